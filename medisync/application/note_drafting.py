@@ -1,0 +1,40 @@
+"""On-demand regeneration of an AI draft from the latest transcript."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medisync.application.access import NOTE_WRITERS, require_role, require_tier
+from medisync.application.appointments import AppointmentService
+from medisync.application.notes import NoteService
+from medisync.application.principal import Principal
+from medisync.application.results import CommandResult
+from medisync.domain.actor import Actor
+from medisync.domain.errors import InvalidTransitionError, ValidationError
+
+PREMIUM_GENERATORS = ("llm",)
+
+
+class NoteDrafting:
+    def __init__(self, notes: NoteService, appointments: AppointmentService, reads: Any,
+                 generators: dict[str, Any]) -> None:
+        self.notes = notes
+        self.appointments = appointments
+        self.reads = reads
+        self.generators = generators
+
+    def regenerate(self, principal: Principal, appointment_id: str, generator: str) -> CommandResult:
+        require_role(principal, NOTE_WRITERS, "generate notes")
+        if generator in PREMIUM_GENERATORS:
+            require_tier(principal, "premium", f"the {generator} note generator")
+        self.appointments.load_visible(principal, appointment_id)
+        if generator not in self.generators:
+            raise ValidationError(f"generator {generator} is not configured", field="generator")
+        row = self.reads.latest_transcription(appointment_id)
+        if row is None or not row.get("document"):
+            raise InvalidTransitionError("there is no transcript to draft from yet")
+        draft = self.generators[generator].generate(row["document"])
+        actor = Actor(principal.user_id, principal.practice_id, principal.request_id)
+        notification_id = self.notes.record_generated(appointment_id, draft, actor,
+                                                      transcript_version=row["version"])
+        return CommandResult(appointment_id, notification_id, created=False)

@@ -1,0 +1,66 @@
+"""Use cases: clinicians write, amend and sign notes; the ML pipeline drafts them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medisync.application.access import NOTE_WRITERS, require_role
+from medisync.application.app import MediSyncApplication, retry_on_conflict
+from medisync.application.appointments import AppointmentService
+from medisync.application.principal import Principal
+from medisync.application.results import CommandResult
+from medisync.domain.actor import Actor
+from medisync.domain.appointment import Appointment
+from medisync.domain.clinical_note import ClinicalNote
+from medisync.domain.errors import ForbiddenError
+
+
+class NoteService:
+    def __init__(self, app: MediSyncApplication, appointments: AppointmentService) -> None:
+        self.app = app
+        self.appointments = appointments
+
+    def write(self, principal: Principal, appointment_id: str,
+              sections: dict[str, Any]) -> CommandResult:
+        require_role(principal, NOTE_WRITERS, "write notes")
+        appointment = self.appointments.load_visible(principal, appointment_id)
+
+        def command() -> CommandResult:
+            note, created = self._note_for(appointment, principal.actor())
+            note.write(phi=sections, actor=principal.actor())
+            return CommandResult(appointment_id, self.app.commit(note), created=created)
+        return retry_on_conflict(command)
+
+    def sign(self, principal: Principal, appointment_id: str) -> CommandResult:
+        appointment = self.appointments.load_visible(principal, appointment_id)
+        if principal.user_id != appointment.doctor_id:
+            raise ForbiddenError("only the appointment's doctor may sign its note")
+
+        def command() -> CommandResult:
+            note = self.app.load(ClinicalNote.create_id(appointment_id), "note")
+            note.sign(actor=principal.actor())
+            return CommandResult(appointment_id, self.app.commit(note), created=False)
+        return retry_on_conflict(command)
+
+    def record_generated(self, appointment_id: str, draft: dict[str, Any], actor: Actor,
+                         transcript_version: int | None) -> int | None:
+        """Append an AI draft (the ML worker's or an on-demand regeneration)."""
+        appointment = self.app.load(appointment_id, "appointment")
+        provenance = {**draft.get("provenance", {}), "transcript_version": transcript_version}
+        sections = {key: draft.get(key, "") for key in ("subjective", "objective", "assessment", "plan")}
+
+        def command() -> int | None:
+            note, _ = self._note_for(appointment, actor.as_event_field())
+            note.record_generated(phi={**sections, "insights": draft.get("insights")},
+                                  provenance=provenance, actor=actor.as_event_field())
+            return self.app.commit(note)
+        return retry_on_conflict(command)
+
+    def _note_for(self, appointment: Appointment, actor: dict[str, str]) -> tuple[ClinicalNote, bool]:
+        note_id = ClinicalNote.create_id(str(appointment.id))
+        if self.app.exists(note_id):
+            return self.app.load(note_id, "note"), False
+        note = ClinicalNote(practice_id=appointment.practice_id, appointment_id=str(appointment.id),
+                            patient_id=appointment.patient_id, doctor_id=appointment.doctor_id,
+                            actor=actor)
+        return note, True

@@ -1,0 +1,111 @@
+"""Ports: the roles the application needs from the outside world.
+
+The application layer depends only on these Protocols. Concrete adapters
+(filesystem blobs, faster-whisper, resemblyzer, Kafka) live in
+``medisync.adapters`` and ``medisync.ml`` and are wired in
+``medisync.interface.bootstrap``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, BinaryIO, Iterator, Protocol
+
+
+class BlobStore(Protocol):
+    """Content-addressed storage for audio and documents."""
+
+    def put(self, stream: BinaryIO) -> tuple[str, str, int]:
+        """Store the stream; return (blob_key, sha256 hex, size in bytes)."""
+
+    def open(self, blob_key: str) -> BinaryIO: ...
+
+    def path(self, blob_key: str) -> str:
+        """A local filesystem path to the blob (ML backends need a file)."""
+
+    def delete(self, blob_key: str) -> None: ...
+
+    def exists(self, blob_key: str) -> bool: ...
+
+
+class Transcriber(Protocol):
+    """Speech to text with speaker diarization and roles.
+
+    ``transcribe`` returns the transcript document served by
+    ``GET /transcriptions/{appointment_id}`` (minus status/metrics):
+    ``{language, duration_s, model: {...}, text,
+       segments: [{start, end, speaker, role, text,
+                   words: [{start, end, word, probability}]}]}``
+    """
+
+    def transcribe(self, audio_path: str) -> dict[str, Any]: ...
+
+
+class NoteGenerator(Protocol):
+    """Drafts a SOAP note from a speaker-attributed transcript.
+
+    ``generate`` returns ``{subjective, objective, assessment, plan,
+    insights: {...}, provenance: {generator, generator_version, model}}``.
+    """
+
+    name: str
+
+    def generate(self, transcript: dict[str, Any]) -> dict[str, Any]: ...
+
+
+class EventPublisher(Protocol):
+    """Publishes integration-event envelopes to the stream."""
+
+    def publish(self, envelopes: Iterator[dict[str, Any]]) -> None: ...
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class TokenIssuer(Protocol):
+    """Signs and verifies short-lived access tokens (JWT)."""
+
+    access_ttl_s: int
+
+    def issue_access(self, user_id: str) -> tuple[str, str]:
+        """Return (token, jti)."""
+
+    def verify_access(self, token: str) -> dict[str, Any]:
+        """Return the verified claims, or raise AuthenticationError."""
+
+
+class SessionStore(Protocol):
+    """Refresh-token families and revoked access tokens."""
+
+    def create_refresh(self, user_id: str) -> str:
+        """Start a new refresh-token family; return its first token."""
+
+    def rotate_refresh(self, token: str) -> tuple[str, str]:
+        """Consume a refresh token; return (user id, the family's next token).
+
+        Raises AuthenticationError if the token is unknown, expired or revoked;
+        a reused token also revokes its whole family."""
+
+    def revoke_family_of(self, token: str) -> None: ...
+
+    def revoke_access(self, jti: str, expires_at: float) -> None: ...
+
+    def is_access_revoked(self, jti: str) -> bool: ...
+
+    def revoke_user(self, user_id: str) -> None: ...
+
+
+class UserDirectory(Protocol):
+    """Read-model lookups the identity use cases need."""
+
+    def get_user(self, user_id: str) -> dict[str, Any] | None: ...
+
+
+class AccessQueries(Protocol):
+    """Read-model facts used for authorization decisions."""
+
+    def doctor_sees_patient(self, practice_id: str, doctor_id: str, patient_id: str) -> bool: ...
+
+    def user_in_practice(self, practice_id: str, user_id: str, role: str | None = None) -> bool: ...

@@ -1,0 +1,1 @@
+"""Query use cases: read-model rows, filtered by tenant and role."""

@@ -1,0 +1,84 @@
+"""Use cases: upload and delete visit audio; record the ML worker's results."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from medisync.application.access import CLINICAL_STAFF, require_role
+from medisync.application.app import MediSyncApplication, retry_on_conflict
+from medisync.application.appointments import AppointmentService
+from medisync.application.ports import BlobStore
+from medisync.application.principal import Principal
+from medisync.application.results import CommandResult
+from medisync.domain.actor import system_actor
+from medisync.domain.errors import InvalidTransitionError
+from medisync.domain.recording import Recording
+
+UNRECORDABLE = ("cancelled", "no_show")
+
+
+class RecordingService:
+    def __init__(self, app: MediSyncApplication, appointments: AppointmentService,
+                 blobs: BlobStore) -> None:
+        self.app = app
+        self.appointments = appointments
+        self.blobs = blobs
+
+    def upload(self, principal: Principal, appointment_id: str, blob: dict[str, Any],
+               duration_s: float) -> CommandResult:
+        require_role(principal, CLINICAL_STAFF, "upload recordings")
+        appointment = self.appointments.load_visible(principal, appointment_id)
+        if appointment.status in UNRECORDABLE:
+            raise InvalidTransitionError(f"cannot record an appointment that is {appointment.status}")
+        recording = Recording(
+            practice_id=principal.practice_id, appointment_id=appointment_id,
+            patient_id=appointment.patient_id, doctor_id=appointment.doctor_id,
+            blob_key=blob["blob_key"], sha256=blob["sha256"], size_bytes=blob["size_bytes"],
+            content_type=blob["content_type"], duration_s=duration_s, actor=principal.actor())
+        return CommandResult(str(recording.id), self.app.commit(recording))
+
+    def delete(self, principal: Principal, appointment_id: str, recording_ids: list[str],
+               reason: str) -> CommandResult:
+        """Delete the appointment's recordings and their audio blobs."""
+        require_role(principal, CLINICAL_STAFF, "delete recordings")
+        self.appointments.load_visible(principal, appointment_id)
+        last = None
+        for recording_id in recording_ids:
+            recording = self.app.load(recording_id, "recording")
+            if recording.appointment_id != appointment_id or recording.deleted:
+                continue
+            recording.delete(phi={"reason": reason}, actor=principal.actor())
+            last = self.app.commit(recording)
+            # Remove the audio only after the deletion is recorded, so a crash
+            # in between leaves audio we can still delete, never an event
+            # pointing at audio that vanished unrecorded.
+            self.blobs.delete(recording.blob_key)
+        return CommandResult(appointment_id, last, created=False)
+
+    # The ML worker's commands: the aggregate refuses duplicates and results
+    # for deleted audio, so a redelivered job does no harm.
+    def start_transcription(self, recording_id: str, attempt: int) -> int | None:
+        return self._system(recording_id, lambda r, actor: r.start_transcription(
+            attempt=attempt, actor=actor))
+
+    def record_transcript(self, recording_id: str, summary: dict[str, Any],
+                          phi: dict[str, Any]) -> int | None:
+        return self._system(recording_id, lambda r, actor: r.record_transcript(
+            summary=summary, phi=phi, actor=actor))
+
+    def record_failure(self, recording_id: str, reason: str, attempt: int) -> int | None:
+        return self._system(recording_id, lambda r, actor: r.record_failure(
+            reason=reason, attempt=attempt, actor=actor))
+
+    def dead_letter(self, recording_id: str, reason: str) -> int | None:
+        return self._system(recording_id, lambda r, actor: r.dead_letter(reason=reason, actor=actor))
+
+    def load(self, recording_id: str) -> Recording:
+        return self.app.load(recording_id, "recording")
+
+    def _system(self, recording_id: str, act: Callable[[Recording, dict[str, str]], None]) -> int | None:
+        def command() -> int | None:
+            recording = self.load(recording_id)
+            act(recording, system_actor(recording.practice_id).as_event_field())
+            return self.app.commit(recording)
+        return retry_on_conflict(command)

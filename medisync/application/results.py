@@ -1,0 +1,13 @@
+"""What a command hands back to the interface."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    id: str
+    notification_id: int | None
+    created: bool = True
+    extra: dict[str, object] = field(default_factory=dict)

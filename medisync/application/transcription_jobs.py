@@ -1,0 +1,95 @@
+"""The ML worker's use case: a recording was uploaded, so transcribe it and
+draft a note.
+
+Every step is an event on the Recording (TranscriptionStarted, Transcribed,
+TranscriptionFailed, DeadLettered) and on the ClinicalNote (Generated). The
+aggregates refuse duplicates and results for deleted audio, so a redelivered
+or resumed job is harmless.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable
+
+from medisync.application.notes import NoteService
+from medisync.application.ports import BlobStore, NoteGenerator, Transcriber
+from medisync.application.recordings import RecordingService
+from medisync.domain.actor import system_actor
+from medisync.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+# Transcript fields that identify nobody; everything else is PHI.
+SUMMARY_FIELDS = ("language", "duration_s", "model", "metrics")
+
+
+def split_transcript(transcript: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    summary = {key: transcript.get(key) for key in SUMMARY_FIELDS}
+    speakers = {segment.get("speaker") for segment in transcript.get("segments", [])}
+    summary["speaker_count"] = len(speakers - {None})
+    summary["segment_count"] = len(transcript.get("segments", []))
+    phi = {"text": transcript.get("text", ""), "segments": transcript.get("segments", [])}
+    return summary, phi
+
+
+class TranscriptionJobs:
+    def __init__(self, recordings: RecordingService, notes: NoteService, blobs: BlobStore,
+                 transcriber: Transcriber, generator: NoteGenerator, max_attempts: int = 3,
+                 retry_base_s: float = 2.0, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.recordings = recordings
+        self.notes = notes
+        self.blobs = blobs
+        self.transcriber = transcriber
+        self.generator = generator
+        self.max_attempts = max_attempts
+        self.retry_base_s = retry_base_s
+        self.sleep = sleep
+
+    def handle_uploaded(self, recording_id: str) -> None:
+        try:
+            self._run(recording_id)
+        except DomainError as refused:
+            # Deleted meanwhile, or already done by an earlier delivery.
+            log.info("transcription job for %s ended: %s", recording_id, refused.code)
+
+    def _run(self, recording_id: str) -> None:
+        recording = self.recordings.load(recording_id)
+        if recording.deleted or recording.transcription_status in ("completed", "dead_lettered"):
+            return
+        transcript = self._transcribe_with_retries(recording_id, recording, recording.attempts + 1)
+        if transcript is None:
+            return
+        summary, phi = split_transcript(transcript)
+        self.recordings.record_transcript(recording_id, summary, phi)
+        self._draft_note(self.recordings.load(recording_id), transcript)
+
+    def _transcribe_with_retries(self, recording_id: str, recording: Any,
+                                 first_attempt: int) -> dict[str, Any] | None:
+        for attempt in range(first_attempt, self.max_attempts + 1):
+            self.recordings.start_transcription(recording_id, attempt)
+            try:
+                return self._transcribe(recording)
+            except Exception as error:  # noqa: BLE001 - any backend failure is retried
+                reason = f"{type(error).__name__}: transcription failed"
+                self.recordings.record_failure(recording_id, reason, attempt)
+                if attempt < self.max_attempts:
+                    self.sleep(self.retry_base_s * 2 ** (attempt - 1))
+        self.recordings.dead_letter(recording_id, f"gave up after {self.max_attempts} attempts")
+        return None
+
+    def _transcribe(self, recording: Any) -> dict[str, Any]:
+        started = time.perf_counter()
+        transcript = self.transcriber.transcribe(self.blobs.path(recording.blob_key))
+        elapsed = time.perf_counter() - started
+        duration = transcript.get("duration_s") or recording.duration_s or 0.0
+        transcript["metrics"] = {"processing_s": round(elapsed, 3),
+                                 "rtf": round(elapsed / duration, 4) if duration else None}
+        return transcript
+
+    def _draft_note(self, recording: Any, transcript: dict[str, Any]) -> None:
+        draft = self.generator.generate(transcript)
+        actor = system_actor(recording.practice_id)
+        self.notes.record_generated(recording.appointment_id, draft, actor,
+                                    transcript_version=recording.version)

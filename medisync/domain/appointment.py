@@ -1,0 +1,111 @@
+"""Appointment: one visit's lifecycle.
+
+scheduled ─┬─ rescheduled ─┐
+           ├───────────────┴─ checked_in ─ started ─ completed
+           ├─ cancelled
+           └─ no_show
+Completed, cancelled and no-show are terminal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+
+from medisync.domain.errors import InvalidTransitionError, ValidationError
+
+APPOINTMENT_TYPES = ("new_patient", "follow_up", "consultation", "telehealth", "urgent", "annual_physical")
+TERMINAL = frozenset({"completed", "cancelled", "no_show"})
+ALLOWED_FROM = {
+    "reschedule": {"scheduled", "rescheduled"},
+    "check_in": {"scheduled", "rescheduled"},
+    "start": {"scheduled", "rescheduled", "checked_in"},
+    "complete": {"started"},
+    "cancel": {"scheduled", "rescheduled", "checked_in"},
+    "no_show": {"scheduled", "rescheduled"},
+}
+
+
+class Appointment(Aggregate):
+    @event("Scheduled")
+    def __init__(self, practice_id: str, patient_id: str, doctor_id: str, start: str,
+                 duration_minutes: int, appointment_type: str, phi: dict[str, Any],
+                 actor: dict[str, str]) -> None:
+        self.practice_id = practice_id
+        self.patient_id = patient_id
+        self.doctor_id = doctor_id
+        self.start = start
+        self.duration_minutes = duration_minutes
+        self.appointment_type = appointment_type
+        self.reason = phi.get("reason", "")
+        self.status = "scheduled"
+
+    @classmethod
+    def schedule(cls, **kwargs: Any) -> "Appointment":
+        if kwargs["appointment_type"] not in APPOINTMENT_TYPES:
+            raise ValidationError(f"type must be one of {', '.join(APPOINTMENT_TYPES)}", field="type")
+        if not 5 <= int(kwargs["duration_minutes"]) <= 480:
+            raise ValidationError("duration_minutes must be between 5 and 480", field="duration_minutes")
+        return cls(**kwargs)
+
+    def reschedule(self, start: str, duration_minutes: int, actor: dict[str, str]) -> None:
+        self._require("reschedule")
+        self._reschedule(start=start, duration_minutes=duration_minutes, actor=actor)
+
+    @event("Rescheduled")
+    def _reschedule(self, start: str, duration_minutes: int, actor: dict[str, str]) -> None:
+        self.start = start
+        self.duration_minutes = duration_minutes
+        self.status = "rescheduled"
+
+    def check_in(self, actor: dict[str, str]) -> None:
+        self._require("check_in")
+        self._check_in(actor=actor)
+
+    @event("CheckedIn")
+    def _check_in(self, actor: dict[str, str]) -> None:
+        self.status = "checked_in"
+
+    def begin(self, actor: dict[str, str]) -> None:
+        self._require("start")
+        self._begin(actor=actor)
+
+    @event("Started")
+    def _begin(self, actor: dict[str, str]) -> None:
+        self.status = "started"
+
+    def complete(self, actor: dict[str, str]) -> None:
+        self._require("complete")
+        self._complete(actor=actor)
+
+    @event("Completed")
+    def _complete(self, actor: dict[str, str]) -> None:
+        self.status = "completed"
+
+    def cancel(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+        self._require("cancel")
+        self._cancel(phi=phi, actor=actor)
+
+    @event("Cancelled")
+    def _cancel(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+        self.status = "cancelled"
+
+    def mark_no_show(self, actor: dict[str, str]) -> None:
+        self._require("no_show")
+        self._mark_no_show(actor=actor)
+
+    @event("MarkedNoShow")
+    def _mark_no_show(self, actor: dict[str, str]) -> None:
+        self.status = "no_show"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL
+
+    def _require(self, action: str) -> None:
+        if self.status not in ALLOWED_FROM[action]:
+            raise InvalidTransitionError(
+                f"cannot {action.replace('_', ' ')} an appointment that is {self.status}",
+                status=self.status,
+            )

@@ -1,0 +1,101 @@
+"""ClinicalNote: one per appointment, every version kept.
+
+A clinician's write makes a ``preliminary`` clinician version; signing makes
+the current version ``final`` and locks it; a write after signing is an
+``amended`` version. An AI draft is appended as a ``preliminary`` ai version
+and only becomes current while nothing a clinician wrote is current, so a
+generated draft never overwrites a clinician's edits or a signed note.
+
+Each event states its outcome (version number, resulting status, whether it
+became current), so projections and auditors read facts, not re-derive rules.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from medisync.domain.errors import ConflictError, InvalidTransitionError
+from medisync.domain.ids import derived_id
+
+SECTIONS = ("subjective", "objective", "assessment", "plan", "free_text")
+
+
+def _now() -> str:
+    # The time is an event field, so replaying the history reproduces it.
+    return datetime.now(timezone.utc).isoformat()
+
+
+class ClinicalNote(Aggregate):
+    @staticmethod
+    def create_id(appointment_id: str, **_: object) -> UUID:
+        return derived_id("note", appointment_id)
+
+    @event("Opened")
+    def __init__(self, practice_id: str, appointment_id: str, patient_id: str, doctor_id: str,
+                 actor: dict[str, str]) -> None:
+        self.practice_id = practice_id
+        self.appointment_id = appointment_id
+        self.patient_id = patient_id
+        self.doctor_id = doctor_id
+        self.versions: list[dict[str, Any]] = []
+        self.current_version: int | None = None
+        self.signed = False
+
+    @property
+    def current(self) -> dict[str, Any] | None:
+        if self.current_version is None:
+            return None
+        return self.versions[self.current_version - 1]
+
+    def write(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+        status = "amended" if self.signed else "preliminary"
+        self._write(phi=phi, version=len(self.versions) + 1, status=status, at=_now(), actor=actor)
+
+    @event("Written")
+    def _write(self, phi: dict[str, Any], version: int, status: str, at: str,
+               actor: dict[str, str]) -> None:
+        self._append(phi, version=version, status=status, source="clinician",
+                     author_id=actor["user_id"], at=at, provenance=None)
+        self.current_version = version
+
+    def record_generated(self, phi: dict[str, Any], provenance: dict[str, Any],
+                         actor: dict[str, str]) -> None:
+        current = self.current
+        becomes_current = current is None or (current["source"] == "ai" and not self.signed)
+        self._record_generated(phi=phi, provenance=provenance, version=len(self.versions) + 1,
+                               becomes_current=becomes_current, at=_now(), actor=actor)
+
+    @event("Generated")
+    def _record_generated(self, phi: dict[str, Any], provenance: dict[str, Any], version: int,
+                          becomes_current: bool, at: str, actor: dict[str, str]) -> None:
+        self._append(phi, version=version, status="preliminary", source="ai",
+                     author_id=actor["user_id"], at=at, provenance=provenance)
+        if becomes_current:
+            self.current_version = version
+
+    def sign(self, actor: dict[str, str]) -> None:
+        current = self.current
+        if current is None:
+            raise InvalidTransitionError("there is no note to sign")
+        if current.get("signed_by"):
+            raise ConflictError("the current version is already signed")
+        status = "final" if current["status"] == "preliminary" else current["status"]
+        self._sign(version=current["version"], status=status, at=_now(), actor=actor)
+
+    @event("Signed")
+    def _sign(self, version: int, status: str, at: str, actor: dict[str, str]) -> None:
+        self.versions[version - 1].update(signed_by=actor["user_id"], signed_at=at, status=status)
+        self.signed = True
+
+    def _append(self, phi: dict[str, Any], *, version: int, status: str, source: str,
+                author_id: str, at: str, provenance: dict[str, Any] | None) -> None:
+        content = {key: phi.get(key, "") for key in SECTIONS}
+        self.versions.append({
+            "version": version, "status": status, "source": source, **content,
+            "insights": phi.get("insights"), "provenance": provenance,
+            "author_id": author_id, "created_at": at, "signed_by": None, "signed_at": None,
+        })

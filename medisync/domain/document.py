@@ -1,0 +1,43 @@
+"""Document: a file attached to a patient (lab results, referrals, ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+
+from medisync.domain.errors import InvalidTransitionError, ValidationError
+
+DOCUMENT_KINDS = ("lab_result", "referral", "imaging", "consent", "other")
+
+
+class Document(Aggregate):
+    @event("Uploaded")
+    def __init__(self, practice_id: str, patient_id: str, appointment_id: str | None, kind: str,
+                 blob_key: str, sha256: str, size_bytes: int, content_type: str,
+                 phi: dict[str, Any], actor: dict[str, str]) -> None:
+        self.practice_id = practice_id
+        self.patient_id = patient_id
+        self.appointment_id = appointment_id
+        self.kind = kind
+        self.blob_key = blob_key
+        self.sha256 = sha256
+        self.size_bytes = size_bytes
+        self.content_type = content_type
+        self.title = phi.get("title", "")
+        self.deleted = False
+
+    @classmethod
+    def upload(cls, **kwargs: Any) -> "Document":
+        if kwargs["kind"] not in DOCUMENT_KINDS:
+            raise ValidationError(f"kind must be one of {', '.join(DOCUMENT_KINDS)}", field="kind")
+        return cls(**kwargs)
+
+    def delete(self, actor: dict[str, str]) -> None:
+        if self.deleted:
+            raise InvalidTransitionError("document is already deleted")
+        self._delete(actor=actor)
+
+    @event("Deleted")
+    def _delete(self, actor: dict[str, str]) -> None:
+        self.deleted = True

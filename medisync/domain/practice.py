@@ -1,0 +1,18 @@
+"""Practice: the tenant. Every other aggregate belongs to exactly one."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+
+class Practice(Aggregate):
+    @staticmethod
+    def create_id(practice_id: str, **_: object) -> UUID:
+        # Chosen by the caller, so the founding admin's events can name it.
+        return UUID(practice_id)
+
+    @event("Registered")
+    def __init__(self, practice_id: str, name: str, actor: dict[str, str]) -> None:
+        self.name = name

@@ -1,0 +1,98 @@
+"""Recording: a visit's audio and the life of its transcription.
+
+pending ─ processing ─┬─ completed
+                      └─ failed (retried) ─ dead_lettered
+Deleting removes the audio blob; a transcript already made is kept, but a
+transcription that finishes after deletion is refused, so no transcript of
+deleted audio ever appears.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+
+from medisync.domain.errors import ConflictError, InvalidTransitionError
+
+
+class Recording(Aggregate):
+    @event("Uploaded")
+    def __init__(self, practice_id: str, appointment_id: str, patient_id: str, doctor_id: str,
+                 blob_key: str,
+                 sha256: str, size_bytes: int, content_type: str, duration_s: float,
+                 actor: dict[str, str]) -> None:
+        self.practice_id = practice_id
+        self.appointment_id = appointment_id
+        self.patient_id = patient_id
+        self.doctor_id = doctor_id
+        self.blob_key = blob_key
+        self.sha256 = sha256
+        self.size_bytes = size_bytes
+        self.content_type = content_type
+        self.duration_s = duration_s
+        self.uploaded_by = actor["user_id"]
+        self.deleted = False
+        self.transcription_status = "pending"
+        self.attempts = 0
+        self.transcript: dict[str, Any] | None = None
+
+    def delete(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+        if self.deleted:
+            raise InvalidTransitionError("recording is already deleted")
+        self._delete(phi=phi, actor=actor)
+
+    @event("Deleted")
+    def _delete(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+        self.deleted = True
+
+    def start_transcription(self, attempt: int, actor: dict[str, str]) -> None:
+        self._require_transcribable()
+        self._start_transcription(attempt=attempt, actor=actor)
+
+    @event("TranscriptionStarted")
+    def _start_transcription(self, attempt: int, actor: dict[str, str]) -> None:
+        self.transcription_status = "processing"
+        self.attempts = attempt
+
+    def record_transcript(self, summary: dict[str, Any], phi: dict[str, Any],
+                          actor: dict[str, str]) -> None:
+        self._require_transcribable()
+        self._record_transcript(summary=summary, phi=phi, actor=actor)
+
+    @event("Transcribed")
+    def _record_transcript(self, summary: dict[str, Any], phi: dict[str, Any],
+                           actor: dict[str, str]) -> None:
+        self.transcription_status = "completed"
+        self.transcript = {**summary, **phi}
+
+    def record_failure(self, reason: str, attempt: int, actor: dict[str, str]) -> None:
+        self._require_transcribable()
+        self._record_failure(reason=reason, attempt=attempt, actor=actor)
+
+    @event("TranscriptionFailed")
+    def _record_failure(self, reason: str, attempt: int, actor: dict[str, str]) -> None:
+        self.transcription_status = "failed"
+        self.attempts = attempt
+        self.last_error = reason
+
+    def dead_letter(self, reason: str, actor: dict[str, str]) -> None:
+        self._require_transcribable()
+        self._dead_letter(reason=reason, actor=actor)
+
+    @event("DeadLettered")
+    def _dead_letter(self, reason: str, actor: dict[str, str]) -> None:
+        self.transcription_status = "dead_lettered"
+        self.last_error = reason
+
+    @property
+    def is_transcribed(self) -> bool:
+        return self.transcription_status == "completed"
+
+    def _require_transcribable(self) -> None:
+        # Redelivered jobs and jobs for deleted audio stop here: the
+        # aggregate, not the worker, decides whether a result is welcome.
+        if self.deleted:
+            raise InvalidTransitionError("recording was deleted")
+        if self.transcription_status in ("completed", "dead_lettered"):
+            raise ConflictError(f"transcription already {self.transcription_status}")

@@ -1,0 +1,88 @@
+"""User: a member of one practice's staff, with a role and a tier."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from medisync.domain.errors import InvalidTransitionError, ValidationError
+
+ROLES = ("admin", "doctor", "nurse", "auditor")
+TIERS = ("standard", "premium")
+
+
+def require_choice(value: str, choices: tuple[str, ...], field: str) -> None:
+    if value not in choices:
+        raise ValidationError(f"{field} must be one of {', '.join(choices)}", field=field)
+
+
+class User(Aggregate):
+    @staticmethod
+    def create_id(user_id: str, **_: object) -> UUID:
+        # Chosen by the caller, so the Registered event's actor is the user itself.
+        return UUID(user_id)
+
+    @event("Registered")
+    def __init__(
+        self,
+        user_id: str,
+        practice_id: str,
+        email: str,
+        full_name: str,
+        password_hash: str,
+        role: str,
+        tier: str,
+        actor: dict[str, str],
+    ) -> None:
+        self.practice_id = practice_id
+        self.email = email
+        self.full_name = full_name
+        self.password_hash = password_hash
+        self.role = role
+        self.tier = tier
+        self.active = True
+
+    @classmethod
+    def register(cls, **kwargs: str | dict[str, str]) -> "User":
+        require_choice(str(kwargs["role"]), ROLES, "role")
+        require_choice(str(kwargs["tier"]), TIERS, "tier")
+        return cls(**kwargs)  # type: ignore[arg-type]
+
+    def change_password(self, password_hash: str, actor: dict[str, str]) -> None:
+        self._require_active()
+        self._change_password(password_hash=password_hash, actor=actor)
+
+    @event("PasswordChanged")
+    def _change_password(self, password_hash: str, actor: dict[str, str]) -> None:
+        self.password_hash = password_hash
+
+    def change_role(self, role: str, actor: dict[str, str]) -> None:
+        self._require_active()
+        require_choice(role, ROLES, "role")
+        self._change_role(role=role, actor=actor)
+
+    @event("RoleChanged")
+    def _change_role(self, role: str, actor: dict[str, str]) -> None:
+        self.role = role
+
+    def change_tier(self, tier: str, actor: dict[str, str]) -> None:
+        self._require_active()
+        require_choice(tier, TIERS, "tier")
+        self._change_tier(tier=tier, actor=actor)
+
+    @event("TierChanged")
+    def _change_tier(self, tier: str, actor: dict[str, str]) -> None:
+        self.tier = tier
+
+    def deactivate(self, actor: dict[str, str]) -> None:
+        self._require_active()
+        self._deactivate(actor=actor)
+
+    @event("Deactivated")
+    def _deactivate(self, actor: dict[str, str]) -> None:
+        self.active = False
+
+    def _require_active(self) -> None:
+        if not self.active:
+            raise InvalidTransitionError("user is deactivated")

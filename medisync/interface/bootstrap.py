@@ -1,0 +1,181 @@
+"""The composition root: the only place that builds concrete adapters."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventsourcing.postgres import PostgresTrackingRecorder
+from eventsourcing.utils import get_topic
+
+from medisync.adapters.blobs import FilesystemBlobStore
+from medisync.adapters.embedded_postgres import start_embedded
+from medisync.adapters.jwt_tokens import JoserfcTokenIssuer, load_or_create_key
+from medisync.adapters.log_follower import LogFollower, ProjectionProgress
+from medisync.adapters.passwords import Argon2PasswordHasher
+from medisync.adapters.postgres.connection import datastore, eventsourcing_env
+from medisync.adapters.postgres.queries import PostgresQueries
+from medisync.adapters.postgres.read_model_view import PostgresReadModelView
+from medisync.adapters.postgres.sessions import PostgresSessionStore
+from medisync.application.app import MediSyncApplication
+from medisync.application.appointments import AppointmentService
+from medisync.application.documents import DocumentService
+from medisync.application.identity import IdentityService
+from medisync.application.note_drafting import NoteDrafting
+from medisync.application.notes import NoteService
+from medisync.application.patients import PatientService
+from medisync.application.queries.appointments import AppointmentQueries
+from medisync.application.queries.documents import DocumentQueries
+from medisync.application.queries.notes import NoteQueries
+from medisync.application.queries.patients import PatientQueries
+from medisync.application.queries.recordings import RecordingQueries
+from medisync.application.queries.users import UserQueries
+from medisync.application.recordings import RecordingService
+from medisync.application.transcription_jobs import TranscriptionJobs
+from medisync.interface.operations import ContainerOperations
+from medisync.interface.settings import Settings
+from medisync.domain.recording import Recording
+from medisync.projections import ALL_PROJECTIONS
+
+log = logging.getLogger(__name__)
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """The external server when configured, else the embedded one (started if needed)."""
+    return settings.database_url or start_embedded(settings.data_dir)
+
+
+@dataclass
+class Container(ContainerOperations):
+    settings: Settings
+    database_url: str
+    app: MediSyncApplication
+    reads: PostgresQueries
+    views: dict[str, PostgresReadModelView]
+    progress: ProjectionProgress
+    blobs: FilesystemBlobStore
+    tokens: JoserfcTokenIssuer
+    sessions: PostgresSessionStore
+    identity: IdentityService
+    patients: PatientService
+    appointments: AppointmentService
+    recordings: RecordingService
+    notes: NoteService
+    documents: DocumentService
+    queries: dict[str, Any]
+    note_drafting: NoteDrafting
+    jobs: TranscriptionJobs | None = None
+    followers: list[LogFollower] = field(default_factory=list)
+
+    def start_projections(self) -> None:
+        for name, view in self.views.items():
+            projection = _projection_named(name)(view=view)
+            follower = LogFollower(
+                name, self.app, projection.process_event,
+                start_after=lambda v=view: v.max_tracking_id(self.app.name),
+                on_progress=self.progress.advance)
+            follower.start()
+            self.followers.append(follower)
+
+    def add_follower(self, follower: LogFollower) -> None:
+        follower.start()
+        self.followers.append(follower)
+
+    def close(self) -> None:
+        for follower in self.followers:
+            follower.stop()
+        self.followers.clear()
+        self.app.close()
+        for store in {id(v.datastore): v.datastore for v in self.views.values()}.values():
+            store.close()
+
+
+def _projection_named(name: str) -> Any:
+    return next(p for p in ALL_PROJECTIONS if p.name == name)
+
+
+def build_container(settings: Settings) -> Container:
+    url = resolve_database_url(settings)
+    app = MediSyncApplication(env=eventsourcing_env(url, settings.db_pool_size, 2 * settings.db_pool_size))
+    views_store = datastore(url, pool_size=4, max_overflow=8)
+    views = {p.name: PostgresReadModelView(views_store, p.name, p.tables) for p in ALL_PROJECTIONS}
+    for view in views.values():
+        view.create_table()
+    sessions = PostgresSessionStore(views_store, settings.refresh_ttl_s)
+    sessions.create_tables()
+    reads = PostgresQueries(views_store)
+    blobs = FilesystemBlobStore(settings.blob_dir)
+    tokens = JoserfcTokenIssuer(load_or_create_key(settings.key_file), settings.jwt_issuer,
+                                settings.jwt_audience, settings.access_ttl_s)
+    appointments = AppointmentService(app)
+    patients = PatientService(app, reads)
+    appointment_queries = AppointmentQueries(reads)
+    patient_queries = PatientQueries(reads)
+    notes = NoteService(app, appointments)
+    recordings = RecordingService(app, appointments, blobs)
+    generators = build_note_generators(settings)
+    container = Container(
+        settings=settings, database_url=url, app=app, reads=reads, views=views,
+        progress=ProjectionProgress(), blobs=blobs, tokens=tokens, sessions=sessions,
+        identity=IdentityService(app, Argon2PasswordHasher(memory_cost_kib=settings.argon2_memory_kib),
+                                 tokens, sessions),
+        patients=patients, appointments=appointments,
+        recordings=recordings, notes=notes,
+        note_drafting=NoteDrafting(notes, appointments, reads, generators),
+        documents=DocumentService(app, patients, appointments, blobs),
+        queries={
+            "users": UserQueries(reads),
+            "patients": patient_queries,
+            "appointments": appointment_queries,
+            "recordings": RecordingQueries(reads, appointment_queries),
+            "notes": NoteQueries(reads, appointment_queries),
+            "documents": DocumentQueries(reads, patient_queries),
+        },
+    )
+    if settings.ml_enabled and "extractive" in generators:
+        container.jobs = TranscriptionJobs(
+            recordings, notes, blobs, build_transcriber(settings), generators["extractive"],
+            settings.ml_max_attempts, settings.ml_retry_base_s)
+    return container
+
+
+def build_note_generators(settings: Settings) -> dict[str, Any]:
+    try:
+        from medisync.ml.notes import ExtractiveNoteGenerator
+    except ImportError:
+        log.warning("note generation disabled: medisync.ml.notes is unavailable")
+        return {}
+    return {"extractive": ExtractiveNoteGenerator()}
+
+
+def build_transcriber(settings: Settings) -> Any:
+    # Imported lazily: the model loads on first use, inside the worker thread.
+    from medisync.ml.transcription import SpeechTranscriber
+
+    return SpeechTranscriber(model=settings.asr_model, device=settings.asr_device,
+                             compute_type=settings.asr_compute_type, beam_size=settings.asr_beam_size)
+
+
+def start_background_work(container: Container) -> None:
+    """The embedded default: projections and the ML worker in this process."""
+    if container.settings.run_projections:
+        container.start_projections()
+    if container.settings.run_worker and container.jobs is not None:
+        container.add_follower(ml_worker_follower(container))
+
+
+def ml_worker_follower(container: Container) -> LogFollower:
+    tracker = PostgresTrackingRecorder(next(iter(container.views.values())).datastore,
+                                       tracking_table_name="ml_worker_tracking")
+    tracker.create_table()
+    jobs = container.jobs
+    assert jobs is not None
+
+    def handle(event: Any, tracking: Any) -> None:
+        jobs.handle_uploaded(str(event.originator_id))
+        tracker.insert_tracking(tracking)
+
+    return LogFollower("ml-worker", container.app, handle,
+                       start_after=lambda: tracker.max_tracking_id(container.app.name),
+                       topics=(get_topic(Recording.Uploaded),))

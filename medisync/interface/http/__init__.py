@@ -1,0 +1,1 @@
+"""The REST API (aiohttp), base path ``/api/v1``."""

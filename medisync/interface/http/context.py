@@ -1,0 +1,74 @@
+"""Per-request helpers that keep handlers to a few lines.
+
+Synchronous work (the event store, the read models) runs in a thread pool
+so the event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from functools import partial
+from typing import Any, Callable, TypeVar
+
+import marshmallow
+from aiohttp import web
+
+from medisync.application.principal import Principal
+from medisync.application.results import CommandResult
+from medisync.domain.errors import NotFoundError
+from medisync.interface.http.errors import ApiError
+from medisync.interface.http.keys import CONTAINER
+
+T = TypeVar("T")
+
+
+class Ctx:
+    def __init__(self, request: web.Request) -> None:
+        self.request = request
+        self.c = request.app[CONTAINER]
+
+    @property
+    def principal(self) -> Principal:
+        return self.request["principal"]
+
+    def path_id(self, name: str) -> str:
+        """A path id; anything that is not a UUID cannot exist, so it is 404."""
+        raw = self.request.match_info[name]
+        try:
+            return str(uuid.UUID(raw))
+        except ValueError:
+            raise NotFoundError(f"{name.removesuffix('_id')} not found") from None
+
+    async def body(self, schema: marshmallow.Schema) -> dict[str, Any]:
+        limit = self.c.settings.max_json_bytes
+        if self.request.content_length and self.request.content_length > limit:
+            raise ApiError(413, f"JSON body larger than {limit} bytes")
+        if self.request.content_type != "application/json":
+            raise ApiError(415, "send application/json")
+        raw = await self.request.read()
+        if len(raw) > limit:
+            raise ApiError(413, f"JSON body larger than {limit} bytes")
+        return schema.loads(raw or b"{}")
+
+    def query(self, schema: marshmallow.Schema) -> dict[str, Any]:
+        return schema.load(dict(self.request.query))
+
+    async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, partial(function, *args, **kwargs))
+
+    async def read(self, function: Callable[..., T], *args: Any) -> T:
+        """A query on behalf of the caller."""
+        return await self.run(function, self.principal, *args)
+
+    async def command(self, function: Callable[..., CommandResult], *args: Any,
+                      **kwargs: Any) -> CommandResult:
+        """Run a command, then wait (bounded) until the read models show it."""
+        result = await self.run(function, self.principal, *args, **kwargs)
+        await self.settle(result.notification_id)
+        return result
+
+    async def settle(self, notification_id: int | None) -> None:
+        if notification_id is not None:
+            await self.run(self.c.wait_for_projections, notification_id)

@@ -1,0 +1,92 @@
+"""Request id, authentication, rate limits and the one error handler."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from typing import Any, Awaitable, Callable
+
+from aiohttp import web
+
+from medisync.application.errors import AuthenticationError, TooManyAttemptsError
+from medisync.application.principal import Principal
+from medisync.interface.http.errors import to_response
+from medisync.interface.http.keys import CONTAINER, RATE_LIMITER
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def public(handler: Handler) -> Handler:
+    """Mark a handler as reachable without a token."""
+    handler.is_public = True  # type: ignore[attr-defined]
+    return handler
+
+
+def _request_id(request: web.Request) -> str:
+    incoming = request.headers.get("X-Request-ID", "")
+    return incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+
+@web.middleware
+async def envelope_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    request["request_id"] = _request_id(request)
+    try:
+        response = await handler(request)
+    except asyncio.CancelledError:
+        raise
+    except BaseException as error:  # noqa: BLE001 - every failure becomes an envelope
+        response = to_response(error, request["request_id"])
+    response.headers["X-Request-ID"] = request["request_id"]
+    for name, value in request.get("rate_headers", {}).items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.match_info.route.resource is None or _is_public(request, handler):
+        return await handler(request)
+    request["principal"] = await _authenticate(request)
+    return await handler(request)
+
+
+@web.middleware
+async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    limiter = request.app[RATE_LIMITER]
+    principal: Principal | None = request.get("principal")
+    upload = request.method == "POST" and request.content_type == "multipart/form-data"
+    try:
+        request["rate_headers"] = limiter.hit(principal, request.remote or "unknown", upload)
+    except TooManyAttemptsError as refused:
+        request["rate_headers"] = getattr(refused, "headers", {})
+        raise
+    return await handler(request)
+
+
+def _is_public(request: web.Request, handler: Handler) -> bool:
+    target = getattr(request.match_info, "handler", handler)
+    return bool(getattr(target, "is_public", False)) or not request.path.startswith("/api/v1")
+
+
+async def _authenticate(request: web.Request) -> Principal:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("missing bearer token")
+    container = request.app[CONTAINER]
+    claims = container.tokens.verify_access(token.strip())
+    request["claims"] = claims
+    user = await asyncio.get_running_loop().run_in_executor(None, _active_user, container, claims)
+    return Principal(str(user["id"]), str(user["practice_id"]), user["role"], user["tier"],
+                     request["request_id"])
+
+
+def _active_user(container: Any, claims: dict[str, Any]) -> dict[str, Any]:
+    if container.sessions.is_access_revoked(claims["jti"]):
+        raise AuthenticationError("token has been revoked")
+    user = container.reads.get_user(claims["sub"])
+    if user is None or not user["active"]:
+        raise AuthenticationError("user is unknown or deactivated")
+    return user

@@ -1,0 +1,77 @@
+"""Read-model rows to API representations."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+USER = ("id", "email", "full_name", "role", "tier", "practice_id", "active", "created_at")
+PATIENT = ("id", "mrn", "first_name", "last_name", "date_of_birth", "sex", "phone", "email",
+           "archived", "registered_by", "created_at", "updated_at", "version")
+APPOINTMENT = ("id", "patient_id", "doctor_id", "duration_minutes", "type", "reason", "status",
+               "cancel_reason", "created_at", "updated_at", "version")
+RECORDING = ("id", "appointment_id", "patient_id", "doctor_id", "content_type", "size_bytes",
+             "sha256", "duration_s", "transcription_status", "attempts", "error", "uploaded_by",
+             "deleted", "created_at", "updated_at", "version")
+DOCUMENT = ("id", "patient_id", "appointment_id", "kind", "title", "content_type", "size_bytes",
+            "sha256", "uploaded_by", "created_at", "version")
+NOTE_VERSION = ("version", "status", "source", "subjective", "objective", "assessment", "plan",
+                "free_text", "insights", "provenance", "author_id", "created_at", "signed_by",
+                "signed_at")
+HISTORY = ("id", "kind", "status", "created_at", "updated_at")
+TRANSCRIPT_STATUS = {"pending": "pending", "processing": "processing", "completed": "completed",
+                     "failed": "processing", "dead_lettered": "failed"}
+
+
+def pick(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    return {key: row.get(key) for key in keys}
+
+
+def user(row: dict[str, Any]) -> dict[str, Any]:
+    return pick(row, USER)
+
+
+def patient(row: dict[str, Any]) -> dict[str, Any]:
+    return pick(row, PATIENT)
+
+
+def appointment(row: dict[str, Any]) -> dict[str, Any]:
+    start: datetime = row["start_at"]
+    return {**pick(row, APPOINTMENT), "start": start.isoformat(),
+            "end": (start + timedelta(minutes=row["duration_minutes"])).isoformat()}
+
+
+def recording(row: dict[str, Any]) -> dict[str, Any]:
+    return {**pick(row, RECORDING),
+            "audio_url": f"/api/v1/recordings/{row['appointment_id']}/audio"}
+
+
+def document(row: dict[str, Any]) -> dict[str, Any]:
+    return {**pick(row, DOCUMENT), "content_url": f"/api/v1/documents/{row['id']}/content"}
+
+
+def history_entry(row: dict[str, Any]) -> dict[str, Any]:
+    return {**pick(row, HISTORY), **row["data"]}
+
+
+def insurance(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["id"], **row["data"], "primary": row["is_primary"]}
+
+
+def note(found: dict[str, Any]) -> dict[str, Any]:
+    versions = [pick(v, NOTE_VERSION) for v in found["versions"]]
+    current_number = found["note"]["current_version"]
+    current = next((v for v in versions if v["version"] == current_number), None)
+    return {"appointment_id": found["note"]["appointment_id"], "current": current,
+            "versions": versions, "signed": found["note"]["signed"]}
+
+
+def transcription(row: dict[str, Any]) -> dict[str, Any]:
+    document_ = row.get("document") or {}
+    status = "completed" if document_ else TRANSCRIPT_STATUS.get(row["transcription_status"], "pending")
+    return {"appointment_id": row["appointment_id"], "recording_id": row["id"], "status": status,
+            "error": row.get("error") if status == "failed" else None,
+            "attempts": row.get("attempts"),
+            "language": document_.get("language"), "duration_s": document_.get("duration_s"),
+            "model": document_.get("model"), "segments": document_.get("segments", []),
+            "text": document_.get("text", ""), "metrics": document_.get("metrics")}

@@ -1,0 +1,88 @@
+"""/appointments: scheduling and the visit lifecycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from aiohttp_apigami import docs, querystring_schema, request_schema
+
+from medisync.interface.http import presenters as present
+from medisync.interface.http.context import Ctx
+from medisync.interface.http.envelope import paginated, success
+from medisync.interface.http.schemas import (AppointmentCreateSchema, AppointmentListSchema,
+                                             CancelSchema, RescheduleSchema)
+
+routes = web.RouteTableDef()
+
+
+async def _appointment(ctx: Ctx, appointment_id: str) -> dict[str, Any]:
+    return present.appointment(await ctx.read(ctx.c.queries["appointments"].get, appointment_id))
+
+
+@routes.get("/api/v1/appointments/doctors")
+@docs(tags=["appointments"], summary="List the calling doctor's appointments (admins/nurses: any doctor)")
+@querystring_schema(AppointmentListSchema)
+async def list_appointments(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    query = ctx.query(AppointmentListSchema())
+    doctor = str(query["doctor_id"]) if query.get("doctor_id") else None
+    rows, total = await ctx.read(ctx.c.queries["appointments"].list_for_doctor, doctor, query, ctx.c.page(query))
+    return paginated([present.appointment(r) for r in rows], total, query["page"], query["per_page"])
+
+
+@routes.post("/api/v1/appointments/add")
+@docs(tags=["appointments"], summary="Schedule an appointment (no double booking)")
+@request_schema(AppointmentCreateSchema)
+async def add_appointment(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    b = await ctx.body(AppointmentCreateSchema())
+    result = await ctx.command(ctx.c.appointments.schedule, str(b["patient_id"]), str(b["doctor_id"]),
+                               b["start"].isoformat(), b["duration_minutes"], b["type"], b["reason"])
+    return success(await _appointment(ctx, result.id), 201)
+
+
+@routes.get("/api/v1/appointments/get/{appointment_id}")
+@docs(tags=["appointments"], summary="Get an appointment")
+async def get_appointment(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    return success(await _appointment(ctx, ctx.path_id("appointment_id")))
+
+
+@routes.post("/api/v1/appointments/{appointment_id}/reschedule")
+@docs(tags=["appointments"], summary="Move an appointment")
+@request_schema(RescheduleSchema)
+async def reschedule(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    appointment_id = ctx.path_id("appointment_id")
+    b = await ctx.body(RescheduleSchema())
+    await ctx.command(ctx.c.appointments.reschedule, appointment_id, b["start"].isoformat(), b["duration_minutes"])
+    return success(await _appointment(ctx, appointment_id))
+
+
+@routes.post("/api/v1/appointments/{appointment_id}/cancel")
+@docs(tags=["appointments"], summary="Cancel an appointment, with a reason")
+@request_schema(CancelSchema)
+async def cancel(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    appointment_id = ctx.path_id("appointment_id")
+    b = await ctx.body(CancelSchema())
+    await ctx.command(ctx.c.appointments.cancel, appointment_id, b["reason"])
+    return success(await _appointment(ctx, appointment_id))
+
+
+def _transition(action: str, method: str, summary: str) -> None:
+    @routes.post(f"/api/v1/appointments/{{appointment_id}}/{action}")
+    @docs(tags=["appointments"], summary=summary)
+    async def handler(request: web.Request) -> web.Response:
+        ctx = Ctx(request)
+        appointment_id = ctx.path_id("appointment_id")
+        await ctx.command(getattr(ctx.c.appointments, method), appointment_id)
+        return success(await _appointment(ctx, appointment_id))
+    handler.__name__ = f"appointment_{method}"
+
+
+_transition("check-in", "check_in", "Check the patient in")
+_transition("start", "begin", "Start the visit")
+_transition("complete", "complete", "Complete the visit")
+_transition("no-show", "mark_no_show", "Mark the patient as a no-show")

@@ -1,0 +1,60 @@
+"""/documents: files attached to a patient's record."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp_apigami import docs, querystring_schema
+
+from medisync.interface.http import presenters as present
+from medisync.interface.http.context import Ctx
+from medisync.interface.http.envelope import paginated, success
+from medisync.interface.http.schemas import DocumentFormSchema, DocumentListSchema
+from medisync.interface.http.uploads import check_document, load_form, receive
+
+routes = web.RouteTableDef()
+
+
+@routes.post("/api/v1/documents")
+@docs(tags=["documents"], summary="Upload a document (multipart: file, patient_id, kind, title[, appointment_id])")
+async def upload_document(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    upload = await receive(request, ctx.c.blobs.staging_dir(), ctx.c.settings.max_document_bytes)
+    form = load_form(upload, DocumentFormSchema())
+    content_type = check_document(upload)
+    result = await ctx.command(ctx.c.store_document, upload, form, content_type)
+    return success(present.document(await ctx.read(ctx.c.queries["documents"].get, result.id)), 201)
+
+
+@routes.get("/api/v1/documents")
+@docs(tags=["documents"], summary="A patient's documents")
+@querystring_schema(DocumentListSchema)
+async def list_documents(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    query = ctx.query(DocumentListSchema())
+    rows, total = await ctx.read(ctx.c.queries["documents"].list, str(query["patient_id"]), ctx.c.page(query))
+    return paginated([present.document(r) for r in rows], total, query["page"], query["per_page"])
+
+
+@routes.get("/api/v1/documents/{document_id}")
+@docs(tags=["documents"], summary="A document's metadata")
+async def get_document(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    return success(present.document(await ctx.read(ctx.c.queries["documents"].get, ctx.path_id("document_id"))))
+
+
+@routes.get("/api/v1/documents/{document_id}/content")
+@docs(tags=["documents"], summary="The document's bytes")
+async def document_content(request: web.Request) -> web.StreamResponse:
+    ctx = Ctx(request)
+    row = await ctx.read(ctx.c.queries["documents"].get, ctx.path_id("document_id"))
+    headers = {"Content-Type": row["content_type"], "Content-Disposition": "attachment",
+               "X-Content-Type-Options": "nosniff"}
+    return web.FileResponse(ctx.c.blobs.path(row["blob_key"]), headers=headers)
+
+
+@routes.delete("/api/v1/documents/{document_id}")
+@docs(tags=["documents"], summary="Delete a document and its file")
+async def delete_document(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    await ctx.command(ctx.c.documents.delete, ctx.path_id("document_id"))
+    return web.Response(status=204)

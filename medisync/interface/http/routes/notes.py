@@ -1,0 +1,57 @@
+"""/notes: the SOAP note of an appointment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+from aiohttp_apigami import docs, request_schema
+
+from medisync.interface.http import presenters as present
+from medisync.interface.http.context import Ctx
+from medisync.interface.http.envelope import success
+from medisync.interface.http.schemas import NoteGenerateSchema, NoteWriteSchema
+
+routes = web.RouteTableDef()
+
+
+async def _note(ctx: Ctx, appointment_id: str) -> dict[str, Any]:
+    return present.note(await ctx.read(ctx.c.queries["notes"].get, appointment_id))
+
+
+@routes.post("/api/v1/notes/add/{appointment_id}")
+@docs(tags=["notes"], summary="Write the note (201 the first time, 200 after; amends once signed)")
+@request_schema(NoteWriteSchema)
+async def write_note(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    appointment_id = ctx.path_id("appointment_id")
+    body = await ctx.body(NoteWriteSchema())
+    result = await ctx.command(ctx.c.notes.write, appointment_id, body)
+    return success(await _note(ctx, appointment_id), 201 if result.created else 200)
+
+
+@routes.get("/api/v1/notes/{appointment_id}")
+@docs(tags=["notes"], summary="The current version and every version")
+async def get_note(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    return success(await _note(ctx, ctx.path_id("appointment_id")))
+
+
+@routes.post("/api/v1/notes/{appointment_id}/sign")
+@docs(tags=["notes"], summary="Sign the current version (the appointment's doctor only)")
+async def sign_note(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    appointment_id = ctx.path_id("appointment_id")
+    await ctx.command(ctx.c.notes.sign, appointment_id)
+    return success(await _note(ctx, appointment_id))
+
+
+@routes.post("/api/v1/notes/{appointment_id}/generate")
+@docs(tags=["notes"], summary="Regenerate the AI draft from the transcript")
+@request_schema(NoteGenerateSchema)
+async def generate_note(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    appointment_id = ctx.path_id("appointment_id")
+    body = await ctx.body(NoteGenerateSchema()) if request.can_read_body else {"generator": "extractive"}
+    await ctx.command(ctx.c.regenerate_note, appointment_id, body["generator"])
+    return success(await _note(ctx, appointment_id))

@@ -1,0 +1,71 @@
+"""/recordings: visit audio, and /transcriptions: what the ML worker made of it."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp_apigami import docs, querystring_schema
+
+from medisync.interface.http import presenters as present
+from medisync.interface.http.context import Ctx
+from medisync.interface.http.envelope import paginated, success
+from medisync.interface.http.schemas import PageQuerySchema, RecordingDeleteSchema
+from medisync.interface.http.uploads import check_audio, receive
+
+routes = web.RouteTableDef()
+
+
+@routes.post("/api/v1/recordings/{appointment_id}")
+@docs(tags=["recordings"], summary="Upload a visit's audio (multipart, field 'file')")
+async def upload_recording(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    appointment_id = ctx.path_id("appointment_id")
+    await ctx.read(ctx.c.queries["appointments"].get, appointment_id)
+    upload = await receive(request, ctx.c.blobs.staging_dir(), ctx.c.settings.max_audio_bytes)
+    audio = await check_audio(upload)
+    result = await ctx.command(ctx.c.store_recording, appointment_id, upload, audio)
+    return success(present.recording(await ctx.run(ctx.c.reads.get_recording, result.id)), 201)
+
+
+@routes.get("/api/v1/recordings")
+@docs(tags=["recordings"], summary="List recordings")
+@querystring_schema(PageQuerySchema)
+async def list_recordings(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    query = ctx.query(PageQuerySchema())
+    rows, total = await ctx.read(ctx.c.queries["recordings"].list, ctx.c.page(query))
+    return paginated([present.recording(r) for r in rows], total, query["page"], query["per_page"])
+
+
+@routes.get("/api/v1/recordings/{appointment_id}")
+@docs(tags=["recordings"], summary="Get an appointment's recordings")
+async def appointment_recordings(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    rows = await ctx.read(ctx.c.queries["recordings"].for_appointment, ctx.path_id("appointment_id"))
+    return success([present.recording(r) for r in rows])
+
+
+@routes.delete("/api/v1/recordings/{appointment_id}")
+@docs(tags=["recordings"], summary="Delete an appointment's recordings and their audio")
+async def delete_recordings(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    appointment_id = ctx.path_id("appointment_id")
+    reason = (ctx.query(RecordingDeleteSchema()) or {}).get("reason", "")
+    await ctx.command(ctx.c.delete_recordings, appointment_id, reason)
+    return web.Response(status=204)
+
+
+@routes.get("/api/v1/recordings/{appointment_id}/audio")
+@docs(tags=["recordings"], summary="Stream the latest recording's audio")
+async def recording_audio(request: web.Request) -> web.StreamResponse:
+    ctx = Ctx(request)
+    row = await ctx.read(ctx.c.queries["recordings"].latest_audio, ctx.path_id("appointment_id"))
+    headers = {"Content-Type": row["content_type"], "Content-Disposition": "attachment"}
+    return web.FileResponse(ctx.c.blobs.path(row["blob_key"]), headers=headers)
+
+
+@routes.get("/api/v1/transcriptions/{appointment_id}")
+@docs(tags=["transcriptions"], summary="The speaker-attributed transcript (404 until one exists)")
+async def get_transcription(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    row = await ctx.read(ctx.c.queries["recordings"].transcription, ctx.path_id("appointment_id"))
+    return success(present.transcription(row))

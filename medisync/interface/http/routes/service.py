@@ -1,0 +1,23 @@
+"""Health: liveness and readiness."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from aiohttp_apigami import docs
+
+from medisync.interface.http.context import Ctx
+from medisync.interface.http.envelope import failure, success
+from medisync.interface.http.middleware import public
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/api/v1/health")
+@docs(tags=["service"], summary="Liveness and readiness: database reachable, projection lag known")
+@public
+async def health(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    report = await ctx.run(ctx.c.health)
+    if report["status"] != "ok":
+        return failure(503, "not_ready", "the service is not ready", request["request_id"], report)
+    return success(report)

@@ -1,0 +1,227 @@
+"""Request and response schemas (marshmallow). They also generate the OpenAPI spec.
+
+Unknown fields are rejected (marshmallow's RAISE default). Text is
+NFC-normalized and stripped, so visually equal names compare equal.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from marshmallow import Schema, fields, validate, validates_schema
+from marshmallow import ValidationError as SchemaError
+
+from medisync.domain.appointment import APPOINTMENT_TYPES
+from medisync.domain.document import DOCUMENT_KINDS
+from medisync.domain.patient import HISTORY_KINDS
+from medisync.domain.user import ROLES, TIERS
+
+SEXES = ("female", "male", "other", "unknown")
+STATUSES = ("scheduled", "rescheduled", "checked_in", "started", "completed", "cancelled", "no_show")
+
+
+class Text(fields.String):
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        return unicodedata.normalize("NFC", text).strip()
+
+
+def text(max_length: int = 200, required: bool = False, **kwargs: Any) -> Text:
+    return Text(required=required, validate=validate.Length(max=max_length), **kwargs)
+
+
+def name(required: bool = True) -> Text:
+    return Text(required=required, validate=validate.Length(min=1, max=200))
+
+
+# Auth and users ---------------------------------------------------------------
+class RegisterSchema(Schema):
+    email = fields.Email(required=True)
+    password = fields.String(required=True, validate=validate.Length(max=256), load_only=True)
+    full_name = name()
+    practice_name = text(200)
+    invitation_token = fields.String(validate=validate.Length(max=200))
+
+    @validates_schema
+    def one_way_in(self, data: dict[str, Any], **_: Any) -> None:
+        if bool(data.get("practice_name")) == bool(data.get("invitation_token")):
+            raise SchemaError("give exactly one of practice_name or invitation_token",
+                              field_name="practice_name")
+
+
+class LoginSchema(Schema):
+    email = fields.Email(required=True)
+    password = fields.String(required=True, validate=validate.Length(max=256), load_only=True)
+
+
+class RefreshSchema(Schema):
+    refresh_token = fields.String(required=True, validate=validate.Length(max=200))
+
+
+class LogoutSchema(Schema):
+    refresh_token = fields.String(validate=validate.Length(max=200))
+
+
+class PasswordChangeSchema(Schema):
+    current_password = fields.String(required=True, validate=validate.Length(max=256))
+    new_password = fields.String(required=True, validate=validate.Length(max=256))
+
+
+class InvitationSchema(Schema):
+    email = fields.Email(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    tier = fields.String(load_default="standard", validate=validate.OneOf(TIERS))
+
+
+class UserUpdateSchema(Schema):
+    role = fields.String(validate=validate.OneOf(ROLES))
+    tier = fields.String(validate=validate.OneOf(TIERS))
+    active = fields.Boolean()
+
+
+# Patients ---------------------------------------------------------------------
+class PatientCreateSchema(Schema):
+    mrn = Text(required=True, validate=validate.Length(min=1, max=64))
+    first_name = name()
+    last_name = name()
+    date_of_birth = fields.Date(required=True)
+    sex = fields.String(required=True, validate=validate.OneOf(SEXES))
+    phone = text(40, allow_none=True)
+    email = fields.Email(allow_none=True)
+
+
+class PatientUpdateSchema(Schema):
+    first_name = name(required=False)
+    last_name = name(required=False)
+    date_of_birth = fields.Date()
+    sex = fields.String(validate=validate.OneOf(SEXES))
+    phone = text(40, allow_none=True)
+    email = fields.Email(allow_none=True)
+
+
+class HistoryCreateSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(HISTORY_KINDS))
+    description = Text(required=True, validate=validate.Length(min=1, max=500))
+    onset_date = fields.Date(allow_none=True)
+    resolved_date = fields.Date(allow_none=True)
+    notes = text(2000, allow_none=True)
+
+
+class HistoryUpdateSchema(Schema):
+    description = Text(validate=validate.Length(min=1, max=500))
+    onset_date = fields.Date(allow_none=True)
+    resolved_date = fields.Date(allow_none=True)
+    notes = text(2000, allow_none=True)
+    status = fields.String(validate=validate.OneOf(("resolved",)))
+
+
+class InsuranceCreateSchema(Schema):
+    payer = name()
+    plan = text(200, allow_none=True)
+    member_id = Text(required=True, validate=validate.Length(min=1, max=64))
+    group_number = text(64, allow_none=True)
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+    primary = fields.Boolean(load_default=False)
+
+
+class InsuranceUpdateSchema(Schema):
+    payer = name(required=False)
+    plan = text(200, allow_none=True)
+    member_id = Text(validate=validate.Length(min=1, max=64))
+    group_number = text(64, allow_none=True)
+    valid_from = fields.Date(allow_none=True)
+    valid_to = fields.Date(allow_none=True)
+    primary = fields.Boolean()
+
+
+class PageQuerySchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PatientSearchSchema(PageQuerySchema):
+    search = text(100)
+
+
+# Appointments -----------------------------------------------------------------
+class AppointmentCreateSchema(Schema):
+    patient_id = fields.UUID(required=True)
+    doctor_id = fields.UUID(required=True)
+    start = fields.AwareDateTime(required=True, format="iso")
+    duration_minutes = fields.Integer(required=True, validate=validate.Range(min=5, max=480))
+    type = fields.String(required=True, validate=validate.OneOf(APPOINTMENT_TYPES))
+    reason = text(1000, load_default="")
+
+
+class RescheduleSchema(Schema):
+    start = fields.AwareDateTime(required=True, format="iso")
+    duration_minutes = fields.Integer(required=True, validate=validate.Range(min=5, max=480))
+
+
+class CancelSchema(Schema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class EmptySchema(Schema):
+    pass
+
+
+class AppointmentListSchema(PageQuerySchema):
+    doctor_id = fields.UUID()
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    date_from = fields.AwareDateTime(format="iso")
+    date_to = fields.AwareDateTime(format="iso")
+
+
+# Recordings, notes, documents -------------------------------------------------
+class RecordingDeleteSchema(Schema):
+    reason = text(1000, load_default="")
+
+
+class NoteWriteSchema(Schema):
+    subjective = text(20000, load_default="")
+    objective = text(20000, load_default="")
+    assessment = text(20000, load_default="")
+    plan = text(20000, load_default="")
+    free_text = text(20000, load_default="")
+
+
+class NoteGenerateSchema(Schema):
+    generator = fields.String(load_default="extractive", validate=validate.OneOf(("extractive", "llm")))
+
+
+class DocumentListSchema(PageQuerySchema):
+    patient_id = fields.UUID(required=True)
+
+
+DOCUMENT_KIND = validate.OneOf(DOCUMENT_KINDS)
+
+
+# Envelopes (documentation) ----------------------------------------------------
+class ErrorBodySchema(Schema):
+    code = fields.String()
+    message = fields.String()
+    details = fields.Dict()
+
+
+class ErrorEnvelopeSchema(Schema):
+    success = fields.Boolean()
+    error = fields.Nested(ErrorBodySchema)
+    request_id = fields.String()
+
+
+class EnvelopeSchema(Schema):
+    success = fields.Boolean()
+    data = fields.Raw()
+    meta = fields.Dict()
+
+
+class DocumentFormSchema(Schema):
+    patient_id = fields.String(required=True, validate=validate.Regexp(
+        r"^[0-9a-fA-F-]{36}$", error="Not a valid UUID."))
+    appointment_id = fields.String(validate=validate.Regexp(
+        r"^[0-9a-fA-F-]{36}$", error="Not a valid UUID."))
+    kind = fields.String(required=True, validate=DOCUMENT_KIND)
+    title = Text(required=True, validate=validate.Length(min=1, max=200))

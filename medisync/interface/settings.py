@@ -1,0 +1,78 @@
+"""One typed settings object, read once from ``MEDISYNC_*`` variables.
+
+Nothing else in MediSync reads the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: str = "./var"
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8080
+    log_level: str = "INFO"
+    kafka_bootstrap: str | None = None
+    jwt_issuer: str = "medisync"
+    jwt_audience: str = "medisync-api"
+    jwt_key_file: str | None = None
+    access_ttl_s: int = 900
+    refresh_ttl_s: int = 14 * 24 * 3600
+    argon2_memory_kib: int = 19456
+    db_pool_size: int = 8
+    read_your_writes_timeout_s: float = 3.0
+    max_json_bytes: int = 1 * MB
+    max_audio_bytes: int = 500 * MB
+    max_document_bytes: int = 25 * MB
+    ml_enabled: bool = True
+    asr_model: str = "tiny.en"
+    asr_device: str = "cpu"
+    asr_compute_type: str = "int8"
+    asr_beam_size: int = 5
+    ml_max_attempts: int = 3
+    ml_retry_base_s: float = 2.0
+    rate_limit_storage: str = "memory://"
+    rate_limit_standard: str = "1000/hour"
+    rate_limit_premium: str = "5000/hour"
+    rate_limit_anonymous: str = "1000/hour"
+    upload_limit_standard: str = "50/hour"
+    upload_limit_premium: str = "200/hour"
+    run_projections: bool = True
+    run_worker: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            raw = environ.get(f"MEDISYNC_{field.name.upper()}")
+            if raw is not None and raw != "":
+                values[field.name] = _parse(raw, field.type)
+        return cls(**values)
+
+    @property
+    def blob_dir(self) -> str:
+        return str(Path(self.data_dir) / "blobs")
+
+    @property
+    def key_file(self) -> str:
+        return self.jwt_key_file or str(Path(self.data_dir) / "keys" / "jwt-ed25519.json")
+
+
+def _parse(raw: str, kind: Any) -> Any:
+    kind = str(kind)
+    if kind.startswith("bool"):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if kind.startswith("int"):
+        return int(raw)
+    if kind.startswith("float"):
+        return float(raw)
+    return raw

@@ -1,0 +1,227 @@
+"""Agglomerative clustering of speaker embeddings and speaker-count estimation.
+
+Pure numpy (no scipy): average linkage on cosine distance with a
+nearest-neighbour cache, O(n^2) memory (float32) and close to O(n^2) time.
+Callers cap ``n`` (see ``max_points`` in :func:`cluster_speakers`), so the
+distance matrix stays small even for hour-long recordings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Merge:
+    a: int  # surviving cluster id (a row of the input)
+    b: int  # absorbed cluster id
+    distance: float
+    size: int  # size of the merged cluster
+
+
+def cosine_distances(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    n = np.linalg.norm(x, axis=1, keepdims=True)
+    x = x / np.maximum(n, 1e-12)
+    d = 1.0 - x @ x.T
+    np.clip(d, 0.0, 2.0, out=d)
+    return d
+
+
+def average_linkage(dist: np.ndarray) -> list[Merge]:
+    """Full average-linkage (UPGMA) merge history for a square distance matrix.
+
+    Returns ``n - 1`` merges in order of increasing distance (UPGMA is
+    monotone).  Ties are broken by the lowest index, deterministically.
+    """
+    d = np.array(dist, dtype=np.float64, copy=True)
+    n = d.shape[0]
+    if n <= 1:
+        return []
+    np.fill_diagonal(d, np.inf)
+    size = np.ones(n, dtype=np.int64)
+    active = np.ones(n, dtype=bool)
+    nn = np.argmin(d, axis=1)
+    nnd = d[np.arange(n), nn]
+    merges: list[Merge] = []
+    for _ in range(n - 1):
+        i = int(np.argmin(np.where(active, nnd, np.inf)))
+        j = int(nn[i])
+        dij = float(nnd[i])
+        a, b = (i, j) if i < j else (j, i)
+        sa, sb = size[a], size[b]
+        new = (sa * d[a] + sb * d[b]) / (sa + sb)
+        d[a, :] = new
+        d[:, a] = new
+        d[a, a] = np.inf
+        d[b, :] = np.inf
+        d[:, b] = np.inf
+        active[b] = False
+        size[a] = sa + sb
+        nnd[b] = np.inf
+        merges.append(Merge(a, b, dij, int(size[a])))
+        # rows whose nearest neighbour was a or b must be recomputed;
+        # (average linkage: d(k, a+b) >= min(d(k,a), d(k,b)), so no other row improves)
+        stale = np.flatnonzero(active & ((nn == a) | (nn == b)))
+        stale = np.union1d(stale, [a])
+        for k in stale:
+            row = d[k]
+            m = int(np.argmin(row))
+            nn[k] = m
+            nnd[k] = row[m]
+        # rows that got closer to the merged cluster than their cached nn
+        closer = np.flatnonzero(active & (d[:, a] < nnd))
+        nn[closer] = a
+        nnd[closer] = d[closer, a]
+    return merges
+
+
+def labels_from_merges(n: int, merges: list[Merge], n_merges: int) -> np.ndarray:
+    """Flat labels 0..k-1 after applying the first ``n_merges`` merges."""
+    parent = np.arange(n)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for m in merges[:n_merges]:
+        ra, rb = find(m.a), find(m.b)
+        parent[rb] = ra
+    roots = np.array([find(i) for i in range(n)])
+    _, labels = np.unique(roots, return_inverse=True)
+    return labels
+
+
+def cut_at_threshold(n: int, merges: list[Merge], threshold: float) -> np.ndarray:
+    k = sum(1 for m in merges if m.distance <= threshold)
+    return labels_from_merges(n, merges, k)
+
+
+def cut_at_k(n: int, merges: list[Merge], k: int) -> np.ndarray:
+    k = max(1, min(n, k))
+    return labels_from_merges(n, merges, n - k)
+
+
+def centroids(emb: np.ndarray, labels: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    k = int(labels.max()) + 1 if len(labels) else 0
+    w = np.ones(len(emb)) if weights is None else np.asarray(weights, dtype=np.float64)
+    out = np.zeros((k, emb.shape[1]), dtype=np.float64)
+    for c in range(k):
+        sel = labels == c
+        if sel.any():
+            out[c] = (emb[sel] * w[sel, None]).sum(0)
+    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+    return out.astype(np.float32)
+
+
+@dataclass
+class ClusteringResult:
+    labels: np.ndarray  # per input point, 0..k-1, ordered by first appearance
+    centroids: np.ndarray  # (k, dim), L2-normalised
+    n_speakers: int
+    merge_distances: list[float]
+
+
+def _relabel_by_first_appearance(labels: np.ndarray) -> np.ndarray:
+    order: dict[int, int] = {}
+    for lab in labels:
+        order.setdefault(int(lab), len(order))
+    return np.array([order[int(lab)] for lab in labels], dtype=np.int64)
+
+
+def _pool(emb: np.ndarray, weights: np.ndarray, factor: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Average ``factor`` consecutive points (keeps clustering cost bounded)."""
+    n = len(emb)
+    groups = np.arange(n) // factor
+    g = int(groups[-1]) + 1
+    pooled = np.zeros((g, emb.shape[1]), dtype=np.float64)
+    np.add.at(pooled, groups, emb * weights[:, None])
+    pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+    pw = np.bincount(groups, weights=weights, minlength=g)
+    return pooled.astype(np.float32), pw, groups
+
+
+def cluster_speakers(
+    emb: np.ndarray,
+    durations: np.ndarray | None = None,
+    threshold: float = 0.4,
+    min_speakers: int = 1,
+    max_speakers: int = 4,
+    min_cluster_seconds: float = 4.0,
+    min_cluster_fraction: float = 0.05,
+    max_points: int = 2000,
+    refine_iterations: int = 5,
+) -> ClusteringResult:
+    """Cluster window embeddings into speakers and estimate how many there are.
+
+    1. Average-linkage AHC on cosine distance, cut at ``threshold``.
+    2. Clusters holding less speech than ``max(min_cluster_seconds,
+       min_cluster_fraction * total)`` are not speakers of their own (they are
+       usually windows straddling a turn change, coughs, noise): they are
+       folded into the nearest remaining cluster.
+    3. The count is clamped to ``[min_speakers, max_speakers]`` by cutting
+       the dendrogram at the corresponding ``k``.
+    4. k-means-style refinement: re-assign every window to its nearest
+       centroid and recompute centroids, a few iterations.
+    """
+    emb = np.asarray(emb, dtype=np.float32)
+    n = len(emb)
+    w = np.ones(n) if durations is None else np.asarray(durations, dtype=np.float64)
+    if n == 0:
+        return ClusteringResult(np.zeros(0, dtype=np.int64), np.zeros((0, emb.shape[1] if emb.ndim == 2 else 0), np.float32), 0, [])
+    if n == 1:
+        return ClusteringResult(np.zeros(1, dtype=np.int64), centroids(emb, np.zeros(1, dtype=np.int64)), 1, [])
+
+    factor = int(np.ceil(n / max_points))
+    if factor > 1:
+        pts, pw, groups = _pool(emb, w, factor)
+    else:
+        pts, pw, groups = emb, w, np.arange(n)
+    m = len(pts)
+    merges = average_linkage(cosine_distances(pts))
+    labels = cut_at_threshold(m, merges, threshold)
+
+    total = float(pw.sum())
+    min_mass = max(min_cluster_seconds, min_cluster_fraction * total)
+    mass = np.bincount(labels, weights=pw)
+    big = np.flatnonzero(mass >= min_mass)
+    if len(big) == 0:
+        big = np.array([int(np.argmax(mass))])
+    k = int(np.clip(len(big), min_speakers, min(max_speakers, m)))
+    if k != len(big):
+        labels = cut_at_k(m, merges, k)
+        mass = np.bincount(labels, weights=pw)
+        big = np.argsort(-mass)[:k]
+    cents = centroids(pts, labels, pw)[big]
+
+    # back to the original points, then refine
+    point_labels = np.argmax(emb @ cents.T, axis=1)
+    for _ in range(refine_iterations):
+        new_c = centroids(emb, point_labels, w)
+        # a centroid that lost all its points disappears
+        present = np.unique(point_labels)
+        if len(present) < len(new_c):
+            new_c = new_c[present]
+        new_labels = np.argmax(emb @ new_c.T, axis=1)
+        if len(new_c) == len(cents) and np.array_equal(new_labels, point_labels):
+            cents = new_c
+            break
+        cents, point_labels = new_c, new_labels
+    if len(cents) < min_speakers <= n:
+        # refinement collapsed a cluster; keep the dendrogram cut instead
+        point_labels = cut_at_k(m, merges, min_speakers)[groups]
+        cents = centroids(emb, point_labels, w)
+        point_labels = np.argmax(emb @ cents.T, axis=1)
+
+    final = _relabel_by_first_appearance(point_labels)
+    # reorder centroids to match the relabelling
+    order = []
+    for lab in point_labels:
+        if int(lab) not in order:
+            order.append(int(lab))
+    cents = cents[order]
+    return ClusteringResult(final, cents, len(order), [m_.distance for m_ in merges])

@@ -1,0 +1,194 @@
+"""A small ConText-style assertion engine (Harkema et al. 2009, NegEx family).
+
+Trigger terms open a scope forward ("no", "denies", "if", "my father") or
+backward ("... is gone", "... runs in the family") over the sentence's
+normalised tokens.  A scope ends at a termination term ("but", "however",
+a clause-starting pronoun after a comma, sentence punctuation) or after a
+fixed window.  A target span is *modified* by every trigger whose scope
+covers it.
+
+Modifiers:
+    negated      "no numbness or tingling", "denies chest pain"
+    hypothetical "come back sooner if you get numbness"
+    family       "my father had diabetes"
+    uncertain    "maybe a little fever"
+    historical   "I used to get migraines"
+
+Why hand-written rather than medspaCy/negspaCy: medspacy 1.3.1 pins
+spacy<3.8 and numpy<2, which conflicts with the rest of this environment
+(numpy 2.x); and the spoken, ASR-produced input needs the dialogue-level
+rules (questions vs answers) that live in the extractors anyway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# (trigger tokens, modifier, direction, window)
+_PRE = "forward"
+_POST = "backward"
+
+_TRIGGERS: list[tuple[tuple[str, ...], str, str, int]] = []
+
+
+def _add(phrases: str, modifier: str, direction: str, window: int) -> None:
+    for p in phrases.split("|"):
+        p = p.strip()
+        if p:
+            _TRIGGERS.append((tuple(p.split()), modifier, direction, window))
+
+
+_add("no|not|denies|deny|denied|denying|without|never|nor|neither|none|nothing|negative for|"
+     "no longer|free of|absence of|resolved|rules out|ruled out|rule out|not have|do not have|"
+     "does not have|did not have|have not had|has not had|not had|not any|no more|not really|"
+     "not been|has not been|have not been|never had", "negated", _PRE, 8)
+_add("is fine|are fine|is gone|are gone|went away|has resolved|have resolved|is resolved|"
+     "has stopped|have stopped|is normal|are normal|is better now|all gone|not a problem|"
+     "is not a problem|not an issue", "negated", _POST, 5)
+_add("if|in case|should you|watch for|look out for|unless|whether|in the event|"
+     "call me if|call us if|return if|sooner if|signs of|symptoms of|worry about|"
+     "warning signs", "hypothetical", _PRE, 20)
+_add("mother|father|mom|dad|brother|sister|grandmother|grandfather|grandma|grandpa|aunt|uncle|"
+     "cousin|parents|parent|siblings|son|daughter|husband|wife|family history|family history of|"
+     "runs in family|family member", "family", _PRE, 10)
+_add("runs in family|runs in my family|runs in the family|in my family|in the family", "family", _POST, 8)
+_add("maybe|might|possibly|possible|probably|perhaps|not sure|i think|i guess|seems like|"
+     "may have|could be|question of|questionable", "uncertain", _PRE, 6)
+_add("used to|years ago|as a child|when i was younger|in the past|history of|previously had|"
+     "long time ago|last year", "historical", _PRE, 8)
+
+#: pseudo-triggers: look like triggers but are not ("no change", "not only")
+_PSEUDO: list[tuple[str, ...]] = [
+    tuple(p.split()) for p in (
+        "no change|not only|no increase|not necessarily|no further|not certain if|not sure if|"
+        "not just|no problem|nothing else|not bad|not too bad|no matter|no doubt|not that i know of|"
+        "if needed|if necessary|as needed|if you need|if it helps"
+    ).split("|")
+]
+
+_TERMINATORS = frozenset(
+    "but however although though except apart aside which who yet whereas while still "
+    "because since otherwise".split()
+)
+_CLAUSE_PRONOUNS = frozenset("i it my she he we they that this there you me".split())
+_PUNCT_STOP = frozenset(". ; : ? !".split())
+
+
+@dataclass
+class Assertion:
+    negated: bool = False
+    hypothetical: bool = False
+    family: bool = False
+    uncertain: bool = False
+    historical: bool = False
+    negation_trigger: int | None = None  # token index of the negation trigger
+
+    @property
+    def is_patient_finding(self) -> bool:
+        return not (self.hypothetical or self.family or self.historical)
+
+
+def _match_at(toks: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(toks[i:i + len(phrase)]) == phrase
+
+
+def _family_possessive(toks: list[str], i: int) -> bool:
+    """Family words only count as experiencer triggers after a possessive."""
+    j = i - 1
+    return j >= 0 and toks[j] in ("my", "his", "her", "our", "their", "grand", "both", "whose")
+
+
+def _forward_end(toks: list[str], start: int, window: int, modifier: str) -> int:
+    """Exclusive end of a forward scope starting at ``start``."""
+    end = min(len(toks), start + window)
+    k = start
+    while k < end:
+        tok = toks[k]
+        if tok in _PUNCT_STOP:
+            return k
+        if tok in _TERMINATORS:
+            return k
+        if modifier == "family" and tok in ("i", "me"):
+            return k
+        if tok == "," and k + 1 < len(toks):
+            nxt = toks[k + 1]
+            if nxt in _CLAUSE_PRONOUNS:
+                return k
+            if nxt == "and" and k + 2 < len(toks) and toks[k + 2] in _CLAUSE_PRONOUNS:
+                return k
+        if tok == "and" and k + 1 < len(toks) and toks[k + 1] in ("i", "it", "she", "he", "we", "they") and modifier != "hypothetical":
+            return k
+        k += 1
+    return end
+
+
+def _backward_start(toks: list[str], end: int, window: int) -> int:
+    start = max(0, end - window)
+    k = end - 1
+    while k >= start:
+        tok = toks[k]
+        if tok in _PUNCT_STOP or tok in _TERMINATORS or tok == ",":
+            return k + 1
+        if tok == "and" and k + 1 < end and toks[k + 1] in _CLAUSE_PRONOUNS:
+            return k + 1
+        k -= 1
+    return start
+
+
+@dataclass
+class Scope:
+    modifier: str
+    start: int  # token span covered (exclusive end)
+    end: int
+    trigger: tuple[int, int]
+
+
+def scopes(toks: list[str]) -> list[Scope]:
+    """All trigger scopes in a token list."""
+    pseudo_taken: set[int] = set()
+    for i in range(len(toks)):
+        for p in _PSEUDO:
+            if _match_at(toks, i, p):
+                pseudo_taken.update(range(i, i + len(p)))
+    out: list[Scope] = []
+    used: set[int] = set()
+    # longest triggers first so "do not have" wins over "not"
+    for phrase, modifier, direction, window in sorted(_TRIGGERS, key=lambda t: -len(t[0])):
+        n = len(phrase)
+        for i in range(len(toks) - n + 1):
+            if not _match_at(toks, i, phrase):
+                continue
+            span = set(range(i, i + n))
+            if span & pseudo_taken or span & used:
+                continue
+            if modifier == "family" and direction == _PRE and n == 1 and not _family_possessive(toks, i):
+                continue
+            used |= span
+            if direction == _PRE:
+                out.append(Scope(modifier, i + n, _forward_end(toks, i + n, window, modifier), (i, i + n)))
+            else:
+                out.append(Scope(modifier, _backward_start(toks, i, window), i, (i, i + n)))
+    return out
+
+
+def assess(toks: list[str], span: tuple[int, int], precomputed: list[Scope] | None = None) -> Assertion:
+    """Assertion for the token span ``[start, end)`` of ``toks``."""
+    result = Assertion()
+    start, end = span
+    for sc in precomputed if precomputed is not None else scopes(toks):
+        # trigger inside the target (e.g. lexicon term "no energy") does not count
+        if sc.trigger[0] >= start and sc.trigger[1] <= end:
+            continue
+        if sc.start <= start < sc.end or (sc.start < end <= sc.end):
+            if sc.modifier == "negated":
+                result.negated = True
+                result.negation_trigger = sc.trigger[0]
+            elif sc.modifier == "hypothetical":
+                result.hypothetical = True
+            elif sc.modifier == "family":
+                result.family = True
+            elif sc.modifier == "uncertain":
+                result.uncertain = True
+            elif sc.modifier == "historical":
+                result.historical = True
+    return result

@@ -1,0 +1,224 @@
+"""ASR-tolerant drug-name spotting.
+
+faster-whisper tiny.en rarely spells drug names right: "lisinopril" comes out
+as "listen up for", "metformin" as "meth form", "sertraline" as "search
+relying".  Exact lexicon lookup catches correct spellings; for the rest every
+word n-gram (1-4 words, joined without spaces) is scored against every drug
+surface form (generic + brand names):
+
+    score = 0.4 * ratio(letters) + 0.3 * ratio(metaphone) + 0.3 * ratio(nysiis)
+
+(``rapidfuzz`` Indel ratio on the raw letters and on the two phonetic keys
+from ``jellyfish``).  The acceptance threshold depends on the context, because
+a dose right after the n-gram ("... ten milligrams") all but proves that a
+drug name stood there, while a bare n-gram must look almost exactly like a
+drug to beat the many ordinary words:
+
+    DOSE   a dose (number + mg/mcg/units/puffs/...) within 3 tokens after
+    VERB   a medication verb/preposition just before ("taking", "increase
+           your", "stop the") or a frequency just after ("every day")
+    NONE   anything else
+
+The thresholds were measured with ``bench/ml_notes.py --calibrate``: the
+NONE threshold keeps false positives on the 30k most frequent English words
+(wordfreq) near zero, the DOSE threshold still recovers the documented ASR
+confusions.  A drug already found elsewhere in the same visit gets a small
+relaxation (``KNOWN_BONUS``) so that later, worse-heard mentions link to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .lexicon import Drug, drug_lexicon
+from .text import Sentence
+
+#: acceptance thresholds per context (see module docstring / docs/ml-notes.md)
+THRESHOLDS = {"dose": 0.62, "verb": 0.76, "none": 0.88}
+KNOWN_BONUS = 0.08
+MIN_CHARS = 5
+
+DOSE_UNITS = frozenset(
+    "mg mcg g units ml puff puffs tablet tablets pill pills capsule capsules tab tabs drop drops "
+    "spray sprays patch patches injection shot".split()
+)
+_BRIDGE = frozenset(", in into to at of is um uh a the".split())
+MED_VERBS = frozenset(
+    "taking take takes took on start started starting prescribe prescribed prescribing "
+    "increase increasing increased decrease decreasing decreased stop stopping stopped continue continuing "
+    "keep refill refilled dose using use used tried try trying give giving switch switching "
+    "add adding raise lower reduce double halve restart resume".split()
+)
+_FREQ_AFTER = ("every", "once", "twice", "daily", "nightly", "bedtime", "as", "three", "four")
+_NAME_TITLES = frozenset("doctor mister missus miss mr mrs ms dr nurse".split())
+_BAD_START = frozenset(
+    "the a an my your his her our their its i you he she we they it to and or of is are was were be "
+    "been am do does did have has had not no yes so but if then than as by that this these those "
+    "what how when where why who with for from at on in".split()
+)
+_STOP = _BAD_START | frozenset(
+    "up down out about will would can could should me him them us all every day days once twice "
+    "times take taking takes took start stop keep continue increase mg just also very really okay "
+    "well now there here some any much many more most less little bit get got go going make made "
+    "like know think see said say one two three".split()
+)
+
+
+@dataclass
+class DrugMention:
+    drug: Drug
+    start: int  # token span in Sentence.toks
+    end: int
+    confidence: float
+    method: str  # exact | joined | fuzzy
+    context: str  # dose | verb | none
+    surface: str
+
+
+@dataclass(frozen=True)
+class _Form:
+    text: str
+    meta: str
+    nysiis: str
+    drug: Drug
+
+
+@lru_cache(maxsize=1)
+def _forms() -> tuple[list[_Form], list[str]]:
+    import jellyfish
+
+    lex = drug_lexicon()
+    forms: list[_Form] = []
+    for surface, drug in lex.surface.items():
+        letters = surface.replace(" ", "")
+        if not letters.isalpha() or len(letters) < 4:
+            continue
+        forms.append(_Form(letters, jellyfish.metaphone(letters), jellyfish.nysiis(letters), drug))
+    return forms, [f.text for f in forms]
+
+
+def similarity(candidate: str, name: str) -> float:
+    """Combined orthographic + phonetic similarity in [0, 1]."""
+    import jellyfish
+    from rapidfuzz import fuzz
+
+    a = candidate.replace(" ", "").lower()
+    b = name.replace(" ", "").lower()
+    return (
+        0.4 * fuzz.ratio(a, b) + 0.3 * fuzz.ratio(jellyfish.metaphone(a), jellyfish.metaphone(b))
+        + 0.3 * fuzz.ratio(jellyfish.nysiis(a), jellyfish.nysiis(b))
+    ) / 100.0
+
+
+def best_drug(candidate: str, min_score: float = 0.0) -> tuple[Drug | None, float]:
+    """Best-scoring drug for a candidate string (letters only)."""
+    import jellyfish
+    from rapidfuzz import fuzz, process
+
+    forms, texts = _forms()
+    cand = candidate.replace(" ", "").lower()
+    if len(cand) < MIN_CHARS or not cand.isalpha():
+        return None, 0.0
+    meta = jellyfish.metaphone(cand)
+    ny = jellyfish.nysiis(cand)
+    best: tuple[Drug | None, float] = (None, 0.0)
+    for _text, raw, idx in process.extract(cand, texts, scorer=fuzz.ratio, score_cutoff=45, limit=None):
+        form = forms[idx]
+        ln = len(cand) / len(form.text)
+        if ln < 0.5 or ln > 1.8:
+            continue
+        score = (0.4 * raw + 0.3 * fuzz.ratio(meta, form.meta) + 0.3 * fuzz.ratio(ny, form.nysiis)) / 100.0
+        if score > best[1]:
+            best = (form.drug, score)
+    if best[1] < min_score:
+        return None, best[1]
+    return best
+
+
+def _is_number(tok: str) -> bool:
+    try:
+        float(tok)
+    except ValueError:
+        return False
+    return True
+
+
+def dose_follows(toks: list[str], end: int, max_bridge: int = 2) -> bool:
+    k = end
+    bridged = 0
+    while k < len(toks) and bridged <= max_bridge:
+        if _is_number(toks[k]):
+            return k + 1 < len(toks) and toks[k + 1] in DOSE_UNITS
+        if toks[k] in _BRIDGE:
+            bridged += 1
+            k += 1
+            continue
+        return False
+    return False
+
+
+def _context(toks: list[str], start: int, end: int) -> str:
+    if dose_follows(toks, end):
+        return "dose"
+    before = toks[max(0, start - 3):start]
+    if any(t in MED_VERBS for t in before):
+        return "verb"
+    after = toks[end:end + 2]
+    if after and after[0] in _FREQ_AFTER:
+        return "verb"
+    return "none"
+
+
+def find_drugs(sent: Sentence, known: frozenset[str] = frozenset()) -> list[DrugMention]:
+    """Drug mentions in one sentence, exact first, then fuzzy on the rest."""
+    lex = drug_lexicon()
+    toks = sent.toks
+    taken = [False] * len(toks)
+    out: list[DrugMention] = []
+    for m in lex.matcher.find(sent.content):
+        s, e = sent.raw_span(m.start, m.end)
+        ctx = _context(toks, s, e)
+        if m.payload.needs_dose and ctx == "none":
+            continue
+        out.append(DrugMention(m.payload, s, e, 1.0, "exact", ctx, " ".join(toks[s:e])))
+        for k in range(s, e):
+            taken[k] = True
+    # person names after titles are never drugs
+    for i, tok in enumerate(toks[:-1]):
+        if tok in _NAME_TITLES and toks[i + 1].isalpha():
+            taken[i + 1] = True
+    cands: list[DrugMention] = []
+    for s in range(len(toks)):
+        if taken[s] or not toks[s].isalpha() or toks[s] in _BAD_START:
+            continue
+        for n in range(1, 5):
+            e = s + n
+            if e > len(toks) or taken[e - 1] or not toks[e - 1].isalpha():
+                break
+            words = toks[s:e]
+            if all(w in _STOP for w in words) or not any(len(w) >= 4 and w not in _STOP for w in words):
+                continue
+            if n > 1 and words[-1] in _BAD_START and words[-1] not in ("for", "in", "on", "and"):
+                continue
+            ctx = _context(toks, s, e)
+            joined = "".join(words)
+            drug, score = best_drug(joined)
+            if drug is None:
+                continue
+            threshold = THRESHOLDS[ctx] - (KNOWN_BONUS if drug.name in known else 0.0)
+            if drug.needs_dose and ctx == "none":
+                continue
+            if score >= threshold:
+                method = "joined" if score >= 0.999 else "fuzzy"
+                cands.append(DrugMention(drug, s, e, round(min(score, 0.99), 3), method, ctx, " ".join(words)))
+    # best non-overlapping fuzzy candidates
+    cands.sort(key=lambda c: (-c.confidence, c.end - c.start))
+    for c in cands:
+        if any(taken[c.start:c.end]):
+            continue
+        for k in range(c.start, c.end):
+            taken[k] = True
+        out.append(c)
+    out.sort(key=lambda m: m.start)
+    return out

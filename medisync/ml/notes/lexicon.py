@@ -1,0 +1,183 @@
+"""Lazily loaded lexicons (package data under ``data/``).
+
+Nothing is read at import time: each loader is cached and runs on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from .text import PhraseMatcher, phrase_key, tokenize
+
+
+def load_json(name: str) -> dict[str, Any]:
+    with resources.files(__package__).joinpath("data", name).open("r", encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
+
+
+# --------------------------------------------------------------------------- drugs
+@dataclass(frozen=True)
+class Drug:
+    name: str
+    cls: str
+    flags: tuple[str, ...] = ()
+
+    @property
+    def needs_dose(self) -> bool:
+        return "needs_dose" in self.flags
+
+
+@dataclass
+class DrugLexicon:
+    drugs: list[Drug]
+    #: surface form (space separated normalised tokens) -> drug
+    surface: dict[str, Drug]
+    matcher: PhraseMatcher[Drug]
+    by_name: dict[str, Drug] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def drug_lexicon() -> DrugLexicon:
+    data = load_json("drugs.json")
+    drugs: list[Drug] = []
+    surface: dict[str, Drug] = {}
+    matcher: PhraseMatcher[Drug] = PhraseMatcher()
+    for entry in data["drugs"]:
+        drug = Drug(entry["name"], entry.get("class", ""), tuple(entry.get("flags", ())))
+        drugs.append(drug)
+        for form in [entry["name"], *entry.get("aliases", [])]:
+            key = " ".join(tokenize(form))
+            surface.setdefault(key, drug)
+            matcher.add(form, drug)
+    matcher.finalize()
+    return DrugLexicon(drugs, surface, matcher, {d.name: d for d in drugs})
+
+
+# --------------------------------------------------------------------------- symptoms
+@dataclass(frozen=True)
+class Symptom:
+    name: str
+    loc: str | None = None  # "prefix" | "suffix" | None
+    parent: str | None = None
+    patterns: tuple[str, ...] = ()
+
+    @property
+    def base(self) -> str:
+        return self.parent or self.name
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    spoken: str
+    prefix: str
+    suffix: str
+
+
+@dataclass
+class SymptomLexicon:
+    symptoms: dict[str, Symptom]
+    matcher: PhraseMatcher[Symptom]
+    patterns: list[tuple[re.Pattern[str], Symptom]]
+    body: PhraseMatcher[BodyPart]
+    negative_patterns: list[tuple[re.Pattern[str], str]]
+
+
+# Statements that a symptom is absent without a negation word
+# ("my vision is fine" -> no blurred vision).  Target "{loc} weakness" uses the
+# body part captured in group "loc".
+_NEGATIVE_ASSERTIONS = [
+    (r"\bvision\s+(is|has\s+been|seems|looks)\s+(fine|ok|okay|normal|good|great|clear|alright)", "blurred vision"),
+    (r"\b(?P<loc>legs?|arms?|hands?)\s+(feel|feels|are|is|seem|seems)\s+(strong|fine|normal|ok|okay)", "{loc} weakness"),
+    (r"\b(sleep|sleeping)\s+(is\s+)?(fine|well|ok|okay|good|great|normal)", "insomnia"),
+    (r"\bappetite\s+(is|has\s+been)\s+(fine|ok|okay|good|normal|great)", "loss of appetite"),
+    (r"\b(breathing|breath)\s+(is|feels|has\s+been)\s+(fine|ok|okay|normal|good)", "shortness of breath"),
+    (r"\bmood\s+(is|has\s+been)\s+(fine|ok|okay|good|great|better)", "depressed mood"),
+    (r"\b(stools?|bowel\s+movements?)\s+(are|is|have\s+been)\s+(fine|ok|okay|normal)", "diarrhea"),
+    (r"\b(urine|pee)\s+(is|looks)\s+(fine|clear|normal)", "blood in urine"),
+]
+
+
+@lru_cache(maxsize=1)
+def symptom_lexicon() -> SymptomLexicon:
+    data = load_json("symptoms.json")
+    symptoms: dict[str, Symptom] = {}
+    matcher: PhraseMatcher[Symptom] = PhraseMatcher()
+    patterns: list[tuple[re.Pattern[str], Symptom]] = []
+    for entry in data["symptoms"]:
+        sym = Symptom(entry["name"], entry.get("loc"), entry.get("parent"), tuple(entry.get("patterns", ())))
+        symptoms[sym.name] = sym
+        for term in entry["terms"]:
+            matcher.add(term, sym)
+        for pat in sym.patterns:
+            patterns.append((re.compile(pat), sym))
+    body: PhraseMatcher[BodyPart] = PhraseMatcher()
+    for b in data["body_parts"]:
+        body.add(b["spoken"], BodyPart(b["spoken"], b["prefix"], b["suffix"]))
+    neg = [(re.compile(p), target) for p, target in _NEGATIVE_ASSERTIONS]
+    return SymptomLexicon(symptoms, matcher.finalize(), patterns, body.finalize(), neg)
+
+
+# --------------------------------------------------------------------------- conditions
+@dataclass(frozen=True)
+class Condition:
+    name: str
+    icd10: str
+    description: str = ""
+
+
+@lru_cache(maxsize=1)
+def condition_lexicon() -> tuple[dict[str, Condition], PhraseMatcher[Condition]]:
+    data = load_json("conditions.json")
+    by_code: dict[str, Condition] = {}
+    matcher: PhraseMatcher[Condition] = PhraseMatcher()
+    for entry in data["conditions"]:
+        cond = Condition(entry["name"], entry["icd10"], entry.get("icd10_description", ""))
+        by_code[cond.icd10] = cond
+        matcher.add(entry["name"], cond)
+        for syn in entry["synonyms"]:
+            matcher.add(syn, cond)
+    return by_code, matcher.finalize()
+
+
+# --------------------------------------------------------------------------- orders
+@dataclass(frozen=True)
+class OrderItem:
+    kind: str
+    name: str
+
+
+@lru_cache(maxsize=1)
+def order_lexicon() -> PhraseMatcher[OrderItem]:
+    data = load_json("orders.json")
+    matcher: PhraseMatcher[OrderItem] = PhraseMatcher()
+    for entry in data["orders"]:
+        item = OrderItem(entry["kind"], entry["name"])
+        for term in entry["terms"]:
+            matcher.add(term, item)
+    return matcher.finalize()
+
+
+# --------------------------------------------------------------------------- allergies
+@lru_cache(maxsize=1)
+def allergy_lexicon() -> tuple[PhraseMatcher[str], PhraseMatcher[str]]:
+    """(substance classes matcher, reaction matcher); payload = output name."""
+    data = load_json("allergies.json")
+    subs: PhraseMatcher[str] = PhraseMatcher()
+    for entry in data["classes"]:
+        for term in entry["terms"]:
+            subs.add(term, entry["name"])
+    reactions: PhraseMatcher[str] = PhraseMatcher()
+    for entry in data["reactions"]:
+        for term in entry["terms"]:
+            reactions.add(term, entry["name"])
+    return subs.finalize(), reactions.finalize()
+
+
+def key_of(phrase: str) -> tuple[str, ...]:
+    return phrase_key(phrase)

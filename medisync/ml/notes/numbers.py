@@ -1,0 +1,244 @@
+"""Spoken-number parsing.
+
+ASR output writes numbers either as digits ("152/94", "38.5", "94%",
+"1,000") or as words ("one hundred fifty two over ninety four", "thirty
+eight point five", "ninety four percent").  ``words_to_number`` parses one
+spoken number; ``replace_number_words`` rewrites every run of number words
+in a token list into a single digit token so that the extractors only ever
+see digits.
+
+Supported forms::
+
+    "one hundred eighty"            -> 180
+    "one hundred and twenty"        -> 120
+    "a hundred"                     -> 100
+    "two thousand five hundred"     -> 2500
+    "thirty eight point five"       -> 38.5
+    "point five"                    -> 0.5
+    "one and a half"                -> 1.5
+    "one forty eight" (colloquial)  -> 148   (only "one"/"two" + tens/teens)
+    "nineteen"                      -> 19
+
+Two adjacent numbers that cannot belong to one value ("two three") are
+split into two tokens.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+UNITS = {
+    "zero": 0, "oh": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9,
+}
+TEENS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+SCALES = {"hundred": 100, "thousand": 1000}
+
+NUMBER_WORDS = set(UNITS) | set(TEENS) | set(TENS) | set(SCALES)
+# "oh" is only a digit inside a number ("one oh five"); never on its own.
+_STARTERS = (set(UNITS) - {"oh"}) | set(TEENS) | set(TENS)
+
+
+def _fmt(value: float) -> str:
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+class _Acc:
+    """Accumulator for one number under construction."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.current = 0
+        self.last: str | None = None  # unit | teen | tens | hundred | thousand | decimal
+        self.decimals: list[int] | None = None
+        self.has_scale = False
+        self.colloquial = False
+
+    @property
+    def empty(self) -> bool:
+        return self.last is None
+
+    def value(self) -> float:
+        v: float = self.total + self.current
+        if self.decimals:
+            v += float("0." + "".join(str(d) for d in self.decimals))
+        return v
+
+    def accepts(self, word: str) -> bool:
+        """Whether ``word`` can extend the current number."""
+        if self.last is None:
+            return word in _STARTERS
+        if word in UNITS:
+            if word == "oh":
+                return False
+            if self.last == "tens":
+                return self.current % 10 == 0
+            return self.last in ("hundred", "thousand")
+        if word in TEENS:
+            if self.last in ("hundred", "thousand"):
+                return self.current % 100 == 0
+            # colloquial "one fifteen" -> 115
+            return self.last == "unit" and not self.has_scale and self.current in (1, 2)
+        if word in TENS:
+            if self.last in ("hundred", "thousand"):
+                return self.current % 100 == 0
+            return self.last == "unit" and not self.has_scale and self.current in (1, 2) and not self.total
+        if word == "hundred":
+            return self.last in ("unit", "teen", "tens") and not self.colloquial and self.current < 100
+        if word == "thousand":
+            return self.last in ("unit", "teen", "tens", "hundred") and self.total == 0 and not self.colloquial
+        return False
+
+    def add(self, word: str) -> None:
+        if self.decimals is not None:
+            self.decimals.append(UNITS[word])
+            self.last = "decimal"
+            return
+        if word in UNITS:
+            self.current += UNITS[word]
+            self.last = "unit"
+        elif word in TEENS:
+            if self.last == "unit":
+                self.current = self.current * 100 + TEENS[word]
+                self.colloquial = True
+            else:
+                self.current += TEENS[word]
+            self.last = "teen"
+        elif word in TENS:
+            if self.last == "unit":
+                self.current = self.current * 100 + TENS[word]
+                self.colloquial = True
+            else:
+                self.current += TENS[word]
+            self.last = "tens"
+        elif word == "hundred":
+            self.current = max(self.current, 1) * 100
+            self.has_scale = True
+            self.last = "hundred"
+        elif word == "thousand":
+            self.total += max(self.current, 1) * 1000
+            self.current = 0
+            self.has_scale = True
+            self.last = "thousand"
+
+    def start_decimals(self) -> None:
+        self.decimals = []
+
+
+def words_to_number(text: str | Iterable[str]) -> float | None:
+    """Parse a single spoken number; ``None`` when it is not exactly one number.
+
+    >>> words_to_number("one hundred fifty two")
+    152
+    >>> words_to_number("thirty eight point five")
+    38.5
+    """
+    tokens = text.lower().replace("-", " ").split() if isinstance(text, str) else [t.lower() for t in text]
+    tokens = [t for t in tokens if t]
+    out = replace_number_words(tokens)
+    if len(out) != 1:
+        return None
+    try:
+        value = float(out[0])
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else value
+
+
+def _is_digit_token(tok: str) -> bool:
+    try:
+        float(tok)
+    except ValueError:
+        return False
+    return True
+
+
+def replace_number_words(tokens: list[str]) -> list[str]:
+    """Rewrite runs of spoken number words as digit tokens.
+
+    ``tokens`` must be lowercase words/punctuation.  Handles "a hundred",
+    "one hundred and twenty", "X point Y", "X and a half" and digit tokens
+    followed by "point" words (Whisper sometimes mixes: "38 point five").
+    """
+    out: list[str] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        # "a hundred" / "a thousand"
+        starts_with_a = tok == "a" and i + 1 < n and tokens[i + 1] in SCALES
+        if not (tok in _STARTERS or starts_with_a or (tok == "point" and i + 1 < n and tokens[i + 1] in UNITS and tokens[i + 1] != "oh")):
+            # digit followed by "point five"
+            if _is_digit_token(tok) and "." not in tok and i + 2 < n and tokens[i + 1] == "point" and tokens[i + 2] in UNITS:
+                j = i + 2
+                digits = []
+                while j < n and tokens[j] in UNITS:
+                    digits.append(str(UNITS[tokens[j]]))
+                    j += 1
+                out.append(tok + "." + "".join(digits))
+                i = j
+                continue
+            out.append(tok)
+            i += 1
+            continue
+        acc = _Acc()
+        j = i
+        if starts_with_a:
+            acc.current = 1
+            acc.last = "unit"
+            j += 1
+        while j < n:
+            w = tokens[j]
+            if acc.decimals is None and w == "point" and j + 1 < n and tokens[j + 1] in UNITS and tokens[j + 1] != "oh":
+                acc.start_decimals()
+                if acc.last is None:
+                    acc.last = "decimal"
+                j += 1
+                continue
+            if acc.decimals is not None:
+                if w in UNITS and w != "oh":
+                    acc.add(w)
+                    j += 1
+                    continue
+                break
+            # "one hundred and twenty"
+            if w == "and" and acc.last in ("hundred", "thousand") and j + 1 < n and (
+                tokens[j + 1] in UNITS or tokens[j + 1] in TEENS or tokens[j + 1] in TENS
+            ) and tokens[j + 1] != "oh":
+                j += 1
+                continue
+            if w == "oh" and acc.last == "unit" and acc.current in (1, 2) and j + 1 < n and tokens[j + 1] in UNITS and tokens[j + 1] != "oh":
+                # "one oh five" -> 105
+                acc.current = acc.current * 100 + UNITS[tokens[j + 1]]
+                acc.last = "teen"  # nothing more may follow except point
+                acc.colloquial = True
+                j += 2
+                continue
+            if w == "oh":
+                break
+            if acc.accepts(w):
+                acc.add(w)
+                j += 1
+                continue
+            break
+        if acc.empty:
+            out.append(tok)
+            i += 1
+            continue
+        value = acc.value()
+        # "... and a half"
+        if j + 2 < n and tokens[j] == "and" and tokens[j + 1] == "a" and tokens[j + 2] == "half" and acc.decimals is None:
+            value += 0.5
+            j += 3
+        out.append(_fmt(value))
+        i = j
+    return out

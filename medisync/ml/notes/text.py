@@ -1,0 +1,344 @@
+"""Text normalisation, turns, sentences and phrase matching.
+
+Every piece of text the extractors look at goes through ``tokenize``:
+
+* lowercase, contractions expanded ("don't" -> "do not"), possessive 's
+  dropped, hyphens split ("x-ray" -> "x ray");
+* numbers normalised to digit tokens: "one hundred fifty two" -> "152",
+  "1,000" -> "1000", "10mg" -> "10 mg", "94%" -> "94 %";
+* unit words canonicalised: "milligrams" -> "mg", "kilos" -> "kg",
+  "percent" -> "%".
+
+A ``Sentence`` keeps these raw tokens (``toks``) plus a *content* view used
+for lexicon lookup: filler words ("my", "the", "any", "of" ...) removed and
+a light plural stemmer applied, with ``cmap`` mapping content positions
+back to ``toks`` positions.  Lexicon phrases are tokenised the same way, so
+"swelling in your legs" and "swelling in legs" match the same entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Generic, Iterable, Iterator, TypeVar
+
+from .numbers import replace_number_words
+
+T = TypeVar("T")
+
+CONTRACTIONS = {
+    "don't": "do not", "doesn't": "does not", "didn't": "did not", "haven't": "have not",
+    "hasn't": "has not", "hadn't": "had not", "isn't": "is not", "aren't": "are not",
+    "wasn't": "was not", "weren't": "were not", "won't": "will not", "wouldn't": "would not",
+    "can't": "can not", "cannot": "can not", "couldn't": "could not", "shouldn't": "should not",
+    "i'm": "i am", "you're": "you are", "we're": "we are", "they're": "they are",
+    "it's": "it is", "that's": "that is", "there's": "there is", "what's": "what is",
+    "he's": "he is", "she's": "she is", "let's": "let us", "i've": "i have",
+    "you've": "you have", "we've": "we have", "i'll": "i will", "you'll": "you will",
+    "we'll": "we will", "i'd": "i would", "you'd": "you would", "we'd": "we would",
+    "ain't": "is not", "gonna": "going to", "wanna": "want to", "y'all": "you all",
+}
+
+ABBREVIATIONS = {
+    "dr.": "doctor", "mr.": "mister", "mrs.": "missus", "ms.": "miss", "st.": "saint",
+    "vs.": "versus", "e.g.": "for example", "i.e.": "that is", "a.m.": "am", "p.m.": "pm",
+}
+
+UNIT_WORDS = {
+    "milligram": "mg", "milligrams": "mg", "mgs": "mg", "milligrammes": "mg",
+    "microgram": "mcg", "micrograms": "mcg", "mcgs": "mcg",
+    "gram": "g", "grams": "g", "gm": "g",
+    "kilogram": "kg", "kilograms": "kg", "kilo": "kg", "kilos": "kg", "kgs": "kg",
+    "pound": "lb", "pounds": "lb", "lbs": "lb",
+    "percent": "%",
+    "milliliter": "ml", "milliliters": "ml", "millilitre": "ml", "millilitres": "ml", "cc": "ml", "ccs": "ml",
+    "unit": "units",
+    "celsius": "c", "centigrade": "c", "fahrenheit": "f",
+}
+
+#: words dropped from the content view used for lexicon lookup
+FILLERS = frozenset(
+    "my your the a an his her their our its some any of very really so just also both either "
+    "little bit kind sort quite pretty too".split()
+)
+
+_IRREGULAR = {"feet": "foot", "teeth": "tooth", "men": "man", "women": "woman", "children": "child"}
+_NO_STEM = frozenset(
+    "lows highs diabetes news always has was is does this its us yes gas bus plus less "
+    "sinus virus nauseous anxious nervous serious previous various famous analysis dialysis "
+    "urinalysis psoriasis cirrhosis osteoporosis scoliosis diagnosis prognosis mucus pelvis "
+    "abdominus status bronchitis arthritis sinusitis dermatitis tonsillitis cystitis "
+    "pharyngitis gastritis conjunctivitis diverticulitis fasciitis pyelonephritis tendinitis "
+    "otitis hepatitis meningitis colitis herpes rabies measles mumps scabies shingles hives "
+    "stiffness numbness weakness shortness dizziness tiredness soreness sleepiness hoarseness "
+    "fullness redness sadness lightheadedness".split()
+)
+
+_TOKEN_RE = re.compile(r"\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)*|[,.;:?!/%]")
+
+
+def stem(word: str) -> str:
+    """A deliberately light plural stemmer (both lexicon and text use it)."""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word in _NO_STEM or len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _pre_normalize(text: str) -> str:
+    t = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u00b4", "'").lower()
+    for abbr, full in ABBREVIATIONS.items():
+        t = re.sub(r"(?<![a-z])" + re.escape(abbr), " " + full + " ", t)
+    t = t.replace("\u00b0", " degrees ")
+    t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)            # 1,000 -> 1000
+    t = re.sub(r"(?<=\d)(?=[a-z])", " ", t)              # 10mg -> 10 mg
+    t = re.sub(r"(?<=[a-z])(?=\d)", " ", t)              # a1c -> a 1 c
+    t = re.sub(r"(?<=[a-z0-9])[-\u2010-\u2014](?=[a-z0-9])", " ", t)  # x-ray, forty-eight
+    t = re.sub(r"\s+'|'\s+", " ", t)
+    return t
+
+
+def tokenize(text: str) -> list[str]:
+    """Normalised tokens of ``text`` (see module docstring)."""
+    raw = _TOKEN_RE.findall(_pre_normalize(text))
+    toks: list[str] = []
+    for tok in raw:
+        if tok in CONTRACTIONS:
+            toks.extend(CONTRACTIONS[tok].split())
+        elif tok.endswith("'s"):
+            toks.append(tok[:-2])
+        elif tok.endswith("n't"):
+            toks.extend([tok[:-3], "not"])
+        elif "'" in tok:
+            head, _, tail = tok.partition("'")
+            toks.append(head)
+            if tail in ("ve",):
+                toks.append("have")
+            elif tail == "ll":
+                toks.append("will")
+            elif tail == "re":
+                toks.append("are")
+            elif tail == "d":
+                toks.append("would")
+        else:
+            toks.append(tok)
+    toks = replace_number_words(toks)
+    out: list[str] = []
+    for i, tok in enumerate(toks):
+        if tok in UNIT_WORDS:
+            # "percent"/"units" always; weight/dose units anywhere (harmless)
+            out.append(UNIT_WORDS[tok])
+        else:
+            out.append(tok)
+    return out
+
+
+def content_view(toks: list[str]) -> tuple[list[str], list[int]]:
+    content: list[str] = []
+    cmap: list[int] = []
+    for i, tok in enumerate(toks):
+        if tok in FILLERS or tok == ",":
+            continue
+        content.append(stem(tok))
+        cmap.append(i)
+    return content, cmap
+
+
+def phrase_key(phrase: str) -> tuple[str, ...]:
+    """Content tokens of a lexicon phrase."""
+    return tuple(content_view(tokenize(phrase))[0])
+
+
+_QUESTION_STARTERS = frozenset(
+    "any anything anyone do does did are is was were have has had how what when where why which who "
+    "whom whose can could would will should shall may might".split()
+)
+_LEAD_INS = frozenset("and so okay ok now then also well alright right um uh oh".split())
+
+
+@dataclass
+class Sentence:
+    text: str
+    toks: list[str]
+    content: list[str]
+    cmap: list[int]
+    role: str
+    speaker: str
+    turn: int
+    index: int = 0  # global sentence index
+    is_question: bool = False
+    tags: set[str] = field(default_factory=set)
+
+    @property
+    def norm(self) -> str:
+        return " ".join(self.toks)
+
+    def raw_span(self, cstart: int, cend: int) -> tuple[int, int]:
+        """Token span (in ``toks``) of content span ``[cstart, cend)``."""
+        return self.cmap[cstart], self.cmap[cend - 1] + 1
+
+    def char_to_tok(self) -> list[int]:
+        """Map from char offset in ``norm`` to token index."""
+        out: list[int] = []
+        for i, tok in enumerate(self.toks):
+            out.extend([i] * len(tok))
+            out.append(i)  # the space after it
+        return out
+
+
+@dataclass
+class Turn:
+    index: int
+    speaker: str
+    role: str
+    text: str
+    start: float | None = None
+    end: float | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+def _is_question(text: str, toks: list[str]) -> bool:
+    if text.rstrip().endswith("?"):
+        return True
+    words = [t for t in toks if t.isalpha()]
+    while words and words[0] in _LEAD_INS:
+        words = words[1:]
+    if not words:
+        return False
+    if words[0] in _QUESTION_STARTERS:
+        if len(words) > 1 and words[1] == "not" and words[0] in ("do", "does", "did"):
+            return False  # "Do not take ..." is an instruction
+        if words[0] in ("will", "should", "can", "could", "would", "may", "might", "shall") and len(words) > 1 and words[1] not in ("you", "i", "we", "it", "he", "she", "they"):
+            return False
+        return True
+    return False
+
+
+_SPLIT_RE = re.compile(r"(?<=[.?!])\s+|\s*\.\.\.\s*|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    t = text.strip()
+    # protect abbreviations so their dots do not split sentences
+    for abbr in ABBREVIATIONS:
+        t = re.sub(r"(?i)(?<![a-z])" + re.escape(abbr), abbr.replace(".", "\u2024"), t)
+    parts = [p.replace("\u2024", ".").strip() for p in _SPLIT_RE.split(t)]
+    return [p for p in parts if p and re.search(r"[A-Za-z0-9]", p)]
+
+
+_CLINICIAN_CUES = (
+    "my assessment", "i am doctor", "this is doctor", "your blood pressure", "i will prescribe",
+    "i am ordering", "i will order", "come back in", "see you back", "any allergies", "your heart rate",
+    "i am going to prescribe", "i will increase", "i recommend", "let us check", "i am referring",
+    "how can i help", "what brings you", "follow up in", "your exam", "your lungs",
+)
+
+
+def _infer_roles(segs: list[dict[str, Any]]) -> dict[str, str]:
+    """Speaker -> role when the transcript carries no usable roles."""
+    scores: dict[str, float] = {}
+    for s in segs:
+        spk = str(s.get("speaker") or "S")
+        norm = " ".join(tokenize(str(s.get("text") or "")))
+        score = sum(norm.count(cue) for cue in _CLINICIAN_CUES)
+        score += 0.5 * norm.count("?")
+        scores[spk] = scores.get(spk, 0.0) + score
+    if not scores:
+        return {}
+    clinician = max(scores, key=lambda k: scores[k])
+    return {spk: ("clinician" if spk == clinician else "patient") for spk in scores}
+
+
+def build_turns(transcript: dict[str, Any]) -> list[Turn]:
+    """Merge consecutive same-speaker segments into turns and split sentences."""
+    segs = [s for s in (transcript.get("segments") or []) if str(s.get("text") or "").strip()]
+    if not segs:
+        text = str(transcript.get("text") or "").strip()
+        if not text:
+            return []
+        segs = [{"speaker": "UNKNOWN", "role": "unknown", "text": text}]
+    segs = sorted(segs, key=lambda s: (s.get("start") is None, s.get("start") or 0.0))
+    roles = {str(s.get("role") or "").lower() for s in segs}
+    inferred: dict[str, str] = {}
+    if "clinician" not in roles and len({str(s.get("speaker")) for s in segs}) > 1:
+        inferred = _infer_roles(segs)
+    turns: list[Turn] = []
+    for s in segs:
+        spk = str(s.get("speaker") or "UNKNOWN")
+        role = inferred.get(spk) or str(s.get("role") or "unknown").lower()
+        if role not in ("clinician", "patient", "other"):
+            role = "unknown"
+        text = str(s.get("text") or "").strip()
+        if turns and turns[-1].speaker == spk and turns[-1].role == role:
+            turns[-1].text = (turns[-1].text + " " + text).strip()
+            turns[-1].end = s.get("end", turns[-1].end)
+            continue
+        turns.append(Turn(len(turns), spk, role, text, s.get("start"), s.get("end")))
+    gidx = 0
+    for turn in turns:
+        for sent_text in split_sentences(turn.text):
+            toks = tokenize(sent_text)
+            if not toks:
+                continue
+            content, cmap = content_view(toks)
+            turn.sentences.append(
+                Sentence(sent_text, toks, content, cmap, turn.role, turn.speaker, turn.index, gidx,
+                         _is_question(sent_text, toks))
+            )
+            gidx += 1
+    return [t for t in turns if t.sentences]
+
+
+@dataclass
+class Match(Generic[T]):
+    start: int  # content index
+    end: int
+    payload: T
+    phrase: tuple[str, ...]
+
+
+class PhraseMatcher(Generic[T]):
+    """Longest-match, non-overlapping lookup of token phrases in content tokens."""
+
+    def __init__(self) -> None:
+        self._index: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+
+    def add(self, phrase: str | tuple[str, ...], payload: T) -> None:
+        key = phrase_key(phrase) if isinstance(phrase, str) else phrase
+        if not key:
+            return
+        self._index.setdefault(key[0], []).append((key, payload))
+
+    def finalize(self) -> "PhraseMatcher[T]":
+        for lst in self._index.values():
+            lst.sort(key=lambda kp: -len(kp[0]))
+        return self
+
+    def find(self, content: list[str]) -> list[Match[T]]:
+        cands: list[Match[T]] = []
+        for i, tok in enumerate(content):
+            for key, payload in self._index.get(tok, ()):
+                n = len(key)
+                if tuple(content[i:i + n]) == key:
+                    cands.append(Match(i, i + n, payload, key))
+        cands.sort(key=lambda m: (-(m.end - m.start), m.start))
+        taken = [False] * len(content)
+        out: list[Match[T]] = []
+        for m in cands:
+            if any(taken[m.start:m.end]):
+                continue
+            for k in range(m.start, m.end):
+                taken[k] = True
+            out.append(m)
+        out.sort(key=lambda m: m.start)
+        return out
+
+
+def iter_sentences(turns: Iterable[Turn]) -> Iterator[Sentence]:
+    for t in turns:
+        yield from t.sentences

@@ -1,0 +1,27 @@
+"""Read model: ``documents`` attached to patients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medisync.domain.document import Document
+from medisync.projections.base import ReadModelProjection, oid, stamp
+from medisync.projections.changes import ViewChange, insert, update
+
+
+def _uploaded(e: Any) -> list[ViewChange]:
+    return [insert("documents", id=oid(e), practice_id=e.practice_id, patient_id=e.patient_id,
+                   appointment_id=e.appointment_id, kind=e.kind, title=e.phi.get("title", ""),
+                   blob_key=e.blob_key, sha256=e.sha256, size_bytes=e.size_bytes,
+                   content_type=e.content_type, uploaded_by=e.actor.get("user_id"),
+                   deleted=False, created_at=e.timestamp, **stamp(e))]
+
+
+def _deleted(e: Any) -> list[ViewChange]:
+    return [update("documents", {"id": oid(e)}, deleted=True, **stamp(e))]
+
+
+class DocumentsProjection(ReadModelProjection):
+    name = "documents"
+    tables = ("documents",)
+    handlers = {Document.Uploaded: _uploaded, Document.Deleted: _deleted}

