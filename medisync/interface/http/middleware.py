@@ -16,6 +16,7 @@ from medisync.interface.http.keys import CONTAINER, RATE_LIMITER
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+PUBLIC_PATHS = frozenset({"/api/v1/openapi.json"})
 
 
 def public(handler: Handler) -> Handler:
@@ -67,7 +68,8 @@ async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.S
 
 def _is_public(request: web.Request, handler: Handler) -> bool:
     target = getattr(request.match_info, "handler", handler)
-    return bool(getattr(target, "is_public", False)) or not request.path.startswith("/api/v1")
+    return (bool(getattr(target, "is_public", False)) or request.path in PUBLIC_PATHS
+            or not request.path.startswith("/api/v1"))
 
 
 async def _authenticate(request: web.Request) -> Principal:

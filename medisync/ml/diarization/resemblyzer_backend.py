@@ -1,0 +1,310 @@
+"""Default diarization backend: resemblyzer encoder (numpy) + AHC + resegmentation.
+
+Recipe
+------
+1. Stream the audio (PyAV, 30 s chunks) through the mel front end; only the
+   40-band mel frames are kept (57 MB per hour of audio).
+2. Speech regions: the ASR word spans merged across gaps shorter than
+   ``split_gap_s`` (or, without words, an energy detector).  Regions are cut
+   at pauses so that an embedding window rarely straddles a turn change.
+3. Windows of ``window_s`` with hop ``hop_s`` inside each region (a region
+   shorter than a window gets one window of its own length); embeddings from
+   the numpy encoder, batched by window length.
+4. :func:`~.clustering.cluster_speakers`: AHC with a distance threshold,
+   tiny clusters folded away, count clamped to 1..4, k-means refinement.
+5. Resegmentation: every word (or 100 ms frame) is scored against each
+   speaker centroid through the windows covering it, then a Viterbi pass
+   picks the label sequence with a switch penalty that is high inside
+   continuous speech and low across pauses (this removes short flips while
+   keeping genuine short turns such as "No, none.").
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from . import DiarizationResult, Span, SpeakerTurn
+from .audio import iter_audio
+from .clustering import cluster_speakers
+from .encoder import HOP, SAMPLE_RATE, MelFrontEnd, SpeakerEncoder
+
+FPS = SAMPLE_RATE // HOP  # mel frames per second (100)
+
+
+@dataclass(frozen=True)
+class _Window:
+    start: int  # frame index (inclusive)
+    end: int  # frame index (exclusive)
+
+
+def spans_to_regions(spans: Sequence[tuple[float, float]], split_gap_s: float) -> list[tuple[float, float]]:
+    """Merge time-sorted spans whose gap is below ``split_gap_s``."""
+    regions: list[list[float]] = []
+    for s, e in sorted((float(a), float(b)) for a, b in spans):
+        if e <= s:
+            e = s + 0.02
+        if regions and s - regions[-1][1] < split_gap_s:
+            regions[-1][1] = max(regions[-1][1], e)
+        else:
+            regions.append([s, e])
+    return [(a, b) for a, b in regions]
+
+
+def energy_regions(frame_energy: np.ndarray, min_speech_s: float = 0.25, min_gap_s: float = 0.3,
+                   rel_db: float = 25.0) -> list[tuple[float, float]]:
+    """Fallback speech detector on mel-frame energy (used without ASR words)."""
+    if len(frame_energy) == 0:
+        return []
+    db = 10 * np.log10(np.maximum(frame_energy, 1e-12))
+    floor = np.percentile(db, 10)
+    peak = np.percentile(db, 95)
+    thr = max(floor + 0.35 * (peak - floor), peak - rel_db)
+    mask = db > thr
+    # close small gaps, then drop short bursts
+    idx = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    runs = list(zip(idx[0::2], idx[1::2]))
+    merged: list[list[int]] = []
+    for a, b in runs:
+        if merged and a - merged[-1][1] < min_gap_s * FPS:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    return [(a / FPS, b / FPS) for a, b in merged if b - a >= min_speech_s * FPS]
+
+
+class ResemblyzerDiarizer:
+    """Diarizer backed by resemblyzer's GE2E encoder, run in numpy (no torch)."""
+
+    name = "resemblyzer-0.1.4-numpy"
+
+    def __init__(
+        self,
+        checkpoint: str | None = None,
+        window_s: float = 1.5,
+        hop_s: float = 0.75,
+        min_window_s: float = 0.3,
+        split_gap_s: float = 0.3,
+        threshold: float = 0.4,
+        min_speakers: int = 1,
+        max_speakers: int = 4,
+        min_cluster_seconds: float = 4.0,
+        min_cluster_fraction: float = 0.05,
+        switch_penalty: float = 0.25,
+        free_switch_gap_s: float = 0.6,
+        turn_gap_s: float = 1.0,
+        batch_size: int = 64,
+        chunk_seconds: float = 30.0,
+        max_cluster_points: int = 2000,
+    ) -> None:
+        self.checkpoint = checkpoint
+        self.window = int(round(window_s * FPS))
+        self.hop = int(round(hop_s * FPS))
+        self.min_window = int(round(min_window_s * FPS))
+        self.split_gap_s = split_gap_s
+        self.threshold = threshold
+        self.min_speakers = min_speakers
+        self.max_speakers = max_speakers
+        self.min_cluster_seconds = min_cluster_seconds
+        self.min_cluster_fraction = min_cluster_fraction
+        self.switch_penalty = switch_penalty
+        self.free_switch_gap_s = free_switch_gap_s
+        self.turn_gap_s = turn_gap_s
+        self.batch_size = batch_size
+        self.chunk_seconds = chunk_seconds
+        self.max_cluster_points = max_cluster_points
+        self._encoder: SpeakerEncoder | None = None
+
+    # -- model -------------------------------------------------------------
+    @property
+    def encoder(self) -> SpeakerEncoder:
+        if self._encoder is None:
+            self._encoder = SpeakerEncoder(checkpoint=self.checkpoint)
+        return self._encoder
+
+    # -- features ----------------------------------------------------------
+    def features(self, audio_path: str) -> np.ndarray:
+        """Mel frames (T, 40) float32 for the whole file, computed chunk by chunk."""
+        fe = MelFrontEnd()
+        parts = [fe.push(chunk) for chunk in iter_audio(audio_path, self.chunk_seconds)]
+        parts.append(fe.finish())
+        return np.concatenate(parts) if parts else np.zeros((0, 40), np.float32)
+
+    def _windows(self, regions: list[tuple[float, float]], n_frames: int) -> list[_Window]:
+        out: list[_Window] = []
+        W, H = self.window, self.hop
+        for s, e in regions:
+            a = max(0, int(np.floor(s * FPS)))
+            b = min(n_frames, int(np.ceil(e * FPS)))
+            length = b - a
+            if length < self.min_window:
+                continue
+            if length <= W + H // 2:
+                # one window; quantise the length to 5 frames to batch better
+                q = max(self.min_window, length - length % 5)
+                off = (length - q) // 2
+                out.append(_Window(a + off, a + off + q))
+                continue
+            starts = list(range(a, b - W + 1, H))
+            if b - (starts[-1] + W) > H // 3:
+                starts.append(b - W)
+            out.extend(_Window(st, st + W) for st in starts)
+        return out
+
+    def _embed(self, mel: np.ndarray, windows: list[_Window]) -> np.ndarray:
+        emb = np.zeros((len(windows), 256), dtype=np.float32)
+        by_len: dict[int, list[int]] = {}
+        for i, w in enumerate(windows):
+            by_len.setdefault(w.end - w.start, []).append(i)
+        for length, idx in by_len.items():
+            for k in range(0, len(idx), self.batch_size):
+                chunk = idx[k: k + self.batch_size]
+                batch = np.stack([mel[windows[i].start: windows[i].end] for i in chunk])
+                emb[chunk] = self.encoder.embed(batch)
+        return emb
+
+    # -- scoring -----------------------------------------------------------
+    @staticmethod
+    def _unit_scores(units: np.ndarray, windows: list[_Window], sims: np.ndarray) -> np.ndarray:
+        """Per unit (start_frame, end_frame), overlap-weighted mean window similarity."""
+        n_units, k = len(units), sims.shape[1]
+        scores = np.zeros((n_units, k), dtype=np.float64)
+        if not windows:
+            return scores
+        ws = np.array([w.start for w in windows])
+        we = np.array([w.end for w in windows])
+        centers = (ws + we) / 2.0
+        order = np.argsort(ws)
+        ws_sorted = ws[order]
+        max_len = int((we - ws).max())
+        for u, (a, b) in enumerate(units):
+            lo = np.searchsorted(ws_sorted, a - max_len, side="left")
+            hi = np.searchsorted(ws_sorted, b, side="right")
+            cand = order[lo:hi]
+            ov = np.minimum(we[cand], b) - np.maximum(ws[cand], a)
+            sel = ov > 0
+            if sel.any():
+                wts = ov[sel].astype(np.float64)
+                scores[u] = (sims[cand[sel]] * wts[:, None]).sum(0) / wts.sum()
+            else:
+                nearest = int(np.argmin(np.abs(centers - (a + b) / 2.0)))
+                scores[u] = sims[nearest]
+        return scores
+
+    def _viterbi(self, scores: np.ndarray, gaps: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """Best label path; switching costs ``switch_penalty`` scaled down by the pause before."""
+        n, k = scores.shape
+        if n == 0 or k == 1:
+            return np.zeros(n, dtype=np.int64)
+        emis = scores * weights[:, None]
+        pen = self.switch_penalty * np.clip(1.0 - gaps / self.free_switch_gap_s, 0.0, 1.0)
+        acc = emis[0].copy()
+        back = np.zeros((n, k), dtype=np.int64)
+        for t in range(1, n):
+            stay = acc
+            best_other = np.max(acc) - pen[t]
+            arg_other = int(np.argmax(acc))
+            choose_stay = stay >= best_other
+            back[t] = np.where(choose_stay, np.arange(k), arg_other)
+            acc = np.where(choose_stay, stay, best_other) + emis[t]
+        path = np.zeros(n, dtype=np.int64)
+        path[-1] = int(np.argmax(acc))
+        for t in range(n - 1, 0, -1):
+            path[t - 1] = back[t, path[t]]
+        return path
+
+    # -- main --------------------------------------------------------------
+    def diarize(self, audio_path: str, spans: Sequence[Span] | None = None) -> DiarizationResult:
+        t0 = time.perf_counter()
+        mel = self.features(audio_path)
+        n_frames = len(mel)
+        t_feat = time.perf_counter()
+
+        if spans:
+            span_list = [(float(s.start), float(s.end)) for s in spans]
+            regions = spans_to_regions(span_list, self.split_gap_s)
+        else:
+            span_list = []
+            regions = energy_regions(mel.sum(axis=1))
+        windows = self._windows(regions, n_frames)
+        if not windows and regions:
+            # everything is shorter than min_window: embed each region anyway
+            windows = [
+                _Window(int(s * FPS), max(int(s * FPS) + 1, min(n_frames, int(np.ceil(e * FPS)))))
+                for s, e in regions
+            ]
+            windows = [w for w in windows if w.end <= n_frames and w.end - w.start >= 2]
+        emb = self._embed(mel, windows)
+        del mel
+        t_emb = time.perf_counter()
+
+        if len(windows) == 0:
+            turns = [SpeakerTurn(s, e, 0) for s, e in regions]
+            return DiarizationResult(turns, 1 if turns else 0, [0] * len(span_list), [],
+                                     {"windows": 0})
+
+        durations = np.array([(w.end - w.start) / FPS for w in windows])
+        cl = cluster_speakers(
+            emb, durations, threshold=self.threshold, min_speakers=self.min_speakers,
+            max_speakers=self.max_speakers, min_cluster_seconds=self.min_cluster_seconds,
+            min_cluster_fraction=self.min_cluster_fraction, max_points=self.max_cluster_points,
+        )
+        sims = emb @ cl.centroids.T
+
+        # units: the given spans (words), or 100 ms slices of the speech regions
+        if span_list:
+            order = sorted(range(len(span_list)), key=lambda i: span_list[i][0])
+            unit_times = np.array([span_list[i] for i in order], dtype=np.float64)
+        else:
+            order = []
+            slices = []
+            for s, e in regions:
+                t = s
+                while t < e - 1e-6:
+                    slices.append((t, min(e, t + 0.1)))
+                    t += 0.1
+            unit_times = np.array(slices, dtype=np.float64).reshape(-1, 2)
+        units = np.stack([np.floor(unit_times[:, 0] * FPS), np.ceil(unit_times[:, 1] * FPS)], 1).astype(int)
+        units[:, 1] = np.maximum(units[:, 1], units[:, 0] + 1)
+        scores = self._unit_scores(units, windows, sims)
+        gaps = np.zeros(len(unit_times))
+        if len(unit_times) > 1:
+            prev_end = np.maximum.accumulate(unit_times[:, 1])
+            gaps[1:] = np.maximum(0.0, unit_times[1:, 0] - prev_end[:-1])
+        weights = np.clip(unit_times[:, 1] - unit_times[:, 0], 0.05, 1.0)
+        labels = self._viterbi(scores, gaps, weights)
+
+        # relabel speakers by first appearance, drop speakers with no unit
+        remap: dict[int, int] = {}
+        for lab in labels:
+            remap.setdefault(int(lab), len(remap))
+        labels = np.array([remap[int(lab)] for lab in labels], dtype=np.int64)
+        cents = [cl.centroids[old].tolist() for old, _ in sorted(remap.items(), key=lambda kv: kv[1])]
+
+        turns: list[SpeakerTurn] = []
+        for (s, e), lab in zip(unit_times, labels):
+            if turns and turns[-1].speaker == lab and s - turns[-1].end < self.turn_gap_s:
+                turns[-1] = SpeakerTurn(turns[-1].start, max(turns[-1].end, float(e)), int(lab))
+            else:
+                turns.append(SpeakerTurn(float(s), float(e), int(lab)))
+
+        span_speakers: list[int] = []
+        if span_list:
+            span_speakers = [0] * len(span_list)
+            for pos, i in enumerate(order):
+                span_speakers[i] = int(labels[pos])
+        t_end = time.perf_counter()
+        info = {
+            "windows": len(windows),
+            "regions": len(regions),
+            "clusters_before_folding": int(cl.n_speakers),
+            "seconds": {
+                "features": round(t_feat - t0, 3),
+                "embeddings": round(t_emb - t_feat, 3),
+                "clustering": round(t_end - t_emb, 3),
+            },
+        }
+        return DiarizationResult(turns, len(remap), span_speakers, cents, info)

@@ -1,0 +1,45 @@
+"""Shared fixtures: a real Postgres (the one `make test` started, or an
+embedded one for this session) and a real server process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.support.server import ServerProcess
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    configured = os.environ.get("MEDISYNC_DATABASE_URL")
+    if configured:
+        return configured
+    from medisync.adapters.embedded_postgres import start_embedded
+
+    return start_embedded(str(tmp_path_factory.mktemp("pg")))
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[ServerProcess]:
+    data_dir = tmp_path_factory.mktemp("server")
+    process = ServerProcess(data_dir, database_url).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def api(server: ServerProcess) -> str:
+    return server.api
+
+
+@pytest.fixture
+def dialogue_wav(tmp_path: Path) -> Path:
+    target = tmp_path / "visit.wav"
+    shutil.copy(FIXTURES / "dev-01-diabetes.wav", target)
+    return target
