@@ -68,8 +68,10 @@ class Container(ContainerOperations):
     jobs: TranscriptionJobs | None = None
     followers: list[LogFollower] = field(default_factory=list)
 
-    def start_projections(self) -> None:
+    def start_projections(self, names: list[str] | None = None) -> None:
         for name, view in self.views.items():
+            if names and name not in names:
+                continue
             projection = _projection_named(name)(view=view)
             follower = LogFollower(
                 name, self.app, projection.process_event,
@@ -133,9 +135,10 @@ def build_container(settings: Settings) -> Container:
             "documents": DocumentQueries(reads, patient_queries),
         },
     )
-    if settings.ml_enabled and "extractive" in generators:
+    transcriber = build_transcriber(settings) if settings.ml_enabled else None
+    if transcriber is not None and "extractive" in generators:
         container.jobs = TranscriptionJobs(
-            recordings, notes, blobs, build_transcriber(settings), generators["extractive"],
+            recordings, notes, blobs, transcriber, generators["extractive"],
             settings.ml_max_attempts, settings.ml_retry_base_s)
     return container
 
@@ -150,8 +153,12 @@ def build_note_generators(settings: Settings) -> dict[str, Any]:
 
 
 def build_transcriber(settings: Settings) -> Any:
-    # Imported lazily: the model loads on first use, inside the worker thread.
-    from medisync.ml.transcription import SpeechTranscriber
+    # The model itself loads on first use, inside the worker thread.
+    try:
+        from medisync.ml.transcription import SpeechTranscriber
+    except ImportError:
+        log.warning("transcription disabled: install the ml extra (pip install 'medisync[ml]')")
+        return None
 
     return SpeechTranscriber(model=settings.asr_model, device=settings.asr_device,
                              compute_type=settings.asr_compute_type, beam_size=settings.asr_beam_size)
@@ -161,7 +168,9 @@ def start_background_work(container: Container) -> None:
     """The embedded default: projections and the ML worker in this process."""
     if container.settings.run_projections:
         container.start_projections()
-    if container.settings.run_worker and container.jobs is not None:
+    # With a broker configured, the ML worker is its own process (`medisync worker`).
+    in_process_worker = container.settings.run_worker and not container.settings.kafka_bootstrap
+    if in_process_worker and container.jobs is not None:
         container.add_follower(ml_worker_follower(container))
 
 

@@ -46,6 +46,37 @@ def _create_admin(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _relay(_args: argparse.Namespace, settings: Settings) -> int:
+    from medisync.interface.processes import run_relay
+
+    run_relay(settings)
+    return 0
+
+
+def _project(args: argparse.Namespace, settings: Settings) -> int:
+    from medisync.interface.processes import rebuild_projection, run_projectors
+
+    if args.rebuild:
+        print(f"rebuilt {args.rebuild} from {rebuild_projection(settings, args.rebuild)} events")
+    else:
+        run_projectors(settings, args.names)
+    return 0
+
+
+def _worker(_args: argparse.Namespace, settings: Settings) -> int:
+    from medisync.interface.processes import run_worker
+
+    run_worker(settings)
+    return 0
+
+
+def _analytics(_args: argparse.Namespace, settings: Settings) -> int:
+    from medisync.interface.processes import run_analytics
+
+    run_analytics(settings)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="medisync", description="MediSync clinical documentation backend")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("--email", "--password", "--full-name", "--practice"):
         admin.add_argument(name, required=True)
     admin.set_defaults(run=_create_admin)
+    commands.add_parser("relay", help="publish the event log to Kafka").set_defaults(run=_relay)
+    project = commands.add_parser("project", help="run projections (all, or the named ones)")
+    project.add_argument("names", nargs="*")
+    project.add_argument("--rebuild", metavar="NAME", help="rebuild one read model and swap it in")
+    project.set_defaults(run=_project)
+    commands.add_parser("worker", help="the ML worker, consuming Kafka").set_defaults(run=_worker)
+    commands.add_parser("analytics", help="example downstream analytics consumer").set_defaults(run=_analytics)
     return parser
 
 
@@ -66,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
     logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    logging.getLogger("kafka").setLevel(max(logging.WARNING, logging.getLogger().level))
     return args.run(args, settings)
 
 

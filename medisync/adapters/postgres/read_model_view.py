@@ -15,7 +15,7 @@ from psycopg import Cursor
 from psycopg.sql import SQL, Composed, Identifier, Placeholder
 from psycopg.types.json import Jsonb
 
-from medisync.adapters.postgres.schema import READ_SCHEMA, TABLES, primary_key
+from medisync.adapters.postgres.schema import READ_SCHEMA, primary_key, table_ddl
 from medisync.projections.changes import ReadModelView, ViewChange
 
 
@@ -23,8 +23,6 @@ def _adapt(value: Any) -> Any:
     return Jsonb(value) if isinstance(value, (dict, list)) else value
 
 
-def _table(name: str) -> Identifier:
-    return Identifier(READ_SCHEMA, name)
 
 
 def _assignments(values: dict[str, Any], prefix: str) -> tuple[list[Composed], dict[str, Any]]:
@@ -46,27 +44,28 @@ def _merges(merge: dict[str, dict[str, Any]]) -> tuple[list[Composed], dict[str,
     return parts, params
 
 
-def change_statement(change: ViewChange) -> tuple[Composed, dict[str, Any]]:
+def change_statement(change: ViewChange, schema: str = READ_SCHEMA) -> tuple[Composed, dict[str, Any]]:
+    table = Identifier(schema, change.table)
     if change.kind == "insert":
-        return _insert(change)
+        return _insert(change, table)
     where, where_params = _assignments(change.where, "w")
     condition = SQL(" AND ").join(where)
     if change.kind == "delete":
-        return SQL("DELETE FROM {} WHERE {}").format(_table(change.table), condition), where_params
+        return SQL("DELETE FROM {} WHERE {}").format(table, condition), where_params
     sets, set_params = _assignments(change.values, "v")
     merges, merge_params = _merges(change.merge)
     statement = SQL("UPDATE {} SET {} WHERE {}").format(
-        _table(change.table), SQL(", ").join(sets + merges), condition)
+        table, SQL(", ").join(sets + merges), condition)
     return statement, {**where_params, **set_params, **merge_params}
 
 
-def _insert(change: ViewChange) -> tuple[Composed, dict[str, Any]]:
+def _insert(change: ViewChange, table: Identifier) -> tuple[Composed, dict[str, Any]]:
     # Upsert: a rebuild or a redelivered event rewrites the same row.
     columns = list(change.values)
     keys = primary_key(change.table)
     updates = [SQL("{0} = EXCLUDED.{0}").format(Identifier(c)) for c in columns if c not in keys]
     statement = SQL("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}").format(
-        _table(change.table), SQL(", ").join(map(Identifier, columns)),
+        table, SQL(", ").join(map(Identifier, columns)),
         SQL(", ").join(Placeholder(c) for c in columns), SQL(", ").join(map(Identifier, keys)),
         SQL(", ").join(updates))
     return statement, {c: _adapt(v) for c, v in change.values.items()}
@@ -74,21 +73,25 @@ def _insert(change: ViewChange) -> tuple[Composed, dict[str, Any]]:
 
 class PostgresReadModelView(PostgresTrackingRecorder, ReadModelView):
     def __init__(self, datastore: PostgresDatastore, projection_name: str,
-                 tables: tuple[str, ...]) -> None:
-        super().__init__(datastore, tracking_table_name=f"{projection_name}_tracking")
+                 tables: tuple[str, ...], schema: str = READ_SCHEMA,
+                 tracking_table_name: str | None = None) -> None:
+        super().__init__(datastore,
+                         tracking_table_name=tracking_table_name or f"{projection_name}_tracking")
+        self.projection_name = projection_name
+        self.tables = tables
+        self.schema = schema
         self.sql_create_statements.append(
-            SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(READ_SCHEMA)))
+            SQL("CREATE SCHEMA IF NOT EXISTS {}").format(Identifier(schema)))
         for table in tables:
-            for statement in TABLES[table].split(";"):
+            for statement in table_ddl(table, schema):
                 self.sql_create_statements.append(SQL(statement))  # type: ignore[arg-type]
 
     def apply(self, changes: list[ViewChange], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as cursor:
-            self._execute(cursor, changes)
+            self.execute(cursor, changes)
             self._insert_tracking(cursor, tracking)
 
-    @staticmethod
-    def _execute(cursor: Cursor[Any], changes: list[ViewChange]) -> None:
+    def execute(self, cursor: Cursor[Any], changes: list[ViewChange]) -> None:
         for change in changes:
-            statement, params = change_statement(change)
+            statement, params = change_statement(change, self.schema)
             cursor.execute(statement, params)

@@ -10,17 +10,17 @@ READ_SCHEMA = "read"
 
 TABLES: dict[str, str] = {
     "practices": """
-        CREATE TABLE IF NOT EXISTS read.practices (
+        CREATE TABLE IF NOT EXISTS {schema}.practices (
             id uuid PRIMARY KEY, name text NOT NULL, created_at timestamptz NOT NULL)""",
     "users": """
-        CREATE TABLE IF NOT EXISTS read.users (
+        CREATE TABLE IF NOT EXISTS {schema}.users (
             id uuid PRIMARY KEY, practice_id uuid NOT NULL, email text NOT NULL,
             full_name text NOT NULL, role text NOT NULL, tier text NOT NULL,
             active boolean NOT NULL, created_at timestamptz NOT NULL,
             updated_at timestamptz NOT NULL, version integer NOT NULL);
-        CREATE INDEX IF NOT EXISTS users_practice ON read.users (practice_id)""",
+        CREATE INDEX IF NOT EXISTS users_practice ON {schema}.users (practice_id)""",
     "patients": """
-        CREATE TABLE IF NOT EXISTS read.patients (
+        CREATE TABLE IF NOT EXISTS {schema}.patients (
             id uuid PRIMARY KEY, practice_id uuid NOT NULL, registered_by uuid NOT NULL,
             mrn text, first_name text, last_name text, date_of_birth text, sex text,
             phone text, email text, archived boolean NOT NULL,
@@ -29,30 +29,30 @@ TABLES: dict[str, str] = {
                 coalesce(mrn, ''))) STORED,
             created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
             version integer NOT NULL);
-        CREATE INDEX IF NOT EXISTS patients_practice ON read.patients (practice_id, last_name)""",
+        CREATE INDEX IF NOT EXISTS patients_practice ON {schema}.patients (practice_id, last_name)""",
     "patient_history": """
-        CREATE TABLE IF NOT EXISTS read.patient_history (
+        CREATE TABLE IF NOT EXISTS {schema}.patient_history (
             id uuid PRIMARY KEY, patient_id uuid NOT NULL, kind text NOT NULL,
             status text NOT NULL, data jsonb NOT NULL, created_at timestamptz NOT NULL,
             updated_at timestamptz NOT NULL);
-        CREATE INDEX IF NOT EXISTS history_patient ON read.patient_history (patient_id)""",
+        CREATE INDEX IF NOT EXISTS history_patient ON {schema}.patient_history (patient_id)""",
     "patient_insurance": """
-        CREATE TABLE IF NOT EXISTS read.patient_insurance (
+        CREATE TABLE IF NOT EXISTS {schema}.patient_insurance (
             id uuid PRIMARY KEY, patient_id uuid NOT NULL, data jsonb NOT NULL,
             is_primary boolean NOT NULL);
-        CREATE INDEX IF NOT EXISTS insurance_patient ON read.patient_insurance (patient_id)""",
+        CREATE INDEX IF NOT EXISTS insurance_patient ON {schema}.patient_insurance (patient_id)""",
     "appointments": """
-        CREATE TABLE IF NOT EXISTS read.appointments (
+        CREATE TABLE IF NOT EXISTS {schema}.appointments (
             id uuid PRIMARY KEY, practice_id uuid NOT NULL, patient_id uuid NOT NULL,
             doctor_id uuid NOT NULL, start_at timestamptz NOT NULL,
             duration_minutes integer NOT NULL, type text NOT NULL, reason text,
             status text NOT NULL, cancel_reason text, created_at timestamptz NOT NULL,
             updated_at timestamptz NOT NULL, version integer NOT NULL);
         CREATE INDEX IF NOT EXISTS appointments_doctor
-            ON read.appointments (practice_id, doctor_id, start_at);
-        CREATE INDEX IF NOT EXISTS appointments_patient ON read.appointments (patient_id)""",
+            ON {schema}.appointments (practice_id, doctor_id, start_at);
+        CREATE INDEX IF NOT EXISTS appointments_patient ON {schema}.appointments (patient_id)""",
     "recordings": """
-        CREATE TABLE IF NOT EXISTS read.recordings (
+        CREATE TABLE IF NOT EXISTS {schema}.recordings (
             id uuid PRIMARY KEY, practice_id uuid NOT NULL, appointment_id uuid NOT NULL,
             patient_id uuid NOT NULL, doctor_id uuid NOT NULL, blob_key text NOT NULL,
             sha256 text NOT NULL, size_bytes bigint NOT NULL, content_type text NOT NULL,
@@ -60,40 +60,45 @@ TABLES: dict[str, str] = {
             deleted_by uuid, deleted_at timestamptz, transcription_status text NOT NULL,
             attempts integer NOT NULL, error text, created_at timestamptz NOT NULL,
             updated_at timestamptz NOT NULL, version integer NOT NULL);
-        CREATE INDEX IF NOT EXISTS recordings_appointment ON read.recordings (appointment_id);
-        CREATE INDEX IF NOT EXISTS recordings_practice ON read.recordings (practice_id, created_at)""",
+        CREATE INDEX IF NOT EXISTS recordings_appointment ON {schema}.recordings (appointment_id);
+        CREATE INDEX IF NOT EXISTS recordings_practice ON {schema}.recordings (practice_id, created_at)""",
     "transcripts": """
-        CREATE TABLE IF NOT EXISTS read.transcripts (
+        CREATE TABLE IF NOT EXISTS {schema}.transcripts (
             recording_id uuid PRIMARY KEY, document jsonb NOT NULL,
             created_at timestamptz NOT NULL, recording_version integer NOT NULL)""",
     "notes": """
-        CREATE TABLE IF NOT EXISTS read.notes (
+        CREATE TABLE IF NOT EXISTS {schema}.notes (
             id uuid PRIMARY KEY, practice_id uuid NOT NULL, appointment_id uuid NOT NULL UNIQUE,
             patient_id uuid NOT NULL, doctor_id uuid NOT NULL, current_version integer,
             version_count integer NOT NULL, signed boolean NOT NULL,
             created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
             version integer NOT NULL)""",
     "note_versions": """
-        CREATE TABLE IF NOT EXISTS read.note_versions (
+        CREATE TABLE IF NOT EXISTS {schema}.note_versions (
             note_id uuid NOT NULL, version integer NOT NULL, status text NOT NULL,
             source text NOT NULL, subjective text, objective text, assessment text, plan text,
             free_text text, insights jsonb, provenance jsonb, author_id text,
             created_at timestamptz NOT NULL, signed_by uuid, signed_at timestamptz,
             PRIMARY KEY (note_id, version))""",
     "documents": """
-        CREATE TABLE IF NOT EXISTS read.documents (
+        CREATE TABLE IF NOT EXISTS {schema}.documents (
             id uuid PRIMARY KEY, practice_id uuid NOT NULL, patient_id uuid NOT NULL,
             appointment_id uuid, kind text NOT NULL, title text, blob_key text NOT NULL,
             sha256 text NOT NULL, size_bytes bigint NOT NULL, content_type text NOT NULL,
             uploaded_by uuid, deleted boolean NOT NULL, created_at timestamptz NOT NULL,
             updated_at timestamptz NOT NULL, version integer NOT NULL);
-        CREATE INDEX IF NOT EXISTS documents_patient ON read.documents (patient_id)""",
+        CREATE INDEX IF NOT EXISTS documents_patient ON {schema}.documents (patient_id)""",
 }
 
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
     "note_versions": ("note_id", "version"),
     "transcripts": ("recording_id",),
 }
+
+
+def table_ddl(table: str, schema: str = READ_SCHEMA) -> list[str]:
+    """The table's statements, placed in ``schema`` (a rebuild uses a shadow schema)."""
+    return [statement.format(schema=schema) for statement in TABLES[table].split(";")]
 
 
 def primary_key(table: str) -> tuple[str, ...]:

@@ -145,18 +145,41 @@ def _is_number(tok: str) -> bool:
     return True
 
 
-def dose_follows(toks: list[str], end: int, max_bridge: int = 2) -> bool:
+def dose_after(toks: list[str], end: int, max_bridge: int = 2) -> tuple[float, str] | None:
+    """(value, unit) of a dose starting within ``max_bridge`` filler tokens after ``end``."""
     k = end
     bridged = 0
     while k < len(toks) and bridged <= max_bridge:
         if _is_number(toks[k]):
-            return k + 1 < len(toks) and toks[k + 1] in DOSE_UNITS
+            if k + 1 < len(toks) and toks[k + 1] in DOSE_UNITS:
+                return float(toks[k]), toks[k + 1]
+            return None
         if toks[k] in _BRIDGE:
             bridged += 1
             k += 1
             continue
-        return False
-    return False
+        return None
+    return None
+
+
+def dose_follows(toks: list[str], end: int, max_bridge: int = 2) -> bool:
+    return dose_after(toks, end, max_bridge) is not None
+
+
+@lru_cache(maxsize=1)
+def _class_ranges() -> dict[str, tuple[float, float]]:
+    from .lexicon import load_json
+
+    data = load_json("drugs.json").get("class_dose_mg", {})
+    return {k: (float(v[0]), float(v[1])) for k, v in data.items() if not k.startswith("_")}
+
+
+def dose_plausible(drug: Drug, value: float, unit: str) -> bool:
+    """False when a mg dose is outside the plausible range of the drug's class."""
+    if unit != "mg":
+        return True
+    rng = _class_ranges().get(drug.cls)
+    return rng is None or rng[0] <= value <= rng[1]
 
 
 def _context(toks: list[str], start: int, end: int) -> str:
@@ -171,8 +194,12 @@ def _context(toks: list[str], start: int, end: int) -> str:
     return "none"
 
 
-def find_drugs(sent: Sentence, known: frozenset[str] = frozenset()) -> list[DrugMention]:
-    """Drug mentions in one sentence, exact first, then fuzzy on the rest."""
+def find_drugs(sent: Sentence, known: frozenset[str] = frozenset(), med_context: bool = False) -> list[DrugMention]:
+    """Drug mentions in one sentence, exact first, then fuzzy on the rest.
+
+    ``med_context``: the sentence answers a medication question, so a bare
+    name counts as if a medication verb preceded it.
+    """
     lex = drug_lexicon()
     toks = sent.toks
     taken = [False] * len(toks)
@@ -180,6 +207,8 @@ def find_drugs(sent: Sentence, known: frozenset[str] = frozenset()) -> list[Drug
     for m in lex.matcher.find(sent.content):
         s, e = sent.raw_span(m.start, m.end)
         ctx = _context(toks, s, e)
+        if ctx == "none" and med_context:
+            ctx = "verb"
         if m.payload.needs_dose and ctx == "none":
             continue
         out.append(DrugMention(m.payload, s, e, 1.0, "exact", ctx, " ".join(toks[s:e])))
@@ -203,13 +232,19 @@ def find_drugs(sent: Sentence, known: frozenset[str] = frozenset()) -> list[Drug
             if n > 1 and words[-1] in _BAD_START and words[-1] not in ("for", "in", "on", "and"):
                 continue
             ctx = _context(toks, s, e)
+            if ctx == "none" and med_context:
+                ctx = "verb"
             joined = "".join(words)
             drug, score = best_drug(joined)
             if drug is None:
                 continue
             threshold = (KNOWN_THRESHOLDS if drug.name in known else THRESHOLDS)[ctx]
-            if drug.needs_dose and ctx == "none":
-                continue
+            if drug.needs_dose and (ctx == "none" or score < 0.95):
+                continue  # ambiguous everyday words are never matched fuzzily
+            if ctx == "dose" and score < 0.95:
+                dose = dose_after(toks, e)
+                if dose is not None and not dose_plausible(drug, *dose):
+                    continue
             if score >= threshold:
                 method = "joined" if score >= 0.999 else "fuzzy"
                 cands.append(DrugMention(drug, s, e, round(min(score, 0.99), 3), method, ctx, " ".join(words)))

@@ -1,0 +1,279 @@
+"""Diagnoses (clinician's spoken assessment -> ICD-10-CM), orders, follow-up.
+
+Diagnoses come from clinician statements that carry an assessment trigger
+("my assessment is", "impression", "diagnosis", "I think you have", "this
+is", "consistent with" ...).  The words after the trigger are matched against
+the curated condition map (``data/conditions.json``; longest synonym wins, so
+"type two diabetes with hyperglycemia" -> E11.65 rather than E11.9).  When
+no exact synonym matches, a fuzzy pass (rapidfuzz ratio >= 88 over word
+n-grams) tolerates ASR spelling noise.  Codes in the map are validated against
+the simple-icd-10-cm code set by the unit tests.
+
+Orders are lab / imaging / referral / procedure lexicon items in clinician
+statements that contain an ordering verb before the item, that are not
+negated ("you do not need an x ray") and not a reported result ("your last
+A1c was 8.4").
+
+Follow-up is the interval after a return-visit phrase ("come back in four
+weeks", "see you back in three months", "follow up in 2 weeks").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .context import assess, scopes
+from .lexicon import Condition, condition_lexicon, order_lexicon
+from .text import Sentence, Turn, phrase_key
+
+_STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnosing|diagnosed)\b")
+_WEAK = re.compile(
+    r"\b(i think (you have|this is|it is|that is|you are)|i believe (you have|this is|it is)|i suspect|"
+    r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|it is|"
+    r"consistent with|most likely|likely|probably|we are dealing with|you are dealing with)\b"
+)
+_DX_NEG = re.compile(r"\b(do not think|not think|rule out|ruled out|no sign|no signs|no evidence|unlikely|not)\b")
+
+
+def _assessment_clause(sent: Sentence) -> tuple[int, str] | None:
+    m = _STRONG.search(sent.norm) or None
+    if m is None:
+        return None
+    # token index of the trigger end
+    start_tok = len(sent.norm[: m.end()].split())
+    return start_tok, "strong"
+
+
+def _conditions_in(sent: Sentence, start_tok: int) -> list[Condition]:
+    _by_code, matcher = condition_lexicon()
+    found: list[Condition] = []
+    scs = scopes(sent.toks)
+    for m in matcher.find(sent.content):
+        ts, te = sent.raw_span(m.start, m.end)
+        if ts < start_tok:
+            continue
+        a = assess(sent.toks, (ts, te), scs)
+        pre = " ".join(sent.toks[max(start_tok, ts - 4):ts])
+        if a.negated and _DX_NEG.search(pre) and not re.search(r"\bnot (at goal|controlled|well controlled)\b", pre):
+            continue
+        if a.hypothetical or a.family:
+            continue
+        found.append(m.payload)
+    if not found:
+        found.extend(_fuzzy_conditions(sent, start_tok))
+    return found
+
+
+def _fuzzy_conditions(sent: Sentence, start_tok: int) -> list[Condition]:
+    from rapidfuzz import fuzz
+
+    _by_code, matcher = condition_lexicon()
+    words = [t for t in sent.toks[start_tok:] if t.isalnum()]
+    best: tuple[float, Condition | None] = (0.0, None)
+    for key, payload in ((k, p) for lst in matcher._index.values() for k, p in lst):
+        phrase = " ".join(key)
+        if len(phrase) < 6:
+            continue
+        n = len(key)
+        for size in (n - 1, n, n + 1):
+            if size < 1:
+                continue
+            for i in range(0, max(0, len(words) - size) + 1):
+                cand = " ".join(words[i:i + size])
+                score = fuzz.ratio(cand, phrase)
+                if score > best[0]:
+                    best = (score, payload)
+    if best[1] is not None and best[0] >= 88:
+        return [best[1]]
+    return []
+
+
+def _dedupe_codes(conds: list[Condition]) -> list[Condition]:
+    out: list[Condition] = []
+    seen: set[str] = set()
+    for c in conds:
+        if c.icd10 in seen:
+            continue
+        seen.add(c.icd10)
+        out.append(c)
+    # drop an unspecified code when a more specific one of the same category exists
+    cats: dict[str, list[Condition]] = {}
+    for c in out:
+        cats.setdefault(c.icd10[:3], []).append(c)
+    keep: list[Condition] = []
+    for c in out:
+        same = cats[c.icd10[:3]]
+        if len(same) > 1 and (c.icd10.endswith("9") or c.icd10.endswith(".A")) and any(o is not c and not o.icd10.endswith("9") for o in same):
+            continue
+        keep.append(c)
+    return keep
+
+
+def extract_diagnoses(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sentence]]:
+    clin = [s for t in turns if t.role in ("clinician", "unknown") for s in t.sentences if not s.is_question]
+    strong: list[tuple[Sentence, int]] = []
+    for s in clin:
+        m = _STRONG.search(s.norm)
+        if m:
+            strong.append((s, len(s.norm[: m.end()].split())))
+    conds: list[Condition] = []
+    used: list[Sentence] = []
+    if strong:
+        for s, start in strong:
+            found = _conditions_in(s, start)
+            if found:
+                conds.extend(found)
+                used.append(s)
+        # an assessment often continues in the next sentence ("It is also ...")
+    if not conds:
+        for s in clin:
+            m = _WEAK.search(s.norm)
+            if not m:
+                continue
+            start = len(s.norm[: m.start()].split())
+            found = _conditions_in(s, start)
+            if found:
+                conds.extend(found)
+                used.append(s)
+    conds = _dedupe_codes(conds)
+    return [{"name": c.name, "icd10": c.icd10} for c in conds], used
+
+
+# --------------------------------------------------------------------------- orders
+_ORDER_TRIGGER = re.compile(
+    r"\b(order|ordering|ordered|orders|check|checking|get|getting|send|sending|draw|drawing|run|running|do|doing|"
+    r"schedule|scheduling|arrange|arranging|refer|referring|referral|referred|set you up|sign you up|"
+    r"recommend|recommending|want you to|would like you to|like you to|need|needs|go for|put in|putting in|"
+    r"consult|start|starting|see|obtain|repeat|have you|give you|giving you|going to do|we will do|book|test|"
+    r"swab|perform|performing|try|request|requesting|want|would like|like a|like an|plan|planning|let us get|"
+    r"will give you|we will give)\b"
+)
+_PURPOSE = re.compile(r"(?<!want )(?<!like )(?<!need )(?<!going )(?<!have )(?<!plan )\b(to check|to look|to see|to make sure|to rule out|to evaluate|to monitor|to measure|because|so that)\b")
+#: a test reported with a result at this visit was done today ("urine dip today is positive")
+_DONE_TODAY = re.compile(r"^\s*(today\s+)?(is|was|came back|shows|showed|were|are)\s+(today\s+)?(positive|negative|normal|abnormal|showing|consistent|clear)\b|^\s*(today|here)\b.*\b(positive|negative)\b")
+_PAST_MARK = re.compile(r"\b(last|previous|prior|recent|old|from before)\b")
+_RESULT = re.compile(r"^\s*(was|is|were|are|came back|showed|shows|of|at|result|results|level)\b")
+_RESULT_PRE = re.compile(r"\b(last|recent|previous|prior|your)\s*$")
+
+
+def extract_orders(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sentence]]:
+    matcher = order_lexicon()
+    orders: dict[tuple[str, str], dict[str, Any]] = {}
+    used: list[Sentence] = []
+    for t in turns:
+        if t.role not in ("clinician", "unknown"):
+            continue
+        for s in t.sentences:
+            if s.is_question:
+                continue
+            hits = matcher.find(s.content)
+            if not hits:
+                continue
+            # tests done at this visit and reported with a result
+            done = False
+            for m in hits:
+                ts, te = s.raw_span(m.start, m.end)
+                if _DONE_TODAY.search(" ".join(s.toks[te:te + 6])) and not _PAST_MARK.search(" ".join(s.toks[max(0, ts - 3):ts])):
+                    orders.setdefault((m.payload.kind, m.payload.name), {"kind": m.payload.kind, "name": m.payload.name})
+                    done = True
+            if done:
+                used.append(s)
+            trig = _ORDER_TRIGGER.search(s.norm)
+            if not trig:
+                continue
+            trig_tok = len(s.norm[: trig.start()].split())
+            scs = scopes(s.toks)
+            cut: int | None = None
+            got_any = False
+            for m in hits:
+                ts, te = s.raw_span(m.start, m.end)
+                if ts < trig_tok:
+                    continue
+                if cut is not None and ts >= cut:
+                    break
+                a = assess(s.toks, (ts, te), scs)
+                if a.negated or a.hypothetical or a.family:
+                    continue
+                after = " ".join(s.toks[te:te + 3])
+                before = " ".join(s.toks[max(0, ts - 2):ts])
+                if _RESULT.search(after) and _RESULT_PRE.search(before):
+                    continue
+                item = m.payload
+                name = item.name
+                if item.name == "x-ray":
+                    # "x ray of your knee" -> "knee x-ray"
+                    rest = [w for w in s.toks[te:te + 3] if w not in ("of", "your", "the", "my")]
+                    if rest and rest[0].isalpha() and rest[0] not in ("right", "now", "today", "and", "to", "in"):
+                        name = f"{rest[0]} x-ray"
+                key = (item.kind, name)
+                if key not in orders:
+                    orders[key] = {"kind": item.kind, "name": name}
+                got_any = True
+                if cut is None:
+                    pm = _PURPOSE.search(" ".join(s.toks[te:]))
+                    if pm:
+                        cut = te + len(" ".join(s.toks[te:])[: pm.start()].split())
+            if got_any:
+                used.append(s)
+    # a specific item makes the generic "blood work" redundant
+    if any(k[0] == "lab" and k[1] != "blood work" for k in orders):
+        orders.pop(("lab", "blood work"), None)
+    if any(k[0] == "imaging" and k[1] != "x-ray" and k[1].endswith("x-ray") for k in orders):
+        orders.pop(("imaging", "x-ray"), None)
+    return list(orders.values()), used
+
+
+# --------------------------------------------------------------------------- follow-up
+_FU_TRIGGER = re.compile(
+    r"\b(come back|coming back|see you|see me|follow up|follow|return|recheck|check back|back in|"
+    r"appointment|visit|schedule|scheduled|check in|touch base|see each other)\b"
+)
+_FU_INTERVAL = re.compile(
+    r"\bin\s+(?:about\s+|another\s+|around\s+)?(\d+(?:\.\d+)?|a|an|1|a couple of|a couple|couple of|a few)\s+"
+    r"(day|days|week|weeks|month|months|year|years)\b"
+)
+_FU_NEXT = re.compile(r"\bnext\s+(week|month|year)\b")
+
+
+def _interval(q: str, unit: str) -> str:
+    q = q.strip()
+    if q in ("a", "an"):
+        n = "1"
+    elif "couple" in q:
+        n = "2"
+    elif q == "a few":
+        n = "a few"
+    else:
+        v = float(q)
+        n = str(int(v)) if v.is_integer() else str(v)
+    base = unit.rstrip("s")
+    return f"1 {base}" if n == "1" else f"{n} {base}s"
+
+
+def extract_follow_up(turns: list[Turn]) -> tuple[str | None, Sentence | None]:
+    found: tuple[str | None, Sentence | None] = (None, None)
+    for t in turns:
+        if t.role not in ("clinician", "unknown"):
+            continue
+        for s in t.sentences:
+            trig = _FU_TRIGGER.search(s.norm)
+            if not trig:
+                continue
+            tail = s.norm[trig.start():]
+            m = _FU_INTERVAL.search(tail)
+            if m and len(tail[: m.start()].split()) <= 12:
+                found = (_interval(m.group(1), m.group(2)), s)
+                continue
+            m2 = _FU_NEXT.search(tail)
+            if m2 and len(tail[: m2.start()].split()) <= 12:
+                found = (f"1 {m2.group(1)}", s)
+    return found
+
+
+def condition_mentions(sent: Sentence) -> list[Condition]:
+    _by_code, matcher = condition_lexicon()
+    return [m.payload for m in matcher.find(sent.content)]
+
+
+__all__ = ["extract_diagnoses", "extract_orders", "extract_follow_up", "condition_mentions", "phrase_key"]

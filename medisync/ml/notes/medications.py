@@ -1,0 +1,484 @@
+"""Medications (regimen after the visit) and drug allergies.
+
+Medication events are read in dialogue order.  Each drug mention gets
+
+* a dose: "N mg|mcg|units|puffs|..." right after the name (or "N mg of X"
+  before it); after "to" the *new* dose of a change ("increase ... to 20 mg");
+* a frequency: "twice a day" -> "twice daily", "every 8 hours", "at bedtime",
+  "+ as needed", "+ with food";
+* an action from the words between the previous drug (or clause start) and
+  the name: stop / change / continue / start / report.
+
+Status after the visit:
+    stop by the clinician            -> stopped (old regimen kept)
+    increase/decrease/new dose       -> changed (new dose/frequency)
+    start / prescribe / "take X" for a drug the patient was not on -> new
+    otherwise                         -> active
+
+A dose with no drug name in its clause ("Ten milligrams once a day") belongs
+to the most recently mentioned drug, unless it just repeats a regimen already
+recorded ("Okay, one thousand milligrams twice a day").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .context import assess, scopes
+from .drugs import DOSE_UNITS, DrugMention, find_drugs
+from .lexicon import allergy_lexicon, drug_lexicon
+from .text import Sentence, Turn
+
+_STOP = ("stop", "stopping", "discontinue", "discontinuing", "quit", "hold", "holding", "come off", "get off",
+         "no longer take", "go off", "stopped", "discontinued", "cut out")
+_UP = ("increase", "increasing", "raise", "raising", "bump up", "go up", "double", "doubling", "up your", "higher dose",
+       "bumping up", "titrate up")
+_DOWN = ("decrease", "decreasing", "reduce", "reducing", "lower", "lowering", "cut back", "cut down", "taper", "halve",
+         "go down", "lower dose")
+_CHANGE = ("change", "changing", "adjust", "adjusting", "switch your dose")
+_CONTINUE = ("continue", "continuing", "keep", "stay on", "remain on", "refill", "refilling", "keep taking",
+             "keep using", "same dose", "no changes")
+_START = ("start", "starting", "begin", "prescribe", "prescribing", "put you on", "give you", "giving you", "send in",
+          "sending", "new prescription", "add", "adding", "try", "trying", "recommend", "want you to take",
+          "would like you to take", "going to have you take", "take", "use", "you can take", "switch", "switching",
+          "instead", "restart", "resume")
+_REPORT = ("taking", "take", "takes", "took", "on", "using", "use", "been on", "i am on", "still")
+
+_UNIT_OUT = {"mg": "mg", "mcg": "mcg", "g": "g", "units": "units", "ml": "ml", "puff": "puffs", "puffs": "puffs",
+             "tablet": "tablet", "tablets": "tablets", "pill": "tablet", "pills": "tablets", "capsule": "capsule",
+             "capsules": "capsules", "tab": "tablet", "tabs": "tablets", "drop": "drop", "drops": "drops",
+             "spray": "spray", "sprays": "sprays", "patch": "patch", "patches": "patches"}
+
+_FREQ = [
+    (re.compile(r"\b(once|1 time|one time)\s+(a|per|each|every)\s+day\b|\bonce daily\b|\bevery day\b|\beach day\b|\bdaily\b|\bqd\b|\ba day\b(?<!times a day)|\bevery morning\b|\beach morning\b"), "once daily"),
+    (re.compile(r"\btwice\s+(a|per|each|every)\s+day\b|\btwice daily\b|\b2 times\s+(a|per|each|every)\s+day\b|\bbid\b|\bb i d\b|\btwice\b"), "twice daily"),
+    (re.compile(r"\b3 times\s+(a|per|each|every)\s+day\b|\bthree times daily\b|\btid\b|\bt i d\b"), "three times daily"),
+    (re.compile(r"\b4 times\s+(a|per|each|every)\s+day\b|\bqid\b"), "four times daily"),
+    (re.compile(r"\bevery other day\b"), "every other day"),
+    (re.compile(r"\bonce\s+(a|per|each|every)\s+week\b|\bweekly\b|\bevery week\b"), "once weekly"),
+    (re.compile(r"\b(at|before)\s+bed\s*time\b|\bat bedtime\b|\bbefore bed\b|\bat night\b|\bnightly\b|\bevery night\b|\beach night\b|\bqhs\b|\bevery evening\b|\bin the evening\b"), "at bedtime"),
+]
+_EVERY_H = re.compile(r"\bevery\s+(\d+)(?:\s+(?:to|or)\s+(\d+))?\s+hours?\b")
+_PRN = re.compile(r"\b(as needed|when needed|if needed|as necessary|prn|when you need it|as you need)\b")
+_WITH_FOOD = re.compile(r"\bwith (food|meals|a meal|a snack)\b")
+
+
+def _is_number(tok: str) -> bool:
+    try:
+        float(tok)
+    except ValueError:
+        return False
+    return True
+
+
+def _fmt_dose(value: str, unit: str) -> str:
+    v = float(value)
+    out_unit = _UNIT_OUT.get(unit, unit)
+    if out_unit == "g" and v <= 5:
+        v, out_unit = v * 1000, "mg"
+    num = str(int(v)) if v.is_integer() else f"{v:g}"
+    if out_unit in ("tablets", "capsules", "puffs", "drops", "sprays", "patches") and v == 1:
+        out_unit = {"tablets": "tablet", "capsules": "capsule", "puffs": "puff", "drops": "drop", "sprays": "spray",
+                    "patches": "patch"}[out_unit]
+    elif out_unit in ("tablet", "capsule", "drop", "spray", "patch") and v != 1:
+        out_unit = out_unit + ("es" if out_unit == "patch" else "s")
+    return f"{num} {out_unit}"
+
+
+def find_doses(toks: list[str], start: int, end: int) -> list[tuple[int, str]]:
+    """(token index, normalised dose) for every dose in ``toks[start:end]``."""
+    out = []
+    for k in range(start, min(end, len(toks)) - 1):
+        if _is_number(toks[k]) and toks[k + 1] in DOSE_UNITS and toks[k + 1] not in ("injection", "shot"):
+            out.append((k, _fmt_dose(toks[k], toks[k + 1])))
+    return out
+
+
+def parse_frequency(text: str) -> str | None:
+    base = None
+    m = _EVERY_H.search(text)
+    if m:
+        base = f"every {m.group(1)} hours" if not m.group(2) else f"every {m.group(1)} to {m.group(2)} hours"
+    else:
+        best = None
+        for pat, label in _FREQ:
+            fm = pat.search(text)
+            if fm and (best is None or fm.start() < best[0]):
+                best = (fm.start(), label)
+        if best:
+            base = best[1]
+    prn = bool(_PRN.search(text))
+    food = bool(_WITH_FOOD.search(text))
+    if base is None and not prn:
+        return None
+    parts = [base] if base else []
+    if prn:
+        parts.append("as needed")
+    if food:
+        parts.append("with food")
+    return " ".join(parts)
+
+
+def _last_pos(region: str, phrases: tuple[str, ...]) -> tuple[int, int]:
+    """(end offset, length) of the phrase occurrence closest to the region end."""
+    best = (-1, 0)
+    for p in phrases:
+        for m in re.finditer(r"\b" + re.escape(p) + r"\b", region):
+            cand = (m.end(), len(p))
+            if cand > best:
+                best = cand
+    return best
+
+
+def classify_action(region: str, role: str) -> str:
+    """Action of the verb phrase closest before a drug name.
+
+    ``region`` is the text between the previous drug (or clause start) and the
+    name, so in "stop the Tylenol and take ibuprofen" ibuprofen sees only
+    "and take".  The closest phrase wins; on a tie the longer one ("keep
+    taking" beats "taking").
+    """
+    groups = [
+        ("stop", _STOP), ("change", _UP + _DOWN + _CHANGE), ("continue", _CONTINUE),
+        ("start", _START if role == "clinician" else ()), ("report", _REPORT),
+    ]
+    best = ("mention", (-1, 0))
+    for label, phrases in groups:
+        pos = _last_pos(region, phrases)
+        if pos > best[1]:
+            best = (label, pos)
+    # "take"/"use" are both start and report words; the start group is tried
+    # first, so in a clinician's statement they read as instructions
+    return best[0]
+
+
+_CLAUSE_BREAK = frozenset(". ; ? !".split())
+
+
+@dataclass
+class MedEvent:
+    drug: str
+    action: str
+    dose: str | None
+    frequency: str | None
+    role: str
+    question: bool
+    negated: bool
+    confidence: float
+    sent_index: int
+    hypothetical: bool = False
+
+
+@dataclass
+class _Med:
+    name: str
+    status: str | None = None
+    dose: str | None = None
+    frequency: str | None = None
+    reported: bool = False
+    confidence: float = 0.0
+    order: int = 0
+    evidence: list[str] = field(default_factory=list)
+
+
+def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[MedEvent]:
+    toks = sent.toks
+    scs = scopes(toks)
+    events: list[MedEvent] = []
+    prev_end = 0
+    for i, m in enumerate(mentions):
+        next_start = mentions[i + 1].start if i + 1 < len(mentions) else len(toks)
+        # clause end after the mention
+        end = next_start
+        for k in range(m.end, next_start):
+            if toks[k] in _CLAUSE_BREAK:
+                end = k
+                break
+        # region before the mention: from the previous drug (or clause start)
+        rstart = prev_end
+        for k in range(m.start - 1, prev_end - 1, -1):
+            if toks[k] in _CLAUSE_BREAK:
+                rstart = k + 1
+                break
+        region = " ".join(toks[rstart:m.start])
+        after = " ".join(toks[m.end:end])
+        action = classify_action(region, sent.role)
+        if action == "mention" and sent.role == "clinician" and re.search(r"\b(increase|decrease|up|raise|lower)\b.*\bto\b", after):
+            action = "change"
+        doses = find_doses(toks, m.end, end)
+        dose = None
+        if doses:
+            # "increase X from 10 to 20 mg" / "X ... to 20 mg": prefer the dose after "to"
+            to_doses = [d for d in doses if d[0] > m.end and "to" in toks[max(m.end, d[0] - 3):d[0]]]
+            dose = (to_doses[-1] if to_doses and action == "change" else doses[0])[1]
+        else:
+            # "20 mg of lisinopril"
+            if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and _is_number(toks[m.start - 3]):
+                dose = _fmt_dose(toks[m.start - 3], toks[m.start - 2])
+        freq = parse_frequency(after)
+        a = assess(toks, (m.start, m.end), scs)
+        events.append(MedEvent(m.drug.name, action, dose, freq, sent.role, sent.is_question, a.negated,
+                               m.confidence, sent.index, a.hypothetical))
+        prev_end = m.end
+    return events
+
+
+def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med]) -> MedEvent | None:
+    doses = find_doses(sent.toks, 0, len(sent.toks))
+    if not doses or last_drug is None:
+        return None
+    dose = doses[0][1]
+    freq = parse_frequency(" ".join(sent.toks[doses[0][0]:]))
+    for med in meds.values():
+        if med.dose == dose and (freq is None or med.frequency == freq):
+            return None  # a repeat of a regimen already recorded
+    action = classify_action(" ".join(sent.toks[:doses[0][0]]), sent.role)
+    if action in ("mention", "start") and sent.role != "clinician":
+        action = "report"
+    return MedEvent(last_drug, action, dose, freq, sent.role, sent.is_question, False, 0.5, sent.index)
+
+
+_MED_Q = re.compile(r"\b(medications?|medicines?|meds|pills|prescriptions?|taking|take|taken|supplements?|vitamins?|inhalers?)\b")
+
+
+def _med_answer_turns(turns: list[Turn]) -> set[int]:
+    """Indices of patient turns that answer a clinician's medication question."""
+    out: set[int] = set()
+    for i in range(1, len(turns)):
+        prev, cur = turns[i - 1], turns[i]
+        if prev.role != "clinician" or cur.role == "clinician":
+            continue
+        for s in prev.sentences:
+            norm = re.sub(r"allerg\w* to (any )?(medicines?|medications?|meds|drugs)", " ", s.norm)
+            if s.is_question and _MED_Q.search(norm):
+                out.add(cur.index)
+    return out
+
+
+def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    """Medication list; ``excluded`` holds (sentence index, token start) of allergy substances."""
+    excluded = excluded or set()
+    sentences = [s for t in turns for s in t.sentences]
+    # pass 1: confident drugs; pass 2: relax thresholds for drugs already seen
+    known = frozenset(m.drug.name for s in sentences for m in find_drugs(s) if (s.index, m.start) not in excluded)
+    meds: dict[str, _Med] = {}
+    last_drug: tuple[str, int] | None = None
+    order = 0
+    med_answer = _med_answer_turns(turns)
+    for sent in sentences:
+        mentions = [m for m in find_drugs(sent, known, med_context=sent.turn in med_answer)
+                    if (sent.index, m.start) not in excluded]
+        events = _events_for_sentence(sent, mentions) if mentions else []
+        if not mentions and last_drug is not None and sent.turn - last_drug[1] <= 2:
+            ev = _bare_dose_event(sent, last_drug[0], meds)
+            if ev is not None:
+                events = [ev]
+        for ev in events:
+            med = meds.get(ev.drug)
+            if med is None:
+                med = meds[ev.drug] = _Med(ev.drug, order=order)
+                order += 1
+            med.confidence = max(med.confidence, ev.confidence)
+            _apply(med, ev)
+        if mentions:
+            last_drug = (mentions[-1].drug.name, sent.turn)
+    out: list[dict[str, Any]] = []
+    for med in sorted(meds.values(), key=lambda m: m.order):
+        if med.status is None:
+            continue
+        out.append({"name": med.name, "dose": med.dose, "frequency": med.frequency, "status": med.status,
+                    "match_confidence": round(med.confidence, 3)})
+    return out
+
+
+def _apply(med: _Med, ev: MedEvent) -> None:
+    if ev.hypothetical and ev.action not in ("start",):
+        return
+    if ev.negated:
+        if ev.role == "clinician" and not ev.question and med.reported:
+            med.status = "stopped"
+        return
+    clinician_says = ev.role == "clinician" and not ev.question
+    action = ev.action
+    if not clinician_says and action in ("start", "change", "continue", "mention"):
+        action = "report"
+    if action == "stop" and not clinician_says:
+        # the patient says they stopped it: record as stopped
+        med.status = "stopped"
+        return
+    if action == "report":
+        med.reported = True
+        if med.status is None:
+            med.status = "active"
+        if med.status == "active":
+            med.dose = ev.dose or med.dose
+            med.frequency = ev.frequency or med.frequency
+        return
+    if action == "stop":
+        med.status = "stopped"
+        med.dose = med.dose or ev.dose
+        med.frequency = med.frequency or ev.frequency
+        return
+    if action == "change":
+        if med.status == "new":
+            med.dose = ev.dose or med.dose
+            med.frequency = ev.frequency or med.frequency
+            return
+        med.status = "changed"
+        med.dose = ev.dose or med.dose
+        med.frequency = ev.frequency or med.frequency
+        return
+    if action == "start":
+        if med.reported:
+            if (ev.dose and med.dose and ev.dose != med.dose) or (ev.frequency and med.frequency and ev.frequency != med.frequency):
+                med.status = "changed"
+            elif med.status in (None, "stopped"):
+                med.status = "active"
+        elif med.status in (None, "active", "stopped"):
+            med.status = "new"
+        med.dose = ev.dose or med.dose
+        med.frequency = ev.frequency or med.frequency
+        return
+    if action == "continue":
+        if med.status in (None, "stopped"):
+            med.status = "active"
+        med.dose = med.dose or ev.dose
+        med.frequency = med.frequency or ev.frequency
+        return
+    # a plain clinician mention
+    if ev.dose and med.dose and ev.dose != med.dose and med.reported:
+        med.status = "changed"
+        med.dose = ev.dose
+        med.frequency = ev.frequency or med.frequency
+        return
+    if med.status is None:
+        # a new drug named with a dose in the clinician's plan is a prescription
+        med.status = "new" if ev.dose and not med.reported else "active"
+    med.dose = med.dose or ev.dose
+    med.frequency = med.frequency or ev.frequency
+
+
+# --------------------------------------------------------------------------- allergies
+_ALLERGY_TRIGGER = re.compile(r"\b(allergic|allergy|allergies|reaction|reactions)\b")
+_NKDA = re.compile(r"\b(no|not|nkda|none|denies|never)\b.*\b(allerg\w*)|\b(allerg\w*)\b.*\b(none|no)\b|\bnkda\b")
+_REACTION_LEAD = re.compile(r"^(it|they|that|this|which|she|he)\b|\b(gives|gave|give|makes|made|make|causes|caused|cause|broke|break|get|got)\b")
+
+
+def _substances(sent: Sentence, known: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, name) of allergy substances in a sentence (classes + drugs)."""
+    subs, _ = allergy_lexicon()
+    out: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+    for m in subs.find(sent.content):
+        s, e = sent.raw_span(m.start, m.end)
+        out.append((s, e, m.payload))
+        taken.update(range(s, e))
+    for dm in find_drugs(sent, known | frozenset(d.name for d in drug_lexicon().drugs if d.cls.endswith("antibiotic") or d.cls == "opioid" or d.cls == "nsaid")):
+        if taken.intersection(range(dm.start, dm.end)):
+            continue
+        if dm.method != "exact" and dm.context == "dose":
+            continue
+        out.append((dm.start, dm.end, dm.drug.name))
+    out.sort()
+    return out
+
+
+def _reactions(sent: Sentence, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
+    """Reactions after ``start``, most specific first (order of allergies.json)."""
+    _, reactions = allergy_lexicon()
+    rank = _reaction_rank()
+    out = []
+    for m in reactions.find(sent.content):
+        s, _e = sent.raw_span(m.start, m.end)
+        if s >= start and (end is None or s < end):
+            out.append((s, m.payload))
+    out.sort(key=lambda r: rank.get(r[1], 99))
+    return out
+
+
+def _reaction_rank() -> dict[str, int]:
+    from .lexicon import load_json
+
+    global _RANK
+    if _RANK is None:
+        _RANK = {r["name"]: i for i, r in enumerate(load_json("allergies.json")["reactions"])}
+    return _RANK
+
+
+_RANK: dict[str, int] | None = None
+
+
+def extract_allergies(turns: list[Turn]) -> tuple[list[dict[str, Any]], set[tuple[int, int]], bool]:
+    """(allergies, excluded drug spans, allergies explicitly denied)."""
+    allergies: dict[str, dict[str, Any]] = {}
+    excluded: set[tuple[int, int]] = set()
+    denied = False
+    known: frozenset[str] = frozenset()
+
+    def add(sub: str, reaction: str | None) -> None:
+        if sub not in allergies:
+            allergies[sub] = {"substance": sub, "reaction": reaction}
+        elif reaction and not allergies[sub]["reaction"]:
+            allergies[sub]["reaction"] = reaction
+
+    for ti, turn in enumerate(turns):
+        prev = turns[ti - 1] if ti > 0 else None
+        allergy_question = bool(
+            prev is not None and prev.role == "clinician"
+            and any(s.is_question and _ALLERGY_TRIGGER.search(s.norm) for s in prev.sentences)
+        )
+        med_question = bool(
+            prev is not None and any(
+                s.is_question and re.search(r"\b(taken|take|taking|medication|medications|medicines|meds|pills)\b",
+                                            _ALLERGY_TRIGGER.sub(" ", re.sub(r"allergies to (any )?(medicines|medications|meds|drugs)", "", s.norm)))
+                for s in prev.sentences)
+        )
+        if turn.role == "clinician":
+            continue
+        sents = turn.sentences
+        if allergy_question and sents:
+            first = [t for t in sents[0].toks if t.isalpha()]
+            if first and first[0] in ("no", "none", "nope", "nothing", "not", "nkda", "never") and not any(
+                _substances(s, known) for s in sents[:1]
+            ):
+                denied = True
+        for si, sent in enumerate(sents):
+            norm = sent.norm
+            if _NKDA.search(norm) and not _substances(sent, known):
+                denied = True
+                continue
+            subs = _substances(sent, known)
+            explicit = bool(_ALLERGY_TRIGGER.search(norm))
+            picked: list[tuple[int, int, str]] = []
+            if explicit:
+                trig = _ALLERGY_TRIGGER.search(norm)
+                picked = [s for s in subs]
+                if trig and "allergic to" not in norm and "allergy to" not in norm and "allergies to" not in norm:
+                    picked = subs  # "penicillin allergy", "I had a reaction to sulfa"
+            elif allergy_question and not med_question:
+                # answer to "any allergies?": named substances are allergens unless taken with a dose
+                picked = [s for s in subs if not find_doses(sent.toks, s[1], s[1] + 4)]
+            elif allergy_question and med_question:
+                picked = []
+            if not picked:
+                continue
+            scs = scopes(sent.toks)
+            for idx, (s, e, name) in enumerate(picked):
+                a = assess(sent.toks, (s, e), scs)
+                if a.negated and not explicit:
+                    continue
+                if a.negated and explicit and re.search(r"\bnot allergic\b|\bno allerg", norm):
+                    continue
+                nxt = picked[idx + 1][0] if idx + 1 < len(picked) else len(sent.toks)
+                reacts = _reactions(sent, e, nxt)
+                reaction = reacts[0][1] if reacts else None
+                if reaction is None and idx == len(picked) - 1 and si + 1 < len(sents):
+                    follow = sents[si + 1]
+                    if _REACTION_LEAD.search(follow.norm):
+                        r2 = _reactions(follow)
+                        reaction = r2[0][1] if r2 else None
+                add(name, reaction)
+                excluded.add((sent.index, s))
+    return list(allergies.values()), excluded, denied and not allergies

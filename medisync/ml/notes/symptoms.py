@@ -1,0 +1,449 @@
+"""Symptoms: lexicon spotting + ConText assertions + question/answer logic.
+
+Rules, in order:
+
+1. Mentions are found in every sentence: lexicon terms (longest match on the
+   content view), concept regexes ("pain ... shoots down ... leg") and
+   negative assertions ("my vision is fine" = no blurred vision).
+2. Location-composable concepts (pain, swelling, weakness, numbness ...)
+   pick up a body part right before ("leg weakness") or after ("numbness in
+   your feet"); a location after a coordinated list applies to the whole
+   list ("numbness or tingling in your feet").
+3. Patient (or family-member) statements are findings; ConText decides
+   negated / hypothetical / family / historical / uncertain.
+4. A clinician's yes/no question is NOT a finding.  Its symptoms are
+   "asked"; the next patient turn decides: explicit mentions win, and a
+   leading "No," / "Nothing like that" denies whatever was asked and not
+   affirmed; a leading "Yes" affirms a single asked symptom.
+5. A generic mention ("no numbness") adopts the specific name of the asked
+   or earlier symptom with the same base ("numbness in feet").
+6. Durations ("for the last two weeks", "four days ago") attach to present
+   symptoms of the same sentence, to the previous sentence for anaphora
+   ("That was four days ago"), and to the whole patient turn when the turn
+   states exactly one duration.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .context import Assertion, assess, scopes
+from .lexicon import BodyPart, Symptom, allergy_lexicon, drug_lexicon, symptom_lexicon
+from .text import FILLERS, Match, PhraseMatcher, Sentence, Turn, phrase_key
+
+_LOC_PREPS = frozenset("in on down around at behind into across".split())
+_LIST_JOIN = frozenset("or and".split())
+#: generic concepts that inherit the turn's body part ("it has been stiff and sore")
+_INHERIT_LOC = frozenset(("pain", "stiffness"))
+_NEG_START = frozenset("no nope not none nothing never neither nah negative".split())
+_POS_START = ("yes", "yeah", "yep", "yup", "sometimes", "occasionally", "definitely", "actually", "i do", "i have", "a little", "some")
+_YESNO_START = frozenset("any anything do does did are is was were have has had ever no can could".split())
+_WH = frozenset("what how when where why which who whom whose".split())
+_ALLERGY_RE = re.compile(r"\b(allergic|allergy|allergies|reaction)\b|\b(gives|gave|give|makes|made|make|causes|caused)\s+(me\s+)?(\w+\s+)?(hives|highs|rash|swell|swelling|vomit|itch|itchy|sick|nauseous)")
+
+_UNIT_RE = r"(minute|minutes|hour|hours|day|days|week|weeks|month|months|year|years)"
+_QTY_RE = r"(\d+(?:\.\d+)?|a|an|one|a couple of|couple of|a couple|couple|a few|few|several)"
+_DURATION_PATTERNS = [
+    re.compile(r"\bfor\s+(?:about\s+|around\s+|almost\s+|nearly\s+|over\s+|roughly\s+|maybe\s+|like\s+)?(?:the\s+)?(?:last|past)?\s*" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
+    re.compile(r"\b(?:the\s+)?(?:last|past)\s+" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
+    re.compile(r"\b" + _QTY_RE + r"\s+" + _UNIT_RE + r"\s+ago\b"),
+    re.compile(r"\b(?:started|began|since)\s+(?:about\s+|around\s+)?" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
+]
+_DURATION_SINGLE = [
+    (re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b"), "1"),
+    (re.compile(r"\bsince\s+(yesterday|last night)\b"), "1 day"),
+    (re.compile(r"\bsince\s+last\s+(week|month|year)\b"), "1"),
+    (re.compile(r"\bfor\s+(?:about\s+)?(?:a|one)\s+(day|week|month|year)\b"), "1"),
+]
+_ANAPHORA_RE = re.compile(r"^(that|this|it|which|these|those|all of this|all this)\b|\bstarted\b|\bbegan\b")
+
+
+def _qty(q: str) -> str | None:
+    q = q.strip()
+    if q in ("a", "an", "one"):
+        return "1"
+    if "couple" in q:
+        return "2"
+    if q in ("a few", "few", "several"):
+        return "a few"
+    try:
+        v = float(q)
+    except ValueError:
+        return None
+    return str(int(v)) if v.is_integer() else str(v)
+
+
+def _unit(n: str, unit: str) -> str:
+    base = unit.rstrip("s")
+    if n == "1":
+        return f"1 {base}"
+    return f"{n} {base}s"
+
+
+def parse_duration(norm: str) -> str | None:
+    """'for the last 2 weeks' -> '2 weeks' (normalised text, digits)."""
+    for pat in _DURATION_PATTERNS:
+        m = pat.search(norm)
+        if m:
+            n = _qty(m.group(1))
+            if n:
+                return _unit(n, m.group(2))
+    for pat, n in _DURATION_SINGLE:
+        m = pat.search(norm)
+        if m:
+            if n == "1 day":
+                return "1 day"
+            return _unit("1", m.group(1))
+    return None
+
+
+#: a body location: the lexicon entry and the spoken words (content tokens)
+Loc = tuple[BodyPart, tuple[str, ...]]
+
+
+@dataclass
+class Mention:
+    sent: Sentence
+    concept: Symptom
+    start: int  # token span in sent.toks
+    end: int
+    cstart: int  # content span
+    cend: int
+    location: Loc | None = None
+    forced_negative: bool = False
+    assertion: Assertion = field(default_factory=Assertion)
+    name: str = ""
+
+    @property
+    def generic(self) -> bool:
+        return self.concept.loc is not None and self.location is None
+
+    @property
+    def base(self) -> str:
+        return self.concept.base
+
+
+def _loc(sent: Sentence, m: Match[BodyPart]) -> Loc:
+    ts, te = sent.raw_span(m.start, m.end)
+    return m.payload, tuple(t for t in sent.toks[ts:te] if t not in FILLERS)
+
+
+def _compose(concept: Symptom, loc: Loc | None, matcher: PhraseMatcher[Symptom]) -> str:
+    if loc is None or concept.loc is None:
+        return concept.name
+    body, spoken = loc
+    if concept.loc == "prefix":
+        name = f"{body.prefix} {concept.name}"
+    else:
+        name = f"{concept.name} in {' '.join(spoken) or body.suffix}"
+    # a composed name that is itself a lexicon concept ("head pain" -> headache)
+    key = phrase_key(name)
+    for m in matcher.find(list(key)):
+        if m.start == 0 and m.end == len(key) and m.payload.loc is None:
+            return m.payload.name
+    return name
+
+
+def find_mentions(sent: Sentence) -> list[Mention]:
+    lex = symptom_lexicon()
+    toks, content = sent.toks, sent.content
+    mentions: list[Mention] = []
+    taken_c = [False] * len(content)
+    # concept regexes over the normalised text
+    norm = sent.norm
+    c2t = sent.char_to_tok()
+    t2c = {t: c for c, t in enumerate(sent.cmap)}
+
+    def _cspan(ts: int, te: int) -> tuple[int, int]:
+        cs = next((t2c[t] for t in range(ts, te) if t in t2c), None)
+        ce = next((t2c[t] + 1 for t in range(te - 1, ts - 1, -1) if t in t2c), None)
+        if cs is None or ce is None:
+            return 0, 0
+        return cs, ce
+
+    for pat, concept in lex.patterns:
+        for m in pat.finditer(norm):
+            ts, te = c2t[m.start()], c2t[max(m.start(), m.end() - 1)] + 1
+            cs, ce = _cspan(ts, te)
+            if ce <= cs or any(taken_c[cs:ce]):
+                continue
+            for k in range(cs, ce):
+                taken_c[k] = True
+            mentions.append(Mention(sent, concept, ts, te, cs, ce))
+    for pat, target in lex.negative_patterns:
+        for m in pat.finditer(norm):
+            name = target
+            body = None
+            if "{loc}" in target:
+                loc = m.group("loc")
+                bm = lex.body.find(list(phrase_key(loc)))
+                if not bm:
+                    continue
+                body = (bm[0].payload, tuple(loc.split()))
+                name = target.replace("{loc}", body[0].prefix)
+                concept = lex.symptoms[target.replace("{loc} ", "")]
+            else:
+                concept = lex.symptoms[target]
+            ts, te = c2t[m.start()], c2t[max(m.start(), m.end() - 1)] + 1
+            cs, ce = _cspan(ts, te)
+            if ce <= cs or any(taken_c[cs:ce]):
+                continue
+            for k in range(cs, ce):
+                taken_c[k] = True
+            mn = Mention(sent, concept, ts, te, cs, ce, location=body, forced_negative=True)
+            mn.name = name
+            mentions.append(mn)
+    for m in lex.matcher.find(content):
+        if any(taken_c[m.start:m.end]):
+            continue
+        ts, te = sent.raw_span(m.start, m.end)
+        mentions.append(Mention(sent, m.payload, ts, te, m.start, m.end))
+    mentions.sort(key=lambda mn: mn.cstart)
+    # body locations
+    bodies = lex.body.find(content)
+    body_at_start = {b.start: b for b in bodies}
+    body_at_end = {b.end: b for b in bodies}
+    mention_spans = {(mn.cstart, mn.cend) for mn in mentions}
+    for mn in mentions:
+        if mn.concept.loc is None or mn.location is not None:
+            continue
+        after = mn.cend
+        if after < len(content) and content[after] in _LOC_PREPS and (after + 1) in body_at_start:
+            mn.location = _loc(sent, body_at_start[after + 1])
+        elif mn.cstart in body_at_end:
+            b = body_at_end[mn.cstart]
+            if (b.start, b.end) not in mention_spans:
+                mn.location = _loc(sent, b)
+    # list propagation: "numbness or tingling in your feet"
+    for i in range(len(mentions) - 1, 0, -1):
+        cur = mentions[i]
+        if cur.location is None:
+            continue
+        j = i - 1
+        while j >= 0:
+            prev, nxt = mentions[j], mentions[j + 1]
+            between = content[prev.cend:nxt.cstart]
+            if any(tok not in _LIST_JOIN for tok in between):
+                break
+            if prev.concept.loc is not None and prev.location is None:
+                prev.location = cur.location
+            j -= 1
+    scs = scopes(toks)
+    for mn in mentions:
+        mn.assertion = assess(toks, (mn.start, mn.end), scs)
+        if mn.forced_negative:
+            mn.assertion.negated = True
+        if not mn.name:
+            mn.name = _compose(mn.concept, mn.location, lex.matcher)
+    return mentions
+
+
+def _answer_polarity(sent: Sentence) -> str | None:
+    words = [t for t in sent.toks if t.isalpha()]
+    while words and words[0] in ("well", "um", "uh", "oh", "so", "and", "actually", "honestly", "doctor"):
+        if words[0] == "actually":
+            return "pos"
+        words = words[1:]
+    if not words:
+        return None
+    if words[0] in _NEG_START:
+        return "neg"
+    text = " ".join(words[:3])
+    if any(text == p or text.startswith(p + " ") for p in _POS_START):
+        return "pos"
+    return None
+
+
+def _is_yes_no(sent: Sentence) -> bool:
+    words = [t for t in sent.toks if t.isalpha()]
+    while words and words[0] in ("and", "so", "okay", "ok", "now", "also", "then", "um", "uh", "well"):
+        words = words[1:]
+    if not words:
+        return False
+    if words[0] in _WH:
+        return len(words) > 1 and words[1] == "about"  # "what about chest pain?"
+    return words[0] in _YESNO_START or sent.text.rstrip().endswith("?")
+
+
+@dataclass
+class _Finding:
+    name: str
+    base: str
+    present: bool
+    explicit: bool
+    order: float
+    duration: str | None = None
+    uncertain: bool = False
+    sent_index: int = 0
+
+
+def _is_allergy_sentence(sent: Sentence) -> bool:
+    return bool(_ALLERGY_RE.search(sent.norm))
+
+
+def _names_reaction(sent: Sentence) -> bool:
+    """A sentence right after an allergy statement that names a reaction."""
+    _, reactions = allergy_lexicon()
+    return bool(reactions.find(sent.content))
+
+
+def _is_indication(sent: Sentence, m: Mention) -> bool:
+    """'I take omeprazole for heartburn': the symptom is the drug's indication."""
+    before = sent.toks[max(0, m.start - 3):m.start]
+    if "for" not in before and not ("helps" in before or "help" in before):
+        return False
+    return bool(drug_lexicon().matcher.find(sent.content))
+
+
+def extract_symptoms(turns: list[Turn]) -> list[dict[str, Any]]:
+    lex = symptom_lexicon()
+    findings: dict[str, _Finding] = {}
+    asked: list[Mention] = []  # specific names asked so far (for generic adoption)
+    known_specific: list[Mention] = []
+    patient_like = ("patient", "other", "unknown")
+    # sentence index -> duration, used for anaphora
+    for ti, turn in enumerate(turns):
+        if turn.role == "clinician":
+            # specific symptoms the clinician names (even outside a recognised
+            # question) let a later generic answer adopt the specific name
+            for s in turn.sentences:
+                asked.extend(m for m in find_mentions(s) if not m.generic)
+            continue
+        prev_clin = turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None
+        asked_here: list[Mention] = []
+        if prev_clin is not None:
+            for s in prev_clin.sentences:
+                if s.is_question and _is_yes_no(s) and not _is_allergy_sentence(s):
+                    asked_here.extend(m for m in find_mentions(s) if not m.assertion.hypothetical and not m.assertion.family)
+        # also every clinician question so far feeds generic adoption
+        for mq in asked_here:
+            if not mq.generic:
+                asked.append(mq)
+        turn_mentions: list[tuple[Mention, str | None]] = []
+        last_body: Loc | None = None
+        located_pain: Loc | None = None
+        prev_present: list[Mention] = []
+        turn_durations: set[str] = set()
+        prev_allergy = False
+        for si, sent in enumerate(turn.sentences):
+            allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _names_reaction(sent))
+            prev_allergy = allergy_here
+            if turn.role not in patient_like or sent.is_question or allergy_here:
+                continue
+            ms = [m for m in find_mentions(sent) if not _is_indication(sent, m)]
+            # inherit the turn's body part for generic pain/stiffness
+            all_bodies = symptom_lexicon().body.find(sent.content)
+            for mn in ms:
+                if mn.base in _INHERIT_LOC and not mn.assertion.negated:
+                    if mn.location is not None:
+                        located_pain = mn.location
+                    else:
+                        within = [b for b in all_bodies if mn.cstart <= b.start and b.end <= mn.cend]
+                        if within:
+                            located_pain = _loc(sent, within[-1])
+            inside = {k for mn in ms for k in range(mn.cstart, mn.cend)}
+            bodies = [b for b in symptom_lexicon().body.find(sent.content) if b.start not in inside]
+            for mn in ms:
+                if mn.generic and mn.concept.name in _INHERIT_LOC and not mn.assertion.negated:
+                    if any(q.base == mn.base and not q.generic for q in asked_here):
+                        continue  # adopted from the question below
+                    loc = located_pain
+                    if loc is None:
+                        before = [b for b in bodies if b.end <= mn.cstart]
+                        loc = _loc(sent, before[-1]) if before else last_body
+                    if loc is not None:
+                        mn.location = loc
+                        mn.name = _compose(mn.concept, loc, lex.matcher)
+            if bodies:
+                last_body = _loc(sent, bodies[-1])
+            dur = parse_duration(sent.norm)
+            present_here = [m for m in ms if m.assertion.is_patient_finding and not m.assertion.negated]
+            if dur:
+                turn_durations.add(dur)
+                if not present_here and prev_present:
+                    for m in prev_present:
+                        turn_mentions.append((m, dur))
+                elif _ANAPHORA_RE.search(sent.norm) and prev_present:
+                    for m in prev_present:
+                        turn_mentions.append((m, dur))
+            for m in ms:
+                turn_mentions.append((m, dur if m in present_here else None))
+            if present_here:
+                prev_present = present_here
+        # answer-level resolution of asked symptoms
+        answer_pol = None
+        if asked_here and turn.role in patient_like and turn.sentences:
+            answer_pol = _answer_polarity(turn.sentences[0])
+        explicit_bases = {m.base for m, _ in turn_mentions} | {m.concept.name for m, _ in turn_mentions}
+        # generic adoption
+        for m, _ in turn_mentions:
+            if m.generic:
+                cands = [q for q in reversed(asked_here) if q.base == m.base and not q.generic]
+                if not cands:
+                    cands = [q for q in reversed(asked + known_specific) if q.base == m.base and not q.generic]
+                if cands:
+                    m.name = cands[0].name
+        single_duration = next(iter(turn_durations)) if len(turn_durations) == 1 else None
+        for m, dur in turn_mentions:
+            a = m.assertion
+            if not a.is_patient_finding:
+                continue
+            present = not a.negated
+            _record(findings, m.name, m.base, present, True, m.sent.index + m.cstart / 100.0,
+                    dur if present else None, a.uncertain and present)
+            if not m.generic:
+                known_specific.append(m)
+        if asked_here:
+            mentioned_names = {m.name for m, _ in turn_mentions}
+            for q in asked_here:
+                if q.name in mentioned_names or q.base in explicit_bases and any(
+                    mm.base == q.base and (mm.generic or mm.name == q.name) for mm, _ in turn_mentions
+                ):
+                    continue
+                if q.name in explicit_bases:
+                    continue
+                if answer_pol == "neg":
+                    _record(findings, q.name, q.base, False, False, q.sent.index + q.cstart / 100.0, None, False)
+                elif answer_pol == "pos" and len({x.name for x in asked_here}) == 1:
+                    _record(findings, q.name, q.base, True, False, q.sent.index + q.cstart / 100.0,
+                            single_duration, False)
+    # generic leftovers that duplicate a specific finding of the same base
+    names = list(findings)
+    for name in names:
+        f = findings[name]
+        concept = lex.symptoms.get(name)
+        if concept is not None and concept.loc is not None:
+            specifics = [g for g in findings.values() if g.base == name and g.name != name and g.present == f.present]
+            if specifics:
+                if f.duration and not specifics[0].duration:
+                    specifics[0].duration = f.duration
+                del findings[name]
+    out = []
+    for f in sorted(findings.values(), key=lambda x: x.order):
+        item: dict[str, Any] = {"name": f.name, "present": f.present, "duration": f.duration}
+        if f.uncertain:
+            item["certainty"] = "uncertain"
+        out.append(item)
+    return out
+
+
+def _record(findings: dict[str, _Finding], name: str, base: str, present: bool, explicit: bool,
+            order: float, duration: str | None, uncertain: bool) -> None:
+    old = findings.get(name)
+    if old is None:
+        findings[name] = _Finding(name, base, present, explicit, order, duration, uncertain)
+        return
+    if explicit or not old.explicit:
+        if explicit and not old.explicit:
+            old.present = present
+        elif explicit:
+            # later explicit statements override (corrections), positive wins ties
+            old.present = present or old.present if old.explicit else present
+        old.explicit = old.explicit or explicit
+    if duration and not old.duration:
+        old.duration = duration
+    if not old.present:
+        old.duration = None
+    old.uncertain = old.uncertain and uncertain
