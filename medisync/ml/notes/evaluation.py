@@ -1,0 +1,328 @@
+"""Fact-level precision/recall/F1 of ``insights`` against an ``expected`` block.
+
+Matching, per category (case-insensitive throughout):
+
+chief_complaint  one fact; a hit when at least half of the expected content
+                 words (stemmed, stop words dropped) occur in the prediction.
+symptoms         one fact per symptom = (name, present).  Names match when
+                 equal after normalisation, when both resolve to the same
+                 lexicon concept, or when one's content words contain the
+                 other's ("numbness" ~ "numbness in feet").  ``present`` must
+                 be equal.
+symptom_duration one fact per matched symptom with a non-null duration on
+                 either side; exact string match ("2 weeks").
+vitals           one fact per non-null value; exact number (temperature to
+                 0.05 degC).  A predicted value where none was expected is a
+                 false positive.
+medications      name (generic name, brand names map to the generic), then
+                 dose ("10 mg", exact after normalisation), frequency (equal
+                 after normalisation) and status as separate facts of the
+                 matched pair; unmatched expected/predicted medications count
+                 all their non-null attributes as misses / false positives.
+allergies        substance (+ reaction as a separate fact).
+diagnoses        ICD-10-CM code equality.
+orders           (kind, name): kind equal and name equal / same lexicon
+                 item / word containment.
+follow_up        one fact; exact interval string ("4 weeks").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .text import FILLERS, phrase_key, stem
+
+CATEGORIES = (
+    "chief_complaint", "symptoms", "symptom_duration", "vitals", "medications", "allergies",
+    "diagnoses", "orders", "follow_up",
+)
+_STOP = FILLERS | frozenset("in on at to with for and or the down from after of".split())
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, other: "Counts") -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+        self.misses.extend(other.misses)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        if self.tp + self.fp + self.fn == 0:
+            return 1.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+
+
+def _words(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    return {stem(w) for w in phrase_key(text) if w not in _STOP and w.isalnum()} or set(phrase_key(text))
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"\s+", " ", str(text or "").strip().lower())
+
+
+def _symptom_concept(name: str) -> str | None:
+    from .lexicon import symptom_lexicon
+
+    lex = symptom_lexicon()
+    key = list(phrase_key(name))
+    ms = lex.matcher.find(key)
+    if len(ms) == 1 and ms[0].start == 0 and ms[0].end == len(key):
+        return ms[0].payload.name
+    return None
+
+
+def symptom_names_match(a: str, b: str) -> bool:
+    if _norm(a) == _norm(b):
+        return True
+    ca, cb = _symptom_concept(a), _symptom_concept(b)
+    if ca is not None and ca == cb:
+        return True
+    wa, wb = _words(a), _words(b)
+    return bool(wa and wb and (wa <= wb or wb <= wa))
+
+
+def _drug_key(name: str) -> str:
+    from .lexicon import drug_lexicon
+
+    lex = drug_lexicon()
+    d = lex.surface.get(" ".join(phrase_key(name))) or lex.surface.get(_norm(name))
+    return d.name if d else _norm(name)
+
+
+def _order_key(name: str) -> str:
+    from .lexicon import order_lexicon
+
+    key = list(phrase_key(name))
+    ms = order_lexicon().find(key)
+    if len(ms) == 1 and ms[0].start == 0 and ms[0].end == len(key):
+        return ms[0].payload.name.lower()
+    return _norm(name)
+
+
+def order_names_match(a: str, b: str) -> bool:
+    if _norm(a) == _norm(b) or _order_key(a) == _order_key(b):
+        return True
+    wa, wb = _words(a), _words(b)
+    return bool(wa and wb and (wa <= wb or wb <= wa))
+
+
+def _pair(expected: list[dict[str, Any]], predicted: list[dict[str, Any]],
+          same: Callable[[dict[str, Any], dict[str, Any]], bool]) -> tuple[list[tuple[dict[str, Any], dict[str, Any]]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Greedy one-to-one matching; returns (pairs, unmatched expected, unmatched predicted)."""
+    pairs = []
+    left = list(predicted)
+    missed = []
+    for e in expected:
+        hit = next((p for p in left if same(e, p)), None)
+        if hit is None:
+            missed.append(e)
+        else:
+            pairs.append((e, hit))
+            left.remove(hit)
+    return pairs, missed, left
+
+
+def _temp_eq(a: Any, b: Any) -> bool:
+    try:
+        return abs(float(a) - float(b)) < 0.051
+    except (TypeError, ValueError):
+        return False
+
+
+def score(expected: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Counts]:
+    """Counts per category for one visit."""
+    out = {c: Counts() for c in CATEGORIES}
+
+    # chief complaint
+    ce, cp = expected.get("chief_complaint"), predicted.get("chief_complaint")
+    c = out["chief_complaint"]
+    if ce and cp:
+        we, wp = _words(ce), _words(cp)
+        if we and len(we & wp) / len(we) >= 0.5:
+            c.tp += 1
+        else:
+            c.fn += 1
+            c.fp += 1
+            c.misses.append(f"chief_complaint: {cp!r} vs {ce!r}")
+    elif ce:
+        c.fn += 1
+        c.misses.append(f"chief_complaint missing: {ce!r}")
+    elif cp:
+        c.fp += 1
+
+    # symptoms
+    pairs, missed, extra = _pair(
+        expected.get("symptoms", []), predicted.get("symptoms", []),
+        lambda e, p: symptom_names_match(e["name"], p["name"]) and bool(e["present"]) == bool(p["present"]),
+    )
+    s, d = out["symptoms"], out["symptom_duration"]
+    s.tp += len(pairs)
+    s.fn += len(missed)
+    s.fp += len(extra)
+    s.misses += [f"symptom missing: {m['name']} present={m['present']}" for m in missed]
+    s.misses += [f"symptom extra: {m['name']} present={m['present']}" for m in extra]
+    for e, p in pairs:
+        de, dp = e.get("duration"), p.get("duration")
+        if de is None and dp is None:
+            continue
+        if _norm(de) == _norm(dp):
+            d.tp += 1
+        else:
+            if de is not None:
+                d.fn += 1
+            if dp is not None:
+                d.fp += 1
+            d.misses.append(f"duration {e['name']}: {dp!r} vs {de!r}")
+    for m in missed:
+        if m.get("duration"):
+            d.fn += 1
+    for m in extra:
+        if m.get("duration"):
+            d.fp += 1
+
+    # vitals
+    v = out["vitals"]
+    ve, vp = expected.get("vitals") or {}, predicted.get("vitals") or {}
+    for key in set(ve) | set(vp):
+        a, b = ve.get(key), vp.get(key)
+        if a is None and b is None:
+            continue
+        eq = _temp_eq(a, b) if key == "temperature_c" else (a is not None and b is not None and float(a) == float(b))
+        if eq:
+            v.tp += 1
+        else:
+            if a is not None:
+                v.fn += 1
+            if b is not None:
+                v.fp += 1
+            v.misses.append(f"vital {key}: {b!r} vs {a!r}")
+
+    # medications
+    m = out["medications"]
+    pairs, missed, extra = _pair(
+        expected.get("medications", []), predicted.get("medications", []),
+        lambda e, p: _drug_key(e["name"]) == _drug_key(p["name"]),
+    )
+    for e, p in pairs:
+        m.tp += 1
+        for attr in ("dose", "frequency", "status"):
+            a, b = e.get(attr), p.get(attr)
+            if a is None and b is None:
+                continue
+            if _norm(a) == _norm(b):
+                m.tp += 1
+            else:
+                if a is not None:
+                    m.fn += 1
+                if b is not None:
+                    m.fp += 1
+                m.misses.append(f"medication {e['name']} {attr}: {b!r} vs {a!r}")
+    for e in missed:
+        m.fn += 1 + sum(e.get(k) is not None for k in ("dose", "frequency", "status"))
+        m.misses.append(f"medication missing: {e['name']}")
+    for p in extra:
+        m.fp += 1 + sum(p.get(k) is not None for k in ("dose", "frequency", "status"))
+        m.misses.append(f"medication extra: {p['name']}")
+
+    # allergies
+    a_ = out["allergies"]
+    pairs, missed, extra = _pair(
+        expected.get("allergies", []), predicted.get("allergies", []),
+        lambda e, p: _drug_key(e["substance"]) == _drug_key(p["substance"]) or _norm(e["substance"]) == _norm(p["substance"]),
+    )
+    for e, p in pairs:
+        a_.tp += 1
+        re_, rp = e.get("reaction"), p.get("reaction")
+        if re_ is None and rp is None:
+            continue
+        if _norm(re_) == _norm(rp):
+            a_.tp += 1
+        else:
+            a_.fn += re_ is not None
+            a_.fp += rp is not None
+            a_.misses.append(f"allergy {e['substance']} reaction: {rp!r} vs {re_!r}")
+    for e in missed:
+        a_.fn += 1 + (e.get("reaction") is not None)
+        a_.misses.append(f"allergy missing: {e['substance']}")
+    for p in extra:
+        a_.fp += 1 + (p.get("reaction") is not None)
+        a_.misses.append(f"allergy extra: {p['substance']}")
+
+    # diagnoses
+    dx = out["diagnoses"]
+    codes_e = [x["icd10"].upper() for x in expected.get("diagnoses", [])]
+    codes_p = [x["icd10"].upper() for x in predicted.get("diagnoses", [])]
+    for code in codes_e:
+        if code in codes_p:
+            dx.tp += 1
+            codes_p.remove(code)
+        else:
+            dx.fn += 1
+            dx.misses.append(f"diagnosis missing: {code}")
+    dx.fp += len(codes_p)
+    dx.misses += [f"diagnosis extra: {c}" for c in codes_p]
+
+    # orders
+    o = out["orders"]
+    pairs, missed, extra = _pair(
+        expected.get("orders", []), predicted.get("orders", []),
+        lambda e, p: e["kind"] == p["kind"] and order_names_match(e["name"], p["name"]),
+    )
+    o.tp += len(pairs)
+    o.fn += len(missed)
+    o.fp += len(extra)
+    o.misses += [f"order missing: {x['kind']}:{x['name']}" for x in missed]
+    o.misses += [f"order extra: {x['kind']}:{x['name']}" for x in extra]
+
+    # follow-up
+    fe, fp_ = expected.get("follow_up"), predicted.get("follow_up")
+    f = out["follow_up"]
+    if fe is not None or fp_ is not None:
+        if _norm(fe) == _norm(fp_):
+            f.tp += 1
+        else:
+            f.fn += fe is not None
+            f.fp += fp_ is not None
+            f.misses.append(f"follow_up: {fp_!r} vs {fe!r}")
+    return out
+
+
+def total(counts: dict[str, Counts]) -> Counts:
+    t = Counts()
+    for c in counts.values():
+        t.add(c)
+    return t
+
+
+def truth_to_transcript(truth: dict[str, Any]) -> dict[str, Any]:
+    """A transcript document built from ground-truth turns (roles from the truth)."""
+    segs = [
+        {"start": t.get("start"), "end": t.get("end"), "speaker": t.get("speaker", "S"),
+         "role": t.get("role", "unknown"), "text": t["text"], "words": []}
+        for t in truth["turns"]
+    ]
+    return {"language": "en", "text": " ".join(s["text"] for s in segs), "segments": segs}
