@@ -47,7 +47,7 @@ ASR_CONFUSIONS = {
     r"\blisinopril\b": "listen up for", r"\bmetformin\b": "meth form", r"\bsertraline\b": "search relying",
     r"\bnitrofurantoin\b": "nitrofure and toint", r"\balbuterol\b": "albugural", r"\batorvastatin\b": "a torva statin",
     r"\bnumbness\b": "hummus", r"\bhives\b": "highs", r"\blower back\b": "lower mac", r"\bibuprofen\b": "ibuprophen",
-    r"\bomeprazole\b": "omeprazol", r"\bmilligrams\b": "million grams", r"\bprednisone\b": "prednisolone",
+    r"\bomeprazole\b": "omeprazol", r"\bmilligrams\b": "million grams",
     r"\bFlovent\b": "flow vent", r"\bDoctor\b": "Dr.", r"\bMister\b": "Mr.",
 }
 

@@ -35,17 +35,17 @@ def admin(server: ServerProcess) -> Caller:
 def test_search_by_name_and_mrn_is_case_insensitive_and_nfc(admin: Caller) -> None:
     tag = uuid.uuid4().hex[:6]
     decomposed = unicodedata.normalize("NFD", "José")
-    jose = create_patient(admin, first_name=decomposed, last_name=f"Ñúñez{tag}", mrn=f"MRN-J-{tag}")
+    jose = create_patient(admin, first_name=decomposed, last_name=f"Ñúñez{tag}", mrn=f"MRN-{tag}-J")
     assert jose["first_name"] == "José" == unicodedata.normalize("NFC", decomposed)
-    maria = create_patient(admin, first_name="Maria", last_name=f"Smith{tag}", mrn=f"MRN-M-{tag}")
-    for text in ("josé", "JOSÉ", decomposed.upper(), f"ñúñez{tag}", f"ÑÚÑEZ{tag}", f"mrn-j-{tag}"):
+    maria = create_patient(admin, first_name="Maria", last_name=f"Smith{tag}", mrn=f"MRN-{tag}-M")
+    for text in ("josé", "JOSÉ", decomposed.upper(), f"ñúñez{tag}", f"ÑÚÑEZ{tag}", f"mrn-{tag}-j"):
         rows, meta = search(admin, text)
         assert [r["id"] for r in rows] == [jose["id"]], text
         assert meta["total"] == 1
     composed_registered = create_patient(admin, first_name="Zoë", last_name=f"Brontë{tag}")
     rows, _ = search(admin, unicodedata.normalize("NFD", f"zoë brontë{tag}"))
     assert [r["id"] for r in rows] == [composed_registered["id"]]
-    rows, _ = search(admin, f"M-{tag}".lower())
+    rows, _ = search(admin, f"mrn-{tag}")
     assert {r["id"] for r in rows} == {jose["id"], maria["id"]}
     for wildcard in ("%", "_", "\\"):
         assert search(admin, wildcard) == ([], {"page": 1, "per_page": 20, "total": 0, "total_pages": 0})
@@ -126,14 +126,6 @@ def test_insurance_add_update_delete_with_primary_demotion(admin: Caller) -> Non
     cigna = ok(admin.post(base, json={"payer": "Cigna", "member_id": "C3"}), 201)
     assert cigna["primary"] is False
 
-    def primaries() -> dict[str, bool]:
-        listed = ok(admin.get(f"/patients/{patient['id']}"))  # the patient is still readable
-        assert listed["id"] == patient["id"]
-        rows = ok(admin.post(base, json={"payer": "Probe", "member_id": "P"}), 201)
-        ok_delete = admin.delete(f"{base}/{rows['id']}")
-        assert ok_delete.status_code == 204
-        return {}
-
     updated = ok(admin.patch(f"{base}/{aetna['id']}", json={"primary": True, "plan": "Gold"}))
     assert (updated["primary"], updated["plan"], updated["payer"]) == (True, "Gold", "Aetna")
     demoted = ok(admin.patch(f"{base}/{blue['id']}", json={"group_number": "G-7"}))
@@ -143,7 +135,6 @@ def test_insurance_add_update_delete_with_primary_demotion(admin: Caller) -> Non
     assert removed.status_code == 204 and removed.content == b""
     assert_error(admin.delete(f"{base}/{blue['id']}"), 404, "not_found")
     assert_error(admin.patch(f"{base}/{blue['id']}", json={"plan": "x"}), 404, "not_found")
-    primaries()
     final = ok(admin.patch(f"{base}/{cigna['id']}", json={"primary": True}))
     assert final["primary"] is True
     assert ok(admin.patch(f"{base}/{aetna['id']}", json={"plan": "Gold+"}))["primary"] is False

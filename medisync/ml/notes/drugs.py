@@ -220,13 +220,15 @@ def find_drugs(sent: Sentence, known: frozenset[str] = frozenset(), med_context:
             taken[i + 1] = True
     cands: list[DrugMention] = []
     for s in range(len(toks)):
-        if taken[s] or not toks[s].isalpha() or toks[s] in _BAD_START:
+        if taken[s] or not toks[s].isalpha() or toks[s] in _BAD_START or toks[s] in MED_VERBS:
             continue
         for n in range(1, 5):
             e = s + n
             if e > len(toks) or taken[e - 1] or not toks[e - 1].isalpha():
                 break
             words = toks[s:e]
+            if any(w in MED_VERBS or w in _NAME_TITLES for w in words):
+                break  # the verb is context, never part of the name
             if all(w in _STOP for w in words) or not any(len(w) >= 4 and w not in _STOP for w in words):
                 continue
             if n > 1 and words[-1] in _BAD_START and words[-1] not in ("for", "in", "on", "and"):

@@ -96,19 +96,26 @@ def find_doses(toks: list[str], start: int, end: int) -> list[tuple[int, str]]:
     return out
 
 
+_NEXT_CLAUSE = re.compile(r"\s,\s(?=(and\s+)?(i|you|we|keep|continue|stop|start|take|use|increase|also|then|please|but)\b)|\s(and|but)\s(?=(i|you|we|keep|continue|stop|start|take|use|also|then|please)\b)")
+
+
 def parse_frequency(text: str) -> str | None:
+    """Frequency in the first clause of ``text`` (the words after a drug/dose)."""
+    cut = _NEXT_CLAUSE.search(" " + text + " ")
+    if cut:
+        text = (" " + text + " ")[: cut.start()].strip()
     base = None
+    best: tuple[int, str] | None = None
     m = _EVERY_H.search(text)
     if m:
-        base = f"every {m.group(1)} hours" if not m.group(2) else f"every {m.group(1)} to {m.group(2)} hours"
-    else:
-        best = None
-        for pat, label in _FREQ:
-            fm = pat.search(text)
-            if fm and (best is None or fm.start() < best[0]):
-                best = (fm.start(), label)
-        if best:
-            base = best[1]
+        label = f"every {m.group(1)} hours" if not m.group(2) else f"every {m.group(1)} to {m.group(2)} hours"
+        best = (m.start(), label)
+    for pat, label in _FREQ:
+        fm = pat.search(text)
+        if fm and (best is None or fm.start() < best[0]):
+            best = (fm.start(), label)
+    if best:
+        base = best[1]
     prn = bool(_PRN.search(text))
     food = bool(_WITH_FOOD.search(text))
     if base is None and not prn:

@@ -294,6 +294,8 @@ def _is_indication(sent: Sentence, m: Mention) -> bool:
     before = sent.toks[max(0, m.start - 3):m.start]
     if "for" not in before and not ("helps" in before or "help" in before):
         return False
+    if re.search(r"\b\d+(\.\d+)? (mg|mcg|g|units|puffs?|tablets?|pills?)\b", sent.norm):
+        return True
     return bool(drug_lexicon().matcher.find(sent.content))
 
 

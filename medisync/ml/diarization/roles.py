@@ -1,0 +1,136 @@
+"""Map anonymous speakers to conversational roles: clinician / patient / other.
+
+Rules, not a model: transcripts are short and the cues are strong.
+
+clinician evidence
+    self-introduction ("I am Doctor Chen", "I'm the nurse"), assessment and
+    plan language ("my assessment is", "I recommend", "we will increase",
+    "I am ordering", "prescribe", "come back in"), reporting findings to the
+    listener ("your blood pressure is", "your heart rate"), and questions
+    (clinicians ask most of them).
+patient evidence
+    first-person symptom and history talk ("I have been", "my back", "it
+    hurts"), addressing the clinician ("thank you, doctor"), and answers
+    ("yes", "no").
+other (family member, interpreter)
+    talking *about* the patient in the third person ("my mother", "she has
+    been", "I'm his daughter").
+
+Assignment: the speaker with the highest clinician-minus-patient score is
+the clinician; among the rest the one with the highest patient-minus-other
+score is the patient; further speakers are ``other`` unless their own
+clinician evidence is strong (a nurse counts as clinician).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+CLINICIAN, PATIENT, OTHER = "clinician", "patient", "other"
+
+_TITLE = r"(?:doctor|dr|nurse|physician|np|pa|provider)"
+
+# (pattern, weight); patterns run on lowercase text with punctuation kept.
+CLINICIAN_CUES: list[tuple[str, float]] = [
+    (rf"\b(?:i am|i'm|this is|my name is)\s+(?:the\s+|your\s+)?{_TITLE}\b", 6.0),
+    (r"\b(?:i am|i'm)\s+(?:the\s+|your\s+)?(?:nurse|doctor|physician|resident|surgeon)\b", 3.0),
+    (r"\bmy (?:assessment|impression|diagnosis)\b", 4.0),
+    (r"\b(?:i|we)(?: will|'ll| would like to|'d like to| want to| are going to|'re going to| am going to|'m going to)\s+"
+     r"(?:increase|decrease|reduce|start|stop|switch|change|prescribe|order|refer|check|send|get|schedule|add|adjust|continue|recommend)", 3.0),
+    (r"\bi (?:recommend|suggest|advise|prescribe)\b", 3.0),
+    (r"\b(?:i am|i'm) (?:ordering|referring|prescribing|starting|increasing|sending|going to order)\b", 3.0),
+    (r"\b(?:prescribe|prescription|referral|refer you|physical therapy)\b", 1.5),
+    (r"\byour (?:blood pressure|heart rate|pulse|temperature|oxygen|weight|exam|lungs|heart|labs?|results?|a ?1 ?c|hemoglobin|cholesterol|x-?ray|scan)\b", 2.5),
+    (r"\b(?:come back|follow[- ]up|see you (?:back|again|in))\b", 2.0),
+    (r"\b(?:any|do you have any|have you had any|are you having any)\s+\w+", 1.0),
+    (r"\b(?:how (?:have|are|long|often|much)|what (?:happened|brings|dose|medications?)|when did|where does|does it|do you|are you|have you|is there)\b", 1.0),
+    (r"\b(?:mister|missus|mr\.?|mrs\.?|ms\.?)\s+[a-z]+", 1.0),
+    (r"\b(?:let's|let me)\s+(?:check|take a look|examine|listen)\b", 2.0),
+    (r"\bkeep (?:taking|walking|a log)\b", 1.5),
+    (r"\bplease\b", 0.5),
+]
+
+PATIENT_CUES: list[tuple[str, float]] = [
+    (rf"\b(?:thank you|thanks|okay|ok|yes|no|sure)[,.!]?\s+{_TITLE}\b", 4.0),
+    (r"\bmy (?:pain|back|head|chest|stomach|leg|legs|arm|knee|feet|foot|sugars?|readings?|blood|symptoms?|"
+     r"medicine|medication|pills?|vision|throat|cough|skin|neck|shoulder)\b", 1.5),
+    (r"\bi(?: have| 've| have been|'ve been| had| get| feel| felt| take| took| am taking|'m taking| noticed| can't| cannot)\b", 1.0),
+    (r"\bi(?:t| t)? ?(?:hurts|aches|burns|itches)\b", 1.5),
+    (r"\b(?:i am|i'm) allergic\b", 2.0),
+    (r"^\s*(?:yes|yeah|no|nope|not really|mostly|just)\b", 1.0),
+    (r"\bwhen do you want to see me\b", 2.0),
+]
+
+OTHER_CUES: list[tuple[str, float]] = [
+    (r"\b(?:i am|i'm)\s+(?:his|her|their)\s+(?:wife|husband|son|daughter|mother|father|partner|caregiver|sister|brother|interpreter|friend)\b", 6.0),
+    (r"\bmy (?:mother|father|mom|dad|wife|husband|son|daughter|child|kid|grandmother|grandfather|partner)\b", 1.5),
+    (r"\b(?:she|he) (?:has|had|is|was|gets|got|says|said|takes|took|can't|cannot|doesn't|didn't)\b", 1.0),
+]
+
+_QUESTION_END = re.compile(r"\?\s*$")
+
+
+def _count(patterns: Iterable[tuple[str, float]], text: str) -> float:
+    return sum(w * len(re.findall(p, text)) for p, w in patterns)
+
+
+@dataclass
+class SpeakerEvidence:
+    clinician: float = 0.0
+    patient: float = 0.0
+    other: float = 0.0
+    questions: int = 0
+    words: int = 0
+    first_start: float = float("inf")
+    cues: list[str] = field(default_factory=list)
+
+    @property
+    def clinician_margin(self) -> float:
+        return self.clinician - self.patient
+
+
+def gather_evidence(segments: Sequence[dict]) -> dict[str, SpeakerEvidence]:
+    """``segments``: dicts with ``speaker``, ``text`` and ``start``."""
+    ev: dict[str, SpeakerEvidence] = {}
+    for seg in segments:
+        spk = seg["speaker"]
+        e = ev.setdefault(spk, SpeakerEvidence())
+        text = str(seg.get("text", "")).strip().lower()
+        e.first_start = min(e.first_start, float(seg.get("start", 0.0)))
+        e.words += len(text.split())
+        # sentence-level question detection
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            if _QUESTION_END.search(sentence):
+                e.questions += 1
+        e.clinician += _count(CLINICIAN_CUES, text)
+        e.patient += _count(PATIENT_CUES, text)
+        e.other += _count(OTHER_CUES, text)
+    for e in ev.values():
+        e.clinician += 1.0 * e.questions
+    return ev
+
+
+def assign_roles(segments: Sequence[dict], strong_clinician: float = 6.0) -> dict[str, str]:
+    """Return ``{speaker: role}`` for every speaker appearing in ``segments``."""
+    ev = gather_evidence(segments)
+    if not ev:
+        return {}
+    speakers = list(ev)
+    # clinician: best margin; ties -> more words, then earliest speaker
+    clinician = max(speakers, key=lambda s: (ev[s].clinician_margin, ev[s].words, -ev[s].first_start))
+    roles = {clinician: CLINICIAN}
+    if len(speakers) == 1:
+        if ev[clinician].clinician_margin < 0:
+            roles[clinician] = PATIENT
+        return roles
+    rest = [s for s in speakers if s != clinician]
+    patient = max(rest, key=lambda s: (ev[s].patient - ev[s].other, ev[s].words, -ev[s].first_start))
+    roles[patient] = PATIENT
+    for s in rest:
+        if s == patient:
+            continue
+        e = ev[s]
+        roles[s] = CLINICIAN if e.clinician - e.patient - e.other >= strong_clinician else OTHER
+    return roles
