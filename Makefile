@@ -12,7 +12,7 @@ $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[ml,dev]'
-	$(BIN)/python -m medisync.ml.model_cache
+	$(BIN)/python -m medisync.ml.model_cache tiny.en
 	touch $(STAMP)
 
 install: $(STAMP)
