@@ -21,6 +21,8 @@ CORE = [
     # Upload validation decodes audio by content.
     "av>=12,<19",
     "numpy>=1.26,<3",
+    "limits>=5,<6",
+    "tqdm>=4.66,<5",
 ]
 
 ML = [
@@ -33,6 +35,7 @@ DEV = [
     "pytest-asyncio>=1.0,<2",
     "pytest-aiohttp>=1.1,<2",
     "requests>=2.31,<3",
+    "pyyaml>=6,<7",
 ]
 
 setup(

@@ -32,7 +32,9 @@ TOPICS: dict[str, int] = {
     "medisync.document.v1": 3,
     "medisync.user.v1": 1,
 }
+# Jobs the ML worker gave up on, for an operator to look at (also visible in the API).
 DEAD_LETTER_TOPIC = "medisync.ml.deadletter.v1"
+TOPICS[DEAD_LETTER_TOPIC] = 1
 
 Fields = Callable[[Any], dict[str, Any]]
 
@@ -83,7 +85,7 @@ MAPPINGS: dict[type, tuple[str, str, Fields]] = {
     Appointment.MarkedNoShow: ("medisync.appointment.v1", "appointment.no_show", _take()),
     Recording.Uploaded: ("medisync.recording.v1", "recording.uploaded",
                          _take("appointment_id", "patient_id", "doctor_id", "content_type",
-                               "size_bytes", "duration_s", "sha256")),
+                               "size_bytes", "duration_s")),
     Recording.Deleted: ("medisync.recording.v1", "recording.deleted", _take()),
     Recording.TranscriptionStarted: ("medisync.recording.v1", "recording.transcription_started", _take("attempt")),
     Recording.Transcribed: ("medisync.recording.v1", "recording.transcribed", _summary),
@@ -102,6 +104,16 @@ MAPPINGS: dict[type, tuple[str, str, Fields]] = {
 def event_id(aggregate_id: Any, version: int) -> str:
     """Stable across re-publication, so consumers can dedupe."""
     return str(uuid.uuid5(_EVENT_ID_NAMESPACE, f"{aggregate_id}:{version}"))
+
+
+def to_messages(domain_event: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Every (topic, envelope) to publish; dead-lettered jobs also go to the DLQ topic."""
+    mapped = to_envelope(domain_event)
+    if mapped is None:
+        return []
+    if isinstance(domain_event, Recording.DeadLettered):
+        return [mapped, (DEAD_LETTER_TOPIC, mapped[1])]
+    return [mapped]
 
 
 def to_envelope(domain_event: Any) -> tuple[str, dict[str, Any]] | None:

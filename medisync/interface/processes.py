@@ -58,6 +58,13 @@ def run_relay(settings: Settings) -> None:
 
 
 def run_projectors(settings: Settings, names: list[str]) -> None:
+    from medisync.projections import ALL_PROJECTIONS
+
+    unknown = set(names) - {p.name for p in ALL_PROJECTIONS}
+    if unknown:
+        raise SystemExit(f"unknown projection(s): {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(p.name for p in ALL_PROJECTIONS)}")
+
     def body(container: Container, stopping: threading.Event) -> None:
         container.start_projections(names or None)
         log.info("projecting: %s", ", ".join(f.name for f in container.followers))

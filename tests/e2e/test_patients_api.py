@@ -123,6 +123,7 @@ def test_insurance_add_update_delete_with_primary_demotion(admin: Caller) -> Non
     assert (aetna["payer"], aetna["member_id"], aetna["primary"]) == ("Aetna", "A1", True)
     blue = ok(admin.post(base, json={"payer": "Blue Cross", "member_id": "B2", "primary": True}), 201)
     assert blue["primary"] is True
+    assert ok(admin.patch(f"{base}/{aetna['id']}", json={"plan": "Basic"}))["primary"] is False  # demoted
     cigna = ok(admin.post(base, json={"payer": "Cigna", "member_id": "C3"}), 201)
     assert cigna["primary"] is False
 

@@ -22,7 +22,7 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import ApplicationSubscription
 
 from medisync.adapters.kafka.client import ensure_topics, producer
-from medisync.application.integration_events import TOPICS, to_envelope
+from medisync.application.integration_events import TOPICS, to_messages
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
@@ -72,9 +72,7 @@ class OutboxRelay:
     def _publish(self, kafka: Any, batch: list[tuple[Any, Tracking]]) -> None:
         futures = []
         for domain_event, _tracking in batch:
-            mapped = to_envelope(domain_event)
-            if mapped:
-                topic, envelope = mapped
+            for topic, envelope in to_messages(domain_event):
                 futures.append(kafka.send(topic, key=envelope["aggregate_id"], value=envelope))
         kafka.flush(timeout=15)
         for future in futures:

@@ -24,7 +24,7 @@ import re
 from typing import Any
 
 from .context import assess, scopes
-from .lexicon import Condition, condition_lexicon, order_lexicon
+from .lexicon import Condition, OrderItem, condition_lexicon, order_lexicon
 from .text import Sentence, Turn, phrase_key
 
 _STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnosing|diagnosed)\b")
@@ -48,6 +48,7 @@ def _assessment_clause(sent: Sentence) -> tuple[int, str] | None:
 def _conditions_in(sent: Sentence, start_tok: int) -> list[Condition]:
     _by_code, matcher = condition_lexicon()
     found: list[Condition] = []
+    longest = 0
     scs = scopes(sent.toks)
     for m in matcher.find(sent.content):
         ts, te = sent.raw_span(m.start, m.end)
@@ -60,33 +61,45 @@ def _conditions_in(sent: Sentence, start_tok: int) -> list[Condition]:
         if a.hypothetical or a.family:
             continue
         found.append(m.payload)
-    if not found:
-        found.extend(_fuzzy_conditions(sent, start_tok))
+        longest = max(longest, m.end - m.start)
+    fuzzy = _fuzzy_condition(sent, start_tok, longest)
+    if fuzzy is not None:
+        cond, n_words = fuzzy
+        if not found:
+            found.append(cond)
+        elif n_words > longest and cond.icd10[:3] in {c.icd10[:3] for c in found} and cond not in found:
+            # ASR damaged the specific tail ("... acute and masturbation"):
+            # the longer, more specific synonym of the same category wins
+            found = [cond if c.icd10[:3] == cond.icd10[:3] else c for c in found]
     return found
 
 
-def _fuzzy_conditions(sent: Sentence, start_tok: int) -> list[Condition]:
+FUZZY_DX_MIN = 86.0
+
+
+def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tuple[Condition, int] | None:
+    """Best synonym by rapidfuzz ratio over content-word windows after the trigger."""
     from rapidfuzz import fuzz
 
     _by_code, matcher = condition_lexicon()
-    words = [t for t in sent.toks[start_tok:] if t.isalnum()]
-    best: tuple[float, Condition | None] = (0.0, None)
+    first_c = next((c for c, t in enumerate(sent.cmap) if t >= start_tok), len(sent.content))
+    words = [w for w in sent.content[first_c:] if w.isalnum()]
+    best: tuple[float, Condition | None, int] = (0.0, None, 0)
     for key, payload in ((k, p) for lst in matcher._index.values() for k, p in lst):
         phrase = " ".join(key)
-        if len(phrase) < 6:
-            continue
         n = len(key)
+        if len(phrase) < 8 or n <= min_words:
+            continue
         for size in (n - 1, n, n + 1):
             if size < 1:
                 continue
             for i in range(0, max(0, len(words) - size) + 1):
-                cand = " ".join(words[i:i + size])
-                score = fuzz.ratio(cand, phrase)
-                if score > best[0]:
-                    best = (score, payload)
-    if best[1] is not None and best[0] >= 88:
-        return [best[1]]
-    return []
+                score = fuzz.ratio(" ".join(words[i:i + size]), phrase)
+                if score > best[0] or (score == best[0] and n > best[2]):
+                    best = (score, payload, n)
+    if best[1] is not None and best[0] >= FUZZY_DX_MIN:
+        return best[1], best[2]
+    return None
 
 
 def _dedupe_codes(conds: list[Condition]) -> list[Condition]:
@@ -168,8 +181,6 @@ def extract_orders(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Senten
             if s.is_question:
                 continue
             hits = matcher.find(s.content)
-            if not hits:
-                continue
             # tests done at this visit and reported with a result
             done = False
             for m in hits:
@@ -214,6 +225,10 @@ def extract_orders(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Senten
                     pm = _PURPOSE.search(" ".join(s.toks[te:]))
                     if pm:
                         cut = te + len(" ".join(s.toks[te:])[: pm.start()].split())
+            if trig is not None:
+                for kind_name in _fuzzy_orders(s, trig_tok, hits, cut):
+                    orders.setdefault(kind_name, {"kind": kind_name[0], "name": kind_name[1]})
+                    got_any = True
             if got_any:
                 used.append(s)
     # a specific item makes the generic "blood work" redundant
@@ -222,6 +237,45 @@ def extract_orders(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Senten
     if any(k[0] == "imaging" and k[1] != "x-ray" and k[1].endswith("x-ray") for k in orders):
         orders.pop(("imaging", "x-ray"), None)
     return list(orders.values()), used
+
+
+FUZZY_ORDER_MIN = 86.0
+
+
+def _order_terms() -> list[tuple[str, OrderItem]]:
+    global _TERMS
+    if _TERMS is None:
+        _TERMS = [("".join(k), p) for lst in order_lexicon()._index.values() for k, p in lst if len("".join(k)) >= 8]
+    return _TERMS
+
+
+_TERMS: list[tuple[str, OrderItem]] | None = None
+
+
+def _fuzzy_orders(s: Sentence, trig_tok: int, hits: list[Any], cut: int | None) -> list[tuple[str, str]]:
+    """ASR-damaged order names ("your in culture" -> urine culture) after an order verb."""
+    from rapidfuzz import fuzz
+
+    covered = {k for m in hits for k in range(*s.raw_span(m.start, m.end))}
+    end = cut if cut is not None else len(s.toks)
+    pm = _PURPOSE.search(" ".join(s.toks[trig_tok:end]))
+    if pm:
+        end = trig_tok + len(" ".join(s.toks[trig_tok:end])[: pm.start()].split())
+    out: list[tuple[str, str]] = []
+    terms = _order_terms()
+    for i in range(trig_tok, end):
+        for n in (1, 2, 3):
+            span = range(i, i + n)
+            if i + n > end or covered.intersection(span) or not all(s.toks[k].isalpha() for k in span):
+                continue
+            cand = "".join(s.toks[i:i + n])
+            if len(cand) < 7:
+                continue
+            best = max(((fuzz.ratio(cand, t), p) for t, p in terms), key=lambda x: x[0], default=(0.0, None))
+            if best[1] is not None and best[0] >= FUZZY_ORDER_MIN:
+                out.append((best[1].kind, best[1].name))
+                covered.update(span)
+    return out
 
 
 # --------------------------------------------------------------------------- follow-up

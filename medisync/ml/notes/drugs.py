@@ -35,9 +35,9 @@ from .lexicon import Drug, drug_lexicon
 from .text import Sentence
 
 #: acceptance thresholds per context (see module docstring / docs/ml-notes.md)
-THRESHOLDS = {"dose": 0.62, "verb": 0.76, "none": 0.88}
+THRESHOLDS = {"dose": 0.62, "verb": 0.80, "none": 0.92}
 #: thresholds for a drug already found elsewhere in the same visit
-KNOWN_THRESHOLDS = {"dose": 0.55, "verb": 0.62, "none": 0.80}
+KNOWN_THRESHOLDS = {"dose": 0.55, "verb": 0.62, "none": 0.85}
 MIN_CHARS = 5
 
 DOSE_UNITS = frozenset(
@@ -64,6 +64,17 @@ _STOP = _BAD_START | frozenset(
     "well now there here some any much many more most less little bit get got go going make made "
     "like know think see said say one two three".split()
 )
+
+
+@lru_cache(maxsize=1)
+def fuzzy_stoplist() -> frozenset[str]:
+    """Frequent words measured to resemble drug names (see bench --calibrate)."""
+    from .lexicon import load_json
+
+    try:
+        return frozenset(load_json("drug_fuzzy_stoplist.json")["words"])
+    except FileNotFoundError:
+        return frozenset()
 
 
 @dataclass
@@ -236,6 +247,8 @@ def find_drugs(sent: Sentence, known: frozenset[str] = frozenset(), med_context:
             ctx = _context(toks, s, e)
             if ctx == "none" and med_context:
                 ctx = "verb"
+            if n == 1 and ctx != "dose" and words[0] in fuzzy_stoplist():
+                continue
             joined = "".join(words)
             drug, score = best_drug(joined)
             if drug is None:

@@ -1,0 +1,182 @@
+"""``SpeechTranscriber``: the speech half of the ML pipeline (ports.Transcriber).
+
+audio file -> faster-whisper (words with timestamps)
+           -> diarizer (speaker per word)
+           -> segments split at speaker changes
+           -> roles (clinician / patient / other)
+
+Importing this module loads no model and touches no file: the ASR model and
+the speaker encoder are created on the first ``transcribe`` call (or
+explicitly with :meth:`SpeechTranscriber.load`).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Sequence
+
+from .asr.whisper import AsrResult, AsrSegment, WhisperASR
+from .diarization import Diarizer, Span, default_diarizer
+from .diarization.roles import assign_roles
+
+
+def _r(x: float) -> float:
+    return round(float(x), 3)
+
+
+def speaker_label(index: int) -> str:
+    return f"SPEAKER_{index + 1}"
+
+
+class SpeechTranscriber:
+    """Speech-to-text with diarization and roles; implements ``Transcriber``.
+
+    Parameters
+    ----------
+    model:
+        ``"base"`` (default, measured best WER on our dev set), ``"tiny.en"``
+        (faster, less accurate) or a path to a CTranslate2 Whisper model.
+    device, compute_type, beam_size, language, word_timestamps, vad_filter,
+    hotwords, initial_prompt, cpu_threads:
+        passed to faster-whisper.  No decoding bias by default: the
+        measured effect of ``hotwords``/``initial_prompt`` on our dev set
+        was negative (docs/ml-speech.md).
+    cache_dir:
+        where the base model is assembled (see :mod:`medisync.ml.model_cache`).
+    diarizer:
+        any :class:`~medisync.ml.diarization.Diarizer`; default: the numpy
+        resemblyzer backend with ``min_speakers``/``max_speakers``.
+    asr:
+        a pre-built :class:`~medisync.ml.asr.whisper.WhisperASR` (overrides
+        the ASR arguments).
+    """
+
+    def __init__(
+        self,
+        model: str = "base",
+        device: str = "cpu",
+        compute_type: str = "int8",
+        beam_size: int = 5,
+        language: str | None = "en",
+        word_timestamps: bool = True,
+        vad_filter: bool = False,
+        hotwords: str | None = None,
+        initial_prompt: str | None = None,
+        cpu_threads: int = 0,
+        cache_dir: str | None = None,
+        diarizer: Diarizer | None = None,
+        min_speakers: int = 1,
+        max_speakers: int = 4,
+        asr: WhisperASR | None = None,
+    ) -> None:
+        self.asr = asr or WhisperASR(
+            model=model, device=device, compute_type=compute_type, beam_size=beam_size,
+            language=language, word_timestamps=word_timestamps, vad_filter=vad_filter,
+            hotwords=hotwords, initial_prompt=initial_prompt, cpu_threads=cpu_threads,
+            cache_dir=cache_dir,
+        )
+        self._diarizer = diarizer
+        self._diarizer_kwargs = {"min_speakers": min_speakers, "max_speakers": max_speakers}
+        #: timings (seconds) of the last transcribe() call: asr, diarization, total
+        self.last_timings: dict[str, float] = {}
+        #: diagnostics of the last call (speaker count, diarizer info)
+        self.last_info: dict[str, Any] = {}
+
+    @property
+    def diarizer(self) -> Diarizer:
+        if self._diarizer is None:
+            self._diarizer = default_diarizer(**self._diarizer_kwargs)
+        return self._diarizer
+
+    def load(self) -> "SpeechTranscriber":
+        """Load the ASR model now (otherwise it loads on first use)."""
+        self.asr.load()
+        return self
+
+    # ------------------------------------------------------------------
+    def transcribe(self, audio_path: str) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        asr = self.asr.transcribe(str(audio_path))
+        t_asr = time.perf_counter()
+        segments = self._diarize_segments(str(audio_path), asr)
+        t_end = time.perf_counter()
+        self.last_timings = {
+            "asr": t_asr - t0,
+            "diarization": t_end - t_asr,
+            "total": t_end - t0,
+        }
+        return {
+            "language": asr.language,
+            "duration_s": _r(asr.duration_s),
+            "model": {
+                "name": asr.model_name,
+                "version": asr.model_version,
+                "diarizer": getattr(self.diarizer, "name", type(self.diarizer).__name__),
+            },
+            "text": " ".join(s["text"] for s in segments if s["text"]),
+            "segments": segments,
+        }
+
+    # ------------------------------------------------------------------
+    def _diarize_segments(self, audio_path: str, asr: AsrResult) -> list[dict[str, Any]]:
+        asr_segments = [s for s in asr.segments if s.text.strip() or s.words]
+        if not asr_segments:
+            self.last_info = {"n_speakers": 0}
+            return []
+        use_words = all(s.words for s in asr_segments)
+        if use_words:
+            units = [(s_i, w) for s_i, s in enumerate(asr_segments) for w in s.words]
+            spans = [Span(w.start, max(w.end, w.start + 0.01)) for _, w in units]
+        else:
+            spans = [Span(s.start, max(s.end, s.start + 0.01)) for s in asr_segments]
+        result = self.diarizer.diarize(audio_path, spans)
+        labels = result.span_speakers or [0] * len(spans)
+        self.last_info = {"n_speakers": result.n_speakers, "diarizer": result.info}
+
+        out: list[dict[str, Any]] = []
+        if use_words:
+            cursor = 0
+            for seg in asr_segments:
+                n = len(seg.words)
+                out.extend(self._split_segment(seg, labels[cursor: cursor + n]))
+                cursor += n
+        else:
+            for seg, lab in zip(asr_segments, labels):
+                out.append(self._segment_dict(seg.start, seg.end, lab, seg.text.strip(), []))
+
+        roles = assign_roles(out)
+        for seg in out:
+            seg["role"] = roles.get(seg["speaker"], "other")
+        return out
+
+    def _split_segment(self, seg: AsrSegment, labels: Sequence[int]) -> list[dict[str, Any]]:
+        runs: list[tuple[int, list]] = []
+        for word, lab in zip(seg.words, labels):
+            if runs and runs[-1][0] == lab:
+                runs[-1][1].append(word)
+            else:
+                runs.append((int(lab), [word]))
+        out = []
+        for lab, words in runs:
+            text = "".join(w.word for w in words).strip()
+            out.append(self._segment_dict(words[0].start, words[-1].end, lab, text, words))
+        return out
+
+    @staticmethod
+    def _segment_dict(start: float, end: float, speaker: int, text: str, words: list) -> dict[str, Any]:
+        return {
+            "start": _r(start),
+            "end": _r(max(end, start)),
+            "speaker": speaker_label(speaker),
+            "role": "other",
+            "text": text,
+            "words": [
+                {
+                    "start": _r(w.start),
+                    "end": _r(w.end),
+                    "word": w.word.strip(),
+                    "probability": round(float(w.probability), 4),
+                }
+                for w in words
+            ],
+        }

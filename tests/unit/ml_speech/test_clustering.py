@@ -1,0 +1,157 @@
+import itertools
+
+import numpy as np
+import pytest
+
+from medisync.ml.diarization.clustering import (
+    average_linkage,
+    cluster_speakers,
+    cosine_distances,
+    cut_at_k,
+    cut_at_threshold,
+)
+
+
+def brute_force_upgma(d):
+    """O(n^3) textbook UPGMA: list of merge distances."""
+    clusters = [[i] for i in range(len(d))]
+    out = []
+    while len(clusters) > 1:
+        best = None
+        for a, b in itertools.combinations(range(len(clusters)), 2):
+            dist = np.mean([d[i, j] for i in clusters[a] for j in clusters[b]])
+            if best is None or dist < best[0]:
+                best = (dist, a, b)
+        dist, a, b = best
+        out.append(dist)
+        clusters[a] = clusters[a] + clusters[b]
+        del clusters[b]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_average_linkage_matches_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(int(rng.integers(2, 25)), 6))
+    d = cosine_distances(x).astype(np.float64)
+    d = (d + d.T) / 2
+    ours = [m.distance for m in average_linkage(d)]
+    np.testing.assert_allclose(ours, brute_force_upgma(d), atol=1e-6)
+
+
+def speakers(n_per, n_spk, dim=64, spread=0.6, seed=0):
+    """Synthetic embeddings: n_spk random centres, points scattered around them.
+
+    With ``spread=0.6`` windows of one speaker have cosine ~0.75 to each
+    other and ~0 to other speakers' (real resemblyzer windows: ~0.75 / ~0.45).
+    """
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(n_spk, dim))
+    pts, labels = [], []
+    for k in range(n_spk):
+        p = centres[k] + spread * np.linalg.norm(centres[k]) / np.sqrt(dim) * rng.normal(size=(n_per[k], dim))
+        pts.append(p)
+        labels += [k] * n_per[k]
+    x = np.concatenate(pts)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x.astype(np.float32), np.array(labels)
+
+
+def agree(a, b):
+    """Labelling agreement up to a permutation."""
+    k = max(a.max(), b.max()) + 1
+    best = 0
+    for perm in itertools.permutations(range(k)):
+        best = max(best, np.mean(np.array(perm)[a] == b))
+    return best
+
+
+def test_cut_helpers():
+    x, _ = speakers([5, 5], 2)
+    m = average_linkage(cosine_distances(x))
+    assert len(set(cut_at_k(10, m, 2))) == 2
+    assert len(set(cut_at_k(10, m, 1))) == 1
+    assert len(set(cut_at_threshold(10, m, -1.0))) == 10
+
+
+@pytest.mark.parametrize("n_spk", [1, 2, 3, 4])
+def test_speaker_count(n_spk):
+    x, y = speakers([30] * n_spk, n_spk, seed=n_spk)
+    r = cluster_speakers(x, np.full(len(x), 1.5))
+    assert r.n_speakers == n_spk
+    assert agree(r.labels, y) == 1.0
+    assert r.centroids.shape == (n_spk, x.shape[1])
+    # labels are numbered by first appearance
+    assert r.labels[0] == 0
+
+
+def test_small_cluster_is_folded_into_a_speaker():
+    x, y = speakers([40, 40, 2], 3, seed=7)
+    r = cluster_speakers(x, np.full(len(x), 1.5))  # the 3rd "speaker" has 3 s of speech
+    assert r.n_speakers == 2
+
+
+def test_max_speakers_caps_count():
+    x, _ = speakers([20] * 5, 5, seed=11)
+    assert cluster_speakers(x, np.full(len(x), 1.5), max_speakers=4).n_speakers <= 4
+
+
+def test_min_speakers_forces_split():
+    x, _ = speakers([40], 1, seed=5)
+    assert cluster_speakers(x, np.full(len(x), 1.5), min_speakers=2).n_speakers == 2
+
+
+def test_split_speaker_is_merged_by_centroid_similarity():
+    # one speaker whose windows form two loose sub-groups
+    rng = np.random.default_rng(3)
+    base = np.abs(rng.normal(size=64))
+    a = base + 0.6 * rng.normal(size=64)
+    b = base + 0.6 * rng.normal(size=64)
+    pts = np.concatenate([a + 0.15 * rng.normal(size=(25, 64)), b + 0.15 * rng.normal(size=(25, 64))])
+    pts /= np.linalg.norm(pts, axis=1, keepdims=True)
+    sim = float((pts[:25].mean(0) / np.linalg.norm(pts[:25].mean(0))) @ (pts[25:].mean(0) / np.linalg.norm(pts[25:].mean(0))))
+    assert sim > 0.75
+    r_no = cluster_speakers(pts, np.full(50, 1.5), threshold=0.05, merge_similarity=None)
+    r_yes = cluster_speakers(pts, np.full(50, 1.5), threshold=0.05, merge_similarity=0.75)
+    assert r_no.n_speakers >= 2
+    assert r_yes.n_speakers == 1
+
+
+def test_pooling_for_many_points():
+    x, y = speakers([1500, 1500], 2, seed=9)
+    r = cluster_speakers(x, np.full(len(x), 1.5), max_points=500)
+    assert r.n_speakers == 2
+    assert agree(r.labels, y) > 0.99
+
+
+def test_degenerate_inputs():
+    r = cluster_speakers(np.zeros((0, 8), np.float32))
+    assert r.n_speakers == 0
+    r = cluster_speakers(np.ones((1, 8), np.float32))
+    assert r.n_speakers == 1 and list(r.labels) == [0]
+
+
+@pytest.mark.parametrize("n_spk", [1, 2, 3])
+def test_speaker_count_with_realistic_similarities(n_spk):
+    """Speakers sharing a common component, like real GE2E embeddings (all >= 0)."""
+    rng = np.random.default_rng(20 + n_spk)
+    dim = 256
+    shared = np.abs(rng.normal(size=dim))
+    centres = [0.3 * shared + np.abs(rng.normal(size=dim)) * (rng.random(dim) < 0.5) for _ in range(n_spk)]
+    pts, y = [], []
+    for k, c in enumerate(centres):
+        p = np.maximum(c + 0.7 * rng.normal(size=(40, dim)), 0)
+        pts.append(p)
+        y += [k] * 40
+    x = np.concatenate(pts)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    y = np.array(y)
+    sims = x @ x.T
+    same = sims[(y[:, None] == y[None, :]) & ~np.eye(len(y), dtype=bool)].mean()
+    assert 0.65 < same < 0.85
+    if n_spk > 1:
+        diff = sims[y[:, None] != y[None, :]].mean()
+        assert 0.35 < diff < 0.65
+    r = cluster_speakers(x.astype(np.float32), np.full(len(x), 1.5))
+    assert r.n_speakers == n_spk
+    assert agree(r.labels, y) == 1.0

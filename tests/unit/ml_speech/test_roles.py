@@ -1,0 +1,73 @@
+from medisync.ml.diarization.roles import assign_roles, gather_evidence
+
+
+def seg(speaker, text, start=0.0):
+    return {"speaker": speaker, "text": text, "start": start}
+
+
+VISIT = [
+    seg("S1", "Good morning. I am Doctor Rivera. What brings you in today?", 0),
+    seg("S2", "I have had a cough for a week and my chest hurts when I breathe.", 5),
+    seg("S1", "Any fever or shortness of breath?", 10),
+    seg("S2", "No fever.", 12),
+    seg("S1", "Your oxygen is ninety eight percent. My assessment is acute bronchitis. "
+              "I recommend rest and fluids, and come back in two weeks if it is not better.", 14),
+    seg("S2", "Okay, thank you, doctor.", 30),
+]
+
+
+def test_clinician_and_patient():
+    assert assign_roles(VISIT) == {"S1": "clinician", "S2": "patient"}
+
+
+def test_order_and_labels_do_not_matter():
+    flipped = [dict(s, speaker={"S1": "B", "S2": "A"}[s["speaker"]]) for s in reversed(VISIT)]
+    assert assign_roles(flipped) == {"B": "clinician", "A": "patient"}
+
+
+def test_questions_decide_without_keywords():
+    segs = [
+        seg("X", "So how long has this been going on?"),
+        seg("Y", "About three days now."),
+        seg("X", "Does it get worse at night?"),
+        seg("Y", "Yes, a little."),
+        seg("X", "Is there anything that helps?"),
+        seg("Y", "Sleeping helps."),
+    ]
+    assert assign_roles(segs) == {"X": "clinician", "Y": "patient"}
+
+
+def test_patient_questions_do_not_flip_roles():
+    segs = [
+        seg("P", "So the medicine is not working? When do you want to see me again?"),
+        seg("D", "It is working, but not enough. I will increase your lisinopril to twenty milligrams. "
+                 "I am ordering a basic metabolic panel."),
+    ]
+    assert assign_roles(segs) == {"P": "patient", "D": "clinician"}
+
+
+def test_family_member_is_other_and_nurse_is_clinician():
+    segs = [
+        seg("N", "Hi, I'm the nurse. I'm going to check your blood pressure first. Your blood pressure is fine."),
+        seg("D", "Hello, I am Doctor Lee. What happened?"),
+        seg("P", "I fell and my knee hurts. I have been limping."),
+        seg("F", "I'm her daughter. She has been falling a lot lately, and she can't remember her pills."),
+        seg("D", "My assessment is a knee sprain. I recommend ice and rest. I will order an x-ray."),
+    ]
+    roles = assign_roles(segs)
+    assert roles["D"] == "clinician"
+    assert roles["P"] == "patient"
+    assert roles["F"] == "other"
+    assert roles["N"] == "clinician"
+
+
+def test_single_speaker():
+    assert assign_roles([seg("A", "My assessment is hypertension. I will increase the dose.")]) == {"A": "clinician"}
+    assert assign_roles([seg("A", "I have been feeling tired and my back hurts.")]) == {"A": "patient"}
+    assert assign_roles([]) == {}
+
+
+def test_evidence_counts_questions():
+    ev = gather_evidence(VISIT)
+    assert ev["S1"].questions == 2
+    assert ev["S2"].questions == 0

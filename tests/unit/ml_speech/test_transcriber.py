@@ -1,0 +1,120 @@
+import subprocess
+import sys
+
+from medisync.ml.asr.whisper import AsrResult, AsrSegment, AsrWord
+from medisync.ml.diarization import DiarizationResult, Diarizer, SpeakerTurn
+from medisync.ml.transcription import SpeechTranscriber
+
+
+class FakeASR:
+    def __init__(self, segments):
+        self.segments = segments
+
+    def transcribe(self, path):
+        return AsrResult("en", 12.0, self.segments, "faster-whisper/fake", "0", 0.1)
+
+    def load(self):
+        return self
+
+
+class FakeDiarizer:
+    name = "fake-diarizer"
+
+    def __init__(self, speaker_of_time):
+        self.speaker_of_time = speaker_of_time
+        self.calls = []
+
+    def diarize(self, audio_path, spans=None):
+        self.calls.append((audio_path, spans))
+        labels = [self.speaker_of_time((s.start + s.end) / 2) for s in spans]
+        turns = [SpeakerTurn(s.start, s.end, lab) for s, lab in zip(spans, labels)]
+        return DiarizationResult(turns, len(set(labels)), labels)
+
+
+def words(text, start, step=0.4):
+    out = []
+    for i, w in enumerate(text.split()):
+        out.append(AsrWord(start + i * step, start + i * step + 0.3, " " + w, 0.9))
+    return out
+
+
+def make_segments():
+    d1 = "Hello, I am Doctor Chen. How are you?"
+    p1 = "Not great, my back hurts."
+    d2 = "Your blood pressure is fine. I recommend ibuprofen."
+    w_d1, w_p1, w_d2 = words(d1, 0.0), words(p1, 3.5), words(d2, 6.0)
+    # ASR merged the patient's answer into the doctor's first segment
+    seg1 = AsrSegment(0.0, 5.5, " " + d1 + " " + p1, w_d1 + w_p1)
+    seg2 = AsrSegment(6.0, 9.0, " " + d2, w_d2)
+    return [seg1, seg2]
+
+
+def speaker_of_time(t):
+    return 1 if 3.4 < t < 5.8 else 0
+
+
+def build():
+    diar = FakeDiarizer(speaker_of_time)
+    tr = SpeechTranscriber(asr=FakeASR(make_segments()), diarizer=diar)
+    return tr, diar
+
+
+def test_fake_diarizer_satisfies_protocol():
+    assert isinstance(FakeDiarizer(speaker_of_time), Diarizer)
+
+
+def test_output_schema_and_split_at_speaker_change():
+    tr, diar = build()
+    out = tr.transcribe("visit.wav")
+    assert set(out) == {"language", "duration_s", "model", "text", "segments"}
+    assert out["language"] == "en"
+    assert out["duration_s"] == 12.0
+    assert out["model"] == {"name": "faster-whisper/fake", "version": "0", "diarizer": "fake-diarizer"}
+    segs = out["segments"]
+    assert [s["speaker"] for s in segs] == ["SPEAKER_1", "SPEAKER_2", "SPEAKER_1"]
+    assert [s["role"] for s in segs] == ["clinician", "patient", "clinician"]
+    assert segs[0]["text"] == "Hello, I am Doctor Chen. How are you?"
+    assert segs[1]["text"] == "Not great, my back hurts."
+    for s in segs:
+        assert set(s) == {"start", "end", "speaker", "role", "text", "words"}
+        assert s["start"] == s["words"][0]["start"]
+        assert s["end"] == s["words"][-1]["end"]
+        for w in s["words"]:
+            assert set(w) == {"start", "end", "word", "probability"}
+            assert w["word"] == w["word"].strip()
+    assert out["text"].startswith("Hello, I am Doctor Chen.")
+    # the diarizer received one span per word, in order
+    assert len(diar.calls[0][1]) == sum(len(s["words"]) for s in segs)
+    assert tr.last_info["n_speakers"] == 2
+    assert set(tr.last_timings) == {"asr", "diarization", "total"}
+
+
+def test_no_speech():
+    tr = SpeechTranscriber(asr=FakeASR([]), diarizer=FakeDiarizer(speaker_of_time))
+    out = tr.transcribe("silence.wav")
+    assert out["segments"] == [] and out["text"] == ""
+
+
+def test_segments_without_word_timestamps():
+    segs = [AsrSegment(0.0, 2.0, " Hello, I am Doctor Chen. Any pain?", []),
+            AsrSegment(3.5, 5.0, " Yes, my back hurts.", [])]
+    tr = SpeechTranscriber(asr=FakeASR(segs), diarizer=FakeDiarizer(speaker_of_time))
+    out = tr.transcribe("x.wav")
+    assert [(s["speaker"], s["role"], s["words"]) for s in out["segments"]] == [
+        ("SPEAKER_1", "clinician", []), ("SPEAKER_2", "patient", [])]
+
+
+def test_import_is_light_and_side_effect_free():
+    code = (
+        "import sys, os\n"
+        "before = set(os.listdir('.'))\n"
+        "import medisync.ml.transcription, medisync.ml.diarization, medisync.ml.model_cache, medisync.ml.asr\n"
+        "heavy = [m for m in ('faster_whisper', 'ctranslate2', 'av', 'onnxruntime', 'torch', 'resemblyzer',"
+        " 'medisync.interface') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+        "t = medisync.ml.transcription.SpeechTranscriber()\n"
+        "assert t.asr._model is None and t._diarizer is None\n"
+        "assert 'faster_whisper' not in sys.modules\n"
+        "assert set(os.listdir('.')) == before\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
