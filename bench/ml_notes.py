@@ -171,6 +171,9 @@ def calibrate(write_stoplist: bool = False) -> dict[str, Any]:
     the matcher never fuzzily matches them on their own (outside a dose context).
     """
     from medisync.ml.notes.drugs import THRESHOLDS, best_drug
+    from medisync.ml.notes.lexicon import drug_lexicon
+
+    surfaces = {k.replace(" ", "") for k in drug_lexicon().surface}
 
     try:
         from wordfreq import top_n_list  # type: ignore[import-not-found]
@@ -184,7 +187,7 @@ def calibrate(write_stoplist: bool = False) -> dict[str, Any]:
     scored = []
     for w in words + bigrams:
         drug, s = best_drug(w)
-        if drug is not None and drug.name.replace(" ", "") != w:
+        if drug is not None and w not in surfaces:
             scored.append((w, drug.name, s))
     n = len(words) + len(bigrams)
     rates = {str(lv): round(sum(1 for x in scored if x[2] >= lv) / n, 5) for lv in levels}
@@ -201,7 +204,7 @@ def calibrate(write_stoplist: bool = False) -> dict[str, Any]:
     fuzzy_stoplist.cache_clear()
     stop = fuzzy_stoplist()
     held = [(w, *best_drug(w)) for w in held_out]
-    held = [(w, d.name, s) for w, d, s in held if d is not None and d.name.replace(" ", "") != w and w not in stop]
+    held = [(w, d.name, s) for w, d, s in held if d is not None and w not in surfaces and w not in stop]
     return {
         "candidates": n,
         "held_out_words": len(held_out),

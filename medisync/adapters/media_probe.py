@@ -60,8 +60,12 @@ def sniff_document(head: bytes) -> str | None:
     return "text/plain" if _is_plain_text(head) else None
 
 
+_TEXT_CONTROLS = {9, 10, 12, 13}
+
+
 def _is_plain_text(head: bytes) -> bool:
-    if not head or b"\x00" in head:
+    # Text means printable UTF-8: archives and executables carry control bytes.
+    if not head or any(b < 32 and b not in _TEXT_CONTROLS for b in head) or 127 in head:
         return False
     try:
         head.decode("utf-8")

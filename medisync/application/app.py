@@ -24,11 +24,15 @@ MAX_CONFLICT_RETRIES = 20
 class MediSyncApplication(Application[UUID]):
     name = "medisync"
 
-    def load(self, aggregate_id: UUID | str, what: str) -> Any:
+    def load(self, aggregate_id: UUID | str, what: str, kind: type | None = None) -> Any:
+        """The aggregate, or NotFoundError if it is missing or of another kind."""
         try:
-            return self.repository.get(UUID(str(aggregate_id)))
+            aggregate = self.repository.get(UUID(str(aggregate_id)))
         except (AggregateNotFoundError, ValueError):
             raise NotFoundError(f"{what} not found") from None
+        if kind is not None and not isinstance(aggregate, kind):
+            raise NotFoundError(f"{what} not found")
+        return aggregate
 
     def exists(self, aggregate_id: UUID) -> bool:
         return aggregate_id in self.repository

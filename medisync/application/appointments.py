@@ -80,7 +80,7 @@ class AppointmentService:
 
     def load_visible(self, principal: Principal, appointment_id: str) -> Appointment:
         require_role(principal, SCHEDULERS, "work on appointments")
-        appointment = self.app.load(appointment_id, "appointment")
+        appointment = self.app.load(appointment_id, "appointment", Appointment)
         if appointment.practice_id != principal.practice_id:
             raise NotFoundError("appointment not found")
         require_doctor_owns(principal, appointment.doctor_id, "appointment")
@@ -99,7 +99,7 @@ class AppointmentService:
     def _schedule_of(self, doctor_id: str) -> DoctorSchedule:
         schedule_id = DoctorSchedule.create_id(doctor_id)
         if self.app.exists(schedule_id):
-            return self.app.load(schedule_id, "schedule")
+            return self.app.load(schedule_id, "schedule", DoctorSchedule)
         return DoctorSchedule(doctor_id=doctor_id)
 
     def _require_doctor(self, principal: Principal, doctor_id: str) -> None:

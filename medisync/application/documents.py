@@ -8,7 +8,8 @@ from medisync.application.access import CLINICAL_STAFF, require_role
 from medisync.application.app import MediSyncApplication
 from medisync.application.appointments import AppointmentService
 from medisync.application.patients import PatientService
-from medisync.application.ports import BlobStore
+from medisync.application.blob_release import release_blob
+from medisync.application.ports import BlobReferences, BlobStore
 from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
 from medisync.domain.document import Document
@@ -17,11 +18,13 @@ from medisync.domain.errors import NotFoundError, ValidationError
 
 class DocumentService:
     def __init__(self, app: MediSyncApplication, patients: PatientService,
-                 appointments: AppointmentService, blobs: BlobStore) -> None:
+                 appointments: AppointmentService, blobs: BlobStore,
+                 references: BlobReferences) -> None:
         self.app = app
         self.patients = patients
         self.appointments = appointments
         self.blobs = blobs
+        self.references = references
 
     def upload(self, principal: Principal, patient_id: str, appointment_id: str | None,
                kind: str, title: str, blob: dict[str, Any]) -> CommandResult:
@@ -42,14 +45,13 @@ class DocumentService:
         document = self.load_visible(principal, document_id)
         document.delete(actor=principal.actor())
         notification_id = self.app.commit(document)
-        self.blobs.delete(document.blob_key)
+        release_blob(self.blobs, self.references, document.blob_key, document_id)
         return CommandResult(document_id, notification_id, created=False)
 
     def load_visible(self, principal: Principal, document_id: str) -> Document:
         require_role(principal, CLINICAL_STAFF, "work on documents")
-        document = self.app.load(document_id, "document")
-        if getattr(document, "practice_id", None) != principal.practice_id or \
-                not isinstance(document, Document) or document.deleted:
+        document = self.app.load(document_id, "document", Document)
+        if document.practice_id != principal.practice_id or document.deleted:
             raise NotFoundError("document not found")
         self.patients.load_visible(principal, document.patient_id)
         return document

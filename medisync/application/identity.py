@@ -110,7 +110,7 @@ class IdentityService:
 
     def refresh(self, refresh_token: str) -> Tokens:
         user_id, rotated = self.sessions.rotate_refresh(refresh_token)
-        if not self.app.load(user_id, "user").active:
+        if not self.app.load(user_id, "user", User).active:
             raise AuthenticationError("user is deactivated")
         access, _ = self.tokens.issue_access(user_id)
         return Tokens(access, rotated, self.tokens.access_ttl_s)
@@ -130,7 +130,7 @@ class IdentityService:
             index = self.app.load(EmailIndex.create_id(normalize_email(email)), "user")
         except NotFoundError:
             return None
-        return self.app.load(index.user_id, "user")
+        return self.app.load(index.user_id, "user", User)
 
     # Administration -----------------------------------------------------------
     def invite(self, principal: Principal, email: str, role: str, tier: str) -> tuple[str, int | None]:
@@ -144,7 +144,7 @@ class IdentityService:
         return token, self.app.commit(invitation)
 
     def change_password(self, principal: Principal, current: str, new: str) -> CommandResult:
-        user = self.app.load(principal.user_id, "user")
+        user = self.app.load(principal.user_id, "user", User)
         if not self.hasher.verify(user.password_hash, current):
             raise ValidationError("current password is wrong", field="current_password")
         check_password_policy(new)
@@ -165,7 +165,7 @@ class IdentityService:
         return CommandResult(user_id, self.app.commit(user), created=False)
 
     def _practice_user(self, principal: Principal, user_id: str) -> User:
-        user = self.app.load(user_id, "user")
+        user = self.app.load(user_id, "user", User)
         if user.practice_id != principal.practice_id:
             raise NotFoundError("user not found")
         return user

@@ -37,7 +37,7 @@ class NoteService:
             raise ForbiddenError("only the appointment's doctor may sign its note")
 
         def command() -> CommandResult:
-            note = self.app.load(ClinicalNote.create_id(appointment_id), "note")
+            note = self.app.load(ClinicalNote.create_id(appointment_id), "note", ClinicalNote)
             note.sign(actor=principal.actor())
             return CommandResult(appointment_id, self.app.commit(note), created=False)
         return retry_on_conflict(command)
@@ -45,7 +45,7 @@ class NoteService:
     def record_generated(self, appointment_id: str, draft: dict[str, Any], actor: Actor,
                          transcript_version: int | None) -> int | None:
         """Append an AI draft (the ML worker's or an on-demand regeneration)."""
-        appointment = self.app.load(appointment_id, "appointment")
+        appointment = self.app.load(appointment_id, "appointment", Appointment)
         provenance = {**draft.get("provenance", {}), "transcript_version": transcript_version}
         sections = {key: draft.get(key, "") for key in ("subjective", "objective", "assessment", "plan")}
 
@@ -59,7 +59,7 @@ class NoteService:
     def _note_for(self, appointment: Appointment, actor: dict[str, str]) -> tuple[ClinicalNote, bool]:
         note_id = ClinicalNote.create_id(str(appointment.id))
         if self.app.exists(note_id):
-            return self.app.load(note_id, "note"), False
+            return self.app.load(note_id, "note", ClinicalNote), False
         note = ClinicalNote(practice_id=appointment.practice_id, appointment_id=str(appointment.id),
                             patient_id=appointment.patient_id, doctor_id=appointment.doctor_id,
                             actor=actor)

@@ -92,7 +92,7 @@ class PatientService:
     def load_visible(self, principal: Principal, patient_id: str) -> Patient:
         """The patient, if this caller may work on them; else NotFoundError."""
         require_role(principal, CLINICAL_STAFF, "work on patients")
-        patient = self.app.load(patient_id, "patient")
+        patient = self.app.load(patient_id, "patient", Patient)
         if patient.practice_id != principal.practice_id:
             raise NotFoundError("patient not found")
         if principal.is_doctor and not self._doctor_sees(principal, patient):

@@ -58,6 +58,12 @@ class EventPublisher(Protocol):
     def publish(self, envelopes: Iterator[dict[str, Any]]) -> None: ...
 
 
+class BlobReferences(Protocol):
+    """Whether anything else still points at a (content-addressed, shared) blob."""
+
+    def blob_in_use(self, blob_key: str, except_id: str) -> bool: ...
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 

@@ -7,7 +7,8 @@ from typing import Any, Callable
 from medisync.application.access import CLINICAL_STAFF, require_role
 from medisync.application.app import MediSyncApplication, retry_on_conflict
 from medisync.application.appointments import AppointmentService
-from medisync.application.ports import BlobStore
+from medisync.application.blob_release import release_blob
+from medisync.application.ports import BlobReferences, BlobStore
 from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
 from medisync.domain.actor import system_actor
@@ -19,10 +20,11 @@ UNRECORDABLE = ("cancelled", "no_show")
 
 class RecordingService:
     def __init__(self, app: MediSyncApplication, appointments: AppointmentService,
-                 blobs: BlobStore) -> None:
+                 blobs: BlobStore, references: BlobReferences) -> None:
         self.app = app
         self.appointments = appointments
         self.blobs = blobs
+        self.references = references
 
     def upload(self, principal: Principal, appointment_id: str, blob: dict[str, Any],
                duration_s: float) -> CommandResult:
@@ -44,7 +46,7 @@ class RecordingService:
         self.appointments.load_visible(principal, appointment_id)
         last = None
         for recording_id in recording_ids:
-            recording = self.app.load(recording_id, "recording")
+            recording = self.load(recording_id)
             if recording.appointment_id != appointment_id or recording.deleted:
                 continue
             recording.delete(phi={"reason": reason}, actor=principal.actor())
@@ -52,7 +54,7 @@ class RecordingService:
             # Remove the audio only after the deletion is recorded, so a crash
             # in between leaves audio we can still delete, never an event
             # pointing at audio that vanished unrecorded.
-            self.blobs.delete(recording.blob_key)
+            release_blob(self.blobs, self.references, recording.blob_key, recording_id)
         return CommandResult(appointment_id, last, created=False)
 
     # The ML worker's commands: the aggregate refuses duplicates and results
@@ -74,7 +76,7 @@ class RecordingService:
         return self._system(recording_id, lambda r, actor: r.dead_letter(reason=reason, actor=actor))
 
     def load(self, recording_id: str) -> Recording:
-        return self.app.load(recording_id, "recording")
+        return self.app.load(recording_id, "recording", Recording)
 
     def _system(self, recording_id: str, act: Callable[[Recording, dict[str, str]], None]) -> int | None:
         def command() -> int | None:

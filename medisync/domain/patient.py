@@ -56,7 +56,8 @@ class Patient(Aggregate):
     @event("HistoryEntryAdded")
     def _add_history_entry(self, entry_id: str, kind: str, phi: dict[str, Any],
                            actor: dict[str, str]) -> None:
-        self.history[entry_id] = {"kind": kind, "status": "active", **phi}
+        status = "resolved" if phi.get("resolved_date") else "active"
+        self.history[entry_id] = {"kind": kind, "status": status, **phi}
 
     def update_history_entry(self, entry_id: str, phi: dict[str, Any],
                              actor: dict[str, str]) -> None:

@@ -115,7 +115,7 @@ def build_container(settings: Settings) -> Container:
     appointment_queries = AppointmentQueries(reads)
     patient_queries = PatientQueries(reads)
     notes = NoteService(app, appointments)
-    recordings = RecordingService(app, appointments, blobs)
+    recordings = RecordingService(app, appointments, blobs, reads)
     generators = build_note_generators(settings)
     container = Container(
         settings=settings, database_url=url, app=app, reads=reads, views=views,
@@ -125,7 +125,7 @@ def build_container(settings: Settings) -> Container:
         patients=patients, appointments=appointments,
         recordings=recordings, notes=notes,
         note_drafting=NoteDrafting(notes, appointments, reads, generators),
-        documents=DocumentService(app, patients, appointments, blobs),
+        documents=DocumentService(app, patients, appointments, blobs, reads),
         queries={
             "users": UserQueries(reads),
             "patients": patient_queries,

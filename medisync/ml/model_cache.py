@@ -16,7 +16,9 @@ a model hub at run time:
 
 Run ``python -m medisync.ml.model_cache [--cache-dir DIR] [NAME ...]`` at
 install/image-build time so the first transcription doesn't pay for the
-assembly (about a second and 145 MB of disk for ``base``).
+assembly (about a second and 145 MB of disk for ``base``).  The pseudo-name
+``speaker-encoder`` checks that resemblyzer's checkpoint (installed with
+``pip install --no-deps resemblyzer==0.1.4``) loads without torch.
 
 Nothing here runs at import time.
 """
@@ -28,6 +30,7 @@ import hashlib
 import importlib
 import json
 import os
+import pickle
 import shutil
 import sys
 import tempfile
@@ -35,6 +38,8 @@ from pathlib import Path
 
 #: Models this module knows how to provide.
 KNOWN_MODELS = ("tiny.en", "base")
+#: The speaker encoder checked by the CLI (resemblyzer's bundled checkpoint).
+SPEAKER_ENCODER = "speaker-encoder"
 
 _ALIASES = {
     "tiny.en": "tiny.en",
@@ -170,19 +175,37 @@ def ensure_model(name_or_path: str, cache_dir: str | os.PathLike | None = None) 
     return assemble_base(Path(cache_dir) if cache_dir is not None else default_cache_dir())
 
 
+def ensure_speaker_encoder() -> Path:
+    """Path of resemblyzer's ``pretrained.pt``, verified to load without torch."""
+    from .diarization.encoder import EncoderWeights, default_checkpoint_path
+
+    try:
+        path = default_checkpoint_path()
+        EncoderWeights.load(path)
+    except (OSError, KeyError, ValueError, pickle.UnpicklingError) as exc:
+        raise ModelUnavailable(
+            f"speaker encoder unavailable: {exc} (pip install --no-deps 'resemblyzer==0.1.4')"
+        ) from exc
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m medisync.ml.model_cache",
         description="Pre-assemble the Whisper models used by medisync.ml (run once at install).",
     )
-    parser.add_argument("models", nargs="*", default=list(KNOWN_MODELS), help="model names")
+    parser.add_argument("models", nargs="*", default=[*KNOWN_MODELS, SPEAKER_ENCODER],
+                        help=f"any of {', '.join(KNOWN_MODELS)}, {SPEAKER_ENCODER} (default: all)")
     parser.add_argument("--cache-dir", default=None, help="default: $MEDISYNC_MODEL_CACHE or "
                         "$XDG_CACHE_HOME/medisync/models")
     args = parser.parse_args(argv)
     status = 0
     for name in args.models:
         try:
-            path = ensure_model(name, args.cache_dir)
+            if name == SPEAKER_ENCODER:
+                path = ensure_speaker_encoder()
+            else:
+                path = ensure_model(name, args.cache_dir)
         except ModelUnavailable as exc:
             print(f"{name}: UNAVAILABLE: {exc}", file=sys.stderr)
             status = 1

@@ -32,7 +32,7 @@ def _archived(e: Any) -> list[ViewChange]:
 
 def _history_added(e: Any) -> list[ViewChange]:
     return [insert("patient_history", id=e.entry_id, patient_id=oid(e), kind=e.kind,
-                   status="active", data=dict(e.phi), created_at=e.timestamp, updated_at=e.timestamp),
+                   status="resolved" if e.phi.get("resolved_date") else "active", data=dict(e.phi), created_at=e.timestamp, updated_at=e.timestamp),
             _touch(e)]
 
 

@@ -99,8 +99,6 @@ def test_executables_archives_and_binaries_are_415(admin: Caller, server: Server
         assert leftovers == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: adapters/media_probe.py _is_plain_text accepts any UTF-8 without "
-                   "NUL, so a ZIP local-file header (PK\\x03\\x04) with NUL-free fields is stored as text/plain")
 def test_zip_signature_is_refused_even_without_nul_bytes(admin: Caller) -> None:
     patient = create_patient(admin)
     response = upload(admin, patient["id"], b"PK\x03\x04\x14\x01\x01\x01payload" + uuid.uuid4().hex.encode())
@@ -143,9 +141,6 @@ def test_list_by_patient_then_delete(admin: Caller, server: ServerProcess) -> No
     assert admin.get(f"/documents/{second['id']}/content").status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: blobs are content-addressed and shared, but DocumentService.delete "
-                   "(application/documents.py) unconditionally deletes the blob: deleting one document destroys "
-                   "every other document (any practice) with identical bytes")
 def test_deleting_a_document_keeps_identical_content_of_others(admin: Caller, server: ServerProcess) -> None:
     other_practice = register_practice(server.api, "documents-other")
     content = SAMPLES["application/pdf"](uuid.uuid4().hex.encode())

@@ -243,9 +243,6 @@ def test_refresh_rotates_the_token(world: World) -> None:
     assert_error(refresh(session.api, "not-a-token"), 401, "unauthorized")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: adapters/postgres/sessions.py:61 calls cursor.connection.commit() "
-                   "inside datastore.transaction(); psycopg raises ProgrammingError -> 500, and the family "
-                   "revocation is rolled back, so the newer refresh token stays valid")
 def test_refresh_reuse_is_401_and_revokes_the_family(world: World) -> None:
     session = login(world.admin.api, world.admin.user["email"])
     rotated = refresh(session.api, session.refresh_token)

@@ -105,9 +105,6 @@ def test_history_add_list_update_resolve(admin: Caller) -> None:
     assert set(bad["details"]["fields"]) == {"kind"}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: routes/patients.py update_history: `body.pop('resolved_date') or "
-                   "(... body.pop('status') ...)` short-circuits, so 'status' stays in the phi, the update marks "
-                   "the entry resolved, and the resolve step then refuses it (409)")
 def test_history_resolve_with_date_and_status_together(admin: Caller) -> None:
     patient = create_patient(admin)
     base = f"/patients/{patient['id']}/history"

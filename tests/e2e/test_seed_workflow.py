@@ -72,10 +72,15 @@ def _read_everything(caller: Caller, patient_id: str, appointment_id: str) -> di
         assert response.status_code == 200, (path, response.text)
         return response.json()["data"]
 
+    # The ML worker may still be moving the transcription along; the clinical
+    # record (everything else) must be identical across a restart.
+    volatile = {"transcription_status", "attempts", "error", "updated_at", "version"}
+    recordings = [{k: v for k, v in r.items() if k not in volatile}
+                  for r in data(f"/recordings/{appointment_id}")]  # type: ignore[union-attr]
     return {"patient": data(f"/patients/{patient_id}"),
             "appointment": data(f"/appointments/get/{appointment_id}"),
             "appointments": data("/appointments/doctors"),
-            "recordings": data(f"/recordings/{appointment_id}"),
+            "recordings": recordings,
             "note": data(f"/notes/{appointment_id}")}
 
 

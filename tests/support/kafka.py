@@ -63,3 +63,25 @@ def _partitions_once_created(consumer: KafkaConsumer, topics: tuple[str, ...],
         if all(found.values()) or time.monotonic() > deadline:
             return [TopicPartition(t, p) for t, parts in found.items() for p in (parts or set())]
         time.sleep(0.5)
+
+
+def wait_caught_up(servers: str, group: str, topics: tuple[str, ...], timeout: float = 90.0) -> None:
+    """Until the consumer group's committed offsets reach the end of every partition."""
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=servers, bootstrap_timeout_ms=10000)
+    probe = KafkaConsumer(bootstrap_servers=servers, bootstrap_timeout_ms=10000)
+    try:
+        partitions = _partitions_once_created(probe, topics, timeout)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ends = probe.end_offsets(partitions)
+            committed = admin.list_group_offsets({group: None}).get(group, {})
+            if all((committed[p].offset if p in committed else 0) >= end
+                   for p, end in ends.items()):
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"consumer group {group} did not catch up within {timeout}s")
+    finally:
+        probe.close()
+        admin.close()

@@ -130,6 +130,13 @@ class PostgresQueries:
             "WHERE r.appointment_id = %s AND (NOT r.deleted OR t.document IS NOT NULL) "
             "ORDER BY r.created_at DESC, r.id LIMIT 1", appointment_id)
 
+    def blob_in_use(self, blob_key: str, except_id: str) -> bool:
+        """Any other live recording or document (of any practice) on this blob."""
+        return self.one(
+            "SELECT 1 AS used FROM read.recordings WHERE blob_key = %s AND NOT deleted AND id <> %s "
+            "UNION ALL SELECT 1 FROM read.documents WHERE blob_key = %s AND NOT deleted AND id <> %s "
+            "LIMIT 1", blob_key, except_id, blob_key, except_id) is not None
+
     # Notes ------------------------------------------------------------------
     def get_note(self, appointment_id: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM read.notes WHERE appointment_id = %s", appointment_id)

@@ -54,14 +54,16 @@ class PostgresSessionStore:
             row = cursor.fetchone()
             if row is None or row["revoked"] or row["expires_at"] < time.time():
                 raise AuthenticationError("invalid refresh token")
-            if row["used_at"] is not None:
+            reused = row["used_at"] is not None
+            if reused:
                 # Reuse of a rotated token means it leaked: end the whole family.
                 cursor.execute("UPDATE auth.refresh_tokens SET revoked = true WHERE family_id = %s",
                                (row["family_id"],))
-                cursor.connection.commit()
-                raise AuthenticationError("refresh token reuse detected; session revoked")
-            cursor.execute("UPDATE auth.refresh_tokens SET used_at = %s WHERE token_hash = %s",
-                           (time.time(), row["token_hash"]))
+            else:
+                cursor.execute("UPDATE auth.refresh_tokens SET used_at = %s WHERE token_hash = %s",
+                               (time.time(), row["token_hash"]))
+        if reused:
+            raise AuthenticationError("refresh token reuse detected; session revoked")
         return str(row["user_id"]), self._insert(str(row["user_id"]), str(row["family_id"]))
 
     def revoke_family_of(self, token: str) -> None:

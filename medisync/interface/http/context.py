@@ -7,6 +7,7 @@ so the event loop never blocks.
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from functools import partial
 from typing import Any, Callable, TypeVar
@@ -18,7 +19,7 @@ from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
 from medisync.domain.errors import NotFoundError
 from medisync.interface.http.errors import ApiError
-from medisync.interface.http.keys import CONTAINER
+from medisync.interface.http.keys import CONTAINER, PRINCIPAL
 
 T = TypeVar("T")
 
@@ -30,7 +31,7 @@ class Ctx:
 
     @property
     def principal(self) -> Principal:
-        return self.request["principal"]
+        return self.request[PRINCIPAL]
 
     def path_id(self, name: str) -> str:
         """A path id; anything that is not a UUID cannot exist, so it is 404."""
@@ -49,7 +50,13 @@ class Ctx:
         raw = await self.request.read()
         if len(raw) > limit:
             raise ApiError(413, f"JSON body larger than {limit} bytes")
-        return schema.loads(raw or b"{}")
+        try:
+            document = json.loads(raw or b"{}")
+        except ValueError:
+            raise ApiError(400, "the body is not valid JSON", code="validation_error") from None
+        if not isinstance(document, dict):
+            raise ApiError(400, "the body must be a JSON object", code="validation_error")
+        return schema.load(document)
 
     def query(self, schema: marshmallow.Schema) -> dict[str, Any]:
         return schema.load(dict(self.request.query))

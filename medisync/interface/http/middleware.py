@@ -12,7 +12,7 @@ from aiohttp import web
 from medisync.application.errors import AuthenticationError, TooManyAttemptsError
 from medisync.application.principal import Principal
 from medisync.interface.http.errors import to_response
-from medisync.interface.http.keys import CONTAINER, RATE_LIMITER
+from medisync.interface.http.keys import CLAIMS, CONTAINER, PRINCIPAL, RATE_HEADERS, RATE_LIMITER, REQUEST_ID
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -32,15 +32,15 @@ def _request_id(request: web.Request) -> str:
 
 @web.middleware
 async def envelope_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    request["request_id"] = _request_id(request)
+    request[REQUEST_ID] = _request_id(request)
     try:
         response = await handler(request)
     except asyncio.CancelledError:
         raise
     except BaseException as error:  # noqa: BLE001 - every failure becomes an envelope
-        response = to_response(error, request["request_id"])
-    response.headers["X-Request-ID"] = request["request_id"]
-    for name, value in request.get("rate_headers", {}).items():
+        response = to_response(error, request[REQUEST_ID])
+    response.headers["X-Request-ID"] = request[REQUEST_ID]
+    for name, value in request.get(RATE_HEADERS, {}).items():
         response.headers.setdefault(name, value)
     return response
 
@@ -49,19 +49,19 @@ async def envelope_middleware(request: web.Request, handler: Handler) -> web.Str
 async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     if request.match_info.route.resource is None or _is_public(request, handler):
         return await handler(request)
-    request["principal"] = await _authenticate(request)
+    request[PRINCIPAL] = await _authenticate(request)
     return await handler(request)
 
 
 @web.middleware
 async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     limiter = request.app[RATE_LIMITER]
-    principal: Principal | None = request.get("principal")
+    principal: Principal | None = request.get(PRINCIPAL)
     upload = request.method == "POST" and request.content_type == "multipart/form-data"
     try:
-        request["rate_headers"] = limiter.hit(principal, request.remote or "unknown", upload)
+        request[RATE_HEADERS] = limiter.hit(principal, request.remote or "unknown", upload)
     except TooManyAttemptsError as refused:
-        request["rate_headers"] = getattr(refused, "headers", {})
+        request[RATE_HEADERS] = getattr(refused, "headers", {})
         raise
     return await handler(request)
 
@@ -79,10 +79,10 @@ async def _authenticate(request: web.Request) -> Principal:
         raise AuthenticationError("missing bearer token")
     container = request.app[CONTAINER]
     claims = container.tokens.verify_access(token.strip())
-    request["claims"] = claims
+    request[CLAIMS] = claims
     user = await asyncio.get_running_loop().run_in_executor(None, _active_user, container, claims)
     return Principal(str(user["id"]), str(user["practice_id"]), user["role"], user["tier"],
-                     request["request_id"])
+                     request[REQUEST_ID])
 
 
 def _active_user(container: Any, claims: dict[str, Any]) -> dict[str, Any]:

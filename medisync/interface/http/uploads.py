@@ -78,7 +78,11 @@ async def _small_field(part: BodyPartReader) -> str:
     value = await part.read(decode=True)
     if len(value) > MAX_FIELD_BYTES:
         raise ApiError(413, f"form field '{part.name}' is too large")
-    return value.decode("utf-8", errors="strict").strip()
+    try:
+        return value.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise ApiError(400, f"form field '{part.name}' is not UTF-8 text", code="validation_error",
+                       details={"fields": {part.name: ["Not valid UTF-8."]}}) from None
 
 
 async def check_audio(upload: Upload) -> Any:

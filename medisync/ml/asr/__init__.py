@@ -1,0 +1,20 @@
+"""Speech recognition: faster-whisper backend, text normalisation and WER.
+
+Importing this package loads no model; ``faster_whisper`` is imported when a
+:class:`~medisync.ml.asr.whisper.WhisperASR` first transcribes.
+"""
+
+from .metrics import WerResult, wer, word_error
+from .normalize import normalize_text
+from .whisper import AsrResult, AsrSegment, AsrWord, WhisperASR
+
+__all__ = [
+    "AsrResult",
+    "AsrSegment",
+    "AsrWord",
+    "WerResult",
+    "WhisperASR",
+    "normalize_text",
+    "wer",
+    "word_error",
+]

@@ -15,10 +15,12 @@ operator (see ``docs/ml-speech.md``).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -181,48 +183,80 @@ class EncoderWeights:
         return cls.from_state_dict(state)
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    # numerically safe, avoids overflow warnings for large negative inputs
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+@contextlib.contextmanager
+def blas_threads(n: int | None) -> Iterator[None]:
+    """Limit BLAS threads inside the block (needs ``threadpoolctl``; else a no-op)."""
+    if n is None:
+        yield
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # optional
+        yield
+        return
+    with threadpool_limits(limits=n, user_api="blas"):
+        yield
 
 
 class SpeakerEncoder:
     """Batched numpy forward pass of resemblyzer's ``VoiceEncoder``."""
 
-    def __init__(self, weights: EncoderWeights | None = None, checkpoint: str | None = None) -> None:
+    def __init__(self, weights: EncoderWeights | None = None, checkpoint: str | None = None,
+                 blas_threads: int | None = 1) -> None:
         self.weights = weights if weights is not None else EncoderWeights.load(checkpoint)
+        #: BLAS threads during :meth:`embed_batched` (None: leave as configured).
+        #: The per-step matmuls are small; on a busy 2-core machine a
+        #: multi-threaded OpenBLAS spin-waits and ran 4-5x slower than one thread.
+        self.blas_threads = blas_threads
         w = self.weights
-        self._w_ih_t = [a.T.copy() for a in w.w_ih]
-        self._w_hh_t = [a.T.copy() for a in w.w_hh]
-        self._lin_w_t = w.lin_w.T.copy()
+        # PyTorch stores the gates as i, f, g, o; we use i, f, o, g so that the
+        # three sigmoid gates are one contiguous block.
+        order = np.concatenate([np.arange(0, 2 * HIDDEN), np.arange(3 * HIDDEN, 4 * HIDDEN),
+                                np.arange(2 * HIDDEN, 3 * HIDDEN)])
+        self._w_ih_t = [np.ascontiguousarray(a[order].T) for a in w.w_ih]
+        self._w_hh_t = [np.ascontiguousarray(a[order].T) for a in w.w_hh]
+        self._bias = [np.ascontiguousarray(a[order]) for a in w.bias]
+        self._lin_w_t = np.ascontiguousarray(w.lin_w.T)
 
     def lstm_last_hidden(self, mels: np.ndarray) -> np.ndarray:
         """mels (B, T, 40) float32 -> last-layer hidden state at the last step (B, 256)."""
         x = np.asarray(mels, dtype=np.float32)
         b, t, _ = x.shape
         H = HIDDEN
-        seq = x
+        # time-major so that each step reads a contiguous (B, 4H) block
+        seq = np.ascontiguousarray(x.transpose(1, 0, 2))
         h = np.zeros((b, H), dtype=np.float32)
+        gates = np.empty((b, 4 * H), dtype=np.float32)
+        tmp = np.empty((b, H), dtype=np.float32)
         for layer in range(LAYERS):
-            # input projection for all time steps at once: (B, T, 4H)
-            xp = seq.reshape(b * t, -1) @ self._w_ih_t[layer]
-            xp += self.weights.bias[layer]
-            xp = xp.reshape(b, t, 4 * H)
+            # input projection for all time steps at once: (T, B, 4H), gates reordered i, f, o | g
+            xp = seq.reshape(t * b, -1) @ self._w_ih_t[layer]
+            xp += self._bias[layer]
+            xp = xp.reshape(t, b, 4 * H)
             h = np.zeros((b, H), dtype=np.float32)
             c = np.zeros((b, H), dtype=np.float32)
             last = layer == LAYERS - 1
-            out = None if last else np.empty((b, t, H), dtype=np.float32)
+            out = None if last else np.empty((t, b, H), dtype=np.float32)
             w_hh_t = self._w_hh_t[layer]
+            sig = gates[:, : 3 * H]
+            i, f, o = gates[:, :H], gates[:, H: 2 * H], gates[:, 2 * H: 3 * H]
+            g = gates[:, 3 * H:]
             for step in range(t):
-                gates = xp[:, step] + h @ w_hh_t
-                i = _sigmoid(gates[:, :H])
-                f = _sigmoid(gates[:, H: 2 * H])
-                g = np.tanh(gates[:, 2 * H: 3 * H])
-                o = _sigmoid(gates[:, 3 * H:])
-                c = f * c + i * g
-                h = o * np.tanh(c)
+                np.matmul(h, w_hh_t, out=gates)
+                gates += xp[step]
+                # sigmoid(x) = 0.5 * tanh(0.5 x) + 0.5 (no overflow warnings)
+                sig *= 0.5
+                np.tanh(sig, out=sig)
+                sig *= 0.5
+                sig += 0.5
+                np.tanh(g, out=g)
+                c *= f
+                np.multiply(i, g, out=tmp)
+                c += tmp
+                np.tanh(c, out=tmp)
+                h = o * tmp
                 if out is not None:
-                    out[:, step] = h
+                    out[step] = h
             if out is not None:
                 seq = out
         return h
@@ -234,8 +268,9 @@ class SpeakerEncoder:
         norm = np.linalg.norm(raw, axis=1, keepdims=True)
         return raw / np.maximum(norm, 1e-12)
 
-    def embed_batched(self, mels: np.ndarray, batch_size: int = 64) -> np.ndarray:
-        out = [self.embed(mels[i: i + batch_size]) for i in range(0, len(mels), batch_size)]
+    def embed_batched(self, mels: np.ndarray, batch_size: int = 128) -> np.ndarray:
+        with blas_threads(self.blas_threads):
+            out = [self.embed(mels[i: i + batch_size]) for i in range(0, len(mels), batch_size)]
         return np.concatenate(out) if out else np.zeros((0, EMBED), dtype=np.float32)
 
 

@@ -30,7 +30,7 @@ import numpy as np
 from . import DiarizationResult, Span, SpeakerTurn
 from .audio import iter_audio
 from .clustering import cluster_speakers
-from .encoder import HOP, SAMPLE_RATE, MelFrontEnd, SpeakerEncoder
+from .encoder import HOP, SAMPLE_RATE, MelFrontEnd, SpeakerEncoder, blas_threads
 
 FPS = SAMPLE_RATE // HOP  # mel frames per second (100)
 
@@ -96,7 +96,7 @@ class ResemblyzerDiarizer:
         switch_penalty: float = 0.25,
         free_switch_gap_s: float = 0.6,
         turn_gap_s: float = 1.0,
-        batch_size: int = 64,
+        batch_size: int = 128,
         chunk_seconds: float = 30.0,
         max_cluster_points: int = 2000,
     ) -> None:
@@ -159,11 +159,13 @@ class ResemblyzerDiarizer:
         by_len: dict[int, list[int]] = {}
         for i, w in enumerate(windows):
             by_len.setdefault(w.end - w.start, []).append(i)
-        for length, idx in by_len.items():
-            for k in range(0, len(idx), self.batch_size):
-                chunk = idx[k: k + self.batch_size]
-                batch = np.stack([mel[windows[i].start: windows[i].end] for i in chunk])
-                emb[chunk] = self.encoder.embed(batch)
+        encoder = self.encoder
+        with blas_threads(encoder.blas_threads):
+            for length, idx in by_len.items():
+                for k in range(0, len(idx), self.batch_size):
+                    chunk = idx[k: k + self.batch_size]
+                    batch = np.stack([mel[windows[i].start: windows[i].end] for i in chunk])
+                    emb[chunk] = encoder.embed(batch)
         return emb
 
     # -- scoring -----------------------------------------------------------

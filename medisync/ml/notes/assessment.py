@@ -24,25 +24,17 @@ import re
 from typing import Any
 
 from .context import assess, scopes
+from .fuzzy import ratio
 from .lexicon import Condition, OrderItem, condition_lexicon, order_lexicon
 from .text import Sentence, Turn, phrase_key
 
 _STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnosing|diagnosed)\b")
 _WEAK = re.compile(
     r"\b(i think (you have|this is|it is|that is|you are)|i believe (you have|this is|it is)|i suspect|"
-    r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|it is|"
-    r"consistent with|most likely|likely|probably|we are dealing with|you are dealing with)\b"
+    r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|"
+    r"consistent with|most likely|we are dealing with|you are dealing with)\b"
 )
 _DX_NEG = re.compile(r"\b(do not think|not think|rule out|ruled out|no sign|no signs|no evidence|unlikely|not)\b")
-
-
-def _assessment_clause(sent: Sentence) -> tuple[int, str] | None:
-    m = _STRONG.search(sent.norm) or None
-    if m is None:
-        return None
-    # token index of the trigger end
-    start_tok = len(sent.norm[: m.end()].split())
-    return start_tok, "strong"
 
 
 def _conditions_in(sent: Sentence, start_tok: int) -> list[Condition]:
@@ -79,8 +71,6 @@ FUZZY_DX_MIN = 86.0
 
 def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tuple[Condition, int] | None:
     """Best synonym by rapidfuzz ratio over content-word windows after the trigger."""
-    from rapidfuzz import fuzz
-
     _by_code, matcher = condition_lexicon()
     first_c = next((c for c, t in enumerate(sent.cmap) if t >= start_tok), len(sent.content))
     words = [w for w in sent.content[first_c:] if w.isalnum()]
@@ -94,7 +84,7 @@ def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tupl
             if size < 1:
                 continue
             for i in range(0, max(0, len(words) - size) + 1):
-                score = fuzz.ratio(" ".join(words[i:i + size]), phrase)
+                score = ratio(" ".join(words[i:i + size]), phrase)
                 if score > best[0] or (score == best[0] and n > best[2]):
                     best = (score, payload, n)
     if best[1] is not None and best[0] >= FUZZY_DX_MIN:
@@ -145,7 +135,8 @@ def extract_diagnoses(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sen
             if not m:
                 continue
             start = len(s.norm[: m.start()].split())
-            found = _conditions_in(s, start)
+            # without an explicit assessment, symptom codes (R..) are not diagnoses
+            found = [c for c in _conditions_in(s, start) if not c.icd10.startswith("R")]
             if found:
                 conds.extend(found)
                 used.append(s)
@@ -164,7 +155,11 @@ _ORDER_TRIGGER = re.compile(
 )
 _PURPOSE = re.compile(r"(?<!want )(?<!like )(?<!need )(?<!going )(?<!have )(?<!plan )\b(to check|to look|to see|to make sure|to rule out|to evaluate|to monitor|to measure|because|so that)\b")
 #: a test reported with a result at this visit was done today ("urine dip today is positive")
-_DONE_TODAY = re.compile(r"^\s*(today\s+)?(is|was|came back|shows|showed|were|are)\s+(today\s+)?(positive|negative|normal|abnormal|showing|consistent|clear)\b|^\s*(today|here)\b.*\b(positive|negative)\b")
+_DONE_TODAY = re.compile(
+    r"^\s*(?:(?:today|that|which|we|i|you|they|did|ran|just|here|in|the|office|clinic)\s+){0,3}"
+    r"(is|was|came back|shows|showed|were|are)\s+(today\s+)?(positive|negative|normal|abnormal|showing|consistent|clear)\b"
+    r"|^\s*(today|here)\b.*\b(positive|negative)\b"
+)
 _PAST_MARK = re.compile(r"\b(last|previous|prior|recent|old|from before)\b")
 _RESULT = re.compile(r"^\s*(was|is|were|are|came back|showed|shows|of|at|result|results|level)\b")
 _RESULT_PRE = re.compile(r"\b(last|recent|previous|prior|your)\s*$")
@@ -254,10 +249,10 @@ _TERMS: list[tuple[str, OrderItem]] | None = None
 
 def _fuzzy_orders(s: Sentence, trig_tok: int, hits: list[Any], cut: int | None) -> list[tuple[str, str]]:
     """ASR-damaged order names ("your in culture" -> urine culture) after an order verb."""
-    from rapidfuzz import fuzz
-
     covered = {k for m in hits for k in range(*s.raw_span(m.start, m.end))}
     end = cut if cut is not None else len(s.toks)
+    if re.search(r"\b(is|was|came back) (positive|negative)\b", s.norm):
+        trig_tok = 0  # a test reported with its result: the name precedes the verb
     pm = _PURPOSE.search(" ".join(s.toks[trig_tok:end]))
     if pm:
         end = trig_tok + len(" ".join(s.toks[trig_tok:end])[: pm.start()].split())
@@ -271,7 +266,7 @@ def _fuzzy_orders(s: Sentence, trig_tok: int, hits: list[Any], cut: int | None) 
             cand = "".join(s.toks[i:i + n])
             if len(cand) < 7:
                 continue
-            best = max(((fuzz.ratio(cand, t), p) for t, p in terms), key=lambda x: x[0], default=(0.0, None))
+            best = max(((ratio(cand, t), p) for t, p in terms), key=lambda x: x[0], default=(0.0, None))
             if best[1] is not None and best[0] >= FUZZY_ORDER_MIN:
                 out.append((best[1].kind, best[1].name))
                 covered.update(span)
@@ -280,7 +275,7 @@ def _fuzzy_orders(s: Sentence, trig_tok: int, hits: list[Any], cut: int | None) 
 
 # --------------------------------------------------------------------------- follow-up
 _FU_TRIGGER = re.compile(
-    r"\b(come back|coming back|see you|see me|follow up|follow|return|recheck|check back|back in|"
+    r"\b(come back|coming back|see you|see me|follow up|fall up|follow|return|recheck|check back|back in|"
     r"appointment|visit|schedule|scheduled|check in|touch base|see each other)\b"
 )
 _FU_INTERVAL = re.compile(

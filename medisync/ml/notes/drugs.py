@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .fuzzy import extract, metaphone, nysiis, ratio
 from .lexicon import Drug, drug_lexicon
 from .text import Sentence
 
@@ -98,49 +99,40 @@ class _Form:
 
 @lru_cache(maxsize=1)
 def _forms() -> tuple[list[_Form], list[str]]:
-    import jellyfish
-
     lex = drug_lexicon()
     forms: list[_Form] = []
     for surface, drug in lex.surface.items():
         letters = surface.replace(" ", "")
         if not letters.isalpha() or len(letters) < 4:
             continue
-        forms.append(_Form(letters, jellyfish.metaphone(letters), jellyfish.nysiis(letters), drug))
+        forms.append(_Form(letters, metaphone(letters), nysiis(letters), drug))
     return forms, [f.text for f in forms]
 
 
 def similarity(candidate: str, name: str) -> float:
     """Combined orthographic + phonetic similarity in [0, 1]."""
-    import jellyfish
-    from rapidfuzz import fuzz
-
     a = candidate.replace(" ", "").lower()
     b = name.replace(" ", "").lower()
     return (
-        0.4 * fuzz.ratio(a, b) + 0.3 * fuzz.ratio(jellyfish.metaphone(a), jellyfish.metaphone(b))
-        + 0.3 * fuzz.ratio(jellyfish.nysiis(a), jellyfish.nysiis(b))
+        0.4 * ratio(a, b) + 0.3 * ratio(metaphone(a), metaphone(b)) + 0.3 * ratio(nysiis(a), nysiis(b))
     ) / 100.0
 
 
 def best_drug(candidate: str, min_score: float = 0.0) -> tuple[Drug | None, float]:
     """Best-scoring drug for a candidate string (letters only)."""
-    import jellyfish
-    from rapidfuzz import fuzz, process
-
     forms, texts = _forms()
     cand = candidate.replace(" ", "").lower()
     if len(cand) < MIN_CHARS or not cand.isalpha():
         return None, 0.0
-    meta = jellyfish.metaphone(cand)
-    ny = jellyfish.nysiis(cand)
+    meta = metaphone(cand)
+    ny = nysiis(cand)
     best: tuple[Drug | None, float] = (None, 0.0)
-    for _text, raw, idx in process.extract(cand, texts, scorer=fuzz.ratio, score_cutoff=45, limit=None):
+    for _text, raw, idx in extract(cand, texts, 45):
         form = forms[idx]
         ln = len(cand) / len(form.text)
         if ln < 0.5 or ln > 1.8:
             continue
-        score = (0.4 * raw + 0.3 * fuzz.ratio(meta, form.meta) + 0.3 * fuzz.ratio(ny, form.nysiis)) / 100.0
+        score = (0.4 * raw + 0.3 * ratio(meta, form.meta) + 0.3 * ratio(ny, form.nysiis)) / 100.0
         if score > best[1]:
             best = (form.drug, score)
     if best[1] < min_score:

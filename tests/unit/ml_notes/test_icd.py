@@ -1,0 +1,69 @@
+"""The curated ICD-10-CM map: every code exists (and is billable) and phrases map as spoken."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from medisync.ml.notes.lexicon import condition_lexicon, load_json
+
+from ._dialogue import insights
+
+
+def _cm():
+    with warnings.catch_warnings():
+        # simple-icd-10-cm 1.5 loads its data with the deprecated importlib.resources.read_text
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pytest.importorskip("simple_icd_10_cm")
+
+
+def test_every_curated_code_is_a_valid_billable_icd10cm_code() -> None:
+    cm = _cm()
+    for entry in load_json("conditions.json")["conditions"]:
+        code = entry["icd10"]
+        assert cm.is_valid_item(code), code
+        assert cm.is_leaf(code), f"{code} is not billable (has children)"
+        assert entry["icd10_description"] == cm.get_description(code)
+
+
+def test_synonyms_are_unique_per_code() -> None:
+    seen: dict[str, str] = {}
+    for entry in load_json("conditions.json")["conditions"]:
+        for syn in entry["synonyms"]:
+            assert seen.setdefault(syn, entry["icd10"]) == entry["icd10"], syn
+
+
+@pytest.mark.parametrize(
+    ("spoken", "code"),
+    [
+        ("My assessment is essential hypertension, not controlled on the current dose.", "I10"),
+        ("My assessment is high blood pressure.", "I10"),
+        ("My assessment is type two diabetes with hyperglycemia, not at goal.", "E11.65"),
+        ("My assessment is type two diabetes.", "E11.9"),
+        ("My assessment is an acute lumbar strain.", "S39.012A"),
+        ("My impression is acute cystitis.", "N30.00"),
+        ("My assessment is moderate persistent asthma with an acute exacerbation.", "J45.41"),
+        ("The diagnosis is major depressive disorder, single episode, moderate.", "F32.1"),
+        ("I think you have strep throat.", "J02.0"),
+        ("This looks like a urinary tract infection.", "N39.0"),
+        ("It sounds like a viral upper respiratory infection.", "J06.9"),
+    ],
+)
+def test_spoken_assessment_maps_to_code(spoken: str, code: str) -> None:
+    dx = insights(("D", spoken))["diagnoses"]
+    assert [d["icd10"] for d in dx] == [code]
+
+
+def test_asr_damaged_specific_tail_keeps_specific_code() -> None:
+    dx = insights(("D", "Yes, my assessment is moderate persistent asthma with an acute and masturbation."))["diagnoses"]
+    assert [d["icd10"] for d in dx] == ["J45.41"]
+
+
+def test_negated_and_patient_conditions_are_not_diagnoses() -> None:
+    ins = insights(("P", "So it is not a slipped disc? I have diabetes."), ("D", "I do not think so."))
+    assert ins["diagnoses"] == []
+
+
+def test_lexicon_loads_lazily_and_is_cached() -> None:
+    assert condition_lexicon() is condition_lexicon()

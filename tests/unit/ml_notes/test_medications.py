@@ -1,0 +1,85 @@
+"""Medication regimen, status and allergies."""
+
+from __future__ import annotations
+
+from medisync.ml.notes.medications import parse_frequency
+
+from ._dialogue import insights
+
+
+def _meds(ins):
+    return {m["name"]: (m["dose"], m["frequency"], m["status"]) for m in ins["medications"]}
+
+
+def test_dose_increase_is_changed() -> None:
+    ins = insights(
+        ("D", "What dose of lisinopril are you taking?"),
+        ("P", "Ten milligrams once a day."),
+        ("D", "I will increase your lisinopril to twenty milligrams once a day."),
+    )
+    assert _meds(ins) == {"lisinopril": ("20 mg", "once daily", "changed")}
+
+
+def test_decrease_and_from_to() -> None:
+    ins = insights(
+        ("P", "I take metoprolol fifty milligrams twice a day."),
+        ("D", "Let us decrease the metoprolol from fifty to twenty five milligrams twice a day."),
+    )
+    assert _meds(ins) == {"metoprolol": ("25 mg", "twice daily", "changed")}
+
+
+def test_new_stopped_active() -> None:
+    ins = insights(
+        ("P", "Just Tylenol, five hundred milligrams twice a day. I also take atorvastatin twenty milligrams at bedtime."),
+        ("D", "You can stop the Tylenol and take ibuprofen six hundred milligrams every eight hours with food. "
+              "Keep taking the atorvastatin."),
+    )
+    assert _meds(ins) == {
+        "acetaminophen": ("500 mg", "twice daily", "stopped"),
+        "atorvastatin": ("20 mg", "at bedtime", "active"),
+        "ibuprofen": ("600 mg", "every 8 hours with food", "new"),
+    }
+
+
+def test_bare_dose_answer_attaches_to_last_drug_and_repeat_is_ignored() -> None:
+    ins = insights(
+        ("P", "I take my lisinopril every day."),
+        ("D", "What dose are you taking now?"),
+        ("P", "Ten milligrams once a day, in the morning."),
+        ("D", "I will increase it. Take lisinopril twenty milligrams once a day."),
+        ("P", "Okay, twenty milligrams once a day."),
+    )
+    assert _meds(ins) == {"lisinopril": ("20 mg", "once daily", "changed")}
+
+
+def test_question_confirmed_regimen_is_active() -> None:
+    ins = insights(
+        ("D", "Are you still taking metformin five hundred milligrams twice a day?"),
+        ("P", "Yes."),
+    )
+    assert _meds(ins) == {"metformin": ("500 mg", "twice daily", "active")}
+
+
+def test_frequency_normalisation() -> None:
+    assert parse_frequency("twice a day") == "twice daily"
+    assert parse_frequency("once a day , in the morning") == "once daily"
+    assert parse_frequency("every 4 hours as needed") == "every 4 hours as needed"
+    assert parse_frequency("3 times a day with meals") == "three times daily with food"
+    assert parse_frequency("at bedtime") == "at bedtime"
+    assert parse_frequency("to 4 puffs twice a day , and keep using the inhaler every 4 hours") == "twice daily"
+
+
+def test_allergies_with_reaction_and_denial() -> None:
+    ins = insights(
+        ("D", "Do you have any allergies to medications?"),
+        ("P", "Only penicillin. It gives me hives."),
+    )
+    assert ins["allergies"] == [{"substance": "penicillin", "reaction": "hives"}]
+    assert ins["medications"] == []
+    ins = insights(("D", "Any drug allergies?"), ("P", "No, none."))
+    assert ins["allergies"] == []
+    ins = insights(("P", "I am allergic to sulfa drugs, they gave me a bad rash."))
+    assert ins["allergies"] == [{"substance": "sulfa", "reaction": "rash"}]
+    ins = insights(("P", "I'm allergic to codeine. It makes me vomit."))
+    assert ins["allergies"] == [{"substance": "codeine", "reaction": "vomiting"}]
+    assert ins["symptoms"] == []
