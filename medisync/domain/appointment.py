@@ -85,10 +85,10 @@ class Appointment(Aggregate):
 
     def cancel(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
         self._require("cancel")
-        self._cancel(phi=phi, actor=actor)
+        self._cancel(patient_id=self.patient_id, phi=phi, actor=actor)
 
     @event("Cancelled")
-    def _cancel(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+    def _cancel(self, patient_id: str, phi: dict[str, Any], actor: dict[str, str]) -> None:
         self.status = "cancelled"
 
     def mark_no_show(self, actor: dict[str, str]) -> None:

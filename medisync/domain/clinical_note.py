@@ -53,10 +53,11 @@ class ClinicalNote(Aggregate):
 
     def write(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
         status = "amended" if self.signed else "preliminary"
-        self._write(phi=phi, version=len(self.versions) + 1, status=status, at=_now(), actor=actor)
+        self._write(patient_id=self.patient_id, phi=phi, version=len(self.versions) + 1,
+                    status=status, at=_now(), actor=actor)
 
     @event("Written")
-    def _write(self, phi: dict[str, Any], version: int, status: str, at: str,
+    def _write(self, patient_id: str, phi: dict[str, Any], version: int, status: str, at: str,
                actor: dict[str, str]) -> None:
         self._append(phi, version=version, status=status, source="clinician",
                      author_id=actor["user_id"], at=at, provenance=None)
@@ -66,12 +67,14 @@ class ClinicalNote(Aggregate):
                          actor: dict[str, str]) -> None:
         current = self.current
         becomes_current = current is None or (current["source"] == "ai" and not self.signed)
-        self._record_generated(phi=phi, provenance=provenance, version=len(self.versions) + 1,
-                               becomes_current=becomes_current, at=_now(), actor=actor)
+        self._record_generated(patient_id=self.patient_id, phi=phi, provenance=provenance,
+                               version=len(self.versions) + 1, becomes_current=becomes_current,
+                               at=_now(), actor=actor)
 
     @event("Generated")
-    def _record_generated(self, phi: dict[str, Any], provenance: dict[str, Any], version: int,
-                          becomes_current: bool, at: str, actor: dict[str, str]) -> None:
+    def _record_generated(self, patient_id: str, phi: dict[str, Any], provenance: dict[str, Any],
+                          version: int, becomes_current: bool, at: str,
+                          actor: dict[str, str]) -> None:
         self._append(phi, version=version, status="preliminary", source="ai",
                      author_id=actor["user_id"], at=at, provenance=provenance)
         if becomes_current:

@@ -45,6 +45,20 @@ class Patient(Aggregate):
     def _archive(self, actor: dict[str, str]) -> None:
         self.archived = True
 
+    def erase(self, reason: str, actor: dict[str, str]) -> None:
+        """GDPR Art. 17: the PHI key is destroyed; this event records that, without PHI."""
+        if getattr(self, "erased", False):
+            raise InvalidTransitionError("patient is already erased")
+        self._erase(reason=reason, actor=actor)
+
+    @event("Erased")
+    def _erase(self, reason: str, actor: dict[str, str]) -> None:
+        self.erased = True
+        self.archived = True
+        self.demographics = {}
+        self.history = {}
+        self.insurance = {}
+
     # Medical history --------------------------------------------------------
     def add_history_entry(self, entry_id: str, kind: str, phi: dict[str, Any],
                           actor: dict[str, str]) -> None:

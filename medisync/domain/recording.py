@@ -40,10 +40,10 @@ class Recording(Aggregate):
     def delete(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
         if self.deleted:
             raise InvalidTransitionError("recording is already deleted")
-        self._delete(phi=phi, actor=actor)
+        self._delete(patient_id=self.patient_id, phi=phi, actor=actor)
 
     @event("Deleted")
-    def _delete(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+    def _delete(self, patient_id: str, phi: dict[str, Any], actor: dict[str, str]) -> None:
         self.deleted = True
 
     def start_transcription(self, attempt: int, actor: dict[str, str]) -> None:
@@ -58,10 +58,10 @@ class Recording(Aggregate):
     def record_transcript(self, summary: dict[str, Any], phi: dict[str, Any],
                           actor: dict[str, str]) -> None:
         self._require_transcribable()
-        self._record_transcript(summary=summary, phi=phi, actor=actor)
+        self._record_transcript(patient_id=self.patient_id, summary=summary, phi=phi, actor=actor)
 
     @event("Transcribed")
-    def _record_transcript(self, summary: dict[str, Any], phi: dict[str, Any],
+    def _record_transcript(self, patient_id: str, summary: dict[str, Any], phi: dict[str, Any],
                            actor: dict[str, str]) -> None:
         self.transcription_status = "completed"
         self.transcript = {**summary, **phi}

@@ -10,6 +10,9 @@ from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.utils import get_topic
 
 from medisync.adapters.blobs import FilesystemBlobStore
+from medisync.adapters.crypto.keyring import (MasterKeyWrapper, PostgresPatientKeyring,
+                                              load_or_create_master_key)
+from medisync.adapters.crypto.phi_mapper import PhiEncryptingMapper
 from medisync.adapters.embedded_postgres import start_embedded
 from medisync.adapters.jwt_tokens import JoserfcTokenIssuer, load_or_create_key
 from medisync.adapters.log_follower import LogFollower, ProjectionProgress
@@ -21,6 +24,7 @@ from medisync.adapters.postgres.sessions import PostgresSessionStore
 from medisync.application.app import MediSyncApplication
 from medisync.application.appointments import AppointmentService
 from medisync.application.documents import DocumentService
+from medisync.application.erasure import ErasureService
 from medisync.application.identity import IdentityService
 from medisync.application.note_drafting import NoteDrafting
 from medisync.application.notes import NoteService
@@ -65,6 +69,7 @@ class Container(ContainerOperations):
     documents: DocumentService
     queries: dict[str, Any]
     note_drafting: NoteDrafting
+    erasure: ErasureService
     jobs: TranscriptionJobs | None = None
     followers: list[LogFollower] = field(default_factory=list)
 
@@ -99,8 +104,12 @@ def _projection_named(name: str) -> Any:
 
 def build_container(settings: Settings) -> Container:
     url = resolve_database_url(settings)
-    app = MediSyncApplication(env=eventsourcing_env(url, settings.db_pool_size, 2 * settings.db_pool_size))
     views_store = datastore(url, pool_size=4, max_overflow=8)
+    keyring = PostgresPatientKeyring(
+        views_store, MasterKeyWrapper(load_or_create_master_key(settings.master_key_path)))
+    keyring.create_tables()
+    app = MediSyncApplication(env=eventsourcing_env(url, settings.db_pool_size, 2 * settings.db_pool_size),
+                              mapper_factory=lambda transcoder: phi_mapper(transcoder, keyring))
     views = {p.name: PostgresReadModelView(views_store, p.name, p.tables) for p in ALL_PROJECTIONS}
     for view in views.values():
         view.create_table()
@@ -117,6 +126,7 @@ def build_container(settings: Settings) -> Container:
     notes = NoteService(app, appointments)
     recordings = RecordingService(app, appointments, blobs, reads)
     generators = build_note_generators(settings)
+    erasure = ErasureService(app, patients, keyring, reads, blobs, reads)
     container = Container(
         settings=settings, database_url=url, app=app, reads=reads, views=views,
         progress=ProjectionProgress(), blobs=blobs, tokens=tokens, sessions=sessions,
@@ -124,7 +134,7 @@ def build_container(settings: Settings) -> Container:
                                  tokens, sessions),
         patients=patients, appointments=appointments,
         recordings=recordings, notes=notes,
-        note_drafting=NoteDrafting(notes, appointments, reads, generators),
+        note_drafting=NoteDrafting(notes, appointments, reads, generators), erasure=erasure,
         documents=DocumentService(app, patients, appointments, blobs, reads),
         queries={
             "users": UserQueries(reads),
@@ -141,6 +151,12 @@ def build_container(settings: Settings) -> Container:
             recordings, notes, blobs, transcriber, generators["extractive"],
             settings.ml_max_attempts, settings.ml_retry_base_s)
     return container
+
+
+def phi_mapper(transcoder: Any, keyring: PostgresPatientKeyring) -> PhiEncryptingMapper:
+    mapper = PhiEncryptingMapper(transcoder)
+    mapper.keyring = keyring
+    return mapper
 
 
 def build_note_generators(settings: Settings) -> dict[str, Any]:

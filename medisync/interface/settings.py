@@ -24,6 +24,8 @@ class Settings:
     jwt_issuer: str = "medisync"
     jwt_audience: str = "medisync-api"
     jwt_key_file: str | None = None
+    # AES-256 master key that wraps the per-patient data keys (a KMS in production).
+    master_key_file: str | None = None
     access_ttl_s: int = 900
     refresh_ttl_s: int = 14 * 24 * 3600
     argon2_memory_kib: int = 19456
@@ -61,6 +63,10 @@ class Settings:
     @property
     def blob_dir(self) -> str:
         return str(Path(self.data_dir) / "blobs")
+
+    @property
+    def master_key_path(self) -> str:
+        return self.master_key_file or str(Path(self.data_dir) / "keys" / "master.key")
 
     @property
     def key_file(self) -> str:

@@ -132,6 +132,10 @@ class SpeechTranscriber:
         result = self.diarizer.diarize(audio_path, spans)
         labels = result.span_speakers or [0] * len(spans)
         self.last_info = {"n_speakers": result.n_speakers, "diarizer": result.info}
+        if use_words and len(result.span_bounds) == len(units):
+            # the diarizer refined word edges against the audio (pauses)
+            for (_, word), (start, end) in zip(units, result.span_bounds):
+                word.start, word.end = start, end
 
         out: list[dict[str, Any]] = []
         if use_words:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from medisync.domain.appointment import Appointment
+from medisync.domain.patient import Patient
 from medisync.projections.base import ReadModelProjection, oid, stamp
-from medisync.projections.changes import ViewChange, insert, update
+from medisync.projections.changes import ViewChange, delete, insert, update
 
 
 def _scheduled(e: Any) -> list[ViewChange]:
@@ -32,6 +33,10 @@ def _status(status: str) -> Any:
     return handler
 
 
+def _patient_erased(e: Any) -> list[ViewChange]:
+    return [delete("appointments", patient_id=oid(e))]
+
+
 class AppointmentsProjection(ReadModelProjection):
     name = "appointments"
     tables = ("appointments",)
@@ -43,4 +48,5 @@ class AppointmentsProjection(ReadModelProjection):
         Appointment.Completed: _status("completed"),
         Appointment.Cancelled: _cancelled,
         Appointment.MarkedNoShow: _status("no_show"),
+        Patient.Erased: _patient_erased,
     }

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from medisync.domain.document import Document
+from medisync.domain.patient import Patient
 from medisync.projections.base import ReadModelProjection, oid, stamp
-from medisync.projections.changes import ViewChange, insert, update
+from medisync.projections.changes import ViewChange, delete, insert, update
 
 
 def _uploaded(e: Any) -> list[ViewChange]:
@@ -21,7 +22,12 @@ def _deleted(e: Any) -> list[ViewChange]:
     return [update("documents", {"id": oid(e)}, deleted=True, **stamp(e))]
 
 
+def _patient_erased(e: Any) -> list[ViewChange]:
+    return [delete("documents", patient_id=oid(e))]
+
+
 class DocumentsProjection(ReadModelProjection):
     name = "documents"
     tables = ("documents",)
-    handlers = {Document.Uploaded: _uploaded, Document.Deleted: _deleted}
+    handlers = {Document.Uploaded: _uploaded, Document.Deleted: _deleted,
+                Patient.Erased: _patient_erased}

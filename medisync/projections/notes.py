@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from medisync.domain.clinical_note import SECTIONS, ClinicalNote
+from medisync.domain.patient import Patient
 from medisync.projections.base import ReadModelProjection, oid, stamp
-from medisync.projections.changes import ViewChange, insert, update
+from medisync.projections.changes import ViewChange, delete, insert, update
 
 
 def _opened(e: Any) -> list[ViewChange]:
@@ -17,7 +18,8 @@ def _opened(e: Any) -> list[ViewChange]:
 
 def _version_row(e: Any, status: str, source: str, provenance: Any) -> ViewChange:
     content = {key: e.phi.get(key, "") for key in SECTIONS}
-    return insert("note_versions", note_id=oid(e), version=e.version, status=status,
+    return insert("note_versions", note_id=oid(e), patient_id=e.patient_id, version=e.version,
+                  status=status,
                   source=source, insights=e.phi.get("insights"), provenance=provenance,
                   author_id=e.actor.get("user_id"), created_at=e.at, **content)
 
@@ -40,6 +42,10 @@ def _signed(e: Any) -> list[ViewChange]:
             update("notes", {"id": oid(e)}, signed=True, **stamp(e))]
 
 
+def _patient_erased(e: Any) -> list[ViewChange]:
+    return [delete("note_versions", patient_id=oid(e)), delete("notes", patient_id=oid(e))]
+
+
 class NotesProjection(ReadModelProjection):
     name = "notes"
     tables = ("notes", "note_versions")
@@ -48,4 +54,5 @@ class NotesProjection(ReadModelProjection):
         ClinicalNote.Written: _written,
         ClinicalNote.Generated: _generated,
         ClinicalNote.Signed: _signed,
+        Patient.Erased: _patient_erased,
     }

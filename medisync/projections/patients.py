@@ -68,6 +68,11 @@ def _demote_others(e: Any) -> list[ViewChange]:
     return [update("patient_insurance", {"patient_id": oid(e)}, is_primary=False)]
 
 
+def _erased(e: Any) -> list[ViewChange]:
+    return [delete("patient_history", patient_id=oid(e)), delete("patient_insurance", patient_id=oid(e)),
+            delete("patients", id=oid(e))]
+
+
 def _touch(e: Any) -> ViewChange:
     return update("patients", {"id": oid(e)}, **stamp(e))
 
@@ -79,6 +84,7 @@ class PatientsProjection(ReadModelProjection):
         Patient.Registered: _registered,
         Patient.DemographicsUpdated: _demographics,
         Patient.Archived: _archived,
+        Patient.Erased: _erased,
         Patient.HistoryEntryAdded: _history_added,
         Patient.HistoryEntryUpdated: _history_updated,
         Patient.HistoryEntryResolved: _history_resolved,

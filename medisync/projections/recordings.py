@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from medisync.domain.patient import Patient
 from medisync.domain.recording import Recording
 from medisync.projections.base import ReadModelProjection, oid, stamp
-from medisync.projections.changes import ViewChange, insert, update
+from medisync.projections.changes import ViewChange, delete, insert, update
 
 
 def _uploaded(e: Any) -> list[ViewChange]:
@@ -32,7 +33,7 @@ def _transcribed(e: Any) -> list[ViewChange]:
     document = {**e.summary, **e.phi}
     return [update("recordings", {"id": oid(e)}, transcription_status="completed", error=None,
                    **stamp(e)),
-            insert("transcripts", recording_id=oid(e), document=document,
+            insert("transcripts", recording_id=oid(e), patient_id=e.patient_id, document=document,
                    created_at=e.timestamp, recording_version=e.originator_version)]
 
 
@@ -46,6 +47,10 @@ def _dead_lettered(e: Any) -> list[ViewChange]:
                    error=e.reason, **stamp(e))]
 
 
+def _patient_erased(e: Any) -> list[ViewChange]:
+    return [delete("transcripts", patient_id=oid(e)), delete("recordings", patient_id=oid(e))]
+
+
 class RecordingsProjection(ReadModelProjection):
     name = "recordings"
     tables = ("recordings", "transcripts")
@@ -56,4 +61,5 @@ class RecordingsProjection(ReadModelProjection):
         Recording.Transcribed: _transcribed,
         Recording.TranscriptionFailed: _failed,
         Recording.DeadLettered: _dead_lettered,
+        Patient.Erased: _patient_erased,
     }

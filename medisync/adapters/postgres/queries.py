@@ -137,6 +137,11 @@ class PostgresQueries:
             "UNION ALL SELECT 1 FROM read.documents WHERE blob_key = %s AND NOT deleted AND id <> %s "
             "LIMIT 1", blob_key, except_id, blob_key, except_id) is not None
 
+    def patient_blobs(self, patient_id: str) -> list[dict[str, Any]]:
+        return self.all("SELECT id, blob_key FROM read.recordings WHERE patient_id = %s AND NOT deleted "
+                        "UNION ALL SELECT id, blob_key FROM read.documents WHERE patient_id = %s "
+                        "AND NOT deleted", patient_id, patient_id)
+
     # Notes ------------------------------------------------------------------
     def get_note(self, appointment_id: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM read.notes WHERE appointment_id = %s", appointment_id)

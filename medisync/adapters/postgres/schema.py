@@ -64,8 +64,10 @@ TABLES: dict[str, str] = {
         CREATE INDEX IF NOT EXISTS recordings_practice ON {schema}.recordings (practice_id, created_at)""",
     "transcripts": """
         CREATE TABLE IF NOT EXISTS {schema}.transcripts (
-            recording_id uuid PRIMARY KEY, document jsonb NOT NULL,
-            created_at timestamptz NOT NULL, recording_version integer NOT NULL)""",
+            recording_id uuid PRIMARY KEY, patient_id uuid, document jsonb NOT NULL,
+            created_at timestamptz NOT NULL, recording_version integer NOT NULL);
+        ALTER TABLE {schema}.transcripts ADD COLUMN IF NOT EXISTS patient_id uuid;
+        CREATE INDEX IF NOT EXISTS transcripts_patient ON {schema}.transcripts (patient_id)""",
     "notes": """
         CREATE TABLE IF NOT EXISTS {schema}.notes (
             id uuid PRIMARY KEY, practice_id uuid NOT NULL, appointment_id uuid NOT NULL UNIQUE,
@@ -75,11 +77,13 @@ TABLES: dict[str, str] = {
             version integer NOT NULL)""",
     "note_versions": """
         CREATE TABLE IF NOT EXISTS {schema}.note_versions (
-            note_id uuid NOT NULL, version integer NOT NULL, status text NOT NULL,
+            note_id uuid NOT NULL, patient_id uuid, version integer NOT NULL, status text NOT NULL,
             source text NOT NULL, subjective text, objective text, assessment text, plan text,
             free_text text, insights jsonb, provenance jsonb, author_id text,
             created_at timestamptz NOT NULL, signed_by uuid, signed_at timestamptz,
-            PRIMARY KEY (note_id, version))""",
+            PRIMARY KEY (note_id, version));
+        ALTER TABLE {schema}.note_versions ADD COLUMN IF NOT EXISTS patient_id uuid;
+        CREATE INDEX IF NOT EXISTS note_versions_patient ON {schema}.note_versions (patient_id)""",
     "documents": """
         CREATE TABLE IF NOT EXISTS {schema}.documents (
             id uuid PRIMARY KEY, practice_id uuid NOT NULL, patient_id uuid NOT NULL,

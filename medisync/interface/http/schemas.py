@@ -136,6 +136,11 @@ class InsuranceUpdateSchema(Schema):
     primary = fields.Boolean()
 
 
+class PatientDeleteSchema(Schema):
+    erase = fields.Boolean(load_default=False)
+    reason = text(200)
+
+
 class PageQuerySchema(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))

@@ -38,6 +38,9 @@ class DiarizationResult:
     #: per speaker, the L2-normalised centroid embedding (for role/identity heuristics)
     centroids: list[list[float]] = field(default_factory=list)
     info: dict[str, Any] = field(default_factory=dict)
+    #: per input span, its (start, end) after the backend's boundary
+    #: refinement (e.g. word edges moved out of detected pauses); empty if none
+    span_bounds: list[tuple[float, float]] = field(default_factory=list)
 
 
 @runtime_checkable

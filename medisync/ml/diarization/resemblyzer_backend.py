@@ -4,7 +4,9 @@ Recipe
 ------
 1. Stream the audio (PyAV, 30 s chunks) through the mel front end; only the
    40-band mel frames are kept (57 MB per hour of audio).
-2. Speech regions: the ASR word spans merged across gaps shorter than
+2. Word edges that Whisper placed inside a silent stretch (energy pause
+   detector on the mel frames) are moved to the pause's edge.
+   Speech regions: the ASR word spans merged across gaps shorter than
    ``split_gap_s`` (or, without words, an energy detector).  Regions are cut
    at pauses so that an embedding window rarely straddles a turn change.
 3. Windows of ``window_s`` with hop ``hop_s`` inside each region (a region
@@ -76,6 +78,55 @@ def energy_regions(frame_energy: np.ndarray, min_speech_s: float = 0.25, min_gap
     return [(a / FPS, b / FPS) for a, b in merged if b - a >= min_speech_s * FPS]
 
 
+def detect_pauses(frame_energy: np.ndarray, min_pause_s: float = 0.15,
+                  rel: float = 0.25) -> list[tuple[float, float]]:
+    """Silent stretches (seconds) from mel-frame energy.
+
+    The threshold sits ``rel`` of the way from the noise floor (2nd
+    percentile, in dB) to the loud speech level (95th percentile).
+    """
+    if len(frame_energy) == 0:
+        return []
+    db = 10 * np.log10(np.maximum(frame_energy, 1e-12))
+    floor, loud = np.percentile(db, 2), np.percentile(db, 95)
+    if loud - floor < 10:  # no usable dynamic range (constant noise or constant speech)
+        return []
+    silent = db < floor + rel * (loud - floor)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], silent.astype(np.int8), [0]])))
+    min_len = int(round(min_pause_s * FPS))
+    return [(a / FPS, b / FPS) for a, b in zip(edges[0::2], edges[1::2]) if b - a >= min_len]
+
+
+def snap_to_pauses(spans: list[tuple[float, float]], pauses: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Move word edges that fall inside a detected pause to the pause's edge.
+
+    Whisper's word timestamps drift by 0.1-0.3 s around pauses (a reply's
+    first word often "starts" in the silence before it); audio energy knows
+    better.  A word lying entirely inside a pause is left alone.
+    """
+    if not pauses:
+        return list(spans)
+    starts = np.array([p[0] for p in pauses])
+    ends = np.array([p[1] for p in pauses])
+
+    def containing(t: float) -> int:
+        i = int(np.searchsorted(starts, t, side="right")) - 1
+        return i if i >= 0 and t < ends[i] else -1
+
+    out = []
+    for s, e in spans:
+        ps, pe = containing(s), containing(e)
+        if ps >= 0 and ps == pe:  # whole word inside one pause: keep
+            out.append((s, e))
+            continue
+        ns = ends[ps] if ps >= 0 else s
+        ne = starts[pe] if pe >= 0 else e
+        if ne - ns < 0.02:
+            ns, ne = s, e
+        out.append((float(ns), float(ne)))
+    return out
+
+
 class ResemblyzerDiarizer:
     """Diarizer backed by resemblyzer's GE2E encoder, run in numpy (no torch)."""
 
@@ -99,6 +150,7 @@ class ResemblyzerDiarizer:
         batch_size: int = 128,
         chunk_seconds: float = 30.0,
         max_cluster_points: int = 2000,
+        snap_words_to_pauses: bool = True,
     ) -> None:
         self.checkpoint = checkpoint
         self.window = int(round(window_s * FPS))
@@ -116,6 +168,7 @@ class ResemblyzerDiarizer:
         self.batch_size = batch_size
         self.chunk_seconds = chunk_seconds
         self.max_cluster_points = max_cluster_points
+        self.snap_words_to_pauses = snap_words_to_pauses
         self._encoder: SpeakerEncoder | None = None
 
     # -- model -------------------------------------------------------------
@@ -227,6 +280,8 @@ class ResemblyzerDiarizer:
 
         if spans:
             span_list = [(float(s.start), float(s.end)) for s in spans]
+            if self.snap_words_to_pauses:
+                span_list = snap_to_pauses(span_list, detect_pauses(mel.sum(axis=1)))
             regions = spans_to_regions(span_list, self.split_gap_s)
         else:
             span_list = []
@@ -246,7 +301,7 @@ class ResemblyzerDiarizer:
         if len(windows) == 0:
             turns = [SpeakerTurn(s, e, 0) for s, e in regions]
             return DiarizationResult(turns, 1 if turns else 0, [0] * len(span_list), [],
-                                     {"windows": 0})
+                                     {"windows": 0}, span_list)
 
         durations = np.array([(w.end - w.start) / FPS for w in windows])
         cl = cluster_speakers(
@@ -309,4 +364,4 @@ class ResemblyzerDiarizer:
                 "clustering": round(t_end - t_emb, 3),
             },
         }
-        return DiarizationResult(turns, len(remap), span_speakers, cents, info)
+        return DiarizationResult(turns, len(remap), span_speakers, cents, info, span_list)

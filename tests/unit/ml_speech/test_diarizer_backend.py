@@ -111,3 +111,20 @@ def test_diarize_single_speaker(tmp_path):
     r = d.diarize(str(path), words_of(turns))
     assert r.n_speakers == 1
     assert set(r.span_speakers) == {0}
+
+
+def test_detect_pauses_and_snap_words():
+    from medisync.ml.diarization.resemblyzer_backend import detect_pauses, snap_to_pauses
+
+    e = np.full(1000, 1.0)
+    e[200:240] = 1e-6  # 0.40 s pause at 2.0-2.4 s (4% of the frames)
+    e[500:505] = 1e-6  # 50 ms dip: not a pause
+    pauses = detect_pauses(e)
+    assert pauses == [pytest.approx((2.0, 2.4))]
+    assert detect_pauses(np.full(100, 0.5)) == []  # no dynamic range
+    words = [(1.5, 2.1), (2.2, 2.8), (2.05, 2.3), (3.0, 3.5)]
+    snapped = snap_to_pauses(words, pauses)
+    assert snapped[0] == pytest.approx((1.5, 2.0))  # end pulled back to the pause start
+    assert snapped[1] == pytest.approx((2.4, 2.8))  # start pushed to the pause end
+    assert snapped[2] == (2.05, 2.3)  # entirely inside the pause: untouched
+    assert snapped[3] == (3.0, 3.5)

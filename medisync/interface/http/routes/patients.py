@@ -13,7 +13,7 @@ from medisync.interface.http.envelope import paginated, success
 from medisync.interface.http.schemas import (HistoryCreateSchema, HistoryUpdateSchema,
                                              InsuranceCreateSchema, InsuranceUpdateSchema,
                                              PatientCreateSchema, PatientSearchSchema,
-                                             PatientUpdateSchema)
+                                             PatientDeleteSchema, PatientUpdateSchema)
 
 routes = web.RouteTableDef()
 
@@ -66,10 +66,15 @@ async def update_patient(request: web.Request) -> web.Response:
 
 
 @routes.delete("/api/v1/patients/{patient_id}")
-@docs(tags=["patients"], summary="Archive a patient (admin)")
-async def archive_patient(request: web.Request) -> web.Response:
+@docs(tags=["patients"], summary="Archive a patient, or erase them (?erase=true&reason=...) (admin)")
+@querystring_schema(PatientDeleteSchema)
+async def delete_patient(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    await ctx.command(ctx.c.patients.archive, ctx.path_id("patient_id"))
+    query = ctx.query(PatientDeleteSchema())
+    if query["erase"]:
+        await ctx.command(ctx.c.erasure.erase, ctx.path_id("patient_id"), query.get("reason", ""))
+    else:
+        await ctx.command(ctx.c.patients.archive, ctx.path_id("patient_id"))
     return web.Response(status=204)
 
 

@@ -1,0 +1,101 @@
+"""GDPR erasure by crypto-shredding: after erasing a patient who went through
+the whole workflow, no table and no blob holds their PHI in plaintext, the
+events remain, and the API answers 404."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
+from tests.support.processes import fresh_database
+from tests.support.server import ServerProcess
+
+MARKS = {"first_name": "Ottoline", "last_name": "Vexworthy", "mrn": "MRN-ERASE-31337",
+         "date_of_birth": "1944-02-29", "phone": "+1-555-0142-9999", "email": "ottoline.vex@example.test"}
+NOTE_PHRASE = "Vexworthy reports florid zugzwang symptoms"
+
+
+@pytest.fixture(scope="module")
+def erasing_server(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[ServerProcess]:
+    url = fresh_database(database_url)
+    server = ServerProcess(tmp_path_factory.mktemp("erase"), url, {"MEDISYNC_KAFKA_BOOTSTRAP": ""}).start()
+    yield server
+    server.stop()
+
+
+def _wait_for_transcript(doctor: Caller, appointment_id: str, timeout: float = 300) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        response = doctor.get(f"/transcriptions/{appointment_id}")
+        if response.status_code == 200 and response.json()["data"]["status"] in ("completed", "failed"):
+            return response.json()["data"]
+        time.sleep(1)
+    raise AssertionError("the transcript did not complete")
+
+
+def _needles(transcript_text: str) -> list[bytes]:
+    words = [w for w in transcript_text.split() if len(w) > 3][:12]
+    transcript_phrase = " ".join(words[4:10])
+    assert len(transcript_phrase) > 20, transcript_text
+    return [value.encode() for value in (*MARKS.values(), NOTE_PHRASE, transcript_phrase)]
+
+
+def _scan_database(url: str, needles: list[bytes]) -> list[tuple[str, bytes]]:
+    found = []
+    with psycopg.connect(url) as conn:
+        tables = conn.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+            "AND table_schema NOT IN ('pg_catalog', 'information_schema')").fetchall()
+        for schema, table in tables:
+            for row in conn.execute(sql.SQL("SELECT * FROM {}").format(sql.Identifier(schema, table))):
+                blob = b"\x00".join(bytes(v) if isinstance(v, (bytes, memoryview)) else str(v).encode()
+                                    for v in row)
+                found += [(f"{schema}.{table}", n) for n in needles if n in blob]
+    return found
+
+
+def _scan_files(root: Path, needles: list[bytes], audio: bytes) -> list[str]:
+    hits = []
+    for path in root.rglob("*"):
+        if path.is_file() and "pgdata" not in path.parts:
+            content = path.read_bytes()
+            if content == audio or any(n in content for n in needles):
+                hits.append(str(path))
+    return hits
+
+
+def test_erased_patient_leaves_no_plaintext(erasing_server: ServerProcess, dialogue_wav: Path) -> None:
+    admin = register_practice(erasing_server.api)
+    doctor = invite(admin, "doctor")
+    patient = create_patient(admin, **MARKS)
+    appointment = schedule(admin, patient["id"], doctor.id)
+    audio = dialogue_wav.read_bytes()
+    assert doctor.post(f"/recordings/{appointment['id']}", files={"file": ("v.wav", audio)}).status_code == 201
+    transcript = _wait_for_transcript(doctor, appointment["id"])
+    assert transcript["status"] == "completed"
+    assert doctor.post(f"/notes/add/{appointment['id']}", json={"subjective": NOTE_PHRASE}).status_code in (200, 201)
+    document = admin.post("/documents", files={"file": ("r.txt", f"Lab for {MARKS['last_name']}".encode())},
+                          data={"patient_id": patient["id"], "kind": "lab_result", "title": MARKS["last_name"]})
+    assert document.status_code == 201
+    needles = _needles(transcript["text"])
+    assert _scan_database(erasing_server.env["MEDISYNC_DATABASE_URL"], needles[:1]) != []  # read models hold it now
+
+    assert_error(admin.delete(f"/patients/{patient['id']}", params={"erase": "true"}), 400, "validation_error")
+    assert_error(doctor.delete(f"/patients/{patient['id']}", params={"erase": "true", "reason": "GDPR-42"}), 403)
+    erased = admin.delete(f"/patients/{patient['id']}", params={"erase": "true", "reason": "GDPR Art.17 ticket 42"})
+    assert erased.status_code == 204, erased.text
+
+    assert _scan_database(erasing_server.env["MEDISYNC_DATABASE_URL"], needles) == []
+    assert _scan_files(erasing_server.data_dir, needles, audio) == []
+    for path in (f"/patients/{patient['id']}", f"/appointments/get/{appointment['id']}",
+                 f"/notes/{appointment['id']}", f"/transcriptions/{appointment['id']}"):
+        assert_error(admin.get(path), 404, "not_found")
+    with psycopg.connect(erasing_server.env["MEDISYNC_DATABASE_URL"]) as conn:
+        kept = conn.execute("SELECT count(*) FROM medisync_events WHERE originator_id = %s", (patient["id"],)).fetchone()
+    assert kept is not None and kept[0] >= 2  # the events remain: registered ... erased
