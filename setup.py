@@ -23,6 +23,8 @@ CORE = [
     "numpy>=1.26,<3",
     "limits>=5,<6",
     "tqdm>=4.66,<5",
+    # GET /metrics (Prometheus text format); tested with 0.26.
+    "prometheus-client>=0.20,<1",
     # Per-patient AES-GCM for PHI in events (crypto-shredding) and audit signatures.
     "cryptography>=42,<47",
 ]

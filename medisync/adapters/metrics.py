@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
-                               generate_latest)
+                               disable_created_metrics, generate_latest)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
@@ -35,6 +35,8 @@ from prometheus_client.registry import Collector
 log = logging.getLogger(__name__)
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+disable_created_metrics()  # no *_created series: they double the output and nobody graphs them
 
 # One registry per process for MediSync's own counters (not the library's global
 # default, so importing this module twice in tests never double-registers).

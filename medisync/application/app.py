@@ -14,6 +14,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 
+from medisync.application import preconditions
 from medisync.domain.errors import NotFoundError
 
 T = TypeVar("T")
@@ -44,6 +45,7 @@ class MediSyncApplication(Application[UUID]):
             raise NotFoundError(f"{what} not found") from None
         if kind is not None and not isinstance(aggregate, kind):
             raise NotFoundError(f"{what} not found")
+        preconditions.note_loaded(aggregate)
         return aggregate
 
     def exists(self, aggregate_id: UUID) -> bool:
@@ -51,6 +53,7 @@ class MediSyncApplication(Application[UUID]):
 
     def commit(self, *aggregates: Any) -> int | None:
         """Save the aggregates atomically; return the last notification id."""
+        preconditions.check_saving(aggregates)
         recordings = self.save(*aggregates)
         return recordings[-1].notification.id if recordings else None
 

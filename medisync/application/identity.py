@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 from medisync.application.access import require_role
 from medisync.application.app import MediSyncApplication
 from medisync.application.errors import AuthenticationError
+from medisync.application.login_throttle import LoginThrottle
 from medisync.application.ports import PasswordHasher, SessionStore, TokenIssuer
 from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
@@ -51,11 +52,13 @@ def token_digest(token: str) -> str:
 
 class IdentityService:
     def __init__(self, app: MediSyncApplication, hasher: PasswordHasher,
-                 tokens: TokenIssuer, sessions: SessionStore) -> None:
+                 tokens: TokenIssuer, sessions: SessionStore,
+                 throttle: LoginThrottle | None = None) -> None:
         self.app = app
         self.hasher = hasher
         self.tokens = tokens
         self.sessions = sessions
+        self.throttle = throttle
 
     # Registration -------------------------------------------------------------
     def register_practice(self, email: str, password: str, full_name: str,
@@ -100,7 +103,20 @@ class IdentityService:
             raise ConflictError("a user with this email already exists", field="email") from None
 
     # Sessions -----------------------------------------------------------------
-    def login(self, email: str, password: str) -> Tokens:
+    def login(self, email: str, password: str, remote: str = "") -> Tokens:
+        """Tokens for valid credentials; throttled per account and per IP when configured."""
+        if self.throttle is None:
+            return self._login(email, password)
+        self.throttle.check(email, remote)
+        try:
+            tokens = self._login(email, password)
+        except AuthenticationError:
+            self.throttle.record(email, remote, succeeded=False)
+            raise
+        self.throttle.record(email, remote, succeeded=True)
+        return tokens
+
+    def _login(self, email: str, password: str) -> Tokens:
         user = self._user_by_email(email)
         if user is None or not self.hasher.verify(user.password_hash, password):
             raise AuthenticationError("invalid email or password")

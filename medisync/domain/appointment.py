@@ -31,7 +31,7 @@ class Appointment(Aggregate):
     @event("Scheduled")
     def __init__(self, practice_id: str, patient_id: str, doctor_id: str, start: str,
                  duration_minutes: int, appointment_type: str, phi: dict[str, Any],
-                 actor: dict[str, str]) -> None:
+                 actor: dict[str, str], booked_via: str = "staff") -> None:
         self.practice_id = practice_id
         self.patient_id = patient_id
         self.doctor_id = doctor_id
@@ -40,6 +40,7 @@ class Appointment(Aggregate):
         self.appointment_type = appointment_type
         self.reason = phi.get("reason", "")
         self.status = "scheduled"
+        self.booked_via = booked_via  # Scheduled v2 (see upcast_scheduled_v1_v2 below)
 
     @classmethod
     def schedule(cls, **kwargs: Any) -> "Appointment":
@@ -109,3 +110,16 @@ class Appointment(Aggregate):
                 f"cannot {action.replace('_', ' ')} an appointment that is {self.status}",
                 status=self.status,
             )
+
+
+# Event versioning (docs/events.md, "Domain event versions"). ``Scheduled`` v2
+# added ``booked_via`` (who booked: "staff" today, a patient portal later).
+# Events stored before that have no such field and no ``class_version``; the
+# mapper runs this on their stored state before building the event, so old
+# and new events load into the same class.
+def upcast_scheduled_v1_v2(state: dict[str, Any]) -> None:
+    state.setdefault("booked_via", "staff")  # every v1 booking was made by practice staff
+
+
+Appointment.Scheduled.class_version = 2  # type: ignore[attr-defined]
+Appointment.Scheduled.upcast_v1_v2 = staticmethod(upcast_scheduled_v1_v2)  # type: ignore[attr-defined]

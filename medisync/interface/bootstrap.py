@@ -16,8 +16,12 @@ from medisync.adapters.crypto.phi_mapper import PhiEncryptingMapper
 from medisync.adapters.embedded_postgres import start_embedded
 from medisync.adapters.jwt_tokens import JoserfcTokenIssuer, load_or_create_key
 from medisync.adapters.log_follower import LogFollower, ProjectionProgress
+from medisync.adapters.metrics import instrument_application, instrument_jobs
 from medisync.adapters.passwords import Argon2PasswordHasher
+from medisync.adapters.postgres.audit_wiring import AuditComponents, build_audit
 from medisync.adapters.postgres.connection import datastore, eventsourcing_env
+from medisync.adapters.postgres.idempotency_store import PostgresIdempotencyStore
+from medisync.adapters.postgres.login_attempts import PostgresLoginAttempts
 from medisync.adapters.postgres.queries import PostgresQueries
 from medisync.adapters.postgres.read_model_view import PostgresReadModelView
 from medisync.adapters.postgres.sessions import PostgresSessionStore
@@ -26,6 +30,7 @@ from medisync.application.appointments import AppointmentService
 from medisync.application.documents import DocumentService
 from medisync.application.erasure import ErasureService
 from medisync.application.identity import IdentityService
+from medisync.application.login_throttle import LoginThrottle
 from medisync.application.note_drafting import NoteDrafting
 from medisync.application.notes import NoteService
 from medisync.application.patients import PatientService
@@ -72,6 +77,9 @@ class Container(ContainerOperations):
     erasure: ErasureService
     jobs: TranscriptionJobs | None = None
     followers: list[LogFollower] = field(default_factory=list)
+    idempotency: PostgresIdempotencyStore | None = None
+    login_attempts: PostgresLoginAttempts | None = None
+    audit: AuditComponents | None = None
 
     def start_projections(self, names: list[str] | None = None) -> None:
         for name, view in self.views.items():
@@ -84,6 +92,8 @@ class Container(ContainerOperations):
                 on_progress=self.progress.advance)
             follower.start()
             self.followers.append(follower)
+        if not names and self.audit is not None:  # the event hash chain follows the whole log too
+            self.add_follower(self.audit.follower(self.progress.advance))  # type: ignore[arg-type]
 
     def add_follower(self, follower: LogFollower) -> None:
         follower.start()
@@ -104,17 +114,19 @@ def _projection_named(name: str) -> Any:
 
 def build_container(settings: Settings) -> Container:
     url = resolve_database_url(settings)
-    views_store = datastore(url, pool_size=4, max_overflow=8)
+    views_store = datastore(url, pool_size=2, max_overflow=10)
     keyring = PostgresPatientKeyring(
         views_store, MasterKeyWrapper(load_or_create_master_key(settings.master_key_path)))
     keyring.create_tables()
     app = MediSyncApplication(env=eventsourcing_env(url, settings.db_pool_size, 2 * settings.db_pool_size),
                               mapper_factory=lambda transcoder: phi_mapper(transcoder, keyring))
+    instrument_application(app)  # medisync_events_appended_total{type}
     views = {p.name: PostgresReadModelView(views_store, p.name, p.tables) for p in ALL_PROJECTIONS}
     for view in views.values():
         view.create_table()
     sessions = PostgresSessionStore(views_store, settings.refresh_ttl_s)
     sessions.create_tables()
+    idempotency, login_attempts = security_stores(views_store, settings)
     reads = PostgresQueries(views_store)
     blobs = FilesystemBlobStore(settings.blob_dir)
     tokens = JoserfcTokenIssuer(load_or_create_key(settings.key_file), settings.jwt_issuer,
@@ -131,7 +143,8 @@ def build_container(settings: Settings) -> Container:
         settings=settings, database_url=url, app=app, reads=reads, views=views,
         progress=ProjectionProgress(), blobs=blobs, tokens=tokens, sessions=sessions,
         identity=IdentityService(app, Argon2PasswordHasher(memory_cost_kib=settings.argon2_memory_kib),
-                                 tokens, sessions),
+                                 tokens, sessions, LoginThrottle(login_attempts, settings.login_max_failures,
+                                                                 settings.login_window_s)),
         patients=patients, appointments=appointments,
         recordings=recordings, notes=notes,
         note_drafting=NoteDrafting(notes, appointments, reads, generators), erasure=erasure,
@@ -144,12 +157,15 @@ def build_container(settings: Settings) -> Container:
             "notes": NoteQueries(reads, appointment_queries),
             "documents": DocumentQueries(reads, patient_queries),
         },
+        idempotency=idempotency, login_attempts=login_attempts,
     )
     transcriber = build_transcriber(settings) if settings.ml_enabled else None
     if transcriber is not None and "extractive" in generators:
         container.jobs = TranscriptionJobs(
             recordings, notes, blobs, transcriber, generators["extractive"],
             settings.ml_max_attempts, settings.ml_retry_base_s)
+        instrument_jobs(container.jobs)  # medisync_ml_jobs_total{outcome}, duration
+    container.audit = build_audit(container)  # hash chains, checkpoints, access log, retention
     return container
 
 
@@ -157,6 +173,15 @@ def phi_mapper(transcoder: Any, keyring: PostgresPatientKeyring) -> PhiEncryptin
     mapper = PhiEncryptingMapper(transcoder)
     mapper.keyring = keyring
     return mapper
+
+
+def security_stores(store: Any, settings: Settings) -> tuple[PostgresIdempotencyStore, PostgresLoginAttempts]:
+    """Idempotency keys and login attempts (plain tables in schema ``auth``)."""
+    idempotency = PostgresIdempotencyStore(store, settings.idempotency_ttl_s)
+    attempts = PostgresLoginAttempts(store)
+    for table in (idempotency, attempts):
+        table.create_tables()
+    return idempotency, attempts
 
 
 def build_note_generators(settings: Settings) -> dict[str, Any]:

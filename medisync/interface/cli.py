@@ -6,12 +6,23 @@ import argparse
 import logging
 import sys
 
+from medisync.interface import audit_cli
 from medisync.interface.settings import Settings
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from medisync.interface.server import serve
 
+    if settings.reuse_port:
+        # MEDISYNC_REUSE_PORT: N `medisync serve` bind one port (SO_REUSEPORT); the kernel spreads
+        # connections across them. Run the projections once, in `medisync project`.
+        from aiohttp import web
+
+        from medisync.interface.server import create_app
+
+        web.run_app(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
+                    reuse_port=True, print=None, access_log=None)
+        return 0
     serve(settings, host=args.host or settings.host, port=args.port or settings.port)
     return 0
 
@@ -97,13 +108,16 @@ def build_parser() -> argparse.ArgumentParser:
     project.set_defaults(run=_project)
     commands.add_parser("worker", help="the ML worker, consuming Kafka").set_defaults(run=_worker)
     commands.add_parser("analytics", help="example downstream analytics consumer").set_defaults(run=_analytics)
+    audit_cli.register(commands)  # medisync audit history|state|export|verify|checkpoint, medisync retention run
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(message)s")
+    from medisync.interface.http.observability import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)  # JSON lines unless MEDISYNC_LOG_FORMAT=text
     logging.getLogger("kafka").setLevel(max(logging.WARNING, logging.getLogger().level))
     return args.run(args, settings)
 

@@ -50,7 +50,7 @@ class ContainerOperations:
         return {"user": self.reads.get_user(result.id), "tokens": identity.issue_tokens(result.id)}
 
     def login(self: Any, email: str, password: str, remote: str) -> Tokens:
-        return self.identity.login(email, password)
+        return self.identity.login(email, password, remote)
 
     def store_recording(self: Any, principal: Principal, appointment_id: str, upload: Any,
                         audio: Any) -> CommandResult:

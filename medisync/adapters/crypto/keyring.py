@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.postgres import PostgresDatastore
 
@@ -22,8 +23,15 @@ DDL = """
 CREATE SCHEMA IF NOT EXISTS crypto;
 CREATE TABLE IF NOT EXISTS crypto.patient_keys (
     subject_id uuid PRIMARY KEY, kid text NOT NULL UNIQUE, wrapped_key bytea,
-    created_at timestamptz NOT NULL DEFAULT now(), destroyed_at timestamptz)
+    created_at timestamptz NOT NULL DEFAULT now(), destroyed_at timestamptz);
+CREATE TABLE IF NOT EXISTS crypto.master_key_check (
+    id integer PRIMARY KEY CHECK (id = 1), wrapped_probe bytea NOT NULL)
 """
+PROBE_KID = "master-key-check"
+
+
+class MasterKeyMismatchError(RuntimeError):
+    """The configured master key is not the one this database's keys were wrapped with."""
 CACHE_TTL_S = 30.0
 
 
@@ -65,6 +73,22 @@ class PostgresPatientKeyring:
             for statement in DDL.split(";"):
                 if statement.strip():
                     cursor.execute(statement)
+        self._check_master_key()
+
+    def _check_master_key(self) -> None:
+        """Refuse to start with the wrong master key, rather than fail on every read."""
+        probe = self.wrapper.wrap(b"medisync", PROBE_KID)
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute("INSERT INTO crypto.master_key_check VALUES (1, %s) ON CONFLICT DO NOTHING",
+                           (probe,))
+            cursor.execute("SELECT wrapped_probe FROM crypto.master_key_check WHERE id = 1")
+            stored = bytes(cursor.fetchone()["wrapped_probe"])
+        try:
+            self.wrapper.unwrap(stored, PROBE_KID)
+        except InvalidTag:
+            raise MasterKeyMismatchError(
+                "MEDISYNC_MASTER_KEY_FILE does not hold the master key this database was "
+                "encrypted with; every process on one database must share it") from None
 
     def key_for(self, subject_id: str) -> tuple[str, bytes]:
         """The subject's (kid, key), created on first use. Refuses an erased subject."""

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from aiohttp import web
 from aiohttp_apigami import setup_aiohttp_apispec
+from aiohttp_apigami.constants import SWAGGER_DICT
 
+from medisync.interface.http import idempotency
+from medisync.interface.http.access_log import access_log_middleware, setup_access_log
 from medisync.interface.http.keys import CONTAINER, RATE_LIMITER
 from medisync.interface.http.middleware import (auth_middleware, envelope_middleware,
                                                 rate_limit_middleware)
+from medisync.interface.http.observability import observability_middleware, setup_metrics
 from medisync.interface.http.rate_limits import RateLimiter
+from medisync.interface.http.schemas import complete_responses
 from medisync.interface.http.routes import (appointments, auth, documents, notes, patients,
                                             recordings, service, users)
+from medisync.interface.http.routes import audit as audit_routes
 
 ROUTE_TABLES = (auth.routes, users.routes, patients.routes, appointments.routes,
                 recordings.routes, notes.routes, documents.routes, service.routes)
@@ -19,18 +25,31 @@ ROUTE_TABLES = (auth.routes, users.routes, patients.routes, appointments.routes,
 def init_app(container: object) -> web.Application:
     settings = container.settings  # type: ignore[attr-defined]
     app = web.Application(
-        middlewares=[envelope_middleware, auth_middleware, rate_limit_middleware],
+        middlewares=[observability_middleware, access_log_middleware, envelope_middleware, auth_middleware,
+                     rate_limit_middleware, idempotency.idempotency_middleware],
         client_max_size=max(settings.max_audio_bytes, settings.max_document_bytes) + 1024 * 1024)
     app[CONTAINER] = container
     app[RATE_LIMITER] = RateLimiter(
         settings.rate_limit_storage, settings.rate_limit_standard, settings.rate_limit_premium,
         settings.rate_limit_anonymous, settings.upload_limit_standard, settings.upload_limit_premium)
+    if getattr(container, "idempotency", None) is not None:  # Idempotency-Key on POST
+        idempotency.setup(app, container.idempotency,  # type: ignore[attr-defined]
+                          idempotency.secret_from_signing_key(container.tokens.key))  # type: ignore[attr-defined]
     for table in ROUTE_TABLES:
         app.add_routes(table)
+    app.add_routes(audit_routes.routes)  # /api/v1/audit/...
+    setup_access_log(app, container)  # PHI access log: batched writes, flushed on shutdown
+    setup_metrics(app, container)  # GET /metrics, outside /api/v1 (MEDISYNC_METRICS_ENABLED)
     setup_aiohttp_apispec(
         app, title="MediSync API", version="v1", url="/api/v1/openapi.json",
         swagger_path="/api/docs", openapi_version="3.0.2",
         components={"securitySchemes": {
             "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
         security=[{"bearerAuth": []}])
+    app.on_startup.append(_complete_openapi)
     return app
+
+
+async def _complete_openapi(app: web.Application) -> None:
+    """Every operation documents its responses (the envelopes), once the spec is built."""
+    complete_responses(app[SWAGGER_DICT])

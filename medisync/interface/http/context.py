@@ -18,6 +18,8 @@ from aiohttp import web
 from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
 from medisync.domain.errors import NotFoundError
+from medisync.interface.http.access_log import record_access
+from medisync.interface.http.concurrency import guarded
 from medisync.interface.http.errors import ApiError
 from medisync.interface.http.keys import CONTAINER, PRINCIPAL
 
@@ -28,6 +30,7 @@ class Ctx:
     def __init__(self, request: web.Request) -> None:
         self.request = request
         self.c = request.app[CONTAINER]
+        self.if_match_on: str | None = None
 
     @property
     def principal(self) -> Principal:
@@ -69,9 +72,25 @@ class Ctx:
         """A query on behalf of the caller."""
         return await self.run(function, self.principal, *args)
 
+    def accessed(self, resource_type: str, resource_id: Any, patient_id: Any = None,
+                 action: str = "read") -> None:
+        """Record, for the PHI access log, that this request returned patient data (ids only)."""
+        record_access(self.request, resource_type, resource_id, patient_id, action)
+
+    def accessed_rows(self, resource_type: str, rows: list[dict[str, Any]],
+                      patient_key: str = "patient_id", action: str = "list") -> None:
+        for row in rows:
+            record_access(self.request, resource_type, row.get("id"), row.get(patient_key), action)
+
+    def expect(self, aggregate_id: str) -> None:
+        """Honour the request's If-Match on this aggregate in the next command (412 if stale)."""
+        self.if_match_on = aggregate_id
+
     async def command(self, function: Callable[..., CommandResult], *args: Any,
                       **kwargs: Any) -> CommandResult:
         """Run a command, then wait (bounded) until the read models show it."""
+        if self.if_match_on is not None:
+            function = guarded(self.request, self.if_match_on, function)
         result = await self.run(function, self.principal, *args, **kwargs)
         await self.settle(result.notification_id)
         return result

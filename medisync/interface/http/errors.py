@@ -10,6 +10,8 @@ import marshmallow
 import psycopg
 import psycopg_pool
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from eventsourcing import persistence
 
 from medisync.adapters.blobs import BlobStorageError
 from medisync.application.errors import (AuthenticationError, PayloadError, TooManyAttemptsError,
@@ -25,6 +27,10 @@ STATUS_OF: list[tuple[type[DomainError], int]] = [
     (ForbiddenError, 403), (NotFoundError, 404), (ConflictError, 409),
     (InvalidTransitionError, 409), (UnprocessableError, 422), (TooManyAttemptsError, 429),
 ]
+
+# The database is unreachable: psycopg's own errors, and eventsourcing's wrappers of them.
+DATABASE_DOWN = (psycopg.OperationalError, psycopg_pool.PoolTimeout, persistence.OperationalError,
+                 persistence.InterfaceError, persistence.ConnectionUnavailableError)
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 412: "precondition_failed",
@@ -56,7 +62,9 @@ def to_response(error: BaseException, request_id: str) -> web.Response:
         return failure(error.status, HTTP_CODES.get(error.status, "error"), error.reason, request_id)
     if isinstance(error, BlobStorageError):
         return failure(507, "insufficient_storage", "the file could not be stored", request_id)
-    if isinstance(error, (psycopg.OperationalError, psycopg_pool.PoolTimeout)):
+    if isinstance(error, HttpProcessingError):  # e.g. a malformed multipart part header
+        return failure(400, "bad_request", "the request is malformed", request_id)
+    if isinstance(error, DATABASE_DOWN):
         log.error("database unavailable", extra={"request_id": request_id})
         return failure(503, "service_unavailable", "the database is unavailable; retry later",
                        request_id, headers={"Retry-After": "5"})

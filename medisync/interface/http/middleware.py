@@ -86,6 +86,10 @@ async def _authenticate(request: web.Request) -> Principal:
 
 
 def _active_user(container: Any, claims: dict[str, Any]) -> dict[str, Any]:
+    try:  # a well-signed token with a subject that is no user id names no user
+        uuid.UUID(str(claims["sub"]))
+    except ValueError:
+        raise AuthenticationError("user is unknown or deactivated") from None
     if container.sessions.is_access_revoked(claims["jti"]):
         raise AuthenticationError("token has been revoked")
     user = container.reads.get_user(claims["sub"])

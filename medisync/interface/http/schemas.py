@@ -230,3 +230,52 @@ class DocumentFormSchema(Schema):
         r"^[0-9a-fA-F-]{36}$", error="Not a valid UUID."))
     kind = fields.String(required=True, validate=DOCUMENT_KIND)
     title = Text(required=True, validate=validate.Length(min=1, max=200))
+
+
+# OpenAPI responses (documentation) --------------------------------------------
+SUCCESS_ENVELOPE = {
+    "type": "object", "required": ["success", "data", "meta"], "additionalProperties": False,
+    "properties": {"success": {"type": "boolean", "enum": [True]}, "data": {"nullable": True},
+                   "meta": {"type": "object"}}}
+ERROR_ENVELOPE = {
+    "type": "object", "required": ["success", "error", "request_id"], "additionalProperties": False,
+    "properties": {"success": {"type": "boolean", "enum": [False]}, "request_id": {"type": "string"},
+                   "error": {"type": "object", "required": ["code", "message", "details"],
+                             "additionalProperties": False,
+                             "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                                            "details": {"type": "object"}}}}}
+_SUCCESS_STATUSES = {"get": ("200",), "patch": ("200",), "put": ("200",), "post": ("200", "201"),
+                     "delete": ("204",)}
+
+
+def complete_responses(spec: dict[str, Any]) -> None:
+    """Document every operation's responses, so clients and the fuzzer can check them.
+
+    Operations that declare no responses get the success envelope (204 without a
+    body for DELETE), and every operation gets the error envelope as ``default``.
+    A Swagger-2 style ``produces`` other than JSON (files, exports) becomes the
+    200 response's media types. HEAD operations (aiohttp adds one per GET) are
+    left out of the document.
+    """
+    schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault("SuccessEnvelope", SUCCESS_ENVELOPE)
+    schemas.setdefault("ErrorEnvelope", ERROR_ENVELOPE)
+    success = {"application/json": {"schema": {"$ref": "#/components/schemas/SuccessEnvelope"}}}
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+    for operations in spec.get("paths", {}).values():
+        operations.pop("head", None)
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or method not in _SUCCESS_STATUSES:
+                continue
+            produces = operation.pop("produces", None) or ["application/json"]
+            responses = operation.setdefault("responses", {})
+            if not responses:
+                for status in _SUCCESS_STATUSES[method]:
+                    if status == "204":
+                        responses[status] = {"description": "Done (no content)"}
+                    elif produces == ["application/json"]:
+                        responses[status] = {"description": "Success", "content": success}
+                    else:
+                        responses[status] = {"description": "The file", "content": {
+                            media: {"schema": {"type": "string", "format": "binary"}} for media in produces}}
+            responses.setdefault("default", {"description": "Error (the error envelope)", "content": error})

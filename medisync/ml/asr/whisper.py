@@ -94,6 +94,7 @@ class WhisperASR:
         cpu_threads: int = 0,
         cache_dir: str | None = None,
         extra_options: dict[str, Any] | None = None,
+        chunk_s: float | None = 300.0,
     ) -> None:
         self.model_name = model
         self.device = device
@@ -109,6 +110,11 @@ class WhisperASR:
         self.cpu_threads = cpu_threads
         self.cache_dir = cache_dir
         self.extra_options = dict(extra_options or {})
+        #: Long files are decoded and recognised in pieces of about this many
+        #: seconds, cut at the quietest point of the last 15 s, so memory stays
+        #: flat: faster-whisper computes the log-mel of its *whole* input at
+        #: once (a 60-min file peaked at 3.4 GB RSS unchunked).  None: one piece.
+        self.chunk_s = chunk_s
         self._model = None
 
     @property
@@ -133,11 +139,9 @@ class WhisperASR:
             )
         return self._model
 
-    def transcribe(self, audio_path: str) -> AsrResult:
-        model = self.load()
-        t0 = time.perf_counter()
+    def _options(self, initial_prompt: str | None, language: str | None) -> dict[str, Any]:
         options: dict[str, Any] = dict(
-            language=self.language,
+            language=language,
             beam_size=self.beam_size,
             word_timestamps=self.word_timestamps,
             vad_filter=self.vad_filter,
@@ -147,22 +151,84 @@ class WhisperASR:
             options["vad_parameters"] = self.vad_parameters
         if self.hotwords:
             options["hotwords"] = self.hotwords
-        if self.initial_prompt:
-            options["initial_prompt"] = self.initial_prompt
+        if initial_prompt:
+            options["initial_prompt"] = initial_prompt
         options.update(self.extra_options)
-        segments_iter, info = model.transcribe(audio_path, **options)
+        return options
+
+    def _chunks(self, audio_path: str):
+        """Yield (samples, offset_s) pieces of ~chunk_s seconds cut at quiet points."""
+        import numpy as np
+
+        from ..diarization.audio import SAMPLE_RATE, iter_audio
+
+        sr = SAMPLE_RATE
+        target = int(self.chunk_s * sr)
+        search = min(int(15 * sr), target // 2)
+        buf = np.zeros(0, dtype=np.float32)
+        pos = 0
+        for piece in iter_audio(audio_path, chunk_seconds=30.0):
+            buf = np.concatenate([buf, piece])
+            while len(buf) >= target + search:
+                cut = quiet_cut(buf, target - search, target, sr)
+                yield buf[:cut], pos / sr
+                pos += cut
+                buf = buf[cut:].copy()
+        if len(buf):
+            yield buf, pos / sr
+
+    def transcribe(self, audio_path: str) -> AsrResult:
+        model = self.load()
+        t0 = time.perf_counter()
+        if not self.chunk_s:
+            pieces = [(audio_path, 0.0)]
+        else:
+            pieces = self._chunks(audio_path)
         segments: list[AsrSegment] = []
-        for seg in segments_iter:  # a generator: decoding happens here
-            words = [
-                AsrWord(float(w.start), float(w.end), w.word, float(w.probability))
-                for w in (seg.words or [])
-            ]
-            segments.append(AsrSegment(float(seg.start), float(seg.end), seg.text, words))
+        language = self.language
+        detected = None
+        duration = 0.0
+        prompt = self.initial_prompt
+        for audio, offset in pieces:
+            segments_iter, info = model.transcribe(audio, **self._options(prompt, language))
+            chunk_segments: list[AsrSegment] = []
+            for seg in segments_iter:  # a generator: decoding happens here
+                words = [
+                    AsrWord(float(w.start) + offset, float(w.end) + offset, w.word, float(w.probability))
+                    for w in (seg.words or [])
+                ]
+                chunk_segments.append(
+                    AsrSegment(float(seg.start) + offset, float(seg.end) + offset, seg.text, words)
+                )
+            segments.extend(chunk_segments)
+            duration = offset + float(info.duration)
+            if detected is None:
+                detected = info.language
+                language = language or detected  # keep the first piece's language
+            if not self.initial_prompt and self.condition_on_previous_text:
+                # carry context across pieces like Whisper does across its 30 s windows
+                tail = " ".join(s.text.strip() for s in chunk_segments[-3:]).split()
+                prompt = " ".join(tail[-40:]) or None
         return AsrResult(
-            language=info.language,
-            duration_s=float(info.duration),
+            language=language or detected or "",
+            duration_s=duration,
             segments=segments,
             model_name=self.display_name,
             model_version=self.version,
             seconds=time.perf_counter() - t0,
         )
+
+
+def quiet_cut(samples, lo: int, hi: int, sr: int) -> int:
+    """Index in [lo, hi) at the centre of the quietest 0.5 s stretch (100 ms steps)."""
+    import numpy as np
+
+    step = sr // 10
+    seg = samples[lo:hi]
+    n = len(seg) // step
+    if n < 5:
+        return hi
+    energy = (seg[: n * step].reshape(n, step).astype(np.float64) ** 2).mean(axis=1)
+    smooth = np.convolve(energy, np.ones(5) / 5, mode="valid")  # 0.5 s windows
+    best = int(np.argmin(smooth))
+    return lo + (best + 2) * step + step // 2

@@ -124,6 +124,10 @@ class ClusteringResult:
     centroids: np.ndarray  # (k, dim), L2-normalised
     n_speakers: int
     merge_distances: list[float]
+    #: clusters at the threshold cut, before folding/merging (diagnostics)
+    n_initial: int = 0
+    #: clusters left after folding small ones (diagnostics)
+    n_after_folding: int = 0
 
 
 def _relabel_by_first_appearance(labels: np.ndarray) -> np.ndarray:
@@ -147,27 +151,39 @@ def _pool(emb: np.ndarray, weights: np.ndarray, factor: int) -> tuple[np.ndarray
 
 def _merge_similar(pts: np.ndarray, labels: np.ndarray, weights: np.ndarray, keep: list[int],
                    min_similarity: float, min_clusters: int) -> np.ndarray:
-    """Greedily merge kept clusters whose centroid cosine >= ``min_similarity``."""
-    groups = [[c] for c in keep]
+    """Merge kept clusters whose centroids are all pairwise similar (>= ``min_similarity``).
 
-    def centroid(group: list[int]) -> np.ndarray:
-        sel = np.isin(labels, group)
-        v = (pts[sel] * weights[sel, None]).sum(0)
-        return v / max(float(np.linalg.norm(v)), 1e-12)
-
-    cents = [centroid(g) for g in groups]
+    Complete linkage over the *original* cluster centroids: two groups merge
+    only if every pair of their member clusters is similar.  Recomputing a
+    merged centroid and comparing again would snowball (the mean of several
+    voices is close to every voice, since GE2E embeddings are non-negative).
+    """
+    sel = [labels == c for c in keep]
+    base = []
+    for m in sel:
+        v = (pts[m] * weights[m, None]).sum(0)
+        base.append(v / max(float(np.linalg.norm(v)), 1e-12))
+    base_arr = np.stack(base)
+    sim = base_arr @ base_arr.T
+    groups = [[i] for i in range(len(keep))]
     while len(groups) > max(1, min_clusters):
-        c = np.stack(cents)
-        sim = c @ c.T
-        np.fill_diagonal(sim, -np.inf)
-        i, j = divmod(int(np.argmax(sim)), len(groups))
-        if sim[i, j] < min_similarity:
+        best, pair = -np.inf, None
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                link = sim[np.ix_(groups[a], groups[b])].min()
+                if link > best:
+                    best, pair = link, (a, b)
+        if pair is None or best < min_similarity:
             break
-        i, j = min(i, j), max(i, j)
-        groups[i] = groups[i] + groups[j]
-        del groups[j], cents[j]
-        cents[i] = centroid(groups[i])
-    return np.stack(cents).astype(np.float32)
+        a, b = pair
+        groups[a] = groups[a] + groups[b]
+        del groups[b]
+    out = []
+    for g in groups:
+        m = np.logical_or.reduce([sel[i] for i in g])
+        v = (pts[m] * weights[m, None]).sum(0)
+        out.append(v / max(float(np.linalg.norm(v)), 1e-12))
+    return np.stack(out).astype(np.float32)
 
 
 def cluster_speakers(
@@ -217,6 +233,7 @@ def cluster_speakers(
     m = len(pts)
     merges = average_linkage(cosine_distances(pts))
     labels = cut_at_threshold(m, merges, threshold)
+    n_initial = int(labels.max()) + 1
 
     total = float(pw.sum())
     min_mass = max(min_cluster_seconds, min_cluster_fraction * total)
@@ -230,6 +247,7 @@ def cluster_speakers(
         mass = np.bincount(labels, weights=pw)
         big = np.argsort(-mass)[:k]
     cents = centroids(pts, labels, pw)[big]
+    n_after_folding = len(big)
     if merge_similarity is not None:
         cents = _merge_similar(pts, labels, pw, list(big), merge_similarity, min_speakers)
 
@@ -259,4 +277,5 @@ def cluster_speakers(
         if int(lab) not in order:
             order.append(int(lab))
     cents = cents[order]
-    return ClusteringResult(final, cents, len(order), [m_.distance for m_ in merges])
+    return ClusteringResult(final, cents, len(order), [m_.distance for m_ in merges],
+                            n_initial, n_after_folding)

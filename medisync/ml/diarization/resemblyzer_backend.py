@@ -357,7 +357,8 @@ class ResemblyzerDiarizer:
         info = {
             "windows": len(windows),
             "regions": len(regions),
-            "clusters_before_folding": int(cl.n_speakers),
+            "clusters": {"threshold_cut": cl.n_initial, "after_folding": cl.n_after_folding,
+                         "final": cl.n_speakers},
             "seconds": {
                 "features": round(t_feat - t0, 3),
                 "embeddings": round(t_emb - t_feat, 3),

@@ -118,3 +118,11 @@ def test_import_is_light_and_side_effect_free():
         "assert set(os.listdir('.')) == before\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_missing_dependencies_reports_without_loading(tmp_path):
+    from medisync.ml.transcription import missing_dependencies
+
+    assert "unknown model 'nope'" in missing_dependencies("nope")
+    (tmp_path / "model.bin").write_bytes(b"x")
+    assert all("model" not in m for m in missing_dependencies(str(tmp_path)))

@@ -8,6 +8,7 @@ from aiohttp import web
 from aiohttp_apigami import docs, querystring_schema, request_schema
 
 from medisync.interface.http import presenters as present
+from medisync.interface.http.concurrency import tagged
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import paginated, success
 from medisync.interface.http.schemas import (AppointmentCreateSchema, AppointmentListSchema,
@@ -28,6 +29,7 @@ async def list_appointments(request: web.Request) -> web.Response:
     query = ctx.query(AppointmentListSchema())
     doctor = str(query["doctor_id"]) if query.get("doctor_id") else None
     rows, total = await ctx.read(ctx.c.queries["appointments"].list_for_doctor, doctor, query, ctx.c.page(query))
+    ctx.accessed_rows("appointment", rows)
     return paginated([present.appointment(r) for r in rows], total, query["page"], query["per_page"])
 
 
@@ -39,14 +41,16 @@ async def add_appointment(request: web.Request) -> web.Response:
     b = await ctx.body(AppointmentCreateSchema())
     result = await ctx.command(ctx.c.appointments.schedule, str(b["patient_id"]), str(b["doctor_id"]),
                                b["start"].isoformat(), b["duration_minutes"], b["type"], b["reason"])
-    return success(await _appointment(ctx, result.id), 201)
+    return tagged(await _appointment(ctx, result.id), 201)
 
 
 @routes.get("/api/v1/appointments/get/{appointment_id}")
 @docs(tags=["appointments"], summary="Get an appointment")
 async def get_appointment(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    return success(await _appointment(ctx, ctx.path_id("appointment_id")))
+    appointment = await _appointment(ctx, ctx.path_id("appointment_id"))
+    ctx.accessed("appointment", appointment["id"], appointment["patient_id"])
+    return tagged(appointment)
 
 
 @routes.post("/api/v1/appointments/{appointment_id}/reschedule")
@@ -56,8 +60,9 @@ async def reschedule(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
     b = await ctx.body(RescheduleSchema())
+    ctx.expect(appointment_id)
     await ctx.command(ctx.c.appointments.reschedule, appointment_id, b["start"].isoformat(), b["duration_minutes"])
-    return success(await _appointment(ctx, appointment_id))
+    return tagged(await _appointment(ctx, appointment_id))
 
 
 @routes.post("/api/v1/appointments/{appointment_id}/cancel")
@@ -67,8 +72,9 @@ async def cancel(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
     b = await ctx.body(CancelSchema())
+    ctx.expect(appointment_id)
     await ctx.command(ctx.c.appointments.cancel, appointment_id, b["reason"])
-    return success(await _appointment(ctx, appointment_id))
+    return tagged(await _appointment(ctx, appointment_id))
 
 
 def _transition(action: str, method: str, summary: str) -> None:
@@ -77,8 +83,9 @@ def _transition(action: str, method: str, summary: str) -> None:
     async def handler(request: web.Request) -> web.Response:
         ctx = Ctx(request)
         appointment_id = ctx.path_id("appointment_id")
+        ctx.expect(appointment_id)
         await ctx.command(getattr(ctx.c.appointments, method), appointment_id)
-        return success(await _appointment(ctx, appointment_id))
+        return tagged(await _appointment(ctx, appointment_id))
     handler.__name__ = f"appointment_{method}"
 
 

@@ -6,6 +6,7 @@ from aiohttp import web
 from aiohttp_apigami import docs, request_schema
 
 from medisync.interface.http import presenters as present
+from medisync.interface.http.concurrency import etag
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import success
 from medisync.interface.http.middleware import public
@@ -54,7 +55,8 @@ async def refresh(request: web.Request) -> web.Response:
 
 
 @routes.post("/api/v1/auth/logout")
-@docs(tags=["auth"], summary="Revoke the access token and its refresh-token family")
+@docs(tags=["auth"], summary="Revoke the access token and its refresh-token family",
+      responses={204: {"description": "Done (no content)"}})
 @request_schema(LogoutSchema)
 async def logout(request: web.Request) -> web.Response:
     ctx = Ctx(request)
@@ -67,11 +69,12 @@ async def logout(request: web.Request) -> web.Response:
 @docs(tags=["auth"], summary="The caller, from the token (the seed's authentication test)")
 async def me(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    return success(present.user(await ctx.read(ctx.c.queries["users"].me)))
+    row = await ctx.read(ctx.c.queries["users"].me)
+    return success(present.user(row), headers=etag(row.get("version")))
 
 
 @routes.post("/api/v1/auth/password")
-@docs(tags=["auth"], summary="Change the caller's password")
+@docs(tags=["auth"], summary="Change the caller's password", responses={204: {"description": "Done (no content)"}})
 @request_schema(PasswordChangeSchema)
 async def change_password(request: web.Request) -> web.Response:
     ctx = Ctx(request)

@@ -6,8 +6,10 @@ from aiohttp import web
 from aiohttp_apigami import docs, querystring_schema
 
 from medisync.interface.http import presenters as present
+from medisync.interface.http.concurrency import tagged
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import paginated, success
+from medisync.interface.http.idempotency import claim_upload
 from medisync.interface.http.schemas import DocumentFormSchema, DocumentListSchema
 from medisync.interface.http.uploads import check_document, load_form, receive
 
@@ -19,10 +21,11 @@ routes = web.RouteTableDef()
 async def upload_document(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     upload = await receive(request, ctx.c.blobs.staging_dir(), ctx.c.settings.max_document_bytes)
+    await claim_upload(request, upload)
     form = load_form(upload, DocumentFormSchema())
     content_type = check_document(upload)
     result = await ctx.command(ctx.c.store_document, upload, form, content_type)
-    return success(present.document(await ctx.read(ctx.c.queries["documents"].get, result.id)), 201)
+    return tagged(present.document(await ctx.read(ctx.c.queries["documents"].get, result.id)), 201)
 
 
 @routes.get("/api/v1/documents")
@@ -32,6 +35,7 @@ async def list_documents(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     query = ctx.query(DocumentListSchema())
     rows, total = await ctx.read(ctx.c.queries["documents"].list, str(query["patient_id"]), ctx.c.page(query))
+    ctx.accessed_rows("document", rows)
     return paginated([present.document(r) for r in rows], total, query["page"], query["per_page"])
 
 
@@ -39,14 +43,18 @@ async def list_documents(request: web.Request) -> web.Response:
 @docs(tags=["documents"], summary="A document's metadata")
 async def get_document(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    return success(present.document(await ctx.read(ctx.c.queries["documents"].get, ctx.path_id("document_id"))))
+    row = await ctx.read(ctx.c.queries["documents"].get, ctx.path_id("document_id"))
+    ctx.accessed("document", row["id"], row["patient_id"])
+    return tagged(present.document(row))
 
 
 @routes.get("/api/v1/documents/{document_id}/content")
-@docs(tags=["documents"], summary="The document's bytes")
+@docs(tags=["documents"], summary="The document's bytes",
+      produces=["application/pdf", "image/png", "image/jpeg", "text/plain"])
 async def document_content(request: web.Request) -> web.StreamResponse:
     ctx = Ctx(request)
     row = await ctx.read(ctx.c.queries["documents"].get, ctx.path_id("document_id"))
+    ctx.accessed("document_content", row["id"], row["patient_id"], "download")
     headers = {"Content-Type": row["content_type"], "Content-Disposition": "attachment",
                "X-Content-Type-Options": "nosniff"}
     return web.FileResponse(ctx.c.blobs.path(row["blob_key"]), headers=headers)
@@ -56,5 +64,6 @@ async def document_content(request: web.Request) -> web.StreamResponse:
 @docs(tags=["documents"], summary="Delete a document and its file")
 async def delete_document(request: web.Request) -> web.Response:
     ctx = Ctx(request)
+    ctx.expect(ctx.path_id("document_id"))
     await ctx.command(ctx.c.documents.delete, ctx.path_id("document_id"))
     return web.Response(status=204)

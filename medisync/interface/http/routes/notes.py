@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 from aiohttp_apigami import docs, request_schema
 
+from medisync.domain.clinical_note import ClinicalNote
 from medisync.interface.http import presenters as present
+from medisync.interface.http.concurrency import etag
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import success
 from medisync.interface.http.schemas import NoteGenerateSchema, NoteWriteSchema
@@ -15,8 +15,15 @@ from medisync.interface.http.schemas import NoteGenerateSchema, NoteWriteSchema
 routes = web.RouteTableDef()
 
 
-async def _note(ctx: Ctx, appointment_id: str) -> dict[str, Any]:
-    return present.note(await ctx.read(ctx.c.queries["notes"].get, appointment_id))
+async def _note(ctx: Ctx, appointment_id: str, status: int = 200) -> web.Response:
+    found = await ctx.read(ctx.c.queries["notes"].get, appointment_id)
+    ctx.accessed("note", found["note"]["id"], found["note"]["patient_id"])
+    return success(present.note(found), status, headers=etag(found["note"].get("version")))
+
+
+def _expect_note(ctx: Ctx, appointment_id: str) -> None:
+    """If-Match on a note refers to the note aggregate (its id derives from the appointment's)."""
+    ctx.expect(str(ClinicalNote.create_id(appointment_id)))
 
 
 @routes.post("/api/v1/notes/add/{appointment_id}")
@@ -26,15 +33,16 @@ async def write_note(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
     body = await ctx.body(NoteWriteSchema())
+    _expect_note(ctx, appointment_id)
     result = await ctx.command(ctx.c.notes.write, appointment_id, body)
-    return success(await _note(ctx, appointment_id), 201 if result.created else 200)
+    return await _note(ctx, appointment_id, 201 if result.created else 200)
 
 
 @routes.get("/api/v1/notes/{appointment_id}")
 @docs(tags=["notes"], summary="The current version and every version")
 async def get_note(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    return success(await _note(ctx, ctx.path_id("appointment_id")))
+    return await _note(ctx, ctx.path_id("appointment_id"))
 
 
 @routes.post("/api/v1/notes/{appointment_id}/sign")
@@ -42,8 +50,9 @@ async def get_note(request: web.Request) -> web.Response:
 async def sign_note(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
+    _expect_note(ctx, appointment_id)
     await ctx.command(ctx.c.notes.sign, appointment_id)
-    return success(await _note(ctx, appointment_id))
+    return await _note(ctx, appointment_id)
 
 
 @routes.post("/api/v1/notes/{appointment_id}/generate")
@@ -53,5 +62,6 @@ async def generate_note(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
     body = await ctx.body(NoteGenerateSchema()) if request.can_read_body else {"generator": "extractive"}
+    _expect_note(ctx, appointment_id)
     await ctx.command(ctx.c.regenerate_note, appointment_id, body["generator"])
-    return success(await _note(ctx, appointment_id))
+    return await _note(ctx, appointment_id)

@@ -8,6 +8,7 @@ from aiohttp import web
 from aiohttp_apigami import docs, querystring_schema, request_schema
 
 from medisync.interface.http import presenters as present
+from medisync.interface.http.concurrency import tagged
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import paginated, success
 from medisync.interface.http.schemas import (HistoryCreateSchema, HistoryUpdateSchema,
@@ -34,7 +35,7 @@ async def create_patient(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = _isoformat_dates(await ctx.body(PatientCreateSchema()))
     result = await ctx.command(ctx.c.patients.register, body)
-    return success(await _patient(ctx, result.id), 201)
+    return tagged(await _patient(ctx, result.id), 201)
 
 
 @routes.get("/api/v1/patients")
@@ -44,6 +45,7 @@ async def list_patients(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     query = ctx.query(PatientSearchSchema())
     rows, total = await ctx.read(ctx.c.queries["patients"].search, query.get("search"), ctx.c.page(query))
+    ctx.accessed_rows("patient", rows, "id", "search" if query.get("search") else "list")
     return paginated([present.patient(r) for r in rows], total, query["page"], query["per_page"])
 
 
@@ -51,7 +53,7 @@ async def list_patients(request: web.Request) -> web.Response:
 @docs(tags=["patients"], summary="Get a patient")
 async def get_patient(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    return success(await _patient(ctx, ctx.path_id("patient_id")))
+    return tagged(await _patient(ctx, ctx.path_id("patient_id")))
 
 
 @routes.patch("/api/v1/patients/{patient_id}")
@@ -61,8 +63,9 @@ async def update_patient(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     patient_id = ctx.path_id("patient_id")
     body = _isoformat_dates(await ctx.body(PatientUpdateSchema()))
+    ctx.expect(patient_id)
     await ctx.command(ctx.c.patients.update_demographics, patient_id, body)
-    return success(await _patient(ctx, patient_id))
+    return tagged(await _patient(ctx, patient_id))
 
 
 @routes.delete("/api/v1/patients/{patient_id}")
@@ -71,6 +74,7 @@ async def update_patient(request: web.Request) -> web.Response:
 async def delete_patient(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     query = ctx.query(PatientDeleteSchema())
+    ctx.expect(ctx.path_id("patient_id"))
     if query["erase"]:
         await ctx.command(ctx.c.erasure.erase, ctx.path_id("patient_id"), query.get("reason", ""))
     else:
@@ -85,6 +89,7 @@ async def add_history(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     patient_id = ctx.path_id("patient_id")
     body = _isoformat_dates(await ctx.body(HistoryCreateSchema()))
+    ctx.expect(patient_id)
     result = await ctx.command(ctx.c.patients.add_history_entry, patient_id, body.pop("kind"), body)
     return success(await _history_entry(ctx, patient_id, result.id), 201)
 
@@ -106,6 +111,7 @@ async def update_history(request: web.Request) -> web.Response:
     body = _isoformat_dates(await ctx.body(HistoryUpdateSchema()))
     resolve_now = body.pop("status", None) == "resolved"
     resolved = body.pop("resolved_date", None) or (_today() if resolve_now else None)
+    ctx.expect(patient_id)
     await ctx.command(ctx.c.patients.update_history_entry, patient_id, entry_id, body, resolved)
     return success(await _history_entry(ctx, patient_id, entry_id))
 
@@ -117,6 +123,7 @@ async def add_insurance(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     patient_id = ctx.path_id("patient_id")
     body = _isoformat_dates(await ctx.body(InsuranceCreateSchema()))
+    ctx.expect(patient_id)
     result = await ctx.command(ctx.c.patients.add_insurance, patient_id, body, body.pop("primary"))
     return success(await _policy(ctx, patient_id, result.id), 201)
 
@@ -128,6 +135,7 @@ async def update_insurance(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     patient_id, policy_id = ctx.path_id("patient_id"), ctx.path_id("policy_id")
     body = _isoformat_dates(await ctx.body(InsuranceUpdateSchema()))
+    ctx.expect(patient_id)
     await ctx.command(ctx.c.patients.update_insurance, patient_id, policy_id, body, body.pop("primary", None))
     return success(await _policy(ctx, patient_id, policy_id))
 
@@ -136,6 +144,7 @@ async def update_insurance(request: web.Request) -> web.Response:
 @docs(tags=["patients"], summary="Remove an insurance policy")
 async def remove_insurance(request: web.Request) -> web.Response:
     ctx = Ctx(request)
+    ctx.expect(ctx.path_id("patient_id"))
     await ctx.command(ctx.c.patients.remove_insurance, ctx.path_id("patient_id"), ctx.path_id("policy_id"))
     return web.Response(status=204)
 

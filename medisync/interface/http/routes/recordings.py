@@ -8,6 +8,7 @@ from aiohttp_apigami import docs, querystring_schema
 from medisync.interface.http import presenters as present
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import paginated, success
+from medisync.interface.http.idempotency import claim_upload
 from medisync.interface.http.schemas import PageQuerySchema, RecordingDeleteSchema
 from medisync.interface.http.uploads import check_audio, receive
 
@@ -21,6 +22,7 @@ async def upload_recording(request: web.Request) -> web.Response:
     appointment_id = ctx.path_id("appointment_id")
     await ctx.read(ctx.c.queries["appointments"].get, appointment_id)
     upload = await receive(request, ctx.c.blobs.staging_dir(), ctx.c.settings.max_audio_bytes)
+    await claim_upload(request, upload)
     audio = await check_audio(upload)
     result = await ctx.command(ctx.c.store_recording, appointment_id, upload, audio)
     return success(present.recording(await ctx.run(ctx.c.reads.get_recording, result.id)), 201)
@@ -33,6 +35,7 @@ async def list_recordings(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     query = ctx.query(PageQuerySchema())
     rows, total = await ctx.read(ctx.c.queries["recordings"].list, ctx.c.page(query))
+    ctx.accessed_rows("recording", rows)
     return paginated([present.recording(r) for r in rows], total, query["page"], query["per_page"])
 
 
@@ -41,6 +44,7 @@ async def list_recordings(request: web.Request) -> web.Response:
 async def appointment_recordings(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     rows = await ctx.read(ctx.c.queries["recordings"].for_appointment, ctx.path_id("appointment_id"))
+    ctx.accessed_rows("recording", rows, action="read")
     return success([present.recording(r) for r in rows])
 
 
@@ -55,10 +59,11 @@ async def delete_recordings(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/v1/recordings/{appointment_id}/audio")
-@docs(tags=["recordings"], summary="Stream the latest recording's audio")
+@docs(tags=["recordings"], summary="Stream the latest recording's audio", produces=["audio/*"])
 async def recording_audio(request: web.Request) -> web.StreamResponse:
     ctx = Ctx(request)
     row = await ctx.read(ctx.c.queries["recordings"].latest_audio, ctx.path_id("appointment_id"))
+    ctx.accessed("recording_audio", row["id"], row["patient_id"], "download")
     headers = {"Content-Type": row["content_type"], "Content-Disposition": "attachment"}
     return web.FileResponse(ctx.c.blobs.path(row["blob_key"]), headers=headers)
 
@@ -68,4 +73,5 @@ async def recording_audio(request: web.Request) -> web.StreamResponse:
 async def get_transcription(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     row = await ctx.read(ctx.c.queries["recordings"].transcription, ctx.path_id("appointment_id"))
+    ctx.accessed("transcript", row["id"], row["patient_id"])
     return success(present.transcription(row))

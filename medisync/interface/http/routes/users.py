@@ -41,5 +41,6 @@ async def update_user(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(UserUpdateSchema())
     user_id = ctx.path_id("user_id")
+    ctx.expect(user_id)
     await ctx.command(ctx.c.identity.update_user, user_id, body.get("role"), body.get("tier"), body.get("active"))
     return success(present.user(await ctx.read(ctx.c.queries["users"].get, user_id)))

@@ -1,0 +1,262 @@
+"""Run every benchmark, print one table, write ``bench/results/latest.json``.
+
+    make bench                       # ~10-15 min on 2 cores
+    BENCH_QUICK=1 make bench         # ~3 min: fewer runs, shorter windows, smaller histories
+    BENCH_ONLY=write,read python -m bench.run_all   # a subset (write, read, lag, stream, rebuild, scale, ml)
+
+Needs MEDISYNC_DATABASE_URL (the Postgres server; every benchmark creates its
+own fresh database on it) and, for the stream rows, MEDISYNC_KAFKA_BOOTSTRAP.
+All load goes to 127.0.0.1. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+from bench.common import (BUDGET, QUICK, ROOT, Row, drop_database, fresh_database, log, setup_clinic,
+                          start_api, work_dir)
+
+RESULTS = ROOT / "bench" / "results"
+PATIENTS = 100 if QUICK else 256
+SECTIONS = ("write", "read", "lag", "stream", "rebuild", "scale", "ml")
+
+
+def selected() -> set[str]:
+    only = os.environ.get("BENCH_ONLY", "")
+    return {s.strip() for s in only.split(",") if s.strip()} or set(SECTIONS)
+
+
+def http_sections(wanted: set[str], extra: dict[str, Any]) -> list[Row]:
+    from bench.http_paths import durability, http_write_latency, read_path, write_path
+
+    rows: list[Row] = []
+    data_dir = work_dir("http")
+    url = fresh_database("http")
+    extra["postgres"] = durability(url)
+    server, base = start_api(url, data_dir)
+    try:
+        # Many patients, so each PATCHed patient's history stays short (about 10 events): without
+        # snapshots every command replays the aggregate's whole history.
+        clinic = setup_clinic(base, doctors=32, patients=PATIENTS)
+        if "write" in wanted or "read" in wanted:
+            rows += write_path(clinic, url)  # the read path lists the appointments it made
+        if "read" in wanted:
+            read_rows, extra["client_check"] = read_path(clinic, data_dir)
+            rows += read_rows
+        if "lag" in wanted:
+            runs: dict[str, list[float]] = {p: [] for p in ("p50", "p95", "p99", "answered_per_s")}
+            for _ in range(BUDGET.runs):
+                for key, value in http_write_latency(clinic, 100.0, BUDGET.lag_seconds).items():
+                    runs[key].append(value)
+            answered = runs.pop("answered_per_s")
+            for key, values in runs.items():
+                rows.append(Row("read-your-writes", f"HTTP PATCH offered at 100/s: answer {key}", "ms", values,
+                                higher_is_better=False,
+                                note="request start → 200 answer (commit + read-your-writes wait + read), "
+                                     f"an upper bound of commit → visible; answered {min(answered):.0f}-"
+                                     f"{max(answered):.0f}/s: below 100/s the server is saturated and "
+                                     "the figure is queueing"))
+    finally:
+        server.stop()
+        drop_database(url)
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return rows
+
+
+def lag_section() -> list[Row]:
+    from bench.inprocess import read_your_writes
+
+    data_dir, url = work_dir("lag"), fresh_database("lag")
+    try:
+        return read_your_writes(url, data_dir)
+    finally:
+        drop_database(url)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def stream_section() -> list[Row]:
+    from bench.pipeline import stream
+
+    bootstrap = os.environ.get("MEDISYNC_KAFKA_BOOTSTRAP")
+    if not bootstrap:
+        log("stream: MEDISYNC_KAFKA_BOOTSTRAP is not set; skipped")
+        return []
+    data_dir = work_dir("stream")
+    try:
+        return stream(bootstrap, data_dir)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def rebuild_section() -> list[Row]:
+    from bench.pipeline import rebuild
+
+    data_dir = work_dir("rebuild")
+    try:
+        return rebuild(data_dir)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def scale_section(extra: dict[str, Any]) -> list[Row]:
+    from bench.pipeline import scale_out
+
+    data_dir = work_dir("scale")
+    try:
+        rows, extra["scale_out"] = scale_out(data_dir)
+        return rows
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def ml_section(extra: dict[str, Any]) -> list[Row]:
+    """Rows from the ML benchmarks (bench/ml_speech.py, bench/ml_notes.py), when they are there.
+
+    Full mode runs ml_speech (tiny.en, one dev dialogue) in its own process so its peak RSS is
+    its own; quick mode reads the last bench/results/ml_speech.json.
+    """
+    rows: list[Row] = []
+    speech = ROOT / "bench" / "ml_speech.py"
+    notes = ROOT / "bench" / "ml_notes.py"
+    speech_out = RESULTS / "ml_speech.json"
+    if speech.exists() and not QUICK:
+        target = RESULTS / "ml_speech_bench.json"
+        done = subprocess.run([sys.executable, str(speech), "--models", "tiny.en", "--files", "dev-01-diabetes",
+                               "--out", str(target)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+        if done.returncode == 0 and target.exists():
+            speech_out = target
+        else:
+            log(f"ml_speech failed ({done.returncode}): {done.stderr[-500:]}")
+    if speech_out.exists():
+        data = json.loads(speech_out.read_text())
+        extra["ml_speech_source"] = f"{speech_out.name} ({data.get('generated_at', '?')})"
+        for result in data.get("results", []):
+            overall = result.get("overall", {}).get("all", {})
+            if overall.get("rtf_asr"):
+                rows.append(Row("ml", f"speech pipeline RTF, {result['model']} ({overall.get('files')} files)", "RTF",
+                                [overall["rtf_total"]], "faster-whisper alone (RTF)", [overall["rtf_asr"]],
+                                higher_is_better=False,
+                                note="ratio = pipeline / ASR alone: the diarization + roles overhead"))
+            if result.get("peak_rss_mb"):
+                rows.append(Row("ml", f"speech peak RSS, {result['model']}", "MB", [result["peak_rss_mb"]],
+                                higher_is_better=False, note="whole benchmark process"))
+        long_run = data.get("long_recording") or data.get("long")
+        if isinstance(long_run, dict) and long_run.get("peak_rss_mb"):
+            rows.append(Row("ml", f"peak RSS, {long_run.get('minutes', 60)}-minute recording", "MB",
+                            [long_run["peak_rss_mb"]], higher_is_better=False))
+        else:
+            extra["ml_long_recording"] = "not measured: bench/ml_speech.py reports no 60-minute run"
+    if notes.exists():
+        target = RESULTS / "ml_notes_bench.json"
+        done = subprocess.run([sys.executable, str(notes), "--out", str(target)], cwd=ROOT, capture_output=True,
+                              text=True, timeout=300)
+        if done.returncode == 0 and target.exists():
+            data = json.loads(target.read_text())
+            goal = data.get("target_f1", 0.85)
+            for condition in ("truth:all", "asr-recorded:dev"):
+                micro = data.get("conditions", {}).get(condition, {}).get("micro", {})
+                if "f1" in micro:
+                    rows.append(Row("ml", f"note facts F1 ({condition})", "F1", [micro["f1"]],
+                                    target=f"≥ {goal}", target_min=goal))
+        else:
+            log(f"ml_notes failed ({done.returncode}): {done.stderr[-500:]}")
+    return rows
+
+
+def fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    if unit in ("RTF", "F1"):
+        return f"{value:.3f}"
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+
+
+def table(rows: list[Row]) -> str:
+    header = ("section", "figure", "median", "min–max", "n", "baseline", "ratio", "target", "met")
+    lines = []
+    for row in rows:
+        ratio = "—" if row.ratio is None else (f"{row.ratio * 100:.0f}%" if row.higher_is_better or row.target_ratio
+                                               else f"{row.ratio:.2f}×")
+        met = {True: "met", False: "NOT MET", None: ""}[row.met]
+        spread = f"{fmt(min(row.runs), row.unit)}–{fmt(max(row.runs), row.unit)}" if row.runs else "—"
+        baseline = f"{fmt(row.baseline, row.unit)} ({row.baseline_name})" if row.baseline_runs else "—"
+        lines.append((row.section, row.name, f"{fmt(row.figure, row.unit)} {row.unit}", spread, str(len(row.runs)),
+                      baseline, ratio, row.target or "—", met))
+    widths = [max(len(str(x[i])) for x in [header, *lines]) for i in range(len(header))]
+    out = [" | ".join(h.ljust(w) for h, w in zip(header, widths)),
+           "-+-".join("-" * w for w in widths)]
+    out += [" | ".join(c.ljust(w) for c, w in zip(line, widths)) for line in lines]
+    return "\n".join(out)
+
+
+def main() -> int:
+    wanted = selected()
+    began = time.monotonic()
+    rows: list[Row] = []
+    extra: dict[str, Any] = {}
+    failures: dict[str, str] = {}
+
+    def section(name: str, run: Callable[[], list[Row]]) -> None:
+        try:
+            log(f"section {name}")
+            rows.extend(run())
+        except Exception as error:  # noqa: BLE001 - report it, keep the other sections
+            failures[name] = f"{type(error).__name__}: {error}"
+            log(f"section {name} failed:\n{traceback.format_exc()}")
+
+    if wanted & {"write", "read", "lag"}:
+        section("http", lambda: http_sections(wanted, extra))
+    if "lag" in wanted:
+        section("read-your-writes", lag_section)
+    if "stream" in wanted:
+        section("stream", stream_section)
+    if "rebuild" in wanted:
+        section("rebuild", rebuild_section)
+    if "scale" in wanted:
+        section("scale-out", lambda: scale_section(extra))
+    if "ml" in wanted:
+        section("ml", lambda: ml_section(extra))
+
+    order = {"write": 0, "read": 1, "read-your-writes": 2, "stream": 3, "rebuild": 4, "scale-out": 5, "ml": 6}
+    rows.sort(key=lambda r: order.get(r.section, 9))
+    rendered = table(rows)
+    print(rendered)
+    for row in rows:
+        if row.note:
+            print(f"  [{row.section}] {row.name}: {row.note}")
+    if failures:
+        print("\nFAILED SECTIONS: " + "; ".join(f"{k}: {v}" for k, v in failures.items()))
+    elapsed = time.monotonic() - began
+    print(f"\n{'quick' if QUICK else 'full'} run, {elapsed:.0f} s; "
+          f"command: {'BENCH_QUICK=1 ' if QUICK else ''}make bench")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    document = {
+        "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "command": f"{'BENCH_QUICK=1 ' if QUICK else ''}make bench",
+        "mode": "quick" if QUICK else "full",
+        "seconds": round(elapsed, 1),
+        "budget": BUDGET.__dict__,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "rows": [row.as_dict() for row in rows],
+        "table": rendered,
+        "failures": failures,
+        **extra,
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(document, indent=1, default=str) + "\n")
+    log(f"wrote {RESULTS / 'latest.json'}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

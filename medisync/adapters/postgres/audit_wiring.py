@@ -1,0 +1,71 @@
+"""Build the audit components for the composition root (one call from
+``bootstrap.build_container``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from medisync.adapters.postgres.audit_follower import AuditChainFollower, EventChainer
+from medisync.adapters.postgres.audit_retention import PostgresRetentionReads
+from medisync.adapters.postgres.audit_signing import Ed25519CheckpointSigner
+from medisync.adapters.postgres.audit_store import PostgresAuditStore
+from medisync.adapters.postgres.connection import datastore
+from medisync.application.audit import verify as verification
+from medisync.application.audit.retention import RetentionService
+from medisync.application.audit.service import AuditService
+
+
+@dataclass
+class AuditComponents:
+    store: PostgresAuditStore
+    signer: Ed25519CheckpointSigner
+    chainer: EventChainer
+    service: AuditService
+    retention: RetentionService
+    database_url: str
+    checkpoint_interval_s: float
+    events_table: str
+
+    def follower(self, on_progress: Callable[[str, int], None] | None = None) -> AuditChainFollower:
+        return AuditChainFollower(self.chainer, self.store, self.signer, self.checkpoint_interval_s,
+                                  on_progress)
+
+    def access_log_writer(self) -> PostgresAuditStore:
+        """A store on its own small pool, for the HTTP access-log batcher: it is
+        flushed at shutdown after the container has closed its own pools."""
+        return PostgresAuditStore(datastore(self.database_url, pool_size=1, max_overflow=1),
+                                  self.events_table)
+
+    def verify(self, progress: Callable[[str, int], None] | None = None,
+               catch_up: bool = True) -> dict[str, Any]:
+        if catch_up:
+            self.chainer.catch_up()
+        return verification.verify(self.store, self.signer.verify, progress)
+
+    def checkpoint(self) -> dict[str, Any] | None:
+        self.chainer.catch_up()
+        return self.store.add_checkpoint(self.signer)
+
+
+def audit_key_path(settings: Any) -> str:
+    configured = getattr(settings, "audit_key_file", None)
+    return configured or str(Path(settings.data_dir) / "keys" / "audit-ed25519.pem")
+
+
+def build_audit(container: Any) -> AuditComponents:
+    settings, app = container.settings, container.app
+    shared = next(iter(container.views.values())).datastore
+    events_table = app.recorder.events_table_name
+    store = PostgresAuditStore(shared, events_table)
+    store.create_tables()
+    signer = Ed25519CheckpointSigner.from_file(audit_key_path(settings))
+    chainer = EventChainer(app, store)
+    return AuditComponents(
+        store=store, signer=signer, chainer=chainer,
+        service=AuditService(app, store, chainer, signer),
+        retention=RetentionService(app, PostgresRetentionReads(shared), container.blobs, container.reads),
+        database_url=container.database_url,
+        checkpoint_interval_s=float(getattr(settings, "audit_checkpoint_interval_s", 300.0)),
+        events_table=events_table)

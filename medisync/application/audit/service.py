@@ -1,0 +1,307 @@
+"""Audit use cases: what happened (the event log), what the record said at a
+given moment (replay), who read patient data (the access log), and the
+signed checkpoints of the hash chains.
+
+Only ``admin`` and ``auditor`` may read the audit, and only their own
+practice's: an aggregate of another practice answers 404. Events are read
+through the application (its recorder and mapper), so PHI is decrypted here
+and reads as ``{"erased": true}`` once the patient's key is destroyed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any, Iterator, Mapping, Protocol, Sequence
+from uuid import UUID
+
+from eventsourcing.persistence import Notification
+
+from medisync.application.access import require_role
+from medisync.application.app import MediSyncApplication
+from medisync.application.principal import Principal
+from medisync.domain.errors import NotFoundError, ValidationError
+
+AUDIT_ROLES = ("admin", "auditor")
+FRESH_LIMIT = 5000  # events a request chains itself before answering, at most
+INTERNAL = frozenset({"_id", "_version", "_created_on", "_modified_on", "_pending_events"})
+EVENT_META = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic", "actor"})
+SECRET_MARKERS = ("password", "secret", "token")
+EXPORT_COLUMNS = ("notification_id", "occurred_at", "practice_id", "aggregate_type", "aggregate_id",
+                  "aggregate_version", "event_type", "actor_id", "request_id", "data")
+
+
+class AuditStore(Protocol):
+    def list_events(self, practice_id: str | None, filters: Mapping[str, Any],
+                    page: Any) -> tuple[list[dict[str, Any]], int]: ...
+
+    def iter_index(self, practice_id: str | None,
+                   filters: Mapping[str, Any]) -> Iterator[list[dict[str, Any]]]: ...
+
+    def count_index(self, practice_id: str | None, filters: Mapping[str, Any]) -> int: ...
+
+    def stored_events(self, notification_ids: Sequence[int]) -> dict[int, Notification]: ...
+
+    def aggregate_practice(self, aggregate_id: str) -> dict[str, Any] | None: ...
+
+    def list_access(self, practice_id: str, filters: Mapping[str, Any],
+                    page: Any) -> tuple[list[dict[str, Any]], int]: ...
+
+    def checkpoints(self) -> list[dict[str, Any]]: ...
+
+    def head(self, chain: str) -> dict[str, Any] | None: ...
+
+
+class Chainer(Protocol):
+    def catch_up(self, max_events: int | None = None) -> int: ...
+
+
+class Signer(Protocol):
+    algorithm: str
+    key_id: str
+    public_key_pem: str
+
+
+def jsonable(value: Any) -> Any:
+    """A JSON-ready copy (a deep copy, so later mutation does not leak in)."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted((jsonable(v) for v in value), key=str)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, (UUID, Decimal)):
+        return str(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return jsonable(asdict(value))
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def redact(value: Any) -> Any:
+    """Password hashes and token hashes never leave through the audit."""
+    if isinstance(value, dict):
+        return {k: "[redacted]" if any(m in k.lower() for m in SECRET_MARKERS) else redact(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
+
+
+def state_of(aggregate: Any) -> dict[str, Any]:
+    if aggregate is None:
+        return {}
+    return redact(jsonable({k: v for k, v in vars(aggregate).items() if k not in INTERNAL}))
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    return {key: {"old": before.get(key), "new": after.get(key)}
+            for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)}
+
+
+def event_data(domain_event: Any) -> dict[str, Any]:
+    return redact(jsonable({k: v for k, v in vars(domain_event).items() if k not in EVENT_META}))
+
+
+def practice_of(aggregate: Any) -> str | None:
+    if type(aggregate).__name__ == "Practice":
+        return str(aggregate.id)
+    practice = getattr(aggregate, "practice_id", None)
+    return str(practice) if practice else None
+
+
+def patient_of(aggregate: Any) -> str | None:
+    if type(aggregate).__name__ == "Patient":
+        return str(aggregate.id)
+    patient = getattr(aggregate, "patient_id", None)
+    return str(patient) if patient else None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _uuid(aggregate_id: str) -> UUID:
+    try:
+        return UUID(str(aggregate_id))
+    except ValueError:
+        raise NotFoundError("aggregate not found") from None
+
+
+class AuditService:
+    def __init__(self, app: MediSyncApplication, store: AuditStore, chainer: Chainer | None = None,
+                 signer: Signer | None = None) -> None:
+        self.app = app
+        self.store = store
+        self.chainer = chainer
+        self.signer = signer
+
+    def require_auditor(self, principal: Principal) -> None:
+        require_role(principal, AUDIT_ROLES, "read the audit trail")
+
+    # The event log -------------------------------------------------------------
+    def events(self, principal: Principal, filters: Mapping[str, Any],
+               page: Any) -> tuple[list[dict[str, Any]], int]:
+        """The practice's events, newest first, with their (decrypted) data."""
+        self.require_auditor(principal)
+        self.freshen()
+        rows, total = self.store.list_events(principal.practice_id, filters, page)
+        stored = self.store.stored_events([r["notification_id"] for r in rows])
+        return [self._item(row, stored.get(row["notification_id"])) for row in rows], total
+
+    def freshen(self, max_events: int | None = FRESH_LIMIT) -> None:
+        """Chain (and so index) what was stored since the follower last ran."""
+        if self.chainer is not None:
+            self.chainer.catch_up(max_events)
+
+    def _item(self, row: Mapping[str, Any], stored: Notification | None) -> dict[str, Any]:
+        return {
+            "notification_id": row["notification_id"], "occurred_at": jsonable(row["occurred_at"]),
+            "practice_id": jsonable(row["practice_id"]), "aggregate_type": row["aggregate_type"],
+            "aggregate_id": str(row["originator_id"]), "aggregate_version": row["originator_version"],
+            "event_type": row["event_type"],
+            "actor": {"user_id": row["actor_id"], "request_id": row["request_id"]},
+            "data": self._data(stored),
+        }
+
+    def _data(self, stored: Notification | None) -> dict[str, Any] | None:
+        if stored is None:
+            return None  # the stored record is gone: `medisync audit verify` reports it
+        try:
+            return event_data(self.app.mapper.to_domain_event(stored))
+        except Exception:  # noqa: BLE001 - an unreadable record is shown as such, not hidden
+            return {"undecodable": True}
+
+    def export(self, principal: Principal | None, filters: Mapping[str, Any],
+               fmt: str = "jsonl") -> Iterator[bytes]:
+        """The (practice's) events oldest first, as JSON Lines or CSV, in chunks.
+        ``principal=None`` is the operator's CLI: every practice."""
+        if fmt not in ("jsonl", "csv"):
+            raise ValidationError("format must be jsonl or csv", field="format")
+        practice = None
+        if principal is not None:
+            self.require_auditor(principal)
+            practice = principal.practice_id
+        self.freshen(None)
+        if fmt == "csv":
+            yield _csv_line(EXPORT_COLUMNS)
+        for rows in self.store.iter_index(practice, filters):
+            stored = self.store.stored_events([r["notification_id"] for r in rows])
+            items = [self._item(row, stored.get(row["notification_id"])) for row in rows]
+            if fmt == "jsonl":
+                yield b"".join(json.dumps(item, separators=(",", ":"), sort_keys=True).encode() + b"\n"
+                               for item in items)
+            else:
+                yield b"".join(_csv_line(_flat(item)) for item in items)
+
+    def export_count(self, principal: Principal | None, filters: Mapping[str, Any]) -> int:
+        return self.store.count_index(principal.practice_id if principal else None, filters)
+
+    # One aggregate ---------------------------------------------------------------
+    def history(self, principal: Principal | None, aggregate_id: str) -> dict[str, Any]:
+        """Every event of the aggregate: who, when, which request, and the
+        fields it changed (old -> new), found by replaying it event by event."""
+        if principal is not None:
+            self.require_auditor(principal)
+        events = self._domain_events(aggregate_id)
+        aggregate: Any = None
+        entries = []
+        for domain_event in events:
+            before = state_of(aggregate)
+            aggregate = domain_event.mutate(aggregate)
+            actor = getattr(domain_event, "actor", None) or {}
+            entries.append({
+                "version": domain_event.originator_version,
+                "event_type": type(domain_event).__qualname__,
+                "occurred_at": jsonable(domain_event.timestamp),
+                "actor": jsonable(actor), "request_id": actor.get("request_id"),
+                "changes": changes(before, state_of(aggregate)),
+                "data": event_data(domain_event),
+            })
+        self._require_visible(principal, aggregate)
+        return {"aggregate_id": str(aggregate.id), "aggregate_type": type(aggregate).__name__,
+                "version": aggregate.version, "patient_id": patient_of(aggregate), "events": entries}
+
+    def state_as_of(self, principal: Principal | None, aggregate_id: str,
+                    as_of: datetime) -> dict[str, Any]:
+        """The aggregate as it was at ``as_of``: replayed up to the last event
+        recorded at or before that moment."""
+        if principal is not None:
+            self.require_auditor(principal)
+        as_of = _aware(as_of)
+        events = self._domain_events(aggregate_id)
+        latest: Any = None
+        for domain_event in events:
+            latest = domain_event.mutate(latest)
+        self._require_visible(principal, latest)
+        before = [e for e in events if _aware(e.timestamp) <= as_of]
+        if not before:
+            raise NotFoundError("the aggregate did not exist at that time")
+        version = before[-1].originator_version
+        aggregate = self.app.repository.get(_uuid(aggregate_id), version=version)
+        return {"aggregate_id": str(aggregate.id), "aggregate_type": type(aggregate).__name__,
+                "as_of": as_of.isoformat(), "version": version,
+                "recorded_at": jsonable(before[-1].timestamp),
+                "current_version": latest.version, "patient_id": patient_of(latest),
+                "state": state_of(aggregate)}
+
+    def _domain_events(self, aggregate_id: str) -> list[Any]:
+        stored = self.app.recorder.select_events(_uuid(aggregate_id))
+        if not stored:
+            raise NotFoundError("aggregate not found")
+        return [self.app.mapper.to_domain_event(s) for s in stored]
+
+    def _require_visible(self, principal: Principal | None, aggregate: Any) -> None:
+        if principal is not None and practice_of(aggregate) != principal.practice_id:
+            raise NotFoundError("aggregate not found")
+
+    # The PHI access log ------------------------------------------------------------
+    def access(self, principal: Principal, filters: Mapping[str, Any],
+               page: Any) -> tuple[list[dict[str, Any]], int]:
+        """Who read what of the practice's patient data, newest first."""
+        self.require_auditor(principal)
+        patient_id = filters.get("patient_id")
+        if patient_id is not None:
+            self.freshen()
+            owner = self.store.aggregate_practice(str(patient_id))
+            if owner is None or owner["aggregate_type"] != "Patient" \
+                    or str(owner["practice_id"]) != principal.practice_id:
+                raise NotFoundError("patient not found")
+        rows, total = self.store.list_access(principal.practice_id, filters, page)
+        return [jsonable(r) for r in rows], total
+
+    # Tamper evidence -------------------------------------------------------------
+    def checkpoints(self, principal: Principal) -> dict[str, Any]:
+        """The signed checkpoints and the key to check them with."""
+        self.require_auditor(principal)
+        if self.signer is None:
+            raise NotFoundError("no checkpoint key is configured")
+        heads = {name: self.store.head(name) for name in ("events", "access_log")}
+        return {
+            "algorithm": self.signer.algorithm, "key_id": self.signer.key_id,
+            "public_key_pem": self.signer.public_key_pem,
+            "heads": {name: jsonable(head) for name, head in heads.items()},
+            "checkpoints": [{"id": c["id"], "created_at": jsonable(c["created_at"]),
+                             "key_id": c["key_id"], "payload": c["payload"],
+                             "signature": c["signature"]} for c in self.store.checkpoints()],
+        }
+
+
+def _flat(item: Mapping[str, Any]) -> list[Any]:
+    return [item["notification_id"], item["occurred_at"], item["practice_id"], item["aggregate_type"],
+            item["aggregate_id"], item["aggregate_version"], item["event_type"],
+            item["actor"]["user_id"], item["actor"]["request_id"],
+            json.dumps(item["data"], separators=(",", ":"), sort_keys=True)]
+
+
+def _csv_line(values: Sequence[Any]) -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(["" if v is None else v for v in values])
+    return buffer.getvalue().encode()

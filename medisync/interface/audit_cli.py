@@ -1,0 +1,212 @@
+"""``medisync audit history|state|export|verify|checkpoint|public-key`` and
+``medisync retention run``.
+
+These are operator commands: they read the database directly (every
+practice), so they are for whoever runs the servers, not for API users.
+Long runs show tqdm progress bars on stderr; results go to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+
+def register(commands: Any) -> None:
+    audit = commands.add_parser("audit", help="audit trail: history, state, export, verify")
+    sub = audit.add_subparsers(dest="audit_command", required=True)
+
+    history = sub.add_parser("history", help="every event of an aggregate, with the fields it changed")
+    history.add_argument("aggregate_id")
+    history.set_defaults(run=_history)
+
+    state = sub.add_parser("state", help="an aggregate replayed up to a moment")
+    state.add_argument("aggregate_id")
+    state.add_argument("--as-of", required=True, type=_moment, help="ISO 8601 (UTC if no offset)")
+    state.set_defaults(run=_state)
+
+    export = sub.add_parser("export", help="events as JSON Lines or CSV, oldest first")
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--output", "-o", help="file to write (default: stdout)")
+    export.add_argument("--practice", type=uuid.UUID, help="only this practice's events")
+    export.add_argument("--aggregate-id", type=uuid.UUID)
+    export.add_argument("--aggregate-type")
+    export.add_argument("--actor")
+    export.add_argument("--event-type")
+    export.add_argument("--since", type=_moment)
+    export.add_argument("--until", type=_moment)
+    export.set_defaults(run=_export)
+
+    verify = sub.add_parser("verify", help="recompute the hash chains; report the first broken link")
+    verify.add_argument("--json", action="store_true", help="print the full report as JSON")
+    verify.add_argument("--no-catch-up", action="store_true",
+                        help="do not chain events stored since the chain follower last ran")
+    verify.set_defaults(run=_verify)
+
+    checkpoint = sub.add_parser("checkpoint", help="sign a checkpoint of both chains now")
+    checkpoint.set_defaults(run=_checkpoint)
+
+    public_key = sub.add_parser("public-key", help="print the checkpoint key (PEM) for third parties")
+    public_key.set_defaults(run=_public_key)
+
+    retention = commands.add_parser("retention", help="raw-audio retention")
+    retention_sub = retention.add_subparsers(dest="retention_command", required=True)
+    run = retention_sub.add_parser("run", help="delete raw audio older than the retention period")
+    run.add_argument("--days", type=int, help="retention period (default MEDISYNC_AUDIO_RETENTION_DAYS)")
+    run.add_argument("--as-of", type=_moment, help="pretend it is this moment (ISO 8601)")
+    run.add_argument("--dry-run", action="store_true", help="list what would be deleted")
+    run.set_defaults(run=_retention)
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date/time: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@contextmanager
+def _container(settings: Any) -> Iterator[Any]:
+    from medisync.interface.bootstrap import build_container
+
+    container = build_container(settings)
+    try:
+        yield container
+    finally:
+        container.close()
+
+
+def _print_json(document: Any) -> None:
+    print(json.dumps(document, indent=2, sort_keys=True, default=str))
+
+
+def _history(args: argparse.Namespace, settings: Any) -> int:
+    with _container(settings) as container:
+        _print_json(container.audit.service.history(None, args.aggregate_id))
+    return 0
+
+
+def _state(args: argparse.Namespace, settings: Any) -> int:
+    with _container(settings) as container:
+        _print_json(container.audit.service.state_as_of(None, args.aggregate_id, args.as_of))
+    return 0
+
+
+def _export(args: argparse.Namespace, settings: Any) -> int:
+    from tqdm import tqdm
+
+    filters = {key: getattr(args, key) for key in ("aggregate_id", "aggregate_type", "actor",
+                                                  "event_type", "since", "until")
+               if getattr(args, key) is not None}
+    with _container(settings) as container:
+        service = container.audit.service
+        service.freshen(None)
+        total = container.audit.store.count_index(str(args.practice) if args.practice else None, filters)
+        out = open(args.output, "wb") if args.output else sys.stdout.buffer
+        try:
+            with tqdm(total=total, unit="ev", desc="export", file=sys.stderr) as bar:
+                for chunk in _export_chunks(service, args, filters):
+                    out.write(chunk)
+                    bar.update(chunk.count(b"\n") if args.format == "jsonl" else _csv_rows(chunk))
+        finally:
+            if args.output:
+                out.close()
+            else:
+                out.flush()
+    return 0
+
+
+def _export_chunks(service: Any, args: argparse.Namespace, filters: dict[str, Any]) -> Iterator[bytes]:
+    if args.practice is None:
+        yield from service.export(None, filters, args.format)
+        return
+    # An operator's export of one practice: the service's practice filter, without a login.
+    from medisync.application.principal import Principal
+
+    operator = Principal("operator", str(args.practice), "auditor", "standard", "cli-export")
+    yield from service.export(operator, filters, args.format)
+
+
+def _csv_rows(chunk: bytes) -> int:
+    return max(chunk.count(b"\n") - (1 if chunk.startswith(b"notification_id,") else 0), 0)
+
+
+def _verify(args: argparse.Namespace, settings: Any) -> int:
+    from tqdm import tqdm
+
+    with _container(settings) as container:
+        audit = container.audit
+        if not args.no_catch_up:
+            audit.chainer.catch_up()
+        heads = {name: int((audit.store.head(name) or {}).get("position", 0))
+                 for name in ("events", "access_log")}
+        bars = {name: tqdm(total=heads[name] or None, unit="rec", desc=f"verify {name}", file=sys.stderr)
+                for name in heads}
+        try:
+            report = audit.verify(lambda name, n: bars[name].update(n), catch_up=False)
+        finally:
+            for bar in bars.values():
+                bar.close()
+    if args.json:
+        _print_json(report)
+    else:
+        _print_report(report)
+    return 0 if report["ok"] else 1
+
+
+def _print_report(report: dict[str, Any]) -> None:
+    for name in ("events", "access_log", "checkpoints"):
+        part = report[name]
+        first = part["first_broken"]
+        status = "OK" if first is None else f"BROKEN ({len(part['problems'])} problem(s))"
+        pending = f", {part['pending']} not yet chained" if part.get("pending") else ""
+        print(f"{name}: {status}; {part['checked']} checked{pending}")
+        if first is not None:
+            print(f"  first broken link: {first['message']}")
+            for problem in part["problems"][1:]:
+                print(f"  also: {problem['message']}")
+    print("verification passed" if report["ok"] else "verification FAILED")
+
+
+def _checkpoint(_args: argparse.Namespace, settings: Any) -> int:
+    with _container(settings) as container:
+        made = container.audit.checkpoint()
+        _print_json(made)
+    return 0
+
+
+def _public_key(_args: argparse.Namespace, settings: Any) -> int:
+    from medisync.adapters.postgres.audit_signing import Ed25519CheckpointSigner
+    from medisync.adapters.postgres.audit_wiring import audit_key_path
+
+    print(Ed25519CheckpointSigner.from_file(audit_key_path(settings)).public_key_pem, end="")
+    return 0
+
+
+def _retention(args: argparse.Namespace, settings: Any) -> int:
+    from tqdm import tqdm
+
+    days = args.days if args.days is not None else settings.audio_retention_days
+    if days is None:
+        print("no retention period: set MEDISYNC_AUDIO_RETENTION_DAYS or pass --days", file=sys.stderr)
+        return 2
+    with _container(settings) as container:
+        retention = container.audit.retention
+        if args.dry_run:
+            cutoff, rows = retention.expired(days, args.as_of)
+            print(f"{len(rows)} recording(s) uploaded before {cutoff.isoformat()} would lose their audio")
+            for row in rows:
+                print(f"  {row['id']} (appointment {row['appointment_id']}, uploaded {row['created_at']})")
+            return 0
+        _, rows = retention.expired(days, args.as_of)
+        with tqdm(total=len(rows), unit="rec", desc="retention", file=sys.stderr) as bar:
+            result = retention.run(days, args.as_of, on_each=lambda _id, _deleted: bar.update(1))
+    print(f"retention {days} days (cutoff {result.cutoff.isoformat()}): deleted the audio of "
+          f"{len(result.deleted)} recording(s), skipped {len(result.skipped)}")
+    return 0
