@@ -10,6 +10,7 @@ from typing import Iterator
 
 import pytest
 
+from tests.support.fake_llm import FakeChatServer
 from tests.support.server import ServerProcess
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,9 +46,20 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[ServerProcess]:
+def fake_llm() -> Iterator[FakeChatServer]:
+    chat = FakeChatServer([])
+    yield chat
+    chat.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory, database_url: str,
+           fake_llm: FakeChatServer) -> Iterator[ServerProcess]:
+    """The embedded default (projections and ML worker in-process), with the
+    premium LLM generator pointed at a local fake chat server."""
     data_dir = tmp_path_factory.mktemp("server")
-    process = ServerProcess(data_dir, database_url).start()
+    process = ServerProcess(data_dir, database_url, {"MEDISYNC_KAFKA_BOOTSTRAP": "",
+                                                     "MEDISYNC_LLM_URL": fake_llm.url}).start()
     yield process
     process.stop()
 

@@ -190,7 +190,13 @@ def build_note_generators(settings: Settings) -> dict[str, Any]:
     except ImportError:
         log.warning("note generation disabled: medisync.ml.notes is unavailable")
         return {}
-    return {"extractive": ExtractiveNoteGenerator()}
+    generators: dict[str, Any] = {"extractive": ExtractiveNoteGenerator()}
+    if settings.llm_url:
+        from medisync.ml.notes.llm import LlmNoteGenerator
+
+        generators["llm"] = LlmNoteGenerator(settings.llm_url, settings.llm_model, settings.llm_api_key,
+                                             scrub_identifiers=settings.llm_scrub_identifiers)
+    return generators
 
 
 def build_transcriber(settings: Settings) -> Any:

@@ -39,6 +39,11 @@ class Settings:
     asr_device: str = "cpu"
     asr_compute_type: str = "int8"
     asr_beam_size: int = 5
+    # Premium "llm" note generator: any OpenAI-compatible endpoint (unset: not offered).
+    llm_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str = ""
+    llm_scrub_identifiers: bool = True
     ml_max_attempts: int = 3
     ml_retry_base_s: float = 2.0
     rate_limit_storage: str = "memory://"

@@ -98,6 +98,19 @@ def test_llm_generator_is_premium_only(visit: dict[str, Any]) -> None:
     assert "subscription required" in error["message"]
 
 
+def test_premium_doctor_regenerates_with_the_llm(visit: dict[str, Any]) -> None:
+    admin, appointment = visit["admin"], visit["appointment"]
+    doctor = visit["doctor"]
+    _wait(doctor, f"/transcriptions/{appointment['id']}", lambda d: d["status"] == "completed")
+    assert admin.patch(f"/users/{doctor.id}", json={"tier": "premium"}).status_code == 200
+    drafted = doctor.post(f"/notes/{appointment['id']}/generate", json={"generator": "llm"})
+    assert drafted.status_code == 200, drafted.text
+    newest = drafted.json()["data"]["versions"][-1]
+    assert newest["source"] == "ai" and newest["provenance"]["generator"] == "llm"
+    assert newest["plan"] == "Increase lisinopril to 20 mg."
+    assert admin.patch(f"/users/{doctor.id}", json={"tier": "standard"}).status_code == 200
+
+
 def test_silent_audio_completes_with_an_empty_transcript(visit: dict[str, Any], tmp_path: Path) -> None:
     import wave
 

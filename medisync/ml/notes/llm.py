@@ -1,0 +1,111 @@
+"""``LlmNoteGenerator``: a SOAP draft from any OpenAI-compatible chat endpoint
+(vLLM, Ollama, OpenAI, Azure OpenAI), configured by URL, model and key.
+
+The prompt carries the facts the extractive generator found plus the
+speaker-attributed transcript. Direct identifiers are scrubbed before any
+text leaves the network (on by default). The answer must be a JSON object
+with the four SOAP sections as strings; anything else is retried with the
+validation error fed back, up to ``max_attempts``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from typing import Any
+
+from .generator import ExtractiveNoteGenerator
+
+GENERATOR_VERSION = "1.0.0"
+SECTIONS = ("subjective", "objective", "assessment", "plan")
+SYSTEM_PROMPT = (
+    "You are a clinical documentation assistant. Write a concise SOAP note from the visit "
+    "transcript and the extracted facts. Use only information present in them. Answer with a "
+    "JSON object with exactly the string fields subjective, objective, assessment and plan.")
+
+# Direct identifiers: titles with surnames, emails, phone numbers, dates, long digit runs.
+_SCRUB = [
+    (re.compile(r"\b(Mr|Mrs|Ms|Miss|Mister|Missus|Doctor|Dr)\.?\s+[A-Z][a-zA-Z'-]+"), r"\1 [NAME]"),
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+"), "[EMAIL]"),
+    (re.compile(r"\+?\d[\d\s().-]{7,}\d"), "[PHONE]"),
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"), "[DATE]"),
+]
+
+
+class InvalidDraftError(ValueError):
+    """The model's answer is not a valid note."""
+
+
+def scrub(text: str) -> str:
+    for pattern, replacement in _SCRUB:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def validate_draft(content: str) -> dict[str, str]:
+    try:
+        draft = json.loads(content)
+    except ValueError as error:
+        raise InvalidDraftError(f"not JSON: {error}") from None
+    if not isinstance(draft, dict):
+        raise InvalidDraftError("not a JSON object")
+    problems = [s for s in SECTIONS if not isinstance(draft.get(s), str) or not draft[s].strip()]
+    if problems:
+        raise InvalidDraftError(f"missing or empty string fields: {', '.join(problems)}")
+    return {section: draft[section].strip() for section in SECTIONS}
+
+
+class LlmNoteGenerator:
+    name = "llm"
+    version = GENERATOR_VERSION
+
+    def __init__(self, base_url: str, model: str, api_key: str = "", timeout_s: float = 60.0,
+                 max_attempts: int = 3, scrub_identifiers: bool = True,
+                 extractor: ExtractiveNoteGenerator | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.api_key = api_key
+        self.timeout_s = timeout_s
+        self.max_attempts = max_attempts
+        self.scrub_identifiers = scrub_identifiers
+        self.extractor = extractor or ExtractiveNoteGenerator()
+
+    def generate(self, transcript: dict[str, Any]) -> dict[str, Any]:
+        insights = self.extractor.generate(transcript)["insights"]
+        messages = [{"role": "system", "content": SYSTEM_PROMPT},
+                    {"role": "user", "content": self._visit(transcript, insights)}]
+        draft = self._ask_until_valid(messages)
+        provenance = {"generator": self.name, "generator_version": self.version, "model": self.model}
+        return {**draft, "insights": insights, "provenance": provenance}
+
+    def _visit(self, transcript: dict[str, Any], insights: dict[str, Any]) -> str:
+        lines = [f"{s.get('role', 'other')}: {s.get('text', '').strip()}"
+                 for s in transcript.get("segments", [])]
+        text = "\n".join(lines)
+        if self.scrub_identifiers:
+            text = scrub(text)
+        return f"Extracted facts (JSON):\n{json.dumps(insights)}\n\nTranscript:\n{text}"
+
+    def _ask_until_valid(self, messages: list[dict[str, str]]) -> dict[str, str]:
+        error: InvalidDraftError | None = None
+        for _ in range(self.max_attempts):
+            content = self._complete(messages)
+            try:
+                return validate_draft(content)
+            except InvalidDraftError as invalid:
+                error = invalid
+                messages = [*messages, {"role": "assistant", "content": content},
+                            {"role": "user", "content": f"Invalid answer ({invalid}). Reply with the "
+                                                        "JSON object only."}]
+        raise InvalidDraftError(f"no valid note after {self.max_attempts} attempts: {error}")
+
+    def _complete(self, messages: list[dict[str, str]]) -> str:
+        body = json.dumps({"model": self.model, "messages": messages, "temperature": 0,
+                           "response_format": {"type": "json_object"}}).encode()
+        request = urllib.request.Request(f"{self.base_url}/chat/completions", data=body, method="POST",
+                                         headers={"Content-Type": "application/json",
+                                                  "Authorization": f"Bearer {self.api_key}"})
+        with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310 - configured URL
+            answer = json.loads(response.read())
+        return str(answer["choices"][0]["message"]["content"])
