@@ -42,6 +42,9 @@ DEV = [
     "pytest-aiohttp>=1.1,<2",
     "requests>=2.31,<3",
     "pyyaml>=6,<7",
+    # Security tests: API fuzzing (tests/e2e/test_fuzz.py) and shared rate limits in Redis.
+    "schemathesis>=4.32,<5",
+    "redis>=8.1,<9",
     "simple-icd-10-cm>=1.5,<2",
 ]
 

@@ -40,11 +40,11 @@ def _relay_process(url: str, data_dir: Path, bootstrap: str) -> Process:
 
 def _relay_run(url: str, data_dir: Path, bootstrap: str, head: int) -> float:
     """Events/s from the relay's first acknowledged batch until it has published the head."""
-    try:
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DELETE FROM relay_tracking")  # publish the whole log again
-    except psycopg.errors.UndefinedTable:
-        pass  # the first run creates it
+    with psycopg.connect(url, autocommit=True) as conn:
+        # Publish the whole log again: drop the relay's tracking (and eventsourcing's migration copies).
+        for (table,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                                     "AND tablename LIKE '%relay_tracking'").fetchall():
+            conn.execute(f'DROP TABLE "{table}"')
     relay = _relay_process(url, data_dir, bootstrap)
     try:
         first: tuple[float, int] | None = None

@@ -91,6 +91,22 @@ def test_unknown_fields_are_refused_everywhere(admin: Caller, doctor: Caller) ->
     assert untouched["status"] == "scheduled" and untouched["start"].startswith("2031-01-02")
 
 
+def test_nul_characters_are_refused_before_they_reach_a_read_model(admin: Caller) -> None:
+    """Postgres text cannot hold NUL: stored in an event, it would stall the projection for good."""
+    patient = create_patient(admin)
+    body = {"mrn": f"NUL-{uuid.uuid4().hex[:6]}", "first_name": "Nu\u0000ll", "last_name": "B",
+            "date_of_birth": "2000-01-01", "sex": "male"}
+    assert set(assert_error(admin.post("/patients", json=body), 400, "validation_error")["details"]["fields"]) == {
+        "first_name"}
+    assert_error(admin.patch(f"/patients/{patient['id']}", json={"last_name": "\u0000"}), 400, "validation_error")
+    assert_error(admin.get("/patients", params={"search": "a\x00b"}), 400, "validation_error")
+    titled = admin.post("/documents", data={"patient_id": patient["id"], "kind": "other", "title": "T\x00"},
+                        files={"file": ("t.txt", b"text\n", "text/plain")})
+    assert set(assert_error(titled, 400, "validation_error")["details"]["fields"]) == {"title"}
+    after = create_patient(admin)  # the projections are still live: read-your-writes still holds
+    assert admin.get(f"/patients/{after['id']}").status_code == 200
+
+
 # Size limits ----------------------------------------------------------------------------------
 def test_json_over_one_megabyte_is_413(admin: Caller, server: ServerProcess) -> None:
     big = {"mrn": "BIG-1", "first_name": "A" * (MB + 10), "last_name": "B", "date_of_birth": "2000-01-01",

@@ -20,7 +20,7 @@ from medisync.application.results import CommandResult
 from medisync.domain.errors import NotFoundError
 from medisync.interface.http.access_log import record_access
 from medisync.interface.http.concurrency import guarded
-from medisync.interface.http.errors import ApiError
+from medisync.interface.http.errors import Accepted, ApiError
 from medisync.interface.http.keys import CONTAINER, PRINCIPAL
 
 T = TypeVar("T")
@@ -62,7 +62,12 @@ class Ctx:
         return schema.load(document)
 
     def query(self, schema: marshmallow.Schema) -> dict[str, Any]:
-        return schema.load(dict(self.request.query))
+        raw = dict(self.request.query)
+        # Postgres text cannot hold NUL; no parameter of ours may contain one (400, not 500).
+        nul = {name: ["Must not contain NUL characters."] for name, value in raw.items() if "\x00" in value}
+        if nul:
+            raise marshmallow.ValidationError(nul)
+        return schema.load(raw)
 
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -92,9 +97,12 @@ class Ctx:
         if self.if_match_on is not None:
             function = guarded(self.request, self.if_match_on, function)
         result = await self.run(function, self.principal, *args, **kwargs)
-        await self.settle(result.notification_id)
+        if not await self.settle(result.notification_id):
+            raise Accepted(result.id)  # recorded, but the read models lag: 202, never a false 404
         return result
 
-    async def settle(self, notification_id: int | None) -> None:
-        if notification_id is not None:
-            await self.run(self.c.wait_for_projections, notification_id)
+    async def settle(self, notification_id: int | None) -> bool:
+        """Whether the read models show the change (waits a bounded time)."""
+        if notification_id is None:
+            return True
+        return bool(await self.run(self.c.wait_for_projections, notification_id))

@@ -18,7 +18,7 @@ from medisync.application.errors import (AuthenticationError, PayloadError, TooM
                                          UnprocessableError)
 from medisync.domain.errors import (ConflictError, DomainError, ForbiddenError,
                                     InvalidTransitionError, NotFoundError, ValidationError)
-from medisync.interface.http.envelope import failure
+from medisync.interface.http.envelope import failure, success
 
 log = logging.getLogger("medisync.http")
 
@@ -50,7 +50,18 @@ class ApiError(Exception):
         self.details = details or {}
 
 
+class Accepted(Exception):
+    """A command is recorded, but the read models did not show it within the bound (202)."""
+
+    def __init__(self, resource_id: str) -> None:
+        super().__init__("accepted")
+        self.resource_id = resource_id
+
+
 def to_response(error: BaseException, request_id: str) -> web.Response:
+    if isinstance(error, Accepted):
+        return success({"id": error.resource_id, "status": "accepted"}, 202,
+                       meta={"consistency": "recorded; not yet visible to reads, retry the GET shortly"})
     if isinstance(error, ApiError):
         return failure(error.status, error.code, error.message, request_id, error.details)
     if isinstance(error, marshmallow.ValidationError):

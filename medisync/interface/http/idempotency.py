@@ -35,8 +35,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from medisync.adapters.postgres.idempotency_store import (IN_PROGRESS, MISMATCH, OWNED,
                                                           PostgresIdempotencyStore)
 from medisync.application.errors import UnprocessableError
-from medisync.interface.http.errors import ApiError
-from medisync.interface.http.keys import CONTAINER, PRINCIPAL
+from medisync.interface.http.errors import Accepted, ApiError, to_response
+from medisync.interface.http.keys import CONTAINER, PRINCIPAL, REQUEST_ID
 from medisync.interface.http.middleware import Handler
 
 HEADER = "Idempotency-Key"
@@ -103,6 +103,8 @@ async def idempotency_middleware(request: web.Request, handler: Handler) -> web.
         response = await handler(request)
     except Replay as replay:
         return replay.response
+    except Accepted as accepted:  # recorded (202): a retry must replay it, not run it again
+        response = to_response(accepted, request[REQUEST_ID])
     except BaseException:
         await _release(guard)
         raise

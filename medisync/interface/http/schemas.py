@@ -24,6 +24,8 @@ STATUSES = ("scheduled", "rescheduled", "checked_in", "started", "completed", "c
 class Text(fields.String):
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:  # Postgres text cannot hold NUL: a read model could never show it
+            raise SchemaError("Must not contain NUL characters.")
         return unicodedata.normalize("NFC", text).strip()
 
 

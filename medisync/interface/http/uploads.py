@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from aiohttp import BodyPartReader, web
 
+from medisync.adapters.blobs import BlobStorageError
 from medisync.adapters.media_probe import NotAudioError, probe_audio, sniff_document
 from medisync.application.errors import PayloadError
 from medisync.interface.http.errors import ApiError
@@ -62,16 +64,30 @@ async def _parts(reader: Any) -> Any:
 
 
 async def _spool(part: BodyPartReader, upload: Upload, staging_dir: str, max_bytes: int) -> None:
-    handle = tempfile.NamedTemporaryFile(dir=staging_dir, delete=False)
+    with _storage_errors():
+        handle = tempfile.NamedTemporaryFile(dir=staging_dir, delete=False)
     upload.path = handle.name
-    with handle:
+    try:
         while chunk := await part.read_chunk(CHUNK):
             upload.size += len(chunk)
             if upload.size > max_bytes:
                 raise ApiError(413, f"file larger than {max_bytes} bytes")
             if len(upload.head) < 8192:
                 upload.head += chunk[: 8192 - len(upload.head)]
-            handle.write(chunk)
+            with _storage_errors():
+                handle.write(chunk)
+    finally:
+        with _storage_errors():
+            handle.close()  # flushes: a full disk may only show here
+
+
+@contextmanager
+def _storage_errors() -> Iterator[None]:
+    """A file we cannot write (disk full, too large, unwritable) is the store's failure: 507."""
+    try:
+        yield
+    except OSError as error:
+        raise BlobStorageError("blob storage is unavailable") from error
 
 
 async def _small_field(part: BodyPartReader) -> str:

@@ -144,6 +144,7 @@ class ResemblyzerDiarizer:
         max_speakers: int = 4,
         min_cluster_seconds: float = 4.0,
         min_cluster_fraction: float = 0.05,
+        merge_similarity: float | None = 0.8,
         switch_penalty: float = 0.25,
         free_switch_gap_s: float = 0.6,
         turn_gap_s: float = 1.0,
@@ -162,6 +163,7 @@ class ResemblyzerDiarizer:
         self.max_speakers = max_speakers
         self.min_cluster_seconds = min_cluster_seconds
         self.min_cluster_fraction = min_cluster_fraction
+        self.merge_similarity = merge_similarity
         self.switch_penalty = switch_penalty
         self.free_switch_gap_s = free_switch_gap_s
         self.turn_gap_s = turn_gap_s
@@ -308,6 +310,7 @@ class ResemblyzerDiarizer:
             emb, durations, threshold=self.threshold, min_speakers=self.min_speakers,
             max_speakers=self.max_speakers, min_cluster_seconds=self.min_cluster_seconds,
             min_cluster_fraction=self.min_cluster_fraction, max_points=self.max_cluster_points,
+            merge_similarity=self.merge_similarity,
         )
         sims = emb @ cl.centroids.T
 
