@@ -9,9 +9,8 @@ import io
 import json
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 

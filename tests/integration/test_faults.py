@@ -58,6 +58,12 @@ def event_topics(url: str, originator_ids: list[str] | None = None) -> list[str]
     return [row[0] for row in rows]
 
 
+def api_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "api"
+    path.mkdir(exist_ok=True)
+    return path
+
+
 def server_level(database_url: str) -> str:
     head, _, query = database_url.partition("?")
     return head.rsplit("/", 1)[0] + "/postgres" + (f"?{query}" if query else "")
@@ -90,11 +96,14 @@ class Traffic:
             if self._stop.is_set():
                 return
             try:
-                response = self.admin.post("/patients", json=new_patient_body(), timeout=30)
+                response = self.admin.post("/patients", json=new_patient_body())
                 self.answers.append((response.status_code, response.json()))
             except (requests.RequestException, ValueError):
                 self.answers.append((0, {}))
             time.sleep(0.02)
+
+    def summary(self) -> dict[int, int]:
+        return {code: self.count(code) for code in sorted({code for code, _ in self.answers})}
 
     def count(self, status: int) -> int:
         return sum(1 for code, _ in self.answers if code == status)
@@ -122,7 +131,7 @@ def own_postgres(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 
 def test_postgres_stopped_mid_traffic(own_postgres: tuple[Path, str], tmp_path: Path) -> None:
     pg_dir, url = own_postgres
-    server = ServerProcess(tmp_path / "api", url, QUIET).start()
+    server = ServerProcess(api_dir(tmp_path), url, QUIET).start()
     try:
         admin = register_practice(server.api, "pg-fault")
         with Traffic(admin) as traffic:
@@ -153,20 +162,23 @@ def test_postgres_stopped_mid_traffic(own_postgres: tuple[Path, str], tmp_path: 
 # Projector killed ------------------------------------------------------------------------------
 def test_projector_killed_resumes_and_converges(database_url: str, tmp_path: Path) -> None:
     url = fresh_database(server_level(database_url))
-    env = {**QUIET, "MEDISYNC_RUN_PROJECTIONS": "false", "MEDISYNC_READ_YOUR_WRITES_TIMEOUT_S": "1"}
+    # The API polls the projector's tracking tables; keep its read-your-writes wait short.
+    env = {**QUIET, "MEDISYNC_RUN_PROJECTIONS": "false", "MEDISYNC_READ_YOUR_WRITES_TIMEOUT_S": "0.5"}
     projector_env = {"MEDISYNC_DATA_DIR": str(tmp_path / "api"), "MEDISYNC_DATABASE_URL": url, **QUIET}
-    (tmp_path / "api").mkdir()
+    api_dir(tmp_path)
     projector = CliProcess(["project"], projector_env, tmp_path).start()
     server = ServerProcess(tmp_path / "api", url, env).start()
     try:
         admin = until(lambda: _register(server), "registration (the users projection is in another process)")
         with Traffic(admin) as traffic:
-            until(lambda: traffic.count(201) >= 15, "writes while the projector runs")
+            until(lambda: len(traffic.acknowledged_ids()) >= 10, "writes while the projector runs")
             projector.kill9()
-            until(lambda: traffic.count(202) >= 5, "writes accepted while no projector runs")
+            # Committed, but no read model shows them: 202 Accepted, never a 404 for a write that happened.
+            before = traffic.count(202)
+            until(lambda: traffic.count(202) >= before + 5, "writes accepted without a projector")
             projector = CliProcess(["project"], projector_env, tmp_path).start()
-            settled = traffic.count(201)
-            until(lambda: traffic.count(201) >= settled + 10, "writes after the restart")
+            settled = len(traffic.acknowledged_ids())
+            until(lambda: len(traffic.acknowledged_ids()) >= settled + 10, "writes after the restart")
         acknowledged = set(traffic.acknowledged_ids())
         registered = [t for t in event_topics(url) if t.endswith("Patient.Registered")]
         assert len(registered) == len(acknowledged)  # every 2xx is an event, and nothing else
@@ -179,7 +191,7 @@ def test_projector_killed_resumes_and_converges(database_url: str, tmp_path: Pat
         until(converged, "the read model to converge")
         for patient_id in list(acknowledged)[:10]:
             assert admin.get(f"/patients/{patient_id}").status_code == 200
-        assert traffic.count(404) == traffic.count(500) == 0
+        assert set(traffic.summary()) <= {201, 202}, traffic.summary()
     finally:
         server.stop()
         projector.stop()
@@ -198,7 +210,7 @@ def _register(server: ServerProcess) -> Caller | None:
 def test_ml_worker_killed_mid_job_completes_exactly_once(database_url: str, tmp_path: Path) -> None:
     servers = bootstrap()
     url = fresh_database(server_level(database_url))
-    data_dir = tmp_path / "api"
+    data_dir = api_dir(tmp_path)
     env = {"MEDISYNC_DATA_DIR": str(data_dir), "MEDISYNC_DATABASE_URL": url, "MEDISYNC_KAFKA_BOOTSTRAP": servers,
            "MEDISYNC_DB_POOL_SIZE": "4"}
     server = ServerProcess(data_dir, url, {"MEDISYNC_KAFKA_BOOTSTRAP": servers, "MEDISYNC_DB_POOL_SIZE": "4"}).start()
@@ -244,7 +256,7 @@ def _transcript_and_note(doctor: Caller, appointment_id: str) -> dict[str, Any] 
 # The blob disk: unwritable, then full -----------------------------------------------------------
 def test_blob_directory_unwritable_is_507_and_records_nothing(database_url: str, tmp_path: Path) -> None:
     url = fresh_database(server_level(database_url))
-    data_dir = tmp_path / "api"
+    data_dir = api_dir(tmp_path)
     server = ServerProcess(data_dir, url, QUIET).start()
     try:
         admin = register_practice(server.api, "blob-fault")
@@ -288,7 +300,7 @@ class _FileSizeLimited(ServerProcess):
 
 def test_blob_disk_full_is_507_and_records_nothing(database_url: str, tmp_path: Path) -> None:
     url = fresh_database(server_level(database_url))
-    data_dir = tmp_path / "api"
+    data_dir = api_dir(tmp_path)
     server = _FileSizeLimited(data_dir, url, QUIET, limit=4 * 1024 * 1024).start()
     try:
         admin = register_practice(server.api, "disk-full")

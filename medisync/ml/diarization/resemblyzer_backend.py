@@ -97,12 +97,19 @@ def detect_pauses(frame_energy: np.ndarray, min_pause_s: float = 0.15,
     return [(a / FPS, b / FPS) for a, b in zip(edges[0::2], edges[1::2]) if b - a >= min_len]
 
 
-def snap_to_pauses(spans: list[tuple[float, float]], pauses: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Move word edges that fall inside a detected pause to the pause's edge.
+def snap_to_pauses(spans: list[tuple[float, float]], pauses: list[tuple[float, float]],
+                   inner_pause_s: float = 0.3) -> list[tuple[float, float]]:
+    """Fix word spans against detected pauses (spans in transcript order).
 
     Whisper's word timestamps drift by 0.1-0.3 s around pauses (a reply's
-    first word often "starts" in the silence before it); audio energy knows
-    better.  A word lying entirely inside a pause is left alone.
+    first word often "starts" in the silence before it, and the last word
+    before a silence is often stretched over it); audio energy knows better.
+
+    * a word edge inside a pause moves to the pause's edge;
+    * a word that *contains* a pause of ``inner_pause_s`` or more keeps only
+      one side of it: the left one, unless the word touches the next word but
+      not the previous one;
+    * a word lying entirely inside a pause is left alone.
     """
     if not pauses:
         return list(spans)
@@ -114,16 +121,62 @@ def snap_to_pauses(spans: list[tuple[float, float]], pauses: list[tuple[float, f
         return i if i >= 0 and t < ends[i] else -1
 
     out = []
-    for s, e in spans:
+    for n, (s, e) in enumerate(spans):
         ps, pe = containing(s), containing(e)
         if ps >= 0 and ps == pe:  # whole word inside one pause: keep
             out.append((s, e))
             continue
-        ns = ends[ps] if ps >= 0 else s
-        ne = starts[pe] if pe >= 0 else e
+        ns = float(ends[ps]) if ps >= 0 else s
+        ne = float(starts[pe]) if pe >= 0 else e
         if ne - ns < 0.02:
             ns, ne = s, e
-        out.append((float(ns), float(ne)))
+        # pauses strictly inside the (snapped) word
+        lo = int(np.searchsorted(starts, ns, side="right"))
+        hi = int(np.searchsorted(ends, ne, side="left"))
+        inner = [k for k in range(lo, hi) if ends[k] - starts[k] >= inner_pause_s and starts[k] > ns and ends[k] < ne]
+        if inner:
+            prev_touch = n > 0 and abs(spans[n - 1][1] - s) < 0.1
+            next_touch = n + 1 < len(spans) and abs(spans[n + 1][0] - e) < 0.1
+            if next_touch and not prev_touch:
+                ns = float(ends[inner[-1]])
+            else:
+                ne = float(starts[inner[0]])
+        out.append((ns, ne))
+    return out
+
+
+def subtract_pauses(regions: list[tuple[float, float]], pauses: list[tuple[float, float]],
+                    min_len: float = 0.05) -> list[tuple[float, float]]:
+    """Remove pause intervals from regions (both sorted lists of (start, end))."""
+    out: list[tuple[float, float]] = []
+    j = 0
+    for s, e in regions:
+        cur = s
+        while j < len(pauses) and pauses[j][1] <= s:
+            j += 1
+        k = j
+        while k < len(pauses) and pauses[k][0] < e:
+            ps, pe = pauses[k]
+            if ps - cur >= min_len:
+                out.append((cur, ps))
+            cur = max(cur, pe)
+            k += 1
+        if e - cur >= min_len:
+            out.append((cur, e))
+    return out
+
+
+def pause_overlap(a: np.ndarray, b: np.ndarray, pauses: list[tuple[float, float]]) -> np.ndarray:
+    """For each interval [a_i, b_i], the longest overlap with any pause (seconds)."""
+    ps = np.array([p[0] for p in pauses])
+    pe = np.array([p[1] for p in pauses])
+    out = np.zeros(len(a))
+    lo = np.searchsorted(pe, a, side="right")  # first pause ending after a
+    hi = np.searchsorted(ps, b, side="left")  # pauses starting before b
+    for i in range(len(a)):
+        if hi[i] > lo[i]:
+            ov = np.minimum(pe[lo[i]:hi[i]], b[i]) - np.maximum(ps[lo[i]:hi[i]], a[i])
+            out[i] = max(0.0, float(ov.max()))
     return out
 
 
@@ -139,6 +192,7 @@ class ResemblyzerDiarizer:
         hop_s: float = 0.75,
         min_window_s: float = 0.3,
         split_gap_s: float = 0.3,
+        region_pause_s: float = 0.5,
         threshold: float = 0.4,
         min_speakers: int = 1,
         max_speakers: int = 4,
@@ -158,6 +212,7 @@ class ResemblyzerDiarizer:
         self.hop = int(round(hop_s * FPS))
         self.min_window = int(round(min_window_s * FPS))
         self.split_gap_s = split_gap_s
+        self.region_pause_s = region_pause_s
         self.threshold = threshold
         self.min_speakers = min_speakers
         self.max_speakers = max_speakers
@@ -280,11 +335,14 @@ class ResemblyzerDiarizer:
         n_frames = len(mel)
         t_feat = time.perf_counter()
 
+        pauses = detect_pauses(mel.sum(axis=1)) if self.snap_words_to_pauses else []
         if spans:
             span_list = [(float(s.start), float(s.end)) for s in spans]
-            if self.snap_words_to_pauses:
-                span_list = snap_to_pauses(span_list, detect_pauses(mel.sum(axis=1)))
+            if pauses:
+                span_list = snap_to_pauses(span_list, pauses)
             regions = spans_to_regions(span_list, self.split_gap_s)
+            # cut regions at real pauses too: word timestamps can run across them
+            regions = subtract_pauses(regions, [p for p in pauses if p[1] - p[0] >= self.region_pause_s])
         else:
             span_list = []
             regions = energy_regions(mel.sum(axis=1))
@@ -334,6 +392,11 @@ class ResemblyzerDiarizer:
         if len(unit_times) > 1:
             prev_end = np.maximum.accumulate(unit_times[:, 1])
             gaps[1:] = np.maximum(0.0, unit_times[1:, 0] - prev_end[:-1])
+            if pauses:
+                # a pause heard between two words' centres counts even if the
+                # (drifting) word timestamps overlap it
+                mids = unit_times.mean(axis=1)
+                gaps[1:] = np.maximum(gaps[1:], pause_overlap(mids[:-1], mids[1:], pauses))
         weights = np.clip(unit_times[:, 1] - unit_times[:, 0], 0.05, 1.0)
         labels = self._viterbi(scores, gaps, weights)
 

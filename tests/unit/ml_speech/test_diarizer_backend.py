@@ -128,3 +128,26 @@ def test_detect_pauses_and_snap_words():
     assert snapped[1] == pytest.approx((2.4, 2.8))  # start pushed to the pause end
     assert snapped[2] == (2.05, 2.3)  # entirely inside the pause: untouched
     assert snapped[3] == (3.0, 3.5)
+
+
+def test_subtract_pauses_and_pause_overlap():
+    from medisync.ml.diarization.resemblyzer_backend import pause_overlap, subtract_pauses
+
+    regions = [(0.0, 5.0), (6.0, 8.0)]
+    pauses = [(1.0, 1.5), (4.9, 6.2), (7.0, 7.02)]
+    assert subtract_pauses(regions, pauses) == [(0.0, 1.0), (1.5, 4.9), (6.2, 7.0), (7.02, 8.0)]
+    assert subtract_pauses(regions, []) == regions
+    ov = pause_overlap(np.array([0.5, 2.0, 4.0]), np.array([1.2, 3.0, 6.0]), pauses)
+    np.testing.assert_allclose(ov, [0.2, 0.0, 1.1])
+
+
+def test_word_stretched_over_a_pause_keeps_one_side():
+    from medisync.ml.diarization.resemblyzer_backend import snap_to_pauses
+
+    pauses = [(7.2, 8.0)]
+    # "...readings been... Not great": "been" stretched from 6.96 over the pause to 8.22
+    words = [(6.5, 6.96), (6.96, 8.22), (8.22, 8.5)]
+    assert snap_to_pauses(words, pauses)[1] == pytest.approx((6.96, 7.2))
+    # a reply's first word that reaches back over the pause (only the next word touches it)
+    words = [(6.0, 6.5), (6.9, 8.3), (8.3, 8.6)]
+    assert snap_to_pauses(words, pauses)[1] == pytest.approx((8.0, 8.3))
