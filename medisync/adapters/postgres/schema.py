@@ -57,9 +57,11 @@ TABLES: dict[str, str] = {
             patient_id uuid NOT NULL, doctor_id uuid NOT NULL, blob_key text NOT NULL,
             sha256 text NOT NULL, size_bytes bigint NOT NULL, content_type text NOT NULL,
             duration_s double precision, uploaded_by uuid, deleted boolean NOT NULL,
-            deleted_by uuid, deleted_at timestamptz, transcription_status text NOT NULL,
+            deleted_by text, deleted_at timestamptz, transcription_status text NOT NULL,
             attempts integer NOT NULL, error text, created_at timestamptz NOT NULL,
             updated_at timestamptz NOT NULL, version integer NOT NULL);
+        -- deleted_by is "system" for retention deletes, so text (was uuid before).
+        ALTER TABLE {schema}.recordings ALTER COLUMN deleted_by TYPE text;
         CREATE INDEX IF NOT EXISTS recordings_appointment ON {schema}.recordings (appointment_id);
         CREATE INDEX IF NOT EXISTS recordings_practice ON {schema}.recordings (practice_id, created_at)""",
     "transcripts": """
