@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MEDISYNC_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run test unit services-up services-down bench clean-data
+.PHONY: install run test unit services-up services-down bench clean-data fuzz load
 
 $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,17 @@ test: install
 
 unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+# A longer fuzzing campaign than `make test` runs (examples per operation and generation mode).
+fuzz: install
+	deploy/local/services-up.sh
+	set -a && . $(MEDISYNC_DATA_DIR)/services.env && set +a && \
+	  MEDISYNC_FUZZ_EXAMPLES=$${MEDISYNC_FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest tests/e2e/test_fuzz.py $(PYTEST_ARGS)
+
+# Bounded load on loopback: ~2 minutes of mixed reads and writes from 32 clients (bench/load.py).
+load: install
+	deploy/local/services-up.sh
+	set -a && . $(MEDISYNC_DATA_DIR)/services.env && set +a && $(BIN)/python -m bench.load
 
 bench: install
 	deploy/local/services-up.sh

@@ -32,6 +32,8 @@ from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
 
+from medisync.domain.errors import DomainError
+
 log = logging.getLogger(__name__)
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -94,7 +96,10 @@ def instrument_jobs(jobs: Any) -> Any:
     handle = jobs.handle_uploaded
 
     def status_of(recording_id: str) -> str:
-        recording = jobs.recordings.load(recording_id)
+        try:
+            recording = jobs.recordings.load(recording_id)
+        except DomainError:  # unknown here (erased, another deployment's message): the job skips it
+            return "missing"
         return "deleted" if recording.deleted else str(recording.transcription_status)
 
     def timed(recording_id: str) -> None:
@@ -102,7 +107,7 @@ def instrument_jobs(jobs: Any) -> Any:
         outcome = "error"
         try:
             before = status_of(recording_id)
-            if before in ("completed", "dead_lettered", "deleted"):
+            if before in ("completed", "dead_lettered", "deleted", "missing"):
                 outcome = "skipped"
             handle(recording_id)
             if outcome != "skipped":

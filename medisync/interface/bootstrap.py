@@ -118,7 +118,8 @@ def build_container(settings: Settings) -> Container:
     keyring = PostgresPatientKeyring(
         views_store, MasterKeyWrapper(load_or_create_master_key(settings.master_key_path)))
     keyring.create_tables()
-    app = MediSyncApplication(env=eventsourcing_env(url, settings.db_pool_size, 2 * settings.db_pool_size),
+    app = MediSyncApplication(env=eventsourcing_env(url, settings.db_pool_size, 4 * settings.db_pool_size,
+                                                    settings.aggregate_cache_size),
                               mapper_factory=lambda transcoder: phi_mapper(transcoder, keyring))
     instrument_application(app)  # medisync_events_appended_total{type}
     views = {p.name: PostgresReadModelView(views_store, p.name, p.tables) for p in ALL_PROJECTIONS}

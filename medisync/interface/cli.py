@@ -13,16 +13,6 @@ from medisync.interface.settings import Settings
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from medisync.interface.server import serve
 
-    if settings.reuse_port:
-        # MEDISYNC_REUSE_PORT: N `medisync serve` bind one port (SO_REUSEPORT); the kernel spreads
-        # connections across them. Run the projections once, in `medisync project`.
-        from aiohttp import web
-
-        from medisync.interface.server import create_app
-
-        web.run_app(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
-                    reuse_port=True, print=None, access_log=None)
-        return 0
     serve(settings, host=args.host or settings.host, port=args.port or settings.port)
     return 0
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import AsyncIterator
 
 from aiohttp import web
@@ -20,15 +22,23 @@ def create_app(settings: Settings) -> web.Application:
     app = init_app(container)
 
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
+        # Commands and queries run in threads; the default pool (cores + 4) is
+        # too small to keep 2 cores busy while threads wait on Postgres.
+        executor = ThreadPoolExecutor(max_workers=settings.worker_threads, thread_name_prefix="medisync")
+        asyncio.get_running_loop().set_default_executor(executor)
         yield
         container.close()
+        executor.shutdown(wait=False)
 
     app.cleanup_ctx.append(lifecycle)
     return app
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
+    """``reuse_port`` (SO_REUSEPORT) lets N processes share one port; the kernel
+    spreads connections. Run projections once, in `medisync project`, then."""
     app = create_app(settings)
     print(f"MediSync API on http://{host}:{port}/api/v1  (Swagger UI: http://{host}:{port}/api/docs)",
           flush=True)
-    web.run_app(app, host=host, port=port, print=None, access_log=None)
+    web.run_app(app, host=host, port=port, print=None, access_log=None,
+                reuse_port=settings.reuse_port or None)

@@ -30,6 +30,9 @@ class Settings:
     refresh_ttl_s: int = 14 * 24 * 3600
     argon2_memory_kib: int = 19456
     db_pool_size: int = 4
+    aggregate_cache_size: int = 5000
+    # Threads for blocking work (event store, read models) off the event loop.
+    worker_threads: int = 32
     read_your_writes_timeout_s: float = 3.0
     max_json_bytes: int = 1 * MB
     max_audio_bytes: int = 500 * MB

@@ -24,7 +24,8 @@ def connection_params(url: str) -> dict[str, str]:
     }
 
 
-def eventsourcing_env(url: str, pool_size: int, max_overflow: int) -> dict[str, str]:
+def eventsourcing_env(url: str, pool_size: int, max_overflow: int,
+                      aggregate_cache_size: int = 0) -> dict[str, str]:
     params = connection_params(url)
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
@@ -40,6 +41,10 @@ def eventsourcing_env(url: str, pool_size: int, max_overflow: int) -> dict[str, 
         # one insert function and the last one created wins (see decisions).
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         "CREATE_TABLE": "y",
+        # A command loads its aggregates from an LRU cache and fast-forwards
+        # them from the store, instead of replaying (and decrypting) every event.
+        "AGGREGATE_CACHE_MAXSIZE": str(aggregate_cache_size) if aggregate_cache_size else "",
+        "AGGREGATE_CACHE_FASTFORWARD": "y",
     }
 
 

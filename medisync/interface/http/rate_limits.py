@@ -43,7 +43,7 @@ class RateLimiter:
                    "X-RateLimit-Remaining": str(max(stats.remaining, 0)),
                    "X-RateLimit-Reset": str(reset)}
         if not allowed:
-            retry_after = max(1, reset - int(time.time()))
+            retry_after = max(1, math.ceil(stats.reset_time - time.time()))  # never past the window
             error = TooManyAttemptsError(f"rate limit exceeded for {scope}", retry_after=retry_after)
             error.headers = headers  # type: ignore[attr-defined]
             raise error
