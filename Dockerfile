@@ -36,6 +36,7 @@ COPY setup.py /tmp/src/setup.py
 COPY medisync /tmp/src/medisync
 RUN pip install --no-deps /tmp/src \
  && pip check \
+ && pip install --no-deps 'resemblyzer==0.1.4' \
  && rm -rf /tmp/src
 
 # /data holds blobs/ (shared by api and worker) and keys/ (the api's JWT signing key);

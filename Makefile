@@ -12,6 +12,8 @@ $(STAMP): setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[ml,dev]'
+	# resemblyzer only for its bundled speaker-encoder weights: --no-deps keeps torch out (docs/decisions.md).
+	$(BIN)/pip install --quiet --no-deps 'resemblyzer==0.1.4'
 	$(BIN)/python -m medisync.ml.model_cache tiny.en
 	touch $(STAMP)
 

@@ -31,6 +31,7 @@ CREATE INDEX IF NOT EXISTS idempotency_expiry ON auth.idempotency_keys (expires_
 """
 
 OWNED, REPLAY, MISMATCH, IN_PROGRESS = "owned", "replay", "mismatch", "in_progress"
+PURGE_EVERY = 500  # claims between two sweeps of expired keys
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class PostgresIdempotencyStore:
         self.ttl_s = ttl_s
         self.lock_s = lock_s
         self.clock = clock
+        self._claims = 0
 
     def create_tables(self) -> None:
         with self.datastore.transaction(commit=True) as cursor:
@@ -57,6 +59,9 @@ class PostgresIdempotencyStore:
 
     def claim(self, key_id: str, fingerprint: str) -> Claim:
         """Own the key (first use), or learn what became of its first use."""
+        self._claims += 1
+        if self._claims % PURGE_EVERY == 0:
+            self.purge_expired()
         now = self.clock()
         with self.datastore.transaction(commit=True) as cursor:
             # Expired keys, and pending ones whose owner died, are free again.
