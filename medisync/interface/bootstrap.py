@@ -209,7 +209,8 @@ def build_transcriber(settings: Settings) -> Any:
         return None
 
     return SpeechTranscriber(model=settings.asr_model, device=settings.asr_device,
-                             compute_type=settings.asr_compute_type, beam_size=settings.asr_beam_size)
+                             compute_type=settings.asr_compute_type, beam_size=settings.asr_beam_size,
+                             vad_filter=settings.asr_vad)
 
 
 def start_background_work(container: Container) -> None:

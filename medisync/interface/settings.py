@@ -42,6 +42,8 @@ class Settings:
     asr_device: str = "cpu"
     asr_compute_type: str = "int8"
     asr_beam_size: int = 5
+    # faster-whisper's bundled Silero VAD: silence yields no text (no hallucinated words).
+    asr_vad: bool = True
     # Premium "llm" note generator: any OpenAI-compatible endpoint (unset: not offered).
     llm_url: str | None = None
     llm_model: str = "gpt-4o-mini"
