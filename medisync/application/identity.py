@@ -136,6 +136,13 @@ class IdentityService:
         if refresh_token:
             self.sessions.revoke_family_of(refresh_token)
 
+    def describe_user(self, user_id: str) -> dict[str, Any]:
+        """The new user from the event store, for when the read model lags."""
+        user = self.app.load(user_id, "user", User)
+        return {"id": user_id, "email": user.email, "full_name": user.full_name, "role": user.role,
+                "tier": user.tier, "practice_id": user.practice_id, "active": user.active,
+                "created_at": user.created_on}
+
     def issue_tokens(self, user_id: str) -> Tokens:
         access, _ = self.tokens.issue_access(user_id)
         refresh = self.sessions.create_refresh(user_id)

@@ -46,6 +46,7 @@ from medisync.interface.operations import ContainerOperations
 from medisync.interface.settings import Settings
 from medisync.domain.recording import Recording
 from medisync.projections import ALL_PROJECTIONS
+from medisync.projections.base import TRACK_IGNORED_EVERY_S
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +82,12 @@ class Container(ContainerOperations):
     login_attempts: PostgresLoginAttempts | None = None
     audit: AuditComponents | None = None
 
-    def start_projections(self, names: list[str] | None = None) -> None:
+    def start_projections(self, names: list[str] | None = None, out_of_process: bool = False) -> None:
         for name, view in self.views.items():
             if names and name not in names:
                 continue
-            projection = _projection_named(name)(view=view)
+            projection = _projection_named(name)(view=view, track_ignored_every_s=0.0 if out_of_process
+                                                 else TRACK_IGNORED_EVERY_S)
             follower = LogFollower(
                 name, self.app, projection.process_event,
                 start_after=lambda v=view: v.max_tracking_id(self.app.name),

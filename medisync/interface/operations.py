@@ -47,7 +47,8 @@ class ContainerOperations:
             result = identity.register_practice(body["email"], body["password"], body["full_name"],
                                                 body["practice_name"], request_id)
         self.wait_for_projections(result.notification_id)
-        return {"user": self.reads.get_user(result.id), "tokens": identity.issue_tokens(result.id)}
+        user = self.reads.get_user(result.id) or identity.describe_user(result.id)
+        return {"user": user, "tokens": identity.issue_tokens(result.id)}
 
     def login(self: Any, email: str, password: str, remote: str) -> Tokens:
         return self.identity.login(email, password, remote)

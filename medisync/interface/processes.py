@@ -66,7 +66,7 @@ def run_projectors(settings: Settings, names: list[str]) -> None:
                          f"known: {', '.join(p.name for p in ALL_PROJECTIONS)}")
 
     def body(container: Container, stopping: threading.Event) -> None:
-        container.start_projections(names or None)
+        container.start_projections(names or None, out_of_process=True)
         log.info("projecting: %s", ", ".join(f.name for f in container.followers))
         stopping.wait()
 

@@ -30,13 +30,16 @@ class ReadModelProjection(Projection[ReadModelView]):
 
     topics = ()  # follow every event; see the module docstring
 
-    def __init__(self, view: ReadModelView) -> None:
+    def __init__(self, view: ReadModelView, track_ignored_every_s: float = TRACK_IGNORED_EVERY_S) -> None:
         super().__init__(view)
+        # A projector in its own process tracks every event (0 s): the API
+        # processes read its position from the table, not from memory.
+        self.track_ignored_every_s = track_ignored_every_s
         self._last_tracked = 0.0
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         handler = self.handlers.get(type(domain_event))
-        if handler is None and time.monotonic() - self._last_tracked < TRACK_IGNORED_EVERY_S:
+        if handler is None and time.monotonic() - self._last_tracked < self.track_ignored_every_s:
             return
         self.view.apply(handler(domain_event) if handler else [], tracking)
         self._last_tracked = time.monotonic()
