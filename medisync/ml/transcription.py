@@ -157,7 +157,7 @@ class SpeechTranscriber:
         use_words = all(s.words for s in asr_segments)
         if use_words:
             units = [(s_i, w) for s_i, s in enumerate(asr_segments) for w in s.words]
-            spans = [Span(w.start, max(w.end, w.start + 0.01)) for _, w in units]
+            spans = [Span(w.start, max(w.end, w.start + 0.01), group=s_i) for s_i, w in units]
         else:
             spans = [Span(s.start, max(s.end, s.start + 0.01)) for s in asr_segments]
         result = self.diarizer.diarize(audio_path, spans)

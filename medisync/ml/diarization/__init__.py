@@ -23,10 +23,15 @@ class SpeakerTurn:
 
 @dataclass(frozen=True)
 class Span:
-    """A unit of speech to attribute, e.g. one ASR word."""
+    """A unit of speech to attribute, e.g. one ASR word.
+
+    ``group`` optionally names the ASR segment (sentence) the word belongs to;
+    backends may use it to resolve words whose timestamps fall in a pause.
+    """
 
     start: float
     end: float
+    group: int | None = None
 
 
 @dataclass

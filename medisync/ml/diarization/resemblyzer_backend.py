@@ -98,46 +98,70 @@ def detect_pauses(frame_energy: np.ndarray, min_pause_s: float = 0.15,
 
 
 def snap_to_pauses(spans: list[tuple[float, float]], pauses: list[tuple[float, float]],
-                   inner_pause_s: float = 0.3) -> list[tuple[float, float]]:
+                   inner_pause_s: float = 0.3, groups: Sequence[int | None] | None = None,
+                   ) -> list[tuple[float, float]]:
     """Fix word spans against detected pauses (spans in transcript order).
 
     Whisper's word timestamps drift by 0.1-0.3 s around pauses (a reply's
     first word often "starts" in the silence before it, and the last word
     before a silence is often stretched over it); audio energy knows better.
+    ``groups`` (the ASR segment of each word, optional) says which side of a
+    pause a misplaced word belongs to.
 
     * a word edge inside a pause moves to the pause's edge;
-    * a word that *contains* a pause of ``inner_pause_s`` or more keeps only
-      one side of it: the left one, unless the word touches the next word but
-      not the previous one;
-    * a word lying entirely inside a pause is left alone.
+    * a word spanning a pause of ``inner_pause_s`` or more keeps one side of
+      it: the side of the neighbouring word of the same segment, else the side
+      of the neighbour it touches, else the left one;
+    * a word lying entirely inside a pause joins the neighbour of its own
+      segment (if exactly one neighbour shares it), else stays.
     """
     if not pauses:
         return list(spans)
     starts = np.array([p[0] for p in pauses])
     ends = np.array([p[1] for p in pauses])
+    n_spans = len(spans)
+    grp = list(groups) if groups is not None else [None] * n_spans
 
     def containing(t: float) -> int:
         i = int(np.searchsorted(starts, t, side="right")) - 1
         return i if i >= 0 and t < ends[i] else -1
 
+    def side(n: int, s: float, e: float) -> str | None:
+        """'left'/'right': which neighbour this word belongs with, if known."""
+        same_prev = n > 0 and grp[n] is not None and grp[n - 1] == grp[n]
+        same_next = n + 1 < n_spans and grp[n] is not None and grp[n + 1] == grp[n]
+        if same_prev != same_next:
+            return "left" if same_prev else "right"
+        prev_touch = n > 0 and abs(spans[n - 1][1] - s) < 0.1
+        next_touch = n + 1 < n_spans and abs(spans[n + 1][0] - e) < 0.1
+        if prev_touch != next_touch:
+            return "left" if prev_touch else "right"
+        return None
+
     out = []
     for n, (s, e) in enumerate(spans):
         ps, pe = containing(s), containing(e)
-        if ps >= 0 and ps == pe:  # whole word inside one pause: keep
-            out.append((s, e))
+        if ps >= 0 and ps == pe:  # whole word inside one pause
+            which = side(n, s, e) if groups is not None else None
+            dur = min(e - s, 0.1)
+            if which == "right":
+                out.append((float(ends[ps]), float(ends[ps]) + max(dur, 0.02)))
+            elif which == "left":
+                out.append((float(starts[ps]) - max(dur, 0.02), float(starts[ps])))
+            else:
+                out.append((s, e))
             continue
         ns = float(ends[ps]) if ps >= 0 else s
         ne = float(starts[pe]) if pe >= 0 else e
         if ne - ns < 0.02:
             ns, ne = s, e
-        # pauses strictly inside the (snapped) word
-        lo = int(np.searchsorted(starts, ns, side="right"))
-        hi = int(np.searchsorted(ends, ne, side="left"))
-        inner = [k for k in range(lo, hi) if ends[k] - starts[k] >= inner_pause_s and starts[k] > ns and ends[k] < ne]
+        # long pauses (almost) inside the snapped word
+        lo = int(np.searchsorted(ends, ns, side="right"))
+        hi = int(np.searchsorted(starts, ne, side="left"))
+        inner = [k for k in range(lo, hi)
+                 if ends[k] - starts[k] >= inner_pause_s and starts[k] > ns + 0.02 and ends[k] < ne + 0.02]
         if inner:
-            prev_touch = n > 0 and abs(spans[n - 1][1] - s) < 0.1
-            next_touch = n + 1 < len(spans) and abs(spans[n + 1][0] - e) < 0.1
-            if next_touch and not prev_touch:
+            if side(n, s, e) == "right":
                 ns = float(ends[inner[-1]])
             else:
                 ne = float(starts[inner[0]])
@@ -339,7 +363,9 @@ class ResemblyzerDiarizer:
         if spans:
             span_list = [(float(s.start), float(s.end)) for s in spans]
             if pauses:
-                span_list = snap_to_pauses(span_list, pauses)
+                groups = [getattr(s, "group", None) for s in spans]
+                span_list = snap_to_pauses(span_list, pauses,
+                                           groups=groups if any(g is not None for g in groups) else None)
             regions = spans_to_regions(span_list, self.split_gap_s)
             # cut regions at real pauses too: word timestamps can run across them
             regions = subtract_pauses(regions, [p for p in pauses if p[1] - p[0] >= self.region_pause_s])

@@ -151,3 +151,18 @@ def test_word_stretched_over_a_pause_keeps_one_side():
     # a reply's first word that reaches back over the pause (only the next word touches it)
     words = [(6.0, 6.5), (6.9, 8.3), (8.3, 8.6)]
     assert snap_to_pauses(words, pauses)[1] == pytest.approx((8.0, 8.3))
+
+
+def test_misplaced_word_joins_its_own_sentence():
+    from medisync.ml.diarization.resemblyzer_backend import snap_to_pauses
+
+    pauses = [(55.85, 56.8)]
+    # "...not working?" | "It is working" where Whisper put "It" inside the pause
+    words = [(55.4, 55.86), (55.86, 55.92), (56.86, 57.1)]
+    assert snap_to_pauses(words, pauses)[1] == (55.86, 55.92)  # no sentence info: untouched
+    snapped = snap_to_pauses(words, pauses, groups=[0, 1, 1])
+    assert snapped[1][0] == pytest.approx(56.8)
+    # "...bring your log with | you." stretched to the next turn's start: sentence decides
+    pauses = [(87.02, 87.62)]
+    words = [(86.5, 86.96), (86.96, 87.62), (87.62, 87.8)]
+    assert snap_to_pauses(words, pauses, groups=[5, 5, 6])[1] == pytest.approx((86.96, 87.02))
