@@ -204,10 +204,12 @@ def build_note_generators(settings: Settings) -> dict[str, Any]:
 
 def build_transcriber(settings: Settings) -> Any:
     # The model itself loads on first use, inside the worker thread.
-    try:
-        from medisync.ml.transcription import SpeechTranscriber
-    except ImportError:
-        log.warning("transcription disabled: install the ml extra (pip install 'medisync[ml]')")
+    from medisync.ml.transcription import SpeechTranscriber, missing_dependencies
+
+    missing = missing_dependencies(settings.asr_model)
+    if missing:
+        log.warning("transcription disabled; missing: %s (make install, or pip install "
+                    "'medisync[ml]' and pip install --no-deps resemblyzer==0.1.4)", ", ".join(missing))
         return None
 
     return SpeechTranscriber(model=settings.asr_model, device=settings.asr_device,

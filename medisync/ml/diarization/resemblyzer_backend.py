@@ -4,16 +4,19 @@ Recipe
 ------
 1. Stream the audio (PyAV, 30 s chunks) through the mel front end; only the
    40-band mel frames are kept (57 MB per hour of audio).
-2. Word edges that Whisper placed inside a silent stretch (energy pause
-   detector on the mel frames) are moved to the pause's edge.
-   Speech regions: the ASR word spans merged across gaps shorter than
-   ``split_gap_s`` (or, without words, an energy detector).  Regions are cut
-   at pauses so that an embedding window rarely straddles a turn change.
+2. Word timestamps are checked against an energy pause detector on the mel
+   frames (:func:`snap_to_pauses`): edges inside a pause move to its edge, a
+   word stretched over a long pause keeps one side (its sentence decides),
+   phrase edges reach the pause.  Speech regions: the words merged across
+   gaps shorter than ``split_gap_s`` (or, without words, an energy
+   detector), then cut at pauses of ``region_pause_s`` so that an embedding
+   window rarely straddles a turn change.
 3. Windows of ``window_s`` with hop ``hop_s`` inside each region (a region
    shorter than a window gets one window of its own length); embeddings from
    the numpy encoder, batched by window length.
 4. :func:`~.clustering.cluster_speakers`: AHC with a distance threshold,
-   tiny clusters folded away, count clamped to 1..4, k-means refinement.
+   tiny clusters folded away, count clamped to 1..4, near-identical
+   centroids merged, k-means refinement.
 5. Resegmentation: every word (or 100 ms frame) is scored against each
    speaker centroid through the windows covering it, then a Viterbi pass
    picks the label sequence with a switch penalty that is high inside
@@ -99,7 +102,7 @@ def detect_pauses(frame_energy: np.ndarray, min_pause_s: float = 0.15,
 
 def snap_to_pauses(spans: list[tuple[float, float]], pauses: list[tuple[float, float]],
                    inner_pause_s: float = 0.3, groups: Sequence[int | None] | None = None,
-                   ) -> list[tuple[float, float]]:
+                   max_extend_s: float = 0.3) -> list[tuple[float, float]]:
     """Fix word spans against detected pauses (spans in transcript order).
 
     Whisper's word timestamps drift by 0.1-0.3 s around pauses (a reply's
@@ -113,7 +116,9 @@ def snap_to_pauses(spans: list[tuple[float, float]], pauses: list[tuple[float, f
       it: the side of the neighbouring word of the same segment, else the side
       of the neighbour it touches, else the left one;
     * a word lying entirely inside a pause joins the neighbour of its own
-      segment (if exactly one neighbour shares it), else stays.
+      segment (if exactly one neighbour shares it), else stays;
+    * the last word before a pause (first word after one) is extended to the
+      pause if it stops short of it by at most ``max_extend_s``.
     """
     if not pauses:
         return list(spans)
@@ -166,6 +171,21 @@ def snap_to_pauses(spans: list[tuple[float, float]], pauses: list[tuple[float, f
             else:
                 ne = float(starts[inner[0]])
         out.append((ns, ne))
+
+    # words next to a pause reach it: Whisper tends to end a phrase's last word
+    # (and start a phrase's first word) a little inside the speech
+    for n, (s, e) in enumerate(out):
+        k = int(np.searchsorted(starts, e, side="left"))  # first pause starting at/after e
+        if k < len(starts) and 0 < starts[k] - e <= max_extend_s:
+            nxt = out[n + 1][0] if n + 1 < len(out) else np.inf
+            if nxt >= starts[k]:
+                e = float(starts[k])
+        k = int(np.searchsorted(ends, s, side="right")) - 1  # last pause ending at/before s
+        if k >= 0 and 0 < s - ends[k] <= max_extend_s:
+            prv = out[n - 1][1] if n > 0 else -np.inf
+            if prv <= ends[k]:
+                s = float(ends[k])
+        out[n] = (s, e)
     return out
 
 

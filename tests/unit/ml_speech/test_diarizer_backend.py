@@ -166,3 +166,16 @@ def test_misplaced_word_joins_its_own_sentence():
     pauses = [(87.02, 87.62)]
     words = [(86.5, 86.96), (86.96, 87.62), (87.62, 87.8)]
     assert snap_to_pauses(words, pauses, groups=[5, 5, 6])[1] == pytest.approx((86.96, 87.02))
+
+
+def test_phrase_edges_extend_to_the_pause():
+    from medisync.ml.diarization.resemblyzer_backend import snap_to_pauses
+
+    pauses = [(5.53, 6.13)]
+    words = [(4.9, 5.40), (6.30, 6.6), (6.6, 6.9)]
+    snapped = snap_to_pauses(words, pauses)
+    assert snapped[0] == pytest.approx((4.9, 5.53))
+    assert snapped[1] == pytest.approx((6.13, 6.6))
+    assert snapped[2] == (6.6, 6.9)
+    # too far from the pause: left alone
+    assert snap_to_pauses([(4.0, 5.0)], pauses) == [(4.0, 5.0)]
