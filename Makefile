@@ -14,7 +14,7 @@ $(STAMP): setup.py
 	$(BIN)/pip install --quiet -e '.[ml,dev]'
 	# resemblyzer only for its bundled speaker-encoder weights: --no-deps keeps torch out (docs/decisions.md).
 	$(BIN)/pip install --quiet --no-deps 'resemblyzer==0.1.4'
-	$(BIN)/python -m medisync.ml.model_cache tiny.en
+	$(BIN)/python -m medisync.ml.model_cache tiny.en base speaker-encoder
 	touch $(STAMP)
 
 install: $(STAMP)

