@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.postgres import PostgresDatastore
 
+from medisync.adapters.postgres.ddl import apply_ddl
 from medisync.domain.errors import NotFoundError
 
 DDL = """
@@ -69,10 +70,7 @@ class PostgresPatientKeyring:
         self._lock = threading.Lock()
 
     def create_tables(self) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            for statement in DDL.split(";"):
-                if statement.strip():
-                    cursor.execute(statement)
+        apply_ddl(self.datastore, DDL)
         self._check_master_key()
 
     def _check_master_key(self) -> None:

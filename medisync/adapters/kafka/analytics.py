@@ -14,6 +14,7 @@ from typing import Any
 from eventsourcing.postgres import PostgresDatastore
 
 from medisync.adapters.kafka.client import commit_past, consumer
+from medisync.adapters.postgres.ddl import apply_ddl
 
 GROUP = "medisync-analytics"
 TOPICS = ("medisync.appointment.v1", "medisync.recording.v1")
@@ -47,10 +48,7 @@ class AnalyticsStore:
         self.datastore = datastore
 
     def create_tables(self) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            for statement in DDL.split(";"):
-                if statement.strip():
-                    cursor.execute(statement)
+        apply_ddl(self.datastore, DDL)
 
     def count(self, envelope: dict[str, Any]) -> bool:
         """Count the event once; False if it was seen before or is not counted."""

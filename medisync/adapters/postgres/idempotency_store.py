@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from eventsourcing.postgres import PostgresDatastore
+from medisync.adapters.postgres.ddl import apply_ddl
 
 DDL = """
 CREATE SCHEMA IF NOT EXISTS auth;
@@ -52,10 +53,7 @@ class PostgresIdempotencyStore:
         self._claims = 0
 
     def create_tables(self) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            for statement in DDL.split(";"):
-                if statement.strip():
-                    cursor.execute(statement)
+        apply_ddl(self.datastore, DDL)
 
     def claim(self, key_id: str, fingerprint: str) -> Claim:
         """Own the key (first use), or learn what became of its first use."""

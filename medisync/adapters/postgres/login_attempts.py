@@ -8,6 +8,7 @@ never stored or logged.
 from __future__ import annotations
 
 from eventsourcing.postgres import PostgresDatastore
+from medisync.adapters.postgres.ddl import apply_ddl
 
 DDL = """
 CREATE SCHEMA IF NOT EXISTS auth;
@@ -24,10 +25,7 @@ class PostgresLoginAttempts:
         self.datastore = datastore
 
     def create_tables(self) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            for statement in DDL.split(";"):
-                if statement.strip():
-                    cursor.execute(statement)
+        apply_ddl(self.datastore, DDL)
 
     def record(self, account_key: str, ip: str, outcome: str, at: float) -> None:
         with self.datastore.transaction(commit=True) as cursor:

@@ -15,6 +15,7 @@ import uuid
 from eventsourcing.postgres import PostgresDatastore
 
 from medisync.application.errors import AuthenticationError
+from medisync.adapters.postgres.ddl import apply_ddl
 
 DDL = """
 CREATE SCHEMA IF NOT EXISTS auth;
@@ -39,10 +40,7 @@ class PostgresSessionStore:
         self.refresh_ttl_s = refresh_ttl_s
 
     def create_tables(self) -> None:
-        with self.datastore.transaction(commit=True) as cursor:
-            for statement in DDL.split(";"):
-                if statement.strip():
-                    cursor.execute(statement)
+        apply_ddl(self.datastore, DDL)
 
     def create_refresh(self, user_id: str) -> str:
         return self._insert(user_id, str(uuid.uuid4()))
