@@ -14,8 +14,8 @@ import uuid
 
 from eventsourcing.postgres import PostgresDatastore
 
-from medisync.application.errors import AuthenticationError
 from medisync.adapters.postgres.ddl import apply_ddl
+from medisync.application.errors import AuthenticationError
 
 DDL = """
 CREATE SCHEMA IF NOT EXISTS auth;
