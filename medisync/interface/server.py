@@ -30,7 +30,9 @@ def create_app(settings: Settings) -> web.Application:
         container.close()
         executor.shutdown(wait=False)
 
-    app.cleanup_ctx.append(lifecycle)
+    # First in, last out: the container (pools, followers) and the thread pool
+    # must outlive every other cleanup, e.g. the access log's final flush.
+    app.cleanup_ctx.insert(0, lifecycle)
     return app
 
 
