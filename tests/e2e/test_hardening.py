@@ -17,7 +17,6 @@ import io
 import json
 import os
 import socket
-import time
 import unicodedata
 import uuid
 from pathlib import Path
@@ -30,7 +29,7 @@ from requests.adapters import HTTPAdapter
 
 from tests.conftest import FIXTURES
 from tests.e2e.test_isolation import SOAP, wav_bytes
-from tests.support.api import (PASSWORD, Caller, assert_error, create_patient, invite, register_practice,
+from tests.support.api import (wait_for, PASSWORD, Caller, assert_error, create_patient, invite, register_practice,
                                schedule, unique_email)
 from tests.support.processes import fresh_database
 from tests.support.server import ServerProcess
@@ -368,13 +367,7 @@ def test_no_phi_in_the_server_log_across_the_workflow(debug_server: ServerProces
 
 # Helpers --------------------------------------------------------------------------------------
 def _wait_for(caller: Caller, path: str, ready: Any, timeout: float = 600) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = caller.get(path)
-        if response.status_code == 200 and ready(response.json()["data"]):
-            return response.json()["data"]
-        time.sleep(1)
-    raise AssertionError(f"{path} did not settle: {response.text[:300]}")
+    return wait_for(caller, path, ready, timeout)
 
 
 def _post_tolerating_early_reply(caller: Caller, path: str, **kwargs: Any) -> requests.Response:

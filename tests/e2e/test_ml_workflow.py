@@ -7,28 +7,20 @@ from __future__ import annotations
 
 import json
 import shutil
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
+from tests.support.api import assert_error, create_patient, invite, register_practice, schedule, wait_for
 from tests.support.server import ServerProcess
 
 pytestmark = pytest.mark.ml
 DIALOGUE = "dev-07-hypertension"
 
 
-def _wait(caller: Caller, path: str, ready: Any, timeout: float = 300) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = caller.get(path)
-        if response.status_code == 200 and ready(response.json()["data"]):
-            return response.json()["data"]
-        time.sleep(1)
-    raise AssertionError(f"{path} not ready: {response.status_code} {response.text[:300]}")
+_wait = wait_for
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 import pytest
 
 from tests.integration.test_audit_chain import fresh_db, start_or_stop
-from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
+from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule, wait_for_transcript
 from tests.support.server import REPO, ServerProcess
 
 
@@ -26,14 +26,7 @@ def retention_server(tmp_path_factory: pytest.TempPathFactory, database_url: str
     server.stop()
 
 
-def _wait_for_transcript(doctor: Caller, appointment_id: str, timeout: float = 300) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = doctor.get(f"/transcriptions/{appointment_id}")
-        if response.status_code == 200 and response.json()["data"]["status"] in ("completed", "failed"):
-            return response.json()["data"]
-        time.sleep(1)
-    raise AssertionError("the transcript did not complete")
+_wait_for_transcript = wait_for_transcript
 
 
 def _upload(doctor: Caller, appointment_id: str, wav: Path) -> dict[str, Any]:

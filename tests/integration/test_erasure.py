@@ -4,15 +4,15 @@ events remain, and the API answers 404."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import psycopg
 import pytest
 from psycopg import sql
 
-from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
+from tests.support.api import (assert_error, create_patient, invite, register_practice, schedule,
+                               wait_for_transcript)
 from tests.support.processes import fresh_database
 from tests.support.server import ServerProcess
 
@@ -29,14 +29,7 @@ def erasing_server(tmp_path_factory: pytest.TempPathFactory, database_url: str) 
     server.stop()
 
 
-def _wait_for_transcript(doctor: Caller, appointment_id: str, timeout: float = 300) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        response = doctor.get(f"/transcriptions/{appointment_id}")
-        if response.status_code == 200 and response.json()["data"]["status"] in ("completed", "failed"):
-            return response.json()["data"]
-        time.sleep(1)
-    raise AssertionError("the transcript did not complete")
+_wait_for_transcript = wait_for_transcript
 
 
 def _needles(transcript_text: str) -> list[bytes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -93,3 +94,20 @@ def assert_error(response: requests.Response, status: int, code: str | None = No
     if code:
         assert body["error"]["code"] == code, body
     return body["error"]
+
+
+def wait_for(caller: Caller, path: str, ready: Any, timeout: float = 300) -> dict[str, Any]:
+    """Poll a GET until its data satisfies ``ready`` (background work: the ML worker)."""
+    deadline = time.monotonic() + timeout
+    response = None
+    while time.monotonic() < deadline:
+        response = caller.get(path)
+        if response.status_code == 200 and ready(response.json()["data"]):
+            return response.json()["data"]
+        time.sleep(1)
+    raise AssertionError(f"{path} did not settle: {response.text[:300] if response is not None else ''}")
+
+
+def wait_for_transcript(caller: Caller, appointment_id: str, timeout: float = 300) -> dict[str, Any]:
+    return wait_for(caller, f"/transcriptions/{appointment_id}",
+                    lambda d: d["status"] in ("completed", "failed"), timeout)

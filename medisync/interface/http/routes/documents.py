@@ -8,7 +8,7 @@ from aiohttp_apigami import docs, querystring_schema
 from medisync.interface.http import presenters as present
 from medisync.interface.http.concurrency import tagged
 from medisync.interface.http.context import Ctx
-from medisync.interface.http.envelope import paginated, success
+from medisync.interface.http.envelope import paginated
 from medisync.interface.http.idempotency import claim_upload
 from medisync.interface.http.schemas import DocumentFormSchema, DocumentListSchema
 from medisync.interface.http.uploads import check_document, load_form, receive
