@@ -20,6 +20,7 @@ from medisync.adapters.metrics import instrument_application, instrument_jobs
 from medisync.adapters.passwords import Argon2PasswordHasher
 from medisync.adapters.postgres.audit_wiring import AuditComponents, build_audit
 from medisync.adapters.postgres.connection import datastore, eventsourcing_env
+from medisync.adapters.postgres.ddl import schema_lock
 from medisync.adapters.postgres.idempotency_store import PostgresIdempotencyStore
 from medisync.adapters.postgres.login_attempts import PostgresLoginAttempts
 from medisync.adapters.postgres.queries import PostgresQueries
@@ -116,6 +117,12 @@ def _projection_named(name: str) -> Any:
 
 def build_container(settings: Settings) -> Container:
     url = resolve_database_url(settings)
+    # Processes starting together (API, projector, relay) create the schema one at a time.
+    with schema_lock(url):
+        return _assemble(settings, url)
+
+
+def _assemble(settings: Settings, url: str) -> Container:
     views_store = datastore(url, pool_size=2, max_overflow=10)
     keyring = PostgresPatientKeyring(
         views_store, MasterKeyWrapper(load_or_create_master_key(settings.master_key_path)))

@@ -146,7 +146,7 @@ def test_uploads_replay_by_content(admin: Caller, db: Any) -> None:
     assert again.status_code == 201 and again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"
     assert_error(upload(wav_bytes(0.5)), 422, "unprocessable")
-    assert topics_since(db, before, "Recording") == []
+    assert topics_since(db, before, "Recording.Uploaded") == []
     assert len(doctor.get(f"/recordings/{appointment['id']}").json()["data"]) == 1
     doc_headers = key()
     form = {"patient_id": patient["id"], "kind": "other", "title": "Note"}
