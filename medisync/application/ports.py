@@ -8,7 +8,7 @@ The application layer depends only on these Protocols. Concrete adapters
 
 from __future__ import annotations
 
-from typing import Any, BinaryIO, Iterator, Protocol
+from typing import Any, BinaryIO, Protocol
 
 
 class BlobStore(Protocol):
@@ -51,11 +51,6 @@ class NoteGenerator(Protocol):
 
     def generate(self, transcript: dict[str, Any]) -> dict[str, Any]: ...
 
-
-class EventPublisher(Protocol):
-    """Publishes integration-event envelopes to the stream."""
-
-    def publish(self, envelopes: Iterator[dict[str, Any]]) -> None: ...
 
 
 class BlobReferences(Protocol):
@@ -103,15 +98,8 @@ class SessionStore(Protocol):
     def revoke_user(self, user_id: str) -> None: ...
 
 
-class UserDirectory(Protocol):
-    """Read-model lookups the identity use cases need."""
-
-    def get_user(self, user_id: str) -> dict[str, Any] | None: ...
-
 
 class AccessQueries(Protocol):
     """Read-model facts used for authorization decisions."""
 
     def doctor_sees_patient(self, practice_id: str, doctor_id: str, patient_id: str) -> bool: ...
-
-    def user_in_practice(self, practice_id: str, user_id: str, role: str | None = None) -> bool: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -10,4 +10,3 @@ class CommandResult:
     id: str
     notification_id: int | None
     created: bool = True
-    extra: dict[str, object] = field(default_factory=dict)

@@ -17,8 +17,6 @@ from medisync.domain.errors import NotFoundError
 
 
 class ContainerOperations:
-    c: Any  # the Container itself; typed loosely to keep this a mixin
-
     def page(self: Any, query: dict[str, Any]) -> Page:
         return Page(query["page"], query["per_page"])
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import uuid
-import wave
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlparse
@@ -17,10 +16,10 @@ import pytest
 import requests
 
 from tests.support.api import PASSWORD, Caller, create_patient, invite, register_practice, schedule
+from tests.support.audio import short_clip
 from tests.support.server import ServerProcess
 
 pytestmark = pytest.mark.e2e
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 PHI = {"first_name": "Wilhelmina", "last_name": "Quarrington", "date_of_birth": "1957-03-29",
        "mrn": "MRN-LOG-884213", "phone": "+1-555-0147-9931", "email": "wq.logtest@example.test"}
@@ -69,16 +68,6 @@ def access_lines(text: str) -> list[dict[str, Any]]:
             if record.get("logger") == "medisync.access":
                 lines.append(record)
     return lines
-
-
-def short_clip(target: Path, seconds: float = 8.0) -> Path:
-    with wave.open(str(FIXTURES / "dev-01-diabetes.wav")) as source:
-        params = source.getparams()
-        frames = source.readframes(int(params.framerate * seconds))
-    with wave.open(str(target), "wb") as clip:
-        clip.setparams(params)
-        clip.writeframes(frames)
-    return target
 
 
 def test_one_json_line_per_request_and_no_phi(logged_server: ServerProcess, tmp_path: Path,

@@ -5,7 +5,6 @@ API's auth; it can be switched off or put behind a token."""
 from __future__ import annotations
 
 import time
-import wave
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -20,9 +19,9 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.support.api import create_patient, invite, register_practice, schedule
 from tests.support.kafka import bootstrap
 from tests.support.processes import CliProcess
+from tests.support.audio import short_clip
 from tests.support.server import ServerProcess
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PROJECTIONS = {"users", "patients", "appointments", "recordings", "notes", "documents"}
 
 
@@ -55,17 +54,6 @@ def scrape_until(server: ServerProcess, ready: Callable[[dict[str, Any]], bool],
         if ready(families) or time.monotonic() > deadline:
             return families
         time.sleep(0.5)
-
-
-def short_clip(target: Path, seconds: float = 8.0) -> Path:
-    """The first seconds of a dev dialogue: real speech, a quick ML job."""
-    with wave.open(str(FIXTURES / "dev-01-diabetes.wav")) as source:
-        params = source.getparams()
-        frames = source.readframes(int(params.framerate * seconds))
-    with wave.open(str(target), "wb") as clip:
-        clip.setparams(params)
-        clip.writeframes(frames)
-    return target
 
 
 @pytest.fixture(scope="module")
