@@ -27,6 +27,8 @@ CORE = [
     "prometheus-client>=0.20,<1",
     # Per-patient AES-GCM for PHI in events (crypto-shredding) and audit signatures.
     "cryptography>=42,<47",
+    # FHIR facade: imported Patients are checked against the R4B models (docs/fhir.md, D22).
+    "fhir.resources>=8.3,<9",
 ]
 
 ML = [

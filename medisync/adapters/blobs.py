@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,6 +21,18 @@ CHUNK = 1 << 20
 
 class BlobStorageError(Exception):
     """The store could not persist a blob (disk full, unwritable)."""
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    """A blob as stored: its key and the digests clients verify it by.
+
+    sha1 is kept because FHIR's Attachment.hash is a SHA-1 (base64)."""
+
+    key: str
+    sha256: str
+    sha1: str
+    size: int
 
 
 class FilesystemBlobStore:
@@ -40,19 +53,20 @@ class FilesystemBlobStore:
             raise BlobStorageError("blob storage is unavailable") from error
         return key, key, size
 
-    def put_file(self, path: str) -> tuple[str, str, int]:
+    def put_file(self, path: str) -> StoredBlob:
         """Adopt a file already written under ``staging_dir()``, by renaming it."""
         try:
             with open(path, "rb") as source:
-                digest = hashlib.sha256()
+                sha256, sha1 = hashlib.sha256(), hashlib.sha1(usedforsecurity=False)
                 for chunk in iter(lambda: source.read(CHUNK), b""):
-                    digest.update(chunk)
-            key = digest.hexdigest()
+                    sha256.update(chunk)
+                    sha1.update(chunk)
+            key = sha256.hexdigest()
             size = os.path.getsize(path)
             os.replace(path, self._path(key))
         except OSError as error:
             raise BlobStorageError("blob storage is unavailable") from error
-        return key, key, size
+        return StoredBlob(key, key, sha1.hexdigest(), size)
 
     def staging_dir(self) -> str:
         """Where uploads are spooled, on the same filesystem as the blobs."""

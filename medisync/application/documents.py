@@ -38,7 +38,7 @@ class DocumentService:
             practice_id=principal.practice_id, patient_id=patient_id, appointment_id=appointment_id,
             kind=kind, blob_key=blob["blob_key"], sha256=blob["sha256"],
             size_bytes=blob["size_bytes"], content_type=blob["content_type"],
-            phi={"title": title}, actor=principal.actor())
+            phi={"title": title}, actor=principal.actor(), sha1=blob.get("sha1"))
         return CommandResult(str(document.id), self.app.commit(document))
 
     def delete(self, principal: Principal, document_id: str) -> CommandResult:

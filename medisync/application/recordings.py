@@ -36,7 +36,8 @@ class RecordingService:
             practice_id=principal.practice_id, appointment_id=appointment_id,
             patient_id=appointment.patient_id, doctor_id=appointment.doctor_id,
             blob_key=blob["blob_key"], sha256=blob["sha256"], size_bytes=blob["size_bytes"],
-            content_type=blob["content_type"], duration_s=duration_s, actor=principal.actor())
+            content_type=blob["content_type"], duration_s=duration_s, actor=principal.actor(),
+            sha1=blob.get("sha1"))
         return CommandResult(str(recording.id), self.app.commit(recording))
 
     def delete(self, principal: Principal, appointment_id: str, recording_ids: list[str],

@@ -15,13 +15,14 @@ class Document(Aggregate):
     @event("Uploaded")
     def __init__(self, practice_id: str, patient_id: str, appointment_id: str | None, kind: str,
                  blob_key: str, sha256: str, size_bytes: int, content_type: str,
-                 phi: dict[str, Any], actor: dict[str, str]) -> None:
+                 phi: dict[str, Any], actor: dict[str, str], sha1: str | None = None) -> None:
         self.practice_id = practice_id
         self.patient_id = patient_id
         self.appointment_id = appointment_id
         self.kind = kind
         self.blob_key = blob_key
         self.sha256 = sha256
+        self.sha1 = sha1  # None in events recorded before FHIR export needed it
         self.size_bytes = size_bytes
         self.content_type = content_type
         self.title = phi.get("title", "")

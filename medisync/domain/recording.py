@@ -21,13 +21,14 @@ class Recording(Aggregate):
     def __init__(self, practice_id: str, appointment_id: str, patient_id: str, doctor_id: str,
                  blob_key: str,
                  sha256: str, size_bytes: int, content_type: str, duration_s: float,
-                 actor: dict[str, str]) -> None:
+                 actor: dict[str, str], sha1: str | None = None) -> None:
         self.practice_id = practice_id
         self.appointment_id = appointment_id
         self.patient_id = patient_id
         self.doctor_id = doctor_id
         self.blob_key = blob_key
         self.sha256 = sha256
+        self.sha1 = sha1  # None in events recorded before FHIR export needed it
         self.size_bytes = size_bytes
         self.content_type = content_type
         self.duration_s = duration_s

@@ -38,6 +38,7 @@ from medisync.application.patients import PatientService
 from medisync.application.queries.appointments import AppointmentQueries
 from medisync.application.queries.documents import DocumentQueries
 from medisync.application.queries.notes import NoteQueries
+from medisync.application.queries.patient_record import PatientRecordQueries
 from medisync.application.queries.patients import PatientQueries
 from medisync.application.queries.recordings import RecordingQueries
 from medisync.application.queries.users import UserQueries
@@ -166,6 +167,7 @@ def _assemble(settings: Settings, url: str) -> Container:
             "recordings": RecordingQueries(reads, appointment_queries),
             "notes": NoteQueries(reads, appointment_queries),
             "documents": DocumentQueries(reads, patient_queries),
+            "patient_record": PatientRecordQueries(reads, patient_queries, appointment_queries),
         },
         idempotency=idempotency, login_attempts=login_attempts,
     )

@@ -59,8 +59,9 @@ class ContainerOperations:
         return self.recordings.upload(principal, appointment_id, blob, audio.duration_s)
 
     def _adopt(self: Any, upload: Any, content_type: str) -> dict[str, Any]:
-        key, sha256, size = self.blobs.put_file(upload.path)
-        return {"blob_key": key, "sha256": sha256, "size_bytes": size, "content_type": content_type}
+        stored = self.blobs.put_file(upload.path)
+        return {"blob_key": stored.key, "sha256": stored.sha256, "sha1": stored.sha1,
+                "size_bytes": stored.size, "content_type": content_type}
 
     def delete_recordings(self: Any, principal: Principal, appointment_id: str,
                           reason: str) -> CommandResult:

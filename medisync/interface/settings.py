@@ -75,6 +75,10 @@ class Settings:
     audit_checkpoint_interval_s: float = 300.0
     access_log_flush_s: float = 0.1
     audio_retention_days: int | None = None
+    # FHIR (docs/fhir.md): the URL clients reach us by (else the request's own origin),
+    # and the identifier system of a practice's MRNs.
+    public_base_url: str | None = None
+    fhir_mrn_system: str = "urn:medisync:practice:{practice_id}:mrn"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":

@@ -13,7 +13,8 @@ from medisync.projections.changes import ViewChange, delete, insert, update
 def _uploaded(e: Any) -> list[ViewChange]:
     return [insert("documents", id=oid(e), practice_id=e.practice_id, patient_id=e.patient_id,
                    appointment_id=e.appointment_id, kind=e.kind, title=e.phi.get("title", ""),
-                   blob_key=e.blob_key, sha256=e.sha256, size_bytes=e.size_bytes,
+                   blob_key=e.blob_key, sha256=e.sha256, sha1=getattr(e, "sha1", None),
+                   size_bytes=e.size_bytes,
                    content_type=e.content_type, uploaded_by=e.actor.get("user_id"),
                    deleted=False, created_at=e.timestamp, **stamp(e))]
 

@@ -14,6 +14,7 @@ def _uploaded(e: Any) -> list[ViewChange]:
     return [insert("recordings", id=oid(e), practice_id=e.practice_id,
                    appointment_id=e.appointment_id, patient_id=e.patient_id,
                    doctor_id=e.doctor_id, blob_key=e.blob_key, sha256=e.sha256,
+                   sha1=getattr(e, "sha1", None),
                    size_bytes=e.size_bytes, content_type=e.content_type, duration_s=e.duration_s,
                    uploaded_by=e.actor.get("user_id"), deleted=False,
                    transcription_status="pending", attempts=0, created_at=e.timestamp, **stamp(e))]

@@ -150,6 +150,41 @@ class PostgresQueries:
         return self.all("SELECT * FROM read.note_versions WHERE note_id = %s ORDER BY version",
                         note_id)
 
+    def get_note_by_id(self, note_id: str) -> dict[str, Any] | None:
+        return self.one("SELECT * FROM read.notes WHERE id = %s", note_id)
+
+    # A patient's whole record (FHIR $everything) ----------------------------
+    def appointments_for_patient(self, patient_id: str, doctor_id: str | None) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.appointments WHERE patient_id = %s "
+                        "AND (%s::uuid IS NULL OR doctor_id = %s) ORDER BY start_at, id",
+                        patient_id, doctor_id, doctor_id)
+
+    def recordings_for_patient(self, patient_id: str, doctor_id: str | None) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.recordings WHERE patient_id = %s AND NOT deleted "
+                        "AND (%s::uuid IS NULL OR doctor_id = %s) ORDER BY created_at, id",
+                        patient_id, doctor_id, doctor_id)
+
+    def transcripts_for_patient(self, patient_id: str, doctor_id: str | None) -> list[dict[str, Any]]:
+        """Transcripts outlive their audio, so deleted recordings' transcripts are included."""
+        return self.all(
+            "SELECT r.*, t.document, t.created_at AS transcribed_at FROM read.transcripts t "
+            "JOIN read.recordings r ON r.id = t.recording_id WHERE r.patient_id = %s "
+            "AND (%s::uuid IS NULL OR r.doctor_id = %s) ORDER BY t.created_at, r.id",
+            patient_id, doctor_id, doctor_id)
+
+    def get_transcript(self, recording_id: str) -> dict[str, Any] | None:
+        return self.one("SELECT r.*, t.document, t.created_at AS transcribed_at FROM read.transcripts t "
+                        "JOIN read.recordings r ON r.id = t.recording_id WHERE r.id = %s", recording_id)
+
+    def notes_for_patient(self, patient_id: str, doctor_id: str | None) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.notes WHERE patient_id = %s AND current_version IS NOT NULL "
+                        "AND (%s::uuid IS NULL OR doctor_id = %s) ORDER BY created_at, id",
+                        patient_id, doctor_id, doctor_id)
+
+    def documents_for_patient(self, patient_id: str) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.documents WHERE patient_id = %s AND NOT deleted "
+                        "ORDER BY created_at, id", patient_id)
+
     # Documents --------------------------------------------------------------
     def get_document(self, document_id: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM read.documents WHERE id = %s AND NOT deleted", document_id)

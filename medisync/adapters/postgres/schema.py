@@ -62,6 +62,7 @@ TABLES: dict[str, str] = {
             updated_at timestamptz NOT NULL, version integer NOT NULL);
         -- deleted_by is "system" for retention deletes, so text (was uuid before).
         ALTER TABLE {schema}.recordings ALTER COLUMN deleted_by TYPE text;
+        ALTER TABLE {schema}.recordings ADD COLUMN IF NOT EXISTS sha1 text;
         CREATE INDEX IF NOT EXISTS recordings_appointment ON {schema}.recordings (appointment_id);
         CREATE INDEX IF NOT EXISTS recordings_practice ON {schema}.recordings (practice_id, created_at)""",
     "transcripts": """
@@ -93,6 +94,7 @@ TABLES: dict[str, str] = {
             sha256 text NOT NULL, size_bytes bigint NOT NULL, content_type text NOT NULL,
             uploaded_by uuid, deleted boolean NOT NULL, created_at timestamptz NOT NULL,
             updated_at timestamptz NOT NULL, version integer NOT NULL);
+        ALTER TABLE {schema}.documents ADD COLUMN IF NOT EXISTS sha1 text;
         CREATE INDEX IF NOT EXISTS documents_patient ON {schema}.documents (patient_id)""",
 }
 

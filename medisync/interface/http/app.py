@@ -14,12 +14,12 @@ from medisync.interface.http.middleware import (auth_middleware, envelope_middle
 from medisync.interface.http.observability import observability_middleware, setup_metrics
 from medisync.interface.http.rate_limits import RateLimiter
 from medisync.interface.http.schemas import complete_responses
-from medisync.interface.http.routes import (appointments, auth, documents, notes, patients,
+from medisync.interface.http.routes import (appointments, auth, documents, fhir, notes, patients,
                                             recordings, service, users)
 from medisync.interface.http.routes import audit as audit_routes
 
 ROUTE_TABLES = (auth.routes, users.routes, patients.routes, appointments.routes,
-                recordings.routes, notes.routes, documents.routes, service.routes)
+                recordings.routes, notes.routes, documents.routes, service.routes, fhir.routes)
 
 
 def init_app(container: object) -> web.Application:

@@ -12,6 +12,7 @@ from aiohttp import web
 from medisync.application.errors import AuthenticationError, TooManyAttemptsError
 from medisync.application.principal import Principal
 from medisync.interface.http.errors import to_response
+from medisync.interface.http.fhir_io import as_operation_outcome, is_fhir
 from medisync.interface.http.keys import CLAIMS, CONTAINER, PRINCIPAL, RATE_HEADERS, RATE_LIMITER, REQUEST_ID
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -39,6 +40,8 @@ async def envelope_middleware(request: web.Request, handler: Handler) -> web.Str
         raise
     except BaseException as error:  # noqa: BLE001 - every failure becomes an envelope
         response = to_response(error, request[REQUEST_ID])
+        if is_fhir(request):
+            response = as_operation_outcome(response)
     response.headers["X-Request-ID"] = request[REQUEST_ID]
     for name, value in request.get(RATE_HEADERS, {}).items():
         response.headers.setdefault(name, value)

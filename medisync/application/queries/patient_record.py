@@ -1,0 +1,69 @@
+"""Queries: one patient's whole record, and its parts by id (the FHIR facade).
+
+The same rules as the other queries: clinical staff only, another
+practice's ids are not found, and a doctor sees the appointments they hold
+and what hangs off them (recordings, transcripts, notes). Documents belong to
+the patient, so whoever may see the patient sees them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medisync.application.access import CLINICAL_STAFF, require_role, require_same_practice
+from medisync.application.principal import Principal
+from medisync.application.queries.appointments import AppointmentQueries
+from medisync.application.queries.patients import PatientQueries
+from medisync.domain.errors import NotFoundError
+
+
+class PatientRecordQueries:
+    def __init__(self, reads: Any, patients: PatientQueries, appointments: AppointmentQueries) -> None:
+        self.reads = reads
+        self.patients = patients
+        self.appointments = appointments
+
+    def everything(self, principal: Principal, patient_id: str) -> dict[str, Any]:
+        patient = self.patients.get(principal, patient_id)
+        doctor = principal.user_id if principal.is_doctor else None
+        notes = self.reads.notes_for_patient(patient_id, doctor)
+        return {
+            "patient": patient,
+            "appointments": self.reads.appointments_for_patient(patient_id, doctor),
+            "recordings": self.reads.recordings_for_patient(patient_id, doctor),
+            "transcripts": self.reads.transcripts_for_patient(patient_id, doctor),
+            "documents": self.reads.documents_for_patient(patient_id),
+            "notes": [(dict(n), self.reads.note_versions(str(n["id"]))) for n in notes],
+        }
+
+    def documents(self, principal: Principal, patient_id: str) -> dict[str, list[dict[str, Any]]]:
+        record = self.everything(principal, patient_id)
+        return {key: record[key] for key in ("recordings", "transcripts", "documents")}
+
+    def recording(self, principal: Principal, recording_id: str) -> dict[str, Any]:
+        row = require_same_practice(principal, self.reads.get_recording(recording_id), "recording")
+        self.appointments.get(principal, str(row["appointment_id"]))
+        if row["deleted"]:
+            raise NotFoundError("recording not found")
+        return dict(row)
+
+    def transcript(self, principal: Principal, recording_id: str) -> dict[str, Any]:
+        row = require_same_practice(principal, self.reads.get_transcript(recording_id), "transcript")
+        self.appointments.get(principal, str(row["appointment_id"]))
+        return dict(row)
+
+    def note(self, principal: Principal, note_id: str) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+        """A note by its own id: (note, its versions, its appointment)."""
+        require_role(principal, CLINICAL_STAFF, "read notes")
+        note = require_same_practice(principal, self.reads.get_note_by_id(note_id), "note")
+        appointment = self.appointments.get(principal, str(note["appointment_id"]))
+        if note["current_version"] is None:
+            raise NotFoundError("note not found")
+        return dict(note), self.reads.note_versions(note_id), appointment
+
+    def practitioner(self, principal: Principal, user_id: str) -> dict[str, Any]:
+        require_role(principal, CLINICAL_STAFF, "read practitioners")
+        row = require_same_practice(principal, self.reads.get_user(user_id), "practitioner")
+        if row["role"] == "auditor":  # auditors are not practitioners
+            raise NotFoundError("practitioner not found")
+        return dict(row)

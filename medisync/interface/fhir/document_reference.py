@@ -1,0 +1,100 @@
+"""DocumentReference: visit audio, its transcript and uploaded documents.
+
+Each points at its bytes through an authenticated Binary URL; a transcript
+also carries its text inline (text/plain), which is what most EHRs file.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from typing import Any
+
+from medisync.interface.fhir import ids
+from medisync.interface.fhir.codes import (DOCUMENT_TYPES, MEDISYNC_DOCUMENT_KIND, TRANSCRIPT_TYPE,
+                                           US_CORE_DOCUMENT_CATEGORY, concept, coding, loinc)
+from medisync.interface.fhir.elements import drop_empty, instant, meta, reference
+
+CLINICAL_NOTE = coding(US_CORE_DOCUMENT_CATEGORY, "clinical-note", "Clinical Note")
+
+
+def sha1_base64(hex_digest: str | None) -> str | None:
+    """FHIR's Attachment.hash: the SHA-1 as base64 (we store hex)."""
+    return base64.b64encode(bytes.fromhex(hex_digest)).decode() if hex_digest else None
+
+
+def from_recording(row: dict[str, Any], binary_base: str) -> dict[str, Any]:
+    resource_id = ids.sourced("rec", row["id"])
+    return _document(row, resource_id, {
+        "type": concept(MEDISYNC_DOCUMENT_KIND, "visit-audio", "Visit audio recording",
+                        text="Visit audio recording"),
+        "category": [concept(MEDISYNC_DOCUMENT_KIND, "recording", "Recording")],
+        "description": "Audio recording of the visit",
+        "content": [{"attachment": _attachment(row, f"{binary_base}/{resource_id}", "Visit audio")}],
+    })
+
+
+def from_transcript(row: dict[str, Any], binary_base: str) -> dict[str, Any]:
+    text = transcript_text(row["document"]).encode("utf-8")
+    binary = f"{binary_base}/{ids.sourced('tx', row['id'])}"
+    return _document(row, ids.sourced("tx", row["id"]), {
+        "type": loinc(TRANSCRIPT_TYPE, text="Visit transcript"),
+        "category": [{"coding": [CLINICAL_NOTE]},
+                     concept(MEDISYNC_DOCUMENT_KIND, "transcript", "Transcript")],
+        "description": "Speaker-attributed transcript of the visit audio",
+        "relatesTo": [{"code": "transforms", "target": reference("DocumentReference", ids.sourced("rec", row["id"]))}],
+        "date": instant(row.get("transcribed_at") or row["created_at"]),
+        "content": [
+            {"attachment": {"contentType": "text/plain; charset=utf-8", "language": "en",
+                            "data": base64.b64encode(text).decode(), "size": len(text),
+                            "hash": base64.b64encode(hashlib.sha1(text, usedforsecurity=False).digest()).decode(),
+                            "title": "Transcript (text)"}},
+            {"attachment": {"contentType": "application/json", "url": binary,
+                            "title": "Transcript with segments, speakers and timings (JSON)"}},
+        ],
+    })
+
+
+def from_document(row: dict[str, Any], binary_base: str) -> dict[str, Any]:
+    resource_id = ids.sourced("doc", row["id"])
+    code, display = DOCUMENT_TYPES.get(row["kind"], DOCUMENT_TYPES["other"])
+    return _document(row, resource_id, {
+        "type": loinc((code, display), text=row["kind"]),
+        "category": [concept(MEDISYNC_DOCUMENT_KIND, "uploaded-document", "Uploaded document")],
+        "description": row.get("title"),
+        "content": [{"attachment": _attachment(row, f"{binary_base}/{resource_id}", row.get("title"))}],
+    })
+
+
+def transcript_text(document: dict[str, Any]) -> str:
+    """One line per turn: '[mm:ss] Speaker (role): words'."""
+    lines = []
+    for segment in document.get("segments") or []:
+        start = float(segment.get("start") or 0)
+        who = segment.get("speaker") or "Speaker"
+        role = f" ({segment['role']})" if segment.get("role") else ""
+        lines.append(f"[{int(start // 60):02d}:{int(start % 60):02d}] {who}{role}: {segment.get('text', '').strip()}")
+    return "\n".join(lines) or (document.get("text") or "")
+
+
+def transcript_json(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def _attachment(row: dict[str, Any], url: str, title: str | None) -> dict[str, Any]:
+    return drop_empty({"contentType": row["content_type"], "url": url, "size": int(row["size_bytes"]),
+                       "hash": sha1_base64(row.get("sha1")), "title": title,
+                       "creation": instant(row["created_at"])})
+
+
+def _document(row: dict[str, Any], resource_id: str, specific: dict[str, Any]) -> dict[str, Any]:
+    context = {"related": [reference("Appointment", row["appointment_id"])]} if row.get("appointment_id") else None
+    return drop_empty({
+        "resourceType": "DocumentReference", "id": resource_id, "meta": meta(row),
+        "status": "current", "docStatus": "final",
+        "subject": reference("Patient", row["patient_id"]),
+        "date": instant(row["created_at"]),
+        "author": [reference("Practitioner", row["uploaded_by"])] if row.get("uploaded_by") else [],
+        "context": context, **specific,
+    })

@@ -1,0 +1,35 @@
+"""A patient's whole record (``$everything``) as one ordered list of resources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medisync.interface.fhir import document_reference as docs
+from medisync.interface.fhir.appointment import to_appointment
+from medisync.interface.fhir.composition import current_version, note_insights, to_composition
+from medisync.interface.fhir.patient import to_patient
+
+
+def document_references(record: dict[str, Any], binary_base: str) -> list[dict[str, Any]]:
+    return ([docs.from_recording(r, binary_base) for r in record["recordings"]]
+            + [docs.from_transcript(t, binary_base) for t in record["transcripts"]]
+            + [docs.from_document(d, binary_base) for d in record["documents"]])
+
+
+def note_resources(note: dict[str, Any], versions: list[dict[str, Any]],
+                   appointment_start: Any) -> list[dict[str, Any]]:
+    """The note's Composition first, then the insight resources it refers to."""
+    current = current_version(note, versions)
+    if current is None:
+        return []
+    found = note_insights(note, versions, appointment_start)
+    return [to_composition(note, current, found), *found.resources]
+
+
+def everything(record: dict[str, Any], mrn_system: str, binary_base: str) -> list[dict[str, Any]]:
+    starts = {str(a["id"]): a["start_at"] for a in record["appointments"]}
+    notes = [resource for note, versions in record["notes"]
+             for resource in note_resources(note, versions, starts.get(str(note["appointment_id"])))]
+    return [to_patient(record["patient"], mrn_system),
+            *(to_appointment(a) for a in record["appointments"]),
+            *document_references(record, binary_base), *notes]

@@ -1,0 +1,215 @@
+"""/fhir: a FHIR R4 facade over the read models (docs/fhir.md).
+
+Same authentication, tenancy, roles and PHI access log as the rest of the
+API; answers application/fhir+json, and OperationOutcome on failure. These
+routes are described by the CapabilityStatement (GET /fhir/metadata), not
+the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import marshmallow
+from aiohttp import web
+from fhir.resources.R4B.patient import Patient as PatientModel
+
+from importlib.metadata import PackageNotFoundError, version
+from medisync.domain.errors import NotFoundError
+from medisync.interface.fhir import document_reference as docs
+from medisync.interface.fhir import ids
+from medisync.interface.fhir.appointment import to_appointment
+from medisync.interface.fhir.bundle import DEFAULT_COUNT, MAX_COUNT, searchset
+from medisync.interface.fhir.capability import capability_statement
+from medisync.interface.fhir.patient import ELEMENT_OF, from_patient, mrn_system, to_patient
+from medisync.interface.fhir.practitioner import to_practitioner
+from medisync.interface.fhir.record import document_references, everything, note_resources
+from medisync.interface.http.context import Ctx
+from medisync.interface.http.fhir_io import (FHIR_PREFIX, InvalidResource, fhir_json, read_resource,
+                                             validate_structure)
+from medisync.interface.http.middleware import public
+from medisync.interface.http.schemas import PatientCreateSchema
+
+routes = web.RouteTableDef()
+INSIGHT_TYPES = "Observation|Condition|MedicationStatement|AllergyIntolerance|ServiceRequest"
+STARTED = datetime.now(timezone.utc).isoformat()
+
+
+def _software_version() -> str:
+    try:
+        return version("medisync")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "unknown"
+
+
+def _base(ctx: Ctx) -> str:
+    root = ctx.c.settings.public_base_url or str(ctx.request.url.origin())
+    return root.rstrip("/") + FHIR_PREFIX
+
+
+def _mrn_system(ctx: Ctx, practice_id: Any) -> str:
+    return mrn_system(ctx.c.settings.fhir_mrn_system, practice_id)
+
+
+def _paging(request: web.Request) -> tuple[int, int]:
+    try:
+        count = int(request.query.get("_count", DEFAULT_COUNT))
+        page = int(request.query.get("page", 1))
+    except ValueError:
+        raise InvalidResource("_count and page must be integers", {}) from None
+    if not 1 <= count <= MAX_COUNT or page < 1:
+        raise InvalidResource(f"_count must be 1..{MAX_COUNT} and page at least 1", {})
+    return page, count
+
+
+def _page_of(ctx: Ctx, resources: list[dict[str, Any]], query: dict[str, str],
+             patient_id: str) -> web.Response:
+    page, count = _paging(ctx.request)
+    shown = resources[(page - 1) * count: page * count]
+    for resource in shown:
+        ctx.accessed(f"fhir.{resource['resourceType']}", resource["id"], patient_id, "search")
+    return fhir_json(searchset(shown, len(resources), page, count, f"{_base(ctx)}{ctx.request.path.removeprefix(FHIR_PREFIX)}",
+                               query, _base(ctx)))
+
+
+def _patient_parameter(request: web.Request) -> str:
+    raw = request.query.get("patient", "")
+    if not raw:
+        raise InvalidResource("the search parameter 'patient' is required",
+                              {"patient": ["Missing data for required parameter."]})
+    return ids.plain_uuid(raw.removeprefix("Patient/"), "patient")
+
+
+@routes.get(FHIR_PREFIX + "/metadata")
+@public
+async def metadata(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    return fhir_json(capability_statement(_base(ctx), _software_version(), STARTED))
+
+
+@routes.get(FHIR_PREFIX + "/Patient/{id}")
+async def read_patient(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    row = await ctx.read(ctx.c.queries["patients"].get, ids.plain_uuid(request.match_info["id"], "patient"))
+    ctx.accessed("fhir.Patient", row["id"], row["id"])
+    return fhir_json(to_patient(row, _mrn_system(ctx, row["practice_id"])))
+
+
+@routes.post(FHIR_PREFIX + "/Patient")
+async def create_patient(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    resource = await read_resource(request, "Patient", ctx.c.settings.max_json_bytes)
+    validate_structure(resource, PatientModel)
+    result = await ctx.command(ctx.c.patients.register, _registration(resource))
+    row = await ctx.read(ctx.c.queries["patients"].get, result.id)
+    location = f"{_base(ctx)}/Patient/{row['id']}"
+    return fhir_json(to_patient(row, _mrn_system(ctx, row["practice_id"])), 201, {"Location": location})
+
+
+def _registration(resource: dict[str, Any]) -> dict[str, Any]:
+    """Our registration body, validated by the same schema as POST /patients."""
+    try:
+        body = PatientCreateSchema().load(from_patient(resource))
+    except marshmallow.ValidationError as invalid:
+        fields = {ELEMENT_OF.get(name, f"Patient.{name}"): problems
+                  for name, problems in invalid.normalized_messages().items()}
+        raise InvalidResource("the Patient cannot be registered", fields) from None
+    return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in body.items()}
+
+
+@routes.get(FHIR_PREFIX + "/Patient/{id}/$everything")
+async def patient_everything(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    patient_id = ids.plain_uuid(request.match_info["id"], "patient")
+    record = await ctx.read(ctx.c.queries["patient_record"].everything, patient_id)
+    resources = everything(record, _mrn_system(ctx, record["patient"]["practice_id"]), f"{_base(ctx)}/Binary")
+    return _page_of(ctx, resources, {}, patient_id)
+
+
+@routes.get(FHIR_PREFIX + "/Practitioner/{id}")
+async def read_practitioner(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    row = await ctx.read(ctx.c.queries["patient_record"].practitioner,
+                         ids.plain_uuid(request.match_info["id"], "practitioner"))
+    return fhir_json(to_practitioner(row))
+
+
+@routes.get(FHIR_PREFIX + "/Appointment/{id}")
+async def read_appointment(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    row = await ctx.read(ctx.c.queries["appointments"].get,
+                         ids.plain_uuid(request.match_info["id"], "appointment"))
+    ctx.accessed("fhir.Appointment", row["id"], row["patient_id"])
+    return fhir_json(to_appointment(row))
+
+
+@routes.get(FHIR_PREFIX + "/DocumentReference")
+async def search_document_references(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    patient_id = _patient_parameter(request)
+    record = await ctx.read(ctx.c.queries["patient_record"].documents, patient_id)
+    return _page_of(ctx, document_references(record, f"{_base(ctx)}/Binary"), {"patient": patient_id}, patient_id)
+
+
+@routes.get(FHIR_PREFIX + "/DocumentReference/{id}")
+async def read_document_reference(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    source, row = await _sourced_row(ctx, "document reference")
+    binary_base = f"{_base(ctx)}/Binary"
+    mapper = {"rec": docs.from_recording, "tx": docs.from_transcript, "doc": docs.from_document}[source]
+    resource = mapper(row, binary_base)
+    ctx.accessed("fhir.DocumentReference", resource["id"], row["patient_id"])
+    return fhir_json(resource)
+
+
+async def _sourced_row(ctx: Ctx, what: str) -> tuple[str, dict[str, Any]]:
+    source, row_id = ids.parse_sourced(ctx.request.match_info["id"], what)
+    queries = ctx.c.queries
+    query = {"rec": queries["patient_record"].recording, "tx": queries["patient_record"].transcript,
+             "doc": queries["documents"].get}[source]
+    return source, await ctx.read(query, row_id)
+
+
+@routes.get(FHIR_PREFIX + "/Binary/{id}")
+async def read_binary(request: web.Request) -> web.StreamResponse:
+    """The bytes themselves (audio, a document, a transcript's JSON), not a Binary resource."""
+    ctx = Ctx(request)
+    source, row = await _sourced_row(ctx, "binary")
+    ctx.accessed("fhir.Binary", ids.sourced(source, row["id"]), row["patient_id"], "download")
+    if source == "tx":
+        return web.Response(body=docs.transcript_json(row["document"]), content_type="application/json")
+    headers = {"Content-Type": row["content_type"], "Content-Disposition": "attachment"}
+    return web.FileResponse(ctx.c.blobs.path(row["blob_key"]), headers=headers)
+
+
+@routes.get(FHIR_PREFIX + "/Composition/{id}")
+async def read_composition(request: web.Request) -> web.Response:
+    ctx = Ctx(request)
+    resources = await _note_resources(ctx, ids.plain_uuid(request.match_info["id"], "composition"))
+    ctx.accessed("fhir.Composition", resources[0]["id"], resources[0]["subject"]["reference"].split("/")[1])
+    return fhir_json(resources[0])
+
+
+@routes.get(FHIR_PREFIX + "/{type:" + INSIGHT_TYPES + "}/{id}")
+async def read_insight(request: web.Request) -> web.Response:
+    """An insight resource the note's current Composition refers to."""
+    ctx = Ctx(request)
+    resource_type, resource_id = request.match_info["type"], request.match_info["id"].lower()
+    what = resource_type.lower()
+    note_id, _, _ = ids.parse_insight(resource_id, what)
+    resources = await _note_resources(ctx, note_id)
+    found = next((r for r in resources[1:] if r["resourceType"] == resource_type and r["id"] == resource_id), None)
+    if found is None:
+        raise NotFoundError(f"{what} not found")
+    patient_id = resources[0]["subject"]["reference"].split("/")[1]
+    ctx.accessed(f"fhir.{resource_type}", resource_id, patient_id)
+    return fhir_json(found)
+
+
+async def _note_resources(ctx: Ctx, note_id: str) -> list[dict[str, Any]]:
+    note, versions, appointment = await ctx.read(ctx.c.queries["patient_record"].note, note_id)
+    resources = note_resources(note, versions, appointment["start_at"])
+    if not resources:
+        raise NotFoundError("composition not found")
+    return resources
