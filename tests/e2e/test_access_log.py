@@ -5,6 +5,7 @@ at a patient; nothing is lost when the server shuts down cleanly."""
 from __future__ import annotations
 
 import asyncio
+import re
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ import pytest
 from aiohttp import web
 
 from medisync.interface.http.access_log import PHI_ROUTES, AccessLogBatcher
-from medisync.interface.http.routes import appointments, audit, documents, notes, patients, recordings
+from medisync.interface.http.routes import appointments, audit, documents, fhir, notes, patients, recordings
 from tests.integration.test_audit_chain import fresh_db, start_or_stop
 from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
 from tests.support.server import REPO, ServerProcess
@@ -138,10 +139,13 @@ def test_a_clean_shutdown_writes_every_entry(tmp_path: Path, database_url: str) 
 
 def test_every_route_that_returns_patient_data_is_tagged() -> None:
     tables = (patients.routes, appointments.routes, recordings.routes, notes.routes, documents.routes,
-              audit.routes)
-    gets = {(r.method, r.path) for table in tables for r in table if isinstance(r, web.RouteDef)
-            and r.method == "GET"}
-    untagged = gets - set(PHI_ROUTES) - {("GET", "/api/v1/audit/access"), ("GET", "/api/v1/audit/checkpoints")}
+              audit.routes, fhir.routes)
+    # Routes are tagged by their canonical template: "{type:A|B}" is "{type}".
+    gets = {(r.method, re.sub(r"\{(\w+):[^}]+\}", r"{\1}", r.path)) for table in tables for r in table
+            if isinstance(r, web.RouteDef) and r.method == "GET"}
+    not_patient_data = {("GET", "/api/v1/audit/access"), ("GET", "/api/v1/audit/checkpoints"),
+                        ("GET", "/api/v1/fhir/metadata"), ("GET", "/api/v1/fhir/Practitioner/{id}")}
+    untagged = gets - set(PHI_ROUTES) - not_patient_data
     assert untagged == set()
     assert set(PHI_ROUTES) <= gets  # and no stale tags
 

@@ -60,6 +60,7 @@ PHI_ROUTES: dict[tuple[str, str], tuple[str, str | None, bool]] = {
     ("GET", "/api/v1/fhir/DocumentReference/{id}"): ("fhir.DocumentReference", "id", False),
     ("GET", "/api/v1/fhir/Binary/{id}"): ("fhir.Binary", "id", False),
     ("GET", "/api/v1/fhir/Composition/{id}"): ("fhir.Composition", "id", False),
+    ("GET", "/api/v1/fhir/{type}/{id}"): ("fhir.insight", "id", False),
     ("GET", "/api/v1/audit/events"): ("audit_events", None, False),
     ("GET", "/api/v1/audit/export"): ("audit_export", None, False),
     ("GET", "/api/v1/audit/aggregates/{aggregate_id}/history"): ("aggregate_history", "aggregate_id", False),
