@@ -2,7 +2,7 @@
 
     make bench                       # ~10-15 min on 2 cores
     BENCH_QUICK=1 make bench         # ~3 min: fewer runs, shorter windows, smaller histories
-    BENCH_ONLY=write,read python -m bench.run_all   # a subset (write, read, lag, stream, rebuild, scale, ml)
+    BENCH_ONLY=write,read python -m bench.run_all   # a subset (write, read, fhir, lag, stream, rebuild, scale, ml)
 
 Needs MEDISYNC_DATABASE_URL (the Postgres server; every benchmark creates its
 own fresh database on it) and, for the stream rows, MEDISYNC_KAFKA_BOOTSTRAP.
@@ -27,7 +27,7 @@ from bench.common import (BUDGET, QUICK, ROOT, Row, drop_database, fresh_databas
 
 RESULTS = ROOT / "bench" / "results"
 PATIENTS = 100 if QUICK else 256
-SECTIONS = ("write", "read", "lag", "stream", "rebuild", "scale", "ml")
+SECTIONS = ("write", "read", "fhir", "lag", "stream", "rebuild", "scale", "ml")
 
 
 def selected() -> set[str]:
@@ -52,6 +52,10 @@ def http_sections(wanted: set[str], extra: dict[str, Any]) -> list[Row]:
         if "read" in wanted:
             read_rows, extra["client_check"] = read_path(clinic, data_dir)
             rows += read_rows
+        if "fhir" in wanted:
+            from bench.fhir_paths import fhir_path
+
+            rows += fhir_path(clinic)
         if "lag" in wanted:
             runs: dict[str, list[float]] = {p: [] for p in ("p50", "p95", "p99", "answered_per_s")}
             for _ in range(BUDGET.runs):
@@ -215,7 +219,7 @@ def main() -> int:
             failures[name] = f"{type(error).__name__}: {error}"
             log(f"section {name} failed:\n{traceback.format_exc()}")
 
-    if wanted & {"write", "read", "lag"}:
+    if wanted & {"write", "read", "fhir", "lag"}:
         section("http", lambda: http_sections(wanted, extra))
     if "lag" in wanted:
         section("read-your-writes", lag_section)

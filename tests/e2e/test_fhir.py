@@ -13,6 +13,8 @@ from typing import Any, Callable
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
 from tests.e2e.test_isolation import upload_document
@@ -210,6 +212,9 @@ def test_export_then_import_into_another_practice_keeps_demographics(chart: dict
     assert again["identifier"][0]["system"] == f"urn:medisync:practice:{other.user['practice_id']}:mrn"
     listed = other.get("/patients", params={"search": exported["identifier"][0]["value"]}).json()["data"]
     assert [p["id"] for p in listed] == [imported["id"]]  # registered through the normal command
+    events = other.get("/audit/events", params={"aggregate_id": imported["id"]}).json()["data"]
+    assert [e["event_type"] for e in events] == ["Patient.Registered"]
+    assert events[0]["actor"]["user_id"] == other.id
     duplicate = other.post("/fhir/Patient", json=body, headers={"Content-Type": FHIR_JSON})
     assert outcome(duplicate, 409)["issue"][0]["code"] == "duplicate"
 
@@ -232,6 +237,27 @@ def test_invalid_patients_get_an_operation_outcome(chart: dict[str, Any], change
     assert any(e.startswith(element) for e in expressions), body
 
 
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                                         max_size=3), max_leaves=6)
+PATIENT_ELEMENTS = st.sampled_from(["identifier", "name", "birthDate", "gender", "telecom", "active", "address",
+                                    "resourceType", "id", "meta", "extension", "deceasedBoolean"])
+
+
+@given(changes=st.dictionaries(PATIENT_ELEMENTS, JSON_VALUES, max_size=3))
+@settings(max_examples=40, deadline=None, database=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
+def test_import_never_fails_with_a_server_error(chart: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Whatever the elements hold: a Patient (201), or an OperationOutcome (400/409), never a 5xx."""
+    resource = {"resourceType": "Patient", "identifier": [{"value": f"FZ-{time.time_ns()}"}],
+                "name": [{"family": "Fuzz", "given": ["Ed"]}], "birthDate": "1980-05-06", "gender": "other", **changes}
+    response = chart["admin"].post("/fhir/Patient", json=resource, headers={"Content-Type": FHIR_JSON})
+    assert response.status_code in (201, 400, 409), response.text[:300]
+    body = response.json()
+    validate(body)
+    assert body["resourceType"] == ("Patient" if response.status_code == 201 else "OperationOutcome")
+
+
 def test_malformed_bodies_and_unknown_ids_get_operation_outcomes(chart: dict[str, Any]) -> None:
     admin = chart["admin"]
     outcome(admin.post("/fhir/Patient", data=b"{not json", headers={"Content-Type": FHIR_JSON}), 400)
@@ -241,6 +267,10 @@ def test_malformed_bodies_and_unknown_ids_get_operation_outcomes(chart: dict[str
     outcome(admin.get("/fhir/Observation/nope"), 404)
     outcome(admin.get("/fhir/Encounter/123"), 404)
     outcome(admin.get("/fhir/DocumentReference"), 400)  # patient= is required
+    outcome(admin.get(f"/fhir/Patient/{chart['patient']['id']}", params={"_format": "xml"}), 406)
+    outcome(admin.get(f"/fhir/Patient/{chart['patient']['id']}", headers={"Accept": "application/fhir+xml"}), 406)
+    assert admin.get(f"/fhir/Patient/{chart['patient']['id']}", params={"_format": "json"},
+                     headers={"Accept": "application/fhir+json"}).status_code == 200
     outcome(admin.get(f"/fhir/Patient/{chart['patient']['id']}/$everything", params={"_count": 0}), 400)
     outcome(requests.get(f"{chart['server'].api}/fhir/Patient/{chart['patient']['id']}", timeout=30), 401)
 

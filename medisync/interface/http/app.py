@@ -8,6 +8,7 @@ from aiohttp_apigami.constants import SWAGGER_DICT
 
 from medisync.interface.http import idempotency
 from medisync.interface.http.access_log import access_log_middleware, setup_access_log
+from medisync.interface.http.fhir_io import fhir_format_middleware
 from medisync.interface.http.keys import CONTAINER, RATE_LIMITER
 from medisync.interface.http.middleware import (auth_middleware, envelope_middleware,
                                                 rate_limit_middleware)
@@ -26,7 +27,7 @@ def init_app(container: object) -> web.Application:
     settings = container.settings  # type: ignore[attr-defined]
     app = web.Application(
         middlewares=[observability_middleware, access_log_middleware, envelope_middleware, auth_middleware,
-                     rate_limit_middleware, idempotency.idempotency_middleware],
+                     rate_limit_middleware, fhir_format_middleware, idempotency.idempotency_middleware],
         client_max_size=max(settings.max_audio_bytes, settings.max_document_bytes) + 1024 * 1024)
     app[CONTAINER] = container
     app[RATE_LIMITER] = RateLimiter(

@@ -33,7 +33,7 @@ DATABASE_DOWN = (psycopg.OperationalError, psycopg_pool.PoolTimeout, persistence
                  persistence.InterfaceError, persistence.ConnectionUnavailableError)
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-              405: "method_not_allowed", 409: "conflict", 412: "precondition_failed",
+              405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 412: "precondition_failed",
               413: "payload_too_large", 415: "unsupported_media_type", 422: "unprocessable",
               429: "too_many_requests"}
 

@@ -21,6 +21,8 @@ from medisync.interface.http.errors import ApiError
 FHIR_PREFIX = "/api/v1/fhir"
 FHIR_JSON = "application/fhir+json"
 ACCEPTED_BODIES = (FHIR_JSON, "application/json")
+JSON_FORMATS = frozenset({"json", FHIR_JSON, "application/json"})
+JSON_ACCEPTS = ("*/*", "application/*", FHIR_JSON, "application/json")
 
 
 class InvalidResource(ApiError):
@@ -32,6 +34,18 @@ class InvalidResource(ApiError):
 
 def is_fhir(request: web.Request) -> bool:
     return request.path == FHIR_PREFIX or request.path.startswith(FHIR_PREFIX + "/")
+
+
+@web.middleware
+async def fhir_format_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    """JSON is the only format we write: ask for another (``_format``, ``Accept``) and get 406."""
+    if is_fhir(request) and not request.path.startswith(FHIR_PREFIX + "/Binary/"):
+        wanted = request.query.get("_format")
+        accept = request.headers.get("Accept", "")
+        if (wanted is not None and wanted not in JSON_FORMATS) or (accept and not any(
+                kind in accept for kind in JSON_ACCEPTS)):
+            raise ApiError(406, "only JSON is served: application/fhir+json (_format=json)")
+    return await handler(request)
 
 
 def fhir_json(resource: dict[str, Any], status: int = 200,

@@ -69,8 +69,9 @@ def _page_of(ctx: Ctx, resources: list[dict[str, Any]], query: dict[str, str],
     shown = resources[(page - 1) * count: page * count]
     for resource in shown:
         ctx.accessed(f"fhir.{resource['resourceType']}", resource["id"], patient_id, "search")
-    return fhir_json(searchset(shown, len(resources), page, count, f"{_base(ctx)}{ctx.request.path.removeprefix(FHIR_PREFIX)}",
-                               query, _base(ctx)))
+    base = _base(ctx)
+    self_url = base + ctx.request.path.removeprefix(FHIR_PREFIX)
+    return fhir_json(searchset(shown, len(resources), page, count, self_url, query, base))
 
 
 def _patient_parameter(request: web.Request) -> str:
@@ -186,8 +187,8 @@ async def read_binary(request: web.Request) -> web.StreamResponse:
 @routes.get(FHIR_PREFIX + "/Composition/{id}")
 async def read_composition(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    resources = await _note_resources(ctx, ids.plain_uuid(request.match_info["id"], "composition"))
-    ctx.accessed("fhir.Composition", resources[0]["id"], resources[0]["subject"]["reference"].split("/")[1])
+    patient_id, resources = await _note_resources(ctx, ids.plain_uuid(request.match_info["id"], "composition"))
+    ctx.accessed("fhir.Composition", resources[0]["id"], patient_id)
     return fhir_json(resources[0])
 
 
@@ -198,18 +199,18 @@ async def read_insight(request: web.Request) -> web.Response:
     resource_type, resource_id = request.match_info["type"], request.match_info["id"].lower()
     what = resource_type.lower()
     note_id, _, _ = ids.parse_insight(resource_id, what)
-    resources = await _note_resources(ctx, note_id)
+    patient_id, resources = await _note_resources(ctx, note_id)
     found = next((r for r in resources[1:] if r["resourceType"] == resource_type and r["id"] == resource_id), None)
     if found is None:
         raise NotFoundError(f"{what} not found")
-    patient_id = resources[0]["subject"]["reference"].split("/")[1]
     ctx.accessed(f"fhir.{resource_type}", resource_id, patient_id)
     return fhir_json(found)
 
 
-async def _note_resources(ctx: Ctx, note_id: str) -> list[dict[str, Any]]:
+async def _note_resources(ctx: Ctx, note_id: str) -> tuple[str, list[dict[str, Any]]]:
+    """The note's patient id, and its Composition followed by its insight resources."""
     note, versions, appointment = await ctx.read(ctx.c.queries["patient_record"].note, note_id)
     resources = note_resources(note, versions, appointment["start_at"])
     if not resources:
         raise NotFoundError("composition not found")
-    return resources
+    return str(note["patient_id"]), resources
