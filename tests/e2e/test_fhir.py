@@ -115,6 +115,22 @@ def test_patient_and_appointment_read(chart: dict[str, Any]) -> None:
     assert practitioner["name"][0]["text"] == doctor.user["full_name"]
 
 
+def test_appointment_status_follows_our_lifecycle(chart: dict[str, Any]) -> None:
+    admin, doctor, patient = chart["admin"], chart["doctor"], chart["patient"]
+    paths = {"fulfilled": ("check-in", "arrived", "start", "arrived", "complete", "fulfilled"),
+             "cancelled": ("cancel", "cancelled"), "noshow": ("no-show", "noshow")}
+    for day, steps in enumerate(paths.values()):
+        visit = schedule(admin, patient["id"], doctor.id, start=f"2027-07-{day + 5:02d}T10:00:00+00:00")
+        assert fhir(doctor, f"/Appointment/{visit['id']}")["status"] == "booked"
+        for action, expected in zip(steps[::2], steps[1::2]):
+            body = {"reason": "patient called"} if action == "cancel" else None
+            assert admin.post(f"/appointments/{visit['id']}/{action}", json=body).status_code == 200
+            resource = fhir(doctor, f"/Appointment/{visit['id']}")
+            assert resource["status"] == expected, (action, resource["status"])
+        if action == "cancel":
+            assert resource["cancelationReason"] == {"text": "patient called"}
+
+
 def test_document_references_point_at_authenticated_bytes(chart: dict[str, Any]) -> None:
     doctor, patient = chart["doctor"], chart["patient"]
     found = {r["id"].split("-")[0]: r for r in entries(doctor, "/DocumentReference", patient=patient["id"])}
