@@ -92,7 +92,7 @@ def test_metadata_lists_exactly_what_is_served(server: ServerProcess) -> None:
     validate(statement)
     assert statement["fhirVersion"] == "4.0.1" and statement["format"] == ["json"]
     served = {r["type"]: {i["code"] for i in r["interaction"]} for r in statement["rest"][0]["resource"]}
-    assert served == {"Patient": {"read", "create"}, "DocumentReference": {"read", "search-type"},
+    assert served == {"Patient": {"read", "create", "search-type"}, "DocumentReference": {"read", "search-type"},
                       **{t: {"read"} for t in ("Appointment", "Composition", "Practitioner", "Binary",
                                                *INSIGHT_TYPES)}}
 
@@ -129,6 +129,22 @@ def test_appointment_status_follows_our_lifecycle(chart: dict[str, Any]) -> None
             assert resource["status"] == expected, (action, resource["status"])
         if action == "cancel":
             assert resource["cancelationReason"] == {"text": "patient called"}
+
+
+def test_patient_search_by_mrn_and_name(chart: dict[str, Any]) -> None:
+    doctor, nurse, patient = chart["doctor"], chart["nurse"], chart["patient"]
+    system = f"urn:medisync:practice:{doctor.user['practice_id']}:mrn"
+    for identifier in (patient["mrn"], f"{system}|{patient['mrn']}"):
+        found = entries(nurse, "/Patient", identifier=identifier)
+        assert [r["id"] for r in found] == [patient["id"]], identifier
+    assert entries(nurse, "/Patient", identifier=f"urn:other:system|{patient['mrn']}") == []
+    assert entries(nurse, "/Patient", identifier=patient["mrn"][:-1]) == []  # exact, not a prefix
+    by_name = entries(nurse, "/Patient", name="alvarez", _count=1)
+    assert patient["id"] in {r["id"] for r in by_name}
+    assert all(r["name"][0]["family"] == "Alvarez" for r in by_name)
+    stranger = invite(register_practice(chart["server"].api, "fhirsearch"), "doctor")
+    assert entries(stranger, "/Patient", identifier=patient["mrn"]) == []  # another practice sees nothing
+    outcome(nurse.get("/fhir/Patient", params={"name": "x" * 101}), 400)
 
 
 def test_document_references_point_at_authenticated_bytes(chart: dict[str, Any]) -> None:

@@ -63,12 +63,16 @@ class PostgresQueries:
         return self.one("SELECT * FROM read.patients WHERE id = %s", patient_id)
 
     def search_patients(self, practice_id: str, search: str | None, doctor_id: str | None,
-                        page: Page) -> tuple[list[dict[str, Any]], int]:
+                        page: Page, mrn: str | None = None) -> tuple[list[dict[str, Any]], int]:
+        """Name/MRN substring ``search``, and (FHIR identifier search) an exact ``mrn``."""
         sql = "SELECT * FROM read.patients WHERE practice_id = %s AND NOT archived"
         params: list[Any] = [practice_id]
         if search:
             sql += " AND search_text LIKE %s"
             params.append("%" + _escape_like(search.lower()) + "%")
+        if mrn is not None:
+            sql += " AND mrn = %s"
+            params.append(mrn)
         if doctor_id:
             sql += (" AND (registered_by = %s OR id IN (SELECT patient_id FROM read.appointments"
                     " WHERE doctor_id = %s))")

@@ -20,10 +20,11 @@ class PatientQueries:
             raise NotFoundError("patient not found")
         return dict(row)
 
-    def search(self, principal: Principal, search: str | None, page: Any) -> tuple[list[dict[str, Any]], int]:
+    def search(self, principal: Principal, search: str | None, page: Any,
+               mrn: str | None = None) -> tuple[list[dict[str, Any]], int]:
         require_role(principal, CLINICAL_STAFF, "search patients")
         doctor = principal.user_id if principal.is_doctor else None
-        return self.reads.search_patients(principal.practice_id, search, doctor, page)
+        return self.reads.search_patients(principal.practice_id, search, doctor, page, mrn)
 
     def history(self, principal: Principal, patient_id: str) -> list[dict[str, Any]]:
         self.get(principal, patient_id)

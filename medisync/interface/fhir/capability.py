@@ -18,8 +18,10 @@ def _resource(resource_type: str, interactions: tuple[str, ...], **extra: Any) -
 
 def capability_statement(base_url: str, software_version: str, published: str) -> dict[str, Any]:
     resources = [
-        _resource("Patient", ("read", "create"),
-                  operation=[{"name": "everything", "definition": EVERYTHING}]),
+        _resource("Patient", ("read", "create", "search-type"), searchParam=[
+            {"name": "identifier", "type": "token", "documentation": "[system|]MRN, exact"},
+            {"name": "name", "type": "string", "documentation": "any part of the name"}],
+            operation=[{"name": "everything", "definition": EVERYTHING}]),
         _resource("DocumentReference", ("read", "search-type"), searchParam=[
             {"name": "patient", "type": "reference", "documentation": "The patient's id (required)"}]),
         *(_resource(name, ("read",)) for name in READ_ONLY),

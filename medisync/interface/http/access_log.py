@@ -53,6 +53,7 @@ PHI_ROUTES: dict[tuple[str, str], tuple[str, str | None, bool]] = {
     ("GET", "/api/v1/documents"): ("document", None, False),
     ("GET", "/api/v1/documents/{document_id}"): ("document", "document_id", False),
     ("GET", "/api/v1/documents/{document_id}/content"): ("document_content", "document_id", False),
+    ("GET", "/api/v1/fhir/Patient"): ("fhir.Patient", None, False),
     ("GET", "/api/v1/fhir/Patient/{id}"): ("fhir.Patient", "id", True),
     ("GET", "/api/v1/fhir/Patient/{id}/$everything"): ("fhir.Bundle", "id", True),
     ("GET", "/api/v1/fhir/Appointment/{id}"): ("fhir.Appointment", "id", False),

@@ -23,6 +23,7 @@ from medisync.interface.fhir.appointment import to_appointment
 from medisync.interface.fhir.bundle import DEFAULT_COUNT, MAX_COUNT, searchset
 from medisync.interface.fhir.capability import capability_statement
 from medisync.interface.fhir.patient import ELEMENT_OF, from_patient, mrn_system, to_patient
+from medisync.interface.http.fhir_search import NO_MATCH, search_criteria
 from medisync.interface.fhir.practitioner import to_practitioner
 from medisync.interface.fhir.record import document_references, everything, note_resources
 from medisync.interface.http.context import Ctx
@@ -63,15 +64,22 @@ def _paging(request: web.Request) -> tuple[int, int]:
     return page, count
 
 
-def _page_of(ctx: Ctx, resources: list[dict[str, Any]], query: dict[str, str],
-             patient_id: str) -> web.Response:
+def _page_of(ctx: Ctx, resources: list[dict[str, Any]], query: dict[str, str], patient_id: str) -> web.Response:
+    """One page of an in-memory result (a patient's record is bounded)."""
     page, count = _paging(ctx.request)
     shown = resources[(page - 1) * count: page * count]
+    return _bundle(ctx, shown, len(resources), query, {r["id"]: patient_id for r in shown})
+
+
+def _bundle(ctx: Ctx, shown: list[dict[str, Any]], total: int, query: dict[str, str],
+            patient_of: dict[str, str]) -> web.Response:
+    """A searchset page; each resource shown goes to the PHI access log."""
+    page, count = _paging(ctx.request)
     for resource in shown:
-        ctx.accessed(f"fhir.{resource['resourceType']}", resource["id"], patient_id, "search")
+        ctx.accessed(f"fhir.{resource['resourceType']}", resource["id"], patient_of[resource["id"]], "search")
     base = _base(ctx)
     self_url = base + ctx.request.path.removeprefix(FHIR_PREFIX)
-    return fhir_json(searchset(shown, len(resources), page, count, self_url, query, base))
+    return fhir_json(searchset(shown, total, page, count, self_url, query, base))
 
 
 def _patient_parameter(request: web.Request) -> str:
@@ -87,6 +95,21 @@ def _patient_parameter(request: web.Request) -> str:
 async def metadata(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     return fhir_json(capability_statement(_base(ctx), _software_version(), STARTED))
+
+
+@routes.get(FHIR_PREFIX + "/Patient")
+async def search_patients(request: web.Request) -> web.Response:
+    """By ``identifier`` ([system|]MRN, exact) and/or ``name`` (any part); neither: every patient."""
+    ctx = Ctx(request)
+    page, count = _paging(request)
+    system = _mrn_system(ctx, ctx.principal.practice_id)
+    name, mrn, query = search_criteria(request.query, system)
+    rows, total = [], 0
+    if mrn is not NO_MATCH:
+        rows, total = await ctx.read(ctx.c.queries["patients"].search, name, ctx.c.page(
+            {"page": page, "per_page": count}), mrn)
+    resources = [to_patient(row, system) for row in rows]
+    return _bundle(ctx, resources, total, query, {r["id"]: r["id"] for r in resources})
 
 
 @routes.get(FHIR_PREFIX + "/Patient/{id}")
