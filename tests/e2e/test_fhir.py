@@ -213,7 +213,13 @@ def test_signing_and_amending_follow_the_note_lifecycle(chart: dict[str, Any]) -
     amended, still_referenced = _note_resources(chart)
     assert amended["status"] == "amended" and amended["author"] == [{"reference": f"Practitioner/{doctor.id}"}]
     assert "Headaches resolved." in amended["section"][0]["text"]["div"]
-    assert set(still_referenced) == set(referenced)  # the extracted facts stay referenced
+    assert set(still_referenced) == set(referenced)  # the extracted facts stay referenced,
+    assert {r["status"] for r in still_referenced.values()  # no longer confirmed by a signature
+            if r["resourceType"] == "Observation"} == {"preliminary"}
+    assert doctor.post(f"/notes/{appointment_id}/sign").status_code == 200
+    resigned, _ = _note_resources(chart)
+    assert resigned["status"] == "amended"
+    assert resigned["attester"][0]["party"]["reference"] == f"Practitioner/{doctor.id}"
 
 
 def test_everything_is_one_paginated_bundle(chart: dict[str, Any]) -> None:

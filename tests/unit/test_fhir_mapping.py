@@ -120,6 +120,10 @@ def test_signed_and_amended_versions_change_statuses_and_keep_insights() -> None
     assert resources[0]["status"] == "amended"
     assert resources[0]["author"] == [{"reference": f"Practitioner/{DOCTOR_ID}"}]
     assert len(resources) == len(final)  # the clinician's version still refers to the extracted facts
+    # ...but signing a rewritten note does not confirm an earlier draft's facts
+    assert {r["status"] for r in resources if r["resourceType"] == "Observation"} == {"preliminary"}
+    assert {r["verificationStatus"]["coding"][0]["code"] for r in resources
+            if r["resourceType"] == "Condition"} == {"provisional"}
 
 
 def test_document_references_validate_with_sha1_hashes() -> None:

@@ -2,8 +2,8 @@
 
 The structured insights come from the current version if it carries them,
 else from the newest AI draft before it: a clinician's edit changes the
-narrative, and the facts extracted from the visit stay referenced until a
-newer draft replaces them.
+narrative, and the facts extracted from the visit stay referenced (still
+unconfirmed) until a newer draft replaces them.
 """
 
 from __future__ import annotations
@@ -32,9 +32,11 @@ def note_insights(note: dict[str, Any], versions: list[dict[str, Any]],
     source = insight_version(current, versions) if current else None
     if source is None:
         return insight_resources.Insights()
+    # A signature confirms the facts only when the signed version is the one that carries them:
+    # a clinician who rewrote the note signed their own text, not an earlier draft's facts.
     ctx = insight_resources.NoteContext(
         note_id=str(note["id"]), version=source["version"], patient_id=str(note["patient_id"]),
-        signed=bool(current.get("signed_by")), effective=instant(effective),
+        signed=bool(current.get("signed_by")) and source is current, effective=instant(effective),
         recorded=instant(source["created_at"]))
     return insight_resources.build(source["insights"], ctx)
 
