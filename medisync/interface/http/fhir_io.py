@@ -32,6 +32,13 @@ class InvalidResource(ApiError):
         super().__init__(400, message, code="invalid_resource", details={"fields": fields})
 
 
+class InvalidParameter(ApiError):
+    """A search or paging parameter we cannot honour (400)."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(400, message, code="invalid_parameter", details={"fields": {parameter: [message]}})
+
+
 def is_fhir(request: web.Request) -> bool:
     return request.path == FHIR_PREFIX or request.path.startswith(FHIR_PREFIX + "/")
 

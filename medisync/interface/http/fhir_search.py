@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from medisync.interface.http.fhir_io import InvalidResource
+from medisync.interface.http.fhir_io import InvalidParameter
 
 NO_MATCH = object()  # an identifier in a system we do not issue
 MAX_NAME, MAX_IDENTIFIER = 100, 200
@@ -31,5 +31,4 @@ def search_criteria(params: Mapping[str, str], mrn_system: str) -> tuple[str | N
 
 def _check(parameter: str, value: str | None, limit: int) -> None:
     if value is not None and (len(value) > limit or "\x00" in value):
-        raise InvalidResource(f"the search parameter '{parameter}' is invalid",
-                              {parameter: [f"At most {limit} characters, no NUL."]})
+        raise InvalidParameter(parameter, f"'{parameter}' takes at most {limit} characters, and no NUL")

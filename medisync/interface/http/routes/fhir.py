@@ -9,13 +9,13 @@ the OpenAPI document.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 import marshmallow
 from aiohttp import web
 from fhir.resources.R4B.patient import Patient as PatientModel
 
-from importlib.metadata import PackageNotFoundError, version
 from medisync.domain.errors import NotFoundError
 from medisync.interface.fhir import document_reference as docs
 from medisync.interface.fhir import ids
@@ -23,12 +23,12 @@ from medisync.interface.fhir.appointment import to_appointment
 from medisync.interface.fhir.bundle import DEFAULT_COUNT, MAX_COUNT, searchset
 from medisync.interface.fhir.capability import capability_statement
 from medisync.interface.fhir.patient import ELEMENT_OF, from_patient, mrn_system, to_patient
-from medisync.interface.http.fhir_search import NO_MATCH, search_criteria
 from medisync.interface.fhir.practitioner import to_practitioner
 from medisync.interface.fhir.record import document_references, everything, note_resources
 from medisync.interface.http.context import Ctx
-from medisync.interface.http.fhir_io import (FHIR_PREFIX, InvalidResource, fhir_json, read_resource,
-                                             validate_structure)
+from medisync.interface.http.fhir_io import (FHIR_PREFIX, InvalidParameter, InvalidResource, fhir_json,
+                                             read_resource, validate_structure)
+from medisync.interface.http.fhir_search import NO_MATCH, search_criteria
 from medisync.interface.http.middleware import public
 from medisync.interface.http.schemas import PatientCreateSchema
 
@@ -54,39 +54,40 @@ def _mrn_system(ctx: Ctx, practice_id: Any) -> str:
 
 
 def _paging(request: web.Request) -> tuple[int, int]:
-    try:
-        count = int(request.query.get("_count", DEFAULT_COUNT))
-        page = int(request.query.get("page", 1))
-    except ValueError:
-        raise InvalidResource("_count and page must be integers", {}) from None
-    if not 1 <= count <= MAX_COUNT or page < 1:
-        raise InvalidResource(f"_count must be 1..{MAX_COUNT} and page at least 1", {})
-    return page, count
+    """(page, _count) of a searchset request."""
+    values = []
+    for name, default, low, high in (("page", 1, 1, None), ("_count", DEFAULT_COUNT, 1, MAX_COUNT)):
+        try:
+            value = int(request.query.get(name, default))
+        except ValueError:
+            raise InvalidParameter(name, f"'{name}' must be an integer") from None
+        if value < low or (high is not None and value > high):
+            raise InvalidParameter(name, f"'{name}' must be between {low} and {high or 'any'}")
+        values.append(value)
+    return values[0], values[1]
 
 
 def _page_of(ctx: Ctx, resources: list[dict[str, Any]], query: dict[str, str], patient_id: str) -> web.Response:
     """One page of an in-memory result (a patient's record is bounded)."""
     page, count = _paging(ctx.request)
     shown = resources[(page - 1) * count: page * count]
-    return _bundle(ctx, shown, len(resources), query, {r["id"]: patient_id for r in shown})
+    return _bundle(ctx, (page, count), shown, len(resources), query, {r["id"]: patient_id for r in shown})
 
 
-def _bundle(ctx: Ctx, shown: list[dict[str, Any]], total: int, query: dict[str, str],
+def _bundle(ctx: Ctx, paging: tuple[int, int], shown: list[dict[str, Any]], total: int, query: dict[str, str],
             patient_of: dict[str, str]) -> web.Response:
     """A searchset page; each resource shown goes to the PHI access log."""
-    page, count = _paging(ctx.request)
     for resource in shown:
         ctx.accessed(f"fhir.{resource['resourceType']}", resource["id"], patient_of[resource["id"]], "search")
     base = _base(ctx)
     self_url = base + ctx.request.path.removeprefix(FHIR_PREFIX)
-    return fhir_json(searchset(shown, total, page, count, self_url, query, base))
+    return fhir_json(searchset(shown, total, *paging, self_url, query, base))
 
 
 def _patient_parameter(request: web.Request) -> str:
     raw = request.query.get("patient", "")
     if not raw:
-        raise InvalidResource("the search parameter 'patient' is required",
-                              {"patient": ["Missing data for required parameter."]})
+        raise InvalidParameter("patient", "the search parameter 'patient' is required")
     return ids.plain_uuid(raw.removeprefix("Patient/"), "patient")
 
 
@@ -109,7 +110,7 @@ async def search_patients(request: web.Request) -> web.Response:
         rows, total = await ctx.read(ctx.c.queries["patients"].search, name, ctx.c.page(
             {"page": page, "per_page": count}), mrn)
     resources = [to_patient(row, system) for row in rows]
-    return _bundle(ctx, resources, total, query, {r["id"]: r["id"] for r in resources})
+    return _bundle(ctx, (page, count), resources, total, query, {r["id"]: r["id"] for r in resources})
 
 
 @routes.get(FHIR_PREFIX + "/Patient/{id}")
