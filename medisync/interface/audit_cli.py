@@ -146,8 +146,8 @@ def _verify(args: argparse.Namespace, settings: Any) -> int:
             audit.chainer.catch_up()
         heads = {name: int((audit.store.head(name) or {}).get("position", 0))
                  for name in ("events", "access_log")}
-        bars = {name: tqdm(total=heads[name] or None, unit="rec", desc=f"verify {name}", file=sys.stderr)
-                for name in heads}
+        bars = {name: tqdm(total=heads.get(name) or None, unit="rec", desc=f"verify {name}", file=sys.stderr)
+                for name in (*heads, "blobs")}
         try:
             report = audit.verify(lambda name, n: bars[name].update(n), catch_up=False)
         finally:
@@ -161,8 +161,10 @@ def _verify(args: argparse.Namespace, settings: Any) -> int:
 
 
 def _print_report(report: dict[str, Any]) -> None:
-    for name in ("events", "access_log", "checkpoints"):
-        part = report[name]
+    for name in ("events", "access_log", "checkpoints", "blobs"):
+        part = report.get(name)
+        if part is None:
+            continue
         first = part["first_broken"]
         status = "OK" if first is None else f"BROKEN ({len(part['problems'])} problem(s))"
         pending = f", {part['pending']} not yet chained" if part.get("pending") else ""

@@ -13,6 +13,7 @@ from medisync.adapters.postgres.audit_signing import Ed25519CheckpointSigner
 from medisync.adapters.postgres.audit_store import PostgresAuditStore
 from medisync.adapters.postgres.connection import datastore
 from medisync.application.audit import verify as verification
+from medisync.application.audit.blob_check import BlobFiles, verify_blobs
 from medisync.application.audit.retention import RetentionService
 from medisync.application.audit.service import AuditService
 
@@ -27,6 +28,8 @@ class AuditComponents:
     database_url: str
     checkpoint_interval_s: float
     events_table: str
+    blob_files: BlobFiles
+    live_blobs: Callable[[], list[dict[str, Any]]]
 
     def follower(self, on_progress: Callable[[str, int], None] | None = None) -> AuditChainFollower:
         return AuditChainFollower(self.chainer, self.store, self.signer, self.checkpoint_interval_s,
@@ -42,7 +45,8 @@ class AuditComponents:
                catch_up: bool = True) -> dict[str, Any]:
         if catch_up:
             self.chainer.catch_up()
-        return verification.verify(self.store, self.signer.verify, progress)
+        blobs = verify_blobs(self.live_blobs(), self.blob_files, progress)
+        return verification.verify(self.store, self.signer.verify, progress, blobs)
 
     def checkpoint(self) -> dict[str, Any] | None:
         self.chainer.catch_up()
@@ -68,4 +72,4 @@ def build_audit(container: Any) -> AuditComponents:
         retention=RetentionService(app, PostgresRetentionReads(shared), container.blobs, container.reads),
         database_url=container.database_url,
         checkpoint_interval_s=float(getattr(settings, "audit_checkpoint_interval_s", 300.0)),
-        events_table=events_table)
+        events_table=events_table, blob_files=container.blobs, live_blobs=container.reads.live_blobs)

@@ -146,6 +146,12 @@ class PostgresQueries:
                         "UNION ALL SELECT id, blob_key FROM read.documents WHERE patient_id = %s "
                         "AND NOT deleted", patient_id, patient_id)
 
+    def live_blobs(self) -> list[dict[str, Any]]:
+        """Every stored file a live record points at, with the digest its Uploaded event recorded."""
+        return self.all("SELECT 'recording' AS kind, id, blob_key, sha256 FROM read.recordings WHERE NOT deleted "
+                        "UNION ALL SELECT 'document', id, blob_key, sha256 FROM read.documents WHERE NOT deleted "
+                        "ORDER BY kind, id")
+
     # Notes ------------------------------------------------------------------
     def get_note(self, appointment_id: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM read.notes WHERE appointment_id = %s", appointment_id)

@@ -45,7 +45,8 @@ def _counted(items: Iterable[T], name: str, progress: Progress | None) -> Iterat
 
 
 def verify(store: VerifiableStore, signature_ok: SignatureCheck,
-           progress: Progress | None = None) -> dict[str, Any]:
+           progress: Progress | None = None, blobs: ChainReport | None = None) -> dict[str, Any]:
+    """Both chains and the checkpoints; ``blobs`` adds the stored files' check (blob_check.py)."""
     checkpoints = [{**c, "body": json.loads(c["payload"])} for c in store.checkpoints()]
     event_marks = [c["body"]["events"]["notification_id"] for c in checkpoints]
     access_marks = [c["body"]["access_log"]["seq"] for c in checkpoints]
@@ -58,6 +59,8 @@ def verify(store: VerifiableStore, signature_ok: SignatureCheck,
         signed.checked += 1
         _check_checkpoint(store, checkpoint, signature_ok, events, access, signed)
     reports = {"events": events, "access_log": access, "checkpoints": signed}
+    if blobs is not None:
+        reports["blobs"] = blobs
     return {"ok": not any(r.problems for r in reports.values()),
             **{name: _summary(report) for name, report in reports.items()}}
 

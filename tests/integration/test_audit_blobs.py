@@ -1,0 +1,81 @@
+"""`medisync audit verify` re-hashes the files live records point at: a changed
+byte in a stored document and a vanished file are both named, by record id.
+Real Postgres, the real blob store and the real command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from medisync.application.principal import Principal
+from medisync.interface.bootstrap import Container, build_container
+from medisync.interface.http.uploads import Upload
+from medisync.interface.settings import Settings
+from tests.integration.test_audit_chain import env_for, fresh_db
+from tests.support.server import REPO
+
+
+@pytest.fixture
+def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
+    built = build_container(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
+    built.start_projections()  # the documents read model lists the live files
+    yield built
+    built.close()
+
+
+def _store_document(container: Container, principal: Principal, patient_id: str, content: bytes) -> str:
+    staged = Path(container.blobs.staging_dir()) / uuid.uuid4().hex
+    staged.write_bytes(content)
+    form = {"patient_id": patient_id, "kind": "lab_result", "title": "Labs"}
+    return container.store_document(principal, Upload(str(staged), len(content), content[:64]), form,
+                                    "text/plain").id
+
+
+def _clinic(container: Container) -> tuple[Principal, str]:
+    admin = container.identity.register_practice(
+        "blob-admin@example.test", "correct-horse-9", "Blob Admin", "Blob Clinic", "req-blob-0001")
+    user = container.app.repository.get(uuid.UUID(admin.id))
+    principal = Principal(admin.id, str(user.practice_id), "admin", "standard", "req-blob-0002")
+    patient = container.patients.register(principal, {
+        "mrn": "MRN-BLOB-1", "first_name": "Bea", "last_name": "Blobson", "date_of_birth": "1961-03-04",
+        "sex": "female"})
+    return principal, patient.id
+
+
+def _wait_for_read_models(container: Container, notification_id: int | None) -> None:
+    assert notification_id is None or container.wait_for_projections(notification_id)
+
+
+def test_verify_names_a_changed_and_a_missing_file(container: Container) -> None:
+    principal, patient_id = _clinic(container)
+    changed = _store_document(container, principal, patient_id, b"HbA1c 7.9%\n")
+    vanished = _store_document(container, principal, patient_id, b"LDL 3.1 mmol/L\n")
+    _wait_for_read_models(container, container.app.recorder.max_notification_id())
+    clean = container.audit.verify()
+    assert clean["ok"] is True and clean["blobs"]["checked"] == 2
+
+    rows = {str(r["id"]): r["blob_key"] for r in container.reads.live_blobs()}
+    path = Path(container.blobs.path(rows[changed]))
+    path.write_bytes(path.read_bytes().replace(b"7.9", b"6.9"))
+    os.unlink(container.blobs.path(rows[vanished]))
+
+    report = container.audit.verify()
+    assert report["ok"] is False
+    problems = {p["kind"]: p["message"] for p in report["blobs"]["problems"]}
+    assert set(problems) == {"content_changed", "missing"}
+    assert f"document {changed}" in problems["content_changed"]
+    assert f"document {vanished}" in problems["missing"]
+    assert report["events"]["problems"] == []  # the log itself is intact
+
+    done = subprocess.run([sys.executable, "-m", "medisync.interface.cli", "audit", "verify"], cwd=REPO,
+                          capture_output=True, text=True, timeout=300,
+                          env=env_for(container.database_url, Path(container.settings.data_dir)))
+    assert done.returncode == 1, done.stderr[-3000:]
+    assert "blobs: BROKEN (2 problem(s)); 2 checked" in done.stdout
+    assert "verification FAILED" in done.stdout
