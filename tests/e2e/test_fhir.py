@@ -275,6 +275,19 @@ def test_invalid_patients_get_an_operation_outcome(chart: dict[str, Any], change
     assert any(e.startswith(element) for e in expressions), body
 
 
+def test_a_retried_import_with_an_idempotency_key_registers_once(chart: dict[str, Any]) -> None:
+    resource = {"resourceType": "Patient", "identifier": [{"value": f"IDEM-{time.time_ns()}"}],
+                "name": [{"family": "Retry", "given": ["Ida"]}], "birthDate": "1975-09-10", "gender": "female"}
+    headers = {"Content-Type": FHIR_JSON, "Idempotency-Key": f"fhir-import-{time.time_ns()}"}
+    first = chart["admin"].post("/fhir/Patient", json=resource, headers=headers)
+    again = chart["admin"].post("/fhir/Patient", json=resource, headers=headers)
+    assert first.status_code == again.status_code == 201, again.text
+    assert again.headers["Content-Type"].startswith(FHIR_JSON) and again.headers["Location"] == first.headers["Location"]
+    assert again.json()["id"] == first.json()["id"]
+    found = entries(chart["admin"], "/Patient", identifier=resource["identifier"][0]["value"])
+    assert [r["id"] for r in found] == [first.json()["id"]]
+
+
 JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
                            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
                                                                                          max_size=3), max_leaves=6)
