@@ -18,6 +18,8 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import ApplicationSubscription
 
+from medisync.adapters.backoff import keep_running
+
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[Any, Tracking], None]
@@ -47,15 +49,8 @@ class LogFollower:
         self._thread.join(timeout)
 
     def _run(self) -> None:
-        backoff = 0.2
-        while not self._stopping.is_set():
-            try:
-                self._follow()
-                backoff = 0.2
-            except Exception:  # noqa: BLE001 - keep following; the error is logged
-                log.exception("log follower %s failed; resubscribing", self.name)
-                self._stopping.wait(backoff)
-                backoff = min(backoff * 2, 5.0)
+        keep_running(self._follow, self._stopping,
+                     lambda error, _: log.exception("log follower %s failed; resubscribing", self.name))
 
     def _follow(self) -> None:
         position = self.start_after()

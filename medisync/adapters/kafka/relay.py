@@ -21,11 +21,17 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresTrackingRecorder
 from eventsourcing.projection import ApplicationSubscription
 
+from medisync.adapters.backoff import keep_running
 from medisync.adapters.kafka.client import ensure_topics, producer
 from medisync.application.integration_events import TOPICS, to_messages
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 500
+
+
+def _report_interruption(error: Exception, wait_s: float) -> None:
+    log.warning("relay interrupted (%s); resuming from the tracked position in %.1fs",
+                type(error).__name__, wait_s)
 
 
 class OutboxRelay:
@@ -37,16 +43,8 @@ class OutboxRelay:
         self.published = 0
 
     def run_forever(self) -> None:
-        backoff = 0.5
-        while not self.stopping.is_set():
-            try:
-                self._relay()
-                backoff = 0.5
-            except Exception as error:  # noqa: BLE001 - broker or database down: back off, resume
-                log.warning("relay interrupted (%s); resuming from the tracked position in %.1fs",
-                            type(error).__name__, backoff)
-                self.stopping.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
+        # Broker or database down: back off, then resume from the tracked position.
+        keep_running(self._relay, self.stopping, _report_interruption, first_s=0.5, max_s=10.0)
 
     def stop(self) -> None:
         self.stopping.set()

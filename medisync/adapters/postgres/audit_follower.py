@@ -18,6 +18,7 @@ from typing import Any, Callable
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
+from medisync.adapters.backoff import keep_running
 from medisync.adapters.postgres.audit_store import PostgresAuditStore
 
 log = logging.getLogger(__name__)
@@ -115,15 +116,8 @@ class AuditChainFollower:
             thread.join(timeout)
 
     def _run(self) -> None:
-        backoff = 0.2
-        while not self._stopping.is_set():
-            try:
-                self._follow()
-                backoff = 0.2
-            except Exception:  # noqa: BLE001 - keep following; the error is logged
-                log.exception("audit chain follower failed; resubscribing")
-                self._stopping.wait(backoff)
-                backoff = min(backoff * 2, 5.0)
+        keep_running(self._follow, self._stopping,
+                     lambda error, _: log.exception("audit chain follower failed; resubscribing"))
 
     def _follow(self) -> None:
         position = self.chainer.catch_up()
