@@ -64,53 +64,26 @@ class SpeechTranscriber:
 
     Parameters
     ----------
-    model:
-        ``"base"`` (default, measured best WER on our dev set), ``"tiny.en"``
-        (faster, less accurate) or a path to a CTranslate2 Whisper model.
-    device, compute_type, beam_size, language, word_timestamps, vad_filter,
-    hotwords, initial_prompt, cpu_threads:
-        passed to faster-whisper.  No decoding bias by default: the
+    asr_options:
+        passed to :class:`~medisync.ml.asr.whisper.WhisperASR` (``model``:
+        ``"base"`` by default, ``"tiny.en"`` or a CTranslate2 model path;
+        ``device``, ``compute_type``, ``beam_size``, ``vad_filter``,
+        ``chunk_s``, ``cache_dir``...).  No decoding bias by default: the
         measured effect of ``hotwords``/``initial_prompt`` on our dev set
         was negative (docs/ml-speech.md).
-    cache_dir:
-        where the base model is assembled (see :mod:`medisync.ml.model_cache`).
     diarizer:
         any :class:`~medisync.ml.diarization.Diarizer`; default: the numpy
         resemblyzer backend with ``min_speakers``/``max_speakers``.
     asr:
-        a pre-built :class:`~medisync.ml.asr.whisper.WhisperASR` (overrides
-        the ASR arguments).
-    chunk_s:
-        audio is recognised in pieces of about this many seconds, cut at
-        quiet points (keeps a 60-min file under 0.7 GB RSS; faster-whisper
-        alone peaked at 3.4 GB).  ``None``: the whole file at once.
+        a pre-built :class:`~medisync.ml.asr.whisper.WhisperASR` (then
+        ``asr_options`` must be empty).
     """
 
-    def __init__(
-        self,
-        model: str = "base",
-        device: str = "cpu",
-        compute_type: str = "int8",
-        beam_size: int = 5,
-        language: str | None = "en",
-        word_timestamps: bool = True,
-        vad_filter: bool = False,
-        hotwords: str | None = None,
-        initial_prompt: str | None = None,
-        cpu_threads: int = 0,
-        cache_dir: str | None = None,
-        diarizer: Diarizer | None = None,
-        min_speakers: int = 1,
-        max_speakers: int = 4,
-        asr: WhisperASR | None = None,
-        chunk_s: float | None = 300.0,
-    ) -> None:
-        self.asr = asr or WhisperASR(
-            model=model, device=device, compute_type=compute_type, beam_size=beam_size,
-            language=language, word_timestamps=word_timestamps, vad_filter=vad_filter,
-            hotwords=hotwords, initial_prompt=initial_prompt, cpu_threads=cpu_threads,
-            cache_dir=cache_dir, chunk_s=chunk_s,
-        )
+    def __init__(self, diarizer: Diarizer | None = None, min_speakers: int = 1, max_speakers: int = 4,
+                 asr: WhisperASR | None = None, **asr_options: Any) -> None:
+        if asr is not None and asr_options:
+            raise TypeError("pass either a built asr or its options, not both")
+        self.asr = asr or WhisperASR(**asr_options)
         self._diarizer = diarizer
         self._diarizer_kwargs = {"min_speakers": min_speakers, "max_speakers": max_speakers}
         #: timings (seconds) of the last transcribe() call: asr, diarization, total
