@@ -3,9 +3,9 @@
     make load                       # ~2 minutes, 32 clients
     LOAD_SECONDS=20 make load       # shorter
 
-It starts its own API process (embedded default, ML off) on a fresh database
-of the server in ``MEDISYNC_DATABASE_URL`` (or an embedded Postgres in a temp
-dir), signs up a few practices, then runs the clients until the time or the
+It starts its own API process (ML off, rate limits raised: bench/common.py) on
+a fresh database of the server in ``MEDISYNC_DATABASE_URL`` (``make load``
+starts one), signs up a few practices, then runs the clients until the time or the
 request budget is spent. Rate limits are raised for the run: it measures the
 API, not the limiter.
 
@@ -21,12 +21,9 @@ import asyncio
 import json
 import os
 import random
-import signal
-import socket
+import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections import defaultdict
@@ -38,75 +35,14 @@ import aiohttp
 import psycopg
 import requests
 
+from bench.common import PASSWORD, drop_database, fresh_database, start_api, work_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "load.json"
-PASSWORD = "correct-horse-9"
 SECONDS = float(os.environ.get("LOAD_SECONDS", "120"))
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "32"))
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "100000"))
 PRACTICES = 4
-GENEROUS = "10000000/hour"
-
-
-# --- the server under test ----------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database(work: Path) -> str:
-    configured = os.environ.get("MEDISYNC_DATABASE_URL")
-    if not configured:
-        from medisync.adapters.embedded_postgres import start_embedded
-
-        configured = start_embedded(str(work / "pg"))
-    name = f"medisync_load_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(configured, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    head, _, query = configured.partition("?")
-    return head.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
-
-
-@dataclass
-class Server:
-    url: str
-    work: Path
-    port: int = field(default_factory=_free_port)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def api(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v1"
-
-    def start(self) -> None:
-        env = {**os.environ, "MEDISYNC_DATA_DIR": str(self.work / "api"), "MEDISYNC_DATABASE_URL": self.url,
-               "MEDISYNC_ML_ENABLED": "false", "MEDISYNC_KAFKA_BOOTSTRAP": "", "MEDISYNC_LOG_LEVEL": "WARNING",
-               "MEDISYNC_ARGON2_MEMORY_KIB": "1024", "MEDISYNC_MASTER_KEY_FILE": str(self.work / "master.key"),
-               "MEDISYNC_RATE_LIMIT_STANDARD": GENEROUS, "MEDISYNC_RATE_LIMIT_ANONYMOUS": GENEROUS}
-        (self.work / "api").mkdir(parents=True, exist_ok=True)
-        log = open(self.work / "server.log", "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "medisync.interface.cli", "serve", "--port",
-                                         str(self.port)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"the server exited; see {self.work / 'server.log'}")
-            try:
-                if requests.get(f"{self.api}/health", timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise SystemExit("the server did not become ready")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
 
 # --- the clients --------------------------------------------------------------------------------
@@ -253,23 +189,24 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="medisync-load-") as tmp:
-        work = Path(tmp)
-        url = _database(work)
-        server = Server(url, work)
-        server.start()
-        try:
-            practices = [_signup(server.api, i) for i in range(PRACTICES)]
-            tally = Tally()
-            elapsed = asyncio.run(_drive(server.api, practices, tally))
-            deadline = time.monotonic() + 60  # let the projections finish (bounded)
-            while time.monotonic() < deadline:
-                counts = _lost_writes(url, tally)
-                if all(c["acknowledged"] == c["events"] == c["rows"] for c in counts.values()):
-                    break
-                time.sleep(0.5)
-        finally:
-            server.stop()
+    work, url = work_dir("load"), fresh_database("load")
+    server, base = start_api(url, work, extra={
+        "MEDISYNC_LOG_LEVEL": "WARNING", "MEDISYNC_MASTER_KEY_FILE": str(work / "master.key")})
+    api = f"{base}/api/v1"
+    try:
+        practices = [_signup(api, i) for i in range(PRACTICES)]
+        tally = Tally()
+        elapsed = asyncio.run(_drive(api, practices, tally))
+        deadline = time.monotonic() + 60  # let the projections finish (bounded)
+        while time.monotonic() < deadline:
+            counts = _lost_writes(url, tally)
+            if all(c["acknowledged"] == c["events"] == c["rows"] for c in counts.values()):
+                break
+            time.sleep(0.5)
+    finally:
+        server.stop()
+        drop_database(url)
+        shutil.rmtree(work, ignore_errors=True)
     routes = {route: {"requests": len(values), "p50_ms": _percentile(values, 0.50),
                       "p99_ms": _percentile(values, 0.99), "mean_ms": round(statistics.fmean(values), 1),
                       "statuses": dict(sorted(tally.statuses[route].items()))}
