@@ -17,7 +17,7 @@ from medisync.application.principal import Principal
 from medisync.interface.bootstrap import Container, build_container
 from medisync.interface.http.uploads import Upload
 from medisync.interface.settings import Settings
-from tests.integration.test_audit_chain import env_for, fresh_db
+from tests.integration.test_audit_chain import _populate, env_for, fresh_db
 from tests.support.server import REPO
 
 
@@ -37,23 +37,12 @@ def _store_document(container: Container, principal: Principal, patient_id: str,
                                     "text/plain").id
 
 
-def _clinic(container: Container) -> tuple[Principal, str]:
-    admin = container.identity.register_practice(
-        "blob-admin@example.test", "correct-horse-9", "Blob Admin", "Blob Clinic", "req-blob-0001")
-    user = container.app.repository.get(uuid.UUID(admin.id))
-    principal = Principal(admin.id, str(user.practice_id), "admin", "standard", "req-blob-0002")
-    patient = container.patients.register(principal, {
-        "mrn": "MRN-BLOB-1", "first_name": "Bea", "last_name": "Blobson", "date_of_birth": "1961-03-04",
-        "sex": "female"})
-    return principal, patient.id
-
-
 def _wait_for_read_models(container: Container, notification_id: int | None) -> None:
     assert notification_id is None or container.wait_for_projections(notification_id)
 
 
 def test_verify_names_a_changed_and_a_missing_file(container: Container) -> None:
-    principal, patient_id = _clinic(container)
+    principal, patient_id = _populate(container)
     changed = _store_document(container, principal, patient_id, b"HbA1c 7.9%\n")
     vanished = _store_document(container, principal, patient_id, b"LDL 3.1 mmol/L\n")
     _wait_for_read_models(container, container.app.recorder.max_notification_id())
