@@ -30,15 +30,19 @@ class PatientRecordQueries:
         return {
             "patient": patient,
             "appointments": self.reads.appointments_for_patient(patient_id, doctor),
-            "recordings": self.reads.recordings_for_patient(patient_id, doctor),
-            "transcripts": self.reads.transcripts_for_patient(patient_id, doctor),
-            "documents": self.reads.documents_for_patient(patient_id),
+            **self._documents(patient_id, doctor),
             "notes": [(dict(n), self.reads.note_versions(str(n["id"]))) for n in notes],
         }
 
     def documents(self, principal: Principal, patient_id: str) -> dict[str, list[dict[str, Any]]]:
-        record = self.everything(principal, patient_id)
-        return {key: record[key] for key in ("recordings", "transcripts", "documents")}
+        """The patient's recordings, transcripts and documents (no notes or appointments)."""
+        self.patients.get(principal, patient_id)
+        return self._documents(patient_id, principal.user_id if principal.is_doctor else None)
+
+    def _documents(self, patient_id: str, doctor: str | None) -> dict[str, list[dict[str, Any]]]:
+        return {"recordings": self.reads.recordings_for_patient(patient_id, doctor),
+                "transcripts": self.reads.transcripts_for_patient(patient_id, doctor),
+                "documents": self.reads.documents_for_patient(patient_id)}
 
     def recording(self, principal: Principal, recording_id: str) -> dict[str, Any]:
         row = require_same_practice(principal, self.reads.get_recording(recording_id), "recording")

@@ -10,11 +10,9 @@ All fit FHIR's 64-character id limit.
 from __future__ import annotations
 
 import re
-import uuid
 
 from medisync.domain.errors import NotFoundError
 
-SOURCES = ("rec", "tx", "doc")
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _SOURCED = re.compile(rf"^(rec|tx|doc)-({_UUID})$")
 _INSIGHT = re.compile(rf"^({_UUID})-v([0-9]{{1,6}})-([a-z]+[0-9]*)$")
@@ -40,11 +38,3 @@ def parse_insight(resource_id: str, what: str) -> tuple[str, int, str]:
     if match is None:
         raise NotFoundError(f"{what} not found")
     return match.group(1), int(match.group(2)), match.group(3)
-
-
-def plain_uuid(resource_id: str, what: str) -> str:
-    """A resource whose id is our own row id: anything that is not a UUID cannot exist."""
-    try:
-        return str(uuid.UUID(resource_id))
-    except ValueError:
-        raise NotFoundError(f"{what} not found") from None

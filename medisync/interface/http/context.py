@@ -26,6 +26,14 @@ from medisync.interface.http.keys import CONTAINER, PRINCIPAL
 T = TypeVar("T")
 
 
+def existing_id(raw: str, what: str) -> str:
+    """Our ids are UUIDs: anything else names nothing, so it is 404 (``what`` not found)."""
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        raise NotFoundError(f"{what} not found") from None
+
+
 class Ctx:
     def __init__(self, request: web.Request) -> None:
         self.request = request
@@ -36,13 +44,9 @@ class Ctx:
     def principal(self) -> Principal:
         return self.request[PRINCIPAL]
 
-    def path_id(self, name: str) -> str:
+    def path_id(self, name: str, what: str | None = None) -> str:
         """A path id; anything that is not a UUID cannot exist, so it is 404."""
-        raw = self.request.match_info[name]
-        try:
-            return str(uuid.UUID(raw))
-        except ValueError:
-            raise NotFoundError(f"{name.removesuffix('_id')} not found") from None
+        return existing_id(self.request.match_info[name], what or name.removesuffix("_id"))
 
     async def body(self, schema: marshmallow.Schema) -> dict[str, Any]:
         limit = self.c.settings.max_json_bytes

@@ -25,7 +25,7 @@ from medisync.interface.fhir.capability import capability_statement
 from medisync.interface.fhir.patient import ELEMENT_OF, from_patient, mrn_system, to_patient
 from medisync.interface.fhir.practitioner import to_practitioner
 from medisync.interface.fhir.record import document_references, everything, note_resources
-from medisync.interface.http.context import Ctx
+from medisync.interface.http.context import Ctx, existing_id
 from medisync.interface.http.fhir_io import (FHIR_PREFIX, InvalidParameter, InvalidResource, fhir_json,
                                              read_resource, validate_structure)
 from medisync.interface.http.fhir_search import NO_MATCH, search_criteria
@@ -42,6 +42,9 @@ def _software_version() -> str:
         return version("medisync")
     except PackageNotFoundError:  # running from a source tree that was not installed
         return "unknown"
+
+
+SOFTWARE_VERSION = _software_version()  # read once: it is package metadata on disk
 
 
 def _base(ctx: Ctx) -> str:
@@ -88,14 +91,14 @@ def _patient_parameter(request: web.Request) -> str:
     raw = request.query.get("patient", "")
     if not raw:
         raise InvalidParameter("patient", "the search parameter 'patient' is required")
-    return ids.plain_uuid(raw.removeprefix("Patient/"), "patient")
+    return existing_id(raw.removeprefix("Patient/"), "patient")
 
 
 @routes.get(FHIR_PREFIX + "/metadata")
 @public
 async def metadata(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    return fhir_json(capability_statement(_base(ctx), _software_version(), STARTED))
+    return fhir_json(capability_statement(_base(ctx), SOFTWARE_VERSION, STARTED))
 
 
 @routes.get(FHIR_PREFIX + "/Patient")
@@ -116,7 +119,7 @@ async def search_patients(request: web.Request) -> web.Response:
 @routes.get(FHIR_PREFIX + "/Patient/{id}")
 async def read_patient(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    row = await ctx.read(ctx.c.queries["patients"].get, ids.plain_uuid(request.match_info["id"], "patient"))
+    row = await ctx.read(ctx.c.queries["patients"].get, ctx.path_id("id", "patient"))
     ctx.accessed("fhir.Patient", row["id"], row["id"])
     return fhir_json(to_patient(row, _mrn_system(ctx, row["practice_id"])))
 
@@ -146,7 +149,7 @@ def _registration(resource: dict[str, Any]) -> dict[str, Any]:
 @routes.get(FHIR_PREFIX + "/Patient/{id}/$everything")
 async def patient_everything(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    patient_id = ids.plain_uuid(request.match_info["id"], "patient")
+    patient_id = ctx.path_id("id", "patient")
     record = await ctx.read(ctx.c.queries["patient_record"].everything, patient_id)
     resources = everything(record, _mrn_system(ctx, record["patient"]["practice_id"]), f"{_base(ctx)}/Binary")
     return _page_of(ctx, resources, {}, patient_id)
@@ -156,7 +159,7 @@ async def patient_everything(request: web.Request) -> web.Response:
 async def read_practitioner(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     row = await ctx.read(ctx.c.queries["patient_record"].practitioner,
-                         ids.plain_uuid(request.match_info["id"], "practitioner"))
+                         ctx.path_id("id", "practitioner"))
     return fhir_json(to_practitioner(row))
 
 
@@ -164,7 +167,7 @@ async def read_practitioner(request: web.Request) -> web.Response:
 async def read_appointment(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     row = await ctx.read(ctx.c.queries["appointments"].get,
-                         ids.plain_uuid(request.match_info["id"], "appointment"))
+                         ctx.path_id("id", "appointment"))
     ctx.accessed("fhir.Appointment", row["id"], row["patient_id"])
     return fhir_json(to_appointment(row))
 
@@ -211,7 +214,7 @@ async def read_binary(request: web.Request) -> web.StreamResponse:
 @routes.get(FHIR_PREFIX + "/Composition/{id}")
 async def read_composition(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    patient_id, resources = await _note_resources(ctx, ids.plain_uuid(request.match_info["id"], "composition"))
+    patient_id, resources = await _note_resources(ctx, ctx.path_id("id", "composition"))
     ctx.accessed("fhir.Composition", resources[0]["id"], patient_id)
     return fhir_json(resources[0])
 
@@ -220,9 +223,9 @@ async def read_composition(request: web.Request) -> web.Response:
 async def read_insight(request: web.Request) -> web.Response:
     """An insight resource the note's current Composition refers to."""
     ctx = Ctx(request)
-    resource_type, resource_id = request.match_info["type"], request.match_info["id"].lower()
-    what = resource_type.lower()
-    note_id, _, _ = ids.parse_insight(resource_id, what)
+    resource_type, what = request.match_info["type"], request.match_info["type"].lower()
+    note_id, version_number, key = ids.parse_insight(request.match_info["id"], what)
+    resource_id = ids.insight(note_id, version_number, key)
     patient_id, resources = await _note_resources(ctx, note_id)
     found = next((r for r in resources[1:] if r["resourceType"] == resource_type and r["id"] == resource_id), None)
     if found is None:
