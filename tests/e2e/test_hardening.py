@@ -25,12 +25,12 @@ from typing import Any, Iterator
 import psycopg
 import pytest
 import requests
-from requests.adapters import HTTPAdapter
 
 from tests.conftest import FIXTURES
-from tests.e2e.test_isolation import SOAP, wav_bytes
-from tests.support.api import (wait_for, PASSWORD, Caller, assert_error, create_patient, invite, register_practice,
-                               schedule, unique_email)
+from tests.e2e.test_isolation import SOAP
+from tests.support.api import (PASSWORD, Caller, FromAddress, assert_error, create_patient, invite,
+                               register_practice, schedule, unique_email, wait_for)
+from tests.support.audio import wav_bytes
 from tests.support.processes import fresh_database
 from tests.support.server import ServerProcess
 
@@ -226,21 +226,9 @@ def test_names_and_searches_are_unicode_normalized(admin: Caller) -> None:
 
 
 # Login brute force and passwords --------------------------------------------------------------
-class _FromAddress(HTTPAdapter):
-    """Connect from a chosen loopback address, so each test is its own client IP."""
-
-    def __init__(self, address: str) -> None:
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 def _client(address: str) -> requests.Session:
     session = requests.Session()
-    session.mount("http://", _FromAddress(address))
+    session.mount("http://", FromAddress(address))
     return session
 
 

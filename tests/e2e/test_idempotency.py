@@ -18,8 +18,8 @@ from psycopg.rows import dict_row
 from medisync.adapters.postgres.connection import datastore
 from medisync.adapters.postgres.idempotency_store import (IN_PROGRESS, MISMATCH, OWNED, REPLAY,
                                                           PostgresIdempotencyStore)
-from tests.e2e.test_isolation import wav_bytes
 from tests.support.api import PASSWORD, Caller, assert_error, invite, register_practice, schedule, unique_email
+from tests.support.audio import wav_bytes
 from tests.support.server import ServerProcess
 
 DAY = 24 * 3600

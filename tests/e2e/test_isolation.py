@@ -4,10 +4,7 @@ inside one's own practice are 403; revoked credentials are 401."""
 
 from __future__ import annotations
 
-import io
-import os
 import uuid
-import wave
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,20 +13,10 @@ import requests
 
 from tests.support.api import (PASSWORD, Caller, assert_error, create_patient, invite, register_practice,
                                schedule)
+from tests.support.audio import wav_bytes
 from tests.support.server import ServerProcess
 
 SOAP = {"subjective": "Headache for 3 days.", "assessment": "Tension headache.", "plan": "Rest."}
-
-
-def wav_bytes(seconds: float = 1.0, rate: int = 8000) -> bytes:
-    """A short, valid, unique WAV (noise), so blobs never collide across tests."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(os.urandom(int(seconds * rate) * 2))
-    return buffer.getvalue()
 
 
 def upload_recording(caller: Caller, appointment_id: str) -> dict[str, Any]:

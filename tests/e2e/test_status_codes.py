@@ -3,11 +3,9 @@ envelopes, over real HTTP; plus X-Request-ID and rate-limit headers."""
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import uuid
-import wave
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -16,20 +14,11 @@ import requests
 
 from tests.support.api import (PASSWORD, Caller, assert_error, create_patient, invite, register_practice,
                                schedule, unique_email)
+from tests.support.audio import wav_bytes
 from tests.support.server import ServerProcess
 
 GENERATED_ID = re.compile(r"^[0-9a-f]{32}$")
 LEAKS = ("Traceback", "File \"", ".py", "/work", "site-packages", "psycopg", "Error:", "medisync.")
-
-
-def wav_bytes(seconds: float = 1.0, rate: int = 8000) -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(os.urandom(int(seconds * rate) * 2))
-    return buffer.getvalue()
 
 
 def ok(response: requests.Response, status: int = 200) -> Any:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import subprocess
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 import redis
 import requests
-from requests.adapters import HTTPAdapter
 
-from tests.support.api import PASSWORD, Caller, assert_error, unique_email
+from tests.support.api import PASSWORD, Caller, FromAddress, assert_error, unique_email
 from tests.support.processes import fresh_database
 from tests.support.server import REPO, ServerProcess
 
@@ -79,14 +78,14 @@ def test_two_processes_share_one_users_budget(pair: tuple[ServerProcess, ServerP
 def test_anonymous_calls_share_one_budget_per_ip(pair: tuple[ServerProcess, ServerProcess]) -> None:
     first, second = pair
     with requests.Session() as client:
-        client.mount("http://", _FromAddress("127.0.61.5"))
+        client.mount("http://", FromAddress("127.0.61.5"))
         statuses = [client.get(f"{(first, second)[i % 2].api}/health", timeout=30).status_code
                     for i in range(LIMIT)]
         assert statuses == [200] * LIMIT
         assert_error(client.get(f"{first.api}/health", timeout=30), 429, "too_many_requests")
         assert_error(client.get(f"{second.api}/health", timeout=30), 429, "too_many_requests")
     with requests.Session() as neighbour:
-        neighbour.mount("http://", _FromAddress("127.0.61.6"))
+        neighbour.mount("http://", FromAddress("127.0.61.6"))
         assert neighbour.get(f"{second.api}/health", timeout=30).status_code == 200
 
 
@@ -95,7 +94,7 @@ def _user(server: ServerProcess, label: str) -> Caller:
     body = {"email": unique_email(label), "password": PASSWORD, "full_name": "Redis User",
             "practice_name": "Redis Practice"}
     with requests.Session() as client:
-        client.mount("http://", _FromAddress(f"127.0.62.{next(_addresses)}"))
+        client.mount("http://", FromAddress(f"127.0.62.{next(_addresses)}"))
         response = client.post(f"{server.api}/auth/register", json=body, timeout=30)
     assert response.status_code == 201, response.text
     data = response.json()["data"]
@@ -105,11 +104,3 @@ def _user(server: ServerProcess, label: str) -> Caller:
 _addresses = iter(range(1, 250))
 
 
-class _FromAddress(HTTPAdapter):
-    def __init__(self, address: str) -> None:
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 
 PASSWORD = "correct-horse-9"
 
@@ -111,3 +112,15 @@ def wait_for(caller: Caller, path: str, ready: Any, timeout: float = 300) -> dic
 def wait_for_transcript(caller: Caller, appointment_id: str, timeout: float = 300) -> dict[str, Any]:
     return wait_for(caller, f"/transcriptions/{appointment_id}",
                     lambda d: d["status"] in ("completed", "failed"), timeout)
+
+
+class FromAddress(HTTPAdapter):
+    """Connect from a chosen loopback address, so each test is its own client IP."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)

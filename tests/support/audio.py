@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import wave
 from pathlib import Path
 
@@ -17,3 +19,14 @@ def short_clip(target: Path, seconds: float = 8.0) -> Path:
         clip.setparams(params)
         clip.writeframes(frames)
     return target
+
+
+def wav_bytes(seconds: float = 1.0, rate: int = 8000) -> bytes:
+    """A short, valid, unique WAV (noise), so blobs never collide across tests."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(os.urandom(int(seconds * rate) * 2))
+    return buffer.getvalue()
