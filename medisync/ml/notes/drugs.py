@@ -33,6 +33,7 @@ from functools import lru_cache
 
 from .fuzzy import extract, metaphone, nysiis, ratio
 from .lexicon import Drug, drug_lexicon
+from .numbers import is_number
 from .text import Sentence
 
 #: acceptance thresholds per context (see module docstring / docs/ml-notes.md)
@@ -140,20 +141,12 @@ def best_drug(candidate: str, min_score: float = 0.0) -> tuple[Drug | None, floa
     return best
 
 
-def _is_number(tok: str) -> bool:
-    try:
-        float(tok)
-    except ValueError:
-        return False
-    return True
-
-
 def dose_after(toks: list[str], end: int, max_bridge: int = 2) -> tuple[float, str] | None:
     """(value, unit) of a dose starting within ``max_bridge`` filler tokens after ``end``."""
     k = end
     bridged = 0
     while k < len(toks) and bridged <= max_bridge:
-        if _is_number(toks[k]):
+        if is_number(toks[k]):
             if k + 1 < len(toks) and toks[k + 1] in DOSE_UNITS:
                 return float(toks[k]), toks[k + 1]
             return None

@@ -29,6 +29,7 @@ from typing import Any
 from .context import assess, scopes
 from .drugs import DOSE_UNITS, DrugMention, find_drugs
 from .lexicon import allergy_lexicon, drug_lexicon
+from .numbers import is_number
 from .text import Sentence, Turn
 
 _STOP = ("stop", "stopping", "discontinue", "discontinuing", "quit", "hold", "holding", "come off", "get off",
@@ -65,14 +66,6 @@ _PRN = re.compile(r"\b(as needed|when needed|if needed|as necessary|prn|when you
 _WITH_FOOD = re.compile(r"\bwith (food|meals|a meal|a snack)\b")
 
 
-def _is_number(tok: str) -> bool:
-    try:
-        float(tok)
-    except ValueError:
-        return False
-    return True
-
-
 def _fmt_dose(value: str, unit: str) -> str:
     v = float(value)
     out_unit = _UNIT_OUT.get(unit, unit)
@@ -91,7 +84,7 @@ def find_doses(toks: list[str], start: int, end: int) -> list[tuple[int, str]]:
     """(token index, normalised dose) for every dose in ``toks[start:end]``."""
     out = []
     for k in range(start, min(end, len(toks)) - 1):
-        if _is_number(toks[k]) and toks[k + 1] in DOSE_UNITS and toks[k + 1] not in ("injection", "shot"):
+        if is_number(toks[k]) and toks[k + 1] in DOSE_UNITS and toks[k + 1] not in ("injection", "shot"):
             out.append((k, _fmt_dose(toks[k], toks[k + 1])))
     return out
 
@@ -222,7 +215,7 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
             dose = (to_doses[-1] if to_doses and action == "change" else doses[0])[1]
         else:
             # "20 mg of lisinopril"
-            if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and _is_number(toks[m.start - 3]):
+            if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and is_number(toks[m.start - 3]):
                 dose = _fmt_dose(toks[m.start - 3], toks[m.start - 2])
         freq = parse_frequency(after)
         a = assess(toks, (m.start, m.end), scs)

@@ -154,7 +154,8 @@ def words_to_number(text: str | Iterable[str]) -> float | None:
     return int(value) if value.is_integer() else value
 
 
-def _is_digit_token(tok: str) -> bool:
+def is_number(tok: str) -> bool:
+    """Whether a token is written in digits ("20", "1.5")."""
     try:
         float(tok)
     except ValueError:
@@ -178,7 +179,7 @@ def replace_number_words(tokens: list[str]) -> list[str]:
         starts_with_a = tok == "a" and i + 1 < n and tokens[i + 1] in SCALES
         if not (tok in _STARTERS or starts_with_a or (tok == "point" and i + 1 < n and tokens[i + 1] in UNITS and tokens[i + 1] != "oh")):
             # digit followed by "point five"
-            if _is_digit_token(tok) and "." not in tok and i + 2 < n and tokens[i + 1] == "point" and tokens[i + 2] in UNITS:
+            if is_number(tok) and "." not in tok and i + 2 < n and tokens[i + 1] == "point" and tokens[i + 2] in UNITS:
                 j = i + 2
                 digits = []
                 while j < n and tokens[j] in UNITS:
