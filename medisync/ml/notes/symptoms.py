@@ -165,15 +165,19 @@ def find_mentions(sent: Sentence) -> list[Mention]:
             return 0, 0
         return cs, ce
 
+    def _claim(match: re.Match[str]) -> tuple[int, int, int, int] | None:
+        """The match's token and content spans, if no earlier mention holds them (then they are held)."""
+        ts, te = c2t[match.start()], c2t[max(match.start(), match.end() - 1)] + 1
+        cs, ce = _cspan(ts, te)
+        if ce <= cs or any(taken_c[cs:ce]):
+            return None
+        taken_c[cs:ce] = [True] * (ce - cs)
+        return ts, te, cs, ce
+
     for pat, concept in lex.patterns:
         for m in pat.finditer(norm):
-            ts, te = c2t[m.start()], c2t[max(m.start(), m.end() - 1)] + 1
-            cs, ce = _cspan(ts, te)
-            if ce <= cs or any(taken_c[cs:ce]):
-                continue
-            for k in range(cs, ce):
-                taken_c[k] = True
-            mentions.append(Mention(sent, concept, ts, te, cs, ce))
+            if (spans := _claim(m)) is not None:
+                mentions.append(Mention(sent, concept, *spans))
     for pat, target in lex.negative_patterns:
         for m in pat.finditer(norm):
             name = target
@@ -188,13 +192,10 @@ def find_mentions(sent: Sentence) -> list[Mention]:
                 concept = lex.symptoms[target.replace("{loc} ", "")]
             else:
                 concept = lex.symptoms[target]
-            ts, te = c2t[m.start()], c2t[max(m.start(), m.end() - 1)] + 1
-            cs, ce = _cspan(ts, te)
-            if ce <= cs or any(taken_c[cs:ce]):
+            spans = _claim(m)
+            if spans is None:
                 continue
-            for k in range(cs, ce):
-                taken_c[k] = True
-            mn = Mention(sent, concept, ts, te, cs, ce, location=body, forced_negative=True)
+            mn = Mention(sent, concept, *spans, location=body, forced_negative=True)
             mn.name = name
             mentions.append(mn)
     for m in lex.matcher.find(content):
