@@ -45,8 +45,42 @@ class MediSyncApplication(Application[UUID]):
             raise NotFoundError(f"{what} not found") from None
         if kind is not None and not isinstance(aggregate, kind):
             raise NotFoundError(f"{what} not found")
+        if self.patient_erased(getattr(aggregate, "patient_id", None)):
+            # Crypto-shredding keeps the erased patient's appointments, notes,
+            # recordings and documents in the log, but nothing new may be
+            # recorded about them: to every command they are gone, like the patient.
+            raise NotFoundError(f"{what} not found")
         preconditions.note_loaded(aggregate)
         return aggregate
+
+    def patient_erased(self, patient_id: str | None) -> bool:
+        if not patient_id:
+            return False
+        try:
+            patient = self.repository.get(UUID(str(patient_id)))
+        except (AggregateNotFoundError, ValueError):
+            return False
+        return bool(getattr(patient, "erased", False))
+
+    def forget_cached(self, patient_id: str) -> int:
+        """Drop the patient's aggregates (decrypted PHI) from this process's cache.
+
+        Returns how many were dropped. Other processes keep theirs until LRU
+        eviction, but ``load`` refuses them, so no command can act on them.
+        """
+        cache = self.repository.cache
+        if cache is None:
+            return 0
+        dropped = 0
+        for aggregate_id in list(cache.cache):  # eventsourcing's Cache keeps its entries in ``cache``
+            try:
+                aggregate = cache.get(aggregate_id)
+            except KeyError:  # evicted meanwhile by another thread
+                continue
+            if str(getattr(aggregate, "patient_id", "")) == patient_id:
+                cache.get(aggregate_id, evict=True)
+                dropped += 1
+        return dropped
 
     def exists(self, aggregate_id: UUID) -> bool:
         return aggregate_id in self.repository

@@ -53,6 +53,7 @@ class ErasureService:
         patient.erase(reason=reason, actor=principal.actor())
         notification_id = self.app.commit(patient)
         self.keyring.destroy(patient_id)
+        self.app.forget_cached(patient_id)
         for item in owned:
             release_blob(self.blobs, self.references, item["blob_key"], str(item["id"]))
         return CommandResult(patient_id, notification_id, created=False)

@@ -11,8 +11,10 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from medisync.domain.clinical_note import ClinicalNote
 from tests.support.api import (assert_error, create_patient, invite, register_practice, schedule,
                                wait_for_transcript)
+from tests.support.audio import wav_bytes
 from tests.support.processes import fresh_database
 from tests.support.server import ServerProcess
 
@@ -92,3 +94,48 @@ def test_erased_patient_leaves_no_plaintext(erasing_server: ServerProcess, dialo
     with psycopg.connect(erasing_server.env["MEDISYNC_DATABASE_URL"]) as conn:
         kept = conn.execute("SELECT count(*) FROM medisync_events WHERE originator_id = %s", (patient["id"],)).fetchone()
     assert kept is not None and kept[0] >= 2  # the events remain: registered ... erased
+
+
+def test_nothing_new_is_recorded_about_an_erased_patient(erasing_server: ServerProcess) -> None:
+    """Every command on the erased patient's appointment, note and documents
+    answers 404 and appends nothing: the read side and the write side agree."""
+    admin = register_practice(erasing_server.api, "eraseadmin")
+    doctor = invite(admin, "doctor")
+    patient = create_patient(admin, mrn="MRN-ERASE-2", last_name="Quillfeather")
+    appointment = schedule(admin, patient["id"], doctor.id)
+    pid, aid = patient["id"], appointment["id"]
+    assert doctor.post(f"/notes/add/{aid}", json={"subjective": "Thirsty."}).status_code == 201
+    document = admin.post("/documents", files={"file": ("r.txt", b"HbA1c 7.9%")},
+                          data={"patient_id": pid, "kind": "lab_result", "title": "HbA1c"}).json()["data"]
+    subjects = (pid, aid, str(ClinicalNote.create_id(aid)), document["id"])
+    erased = admin.delete(f"/patients/{pid}", params={"erase": "true", "reason": "GDPR Art.17 ticket 43"})
+    assert erased.status_code == 204, erased.text
+    url = erasing_server.env["MEDISYNC_DATABASE_URL"]
+    recorded = _events_about(url, subjects)
+
+    not_found = [
+        (doctor, "POST", f"/notes/add/{aid}", {"json": {"subjective": "Still thirsty."}}),
+        (doctor, "POST", f"/notes/{aid}/sign", {}),
+        (doctor, "POST", f"/recordings/{aid}", {"files": {"file": ("v.wav", wav_bytes(1.0))}}),
+        (admin, "POST", f"/appointments/{aid}/check-in", {}),
+        (admin, "POST", f"/appointments/{aid}/cancel", {"json": {"reason": "patient moved away"}}),
+        (admin, "POST", f"/appointments/{aid}/reschedule",
+         {"json": {"start": "2027-02-01T09:00:00+00:00", "duration_minutes": 30}}),
+        (admin, "DELETE", f"/documents/{document['id']}", {}),
+        (admin, "PATCH", f"/patients/{pid}", {"json": {"first_name": "Ada"}}),
+    ]
+    for caller, method, path, kwargs in not_found:
+        assert_error(caller.request(method, path, **kwargs), 404, "not_found")
+    rebooked = admin.post("/appointments/add", json={
+        "patient_id": pid, "doctor_id": doctor.id, "start": "2027-03-01T09:00:00+00:00",
+        "duration_minutes": 30, "type": "follow_up", "reason": "review"})
+    assert assert_error(rebooked, 400, "validation_error")["details"] == {"field": "patient_id"}
+    assert _events_about(url, subjects) == recorded
+
+
+def _events_about(url: str, originator_ids: tuple[str, ...]) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(*) FROM medisync_events WHERE originator_id = ANY(%s::uuid[])",
+                           (list(originator_ids),)).fetchone()
+    assert row is not None
+    return int(row[0])

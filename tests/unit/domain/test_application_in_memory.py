@@ -110,3 +110,38 @@ def test_note_written_by_doctor_signed_only_by_the_appointments_doctor(app: Medi
     patient_id = patient_of(app, admin)
     with pytest.raises(NotFoundError):
         AppointmentService(app).cancel(admin, patient_id, "not an appointment")
+
+
+def test_an_erased_patients_aggregates_leave_the_cache_and_refuse_commands() -> None:
+    app = MediSyncApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo",
+                                   "AGGREGATE_CACHE_MAXSIZE": "100", "AGGREGATE_CACHE_FASTFORWARD": "y"})
+    nurse, doctor = member(app, "nurse"), member(app, "doctor")
+    appointments = AppointmentService(app)
+    notes = NoteService(app, appointments)
+    patient_id = patient_of(app, nurse)
+    kept_id = patient_of(app, nurse)
+    booked = appointments.schedule(nurse, patient_id, doctor.user_id, "2027-01-04T09:00:00+00:00", 30,
+                                   "follow_up", "check")
+    other = appointments.schedule(nurse, kept_id, doctor.user_id, "2027-01-04T10:00:00+00:00", 30,
+                                  "follow_up", "check")
+    notes.write(doctor, booked.id, {"subjective": "Thirsty."})
+    for aggregate_id in (booked.id, ClinicalNote.create_id(booked.id), other.id):
+        app.load(aggregate_id, "aggregate")  # a load puts the decrypted aggregate in the cache
+    patient = app.load(patient_id, "patient", Patient)
+    patient.erase(reason="GDPR Art.17", actor=nurse.actor())
+    app.commit(patient)
+    before = app.recorder.max_notification_id()
+
+    assert app.forget_cached(patient_id) == 2  # the appointment and the note; not the other patient's
+    cached = [app.repository.cache.get(key) for key in list(app.repository.cache.cache)]
+    assert {str(getattr(a, "patient_id", "")) for a in cached} & {patient_id} == set()
+    assert other.id in {str(a.id) for a in cached}
+    for refused in (lambda: appointments.check_in(nurse, booked.id),
+                    lambda: appointments.cancel(nurse, booked.id, "moved away"),
+                    lambda: notes.write(doctor, booked.id, {"subjective": "Still thirsty."}),
+                    lambda: notes.sign(doctor, booked.id)):
+        with pytest.raises(NotFoundError):
+            refused()
+    assert app.recorder.max_notification_id() == before
+    appointments.check_in(nurse, other.id)  # the other patient's visit goes on
+    app.close()
