@@ -57,7 +57,8 @@ class MediSyncApplication(Application[UUID]):
         if not patient_id:
             return False
         try:
-            patient = self.repository.get(UUID(str(patient_id)))
+            # Read only, so the cached patient need not be copied.
+            patient = self.repository.get(UUID(str(patient_id)), deepcopy_from_cache=False)
         except (AggregateNotFoundError, ValueError):
             return False
         return bool(getattr(patient, "erased", False))
