@@ -54,6 +54,19 @@ class PostgresQueries:
     def get_user(self, user_id: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM read.users WHERE id = %s", user_id)
 
+    def bearer(self, user_id: str, jti: str) -> dict[str, Any]:
+        """The token's user row (or none) and whether the token was revoked.
+
+        Every authenticated request asks both, so they share one round trip:
+        ``{"revoked": bool, "user": row | None}``.
+        """
+        row = self.one(
+            "SELECT EXISTS (SELECT 1 FROM auth.revoked_access WHERE jti = %s) AS _revoked, u.* "
+            "FROM (VALUES (1)) AS one LEFT JOIN read.users AS u ON u.id = %s", jti, user_id)
+        assert row is not None  # the VALUES row is always there
+        revoked = bool(row.pop("_revoked"))
+        return {"revoked": revoked, "user": row if row["id"] is not None else None}
+
     def list_users(self, practice_id: str, page: Page) -> tuple[list[dict[str, Any]], int]:
         return self.page("SELECT * FROM read.users WHERE practice_id = %s", [practice_id],
                          "full_name, id", page)

@@ -75,11 +75,6 @@ class PostgresSessionStore:
             cursor.execute("INSERT INTO auth.revoked_access VALUES (%s, %s) ON CONFLICT DO NOTHING",
                            (jti, expires_at))
 
-    def is_access_revoked(self, jti: str) -> bool:
-        with self.datastore.get_connection() as conn, conn.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM auth.revoked_access WHERE jti = %s", (jti,))
-            return cursor.fetchone() is not None
-
     def revoke_user(self, user_id: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("UPDATE auth.refresh_tokens SET revoked = true WHERE user_id = %s",

@@ -93,9 +93,10 @@ def _active_user(container: Any, claims: dict[str, Any]) -> dict[str, Any]:
         uuid.UUID(str(claims["sub"]))
     except ValueError:
         raise AuthenticationError("user is unknown or deactivated") from None
-    if container.sessions.is_access_revoked(claims["jti"]):
+    bearer = container.reads.bearer(claims["sub"], claims["jti"])
+    if bearer["revoked"]:
         raise AuthenticationError("token has been revoked")
-    user = container.reads.get_user(claims["sub"])
+    user = bearer["user"]
     if user is None or not user["active"]:
         raise AuthenticationError("user is unknown or deactivated")
     return user
