@@ -1,8 +1,11 @@
-"""FilesystemBlobStore: content-addressed files under ``<data_dir>/blobs``.
+"""FilesystemBlobStore: one file per upload under ``<data_dir>/blobs``.
 
-Blobs are named by their sha256, so an upload is written once however often
-it is sent, and a key never reveals a client's filename. The next adapter is
-S3 (same port, key = sha256), for deployments with more than one host.
+A blob is named ``<sha256>-<random>`` (D26): the digest lets an operator
+match a file to its record, the random part gives every upload its own file,
+so deleting one record's file can never take another record's bytes, and a
+key never reveals a client's filename. Blobs stored before D26 are named by
+the bare sha256 and may be shared; ``release_blob`` still checks for that.
+The next adapter is S3 (same port and keys), for more than one host.
 """
 
 from __future__ import annotations
@@ -10,12 +13,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-_KEY = re.compile(r"^[0-9a-f]{64}$")
+_KEY = re.compile(r"^[0-9a-f]{64}(-[0-9a-f]{32})?$")
 CHUNK = 1 << 20
 
 
@@ -39,20 +42,6 @@ class FilesystemBlobStore:
     def __init__(self, root: str) -> None:
         self.root = Path(root)
 
-    def put(self, stream: BinaryIO) -> tuple[str, str, int]:
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp_path: str | None = None
-        try:
-            with tempfile.NamedTemporaryFile(dir=self.root, delete=False) as tmp:
-                tmp_path = tmp.name
-                key, size = _copy_hashing(stream, tmp)
-            os.replace(tmp_path, self._path(key))
-        except OSError as error:
-            if tmp_path:
-                Path(tmp_path).unlink(missing_ok=True)
-            raise BlobStorageError("blob storage is unavailable") from error
-        return key, key, size
-
     def put_file(self, path: str) -> StoredBlob:
         """Adopt a file already written under ``staging_dir()``, by renaming it."""
         try:
@@ -61,12 +50,12 @@ class FilesystemBlobStore:
                 for chunk in iter(lambda: source.read(CHUNK), b""):
                     sha256.update(chunk)
                     sha1.update(chunk)
-            key = sha256.hexdigest()
+            key = f"{sha256.hexdigest()}-{uuid.uuid4().hex}"
             size = os.path.getsize(path)
             os.replace(path, self._path(key))
         except OSError as error:
             raise BlobStorageError("blob storage is unavailable") from error
-        return StoredBlob(key, key, sha1.hexdigest(), size)
+        return StoredBlob(key, sha256.hexdigest(), sha1.hexdigest(), size)
 
     def staging_dir(self) -> str:
         """Where uploads are spooled, on the same filesystem as the blobs."""
@@ -94,14 +83,3 @@ class FilesystemBlobStore:
             raise ValueError("invalid blob key")
         return self.root / blob_key
 
-
-def _copy_hashing(source: BinaryIO, target: BinaryIO) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in iter(lambda: source.read(CHUNK), b""):
-        digest.update(chunk)
-        size += len(chunk)
-        target.write(chunk)
-    target.flush()
-    os.fsync(target.fileno())
-    return digest.hexdigest(), size

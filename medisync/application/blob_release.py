@@ -1,5 +1,9 @@
-"""Blobs are content-addressed, so identical files share one blob: delete it
-only when no other live recording or document still points at it."""
+"""Delete a record's file once the record's deletion is recorded.
+
+Since D26 every upload has its own blob, so the check below only matters for
+blobs stored before it, when byte-identical uploads shared one file: such a
+file is kept while another live recording or document still points at it.
+"""
 
 from __future__ import annotations
 

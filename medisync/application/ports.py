@@ -12,10 +12,7 @@ from typing import Any, BinaryIO, Protocol
 
 
 class BlobStore(Protocol):
-    """Content-addressed storage for audio and documents."""
-
-    def put(self, stream: BinaryIO) -> tuple[str, str, int]:
-        """Store the stream; return (blob_key, sha256 hex, size in bytes)."""
+    """Storage for audio and documents: one blob per upload, never shared (D26)."""
 
     def open(self, blob_key: str) -> BinaryIO: ...
 

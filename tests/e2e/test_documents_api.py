@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from tests.support.api import Caller, assert_error, create_patient, register_practice
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, stored_blobs
 
 # Minimal files that start with each accepted type's magic number, made unique per run.
 SAMPLES = {
@@ -79,7 +79,7 @@ def test_accepted_types_round_trip_byte_exact_with_the_sniffed_type(
     assert fetched.status_code == 200 and fetched.content == content
     assert fetched.headers["Content-Type"] == content_type
     assert fetched.headers["X-Content-Type-Options"] == "nosniff"
-    assert (blob_dir(server) / digest).read_bytes() == content
+    assert [path.read_bytes() for path in stored_blobs(server.data_dir, digest)] == [content]
     meta = admin.get(f"/documents/{document['id']}")
     assert meta.status_code == 200 and meta.json()["data"] == document
 
@@ -94,7 +94,7 @@ def test_executables_archives_and_binaries_are_415(admin: Caller, server: Server
     listed = admin.get("/documents", params={"patient_id": patient["id"]})
     assert listed.status_code == 200 and listed.json()["data"] == []
     if content:
-        assert not (blob_dir(server) / hashlib.sha256(content).hexdigest()).exists()
+        assert stored_blobs(server.data_dir, hashlib.sha256(content).hexdigest()) == []
         leftovers = [p for p in blob_dir(server).rglob("*") if p.is_file() and p.read_bytes() == content]
         assert leftovers == []
 
@@ -112,7 +112,7 @@ def test_a_path_like_filename_never_becomes_a_path(admin: Caller, server: Server
     digest = hashlib.sha256(content).hexdigest()
     assert document["sha256"] == digest and "passwd" not in str(document)
     stored = [p for p in Path(server.data_dir).rglob("*") if p.is_file() and p.read_bytes() == content]
-    assert stored == [blob_dir(server) / digest]
+    assert len(stored) == 1 and stored == stored_blobs(server.data_dir, digest)
     assert list(Path(server.data_dir).parent.rglob("passwd")) == []
     assert admin.get(f"/documents/{document['id']}/content").content == content
 
@@ -135,7 +135,7 @@ def test_list_by_patient_then_delete(admin: Caller, server: ServerProcess) -> No
     for response in (admin.get(f"/documents/{first['id']}"), admin.get(f"/documents/{first['id']}/content"),
                      admin.delete(f"/documents/{first['id']}")):
         assert_error(response, 404, "not_found")
-    assert not (blob_dir(server) / first["sha256"]).exists()
+    assert stored_blobs(server.data_dir, first["sha256"]) == []
     after = admin.get("/documents", params={"patient_id": patient["id"]}).json()
     assert [d["id"] for d in after["data"]] == [second["id"]] and after["meta"]["pagination"]["total"] == 1
     assert admin.get(f"/documents/{second['id']}/content").status_code == 200
@@ -146,6 +146,8 @@ def test_deleting_a_document_keeps_identical_content_of_others(admin: Caller, se
     content = SAMPLES["application/pdf"](uuid.uuid4().hex.encode())
     mine = created(upload(admin, create_patient(admin)["id"], content))
     theirs = created(upload(other_practice, create_patient(other_practice)["id"], content))
+    assert len(stored_blobs(server.data_dir, mine["sha256"])) == 2  # one file per upload, never shared (D26)
     assert other_practice.delete(f"/documents/{theirs['id']}").status_code == 204
+    assert len(stored_blobs(server.data_dir, mine["sha256"])) == 1
     fetched = admin.get(f"/documents/{mine['id']}/content")
     assert fetched.status_code == 200 and fetched.content == content

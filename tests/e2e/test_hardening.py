@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import socket
 import unicodedata
 import uuid
@@ -204,7 +205,7 @@ def test_client_filenames_never_become_paths(admin: Caller, server: ServerProces
     assert not list(Path("/tmp").glob(f"{marker}*"))
     for path in Path(server.data_dir).rglob("*"):
         assert marker not in path.name, path
-    assert all(len(p.name) == 64 for p in _blob_files(server))
+    assert all(re.fullmatch(r"[0-9a-f]{64}-[0-9a-f]{32}", p.name) for p in _blob_files(server))  # D26 names
 
 
 # Unicode --------------------------------------------------------------------------------------

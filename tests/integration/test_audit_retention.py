@@ -15,7 +15,7 @@ import pytest
 
 from tests.integration.test_audit_chain import fresh_db, start_or_stop
 from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule, wait_for_transcript
-from tests.support.server import REPO, ServerProcess
+from tests.support.server import REPO, ServerProcess, stored_blobs
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +103,7 @@ def test_retention_deletes_only_audio_older_than_the_period(retention_server: Se
     assert "retention 30 days" in done and "deleted the audio of 1 recording(s)" in done
     _wait_until_listed(doctor, appointment["id"], [])  # the read model follows the CLI's event
     assert_error(doctor.get(f"/recordings/{appointment['id']}/audio"), 404)
-    blobs = Path(retention_server.data_dir) / "blobs"
-    assert not any(path.name == recording["sha256"] for path in blobs.rglob("*"))
+    assert stored_blobs(retention_server.data_dir, recording["sha256"]) == []
 
     history = auditor.get(f"/audit/aggregates/{recording['id']}/history").json()["data"]
     last = history["events"][-1]

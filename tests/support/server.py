@@ -16,6 +16,12 @@ import requests
 REPO = Path(__file__).resolve().parents[2]
 
 
+def stored_blobs(data_dir: str | Path, sha256: str) -> list[Path]:
+    """The files under a server's blob store holding bytes with this digest:
+    one per upload (D26), named ``<sha256>-<random>``."""
+    return sorted(p for p in (Path(data_dir) / "blobs").glob(f"{sha256}*") if p.is_file())
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
