@@ -231,15 +231,19 @@ ensure_formatted() {
   if [[ -s $CLUSTER_ID_FILE ]]; then
     cid=$(cat "$CLUSTER_ID_FILE")
   else
-    # Same format as `kafka-storage.sh random-uuid`: base64url(16 random bytes), no padding.
-    cid=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+    # Same format as `kafka-storage.sh random-uuid`: base64url(16 random bytes), no padding,
+    # and, like Kafka's own, never starting with '-' (1 in 64 would, and read as an option).
+    cid=-
+    while [[ $cid == -* ]]; do
+      cid=$(head -c16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+    done
     echo "$cid" >"$CLUSTER_ID_FILE"
   fi
   log "formatting KRaft storage in $STORAGE_DIR (cluster id $cid) ..."
   mkdir -p "$STORAGE_DIR"
   java_base_opts
   if ! java "${JAVA_OPTS[@]}" -cp "$LIBS_DIR/*" kafka.tools.StorageTool \
-        format -t "$cid" -c "$CONF_FILE" --ignore-formatted >"$LOG_DIR/storage-format.log" 2>&1; then
+        format --cluster-id="$cid" -c "$CONF_FILE" --ignore-formatted >"$LOG_DIR/storage-format.log" 2>&1; then
     cat "$LOG_DIR/storage-format.log" >&2 || true
     die "kafka.tools.StorageTool format failed (log: $LOG_DIR/storage-format.log)"
   fi
