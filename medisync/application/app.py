@@ -64,10 +64,11 @@ class MediSyncApplication(Application[UUID]):
         return bool(getattr(patient, "erased", False))
 
     def forget_cached(self, patient_id: str) -> int:
-        """Drop the patient's aggregates (decrypted PHI) from this process's cache.
+        """Drop the patient and their aggregates (decrypted PHI) from this process's cache.
 
-        Returns how many were dropped. Other processes keep theirs until LRU
-        eviction, but ``load`` refuses them, so no command can act on them.
+        Returns how many were dropped. The erasing process calls it at once;
+        every other serving process does when it sees ``Patient.Erased``
+        (``interface/bootstrap.erasure_evictor``).
         """
         cache = self.repository.cache
         if cache is None:
@@ -78,7 +79,7 @@ class MediSyncApplication(Application[UUID]):
                 aggregate = cache.get(aggregate_id)
             except KeyError:  # evicted meanwhile by another thread
                 continue
-            if str(getattr(aggregate, "patient_id", "")) == patient_id:
+            if patient_id in (str(aggregate.id), str(getattr(aggregate, "patient_id", ""))):
                 cache.get(aggregate_id, evict=True)
                 dropped += 1
         return dropped

@@ -46,6 +46,7 @@ from medisync.application.recordings import RecordingService
 from medisync.application.transcription_jobs import TranscriptionJobs
 from medisync.interface.operations import ContainerOperations
 from medisync.interface.settings import Settings
+from medisync.domain.patient import Patient
 from medisync.domain.recording import Recording
 from medisync.projections import ALL_PROJECTIONS
 from medisync.projections.base import TRACK_IGNORED_EVERY_S
@@ -234,6 +235,22 @@ def start_background_work(container: Container) -> None:
     in_process_worker = container.settings.run_worker and not container.settings.kafka_bootstrap
     if in_process_worker and container.jobs is not None:
         container.add_follower(ml_worker_follower(container))
+    if container.settings.aggregate_cache_size:
+        container.add_follower(erasure_evictor(container))
+
+
+def erasure_evictor(container: Container) -> LogFollower:
+    """When any process erases a patient, drop that patient's decrypted
+    aggregates from this process's aggregate cache (D25)."""
+    app = container.app
+    seen = [app.recorder.max_notification_id() or 0]  # only erasures from now on matter
+
+    def handle(event: Any, tracking: Any) -> None:
+        app.forget_cached(str(event.originator_id))
+        seen[0] = tracking.notification_id
+
+    return LogFollower("erasure-evictor", app, handle, start_after=lambda: seen[0],
+                       topics=(get_topic(Patient.Erased),))
 
 
 def ml_worker_follower(container: Container) -> LogFollower:

@@ -4,6 +4,7 @@ events remain, and the API answers 404."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -12,6 +13,9 @@ import pytest
 from psycopg import sql
 
 from medisync.domain.clinical_note import ClinicalNote
+from medisync.interface.bootstrap import Container, build_container, erasure_evictor
+from medisync.interface.settings import Settings
+from tests.integration.test_audit_chain import _populate, env_for, fresh_db
 from tests.support.api import (assert_error, create_patient, invite, register_practice, schedule,
                                wait_for_transcript)
 from tests.support.audio import wav_bytes
@@ -139,3 +143,33 @@ def _events_about(url: str, originator_ids: tuple[str, ...]) -> int:
                            (list(originator_ids),)).fetchone()
     assert row is not None
     return int(row[0])
+
+
+def test_an_erasure_in_one_process_evicts_the_patient_from_another_processs_cache(
+        database_url: str, tmp_path: Path) -> None:
+    """Two processes' worth of application on one database: the one that did not
+    erase drops its cached, decrypted copy when it sees ``Patient.Erased``."""
+    settings = Settings.from_env(env_for(fresh_db(database_url), tmp_path))
+    eraser = build_container(settings)
+    other = build_container(settings)
+    try:
+        other.add_follower(erasure_evictor(other))
+        principal, patient_id = _populate(eraser)
+        cached = other.app.load(patient_id, "patient")
+        assert cached.demographics["last_name"] == "Chainworth"
+        assert _cached_ids(other) >= {patient_id}
+
+        eraser.erasure.erase(principal, patient_id, "GDPR Art.17 ticket 44")
+        deadline = time.monotonic() + 30
+        while patient_id in _cached_ids(other) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert patient_id not in _cached_ids(other)
+        assert other.app.patient_erased(patient_id)
+    finally:
+        other.close()
+        eraser.close()
+
+
+def _cached_ids(container: Container) -> set[str]:
+    cache = container.app.repository.cache
+    return {str(key) for key in list(cache.cache)}
