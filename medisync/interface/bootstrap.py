@@ -235,6 +235,11 @@ def start_background_work(container: Container) -> None:
     in_process_worker = container.settings.run_worker and not container.settings.kafka_bootstrap
     if in_process_worker and container.jobs is not None:
         container.add_follower(ml_worker_follower(container))
+    follow_erasures(container)
+
+
+def follow_erasures(container: Container) -> None:
+    """Processes that cache aggregates (the API, the ML worker) forget erased patients."""
     if container.settings.aggregate_cache_size:
         container.add_follower(erasure_evictor(container))
 

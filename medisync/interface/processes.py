@@ -12,7 +12,7 @@ from typing import Callable
 
 from eventsourcing.postgres import PostgresTrackingRecorder
 
-from medisync.interface.bootstrap import Container, build_container
+from medisync.interface.bootstrap import Container, build_container, follow_erasures
 from medisync.interface.settings import Settings
 
 log = logging.getLogger("medisync")
@@ -99,6 +99,7 @@ def run_worker(settings: Settings) -> None:
     def body(container: Container, stopping: threading.Event) -> None:
         if container.jobs is None:
             raise SystemExit("the ML extra is not installed: pip install 'medisync[ml]'")
+        follow_erasures(container)  # the worker caches recordings and notes too
         log.info("ML worker consuming %s", bootstrap)
         run_ml_consumer(bootstrap, container.jobs, stopping)
 
