@@ -73,16 +73,9 @@ class MediSyncApplication(Application[UUID]):
         cache = self.repository.cache
         if cache is None:
             return 0
-        dropped = 0
-        for aggregate_id in list(cache.cache):  # eventsourcing's Cache keeps its entries in ``cache``
-            try:
-                aggregate = cache.get(aggregate_id)
-            except KeyError:  # evicted meanwhile by another thread
-                continue
-            if patient_id in (str(aggregate.id), str(getattr(aggregate, "patient_id", ""))):
-                cache.get(aggregate_id, evict=True)
-                dropped += 1
-        return dropped
+        # eventsourcing's Cache keeps its entries in ``cache``; snapshot the keys,
+        # since other threads keep loading and evicting while we look.
+        return sum(_evict_if_about(cache, key, patient_id) for key in list(cache.cache))
 
     def exists(self, aggregate_id: UUID) -> bool:
         return aggregate_id in self.repository
@@ -92,6 +85,17 @@ class MediSyncApplication(Application[UUID]):
         preconditions.check_saving(aggregates)
         recordings = self.save(*aggregates)
         return recordings[-1].notification.id if recordings else None
+
+
+def _evict_if_about(cache: Any, key: UUID, patient_id: str) -> bool:
+    try:
+        aggregate = cache.get(key)
+        if patient_id not in (str(aggregate.id), str(getattr(aggregate, "patient_id", ""))):
+            return False
+        cache.get(key, evict=True)
+        return True
+    except KeyError:  # evicted meanwhile by another thread
+        return False
 
 
 def retry_on_conflict(command: Callable[[], T]) -> T:
