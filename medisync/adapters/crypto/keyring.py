@@ -74,15 +74,29 @@ class PostgresPatientKeyring:
         self._check_master_key()
 
     def _check_master_key(self) -> None:
-        """Refuse to start with the wrong master key, rather than fail on every read."""
+        """Refuse to start with the wrong master key, rather than fail on every read.
+
+        The oldest and newest data keys are tried before the probe row is
+        written, so keys stored before the probe existed (or under another
+        key) stop the start instead of being sealed in by a fresh probe.
+        """
+        with self.datastore.transaction(commit=False) as cursor:
+            for order in ("ASC", "DESC"):
+                cursor.execute("SELECT kid, wrapped_key AS wrapped FROM crypto.patient_keys "
+                               f"WHERE wrapped_key IS NOT NULL ORDER BY created_at {order} LIMIT 1")
+                self._require_unwraps(cursor.fetchall())
         probe = self.wrapper.wrap(b"medisync", PROBE_KID)
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("INSERT INTO crypto.master_key_check VALUES (1, %s) ON CONFLICT DO NOTHING",
                            (probe,))
-            cursor.execute("SELECT wrapped_probe FROM crypto.master_key_check WHERE id = 1")
-            stored = bytes(cursor.fetchone()["wrapped_probe"])
+            cursor.execute("SELECT %s AS kid, wrapped_probe AS wrapped FROM crypto.master_key_check "
+                           "WHERE id = 1", (PROBE_KID,))
+            self._require_unwraps(cursor.fetchall())
+
+    def _require_unwraps(self, rows: list[dict[str, object]]) -> None:
         try:
-            self.wrapper.unwrap(stored, PROBE_KID)
+            for row in rows:
+                self.wrapper.unwrap(bytes(row["wrapped"]), str(row["kid"]))  # type: ignore[arg-type]
         except InvalidTag:
             raise MasterKeyMismatchError(
                 "MEDISYNC_MASTER_KEY_FILE does not hold the master key this database was "
