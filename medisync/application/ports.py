@@ -49,9 +49,8 @@ class NoteGenerator(Protocol):
     def generate(self, transcript: dict[str, Any]) -> dict[str, Any]: ...
 
 
-
 class BlobReferences(Protocol):
-    """Whether anything else still points at a (content-addressed, shared) blob."""
+    """Whether anything else still points at a blob (only blobs stored before D26 are shared)."""
 
     def blob_in_use(self, blob_key: str, except_id: str) -> bool: ...
 
@@ -90,10 +89,7 @@ class SessionStore(Protocol):
 
     def revoke_access(self, jti: str, expires_at: float) -> None: ...
 
-    def is_access_revoked(self, jti: str) -> bool: ...
-
     def revoke_user(self, user_id: str) -> None: ...
-
 
 
 class AccessQueries(Protocol):

@@ -44,10 +44,10 @@ from medisync.application.queries.recordings import RecordingQueries
 from medisync.application.queries.users import UserQueries
 from medisync.application.recordings import RecordingService
 from medisync.application.transcription_jobs import TranscriptionJobs
-from medisync.interface.operations import ContainerOperations
-from medisync.interface.settings import Settings
 from medisync.domain.patient import Patient
 from medisync.domain.recording import Recording
+from medisync.interface.operations import ContainerOperations
+from medisync.interface.settings import Settings
 from medisync.projections import ALL_PROJECTIONS
 from medisync.projections.base import TRACK_IGNORED_EVERY_S
 

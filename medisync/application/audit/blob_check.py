@@ -1,9 +1,9 @@
 """Re-hash the stored files that live records point at (``medisync audit verify``).
 
 The hash chains protect the events, and the events record each upload's
-SHA-256; the files themselves live outside the database. Blobs are named by
-that digest, so re-hashing a file shows any change to its bytes, and a file
-that is gone is reported as missing. Files removed on purpose (deleted
+SHA-256; the files themselves live outside the database. Re-hashing a file
+and comparing with that recorded digest shows any change to its bytes, and a
+file that is gone is reported as missing. Files removed on purpose (deleted
 recordings and documents, erasure, retention) have no live record, so they
 are not expected.
 """
