@@ -37,8 +37,8 @@ def from_recording(row: dict[str, Any], binary_base: str) -> dict[str, Any]:
 
 def from_transcript(row: dict[str, Any], binary_base: str) -> dict[str, Any]:
     text = transcript_text(row["document"]).encode("utf-8")
-    binary = f"{binary_base}/{ids.sourced('tx', row['id'])}"
-    return _document(row, ids.sourced("tx", row["id"]), {
+    resource_id = ids.sourced("tx", row["id"])
+    return _document(row, resource_id, {
         "type": loinc(TRANSCRIPT_TYPE, text="Visit transcript"),
         "category": [{"coding": [CLINICAL_NOTE]},
                      concept(MEDISYNC_DOCUMENT_KIND, "transcript", "Transcript")],
@@ -48,9 +48,9 @@ def from_transcript(row: dict[str, Any], binary_base: str) -> dict[str, Any]:
         "content": [
             {"attachment": {"contentType": "text/plain; charset=utf-8", "language": "en",
                             "data": base64.b64encode(text).decode(), "size": len(text),
-                            "hash": base64.b64encode(hashlib.sha1(text, usedforsecurity=False).digest()).decode(),
+                            "hash": sha1_base64(hashlib.sha1(text, usedforsecurity=False).hexdigest()),
                             "title": "Transcript (text)"}},
-            {"attachment": {"contentType": "application/json", "url": binary,
+            {"attachment": {"contentType": "application/json", "url": f"{binary_base}/{resource_id}",
                             "title": "Transcript with segments, speakers and timings (JSON)"}},
         ],
     })

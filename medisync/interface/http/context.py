@@ -91,6 +91,12 @@ class Ctx:
         for row in rows:
             record_access(self.request, resource_type, row.get("id"), row.get(patient_key), action)
 
+    def stored_file(self, row: dict[str, Any]) -> web.FileResponse:
+        """A recording's or document's bytes: a download, never rendered or sniffed."""
+        headers = {"Content-Type": row["content_type"], "Content-Disposition": "attachment",
+                   "X-Content-Type-Options": "nosniff"}
+        return web.FileResponse(self.c.blobs.path(row["blob_key"]), headers=headers)
+
     def expect(self, aggregate_id: str) -> None:
         """Honour the request's If-Match on this aggregate in the next command (412 if stale)."""
         self.if_match_on = aggregate_id

@@ -55,9 +55,7 @@ async def document_content(request: web.Request) -> web.StreamResponse:
     ctx = Ctx(request)
     row = await ctx.read(ctx.c.queries["documents"].get, ctx.path_id("document_id"))
     ctx.accessed("document_content", row["id"], row["patient_id"], "download")
-    headers = {"Content-Type": row["content_type"], "Content-Disposition": "attachment",
-               "X-Content-Type-Options": "nosniff"}
-    return web.FileResponse(ctx.c.blobs.path(row["blob_key"]), headers=headers)
+    return ctx.stored_file(row)
 
 
 @routes.delete("/api/v1/documents/{document_id}")

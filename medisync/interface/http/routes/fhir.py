@@ -207,8 +207,7 @@ async def read_binary(request: web.Request) -> web.StreamResponse:
     ctx.accessed("fhir.Binary", ids.sourced(source, row["id"]), row["patient_id"], "download")
     if source == "tx":
         return web.Response(body=docs.transcript_json(row["document"]), content_type="application/json")
-    headers = {"Content-Type": row["content_type"], "Content-Disposition": "attachment"}
-    return web.FileResponse(ctx.c.blobs.path(row["blob_key"]), headers=headers)
+    return ctx.stored_file(row)
 
 
 @routes.get(FHIR_PREFIX + "/Composition/{id}")

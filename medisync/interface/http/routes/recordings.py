@@ -64,8 +64,7 @@ async def recording_audio(request: web.Request) -> web.StreamResponse:
     ctx = Ctx(request)
     row = await ctx.read(ctx.c.queries["recordings"].latest_audio, ctx.path_id("appointment_id"))
     ctx.accessed("recording_audio", row["id"], row["patient_id"], "download")
-    headers = {"Content-Type": row["content_type"], "Content-Disposition": "attachment"}
-    return web.FileResponse(ctx.c.blobs.path(row["blob_key"]), headers=headers)
+    return ctx.stored_file(row)
 
 
 @routes.get("/api/v1/transcriptions/{appointment_id}")
