@@ -47,16 +47,30 @@ class RecordingService:
         self.appointments.load_visible(principal, appointment_id)
         last = None
         for recording_id in recording_ids:
-            recording = self.load(recording_id)
-            if recording.appointment_id != appointment_id or recording.deleted:
+            deleted = self._record_deletion(principal, appointment_id, recording_id, reason)
+            if deleted is None:
                 continue
-            recording.delete(phi={"reason": reason}, actor=principal.actor())
-            last = self.app.commit(recording)
+            last, blob_key = deleted
             # Remove the audio only after the deletion is recorded, so a crash
             # in between leaves audio we can still delete, never an event
             # pointing at audio that vanished unrecorded.
-            release_blob(self.blobs, self.references, recording.blob_key, recording_id)
+            release_blob(self.blobs, self.references, blob_key, recording_id)
         return CommandResult(appointment_id, last, created=False)
+
+    def _record_deletion(self, principal: Principal, appointment_id: str, recording_id: str,
+                         reason: str) -> tuple[int | None, str] | None:
+        """(notification id, blob key) of the recorded deletion; None if there is nothing to delete.
+
+        The ML worker writes to a fresh upload's recording at the same time
+        (transcription started...), so a conflict re-reads and decides again.
+        """
+        def command() -> tuple[int | None, str] | None:
+            recording = self.load(recording_id)
+            if recording.appointment_id != appointment_id or recording.deleted:
+                return None
+            recording.delete(phi={"reason": reason}, actor=principal.actor())
+            return self.app.commit(recording), recording.blob_key
+        return retry_on_conflict(command)
 
     # The ML worker's commands: the aggregate refuses duplicates and results
     # for deleted audio, so a redelivered job does no harm.

@@ -12,11 +12,13 @@ from medisync.application.app import MediSyncApplication
 from medisync.application.appointments import AppointmentService
 from medisync.application.notes import NoteService
 from medisync.application.principal import Principal
+from medisync.application.recordings import RecordingService
 from medisync.domain.appointment import Appointment
 from medisync.domain.clinical_note import ClinicalNote
 from medisync.domain.doctor_schedule import DoctorSchedule
 from medisync.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from medisync.domain.patient import Patient
+from medisync.domain.recording import Recording
 from medisync.domain.user import User
 
 PRACTICE = str(uuid.uuid4())
@@ -146,3 +148,44 @@ def test_an_erased_patients_aggregates_leave_the_cache_and_refuse_commands() -> 
     assert app.recorder.max_notification_id() == before
     appointments.check_in(nurse, other.id)  # the other patient's visit goes on
     app.close()
+
+
+class _Blobs:
+    """The blob store and reference ports, in memory: keys of files that exist."""
+
+    def __init__(self) -> None:
+        self.files: set[str] = set()
+
+    def delete(self, blob_key: str) -> None:
+        self.files.discard(blob_key)
+
+    def blob_in_use(self, blob_key: str, except_id: str) -> bool:
+        return False
+
+
+def test_deleting_a_recording_the_ml_worker_just_wrote_to_retries_instead_of_failing(
+        app: MediSyncApplication) -> None:
+    nurse, doctor = member(app, "nurse"), member(app, "doctor")
+    appointments = AppointmentService(app)
+    blobs = _Blobs()
+    recordings = RecordingService(app, appointments, blobs, blobs)  # type: ignore[arg-type]
+    appointment_id = appointments.schedule(nurse, patient_of(app, nurse), doctor.user_id,
+                                           "2027-01-04T09:00:00+00:00", 30, "follow_up", "").id
+    blobs.files.add("a" * 64)
+    recording_id = recordings.upload(doctor, appointment_id, {
+        "blob_key": "a" * 64, "sha256": "a" * 64, "size_bytes": 10, "content_type": "audio/wav"}, 10.0).id
+
+    # The worker starts transcribing between the delete's load and its commit.
+    commit, interleaved = app.commit, []
+
+    def worker_first(*aggregates: object) -> int | None:
+        if not interleaved:
+            interleaved.append(recording_id)  # once: the worker's own commit comes through here too
+            recordings.start_transcription(recording_id, 1)
+        return commit(*aggregates)
+    app.commit = worker_first  # type: ignore[method-assign]
+
+    recordings.delete(doctor, appointment_id, [recording_id], "patient withdrew consent")
+    stored: Recording = app.repository.get(uuid.UUID(recording_id))
+    assert interleaved and stored.deleted and stored.transcription_status == "processing"
+    assert blobs.files == set()
