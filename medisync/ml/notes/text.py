@@ -197,6 +197,10 @@ class Sentence:
     index: int = 0  # global sentence index
     is_question: bool = False
     tags: set[str] = field(default_factory=set)
+    #: indices into the transcript's ``segments`` this sentence was heard in (provenance)
+    segment_ids: list[int] = field(default_factory=list)
+    #: the lowest ASR word probability inside the sentence (``None`` without word timings)
+    min_word_prob: float | None = None
 
     @property
     def norm(self) -> str:
@@ -224,6 +228,8 @@ class Turn:
     start: float | None = None
     end: float | None = None
     sentences: list[Sentence] = field(default_factory=list)
+    #: (char offset in ``text``, segment index, segment) for each merged segment
+    pieces: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
 
 
 def _is_question(text: str, toks: list[str]) -> bool:
@@ -278,43 +284,94 @@ def _infer_roles(segs: list[dict[str, Any]]) -> dict[str, str]:
     return {spk: ("clinician" if spk == clinician else "patient") for spk in scores}
 
 
-def build_turns(transcript: dict[str, Any]) -> list[Turn]:
-    """Merge consecutive same-speaker segments into turns and split sentences."""
-    segs = [s for s in (transcript.get("segments") or []) if str(s.get("text") or "").strip()]
+def _source_segments(transcript: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """Non-empty segments with their index in ``transcript["segments"]``, in time order."""
+    segs = [(i, s) for i, s in enumerate(transcript.get("segments") or [])
+            if isinstance(s, dict) and str(s.get("text") or "").strip()]
     if not segs:
         text = str(transcript.get("text") or "").strip()
-        if not text:
-            return []
-        segs = [{"speaker": "UNKNOWN", "role": "unknown", "text": text}]
-    segs = sorted(segs, key=lambda s: (s.get("start") is None, s.get("start") or 0.0))
-    roles = {str(s.get("role") or "").lower() for s in segs}
-    inferred: dict[str, str] = {}
-    if "clinician" not in roles and len({str(s.get("speaker")) for s in segs}) > 1:
-        inferred = _infer_roles(segs)
+        return [(0, {"speaker": "UNKNOWN", "role": "unknown", "text": text})] if text else []
+    return sorted(segs, key=lambda p: (p[1].get("start") is None, p[1].get("start") or 0.0, p[0]))
+
+
+def _merge_turns(segs: list[tuple[int, dict[str, Any]]], inferred: dict[str, str]) -> list[Turn]:
     turns: list[Turn] = []
-    for s in segs:
+    for seg_id, s in segs:
         spk = str(s.get("speaker") or "UNKNOWN")
         role = inferred.get(spk) or str(s.get("role") or "unknown").lower()
         if role not in ("clinician", "patient", "other"):
             role = "unknown"
         text = str(s.get("text") or "").strip()
         if turns and turns[-1].speaker == spk and turns[-1].role == role:
-            turns[-1].text = (turns[-1].text + " " + text).strip()
-            turns[-1].end = s.get("end", turns[-1].end)
+            turn = turns[-1]
+            turn.text = turn.text + " "
+            turn.pieces.append((len(turn.text), seg_id, s))
+            turn.text += text
+            turn.end = s.get("end", turn.end)
             continue
-        turns.append(Turn(len(turns), spk, role, text, s.get("start"), s.get("end")))
+        turns.append(Turn(len(turns), spk, role, text, s.get("start"), s.get("end"),
+                          pieces=[(0, seg_id, s)]))
+    return turns
+
+
+def _word_probs(turn: Turn, start: int, end: int) -> list[float]:
+    """ASR word probabilities of the words inside ``turn.text[start:end]``."""
+    probs: list[float] = []
+    for offset, _seg_id, seg in turn.pieces:
+        seg_text, cursor = str(seg.get("text") or "").strip(), 0
+        for word in seg.get("words") or []:
+            w = str(word.get("word") or "").strip()
+            at = seg_text.find(w, cursor) if w else -1
+            if at < 0 or word.get("probability") is None:
+                continue
+            cursor = at + len(w)
+            if start <= offset + at < end:
+                probs.append(float(word["probability"]))
+    return probs
+
+
+def _locate(turn: Turn, sent_text: str, cursor: int) -> tuple[int, int]:
+    at = turn.text.find(sent_text, cursor)
+    return (at, at + len(sent_text)) if at >= 0 else (cursor, cursor + len(sent_text))
+
+
+def _split_turn(turn: Turn, gidx: int) -> int:
+    cursor = 0
+    for sent_text in split_sentences(turn.text):
+        toks = tokenize(sent_text)
+        if not toks:
+            continue
+        start, end = _locate(turn, sent_text, cursor)
+        cursor = end
+        content, cmap = content_view(toks)
+        seg_ids = [sid for off, sid, seg in turn.pieces
+                   if off < end and off + len(str(seg.get("text") or "").strip()) >= start]
+        probs = _word_probs(turn, start, end)
+        turn.sentences.append(
+            Sentence(sent_text, toks, content, cmap, turn.role, turn.speaker, turn.index, gidx,
+                     _is_question(sent_text, toks), segment_ids=seg_ids or [turn.pieces[0][1]],
+                     min_word_prob=min(probs) if probs else None)
+        )
+        gidx += 1
+    return gidx
+
+
+def build_turns(transcript: dict[str, Any]) -> list[Turn]:
+    """Merge consecutive same-speaker segments into turns and split sentences.
+
+    Every sentence keeps the indices of the segments it came from, so a line of
+    the note can be checked against the audio."""
+    segs = _source_segments(transcript)
+    if not segs:
+        return []
+    roles = {str(s.get("role") or "").lower() for _, s in segs}
+    inferred: dict[str, str] = {}
+    if "clinician" not in roles and len({str(s.get("speaker")) for _, s in segs}) > 1:
+        inferred = _infer_roles([s for _, s in segs])
+    turns = _merge_turns(segs, inferred)
     gidx = 0
     for turn in turns:
-        for sent_text in split_sentences(turn.text):
-            toks = tokenize(sent_text)
-            if not toks:
-                continue
-            content, cmap = content_view(toks)
-            turn.sentences.append(
-                Sentence(sent_text, toks, content, cmap, turn.role, turn.speaker, turn.index, gidx,
-                         _is_question(sent_text, toks))
-            )
-            gidx += 1
+        gidx = _split_turn(turn, gidx)
     return [t for t in turns if t.sentences]
 
 
