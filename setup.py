@@ -51,6 +51,9 @@ DEV = [
     "schemathesis>=4.32,<5",
     "redis>=8.1,<9",
     "simple-icd-10-cm>=1.5,<2",
+    # Medical-term WER for the speech benchmark and quality floors (MIT; term list OGL-Canada +
+    # ICD-10-CM public domain; docs/decisions.md D34).
+    "medwer>=1.0,<1.1",
 ]
 
 setup(

@@ -1,17 +1,31 @@
-"""Benchmark the speech pipeline (ASR + diarization + roles) on the dev fixtures.
+"""Benchmark the speech pipeline (ASR + diarization + roles), per data split.
 
-    .venv/bin/python bench/ml_speech.py                    # default model (base)
-    .venv/bin/python bench/ml_speech.py --models base,tiny.en
+    .venv/bin/python bench/ml_speech.py                    # default model (base), every split
+    .venv/bin/python bench/ml_speech.py --models base,tiny.en --splits heldout
     .venv/bin/python bench/ml_speech.py --files dev-07-hypertension
+    .venv/bin/python bench/ml_speech.py --asr-only --splits dev --options '{"beam_size": 1}'
 
-Per file and overall: normalised WER, DER (collar 0.25 s) computed on the
-transcript segments ("DERseg") and on speaker turns made by joining a
-speaker's consecutive segments across pauses under 1 s ("DERturn": the
-references annotate whole turns, pauses included), estimated vs true speaker
-count, role accuracy (share
-of output segments whose role matches the reference turn they overlap most),
-RTF of ASR alone and of the whole ``transcribe()``, and peak RSS.  Writes
-``bench/results/ml_speech.json``.  Numbers only; nothing is asserted.
+Splits (``split`` in the output):
+
+``dev``
+    the three ``tests/fixtures/dev-*`` dialogues and the two ``tests/fixtures/heldout/tune-*``
+    visits: everything here may be tuned on (decoding options were chosen on it).
+``heldout``
+    the four ``tests/fixtures/heldout/heldout-*`` visits: report only, never tuned on.
+``real``
+    the two real-speech splices in ``tests/fixtures/real`` (used to tune the diarizer;
+    no roles, no clinical facts).
+
+Per file, and pooled per split and overall: normalised WER (``medisync.ml.asr.normalize``),
+WER and medical-term WER under the ``medwer`` protocol (its pinned Whisper normaliser and
+term list; ``medisync.ml.asr.medical_wer``), DER (collar 0.25 s) computed on the
+transcript segments ("DERseg") and on speaker turns made by joining a speaker's
+consecutive segments across pauses under 1 s ("DERturn": the references annotate whole
+turns, pauses included), estimated vs true speaker count, role accuracy (share of output
+segments whose role matches the reference turn they overlap most), RTF of ASR alone and
+of the whole ``transcribe()``, and peak RSS.  ``--asr-only`` skips diarization and roles
+(for decoding-option sweeps).  Writes ``bench/results/ml_speech.json``.  Numbers only;
+nothing is asserted.
 """
 
 from __future__ import annotations
@@ -28,24 +42,41 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from medisync.ml.asr.medical_wer import ZERO as MEDWER_ZERO  # noqa: E402
+from medisync.ml.asr.medical_wer import MedicalWer, medical_word_error  # noqa: E402
 from medisync.ml.asr.metrics import WerResult, word_error  # noqa: E402
+from medisync.ml.asr.whisper import WhisperASR  # noqa: E402
 from medisync.ml.diarization.metrics import diarization_error, read_rttm  # noqa: E402
 from medisync.ml.transcription import SpeechTranscriber  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
+SPLITS = ("dev", "heldout", "real")
+
+
+def split_of(file_id: str) -> str:
+    """``heldout-*`` visits are held out; every other synthetic visit is dev (tunable)."""
+    return "heldout" if file_id.startswith("heldout-") else "dev"
+
+
+def _synthetic(truth: Path) -> dict:
+    d = json.loads(truth.read_text())
+    file_id = d.get("id", truth.name[: -len(".truth.json")])
+    audio = truth.with_name(d.get("audio") or truth.name.replace(".truth.json", ".wav"))
+    return {
+        "id": file_id,
+        "kind": "synthetic",
+        "split": "heldout" if d.get("split") == "heldout" else split_of(file_id),
+        "wav": str(audio),
+        "turns": [{"start": t["start"], "end": t["end"], "speaker": t["speaker"],
+                   "role": t.get("role"), "text": t["text"]} for t in d["turns"]],
+    }
+
+
 def discover() -> list[dict]:
-    items = []
-    for truth in sorted(FIXTURES.glob("*.truth.json")):
-        d = json.loads(truth.read_text())
-        items.append({
-            "id": d.get("id", truth.name[: -len(".truth.json")]),
-            "kind": "synthetic",
-            "wav": str(truth.with_name(truth.name.replace(".truth.json", ".wav"))),
-            "turns": [{"start": t["start"], "end": t["end"], "speaker": t["speaker"],
-                       "role": t.get("role"), "text": t["text"]} for t in d["turns"]],
-        })
+    truths = sorted(FIXTURES.glob("*.truth.json")) + sorted((FIXTURES / "heldout").glob("*.truth.json"))
+    items = [_synthetic(t) for t in truths]
     for meta in sorted((FIXTURES / "real").glob("*.json")):
         d = json.loads(meta.read_text())
         rttm = meta.with_suffix(".rttm")
@@ -53,6 +84,7 @@ def discover() -> list[dict]:
         items.append({
             "id": meta.stem,
             "kind": "real",
+            "split": "real",
             "wav": str(meta.with_suffix(".wav")),
             "turns": [{"start": t["start"], "end": t["end"], "speaker": t["speaker"], "role": None,
                        "text": t["text"]} for t in d["turns"]],
@@ -96,75 +128,116 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run_model(model: str, items: list[dict], cache_dir: str | None) -> dict:
-    tr = SpeechTranscriber(model=model, cache_dir=cache_dir)
+def text_scores(ref_text: str, hyp_text: str) -> dict:
+    w = word_error(ref_text, hyp_text)
+    m = medical_word_error(ref_text, hyp_text)
+    return {
+        "wer": round(w.wer, 4),
+        "wer_counts": {"sub": w.substitutions, "del": w.deletions, "ins": w.insertions, "ref": w.ref_words},
+        "medwer_wer": None if m.wer is None else round(m.wer, 4),
+        "medical_wer": None if m.medical_wer is None else round(m.medical_wer, 4),
+        "medwer_counts": {"edits": m.edits, "ref": m.ref_words, "med_edits": m.medical_edits,
+                          "med_ref": m.medical_ref_words},
+    }
+
+
+def diarization_scores(it: dict, out: dict) -> dict:
+    ref_seg = it.get("rttm") or [(t["start"], t["end"], t["speaker"]) for t in it["turns"]]
+    hyp_seg = [(s["start"], s["end"], s["speaker"]) for s in out["segments"]]
+    der = diarization_error([tuple(x) for x in ref_seg], hyp_seg, collar=0.25)
+    der_turns = diarization_error([tuple(x) for x in ref_seg], merge_turns(hyp_seg), collar=0.25)
+    return {
+        "der": round(der.der, 4),
+        "der_parts_s": {"missed": round(der.missed, 2), "false_alarm": round(der.false_alarm, 2),
+                        "confusion": round(der.confusion, 2), "scored": round(der.total, 2)},
+        "der_turns": round(der_turns.der, 4),
+        "der_turns_parts_s": {"missed": round(der_turns.missed, 2),
+                              "false_alarm": round(der_turns.false_alarm, 2),
+                              "confusion": round(der_turns.confusion, 2), "scored": round(der_turns.total, 2)},
+        "speakers_true": len({x[2] for x in ref_seg}),
+        "speakers_est": len({s["speaker"] for s in out["segments"]}),
+        "role_accuracy": role_accuracy(out["segments"], it["turns"]),
+        "n_segments": len(out["segments"]),
+    }
+
+
+def run_file(engine, it: dict, asr_only: bool) -> dict:
+    ref_text = " ".join(t["text"] for t in it["turns"])
+    if asr_only:
+        res = engine.transcribe(it["wav"])
+        hyp, dur = res.text, res.duration_s or 1.0
+        timings = {"asr": res.seconds, "total": res.seconds}
+        row = {}
+    else:
+        out = engine.transcribe(it["wav"])
+        hyp, dur, timings = out["text"], out["duration_s"] or 1.0, engine.last_timings
+        row = diarization_scores(it, out)
+    return {
+        "id": it["id"], "kind": it["kind"], "split": it["split"], "duration_s": dur,
+        **text_scores(ref_text, hyp), **row,
+        "rtf_asr": round(timings["asr"] / dur, 4),
+        "rtf_total": round(timings["total"] / dur, 4),
+        "seconds": {k: round(v, 2) for k, v in timings.items()},
+        "hypothesis": hyp,
+    }
+
+
+def run_model(model: str, items: list[dict], cache_dir: str | None, options: dict | None = None,
+              asr_only: bool = False) -> dict:
+    options = dict(options or {})
+    engine = (WhisperASR(model=model, cache_dir=cache_dir, **options) if asr_only
+              else SpeechTranscriber(model=model, cache_dir=cache_dir, **options))
     t = time.perf_counter()
-    tr.load()
+    engine.load()
     load_s = time.perf_counter() - t
     rows = []
     for it in items:
-        out = tr.transcribe(it["wav"])
-        timings = tr.last_timings
-        ref_text = " ".join(t["text"] for t in it["turns"])
-        w = word_error(ref_text, out["text"])
-        ref_seg = it.get("rttm") or [(t["start"], t["end"], t["speaker"]) for t in it["turns"]]
-        hyp_seg = [(s["start"], s["end"], s["speaker"]) for s in out["segments"]]
-        der = diarization_error([tuple(x) for x in ref_seg], hyp_seg, collar=0.25)
-        der_turns = diarization_error([tuple(x) for x in ref_seg], merge_turns(hyp_seg), collar=0.25)
-        dur = out["duration_s"] or 1.0
-        rows.append({
-            "id": it["id"],
-            "kind": it["kind"],
-            "duration_s": dur,
-            "wer": round(w.wer, 4),
-            "wer_counts": {"sub": w.substitutions, "del": w.deletions, "ins": w.insertions, "ref": w.ref_words},
-            "der": round(der.der, 4),
-            "der_parts_s": {"missed": round(der.missed, 2), "false_alarm": round(der.false_alarm, 2),
-                            "confusion": round(der.confusion, 2), "scored": round(der.total, 2)},
-            "der_turns": round(der_turns.der, 4),
-            "der_turns_parts_s": {"missed": round(der_turns.missed, 2),
-                                  "false_alarm": round(der_turns.false_alarm, 2),
-                                  "confusion": round(der_turns.confusion, 2), "scored": round(der_turns.total, 2)},
-            "speakers_true": len({x[2] for x in ref_seg}),
-            "speakers_est": len({s["speaker"] for s in out["segments"]}),
-            "role_accuracy": role_accuracy(out["segments"], it["turns"]),
-            "rtf_asr": round(timings["asr"] / dur, 4),
-            "rtf_total": round(timings["total"] / dur, 4),
-            "seconds": {k: round(v, 2) for k, v in timings.items()},
-            "n_segments": len(out["segments"]),
-        })
+        rows.append(run_file(engine, it, asr_only))
         print(f"  {it['id']}: done", file=sys.stderr)
-    return {"model": model, "model_load_s": round(load_s, 2), "files": rows,
-            "overall": overall(rows, items), "peak_rss_mb": round(peak_rss_mb(), 1)}
+    return {"model": model, "options": options, "asr_only": asr_only, "model_load_s": round(load_s, 2),
+            "files": rows, "overall": overall(rows), "peak_rss_mb": round(peak_rss_mb(), 1)}
 
 
-def overall(rows: list[dict], items: list[dict]) -> dict:
+def pooled(sel: list[dict]) -> dict:
+    tot = WerResult(0, 0, 0, 0)
+    med = MEDWER_ZERO
+    for r in sel:
+        c, m = r["wer_counts"], r["medwer_counts"]
+        tot = tot + WerResult(c["sub"], c["del"], c["ins"], c["ref"])
+        med = med + MedicalWer(m["edits"], m["ref"], m["med_edits"], m["med_ref"])
+
+    def pooled_der(key: str) -> float | None:
+        if any(key not in r for r in sel):
+            return None
+        scored = sum(r[key]["scored"] for r in sel)
+        err = sum(r[key]["missed"] + r[key]["false_alarm"] + r[key]["confusion"] for r in sel)
+        return round(err / scored, 4) if scored else None
+
+    dur = sum(r["duration_s"] for r in sel)
+    roles = [r["role_accuracy"] for r in sel if r.get("role_accuracy") is not None]
+    return {
+        "wer": round(tot.wer, 4),
+        "medwer_wer": None if med.wer is None else round(med.wer, 4),
+        "medical_wer": None if med.medical_wer is None else round(med.medical_wer, 4),
+        "medical_ref_terms": med.medical_ref_words,
+        "der": pooled_der("der_parts_s"),
+        "der_turns": pooled_der("der_turns_parts_s"),
+        "speaker_count_correct": sum(r.get("speakers_true") == r.get("speakers_est") for r in sel
+                                     if "speakers_est" in r),
+        "files": len(sel),
+        "role_accuracy": round(sum(roles) / len(roles), 4) if roles else None,
+        "rtf_asr": round(sum(r["seconds"]["asr"] for r in sel) / dur, 4),
+        "rtf_total": round(sum(r["seconds"]["total"] for r in sel) / dur, 4),
+    }
+
+
+def overall(rows: list[dict]) -> dict:
+    """Pooled figures per split (dev / heldout / real) and over every file ("all")."""
     res = {}
-    for kind in ("synthetic", "real", "all"):
-        sel = [r for r in rows if kind == "all" or r["kind"] == kind]
-        if not sel:
-            continue
-        tot = WerResult(0, 0, 0, 0)
-        for r in sel:
-            c = r["wer_counts"]
-            tot = tot + WerResult(c["sub"], c["del"], c["ins"], c["ref"])
-        def pooled_der(key: str) -> float | None:
-            scored = sum(r[key]["scored"] for r in sel)
-            err = sum(r[key]["missed"] + r[key]["false_alarm"] + r[key]["confusion"] for r in sel)
-            return round(err / scored, 4) if scored else None
-
-        dur = sum(r["duration_s"] for r in sel)
-        roles = [r["role_accuracy"] for r in sel if r["role_accuracy"] is not None]
-        res[kind] = {
-            "wer": round(tot.wer, 4),
-            "der": pooled_der("der_parts_s"),
-            "der_turns": pooled_der("der_turns_parts_s"),
-            "speaker_count_correct": sum(r["speakers_true"] == r["speakers_est"] for r in sel),
-            "files": len(sel),
-            "role_accuracy": round(sum(roles) / len(roles), 4) if roles else None,
-            "rtf_asr": round(sum(r["seconds"]["asr"] for r in sel) / dur, 4),
-            "rtf_total": round(sum(r["seconds"]["total"] for r in sel) / dur, 4),
-        }
+    for split in (*SPLITS, "all"):
+        sel = [r for r in rows if split == "all" or r["split"] == split]
+        if sel:
+            res[split] = pooled(sel)
     return res
 
 
@@ -175,25 +248,32 @@ def fmt(v, pct=True):
 
 
 def print_table(result: dict) -> None:
-    print(f"\nmodel {result['model']}  (load {result['model_load_s']} s, peak RSS {result['peak_rss_mb']} MB)")
-    head = (f"{'file':28} {'WER':>6} {'DERseg':>7} {'DERturn':>7} {'spk':>5} {'roles':>7} "
-            f"{'RTF asr':>8} {'RTF all':>8}")
+    opts = f" {json.dumps(result['options'])}" if result["options"] else ""
+    print(f"\nmodel {result['model']}{opts}{' (ASR only)' if result['asr_only'] else ''}  "
+          f"(load {result['model_load_s']} s, peak RSS {result['peak_rss_mb']} MB)")
+    head = (f"{'file':28} {'split':8} {'WER':>6} {'medWER':>7} {'DERseg':>7} {'DERturn':>7} {'spk':>5} "
+            f"{'roles':>7} {'RTF asr':>8} {'RTF all':>8}")
     print(head)
     print("-" * len(head))
     for r in result["files"]:
-        print(f"{r['id']:28} {fmt(r['wer']):>6} {fmt(r['der']):>7} {fmt(r['der_turns']):>7} "
-              f"{r['speakers_est']}/{r['speakers_true']:<3} "
-              f"{fmt(r['role_accuracy']):>7} {r['rtf_asr']:8.3f} {r['rtf_total']:8.3f}")
-    for kind, o in result["overall"].items():
-        print(f"{'OVERALL ' + kind:28} {fmt(o['wer']):>6} {fmt(o['der']):>7} {fmt(o['der_turns']):>7} "
-              f"{o['speaker_count_correct']}/{o['files']:<3} {fmt(o['role_accuracy']):>7} "
-              f"{o['rtf_asr']:8.3f} {o['rtf_total']:8.3f}")
+        print(f"{r['id']:28} {r['split']:8} {fmt(r['wer']):>6} {fmt(r['medical_wer']):>7} "
+              f"{fmt(r.get('der')):>7} {fmt(r.get('der_turns')):>7} "
+              f"{r.get('speakers_est', '-')}/{r.get('speakers_true', '-')!s:<3} "
+              f"{fmt(r.get('role_accuracy')):>7} {r['rtf_asr']:8.3f} {r['rtf_total']:8.3f}")
+    for split, o in result["overall"].items():
+        print(f"{'OVERALL ' + split:28} {'':8} {fmt(o['wer']):>6} {fmt(o['medical_wer']):>7} {fmt(o['der']):>7} "
+              f"{fmt(o['der_turns']):>7} {o['speaker_count_correct']}/{o['files']:<3} "
+              f"{fmt(o['role_accuracy']):>7} {o['rtf_asr']:8.3f} {o['rtf_total']:8.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--models", default="base", help="comma-separated: base,tiny.en or model paths")
     ap.add_argument("--files", default="", help="comma-separated fixture ids (default: all)")
+    ap.add_argument("--splits", default="", help=f"comma-separated, any of {','.join(SPLITS)} (default: all)")
+    ap.add_argument("--options", default="", help="JSON object of extra WhisperASR options, e.g. "
+                    "'{\"beam_size\": 1, \"vad_filter\": true}'")
+    ap.add_argument("--asr-only", action="store_true", help="skip diarization and roles")
     ap.add_argument("--cache-dir", default=None, help="model cache (see medisync.ml.model_cache)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "ml_speech.json"))
     args = ap.parse_args(argv)
@@ -202,9 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.files:
         wanted = set(args.files.split(","))
         items = [i for i in items if i["id"] in wanted]
+    if args.splits:
+        items = [i for i in items if i["split"] in set(args.splits.split(","))]
+    options = json.loads(args.options) if args.options else {}
     results = []
     for model in [m for m in args.models.split(",") if m]:
-        res = run_model(model, items, args.cache_dir)
+        res = run_model(model, items, args.cache_dir, options, args.asr_only)
         print_table(res)
         results.append(res)
     out = {

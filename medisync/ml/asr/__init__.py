@@ -4,6 +4,7 @@ Importing this package loads no model; ``faster_whisper`` is imported when a
 :class:`~medisync.ml.asr.whisper.WhisperASR` first transcribes.
 """
 
+from .medical_wer import MedicalWer, medical_word_error
 from .metrics import WerResult, wer, word_error
 from .normalize import normalize_text
 from .whisper import AsrResult, AsrSegment, AsrWord, WhisperASR
@@ -12,8 +13,10 @@ __all__ = [
     "AsrResult",
     "AsrSegment",
     "AsrWord",
+    "MedicalWer",
     "WerResult",
     "WhisperASR",
+    "medical_word_error",
     "normalize_text",
     "wer",
     "word_error",
