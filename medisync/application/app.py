@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any, Callable, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+from eventsourcing.utils import strtobool
 
 from medisync.application import preconditions
+from medisync.application.repository import CopyOnWriteRepository
 from medisync.domain.errors import NotFoundError
 
 T = TypeVar("T")
@@ -36,6 +38,16 @@ class MediSyncApplication(Application[UUID]):
         if self._mapper_factory is None:
             return super().construct_mapper()
         return self._mapper_factory(self.construct_transcoder())
+
+    def construct_repository(self) -> Repository[UUID]:
+        # Cached aggregates are replaced, never changed in place (D30).
+        size = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return CopyOnWriteRepository(
+            event_store=self.events, snapshot_store=self.snapshots,
+            cache_maxsize=int(size) if size else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            fastforward_skipping=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD_SKIPPING, "n")),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")))
 
     def load(self, aggregate_id: UUID | str, what: str, kind: type | None = None) -> Any:
         """The aggregate, or NotFoundError if it is missing or of another kind."""
