@@ -22,6 +22,9 @@ from medisync.domain.errors import ConflictError, InvalidTransitionError
 from medisync.domain.ids import derived_id
 
 SECTIONS = ("subjective", "objective", "assessment", "plan", "free_text")
+# What a clinician's write keeps from the current version when left out (``template`` and
+# ``sections`` are the optional note-template keys, kept only where the current version has them).
+KEPT_WHEN_OMITTED = (*SECTIONS, "template", "sections")
 
 
 def _now() -> str:
@@ -52,9 +55,24 @@ class ClinicalNote(Aggregate):
         return self.versions[self.current_version - 1]
 
     def write(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+        """A clinician's version: what ``phi`` holds, the current version's content for the rest.
+
+        A field left out keeps the current version's text (send ``""`` to clear it), so an
+        addendum never blanks signed sections. ``insights`` left out keep only facts a clinician
+        stands behind (written in a clinician version, or signed): an unsigned AI draft's facts
+        are never adopted silently. The event holds the whole resulting content (D39, D40).
+        """
         status = "amended" if self.signed else "preliminary"
-        self._write(patient_id=self.patient_id, phi=phi, version=len(self.versions) + 1,
-                    status=status, at=_now(), actor=actor)
+        self._write(patient_id=self.patient_id, phi={**self._kept_content(), **phi},
+                    version=len(self.versions) + 1, status=status, at=_now(), actor=actor)
+
+    def _kept_content(self) -> dict[str, Any]:
+        current = self.current
+        if current is None:
+            return {"insights": None}
+        kept = {key: current[key] for key in KEPT_WHEN_OMITTED if key in current}
+        vouched = current["source"] == "clinician" or bool(current.get("signed_by"))
+        return {**kept, "insights": current.get("insights") if vouched else None}
 
     @event("Written")
     def _write(self, patient_id: str, phi: dict[str, Any], version: int, status: str, at: str,

@@ -210,16 +210,20 @@ def test_signing_and_amending_follow_the_note_lifecycle(chart: dict[str, Any]) -
     amendment = {"subjective": "Headaches resolved.", "objective": "BP 138/88.",
                  "assessment": "Hypertension, improving.", "plan": "Continue lisinopril."}
     assert doctor.post(f"/notes/add/{appointment_id}", json=amendment).status_code == 200
-    amended, still_referenced = _note_resources(chart)
+    amended, kept = _note_resources(chart)
     assert amended["status"] == "amended" and amended["author"] == [{"reference": f"Practitioner/{doctor.id}"}]
     assert "Headaches resolved." in amended["section"][0]["text"]["div"]
-    assert set(still_referenced) == set(referenced)  # the extracted facts stay referenced,
-    assert {r["status"] for r in still_referenced.values()  # no longer confirmed by a signature
-            if r["resourceType"] == "Observation"} == {"preliminary"}
+    # D39: the amendment carries the signed facts as its own (new ids, no AIAST tag), unconfirmed
+    # until it is signed; the signed version's ids are no longer served.
+    assert sorted(r.replace("-v1-", "-v2-") for r in referenced) == sorted(kept)
+    assert all("meta" not in r for r in kept.values())
+    assert {r["status"] for r in kept.values() if r["resourceType"] == "Observation"} == {"preliminary"}
+    assert chart["doctor"].get(f"/fhir/{next(iter(referenced))}").status_code == 404
     assert doctor.post(f"/notes/{appointment_id}/sign").status_code == 200
-    resigned, _ = _note_resources(chart)
+    resigned, confirmed = _note_resources(chart)
     assert resigned["status"] == "amended"
     assert resigned["attester"][0]["party"]["reference"] == f"Practitioner/{doctor.id}"
+    assert {r["status"] for r in confirmed.values() if r["resourceType"] == "Observation"} == {"final"}
 
 
 def test_everything_is_one_paginated_bundle(chart: dict[str, Any]) -> None:

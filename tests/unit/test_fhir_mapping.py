@@ -106,24 +106,48 @@ def test_composition_sections_codes_and_insight_resources_validate() -> None:
     assert all(r["meta"]["tag"][0]["code"] == "AIAST" for r in insights)
 
 
-def test_signed_and_amended_versions_change_statuses_and_keep_insights() -> None:
+def test_signed_versions_confirm_their_own_insights() -> None:
     signed = _version(1, status="final", signed_by=DOCTOR_ID, signed_at=NOW)
     final = note_resources(_note(1), [signed], NOW)
     assert final[0]["status"] == "final"
     assert final[0]["attester"][0]["party"]["reference"] == f"Practitioner/{DOCTOR_ID}"
     assert {r.get("status") for r in final[1:] if r["resourceType"] == "Observation"} == {"final"}
-    amended = _version(2, status="amended", source="clinician", author_id=DOCTOR_ID, insights=None,
-                       signed_by=DOCTOR_ID, signed_at=NOW)
-    resources = note_resources(_note(2), [signed, amended], NOW)
+    assert {r["verificationStatus"]["coding"][0]["code"] for r in final
+            if r["resourceType"] == "Condition"} == {"confirmed"}
+
+
+def test_a_clinician_version_without_facts_exports_none_of_the_drafts() -> None:
+    """D39: the facts are the current version's own; an earlier AI draft's are never inherited."""
+    draft = _version(1)
+    rewritten = _version(2, status="final", source="clinician", author_id=DOCTOR_ID, insights=None,
+                         provenance=None, signed_by=DOCTOR_ID, signed_at=NOW)
+    resources = note_resources(_note(2), [draft, rewritten], NOW)
     for resource in resources:
         validate(resource)
-    assert resources[0]["status"] == "amended"
+    assert [r["resourceType"] for r in resources] == ["Composition"]
     assert resources[0]["author"] == [{"reference": f"Practitioner/{DOCTOR_ID}"}]
-    assert len(resources) == len(final)  # the clinician's version still refers to the extracted facts
-    # ...but signing a rewritten note does not confirm an earlier draft's facts
-    assert {r["status"] for r in resources if r["resourceType"] == "Observation"} == {"preliminary"}
-    assert {r["verificationStatus"]["coding"][0]["code"] for r in resources
-            if r["resourceType"] == "Condition"} == {"provisional"}
+    assert not any(s.get("entry") for s in resources[0]["section"])
+
+
+def test_a_clinicians_corrected_facts_replace_the_drafts() -> None:
+    draft_facts = {**INSIGHTS, "medications": [
+        {"name": "simvastatin", "dose": "20 mg", "frequency": "at bedtime", "status": "active"}]}
+    corrected = {**INSIGHTS, "medications": [
+        {"name": "atorvastatin", "dose": "20 mg", "frequency": "at bedtime", "status": "active"}]}
+    draft = _version(1, insights=draft_facts)
+    signed = _version(2, status="final", source="clinician", author_id=DOCTOR_ID, insights=corrected,
+                      provenance=None, signed_by=DOCTOR_ID, signed_at=NOW)
+    resources = note_resources(_note(2), [draft, signed], NOW)
+    for resource in resources:
+        validate(resource)
+    statements = [r for r in resources if r["resourceType"] == "MedicationStatement"]
+    assert [(m["medicationCodeableConcept"]["text"], m["status"]) for m in statements] == [
+        ("atorvastatin", "active")]
+    assert all(f"{NOTE_ID}-v2-" in r["id"] for r in resources[1:])  # the signed version's ids
+    assert all("meta" not in r for r in resources[1:])  # the clinician asserted them: no AIAST tag
+    assert {r["status"] for r in resources if r["resourceType"] == "Observation"} == {"final"}
+    referenced = {e["reference"] for s in resources[0]["section"] for e in s.get("entry", [])}
+    assert referenced == {f"{r['resourceType']}/{r['id']}" for r in resources[1:]}
 
 
 def test_document_references_validate_with_sha1_hashes() -> None:

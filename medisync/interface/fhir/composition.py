@@ -1,9 +1,9 @@
 """Composition: a clinical note's current version as a FHIR progress note.
 
-The structured insights come from the current version if it carries them,
-else from the newest AI draft before it: a clinician's edit changes the
-narrative, and the facts extracted from the visit stay referenced (still
-unconfirmed) until a newer draft replaces them.
+The structured insights are the current version's own, and nothing else: a
+clinician's version carries the facts the clinician wrote or kept (D39), so
+facts an earlier AI draft asserted and the clinician corrected or removed are
+never exported again.
 """
 
 from __future__ import annotations
@@ -19,26 +19,17 @@ def current_version(note: dict[str, Any], versions: list[dict[str, Any]]) -> dic
     return next((v for v in versions if v["version"] == note.get("current_version")), None)
 
 
-def insight_version(current: dict[str, Any], versions: list[dict[str, Any]]) -> dict[str, Any] | None:
-    if current.get("insights"):
-        return current
-    earlier = [v for v in versions if v["version"] < current["version"] and v.get("insights")]
-    return earlier[-1] if earlier else None
-
-
 def note_insights(note: dict[str, Any], versions: list[dict[str, Any]],
                   effective: Any) -> insight_resources.Insights:
+    """The current version's facts; confirmed once that version is signed."""
     current = current_version(note, versions)
-    source = insight_version(current, versions) if current else None
-    if source is None:
+    if current is None or not current.get("insights"):
         return insight_resources.Insights()
-    # A signature confirms the facts only when the signed version is the one that carries them:
-    # a clinician who rewrote the note signed their own text, not an earlier draft's facts.
     ctx = insight_resources.NoteContext(
-        note_id=str(note["id"]), version=source["version"], patient_id=str(note["patient_id"]),
-        signed=bool(current.get("signed_by")) and source is current, effective=instant(effective),
-        recorded=instant(source["created_at"]))
-    return insight_resources.build(source["insights"], ctx)
+        note_id=str(note["id"]), version=current["version"], patient_id=str(note["patient_id"]),
+        signed=bool(current.get("signed_by")), ai=current["source"] == "ai",
+        effective=instant(effective), recorded=instant(current["created_at"]))
+    return insight_resources.build(current["insights"], ctx)
 
 
 def to_composition(note: dict[str, Any], current: dict[str, Any],

@@ -2,8 +2,9 @@
 
 Vitals become Observations, diagnoses Conditions, medications
 MedicationStatements, allergies AllergyIntolerances and orders
-ServiceRequests. All were extracted by the note generator, so all carry the
-AIAST tag; they are preliminary (or provisional) until the note is signed.
+ServiceRequests. Those of an AI draft carry the AIAST tag; those a clinician
+wrote or kept in their own version do not (D39). All are preliminary (or
+provisional) until the version that carries them is signed.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class NoteContext:
     version: int
     patient_id: str
     signed: bool
+    ai: bool
     effective: str | None
     recorded: str | None
 
@@ -71,7 +73,7 @@ def build(insights: dict[str, Any] | None, ctx: NoteContext) -> Insights:
 
 def _base(resource_type: str, key: str, ctx: NoteContext) -> dict[str, Any]:
     return {"resourceType": resource_type, "id": ids.insight(ctx.note_id, ctx.version, key),
-            "meta": {"tag": [AI_ASSERTED]}}
+            **({"meta": {"tag": [AI_ASSERTED]}} if ctx.ai else {})}
 
 
 def _quantity(value: float, unit: str) -> dict[str, Any]:

@@ -187,12 +187,93 @@ class RecordingDeleteSchema(Schema):
     reason = text(1000, load_default="")
 
 
+def _fact_text(required: bool = False, max_length: int = 200) -> Text:
+    optional: dict[str, Any] = {} if required else {"allow_none": True, "load_default": None}
+    return Text(required=required, validate=validate.Length(min=1 if required else 0, max=max_length),
+                **optional)
+
+
+def _vital(low: float, high: float) -> fields.Float:
+    return fields.Float(allow_none=True, load_default=None, validate=validate.Range(low, high))
+
+
+class NoteVitalsSchema(Schema):
+    bp_systolic = _vital(0, 400)
+    bp_diastolic = _vital(0, 300)
+    heart_rate = _vital(0, 400)
+    temperature_c = _vital(20, 50)
+    spo2 = _vital(0, 100)
+    respiratory_rate = _vital(0, 200)
+    weight_kg = _vital(0, 1000)
+
+
+class NoteSymptomSchema(Schema):
+    name = _fact_text(required=True)
+    present = fields.Boolean(load_default=True)
+    duration = _fact_text()
+    certainty = fields.String(validate=validate.OneOf(("uncertain",)))
+
+
+class NoteMedicationSchema(Schema):
+    name = _fact_text(required=True)
+    dose = _fact_text()
+    frequency = _fact_text()
+    status = fields.String(load_default="active", validate=validate.OneOf(("active", "changed", "new", "stopped")))
+    match_confidence = fields.Float(allow_none=True, validate=validate.Range(0, 1),
+                                    metadata={"description": "Set by the AI extractor; kept if sent back."})
+
+
+class NoteAllergySchema(Schema):
+    substance = _fact_text(required=True)
+    reaction = _fact_text()
+
+
+class NoteDiagnosisSchema(Schema):
+    name = _fact_text(required=True, max_length=500)
+    icd10 = fields.String(allow_none=True, validate=validate.Regexp(
+        r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$", error="Give an ICD-10-CM code such as E11.65."))
+
+
+class NoteOrderSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(("lab", "imaging", "referral", "procedure")))
+    name = _fact_text(required=True, max_length=500)
+
+
+def _facts(schema: type[Schema]) -> fields.List:
+    return fields.List(fields.Nested(schema), load_default=list, validate=validate.Length(max=100))
+
+
+class NoteInsightsSchema(Schema):
+    """The structured facts of a note version, in the AI extractor's shape (see D39)."""
+
+    chief_complaint = _fact_text(max_length=1000)
+    symptoms = _facts(NoteSymptomSchema)
+    vitals = fields.Nested(NoteVitalsSchema, load_default=lambda: NoteVitalsSchema().load({}))
+    medications = _facts(NoteMedicationSchema)
+    allergies = _facts(NoteAllergySchema)
+    diagnoses = _facts(NoteDiagnosisSchema)
+    orders = _facts(NoteOrderSchema)
+    follow_up = _fact_text()
+
+
+KEPT = "Left out: the current version's text is kept (send \"\" to clear it)."
+
+
 class NoteWriteSchema(Schema):
-    subjective = text(20000, load_default="")
-    objective = text(20000, load_default="")
-    assessment = text(20000, load_default="")
-    plan = text(20000, load_default="")
-    free_text = text(20000, load_default="")
+    """A new note version. Every field is optional: a field left out keeps the current version's
+    content, so an addendum (`{"free_text": "..."}`) never blanks the signed sections (D40)."""
+
+    subjective = text(20000, metadata={"description": KEPT})
+    objective = text(20000, metadata={"description": KEPT})
+    assessment = text(20000, metadata={"description": KEPT})
+    plan = text(20000, metadata={"description": KEPT})
+    free_text = text(20000, metadata={"description": KEPT + " Replaced, not appended to."})
+    insights = fields.Nested(NoteInsightsSchema, allow_none=True, metadata={"description": (
+        "The structured facts this version asserts (exported to FHIR as Observation, Condition, "
+        "MedicationStatement, AllergyIntolerance, ServiceRequest). Send them to confirm or "
+        "correct the AI draft's facts (copy `current.insights` and edit); `null` for none. Left "
+        "out: kept only if a clinician wrote or signed the current version's facts; an unsigned "
+        "AI draft's facts are not carried into a clinician's version (D39).")})
 
 
 class NoteGenerateSchema(Schema):

@@ -122,3 +122,43 @@ def test_ai_draft_never_replaces_a_signed_version() -> None:
     generate(signed_draft, plan="newer")
     assert signed_draft.current_version == 1 and signed_draft.current["signed_by"] == "doc-1"
     assert summary(signed_draft) == [(1, "final", "ai"), (2, "preliminary", "ai")]
+
+
+def test_an_addendum_keeps_the_signed_sections_it_leaves_out() -> None:
+    """D40: a field left out keeps the current version's content; an amendment never blanks it."""
+    note = new_note()
+    note.write(phi={**SOAP, "free_text": "first visit"}, actor=DOCTOR)
+    note.sign(actor=DOCTOR)
+    note.collect_events()
+    note.write(phi={"free_text": "Addendum: HbA1c 8.1 %."}, actor=DOCTOR)
+    amended = note.current
+    assert (amended["version"], amended["status"]) == (2, "amended")
+    assert {key: amended[key] for key in SOAP} == SOAP
+    assert amended["free_text"] == "Addendum: HbA1c 8.1 %."
+    (written,) = note.collect_events()  # the event holds the whole version, not a diff
+    assert {key: written.phi[key] for key in SOAP} == SOAP
+    note.write(phi={"plan": ""}, actor=DOCTOR)  # an explicit "" clears a section
+    assert note.current["plan"] == "" and note.current["subjective"] == "thirsty"
+
+
+def test_a_clinician_version_never_adopts_an_unsigned_drafts_facts_silently() -> None:
+    """D39: left-out insights keep only facts a clinician wrote or signed."""
+    note = new_note()
+    generate(note)
+    note.write(phi={"plan": "atorvastatin 20 mg"}, actor=DOCTOR)
+    assert note.current["insights"] is None and note.current["subjective"] == "thirsty"
+    corrected = {"medications": [{"name": "atorvastatin", "status": "active"}]}
+    note.write(phi={"insights": corrected}, actor=DOCTOR)
+    note.write(phi={"assessment": "T2DM, improving"}, actor=DOCTOR)  # the clinician's facts stay
+    assert note.current["insights"] == corrected and note.current["plan"] == "atorvastatin 20 mg"
+    note.write(phi={"insights": None}, actor=DOCTOR)
+    assert note.current["insights"] is None
+
+
+def test_an_amendment_keeps_the_facts_of_a_signed_draft() -> None:
+    note = new_note()
+    generate(note)
+    note.sign(actor=DOCTOR)  # the doctor signed the AI draft as it was: its facts are confirmed
+    note.write(phi={"free_text": "Addendum."}, actor=DOCTOR)
+    assert note.current["insights"] == {"x": 1} and note.current["plan"] == "ai plan"
+    assert summary(note) == [(1, "final", "ai"), (2, "amended", "clinician")]

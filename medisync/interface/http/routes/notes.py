@@ -27,7 +27,14 @@ def _expect_note(ctx: Ctx, appointment_id: str) -> None:
 
 
 @routes.post("/api/v1/notes/add/{appointment_id}")
-@docs(tags=["notes"], summary="Write the note (201 the first time, 200 after; amends once signed)")
+@docs(tags=["notes"], summary="Write a new version of the note (201 the first time, 200 after; amends once signed)",
+      description=(
+          "A partial update: each field sent replaces that part of the current version, and each "
+          "field left out keeps it (send `\"\"` to clear a section). An addendum after signing is "
+          "`{\"free_text\": \"Addendum: ...\"}`: the result is an `amended` version with the signed "
+          "S/O/A/P unchanged. `insights` holds the structured facts the version asserts (what FHIR "
+          "exports): send them to confirm or correct the AI draft's; left out, a clinician's or "
+          "signed facts are kept and an unsigned AI draft's are dropped. Every version is kept."))
 @request_schema(NoteWriteSchema)
 async def write_note(request: web.Request) -> web.Response:
     ctx = Ctx(request)
