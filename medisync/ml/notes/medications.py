@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .context import assess, scopes
-from .drugs import DOSE_UNITS, DrugMention, find_drugs
+from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, find_drugs
 from .lexicon import allergy_lexicon, drug_lexicon
 from .numbers import is_number
 from .text import Sentence, Turn
@@ -248,7 +248,7 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
 _MED_Q = re.compile(r"\b(medications?|medicines?|meds|pills|prescriptions?|taking|take|taken|supplements?|vitamins?|inhalers?)\b")
 
 
-def _med_answer_turns(turns: list[Turn]) -> set[int]:
+def med_answer_turns(turns: list[Turn]) -> set[int]:
     """Indices of patient turns that answer a clinician's medication question."""
     out: set[int] = set()
     for i in range(1, len(turns)):
@@ -271,12 +271,15 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
     meds: dict[str, _Med] = {}
     last_drug: tuple[str, int] | None = None
     order = 0
-    med_answer = _med_answer_turns(turns)
+    med_answer = med_answer_turns(turns)
     for sent in sentences:
-        mentions = [m for m in find_drugs(sent, known, med_context=sent.turn in med_answer)
-                    if (sent.index, m.start) not in excluded]
+        found = [m for m in find_drugs(sent, known, med_context=sent.turn in med_answer, include_weak=True)
+                 if (sent.index, m.start) not in excluded]
+        mentions = [m for m in found if not m.weak]
+        if len(mentions) < len(found):
+            last_drug = None  # a dose near an unclear drug name belongs to that drug, not the previous one
         events = _events_for_sentence(sent, mentions) if mentions else []
-        if not mentions and last_drug is not None and sent.turn - last_drug[1] <= 2:
+        if not found and last_drug is not None and sent.turn - last_drug[1] <= 2:
             ev = _bare_dose_event(sent, last_drug[0], meds)
             if ev is not None:
                 events = [ev]
@@ -366,7 +369,7 @@ def _apply(med: _Med, ev: MedEvent) -> None:
 
 
 # --------------------------------------------------------------------------- allergies
-_ALLERGY_TRIGGER = re.compile(r"\b(allergic|allergy|allergies|reaction|reactions)\b")
+ALLERGY_TRIGGER = re.compile(r"\b(allergic|allergy|allergies|reaction|reactions)\b")
 _NKDA = re.compile(r"\b(no|not|nkda|none|denies|never)\b.*\b(allerg\w*)|\b(allerg\w*)\b.*\b(none|no)\b|\bnkda\b")
 _REACTION_LEAD = re.compile(r"^(it|they|that|this|which|she|he)\b|\b(gives|gave|give|makes|made|make|causes|caused|cause|broke|break|get|got)\b")
 
@@ -380,14 +383,22 @@ def _substances(sent: Sentence, known: frozenset[str]) -> list[tuple[int, int, s
         s, e = sent.raw_span(m.start, m.end)
         out.append((s, e, m.payload))
         taken.update(range(s, e))
-    for dm in find_drugs(sent, known | frozenset(d.name for d in drug_lexicon().drugs if d.cls.endswith("antibiotic") or d.cls == "opioid" or d.cls == "nsaid")):
+    for dm in find_drugs(sent, known | _allergy_prone()):
         if taken.intersection(range(dm.start, dm.end)):
             continue
+        if dm.method != "exact" and dm.confidence < SAFE_FUZZY and dm.drug.name not in known:
+            continue  # a weak match: needs_review (review.py), never an allergy
         if dm.method != "exact" and dm.context == "dose":
             continue
         out.append((dm.start, dm.end, dm.drug.name))
     out.sort()
     return out
+
+
+def _allergy_prone() -> frozenset[str]:
+    """Drug classes people are often allergic to: their names are looked for with relaxed thresholds."""
+    return frozenset(d.name for d in drug_lexicon().drugs
+                     if d.cls.endswith("antibiotic") or d.cls in ("opioid", "nsaid"))
 
 
 def _reactions(sent: Sentence, start: int = 0, end: int | None = None) -> list[tuple[int, str]]:
@@ -432,12 +443,12 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[dict[str, Any]], set[tupl
         prev = turns[ti - 1] if ti > 0 else None
         allergy_question = bool(
             prev is not None and prev.role == "clinician"
-            and any(s.is_question and _ALLERGY_TRIGGER.search(s.norm) for s in prev.sentences)
+            and any(s.is_question and ALLERGY_TRIGGER.search(s.norm) for s in prev.sentences)
         )
         med_question = bool(
             prev is not None and any(
                 s.is_question and re.search(r"\b(taken|take|taking|medication|medications|medicines|meds|pills)\b",
-                                            _ALLERGY_TRIGGER.sub(" ", re.sub(r"allergies to (any )?(medicines|medications|meds|drugs)", "", s.norm)))
+                                            ALLERGY_TRIGGER.sub(" ", re.sub(r"allergies to (any )?(medicines|medications|meds|drugs)", "", s.norm)))
                 for s in prev.sentences)
         )
         if turn.role == "clinician":
@@ -455,10 +466,10 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[dict[str, Any]], set[tupl
                 denied = True
                 continue
             subs = _substances(sent, known)
-            explicit = bool(_ALLERGY_TRIGGER.search(norm))
+            explicit = bool(ALLERGY_TRIGGER.search(norm))
             picked: list[tuple[int, int, str]] = []
             if explicit:
-                trig = _ALLERGY_TRIGGER.search(norm)
+                trig = ALLERGY_TRIGGER.search(norm)
                 picked = [s for s in subs]
                 if trig and "allergic to" not in norm and "allergy to" not in norm and "allergies to" not in norm:
                     picked = subs  # "penicillin allergy", "I had a reaction to sulfa"

@@ -1,0 +1,79 @@
+"""``needs_review``: what was heard but not clearly named, for the clinician to check.
+
+A medication, allergy or diagnosis is written as fact only when it was clearly named (D36, D37).
+Everything the extractors refused for that reason is listed here instead, with the heard words, the
+candidates and the provenance (segment ids and sentence index), so that the reviewing clinician can
+play the audio and decide.  Nothing in this list ever reaches the note's text.
+
+Items (``kind``):
+
+medication  a weak fuzzy drug match ("flow tea cousin 110 mcg" ~ docusate 0.65): the candidates are
+            the best drug names by the combined letter/phonetic score;
+allergy     the same inside an allergy statement;
+diagnosis   an ASR-damaged condition phrase matched fuzzily ("reason": "unclear wording"), or a
+            hedged one ("possible pneumonia", "reason": "uncertain"), with its ICD-10-CM candidate.
+
+``extract_needs_review(turns, excluded)`` is the entry point; ``excluded`` is the allergy-span set
+returned by ``extract_allergies`` (the same one ``extract_medications`` takes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .assessment import diagnose
+from .drugs import DrugMention, drug_candidates, find_drugs
+from .medications import ALLERGY_TRIGGER, med_answer_turns
+from .text import Sentence, Turn
+
+
+def _drug_item(kind: str, sent: Sentence, m: DrugMention) -> dict[str, Any]:
+    cands = drug_candidates(m.surface) or [(m.drug.name, m.confidence)]
+    if m.drug.name not in [c[0] for c in cands]:
+        cands = [(m.drug.name, m.confidence), *cands[:2]]
+    return {
+        "kind": kind,
+        "reason": "unclear drug name",
+        "heard": m.surface,
+        "candidates": [{"name": name, "score": score} for name, score in cands],
+        "context": m.context,
+        "segment_ids": list(sent.segment_ids),
+        "sentence_index": sent.index,
+    }
+
+
+def _allergy_sentences(turns: list[Turn]) -> set[int]:
+    """Sentence indices that state or answer about allergies."""
+    out: set[int] = set()
+    for ti, turn in enumerate(turns):
+        prev = turns[ti - 1] if ti > 0 else None
+        asked = prev is not None and any(s.is_question and ALLERGY_TRIGGER.search(s.norm) for s in prev.sentences)
+        for s in turn.sentences:
+            if ALLERGY_TRIGGER.search(s.norm) or (asked and turn.role != "clinician"):
+                out.add(s.index)
+    return out
+
+
+def drug_review(turns: list[Turn], excluded: set[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    """Weak drug matches, one item per heard string (first occurrence)."""
+    sentences = [s for t in turns for s in t.sentences]
+    known = frozenset(m.drug.name for s in sentences for m in find_drugs(s))
+    med_answer = med_answer_turns(turns)
+    allergy = _allergy_sentences(turns)
+    items: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for sent in sentences:
+        for m in find_drugs(sent, known, med_context=sent.turn in med_answer, include_weak=True):
+            if not m.weak or m.surface in seen:
+                continue
+            seen.add(m.surface)
+            items.append(_drug_item("allergy" if sent.index in allergy else "medication", sent, m))
+    return items
+
+
+def extract_needs_review(turns: list[Turn], excluded: set[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+    """Every needs_review item of a visit: drugs first, then diagnoses, in dialogue order."""
+    if not turns:
+        return []
+    _dx, _used, dx_review = diagnose(turns)
+    return drug_review(turns, excluded) + dx_review
