@@ -74,3 +74,48 @@ def test_negated_and_patient_conditions_are_not_diagnoses() -> None:
 
 def test_lexicon_loads_lazily_and_is_cached() -> None:
     assert condition_lexicon() is condition_lexicon()
+
+
+@pytest.mark.parametrize(
+    "spoken",
+    [
+        "I do not think you have covid.",
+        "My assessment is that this is not covid.",
+        "We ruled out covid with the test today.",
+        "There is no evidence of pneumonia on the exam.",
+        "If this turns out to be strep throat, I will call you.",
+        "Your mother had type two diabetes, so we will keep an eye on it.",
+        "There is a family history of hypertension.",
+        "My assessment is possible pneumonia, so we will get an x-ray.",
+        "I suspect this could be a urinary tract infection, but let us wait for the culture.",
+        "We need to rule out a kidney stone.",
+    ],
+)
+def test_negated_hypothetical_family_ruled_out_or_hedged_is_never_coded(spoken: str) -> None:
+    assert insights(("D", spoken))["diagnoses"] == []
+
+
+def test_negated_diagnosis_is_dropped_and_the_stated_one_kept() -> None:
+    dx = insights(("D", "I don't think you have covid, it is a cold."))["diagnoses"]
+    assert [d["icd10"] for d in dx] == ["J00"]
+
+
+def test_hedged_diagnosis_goes_to_review() -> None:
+    from medisync.ml.notes.review import extract_needs_review
+    from medisync.ml.notes.text import build_turns
+
+    tr = transcript(("D", "My assessment is possible pneumonia, so we will get an x-ray."))
+    review = extract_needs_review(build_turns(tr))
+    assert [(r["kind"], r["reason"]) for r in review] == [("diagnosis", "uncertain")]
+
+
+def test_no_code_without_a_clinician_statement() -> None:
+    """A patient's own words, or a clinician's question, are not a diagnosis."""
+    assert insights(("P", "I think I have covid."), ("D", "Okay, let us check your oxygen."))["diagnoses"] == []
+    assert insights(("D", "Do you have diabetes?"), ("P", "Yes."))["diagnoses"] == []
+
+
+def test_every_code_written_is_billable_icd10cm_with_its_official_title() -> None:
+    dx = insights(("D", "My assessment is essential hypertension and type two diabetes."))["diagnoses"]
+    assert [d["icd10"] for d in dx] == ["I10", "E11.9"]
+    assert dx[0]["icd10_title"] == "Essential (primary) hypertension"
