@@ -16,7 +16,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Iterator
 
 _KEY = re.compile(r"^[0-9a-f]{64}(-[0-9a-f]{32})?$")
 CHUNK = 1 << 20
@@ -78,8 +78,26 @@ class FilesystemBlobStore:
     def delete(self, blob_key: str) -> None:
         self._path(blob_key).unlink(missing_ok=True)
 
+    def listing(self) -> Iterator[tuple[str, float]]:
+        """(key, mtime) of every blob, and ``staging/<name>`` of every spooled upload."""
+        for folder, prefix in ((self.root, ""), (self.root / "staging", "staging/")):
+            try:
+                entries = list(os.scandir(folder))
+            except FileNotFoundError:
+                continue
+            for entry in entries:
+                if entry.is_file() and (prefix or _KEY.match(entry.name)):
+                    yield from _stat(entry, prefix)
+
     def _path(self, blob_key: str) -> Path:
         if not _KEY.match(blob_key):
             raise ValueError("invalid blob key")
         return self.root / blob_key
 
+
+
+def _stat(entry: os.DirEntry[str], prefix: str) -> Iterator[tuple[str, float]]:
+    try:
+        yield prefix + entry.name, entry.stat().st_mtime
+    except FileNotFoundError:  # removed meanwhile (an upload finished or was discarded)
+        return

@@ -11,8 +11,20 @@ from __future__ import annotations
 from typing import Any, BinaryIO, Protocol
 
 
+class StoredFile(Protocol):
+    """A blob as stored: its key and the digests clients verify it by."""
+
+    key: str
+    sha256: str
+    sha1: str
+    size: int
+
+
 class BlobStore(Protocol):
     """Storage for audio and documents: one blob per upload, never shared (D26)."""
+
+    def put_file(self, path: str) -> StoredFile:
+        """Adopt a spooled upload (by rename) as a new blob."""
 
     def open(self, blob_key: str) -> BinaryIO: ...
 

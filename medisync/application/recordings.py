@@ -8,11 +8,13 @@ from medisync.application.access import CLINICAL_STAFF, require_role
 from medisync.application.app import MediSyncApplication, retry_on_conflict
 from medisync.application.appointments import AppointmentService
 from medisync.application.blob_release import release_blob
-from medisync.application.ports import BlobReferences, BlobStore
+from medisync.application.file_intake import Build, StagedFile, blob_fields, commit_upload
+from medisync.application.patient_files import LegacyFileRows, PatientFileIndex
+from medisync.application.ports import BlobReferences, BlobStore, StoredFile
 from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
 from medisync.domain.actor import system_actor
-from medisync.domain.errors import InvalidTransitionError
+from medisync.domain.errors import InvalidTransitionError, NotFoundError
 from medisync.domain.recording import Recording
 
 UNRECORDABLE = ("cancelled", "no_show")
@@ -20,42 +22,63 @@ UNRECORDABLE = ("cancelled", "no_show")
 
 class RecordingService:
     def __init__(self, app: MediSyncApplication, appointments: AppointmentService,
-                 blobs: BlobStore, references: BlobReferences) -> None:
+                 blobs: BlobStore, references: BlobReferences, legacy: LegacyFileRows) -> None:
         self.app = app
         self.appointments = appointments
         self.blobs = blobs
         self.references = references
+        self.legacy = legacy
+        self.files = PatientFileIndex(app)
 
-    def upload(self, principal: Principal, appointment_id: str, blob: dict[str, Any],
+    def upload(self, principal: Principal, appointment_id: str, staged: StagedFile,
                duration_s: float) -> CommandResult:
+        """Record the visit's audio; the file is stored only once the upload is accepted (D31)."""
         require_role(principal, CLINICAL_STAFF, "upload recordings")
-        appointment = self.appointments.load_visible(principal, appointment_id)
-        if appointment.status in UNRECORDABLE:
-            raise InvalidTransitionError(f"cannot record an appointment that is {appointment.status}")
-        recording = Recording(
-            practice_id=principal.practice_id, appointment_id=appointment_id,
-            patient_id=appointment.patient_id, doctor_id=appointment.doctor_id,
-            blob_key=blob["blob_key"], sha256=blob["sha256"], size_bytes=blob["size_bytes"],
-            content_type=blob["content_type"], duration_s=duration_s, actor=principal.actor(),
-            sha1=blob.get("sha1"))
-        return CommandResult(str(recording.id), self.app.commit(recording))
 
-    def delete(self, principal: Principal, appointment_id: str, recording_ids: list[str],
-               reason: str) -> CommandResult:
-        """Delete the appointment's recordings and their audio blobs."""
+        def prepare() -> Build:
+            appointment = self.appointments.load_visible(principal, appointment_id)
+            if appointment.status in UNRECORDABLE:
+                raise InvalidTransitionError(f"cannot record an appointment that is {appointment.status}")
+            index = self.files.open(principal.practice_id, appointment.patient_id)
+
+            def build(stored: StoredFile) -> list[Any]:
+                recording = Recording(
+                    practice_id=principal.practice_id, appointment_id=appointment_id,
+                    patient_id=appointment.patient_id, doctor_id=appointment.doctor_id,
+                    duration_s=duration_s, actor=principal.actor(), **blob_fields(stored, staged))
+                index.add(str(recording.id), "recording", stored.key, appointment_id)
+                return [recording, index]
+            return build
+
+        recording, notification_id = commit_upload(self.app, self.blobs, staged, prepare)
+        return CommandResult(str(recording.id), notification_id)
+
+    def delete(self, principal: Principal, appointment_id: str, reason: str) -> CommandResult:
+        """Delete the appointment's recordings and their audio blobs (404 if none is left)."""
         require_role(principal, CLINICAL_STAFF, "delete recordings")
-        self.appointments.load_visible(principal, appointment_id)
-        last = None
-        for recording_id in recording_ids:
+        appointment = self.appointments.load_visible(principal, appointment_id)
+        last, deleted_any = None, False
+        for recording_id in self._recording_ids(appointment.patient_id, appointment_id):
             deleted = self._record_deletion(principal, appointment_id, recording_id, reason)
             if deleted is None:
                 continue
-            last, blob_key = deleted
+            (last, blob_key), deleted_any = deleted, True
             # Remove the audio only after the deletion is recorded, so a crash
             # in between leaves audio we can still delete, never an event
             # pointing at audio that vanished unrecorded.
             release_blob(self.blobs, self.references, blob_key, recording_id)
+        if not deleted_any:
+            raise NotFoundError("recording not found")
         return CommandResult(appointment_id, last, created=False)
+
+    def _recording_ids(self, patient_id: str, appointment_id: str) -> list[str]:
+        """From the write side's file index (D31); each is then judged by its own aggregate.
+
+        Recordings stored before the index existed are only in the read model."""
+        index = self.files.find(patient_id)
+        ids = index.recordings_of(appointment_id) if index is not None else []
+        legacy = [str(row["id"]) for row in self.legacy.recordings_for_appointment(appointment_id)]
+        return ids + [i for i in legacy if i not in ids]
 
     def _record_deletion(self, principal: Principal, appointment_id: str, recording_id: str,
                          reason: str) -> tuple[int | None, str] | None:

@@ -30,9 +30,13 @@ class Document(Aggregate):
 
     @classmethod
     def upload(cls, **kwargs: Any) -> "Document":
-        if kwargs["kind"] not in DOCUMENT_KINDS:
-            raise ValidationError(f"kind must be one of {', '.join(DOCUMENT_KINDS)}", field="kind")
+        cls.check_kind(kwargs["kind"])
         return cls(**kwargs)
+
+    @staticmethod
+    def check_kind(kind: str) -> None:
+        if kind not in DOCUMENT_KINDS:
+            raise ValidationError(f"kind must be one of {', '.join(DOCUMENT_KINDS)}", field="kind")
 
     def delete(self, actor: dict[str, str]) -> None:
         if self.deleted:

@@ -42,10 +42,13 @@ def register(commands: Any) -> None:
     export.add_argument("--until", type=_moment)
     export.set_defaults(run=_export)
 
-    verify = sub.add_parser("verify", help="recompute the hash chains; report the first broken link")
+    verify = sub.add_parser("verify", help="recompute the hash chains, re-hash stored files, list files no record references")
     verify.add_argument("--json", action="store_true", help="print the full report as JSON")
     verify.add_argument("--no-catch-up", action="store_true",
                         help="do not chain events stored since the chain follower last ran")
+    verify.add_argument("--orphan-grace-s", type=float, default=900.0,
+                        help="report files no record references once older than this (default 900 s: "
+                             "younger ones may be uploads in flight)")
     verify.set_defaults(run=_verify)
 
     checkpoint = sub.add_parser("checkpoint", help="sign a checkpoint of both chains now")
@@ -149,7 +152,8 @@ def _verify(args: argparse.Namespace, settings: Any) -> int:
         bars = {name: tqdm(total=heads.get(name) or None, unit="rec", desc=f"verify {name}", file=sys.stderr)
                 for name in (*heads, "blobs")}
         try:
-            report = audit.verify(lambda name, n: bars[name].update(n), catch_up=False)
+            report = audit.verify(lambda name, n: bars[name].update(n), catch_up=False,
+                                  orphan_grace_s=args.orphan_grace_s)
         finally:
             for bar in bars.values():
                 bar.close()

@@ -148,7 +148,7 @@ def _assemble(settings: Settings, url: str) -> Container:
     appointment_queries = AppointmentQueries(reads)
     patient_queries = PatientQueries(reads)
     notes = NoteService(app, appointments)
-    recordings = RecordingService(app, appointments, blobs, reads)
+    recordings = RecordingService(app, appointments, blobs, reads, reads)
     generators = build_note_generators(settings)
     erasure = ErasureService(app, patients, keyring, reads, blobs, reads)
     container = Container(

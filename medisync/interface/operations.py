@@ -10,10 +10,10 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from medisync.adapters.postgres.queries import Page
+from medisync.application.file_intake import StagedFile
 from medisync.application.identity import Tokens
 from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
-from medisync.domain.errors import NotFoundError
 
 
 class ContainerOperations:
@@ -53,32 +53,21 @@ class ContainerOperations:
 
     def store_recording(self: Any, principal: Principal, appointment_id: str, upload: Any,
                         audio: Any) -> CommandResult:
+        # The service stores the file only once the upload is accepted (D31);
+        # a refusal leaves the staged file, which is removed here.
         with _discarding(upload):
-            self.appointments.load_visible(principal, appointment_id)
-            blob = self._adopt(upload, audio.content_type)
-        return self.recordings.upload(principal, appointment_id, blob, audio.duration_s)
-
-    def _adopt(self: Any, upload: Any, content_type: str) -> dict[str, Any]:
-        stored = self.blobs.put_file(upload.path)
-        return {"blob_key": stored.key, "sha256": stored.sha256, "sha1": stored.sha1,
-                "size_bytes": stored.size, "content_type": content_type}
+            return self.recordings.upload(principal, appointment_id,
+                                          StagedFile(upload.path, audio.content_type), audio.duration_s)
 
     def delete_recordings(self: Any, principal: Principal, appointment_id: str,
                           reason: str) -> CommandResult:
-        self.queries["appointments"].get(principal, appointment_id)
-        rows = self.reads.recordings_for_appointment(appointment_id)
-        if not rows:
-            raise NotFoundError("recording not found")
-        ids = [str(row["id"]) for row in rows]
-        return self.recordings.delete(principal, appointment_id, ids, reason)
+        return self.recordings.delete(principal, appointment_id, reason)
 
     def store_document(self: Any, principal: Principal, upload: Any, form: dict[str, Any],
                        content_type: str) -> CommandResult:
         with _discarding(upload):
-            self.patients.load_visible(principal, form["patient_id"])
-            blob = self._adopt(upload, content_type)
-        return self.documents.upload(principal, form["patient_id"], form.get("appointment_id"),
-                                     form["kind"], form["title"], blob)
+            return self.documents.upload(principal, form["patient_id"], form.get("appointment_id"),
+                                         form["kind"], form["title"], StagedFile(upload.path, content_type))
 
     def regenerate_note(self: Any, principal: Principal, appointment_id: str,
                         generator: str) -> CommandResult:
@@ -105,7 +94,7 @@ class ContainerOperations:
 
 @contextmanager
 def _discarding(upload: Any) -> Iterator[None]:
-    """Remove the spooled file if the upload is refused before it is stored."""
+    """Remove the spooled file if the upload is refused (once stored, it is no longer there)."""
     try:
         yield
     except BaseException:

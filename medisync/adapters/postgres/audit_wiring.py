@@ -13,7 +13,7 @@ from medisync.adapters.postgres.audit_signing import Ed25519CheckpointSigner
 from medisync.adapters.postgres.audit_store import PostgresAuditStore
 from medisync.adapters.postgres.connection import datastore
 from medisync.application.audit import verify as verification
-from medisync.application.audit.blob_check import BlobFiles, verify_blobs
+from medisync.application.audit.blob_check import GRACE_S, BlobFiles, verify_blobs
 from medisync.application.audit.retention import RetentionService
 from medisync.application.audit.service import AuditService
 
@@ -42,10 +42,10 @@ class AuditComponents:
                                   self.events_table)
 
     def verify(self, progress: Callable[[str, int], None] | None = None,
-               catch_up: bool = True) -> dict[str, Any]:
+               catch_up: bool = True, orphan_grace_s: float = GRACE_S) -> dict[str, Any]:
         if catch_up:
             self.chainer.catch_up()
-        blobs = verify_blobs(self.live_blobs(), self.blob_files, progress)
+        blobs = verify_blobs(self.live_blobs(), self.blob_files, progress, orphan_grace_s)
         return verification.verify(self.store, self.signer.verify, progress, blobs)
 
     def checkpoint(self) -> dict[str, Any] | None:

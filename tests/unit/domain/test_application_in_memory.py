@@ -4,12 +4,15 @@ aggregates, real repository, no database."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from medisync.adapters.blobs import FilesystemBlobStore
 from medisync.application.app import MediSyncApplication
 from medisync.application.appointments import AppointmentService
+from medisync.application.file_intake import StagedFile
 from medisync.application.notes import NoteService
 from medisync.application.principal import Principal
 from medisync.application.recordings import RecordingService
@@ -150,30 +153,30 @@ def test_an_erased_patients_aggregates_leave_the_cache_and_refuse_commands() -> 
     app.close()
 
 
-class _Blobs:
-    """The blob store and reference ports, in memory: keys of files that exist."""
-
-    def __init__(self) -> None:
-        self.files: set[str] = set()
-
-    def delete(self, blob_key: str) -> None:
-        self.files.discard(blob_key)
+class _References:
+    """No blob stored before D26 is shared in these tests."""
 
     def blob_in_use(self, blob_key: str, except_id: str) -> bool:
         return False
 
+    def recordings_for_appointment(self, appointment_id: str) -> list[dict[str, object]]:
+        return []  # nothing stored before the file index (D31)
+
+    def patient_blobs(self, patient_id: str) -> list[dict[str, object]]:
+        return []
+
 
 def test_deleting_a_recording_the_ml_worker_just_wrote_to_retries_instead_of_failing(
-        app: MediSyncApplication) -> None:
+        app: MediSyncApplication, tmp_path: Path) -> None:
     nurse, doctor = member(app, "nurse"), member(app, "doctor")
     appointments = AppointmentService(app)
-    blobs = _Blobs()
-    recordings = RecordingService(app, appointments, blobs, blobs)  # type: ignore[arg-type]
+    blobs = FilesystemBlobStore(str(tmp_path / "blobs"))
+    recordings = RecordingService(app, appointments, blobs, _References(), _References())
     appointment_id = appointments.schedule(nurse, patient_of(app, nurse), doctor.user_id,
                                            "2027-01-04T09:00:00+00:00", 30, "follow_up", "").id
-    blobs.files.add("a" * 64)
-    recording_id = recordings.upload(doctor, appointment_id, {
-        "blob_key": "a" * 64, "sha256": "a" * 64, "size_bytes": 10, "content_type": "audio/wav"}, 10.0).id
+    staged = Path(blobs.staging_dir()) / "upload"
+    staged.write_bytes(b"RIFF....WAVE")
+    recording_id = recordings.upload(doctor, appointment_id, StagedFile(str(staged), "audio/wav"), 10.0).id
 
     # The worker starts transcribing between the delete's load and its commit.
     commit, interleaved = app.commit, []
@@ -185,7 +188,7 @@ def test_deleting_a_recording_the_ml_worker_just_wrote_to_retries_instead_of_fai
         return commit(*aggregates)
     app.commit = worker_first  # type: ignore[method-assign]
 
-    recordings.delete(doctor, appointment_id, [recording_id], "patient withdrew consent")
+    recordings.delete(doctor, appointment_id, "patient withdrew consent")
     stored: Recording = app.repository.get(uuid.UUID(recording_id))
     assert interleaved and stored.deleted and stored.transcription_status == "processing"
-    assert blobs.files == set()
+    assert not blobs.exists(stored.blob_key)

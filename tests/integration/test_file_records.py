@@ -1,0 +1,144 @@
+"""No file without a record, no record decided from a lagging read model
+(issue 15, findings 3, 4 and 7; D31).
+
+Real Postgres and the real filesystem blob store, through the container's
+operations the HTTP handlers call. The projections are deliberately not
+started, so every read model lags forever: whatever these commands decide,
+they decide from the write side."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Iterator
+
+import pytest
+
+from medisync.application.principal import Principal
+from medisync.domain.errors import InvalidTransitionError, NotFoundError, ValidationError
+from medisync.domain.recording import Recording
+from medisync.interface.bootstrap import Container, build_container
+from medisync.interface.http.uploads import Upload
+from medisync.interface.settings import Settings
+from tests.integration.test_audit_chain import _populate, env_for, fresh_db
+from tests.support.audio import wav_bytes
+from tests.support.server import REPO
+
+AUDIO = SimpleNamespace(content_type="audio/wav", duration_s=1.0)
+
+
+@pytest.fixture
+def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
+    built = build_container(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
+    yield built  # no projections: the read models never catch up
+    built.close()
+
+
+def _doctor(container: Container, admin: Principal) -> str:
+    email = f"doc-{uuid.uuid4().hex[:8]}@example.test"
+    token, _ = container.identity.invite(admin, email, "doctor", "standard")
+    return container.identity.register_invited(email, "correct-horse-9", "Dr Files", token).id
+
+
+def _visit(container: Container, admin: Principal, patient_id: str, hour: int = 9) -> str:
+    return container.appointments.schedule(admin, patient_id, _doctor(container, admin),
+                                           f"2027-05-03T{hour:02d}:00:00+00:00", 30, "follow_up", "visit").id
+
+
+def _staged(container: Container, content: bytes) -> Upload:
+    path = Path(container.blobs.staging_dir()) / uuid.uuid4().hex
+    path.write_bytes(content)
+    return Upload(str(path), len(content), content[:64])
+
+
+def _files(container: Container) -> list[str]:
+    """Every file under blobs/, staged uploads included."""
+    return sorted(name for name, _ in container.blobs.listing())
+
+
+def _document(container: Container, admin: Principal, patient_id: str, appointment_id: str | None = None,
+              content: bytes = b"HbA1c 7.9%\n") -> str:
+    form = {"patient_id": patient_id, "kind": "lab_result", "title": "Labs", "appointment_id": appointment_id}
+    return container.store_document(admin, _staged(container, content), form, "text/plain").id
+
+
+def test_an_upload_to_a_cancelled_appointment_leaves_no_file(container: Container) -> None:
+    admin, patient_id = _populate(container)
+    appointment_id = _visit(container, admin, patient_id)
+    container.appointments.cancel(admin, appointment_id, "patient called")
+    with pytest.raises(InvalidTransitionError):
+        container.store_recording(admin, appointment_id, _staged(container, wav_bytes(1.0)), AUDIO)
+    assert _files(container) == []
+
+
+def test_a_document_for_another_patients_appointment_leaves_no_file(container: Container) -> None:
+    admin, patient_id = _populate(container)
+    other = container.patients.register(admin, {"mrn": "MRN-OTHER-1", "first_name": "Oda",
+                                                "last_name": "Other", "date_of_birth": "1960-01-01"}).id
+    foreign_visit = _visit(container, admin, other)
+    with pytest.raises(ValidationError):
+        _document(container, admin, patient_id, foreign_visit)
+    assert _files(container) == []
+
+
+def test_deleting_recordings_finds_one_no_read_model_has_seen(container: Container) -> None:
+    admin, patient_id = _populate(container)
+    appointment_id = _visit(container, admin, patient_id)
+    recording_id = container.store_recording(admin, appointment_id, _staged(container, wav_bytes(1.0)), AUDIO).id
+    blob_key = container.app.repository.get(uuid.UUID(recording_id)).blob_key
+    assert container.reads.recordings_for_appointment(appointment_id) == []  # the read model lags
+
+    container.delete_recordings(admin, appointment_id, "recorded the wrong visit")
+
+    recording: Recording = container.app.repository.get(uuid.UUID(recording_id))
+    assert recording.deleted and not container.blobs.exists(blob_key)
+    with pytest.raises(NotFoundError):  # nothing left to delete
+        container.delete_recordings(admin, appointment_id, "again")
+
+
+def test_erasure_deletes_files_no_read_model_has_seen(container: Container) -> None:
+    admin, patient_id = _populate(container)
+    appointment_id = _visit(container, admin, patient_id)
+    container.store_recording(admin, appointment_id, _staged(container, wav_bytes(1.0)), AUDIO)
+    _document(container, admin, patient_id)
+    assert len(_files(container)) == 2 and container.reads.patient_blobs(patient_id) == []
+
+    container.erasure.erase(admin, patient_id, "GDPR Art.17 ticket 77")
+
+    assert _files(container) == []
+    with pytest.raises(NotFoundError):  # and nothing can be added after the erasure
+        _document(container, admin, patient_id)
+    assert _files(container) == []
+
+
+def test_verify_lists_files_no_record_references(container: Container) -> None:
+    admin, patient_id = _populate(container)
+    container.start_projections()  # verify reads the live records from the read models
+    _document(container, admin, patient_id)
+    # A file stored by an upload that crashed before committing its record,
+    # and an upload spooled but never finished.
+    orphan = container.blobs.put_file(_staged(container, b"LDL 3.1 mmol/L\n").path).key
+    leftover = _staged(container, b"half an upload").path
+    an_hour_ago = time.time() - 3600
+    for path in (container.blobs.path(orphan), leftover):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    assert container.wait_for_projections(container.app.recorder.max_notification_id() or 0)
+
+    report = container.audit.verify()
+    unreferenced = [p["detail"]["blob_key"] for p in report["blobs"]["problems"] if p["kind"] == "unreferenced"]
+    assert report["ok"] is False
+    assert unreferenced == [orphan, f"staging/{Path(leftover).name}"]
+    assert container.audit.verify(orphan_grace_s=7200)["ok"] is True  # younger files may be in flight
+
+    done = subprocess.run([sys.executable, "-m", "medisync.interface.cli", "audit", "verify", "--json"],
+                          cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env=env_for(container.database_url, Path(container.settings.data_dir)))
+    assert done.returncode == 1, done.stderr[-3000:]
+    problems = json.loads(done.stdout)["blobs"]["problems"]
+    assert orphan in {p["detail"].get("blob_key") for p in problems if p["kind"] == "unreferenced"}
