@@ -1,8 +1,11 @@
-"""``ExtractiveNoteGenerator``: an offline, rule- and lexicon-based SOAP drafter.
+"""``ExtractiveNoteGenerator``: an offline note drafter.
 
 It implements the ``NoteGenerator`` port (``medisync.application.ports``):
-``generate(transcript) -> {subjective, objective, assessment, plan, insights,
-provenance}``.  No model is loaded; lexicons are read lazily on first use.
+``generate(transcript, template="soap") -> {subjective, objective, assessment,
+plan, template, sections: [{key, title, text}], text, lines, insights,
+provenance}``. Facts come from rules and sourced lexicons; which sentences
+become note prose is decided by a small linear model learned on ACI-Bench
+train (``section_model.py``). No model is loaded at import time.
 """
 
 from __future__ import annotations
@@ -10,14 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from .assessment import extract_diagnoses, extract_follow_up, extract_orders
-from .compose import EMPTY, chief_complaint, compose
+from .compose import EMPTY, chief_complaint
+from .draft import DraftSection, draft_sections, render
 from .medications import extract_allergies, extract_medications
 from .symptoms import extract_symptoms, find_mentions
-from .text import build_turns
+from .templates import get_template
+from .text import Turn, build_turns
 from .vitals import VITAL_KEYS, extract_vitals
 
-GENERATOR_VERSION = "1.0.0"
-MODEL = "rules+lexicons/v1 (no ML model)"
+GENERATOR_VERSION = "2.0.0"
+MODEL = "rules+lexicons + section model (logistic regression, ACI-Bench train)"
 
 
 def empty_insights() -> dict[str, Any]:
@@ -34,7 +39,7 @@ def empty_insights() -> dict[str, Any]:
 
 
 class ExtractiveNoteGenerator:
-    """Drafts a SOAP note from a speaker-attributed (ASR) transcript.
+    """Drafts a note from a speaker-attributed (ASR) transcript into a template.
 
     >>> note = ExtractiveNoteGenerator().generate({"segments": [], "text": ""})
     >>> note["insights"]["symptoms"]
@@ -49,41 +54,47 @@ class ExtractiveNoteGenerator:
 
     def extract(self, transcript: dict[str, Any]) -> dict[str, Any]:
         """Only the ``insights`` block."""
-        return self._run(transcript)[0]
+        return self._insights(build_turns(transcript or {}))
 
-    def generate(self, transcript: dict[str, Any]) -> dict[str, Any]:
-        insights, sections = self._run(transcript)
-        return {**sections, "insights": insights, "provenance": self.provenance()}
+    def generate(self, transcript: dict[str, Any], template: str | None = None) -> dict[str, Any]:
+        chosen = get_template(template)
+        turns = build_turns(transcript or {})
+        insights = self._insights(turns)
+        excluded = {int(i) for item in insights.get("needs_review") or []
+                    for i in item.get("sentence_indices", [])}
+        sections = draft_sections(turns, insights, chosen, excluded) if turns else []
+        soap = draft_sections(turns, insights, get_template("soap"), excluded) if turns else []
+        if not any(s.text for s in sections):
+            sections = [DraftSection(s.key, s.title, "", ()) for s in draft_sections([], insights, chosen)]
+        return {**_soap_fields(soap), "template": chosen.id,
+                "sections": [s.as_dict() for s in sections], "text": render(sections),
+                "lines": [{"section": s.key, **line.as_dict()} for s in sections for line in s.lines],
+                "insights": insights, "provenance": self.provenance()}
 
     # ------------------------------------------------------------------ internals
-    def _run(self, transcript: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-        turns = build_turns(transcript or {})
+    def _insights(self, turns: list[Turn]) -> dict[str, Any]:
         insights = empty_insights()
         if not turns:
-            return insights, dict(EMPTY)
+            return insights
         sentences = [s for t in turns for s in t.sentences]
-        allergies, excluded, denied = extract_allergies(turns)
-        medications = extract_medications(turns, excluded)
+        allergies, excluded, _denied = extract_allergies(turns)
         symptoms = extract_symptoms(turns)
-        vitals, vit_sents = extract_vitals(sentences)
-        diagnoses, dx_sents = extract_diagnoses(turns)
-        orders, order_sents = extract_orders(turns)
-        follow_up, fu_sent = extract_follow_up(turns)
+        insights.update(
+            symptoms=symptoms, vitals=extract_vitals(sentences)[0],
+            medications=extract_medications(turns, excluded), allergies=allergies,
+            diagnoses=extract_diagnoses(turns)[0], orders=extract_orders(turns)[0],
+            follow_up=extract_follow_up(turns)[0],
+        )
         first_sentence: dict[str, int] = {}
         for s in sentences:
-            if s.role == "clinician":
-                continue
-            for m in find_mentions(s):
-                first_sentence.setdefault(m.name, s.index)
-        insights.update(
-            symptoms=symptoms, vitals=vitals, medications=medications, allergies=allergies,
-            diagnoses=diagnoses, orders=orders, follow_up=follow_up,
-        )
-        insights["chief_complaint"] = chief_complaint(turns, symptoms, diagnoses, first_sentence)
-        has_facts = any([symptoms, medications, allergies, diagnoses, orders, follow_up,
-                         insights["chief_complaint"], any(v is not None for v in vitals.values())])
-        if not has_facts:
-            return insights, dict(EMPTY)
-        used = {s.index for s in [*vit_sents, *dx_sents, *order_sents]} | ({fu_sent.index} if fu_sent else set())
-        sections = compose(turns, insights, used, denied, dx_sents)
-        return insights, sections
+            if s.role != "clinician":
+                for m in find_mentions(s):
+                    first_sentence.setdefault(m.name, s.index)
+        insights["chief_complaint"] = chief_complaint(turns, symptoms, insights["diagnoses"], first_sentence)
+        return insights
+
+
+def _soap_fields(soap: list[DraftSection]) -> dict[str, str]:
+    """The four SOAP fields every note version carries (EMPTY text where nothing was found)."""
+    by_key = {s.key: s.text for s in soap}
+    return {key: by_key.get(key) or EMPTY[key] for key in EMPTY}

@@ -1,0 +1,145 @@
+"""Drafting a note into a template's sections.
+
+1. The section model (``section_model.py``, learned on ACI-Bench train) says
+   which sentences of the visit are note material and for which content kind.
+2. Each chosen sentence becomes third-person prose (``prose.py``) or is dropped.
+   Sentences heard with a low ASR word probability, or holding words that
+   were flagged for review, are never written (garbled speech stays out).
+3. Fact lines (``fact_lines.py``) add what the extractors found.
+4. The template's sections take the lines of their content kinds, in order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .fact_lines import fact_lines
+from .lines import NoteLine
+from .person import Pronouns
+from .prose import to_prose
+from .section_model import NONE, SectionModel, section_model, sentence_features
+from .templates import NoteTemplate
+from .text import Sentence, Turn
+
+#: below this ASR word probability a sentence is not quoted into the note (docs/ml-notes.md)
+MIN_WORD_PROBABILITY = 0.35
+_PLAN = re.compile(
+    r"\b(order|ordering|start|starting|prescrib\w*|continue|increase|decrease|refer\w*|schedul\w*|"
+    r"follow up|come back|recommend\w*|take|stop|will|plan|want (?:her|him|the patient) to|going to|"
+    r"need\w* to|should|get (?:a|an|some)|check)\b", re.IGNORECASE)
+_REASON = re.compile(
+    r"\b(?:presents?|presenting|here|in|coming in|came in|seen|seeing (?:him|her|you))\s+(?:today\s+)?"
+    r"(?:for|with)\s+(?:an?\s+|his\s+|her\s+|the\s+|your\s+|a\s+follow-?up\s+(?:of|for|on)\s+)?"
+    r"(?P<reason>[a-z0-9][a-z0-9 '/-]{2,60}?)\s*(?:[,.;?!]|$|\b(?:and (?:he|she|the patient)|today|who|which|that)\b)",
+    re.IGNORECASE)
+_FEMALE = re.compile(r"\b(she|her|hers|herself|female|woman|lady|mrs|ms|miss|girl)\b")
+_MALE = re.compile(r"\b(he|him|his|himself|male|man|gentleman|mr|mister|boy)\b")
+
+
+@dataclass(frozen=True)
+class DraftSection:
+    key: str
+    title: str
+    text: str
+    lines: tuple[NoteLine, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "title": self.title, "text": self.text}
+
+
+def patient_gender(sentences: list[Sentence]) -> str | None:
+    """The patient's gender when the clinician's words say it clearly (3:1), else ``None``."""
+    said = " ".join(s.norm for s in sentences if s.role == "clinician")
+    female, male = len(_FEMALE.findall(said)), len(_MALE.findall(said))
+    if female >= 2 and female >= 3 * male:
+        return "female"
+    if male >= 2 and male >= 3 * female:
+        return "male"
+    return None
+
+
+def classify(turns: list[Turn], model: SectionModel) -> list[tuple[Sentence, str]]:
+    """The sentences the model keeps, each with its content kind."""
+    sentences = [s for t in turns for s in t.sentences]
+    if not sentences:
+        return []
+    feats, prev = [], None
+    for s in sentences:
+        answers = prev is not None and prev.is_question and prev.role != s.role
+        feats.append(sentence_features(s, s.turn / max(len(turns), 1), answers))
+        prev = s
+    probs = model.probabilities(feats)
+    none = model.classes.index(NONE)
+    kept = []
+    for s, p in zip(sentences, probs):
+        if p[none] > model.threshold:
+            continue
+        p = p.copy()
+        p[none] = -1.0
+        kind = model.classes[int(p.argmax())]
+        kept.append((s, _refine(kind, s)))
+    return kept
+
+
+def _refine(kind: str, s: Sentence) -> str:
+    if kind == "ap":
+        return "plan" if _PLAN.search(s.text) else "assessment"
+    return kind
+
+
+def transcript_lines(turns: list[Turn], model: SectionModel, who: Pronouns,
+                     excluded: set[int]) -> list[NoteLine]:
+    out, seen = [], set()
+    for s, kind in classify(turns, model):
+        if s.index in excluded or (s.min_word_prob is not None and s.min_word_prob < MIN_WORD_PROBABILITY):
+            continue
+        text = to_prose(s.text, s.role, who, s.is_question)
+        if text and text.lower() not in seen:
+            seen.add(text.lower())
+            out.append(NoteLine(kind, text, tuple(s.segment_ids), "transcript"))
+    return out
+
+
+def reason_for_visit(sentences: list[Sentence]) -> list[NoteLine]:
+    """The chief complaint as said ("presents for his annual exam"), when the extractors found none."""
+    for s in sentences[:60]:
+        if s.is_question:
+            continue
+        m = _REASON.search(s.text.replace(" ,", ",").replace(" .", "."))
+        if m and len(m.group("reason").split()) <= 8:
+            reason = m.group("reason").strip()
+            return [NoteLine("cc", reason[:1].upper() + reason[1:] + ".", tuple(s.segment_ids), "transcript")]
+    return []
+
+
+def _section_text(lines: list[NoteLine]) -> str:
+    return "\n".join(line.text for line in lines)
+
+
+def assemble(template: NoteTemplate, lines: list[NoteLine]) -> list[DraftSection]:
+    sections = []
+    for spec in template.sections:
+        chosen = [line for kind in spec.content for line in lines if line.kind == kind]
+        if "cc" in spec.content:
+            chosen = [line for line in chosen if line.kind != "cc"] + [line for line in chosen if line.kind == "cc"][:1]
+            chosen.sort(key=lambda line: line.kind != "cc")
+        sections.append(DraftSection(spec.key, spec.title, _section_text(chosen), tuple(chosen)))
+    return sections
+
+
+def draft_sections(turns: list[Turn], insights: dict[str, Any], template: NoteTemplate,
+                   excluded: set[int] | None = None, model: SectionModel | None = None) -> list[DraftSection]:
+    sentences = [s for t in turns for s in t.sentences]
+    who = Pronouns.for_gender(patient_gender(sentences))
+    spoken = transcript_lines(turns, model or section_model(), who, excluded or set())
+    facts = fact_lines(insights, sentences)
+    if not any(line.kind == "cc" for line in facts):
+        facts = reason_for_visit(sentences) + facts
+    return assemble(template, [*facts, *spoken])
+
+
+def render(sections: list[DraftSection]) -> str:
+    """The whole note as plain text: headings, then each section's lines."""
+    return "\n\n".join(f"{s.title}\n\n{s.text}" for s in sections if s.text.strip())

@@ -1,0 +1,124 @@
+"""Reported speech: first and second person turned into third person.
+
+A patient's "I have had this pain for two weeks" becomes "She has had this
+pain for two weeks"; a clinician's "your lungs are clear" becomes "Her lungs
+are clear". The clinician's own "I" and "we" stay, as in a note the clinician
+signs ("We will order an echocardiogram"). Words that cannot be attributed
+(a family member's "my", a patient's "you") are left for the caller to reject.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*|\d+(?:[.,/:]\d+)*%?|[^\sA-Za-z\d]")
+
+CONTRACTIONS = {
+    "i'm": "i am", "i've": "i have", "i'll": "i will", "i'd": "i would",
+    "you're": "you are", "you've": "you have", "you'll": "you will", "you'd": "you would",
+    "don't": "do not", "doesn't": "does not", "didn't": "did not", "can't": "cannot",
+    "won't": "will not", "isn't": "is not", "aren't": "are not", "wasn't": "was not",
+    "weren't": "were not", "haven't": "have not", "hasn't": "has not", "couldn't": "could not",
+    "wouldn't": "would not", "shouldn't": "should not", "it's": "it is", "that's": "that is",
+    "there's": "there is", "we're": "we are", "we've": "we have", "we'll": "we will",
+    "let's": "let us", "gonna": "going to", "wanna": "want to",
+}
+
+#: the verb after a third-person singular subject
+_AGREE = {"am": "is", "are": "is", "were": "was", "have": "has", "do": "does", "go": "goes"}
+#: regular present-tense verbs that take -s; anything else is left as it is
+_VERBS = frozenset("""
+feel think take get need want know see notice use try eat drink sleep work walk run smoke exercise
+hurt wake live like love come keep check miss forget remember wear stay play lift watch mean guess
+hope say tell hear find start stop continue experience deal struggle drive cough sneeze vomit urinate
+snore travel follow avoid drop lose gain bring buy cook help hike swim bike ride ache bleed burn
+itch tingle notice monitor record measure test inject apply understand agree prefer plan report
+describe complain endorse deny believe wonder worry seem tend happen usually manage
+""".split())
+_ADVERBS = frozenset("also still just really never always usually sometimes only actually even already "
+                     "definitely probably generally often occasionally mostly currently typically".split())
+_MODALS = frozenset("can could will would should may might must did had cannot used".split())
+_CLAUSE_START = frozenset("and but so that if when because since until or then as while where "
+                          "although though after before once , ; :".split())
+
+
+@dataclass(frozen=True)
+class Pronouns:
+    subject: str
+    object: str
+    possessive: str
+    reflexive: str
+
+    @classmethod
+    def for_gender(cls, gender: str | None) -> "Pronouns":
+        if gender == "female":
+            return cls("she", "her", "her", "herself")
+        if gender == "male":
+            return cls("he", "him", "his", "himself")
+        return cls("the patient", "the patient", "the patient's", "themself")
+
+
+def tokens(text: str) -> list[str]:
+    out: list[str] = []
+    for tok in _TOKEN.findall(text.replace("\u2019", "'")):
+        out.extend(CONTRACTIONS.get(tok.lower(), tok).split(" "))
+    return out
+
+
+def _third_person(verb: str) -> str:
+    low = verb.lower()
+    if low in _AGREE:
+        return _AGREE[low]
+    if low not in _VERBS:
+        return verb
+    if low.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return verb + "es"
+    if low.endswith("y") and low[-2:-1] not in "aeiou":
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
+def _agree_after(toks: list[str], i: int) -> None:
+    """Conjugate the verb after the subject at ``toks[i]`` (skipping adverbs)."""
+    j = i + 1
+    while j < len(toks) and toks[j].lower() in _ADVERBS:
+        j += 1
+    if j < len(toks) and toks[j].lower() not in _MODALS:
+        toks[j] = _third_person(toks[j])
+
+
+def _is_subject(toks: list[str], i: int) -> bool:
+    prev = toks[i - 1].lower() if i else ","
+    nxt = toks[i + 1].lower() if i + 1 < len(toks) else ""
+    if prev in _CLAUSE_START:
+        return True
+    return nxt in _AGREE or nxt in _MODALS or nxt in _VERBS or nxt in _ADVERBS
+
+
+def rewrite(text: str, speaker_role: str, who: Pronouns) -> list[str]:
+    """Tokens of ``text`` with the patient referred to in the third person."""
+    toks = tokens(text)
+    first = {"i": who.subject, "me": who.object, "my": who.possessive, "mine": who.possessive,
+             "myself": who.reflexive}
+    second = {"your": who.possessive, "yours": who.possessive, "yourself": who.reflexive}
+    table = first if speaker_role == "patient" else second if speaker_role == "clinician" else {}
+    for i, tok in enumerate(toks):
+        low = tok.lower()
+        if speaker_role == "clinician" and low == "you":
+            toks[i] = who.subject if _is_subject(toks, i) else who.object
+        elif low in table:
+            toks[i] = table[low]
+        else:
+            continue
+        if toks[i] == who.subject:
+            _agree_after(toks, i)
+    return toks
+
+
+def detokenize(toks: list[str]) -> str:
+    text = " ".join(toks)
+    text = re.sub(r"\s+([,.;:?!%)])", r"\1", text)
+    text = re.sub(r"(\w)\s+([-/])\s+(\w)", r"\1\2\3", text)
+    text = re.sub(r"([($])\s+", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,74 @@
+"""From a spoken sentence to a line of clinical prose, or to nothing.
+
+``to_prose`` drops fillers, stutters and discourse markers, rewrites the
+sentence in the third person (``person.py``) and refuses anything that would
+read as pasted conversation: questions, leftover first/second person that
+cannot be attributed, greetings and sentences too short to carry a fact.
+It never adds words of its own beyond pronouns and verb agreement.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .person import Pronouns, detokenize, rewrite
+
+_FILLERS = re.compile(
+    r"\b(?:um+|uh+|uh-huh|mm-hmm|mhm|hmm+|er|ah|you know|i mean|kind of like|sort of like)\b\s*,?\s*",
+    re.IGNORECASE)
+_LEAD = re.compile(
+    r"^(?:(?:and|so|okay|ok|alright|all right|well|now|yeah|yes|yep|no|nope|oh|right|great|good|"
+    r"perfect|sure|hey|hi|hello|gotcha|got it|i see|wow|cool|awesome)\b\s*[,.!]?\s*)+",
+    re.IGNORECASE)
+_STUTTER = re.compile(r"\b(\w+(?:'\w+)?)(?:\s*,?\s+\1\b)+", re.IGNORECASE)
+_SPACED_PUNCT = re.compile(r"\s+([,.;:?!])")
+#: tokenisation artefacts of transcribed text ("does n't", "x - ray", "wan na")
+_ARTEFACTS = ((re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", re.IGNORECASE), r"\1"),
+              (re.compile(r"(\w)\s+-\s+(\w)"), r"\1-\2"),
+              (re.compile(r"\bwan na\b", re.IGNORECASE), "want to"),
+              (re.compile(r"\bgon na\b", re.IGNORECASE), "going to"))
+_FRAGMENT_START = frozenset("like with and or but because that which so then".split())
+_TRAILING = re.compile(r"(?:[\s,;:-]+(?:or|and|but|so|like|-))+\W*$|[\s,;:-]+$", re.IGNORECASE)
+_SOCIAL = re.compile(r"\b(thank you|thanks|bye|goodbye|nice to meet|how are you|have a good|"
+                     r"take care|excuse me|sorry|dax|dragon)\b", re.IGNORECASE)
+_UNATTRIBUTED = frozenset({"you", "your", "yours", "yourself", "i", "me", "my", "mine", "myself"})
+_CLINICIAN_OWN = frozenset({"i", "me", "my", "myself"})
+MIN_WORDS = 4
+
+
+def clean(text: str) -> str:
+    """Spoken-language noise removed; wording otherwise untouched."""
+    t = text.strip()
+    for pattern, repl in _ARTEFACTS:
+        t = pattern.sub(repl, t)
+    t = _SPACED_PUNCT.sub(r"\1", t)
+    t = _FILLERS.sub("", t)
+    t = _STUTTER.sub(r"\1", t)
+    t = _LEAD.sub("", t)
+    t = _TRAILING.sub("", re.sub(r"^[,;:\s-]+", "", t.rstrip(".!")))
+    return re.sub(r"\s{2,}", " ", t)
+
+
+def _attributable(toks: list[str], role: str) -> bool:
+    lowered = {t.lower() for t in toks}
+    leftover = lowered & _UNATTRIBUTED
+    if role == "clinician":
+        leftover -= _CLINICIAN_OWN
+    return not leftover
+
+
+def to_prose(text: str, role: str, who: Pronouns, is_question: bool = False) -> str | None:
+    """A third-person clinical sentence, or ``None`` when the sentence is not note material."""
+    if is_question or text.rstrip().endswith("?") or _SOCIAL.search(text):
+        return None
+    cleaned = clean(text)
+    toks = rewrite(cleaned, role, who)
+    words = [t for t in toks if t[:1].isalnum()]
+    if len(words) < MIN_WORDS or not _attributable(toks, role):
+        return None
+    if words[0].lower() in _FRAGMENT_START and len(words) < 8:
+        return None
+    sentence = detokenize(toks).rstrip(",;: ")
+    sentence = sentence[:1].upper() + sentence[1:]
+    sentence = re.sub(r"\bi\b", "I", sentence)
+    return sentence if sentence.endswith((".", "!")) else sentence.rstrip(".!") + "."
