@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import ExpiredTokenError, JoseError
 from joserfc.jwk import OKPKey
 from joserfc.jwt import JWTClaimsRegistry
 
-from medisync.application.errors import AuthenticationError
+from medisync.application.errors import TokenExpiredError, TokenInvalidError
 
 ALGORITHM = "Ed25519"
 
@@ -63,8 +63,10 @@ class JoserfcTokenIssuer:
 
     def verify_access(self, token: str) -> dict[str, Any]:
         try:
-            decoded = jwt.decode(token, self.key, algorithms=[ALGORITHM])
+            decoded = jwt.decode(token, self.key, algorithms=[ALGORITHM])  # the signature first
             self._claims.validate(decoded.claims)
+        except ExpiredTokenError as error:  # only a token we signed gets this far: nothing leaks
+            raise TokenExpiredError() from error
         except (JoseError, ValueError, TypeError) as error:
-            raise AuthenticationError("invalid or expired token") from error
+            raise TokenInvalidError() from error
         return dict(decoded.claims)

@@ -59,6 +59,9 @@ class IdentityService:
         self.tokens = tokens
         self.sessions = sessions
         self.throttle = throttle
+        # An unknown email is verified against this hash, so that it costs what a wrong password
+        # does and the answer's timing does not tell which accounts exist (D41).
+        self._unknown_user_hash = hasher.hash(secrets.token_urlsafe(24))
 
     # Registration -------------------------------------------------------------
     def register_practice(self, email: str, password: str, full_name: str,
@@ -118,9 +121,9 @@ class IdentityService:
 
     def _login(self, email: str, password: str) -> Tokens:
         user = self._user_by_email(email)
-        if user is None or not self.hasher.verify(user.password_hash, password):
-            raise AuthenticationError("invalid email or password")
-        if not user.active:
+        stored = user.password_hash if user is not None else self._unknown_user_hash
+        verified = self.hasher.verify(stored, password)  # always one argon2 verification
+        if user is None or not verified or not user.active:
             raise AuthenticationError("invalid email or password")
         return self.issue_tokens(str(user.id))
 

@@ -1,4 +1,6 @@
-"""JWT handling over real HTTP: every way a token can be wrong answers 401.
+"""JWT handling over real HTTP: every way a token can be wrong answers 401, with
+an RFC 6750 challenge: ``token_expired`` (refresh) only for a genuine token past
+its expiry, ``token_invalid`` (log in again) for every other refused token (D41).
 
 Tokens are forged with joserfc and the server's own signing key
 (``<data_dir>/keys/jwt-ed25519.json``). A correctly forged token is accepted
@@ -54,8 +56,11 @@ def me(server: ServerProcess, token: str) -> requests.Response:
     return requests.get(f"{server.api}/auth/me", headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
 
-def refused(server: ServerProcess, token: str) -> None:
-    assert_error(me(server, token), 401, "unauthorized")
+def refused(server: ServerProcess, token: str, code: str = "token_invalid") -> None:
+    response = me(server, token)
+    error = assert_error(response, 401, code)
+    assert response.headers["WWW-Authenticate"] == (
+        f'Bearer realm="medisync", error="invalid_token", error_description="{error["message"]}"')
 
 
 def test_a_correctly_forged_token_is_accepted(server: ServerProcess, key: OKPKey, admin: Caller) -> None:
@@ -65,7 +70,11 @@ def test_a_correctly_forged_token_is_accepted(server: ServerProcess, key: OKPKey
 
 def test_expired_token(server: ServerProcess, key: OKPKey, admin: Caller) -> None:
     now = int(time.time())
-    refused(server, signed(key, claims_for(admin.id, iat=now - 4000, nbf=now - 4000, exp=now - 3600)))
+    expired = claims_for(admin.id, iat=now - 4000, nbf=now - 4000, exp=now - 3600)
+    refused(server, signed(key, expired), "token_expired")
+    assert "/auth/refresh" in me(server, signed(key, expired)).json()["error"]["message"]
+    # Expiry is read only after the signature is verified: a forged expired token says nothing more.
+    refused(server, signed(OKPKey.generate_key("Ed25519"), expired))
 
 
 def test_not_yet_valid_token(server: ServerProcess, key: OKPKey, admin: Caller) -> None:
@@ -126,10 +135,30 @@ def test_missing_or_wrong_claims(server: ServerProcess, key: OKPKey, admin: Call
 
 def test_malformed_authorization_headers(server: ServerProcess, key: OKPKey, admin: Caller) -> None:
     token = signed(key, claims_for(admin.id))
-    for header in (token, f"Basic {token}", "Bearer", "Bearer ", f"Bearer {token}.x", "Bearer a.b",
-                   f"Bearer {token[:-10]}", "Bearer " + "A" * 5000):
+    for header in (token, f"Basic {token}", "Bearer", "Bearer "):  # no bearer token: no error code
         response = requests.get(f"{server.api}/auth/me", headers={"Authorization": header}, timeout=30)
         assert_error(response, 401, "unauthorized")
+        assert response.headers["WWW-Authenticate"] == 'Bearer realm="medisync"'
+    for header in (f"Bearer {token}.x", "Bearer a.b", f"Bearer {token[:-10]}", "Bearer " + "A" * 5000):
+        response = requests.get(f"{server.api}/auth/me", headers={"Authorization": header}, timeout=30)
+        assert_error(response, 401, "token_invalid")
+        assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+
+
+def test_every_401_carries_a_challenge(server: ServerProcess, admin: Caller) -> None:
+    """RFC 9110 asks a challenge of every 401: failed logins and refreshes and FHIR ones too."""
+    login = requests.post(f"{server.api}/auth/login", json={"email": admin.user["email"], "password": "wrong-1-x"},
+                          timeout=30)
+    assert_error(login, 401, "unauthorized")
+    refresh = _refresh(server, "not-a-refresh-token")
+    assert_error(refresh, 401, "unauthorized")
+    bare = requests.get(f"{server.api}/patients", timeout=30)
+    for response in (login, refresh, bare):
+        assert response.headers["WWW-Authenticate"] == 'Bearer realm="medisync"'
+    fhir = requests.get(f"{server.api}/fhir/Patient/{uuid.uuid4()}", headers={"Authorization": "Bearer a.b.c"},
+                        timeout=30)
+    assert fhir.status_code == 401 and fhir.json()["resourceType"] == "OperationOutcome"
+    assert fhir.headers["WWW-Authenticate"].startswith('Bearer realm="medisync", error="invalid_token"')
 
 
 def test_token_revoked_at_logout(server: ServerProcess, admin: Caller) -> None:

@@ -81,7 +81,7 @@ def test_400_validation_details_unknown_fields_and_bad_uploads(admin: Caller) ->
 def test_401_403_404(admin: Caller, server: ServerProcess) -> None:
     assert_error(requests.get(f"{server.api}/auth/me", timeout=10), 401, "unauthorized")
     assert_error(requests.get(f"{server.api}/auth/me", headers={"Authorization": "Bearer a.b.c"}, timeout=10),
-                 401, "unauthorized")
+                 401, "token_invalid")
     wrong = requests.post(f"{server.api}/auth/login", json={"email": admin.user["email"], "password": "wrong-pass-1"},
                           timeout=10)
     assert assert_error(wrong, 401, "unauthorized")["message"] == "invalid email or password"

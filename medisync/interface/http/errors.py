@@ -92,4 +92,16 @@ def _domain_failure(error: DomainError, request_id: str) -> web.Response:
     if isinstance(error, TooManyAttemptsError):
         headers["Retry-After"] = str(error.retry_after)
         details["retry_after"] = error.retry_after
+    if isinstance(error, AuthenticationError):
+        headers["WWW-Authenticate"] = bearer_challenge(error)
     return failure(status, error.code, error.message, request_id, details, headers)
+
+
+def bearer_challenge(error: AuthenticationError) -> str:
+    """RFC 6750 section 3: no error code when no token was presented; ``invalid_token`` with
+    a description (printable ASCII, no quotes or backslashes) for a refused one."""
+    challenge = 'Bearer realm="medisync"'
+    if error.bearer_error:
+        description = "".join(c for c in error.message if " " <= c <= "~" and c not in '"\\')
+        challenge += f', error="{error.bearer_error}", error_description="{description}"'
+    return challenge

@@ -9,7 +9,7 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
-from medisync.application.errors import AuthenticationError, TooManyAttemptsError
+from medisync.application.errors import AuthenticationError, TokenInvalidError, TooManyAttemptsError
 from medisync.application.principal import Principal
 from medisync.interface.http.errors import to_response
 from medisync.interface.http.fhir_io import as_operation_outcome, is_fhir
@@ -79,7 +79,8 @@ async def _authenticate(request: web.Request) -> Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise AuthenticationError("missing bearer token")
+        raise AuthenticationError("missing bearer token: send 'Authorization: Bearer <access_token>' "
+                                  "with the access_token of POST /auth/login")
     container = request.app[CONTAINER]
     claims = container.tokens.verify_access(token.strip())
     request[CLAIMS] = claims
@@ -92,11 +93,9 @@ def _active_user(container: Any, claims: dict[str, Any]) -> dict[str, Any]:
     try:  # a well-signed token with a subject that is no user id names no user
         uuid.UUID(str(claims["sub"]))
     except ValueError:
-        raise AuthenticationError("user is unknown or deactivated") from None
+        raise TokenInvalidError() from None
     bearer = container.reads.bearer(claims["sub"], claims["jti"])
-    if bearer["revoked"]:
-        raise AuthenticationError("token has been revoked")
     user = bearer["user"]
-    if user is None or not user["active"]:
-        raise AuthenticationError("user is unknown or deactivated")
+    if bearer["revoked"] or user is None or not user["active"]:  # one answer: nothing to tell apart
+        raise TokenInvalidError()
     return user
