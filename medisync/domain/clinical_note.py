@@ -22,9 +22,11 @@ from medisync.domain.errors import ConflictError, InvalidTransitionError
 from medisync.domain.ids import derived_id
 
 SECTIONS = ("subjective", "objective", "assessment", "plan", "free_text")
-# What a clinician's write keeps from the current version when left out (``template`` and
-# ``sections`` are the optional note-template keys, kept only where the current version has them).
-KEPT_WHEN_OMITTED = (*SECTIONS, "template", "sections")
+# What a clinician's write keeps from the current version when left out (D40). ``template`` is
+# the optional template name; the template ``sections`` are not kept: their text (with its
+# transcript provenance) was drafted with the S/O/A/P a write may change, so a copy could
+# disagree with the version it sits in.
+KEPT_WHEN_OMITTED = (*SECTIONS, "template")
 
 
 def _now() -> str:
