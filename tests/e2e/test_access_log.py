@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -136,6 +137,46 @@ def test_a_clean_shutdown_writes_every_entry(tmp_path: Path, database_url: str) 
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
     assert "access_log: OK; 25 checked" in done.stdout
+
+
+def test_a_killed_server_loses_no_row_of_what_it_answered(tmp_path: Path, database_url: str) -> None:
+    """D32: a response carrying patient data leaves only once its rows are committed,
+    so even kill -9 right after the answers (a flush interval far longer than the
+    test, no clean shutdown) keeps every row."""
+    url = fresh_db(database_url)
+    env = {"MEDISYNC_KAFKA_BOOTSTRAP": "", "MEDISYNC_ML_ENABLED": "false", "MEDISYNC_ACCESS_LOG_FLUSH_S": "3600"}
+    server = start_or_stop(ServerProcess(tmp_path, url, env))
+    try:
+        admin = register_practice(server.api, "killadmin")
+        patient = create_patient(admin)
+        for index in range(10):
+            assert admin.get(f"/patients/{patient['id']}", headers={"X-Request-ID": f"req-kill-{index:04d}"}).ok
+    finally:
+        server.stop(signal.SIGKILL)
+    with psycopg.connect(url) as conn:
+        logged = [r[0] for r in conn.execute("SELECT request_id FROM audit.access_log WHERE request_id LIKE "
+                                             "'req-kill-%' ORDER BY seq")]
+    assert logged == [f"req-kill-{index:04d}" for index in range(10)]
+
+
+async def test_a_reader_waits_for_its_rows_and_gets_nothing_if_they_cannot_be_written() -> None:
+    written: list[list[dict[str, Any]]] = []
+    batcher = AccessLogBatcher(written.append, interval_s=3600)
+    batcher.start()
+    await asyncio.wait_for(batcher.submit([{"n": 1}, {"n": 2}]), 5)  # written at once, not in an hour
+    assert written == [[{"n": 1}, {"n": 2}]]
+    await batcher.close()
+
+    def broken(batch: list[dict[str, Any]]) -> None:
+        raise OSError("database gone")
+
+    failing = AccessLogBatcher(broken, interval_s=3600, close_attempts=1)
+    failing.start()
+    waiting = failing.submit([{"n": 3}])
+    assert waiting is not None
+    await failing.close()
+    with pytest.raises(ConnectionError):
+        await waiting
 
 
 def test_every_route_that_returns_patient_data_is_tagged() -> None:

@@ -12,10 +12,18 @@ Routes in ``PHI_ROUTES`` are logged even when the handler recorded nothing
 (a 403 or 404, or a handler that forgot): the resource id then comes from
 the path. Only ids are logged, never names, search terms or bodies.
 
-The batcher never blocks the read path: entries go onto an asyncio queue and
-a background task writes them in batches (every ``interval_s`` or
-``max_batch`` entries) in a worker thread, each batch in one transaction that
-also extends the access log's hash chain. ``close()`` (the app's cleanup
+No row can be lost (D32): a response that carries patient data is released
+only once its access-log rows are committed. Entries go onto an asyncio queue
+drained by one background task that writes them in a worker thread, each
+batch in one transaction that also extends the access log's hash chain. It
+is a group commit: while one batch is being written, the entries of every
+other request queue up and go together in the next, so the wait is one
+transaction, not a flush interval. A server killed after answering cannot
+take the rows of what it answered with it. If the log cannot be written
+within ``WAIT_S``, the reader gets a 503 instead of the data (the entries
+stay queued and are written once the database is back). Entries nobody
+waits for (a request the client abandoned) are written with the next batch,
+or after ``interval_s`` at the latest. ``close()`` (the app's cleanup
 context, after in-flight requests have finished) writes what is left.
 """
 
@@ -29,6 +37,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 
+from medisync.interface.http.envelope import failure
 from medisync.interface.http.keys import PRINCIPAL, REQUEST_ID
 
 log = logging.getLogger("medisync.audit")
@@ -103,26 +112,40 @@ async def access_log_middleware(request: web.Request, handler: Handler) -> web.S
     except BaseException:
         _submit(request, 500)
         raise
-    _submit(request, response.status)
+    waiting = _submit(request, response.status)
+    if waiting is not None and not await _committed(waiting):
+        return failure(503, "access_log_unavailable", "the PHI access log cannot be written now; "
+                       "nothing was disclosed, retry later", request.get(REQUEST_ID) or "")
     return response
 
 
-def _submit(request: web.Request, status: int) -> None:
+async def _committed(waiting: "asyncio.Future[None]") -> bool:
+    """Whether the request's rows were committed within WAIT_S (D32)."""
+    try:
+        await asyncio.wait_for(asyncio.shield(waiting), WAIT_S)
+        return True
+    except Exception:  # noqa: BLE001 - a timeout or a write given up at shutdown
+        log.error("PHI access log: a response was withheld, its rows are not written yet")
+        return False
+
+
+def _submit(request: web.Request, status: int) -> "asyncio.Future[None] | None":
+    """Queue the request's entries; the returned future is done once they are committed."""
     batcher = request.app.get(ACCESS_LOG)
     principal = request.get(PRINCIPAL)
     if batcher is None or principal is None:
-        return  # unauthenticated requests never reach patient data
+        return None  # unauthenticated requests never reach patient data
     template = route_template(request)
     entries = request.get(ACCESSED) or _fallback(request, template)
     if not entries:
-        return
+        return None
     common = {
         "at": request[STARTED], "user_id": principal.user_id, "practice_id": principal.practice_id,
         "role": principal.role, "method": request.method, "route": template or "", "status": status,
         "client_ip": request.remote, "user_agent": request.headers.get("User-Agent", "")[:MAX_TEXT],
         "request_id": request.get(REQUEST_ID),
     }
-    batcher.submit([{**common, **entry} for entry in entries])
+    return batcher.submit([{**common, **entry} for entry in entries])
 
 
 def _fallback(request: web.Request, template: str | None) -> list[dict[str, Any]]:
@@ -138,10 +161,11 @@ def _fallback(request: web.Request, template: str | None) -> list[dict[str, Any]
 
 
 _STOP = object()
+WAIT_S = 10.0
 
 
 class AccessLogBatcher:
-    """An asyncio queue drained by one task that writes batches in a thread."""
+    """An asyncio queue drained by one task that writes batches in a thread (group commit)."""
 
     def __init__(self, write: Callable[[list[dict[str, Any]]], Any], interval_s: float = 0.1,
                  max_batch: int = 500, close_attempts: int = 5) -> None:
@@ -157,9 +181,15 @@ class AccessLogBatcher:
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="access-log-batcher")
 
-    def submit(self, entries: list[dict[str, Any]]) -> None:
-        for entry in entries:
-            self._queue.put_nowait(entry)
+    def submit(self, entries: list[dict[str, Any]]) -> "asyncio.Future[None] | None":
+        """Queue the entries; the future is done once all of them are committed."""
+        if not entries:
+            return None
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        for entry in entries[:-1]:
+            self._queue.put_nowait((entry, None))
+        self._queue.put_nowait((entries[-1], done))  # entries are written in order
+        return done
 
     async def close(self) -> None:
         """Write everything submitted so far, then stop."""
@@ -171,29 +201,36 @@ class AccessLogBatcher:
         self._task = None
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
         stopping = False
         while not stopping:
-            batch: list[dict[str, Any]] = []
-            item = await self._queue.get()
-            deadline = loop.time() + self.interval_s
-            while True:
-                if item is _STOP:
-                    stopping = True
-                    batch += self._drain()
-                    break
-                batch.append(item)
-                remaining = deadline - loop.time()
-                if len(batch) >= self.max_batch or remaining <= 0:
-                    break
-                try:
-                    item = await asyncio.wait_for(self._queue.get(), remaining)
-                except asyncio.TimeoutError:
-                    break
+            batch, stopping = await self._gather(await self._queue.get())
             if batch:
                 await self._flush(batch)
 
-    def _drain(self) -> list[dict[str, Any]]:
+    async def _gather(self, item: Any) -> tuple[list[Any], bool]:
+        """A batch: everything queued now; if no request waits on it, what comes
+        within ``interval_s`` too (up to ``max_batch``). Returns (batch, stop)."""
+        loop = asyncio.get_running_loop()
+        batch: list[Any] = []
+        deadline = loop.time() + self.interval_s
+        while True:
+            if item is _STOP:
+                return batch + self._drain(), True
+            batch.append(item)
+            if len(batch) >= self.max_batch:
+                return batch, False
+            if not self._queue.empty():
+                item = self._queue.get_nowait()
+                continue
+            remaining = deadline - loop.time()
+            if remaining <= 0 or any(done is not None for _, done in batch):
+                return batch, False  # a reader is waiting: write now
+            try:
+                item = await asyncio.wait_for(self._queue.get(), remaining)
+            except asyncio.TimeoutError:
+                return batch, False
+
+    def _drain(self) -> list[Any]:
         rest = []
         while not self._queue.empty():
             item = self._queue.get_nowait()
@@ -201,25 +238,42 @@ class AccessLogBatcher:
                 rest.append(item)
         return rest
 
-    async def _flush(self, batch: list[dict[str, Any]]) -> None:
-        loop = asyncio.get_running_loop()
-        delay, attempt = 0.2, 0
+    async def _flush(self, batch: list[Any]) -> None:
         for start in range(0, len(batch), self.max_batch):
             chunk = batch[start:start + self.max_batch]
-            while True:
-                attempt += 1
-                try:
-                    await loop.run_in_executor(None, self.write, chunk)
-                    self.written += len(chunk)
-                    break
-                except Exception:  # noqa: BLE001 - keep the entries and retry
-                    if self._closing and attempt >= self.close_attempts:
-                        log.error("PHI access log: %d entries could not be written at shutdown",
-                                  len(batch) - start)
-                        return
-                    log.exception("PHI access log write failed; retrying in %.1fs", delay)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 5.0)
+            if not await self._write(chunk, len(batch) - start):
+                _settle(batch[start:], ConnectionError("the PHI access log could not be written"))
+                return
+            _settle(chunk, None)
+
+    async def _write(self, chunk: list[Any], left: int) -> bool:
+        loop = asyncio.get_running_loop()
+        delay, attempt = 0.2, 0
+        entries = [entry for entry, _ in chunk]
+        while True:
+            attempt += 1
+            try:
+                await loop.run_in_executor(None, self.write, entries)
+                self.written += len(entries)
+                return True
+            except Exception:  # noqa: BLE001 - keep the entries and retry
+                if self._closing and attempt >= self.close_attempts:
+                    log.error("PHI access log: %d entries could not be written at shutdown", left)
+                    return False
+                log.exception("PHI access log write failed; retrying in %.1fs", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+
+def _settle(items: list[Any], error: Exception | None) -> None:
+    for _, done in items:
+        if done is None or done.done():
+            continue
+        if error is None:
+            done.set_result(None)
+        else:
+            done.set_exception(error)
+            done.exception()  # whoever waited has given up (503); do not log it as unretrieved
 
 
 ACCESS_LOG: web.AppKey[AccessLogBatcher] = web.AppKey("access_log", AccessLogBatcher)
