@@ -23,7 +23,8 @@ class NoteDrafting:
         self.reads = reads
         self.generators = generators
 
-    def regenerate(self, principal: Principal, appointment_id: str, generator: str) -> CommandResult:
+    def regenerate(self, principal: Principal, appointment_id: str, generator: str,
+                   template: str = "soap") -> CommandResult:
         require_role(principal, NOTE_WRITERS, "generate notes")
         if generator in PREMIUM_GENERATORS:
             require_tier(principal, "premium", f"the {generator} note generator")
@@ -33,7 +34,7 @@ class NoteDrafting:
         row = self.reads.latest_transcription(appointment_id)
         if row is None or not row.get("document"):
             raise InvalidTransitionError("there is no transcript to draft from yet")
-        draft = self.generators[generator].generate(row["document"])
+        draft = self.generators[generator].generate(row["document"], template=template)
         actor = Actor(principal.user_id, principal.practice_id, principal.request_id)
         notification_id = self.notes.record_generated(appointment_id, draft, actor,
                                                       transcript_version=row["version"])

@@ -51,7 +51,8 @@ class NoteService:
 
         def command() -> int | None:
             note, _ = self._note_for(appointment, actor.as_event_field())
-            note.record_generated(phi={**sections, "insights": draft.get("insights")},
+            note.record_generated(phi={**sections, "insights": draft.get("insights"),
+                                       "template": draft.get("template"), "sections": draft.get("sections")},
                                   provenance=provenance, actor=actor.as_event_field())
             return self.app.commit(note)
         return retry_on_conflict(command)

@@ -58,7 +58,7 @@ class NoteGenerator(Protocol):
 
     name: str
 
-    def generate(self, transcript: dict[str, Any]) -> dict[str, Any]: ...
+    def generate(self, transcript: dict[str, Any], template: str | None = None) -> dict[str, Any]: ...
 
 
 class BlobReferences(Protocol):

@@ -120,5 +120,8 @@ class ClinicalNote(Aggregate):
         self.versions.append({
             "version": version, "status": status, "source": source, **content,
             "insights": phi.get("insights"), "provenance": provenance,
+            # the template the version was written in, and its sections in template order
+            # ({key, title, text, lines: [{text, segment_ids, ...}]}); absent on older events
+            "template": phi.get("template"), "sections": phi.get("sections"),
             "author_id": author_id, "created_at": at, "signed_by": None, "signed_at": None,
         })

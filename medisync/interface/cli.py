@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from medisync.interface import audit_cli
+from medisync.interface import audit_cli, note_cli
 from medisync.interface.settings import Settings
 
 
@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("worker", help="the ML worker, consuming Kafka").set_defaults(run=_worker)
     commands.add_parser("analytics", help="example downstream analytics consumer").set_defaults(run=_analytics)
     audit_cli.register(commands)  # medisync audit history|state|export|verify|checkpoint, medisync retention run
+    note_cli.register(commands)  # medisync note draft
     return parser
 
 

@@ -70,8 +70,8 @@ class ContainerOperations:
                                          form["kind"], form["title"], StagedFile(upload.path, content_type))
 
     def regenerate_note(self: Any, principal: Principal, appointment_id: str,
-                        generator: str) -> CommandResult:
-        return self.note_drafting.regenerate(principal, appointment_id, generator)
+                        generator: str, template: str = "soap") -> CommandResult:
+        return self.note_drafting.regenerate(principal, appointment_id, generator, template)
 
     def health(self: Any) -> dict[str, Any]:
         checks: dict[str, Any] = {}

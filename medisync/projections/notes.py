@@ -21,6 +21,7 @@ def _version_row(e: Any, status: str, source: str, provenance: Any) -> ViewChang
     return insert("note_versions", note_id=oid(e), patient_id=e.patient_id, version=e.version,
                   status=status,
                   source=source, insights=e.phi.get("insights"), provenance=provenance,
+                  template=e.phi.get("template"), sections=e.phi.get("sections"),
                   author_id=e.actor.get("user_id"), created_at=e.at, **content)
 
 

@@ -119,3 +119,22 @@ def test_silent_audio_completes_with_an_empty_transcript(visit: dict[str, Any], 
     assert transcript["segments"] == [] and transcript["text"] == ""
     note = _wait(doctor, f"/notes/{appointment['id']}", lambda d: d["current"] is not None, timeout=60)
     assert "not enough" in note["current"]["subjective"].lower()
+
+
+HP_KEYS = ["chief_complaint", "history_of_present_illness", "review_of_systems", "physical_examination",
+           "results", "assessment_and_plan"]
+
+
+def test_regenerated_hp_draft_has_template_sections_with_provenance(visit: dict[str, Any]) -> None:
+    doctor, appointment = visit["doctor"], visit["appointment"]
+    transcript = _wait(doctor, f"/transcriptions/{appointment['id']}", lambda d: d["status"] == "completed")
+    drafted = doctor.post(f"/notes/{appointment['id']}/generate", json={"template": "hp"})
+    assert drafted.status_code == 200, drafted.text
+    version = drafted.json()["data"]["versions"][-1]
+    assert version["source"] == "ai" and version["template"] == "hp"
+    assert [s["key"] for s in version["sections"]] == HP_KEYS
+    lines = [line for s in version["sections"] for line in s["lines"]]
+    assert lines and all(line["segment_ids"] for line in lines if line["origin"] == "transcript")
+    assert all(0 <= i < len(transcript["segments"]) for line in lines for i in line["segment_ids"])
+    refused = doctor.post(f"/notes/{appointment['id']}/generate", json={"template": "limerick"})
+    assert_error(refused, 400)

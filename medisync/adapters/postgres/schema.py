@@ -86,6 +86,8 @@ TABLES: dict[str, str] = {
             created_at timestamptz NOT NULL, signed_by uuid, signed_at timestamptz,
             PRIMARY KEY (note_id, version));
         ALTER TABLE {schema}.note_versions ADD COLUMN IF NOT EXISTS patient_id uuid;
+        ALTER TABLE {schema}.note_versions ADD COLUMN IF NOT EXISTS template text;
+        ALTER TABLE {schema}.note_versions ADD COLUMN IF NOT EXISTS sections jsonb;
         CREATE INDEX IF NOT EXISTS note_versions_patient ON {schema}.note_versions (patient_id)""",
     "documents": """
         CREATE TABLE IF NOT EXISTS {schema}.documents (

@@ -16,7 +16,8 @@ RECORDING = ("id", "appointment_id", "patient_id", "doctor_id", "content_type", 
 DOCUMENT = ("id", "patient_id", "appointment_id", "kind", "title", "content_type", "size_bytes",
             "sha256", "uploaded_by", "created_at", "version")
 NOTE_VERSION = ("version", "status", "source", "subjective", "objective", "assessment", "plan",
-                "free_text", "insights", "provenance", "author_id", "created_at", "signed_by",
+                "free_text", "template", "sections", "insights", "provenance", "author_id",
+                "created_at", "signed_by",
                 "signed_at")
 HISTORY = ("id", "kind", "status", "created_at", "updated_at")
 TRANSCRIPT_STATUS = {"pending": "pending", "processing": "processing", "completed": "completed",

@@ -16,6 +16,7 @@ from medisync.domain.appointment import APPOINTMENT_TYPES
 from medisync.domain.document import DOCUMENT_KINDS
 from medisync.domain.patient import HISTORY_KINDS
 from medisync.domain.user import ROLES, TIERS
+from medisync.ml.notes.templates import DEFAULT_TEMPLATE, builtin_templates
 
 SEXES = ("female", "male", "other", "unknown")
 STATUSES = ("scheduled", "rescheduled", "checked_in", "started", "completed", "cancelled", "no_show")
@@ -278,6 +279,11 @@ class NoteWriteSchema(Schema):
 
 class NoteGenerateSchema(Schema):
     generator = fields.String(load_default="extractive", validate=validate.OneOf(("extractive", "llm")))
+    template = fields.String(
+        load_default=DEFAULT_TEMPLATE, validate=validate.OneOf(tuple(builtin_templates())),
+        metadata={"description": "the note template to draft into: `soap` (default) or `hp` "
+                                 "(history and physical); the version then carries `template` and "
+                                 "`sections: [{key, title, text, lines}]` in the template's order"})
 
 
 class DocumentListSchema(PageQuerySchema):

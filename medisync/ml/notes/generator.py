@@ -2,7 +2,7 @@
 
 It implements the ``NoteGenerator`` port (``medisync.application.ports``):
 ``generate(transcript, template="soap") -> {subjective, objective, assessment,
-plan, template, sections: [{key, title, text}], text, lines, insights,
+plan, template, sections: [{key, title, text, lines}], text, insights,
 provenance}``. Facts come from rules and sourced lexicons; which sentences
 become note prose is decided by a small linear model learned on ACI-Bench
 train (``section_model.py``). No model is loaded at import time.
@@ -67,8 +67,8 @@ class ExtractiveNoteGenerator:
         if not any(s.text for s in sections):
             sections = [DraftSection(s.key, s.title, "", ()) for s in draft_sections([], insights, chosen)]
         return {**_soap_fields(soap), "template": chosen.id,
-                "sections": [s.as_dict() for s in sections], "text": render(sections),
-                "lines": [{"section": s.key, **line.as_dict()} for s in sections for line in s.lines],
+                "sections": [{**s.as_dict(), "lines": [line.as_dict() for line in s.lines]} for s in sections],
+                "text": render(sections),
                 "insights": insights, "provenance": self.provenance()}
 
     # ------------------------------------------------------------------ internals

@@ -1,11 +1,13 @@
-"""``LlmNoteGenerator``: a SOAP draft from any OpenAI-compatible chat endpoint
+"""``LlmNoteGenerator``: a note draft from any OpenAI-compatible chat endpoint
 (vLLM, Ollama, OpenAI, Azure OpenAI), configured by URL, model and key.
 
 The prompt carries the facts the extractive generator found plus the
-speaker-attributed transcript. Direct identifiers are scrubbed before any
-text leaves the network (on by default). The answer must be a JSON object
-with the four SOAP sections as strings; anything else is retried with the
-validation error fed back, up to ``max_attempts``.
+speaker-attributed transcript, and asks for the sections of the chosen
+template (``soap`` by default, ``hp`` ...). Direct identifiers are scrubbed
+before any text leaves the network (on by default). The answer must be a JSON
+object with one string per template section key; anything else is retried
+with the validation error fed back, up to ``max_attempts``. The result has
+the same shape as the extractive generator's.
 """
 
 from __future__ import annotations
@@ -15,14 +17,23 @@ import re
 import urllib.request
 from typing import Any
 
+from .compose import EMPTY
 from .generator import ExtractiveNoteGenerator
+from .templates import NoteTemplate, get_template
 
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"
 SECTIONS = ("subjective", "objective", "assessment", "plan")
-SYSTEM_PROMPT = (
-    "You are a clinical documentation assistant. Write a concise SOAP note from the visit "
-    "transcript and the extracted facts. Use only information present in them. Answer with a "
-    "JSON object with exactly the string fields subjective, objective, assessment and plan.")
+SOAP_OF_KIND = {"cc": "subjective", "hpi": "subjective", "ros": "subjective", "vitals": "objective",
+                "exam": "objective", "results": "objective", "assessment": "assessment", "plan": "plan"}
+
+
+def system_prompt(template: NoteTemplate) -> str:
+    fields = ", ".join(f"{s.key} ({s.title}{': ' + s.guidance if s.guidance else ''})" for s in template.sections)
+    return ("You are a clinical documentation assistant. Write a concise clinical note in third-person "
+            f"clinical prose from the visit transcript and the extracted facts, in the {template.name} "
+            "template. Use only information present in them; never add a medication, allergy or "
+            "diagnosis that was not clearly said. Answer with a JSON object with exactly these string "
+            f"fields: {fields}.")
 
 # Direct identifiers: titles with surnames, emails, phone numbers, dates, long digit runs.
 _SCRUB = [
@@ -43,17 +54,28 @@ def scrub(text: str) -> str:
     return text
 
 
-def validate_draft(content: str) -> dict[str, str]:
+def validate_draft(content: str, keys: tuple[str, ...] = SECTIONS) -> dict[str, str]:
     try:
         draft = json.loads(content)
     except ValueError as error:
         raise InvalidDraftError(f"not JSON: {error}") from None
     if not isinstance(draft, dict):
         raise InvalidDraftError("not a JSON object")
-    problems = [s for s in SECTIONS if not isinstance(draft.get(s), str) or not draft[s].strip()]
+    problems = [s for s in keys if not isinstance(draft.get(s), str) or not draft[s].strip()]
     if problems:
         raise InvalidDraftError(f"missing or empty string fields: {', '.join(problems)}")
-    return {section: draft[section].strip() for section in SECTIONS}
+    return {section: draft[section].strip() for section in keys}
+
+
+def shaped(template: NoteTemplate, texts: dict[str, str]) -> dict[str, Any]:
+    """The generator output shape: SOAP fields, template sections and the whole text."""
+    soap: dict[str, list[str]] = {key: [] for key in SECTIONS}
+    for spec in template.sections:
+        if spec.content:
+            soap[SOAP_OF_KIND[spec.content[0]]].append(texts[spec.key])
+    sections = [{"key": s.key, "title": s.title, "text": texts[s.key], "lines": []} for s in template.sections]
+    return {**{k: "\n".join(v) or EMPTY[k] for k, v in soap.items()}, "template": template.id,
+            "sections": sections, "text": "\n\n".join(f"{s['title']}\n\n{s['text']}" for s in sections)}
 
 
 class LlmNoteGenerator:
@@ -71,13 +93,14 @@ class LlmNoteGenerator:
         self.scrub_identifiers = scrub_identifiers
         self.extractor = extractor or ExtractiveNoteGenerator()
 
-    def generate(self, transcript: dict[str, Any]) -> dict[str, Any]:
-        insights = self.extractor.generate(transcript)["insights"]
-        messages = [{"role": "system", "content": SYSTEM_PROMPT},
+    def generate(self, transcript: dict[str, Any], template: str | None = None) -> dict[str, Any]:
+        chosen = get_template(template)
+        insights = self.extractor.extract(transcript)
+        messages = [{"role": "system", "content": system_prompt(chosen)},
                     {"role": "user", "content": self._visit(transcript, insights)}]
-        draft = self._ask_until_valid(messages)
+        draft = self._ask_until_valid(messages, tuple(s.key for s in chosen.sections))
         provenance = {"generator": self.name, "generator_version": self.version, "model": self.model}
-        return {**draft, "insights": insights, "provenance": provenance}
+        return {**shaped(chosen, draft), "insights": insights, "provenance": provenance}
 
     def _visit(self, transcript: dict[str, Any], insights: dict[str, Any]) -> str:
         lines = [f"{s.get('role', 'other')}: {s.get('text', '').strip()}"
@@ -87,12 +110,12 @@ class LlmNoteGenerator:
             text = scrub(text)
         return f"Extracted facts (JSON):\n{json.dumps(insights)}\n\nTranscript:\n{text}"
 
-    def _ask_until_valid(self, messages: list[dict[str, str]]) -> dict[str, str]:
+    def _ask_until_valid(self, messages: list[dict[str, str]], keys: tuple[str, ...]) -> dict[str, str]:
         error: InvalidDraftError | None = None
         for _ in range(self.max_attempts):
             content = self._complete(messages)
             try:
-                return validate_draft(content)
+                return validate_draft(content, keys)
             except InvalidDraftError as invalid:
                 error = invalid
                 messages = [*messages, {"role": "assistant", "content": content},

@@ -34,7 +34,8 @@ hurt wake live like love come keep check miss forget remember wear stay play lif
 hope say tell hear find start stop continue experience deal struggle drive cough sneeze vomit urinate
 snore travel follow avoid drop lose gain bring buy cook help hike swim bike ride ache bleed burn
 itch tingle notice monitor record measure test inject apply understand agree prefer plan report
-describe complain endorse deny believe wonder worry seem tend happen usually manage
+describe complain endorse deny believe wonder worry seem tend happen manage stand sit lie bend climb
+kneel reach turn breathe swallow chew pee poop faint
 """.split())
 _ADVERBS = frozenset("also still just really never always usually sometimes only actually even already "
                      "definitely probably generally often occasionally mostly currently typically".split())

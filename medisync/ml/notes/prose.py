@@ -28,11 +28,13 @@ _ARTEFACTS = ((re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", re.IGNORECASE), r"
               (re.compile(r"\bwan na\b", re.IGNORECASE), "want to"),
               (re.compile(r"\bgon na\b", re.IGNORECASE), "going to"))
 _FRAGMENT_START = frozenset("like with and or but because that which so then".split())
-_TRAILING = re.compile(r"(?:[\s,;:-]+(?:or|and|but|so|like|-))+\W*$|[\s,;:-]+$", re.IGNORECASE)
+_TRAILING = re.compile(r"(?:[\s,;:-]+(?:or|and|but|so|like|kinda|kind of|sort of|-))+\W*$|[\s,;:-]+$", re.IGNORECASE)
 _SOCIAL = re.compile(r"\b(thank you|thanks|bye|goodbye|nice to meet|how are you|have a good|"
                      r"take care|excuse me|sorry|dax|dragon)\b", re.IGNORECASE)
 _UNATTRIBUTED = frozenset({"you", "your", "yours", "yourself", "i", "me", "my", "mine", "myself"})
-_CLINICIAN_OWN = frozenset({"i", "me", "my", "myself"})
+_CLINICIAN_OWN = frozenset({"i", "my", "myself"})
+#: a patient's "we" or "our" (the family, the household) cannot be attributed either
+_PATIENT_PLURAL = frozenset({"we", "our", "us", "ours"})
 MIN_WORDS = 4
 
 
@@ -54,6 +56,8 @@ def _attributable(toks: list[str], role: str) -> bool:
     leftover = lowered & _UNATTRIBUTED
     if role == "clinician":
         leftover -= _CLINICIAN_OWN
+    else:
+        leftover |= lowered & _PATIENT_PLURAL
     return not leftover
 
 

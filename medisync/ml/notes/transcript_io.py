@@ -41,7 +41,7 @@ def load_transcript(raw: str) -> dict[str, Any]:
     if stripped.startswith("{"):
         doc = json.loads(raw)
         doc = doc.get("document", doc) if isinstance(doc, dict) else doc
-        if not isinstance(doc, dict) or not isinstance(doc.get("segments", []), list):
-            raise ValueError("a transcript JSON needs a 'segments' list")
+        if not isinstance(doc, dict) or not isinstance(doc.get("segments"), list):
+            raise ValueError("a transcript JSON needs a 'segments' list (the API's transcript shape)")
         return doc
     return parse_dialogue_text(raw)

@@ -68,7 +68,7 @@ async def sign_note(request: web.Request) -> web.Response:
 async def generate_note(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
-    body = await ctx.body(NoteGenerateSchema()) if request.can_read_body else {"generator": "extractive"}
+    body = await ctx.body(NoteGenerateSchema()) if request.can_read_body else NoteGenerateSchema().load({})
     _expect_note(ctx, appointment_id)
-    await ctx.command(ctx.c.regenerate_note, appointment_id, body["generator"])
+    await ctx.command(ctx.c.regenerate_note, appointment_id, body["generator"], body["template"])
     return await _note(ctx, appointment_id)

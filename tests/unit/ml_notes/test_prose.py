@@ -1,0 +1,46 @@
+"""Spoken sentences become third-person clinical prose, or nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from medisync.ml.notes.person import Pronouns
+from medisync.ml.notes.prose import to_prose
+
+SHE, UNKNOWN = Pronouns.for_gender("female"), Pronouns.for_gender(None)
+
+
+@pytest.mark.parametrize(("text", "role", "expected"), [
+    ("um , i've been taking my lisinopril every day .", "patient", "She has been taking her lisinopril every day."),
+    ("I'm really tired all the time", "patient", "She is really tired all the time."),
+    ("i feel dizzy when i stand up", "patient", "She feels dizzy when she stands up."),
+    ("okay , so your lungs are clear bilaterally .", "clinician", "Her lungs are clear bilaterally."),
+    ("I want you to get an x - ray of the knee", "clinician", "I want her to get an x-ray of the knee."),
+    ("you know , she does n't have any edema , or", "clinician", "She does not have any edema."),
+    ("we will order an echocardiogram", "clinician", "We will order an echocardiogram."),
+    ("i have had this cough for two weeks", "patient", "The patient has had this cough for two weeks."),
+])
+def test_reported_speech(text: str, role: str, expected: str) -> None:
+    who = UNKNOWN if "cough" in text else SHE
+    assert to_prose(text, role, who) == expected
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("are you taking your medication every day ?", "clinician"),   # a question
+    ("Is it running high, or", "clinician"),                       # a question without its mark
+    ("yes .", "patient"),                                          # too short to carry a fact
+    ("thank you so much , doctor", "patient"),                     # social talk
+    ("do you want me to call the pharmacy", "patient"),            # the patient's "you" is the doctor
+    ("we dropped our daughter off at college", "patient"),         # the family's "we": not attributable
+    ("my son says i snore every night", "other"),                  # a relative's "my": not attributable
+    ("show me the vital signs please", "clinician"),               # talk to the dictation assistant
+])
+def test_not_note_material(text: str, role: str) -> None:
+    assert to_prose(text, role, SHE, is_question=text.startswith("Is ")) is None
+
+
+def test_adds_no_words_beyond_pronouns_and_agreement() -> None:
+    said = "i stopped the metformin because it upset my stomach"
+    written = to_prose(said, "patient", SHE)
+    assert written == "She stopped the metformin because it upset her stomach."
+    assert set(written.lower().rstrip(".").split()) - set(said.split()) == {"she", "her"}
