@@ -58,6 +58,11 @@ DEV = [
     # Medical-term WER for the speech benchmark and quality floors (MIT; term list OGL-Canada +
     # ICD-10-CM public domain; docs/decisions.md D34).
     "medwer>=1.0,<1.1",
+    # Note quality on ACI-Bench (bench/ml_aci.py, tests/unit/ml_notes/test_aci_heldout.py): Google's
+    # ROUGE (Apache-2.0, pulls nltk); the section model is trained with scikit-learn (BSD-3) by
+    # tools/train_section_model.py; the product runs its weights in numpy (docs/decisions.md D27).
+    "rouge-score>=0.1.2,<0.2",
+    "scikit-learn>=1.5,<2",
 ]
 
 setup(
