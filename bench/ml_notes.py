@@ -35,11 +35,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from medisync.ml.notes import ExtractiveNoteGenerator  # noqa: E402
-from medisync.ml.notes.evaluation import CATEGORIES, Counts, score, total, truth_to_transcript  # noqa: E402
+from medisync.ml.notes.evaluation import (  # noqa: E402
+    CATEGORIES, SAFETY_COUNTERS, Counts, _drug_key, said_facts, safety, score, total, truth_to_transcript,
+)
+from medisync.ml.notes.medications import extract_allergies  # noqa: E402
+from medisync.ml.notes.review import extract_needs_review  # noqa: E402
+from medisync.ml.notes.text import build_turns  # noqa: E402
 from medisync.ml.notes.numbers import replace_number_words  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 ASR_DIR = ROOT / "tests" / "unit" / "ml_notes" / "data" / "asr"
+HELDOUT = FIXTURES / "heldout"
+ACI_DIR = FIXTURES / "aci-bench"
 RESULTS = ROOT / "bench" / "results" / "ml_notes.json"
 
 # Documented faster-whisper tiny.en confusions (fixtures README + recorded output).
@@ -50,6 +57,12 @@ ASR_CONFUSIONS = {
     r"\bomeprazole\b": "omeprazol", r"\bmilligrams\b": "million grams",
     r"\bFlovent\b": "flow vent", r"\bDoctor\b": "Dr.", r"\bMister\b": "Mr.",
 }
+
+
+def load_heldout() -> list[tuple[str, dict[str, Any]]]:
+    """Held-out synthetic visits (reported only, never tuned on), when another engineer has added them."""
+    files = sorted(HELDOUT.glob("*.truth.json")) if HELDOUT.exists() else []
+    return [(f.name.replace(".truth.json", ""), json.loads(f.read_text())) for f in files]
 
 
 def load_truths() -> list[tuple[str, dict[str, Any]]]:
@@ -125,24 +138,80 @@ DEGRADATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 
 # --------------------------------------------------------------------------- evaluation
-def evaluate(docs: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+def _needs_review(transcript: dict[str, Any], insights: dict[str, Any]) -> list[dict[str, Any]]:
+    if "needs_review" in insights:
+        return list(insights["needs_review"])
+    turns = build_turns(transcript)
+    _allergies, excluded, _denied = extract_allergies(turns)
+    return extract_needs_review(turns, excluded)
+
+
+def evaluate(docs: list[tuple[str, dict[str, Any], dict[str, Any] | None]],
+             truth_docs: dict[str, dict[str, Any]], scribe_notes: dict[str, str] | None = None) -> dict[str, Any]:
+    """Fact F1 (where ``expected`` is known), safety counters and needs_review counts.
+
+    ``truth_docs``: the transcript of what was really said, per visit (for the safety counters).
+    ``scribe_notes``: ACI-Bench reference notes; medication names written vs. named in the note.
+    """
     gen = ExtractiveNoteGenerator()
     agg = {c: Counts() for c in CATEGORIES}
-    per_visit = {}
+    med_names = Counts()
+    per_visit: dict[str, Any] = {}
+    counters = {k: 0 for k in SAFETY_COUNTERS}
+    review_total = 0
+    scored = 0
     t0 = time.perf_counter()
     for vid, transcript, expected in docs:
         note = gen.generate(transcript)
-        counts = score(expected, note["insights"])
-        for c in CATEGORIES:
-            agg[c].add(counts[c])
-        per_visit[vid] = {"f1": round(total(counts).f1, 4), "misses": total(counts).misses}
+        ins = note["insights"]
+        errors = safety(truth_docs[vid], ins)
+        review = _needs_review(transcript, ins)
+        review_total += len(review)
+        for k in SAFETY_COUNTERS:
+            counters[k] += len(errors[k])
+        pv: dict[str, Any] = {"safety": {k: v for k, v in errors.items() if v}, "needs_review": len(review)}
+        if expected is not None:
+            counts = score(expected, ins)
+            for c in CATEGORIES:
+                agg[c].add(counts[c])
+            pv.update(f1=round(total(counts).f1, 4), misses=total(counts).misses)
+            scored += 1
+        if scribe_notes is not None and vid in scribe_notes:
+            said = said_facts({"segments": [{"role": "clinician", "speaker": "S", "text": scribe_notes[vid]}]})[0]
+            written = {_drug_key(m["name"]) for m in ins["medications"]}
+            med_names.tp += len(written & said)
+            med_names.fp += len(written - said)
+            med_names.fn += len(said - written)
+        per_visit[vid] = pv
     elapsed = time.perf_counter() - t0
-    return {
-        "micro": total(agg).as_dict(),
-        "per_category": {c: agg[c].as_dict() for c in CATEGORIES},
-        "per_visit": per_visit,
-        "seconds_per_visit": round(elapsed / max(1, len(docs)), 3),
-    }
+    out: dict[str, Any] = {"visits": len(docs), "safety": counters, "needs_review_items": review_total,
+                           "per_visit": per_visit, "seconds_per_visit": round(elapsed / max(1, len(docs)), 3)}
+    if scored:
+        out["micro"] = total(agg).as_dict()
+        out["per_category"] = {c: agg[c].as_dict() for c in CATEGORIES}
+    if scribe_notes is not None:
+        out["medication_names_vs_scribe_note"] = med_names.as_dict()
+    return out
+
+
+def aci_transcript(src: str) -> dict[str, Any]:
+    """An ACI-Bench dialogue (one ``[doctor]``/``[patient]`` turn a line) as a transcript document."""
+    segs = []
+    for line in src.splitlines():
+        m = re.match(r"\s*\[([\w ]+)\]\s*(.*)", line)
+        if not m or not m.group(2).strip():
+            continue
+        tag = m.group(1).strip().lower()
+        role = "clinician" if tag == "doctor" else "patient" if tag == "patient" else "other"
+        segs.append({"speaker": tag, "role": role, "text": m.group(2), "words": []})
+    return {"language": "en", "text": " ".join(s["text"] for s in segs), "segments": segs}
+
+
+def load_aci(split: str) -> list[tuple[str, dict[str, Any], str]]:
+    path = ACI_DIR / f"{split}.json"
+    if not path.exists():
+        return []
+    return [(f"aci-{split}-{x['file']}", aci_transcript(x["src"]), x["tgt"]) for x in json.loads(path.read_text())["data"]]
 
 
 def asr_live(truths: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any], dict[str, Any]]] | str:
@@ -203,7 +272,7 @@ def calibrate(write_stoplist: bool = False) -> dict[str, Any]:
     threshold against some drug are written to data/drug_fuzzy_stoplist.json;
     the matcher never fuzzily matches them on their own (outside a dose context).
     """
-    from medisync.ml.notes.drugs import THRESHOLDS, best_drug
+    from medisync.ml.notes.drugs import SAFE_FUZZY, THRESHOLDS, best_drug
     from medisync.ml.notes.lexicon import drug_lexicon
 
     surfaces = {k.replace(" ", "") for k in drug_lexicon().surface}
@@ -216,7 +285,7 @@ def calibrate(write_stoplist: bool = False) -> dict[str, Any]:
     words = [w for w in ranked if w in set(top_n_list("en", 30000))]
     held_out = [w for w in ranked if w not in set(words)]
     bigrams = [a + b for a, b in zip(words[:3000], words[1:3001])]
-    levels = sorted({0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, *THRESHOLDS.values()})
+    levels = sorted({0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, SAFE_FUZZY, *THRESHOLDS.values()})
     scored = []
     for w in words + bigrams:
         drug, s = best_drug(w)
@@ -247,6 +316,8 @@ def calibrate(write_stoplist: bool = False) -> dict[str, Any]:
         "held_out_false_positive_rate": {
             ctx: round(sum(1 for x in held if x[2] >= th) / max(1, len(held_out)), 5) for ctx, th in THRESHOLDS.items()
         },
+        "held_out_false_positive_rate_at_safe_fuzzy": round(sum(1 for x in held if x[2] >= SAFE_FUZZY) / max(1, len(held_out)), 5),
+        "held_out_examples_at_safe_fuzzy": [f"{w}->{d}:{s:.2f}" for w, d, s in held if s >= SAFE_FUZZY][:30],
         "held_out_examples_at_none": [f"{w}->{d}:{s:.2f}" for w, d, s in held if s >= THRESHOLDS["none"]][:30],
         "held_out_examples_at_verb": [f"{w}->{d}:{s:.2f}" for w, d, s in held if s >= THRESHOLDS["verb"]][:30],
         "stoplist_size": len(stop),
@@ -255,8 +326,14 @@ def calibrate(write_stoplist: bool = False) -> dict[str, Any]:
 
 
 def _fmt_row(name: str, res: dict[str, Any]) -> str:
+    sf = res["safety"]
+    tail = f"  {sf['unsaid_medications']:>6} {sf['negated_diagnoses_coded']:>3} {sf['unstated_diagnoses_coded']:>4} {res['needs_review_items']:>6}"
+    if "micro" not in res:
+        extra = res.get("medication_names_vs_scribe_note")
+        mid = f"(medication names vs scribe note F1 {extra['f1']:.2f})" if extra else ""
+        return f"{name:<26} {res['visits']:>3} {'-':>5}  {mid:<62}" + tail
     cells = [f"{res['per_category'][c]['f1']:.2f}" for c in CATEGORIES]
-    return f"{name:<26} {res['micro']['f1']:.3f}  " + " ".join(f"{c:>6}" for c in cells)
+    return f"{name:<26} {res['visits']:>3} {res['micro']['f1']:.3f}  " + " ".join(f"{c:>6}" for c in cells) + tail
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -265,25 +342,39 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--calibrate", action="store_true", help="drug matcher false-positive calibration (needs wordfreq)")
     ap.add_argument("--write-stoplist", action="store_true", help="with --calibrate: regenerate data/drug_fuzzy_stoplist.json")
     ap.add_argument("--out", default=str(RESULTS))
+    ap.add_argument("--no-aci", action="store_true", help="skip the ACI-Bench text conditions")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the misses")
     args = ap.parse_args(argv)
 
     random.seed(0)
     truths = load_truths()
-    conditions: dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]] = {}
-    base = [(vid, truth_to_transcript(t), t["expected"]) for vid, t in truths]
+    heldout = load_heldout()
+    truth_docs = {vid: truth_to_transcript(t) for vid, t in truths + heldout}
+    conditions: dict[str, list[tuple[str, dict[str, Any], dict[str, Any] | None]]] = {}
+    base = [(vid, truth_docs[vid], t["expected"]) for vid, t in truths]
     conditions["truth:dev"] = [d for d in base if d[0].startswith("dev-")]
     conditions["truth:extra"] = [d for d in base if not d[0].startswith("dev-")]
     conditions["truth:all"] = base
+    conditions["truth:heldout"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in heldout]
     recorded = []
-    for vid, t in truths:
-        f = ASR_DIR / f"{vid}.asr.json"
-        if f.exists():
-            recorded.append((vid, json.loads(f.read_text()), t["expected"]))
+    for vid, t in truths + heldout:
+        for f in (ASR_DIR / f"{vid}.asr.json", HELDOUT / f"{vid}.asr.json"):
+            if f.exists():
+                recorded.append((vid, json.loads(f.read_text()), t["expected"]))
+                break
+    held_ids = {vid for vid, _ in heldout}
     conditions["asr-recorded:dev"] = [d for d in recorded if d[0].startswith("dev-")]
-    conditions["asr-recorded:extra"] = [d for d in recorded if not d[0].startswith("dev-")]
+    conditions["asr-recorded:extra"] = [d for d in recorded if d[0].startswith("extra-")]
+    conditions["asr-recorded:heldout"] = [d for d in recorded if d[0] in held_ids]
     for name, fn in DEGRADATIONS.items():
         conditions[f"degraded:{name}"] = [(vid, fn(doc), exp) for vid, doc, exp in base]
+    scribe: dict[str, str] = {}
+    if not args.no_aci:
+        for split in ("train", "valid"):
+            aci = load_aci(split)
+            conditions[f"aci-text:{split}"] = [(vid, doc, None) for vid, doc, _tgt in aci]
+            truth_docs.update({vid: doc for vid, doc, _tgt in aci})
+            scribe.update({vid: tgt for vid, _doc, tgt in aci})
     notes: dict[str, Any] = {}
     if args.asr:
         live = asr_live(truths)
@@ -292,8 +383,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             conditions["asr-live:dev"] = live
 
-    results = {name: evaluate(docs) for name, docs in conditions.items() if docs}
-    header = f"{'condition':<26} {'micro':>5}  " + " ".join(f"{c[:6]:>6}" for c in CATEGORIES)
+    results = {name: evaluate(docs, truth_docs, scribe if name.startswith("aci") else None)
+               for name, docs in conditions.items() if docs}
+    header = f"{'condition':<26} {'n':>3} {'micro':>5}  " + " ".join(f"{c[:6]:>6}" for c in CATEGORIES) + "  unsaid neg unst review"
     print(header)
     print("-" * len(header))
     for name, res in results.items():
@@ -301,8 +393,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:
         for name, res in results.items():
             for vid, pv in res["per_visit"].items():
-                for m in pv["misses"]:
+                for m in pv.get("misses", []):
                     print(f"  [{name}] {vid}: {m}")
+                if pv["safety"]:
+                    print(f"  [{name}] {vid}: SAFETY {pv['safety']}")
     out: dict[str, Any] = {
         "generator": ExtractiveNoteGenerator().provenance(),
         "target_f1": 0.85,

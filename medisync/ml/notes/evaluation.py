@@ -326,3 +326,51 @@ def truth_to_transcript(truth: dict[str, Any]) -> dict[str, Any]:
         for t in truth["turns"]
     ]
     return {"language": "en", "text": " ".join(s["text"] for s in segs), "segments": segs}
+
+
+# --------------------------------------------------------------------------- safety counters
+SAFETY_COUNTERS = ("unsaid_medications", "negated_diagnoses_coded", "unstated_diagnoses_coded")
+
+
+def said_facts(transcript: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
+    """What the ground-truth transcript says: (drug names said by anyone, diagnosis codes a
+    clinician affirms, codes a clinician mentions only negated / hypothetical / for family)."""
+    from .context import assess, scopes
+    from .lexicon import condition_lexicon, drug_lexicon, sourced_drug_lexicon
+    from .text import build_turns
+
+    drugs: set[str] = set()
+    affirmed: set[str] = set()
+    negated: set[str] = set()
+    matchers = [drug_lexicon().matcher] + ([s.matcher] if (s := sourced_drug_lexicon()) is not None else [])
+    _codes, cond_matcher = condition_lexicon()
+    for turn in build_turns(transcript):
+        for sent in turn.sentences:
+            for matcher in matchers:
+                drugs.update(m.payload.name for m in matcher.find(sent.content))
+            if turn.role not in ("clinician", "unknown"):
+                continue
+            scs = scopes(sent.toks)
+            for m in cond_matcher.find(sent.content):
+                a = assess(sent.toks, sent.raw_span(m.start, m.end), scs)
+                bad = a.negated or a.hypothetical or a.family
+                (negated if bad else affirmed).add(m.payload.icd10)
+    return drugs, affirmed, negated - affirmed
+
+
+def safety(truth_transcript: dict[str, Any], insights: dict[str, Any]) -> dict[str, list[str]]:
+    """Safety errors of ``insights`` against what was really said (``truth_transcript``):
+
+    unsaid_medications        a medication whose name (generic, brand or synonym) nobody said;
+    negated_diagnoses_coded   a code whose condition the clinician only negated, ruled out, put as a
+                              hypothetical or a family history;
+    unstated_diagnoses_coded  a code whose condition (by any lexicon synonym) no clinician sentence names.
+    """
+    drugs, affirmed, negated = said_facts(truth_transcript)
+    meds = [m["name"] for m in insights.get("medications", []) if _drug_key(m["name"]) not in drugs and m["name"] not in drugs]
+    codes = [d["icd10"] for d in insights.get("diagnoses", [])]
+    return {
+        "unsaid_medications": meds,
+        "negated_diagnoses_coded": [c for c in codes if c in negated],
+        "unstated_diagnoses_coded": [c for c in codes if c not in negated and c not in affirmed],
+    }

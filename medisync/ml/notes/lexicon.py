@@ -189,6 +189,40 @@ _NEGATIVE_ASSERTIONS = [
 ]
 
 
+# Lay descriptions composed from parts rather than listed phrase by phrase ("it burns whenever I go
+# pee", "I struggle to fall asleep"): a sensation or a difficulty, then a body function.  Each function
+# names the concept it makes painful and the one it makes difficult (None: no such concept).  The parts
+# are general English, not phrases of any visit (D38).
+_SENSATION = r"(?:burns?|burning|stings?|stinging|hurts?|hurting|painful|pain|sore|aches?)"
+_WHEN = r"(?:\s+\w+){0,3}?\s+(?:when|whenever|while|to|with|after|every\s+time|each\s+time)\s+(?:i\s+|you\s+|she\s+|he\s+)?(?:go\s+|try\s+to\s+|have\s+to\s+|need\s+to\s+)?"
+_DIFFICULTY = (r"(?:hard\s+time|trouble|difficulty|difficult|hard|struggle|struggling|struggles|can\s+not|unable|"
+               r"can\s+barely|can\s+hardly|problems?)")
+_DLINK = r"(?:\s+\w+){0,2}?\s+(?:to\s+|with\s+)?(?:i\s+)?"
+_FUNCTIONS: list[tuple[str, str | None, str | None]] = [
+    (r"(?:pee|peeing|urinate|urinating|urination|wee|pass\s+(?:water|urine))", "painful urination", None),
+    (r"(?:swallow|swallowing|swallows)", "difficulty swallowing", "difficulty swallowing"),
+    (r"(?:breathe|breathing|catch\s+(?:my|your|her|his)\s+breath|get\s+(?:my\s+)?breath)", None, "shortness of breath"),
+    (r"(?:sleep|sleeping|fall\s+asleep|falling\s+asleep|stay\s+asleep|staying\s+asleep)", None, "insomnia"),
+    (r"(?:hear|hearing)", None, "hearing loss"),
+    (r"(?:remember|remembering)", None, "memory loss"),
+    (r"(?:concentrate|concentrating|focus|focusing)", None, "poor concentration"),
+    (r"(?:poop|pooping|have\s+a\s+bowel\s+movement|move\s+(?:my\s+)?bowels)", None, "constipation"),
+]
+
+
+def lay_patterns(symptoms: dict[str, Symptom]) -> list[tuple[re.Pattern[str], Symptom]]:
+    """Regexes of the sensation/difficulty x body-function grammar, for the concepts in ``symptoms``."""
+    out: list[tuple[re.Pattern[str], Symptom]] = []
+    for function, painful, difficult in _FUNCTIONS:
+        if painful in symptoms:
+            out.append((re.compile(r"\b" + _SENSATION + _WHEN + function + r"\b"), symptoms[painful]))
+            out.append((re.compile(r"\b" + function + r"\s+(?:is|has\s+been|gets|feels)?\s*(?:\w+\s+)?" + _SENSATION + r"\b"),
+                        symptoms[painful]))
+        if difficult in symptoms:
+            out.append((re.compile(r"\b" + _DIFFICULTY + _DLINK + function + r"\b"), symptoms[difficult]))
+    return out
+
+
 @lru_cache(maxsize=1)
 def symptom_lexicon() -> SymptomLexicon:
     data = load_json("symptoms.json")
@@ -202,6 +236,7 @@ def symptom_lexicon() -> SymptomLexicon:
             matcher.add(term, sym)
         for pat in sym.patterns:
             patterns.append((re.compile(pat), sym))
+    patterns.extend(lay_patterns(symptoms))
     body: PhraseMatcher[BodyPart] = PhraseMatcher()
     for b in data["body_parts"]:
         body.add(b["spoken"], BodyPart(b["spoken"], b["prefix"], b["suffix"]))
