@@ -48,12 +48,32 @@ _HEDGE = re.compile(
 _QUALIFIER_NEG = re.compile(r"\bnot (at goal|controlled|well controlled|under control|improving|better)\b")
 
 
+#: "the covid vaccine", "a strep test": the condition's name qualifies something else
+_NOT_THE_CONDITION = frozenset(
+    "vaccine vaccines vaccination vaccinations shot shots booster boosters test tests testing screen screening "
+    "swab panel medicine medication medications doctor doctors specialist clinic program education".split()
+)
+#: the sentence is about relatives ("for family history, it looks like there is high blood pressure")
+_FAMILY_SENTENCE = re.compile(
+    r"\bfamily (history|member|members)\b|\bruns in (the|my|your|his|her) family\b|"
+    r"\b(your|his|her|my) (mother|father|mom|dad|brother|sister|parents?|grandmother|grandfather|siblings?|son|daughter)\b"
+)
+
+
+def not_a_patient_condition(toks: list[str], start: int, end: int) -> bool:
+    """A condition name that does not state the patient has it: it names a vaccine, test or clinic
+    ("covid vaccine"), or the sentence up to it speaks about relatives."""
+    if end < len(toks) and toks[end] in _NOT_THE_CONDITION:
+        return True
+    return bool(_FAMILY_SENTENCE.search(" ".join(toks[:start])))
+
+
 def _review_item(sent: Sentence, heard: str, cond: Condition, reason: str, score: float | None = None) -> dict[str, Any]:
     cand: dict[str, Any] = {"name": cond.name, "icd10": cond.icd10}
     if score is not None:
         cand["score"] = round(score / 100.0, 3)
     return {"kind": "diagnosis", "reason": reason, "heard": heard, "candidates": [cand],
-            "segment_ids": list(sent.segment_ids), "sentence_index": sent.index}
+            "segment_ids": list(sent.segment_ids), "sentence_index": sent.index, "sentence_indices": [sent.index]}
 
 
 def _conditions_in(sent: Sentence, start_tok: int, review: list[dict[str, Any]] | None = None) -> list[Condition]:
@@ -76,7 +96,7 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[dict[str, Any]] 
         lead = " ".join(sent.toks[start_tok:ts])
         if a.negated and not _QUALIFIER_NEG.search(" ".join(sent.toks[a.negation_trigger or 0:te])):
             continue  # "I do not think you have covid", "no evidence of pneumonia", "ruled out"
-        if a.hypothetical or a.family:
+        if a.hypothetical or a.family or not_a_patient_condition(sent.toks, ts, te):
             continue
         if _HEDGE.search(lead) or _HEDGE.search(" ".join(sent.toks[max(0, ts - 4):ts])):
             review.append(_review_item(sent, " ".join(sent.toks[ts:te]), m.payload, "uncertain"))

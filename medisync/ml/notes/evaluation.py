@@ -335,6 +335,7 @@ SAFETY_COUNTERS = ("unsaid_medications", "negated_diagnoses_coded", "unstated_di
 def said_facts(transcript: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
     """What the ground-truth transcript says: (drug names said by anyone, diagnosis codes a
     clinician affirms, codes a clinician mentions only negated / hypothetical / for family)."""
+    from .assessment import not_a_patient_condition
     from .context import assess, scopes
     from .lexicon import condition_lexicon, drug_lexicon, sourced_drug_lexicon
     from .text import build_turns
@@ -352,8 +353,9 @@ def said_facts(transcript: dict[str, Any]) -> tuple[set[str], set[str], set[str]
                 continue
             scs = scopes(sent.toks)
             for m in cond_matcher.find(sent.content):
-                a = assess(sent.toks, sent.raw_span(m.start, m.end), scs)
-                bad = a.negated or a.hypothetical or a.family
+                ts, te = sent.raw_span(m.start, m.end)
+                a = assess(sent.toks, (ts, te), scs)
+                bad = a.negated or a.hypothetical or a.family or not_a_patient_condition(sent.toks, ts, te)
                 (negated if bad else affirmed).add(m.payload.icd10)
     return drugs, affirmed, negated - affirmed
 

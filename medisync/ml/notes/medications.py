@@ -183,6 +183,24 @@ class _Med:
     evidence: list[str] = field(default_factory=list)
 
 
+#: "penicillin or, I'm sorry, amoxicillin": the first name is taken back
+_CORRECTION = re.compile(r"\b(i am sorry|sorry|i mean|i meant|rather|no wait|actually|correction)\b")
+#: "high testosterone", "your potassium level": a lab analyte, not a drug taken
+_ANALYTE_BEFORE = frozenset("high low elevated raised serum blood free total".split())
+_ANALYTE_AFTER = frozenset("level levels".split())
+#: "we want to avoid going to insulin": a drug not given
+_NOT_GIVEN = re.compile(r"\b(avoid|avoiding|hold off on|holding off on|instead of|rather than|not want to|delay)\b")
+
+
+def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, region: str) -> bool:
+    """A drug name that says nothing about the regimen: corrected, a lab analyte, or a drug avoided."""
+    if next_drug is not None and _CORRECTION.search(" ".join(toks[end:next_drug])):
+        return True
+    if (start > 0 and toks[start - 1] in _ANALYTE_BEFORE) or (end < len(toks) and toks[end] in _ANALYTE_AFTER):
+        return True
+    return bool(_NOT_GIVEN.search(region))
+
+
 def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[MedEvent]:
     toks = sent.toks
     scs = scopes(toks)
@@ -219,6 +237,9 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
                 dose = _fmt_dose(toks[m.start - 3], toks[m.start - 2])
         freq = parse_frequency(after)
         a = assess(toks, (m.start, m.end), scs)
+        if not_a_regimen(toks, m.start, m.end, next_start if i + 1 < len(mentions) else None, region):
+            prev_end = m.end
+            continue
         events.append(MedEvent(m.drug.name, action, dose, freq, sent.role, sent.is_question, a.negated,
                                m.confidence, sent.index, a.hypothetical))
         prev_end = m.end
@@ -262,6 +283,16 @@ def med_answer_turns(turns: list[Turn]) -> set[int]:
     return out
 
 
+def _answered_no(turns: list[Turn], turn_index: int) -> bool:
+    """The turn after ``turn_index`` is a patient's answer that starts with "no"."""
+    from .symptoms import answer_polarity
+
+    nxt = next((t for t in turns if t.index == turn_index + 1), None)
+    if nxt is None or nxt.role == "clinician" or not nxt.sentences:
+        return False
+    return answer_polarity(nxt.sentences[0]) == "neg"
+
+
 def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
     """Medication list; ``excluded`` holds (sentence index, token start) of allergy substances."""
     excluded = excluded or set()
@@ -279,6 +310,8 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         if len(mentions) < len(found):
             last_drug = None  # a dose near an unclear drug name belongs to that drug, not the previous one
         events = _events_for_sentence(sent, mentions) if mentions else []
+        if sent.role == "clinician" and sent.is_question and _answered_no(turns, sent.turn):
+            events = []  # "Have you tried Azo?" "No." says nothing about the regimen
         if not found and last_drug is not None and sent.turn - last_drug[1] <= 2:
             ev = _bare_dose_event(sent, last_drug[0], meds)
             if ev is not None:

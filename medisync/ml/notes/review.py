@@ -39,6 +39,7 @@ def _drug_item(kind: str, sent: Sentence, m: DrugMention) -> dict[str, Any]:
         "context": m.context,
         "segment_ids": list(sent.segment_ids),
         "sentence_index": sent.index,
+        "sentence_indices": [sent.index],
     }
 
 

@@ -243,6 +243,11 @@ def find_mentions(sent: Sentence) -> list[Mention]:
     return mentions
 
 
+def answer_polarity(sent: Sentence) -> str | None:
+    """"neg" for an answer that starts with "no" / "nothing", "pos" for "yes" / "a little", else None."""
+    return _answer_polarity(sent)
+
+
 def _answer_polarity(sent: Sentence) -> str | None:
     words = [t for t in sent.toks if t.isalpha()]
     while words and words[0] in ("well", "um", "uh", "oh", "so", "and", "actually", "honestly", "doctor"):

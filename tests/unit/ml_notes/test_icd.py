@@ -119,3 +119,15 @@ def test_every_code_written_is_billable_icd10cm_with_its_official_title() -> Non
     dx = insights(("D", "My assessment is essential hypertension and type two diabetes."))["diagnoses"]
     assert [d["icd10"] for d in dx] == ["I10", "E11.9"]
     assert dx[0]["icd10_title"] == "Essential (primary) hypertension"
+
+
+@pytest.mark.parametrize(
+    "spoken",
+    [
+        "So it looks like you have completed the covid vaccine, that is great.",
+        "For family history, it looks like there is high blood pressure and diabetes.",
+        "Your father has heart failure, so it is good you keep active.",
+    ],
+)
+def test_a_vaccine_or_a_relative_s_condition_is_not_coded(spoken: str) -> None:
+    assert insights(("D", spoken))["diagnoses"] == []

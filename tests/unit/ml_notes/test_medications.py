@@ -83,3 +83,25 @@ def test_allergies_with_reaction_and_denial() -> None:
     ins = insights(("P", "I'm allergic to codeine. It makes me vomit."))
     assert ins["allergies"] == [{"substance": "codeine", "reaction": "vomiting"}]
     assert ins["symptoms"] == []
+
+
+def test_a_name_taken_back_is_not_prescribed() -> None:
+    ins = insights(("D", "We will treat you with penicillin or, I'm sorry, amoxicillin, 500 mg three times a day."))
+    assert [m["name"] for m in ins["medications"]] == ["amoxicillin"]
+
+
+def test_a_lab_analyte_is_not_a_medication() -> None:
+    ins = insights(("D", "I do not see high testosterone, and your potassium level is normal."))
+    assert ins["medications"] == []
+
+
+def test_a_drug_to_avoid_is_not_a_medication() -> None:
+    ins = insights(("D", "We talked about diet because we want to avoid going to insulin."))
+    assert ins["medications"] == []
+
+
+def test_a_drug_asked_about_and_denied_is_not_a_medication() -> None:
+    ins = insights(("D", "Have you tried Azo for it?"), ("P", "No, I have not tried anything."))
+    assert ins["medications"] == []
+    ins = insights(("D", "Are you still taking metformin 500 mg twice a day?"), ("P", "Yes, every day."))
+    assert [m["name"] for m in ins["medications"]] == ["metformin"]
