@@ -416,7 +416,7 @@ def _substances(sent: Sentence, known: frozenset[str]) -> list[tuple[int, int, s
         s, e = sent.raw_span(m.start, m.end)
         out.append((s, e, m.payload))
         taken.update(range(s, e))
-    for dm in find_drugs(sent, known | _allergy_prone()):
+    for dm in find_drugs(sent, known | allergy_prone()):
         if taken.intersection(range(dm.start, dm.end)):
             continue
         if dm.method != "exact" and dm.confidence < SAFE_FUZZY and dm.drug.name not in known:
@@ -428,7 +428,7 @@ def _substances(sent: Sentence, known: frozenset[str]) -> list[tuple[int, int, s
     return out
 
 
-def _allergy_prone() -> frozenset[str]:
+def allergy_prone() -> frozenset[str]:
     """Drug classes people are often allergic to: their names are looked for with relaxed thresholds."""
     return frozenset(d.name for d in drug_lexicon().drugs
                      if d.cls.endswith("antibiotic") or d.cls in ("opioid", "nsaid"))

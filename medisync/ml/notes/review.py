@@ -22,8 +22,8 @@ from __future__ import annotations
 from typing import Any
 
 from .assessment import diagnose
-from .drugs import DrugMention, drug_candidates, find_drugs
-from .medications import ALLERGY_TRIGGER, med_answer_turns
+from .drugs import SAFE_FUZZY, DrugMention, drug_candidates, find_drugs
+from .medications import ALLERGY_TRIGGER, allergy_prone, med_answer_turns
 from .text import Sentence, Turn
 
 
@@ -63,12 +63,18 @@ def drug_review(turns: list[Turn], excluded: set[tuple[int, int]] | None = None)
     allergy = _allergy_sentences(turns)
     items: list[dict[str, Any]] = []
     seen: set[str] = set()
+    prone = allergy_prone()
     for sent in sentences:
-        for m in find_drugs(sent, known, med_context=sent.turn in med_answer, include_weak=True):
-            if not m.weak or m.surface in seen:
+        in_allergy = sent.index in allergy
+        # allergy statements are read with the allergy extractor's relaxed thresholds for drug classes
+        # people are often allergic to; what it then refuses as weak is listed here
+        relaxed = known | prone if in_allergy else known
+        for m in find_drugs(sent, relaxed, med_context=sent.turn in med_answer, include_weak=True):
+            weak = m.weak or (m.method != "exact" and m.confidence < SAFE_FUZZY and m.drug.name not in known)
+            if not weak or m.surface in seen:
                 continue
             seen.add(m.surface)
-            items.append(_drug_item("allergy" if sent.index in allergy else "medication", sent, m))
+            items.append(_drug_item("allergy" if in_allergy else "medication", sent, m))
     return items
 
 

@@ -105,3 +105,18 @@ def test_a_drug_asked_about_and_denied_is_not_a_medication() -> None:
     assert ins["medications"] == []
     ins = insights(("D", "Are you still taking metformin 500 mg twice a day?"), ("P", "Yes, every day."))
     assert [m["name"] for m in ins["medications"]] == ["metformin"]
+
+
+def test_a_weakly_heard_allergy_is_reviewed_not_recorded() -> None:
+    """"mac trim" ~ Bactrim (0.81): neither an allergy nor a medication, a review item (D36)."""
+    from medisync.ml.notes.review import extract_needs_review
+    from medisync.ml.notes.text import build_turns
+
+    from ._dialogue import transcript
+
+    turns = (("D", "Any allergies to medications?"), ("P", "I cannot take mac trim, I am allergic, it gives me hives."))
+    ins = insights(*turns)
+    assert ins["allergies"] == [] and ins["medications"] == []
+    review = extract_needs_review(build_turns(transcript(*turns)))
+    assert [(r["kind"], r["heard"], r["candidates"][0]["name"]) for r in review] == [
+        ("allergy", "mac trim", "sulfamethoxazole trimethoprim")]
