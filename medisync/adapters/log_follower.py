@@ -5,6 +5,14 @@ Used in-process by the embedded default (projections, the ML worker) and by
 LISTEN/NOTIFY subscription, so a new event is seen at once, without polling.
 A failure (database restart, bug in a handler) is logged, and the follower
 resubscribes from its last tracked position after a backoff.
+
+An event that cannot be decoded (its PHI does not decrypt, its state or
+topic is broken) would fail the same way after every resubscription and
+stop every event behind it. With a dead-letter store, such an event is
+parked (``ops.dead_letters``, the ``medisync_dead_letters_total`` metric)
+and skipped, and the follower goes on; ``medisync audit resume`` delivers it
+later. Database and I/O errors while decoding (the keyring lives in
+Postgres) are not the event's fault: they still resubscribe and retry.
 """
 
 from __future__ import annotations
@@ -12,24 +20,33 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 
+import psycopg
 from eventsourcing.application import Application
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import Notification, Tracking
 from eventsourcing.projection import ApplicationSubscription
 
 from medisync.adapters.backoff import keep_running
+from medisync.adapters.metrics import DEAD_LETTERS
 
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[Any, Tracking], None]
+TRANSIENT = (psycopg.Error, OSError)
+
+
+class DeadLetters(Protocol):
+    def park(self, follower: str, notification: Notification, error: BaseException) -> None: ...
 
 
 class LogFollower:
     def __init__(self, name: str, app: Application[Any], handle: EventHandler,
                  start_after: Callable[[], int | None], topics: tuple[str, ...] = (),
-                 on_progress: Callable[[str, int], None] | None = None) -> None:
+                 on_progress: Callable[[str, int], None] | None = None,
+                 dead_letters: DeadLetters | None = None) -> None:
         self.name = name
+        self.dead_letters = dead_letters
         self.app = app
         self.handle = handle
         self.start_after = start_after
@@ -59,11 +76,29 @@ class LogFollower:
             self._subscription = subscription
             if self._stopping.is_set():
                 return
-            for domain_event, tracking in subscription:
-                self.handle(domain_event, tracking)
+            for notification in subscription.subscription:  # stored events: we decode them
+                tracking = Tracking(self.app.name, notification.id)
+                domain_event = self._decode(notification)
+                if domain_event is not None:
+                    self.handle(domain_event, tracking)
                 self.on_progress(self.name, tracking.notification_id)
                 if self._stopping.is_set():
                     break
+
+    def _decode(self, notification: Notification) -> Any:
+        """The domain event, or None if it cannot be decoded and was parked."""
+        if self.dead_letters is None:
+            return self.app.mapper.to_domain_event(notification)
+        try:
+            return self.app.mapper.to_domain_event(notification)
+        except TRANSIENT:
+            raise
+        except Exception as error:  # noqa: BLE001 - the event itself is broken: park it
+            self.dead_letters.park(self.name, notification, error)
+            DEAD_LETTERS.labels(follower=self.name).inc()
+            log.error("log follower %s parked event #%d (%s): %s", self.name, notification.id,
+                      notification.topic, type(error).__name__)
+            return None
 
 
 class ProjectionProgress:

@@ -56,6 +56,8 @@ HTTP_LATENCY = Histogram("medisync_http_request_duration_seconds",
                          ("route", "method"), buckets=LATENCY_BUCKETS, registry=REGISTRY)
 EVENTS_APPENDED = Counter("medisync_events_appended", "Domain events appended by this process, by event type",
                           ("type",), registry=REGISTRY)
+DEAD_LETTERS = Counter("medisync_dead_letters", "Events a log follower could not decode and parked in "
+                       "ops.dead_letters, by follower", ("follower",), registry=REGISTRY)
 ML_JOBS = Counter("medisync_ml_jobs", "ML transcription jobs handled by this process, by outcome",
                   ("outcome",), registry=REGISTRY)
 ML_JOB_SECONDS = Histogram("medisync_ml_job_duration_seconds",

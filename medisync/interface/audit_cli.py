@@ -1,5 +1,5 @@
-"""``medisync audit history|state|export|verify|checkpoint|public-key`` and
-``medisync retention run``.
+"""``medisync audit history|state|export|verify|checkpoint|public-key|dead-letters|resume``
+and ``medisync retention run``.
 
 These are operator commands: they read the database directly (every
 practice), so they are for whoever runs the servers, not for API users.
@@ -56,6 +56,16 @@ def register(commands: Any) -> None:
 
     public_key = sub.add_parser("public-key", help="print the checkpoint key (PEM) for third parties")
     public_key.set_defaults(run=_public_key)
+
+    letters = sub.add_parser("dead-letters", help="events a follower parked because they cannot be decoded")
+    letters.add_argument("--all", action="store_true", help="resumed ones too")
+    letters.add_argument("--json", action="store_true")
+    letters.set_defaults(run=_dead_letters)
+
+    resume = sub.add_parser("resume", help="deliver a parked event to its follower once its cause is fixed")
+    resume.add_argument("follower", help="the follower's name (a projection, ml-worker, erasure-evictor)")
+    resume.add_argument("notification_id", type=int)
+    resume.set_defaults(run=_resume)
 
     retention = commands.add_parser("retention", help="raw-audio retention")
     retention_sub = retention.add_subparsers(dest="retention_command", required=True)
@@ -193,6 +203,61 @@ def _public_key(_args: argparse.Namespace, settings: Any) -> int:
 
     print(Ed25519CheckpointSigner.from_file(audit_key_path(settings)).public_key_pem, end="")
     return 0
+
+
+def _dead_letters(args: argparse.Namespace, settings: Any) -> int:
+    with _container(settings) as container:
+        rows = container.dead_letters.listing(only_parked=not args.all)
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        print(f"#{row['notification_id']} {row['follower']} {row['status']} {row['topic']} "
+              f"{row['originator_id']} v{row['originator_version']}: {row['error']} "
+              f"({row['attempts']} attempt(s), parked {row['parked_at']:%Y-%m-%dT%H:%M:%SZ})")
+    print(f"{len(rows)} {'dead letter(s)' if args.all else 'parked event(s)'}")
+    return 0
+
+
+def _resume(args: argparse.Namespace, settings: Any) -> int:
+    """Decode the parked event again and hand it to its follower's handler, here."""
+    with _container(settings) as container:
+        letters, app, nid = container.dead_letters, container.app, args.notification_id
+        if letters.parked(args.follower, nid) is None:
+            print(f"no event #{nid} is parked for {args.follower}", file=sys.stderr)
+            return 2
+        notification = app.recorder.select_notifications(nid, 1)[0]
+        try:
+            event = app.mapper.to_domain_event(notification)
+        except Exception as error:  # noqa: BLE001 - still broken: it stays parked
+            letters.park(args.follower, notification, error)
+            print(f"event #{nid} still cannot be decoded ({type(error).__name__}); it stays parked",
+                  file=sys.stderr)
+            return 1
+        _deliver(container, args.follower, event)
+        letters.mark_resumed(args.follower, nid)
+    print(f"event #{nid} delivered to {args.follower}")
+    return 0
+
+
+def _deliver(container: Any, follower: str, event: Any) -> None:
+    from medisync.projections import ALL_PROJECTIONS
+
+    if follower in container.views:
+        # The projection's changes for this event, without a tracking row: the
+        # projection's position is already past it.
+        handler = next(p for p in ALL_PROJECTIONS if p.name == follower).handlers.get(type(event))
+        view = container.views[follower]
+        if handler is not None:
+            with view.datastore.transaction(commit=True) as cursor:
+                view.execute(cursor, handler(event))
+    elif follower == "ml-worker" and container.jobs is not None:
+        container.jobs.handle_uploaded(str(event.originator_id))
+    elif follower == "erasure-evictor":
+        print("restart the serving processes so that they drop the erased patient's cached aggregates",
+              file=sys.stderr)
+    else:
+        raise SystemExit(f"no handler for follower {follower!r} here")
 
 
 def _retention(args: argparse.Namespace, settings: Any) -> int:

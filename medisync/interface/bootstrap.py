@@ -20,6 +20,7 @@ from medisync.adapters.metrics import instrument_application, instrument_jobs
 from medisync.adapters.passwords import Argon2PasswordHasher
 from medisync.adapters.postgres.audit_wiring import AuditComponents, build_audit
 from medisync.adapters.postgres.connection import datastore, eventsourcing_env
+from medisync.adapters.postgres.dead_letters import PostgresDeadLetters
 from medisync.adapters.postgres.ddl import schema_lock
 from medisync.adapters.postgres.idempotency_store import PostgresIdempotencyStore
 from medisync.adapters.postgres.login_attempts import PostgresLoginAttempts
@@ -84,6 +85,7 @@ class Container(ContainerOperations):
     idempotency: PostgresIdempotencyStore | None = None
     login_attempts: PostgresLoginAttempts | None = None
     audit: AuditComponents | None = None
+    dead_letters: PostgresDeadLetters | None = None  # events followers could not decode
 
     def start_projections(self, names: list[str] | None = None, out_of_process: bool = False) -> None:
         for name, view in self.views.items():
@@ -94,7 +96,7 @@ class Container(ContainerOperations):
             follower = LogFollower(
                 name, self.app, projection.process_event,
                 start_after=lambda v=view: v.max_tracking_id(self.app.name),
-                on_progress=self.progress.advance)
+                on_progress=self.progress.advance, dead_letters=self.dead_letters)
             follower.start()
             self.followers.append(follower)
         if not names and self.audit is not None:  # the event hash chain follows the whole log too
@@ -171,6 +173,7 @@ def _assemble(settings: Settings, url: str) -> Container:
             "patient_record": PatientRecordQueries(reads, patient_queries, appointment_queries),
         },
         idempotency=idempotency, login_attempts=login_attempts,
+        dead_letters=dead_letter_store(views_store),
     )
     transcriber = build_transcriber(settings) if settings.ml_enabled else None
     if transcriber is not None and "extractive" in generators:
@@ -186,6 +189,12 @@ def phi_mapper(transcoder: Any, keyring: PostgresPatientKeyring) -> PhiEncryptin
     mapper = PhiEncryptingMapper(transcoder)
     mapper.keyring = keyring
     return mapper
+
+
+def dead_letter_store(store: Any) -> PostgresDeadLetters:
+    dead_letters = PostgresDeadLetters(store)
+    dead_letters.create_tables()
+    return dead_letters
 
 
 def security_stores(store: Any, settings: Settings) -> tuple[PostgresIdempotencyStore, PostgresLoginAttempts]:
@@ -255,7 +264,7 @@ def erasure_evictor(container: Container) -> LogFollower:
         seen[0] = tracking.notification_id
 
     return LogFollower("erasure-evictor", app, handle, start_after=lambda: seen[0],
-                       topics=(get_topic(Patient.Erased),))
+                       topics=(get_topic(Patient.Erased),), dead_letters=container.dead_letters)
 
 
 def ml_worker_follower(container: Container) -> LogFollower:
@@ -271,4 +280,4 @@ def ml_worker_follower(container: Container) -> LogFollower:
 
     return LogFollower("ml-worker", container.app, handle,
                        start_after=lambda: tracker.max_tracking_id(container.app.name),
-                       topics=(get_topic(Recording.Uploaded),))
+                       topics=(get_topic(Recording.Uploaded),), dead_letters=container.dead_letters)
