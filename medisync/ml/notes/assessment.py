@@ -26,7 +26,7 @@ from typing import Any
 from .context import assess, scopes
 from .fuzzy import ratio
 from .icd10 import icd10_title, is_billable
-from .lexicon import Condition, OrderItem, condition_lexicon, order_lexicon
+from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon
 from .text import Sentence, Turn, phrase_key
 
 _STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnosing|diagnosed)\b")
@@ -86,12 +86,14 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[dict[str, Any]] 
     found: list[Condition] = []
     review = review if review is not None else []
     scs = scopes(sent.toks)
-    longest = 0
-    for m in matcher.find(sent.content):
+    curated = [m for m in matcher.find(sent.content) if sent.raw_span(m.start, m.end)[0] >= start_tok]
+    longest = max((m.end - m.start for m in curated), default=0)
+    covered = {k for m in curated for k in range(m.start, m.end)}
+    titles = icd10_title_lexicon()
+    sourced = [m for m in (titles.find(sent.content) if titles is not None else [])
+               if sent.raw_span(m.start, m.end)[0] >= start_tok and not covered.intersection(range(m.start, m.end))]
+    for m in curated + sourced:
         ts, te = sent.raw_span(m.start, m.end)
-        if ts < start_tok:
-            continue
-        longest = max(longest, m.end - m.start)
         a = assess(sent.toks, (ts, te), scs)
         lead = " ".join(sent.toks[start_tok:ts])
         if a.negated and not _QUALIFIER_NEG.search(" ".join(sent.toks[a.negation_trigger or 0:te])):

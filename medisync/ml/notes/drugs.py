@@ -45,8 +45,9 @@ KNOWN_THRESHOLDS = {"dose": 0.55, "verb": 0.62, "none": 0.85}
 #: named exactly elsewhere in the visit).  Below it, a match above the context threshold is *weak*:
 #: it goes to ``insights["needs_review"]``, never into the note.  Measured (D36): the highest-scoring
 #: wrong match on ACI-Bench train (67 visits) and the 8 synthetic visits (text and recorded ASR) is
-#: 0.874 ("birth control" ~ an ethinyl estradiol brand), and on wordfreq's held-out words (rank
-#: 30k-60k) 0.0 % of words reach 0.90 outside the stoplist.
+#: 0.874 ("birth control" ~ an ethinyl estradiol brand); of wordfreq's held-out words (rank 30k-60k,
+#: outside the stoplist) 0.08 % reach 0.90, all one-letter look-alikes of brand names ("divan" ~
+#: Diovan, "callan" ~ Calan), and these still need a medication verb or a dose beside them.
 SAFE_FUZZY = 0.90
 MIN_CHARS = 5
 

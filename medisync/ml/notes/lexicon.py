@@ -266,6 +266,40 @@ def condition_lexicon() -> tuple[dict[str, Condition], PhraseMatcher[Condition]]
     return by_code, matcher.finalize()
 
 
+#: ICD-10-CM chapters whose simple titles are read as spoken diagnoses: diseases A00-N99.  Left out:
+#: pregnancy (O), perinatal (P), congenital (Q), symptoms (R: the curated map and its guards handle
+#: them), injuries (S/T: need a 7th character for the encounter), external causes (V-Y), Z (encounters).
+_ICD_CHAPTERS = tuple("ABCDEFGHIJKLMN")
+_ICD_SIMPLE_TITLE = re.compile(r"^([A-Za-z][A-Za-z '-]+?)(, unspecified)?$")
+_ICD_SKIP_START = ("other ", "unspecified ", "personal history", "family history", "encounter", "history of")
+
+
+@lru_cache(maxsize=1)
+def icd10_title_lexicon() -> PhraseMatcher[Condition] | None:
+    """Every billable ICD-10-CM code (A-N) whose official title is a plain name, optionally followed by
+    ", unspecified" ("Gout, unspecified" -> gout M10.9, "Cervicalgia" -> M54.2): about 8,000 names, read
+    from ``simple-icd-10-cm``.  A name shared by two codes is left out.  ``None`` without the package."""
+    try:
+        import simple_icd_10_cm as cm
+    except ImportError:  # pragma: no cover - depends on the install
+        return None
+    by_name: dict[str, list[str]] = {}
+    for code in cm.get_all_codes(with_dots=True):
+        if not code.startswith(_ICD_CHAPTERS) or not cm.is_leaf(code):
+            continue
+        m = _ICD_SIMPLE_TITLE.match(cm.get_description(code))
+        if m is None:
+            continue
+        name = m.group(1).lower()
+        if not name.startswith(_ICD_SKIP_START) and len(name) >= 5:
+            by_name.setdefault(name, []).append(code)
+    matcher: PhraseMatcher[Condition] = PhraseMatcher()
+    for name, codes in by_name.items():
+        if len(codes) == 1:
+            matcher.add(name, Condition(name, codes[0], cm.get_description(codes[0])))
+    return matcher.finalize()
+
+
 # --------------------------------------------------------------------------- orders
 @dataclass(frozen=True)
 class OrderItem:

@@ -131,3 +131,21 @@ def test_every_code_written_is_billable_icd10cm_with_its_official_title() -> Non
 )
 def test_a_vaccine_or_a_relative_s_condition_is_not_coded(spoken: str) -> None:
     assert insights(("D", spoken))["diagnoses"] == []
+
+
+@pytest.mark.parametrize(
+    ("spoken", "code"),
+    [
+        ("My assessment is cervicalgia.", "M54.2"),
+        ("My impression is lymphangioleiomyomatosis.", "J84.81"),
+        ("My assessment is idiopathic hypotension.", "I95.0"),
+    ],
+)
+def test_conditions_outside_the_curated_map_are_coded_from_icd10cm_titles(spoken: str, code: str) -> None:
+    """Open vocabulary: plain ICD-10-CM titles ("Cervicalgia", "<name>, unspecified") are spoken names."""
+    dx = insights(("D", spoken))["diagnoses"]
+    assert [d["icd10"] for d in dx] == [code]
+
+
+def test_a_negated_icd10cm_title_is_not_coded() -> None:
+    assert insights(("D", "My assessment is that this is not idiopathic hypotension."))["diagnoses"] == []
