@@ -44,13 +44,15 @@ def _drug_item(kind: str, sent: Sentence, m: DrugMention) -> dict[str, Any]:
 
 
 def _allergy_sentences(turns: list[Turn]) -> set[int]:
-    """Sentence indices that state or answer about allergies."""
+    """Indices of patients' (or relatives') sentences that state or answer about allergies."""
     out: set[int] = set()
     for ti, turn in enumerate(turns):
         prev = turns[ti - 1] if ti > 0 else None
         asked = prev is not None and any(s.is_question and ALLERGY_TRIGGER.search(s.norm) for s in prev.sentences)
+        if turn.role == "clinician":
+            continue
         for s in turn.sentences:
-            if ALLERGY_TRIGGER.search(s.norm) or (asked and turn.role != "clinician"):
+            if ALLERGY_TRIGGER.search(s.norm) or asked:
                 out.add(s.index)
     return out
 
@@ -66,9 +68,9 @@ def drug_review(turns: list[Turn], excluded: set[tuple[int, int]] | None = None)
     prone = allergy_prone()
     for sent in sentences:
         in_allergy = sent.index in allergy
-        # allergy statements are read with the allergy extractor's relaxed thresholds for drug classes
-        # people are often allergic to; what it then refuses as weak is listed here
-        relaxed = known | prone if in_allergy else known
+        # a patient's own allergy statement is read with the allergy extractor's relaxed thresholds for
+        # drug classes people are often allergic to; what it then refuses as weak is listed here
+        relaxed = known | prone if in_allergy and ALLERGY_TRIGGER.search(sent.norm) else known
         for m in find_drugs(sent, relaxed, med_context=sent.turn in med_answer, include_weak=True):
             weak = m.weak or (m.method != "exact" and m.confidence < SAFE_FUZZY and m.drug.name not in known)
             if not weak or m.surface in seen:
