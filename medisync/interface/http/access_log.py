@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Awaitable, Callable
 
@@ -177,6 +178,9 @@ class AccessLogBatcher:
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
+        # Its own thread: readers wait for these writes, so they must not queue
+        # behind request work in the shared pool.
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="access-log")
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="access-log-batcher")
@@ -199,6 +203,7 @@ class AccessLogBatcher:
         self._queue.put_nowait(_STOP)
         await self._task
         self._task = None
+        self._thread.shutdown(wait=False)
 
     async def _run(self) -> None:
         stopping = False
@@ -253,7 +258,7 @@ class AccessLogBatcher:
         while True:
             attempt += 1
             try:
-                await loop.run_in_executor(None, self.write, entries)
+                await loop.run_in_executor(self._thread, self.write, entries)
                 self.written += len(entries)
                 return True
             except Exception:  # noqa: BLE001 - keep the entries and retry
