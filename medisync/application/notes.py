@@ -39,7 +39,10 @@ class NoteService:
         def command() -> CommandResult:
             note = self.app.load(ClinicalNote.create_id(appointment_id), "note", ClinicalNote)
             note.sign(actor=principal.actor())
-            return CommandResult(appointment_id, self.app.commit(note), created=False)
+            # The signed note ends the visit (D42), in the same transaction as the signature.
+            visit = self.appointments.load_visible(principal, appointment_id)
+            visit.note_signed(actor=principal.actor())
+            return CommandResult(appointment_id, self.app.commit(note, visit), created=False)
         return retry_on_conflict(command)
 
     def record_generated(self, appointment_id: str, draft: dict[str, Any], actor: Actor,

@@ -14,10 +14,21 @@ from medisync.application.ports import BlobReferences, BlobStore, StoredFile
 from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
 from medisync.domain.actor import system_actor
-from medisync.domain.errors import InvalidTransitionError, NotFoundError
+from medisync.domain.appointment import Appointment
+from medisync.domain.clinical_note import ClinicalNote
+from medisync.domain.errors import ConflictError, InvalidTransitionError, NotFoundError, ValidationError
 from medisync.domain.recording import Recording
 
 UNRECORDABLE = ("cancelled", "no_show")
+# Shorter audio holds no visit: a 100-byte WAV is 2 ms (issue 18). A second is far below any
+# consultation and above a click or an empty header, which the ASR would only turn into noise.
+MIN_DURATION_S = 1.0
+
+
+class NoteSignedError(ConflictError):
+    """A recording for a visit whose note is signed (409, D42)."""
+
+    code = "note_signed"
 
 
 class RecordingService:
@@ -34,11 +45,11 @@ class RecordingService:
                duration_s: float) -> CommandResult:
         """Record the visit's audio; the file is stored only once the upload is accepted (D31)."""
         require_role(principal, CLINICAL_STAFF, "upload recordings")
+        require_minimum_duration(duration_s)
 
         def prepare() -> Build:
             appointment = self.appointments.load_visible(principal, appointment_id)
-            if appointment.status in UNRECORDABLE:
-                raise InvalidTransitionError(f"cannot record an appointment that is {appointment.status}")
+            self._require_recordable(appointment)
             index = self.files.open(principal.practice_id, appointment.patient_id)
 
             def build(stored: StoredFile) -> list[Any]:
@@ -47,11 +58,23 @@ class RecordingService:
                     patient_id=appointment.patient_id, doctor_id=appointment.doctor_id,
                     duration_s=duration_s, actor=principal.actor(), **blob_fields(stored, staged))
                 index.add(str(recording.id), "recording", stored.key, appointment_id)
-                return [recording, index]
+                appointment.visit_recorded(actor=principal.actor())  # starts it if not yet (D42)
+                return [recording, index, appointment]
             return build
 
         recording, notification_id = commit_upload(self.app, self.blobs, staged, prepare)
         return CommandResult(str(recording.id), notification_id)
+
+    def _require_recordable(self, appointment: Appointment) -> None:
+        """Not a visit that did not happen, nor one whose note is signed (D42)."""
+        if appointment.status in UNRECORDABLE:
+            raise InvalidTransitionError(f"cannot record an appointment that is {appointment.status}")
+        note_id = ClinicalNote.create_id(str(appointment.id))
+        if self.app.exists(note_id) and self.app.load(note_id, "note", ClinicalNote).signed:
+            raise NoteSignedError(
+                "the note of this visit is signed, so it is the record and a new recording would "
+                "not be part of it: add what is missing with POST /notes/add/{appointment_id} (an "
+                "amendment) and sign again")
 
     def delete(self, principal: Principal, appointment_id: str, reason: str) -> CommandResult:
         """Delete the appointment's recordings and their audio blobs (404 if none is left)."""
@@ -122,3 +145,10 @@ class RecordingService:
             act(recording, system_actor(recording.practice_id).as_event_field())
             return self.app.commit(recording)
         return retry_on_conflict(command)
+
+
+def require_minimum_duration(duration_s: float) -> None:
+    if duration_s < MIN_DURATION_S:
+        raise ValidationError(
+            f"the recording lasts {duration_s:g} s; a visit recording must last at least "
+            f"{MIN_DURATION_S:g} s (check that the whole file was sent)", field="file")

@@ -5,6 +5,11 @@ scheduled ─┬─ rescheduled ─┐
            ├─ cancelled
            └─ no_show
 Completed, cancelled and no-show are terminal.
+
+The visit moves the appointment too (D42): a recording uploaded before the
+visit has started starts it, and signing its note completes it, from any
+state that is not terminal. Both record the ordinary ``Started`` and
+``Completed`` events, by the clinician who uploaded or signed.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ ALLOWED_FROM = {
     "cancel": {"scheduled", "rescheduled", "checked_in"},
     "no_show": {"scheduled", "rescheduled"},
 }
+# What the visit's own events do to the appointment (D42).
+STARTED_BY_RECORDING = frozenset({"scheduled", "rescheduled", "checked_in"})
+COMPLETED_BY_SIGNATURE = frozenset({"scheduled", "rescheduled", "checked_in", "started"})
 
 
 class Appointment(Aggregate):
@@ -75,6 +83,16 @@ class Appointment(Aggregate):
     @event("Started")
     def _begin(self, actor: dict[str, str]) -> None:
         self.status = "started"
+
+    def visit_recorded(self, actor: dict[str, str]) -> None:
+        """A recording of the visit was uploaded: a visit not yet started has started."""
+        if self.status in STARTED_BY_RECORDING:
+            self._begin(actor=actor)
+
+    def note_signed(self, actor: dict[str, str]) -> None:
+        """The visit's note was signed: the visit is over, unless it already ended."""
+        if self.status in COMPLETED_BY_SIGNATURE:
+            self._complete(actor=actor)
 
     def complete(self, actor: dict[str, str]) -> None:
         self._require("complete")

@@ -217,7 +217,7 @@ REQUESTS: dict[tuple[str, str], Request] = {
         fresh=lambda w: _appointment(w, "check-in", "start")),
     ("POST", "/appointments/{appointment_id}/no-show"): Request(fresh=lambda w: _appointment(w)),
     ("POST", "/recordings/{appointment_id}"): Request(
-        files=lambda w, ids: {"file": ("visit.wav", wav_bytes(0.5), "audio/wav")}),
+        files=lambda w, ids: {"file": ("visit.wav", wav_bytes(1.0), "audio/wav")}),
     ("DELETE", "/recordings/{appointment_id}"): Request(fresh=_with_recording),
     ("POST", "/notes/add/{appointment_id}"): Request(json=lambda w: SOAP),
     ("POST", "/notes/{appointment_id}/sign"): Request(fresh=_with_note),

@@ -132,7 +132,7 @@ def test_uploads_replay_by_content(admin: Caller, db: Any) -> None:
     doctor = invite(admin, "doctor", "idem")
     patient = admin.post("/patients", json=patient_body()).json()["data"]
     appointment = schedule(admin, patient["id"], doctor.id, start="2029-06-01T09:00:00+00:00")
-    audio, headers = wav_bytes(0.5), key()
+    audio, headers = wav_bytes(1.0), key()
 
     def upload(content: bytes) -> requests.Response:
         # requests picks a new multipart boundary each time: the fingerprint must not care.
@@ -145,7 +145,7 @@ def test_uploads_replay_by_content(admin: Caller, db: Any) -> None:
     again = upload(audio)
     assert again.status_code == 201 and again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"
-    assert_error(upload(wav_bytes(0.5)), 422, "unprocessable")
+    assert_error(upload(wav_bytes(1.0)), 422, "unprocessable")
     assert topics_since(db, before, "Recording.Uploaded") == []
     assert len(doctor.get(f"/recordings/{appointment['id']}").json()["data"]) == 1
     doc_headers = key()

@@ -11,8 +11,11 @@ from medisync.interface.fhir.patient import to_patient
 
 
 def document_references(record: dict[str, Any], binary_base: str) -> list[dict[str, Any]]:
-    return ([docs.from_recording(r, binary_base) for r in record["recordings"]]
-            + [docs.from_transcript(t, binary_base) for t in record["transcripts"]]
+    """Each visit's newest recording and transcript are current, earlier ones superseded (D42)."""
+    recordings = docs.currency(record["recordings"], "rec")
+    transcripts = docs.currency(record["transcripts"], "tx")
+    return ([docs.from_recording(r, binary_base, recordings[str(r["id"])]) for r in record["recordings"]]
+            + [docs.from_transcript(t, binary_base, transcripts[str(t["id"])]) for t in record["transcripts"]]
             + [docs.from_document(d, binary_base) for d in record["documents"]])
 
 

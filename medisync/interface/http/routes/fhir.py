@@ -185,8 +185,14 @@ async def read_document_reference(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     source, row = await _sourced_row(ctx, "document reference")
     binary_base = f"{_base(ctx)}/Binary"
-    mapper = {"rec": docs.from_recording, "tx": docs.from_transcript, "doc": docs.from_document}[source]
-    resource = mapper(row, binary_base)
+    if source == "doc":
+        resource = docs.from_document(row, binary_base)
+    else:  # current or superseded is decided among the visit's files (D42)
+        record = await ctx.read(ctx.c.queries["patient_record"].documents, str(row["patient_id"]))
+        wanted = ids.sourced(source, row["id"])
+        mapper = docs.from_recording if source == "rec" else docs.from_transcript
+        resource = next((r for r in document_references(record, binary_base) if r["id"] == wanted),
+                        None) or mapper(row, binary_base)
     ctx.accessed("fhir.DocumentReference", resource["id"], row["patient_id"])
     return fhir_json(resource)
 
