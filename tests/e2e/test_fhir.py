@@ -107,7 +107,8 @@ def test_patient_and_appointment_read(chart: dict[str, Any]) -> None:
     assert {(t["system"], t["value"]) for t in resource["telecom"]} == {
         ("phone", "+1-555-0100"), ("email", "maria@example.test")}
     booked = fhir(doctor, f"/Appointment/{appointment['id']}")
-    assert booked["status"] == "booked" and booked["reasonCode"] == [{"text": "diabetes follow-up"}]
+    # the visit's recording started it (D42): the patient has arrived
+    assert booked["status"] == "arrived" and booked["reasonCode"] == [{"text": "diabetes follow-up"}]
     assert booked["start"] == "2027-06-07T09:00:00+00:00" and booked["end"] == "2027-06-07T09:30:00+00:00"
     assert {p["actor"]["reference"] for p in booked["participant"]} == {
         f"Patient/{patient['id']}", f"Practitioner/{doctor.id}"}
