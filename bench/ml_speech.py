@@ -161,7 +161,13 @@ def diarization_scores(it: dict, out: dict) -> dict:
     }
 
 
-def run_file(engine, it: dict, asr_only: bool) -> dict:
+def save_transcript(out: dict, path: Path) -> None:
+    """The served transcript (segments, speakers, roles, words), as the notes benchmark reads it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=1) + "\n")
+
+
+def run_file(engine, it: dict, asr_only: bool, save_dir: Path | None = None) -> dict:
     ref_text = " ".join(t["text"] for t in it["turns"])
     if asr_only:
         res = engine.transcribe(it["wav"])
@@ -172,6 +178,8 @@ def run_file(engine, it: dict, asr_only: bool) -> dict:
         out = engine.transcribe(it["wav"])
         hyp, dur, timings = out["text"], out["duration_s"] or 1.0, engine.last_timings
         row = diarization_scores(it, out)
+        if save_dir is not None:
+            save_transcript(out, save_dir / f"{it['id']}.asr.json")
     return {
         "id": it["id"], "kind": it["kind"], "split": it["split"], "duration_s": dur,
         **text_scores(ref_text, hyp), **row,
@@ -183,7 +191,7 @@ def run_file(engine, it: dict, asr_only: bool) -> dict:
 
 
 def run_model(model: str, items: list[dict], cache_dir: str | None, options: dict | None = None,
-              asr_only: bool = False) -> dict:
+              asr_only: bool = False, save_dir: Path | None = None) -> dict:
     options = dict(options or {})
     engine = (WhisperASR(model=model, cache_dir=cache_dir, **options) if asr_only
               else SpeechTranscriber(model=model, cache_dir=cache_dir, **options))
@@ -192,7 +200,7 @@ def run_model(model: str, items: list[dict], cache_dir: str | None, options: dic
     load_s = time.perf_counter() - t
     rows = []
     for it in items:
-        rows.append(run_file(engine, it, asr_only))
+        rows.append(run_file(engine, it, asr_only, save_dir))
         print(f"  {it['id']}: done", file=sys.stderr)
     return {"model": model, "options": options, "asr_only": asr_only, "model_load_s": round(load_s, 2),
             "files": rows, "overall": overall(rows), "peak_rss_mb": round(peak_rss_mb(), 1)}
@@ -274,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--options", default="", help="JSON object of extra WhisperASR options, e.g. "
                     "'{\"beam_size\": 1, \"vad_filter\": true}'")
     ap.add_argument("--asr-only", action="store_true", help="skip diarization and roles")
+    ap.add_argument("--save-transcripts", default=None, metavar="DIR",
+                    help="write each file's transcript to DIR/<id>.asr.json (first model only)")
     ap.add_argument("--cache-dir", default=None, help="model cache (see medisync.ml.model_cache)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "ml_speech.json"))
     args = ap.parse_args(argv)
@@ -286,8 +296,10 @@ def main(argv: list[str] | None = None) -> int:
         items = [i for i in items if i["split"] in set(args.splits.split(","))]
     options = json.loads(args.options) if args.options else {}
     results = []
+    save_dir = Path(args.save_transcripts) if args.save_transcripts else None
     for model in [m for m in args.models.split(",") if m]:
-        res = run_model(model, items, args.cache_dir, options, args.asr_only)
+        res = run_model(model, items, args.cache_dir, options, args.asr_only, save_dir)
+        save_dir = None
         print_table(res)
         results.append(res)
     out = {
