@@ -29,6 +29,14 @@ _PLAN = re.compile(
     r"\b(order|ordering|start|starting|prescrib\w*|continue|increase|decrease|refer\w*|schedul\w*|"
     r"follow up|come back|recommend\w*|take|stop|will|plan|want (?:her|him|the patient) to|going to|"
     r"need\w* to|should|get (?:a|an|some)|check)\b", re.IGNORECASE)
+#: a clinician's instruction ("Keep walking") or stated plan ("I am referring you") is plan,
+#: wherever the section model put it
+_INSTRUCTION = re.compile(
+    r"^(?:please\s+|so\s+|and\s+|okay,?\s+)?(?:keep|avoid|take|continue|stop|start|call|come back|return|"
+    r"drink|rest|use|apply|try|make sure|remember|elevate|schedule|follow up)\b", re.IGNORECASE)
+_PLAN_STATEMENT = re.compile(
+    r"\b(?:i am|i'm|i will|i'll|we will|we'll|we are going to|i am going to|i'm going to|let us|let's)\s+"
+    r"(?:\w+\s+)?(?:refer|order|prescrib|start|increas|decreas|schedul|send|switch|chang)\w*", re.IGNORECASE)
 _REASON = re.compile(
     r"\b(?:presents?|presenting|here|in|coming in|came in|seen|seeing (?:him|her|you))\s+(?:today\s+)?"
     r"(?:for|with)\s+(?:an?\s+|his\s+|her\s+|the\s+|your\s+|a\s+follow-?up\s+(?:of|for|on)\s+)?"
@@ -86,6 +94,8 @@ def classify(turns: list[Turn], model: SectionModel) -> list[tuple[Sentence, str
 def _refine(kind: str, s: Sentence) -> str:
     if kind == "ap":
         return "plan" if _PLAN.search(s.text) else "assessment"
+    if s.role == "clinician" and (_INSTRUCTION.search(s.text) or _PLAN_STATEMENT.search(s.text)):
+        return "plan"
     return kind
 
 

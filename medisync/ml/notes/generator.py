@@ -16,6 +16,7 @@ from .assessment import extract_diagnoses, extract_follow_up, extract_orders
 from .compose import EMPTY, chief_complaint
 from .draft import DraftSection, draft_sections, render
 from .medications import extract_allergies, extract_medications
+from .review import extract_needs_review
 from .symptoms import extract_symptoms, find_mentions
 from .templates import get_template
 from .text import Turn, build_turns
@@ -60,8 +61,9 @@ class ExtractiveNoteGenerator:
         chosen = get_template(template)
         turns = build_turns(transcript or {})
         insights = self._insights(turns)
-        excluded = {int(i) for item in insights.get("needs_review") or []
-                    for i in item.get("sentence_indices", [])}
+        # what was heard but not clearly named is never written into the note's text
+        excluded = {int(item["sentence_index"]) for item in insights.get("needs_review") or []
+                    if item.get("sentence_index") is not None}
         sections = draft_sections(turns, insights, chosen, excluded) if turns else []
         soap = draft_sections(turns, insights, get_template("soap"), excluded) if turns else []
         if not any(s.text for s in sections):
@@ -79,6 +81,7 @@ class ExtractiveNoteGenerator:
         sentences = [s for t in turns for s in t.sentences]
         allergies, excluded, _denied = extract_allergies(turns)
         symptoms = extract_symptoms(turns)
+        insights["needs_review"] = extract_needs_review(turns, excluded)
         insights.update(
             symptoms=symptoms, vitals=extract_vitals(sentences)[0],
             medications=extract_medications(turns, excluded), allergies=allergies,

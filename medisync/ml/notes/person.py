@@ -59,6 +59,12 @@ class Pronouns:
             return cls("he", "him", "his", "himself")
         return cls("the patient", "the patient", "the patient's", "themself")
 
+    def after_first_mention(self) -> "Pronouns":
+        """Once a sentence has said "the patient", "their" and "them" read better than repeating it."""
+        if self.possessive == "the patient's":
+            return Pronouns(self.subject, "them", "their", self.reflexive)
+        return self
+
 
 def tokens(text: str) -> list[str]:
     out: list[str] = []
@@ -100,21 +106,29 @@ def _is_subject(toks: list[str], i: int) -> bool:
 def rewrite(text: str, speaker_role: str, who: Pronouns) -> list[str]:
     """Tokens of ``text`` with the patient referred to in the third person."""
     toks = tokens(text)
-    first = {"i": who.subject, "me": who.object, "my": who.possessive, "mine": who.possessive,
-             "myself": who.reflexive}
-    second = {"your": who.possessive, "yours": who.possessive, "yourself": who.reflexive}
-    table = first if speaker_role == "patient" else second if speaker_role == "clinician" else {}
+    current = who
     for i, tok in enumerate(toks):
-        low = tok.lower()
-        if speaker_role == "clinician" and low == "you":
-            toks[i] = who.subject if _is_subject(toks, i) else who.object
-        elif low in table:
-            toks[i] = table[low]
-        else:
+        replacement = _replacement(toks, i, tok.lower(), speaker_role, current)
+        if replacement is None:
             continue
-        if toks[i] == who.subject:
+        toks[i] = replacement
+        if replacement == who.subject:
             _agree_after(toks, i)
+        current = who.after_first_mention()
     return toks
+
+
+def _replacement(toks: list[str], i: int, low: str, speaker_role: str, who: Pronouns) -> str | None:
+    if speaker_role == "patient":
+        table = {"i": who.subject, "me": who.object, "my": who.possessive, "mine": who.possessive,
+                 "myself": who.reflexive}
+    elif speaker_role == "clinician":
+        if low == "you":
+            return who.subject if _is_subject(toks, i) else who.object
+        table = {"your": who.possessive, "yours": who.possessive, "yourself": who.reflexive}
+    else:
+        return None
+    return table.get(low)
 
 
 def detokenize(toks: list[str]) -> str:

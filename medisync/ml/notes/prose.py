@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import re
 
+from .numbers import replace_number_words
 from .person import Pronouns, detokenize, rewrite
 
 _FILLERS = re.compile(
     r"\b(?:um+|uh+|uh-huh|mm-hmm|mhm|hmm+|er|ah|you know|i mean|kind of like|sort of like)\b\s*,?\s*",
     re.IGNORECASE)
+#: discourse markers at the start of a sentence; "yes" and "no" only when they stand alone
+#: ("No, ..."), never when they negate what follows ("No numbness or tingling")
 _LEAD = re.compile(
-    r"^(?:(?:and|so|okay|ok|alright|all right|well|now|yeah|yes|yep|no|nope|oh|right|great|good|"
-    r"perfect|sure|hey|hi|hello|gotcha|got it|i see|wow|cool|awesome)\b\s*[,.!]?\s*)+",
+    r"^(?:(?:and|so|okay|ok|alright|all right|well|now|oh|right|great|good|perfect|sure|hey|hi|hello|"
+    r"gotcha|got it|i see|wow|cool|awesome)\b\s*[,.!]?\s*|(?:yeah|yes|yep|no|nope)\s*[,.!]\s*)+",
     re.IGNORECASE)
 _STUTTER = re.compile(r"\b(\w+(?:'\w+)?)(?:\s*,?\s+\1\b)+", re.IGNORECASE)
 _SPACED_PUNCT = re.compile(r"\s+([,.;:?!])")
@@ -30,7 +33,8 @@ _ARTEFACTS = ((re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", re.IGNORECASE), r"
 _FRAGMENT_START = frozenset("like with and or but because that which so then".split())
 _TRAILING = re.compile(r"(?:[\s,;:-]+(?:or|and|but|so|like|kinda|kind of|sort of|-))+\W*$|[\s,;:-]+$", re.IGNORECASE)
 _SOCIAL = re.compile(r"\b(thank you|thanks|bye|goodbye|nice to meet|how are you|have a good|"
-                     r"take care|excuse me|sorry|dax|dragon)\b", re.IGNORECASE)
+                     r"take care|excuse me|sorry|dax|dragon|next patient|date of birth|(?:i am|i'm|this is|my name is) (?:doctor|dr|nurse))\b",
+                     re.IGNORECASE)
 _UNATTRIBUTED = frozenset({"you", "your", "yours", "yourself", "i", "me", "my", "mine", "myself"})
 _CLINICIAN_OWN = frozenset({"i", "my", "myself"})
 #: a patient's "we" or "our" (the family, the household) cannot be attributed either
@@ -51,6 +55,22 @@ def clean(text: str) -> str:
     return re.sub(r"\s{2,}", " ", t)
 
 
+_TENS = re.compile(r"\b(ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+                   r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)\b", re.IGNORECASE)
+
+
+def spoken_numbers(toks: list[str]) -> list[str]:
+    """Spoken numbers as digits ("one hundred twenty two over seventy six" -> "122 over 76"),
+    only in sentences that say a number of ten or more, so "one of them" stays as said."""
+    if not _TENS.search(" ".join(toks)):
+        return toks
+    lowered = [t.lower() if _TENS.search(t) or t.lower() in _SMALL else t for t in toks]
+    return replace_number_words(lowered)
+
+
+_SMALL = frozenset("zero one two three four five six seven eight nine and a point half".split())
+
+
 def _attributable(toks: list[str], role: str) -> bool:
     lowered = {t.lower() for t in toks}
     leftover = lowered & _UNATTRIBUTED
@@ -66,7 +86,7 @@ def to_prose(text: str, role: str, who: Pronouns, is_question: bool = False) -> 
     if is_question or text.rstrip().endswith("?") or _SOCIAL.search(text):
         return None
     cleaned = clean(text)
-    toks = rewrite(cleaned, role, who)
+    toks = spoken_numbers(rewrite(cleaned, role, who))
     words = [t for t in toks if t[:1].isalnum()]
     if len(words) < MIN_WORDS or not _attributable(toks, role):
         return None
