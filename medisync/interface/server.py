@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import shutil
+import sys
 from concurrent.futures import ThreadPoolExecutor
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 from aiohttp import web
+from eventsourcing.utils import get_topic
 
+from medisync.domain.practice import Practice
 from medisync.interface.bootstrap import build_container, start_background_work
 from medisync.interface.http.app import init_app
+from medisync.interface.http.keys import CONTAINER
 from medisync.interface.settings import Settings
 
 log = logging.getLogger("medisync")
@@ -36,11 +42,35 @@ def create_app(settings: Settings) -> web.Application:
     return app
 
 
+FIRST_ADMIN = """No admin exists yet. Create the first one with:
+  {command} create-admin --email you@clinic.org --password 'a-long-passphrase-1' \\
+      --full-name 'Your Name' --practice 'Your Clinic'
+  (or POST /api/v1/auth/register with practice_name)"""
+
+
+def _command() -> str:
+    """How the user can call us again: `medisync` if it is on the PATH, else the path they ran."""
+    ran = sys.argv[0]
+    if os.path.basename(ran) != "medisync" or shutil.which("medisync") == os.path.abspath(ran):
+        return "medisync"
+    return os.path.relpath(ran)
+
+
+def has_admin(container: Any) -> bool:
+    """Whether a practice, and so its first admin, was ever registered: asked of the event store,
+    not of the read models, which may not have caught up yet (`create-admin` runs no projections)."""
+    registered = container.app.recorder.select_notifications(
+        start=None, limit=1, topics=[get_topic(Practice.Registered)])
+    return bool(registered)
+
+
 def serve(settings: Settings, host: str, port: int) -> None:
     """``reuse_port`` (SO_REUSEPORT) lets N processes share one port; the kernel
     spreads connections. Run projections once, in `medisync project`, then."""
     app = create_app(settings)
     print(f"MediSync API on http://{host}:{port}/api/v1  (Swagger UI: http://{host}:{port}/api/docs)",
           flush=True)
+    if not has_admin(app[CONTAINER]):
+        print(FIRST_ADMIN.format(command=_command()), flush=True)
     web.run_app(app, host=host, port=port, print=None, access_log=None,
                 reuse_port=settings.reuse_port or None)

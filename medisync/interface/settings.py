@@ -89,6 +89,8 @@ class Settings:
             raw = environ.get(f"MEDISYNC_{field.name.upper()}")
             if raw is not None and raw != "":
                 values[field.name] = _parse(raw, field.type)
+        if "port" not in values and environ.get("PORT"):  # the platform convention (PaaS, `make run PORT=`)
+            values["port"] = int(environ["PORT"])
         return cls(**values)
 
     @property

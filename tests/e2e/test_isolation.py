@@ -63,7 +63,7 @@ def world(server: ServerProcess) -> World:
     appointment = schedule(admin, patient["id"], doctor_a.id)
     recording = upload_recording(doctor_a, appointment["id"])
     note = doctor_a.post(f"/notes/add/{appointment['id']}", json=SOAP)
-    assert note.status_code == 201, note.text
+    assert note.status_code in (200, 201), note.text  # 200 when the ML worker's draft opened the note first
     return World(admin, doctor_a, doctor_b, nurse, auditor, patient, appointment, recording,
                  upload_document(admin, patient["id"]), register_practice(server.api, "iso-other"))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from medisync.interface.fhir.document_reference import transcript_text
+
 USER = ("id", "email", "full_name", "role", "tier", "practice_id", "active", "created_at")
 PATIENT = ("id", "mrn", "first_name", "last_name", "date_of_birth", "sex", "phone", "email",
            "archived", "registered_by", "created_at", "updated_at", "version")
@@ -75,4 +77,7 @@ def transcription(row: dict[str, Any]) -> dict[str, Any]:
             "attempts": row.get("attempts"),
             "language": document_.get("language"), "duration_s": document_.get("duration_s"),
             "model": document_.get("model"), "segments": document_.get("segments", []),
-            "text": document_.get("text", ""), "metrics": document_.get("metrics")}
+            "text": document_.get("text", ""),
+            # as clinicians read it, and as FHIR exports it: '[mm:ss] Speaker (role): words' per turn
+            "labelled_text": transcript_text(document_) if document_ else "",
+            "metrics": document_.get("metrics")}
