@@ -230,8 +230,8 @@ def pooled(sel: list[dict]) -> dict:
         "medical_ref_terms": med.medical_ref_words,
         "der": pooled_der("der_parts_s"),
         "der_turns": pooled_der("der_turns_parts_s"),
-        "speaker_count_correct": sum(r.get("speakers_true") == r.get("speakers_est") for r in sel
-                                     if "speakers_est" in r),
+        "speaker_count_correct": (sum(r["speakers_true"] == r["speakers_est"] for r in sel)
+                                  if all("speakers_est" in r for r in sel) else None),
         "files": len(sel),
         "role_accuracy": round(sum(roles) / len(roles), 4) if roles else None,
         "rtf_asr": round(sum(r["seconds"]["asr"] for r in sel) / dur, 4),
@@ -270,7 +270,8 @@ def print_table(result: dict) -> None:
               f"{fmt(r.get('role_accuracy')):>7} {r['rtf_asr']:8.3f} {r['rtf_total']:8.3f}")
     for split, o in result["overall"].items():
         print(f"{'OVERALL ' + split:28} {'':8} {fmt(o['wer']):>6} {fmt(o['medical_wer']):>7} {fmt(o['der']):>7} "
-              f"{fmt(o['der_turns']):>7} {o['speaker_count_correct']}/{o['files']:<3} "
+              f"{fmt(o['der_turns']):>7} {o['speaker_count_correct'] if o['speaker_count_correct'] is not None else '-'}"
+              f"/{o['files']:<3} "
               f"{fmt(o['role_accuracy']):>7} {o['rtf_asr']:8.3f} {o['rtf_total']:8.3f}")
 
 
