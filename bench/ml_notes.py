@@ -5,8 +5,14 @@
     .venv/bin/python bench/ml_notes.py --calibrate  # drug-matcher false-positive calibration
 
 Inputs (all under tests/):
-  fixtures/dev-*.truth.json          the 3 DEV dialogues (turns + expected facts)
-  fixtures/extra/*.truth.json        3 extra synthetic visits written for this component
+  fixtures/dev-*.truth.json          the 3 DEV dialogues (turns + expected facts)            tuned on
+  fixtures/extra/*.truth.json        5 extra synthetic visits written for this component       tuned on
+  fixtures/heldout/tune-*.truth.json 2 recorded visits another engineer marked "tune"           tuned on
+  fixtures/heldout/heldout-*         4 recorded visits marked "heldout"                  reported only
+  fixtures/aci-bench/{train,valid}   ACI-Bench dialogues + scribe notes (Yim et al. 2023, CC BY 4.0):
+                                     train tuned on, valid reported only; no fact labels, so only the
+                                     safety counters, needs_review counts and medication names vs. the
+                                     scribe's note
   unit/ml_notes/data/asr/*.asr.json  recorded faster-whisper tiny.en output for all 6
                                      (roles assigned from the truth turns by overlap)
 
@@ -59,9 +65,10 @@ ASR_CONFUSIONS = {
 }
 
 
-def load_heldout() -> list[tuple[str, dict[str, Any]]]:
-    """Held-out synthetic visits (reported only, never tuned on), when another engineer has added them."""
-    files = sorted(HELDOUT.glob("*.truth.json")) if HELDOUT.exists() else []
+def load_heldout(split: str = "heldout") -> list[tuple[str, dict[str, Any]]]:
+    """The recorded visits of tests/fixtures/heldout/ of one split: ``tune`` (may be tuned on) or
+    ``heldout`` (reported only, never tuned on); the split is each file name's prefix."""
+    files = sorted(HELDOUT.glob(f"{split}-*.truth.json")) if HELDOUT.exists() else []
     return [(f.name.replace(".truth.json", ""), json.loads(f.read_text())) for f in files]
 
 
@@ -349,11 +356,14 @@ def main(argv: list[str] | None = None) -> int:
     random.seed(0)
     truths = load_truths()
     heldout = load_heldout()
+    tune = load_heldout("tune")
+    truths = truths + tune
     truth_docs = {vid: truth_to_transcript(t) for vid, t in truths + heldout}
     conditions: dict[str, list[tuple[str, dict[str, Any], dict[str, Any] | None]]] = {}
     base = [(vid, truth_docs[vid], t["expected"]) for vid, t in truths]
     conditions["truth:dev"] = [d for d in base if d[0].startswith("dev-")]
-    conditions["truth:extra"] = [d for d in base if not d[0].startswith("dev-")]
+    conditions["truth:extra"] = [d for d in base if d[0].startswith("extra-")]
+    conditions["truth:tune"] = [d for d in base if d[0].startswith("tune-")]
     conditions["truth:all"] = base
     conditions["truth:heldout"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in heldout]
     recorded = []
@@ -365,6 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     held_ids = {vid for vid, _ in heldout}
     conditions["asr-recorded:dev"] = [d for d in recorded if d[0].startswith("dev-")]
     conditions["asr-recorded:extra"] = [d for d in recorded if d[0].startswith("extra-")]
+    conditions["asr-recorded:tune"] = [d for d in recorded if d[0].startswith("tune-")]
     conditions["asr-recorded:heldout"] = [d for d in recorded if d[0] in held_ids]
     for name, fn in DEGRADATIONS.items():
         conditions[f"degraded:{name}"] = [(vid, fn(doc), exp) for vid, doc, exp in base]

@@ -25,7 +25,7 @@ from typing import Any
 
 from .context import assess, scopes
 from .fuzzy import ratio
-from .icd10 import icd10_title, is_billable
+from .icd10 import icd10_title, is_billable, lateral_code
 from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon
 from .text import Sentence, Turn, phrase_key
 
@@ -68,6 +68,26 @@ def not_a_patient_condition(toks: list[str], start: int, end: int) -> bool:
     return bool(_FAMILY_SENTENCE.search(" ".join(toks[:start])))
 
 
+_SIDES = {"left": "left", "right": "right", "bilateral": "bilateral", "both": "bilateral"}
+
+
+def _with_side(cond: Condition, toks: list[str], start: int, end: int) -> Condition:
+    """The lateral code when the clinician names one side next to an unspecified-side condition:
+    "acute otitis media of the left ear" -> H66.92, not H66.90 (ICD-10-CM siblings, ``icd10.py``)."""
+    window = toks[max(0, start - 3):min(len(toks), end + 5)]
+    window = window[:next((i for i, t in enumerate(window) if t in (".", ";", "?", "and", "but") and i > start - max(0, start - 3)), len(window))]
+    sides = {_SIDES[t] for t in window if t in _SIDES}
+    if len(sides) != 1:
+        return cond
+    side = sides.pop()
+    lateral = lateral_code(cond.icd10, side)
+    if lateral is None:
+        return cond
+    code, part = lateral
+    name = f"{cond.name}, {side} {part}" if side != "bilateral" else f"{cond.name}, bilateral"
+    return Condition(name, code, icd10_title(code) or "")
+
+
 def _review_item(sent: Sentence, heard: str, cond: Condition, reason: str, score: float | None = None) -> dict[str, Any]:
     cand: dict[str, Any] = {"name": cond.name, "icd10": cond.icd10}
     if score is not None:
@@ -103,7 +123,7 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[dict[str, Any]] 
         if _HEDGE.search(lead) or _HEDGE.search(" ".join(sent.toks[max(0, ts - 4):ts])):
             review.append(_review_item(sent, " ".join(sent.toks[ts:te]), m.payload, "uncertain"))
             continue
-        found.append(m.payload)
+        found.append(_with_side(m.payload, sent.toks, ts, te))
     fuzzy = _fuzzy_condition(sent, start_tok, longest)
     if fuzzy is not None:
         cond, _n_words, score, heard = fuzzy

@@ -16,7 +16,8 @@ vitals           one fact per non-null value; exact number (temperature to
                  false positive.
 medications      name (generic name, brand names map to the generic), then
                  dose ("10 mg", exact after normalisation), frequency (equal
-                 after normalisation) and status as separate facts of the
+                 after normalisation; "at night" = "at bedtime" = "nightly",
+                 "daily" = "once daily") and status as separate facts of the
                  matched pair; unmatched expected/predicted medications count
                  all their non-null attributes as misses / false positives.
 allergies        substance (+ reaction as a separate fact).
@@ -146,6 +147,19 @@ def _pair(expected: list[dict[str, Any]], predicted: list[dict[str, Any]],
     return pairs, missed, left
 
 
+#: clinically equivalent spellings of one frequency (all "qhs")
+_FREQ_SAME = [(re.compile(r"\b(at night|nightly|every night|each night|at bedtime|before bed)\b"), "at bedtime"),
+              (re.compile(r"\b(once a day|once daily|daily|every day)\b"), "once daily"),
+              (re.compile(r"\b(twice a day|twice daily|two times a day)\b"), "twice daily")]
+
+
+def _freq_norm(text: Any) -> str:
+    out = _norm(text)
+    for pat, canon in _FREQ_SAME:
+        out = pat.sub(canon, out)
+    return out
+
+
 def _temp_eq(a: Any, b: Any) -> bool:
     try:
         return abs(float(a) - float(b)) < 0.051
@@ -233,7 +247,7 @@ def score(expected: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Coun
             a, b = e.get(attr), p.get(attr)
             if a is None and b is None:
                 continue
-            if _norm(a) == _norm(b):
+            if _norm(a) == _norm(b) or (attr == "frequency" and _freq_norm(a) == _freq_norm(b)):
                 m.tp += 1
             else:
                 if a is not None:
@@ -337,14 +351,15 @@ def said_facts(transcript: dict[str, Any]) -> tuple[set[str], set[str], set[str]
     clinician affirms, codes a clinician mentions only negated / hypothetical / for family)."""
     from .assessment import not_a_patient_condition
     from .context import assess, scopes
-    from .lexicon import condition_lexicon, drug_lexicon, sourced_drug_lexicon
+    from .icd10 import lateral_code
+    from .lexicon import condition_lexicon, drug_lexicon, icd10_title_lexicon, sourced_drug_lexicon
     from .text import build_turns
 
     drugs: set[str] = set()
     affirmed: set[str] = set()
     negated: set[str] = set()
     matchers = [drug_lexicon().matcher] + ([s.matcher] if (s := sourced_drug_lexicon()) is not None else [])
-    _codes, cond_matcher = condition_lexicon()
+    cond_matchers = [condition_lexicon()[1]] + ([t] if (t := icd10_title_lexicon()) is not None else [])
     for turn in build_turns(transcript):
         for sent in turn.sentences:
             for matcher in matchers:
@@ -352,12 +367,25 @@ def said_facts(transcript: dict[str, Any]) -> tuple[set[str], set[str], set[str]
             if turn.role not in ("clinician", "unknown"):
                 continue
             scs = scopes(sent.toks)
-            for m in cond_matcher.find(sent.content):
-                ts, te = sent.raw_span(m.start, m.end)
+            for cs, ce, cond in (x for cm in cond_matchers for x in _every_match(cm, sent.content)):
+                ts, te = sent.raw_span(cs, ce)
                 a = assess(sent.toks, (ts, te), scs)
                 bad = a.negated or a.hypothetical or a.family or not_a_patient_condition(sent.toks, ts, te)
-                (negated if bad else affirmed).add(m.payload.icd10)
+                codes = {cond.icd10} | {lat[0] for side in ("left", "right", "bilateral")
+                                        if (lat := lateral_code(cond.icd10, side)) is not None}
+                (negated if bad else affirmed).update(codes)
     return drugs, affirmed, negated - affirmed
+
+
+def _every_match(matcher: Any, content: list[str]) -> list[tuple[int, int, Any]]:
+    """Every phrase occurrence, nested ones too ("dermatitis" inside "atopic dermatitis"): what was
+    said, for the safety counters, not what the extractor would pick."""
+    out = []
+    for i, tok in enumerate(content):
+        for key, payload in matcher._index.get(tok, ()):
+            if tuple(content[i:i + len(key)]) == key:
+                out.append((i, i + len(key), payload))
+    return out
 
 
 def safety(truth_transcript: dict[str, Any], insights: dict[str, Any]) -> dict[str, list[str]]:

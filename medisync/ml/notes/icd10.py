@@ -38,3 +38,27 @@ def icd10_title(code: str) -> str | None:
         return None
     title: str = cm.get_description(code)
     return title
+
+
+_SIDE_PART = __import__("re").compile(r"\bunspecified (ear|eye|knee|hip|shoulder|elbow|wrist|hand|ankle|foot|leg|arm|lung|kidney|breast|side)s?\b")
+
+
+@lru_cache(maxsize=4096)
+def lateral_code(code: str, side: str) -> tuple[str, str] | None:
+    """The sibling of an unspecified-side code for ``side`` ("right", "left", "bilateral"), as (code, part):
+    H66.90 "Otitis media, unspecified, unspecified ear" + left -> (H66.92, "ear") "..., left ear"."""
+    cm = _cm()
+    if cm is None or not cm.is_valid_item(code):  # pragma: no cover
+        return None
+    title: str = cm.get_description(code)
+    m = _SIDE_PART.search(title)
+    if m is None:
+        return None
+    part = m.group(1)
+    wanted = {title.replace(m.group(0), f"{side} {part}", 1)}
+    if side == "bilateral":
+        wanted |= {title.replace(m.group(0), "bilateral", 1), title.replace(m.group(0), f"bilateral {part}s", 1)}
+    for other in cm.get_descendants(code[:3]):
+        if cm.is_leaf(other) and cm.get_description(other) in wanted:
+            return other, part
+    return None

@@ -44,7 +44,7 @@ _CONTINUE = ("continue", "continuing", "keep", "stay on", "remain on", "refill",
 _START = ("start", "starting", "begin", "prescribe", "prescribing", "put you on", "give you", "giving you", "send in",
           "sending", "new prescription", "add", "adding", "try", "trying", "recommend", "want you to take",
           "would like you to take", "going to have you take", "take", "use", "you can take", "switch", "switching",
-          "instead", "restart", "resume")
+          "instead", "restart", "resume", "apply", "can have", "may have", "may take", "can use", "can give")
 _REPORT = ("taking", "take", "takes", "took", "on", "using", "use", "been on", "i am on", "still")
 
 _UNIT_OUT = {"mg": "mg", "mcg": "mcg", "g": "g", "units": "units", "ml": "ml", "puff": "puffs", "puffs": "puffs",
@@ -80,12 +80,20 @@ def _fmt_dose(value: str, unit: str) -> str:
     return f"{num} {out_unit}"
 
 
+_TOPICAL_FORMS = frozenset("ointment cream gel lotion solution foam shampoo spray drops patch".split())
+
+
 def find_doses(toks: list[str], start: int, end: int) -> list[tuple[int, str]]:
     """(token index, normalised dose) for every dose in ``toks[start:end]``."""
     out = []
     for k in range(start, min(end, len(toks)) - 1):
         if is_number(toks[k]) and toks[k + 1] in DOSE_UNITS and toks[k + 1] not in ("injection", "shot"):
             out.append((k, _fmt_dose(toks[k], toks[k + 1])))
+        elif is_number(toks[k]) and toks[k + 1] == "%" and float(toks[k]) <= 20:
+            # topical strength: "triamcinolone 0.1 % ointment" -> "0.1% ointment"
+            num = toks[k] if not float(toks[k]).is_integer() else str(int(float(toks[k])))
+            form = toks[k + 2] if k + 2 < len(toks) and toks[k + 2] in _TOPICAL_FORMS else None
+            out.append((k, f"{num}% {form}" if form else f"{num}%"))
     return out
 
 
@@ -481,7 +489,7 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[dict[str, Any]], set[tupl
         med_question = bool(
             prev is not None and any(
                 s.is_question and re.search(r"\b(taken|take|taking|medication|medications|medicines|meds|pills)\b",
-                                            ALLERGY_TRIGGER.sub(" ", re.sub(r"allergies to (any )?(medicines|medications|meds|drugs)", "", s.norm)))
+                                            ALLERGY_TRIGGER.sub(" ", re.sub(r"allerg\w* to (any )?(medicines?|medications?|meds|drugs)", "", s.norm)))
                 for s in prev.sentences)
         )
         if turn.role == "clinician":

@@ -20,7 +20,7 @@ _NUM = r"(\d{1,3}(?:\.\d+)?)"
 _HOME = re.compile(
     r"\b(home|at home|readings?|log|logs|monitor|machine|cuff|usually|normally|average|last visit|last time|"
     r"previous|previously|before|ago|yesterday|last week|last month|most mornings|in the mornings|pharmacy|"
-    r"goal|target|should be|below|under|less than|above|over the past)\b"
+    r"goal|target|should be|below|under|less than|above|over the past|last night|the other day|earlier this week)\b"
 )
 _BP_KW = re.compile(r"\b(blood pressure|bp|pressure)\b")
 _BP = re.compile(r"\b(\d{2,3})\s*(?:/|over)\s*(\d{2,3})\b")
@@ -52,7 +52,8 @@ def extract_vitals(sentences: list[Sentence]) -> tuple[dict[str, Any], list[Sent
     vit: dict[str, Any] = {k: None for k in VITAL_KEYS}
     used: list[Sentence] = []
     for sent in sentences:
-        if sent.role not in ("clinician", "unknown", "other") or sent.is_question:
+        # a relative's report ("his temperature was 39 last night") is history, not a measurement here
+        if sent.role not in ("clinician", "unknown") or sent.is_question:
             continue
         norm = sent.norm
         # "today" / "here" belong to the measurement: keep them in the clause

@@ -149,3 +149,11 @@ def test_conditions_outside_the_curated_map_are_coded_from_icd10cm_titles(spoken
 
 def test_a_negated_icd10cm_title_is_not_coded() -> None:
     assert insights(("D", "My assessment is that this is not idiopathic hypotension."))["diagnoses"] == []
+
+
+def test_side_named_by_the_clinician_selects_the_lateral_code() -> None:
+    """ICD-10-CM siblings of an unspecified-side code: H66.90 + "left ear" -> H66.92."""
+    dx = insights(("D", "This is acute otitis media of the left ear."))["diagnoses"]
+    assert [d["icd10"] for d in dx] == ["H66.92"]
+    dx = insights(("D", "This is acute otitis media."))["diagnoses"]
+    assert [d["icd10"] for d in dx] == ["H66.90"]

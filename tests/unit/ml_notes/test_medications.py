@@ -120,3 +120,20 @@ def test_a_weakly_heard_allergy_is_reviewed_not_recorded() -> None:
     review = extract_needs_review(build_turns(transcript(*turns)))
     assert [(r["kind"], r["heard"], r["candidates"][0]["name"]) for r in review] == [
         ("allergy", "mac trim", "sulfamethoxazole trimethoprim")]
+
+
+def test_topical_strength_and_apply_verb() -> None:
+    ins = insights(("D", "Apply triamcinolone zero point one percent ointment twice daily for two weeks."))
+    assert ins["medications"] == [{"name": "triamcinolone", "dose": "0.1% ointment", "frequency": "twice daily",
+                                   "status": "new", "match_confidence": 1.0}]
+
+
+def test_allergy_answer_to_a_medicine_allergy_question() -> None:
+    ins = insights(("D", "Are you allergic to any medicines?"), ("P", "Penicillin makes my lips swell."))
+    assert ins["allergies"] == [{"substance": "penicillin", "reaction": "lip swelling"}]
+    assert ins["medications"] == [] and all(s["name"] != "swelling" for s in ins["symptoms"])
+
+
+def test_a_relatives_home_temperature_is_not_a_vital() -> None:
+    ins = insights(("F", "Last night his temperature was thirty nine."), ("D", "His temperature here is thirty eight point six."))
+    assert ins["vitals"]["temperature_c"] == 38.6

@@ -104,6 +104,12 @@ def test_medication_names_agree_with_the_scribe_note(split: str) -> None:
     assert c.f1 >= 0.88 and c.precision >= 0.85, c.as_dict()
 
 
+@pytest.mark.parametrize("path", SYNTHETIC, ids=lambda p: p.name.split(".")[0])
+def test_clearly_spoken_visits_need_no_review(path: Path) -> None:
+    """On the ground-truth text every drug and diagnosis is clearly named: nothing to review."""
+    assert _facts(truth_to_transcript(json.loads(path.read_text())))["needs_review"] == []
+
+
 def test_fact_f1_floor_on_ground_truth_text_of_tuning_visits() -> None:
     from medisync.ml.notes import ExtractiveNoteGenerator
 
