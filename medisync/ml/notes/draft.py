@@ -54,7 +54,9 @@ class DraftSection:
     lines: tuple[NoteLine, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "title": self.title, "text": self.text}
+        """``status`` is ``empty`` when nothing in the visit belonged here: no filler text is written."""
+        return {"key": self.key, "title": self.title, "text": self.text,
+                "status": "filled" if self.text else "empty"}
 
 
 def patient_gender(sentences: list[Sentence]) -> str | None:
@@ -128,13 +130,26 @@ def _section_text(lines: list[NoteLine]) -> str:
     return "\n".join(line.text for line in lines)
 
 
+def _keyword_owner(template: NoteTemplate, line: NoteLine) -> str | None:
+    """The first keyword section whose keywords the line names (cc lines stay the chief complaint)."""
+    text = line.text.lower()
+    for spec in template.sections:
+        if line.kind != "cc" and any(re.search(r"\b" + re.escape(k), text) for k in spec.keywords):
+            return spec.key
+    return None
+
+
 def assemble(template: NoteTemplate, lines: list[NoteLine]) -> list[DraftSection]:
+    """Each section takes the lines of its content kinds (its keyword lines first), in template order."""
+    owner = {id(line): _keyword_owner(template, line) for line in lines}
     sections = []
     for spec in template.sections:
-        chosen = [line for kind in spec.content for line in lines if line.kind == kind]
+        claimed = [line for line in lines if owner[id(line)] == spec.key]
+        chosen = claimed + [line for kind in spec.content for line in lines
+                            if line.kind == kind and owner[id(line)] is None]
         if "cc" in spec.content:
-            chosen = [line for line in chosen if line.kind != "cc"] + [line for line in chosen if line.kind == "cc"][:1]
-            chosen.sort(key=lambda line: line.kind != "cc")
+            cc = [line for line in chosen if line.kind == "cc"][:1]
+            chosen = cc + [line for line in chosen if line.kind != "cc"]
         sections.append(DraftSection(spec.key, spec.title, _section_text(chosen), tuple(chosen)))
     return sections
 

@@ -18,7 +18,7 @@ from .draft import DraftSection, draft_sections, render
 from .medications import extract_allergies, extract_medications
 from .review import extract_needs_review
 from .symptoms import extract_symptoms, find_mentions
-from .templates import get_template
+from .templates import NoteTemplate, get_template
 from .text import Turn, build_turns
 from .vitals import VITAL_KEYS, extract_vitals
 
@@ -57,7 +57,7 @@ class ExtractiveNoteGenerator:
         """Only the ``insights`` block."""
         return self._insights(build_turns(transcript or {}))
 
-    def generate(self, transcript: dict[str, Any], template: str | None = None) -> dict[str, Any]:
+    def generate(self, transcript: dict[str, Any], template: "str | NoteTemplate | None" = None) -> dict[str, Any]:
         chosen = get_template(template)
         turns = build_turns(transcript or {})
         insights = self._insights(turns)

@@ -93,7 +93,7 @@ class LlmNoteGenerator:
         self.scrub_identifiers = scrub_identifiers
         self.extractor = extractor or ExtractiveNoteGenerator()
 
-    def generate(self, transcript: dict[str, Any], template: str | None = None) -> dict[str, Any]:
+    def generate(self, transcript: dict[str, Any], template: "str | NoteTemplate | None" = None) -> dict[str, Any]:
         chosen = get_template(template)
         insights = self.extractor.extract(transcript)
         messages = [{"role": "system", "content": system_prompt(chosen)},

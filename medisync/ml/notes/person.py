@@ -32,13 +32,13 @@ _VERBS = frozenset("""
 feel think take get need want know see notice use try eat drink sleep work walk run smoke exercise
 hurt wake live like love come keep check miss forget remember wear stay play lift watch mean guess
 hope say tell hear find start stop continue experience deal struggle drive cough sneeze vomit urinate
-snore travel follow avoid drop lose gain bring buy cook help hike swim bike ride ache bleed burn
+snore weigh travel follow avoid drop lose gain bring buy cook help hike swim bike ride ache bleed burn
 itch tingle notice monitor record measure test inject apply understand agree prefer plan report
 describe complain endorse deny believe wonder worry seem tend happen manage stand sit lie bend climb
 kneel reach turn breathe swallow chew pee poop faint
 """.split())
 _ADVERBS = frozenset("also still just really never always usually sometimes only actually even already "
-                     "definitely probably generally often occasionally mostly currently typically".split())
+                     "definitely probably generally often occasionally mostly currently typically ever".split())
 _MODALS = frozenset("can could will would should may might must did had cannot used".split())
 _CLAUSE_START = frozenset("and but so that if when because since until or then as while where "
                           "although though after before once , ; :".split())

@@ -56,3 +56,46 @@ def test_every_line_points_at_the_segments_it_came_from() -> None:
         heard = " ".join(visit["segments"][i]["text"].lower() for i in line["segment_ids"])
         words = [w.strip(".,").lower() for w in line["text"].split()]
         assert sum(w in heard for w in words) >= 0.6 * len(words), line
+
+
+SPECIALTIES = ["psychiatry", "pediatrics", "musculoskeletal", "cardiology"]
+DEV_VISITS = sorted(FIXTURES.glob("dev-*.truth.json"))
+
+
+def _transcript(path) -> dict:
+    truth = json.loads(path.read_text())
+    return {"segments": [{"speaker": t["speaker"], "role": t["role"], "text": t["text"],
+                          "start": t["start"], "end": t["end"]} for t in truth["turns"]]}
+
+
+@pytest.mark.parametrize("template", ["soap", "hp", *SPECIALTIES])
+@pytest.mark.parametrize("visit", DEV_VISITS, ids=lambda p: p.name.split(".")[0])
+def test_every_builtin_drafts_every_dev_visit_in_order(template: str, visit) -> None:
+    note = ExtractiveNoteGenerator().generate(_transcript(visit), template=template)
+    spec = get_template(template)
+    assert [s["key"] for s in note["sections"]] == [s.key for s in spec.sections]
+    assert any(s["text"] for s in note["sections"])
+    for section in note["sections"]:
+        assert section["status"] == ("filled" if section["text"] else "empty")
+
+
+def test_psychiatry_has_mental_status_and_risk_sections_filled_from_the_visit() -> None:
+    note = ExtractiveNoteGenerator().generate(_transcript(FIXTURES / "extra" / "extra-03-depression.truth.json"),
+                                              template="psychiatry")
+    by_key = {s["key"]: s for s in note["sections"]}
+    assert by_key["mental_status_examination"]["title"] == "MENTAL STATUS EXAMINATION"
+    assert "suicidal" in by_key["risk_assessment"]["text"].lower()
+    assert "Denies suicidal" in by_key["risk_assessment"]["text"]
+
+
+def test_practice_sections_are_filled_by_title_and_guidance() -> None:
+    custom = NoteTemplate.from_dict({"id": "p1", "name": "Our follow-up", "sections": [
+        {"key": "story", "title": "Interval history"},
+        {"key": "risk", "title": "Risk", "guidance": "suicidal ideation, self-harm"},
+        {"key": "wellbeing", "title": "Wellbeing", "guidance": "hobbies and gardening"},
+        {"key": "ap", "title": "Assessment and plan"}]})
+    note = ExtractiveNoteGenerator().generate(_transcript(FIXTURES / "extra" / "extra-03-depression.truth.json"),
+                                              template=custom)
+    by_key = {s["key"]: s for s in note["sections"]}
+    assert by_key["story"]["text"] and by_key["ap"]["text"] and "suicidal" in by_key["risk"]["text"].lower()
+    assert by_key["wellbeing"] == {**by_key["wellbeing"], "text": "", "status": "empty"}
