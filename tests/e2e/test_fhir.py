@@ -196,7 +196,12 @@ def test_ai_note_is_a_preliminary_composition_with_coded_insights(chart: dict[st
         "8480-6": 148, "8462-4": 94}
     conditions = [r for r in resources if r["resourceType"] == "Condition"]
     assert {"http://hl7.org/fhir/sid/icd-10-cm"} == {c["code"]["coding"][0]["system"] for c in conditions}
-    assert {r["resourceType"] for r in resources} >= {"Observation", "Condition", "MedicationStatement"}
+    assert {r["resourceType"] for r in resources} >= {"Observation", "Condition"}
+    # One MedicationStatement per medication the draft wrote: a drug the ASR did not hear clearly is
+    # in needs_review instead (D36), so how many there are depends on the recognition.
+    current = chart["doctor"].get(f"/notes/{chart['appointment']['id']}").json()["data"]["current"]
+    statements = [r for r in resources if r["resourceType"] == "MedicationStatement"]
+    assert len(statements) == len(current["insights"]["medications"])
     assert all(r.get("status", "preliminary") in ("preliminary", "draft", "active") for r in resources)
 
 
