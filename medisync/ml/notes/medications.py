@@ -97,7 +97,7 @@ def find_doses(toks: list[str], start: int, end: int) -> list[tuple[int, str]]:
     return out
 
 
-_NEXT_CLAUSE = re.compile(r"\s,\s(?=(and\s+)?(i|you|we|keep|continue|stop|start|take|use|increase|also|then|please|but)\b)|\s(and|but)\s(?=(i|you|we|keep|continue|stop|start|take|use|also|then|please)\b)")
+_NEXT_CLAUSE = re.compile(r"\s,\s(?=(and\s+)?(i|you|we|keep|continue|stop|start|take|use|apply|increase|also|then|please|but)\b)|\s(and|but)\s(?=(i|you|we|keep|continue|stop|start|take|use|also|then|please)\b)")
 
 
 def parse_frequency(text: str) -> str | None:
@@ -163,6 +163,8 @@ def classify_action(region: str, role: str) -> str:
 
 
 _CLAUSE_BREAK = frozenset(". ; ? !".split())
+#: an instruction that starts a new clause after a comma
+_IMPERATIVES = frozenset("apply take use start stop continue keep increase decrease add try switch hold".split())
 
 
 @dataclass
@@ -219,8 +221,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         # clause end after the mention
         end = next_start
         for k in range(m.end, next_start):
-            if toks[k] in _CLAUSE_BREAK:
-                end = k
+            if toks[k] in _CLAUSE_BREAK or (toks[k] == "," and k + 1 < len(toks) and toks[k + 1] in _IMPERATIVES):
+                end = k  # "stop the hydrocortisone, apply ... 0.1 % twice daily": the dose is the next drug's
                 break
         # region before the mention: from the previous drug (or clause start)
         rstart = prev_end

@@ -291,6 +291,18 @@ def _is_allergy_sentence(sent: Sentence) -> bool:
     return bool(_ALLERGY_RE.search(sent.norm))
 
 
+def _allergy_clause_start(sent: Sentence) -> int:
+    """Token index where the clause of the allergy statement starts (0: the whole sentence)."""
+    m = _ALLERGY_RE.search(sent.norm)
+    if m is None:
+        return 0
+    tok = len(sent.norm[: m.start()].split())
+    for k in range(tok - 1, -1, -1):
+        if sent.toks[k] in (",", ";", "but"):
+            return k
+    return 0
+
+
 def _names_reaction(sent: Sentence) -> bool:
     """A sentence right after an allergy statement that names a reaction."""
     _, reactions = allergy_lexicon()
@@ -340,9 +352,14 @@ def extract_symptoms(turns: list[Turn]) -> list[dict[str, Any]]:
         for si, sent in enumerate(turn.sentences):
             allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _names_reaction(sent))
             prev_allergy = allergy_here
-            if turn.role not in patient_like or sent.is_question or allergy_here:
+            if turn.role not in patient_like or sent.is_question:
                 continue
-            ms = [m for m in find_mentions(sent) if not _is_indication(sent, m)]
+            # in an allergy statement only the clauses before it can hold symptoms ("no vomiting and
+            # no rash, he is not allergic to any medicines" when ASR runs two sentences together)
+            limit = _allergy_clause_start(sent) if allergy_here else None
+            if limit == 0:
+                continue
+            ms = [m for m in find_mentions(sent) if not _is_indication(sent, m) and (limit is None or m.end <= limit)]
             # inherit the turn's body part for generic pain/stiffness
             all_bodies = symptom_lexicon().body.find(sent.content)
             for mn in ms:

@@ -137,3 +137,17 @@ def test_allergy_answer_to_a_medicine_allergy_question() -> None:
 def test_a_relatives_home_temperature_is_not_a_vital() -> None:
     ins = insights(("F", "Last night his temperature was thirty nine."), ("D", "His temperature here is thirty eight point six."))
     assert ins["vitals"]["temperature_c"] == 38.6
+
+
+def test_a_dose_after_a_comma_and_a_new_instruction_is_not_the_previous_drug_s() -> None:
+    ins = insights(("D", "Stop the hydrocortisone, apply the new cream 0.1 % ointment twice daily."))
+    assert ins["medications"] == [{"name": "hydrocortisone", "dose": None, "frequency": None, "status": "stopped",
+                                   "match_confidence": 1.0}]
+
+
+def test_symptoms_before_an_allergy_clause_in_one_sentence_are_kept() -> None:
+    """ASR often runs two sentences together; the allergy clause must not hide the denials before it."""
+    from ._dialogue import symptom_map
+
+    ins = insights(("D", "Any vomiting or rash?"), ("F", "No vomiting and no rash, he is not allergic to any medicines."))
+    assert symptom_map(ins) == {"vomiting": (False, None), "rash": (False, None)}
