@@ -10,9 +10,10 @@ from medisync.interface.http import idempotency
 from medisync.interface.http.access_log import access_log_middleware, setup_access_log
 from medisync.interface.http.fhir_io import fhir_format_middleware
 from medisync.interface.http.keys import CONTAINER, RATE_LIMITER
-from medisync.interface.http.middleware import (auth_middleware, envelope_middleware,
+from medisync.interface.http.middleware import (auth_middleware, envelope_middleware, is_public_route,
                                                 rate_limit_middleware)
 from medisync.interface.http.observability import observability_middleware, setup_metrics
+from medisync.interface.http.openapi import complete_from_routes
 from medisync.interface.http.rate_limits import RateLimiter
 from medisync.interface.http.schemas import complete_responses
 from medisync.interface.http.routes import (appointments, auth, documents, fhir, notes, patients,
@@ -52,5 +53,7 @@ def init_app(container: object) -> web.Application:
 
 
 async def _complete_openapi(app: web.Application) -> None:
-    """Every operation documents its responses (the envelopes), once the spec is built."""
+    """Once the spec is built: security, uploads and FHIR from the routes themselves, then every
+    operation's responses (the envelopes)."""
+    complete_from_routes(app[SWAGGER_DICT], app, is_public_route)
     complete_responses(app[SWAGGER_DICT])

@@ -34,6 +34,21 @@ def existing_id(raw: str, what: str) -> str:
         raise NotFoundError(f"{what} not found") from None
 
 
+def parse_json(raw: bytes) -> Any:
+    """The body's JSON; a refusal says where it broke (line and column), never echoing the body."""
+    try:
+        return json.loads(raw.decode("utf-8") if raw else "{}")
+    except UnicodeDecodeError as error:
+        raise ApiError(400, f"the body is not UTF-8 text (byte {error.start + 1})", code="validation_error",
+                       details={"position": error.start + 1}) from None
+    except json.JSONDecodeError as error:
+        raise ApiError(400, f"the body is not valid JSON: {error.msg} at line {error.lineno}, column "
+                       f"{error.colno}", code="validation_error",
+                       details={"line": error.lineno, "column": error.colno}) from None
+    except ValueError:  # e.g. a number too long to convert
+        raise ApiError(400, "the body is not valid JSON", code="validation_error") from None
+
+
 class Ctx:
     def __init__(self, request: web.Request) -> None:
         self.request = request
@@ -53,14 +68,13 @@ class Ctx:
         if self.request.content_length and self.request.content_length > limit:
             raise ApiError(413, f"JSON body larger than {limit} bytes")
         if self.request.content_type != "application/json":
+            if not self.request.body_exists:  # no body at all: the schema says what was needed
+                return schema.load({})
             raise ApiError(415, "send application/json")
         raw = await self.request.read()
         if len(raw) > limit:
             raise ApiError(413, f"JSON body larger than {limit} bytes")
-        try:
-            document = json.loads(raw or b"{}")
-        except ValueError:
-            raise ApiError(400, "the body is not valid JSON", code="validation_error") from None
+        document = parse_json(raw)
         if not isinstance(document, dict):
             raise ApiError(400, "the body must be a JSON object", code="validation_error")
         return schema.load(document)

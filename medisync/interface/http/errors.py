@@ -70,7 +70,10 @@ def to_response(error: BaseException, request_id: str) -> web.Response:
     if isinstance(error, DomainError):
         return _domain_failure(error, request_id)
     if isinstance(error, web.HTTPException):
-        return failure(error.status, HTTP_CODES.get(error.status, "error"), error.reason, request_id)
+        # RFC 9110 15.5.6: a 405 lists the methods the resource has
+        allow = {"Allow": error.headers["Allow"]} if "Allow" in error.headers else None
+        return failure(error.status, HTTP_CODES.get(error.status, "error"), error.reason, request_id,
+                       headers=allow)
     if isinstance(error, BlobStorageError):
         return failure(507, "insufficient_storage", "the file could not be stored", request_id)
     if isinstance(error, HttpProcessingError):  # e.g. a malformed multipart part header

@@ -38,13 +38,35 @@ def name(required: bool = True) -> Text:
     return Text(required=required, validate=validate.Length(min=1, max=200))
 
 
+WHEN = ("an ISO 8601 date and time with Z or a UTC offset, e.g. 2027-01-04T09:00:00Z or "
+        "2027-01-04T10:00:00+01:00")
+
+
+def when(required: bool = False, description: str = "") -> fields.AwareDateTime:
+    """A point in time; a refusal says what to send, with an example (issue 18)."""
+    message = f"Not a valid time: give {WHEN}."
+    return fields.AwareDateTime(
+        required=required, format="iso",
+        error_messages={"invalid": message, "invalid_awareness": message, "format": message},
+        metadata={"description": f"{description} ({WHEN})".strip(), "example": "2027-01-04T09:00:00Z"})
+
+
+# The password rule of IdentityService (application/identity.py), documented here; the service checks it.
+PASSWORD_RULE = ("At least 10 characters, mixing letters with digits or symbols "
+                 "(a long passphrase is best). Checked on registration and on a change.")
+
+
 # Auth and users ---------------------------------------------------------------
 class RegisterSchema(Schema):
     email = fields.Email(required=True)
-    password = fields.String(required=True, validate=validate.Length(max=256), load_only=True)
+    password = fields.String(required=True, validate=validate.Length(max=256), load_only=True,
+                             metadata={"description": PASSWORD_RULE, "minLength": 10})
     full_name = name()
-    practice_name = text(200)
-    invitation_token = fields.String(validate=validate.Length(max=200))
+    practice_name = text(200, metadata={
+        "description": "Register a new practice, as its first admin. Give this or invitation_token."})
+    invitation_token = fields.String(validate=validate.Length(max=200), metadata={
+        "description": "Join a practice: the invitation_token an admin got from POST /users/invitations "
+                       "for this email. Give this or practice_name."})
 
     @validates_schema
     def one_way_in(self, data: dict[str, Any], **_: Any) -> None:
@@ -68,7 +90,8 @@ class LogoutSchema(Schema):
 
 class PasswordChangeSchema(Schema):
     current_password = fields.String(required=True, validate=validate.Length(max=256))
-    new_password = fields.String(required=True, validate=validate.Length(max=256))
+    new_password = fields.String(required=True, validate=validate.Length(max=256),
+                                 metadata={"description": PASSWORD_RULE, "minLength": 10})
 
 
 class InvitationSchema(Schema):
@@ -157,14 +180,14 @@ class PatientSearchSchema(PageQuerySchema):
 class AppointmentCreateSchema(Schema):
     patient_id = fields.UUID(required=True)
     doctor_id = fields.UUID(required=True)
-    start = fields.AwareDateTime(required=True, format="iso")
+    start = when(required=True, description="When the visit starts")
     duration_minutes = fields.Integer(required=True, validate=validate.Range(min=5, max=480))
     type = fields.String(required=True, validate=validate.OneOf(APPOINTMENT_TYPES))
     reason = text(1000, load_default="")
 
 
 class RescheduleSchema(Schema):
-    start = fields.AwareDateTime(required=True, format="iso")
+    start = when(required=True, description="The new start")
     duration_minutes = fields.Integer(required=True, validate=validate.Range(min=5, max=480))
 
 
@@ -179,8 +202,8 @@ class EmptySchema(Schema):
 class AppointmentListSchema(PageQuerySchema):
     doctor_id = fields.UUID()
     status = fields.String(validate=validate.OneOf(STATUSES))
-    date_from = fields.AwareDateTime(format="iso")
-    date_to = fields.AwareDateTime(format="iso")
+    date_from = when(description="Appointments starting at or after")
+    date_to = when(description="Appointments starting before")
 
 
 # Recordings, notes, documents -------------------------------------------------

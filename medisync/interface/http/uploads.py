@@ -46,6 +46,8 @@ async def receive(request: web.Request, staging_dir: str, max_bytes: int) -> Upl
         async for part in _parts(reader):
             if part.name == "file":
                 await _spool(part, upload, staging_dir, max_bytes)
+            elif part.filename is not None:  # a file under another name: say where it goes
+                raise misplaced_file(part.name)
             elif part.name:
                 upload.fields[part.name] = await _small_field(part)
     except BaseException:
@@ -55,6 +57,13 @@ async def receive(request: web.Request, staging_dir: str, max_bytes: int) -> Upl
         raise ApiError(400, "the field 'file' is required", code="validation_error",
                        details={"fields": {"file": ["Missing data for required field."]}})
     return upload
+
+
+def misplaced_file(name: str | None) -> ApiError:
+    where = f"the field '{name}'" if name else "a part without a name"
+    return ApiError(400, f"send the file in the form field 'file' (it came in {where}), e.g. "
+                    "curl -F file=@visit.wav", code="validation_error",
+                    details={"fields": {"file": [f"Missing: the file was sent in {where}, not in 'file'."]}})
 
 
 async def _parts(reader: Any) -> Any:
@@ -93,7 +102,8 @@ def _storage_errors() -> Iterator[None]:
 async def _small_field(part: BodyPartReader) -> str:
     value = await part.read(decode=True)
     if len(value) > MAX_FIELD_BYTES:
-        raise ApiError(413, f"form field '{part.name}' is too large")
+        raise ApiError(413, f"form field '{part.name}' is longer than {MAX_FIELD_BYTES} bytes; only "
+                       "the field 'file' may hold a file")
     try:
         return value.decode("utf-8").strip()
     except UnicodeDecodeError:

@@ -12,7 +12,7 @@ from marshmallow import Schema, fields, validate
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import paginated, success
 from medisync.interface.http.keys import REQUEST_ID
-from medisync.interface.http.schemas import PageQuerySchema
+from medisync.interface.http.schemas import PageQuerySchema, when
 
 routes = web.RouteTableDef()
 CONTENT_TYPES = {"jsonl": "application/x-ndjson", "csv": "text/csv; charset=utf-8"}
@@ -23,8 +23,8 @@ class EventFilterSchema(Schema):
     aggregate_type = fields.String(validate=validate.Length(min=1, max=64))
     actor = fields.String(validate=validate.Length(min=1, max=64))
     event_type = fields.String(validate=validate.Length(min=1, max=128))
-    since = fields.AwareDateTime(format="iso")
-    until = fields.AwareDateTime(format="iso")
+    since = when(description="From")
+    until = when(description="Until")
 
 
 class AuditEventsSchema(PageQuerySchema, EventFilterSchema):
@@ -36,15 +36,15 @@ class AuditExportSchema(EventFilterSchema):
 
 
 class AuditStateSchema(Schema):
-    as_of = fields.DateTime(required=True, format="iso")
+    as_of = when(required=True, description="The state as it was at")
 
 
 class AuditAccessSchema(PageQuerySchema):
     patient_id = fields.UUID()
     user_id = fields.String(validate=validate.Length(min=1, max=64))
     resource_type = fields.String(validate=validate.Length(min=1, max=64))
-    since = fields.AwareDateTime(format="iso")
-    until = fields.AwareDateTime(format="iso")
+    since = when(description="From")
+    until = when(description="Until")
 
 
 def _filters(query: dict[str, Any]) -> dict[str, Any]:

@@ -23,7 +23,10 @@ def _tokens(tokens: object) -> dict[str, object]:
 
 
 @routes.post("/api/v1/auth/register")
-@docs(tags=["auth"], summary="Register into a new practice (as its admin) or an invited one")
+@docs(tags=["auth"], summary="Register into a new practice (as its admin) or an invited one",
+      description="Give `practice_name` to create a practice and become its first admin, or "
+                  "`invitation_token` (from an admin's `POST /users/invitations`, for this email) to join "
+                  "a practice in the invited role. Answers the user and a first pair of tokens.")
 @request_schema(RegisterSchema)
 @public
 async def register(request: web.Request) -> web.Response:
@@ -66,7 +69,7 @@ async def logout(request: web.Request) -> web.Response:
 
 
 @routes.get("/api/v1/auth/me")
-@docs(tags=["auth"], summary="The caller, from the token (the seed's authentication test)")
+@docs(tags=["auth"], summary="The caller: who the access token belongs to")
 async def me(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     row = await ctx.read(ctx.c.queries["users"].me)

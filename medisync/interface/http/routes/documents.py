@@ -5,11 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp_apigami import docs, querystring_schema
 
+from medisync.domain.document import DOCUMENT_KINDS
 from medisync.interface.http import presenters as present
 from medisync.interface.http.concurrency import tagged
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import paginated
 from medisync.interface.http.idempotency import claim_upload
+from medisync.interface.http.openapi import upload_body
 from medisync.interface.http.schemas import DocumentFormSchema, DocumentListSchema
 from medisync.interface.http.uploads import check_document, load_form, receive
 
@@ -18,6 +20,12 @@ routes = web.RouteTableDef()
 
 @routes.post("/api/v1/documents")
 @docs(tags=["documents"], summary="Upload a document (multipart: file, patient_id, kind, title[, appointment_id])")
+@upload_body("the document: PDF, PNG, JPEG or plain text, judged by its content (25 MB at most by default)",
+             required=("file", "patient_id", "kind", "title"),
+             patient_id={"type": "string", "format": "uuid", "description": "the patient it belongs to"},
+             appointment_id={"type": "string", "format": "uuid", "description": "the visit it belongs to, if any"},
+             kind={"type": "string", "enum": list(DOCUMENT_KINDS)},
+             title={"type": "string", "minLength": 1, "maxLength": 200})
 async def upload_document(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     upload = await receive(request, ctx.c.blobs.staging_dir(), ctx.c.settings.max_document_bytes)

@@ -9,6 +9,7 @@ from medisync.interface.http import presenters as present
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import paginated, success
 from medisync.interface.http.idempotency import claim_upload
+from medisync.interface.http.openapi import upload_body
 from medisync.interface.http.schemas import PageQuerySchema, RecordingDeleteSchema
 from medisync.interface.http.uploads import check_audio, receive
 
@@ -16,7 +17,12 @@ routes = web.RouteTableDef()
 
 
 @routes.post("/api/v1/recordings/{appointment_id}")
-@docs(tags=["recordings"], summary="Upload a visit's audio (multipart, field 'file')")
+@docs(tags=["recordings"], summary="Upload a visit's audio (multipart, field 'file')",
+      description="Starts the appointment if it had not started (D42). Refused with 409 `note_signed` once "
+                  "the visit's note is signed (amend the note instead), and with 400 under 1 s of audio. "
+                  "Another upload before signing is a re-take: its draft replaces the previous one.")
+@upload_body("the visit's audio (WAV, MP3, OGG, FLAC, MP4/M4A, WebM or AAC, judged by its content; "
+             "at least 1 s)")
 async def upload_recording(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")

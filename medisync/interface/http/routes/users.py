@@ -14,7 +14,14 @@ routes = web.RouteTableDef()
 
 
 @routes.post("/api/v1/users/invitations")
-@docs(tags=["users"], summary="Invite a user into the caller's practice (admin)")
+@docs(tags=["users"], summary="Invite a user into the caller's practice (admin)",
+      description="Answers `invitation_token`. Give it to the invitee, who sends it with the invited "
+                  "email, a password and their full name to `POST /auth/register` (no token needed) to "
+                  "join the practice in the invited role and tier.",
+      responses={201: {"description": "The invitation. `data.invitation_token` goes, with the invited email, "
+                                      "a password and a full name, to `POST /auth/register`.",
+                       "content": {"application/json": {
+                           "schema": {"$ref": "#/components/schemas/SuccessEnvelope"}}}}})
 @request_schema(InvitationSchema)
 async def invite(request: web.Request) -> web.Response:
     ctx = Ctx(request)

@@ -1,0 +1,62 @@
+"""Error messages that say what to do (issue 18 s3, D44)."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
+from tests.support.audio import wav_bytes
+from tests.support.server import ServerProcess
+
+
+@pytest.fixture(scope="module")
+def admin(server: ServerProcess) -> Caller:
+    return register_practice(server.api, "integrator")
+
+
+def test_a_file_in_the_wrong_field_is_400_naming_the_field_file(admin: Caller) -> None:
+    doctor = invite(admin, "doctor")
+    appointment = schedule(admin, create_patient(admin)["id"], doctor.id, start="2027-10-01T09:00:00+00:00")
+    big = wav_bytes(2.0)  # over the 4 kB a form field may hold: this answered 413 before
+    response = doctor.post(f"/recordings/{appointment['id']}", files={"audio": ("visit.wav", big, "audio/wav")})
+    error = assert_error(response, 400, "validation_error")
+    assert "form field 'file'" in error["message"] and "'audio'" in error["message"]
+    assert set(error["details"]["fields"]) == {"file"}
+
+
+def test_a_time_without_an_offset_is_refused_with_an_example(admin: Caller) -> None:
+    doctor = invite(admin, "doctor")
+    patient = create_patient(admin)
+    response = admin.post("/appointments/add", json={"patient_id": patient["id"], "doctor_id": doctor.id,
+                                                     "start": "2027-10-02T09:00:00", "duration_minutes": 30,
+                                                     "type": "follow_up"})
+    [message] = assert_error(response, 400, "validation_error")["details"]["fields"]["start"]
+    assert "ISO 8601" in message and "Z or a UTC offset" in message and "2027-01-04T09:00:00Z" in message
+    listed = admin.get("/appointments/doctors", params={"date_from": "tomorrow"})
+    assert "ISO 8601" in assert_error(listed, 400, "validation_error")["details"]["fields"]["date_from"][0]
+
+
+def test_invalid_json_names_the_line_and_column(admin: Caller, server: ServerProcess) -> None:
+    raw = b'{\n  "mrn": "M-1",\n  "first_name": \n}'
+    response = requests.post(f"{server.api}/patients", data=raw, timeout=10,
+                             headers={**admin.headers, "Content-Type": "application/json"})
+    error = assert_error(response, 400, "validation_error")
+    assert "line 4, column 1" in error["message"] and error["details"] == {"line": 4, "column": 1}
+
+
+def test_no_body_at_all_is_judged_by_the_schema_not_refused_as_a_media_type(admin: Caller) -> None:
+    missing = assert_error(admin.post("/patients"), 400, "validation_error")
+    assert "mrn" in missing["details"]["fields"]
+    patient = create_patient(admin)
+    assert admin.patch(f"/patients/{patient['id']}").status_code == 200  # every field is optional
+
+
+def test_405_lists_the_allowed_methods(admin: Caller, server: ServerProcess) -> None:
+    for method, path in (("PUT", "/patients"), ("DELETE", "/auth/login"), ("POST", "/fhir/metadata")):
+        response = requests.request(method, f"{server.api}{path}", headers=admin.headers, timeout=10)
+        assert response.status_code == 405, (method, path, response.text)
+        allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+        assert method not in allowed and allowed, (method, path)
+    assert {m.strip() for m in requests.put(f"{server.api}/patients", headers=admin.headers, timeout=10)
+            .headers["Allow"].split(",")} >= {"GET", "POST"}
