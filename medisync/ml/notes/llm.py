@@ -73,7 +73,8 @@ def shaped(template: NoteTemplate, texts: dict[str, str]) -> dict[str, Any]:
     for spec in template.sections:
         if spec.content:
             soap[SOAP_OF_KIND[spec.content[0]]].append(texts[spec.key])
-    sections = [{"key": s.key, "title": s.title, "text": texts[s.key], "lines": []} for s in template.sections]
+    sections = [{"key": s.key, "title": s.title, "text": texts[s.key], "status": "filled", "lines": []}
+                for s in template.sections]
     return {**{k: "\n".join(v) or EMPTY[k] for k, v in soap.items()}, "template": template.id,
             "sections": sections, "text": "\n\n".join(f"{s['title']}\n\n{s['text']}" for s in sections)}
 
