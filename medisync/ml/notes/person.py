@@ -12,18 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .text import CONTRACTIONS as TEXT_CONTRACTIONS
+
 _TOKEN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)*|\d+(?:[.,/:]\d+)*%?|[^\sA-Za-z\d]")
 
-CONTRACTIONS = {
-    "i'm": "i am", "i've": "i have", "i'll": "i will", "i'd": "i would",
-    "you're": "you are", "you've": "you have", "you'll": "you will", "you'd": "you would",
-    "don't": "do not", "doesn't": "does not", "didn't": "did not", "can't": "cannot",
-    "won't": "will not", "isn't": "is not", "aren't": "are not", "wasn't": "was not",
-    "weren't": "were not", "haven't": "have not", "hasn't": "has not", "couldn't": "could not",
-    "wouldn't": "would not", "shouldn't": "should not", "it's": "it is", "that's": "that is",
-    "there's": "there is", "we're": "we are", "we've": "we have", "we'll": "we will",
-    "let's": "let us", "gonna": "going to", "wanna": "want to",
-}
+#: contractions as the text normaliser expands them, written the way a note spells them
+CONTRACTIONS = {**TEXT_CONTRACTIONS, "can't": "cannot", "cannot": "cannot", "ain't": "is not"}
 
 #: the verb after a third-person singular subject
 _AGREE = {"am": "is", "are": "is", "were": "was", "have": "has", "do": "does", "go": "goes"}
