@@ -112,6 +112,7 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[dict[str, Any]] 
     titles = icd10_title_lexicon()
     sourced = [m for m in (titles.find(sent.content) if titles is not None else [])
                if sent.raw_span(m.start, m.end)[0] >= start_tok and not covered.intersection(range(m.start, m.end))]
+    spoken: dict[str, str] = {}
     for m in curated + sourced:
         ts, te = sent.raw_span(m.start, m.end)
         a = assess(sent.toks, (ts, te), scs)
@@ -124,14 +125,16 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[dict[str, Any]] 
             review.append(_review_item(sent, " ".join(sent.toks[ts:te]), m.payload, "uncertain"))
             continue
         found.append(_with_side(m.payload, sent.toks, ts, te))
+        spoken[found[-1].icd10] = " ".join(sent.content[m.start:m.end])
     fuzzy = _fuzzy_condition(sent, start_tok, longest)
     if fuzzy is not None:
         cond, _n_words, score, heard = fuzzy
         if cond.icd10 not in {c.icd10 for c in found}:
             review.append(_review_item(sent, heard, cond, "unclear wording", score))
-            # "moderate persistent asthma with an acute and masturbation": the clear part alone would be
-            # coded "uncomplicated" (J45.40), which the clinician did not say; both go to review
-            for c in [c for c in found if c.icd10[:3] == cond.icd10[:3] and len(c.name) < len(cond.name)]:
+            # "moderate persistent asthma with an acute and masturbation", "the topic dermatitis": the clear
+            # part alone would be coded J45.40 "uncomplicated" or L30.9 "dermatitis", which is not what the
+            # clinician said; when it lies inside the garbled phrase, both go to review
+            for c in [c for c in found if f" {spoken[c.icd10]} " in f" {heard} " and len(c.name) < len(cond.name)]:
                 found.remove(c)
                 review.append(_review_item(sent, heard, c, "unclear wording"))
     return found

@@ -88,6 +88,14 @@ def fuzzy_stoplist() -> frozenset[str]:
         return frozenset()
 
 
+@lru_cache(maxsize=1)
+def _body_words() -> frozenset[str]:
+    """Words of the symptom lexicon's body parts ("knee", "shoulder"): never part of a drug name."""
+    from .lexicon import symptom_lexicon
+
+    return frozenset(w for key in symptom_lexicon().body._index for w in key.split() if len(w) >= 3)
+
+
 @dataclass
 class DrugMention:
     drug: Drug
@@ -276,6 +284,8 @@ def find_drugs(sent: Sentence, known: frozenset[str] = frozenset(), med_context:
                 ctx = "verb"
             if n == 1 and ctx != "dose" and words[0] in fuzzy_stoplist():
                 continue
+            if ctx != "dose" and n > 1 and (words[-1] in _BAD_START or any(w in _body_words() for w in words)):
+                continue  # "call and", "knee exam": without a dose a trailing function word or a body part is no name
             joined = "".join(words)
             drug, score = best_drug(joined)
             if drug is None:

@@ -131,3 +131,8 @@ def test_thresholds_are_ordered_and_similarity_is_symmetric() -> None:
 def test_implausible_dose_rejects_fuzzy_match() -> None:
     # "certain" looks like cefuroxime, but cefuroxime is never 20 mg
     assert _drugs("I also take a certain 20 milligrams at bedtime.") == []
+
+
+@pytest.mark.parametrize("text", ["On your knee exam there is some edema.", "Give us a call and we will see you."])
+def test_body_parts_and_trailing_function_words_are_no_drug_names_without_a_dose(text: str) -> None:
+    assert _weak(text, "clinician") == []

@@ -157,3 +157,8 @@ def test_side_named_by_the_clinician_selects_the_lateral_code() -> None:
     assert [d["icd10"] for d in dx] == ["H66.92"]
     dx = insights(("D", "This is acute otitis media."))["diagnoses"]
     assert [d["icd10"] for d in dx] == ["H66.90"]
+
+
+def test_a_clear_word_inside_a_garbled_phrase_is_not_coded_alone() -> None:
+    """"the topic dermatitis" (atopic): coding L30.9 "dermatitis" would not be what was said."""
+    assert insights(("D", "My assessment is the topic dermatitis."))["diagnoses"] == []
