@@ -14,9 +14,12 @@ from typing import Any, Callable
 from medisync.domain.appointment import Appointment
 from medisync.domain.clinical_note import ClinicalNote
 from medisync.domain.document import Document
+from medisync.domain.note_document import NoteDocument
+from medisync.domain.note_template import NoteTemplate
 from medisync.domain.patient import Patient
 from medisync.domain.practice import Practice
 from medisync.domain.recording import Recording
+from medisync.domain.template_defaults import TemplateDefaults
 from medisync.domain.user import User
 
 SCHEMA_VERSION = 1
@@ -54,9 +57,16 @@ def _summary(e: Any) -> dict[str, Any]:
 
 
 def _provenance(e: Any) -> dict[str, Any]:
-    keep = ("generator", "generator_version", "model", "transcript_version")
+    keep = ("generator", "generator_version", "model", "transcript_version", "template", "template_version")
     return {"version": e.version, "becomes_current": e.becomes_current,
             **{key: (e.provenance or {}).get(key) for key in keep}}
+
+
+def _template(e: Any) -> dict[str, Any]:
+    # A template's name, specialty, titles and guidance are free text: only its shape goes out.
+    definition = e.definition or {}
+    return {"template_version": getattr(e, "template_version", 1),
+            "loinc_code": definition.get("loinc_code"), "section_count": len(definition.get("sections") or [])}
 
 
 MAPPINGS: dict[type, tuple[str, str, Fields]] = {
@@ -95,6 +105,16 @@ MAPPINGS: dict[type, tuple[str, str, Fields]] = {
     ClinicalNote.Written: ("medisync.note.v1", "note.written", _take("version", "status")),
     ClinicalNote.Generated: ("medisync.note.v1", "note.generated", _provenance),
     ClinicalNote.Signed: ("medisync.note.v1", "note.signed", _take("version", "status")),
+    NoteTemplate.Defined: ("medisync.note.v1", "note_template.defined", _template),
+    NoteTemplate.Revised: ("medisync.note.v1", "note_template.revised", _template),
+    NoteTemplate.Deleted: ("medisync.note.v1", "note_template.deleted", _take()),
+    TemplateDefaults.DefaultChosen: ("medisync.note.v1", "note_template_defaults.chosen",
+                                     _take("doctor_id", "template_id")),
+    NoteDocument.Generated: ("medisync.note.v1", "note_document.generated",
+                             _take("appointment_id", "patient_id", "doctor_id", "note_id", "note_version",
+                                   "note_signed", "kind", "reading_grade")),
+    NoteDocument.Edited: ("medisync.note.v1", "note_document.edited", _take("reading_grade")),
+    NoteDocument.Sent: ("medisync.note.v1", "note_document.sent", _take("channel")),
     Document.Uploaded: ("medisync.document.v1", "document.uploaded",
                         _take("patient_id", "appointment_id", "kind", "content_type", "size_bytes")),
     Document.Deleted: ("medisync.document.v1", "document.deleted", _take()),

@@ -6,6 +6,7 @@ from typing import Any
 
 from medisync.application.access import NOTE_WRITERS, require_role, require_tier
 from medisync.application.appointments import AppointmentService
+from medisync.application.note_templates import NoteTemplateService, TemplateChoice
 from medisync.application.notes import NoteService
 from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
@@ -17,25 +18,35 @@ PREMIUM_GENERATORS = ("llm",)
 
 class NoteDrafting:
     def __init__(self, notes: NoteService, appointments: AppointmentService, reads: Any,
-                 generators: dict[str, Any]) -> None:
+                 generators: dict[str, Any], templates: NoteTemplateService | None = None) -> None:
         self.notes = notes
         self.appointments = appointments
         self.reads = reads
         self.generators = generators
+        self.templates = templates
 
     def regenerate(self, principal: Principal, appointment_id: str, generator: str,
-                   template: str = "soap") -> CommandResult:
+                   template: str | None = None) -> CommandResult:
+        """Draft into ``template`` (a built-in or the practice's own); none: the doctor's default."""
         require_role(principal, NOTE_WRITERS, "generate notes")
         if generator in PREMIUM_GENERATORS:
             require_tier(principal, "premium", f"the {generator} note generator")
-        self.appointments.load_visible(principal, appointment_id)
+        appointment = self.appointments.load_visible(principal, appointment_id)
+        choice = self._choice(principal.practice_id, appointment.doctor_id, template)
         if generator not in self.generators:
             raise ValidationError(f"generator {generator} is not configured", field="generator")
         row = self.reads.latest_transcription(appointment_id)
         if row is None or not row.get("document"):
             raise InvalidTransitionError("there is no transcript to draft from yet")
-        draft = self.generators[generator].generate(row["document"], template=template)
+        draft = self.generators[generator].generate(row["document"], template=choice.template)
         actor = Actor(principal.user_id, principal.practice_id, principal.request_id)
-        notification_id = self.notes.record_generated(appointment_id, draft, actor,
+        notification_id = self.notes.record_generated(appointment_id, choice.stamp(draft), actor,
                                                       transcript_version=row["version"])
         return CommandResult(appointment_id, notification_id, created=False)
+
+    def _choice(self, practice_id: str, doctor_id: str, template: str | None) -> TemplateChoice:
+        if self.templates is None:
+            return TemplateChoice(template or "soap", None, template or "soap")
+        if template is None:
+            return self.templates.default_for(practice_id, doctor_id)
+        return self.templates.resolve(practice_id, template)

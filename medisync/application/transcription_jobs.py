@@ -13,6 +13,7 @@ import logging
 import time
 from typing import Any, Callable
 
+from medisync.application.note_templates import NoteTemplateService
 from medisync.application.notes import NoteService
 from medisync.application.ports import BlobStore, NoteGenerator, Transcriber
 from medisync.application.recordings import RecordingService
@@ -37,7 +38,8 @@ def split_transcript(transcript: dict[str, Any]) -> tuple[dict[str, Any], dict[s
 class TranscriptionJobs:
     def __init__(self, recordings: RecordingService, notes: NoteService, blobs: BlobStore,
                  transcriber: Transcriber, generator: NoteGenerator, max_attempts: int = 3,
-                 retry_base_s: float = 2.0, sleep: Callable[[float], None] = time.sleep) -> None:
+                 retry_base_s: float = 2.0, sleep: Callable[[float], None] = time.sleep,
+                 templates: NoteTemplateService | None = None) -> None:
         self.recordings = recordings
         self.notes = notes
         self.blobs = blobs
@@ -46,6 +48,7 @@ class TranscriptionJobs:
         self.max_attempts = max_attempts
         self.retry_base_s = retry_base_s
         self.sleep = sleep
+        self.templates = templates  # the practice's and doctors' default templates (D47)
 
     def handle_uploaded(self, recording_id: str) -> None:
         try:
@@ -89,7 +92,11 @@ class TranscriptionJobs:
         return transcript
 
     def _draft_note(self, recording: Any, transcript: dict[str, Any]) -> None:
-        draft = self.generator.generate(transcript)
+        if self.templates is not None:
+            choice = self.templates.default_for(recording.practice_id, recording.doctor_id)
+            draft = choice.stamp(self.generator.generate(transcript, template=choice.template))
+        else:
+            draft = self.generator.generate(transcript)
         actor = system_actor(recording.practice_id)
         self.notes.record_generated(recording.appointment_id, draft, actor,
                                     transcript_version=recording.version)

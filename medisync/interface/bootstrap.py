@@ -33,11 +33,15 @@ from medisync.application.documents import DocumentService
 from medisync.application.erasure import ErasureService
 from medisync.application.identity import IdentityService
 from medisync.application.login_throttle import LoginThrottle
+from medisync.application.note_documents import NoteDocumentService
 from medisync.application.note_drafting import NoteDrafting
+from medisync.application.note_templates import NoteTemplateService
 from medisync.application.notes import NoteService
 from medisync.application.patients import PatientService
 from medisync.application.queries.appointments import AppointmentQueries
 from medisync.application.queries.documents import DocumentQueries
+from medisync.application.queries.note_documents import NoteDocumentQueries
+from medisync.application.queries.note_templates import NoteTemplateQueries
 from medisync.application.queries.notes import NoteQueries
 from medisync.application.queries.patient_record import PatientRecordQueries
 from medisync.application.queries.patients import PatientQueries
@@ -86,6 +90,8 @@ class Container(ContainerOperations):
     login_attempts: PostgresLoginAttempts | None = None
     audit: AuditComponents | None = None
     dead_letters: PostgresDeadLetters | None = None  # events followers could not decode
+    note_templates: NoteTemplateService | None = None  # practice templates and defaults (issue 17)
+    note_documents: NoteDocumentService | None = None  # patient summaries and letters (issue 17)
 
     def start_projections(self, names: list[str] | None = None, out_of_process: bool = False) -> None:
         for name, view in self.views.items():
@@ -152,6 +158,7 @@ def _assemble(settings: Settings, url: str) -> Container:
     notes = NoteService(app, appointments)
     recordings = RecordingService(app, appointments, blobs, reads, reads)
     generators = build_note_generators(settings)
+    templates, composer = note_writing(app, generators)
     erasure = ErasureService(app, patients, keyring, reads, blobs, reads)
     container = Container(
         settings=settings, database_url=url, app=app, reads=reads, views=views,
@@ -161,7 +168,7 @@ def _assemble(settings: Settings, url: str) -> Container:
                                                                  settings.login_window_s)),
         patients=patients, appointments=appointments,
         recordings=recordings, notes=notes,
-        note_drafting=NoteDrafting(notes, appointments, reads, generators), erasure=erasure,
+        note_drafting=NoteDrafting(notes, appointments, reads, generators, templates), erasure=erasure,
         documents=DocumentService(app, patients, appointments, blobs, reads),
         queries={
             "users": UserQueries(reads),
@@ -171,15 +178,18 @@ def _assemble(settings: Settings, url: str) -> Container:
             "notes": NoteQueries(reads, appointment_queries),
             "documents": DocumentQueries(reads, patient_queries),
             "patient_record": PatientRecordQueries(reads, patient_queries, appointment_queries),
+            "note_documents": NoteDocumentQueries(reads, appointment_queries, patient_queries),
+            **({"note_templates": NoteTemplateQueries(reads, templates.catalog)} if templates else {}),
         },
         idempotency=idempotency, login_attempts=login_attempts,
-        dead_letters=dead_letter_store(views_store),
+        dead_letters=dead_letter_store(views_store), note_templates=templates,
+        note_documents=NoteDocumentService(app, appointments, composer) if composer else None,
     )
     transcriber = build_transcriber(settings) if settings.ml_enabled else None
     if transcriber is not None and "extractive" in generators:
         container.jobs = TranscriptionJobs(
             recordings, notes, blobs, transcriber, generators["extractive"],
-            settings.ml_max_attempts, settings.ml_retry_base_s)
+            settings.ml_max_attempts, settings.ml_retry_base_s, templates=templates)
         instrument_jobs(container.jobs)  # medisync_ml_jobs_total{outcome}, duration
     container.audit = build_audit(container)  # hash chains, checkpoints, access log, retention
     return container
@@ -219,6 +229,15 @@ def build_note_generators(settings: Settings) -> dict[str, Any]:
         generators["llm"] = LlmNoteGenerator(settings.llm_url, settings.llm_model, settings.llm_api_key,
                                              scrub_identifiers=settings.llm_scrub_identifiers)
     return generators
+
+
+def note_writing(app: MediSyncApplication, generators: dict[str, Any]) -> tuple[Any, Any]:
+    """Practice templates and the patient-summary/letter composer (both need the ML package)."""
+    if not generators:
+        return None, None
+    from medisync.interface.note_writing import MlNoteDocumentComposer, MlTemplateCatalog
+
+    return NoteTemplateService(app, MlTemplateCatalog()), MlNoteDocumentComposer()
 
 
 def build_transcriber(settings: Settings) -> Any:

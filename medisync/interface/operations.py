@@ -70,7 +70,7 @@ class ContainerOperations:
                                          form["kind"], form["title"], StagedFile(upload.path, content_type))
 
     def regenerate_note(self: Any, principal: Principal, appointment_id: str,
-                        generator: str, template: str = "soap") -> CommandResult:
+                        generator: str, template: str | None = None) -> CommandResult:
         return self.note_drafting.regenerate(principal, appointment_id, generator, template)
 
     def health(self: Any) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from medisync.projections.appointments import AppointmentsProjection
 from medisync.projections.documents import DocumentsProjection
+from medisync.projections.note_documents import NoteDocumentsProjection
+from medisync.projections.note_templates import NoteTemplatesProjection
 from medisync.projections.notes import NotesProjection
 from medisync.projections.patients import PatientsProjection
 from medisync.projections.recordings import RecordingsProjection
@@ -14,4 +16,6 @@ ALL_PROJECTIONS = (
     RecordingsProjection,
     NotesProjection,
     DocumentsProjection,
+    NoteTemplatesProjection,
+    NoteDocumentsProjection,
 )

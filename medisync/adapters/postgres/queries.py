@@ -216,6 +216,34 @@ class PostgresQueries:
         return self.page("SELECT * FROM read.documents WHERE patient_id = %s AND NOT deleted",
                          [patient_id], "created_at DESC, id", page)
 
+    # Note templates and documents drawn from notes (issue 17) -------------------
+    def note_templates(self, practice_id: str) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.note_templates WHERE practice_id = %s ORDER BY name, id",
+                        practice_id)
+
+    def get_note_template(self, template_id: str) -> dict[str, Any] | None:
+        return self.one("SELECT * FROM read.note_templates WHERE id = %s", template_id)
+
+    def note_template_versions(self, template_id: str) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.note_template_versions WHERE template_id = %s "
+                        "ORDER BY template_version", template_id)
+
+    def template_defaults(self, practice_id: str) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.template_defaults WHERE practice_id = %s ORDER BY doctor_id",
+                        practice_id)
+
+    def note_documents(self, appointment_id: str, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.note_documents WHERE appointment_id = %s AND kind = ANY(%s) "
+                        "ORDER BY created_at, id", appointment_id, list(kinds))
+
+    def get_note_document(self, document_id: str) -> dict[str, Any] | None:
+        return self.one("SELECT * FROM read.note_documents WHERE id = %s", document_id)
+
+    def note_documents_for_patient(self, patient_id: str, doctor_id: str | None) -> list[dict[str, Any]]:
+        return self.all("SELECT * FROM read.note_documents WHERE patient_id = %s "
+                        "AND (%s::uuid IS NULL OR doctor_id = %s) ORDER BY created_at, id",
+                        patient_id, doctor_id, doctor_id)
+
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

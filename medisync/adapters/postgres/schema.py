@@ -98,9 +98,37 @@ TABLES: dict[str, str] = {
             updated_at timestamptz NOT NULL, version integer NOT NULL);
         ALTER TABLE {schema}.documents ADD COLUMN IF NOT EXISTS sha1 text;
         CREATE INDEX IF NOT EXISTS documents_patient ON {schema}.documents (patient_id)""",
+    # Issue 17: practice note templates, defaults, and documents drawn from notes (D46-D48).
+    "note_templates": """
+        CREATE TABLE IF NOT EXISTS {schema}.note_templates (
+            id uuid PRIMARY KEY, practice_id uuid NOT NULL, name text NOT NULL, specialty text NOT NULL,
+            loinc_code text NOT NULL, sections jsonb NOT NULL, template_version integer NOT NULL,
+            deleted boolean NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL,
+            version integer NOT NULL);
+        CREATE INDEX IF NOT EXISTS note_templates_practice ON {schema}.note_templates (practice_id, name)""",
+    "note_template_versions": """
+        CREATE TABLE IF NOT EXISTS {schema}.note_template_versions (
+            template_id uuid NOT NULL, template_version integer NOT NULL, definition jsonb NOT NULL,
+            author_id text, created_at timestamptz NOT NULL, PRIMARY KEY (template_id, template_version))""",
+    "template_defaults": """
+        CREATE TABLE IF NOT EXISTS {schema}.template_defaults (
+            practice_id uuid NOT NULL, doctor_id text NOT NULL, template_id text NOT NULL,
+            updated_at timestamptz NOT NULL, PRIMARY KEY (practice_id, doctor_id))""",
+    "note_documents": """
+        CREATE TABLE IF NOT EXISTS {schema}.note_documents (
+            id uuid PRIMARY KEY, practice_id uuid NOT NULL, appointment_id uuid NOT NULL,
+            patient_id uuid NOT NULL, doctor_id uuid NOT NULL, note_id uuid NOT NULL,
+            note_version integer NOT NULL, note_signed boolean NOT NULL, kind text NOT NULL,
+            recipient text, text text NOT NULL, reading_grade double precision, status text NOT NULL,
+            sent_channel text, sent_at timestamptz, author_id text, created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL, version integer NOT NULL);
+        CREATE INDEX IF NOT EXISTS note_documents_appointment ON {schema}.note_documents (appointment_id);
+        CREATE INDEX IF NOT EXISTS note_documents_patient ON {schema}.note_documents (patient_id)""",
 }
 
 PRIMARY_KEYS: dict[str, tuple[str, ...]] = {
+    "note_template_versions": ("template_id", "template_version"),
+    "template_defaults": ("practice_id", "doctor_id"),
     "note_versions": ("note_id", "version"),
     "transcripts": ("recording_id",),
 }

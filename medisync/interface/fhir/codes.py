@@ -38,6 +38,24 @@ DOCUMENT_TYPES = {
     "other": ("34109-9", "Note"),
 }
 TRANSCRIPT_TYPE = ("34109-9", "Note")
+# LOINC document types a note template may name (its Composition's type), with their displays;
+# a practice template's other LOINC code is exported with the template's name as text only.
+NOTE_TYPES = {
+    "11506-3": "Progress note",
+    "34117-2": "History and physical note",
+    "11488-4": "Consult note",
+    "34133-9": "Summary of episode note",
+    "57133-1": "Referral note",
+    "18842-5": "Discharge summary",
+    "28570-0": "Procedure note",
+}
+# Documents drawn from a note (D48) -> LOINC document types.
+NOTE_DOCUMENT_TYPES = {
+    "patient_summary": ("69730-0", "Instructions"),
+    "referral": ("57133-1", "Referral note"),
+    "work_note": ("34109-9", "Note"),
+    "to_gp": ("34133-9", "Summary of episode note"),
+}
 ORDER_CATEGORIES = {  # our order kinds -> SNOMED CT
     "lab": ("108252007", "Laboratory procedure"),
     "imaging": ("363679005", "Imaging"),

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from medisync.interface.fhir import insights as insight_resources
-from medisync.interface.fhir.codes import AI_ASSERTED, PROGRESS_NOTE, SOAP_SECTIONS, loinc
+from medisync.interface.fhir.codes import (AI_ASSERTED, LOINC, NOTE_TYPES, PROGRESS_NOTE, SOAP_SECTIONS,
+                                           coding, loinc)
 from medisync.interface.fhir.elements import drop_empty, instant, meta, narrative, reference
 
 
@@ -32,16 +33,27 @@ def note_insights(note: dict[str, Any], versions: list[dict[str, Any]],
     return insight_resources.build(current["insights"], ctx)
 
 
+def document_type(template_type: tuple[str, str] | None) -> tuple[dict[str, Any], str]:
+    """(type, title): the LOINC document type of the version's template (D46); Progress note without one."""
+    if template_type is None:
+        return loinc(PROGRESS_NOTE, text="Progress note"), "Progress note"
+    code, name = template_type
+    return {"coding": [coding(LOINC, code, NOTE_TYPES.get(code))], "text": name}, name
+
+
 def to_composition(note: dict[str, Any], current: dict[str, Any],
-                   found: insight_resources.Insights) -> dict[str, Any]:
+                   found: insight_resources.Insights,
+                   template_type: tuple[str, str] | None = None) -> dict[str, Any]:
+    """``template_type``: (LOINC code, template name) of the template the version was written in."""
     ai = current["source"] == "ai"
+    type_, title = document_type(template_type)
     return drop_empty({
         "resourceType": "Composition", "id": str(note["id"]),
         "meta": meta(note, [AI_ASSERTED] if ai else None),
-        "status": current["status"], "type": loinc(PROGRESS_NOTE, text="Progress note"),
+        "status": current["status"], "type": type_,
         "subject": reference("Patient", note["patient_id"]),
         "date": instant(current["created_at"]),
-        "author": [_author(current)], "title": "Progress note",
+        "author": [_author(current)], "title": title,
         "attester": [{"mode": "legal", "time": instant(current["signed_at"]),
                       "party": reference("Practitioner", current["signed_by"])}]
         if current.get("signed_by") else [],

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from medisync.interface.fhir import ids
-from medisync.interface.fhir.codes import (DOCUMENT_TYPES, MEDISYNC_DOCUMENT_KIND, TRANSCRIPT_TYPE,
-                                           US_CORE_DOCUMENT_CATEGORY, concept, coding, loinc)
+from medisync.interface.fhir.codes import (DOCUMENT_TYPES, MEDISYNC_DOCUMENT_KIND, NOTE_DOCUMENT_TYPES,
+                                           TRANSCRIPT_TYPE, US_CORE_DOCUMENT_CATEGORY, concept, coding,
+                                           loinc)
 from medisync.interface.fhir.elements import drop_empty, instant, meta, reference
 
 CLINICAL_NOTE = coding(US_CORE_DOCUMENT_CATEGORY, "clinical-note", "Clinical Note")
@@ -92,6 +93,35 @@ def from_document(row: dict[str, Any], binary_base: str) -> dict[str, Any]:
         "category": [concept(MEDISYNC_DOCUMENT_KIND, "uploaded-document", "Uploaded document")],
         "description": row.get("title"),
         "content": [{"attachment": _attachment(row, f"{binary_base}/{resource_id}", row.get("title"))}],
+    })
+
+
+NOTE_DOCUMENT_LABELS = {"patient_summary": "Patient summary", "referral": "Referral letter",
+                        "work_note": "Work note", "to_gp": "Letter to the GP"}
+
+
+def note_document_source(kind: str) -> str:
+    return "sum" if kind == "patient_summary" else "ltr"
+
+
+def from_note_document(row: dict[str, Any], current: Currency = Currency()) -> dict[str, Any]:
+    """A patient summary or letter (D48): its text inline, typed by LOINC, tied to the note it restates."""
+    label = NOTE_DOCUMENT_LABELS[row["kind"]]
+    text = (row.get("text") or "").encode("utf-8")
+    source = note_document_source(row["kind"])
+    return _document({**row, "uploaded_by": row.get("author_id")}, ids.sourced(source, row["id"]), current, {
+        "type": loinc(NOTE_DOCUMENT_TYPES[row["kind"]], text=label),
+        "category": [{"coding": [CLINICAL_NOTE]},
+                     concept(MEDISYNC_DOCUMENT_KIND, "patient-summary" if source == "sum" else "letter",
+                             "Patient summary" if source == "sum" else "Letter")],
+        "docStatus": "amended" if row.get("status") == "edited" else "final",
+        "description": label + (f" to {row['recipient']}" if row.get("recipient") else ""),
+        "context": {"related": [reference("Appointment", row["appointment_id"]),
+                                reference("Composition", row["note_id"])]},
+        "content": [{"attachment": {
+            "contentType": "text/plain; charset=utf-8", "language": "en",
+            "data": base64.b64encode(text).decode(), "size": len(text),
+            "hash": sha1_base64(hashlib.sha1(text, usedforsecurity=False).hexdigest()), "title": label}}],
     })
 
 

@@ -2,7 +2,8 @@
 
 DocumentReference and Binary ids name their source: ``rec-<uuid>`` (visit
 audio), ``tx-<uuid>`` (the transcript of that recording), ``doc-<uuid>`` (an
-uploaded document). Structured insights are ``<note uuid>-v<n>-<key>``: the
+uploaded document), ``sum-<uuid>`` (a patient summary), ``ltr-<uuid>`` (a letter
+drawn from a note). Structured insights are ``<note uuid>-v<n>-<key>``: the
 note version they were extracted for and what they are (``bp``, ``dx1``...).
 All fit FHIR's 64-character id limit.
 """
@@ -14,7 +15,7 @@ import re
 from medisync.domain.errors import NotFoundError
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_SOURCED = re.compile(rf"^(rec|tx|doc)-({_UUID})$")
+_SOURCED = re.compile(rf"^(rec|tx|doc|sum|ltr)-({_UUID})$")
 _INSIGHT = re.compile(rf"^({_UUID})-v([0-9]{{1,6}})-([a-z]+[0-9]*)$")
 
 

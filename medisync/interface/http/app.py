@@ -16,12 +16,13 @@ from medisync.interface.http.observability import observability_middleware, setu
 from medisync.interface.http.openapi import complete_from_routes
 from medisync.interface.http.rate_limits import RateLimiter
 from medisync.interface.http.schemas import complete_responses
-from medisync.interface.http.routes import (appointments, auth, documents, fhir, notes, patients,
-                                            recordings, service, users)
+from medisync.interface.http.routes import (appointments, auth, documents, fhir, note_documents,
+                                            note_templates, notes, patients, recordings, service, users)
 from medisync.interface.http.routes import audit as audit_routes
 
 ROUTE_TABLES = (auth.routes, users.routes, patients.routes, appointments.routes,
-                recordings.routes, notes.routes, documents.routes, service.routes, fhir.routes)
+                recordings.routes, note_templates.routes, notes.routes, note_documents.routes,
+                documents.routes, service.routes, fhir.routes)
 
 
 def init_app(container: object) -> web.Application:

@@ -21,6 +21,11 @@ NOTE_VERSION = ("version", "status", "source", "subjective", "objective", "asses
                 "free_text", "template", "sections", "insights", "provenance", "author_id",
                 "created_at", "signed_by",
                 "signed_at")
+NOTE_TEMPLATE = ("id", "name", "specialty", "loinc_code", "sections", "builtin", "template_version",
+                 "created_at", "updated_at")
+NOTE_DOCUMENT = ("id", "appointment_id", "patient_id", "kind", "recipient", "text", "reading_grade",
+                 "note_version", "note_signed", "status", "sent_channel", "sent_at", "author_id",
+                 "created_at", "updated_at", "version")
 HISTORY = ("id", "kind", "status", "created_at", "updated_at")
 TRANSCRIPT_STATUS = {"pending": "pending", "processing": "processing", "completed": "completed",
                      "failed": "processing", "dead_lettered": "failed"}
@@ -67,6 +72,18 @@ def note(found: dict[str, Any]) -> dict[str, Any]:
     current = next((v for v in versions if v["version"] == current_number), None)
     return {"appointment_id": found["note"]["appointment_id"], "current": current,
             "versions": versions, "signed": found["note"]["signed"]}
+
+
+def note_template(row: dict[str, Any]) -> dict[str, Any]:
+    found = {key: row[key] for key in NOTE_TEMPLATE if key in row}
+    if "versions" in row:
+        found["versions"] = [{"template_version": v["template_version"], **v["definition"],
+                              "author_id": v["author_id"], "created_at": v["created_at"]} for v in row["versions"]]
+    return found
+
+
+def note_document(row: dict[str, Any]) -> dict[str, Any]:
+    return pick(row, NOTE_DOCUMENT)
 
 
 def transcription(row: dict[str, Any]) -> dict[str, Any]:

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import unicodedata
 from typing import Any
+from uuid import UUID
 
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
 
 from medisync.domain.appointment import APPOINTMENT_TYPES
 from medisync.domain.document import DOCUMENT_KINDS
+from medisync.domain.note_document import CHANNELS, LETTER_KINDS
 from medisync.domain.patient import HISTORY_KINDS
 from medisync.domain.user import ROLES, TIERS
-from medisync.ml.notes.templates import DEFAULT_TEMPLATE, builtin_templates
+from medisync.ml.notes.templates import builtin_templates
 
 SEXES = ("female", "male", "other", "unknown")
 STATUSES = ("scheduled", "rescheduled", "checked_in", "started", "completed", "cancelled", "no_show")
@@ -300,13 +302,85 @@ class NoteWriteSchema(Schema):
         "AI draft's facts are not carried into a clinician's version (D39).")})
 
 
+def _template_id(value: str) -> bool:
+    """A built-in template's id or a practice template's UUID (the service resolves which)."""
+    if value in builtin_templates():
+        return True
+    try:
+        UUID(value)
+    except ValueError:
+        raise SchemaError(f"Give a built-in template ({', '.join(builtin_templates())}) or the id of "
+                          "one of the practice's templates.") from None
+    return True
+
+
 class NoteGenerateSchema(Schema):
     generator = fields.String(load_default="extractive", validate=validate.OneOf(("extractive", "llm")))
     template = fields.String(
-        load_default=DEFAULT_TEMPLATE, validate=validate.OneOf(tuple(builtin_templates())),
-        metadata={"description": "the note template to draft into: `soap` (default) or `hp` "
-                                 "(history and physical); the version then carries `template` and "
-                                 "`sections: [{key, title, text, lines}]` in the template's order"})
+        load_default=None, validate=_template_id,
+        metadata={"description": "the note template to draft into: a built-in (`soap`, `hp`, `psychiatry`, "
+                                 "`pediatrics`, `musculoskeletal`, `cardiology`) or the id of one of the "
+                                 "practice's templates (`GET /notes/templates`); left out: the doctor's "
+                                 "default, else the practice's, else `soap`. The version then carries "
+                                 "`template`, `sections: [{key, title, text, status, lines}]` in the "
+                                 "template's order and `provenance.template_version`"})
+
+
+# Note templates and documents drawn from notes (issue 17) ----------------------
+class TemplateSectionSchema(Schema):
+    key = fields.String(validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,49}$"), metadata={
+        "description": "lower-case key; left out: derived from the title"})
+    title = Text(required=True, validate=validate.Length(min=1, max=200))
+    guidance = text(1000, metadata={"description": "what the section should hold; its words guide the "
+                                                   "offline generator and go into the llm prompt"})
+
+
+def _sections(required: bool) -> fields.List:
+    return fields.List(fields.Nested(TemplateSectionSchema), required=required,
+                       validate=validate.Length(min=1, max=30), metadata={"description": "in note order"})
+
+
+LOINC_NOTE = validate.Regexp(r"^[0-9]{1,7}-[0-9]$", error="Give a LOINC code such as 11506-3.")
+
+
+class NoteTemplateCreateSchema(Schema):
+    name = name()
+    specialty = text(100, load_default="general")
+    loinc_code = fields.String(load_default="11506-3", validate=LOINC_NOTE, metadata={
+        "description": "the LOINC document type its notes' FHIR Composition carries (default 11506-3, "
+                       "Progress note)"})
+    sections = _sections(required=True)
+
+
+class NoteTemplateUpdateSchema(Schema):
+    """A new version: each field sent replaces the current version's; `sections` as a whole."""
+
+    name = name(required=False)
+    specialty = text(100)
+    loinc_code = fields.String(validate=LOINC_NOTE)
+    sections = _sections(required=False)
+
+
+class TemplateDefaultSchema(Schema):
+    template = fields.String(required=True, allow_none=True, validate=_template_id, metadata={
+        "description": "a built-in id or a practice template id; null clears the choice"})
+    doctor_id = fields.UUID(allow_none=True, load_default=None, metadata={
+        "description": "whose default (admins: any doctor's; doctors: their own); left out: the "
+                       "practice's (admins), or the caller's own (doctors)"})
+
+
+class LetterCreateSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(LETTER_KINDS))
+    recipient = Text(required=True, validate=validate.Length(min=1, max=300))
+
+
+class NoteDocumentEditSchema(Schema):
+    text = Text(required=True, validate=validate.Length(min=1, max=20000))
+
+
+class NoteDocumentSendSchema(Schema):
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS), metadata={
+        "description": "how it was handed over; MediSync records it, it delivers nothing itself"})
 
 
 class DocumentListSchema(PageQuerySchema):

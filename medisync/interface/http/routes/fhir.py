@@ -24,7 +24,8 @@ from medisync.interface.fhir.bundle import DEFAULT_COUNT, MAX_COUNT, searchset
 from medisync.interface.fhir.capability import capability_statement
 from medisync.interface.fhir.patient import ELEMENT_OF, from_patient, mrn_system, to_patient
 from medisync.interface.fhir.practitioner import to_practitioner
-from medisync.interface.fhir.record import document_references, everything, note_resources
+from medisync.interface.fhir.record import (document_references, everything, note_document_references,
+                                            note_resources)
 from medisync.interface.http.context import Ctx, existing_id
 from medisync.interface.http.fhir_io import (FHIR_PREFIX, InvalidParameter, InvalidResource, fhir_json,
                                              read_resource, validate_structure)
@@ -151,7 +152,9 @@ async def patient_everything(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     patient_id = ctx.path_id("id", "patient")
     record = await ctx.read(ctx.c.queries["patient_record"].everything, patient_id)
-    resources = everything(record, _mrn_system(ctx, record["patient"]["practice_id"]), f"{_base(ctx)}/Binary")
+    record["note_documents"] = await ctx.read(ctx.c.queries["note_documents"].for_patient, patient_id)
+    resources = everything(record, _mrn_system(ctx, record["patient"]["practice_id"]), f"{_base(ctx)}/Binary",
+                           await _template_types(ctx))
     return _page_of(ctx, resources, {}, patient_id)
 
 
@@ -177,6 +180,7 @@ async def search_document_references(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     patient_id = _patient_parameter(request)
     record = await ctx.read(ctx.c.queries["patient_record"].documents, patient_id)
+    record["note_documents"] = await ctx.read(ctx.c.queries["note_documents"].for_patient, patient_id)
     return _page_of(ctx, document_references(record, f"{_base(ctx)}/Binary"), {"patient": patient_id}, patient_id)
 
 
@@ -187,6 +191,11 @@ async def read_document_reference(request: web.Request) -> web.Response:
     binary_base = f"{_base(ctx)}/Binary"
     if source == "doc":
         resource = docs.from_document(row, binary_base)
+    elif source in ("sum", "ltr"):  # a newer patient summary of the visit supersedes this one (D48)
+        rows = await ctx.read(ctx.c.queries["note_documents"].for_patient, str(row["patient_id"]))
+        wanted = ids.sourced(source, row["id"])
+        resource = next((r for r in note_document_references(rows) if r["id"] == wanted), None) \
+            or docs.from_note_document(row)
     else:  # current or superseded is decided among the visit's files (D42)
         record = await ctx.read(ctx.c.queries["patient_record"].documents, str(row["patient_id"]))
         wanted = ids.sourced(source, row["id"])
@@ -201,7 +210,13 @@ async def _sourced_row(ctx: Ctx, what: str) -> tuple[str, dict[str, Any]]:
     source, row_id = ids.parse_sourced(ctx.request.match_info["id"], what)
     queries = ctx.c.queries
     query = {"rec": queries["patient_record"].recording, "tx": queries["patient_record"].transcript,
-             "doc": queries["documents"].get}[source]
+             "doc": queries["documents"].get, "sum": queries["note_documents"].by_id,
+             "ltr": queries["note_documents"].by_id}[source]
+    if source in ("sum", "ltr"):
+        row = await ctx.read(query, row_id)
+        if docs.note_document_source(row["kind"]) != source:
+            raise NotFoundError(f"{what} not found")
+        return source, row
     return source, await ctx.read(query, row_id)
 
 
@@ -213,6 +228,8 @@ async def read_binary(request: web.Request) -> web.StreamResponse:
     ctx.accessed("fhir.Binary", ids.sourced(source, row["id"]), row["patient_id"], "download")
     if source == "tx":
         return web.Response(body=docs.transcript_json(row["document"]), content_type="application/json")
+    if source in ("sum", "ltr"):  # a patient summary's or letter's text
+        return web.Response(text=row["text"], content_type="text/plain", charset="utf-8")
     return ctx.stored_file(row)
 
 
@@ -239,10 +256,17 @@ async def read_insight(request: web.Request) -> web.Response:
     return fhir_json(found)
 
 
+async def _template_types(ctx: Ctx) -> dict[str, tuple[str, str]]:
+    """Template id -> (LOINC document type, name): each Composition carries its template's type (D46)."""
+    if "note_templates" not in ctx.c.queries:  # no ML package: built-ins unknown, Progress note for all
+        return {}
+    return await ctx.read(ctx.c.queries["note_templates"].document_types)
+
+
 async def _note_resources(ctx: Ctx, note_id: str) -> tuple[str, list[dict[str, Any]]]:
     """The note's patient id, and its Composition followed by its insight resources."""
     note, versions, appointment = await ctx.read(ctx.c.queries["patient_record"].note, note_id)
-    resources = note_resources(note, versions, appointment["start_at"])
+    resources = note_resources(note, versions, appointment["start_at"], await _template_types(ctx))
     if not resources:
         raise NotFoundError("composition not found")
     return str(note["patient_id"]), resources

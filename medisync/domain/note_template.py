@@ -1,0 +1,90 @@
+"""NoteTemplate: a practice's own note template, every version kept.
+
+An admin defines a template (name, specialty, the LOINC document type its
+Composition carries, ordered sections with a title and optional guidance for
+the generator); each revision is a new version and a note drafted with it
+records the version it was drafted with (D46). A template holds no patient
+data, so its events carry no ``phi``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from eventsourcing.domain import Aggregate, event
+
+from medisync.domain.errors import InvalidTransitionError, ValidationError
+
+MAX_SECTIONS = 30
+DEFINITION_FIELDS = ("name", "specialty", "loinc_code", "sections")
+_KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
+
+
+def section_key(title: str) -> str:
+    """A section's key from its title ("Mental Status Exam" -> ``mental_status_exam``)."""
+    key = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")[:50]
+    return key if key[:1].isalpha() else f"s_{key}"[:50]
+
+
+def checked_definition(raw: dict[str, Any]) -> dict[str, Any]:
+    """The definition as stored: sections keyed, keys unique, at least one section."""
+    sections = []
+    for section in raw.get("sections") or []:
+        key = section.get("key") or section_key(section["title"])
+        if not _KEY.match(key):
+            raise ValidationError(f"section key {key!r} must be lower-case letters, digits and _",
+                                  field="sections")
+        sections.append({"key": key, "title": section["title"], "guidance": section.get("guidance") or ""})
+    keys = [s["key"] for s in sections]
+    if not sections or len(sections) > MAX_SECTIONS:
+        raise ValidationError(f"a template has 1 to {MAX_SECTIONS} sections", field="sections")
+    if len(set(keys)) != len(keys):
+        raise ValidationError("section keys must be unique within a template", field="sections")
+    return {"name": raw["name"], "specialty": raw.get("specialty") or "general",
+            "loinc_code": raw.get("loinc_code") or "11506-3", "sections": sections}
+
+
+class NoteTemplate(Aggregate):
+    @event("Defined")
+    def __init__(self, practice_id: str, definition: dict[str, Any], actor: dict[str, str]) -> None:
+        self.practice_id = practice_id
+        self.versions: list[dict[str, Any]] = [definition]
+        self.deleted = False
+
+    @classmethod
+    def define(cls, practice_id: str, definition: dict[str, Any], actor: dict[str, str]) -> "NoteTemplate":
+        return cls(practice_id=practice_id, definition=checked_definition(definition), actor=actor)
+
+    @property
+    def current(self) -> dict[str, Any]:
+        return self.versions[-1]
+
+    @property
+    def template_version(self) -> int:
+        return len(self.versions)
+
+    def revise(self, changes: dict[str, Any], actor: dict[str, str]) -> bool:
+        """A new version with ``changes`` over the current one; False if nothing changed."""
+        self._refuse_if_deleted()
+        definition = checked_definition({**self.current, **changes})
+        if definition == self.current:
+            return False
+        self._revise(definition=definition, template_version=self.template_version + 1, actor=actor)
+        return True
+
+    @event("Revised")
+    def _revise(self, definition: dict[str, Any], template_version: int, actor: dict[str, str]) -> None:
+        self.versions.append(definition)
+
+    def delete(self, actor: dict[str, str]) -> None:
+        self._refuse_if_deleted()
+        self._delete(actor=actor)
+
+    @event("Deleted")
+    def _delete(self, actor: dict[str, str]) -> None:
+        self.deleted = True
+
+    def _refuse_if_deleted(self) -> None:
+        if self.deleted:
+            raise InvalidTransitionError("the template is deleted")
