@@ -83,6 +83,24 @@ MATRIX: list[tuple[str, str, tuple[int, ...]]] = [
     ("POST", "/notes/{appointment_id}/sign",  (401, 200, 404, 403, 403, 403, 404)),
     # Allowed callers pass every gate and reach the state check: no transcript yet -> 409.
     ("POST", "/notes/{appointment_id}/generate", (401, 409, 404, 403, 409, 403, 404)),
+    # Note templates (issue 17): clinical staff read them; the admin defines them; a doctor
+    # chooses their own default, the admin the practice's.
+    ("GET", "/notes/templates",               (401, 200, 200, 200, 200, 403, 200)),
+    ("POST", "/notes/templates",              (401, 403, 403, 403, 201, 403, 201)),
+    ("GET", "/notes/templates/defaults",      (401, 200, 200, 200, 200, 403, 200)),
+    ("PUT", "/notes/templates/defaults",      (401, 200, 200, 403, 200, 403, 200)),
+    ("GET", "/notes/templates/{template_id}", (401, 200, 200, 200, 200, 403, 404)),
+    ("PATCH", "/notes/templates/{template_id}", (401, 403, 403, 403, 200, 403, 404)),
+    ("DELETE", "/notes/templates/{template_id}", (401, 403, 403, 403, 204, 403, 404)),
+    # Patient summaries and letters: written by note writers, read by clinical staff.
+    ("POST", "/notes/{appointment_id}/patient-summary", (401, 201, 404, 403, 201, 403, 404)),
+    ("GET", "/notes/{appointment_id}/patient-summary", (401, 200, 404, 200, 200, 403, 404)),
+    ("PATCH", "/notes/{appointment_id}/patient-summary", (401, 200, 404, 403, 200, 403, 404)),
+    ("POST", "/notes/{appointment_id}/patient-summary/send", (401, 200, 404, 403, 200, 403, 404)),
+    ("POST", "/notes/{appointment_id}/letters", (401, 201, 404, 403, 201, 403, 404)),
+    ("GET", "/notes/{appointment_id}/letters", (401, 200, 404, 200, 200, 403, 404)),
+    ("PATCH", "/notes/{appointment_id}/letters/{letter_id}", (401, 200, 404, 403, 200, 403, 404)),
+    ("POST", "/notes/{appointment_id}/letters/{letter_id}/send", (401, 200, 404, 403, 200, 403, 404)),
     ("POST", "/documents",                    (401, 201, 404, 201, 201, 403, 404)),
     ("GET", "/documents",                     (401, 200, 404, 200, 200, 403, 404)),
     ("GET", "/documents/{document_id}",       (401, 200, 404, 200, 200, 403, 404)),
@@ -162,6 +180,25 @@ def _with_note(world: World) -> dict[str, str]:
     return ids
 
 
+_TEMPLATE = {"name": "Matrix template", "sections": [{"title": "Assessment"}, {"title": "Plan"}]}
+
+
+def _template(world: World) -> dict[str, str]:
+    made = _admin(world).post("/notes/templates", json=_TEMPLATE)
+    assert made.status_code == 201, made.text
+    return {"template_id": made.json()["data"]["id"]}
+
+
+def _with_documents(world: World) -> dict[str, str]:
+    """A visit with a note, a patient summary and a letter (issue 17)."""
+    ids = _with_note(world)
+    doctor, appointment_id = world.callers["doctor_a"], ids["appointment_id"]
+    assert doctor.post(f"/notes/{appointment_id}/patient-summary").status_code == 201
+    letter = doctor.post(f"/notes/{appointment_id}/letters", json={"kind": "to_gp", "recipient": "Dr Matrix"})
+    assert letter.status_code == 201, letter.text
+    return {**ids, "letter_id": letter.json()["data"]["id"]}
+
+
 def _policy(world: World) -> dict[str, str]:
     made = _admin(world).post(f"/patients/{world.ids['patient_id']}/insurance",
                               json={"payer": "Acme Health", "member_id": "M-1"})
@@ -223,6 +260,19 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", "/notes/{appointment_id}/sign"): Request(fresh=_with_note),
     ("POST", "/notes/{appointment_id}/generate"): Request(json=lambda w: {"generator": "extractive"},
                                                           fresh=lambda w: _appointment(w), always_fresh=True),
+    ("POST", "/notes/templates"): Request(json=lambda w: _TEMPLATE),
+    ("PUT", "/notes/templates/defaults"): Request(json=lambda w: {"template": "soap"}),
+    ("PATCH", "/notes/templates/{template_id}"): Request(json=lambda w: {"name": f"Renamed {uuid.uuid4().hex[:6]}"}),
+    ("DELETE", "/notes/templates/{template_id}"): Request(fresh=lambda w: _template(w)),
+    ("POST", "/notes/{appointment_id}/letters"): Request(json=lambda w: {"kind": "referral", "recipient": "Dr Matrix"}),
+    ("PATCH", "/notes/{appointment_id}/patient-summary"): Request(json=lambda w: {"text": "Rest and drink water."},
+                                                                  fresh=lambda w: _with_documents(w)),
+    ("POST", "/notes/{appointment_id}/patient-summary/send"): Request(json=lambda w: {"channel": "print"},
+                                                                      fresh=lambda w: _with_documents(w)),
+    ("PATCH", "/notes/{appointment_id}/letters/{letter_id}"): Request(json=lambda w: {"text": "Dear Dr Matrix."},
+                                                                      fresh=lambda w: _with_documents(w)),
+    ("POST", "/notes/{appointment_id}/letters/{letter_id}/send"): Request(json=lambda w: {"channel": "fax"},
+                                                                          fresh=lambda w: _with_documents(w)),
     ("POST", "/documents"): Request(data=_document_form, files=_document_file),
     ("GET", "/documents"): Request(params=lambda w, ids: {"patient_id": ids["patient_id"]}),
     ("GET", "/audit/aggregates/{aggregate_id}/state"): Request(
@@ -252,6 +302,10 @@ def world(server: ServerProcess) -> World:
     assert entry.status_code == 201, entry.text
     world.ids.update(appointment_id=appointment, aggregate_id=patient["id"], entry_id=entry.json()["data"]["id"],
                      document_id=upload_document(admin, patient["id"])["id"], **_policy(world))
+    assert doctor_a.post(f"/notes/{appointment}/patient-summary").status_code == 201
+    letter = doctor_a.post(f"/notes/{appointment}/letters", json={"kind": "referral", "recipient": "Dr Matrix"})
+    assert letter.status_code == 201, letter.text
+    world.ids.update(letter_id=letter.json()["data"]["id"], **_template(world))
     return world
 
 
