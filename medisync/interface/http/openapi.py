@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from aiohttp import web
 
+from medisync.interface.fhir.bundle import MAX_COUNT
 from medisync.interface.http.fhir_io import FHIR_JSON, FHIR_PREFIX
 
 Handler = Callable[..., Any]
@@ -46,7 +47,26 @@ FHIR_QUERY = {
     "search_document_references": [("patient", "the Patient id (required)"), ("page", "page number, from 1"),
                                    ("_count", "entries per page, 1 to 100")],
 }
-INTEGERS = frozenset({"page", "_count"})
+PAGING = {"page": {"type": "integer", "minimum": 1},
+          "_count": {"type": "integer", "minimum": 1, "maximum": MAX_COUNT}}
+# What POST /fhir/Patient reads of a Patient (docs/fhir.md); fhir.resources and our registration
+# rules check the rest.
+FHIR_PATIENT = {
+    "type": "object", "required": ["resourceType", "identifier", "name", "birthDate", "gender"],
+    "properties": {
+        "resourceType": {"type": "string", "enum": ["Patient"]},
+        "identifier": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["value"], "properties": {"system": {"type": "string"},
+                                                                    "value": {"type": "string"}}}},
+        "name": {"type": "array", "minItems": 1, "items": {"type": "object", "properties": {
+            "use": {"type": "string"}, "family": {"type": "string"},
+            "given": {"type": "array", "items": {"type": "string"}}}}},
+        "birthDate": {"type": "string", "format": "date"},
+        "gender": {"type": "string", "enum": ["male", "female", "other", "unknown"]},
+        "telecom": {"type": "array", "items": {"type": "object", "properties": {
+            "system": {"type": "string"}, "value": {"type": "string"}}}}}}
+# A register body names exactly one way in (the schema's own check, stated for clients).
+ONE_WAY_IN = [{"required": ["practice_name"]}, {"required": ["invitation_token"]}]
 
 
 def upload_body(description: str, required: Iterable[str] = ("file",),
@@ -55,7 +75,7 @@ def upload_body(description: str, required: Iterable[str] = ("file",),
     properties = {"file": {"type": "string", "format": "binary", "description": description}, **fields}
     body = {"required": True, "description": f"multipart/form-data; {description}", "content": {
         "multipart/form-data": {"schema": {"type": "object", "required": list(required),
-                                           "properties": properties}}}}
+                                           "properties": properties, "additionalProperties": False}}}}
 
     def mark(handler: Handler) -> Handler:
         setattr(handler, UPLOAD_BODY, body)
@@ -67,6 +87,11 @@ def complete_from_routes(spec: dict[str, Any], app: web.Application,
                          is_public: Callable[[Handler, str], bool]) -> None:
     """Fill in security, uploads, required bodies and the FHIR operations (see the module doc)."""
     paths = spec.setdefault("paths", {})
+    register = spec.get("components", {}).get("schemas", {}).get("Register")
+    if register is not None:
+        register["oneOf"] = ONE_WAY_IN
+        for way in ("practice_name", "invitation_token"):
+            register["properties"][way]["minLength"] = 1
     for method, path, handler in api_routes(app):
         if path.startswith(FHIR_PREFIX):
             for concrete in _concrete_paths(path):
@@ -104,7 +129,7 @@ def _fhir_operation(method: str, path: str, handler: Handler) -> dict[str, Any]:
     parameters = [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}] \
         if "{id}" in path else []
     parameters += [{"name": key, "in": "query", "required": key == "patient", "description": text,
-                    "schema": {"type": "integer", "minimum": 1} if key in INTEGERS else {"type": "string"}}
+                    "schema": PAGING.get(key) or {"type": "string", "minLength": 1 if key == "patient" else 0}}
                    for key, text in FHIR_QUERY.get(name, [])]
     if name == "read_binary":
         ok = {"description": "The file", "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}}
@@ -116,7 +141,7 @@ def _fhir_operation(method: str, path: str, handler: Handler) -> dict[str, Any]:
         "responses": {"201" if method == "post" else "200": ok, "default": FHIR_ERROR}}
     if method == "post":
         operation["requestBody"] = {"required": True, "content": {
-            FHIR_JSON: {"schema": FHIR_RESOURCE}, "application/json": {"schema": FHIR_RESOURCE}}}
+            FHIR_JSON: {"schema": FHIR_PATIENT}, "application/json": {"schema": FHIR_PATIENT}}}
     if getattr(handler, "is_public", False):
         operation["security"] = []
     return operation
