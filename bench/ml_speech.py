@@ -45,14 +45,15 @@ if str(ROOT) not in sys.path:
 from medisync.ml.asr.medical_wer import ZERO as MEDWER_ZERO  # noqa: E402
 from medisync.ml.asr.medical_wer import MedicalWer, medical_word_error  # noqa: E402
 from medisync.ml.asr.metrics import WerResult, word_error  # noqa: E402
-from medisync.ml.asr.whisper import WhisperASR  # noqa: E402
+from medisync.ml.asr.whisper import AsrResult, AsrSegment, AsrWord, WhisperASR  # noqa: E402
 from medisync.ml.diarization.metrics import diarization_error, read_rttm  # noqa: E402
 from medisync.ml.transcription import SpeechTranscriber  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
+ASR_CACHE = FIXTURES / "asr_words"
 
 
-SPLITS = ("dev", "heldout", "real")
+SPLITS = ("dev", "heldout", "real", "revoiced-tune", "revoiced-report")
 
 
 def split_of(file_id: str) -> str:
@@ -90,13 +91,33 @@ def discover() -> list[dict]:
                        "text": t["text"]} for t in d["turns"]],
             "rttm": [list(x) for x in ref],
         })
+    items.extend(_revoiced(meta) for meta in sorted((FIXTURES / "primock").glob("primock-*.json")))
     return items
 
 
+def _revoiced(meta: Path) -> dict:
+    """A PriMock57 consultation re-voiced at its real utterance times (tools/revoice_primock.py)."""
+    d = json.loads(meta.read_text())
+    return {
+        "id": d["id"],
+        "kind": "revoiced",
+        "split": "revoiced-" + d["split"],
+        "wav": str(meta.with_name(d["audio"])),
+        "turns": [{"start": t["start"], "end": t["end"], "speaker": t["speaker"], "role": t["role"],
+                   "text": t["text"]} for t in d["turns"]],
+        "rttm": [list(x) for x in read_rttm(str(meta.with_suffix(".rttm")))],
+    }
+
+
 def role_accuracy(segments: list[dict], turns: list[dict]) -> float | None:
-    if not segments or any(t["role"] is None for t in turns):
+    """Share of output segments whose role is that of the reference turn they overlap most.
+
+    Turns without a role (real-speech splices; a re-voiced relative speaking the patient's
+    lines) are not scored; ``None`` when nothing is.
+    """
+    if not segments or all(t["role"] is None for t in turns):
         return None
-    ok = 0
+    ok = n = 0
     for s in segments:
         best, best_ov = None, -1.0
         for t in turns:
@@ -105,8 +126,29 @@ def role_accuracy(segments: list[dict], turns: list[dict]) -> float | None:
                 best, best_ov = t, ov
         if best_ov <= 0:  # no overlap: nearest turn
             best = min(turns, key=lambda t: min(abs(s["start"] - t["end"]), abs(s["end"] - t["start"])))
-        ok += best["role"] == s["role"]
-    return ok / len(segments)
+        if best["role"] is not None:
+            ok += best["role"] == s["role"]
+            n += 1
+    return ok / n if n else None
+
+
+def role_overlap_s(segments: list[dict], turns: list[dict]) -> tuple[float, float] | None:
+    """(seconds of reference speech whose output role is right, seconds scored).
+
+    Duration-weighted role accuracy: each output segment's overlap with each reference
+    turn counts, so a long turn weighs more than a backchannel; speech the output does
+    not cover is not scored (that is DER's missed speech).
+    """
+    if not segments or all(t["role"] is None for t in turns):
+        return None
+    ok = tot = 0.0
+    for s in segments:
+        for t in (t for t in turns if t["role"] is not None):
+            ov = min(s["end"], t["end"]) - max(s["start"], t["start"])
+            if ov > 0:
+                tot += ov
+                ok += ov * (s["role"] == t["role"])
+    return ok, tot
 
 
 def merge_turns(segs: list[tuple[float, float, str]], max_gap: float = 1.0) -> list[tuple[float, float, str]]:
@@ -157,6 +199,7 @@ def diarization_scores(it: dict, out: dict) -> dict:
         "speakers_true": len({x[2] for x in ref_seg}),
         "speakers_est": len({s["speaker"] for s in out["segments"]}),
         "role_accuracy": role_accuracy(out["segments"], it["turns"]),
+        "role_seconds": role_overlap_s(out["segments"], it["turns"]),
         "n_segments": len(out["segments"]),
     }
 
@@ -190,11 +233,35 @@ def run_file(engine, it: dict, asr_only: bool, save_dir: Path | None = None) -> 
     }
 
 
+class CachedASR:
+    """Stands in for ``WhisperASR``: replays the words ``tools/cache_asr_words.py`` recorded.
+
+    With it the real diarizer and role rules run on the default ASR's real output in
+    seconds (``--cached-asr``); WER is then the recorded model's, RTF covers no ASR.
+    """
+
+    def __init__(self, items: list[dict], cache: Path = ASR_CACHE) -> None:
+        self.paths = {it["wav"]: cache / f"{it['id']}.json" for it in items}
+
+    def load(self) -> "CachedASR":
+        return self
+
+    def transcribe(self, audio_path: str) -> AsrResult:
+        d = json.loads(self.paths[str(audio_path)].read_text())
+        segs = [AsrSegment(s["start"], s["end"], s["text"], [AsrWord(**w) for w in s["words"]])
+                for s in d["segments"]]
+        return AsrResult(d["language"], d["duration_s"], segs, d["model_name"], d["model_version"], 0.0)
+
+
 def run_model(model: str, items: list[dict], cache_dir: str | None, options: dict | None = None,
-              asr_only: bool = False, save_dir: Path | None = None) -> dict:
+              asr_only: bool = False, save_dir: Path | None = None, cached_asr: bool = False) -> dict:
     options = dict(options or {})
-    engine = (WhisperASR(model=model, cache_dir=cache_dir, **options) if asr_only
-              else SpeechTranscriber(model=model, cache_dir=cache_dir, **options))
+    if cached_asr:
+        engine = SpeechTranscriber(asr=CachedASR(items))
+        model = "cached:" + model
+    else:
+        engine = (WhisperASR(model=model, cache_dir=cache_dir, **options) if asr_only
+                  else SpeechTranscriber(model=model, cache_dir=cache_dir, **options))
     t = time.perf_counter()
     engine.load()
     load_s = time.perf_counter() - t
@@ -223,6 +290,7 @@ def pooled(sel: list[dict]) -> dict:
 
     dur = sum(r["duration_s"] for r in sel)
     roles = [r["role_accuracy"] for r in sel if r.get("role_accuracy") is not None]
+    role_s = [r["role_seconds"] for r in sel if r.get("role_seconds")]
     return {
         "wer": round(tot.wer, 4),
         "medwer_wer": None if med.wer is None else round(med.wer, 4),
@@ -234,6 +302,8 @@ def pooled(sel: list[dict]) -> dict:
                                   if all("speakers_est" in r for r in sel) else None),
         "files": len(sel),
         "role_accuracy": round(sum(roles) / len(roles), 4) if roles else None,
+        "role_accuracy_dur": (round(sum(a for a, _ in role_s) / sum(b for _, b in role_s), 4)
+                              if role_s and sum(b for _, b in role_s) else None),
         "rtf_asr": round(sum(r["seconds"]["asr"] for r in sel) / dur, 4),
         "rtf_total": round(sum(r["seconds"]["total"] for r in sel) / dur, 4),
     }
@@ -255,24 +325,29 @@ def fmt(v, pct=True):
     return f"{100 * v:5.1f}%" if pct else f"{v:.3f}"
 
 
+def _dur_acc(pair) -> float | None:
+    return pair[0] / pair[1] if pair and pair[1] else None
+
+
 def print_table(result: dict) -> None:
     opts = f" {json.dumps(result['options'])}" if result["options"] else ""
     print(f"\nmodel {result['model']}{opts}{' (ASR only)' if result['asr_only'] else ''}  "
           f"(load {result['model_load_s']} s, peak RSS {result['peak_rss_mb']} MB)")
-    head = (f"{'file':28} {'split':8} {'WER':>6} {'medWER':>7} {'DERseg':>7} {'DERturn':>7} {'spk':>5} "
-            f"{'roles':>7} {'RTF asr':>8} {'RTF all':>8}")
+    head = (f"{'file':28} {'split':16} {'WER':>6} {'medWER':>7} {'DERseg':>7} {'DERturn':>7} {'spk':>5} "
+            f"{'roles':>7} {'rolesT':>7} {'RTF asr':>8} {'RTF all':>8}")
     print(head)
     print("-" * len(head))
     for r in result["files"]:
-        print(f"{r['id']:28} {r['split']:8} {fmt(r['wer']):>6} {fmt(r['medical_wer']):>7} "
+        print(f"{r['id']:28} {r['split']:16} {fmt(r['wer']):>6} {fmt(r['medical_wer']):>7} "
               f"{fmt(r.get('der')):>7} {fmt(r.get('der_turns')):>7} "
               f"{r.get('speakers_est', '-')}/{r.get('speakers_true', '-')!s:<3} "
-              f"{fmt(r.get('role_accuracy')):>7} {r['rtf_asr']:8.3f} {r['rtf_total']:8.3f}")
+              f"{fmt(r.get('role_accuracy')):>7} {fmt(_dur_acc(r.get('role_seconds'))):>7} "
+              f"{r['rtf_asr']:8.3f} {r['rtf_total']:8.3f}")
     for split, o in result["overall"].items():
-        print(f"{'OVERALL ' + split:28} {'':8} {fmt(o['wer']):>6} {fmt(o['medical_wer']):>7} {fmt(o['der']):>7} "
+        print(f"{'OVERALL ' + split:28} {'':16} {fmt(o['wer']):>6} {fmt(o['medical_wer']):>7} {fmt(o['der']):>7} "
               f"{fmt(o['der_turns']):>7} {o['speaker_count_correct'] if o['speaker_count_correct'] is not None else '-'}"
               f"/{o['files']:<3} "
-              f"{fmt(o['role_accuracy']):>7} {o['rtf_asr']:8.3f} {o['rtf_total']:8.3f}")
+              f"{fmt(o['role_accuracy']):>7} {fmt(o['role_accuracy_dur']):>7} {o['rtf_asr']:8.3f} {o['rtf_total']:8.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -283,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--options", default="", help="JSON object of extra WhisperASR options, e.g. "
                     "'{\"beam_size\": 1, \"vad_filter\": true}'")
     ap.add_argument("--asr-only", action="store_true", help="skip diarization and roles")
+    ap.add_argument("--cached-asr", action="store_true",
+                    help="replay the base model's recorded words (tests/fixtures/asr_words) instead of "
+                         "running Whisper: diarization and roles only, in seconds")
     ap.add_argument("--save-transcripts", default=None, metavar="DIR",
                     help="write each file's transcript to DIR/<id>.asr.json (first model only)")
     ap.add_argument("--cache-dir", default=None, help="model cache (see medisync.ml.model_cache)")
@@ -299,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     save_dir = Path(args.save_transcripts) if args.save_transcripts else None
     for model in [m for m in args.models.split(",") if m]:
-        res = run_model(model, items, args.cache_dir, options, args.asr_only, save_dir)
+        res = run_model(model, items, args.cache_dir, options, args.asr_only, save_dir, args.cached_asr)
         save_dir = None
         print_table(res)
         results.append(res)

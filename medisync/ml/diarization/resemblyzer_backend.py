@@ -237,12 +237,12 @@ class ResemblyzerDiarizer:
         min_window_s: float = 0.3,
         split_gap_s: float = 0.3,
         region_pause_s: float = 0.5,
-        threshold: float = 0.4,
+        threshold: float = 0.35,
         min_speakers: int = 1,
         max_speakers: int = 4,
         min_cluster_seconds: float = 4.0,
         min_cluster_fraction: float = 0.05,
-        merge_similarity: float | None = 0.8,
+        merge_similarity: float | None = 0.83,
         switch_penalty: float = 0.25,
         free_switch_gap_s: float = 0.6,
         turn_gap_s: float = 1.0,
@@ -373,7 +373,8 @@ class ResemblyzerDiarizer:
         return path
 
     # -- main --------------------------------------------------------------
-    def diarize(self, audio_path: str, spans: Sequence[Span] | None = None) -> DiarizationResult:
+    def prepare(self, audio_path: str, spans: Sequence[Span] | None = None) -> "Prepared":
+        """Features, refined word spans, speech regions, windows and their embeddings."""
         t0 = time.perf_counter()
         mel = self.features(audio_path)
         n_frames = len(mel)
@@ -401,39 +402,27 @@ class ResemblyzerDiarizer:
             ]
             windows = [w for w in windows if w.end <= n_frames and w.end - w.start >= 2]
         emb = self._embed(mel, windows)
-        del mel
         t_emb = time.perf_counter()
+        return Prepared(span_list, regions, windows, emb, pauses,
+                        {"features": round(t_feat - t0, 3), "embeddings": round(t_emb - t_feat, 3)})
 
-        if len(windows) == 0:
-            turns = [SpeakerTurn(s, e, 0) for s, e in regions]
-            return DiarizationResult(turns, 1 if turns else 0, [0] * len(span_list), [],
-                                     {"windows": 0}, span_list)
+    def diarize(self, audio_path: str, spans: Sequence[Span] | None = None) -> DiarizationResult:
+        return self.label(self.prepare(audio_path, spans))
 
-        durations = np.array([(w.end - w.start) / FPS for w in windows])
-        cl = cluster_speakers(
-            emb, durations, threshold=self.threshold, min_speakers=self.min_speakers,
-            max_speakers=self.max_speakers, min_cluster_seconds=self.min_cluster_seconds,
-            min_cluster_fraction=self.min_cluster_fraction, max_points=self.max_cluster_points,
-            merge_similarity=self.merge_similarity,
-        )
-        sims = emb @ cl.centroids.T
+    def _units(self, prep: "Prepared") -> tuple[list[int], np.ndarray]:
+        """Units to label: the given spans (words) in time order, or 100 ms slices of the regions."""
+        if prep.spans:
+            order = sorted(range(len(prep.spans)), key=lambda i: prep.spans[i][0])
+            return order, np.array([prep.spans[i] for i in order], dtype=np.float64)
+        slices = []
+        for s, e in prep.regions:
+            t = s
+            while t < e - 1e-6:
+                slices.append((t, min(e, t + 0.1)))
+                t += 0.1
+        return [], np.array(slices, dtype=np.float64).reshape(-1, 2)
 
-        # units: the given spans (words), or 100 ms slices of the speech regions
-        if span_list:
-            order = sorted(range(len(span_list)), key=lambda i: span_list[i][0])
-            unit_times = np.array([span_list[i] for i in order], dtype=np.float64)
-        else:
-            order = []
-            slices = []
-            for s, e in regions:
-                t = s
-                while t < e - 1e-6:
-                    slices.append((t, min(e, t + 0.1)))
-                    t += 0.1
-            unit_times = np.array(slices, dtype=np.float64).reshape(-1, 2)
-        units = np.stack([np.floor(unit_times[:, 0] * FPS), np.ceil(unit_times[:, 1] * FPS)], 1).astype(int)
-        units[:, 1] = np.maximum(units[:, 1], units[:, 0] + 1)
-        scores = self._unit_scores(units, windows, sims)
+    def _gaps(self, unit_times: np.ndarray, pauses: list[tuple[float, float]]) -> np.ndarray:
         gaps = np.zeros(len(unit_times))
         if len(unit_times) > 1:
             prev_end = np.maximum.accumulate(unit_times[:, 1])
@@ -443,9 +432,33 @@ class ResemblyzerDiarizer:
                 # (drifting) word timestamps overlap it
                 mids = unit_times.mean(axis=1)
                 gaps[1:] = np.maximum(gaps[1:], pause_overlap(mids[:-1], mids[1:], pauses))
-        weights = np.clip(unit_times[:, 1] - unit_times[:, 0], 0.05, 1.0)
-        labels = self._viterbi(scores, gaps, weights)
+        return gaps
 
+    def label(self, prep: "Prepared") -> DiarizationResult:
+        """Cluster the windows, then label every unit (word) with a speaker."""
+        t0 = time.perf_counter()
+        windows, emb, span_list = prep.windows, prep.emb, prep.spans
+        if len(windows) == 0:
+            turns = [SpeakerTurn(s, e, 0) for s, e in prep.regions]
+            return DiarizationResult(turns, 1 if turns else 0, [0] * len(span_list), [],
+                                     {"windows": 0}, span_list)
+        durations = np.array([(w.end - w.start) / FPS for w in windows])
+        cl = cluster_speakers(
+            emb, durations, threshold=self.threshold, min_speakers=self.min_speakers,
+            max_speakers=self.max_speakers, min_cluster_seconds=self.min_cluster_seconds,
+            min_cluster_fraction=self.min_cluster_fraction, max_points=self.max_cluster_points,
+            merge_similarity=self.merge_similarity,
+        )
+        order, unit_times = self._units(prep)
+        units = np.stack([np.floor(unit_times[:, 0] * FPS), np.ceil(unit_times[:, 1] * FPS)], 1).astype(int)
+        units[:, 1] = np.maximum(units[:, 1], units[:, 0] + 1)
+        scores = self._unit_scores(units, windows, emb @ cl.centroids.T)
+        weights = np.clip(unit_times[:, 1] - unit_times[:, 0], 0.05, 1.0)
+        labels = self._viterbi(scores, self._gaps(unit_times, prep.pauses), weights)
+        return self._result(prep, cl, order, unit_times, labels, time.perf_counter() - t0)
+
+    def _result(self, prep: "Prepared", cl, order: list[int], unit_times: np.ndarray,
+                labels: np.ndarray, seconds: float) -> DiarizationResult:
         # relabel speakers by first appearance, drop speakers with no unit
         remap: dict[int, int] = {}
         for lab in labels:
@@ -461,20 +474,27 @@ class ResemblyzerDiarizer:
                 turns.append(SpeakerTurn(float(s), float(e), int(lab)))
 
         span_speakers: list[int] = []
-        if span_list:
-            span_speakers = [0] * len(span_list)
+        if prep.spans:
+            span_speakers = [0] * len(prep.spans)
             for pos, i in enumerate(order):
                 span_speakers[i] = int(labels[pos])
-        t_end = time.perf_counter()
         info = {
-            "windows": len(windows),
-            "regions": len(regions),
+            "windows": len(prep.windows),
+            "regions": len(prep.regions),
             "clusters": {"threshold_cut": cl.n_initial, "after_folding": cl.n_after_folding,
                          "final": cl.n_speakers},
-            "seconds": {
-                "features": round(t_feat - t0, 3),
-                "embeddings": round(t_emb - t_feat, 3),
-                "clustering": round(t_end - t_emb, 3),
-            },
+            "seconds": {**prep.seconds, "clustering": round(seconds, 3)},
         }
-        return DiarizationResult(turns, len(remap), span_speakers, cents, info, span_list)
+        return DiarizationResult(turns, len(remap), span_speakers, cents, info, prep.spans)
+
+
+@dataclass
+class Prepared:
+    """What :meth:`ResemblyzerDiarizer.prepare` computed for one file (labelling reuses it)."""
+
+    spans: list[tuple[float, float]]
+    regions: list[tuple[float, float]]
+    windows: list[_Window]
+    emb: np.ndarray
+    pauses: list[tuple[float, float]]
+    seconds: dict[str, float]

@@ -17,9 +17,10 @@ other (family member, interpreter)
     been", "I'm his daughter").
 
 Assignment: the speaker with the highest clinician-minus-patient score is
-the clinician; among the rest the one with the highest patient-minus-other
-score is the patient; further speakers are ``other`` unless their own
-clinician evidence is strong (a nurse counts as clinician).
+the clinician; among the rest the one with the highest patient-minus-other-
+minus-clinician score is the patient; further speakers are clinicians (a nurse,
+a second doctor) when their own clinician margin is comparable to the main
+clinician's, else ``other`` (see :func:`assign_roles`).
 """
 
 from __future__ import annotations
@@ -112,12 +113,26 @@ def gather_evidence(segments: Sequence[dict]) -> dict[str, SpeakerEvidence]:
     return ev
 
 
-def assign_roles(segments: Sequence[dict], strong_clinician: float = 6.0) -> dict[str, str]:
-    """Return ``{speaker: role}`` for every speaker appearing in ``segments``."""
+def assign_roles(segments: Sequence[dict], strong_clinician: float = 6.0,
+                 second_clinician_share: float = 0.5) -> dict[str, str]:
+    """Return ``{speaker: role}`` for every speaker appearing in ``segments``.
+
+    * clinician: the highest clinician margin (clinician - patient - other evidence);
+    * patient: among the rest, the most patient-like *and* least clinician-like speaker
+      (patient - other - clinician evidence), so a second clinician who asks most of the
+      questions is not taken for the patient just because a nurse spoke first;
+    * every further speaker is a clinician too (a nurse, a second doctor) when their own
+      clinician margin is positive and reaches ``second_clinician_share`` of the main
+      clinician's, or ``strong_clinician`` outright; otherwise ``other``.
+    """
     ev = gather_evidence(segments)
     if not ev:
         return {}
     speakers = list(ev)
+
+    def margin(s: str) -> float:
+        return ev[s].clinician - ev[s].patient - ev[s].other
+
     # clinician: best margin; ties -> more words, then earliest speaker
     clinician = max(speakers, key=lambda s: (ev[s].clinician_margin, ev[s].words, -ev[s].first_start))
     roles = {clinician: CLINICIAN}
@@ -126,11 +141,11 @@ def assign_roles(segments: Sequence[dict], strong_clinician: float = 6.0) -> dic
             roles[clinician] = PATIENT
         return roles
     rest = [s for s in speakers if s != clinician]
-    patient = max(rest, key=lambda s: (ev[s].patient - ev[s].other, ev[s].words, -ev[s].first_start))
+    patient = max(rest, key=lambda s: (ev[s].patient - ev[s].other - ev[s].clinician, ev[s].words,
+                                       -ev[s].first_start))
     roles[patient] = PATIENT
+    bar = max(1e-9, second_clinician_share * max(margin(clinician), 0.0))
     for s in rest:
-        if s == patient:
-            continue
-        e = ev[s]
-        roles[s] = CLINICIAN if e.clinician - e.patient - e.other >= strong_clinician else OTHER
+        if s != patient:
+            roles[s] = CLINICIAN if margin(s) >= min(bar, strong_clinician) and margin(s) > 0 else OTHER
     return roles
