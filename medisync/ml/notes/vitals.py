@@ -104,7 +104,9 @@ def extract_vitals(sentences: list[Sentence]) -> tuple[dict[str, Any], list[Sent
                 unit = m.group(2) if m else None
                 if m is None:
                     m2 = _WT2.search(clause)
-                    if m2 and re.search(r"\b(weigh|weight|scale)", clause):
+                    # a body weight needs its verb, except in a clinician's exam statement ("he wears 18 kg":
+                    # ASR for "weighs"); "lost 5 kg" is excluded above
+                    if m2 and (re.search(r"\b(weigh|weight|scale)", clause) or sent.role == "clinician"):
                         m, unit = m2, m2.group(2)
                 if m:
                     v = float(m.group(1))

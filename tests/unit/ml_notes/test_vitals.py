@@ -34,3 +34,10 @@ def test_home_readings_are_not_visit_vitals() -> None:
 def test_patient_reported_values_are_ignored() -> None:
     vit = insights(("P", "I had a fever of one hundred one last night."))["vitals"]
     assert all(v is None for v in vit.values())
+
+
+def test_kilograms_in_a_clinician_statement_are_the_weight_even_when_weighs_is_misheard() -> None:
+    from ._dialogue import insights
+
+    assert insights(("D", "His temperature is 38.6 and he wears 18 kilograms."))["vitals"]["weight_kg"] == 18
+    assert insights(("P", "I carried 18 kilograms of groceries."))["vitals"]["weight_kg"] is None
