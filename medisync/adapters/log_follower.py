@@ -17,9 +17,11 @@ Postgres) are not the event's fault: they still resubscribe and retry.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
+from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 import psycopg
@@ -102,17 +104,58 @@ class LogFollower:
 
 
 class ProjectionProgress:
-    """Positions of in-process followers, for read-your-writes waits."""
+    """Positions of in-process followers, for read-your-writes waits.
+
+    Threads wait with ``wait``; coroutines with ``until``, which parks a future
+    that the follower's thread resolves, so an event loop never gives a thread
+    to the wait (D52).
+    """
 
     def __init__(self) -> None:
         self._positions: dict[str, int] = {}
         self._changed = threading.Condition()
+        self._waiters: list[_AsyncWaiter] = []
 
     def advance(self, name: str, position: int) -> None:
         with self._changed:
             if position >= self._positions.get(name, 0):
                 self._positions[name] = position
                 self._changed.notify_all()
+                ready = [w for w in self._waiters if self._passed(w.names, w.notification_id)]
+                for waiter in ready:
+                    self._waiters.remove(waiter)
+            else:
+                ready = []
+        for waiter in ready:
+            try:
+                waiter.loop.call_soon_threadsafe(_resolve, waiter.future)
+            except RuntimeError:  # its event loop has closed: nobody is waiting any more
+                pass
+
+    def _passed(self, names: tuple[str, ...], notification_id: int) -> bool:
+        return all(self._positions.get(n, 0) >= notification_id for n in names)
+
+    def passed(self, names: tuple[str, ...], notification_id: int) -> bool:
+        with self._changed:
+            return self._passed(names, notification_id)
+
+    async def until(self, names: tuple[str, ...], notification_id: int, timeout: float) -> bool:
+        """Like ``wait``, for a coroutine: no thread is held while waiting."""
+        loop = asyncio.get_running_loop()
+        waiter = _AsyncWaiter(names, notification_id, loop, loop.create_future())
+        with self._changed:
+            if self._passed(names, notification_id):
+                return True
+            self._waiters.append(waiter)
+        try:
+            await asyncio.wait_for(waiter.future, timeout)
+            return True
+        except asyncio.TimeoutError:
+            return False
+        finally:
+            with self._changed:
+                if waiter in self._waiters:
+                    self._waiters.remove(waiter)
 
     def positions(self) -> dict[str, int]:
         with self._changed:
@@ -127,3 +170,16 @@ class ProjectionProgress:
                     return False
                 self._changed.wait(remaining)
         return True
+
+
+@dataclass(eq=False)
+class _AsyncWaiter:
+    names: tuple[str, ...]
+    notification_id: int
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[bool] = field(repr=False)
+
+
+def _resolve(future: asyncio.Future[bool]) -> None:
+    if not future.done():
+        future.set_result(True)

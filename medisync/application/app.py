@@ -8,7 +8,9 @@ doctor's schedule) commit atomically.
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Callable, Iterator, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
@@ -22,6 +24,23 @@ from medisync.domain.errors import NotFoundError
 T = TypeVar("T")
 
 MAX_CONFLICT_RETRIES = 20
+
+# The events committed by the command running in this thread, when the
+# interface asked for them (``saved_events``): read-your-writes then waits only
+# for the projections that handle them (D52), and the authentication cache
+# drops the users they change (D53).
+_saved: ContextVar[list[Any] | None] = ContextVar("saved_events", default=None)
+
+
+@contextmanager
+def saved_events() -> Iterator[list[Any]]:
+    """Collect the domain events committed inside the block (this thread only)."""
+    collected: list[Any] = []
+    token = _saved.set(collected)
+    try:
+        yield collected
+    finally:
+        _saved.reset(token)
 
 
 class MediSyncApplication(Application[UUID]):
@@ -96,6 +115,9 @@ class MediSyncApplication(Application[UUID]):
         """Save the aggregates atomically; return the last notification id."""
         preconditions.check_saving(aggregates)
         recordings = self.save(*aggregates)
+        collected = _saved.get()
+        if collected is not None:
+            collected.extend(recording.domain_event for recording in recordings)
         return recordings[-1].notification.id if recordings else None
 
 

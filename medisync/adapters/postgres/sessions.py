@@ -15,6 +15,7 @@ import uuid
 from eventsourcing.postgres import PostgresDatastore
 
 from medisync.adapters.postgres.ddl import apply_ddl
+from medisync.adapters.postgres.revocations import notify_sql
 from medisync.application.errors import AuthenticationError
 
 DDL = """
@@ -74,6 +75,8 @@ class PostgresSessionStore:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("INSERT INTO auth.revoked_access VALUES (%s, %s) ON CONFLICT DO NOTHING",
                            (jti, expires_at))
+            # Every process's in-memory revocation set learns it at commit (D53).
+            cursor.execute(notify_sql(), (f"{jti}:{expires_at}",))
 
     def revoke_user(self, user_id: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:

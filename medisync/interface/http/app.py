@@ -8,6 +8,7 @@ from aiohttp_apigami.constants import SWAGGER_DICT
 
 from medisync.interface.http import idempotency
 from medisync.interface.http.access_log import access_log_middleware, setup_access_log
+from medisync.interface.http.auth_cache import setup_auth_cache
 from medisync.interface.http.fhir_io import fhir_format_middleware
 from medisync.interface.http.keys import CONTAINER, RATE_LIMITER
 from medisync.interface.http.middleware import (auth_middleware, envelope_middleware, is_public_route,
@@ -38,6 +39,8 @@ def init_app(container: object) -> web.Application:
     if getattr(container, "idempotency", None) is not None:  # Idempotency-Key on POST
         idempotency.setup(app, container.idempotency,  # type: ignore[attr-defined]
                           idempotency.secret_from_signing_key(container.tokens.key))  # type: ignore[attr-defined]
+    if getattr(container, "views", None):  # role, tier, active and revocations in memory (D53)
+        setup_auth_cache(app, container)
     for table in ROUTE_TABLES:
         app.add_routes(table)
     app.add_routes(audit_routes.routes)  # /api/v1/audit/...

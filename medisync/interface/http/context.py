@@ -1,7 +1,7 @@
 """Per-request helpers that keep handlers to a few lines.
 
 Synchronous work (the event store, the read models) runs in a thread pool
-so the event loop never blocks.
+so the event loop never blocks; read-your-writes waits hold no thread (D52).
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from medisync.application.results import CommandResult
 from medisync.domain.errors import NotFoundError
 from medisync.interface.http.access_log import record_access
 from medisync.interface.http.concurrency import guarded
+from medisync.interface.http.consistency import collecting, handling, passed, requested_token, served_by
 from medisync.interface.http.errors import Accepted, ApiError
-from medisync.interface.http.keys import CONTAINER, PRINCIPAL
+from medisync.interface.http.keys import AUTH_CACHE, CONSISTENCY_TOKEN, CONTAINER, PRINCIPAL
 
 T = TypeVar("T")
 
@@ -92,8 +93,16 @@ class Ctx:
         return await loop.run_in_executor(None, partial(function, *args, **kwargs))
 
     async def read(self, function: Callable[..., T], *args: Any) -> T:
-        """A query on behalf of the caller."""
+        """A query on behalf of the caller, once its view has passed the caller's token (D52)."""
+        await self.consistent_with_token(function)
         return await self.run(function, self.principal, *args)
+
+    async def consistent_with_token(self, function: Any) -> None:
+        """With ``X-Consistency-Token``: wait until the views ``function`` reads have passed it."""
+        token = requested_token(self.request)
+        if token is not None and not await passed(self.c, served_by(self.c, function), token):
+            raise ApiError(503, "the read model has not reached this consistency token yet: retry",
+                           code="read_model_behind")
 
     def accessed(self, resource_type: str, resource_id: Any, patient_id: Any = None,
                  action: str = "read") -> None:
@@ -120,13 +129,12 @@ class Ctx:
         """Run a command, then wait (bounded) until the read models show it."""
         if self.if_match_on is not None:
             function = guarded(self.request, self.if_match_on, function)
-        result = await self.run(function, self.principal, *args, **kwargs)
-        if not await self.settle(result.notification_id):
+        result, events = await self.run(collecting, function, self.principal, *args, **kwargs)
+        if result.notification_id is not None:
+            self.request[CONSISTENCY_TOKEN] = result.notification_id
+        if AUTH_CACHE in self.request.app:  # a changed user is re-read before we answer (D53)
+            self.request.app[AUTH_CACHE].saw(events)
+        # Only the views that handle the command's events can lag behind it (D52).
+        if not await passed(self.c, handling(type(e) for e in events), result.notification_id):
             raise Accepted(result.id)  # recorded, but the read models lag: 202, never a false 404
         return result
-
-    async def settle(self, notification_id: int | None) -> bool:
-        """Whether the read models show the change (waits a bounded time)."""
-        if notification_id is None:
-            return True
-        return bool(await self.run(self.c.wait_for_projections, notification_id))

@@ -13,7 +13,9 @@ from medisync.application.errors import AuthenticationError, TokenInvalidError, 
 from medisync.application.principal import Principal
 from medisync.interface.http.errors import to_response
 from medisync.interface.http.fhir_io import as_operation_outcome, is_fhir
-from medisync.interface.http.keys import CLAIMS, CONTAINER, PRINCIPAL, RATE_HEADERS, RATE_LIMITER, REQUEST_ID
+from medisync.interface.http.consistency import TOKEN_HEADER
+from medisync.interface.http.keys import (AUTH_CACHE, CLAIMS, CONSISTENCY_TOKEN, CONTAINER, PRINCIPAL,
+                                          RATE_HEADERS, RATE_LIMITER, REQUEST_ID)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -43,6 +45,8 @@ async def envelope_middleware(request: web.Request, handler: Handler) -> web.Str
         if is_fhir(request):
             response = as_operation_outcome(response)
     response.headers["X-Request-ID"] = request[REQUEST_ID]
+    if CONSISTENCY_TOKEN in request:  # the command's position in the log (D52)
+        response.headers[TOKEN_HEADER] = str(request[CONSISTENCY_TOKEN])
     for name, value in request.get(RATE_HEADERS, {}).items():
         response.headers.setdefault(name, value)
     return response
@@ -87,18 +91,43 @@ async def _authenticate(request: web.Request) -> Principal:
     container = request.app[CONTAINER]
     claims = container.tokens.verify_access(token.strip())
     request[CLAIMS] = claims
-    user = await asyncio.get_running_loop().run_in_executor(None, _active_user, container, claims)
+    cache = request.app.get(AUTH_CACHE)
+    user = _cached_user(cache, claims) if cache is not None else None  # no query, no thread (D53)
+    if user is None:
+        user = await asyncio.get_running_loop().run_in_executor(None, _active_user, container, cache, claims)
     return Principal(str(user["id"]), str(user["practice_id"]), user["role"], user["tier"],
                      request[REQUEST_ID])
 
 
-def _active_user(container: Any, claims: dict[str, Any]) -> dict[str, Any]:
+def _subject(claims: dict[str, Any]) -> str:
     try:  # a well-signed token with a subject that is no user id names no user
-        uuid.UUID(str(claims["sub"]))
+        return str(uuid.UUID(str(claims["sub"])))
     except ValueError:
         raise TokenInvalidError() from None
-    bearer = container.reads.bearer(claims["sub"], claims["jti"])
-    user = bearer["user"]
-    if bearer["revoked"] or user is None or not user["active"]:  # one answer: nothing to tell apart
+
+
+def _cached_user(cache: Any, claims: dict[str, Any]) -> dict[str, Any] | None:
+    """The user from memory when both the row and the revocation set are known; else None."""
+    subject = _subject(claims)
+    revoked = cache.revoked(claims["jti"])
+    if revoked is None:
+        return None
+    user = cache.user(subject)
+    if revoked or (user is not None and not user["active"]):
+        raise TokenInvalidError()
+    return user
+
+
+def _active_user(container: Any, cache: Any, claims: dict[str, Any]) -> dict[str, Any]:
+    subject = _subject(claims)
+    revoked = cache.revoked(claims["jti"]) if cache is not None else None
+    if revoked is None:  # the revocation set is not current: ask the table
+        bearer = container.reads.bearer(subject, claims["jti"])
+        revoked, user = bearer["revoked"], bearer["user"]
+    else:
+        user = container.reads.get_user(subject)
+    if user is not None and cache is not None:
+        cache.offer(user)
+    if revoked or user is None or not user["active"]:  # one answer: nothing to tell apart
         raise TokenInvalidError()
     return user

@@ -10,7 +10,7 @@ from medisync.interface.http.concurrency import etag
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import success
 from medisync.interface.http.middleware import public
-from medisync.interface.http.keys import CLAIMS, REQUEST_ID
+from medisync.interface.http.keys import AUTH_CACHE, CLAIMS, REQUEST_ID
 from medisync.interface.http.schemas import (LoginSchema, LogoutSchema, PasswordChangeSchema,
                                              RefreshSchema, RegisterSchema)
 
@@ -65,6 +65,8 @@ async def logout(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(LogoutSchema()) if request.can_read_body else {}
     await ctx.run(ctx.c.identity.logout, request[CLAIMS], body.get("refresh_token"))
+    if AUTH_CACHE in request.app:  # refused here at once, elsewhere when the NOTIFY arrives (D53)
+        request.app[AUTH_CACHE].revoke(request[CLAIMS]["jti"], float(request[CLAIMS]["exp"]))
     return web.Response(status=204)
 
 
