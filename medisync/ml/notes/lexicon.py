@@ -64,6 +64,7 @@ def drug_lexicon() -> DrugLexicon:
 _CLASS_TREE = "D27"
 _MED_RECORD_KEYS = ("medline_plus_id", "nhs_url")
 _SIMPLE_VARIANT = re.compile(r"^[a-z]+(?: [a-z]+){0,3}$")
+_PLAIN = re.compile(r"^[a-z]+(?: [a-z]+)*$")
 
 
 def _drug_ner_dictionary() -> dict[str, Any] | None:
@@ -296,7 +297,9 @@ def icd10_title_lexicon() -> PhraseMatcher[Condition] | None:
     matcher: PhraseMatcher[Condition] = PhraseMatcher()
     for name, codes in by_name.items():
         if len(codes) == 1:
-            matcher.add(name, Condition(name, codes[0], cm.get_description(codes[0])))
+            # plain words take the fast path (the same key phrase_key gives them)
+            key = tuple(stem(w) for w in name.split() if w not in FILLERS) if _PLAIN.match(name) else name
+            matcher.add(key, Condition(name, codes[0], cm.get_description(codes[0])))
     return matcher.finalize()
 
 
