@@ -158,7 +158,7 @@ def _assemble(settings: Settings, url: str) -> Container:
     notes = NoteService(app, appointments)
     recordings = RecordingService(app, appointments, blobs, reads, reads)
     generators = build_note_generators(settings)
-    templates, composer = note_writing(app, generators)
+    templates, composer = note_writing(app)
     erasure = ErasureService(app, patients, keyring, reads, blobs, reads)
     container = Container(
         settings=settings, database_url=url, app=app, reads=reads, views=views,
@@ -179,11 +179,11 @@ def _assemble(settings: Settings, url: str) -> Container:
             "documents": DocumentQueries(reads, patient_queries),
             "patient_record": PatientRecordQueries(reads, patient_queries, appointment_queries),
             "note_documents": NoteDocumentQueries(reads, appointment_queries, patient_queries),
-            **({"note_templates": NoteTemplateQueries(reads, templates.catalog)} if templates else {}),
+            "note_templates": NoteTemplateQueries(reads, templates.catalog),
         },
         idempotency=idempotency, login_attempts=login_attempts,
         dead_letters=dead_letter_store(views_store), note_templates=templates,
-        note_documents=NoteDocumentService(app, appointments, composer) if composer else None,
+        note_documents=NoteDocumentService(app, appointments, composer),
     )
     transcriber = build_transcriber(settings) if settings.ml_enabled else None
     if transcriber is not None and "extractive" in generators:
@@ -231,10 +231,9 @@ def build_note_generators(settings: Settings) -> dict[str, Any]:
     return generators
 
 
-def note_writing(app: MediSyncApplication, generators: dict[str, Any]) -> tuple[Any, Any]:
-    """Practice templates and the patient-summary/letter composer (both need the ML package)."""
-    if not generators:
-        return None, None
+def note_writing(app: MediSyncApplication) -> tuple[NoteTemplateService, Any]:
+    """Practice templates and the patient-summary/letter composer (the ML package's writing;
+    its note templates are already needed by the HTTP schemas, so it is always installed)."""
     from medisync.interface.note_writing import MlNoteDocumentComposer, MlTemplateCatalog
 
     return NoteTemplateService(app, MlTemplateCatalog()), MlNoteDocumentComposer()

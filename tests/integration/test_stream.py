@@ -4,6 +4,7 @@ order, PHI minimization and the analytics consumer."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -110,16 +111,26 @@ def test_no_phi_on_any_topic(stack: dict[str, Any], dialogue_wav: Path) -> None:
         assert doctor.post(f"/recordings/{appointment['id']}", files={"file": ("v.wav", audio)}).status_code == 201
     phrase = "Flibbertigibbet neuropathy phrase 5531"
     assert doctor.post(f"/notes/add/{appointment['id']}", json={"subjective": phrase}).status_code == 201
+    # Issue 17: a patient summary, a letter and a practice template (their text, recipient and
+    # name stay in; D46, D48).
+    recipient, template_name = "Dr Wobbleworth Quaxley", "Quaxley clinic template 8812"
+    assert doctor.post(f"/notes/{appointment['id']}/patient-summary").status_code == 201
+    letter = doctor.post(f"/notes/{appointment['id']}/letters", json={"kind": "referral", "recipient": recipient})
+    assert letter.status_code == 201, letter.text
+    assert admin.post("/notes/templates", json={"name": template_name, "sections": [
+        {"title": "Plan", "guidance": phrase}]}).status_code == 201
     assert admin.post(f"/appointments/{appointment['id']}/cancel", json={"reason": phrase}).status_code in (200, 409)
     assert admin.patch(f"/patients/{patient['id']}", json={"last_name": "Zyxwvutsrevised"}).status_code == 200
     practice = admin.user["practice_id"]
 
     def note_arrived(seen: list[dict[str, Any]]) -> bool:
-        return any(e["type"] == "patient.demographics_updated" for e in for_practice(seen, practice))
+        types = {e["type"] for e in for_practice(seen, practice)}
+        return {"patient.demographics_updated", "note_document.generated", "note_template.defined"} <= types
 
     raw = read_until(stack["bootstrap"], ALL_TOPICS, note_arrived, timeout=60, raw=True)
+    assert note_arrived([json.loads(r.value) for r in raw])
     assert any(r.value and practice.encode() in r.value for r in raw)
-    forbidden = [*marks.values(), "Zyxwvutsrevised", phrase]
+    forbidden = [*marks.values(), "Zyxwvutsrevised", phrase, recipient, template_name]
     leaks = [(r.topic, s) for r in raw for s in forbidden if s.encode() in r.value]
     assert leaks == []
 

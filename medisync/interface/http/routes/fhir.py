@@ -258,8 +258,6 @@ async def read_insight(request: web.Request) -> web.Response:
 
 async def _template_types(ctx: Ctx) -> dict[str, tuple[str, str]]:
     """Template id -> (LOINC document type, name): each Composition carries its template's type (D46)."""
-    if "note_templates" not in ctx.c.queries:  # no ML package: built-ins unknown, Progress note for all
-        return {}
     return await ctx.read(ctx.c.queries["note_templates"].document_types)
 
 
