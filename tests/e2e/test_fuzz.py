@@ -56,6 +56,11 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
         "positive_data_acceptance": "a Patient must be valid FHIR R4 (fhir.resources) and registrable "
                                     "(MRN, names, birth date); the document states only the elements read"},
 }
+# FHIR searches ignore search parameters they do not know, as FHIR servers do by default (lenient
+# handling, FHIR R4 "Search" 3.1.1.5.6): an unknown parameter is not a refusal there.
+for _search in ("GET /api/v1/fhir/Patient", "GET /api/v1/fhir/DocumentReference",
+                "GET /api/v1/fhir/Patient/{id}/$everything"):
+    NOT_APPLICABLE.setdefault(_search, {})["negative_data_rejection"] = "FHIR ignores unknown search parameters"
 GENEROUS = "1000000/hour"
 
 
