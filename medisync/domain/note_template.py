@@ -28,10 +28,14 @@ def section_key(title: str) -> str:
 
 
 def checked_definition(raw: dict[str, Any]) -> dict[str, Any]:
-    """The definition as stored: sections keyed, keys unique, at least one section."""
+    """The definition as stored: sections keyed, keys unique, at least one section.
+
+    A key derived from a title that another section already has gets a suffix ("plan_2"); two
+    keys given explicitly and equal are refused."""
     sections = []
+    given = {s["key"] for s in raw.get("sections") or [] if s.get("key")}
     for section in raw.get("sections") or []:
-        key = section.get("key") or section_key(section["title"])
+        key = section.get("key") or _free_key(section_key(section["title"]), given | {s["key"] for s in sections})
         if not _KEY.match(key):
             raise ValidationError(f"section key {key!r} must be lower-case letters, digits and _",
                                   field="sections")
@@ -43,6 +47,15 @@ def checked_definition(raw: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError("section keys must be unique within a template", field="sections")
     return {"name": raw["name"], "specialty": raw.get("specialty") or "general",
             "loinc_code": raw.get("loinc_code") or "11506-3", "sections": sections}
+
+
+def _free_key(key: str, taken: set[str]) -> str:
+    suffix = 2
+    found = key
+    while found in taken:
+        found = f"{key[:45]}_{suffix}"
+        suffix += 1
+    return found
 
 
 class NoteTemplate(Aggregate):

@@ -52,6 +52,11 @@ NOT_APPLICABLE: dict[str, dict[str, str]] = {
                                     "and patient_id must name a patient of the practice"},
     "POST /api/v1/recordings/{appointment_id}": {
         "positive_data_acceptance": "the file must decode as audio of at least 1 s (else 400)"},
+    # Issue 17 (D46): a template's section keys must be unique, a rule across list items that
+    # JSON Schema cannot state (a key derived from a title is made unique; two given keys are not).
+    "POST /api/v1/notes/templates": {"positive_data_acceptance": "two sections given the same key: 400"},
+    "PATCH /api/v1/notes/templates/{template_id}": {
+        "positive_data_acceptance": "two sections given the same key: 400"},
     "POST /api/v1/fhir/Patient": {
         "positive_data_acceptance": "a Patient must be valid FHIR R4 (fhir.resources) and registrable "
                                     "(MRN, names, birth date); the document states only the elements read"},

@@ -127,8 +127,10 @@ def test_only_an_admin_changes_templates(clinic: dict[str, Caller]) -> None:
     assert_error(clinic["doctor"].patch(f"/notes/templates/{created['id']}", json={"name": "x"}), 403)
     assert_error(clinic["nurse"].delete(f"/notes/templates/{created['id']}"), 403)
     assert_error(clinic["admin"].post("/notes/templates", json={"name": "Empty", "sections": []}), 400)
-    duplicate = {"name": "Twice", "sections": [{"title": "Plan"}, {"title": "plan"}]}
+    duplicate = {"name": "Twice", "sections": [{"title": "Plan", "key": "plan"}, {"title": "Next", "key": "plan"}]}
     assert_error(clinic["admin"].post("/notes/templates", json=duplicate), 400)
+    same_titles = define(clinic["admin"], sections=[{"title": "Plan"}, {"title": "plan"}])
+    assert [s["key"] for s in same_titles["sections"]] == ["plan", "plan_2"]
 
 
 def test_a_change_is_a_new_version_and_every_version_is_kept(clinic: dict[str, Caller]) -> None:

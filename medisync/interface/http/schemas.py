@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import unicodedata
 from typing import Any
-from uuid import UUID
 
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow import ValidationError as SchemaError
@@ -302,22 +301,17 @@ class NoteWriteSchema(Schema):
         "AI draft's facts are not carried into a clinician's version (D39).")})
 
 
-def _template_id(value: str) -> bool:
-    """A built-in template's id or a practice template's UUID (the service resolves which)."""
-    if value in builtin_templates():
-        return True
-    try:
-        UUID(value)
-    except ValueError:
-        raise SchemaError(f"Give a built-in template ({', '.join(builtin_templates())}) or the id of "
-                          "one of the practice's templates.") from None
-    return True
+# A built-in template's id or a practice template's UUID (the service resolves which).
+TEMPLATE_ID = validate.Regexp(
+    rf"^({'|'.join(builtin_templates())}|[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}})$",
+    error=f"Give a built-in template ({', '.join(builtin_templates())}) or the id of one of the "
+          "practice's templates.")
 
 
 class NoteGenerateSchema(Schema):
     generator = fields.String(load_default="extractive", validate=validate.OneOf(("extractive", "llm")))
     template = fields.String(
-        load_default=None, validate=_template_id,
+        load_default=None, validate=TEMPLATE_ID,
         metadata={"description": "the note template to draft into: a built-in (`soap`, `hp`, `psychiatry`, "
                                  "`pediatrics`, `musculoskeletal`, `cardiology`) or the id of one of the "
                                  "practice's templates (`GET /notes/templates`); left out: the doctor's "
@@ -362,7 +356,7 @@ class NoteTemplateUpdateSchema(Schema):
 
 
 class TemplateDefaultSchema(Schema):
-    template = fields.String(required=True, allow_none=True, validate=_template_id, metadata={
+    template = fields.String(required=True, allow_none=True, validate=TEMPLATE_ID, metadata={
         "description": "a built-in id or a practice template id; null clears the choice"})
     doctor_id = fields.UUID(allow_none=True, load_default=None, metadata={
         "description": "whose default (admins: any doctor's; doctors: their own); left out: the "

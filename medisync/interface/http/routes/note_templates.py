@@ -69,7 +69,8 @@ async def put_default(request: web.Request) -> web.Response:
 async def get_template(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     raw = request.match_info["template_id"]
-    template_id = raw if raw.isalpha() else ctx.path_id("template_id")  # a built-in id, or a UUID
+    builtin = raw in ctx.c.note_templates.catalog.builtin_ids()
+    template_id = raw if builtin else ctx.path_id("template_id")  # a built-in id, or a UUID
     return _template(await ctx.read(ctx.c.queries["note_templates"].get, template_id))
 
 
