@@ -47,6 +47,7 @@ from medisync.ml.asr.medical_wer import MedicalWer, medical_word_error  # noqa: 
 from medisync.ml.asr.metrics import WerResult, word_error  # noqa: E402
 from medisync.ml.asr.whisper import AsrResult, AsrSegment, AsrWord, WhisperASR  # noqa: E402
 from medisync.ml.diarization.metrics import diarization_error, read_rttm  # noqa: E402
+from medisync.ml.diarization import default_diarizer  # noqa: E402
 from medisync.ml.transcription import SpeechTranscriber  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -254,14 +255,16 @@ class CachedASR:
 
 
 def run_model(model: str, items: list[dict], cache_dir: str | None, options: dict | None = None,
-              asr_only: bool = False, save_dir: Path | None = None, cached_asr: bool = False) -> dict:
+              asr_only: bool = False, save_dir: Path | None = None, cached_asr: bool = False,
+              diarizer_options: dict | None = None) -> dict:
     options = dict(options or {})
+    diarizer = default_diarizer(**diarizer_options) if diarizer_options else None
     if cached_asr:
-        engine = SpeechTranscriber(asr=CachedASR(items))
+        engine = SpeechTranscriber(asr=CachedASR(items), diarizer=diarizer)
         model = "cached:" + model
     else:
         engine = (WhisperASR(model=model, cache_dir=cache_dir, **options) if asr_only
-                  else SpeechTranscriber(model=model, cache_dir=cache_dir, **options))
+                  else SpeechTranscriber(model=model, cache_dir=cache_dir, diarizer=diarizer, **options))
     t = time.perf_counter()
     engine.load()
     load_s = time.perf_counter() - t
@@ -358,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--options", default="", help="JSON object of extra WhisperASR options, e.g. "
                     "'{\"beam_size\": 1, \"vad_filter\": true}'")
     ap.add_argument("--asr-only", action="store_true", help="skip diarization and roles")
+    ap.add_argument("--diarizer-options", default="", help="JSON object of ResemblyzerDiarizer options, "
+                    "e.g. '{\"threshold\": 0.4, \"merge_similarity\": 0.8}'")
     ap.add_argument("--cached-asr", action="store_true",
                     help="replay the base model's recorded words (tests/fixtures/asr_words) instead of "
                          "running Whisper: diarization and roles only, in seconds")
@@ -377,7 +382,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     save_dir = Path(args.save_transcripts) if args.save_transcripts else None
     for model in [m for m in args.models.split(",") if m]:
-        res = run_model(model, items, args.cache_dir, options, args.asr_only, save_dir, args.cached_asr)
+        res = run_model(model, items, args.cache_dir, options, args.asr_only, save_dir, args.cached_asr,
+                        json.loads(args.diarizer_options) if args.diarizer_options else None)
         save_dir = None
         print_table(res)
         results.append(res)

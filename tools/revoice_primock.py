@@ -9,6 +9,7 @@ so the recording keeps the real turn-taking and comes with an exact reference:
 every utterance's reference turn is where its synthetic audio actually lies.
 
     .venv/bin/python tools/revoice_primock.py PRIMOCK_TRANSCRIPTS_DIR tests/fixtures/primock
+    .venv/bin/python tools/revoice_primock.py PRIMOCK_TRANSCRIPTS_DIR /tmp/extra --extra-tune 20
 
 For each entry of ``CLIPS`` it writes ``<id>.flac`` (16 kHz, or 8 kHz for telephone-band
 clips), ``<id>.rttm`` (the reference: one line per utterance, trimmed to its audio) and
@@ -81,6 +82,37 @@ CLIPS = [
      "reassign": [{"from": "PATIENT", "to": "RELATIVE", "t0": 20, "t1": 36}],
      "gains_db": {}, "noise_snr_db": 25, "telephone": False},
 ]
+
+# Extra tune clips (``--extra-tune N``): rendered on demand for diarizer tuning, never committed.
+# Consultations not used above; voice pairs drawn (seeded) mostly of the same sex, the hard case.
+_MALE = [["-v", f"en-us+m{i}", "-p", str(30 + 5 * i), "-s", "160"] for i in range(1, 8)] + [
+    ["-v", "en-gb+m2", "-p", "40", "-s", "165"], ["-v", "en-gb-x-rp+m5", "-p", "45", "-s", "160"],
+    ["flite", "-voice", "rms"], ["flite", "-voice", "awb"], ["flite", "-voice", "kal16"]]
+_FEMALE = [["-v", f"en-us+f{i}", "-p", str(50 + 4 * i), "-s", "165"] for i in range(1, 6)] + [
+    ["-v", "en-gb+f2", "-p", "55", "-s", "160"], ["-v", "en-gb-scotland+f1", "-p", "60", "-s", "170"],
+    ["flite", "-voice", "slt"]]
+_USED = {"day1_consultation02", "day2_consultation03", "day3_consultation05", "day4_consultation04",
+         "day4_consultation07", "day2_consultation06"}
+
+
+def extra_tune_clips(src_dir: Path, n: int) -> list[dict]:
+    rng = np.random.default_rng(13)
+    sources = sorted({p.name.rsplit("_", 1)[0] for p in src_dir.glob("*_doctor.TextGrid")} - _USED)
+    clips = []
+    for k, source in enumerate(sources[:n]):
+        pool = _MALE if k % 3 != 2 else _FEMALE
+        if k % 4 == 3:  # one mixed pair in four
+            a, b = _MALE[rng.integers(len(_MALE))], _FEMALE[rng.integers(len(_FEMALE))]
+        else:
+            i, j = rng.choice(len(pool), 2, replace=False)
+            a, b = pool[i], pool[j]
+        clips.append({"id": f"primock-x{k + 1:02d}-{source}", "split": "tune-extra", "source": source,
+                      "start": int(rng.integers(30, 200)), "length": 55, "voices": {"DOCTOR": a, "PATIENT": b},
+                      "roles": {"DOCTOR": "clinician", "PATIENT": "patient"},
+                      "gains_db": {"PATIENT": int(rng.integers(-6, 7))},
+                      "noise_snr_db": [None, 30, 20][k % 3], "telephone": k % 2 == 1})
+    return clips
+
 
 _INTERVAL = re.compile(r'xmin = ([\d.]+)\s*\n\s*xmax = ([\d.]+)\s*\n\s*text = "((?:[^"]|"")*)"')
 
@@ -232,8 +264,11 @@ def main(argv: list[str]) -> int:
         return 2
     src, out = Path(argv[0]), Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
+    clips = CLIPS
+    if len(argv) > 3 and argv[2] == "--extra-tune":
+        clips, argv = extra_tune_clips(src, int(argv[3])), argv[:2]
     only = set(argv[2].split(",")) if len(argv) > 2 else None
-    for clip in CLIPS:
+    for clip in clips:
         if only and clip["id"] not in only:
             continue
         m = render(clip, src, out)
