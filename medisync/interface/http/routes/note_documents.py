@@ -8,9 +8,9 @@ from aiohttp import web
 from aiohttp_apigami import docs, request_schema
 
 from medisync.interface.http import presenters as present
+from medisync.interface.http.concurrency import etag
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import success
-from medisync.interface.http.concurrency import etag
 from medisync.interface.http.schemas import (LetterCreateSchema, NoteDocumentEditSchema,
                                              NoteDocumentSendSchema)
 
