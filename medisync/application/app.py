@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 from eventsourcing.utils import strtobool
 
 from medisync.application import preconditions
-from medisync.application.repository import CopyOnWriteRepository
+from medisync.application.repository import CopyOnWriteRepository, fresh_reads
 from medisync.domain.errors import NotFoundError
 
 T = TypeVar("T")
@@ -115,6 +115,9 @@ class MediSyncApplication(Application[UUID]):
         """Save the aggregates atomically; return the last notification id."""
         preconditions.check_saving(aggregates)
         recordings = self.save(*aggregates)
+        for aggregate in aggregates:
+            if aggregate is not None:
+                self.repository.remember(aggregate)  # type: ignore[attr-defined]
         collected = _saved.get()
         if collected is not None:
             collected.extend(recording.domain_event for recording in recordings)
@@ -139,9 +142,14 @@ def retry_on_conflict(command: Callable[[], T]) -> T:
     writes to one aggregate into an IntegrityError; re-running the command
     re-reads the fresh state, so the domain rule decides again.
     """
-    for _ in range(MAX_CONFLICT_RETRIES - 1):
-        try:
-            return command()
-        except IntegrityError:
-            continue
-    return command()
+    try:
+        return command()
+    except IntegrityError:
+        pass
+    with fresh_reads():  # another writer won: read past any cached state (D54)
+        for _ in range(MAX_CONFLICT_RETRIES - 2):
+            try:
+                return command()
+            except IntegrityError:
+                continue
+        return command()

@@ -97,10 +97,11 @@ class AppointmentService:
         return retry_on_conflict(command)
 
     def _schedule_of(self, doctor_id: str) -> DoctorSchedule:
-        schedule_id = DoctorSchedule.create_id(doctor_id)
-        if self.app.exists(schedule_id):
-            return self.app.load(schedule_id, "schedule", DoctorSchedule)
-        return DoctorSchedule(doctor_id=doctor_id)
+        # One load, not an existence check and then a load (D54).
+        try:
+            return self.app.load(DoctorSchedule.create_id(doctor_id), "schedule", DoctorSchedule)
+        except NotFoundError:
+            return DoctorSchedule(doctor_id=doctor_id)
 
     def _require_doctor(self, principal: Principal, doctor_id: str) -> None:
         self._require_member(principal, doctor_id, "doctor_id", "a doctor",

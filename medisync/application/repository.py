@@ -15,14 +15,47 @@ see it change under it.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from copy import deepcopy
-from typing import Any
+from typing import Any, Iterator
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Repository, project_aggregate
 
 
+# Set around a command's re-run after a version conflict: its loads must ask
+# the store for newer events even when the cache is trusted (D54).
+_fresh: ContextVar[bool] = ContextVar("fresh_reads", default=False)
+
+
+@contextmanager
+def fresh_reads() -> Iterator[None]:
+    token = _fresh.set(True)
+    try:
+        yield
+    finally:
+        _fresh.reset(token)
+
+
 class CopyOnWriteRepository(Repository[UUID]):
+    # True while something keeps the cache current with every write, from any
+    # process (``adapters/postgres/cache_coherence.py``): a load then skips the
+    # fast-forward query, and a stale entry is caught by the version
+    # constraint at commit, whose retry reads fresh (D54).
+    trusted = False
+    # The newest version seen in the log for recently written aggregates: an
+    # aggregate read from the store just before a newer write is not cached
+    # after that write's eviction (it would never be evicted again).
+    FLOORS = 10_000
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._floors: OrderedDict[UUID, int] = OrderedDict()
+        self._coherence = threading.Lock()
+
     def get(self, aggregate_id: UUID, *, version: int | None = None,  # type: ignore[override]
             projector_func: Any = project_aggregate, fastforward_skipping: bool = False,
             deepcopy_from_cache: bool = True) -> Any:
@@ -32,9 +65,9 @@ class CopyOnWriteRepository(Repository[UUID]):
             cached = self.cache.get(aggregate_id)
         except KeyError:
             cached = self._reconstruct_aggregate(aggregate_id, None, projector_func)
-            self.cache.put(aggregate_id, cached)
+            self._replace(aggregate_id, cached)
         else:
-            if self.fastforward:
+            if self.fastforward and (not self.trusted or _fresh.get()):
                 cached = self._fastforwarded(aggregate_id, cached, projector_func)
         if deepcopy_from_cache and self.deepcopy_from_cache:
             return deepcopy(cached)
@@ -52,11 +85,44 @@ class CopyOnWriteRepository(Repository[UUID]):
         return fresh
 
     def _replace(self, aggregate_id: UUID, fresh: Any) -> None:
-        """Cache ``fresh`` unless another thread has cached a newer version meanwhile."""
+        """Cache ``fresh`` unless a newer version is cached, or known written, meanwhile."""
         assert self.cache is not None
-        try:
-            current = self.cache.get(aggregate_id)
-        except KeyError:
-            current = None
-        if current is None or current.version < fresh.version:
-            self.cache.put(aggregate_id, fresh)
+        with self._coherence:
+            if fresh.version < self._floors.get(aggregate_id, 0):
+                return
+            try:
+                current = self.cache.get(aggregate_id)
+            except KeyError:
+                current = None
+            if current is None or current.version < fresh.version:
+                self.cache.put(aggregate_id, fresh)
+
+    def remember(self, aggregate: Any) -> None:
+        """A just-saved aggregate: a copy becomes the cache entry, while the cache is trusted."""
+        if self.cache is not None and self.trusted:
+            self._replace(aggregate.id, deepcopy(aggregate))
+
+    def forget_stale(self, aggregate_id: UUID, version: int) -> None:
+        """A write seen in the log: drop the entry if it is older, and remember the version."""
+        assert self.cache is not None
+        with self._coherence:
+            self._floors[aggregate_id] = max(version, self._floors.pop(aggregate_id, 0))
+            if len(self._floors) > self.FLOORS:
+                self._floors.popitem(last=False)
+            try:
+                cached = self.cache.get(aggregate_id)
+            except KeyError:
+                return
+            if cached.version < version:
+                self.cache.get(aggregate_id, evict=True)
+
+    def clear_cache(self) -> None:
+        """Empty the cache (eventsourcing's LRU cache keeps a linked list beside its dict)."""
+        cache: Any = self.cache
+        if cache is None:
+            return
+        with getattr(cache, "lock", None) or nullcontext():
+            cache.cache.clear()
+            if hasattr(cache, "root"):
+                cache.clear()
+                cache.full = False

@@ -3,8 +3,9 @@
 Each concrete projection maps event classes to functions returning
 ``ViewChange``s. A projection follows the whole log (not only its topics) so
 that its position passes every notification id: read-your-writes can then
-wait on "every projection has passed id N" without knowing which
-projections a command's events concern. Events without a handler cost no
+wait on "these projections have passed id N" for any N (the ones handling a
+command's events, or the ones serving a GET with a consistency token, D52).
+Events without a handler cost no
 write; their position is recorded at most every ``TRACK_IGNORED_EVERY_S``.
 """
 

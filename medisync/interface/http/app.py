@@ -6,6 +6,7 @@ from aiohttp import web
 from aiohttp_apigami import setup_aiohttp_apispec
 from aiohttp_apigami.constants import SWAGGER_DICT
 
+from medisync.adapters.postgres.cache_coherence import CacheCoherence
 from medisync.interface.http import idempotency
 from medisync.interface.http.access_log import access_log_middleware, setup_access_log
 from medisync.interface.http.auth_cache import setup_auth_cache
@@ -41,6 +42,7 @@ def init_app(container: object) -> web.Application:
                           idempotency.secret_from_signing_key(container.tokens.key))  # type: ignore[attr-defined]
     if getattr(container, "views", None):  # role, tier, active and revocations in memory (D53)
         setup_auth_cache(app, container)
+        setup_cache_coherence(app, container.app)  # type: ignore[attr-defined]
     for table in ROUTE_TABLES:
         app.add_routes(table)
     app.add_routes(audit_routes.routes)  # /api/v1/audit/...
@@ -54,6 +56,20 @@ def init_app(container: object) -> web.Application:
         security=[{"bearerAuth": []}])
     app.on_startup.append(_complete_openapi)
     return app
+
+
+def setup_cache_coherence(app: web.Application, application: object) -> None:
+    """While this process follows every write, its loads trust the aggregate cache (D54)."""
+    coherence = CacheCoherence(application)
+
+    async def start(_: web.Application) -> None:
+        coherence.start()
+
+    async def stop(_: web.Application) -> None:
+        coherence.stop()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
 
 
 async def _complete_openapi(app: web.Application) -> None:
