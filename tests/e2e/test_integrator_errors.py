@@ -60,3 +60,11 @@ def test_405_lists_the_allowed_methods(admin: Caller, server: ServerProcess) -> 
         assert method not in allowed and allowed, (method, path)
     assert {m.strip() for m in requests.put(f"{server.api}/patients", headers=admin.headers, timeout=10)
             .headers["Allow"].split(",")} >= {"GET", "POST"}
+
+
+def test_a_fhir_page_beyond_the_last_possible_is_400_not_500(admin: Caller) -> None:
+    """Found by the fuzzer once the FHIR operations were in the document: the offset overflowed."""
+    response = admin.get("/fhir/Patient", params={"page": "202286379575873372160"})
+    assert response.status_code == 400, response.text
+    assert response.json()["resourceType"] == "OperationOutcome"
+    assert admin.get("/fhir/Patient", params={"page": "100000"}).status_code == 200

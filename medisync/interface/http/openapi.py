@@ -47,7 +47,7 @@ FHIR_QUERY = {
     "search_document_references": [("patient", "the Patient id (required)"), ("page", "page number, from 1"),
                                    ("_count", "entries per page, 1 to 100")],
 }
-PAGING = {"page": {"type": "integer", "minimum": 1},
+PAGING = {"page": {"type": "integer", "minimum": 1, "maximum": 100_000},  # MAX_PAGE of routes/fhir.py
           "_count": {"type": "integer", "minimum": 1, "maximum": MAX_COUNT}}
 # What POST /fhir/Patient reads of a Patient (docs/fhir.md); fhir.resources and our registration
 # rules check the rest.

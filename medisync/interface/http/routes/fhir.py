@@ -57,10 +57,13 @@ def _mrn_system(ctx: Ctx, practice_id: Any) -> str:
     return mrn_system(ctx.c.settings.fhir_mrn_system, practice_id)
 
 
+MAX_PAGE = 100_000  # as the JSON API's `page`; beyond, the offset overflowed Postgres's bigint (a 500)
+
+
 def _paging(request: web.Request) -> tuple[int, int]:
     """(page, _count) of a searchset request."""
     values = []
-    for name, default, low, high in (("page", 1, 1, None), ("_count", DEFAULT_COUNT, 1, MAX_COUNT)):
+    for name, default, low, high in (("page", 1, 1, MAX_PAGE), ("_count", DEFAULT_COUNT, 1, MAX_COUNT)):
         try:
             value = int(request.query.get(name, default))
         except ValueError:
