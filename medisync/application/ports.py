@@ -50,15 +50,18 @@ class Transcriber(Protocol):
 
 
 class NoteGenerator(Protocol):
-    """Drafts a SOAP note from a speaker-attributed transcript.
+    """Drafts a note from a speaker-attributed transcript into a template.
 
-    ``generate`` returns ``{subjective, objective, assessment, plan,
-    insights: {...}, provenance: {generator, generator_version, model}}``.
+    ``generate`` returns ``{subjective, objective, assessment, plan, template,
+    sections: [{key, title, text, status, lines}], text, insights: {...},
+    provenance: {generator, generator_version, model}}``; ``template`` is a
+    built-in template id, a compiled practice template, or None (``soap``).
     """
 
     name: str
 
-    def generate(self, transcript: dict[str, Any], template: str | None = None) -> dict[str, Any]: ...
+    def generate(self, transcript: dict[str, Any], template: object | None = None) -> dict[str, Any]:
+        """``template``: a built-in template id, a compiled practice template, or None (soap)."""
 
 
 class BlobReferences(Protocol):

@@ -37,6 +37,7 @@ _INSTRUCTION = re.compile(
 _PLAN_STATEMENT = re.compile(
     r"\b(?:i am|i'm|i will|i'll|we will|we'll|we are going to|i am going to|i'm going to|let us|let's)\s+"
     r"(?:\w+\s+)?(?:refer|order|prescrib|start|increas|decreas|schedul|send|switch|chang)\w*", re.IGNORECASE)
+_ASSESSMENT = re.compile(r"\b(?:my|the) (?:assessment|impression|diagnosis) (?:is|today is)\b", re.IGNORECASE)
 _REASON = re.compile(
     r"\b(?:presents?|presenting|here|in|coming in|came in|seen|seeing (?:him|her|you))\s+(?:today\s+)?"
     r"(?:for|with)\s+(?:an?\s+|his\s+|her\s+|the\s+|your\s+|a\s+follow-?up\s+(?:of|for|on)\s+)?"
@@ -98,6 +99,8 @@ def _refine(kind: str, s: Sentence) -> str:
         return "plan" if _PLAN.search(s.text) else "assessment"
     if s.role == "clinician" and (_INSTRUCTION.search(s.text) or _PLAN_STATEMENT.search(s.text)):
         return "plan"
+    if s.role == "clinician" and _ASSESSMENT.search(s.text):
+        return "assessment"
     return kind
 
 

@@ -20,16 +20,23 @@ DEFAULT_TEMPLATE = "soap"
 
 
 #: words in a practice section's title or guidance -> the content kinds it is filled with
+#: whole words (a plural "s" allowed); a trailing "*" marks a stem ("diagnos*": diagnosis, diagnoses)
 _KIND_WORDS = (
     (("chief complaint", "reason for visit", "presenting complaint", "reason for referral"), ("cc",)),
     (("review of systems", "ros", "symptom"), ("ros",)),
     (("history", "hpi", "subjective", "interval", "presenting", "story"), ("hpi",)),
     (("vital",), ("vitals",)),
-    (("exam", "examination", "objective", "mental status", "findings", "physical"), ("vitals", "exam")),
-    (("result", "lab", "imaging", "data", "studies", "investigation", "test"), ("results",)),
-    (("assessment", "impression", "diagnos", "formulation"), ("assessment",)),
-    (("plan", "recommend", "treatment", "management", "disposition", "follow", "medication", "orders"), ("plan",)),
+    (("exam*", "objective", "mental status", "finding", "physical"), ("vitals", "exam")),
+    (("result", "lab", "labs", "imaging", "data", "studies", "investigation", "test"), ("results",)),
+    (("assessment", "impression", "diagnos*", "formulation"), ("assessment",)),
+    (("plan", "recommendation", "treatment", "management", "disposition", "follow-up", "follow up",
+      "medication", "order"), ("plan",)),
 )
+
+
+def _names(word: str, text: str) -> bool:
+    pattern = re.escape(word[:-1]) + r"\w*" if word.endswith("*") else re.escape(word) + r"s?\b"
+    return re.search(r"\b" + pattern, text) is not None
 
 
 def infer_content(title: str, guidance: str = "") -> tuple[str, ...]:
@@ -37,7 +44,7 @@ def infer_content(title: str, guidance: str = "") -> tuple[str, ...]:
     text = f" {title} {guidance} ".lower()
     kinds: list[str] = []
     for words, found in _KIND_WORDS:
-        if any(re.search(r"\b" + re.escape(w), text) for w in words):
+        if any(_names(w, text) for w in words):
             kinds += [k for k in found if k not in kinds]
     return tuple(kinds)
 
