@@ -243,7 +243,7 @@ class ResemblyzerDiarizer:
         min_cluster_seconds: float = 4.0,
         min_cluster_fraction: float = 0.05,
         merge_similarity: float | None = 0.83,
-        switch_penalty: float = 0.25,
+        switch_penalty: float = 0.1,
         free_switch_gap_s: float = 0.6,
         turn_gap_s: float = 1.0,
         batch_size: int = 128,

@@ -71,3 +71,35 @@ def test_evidence_counts_questions():
     ev = gather_evidence(VISIT)
     assert ev["S1"].questions == 2
     assert ev["S2"].questions == 0
+
+
+def test_second_clinician_is_not_taken_for_the_patient():
+    """A nurse opens the visit, then the doctor asks most questions (issue 13).
+
+    Before, the patient was "the most patient-like of the rest" (patient minus other
+    evidence), so a doctor who also said "I have" / "my" once was called the patient
+    whenever the nurse out-scored them as clinician.
+    """
+    segs = [
+        seg("N", "Good morning. How long does it last for? Is it there now? Your blood pressure is fine.", 0),
+        seg("P", "Yeah, it's there the whole time.", 5),
+        seg("D", "Okay. I have been reading your notes. Did you have any viral illness recently?", 15),
+        seg("P", "No, I think so.", 20),
+        seg("D", "Any cough? Any chest pain? Do you have a temperature? I have seen this before, "
+                 "I had a patient last week.", 22),
+        seg("P", "Not really.", 30),
+    ]
+    roles = assign_roles(segs)
+    assert roles["P"] == "patient"
+    assert roles["N"] == roles["D"] == "clinician"
+
+
+def test_relative_who_asks_one_question_stays_other():
+    segs = [
+        seg("D", "I am Doctor Osei. What is going on today? Any cough or rash? "
+                 "I am prescribing amoxicillin, and come back in two weeks.", 0),
+        seg("P", "My ear hurts a lot.", 8),
+        seg("M", "He has had a fever for two days. Should we come back?", 10),
+    ]
+    roles = assign_roles(segs)
+    assert roles == {"D": "clinician", "P": "patient", "M": "other"}
