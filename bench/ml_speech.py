@@ -15,6 +15,10 @@ Splits (``split`` in the output):
 ``real``
     the two real-speech splices in ``tests/fixtures/real`` (used to tune the diarizer;
     no roles, no clinical facts).
+``revoiced-tune`` / ``revoiced-report``
+    PriMock57 consultations re-voiced at their real utterance times
+    (``tests/fixtures/primock``, ``tools/revoice_primock.py``): the tune clips may be tuned
+    on, the report clips are reported only.
 
 Per file, and pooled per split and overall: normalised WER (``medisync.ml.asr.normalize``),
 WER and medical-term WER under the ``medwer`` protocol (its pinned Whisper normaliser and
@@ -22,9 +26,12 @@ term list; ``medisync.ml.asr.medical_wer``), DER (collar 0.25 s) computed on the
 transcript segments ("DERseg") and on speaker turns made by joining a speaker's
 consecutive segments across pauses under 1 s ("DERturn": the references annotate whole
 turns, pauses included), estimated vs true speaker count, role accuracy (share of output
-segments whose role matches the reference turn they overlap most), RTF of ASR alone and
+segments whose role matches the reference turn they overlap most; ``rolesT``: the same
+weighted by overlapping duration), RTF of ASR alone and
 of the whole ``transcribe()``, and peak RSS.  ``--asr-only`` skips diarization and roles
-(for decoding-option sweeps).  Writes ``bench/results/ml_speech.json``.  Numbers only;
+(for decoding-option sweeps); ``--cached-asr`` replays the recorded base words
+(``tests/fixtures/asr_words``) instead of running Whisper, for diarization and roles only.
+Writes ``bench/results/ml_speech.json``.  Numbers only;
 nothing is asserted.
 """
 
