@@ -19,6 +19,9 @@ Splits (``split`` in the output):
     PriMock57 consultations re-voiced at their real utterance times
     (``tests/fixtures/primock``, ``tools/revoice_primock.py``): the tune clips may be tuned
     on, the report clips are reported only.
+``realvoice-report``
+    the same turn-taking spoken by two real recorded women (Debian's asterisk prompts,
+    telephone band): report only, no roles.
 
 Per file, and pooled per split and overall: normalised WER (``medisync.ml.asr.normalize``),
 WER and medical-term WER under the ``medwer`` protocol (its pinned Whisper normaliser and
@@ -61,7 +64,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 ASR_CACHE = FIXTURES / "asr_words"
 
 
-SPLITS = ("dev", "heldout", "real", "revoiced-tune", "revoiced-report")
+SPLITS = ("dev", "heldout", "real", "revoiced-tune", "revoiced-report", "realvoice-report")
 
 
 def split_of(file_id: str) -> str:
@@ -100,16 +103,18 @@ def discover() -> list[dict]:
             "rttm": [list(x) for x in ref],
         })
     items.extend(_revoiced(meta) for meta in sorted((FIXTURES / "primock").glob("primock-*.json")))
+    items.extend(_revoiced(meta, "realvoice-") for meta in sorted((FIXTURES / "primock").glob("realvoice-*.json")))
     return items
 
 
-def _revoiced(meta: Path) -> dict:
-    """A PriMock57 consultation re-voiced at its real utterance times (tools/revoice_primock.py)."""
+def _revoiced(meta: Path, prefix: str = "revoiced-") -> dict:
+    """A PriMock57 consultation re-voiced at its real utterance times (tools/revoice_primock.py);
+    ``realvoice-*``: spoken by two real recorded voices (asterisk prompts), report only."""
     d = json.loads(meta.read_text())
     return {
         "id": d["id"],
-        "kind": "revoiced",
-        "split": "revoiced-" + d["split"],
+        "kind": prefix.rstrip("-"),
+        "split": prefix + d["split"],
         "wav": str(meta.with_name(d["audio"])),
         "turns": [{"start": t["start"], "end": t["end"], "speaker": t["speaker"], "role": t["role"],
                    "text": t["text"]} for t in d["turns"]],

@@ -91,7 +91,7 @@ _MALE = [["-v", f"en-us+m{i}", "-p", str(30 + 5 * i), "-s", "160"] for i in rang
 _FEMALE = [["-v", f"en-us+f{i}", "-p", str(50 + 4 * i), "-s", "165"] for i in range(1, 6)] + [
     ["-v", "en-gb+f2", "-p", "55", "-s", "160"], ["-v", "en-gb-scotland+f1", "-p", "60", "-s", "170"],
     ["flite", "-voice", "slt"]]
-_USED = {"day1_consultation02", "day2_consultation03", "day3_consultation05", "day4_consultation04",
+_USED = {"day3_consultation08", "day4_consultation09", "day1_consultation02", "day2_consultation03", "day3_consultation05", "day4_consultation04",
          "day4_consultation07", "day2_consultation06"}
 
 
@@ -112,6 +112,21 @@ def extra_tune_clips(src_dir: Path, n: int) -> list[dict]:
                       "gains_db": {"PATIENT": int(rng.integers(-6, 7))},
                       "noise_snr_db": [None, 30, 20][k % 3], "telephone": k % 2 == 1})
     return clips
+
+
+def asterisk_clips(root: Path) -> list[dict]:
+    """Report clips with two REAL voices: Debian's asterisk-core-sounds-en-wav (Allison Smith)
+    and -fr-wav (June Wallack), CC BY-SA 3.0, 8 kHz telephone prompts; ``root`` is where the
+    .debs were unpacked (``dpkg-deb -x``).  Roles are null: the words are the prompts'."""
+    snd, doc = root / "usr/share/asterisk/sounds", root / "usr/share/doc"
+    en = ["recorded", str(snd / "en_US_f_Allison"), str(doc / "asterisk-core-sounds-en/core-sounds-en.txt.gz")]
+    fr = ["recorded", str(snd / "fr_CA_f_June"), str(doc / "asterisk-core-sounds-fr/core-sounds-fr.txt.gz")]
+    base = {"split": "report", "length": 55, "roles": {"DOCTOR": None, "PATIENT": None},
+            "gains_db": {}, "noise_snr_db": 30, "telephone": True}
+    return [{**base, "id": "realvoice-r4-day3c08-phone", "source": "day3_consultation08", "start": 60,
+             "voices": {"DOCTOR": en, "PATIENT": fr}},
+            {**base, "id": "realvoice-r5-day4c09-phone", "source": "day4_consultation09", "start": 90,
+             "voices": {"DOCTOR": fr, "PATIENT": en}, "gains_db": {"PATIENT": -6}}]
 
 
 _INTERVAL = re.compile(r'xmin = ([\d.]+)\s*\n\s*xmax = ([\d.]+)\s*\n\s*text = "((?:[^"]|"")*)"')
@@ -141,6 +156,46 @@ def utterances(src_dir: Path, source: str) -> list[dict]:
             if re.search(r"[A-Za-z]", text):
                 utts.append({"speaker": label.upper(), "start": s, "end": e, "text": text})
     return sorted(utts, key=lambda u: u["start"])
+
+
+class RecordedVoice:
+    """Real recorded prompts of one person (e.g. Debian's asterisk-core-sounds), used as a voice.
+
+    For an utterance of duration D, prompts not yet used are laid end to end (0.2 s apart),
+    longest that still fits first, until about D is filled; the words are the prompts' own
+    transcripts, not the consultation's.
+    """
+
+    def __init__(self, folder: str, transcripts: str | None = None) -> None:
+        self.clips: dict[str, np.ndarray] = {}
+        for path in sorted(Path(folder).glob("*.wav")):
+            with wave.open(str(path)) as w:
+                sr, x = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
+            y = trim(resample_poly(x.astype(np.float32) / 32768.0, SR // np.gcd(sr, SR), sr // np.gcd(sr, SR)))
+            if 0.3 <= len(y) / SR <= 6.0:
+                self.clips[path.stem] = y.astype(np.float32)
+        self.text = {}
+        if transcripts and Path(transcripts).exists():
+            import gzip
+            for line in gzip.open(transcripts, "rt", encoding="utf-8", errors="replace"):
+                if ":" in line and not line.startswith(";"):
+                    k, v = line.split(":", 1)
+                    self.text[k.strip()] = v.strip()
+        self.used: set[str] = set()
+
+    def speak(self, duration: float) -> tuple[np.ndarray, str]:
+        parts, words, left = [], [], max(duration, 0.3)
+        while left > 0.25:
+            free = sorted((len(y) / SR, k) for k, y in self.clips.items() if k not in self.used)
+            fits = [(d, k) for d, k in free if d <= left + 0.15]
+            d, k = fits[-1] if fits else free[0]
+            self.used.add(k)
+            parts += [self.clips[k], np.zeros(int(0.2 * SR), np.float32)]
+            words.append(self.text.get(k, k))
+            left -= d + 0.2
+            if not fits:
+                break
+        return np.concatenate(parts[:-1]), " ".join(words)
 
 
 def synth(voice: list[str], text: str, speed: float, tmp: str) -> np.ndarray:
@@ -212,10 +267,14 @@ def render(clip: dict, src_dir: Path, out_dir: Path) -> dict:
     assign_speakers(sel, clip, t0)
     turns, pieces = [], []
     with tempfile.TemporaryDirectory() as tmp:
+        recorded = {spk: RecordedVoice(*v[1:]) for spk, v in clip["voices"].items() if v[0] == "recorded"}
         for u in sel:
             real = u["end"] - u["start"]
-            y = synth(clip["voices"][u["speaker"]], u["text"], 1.0, tmp)
-            if len(y) / SR > real and real > 0:
+            if u["speaker"] in recorded:
+                y, u["text"] = recorded[u["speaker"]].speak(real)
+            else:
+                y = synth(clip["voices"][u["speaker"]], u["text"], 1.0, tmp)
+            if u["speaker"] not in recorded and len(y) / SR > real and real > 0:
                 y = synth(clip["voices"][u["speaker"]], u["text"], min(MAX_SPEEDUP, len(y) / SR / real), tmp)
             y = y / max(float(np.abs(y).max()), 1e-6) * 0.5 * 10 ** (clip["gains_db"].get(u["speaker"], 0) / 20)
             start = round(u["start"] - t0, 3)
@@ -267,6 +326,8 @@ def main(argv: list[str]) -> int:
     clips = CLIPS
     if len(argv) > 3 and argv[2] == "--extra-tune":
         clips, argv = extra_tune_clips(src, int(argv[3])), argv[:2]
+    elif len(argv) > 3 and argv[2] == "--asterisk":
+        clips, argv = asterisk_clips(Path(argv[3])), argv[:2]
     only = set(argv[2].split(",")) if len(argv) > 2 else None
     for clip in clips:
         if only and clip["id"] not in only:
