@@ -1,5 +1,6 @@
 """The command path in-process, one client: statements and time per command with
-the aggregate cache trusted (D54) and not, alternated block by block in one run.
+the aggregate cache trusted (D54) and not, alternated block by block in one run;
+and authentication from the database against the in-memory cache (D53).
 
     python -m bench.command_path        # needs MEDISYNC_DATABASE_URL (var/services.env)
 
@@ -81,11 +82,36 @@ def run(container: Any) -> None:
                 results.setdefault((name, trusted), []).append(_block(command, n))
                 n += BLOCK
     container.app.repository.trusted = False
+    authentication(container, admin)
     for (name, trusted), blocks in sorted(results.items()):
         ms = statistics.median(b[0] for b in blocks)
         statements = statistics.median(b[1] for b in blocks)
         log(f"{name:20} trusted={trusted!s:5}: {ms:6.2f} ms/command (median of {ROUNDS} blocks of "
             f"{BLOCK}), {statements:.1f} statements/command")
+
+
+def authentication(container: Any, admin: Any) -> None:
+    """Worker time of one authentication: the database path (``_active_user``) and a cache hit."""
+    from medisync.interface.http.auth_cache import AuthCache
+    from medisync.interface.http.middleware import _active_user, _cached_user
+
+    claims = {"sub": admin.user_id, "jti": uuid.uuid4().hex}
+    cache = AuthCache()
+    cache.reload_revoked([])
+    timings: dict[str, list[float]] = {"database": [], "cache hit": []}
+    statements: dict[str, float] = {}
+    for _ in range(ROUNDS):
+        for name, check in (("database", lambda: _active_user(container, None, claims)),
+                            ("cache hit", lambda: _cached_user(cache, claims))):
+            _active_user(container, cache, claims)  # fills the cache
+            before, began = _statements[0], time.perf_counter()
+            for _ in range(500):
+                assert check() is not None
+            timings[name].append((time.perf_counter() - began) / 500 * 1000)
+            statements[name] = (_statements[0] - before) / 500
+    for name, values in timings.items():
+        log(f"authentication {name:9}: {statistics.median(values) * 1000:8.1f} µs (median of {ROUNDS} x 500), "
+            f"{statements[name]:.1f} statements")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 A subscription to the whole notification log (LISTEN/NOTIFY, no decoding:
 only each record's originator id and version are read) drops a cached
 aggregate as soon as a newer event for it is committed anywhere. While it
-runs, the repository trusts its cache: a load no longer asks the store for
+runs (and the application has a cache), the repository trusts its cache: a load no longer asks the store for
 newer events. Whenever the subscription is (re)established the cache is
 emptied first, so nothing cached while it was down is trusted.
 """
@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import Any, Callable
 
+from eventsourcing.persistence import Notification
 from eventsourcing.projection import ApplicationSubscription
 
 from medisync.adapters.backoff import keep_running
@@ -22,17 +23,21 @@ log = logging.getLogger(__name__)
 
 
 class CacheCoherence:
-    def __init__(self, app: Any) -> None:
+    """``on_write`` sees every record too (the authentication cache drops changed users, D53)."""
+
+    def __init__(self, app: Any, start_after: Callable[[], int | None] | None = None,
+                 on_write: Callable[[Notification], None] | None = None) -> None:
         self.app = app
         self.repository = app.repository
+        self.start_after = start_after or app.recorder.max_notification_id
+        self.on_write = on_write or (lambda _notification: None)
         self.position: int | None = None
         self._stopping = threading.Event()
         self._subscription: ApplicationSubscription[Any] | None = None
         self._thread = threading.Thread(target=self._run, name="cache-coherence", daemon=True)
 
     def start(self) -> None:
-        if self.repository.cache is not None:
-            self._thread.start()
+        self._thread.start()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping.set()
@@ -52,19 +57,23 @@ class CacheCoherence:
 
     def _follow(self) -> None:
         if self.position is None:
-            self.position = self.app.recorder.max_notification_id() or 0
+            self.position = self.start_after() or 0
         with ApplicationSubscription(self.app, gt=self.position) as subscription:
             self._subscription = subscription
-            self.repository.clear_cache()  # nothing cached before now is trusted
-            self.repository.trusted = True
+            caching = self.repository.cache is not None
+            if caching:
+                self.repository.clear_cache()  # nothing cached before now is trusted
+                self.repository.trusted = True
             try:
-                self._apply(subscription)
+                self._apply(subscription, caching)
             finally:
                 self.repository.trusted = False
 
-    def _apply(self, subscription: ApplicationSubscription[Any]) -> None:
+    def _apply(self, subscription: ApplicationSubscription[Any], caching: bool) -> None:
         for notification in subscription.subscription:
-            self.repository.forget_stale(notification.originator_id, notification.originator_version)
+            if caching:
+                self.repository.forget_stale(notification.originator_id, notification.originator_version)
+            self.on_write(notification)
             self.position = notification.id
             if self._stopping.is_set():
                 break

@@ -9,7 +9,7 @@ from aiohttp_apigami.constants import SWAGGER_DICT
 from medisync.adapters.postgres.cache_coherence import CacheCoherence
 from medisync.interface.http import idempotency
 from medisync.interface.http.access_log import access_log_middleware, setup_access_log
-from medisync.interface.http.auth_cache import setup_auth_cache
+from medisync.interface.http.auth_cache import setup_auth_cache, user_changes, users_view_position
 from medisync.interface.http.fhir_io import fhir_format_middleware
 from medisync.interface.http.keys import CONTAINER, RATE_LIMITER
 from medisync.interface.http.middleware import (auth_middleware, envelope_middleware, is_public_route,
@@ -41,8 +41,9 @@ def init_app(container: object) -> web.Application:
         idempotency.setup(app, container.idempotency,  # type: ignore[attr-defined]
                           idempotency.secret_from_signing_key(container.tokens.key))  # type: ignore[attr-defined]
     if getattr(container, "views", None):  # role, tier, active and revocations in memory (D53)
-        setup_auth_cache(app, container)
-        setup_cache_coherence(app, container.app)  # type: ignore[attr-defined]
+        cache = setup_auth_cache(app, container)
+        setup_cache_coherence(app, CacheCoherence(container.app,  # type: ignore[attr-defined]
+                                                  users_view_position(container), user_changes(cache)))
     for table in ROUTE_TABLES:
         app.add_routes(table)
     app.add_routes(audit_routes.routes)  # /api/v1/audit/...
@@ -58,9 +59,8 @@ def init_app(container: object) -> web.Application:
     return app
 
 
-def setup_cache_coherence(app: web.Application, application: object) -> None:
+def setup_cache_coherence(app: web.Application, coherence: CacheCoherence) -> None:
     """While this process follows every write, its loads trust the aggregate cache (D54)."""
-    coherence = CacheCoherence(application)
 
     async def start(_: web.Application) -> None:
         coherence.start()

@@ -23,8 +23,7 @@ from typing import Any, Iterable
 
 from eventsourcing.utils import get_topic
 
-from medisync.adapters.log_follower import LogFollower
-from medisync.adapters.postgres.revocations import RevocationListener, Revocation
+from medisync.adapters.postgres.revocations import Revocation, RevocationListener
 from medisync.domain.user import User
 from medisync.interface.http.keys import AUTH_CACHE
 from medisync.projections.users import UsersProjection
@@ -93,50 +92,44 @@ class AuthCache:
             self._revocations_current = False
 
 
-def user_event_topics() -> tuple[str, ...]:
-    return tuple(get_topic(cls) for cls in UsersProjection.handlers if issubclass(cls, User.Event))
+def user_event_topics() -> frozenset[str]:
+    return frozenset(get_topic(cls) for cls in UsersProjection.handlers if issubclass(cls, User.Event))
 
 
-def user_change_follower(container: Any, cache: AuthCache) -> LogFollower:
-    """Drops a cached user whenever any process changes them.
+def setup_auth_cache(app: Any, container: Any) -> AuthCache:
+    """The cache and its revocation listener, started and stopped with the app.
 
-    It starts where the users view stood when the cache was empty, so every
-    change the view might not show when a row is first cached is seen here.
+    Changed users reach it through ``CacheCoherence`` (``interface/http/app.py``),
+    which reads every record of the log once for both caches.
     """
-    seen: list[int] = []
-
-    def start_after() -> int:
-        if not seen:
-            seen.append(container.views["users"].max_tracking_id(container.app.name) or 0)
-        return seen[0]
-
-    def handle(event: Any, tracking: Any) -> None:
-        cache.saw([event])
-        seen[0] = tracking.notification_id
-
-    return LogFollower("auth-cache", container.app, handle, start_after=start_after,
-                       topics=user_event_topics(), dead_letters=container.dead_letters)
-
-
-def revocation_listener(container: Any, cache: AuthCache) -> RevocationListener:
-    return RevocationListener(container.database_url, cache.reload_revoked, cache.revoke,
-                              cache.lost_revocations)
-
-
-def setup_auth_cache(app: Any, container: Any) -> None:
-    """The cache, its follower and its listener, started and stopped with the app."""
     cache = AuthCache()
     app[AUTH_CACHE] = cache
-    follower = user_change_follower(container, cache)
-    listener = revocation_listener(container, cache)
+    listener = RevocationListener(container.database_url, cache.reload_revoked, cache.revoke,
+                                  cache.lost_revocations)
 
     async def start(_: Any) -> None:
-        follower.start()
         listener.start()
 
     async def stop(_: Any) -> None:
-        follower.stop()
         listener.stop()
 
     app.on_startup.append(start)
     app.on_cleanup.append(stop)
+    return cache
+
+
+def user_changes(cache: AuthCache) -> Any:
+    """A callback for every record of the log: drop the user a ``User`` event changed."""
+    topics = user_event_topics()
+
+    def seen(notification: Any) -> None:
+        if notification.topic in topics:
+            cache.changed(str(notification.originator_id), int(notification.originator_version))
+
+    return seen
+
+
+def users_view_position(container: Any) -> Any:
+    """Where the users view stood when the cache was empty: every change it may not yet
+    show when a row is first cached comes after this position."""
+    return lambda: container.views["users"].max_tracking_id(container.app.name) or 0
