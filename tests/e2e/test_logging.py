@@ -94,7 +94,8 @@ def test_one_json_line_per_request_and_no_phi(logged_server: ServerProcess, tmp_
     assert doctor.post(f"/notes/add/{appointment['id']}", json={"subjective": NOTE}).status_code == 201
     assert doctor.post(f"/notes/{appointment['id']}/sign").status_code == 200
     assert doctor.post(f"/notes/add/{appointment['id']}", json={"plan": NOTE + " Amended."}).status_code == 200
-    assert admin.post(f"/appointments/{appointment['id']}/reschedule",
+    # the signed visit is completed (D42); reschedule the follow-up instead
+    assert admin.post(f"/appointments/{second.json()['data']['id']}/reschedule",
                       json={"start": "2027-01-05T10:00:00+00:00", "duration_minutes": 30}).status_code == 200
     searched = admin.get("/patients", params={"search": SEARCH})
     assert searched.status_code == 200

@@ -16,13 +16,14 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
+from medisync.projections import ALL_PROJECTIONS
 from tests.support.api import create_patient, invite, register_practice, schedule
 from tests.support.kafka import bootstrap
 from tests.support.processes import CliProcess
 from tests.support.audio import short_clip
 from tests.support.server import ServerProcess
 
-PROJECTIONS = {"users", "patients", "appointments", "recordings", "notes", "documents"}
+PROJECTIONS = {projection.name for projection in ALL_PROJECTIONS}
 
 
 def own_database(url: str) -> str:

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 def _dry_run(tmp_path: Path, *goal: str, env: dict[str, str] | None = None) -> str:
     for name in ("Makefile", "setup.py"):
         shutil.copy(REPO / name, tmp_path / name)
-    done = subprocess.run(["make", "-n", *goal, f"PYTHON={sys.executable}"], cwd=tmp_path, text=True,
+    done = subprocess.run(["make", "--no-print-directory", "-n", *goal, f"PYTHON={sys.executable}"], cwd=tmp_path, text=True,
                           capture_output=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout
