@@ -37,7 +37,7 @@ def probe_audio(path: str) -> AudioInfo:
             for index, _frame in enumerate(container.decode(stream)):
                 if index >= 3:
                     break
-            duration = _duration(container, stream)
+            duration = _duration(container, stream) or _demuxed_duration(path)
             content_type = _AUDIO_TYPES.get(container.format.name, "audio/" + container.format.name.split(",")[0])
     except (av.FFmpegError, UnicodeDecodeError, ValueError) as error:
         raise NotAudioError("the file does not decode as audio") from error
@@ -50,6 +50,20 @@ def _duration(container: object, stream: object) -> float:
     if stream.duration and stream.time_base:  # type: ignore[attr-defined]
         return round(float(stream.duration * stream.time_base), 3)  # type: ignore[attr-defined]
     return 0.0
+
+
+def _demuxed_duration(path: str) -> float:
+    """The end of the last audio packet, for files whose header has no duration (a browser's
+    MediaRecorder writes WebM as a stream, without one). Packets are read, not decoded."""
+    import av
+
+    end = 0.0
+    with av.open(path) as container:
+        stream = next(s for s in container.streams if s.type == "audio")
+        for packet in container.demux(stream):
+            if packet.pts is not None and packet.time_base is not None:
+                end = max(end, float((packet.pts + (packet.duration or 0)) * packet.time_base))
+    return round(end, 3)
 
 
 def sniff_document(head: bytes) -> str | None:
