@@ -101,6 +101,8 @@ MAPPINGS: dict[type, tuple[str, str, Fields]] = {
     Recording.Transcribed: ("medisync.recording.v1", "recording.transcribed", _summary),
     Recording.TranscriptionFailed: ("medisync.recording.v1", "recording.transcription_failed", _take("attempt")),
     Recording.DeadLettered: ("medisync.recording.v1", "recording.dead_lettered", _take()),
+    Recording.NoteDrafted: ("medisync.recording.v1", "recording.note_drafted", _take()),
+    Recording.NoteDraftFailed: ("medisync.recording.v1", "recording.note_draft_failed", _take("attempts")),
     ClinicalNote.Opened: ("medisync.note.v1", "note.opened", _take("appointment_id", "patient_id", "doctor_id")),
     ClinicalNote.Written: ("medisync.note.v1", "note.written", _take("version", "status")),
     ClinicalNote.Generated: ("medisync.note.v1", "note.generated", _provenance),

@@ -136,6 +136,13 @@ class RecordingService:
     def dead_letter(self, recording_id: str, reason: str) -> int | None:
         return self._system(recording_id, lambda r, actor: r.dead_letter(reason=reason, actor=actor))
 
+    def note_drafted(self, recording_id: str) -> int | None:
+        return self._system(recording_id, lambda r, actor: r.record_note_drafted(actor=actor))
+
+    def note_draft_failed(self, recording_id: str, reason: str, attempts: int) -> int | None:
+        return self._system(recording_id, lambda r, actor: r.record_note_draft_failed(
+            reason=reason, attempts=attempts, actor=actor))
+
     def load(self, recording_id: str) -> Recording:
         return self.app.load(recording_id, "recording", Recording)
 

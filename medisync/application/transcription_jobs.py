@@ -1,10 +1,11 @@
-"""The ML worker's use case: a recording was uploaded, so transcribe it and
-draft a note.
+"""The ML worker's use case: a recording was uploaded, so transcribe it, then
+hand it to the drafting step (``note_draft_jobs.py``).
 
 Every step is an event on the Recording (TranscriptionStarted, Transcribed,
-TranscriptionFailed, DeadLettered) and on the ClinicalNote (Generated). The
-aggregates refuse duplicates and results for deleted audio, so a redelivered
-or resumed job is harmless.
+TranscriptionFailed, DeadLettered, NoteDrafted, NoteDraftFailed) and on the
+ClinicalNote (Generated). The aggregates refuse duplicates and results for
+deleted audio, so a redelivered or resumed job is harmless, and a redelivery
+after the transcript was saved drafts a note that a crash lost.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import logging
 import time
 from typing import Any, Callable
 
+from medisync.application.note_draft_jobs import NoteDraftJobs
 from medisync.application.note_templates import NoteTemplateService
 from medisync.application.notes import NoteService
 from medisync.application.ports import BlobStore, NoteGenerator, Transcriber
 from medisync.application.recordings import RecordingService
-from medisync.domain.actor import system_actor
 from medisync.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class TranscriptionJobs:
         self.retry_base_s = retry_base_s
         self.sleep = sleep
         self.templates = templates  # the practice's and doctors' default templates (D47)
+        self.drafts = NoteDraftJobs(recordings, notes, generator, templates, max_attempts, retry_base_s, sleep)
 
     def handle_uploaded(self, recording_id: str) -> None:
         try:
@@ -59,14 +61,15 @@ class TranscriptionJobs:
 
     def _run(self, recording_id: str) -> None:
         recording = self.recordings.load(recording_id)
-        if recording.deleted or recording.transcription_status in ("completed", "dead_lettered"):
+        if recording.deleted or recording.transcription_status == "dead_lettered":
             return
-        transcript = self._transcribe_with_retries(recording_id, recording, recording.attempts + 1)
-        if transcript is None:
-            return
-        summary, phi = split_transcript(transcript)
-        self.recordings.record_transcript(recording_id, summary, phi)
-        self._draft_note(self.recordings.load(recording_id), transcript)
+        if recording.transcription_status != "completed":
+            transcript = self._transcribe_with_retries(recording_id, recording, recording.attempts + 1)
+            if transcript is None:
+                return
+            summary, phi = split_transcript(transcript)
+            self.recordings.record_transcript(recording_id, summary, phi)
+        self.drafts.handle_transcribed(recording_id)
 
     def _transcribe_with_retries(self, recording_id: str, recording: Any,
                                  first_attempt: int) -> dict[str, Any] | None:
@@ -90,13 +93,3 @@ class TranscriptionJobs:
         transcript["metrics"] = {"processing_s": round(elapsed, 3),
                                  "rtf": round(elapsed / duration, 4) if duration else None}
         return transcript
-
-    def _draft_note(self, recording: Any, transcript: dict[str, Any]) -> None:
-        if self.templates is not None:
-            choice = self.templates.default_for(recording.practice_id, recording.doctor_id)
-            draft = choice.stamp(self.generator.generate(transcript, template=choice.template))
-        else:
-            draft = self.generator.generate(transcript)
-        actor = system_actor(recording.practice_id)
-        self.notes.record_generated(recording.appointment_id, draft, actor,
-                                    transcript_version=recording.version)

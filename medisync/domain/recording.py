@@ -36,6 +36,7 @@ class Recording(Aggregate):
         self.deleted = False
         self.transcription_status = "pending"
         self.attempts = 0
+        self.note_draft_status = "pending"  # pending -> completed | failed (the AI draft, D55)
         self.transcript: dict[str, Any] | None = None
 
     def delete(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
@@ -85,6 +86,31 @@ class Recording(Aggregate):
     def _dead_letter(self, reason: str, actor: dict[str, str]) -> None:
         self.transcription_status = "dead_lettered"
         self.last_error = reason
+
+    def record_note_drafted(self, actor: dict[str, str]) -> None:
+        self._require_draftable()
+        self._note_drafted(actor=actor)
+
+    @event("NoteDrafted")
+    def _note_drafted(self, actor: dict[str, str]) -> None:
+        self.note_draft_status = "completed"
+
+    def record_note_draft_failed(self, reason: str, attempts: int, actor: dict[str, str]) -> None:
+        self._require_draftable()
+        self._note_draft_failed(reason=reason, attempts=attempts, actor=actor)
+
+    @event("NoteDraftFailed")
+    def _note_draft_failed(self, reason: str, attempts: int, actor: dict[str, str]) -> None:
+        self.note_draft_status = "failed"
+        self.last_error = reason
+
+    def _require_draftable(self) -> None:
+        if self.deleted:
+            raise InvalidTransitionError("recording was deleted")
+        if not self.is_transcribed:
+            raise InvalidTransitionError("recording is not transcribed")
+        if self.note_draft_status != "pending":
+            raise ConflictError(f"note draft already {self.note_draft_status}")
 
     @property
     def is_transcribed(self) -> bool:

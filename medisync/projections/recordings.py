@@ -17,7 +17,8 @@ def _uploaded(e: Any) -> list[ViewChange]:
                    sha1=getattr(e, "sha1", None),
                    size_bytes=e.size_bytes, content_type=e.content_type, duration_s=e.duration_s,
                    uploaded_by=e.actor.get("user_id"), deleted=False,
-                   transcription_status="pending", attempts=0, created_at=e.timestamp, **stamp(e))]
+                   transcription_status="pending", attempts=0, note_draft_status="pending",
+                   created_at=e.timestamp, **stamp(e))]
 
 
 def _deleted(e: Any) -> list[ViewChange]:
@@ -48,6 +49,14 @@ def _dead_lettered(e: Any) -> list[ViewChange]:
                    error=e.reason, **stamp(e))]
 
 
+def _note_drafted(e: Any) -> list[ViewChange]:
+    return [update("recordings", {"id": oid(e)}, note_draft_status="completed", **stamp(e))]
+
+
+def _note_draft_failed(e: Any) -> list[ViewChange]:
+    return [update("recordings", {"id": oid(e)}, note_draft_status="failed", error=e.reason, **stamp(e))]
+
+
 def _patient_erased(e: Any) -> list[ViewChange]:
     return [delete("transcripts", patient_id=oid(e)), delete("recordings", patient_id=oid(e))]
 
@@ -62,5 +71,7 @@ class RecordingsProjection(ReadModelProjection):
         Recording.Transcribed: _transcribed,
         Recording.TranscriptionFailed: _failed,
         Recording.DeadLettered: _dead_lettered,
+        Recording.NoteDrafted: _note_drafted,
+        Recording.NoteDraftFailed: _note_draft_failed,
         Patient.Erased: _patient_erased,
     }

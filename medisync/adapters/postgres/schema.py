@@ -63,6 +63,7 @@ TABLES: dict[str, str] = {
         -- deleted_by is "system" for retention deletes, so text (was uuid before).
         ALTER TABLE {schema}.recordings ALTER COLUMN deleted_by TYPE text;
         ALTER TABLE {schema}.recordings ADD COLUMN IF NOT EXISTS sha1 text;
+        ALTER TABLE {schema}.recordings ADD COLUMN IF NOT EXISTS note_draft_status text;
         CREATE INDEX IF NOT EXISTS recordings_appointment ON {schema}.recordings (appointment_id);
         CREATE INDEX IF NOT EXISTS recordings_practice ON {schema}.recordings (practice_id, created_at)""",
     "transcripts": """

@@ -13,7 +13,8 @@ PATIENT = ("id", "mrn", "first_name", "last_name", "date_of_birth", "sex", "phon
 APPOINTMENT = ("id", "patient_id", "doctor_id", "duration_minutes", "type", "reason", "status",
                "cancel_reason", "created_at", "updated_at", "version")
 RECORDING = ("id", "appointment_id", "patient_id", "doctor_id", "content_type", "size_bytes",
-             "sha256", "duration_s", "transcription_status", "attempts", "error", "uploaded_by",
+             "sha256", "duration_s", "transcription_status", "note_draft_status", "attempts", "error",
+             "uploaded_by",
              "deleted", "created_at", "updated_at", "version")
 DOCUMENT = ("id", "patient_id", "appointment_id", "kind", "title", "content_type", "size_bytes",
             "sha256", "uploaded_by", "created_at", "version")

@@ -1,0 +1,75 @@
+"""The ML worker's second step: a recording was transcribed, so draft its note.
+
+Drafting is its own step with its own retries and its own outcome on the
+Recording: ``NoteDrafted``, or ``NoteDraftFailed`` after ``max_attempts``
+(shown as ``note_draft_status`` by ``GET /recordings/...``). It reads the
+transcript from the Recording aggregate (the write model) and is safe to run
+again: a redelivered upload whose transcription is already saved drafts a
+note that a crash lost, and does nothing once the outcome is recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable
+
+from medisync.application.note_templates import NoteTemplateService
+from medisync.application.notes import NoteService
+from medisync.application.ports import NoteGenerator
+from medisync.application.recordings import RecordingService
+from medisync.domain.actor import system_actor
+from medisync.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+class NoteDraftJobs:
+    def __init__(self, recordings: RecordingService, notes: NoteService, generator: NoteGenerator,
+                 templates: NoteTemplateService | None = None, max_attempts: int = 3,
+                 retry_base_s: float = 2.0, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.recordings = recordings
+        self.notes = notes
+        self.generator = generator
+        self.templates = templates  # the practice's and doctors' default templates (D47)
+        self.max_attempts = max_attempts
+        self.retry_base_s = retry_base_s
+        self.sleep = sleep
+
+    def handle_transcribed(self, recording_id: str) -> None:
+        try:
+            self._run(recording_id)
+        except DomainError as refused:
+            # Deleted meanwhile, or the outcome was recorded by an earlier delivery.
+            log.info("note draft job for %s ended: %s", recording_id, refused.code)
+
+    def _run(self, recording_id: str) -> None:
+        recording = self.recordings.load(recording_id)
+        if recording.deleted or not recording.is_transcribed or recording.note_draft_status != "pending":
+            return
+        draft, reason = self._draft_with_retries(recording)
+        if draft is None:
+            self.recordings.note_draft_failed(recording_id, reason, self.max_attempts)
+            return
+        self.notes.record_generated(recording.appointment_id, draft, system_actor(recording.practice_id),
+                                    transcript_version=recording.version)
+        self.recordings.note_drafted(recording_id)
+
+    def _draft_with_retries(self, recording: Any) -> tuple[dict[str, Any] | None, str]:
+        reason = ""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                return self._draft(recording), ""
+            except Exception as error:  # noqa: BLE001 - any generator failure is retried
+                reason = f"{type(error).__name__}: note drafting failed"  # no PHI: the class name only
+                log.warning("note draft attempt %d for %s failed: %s", attempt, recording.id, reason)
+                if attempt < self.max_attempts:
+                    self.sleep(self.retry_base_s * 2 ** (attempt - 1))
+        return None, reason
+
+    def _draft(self, recording: Any) -> dict[str, Any]:
+        transcript = recording.transcript
+        if self.templates is None:
+            return self.generator.generate(transcript)
+        choice = self.templates.default_for(recording.practice_id, recording.doctor_id)
+        return choice.stamp(self.generator.generate(transcript, template=choice.template))
