@@ -52,7 +52,7 @@ class NoteDraftJobs:
             self.recordings.note_draft_failed(recording_id, reason, self.max_attempts)
             return
         self.notes.record_generated(recording.appointment_id, draft, system_actor(recording.practice_id),
-                                    transcript_version=recording.version)
+                                    transcript_version=recording.transcript_version)
         self.recordings.note_drafted(recording_id)
 
     def _draft_with_retries(self, recording: Any) -> tuple[dict[str, Any] | None, str]:

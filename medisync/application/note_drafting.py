@@ -1,4 +1,7 @@
-"""On-demand regeneration of an AI draft from the latest transcript."""
+"""On-demand regeneration of an AI draft from the latest transcript.
+
+The transcript is read from the Recording aggregate (the write model), not from
+the read model, so a regeneration never drafts from a stale or lagging view."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from medisync.application.appointments import AppointmentService
 from medisync.application.note_templates import NoteTemplateService, TemplateChoice
 from medisync.application.notes import NoteService
 from medisync.application.principal import Principal
+from medisync.application.recordings import RecordingService
 from medisync.application.results import CommandResult
 from medisync.domain.actor import Actor
 from medisync.domain.errors import InvalidTransitionError, ValidationError
@@ -17,11 +21,11 @@ PREMIUM_GENERATORS = ("llm",)
 
 
 class NoteDrafting:
-    def __init__(self, notes: NoteService, appointments: AppointmentService, reads: Any,
+    def __init__(self, notes: NoteService, appointments: AppointmentService, recordings: RecordingService,
                  generators: dict[str, Any], templates: NoteTemplateService | None = None) -> None:
         self.notes = notes
         self.appointments = appointments
-        self.reads = reads
+        self.recordings = recordings
         self.generators = generators
         self.templates = templates
 
@@ -35,13 +39,13 @@ class NoteDrafting:
         choice = self._choice(principal.practice_id, appointment.doctor_id, template)
         if generator not in self.generators:
             raise ValidationError(f"generator {generator} is not configured", field="generator")
-        row = self.reads.latest_transcription(appointment_id)
-        if row is None or not row.get("document"):
+        recording = self.recordings.latest_transcribed(appointment.patient_id, appointment_id)
+        if recording is None:
             raise InvalidTransitionError("there is no transcript to draft from yet")
-        draft = self.generators[generator].generate(row["document"], template=choice.template)
+        draft = self.generators[generator].generate(recording.transcript, template=choice.template)
         actor = Actor(principal.user_id, principal.practice_id, principal.request_id)
         notification_id = self.notes.record_generated(appointment_id, choice.stamp(draft), actor,
-                                                      transcript_version=row["version"])
+                                                      transcript_version=recording.transcript_version)
         return CommandResult(appointment_id, notification_id, created=False)
 
     def _choice(self, practice_id: str, doctor_id: str, template: str | None) -> TemplateChoice:

@@ -103,6 +103,16 @@ class RecordingService:
         legacy = [str(row["id"]) for row in self.legacy.recordings_for_appointment(appointment_id)]
         return ids + [i for i in legacy if i not in ids]
 
+    def latest_transcribed(self, patient_id: str, appointment_id: str) -> Recording | None:
+        """The appointment's newest transcribed, undeleted recording, from the write side."""
+        latest = None
+        for recording_id in self._recording_ids(patient_id, appointment_id):
+            recording = self.load(recording_id)
+            if not recording.deleted and recording.is_transcribed and (
+                    latest is None or recording.transcript_at > latest.transcript_at):
+                latest = recording
+        return latest
+
     def _record_deletion(self, principal: Principal, appointment_id: str, recording_id: str,
                          reason: str) -> tuple[int | None, str] | None:
         """(notification id, blob key) of the recorded deletion; None if there is nothing to delete.

@@ -67,6 +67,9 @@ class Recording(Aggregate):
                            actor: dict[str, str]) -> None:
         self.transcription_status = "completed"
         self.transcript = {**summary, **phi}
+        self.transcript_at = self.modified_on  # when it was transcribed (newest wins on a re-take)
+        # the Transcribed event's own version (the library advances self.version after this body runs)
+        self.transcript_version = self.version + 1
 
     def record_failure(self, reason: str, attempt: int, actor: dict[str, str]) -> None:
         self._require_transcribable()

@@ -168,7 +168,7 @@ def _assemble(settings: Settings, url: str) -> Container:
                                                                  settings.login_window_s)),
         patients=patients, appointments=appointments,
         recordings=recordings, notes=notes,
-        note_drafting=NoteDrafting(notes, appointments, reads, generators, templates), erasure=erasure,
+        note_drafting=NoteDrafting(notes, appointments, recordings, generators, templates), erasure=erasure,
         documents=DocumentService(app, patients, appointments, blobs, reads),
         queries={
             "users": UserQueries(reads),
