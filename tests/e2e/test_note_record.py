@@ -10,16 +10,15 @@ everything after it goes through the running server over HTTP.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
 
 from medisync.domain.actor import system_actor
-from medisync.interface.bootstrap import Container, build_container
-from medisync.interface.settings import Settings
+from medisync.interface.bootstrap import Container
 from tests.support.api import Caller, create_patient, invite, register_practice, schedule, wait_for
+from tests.support.container import services_on
 from tests.support.fhir import validate
 from tests.support.server import ServerProcess
 
@@ -46,12 +45,8 @@ DRAFT = {"subjective": "Thirsty for two weeks. Takes simvastatin 20 mg at bedtim
 @pytest.fixture(scope="module")
 def store(server: ServerProcess, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     """The application services on the server's database (same master key, own JWT key)."""
-    env = {**os.environ, "MEDISYNC_DATABASE_URL": database_url, "MEDISYNC_ML_ENABLED": "false",
-           "MEDISYNC_DATA_DIR": str(tmp_path_factory.mktemp("notes-store")), "MEDISYNC_KAFKA_BOOTSTRAP": "",
-           "MEDISYNC_DB_POOL_SIZE": "2"}
-    built = build_container(Settings.from_env(env))
-    yield built
-    built.close()
+    with services_on(database_url, tmp_path_factory.mktemp("notes-store")) as built:
+        yield built
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ default template is in ``test_note_templates_ml.py``.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any, Iterator
 from uuid import UUID
 
@@ -19,10 +18,10 @@ import pytest
 
 from medisync.application.integration_events import to_envelope
 from medisync.domain.actor import system_actor
-from medisync.interface.bootstrap import Container, build_container
-from medisync.interface.settings import Settings
+from medisync.interface.bootstrap import Container
 from tests.support.api import (Caller, assert_error, create_patient, invite, register_practice, schedule,
                                wait_for)
+from tests.support.container import services_on
 from tests.support.fhir import validate
 from tests.support.server import ServerProcess
 
@@ -50,12 +49,8 @@ SECTIONS = [{"title": "Reason for visit"}, {"title": "Interval history", "guidan
 @pytest.fixture(scope="module")
 def store(server: ServerProcess, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Container]:
     """The application services on the server's database (same master key, own JWT key)."""
-    env = {**os.environ, "MEDISYNC_DATABASE_URL": database_url, "MEDISYNC_ML_ENABLED": "false",
-           "MEDISYNC_DATA_DIR": str(tmp_path_factory.mktemp("templates-store")), "MEDISYNC_KAFKA_BOOTSTRAP": "",
-           "MEDISYNC_DB_POOL_SIZE": "2"}
-    built = build_container(Settings.from_env(env))
-    yield built
-    built.close()
+    with services_on(database_url, tmp_path_factory.mktemp("templates-store")) as built:
+        yield built
 
 
 @pytest.fixture(scope="module")
