@@ -95,6 +95,9 @@ def authentication(container: Any, admin: Any) -> None:
     from medisync.interface.http.auth_cache import AuthCache
     from medisync.interface.http.middleware import _active_user, _cached_user
 
+    container.start_projections(["users"])  # authentication reads the users view
+    while container.reads.get_user(admin.user_id) is None:
+        time.sleep(0.05)
     claims = {"sub": admin.user_id, "jti": uuid.uuid4().hex}
     cache = AuthCache()
     cache.reload_revoked([])
