@@ -9,7 +9,7 @@ export MEDISYNC_DATA_DIR ?= $(CURDIR)/var
 # The ASR model `make run` prepares: the server's default unless MEDISYNC_ASR_MODEL says otherwise.
 RUN_ASR_MODEL = $(or $(MEDISYNC_ASR_MODEL),base)
 
-.PHONY: install install-run run test unit services-up services-down bench clean-data fuzz load
+.PHONY: install install-run run test unit services-up services-down bench clean-data fuzz load soak
 
 # What running needs: the package with its ML extra, the speaker encoder and the one ASR model used.
 $(RUN_STAMP): setup.py
@@ -72,3 +72,9 @@ bench: install
 
 clean-data: services-down
 	rm -rf $(MEDISYNC_DATA_DIR)/pgdata $(MEDISYNC_DATA_DIR)/blobs
+
+# Soak: the load test's clients for 10 minutes with the ML worker on; RSS, fds, threads and DB
+# connections must not grow (bench/soak.py, results in bench/results/soak.json). Not part of `make test`.
+soak: install
+	deploy/local/services-up.sh
+	set -a && . $(MEDISYNC_DATA_DIR)/services.env && set +a && $(BIN)/python -m bench.soak
