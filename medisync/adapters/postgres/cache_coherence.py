@@ -1,39 +1,58 @@
 """Keep a process's aggregate cache current with every write, from any process (D54).
 
-A subscription to the whole notification log (LISTEN/NOTIFY, no decoding:
-only each record's originator id and version are read) drops a cached
-aggregate as soon as a newer event for it is committed anywhere. While it
-runs (and the application has a cache), the repository trusts its cache: a load no longer asks the store for
-newer events. Whenever the subscription is (re)established the cache is
-emptied first, so nothing cached while it was down is trusted.
+A listener on the event store's notification channel reads, after each
+commit anywhere, the new records' ids, originator ids, versions and topics
+(not their state: nothing is decoded) on a connection of its own, outside the
+event store's pool, and drops a cached aggregate as soon as a newer event for
+it is committed. While it runs (and the application has a cache), the
+repository trusts its cache: a load no longer asks the store for newer
+events. Whenever it (re)connects the cache is emptied first, so nothing
+cached while it was down is trusted.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
+from uuid import UUID
 
-from eventsourcing.persistence import Notification
-from eventsourcing.projection import ApplicationSubscription
+import psycopg
+from psycopg import sql
 
 from medisync.adapters.backoff import keep_running
 
 log = logging.getLogger(__name__)
 
+PAGE = 1000
+
+
+class Written(NamedTuple):
+    id: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+
 
 class CacheCoherence:
     """``on_write`` sees every record too (the authentication cache drops changed users, D53)."""
 
-    def __init__(self, app: Any, start_after: Callable[[], int | None] | None = None,
-                 on_write: Callable[[Notification], None] | None = None) -> None:
+    def __init__(self, app: Any, url: str, start_after: Callable[[], int | None] | None = None,
+                 on_write: Callable[[Written], None] | None = None) -> None:
         self.app = app
+        self.url = url
         self.repository = app.repository
         self.start_after = start_after or app.recorder.max_notification_id
-        self.on_write = on_write or (lambda _notification: None)
+        self.on_write = on_write or (lambda _written: None)
         self.position: int | None = None
+        recorder = app.recorder
+        self._channel = sql.SQL("LISTEN {0}").format(sql.Identifier(recorder.channel_name))
+        self._select = sql.SQL(
+            "SELECT notification_id, originator_id, originator_version, topic FROM {0}.{1} "
+            "WHERE notification_id > %s ORDER BY notification_id LIMIT {2}").format(
+            sql.Identifier(recorder.datastore.schema), sql.Identifier(recorder.events_table_name),
+            sql.Literal(PAGE))
         self._stopping = threading.Event()
-        self._subscription: ApplicationSubscription[Any] | None = None
         self._thread = threading.Thread(target=self._run, name="cache-coherence", daemon=True)
 
     def start(self) -> None:
@@ -42,8 +61,6 @@ class CacheCoherence:
     def stop(self, timeout: float = 5.0) -> None:
         self._stopping.set()
         self.repository.trusted = False
-        if self._subscription is not None:
-            self._subscription.stop()
         if self._thread.is_alive():
             self._thread.join(timeout)
 
@@ -58,22 +75,28 @@ class CacheCoherence:
     def _follow(self) -> None:
         if self.position is None:
             self.position = self.start_after() or 0
-        with ApplicationSubscription(self.app, gt=self.position) as subscription:
-            self._subscription = subscription
-            caching = self.repository.cache is not None
+        caching = self.repository.cache is not None
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(self._channel)  # listening before reading: no commit falls in between
             if caching:
                 self.repository.clear_cache()  # nothing cached before now is trusted
                 self.repository.trusted = True
             try:
-                self._apply(subscription, caching)
+                while not self._stopping.is_set():
+                    self._catch_up(conn, caching)
+                    for _ in conn.notifies(timeout=0.5, stop_after=1):
+                        pass
             finally:
                 self.repository.trusted = False
 
-    def _apply(self, subscription: ApplicationSubscription[Any], caching: bool) -> None:
-        for notification in subscription.subscription:
-            if caching:
-                self.repository.forget_stale(notification.originator_id, notification.originator_version)
-            self.on_write(notification)
-            self.position = notification.id
-            if self._stopping.is_set():
-                break
+    def _catch_up(self, conn: psycopg.Connection[Any], caching: bool) -> None:
+        while True:
+            rows = conn.execute(self._select, (self.position,)).fetchall()
+            for notification_id, originator_id, version, topic in rows:
+                written = Written(notification_id, UUID(str(originator_id)), version, topic)
+                if caching:
+                    self.repository.forget_stale(written.originator_id, version)
+                self.on_write(written)
+                self.position = notification_id
+            if len(rows) < PAGE:
+                return

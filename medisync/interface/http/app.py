@@ -42,8 +42,9 @@ def init_app(container: object) -> web.Application:
                           idempotency.secret_from_signing_key(container.tokens.key))  # type: ignore[attr-defined]
     if getattr(container, "views", None):  # role, tier, active and revocations in memory (D53)
         cache = setup_auth_cache(app, container)
-        setup_cache_coherence(app, CacheCoherence(container.app,  # type: ignore[attr-defined]
-                                                  users_view_position(container), user_changes(cache)))
+        setup_cache_coherence(app, CacheCoherence(
+            container.app, container.database_url,  # type: ignore[attr-defined]
+            users_view_position(container), user_changes(cache)))
     for table in ROUTE_TABLES:
         app.add_routes(table)
     app.add_routes(audit_routes.routes)  # /api/v1/audit/...
