@@ -58,7 +58,8 @@ def test_reads_of_patient_data_are_logged_with_ids_only(access_server: ServerPro
         assert doctor.post(f"/recordings/{aid}", files={"file": ("v.wav", audio)}).status_code == 201
     document = admin.post("/documents", files={"file": ("lab.txt", b"HbA1c 7.9%")},
                           data={"patient_id": pid, "kind": "lab_result", "title": "HbA1c"}).json()["data"]
-    assert doctor.post(f"/notes/add/{aid}", json={"subjective": "Thirsty."}).status_code == 201
+    # 201, or 200 when the AI draft of the uploaded visit opened the note first
+    assert doctor.post(f"/notes/add/{aid}", json={"subjective": "Thirsty."}).status_code in (200, 201)
 
     reads = {  # path -> (resource type, expected status)
         f"/patients/{pid}": ("patient", 200),

@@ -91,7 +91,8 @@ def test_one_json_line_per_request_and_no_phi(logged_server: ServerProcess, tmp_
     assert admin.patch(f"/patients/{patient['id']}", json={"phone": "+1-555-0147-0000"}).status_code == 200
     with open(short_clip(tmp_path / "visit.wav"), "rb") as audio:
         assert doctor.post(f"/recordings/{appointment['id']}", files={"file": ("visit.wav", audio)}).status_code == 201
-    assert doctor.post(f"/notes/add/{appointment['id']}", json={"subjective": NOTE}).status_code == 201
+    # 201, or 200 when the AI draft of the uploaded clip opened the note first
+    assert doctor.post(f"/notes/add/{appointment['id']}", json={"subjective": NOTE}).status_code in (200, 201)
     assert doctor.post(f"/notes/{appointment['id']}/sign").status_code == 200
     assert doctor.post(f"/notes/add/{appointment['id']}", json={"plan": NOTE + " Amended."}).status_code == 200
     # the signed visit is completed (D42); reschedule the follow-up instead

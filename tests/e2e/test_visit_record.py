@@ -58,7 +58,8 @@ def test_the_visit_moves_the_appointment_and_fhir_shows_only_the_current_files(
     assert _status(doctor, appointment_id) == "started"
     retake = _upload(doctor, appointment_id, wav_bytes(2.0))  # before signing, a re-take is welcome
     assert retake.status_code == 201, retake.text
-    assert doctor.post(f"/notes/add/{appointment_id}", json={"subjective": "Thirsty."}).status_code == 201
+    # 201, or 200 when the AI draft of the uploaded clip opened the note first
+    assert doctor.post(f"/notes/add/{appointment_id}", json={"subjective": "Thirsty."}).status_code in (200, 201)
     assert doctor.post(f"/notes/{appointment_id}/sign").status_code == 200
     assert _status(doctor, appointment_id) == "completed"
 
