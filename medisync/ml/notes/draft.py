@@ -157,15 +157,23 @@ def assemble(template: NoteTemplate, lines: list[NoteLine]) -> list[DraftSection
     return sections
 
 
-def draft_sections(turns: list[Turn], insights: dict[str, Any], template: NoteTemplate,
-                   excluded: set[int] | None = None, model: SectionModel | None = None) -> list[DraftSection]:
+def draft_lines(turns: list[Turn], insights: dict[str, Any], excluded: set[int] | None = None,
+                model: SectionModel | None = None) -> list[NoteLine]:
+    """Every line the visit supports, each with its content kind; templates only arrange them."""
+    if not turns:
+        return []
     sentences = [s for t in turns for s in t.sentences]
     who = Pronouns.for_gender(patient_gender(sentences))
     spoken = transcript_lines(turns, model or section_model(), who, excluded or set())
     facts = fact_lines(insights, sentences)
     if not any(line.kind == "cc" for line in facts):
         facts = reason_for_visit(sentences) + facts
-    return assemble(template, [*facts, *spoken])
+    return [*facts, *spoken]
+
+
+def draft_sections(turns: list[Turn], insights: dict[str, Any], template: NoteTemplate,
+                   excluded: set[int] | None = None, model: SectionModel | None = None) -> list[DraftSection]:
+    return assemble(template, draft_lines(turns, insights, excluded, model))
 
 
 def render(sections: list[DraftSection]) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .assessment import extract_diagnoses, extract_follow_up, extract_orders
 from .compose import EMPTY, chief_complaint
-from .draft import DraftSection, draft_sections, render
+from .draft import DraftSection, assemble, draft_lines, render
 from .medications import extract_allergies, extract_medications
 from .review import extract_needs_review
 from .symptoms import extract_symptoms, find_mentions
@@ -64,10 +64,9 @@ class ExtractiveNoteGenerator:
         # what was heard but not clearly named is never written into the note's text
         excluded = {int(item["sentence_index"]) for item in insights.get("needs_review") or []
                     if item.get("sentence_index") is not None}
-        sections = draft_sections(turns, insights, chosen, excluded) if turns else []
-        soap = draft_sections(turns, insights, get_template("soap"), excluded) if turns else []
-        if not any(s.text for s in sections):
-            sections = [DraftSection(s.key, s.title, "", ()) for s in draft_sections([], insights, chosen)]
+        lines = draft_lines(turns, insights, excluded)  # drafted once, arranged per template
+        sections = assemble(chosen, lines)
+        soap = assemble(get_template("soap"), lines)
         return {**_soap_fields(soap), "template": chosen.id,
                 "sections": [{**s.as_dict(), "lines": [line.as_dict() for line in s.lines]} for s in sections],
                 "text": render(sections),
