@@ -53,7 +53,7 @@ def parse_json(raw: bytes) -> Any:
 class Ctx:
     def __init__(self, request: web.Request) -> None:
         self.request = request
-        self.c = request.app[CONTAINER]
+        self.container = request.app[CONTAINER]
         self.if_match_on: str | None = None
 
     @property
@@ -65,7 +65,7 @@ class Ctx:
         return existing_id(self.request.match_info[name], what or name.removesuffix("_id"))
 
     async def body(self, schema: marshmallow.Schema) -> dict[str, Any]:
-        limit = self.c.settings.max_json_bytes
+        limit = self.container.settings.max_json_bytes
         if self.request.content_length and self.request.content_length > limit:
             raise ApiError(413, f"JSON body larger than {limit} bytes")
         if self.request.content_type != "application/json":
@@ -100,7 +100,7 @@ class Ctx:
     async def consistent_with_token(self, function: Any) -> None:
         """With ``X-Consistency-Token``: wait until the views ``function`` reads have passed it."""
         token = requested_token(self.request)
-        if token is not None and not await passed(self.c, served_by(self.c, function), token):
+        if token is not None and not await passed(self.container, served_by(self.container, function), token):
             raise ApiError(503, "the read model has not reached this consistency token yet: retry",
                            code="read_model_behind")
 
@@ -118,7 +118,7 @@ class Ctx:
         """A recording's or document's bytes: a download, never rendered or sniffed."""
         headers = {"Content-Type": row["content_type"], "Content-Disposition": "attachment",
                    "X-Content-Type-Options": "nosniff"}
-        return web.FileResponse(self.c.blobs.path(row["blob_key"]), headers=headers)
+        return web.FileResponse(self.container.blobs.path(row["blob_key"]), headers=headers)
 
     def expect(self, aggregate_id: str) -> None:
         """Honour the request's If-Match on this aggregate in the next command (412 if stale)."""
@@ -135,6 +135,6 @@ class Ctx:
         if AUTH_CACHE in self.request.app:  # a changed user is re-read before we answer (D53)
             self.request.app[AUTH_CACHE].saw(events)
         # Only the views that handle the command's events can lag behind it (D52).
-        if not await passed(self.c, handling(type(e) for e in events), result.notification_id):
+        if not await passed(self.container, handling(type(e) for e in events), result.notification_id):
             raise Accepted(result.id)  # recorded, but the read models lag: 202, never a false 404
         return result

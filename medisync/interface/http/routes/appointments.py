@@ -18,7 +18,7 @@ routes = web.RouteTableDef()
 
 
 async def _appointment(ctx: Ctx, appointment_id: str) -> dict[str, Any]:
-    return present.appointment(await ctx.read(ctx.c.queries["appointments"].get, appointment_id))
+    return present.appointment(await ctx.read(ctx.container.queries["appointments"].get, appointment_id))
 
 
 @routes.get("/api/v1/appointments/doctors")
@@ -28,7 +28,8 @@ async def list_appointments(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     query = ctx.query(AppointmentListSchema())
     doctor = str(query["doctor_id"]) if query.get("doctor_id") else None
-    rows, total = await ctx.read(ctx.c.queries["appointments"].list_for_doctor, doctor, query, ctx.c.page(query))
+    rows, total = await ctx.read(ctx.container.queries["appointments"].list_for_doctor, doctor, query,
+                                 ctx.container.page(query))
     ctx.accessed_rows("appointment", rows)
     return paginated([present.appointment(r) for r in rows], total, query["page"], query["per_page"])
 
@@ -39,7 +40,7 @@ async def list_appointments(request: web.Request) -> web.Response:
 async def add_appointment(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     b = await ctx.body(AppointmentCreateSchema())
-    result = await ctx.command(ctx.c.appointments.schedule, str(b["patient_id"]), str(b["doctor_id"]),
+    result = await ctx.command(ctx.container.appointments.schedule, str(b["patient_id"]), str(b["doctor_id"]),
                                b["start"].isoformat(), b["duration_minutes"], b["type"], b["reason"])
     return tagged(await _appointment(ctx, result.id), 201)
 
@@ -61,7 +62,8 @@ async def reschedule(request: web.Request) -> web.Response:
     appointment_id = ctx.path_id("appointment_id")
     b = await ctx.body(RescheduleSchema())
     ctx.expect(appointment_id)
-    await ctx.command(ctx.c.appointments.reschedule, appointment_id, b["start"].isoformat(), b["duration_minutes"])
+    await ctx.command(ctx.container.appointments.reschedule, appointment_id, b["start"].isoformat(),
+                      b["duration_minutes"])
     return tagged(await _appointment(ctx, appointment_id))
 
 
@@ -73,7 +75,7 @@ async def cancel(request: web.Request) -> web.Response:
     appointment_id = ctx.path_id("appointment_id")
     b = await ctx.body(CancelSchema())
     ctx.expect(appointment_id)
-    await ctx.command(ctx.c.appointments.cancel, appointment_id, b["reason"])
+    await ctx.command(ctx.container.appointments.cancel, appointment_id, b["reason"])
     return tagged(await _appointment(ctx, appointment_id))
 
 
@@ -84,7 +86,7 @@ def _transition(action: str, method: str, summary: str) -> None:
         ctx = Ctx(request)
         appointment_id = ctx.path_id("appointment_id")
         ctx.expect(appointment_id)
-        await ctx.command(getattr(ctx.c.appointments, method), appointment_id)
+        await ctx.command(getattr(ctx.container.appointments, method), appointment_id)
         return tagged(await _appointment(ctx, appointment_id))
     handler.__name__ = f"appointment_{method}"
 

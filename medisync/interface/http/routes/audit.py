@@ -57,7 +57,7 @@ def _filters(query: dict[str, Any]) -> dict[str, Any]:
 async def audit_events(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     query = ctx.query(AuditEventsSchema())
-    rows, total = await ctx.read(ctx.c.audit.service.events, _filters(query), ctx.c.page(query))
+    rows, total = await ctx.read(ctx.container.audit.service.events, _filters(query), ctx.container.page(query))
     return paginated(rows, total, query["page"], query["per_page"])
 
 
@@ -65,7 +65,7 @@ async def audit_events(request: web.Request) -> web.Response:
 @docs(tags=["audit"], summary="Every event of an aggregate: actor, time, request id, fields changed")
 async def aggregate_history(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    history = await ctx.read(ctx.c.audit.service.history, ctx.path_id("aggregate_id"))
+    history = await ctx.read(ctx.container.audit.service.history, ctx.path_id("aggregate_id"))
     ctx.accessed("aggregate_history", history["aggregate_id"], history["patient_id"])
     return success(history)
 
@@ -76,7 +76,7 @@ async def aggregate_history(request: web.Request) -> web.Response:
 async def aggregate_state(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     as_of = ctx.query(AuditStateSchema())["as_of"]
-    state = await ctx.read(ctx.c.audit.service.state_as_of, ctx.path_id("aggregate_id"), as_of)
+    state = await ctx.read(ctx.container.audit.service.state_as_of, ctx.path_id("aggregate_id"), as_of)
     ctx.accessed("aggregate_state", state["aggregate_id"], state["patient_id"])
     return success(state)
 
@@ -87,7 +87,7 @@ async def aggregate_state(request: web.Request) -> web.Response:
 async def access_log(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     query = ctx.query(AuditAccessSchema())
-    rows, total = await ctx.read(ctx.c.audit.service.access, _filters(query), ctx.c.page(query))
+    rows, total = await ctx.read(ctx.container.audit.service.access, _filters(query), ctx.container.page(query))
     return paginated(rows, total, query["page"], query["per_page"])
 
 
@@ -98,7 +98,7 @@ async def access_log(request: web.Request) -> web.Response:
 async def export(request: web.Request) -> web.StreamResponse:
     ctx = Ctx(request)
     query = ctx.query(AuditExportSchema())
-    chunks = ctx.c.audit.service.export(ctx.principal, _filters(query), query["format"])
+    chunks = ctx.container.audit.service.export(ctx.principal, _filters(query), query["format"])
     chunk = await ctx.run(next, chunks, None)  # the role check runs here, before anything is sent
     response = web.StreamResponse(headers={
         "Content-Type": CONTENT_TYPES[query["format"]], "X-Request-ID": request[REQUEST_ID],
@@ -115,4 +115,4 @@ async def export(request: web.Request) -> web.StreamResponse:
 @docs(tags=["audit"], summary="Signed hash-chain checkpoints and the Ed25519 public key to check them")
 async def checkpoints(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    return success(await ctx.read(ctx.c.audit.service.checkpoints))
+    return success(await ctx.read(ctx.container.audit.service.checkpoints))

@@ -32,7 +32,7 @@ def _tokens(tokens: object) -> dict[str, object]:
 async def register(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(RegisterSchema())
-    result = await ctx.run(ctx.c.register_and_login, body, request[REQUEST_ID])
+    result = await ctx.run(ctx.container.register_and_login, body, request[REQUEST_ID])
     return success({"user": present.user(result["user"]), **_tokens(result["tokens"])}, 201)
 
 
@@ -43,7 +43,7 @@ async def register(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(LoginSchema())
-    tokens = await ctx.run(ctx.c.login, body["email"], body["password"], request.remote or "")
+    tokens = await ctx.run(ctx.container.login, body["email"], body["password"], request.remote or "")
     return success(_tokens(tokens))
 
 
@@ -54,7 +54,7 @@ async def login(request: web.Request) -> web.Response:
 async def refresh(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(RefreshSchema())
-    return success(_tokens(await ctx.run(ctx.c.identity.refresh, body["refresh_token"])))
+    return success(_tokens(await ctx.run(ctx.container.identity.refresh, body["refresh_token"])))
 
 
 @routes.post("/api/v1/auth/logout")
@@ -64,7 +64,7 @@ async def refresh(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(LogoutSchema()) if request.can_read_body else {}
-    await ctx.run(ctx.c.identity.logout, request[CLAIMS], body.get("refresh_token"))
+    await ctx.run(ctx.container.identity.logout, request[CLAIMS], body.get("refresh_token"))
     if AUTH_CACHE in request.app:  # refused here at once, elsewhere when the NOTIFY arrives (D53)
         request.app[AUTH_CACHE].revoke(request[CLAIMS]["jti"], float(request[CLAIMS]["exp"]))
     return web.Response(status=204)
@@ -74,7 +74,7 @@ async def logout(request: web.Request) -> web.Response:
 @docs(tags=["auth"], summary="The caller: who the access token belongs to")
 async def me(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    row = await ctx.read(ctx.c.queries["users"].me)
+    row = await ctx.read(ctx.container.queries["users"].me)
     return success(present.user(row), headers=etag(row.get("version")))
 
 
@@ -84,5 +84,5 @@ async def me(request: web.Request) -> web.Response:
 async def change_password(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(PasswordChangeSchema())
-    await ctx.command(ctx.c.identity.change_password, body["current_password"], body["new_password"])
+    await ctx.command(ctx.container.identity.change_password, body["current_password"], body["new_password"])
     return web.Response(status=204)

@@ -28,12 +28,12 @@ routes = web.RouteTableDef()
              title={"type": "string", "minLength": 1, "maxLength": 200})
 async def upload_document(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    upload = await receive(request, ctx.c.blobs.staging_dir(), ctx.c.settings.max_document_bytes)
+    upload = await receive(request, ctx.container.blobs.staging_dir(), ctx.container.settings.max_document_bytes)
     await claim_upload(request, upload)
     form = load_form(upload, DocumentFormSchema())
     content_type = check_document(upload)
-    result = await ctx.command(ctx.c.store_document, upload, form, content_type)
-    return tagged(present.document(await ctx.read(ctx.c.queries["documents"].get, result.id)), 201)
+    result = await ctx.command(ctx.container.store_document, upload, form, content_type)
+    return tagged(present.document(await ctx.read(ctx.container.queries["documents"].get, result.id)), 201)
 
 
 @routes.get("/api/v1/documents")
@@ -42,7 +42,8 @@ async def upload_document(request: web.Request) -> web.Response:
 async def list_documents(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     query = ctx.query(DocumentListSchema())
-    rows, total = await ctx.read(ctx.c.queries["documents"].list, str(query["patient_id"]), ctx.c.page(query))
+    rows, total = await ctx.read(ctx.container.queries["documents"].list, str(query["patient_id"]),
+                                 ctx.container.page(query))
     ctx.accessed_rows("document", rows)
     return paginated([present.document(r) for r in rows], total, query["page"], query["per_page"])
 
@@ -51,7 +52,7 @@ async def list_documents(request: web.Request) -> web.Response:
 @docs(tags=["documents"], summary="A document's metadata")
 async def get_document(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    row = await ctx.read(ctx.c.queries["documents"].get, ctx.path_id("document_id"))
+    row = await ctx.read(ctx.container.queries["documents"].get, ctx.path_id("document_id"))
     ctx.accessed("document", row["id"], row["patient_id"])
     return tagged(present.document(row))
 
@@ -61,7 +62,7 @@ async def get_document(request: web.Request) -> web.Response:
       produces=["application/pdf", "image/png", "image/jpeg", "text/plain"])
 async def document_content(request: web.Request) -> web.StreamResponse:
     ctx = Ctx(request)
-    row = await ctx.read(ctx.c.queries["documents"].get, ctx.path_id("document_id"))
+    row = await ctx.read(ctx.container.queries["documents"].get, ctx.path_id("document_id"))
     ctx.accessed("document_content", row["id"], row["patient_id"], "download")
     return ctx.stored_file(row)
 
@@ -71,5 +72,5 @@ async def document_content(request: web.Request) -> web.StreamResponse:
 async def delete_document(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     ctx.expect(ctx.path_id("document_id"))
-    await ctx.command(ctx.c.documents.delete, ctx.path_id("document_id"))
+    await ctx.command(ctx.container.documents.delete, ctx.path_id("document_id"))
     return web.Response(status=204)

@@ -49,12 +49,12 @@ SOFTWARE_VERSION = _software_version()  # read once: it is package metadata on d
 
 
 def _base(ctx: Ctx) -> str:
-    root = ctx.c.settings.public_base_url or str(ctx.request.url.origin())
+    root = ctx.container.settings.public_base_url or str(ctx.request.url.origin())
     return root.rstrip("/") + FHIR_PREFIX
 
 
 def _mrn_system(ctx: Ctx, practice_id: Any) -> str:
-    return mrn_system(ctx.c.settings.fhir_mrn_system, practice_id)
+    return mrn_system(ctx.container.settings.fhir_mrn_system, practice_id)
 
 
 MAX_PAGE = 100_000  # as the JSON API's `page`; beyond, the offset overflowed Postgres's bigint (a 500)
@@ -114,7 +114,7 @@ async def search_patients(request: web.Request) -> web.Response:
     name, mrn, query = search_criteria(request.query, system)
     rows, total = [], 0
     if mrn is not NO_MATCH:
-        rows, total = await ctx.read(ctx.c.queries["patients"].search, name, ctx.c.page(
+        rows, total = await ctx.read(ctx.container.queries["patients"].search, name, ctx.container.page(
             {"page": page, "per_page": count}), mrn)
     resources = [to_patient(row, system) for row in rows]
     return _bundle(ctx, (page, count), resources, total, query, {r["id"]: r["id"] for r in resources})
@@ -123,7 +123,7 @@ async def search_patients(request: web.Request) -> web.Response:
 @routes.get(FHIR_PREFIX + "/Patient/{id}")
 async def read_patient(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    row = await ctx.read(ctx.c.queries["patients"].get, ctx.path_id("id", "patient"))
+    row = await ctx.read(ctx.container.queries["patients"].get, ctx.path_id("id", "patient"))
     ctx.accessed("fhir.Patient", row["id"], row["id"])
     return fhir_json(to_patient(row, _mrn_system(ctx, row["practice_id"])))
 
@@ -131,10 +131,10 @@ async def read_patient(request: web.Request) -> web.Response:
 @routes.post(FHIR_PREFIX + "/Patient")
 async def create_patient(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    resource = await read_resource(request, "Patient", ctx.c.settings.max_json_bytes)
+    resource = await read_resource(request, "Patient", ctx.container.settings.max_json_bytes)
     validate_structure(resource, PatientModel)
-    result = await ctx.command(ctx.c.patients.register, _registration(resource))
-    row = await ctx.read(ctx.c.queries["patients"].get, result.id)
+    result = await ctx.command(ctx.container.patients.register, _registration(resource))
+    row = await ctx.read(ctx.container.queries["patients"].get, result.id)
     location = f"{_base(ctx)}/Patient/{row['id']}"
     return fhir_json(to_patient(row, _mrn_system(ctx, row["practice_id"])), 201, {"Location": location})
 
@@ -154,8 +154,8 @@ def _registration(resource: dict[str, Any]) -> dict[str, Any]:
 async def patient_everything(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     patient_id = ctx.path_id("id", "patient")
-    record = await ctx.read(ctx.c.queries["patient_record"].everything, patient_id)
-    record["note_documents"] = await ctx.read(ctx.c.queries["note_documents"].for_patient, patient_id)
+    record = await ctx.read(ctx.container.queries["patient_record"].everything, patient_id)
+    record["note_documents"] = await ctx.read(ctx.container.queries["note_documents"].for_patient, patient_id)
     resources = everything(record, _mrn_system(ctx, record["patient"]["practice_id"]), f"{_base(ctx)}/Binary",
                            await _template_types(ctx))
     return _page_of(ctx, resources, {}, patient_id)
@@ -164,7 +164,7 @@ async def patient_everything(request: web.Request) -> web.Response:
 @routes.get(FHIR_PREFIX + "/Practitioner/{id}")
 async def read_practitioner(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    row = await ctx.read(ctx.c.queries["patient_record"].practitioner,
+    row = await ctx.read(ctx.container.queries["patient_record"].practitioner,
                          ctx.path_id("id", "practitioner"))
     return fhir_json(to_practitioner(row))
 
@@ -172,7 +172,7 @@ async def read_practitioner(request: web.Request) -> web.Response:
 @routes.get(FHIR_PREFIX + "/Appointment/{id}")
 async def read_appointment(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    row = await ctx.read(ctx.c.queries["appointments"].get,
+    row = await ctx.read(ctx.container.queries["appointments"].get,
                          ctx.path_id("id", "appointment"))
     ctx.accessed("fhir.Appointment", row["id"], row["patient_id"])
     return fhir_json(to_appointment(row))
@@ -182,8 +182,8 @@ async def read_appointment(request: web.Request) -> web.Response:
 async def search_document_references(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     patient_id = _patient_parameter(request)
-    record = await ctx.read(ctx.c.queries["patient_record"].documents, patient_id)
-    record["note_documents"] = await ctx.read(ctx.c.queries["note_documents"].for_patient, patient_id)
+    record = await ctx.read(ctx.container.queries["patient_record"].documents, patient_id)
+    record["note_documents"] = await ctx.read(ctx.container.queries["note_documents"].for_patient, patient_id)
     return _page_of(ctx, document_references(record, f"{_base(ctx)}/Binary"), {"patient": patient_id}, patient_id)
 
 
@@ -195,12 +195,12 @@ async def read_document_reference(request: web.Request) -> web.Response:
     if source == "doc":
         resource = docs.from_document(row, binary_base)
     elif source in ("sum", "ltr"):  # a newer patient summary of the visit supersedes this one (D48)
-        rows = await ctx.read(ctx.c.queries["note_documents"].for_patient, str(row["patient_id"]))
+        rows = await ctx.read(ctx.container.queries["note_documents"].for_patient, str(row["patient_id"]))
         wanted = ids.sourced(source, row["id"])
         resource = next((r for r in note_document_references(rows) if r["id"] == wanted), None) \
             or docs.from_note_document(row)
     else:  # current or superseded is decided among the visit's files (D42)
-        record = await ctx.read(ctx.c.queries["patient_record"].documents, str(row["patient_id"]))
+        record = await ctx.read(ctx.container.queries["patient_record"].documents, str(row["patient_id"]))
         wanted = ids.sourced(source, row["id"])
         mapper = docs.from_recording if source == "rec" else docs.from_transcript
         resource = next((r for r in document_references(record, binary_base) if r["id"] == wanted),
@@ -211,7 +211,7 @@ async def read_document_reference(request: web.Request) -> web.Response:
 
 async def _sourced_row(ctx: Ctx, what: str) -> tuple[str, dict[str, Any]]:
     source, row_id = ids.parse_sourced(ctx.request.match_info["id"], what)
-    queries = ctx.c.queries
+    queries = ctx.container.queries
     query = {"rec": queries["patient_record"].recording, "tx": queries["patient_record"].transcript,
              "doc": queries["documents"].get, "sum": queries["note_documents"].by_id,
              "ltr": queries["note_documents"].by_id}[source]
@@ -261,12 +261,12 @@ async def read_insight(request: web.Request) -> web.Response:
 
 async def _template_types(ctx: Ctx) -> dict[str, tuple[str, str]]:
     """Template id -> (LOINC document type, name): each Composition carries its template's type (D46)."""
-    return await ctx.read(ctx.c.queries["note_templates"].document_types)
+    return await ctx.read(ctx.container.queries["note_templates"].document_types)
 
 
 async def _note_resources(ctx: Ctx, note_id: str) -> tuple[str, list[dict[str, Any]]]:
     """The note's patient id, and its Composition followed by its insight resources."""
-    note, versions, appointment = await ctx.read(ctx.c.queries["patient_record"].note, note_id)
+    note, versions, appointment = await ctx.read(ctx.container.queries["patient_record"].note, note_id)
     resources = note_resources(note, versions, appointment["start_at"], await _template_types(ctx))
     if not resources:
         raise NotFoundError("composition not found")

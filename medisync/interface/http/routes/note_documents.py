@@ -27,7 +27,7 @@ def _shown(ctx: Ctx, row: dict[str, Any], status: int = 200) -> web.Response:
 
 
 async def _by_id(ctx: Ctx, appointment_id: str, document_id: str, status: int = 200) -> web.Response:
-    return _shown(ctx, await ctx.read(ctx.c.queries["note_documents"].get, appointment_id, document_id), status)
+    return _shown(ctx, await ctx.read(ctx.container.queries["note_documents"].get, appointment_id, document_id), status)
 
 
 @routes.post(SUMMARY)
@@ -38,7 +38,7 @@ async def _by_id(ctx: Ctx, appointment_id: str, document_id: str, status: int = 
 async def create_summary(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
-    result = await ctx.command(ctx.c.note_documents.summarize, appointment_id)
+    result = await ctx.command(ctx.container.note_documents.summarize, appointment_id)
     return await _by_id(ctx, appointment_id, result.id, 201)
 
 
@@ -46,7 +46,7 @@ async def create_summary(request: web.Request) -> web.Response:
 @docs(tags=["patient documents"], summary="The latest patient summary of the visit")
 async def get_summary(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    return _shown(ctx, await ctx.read(ctx.c.queries["note_documents"].latest_summary,
+    return _shown(ctx, await ctx.read(ctx.container.queries["note_documents"].latest_summary,
                                       ctx.path_id("appointment_id")))
 
 
@@ -57,10 +57,10 @@ async def edit_summary(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
     body = await ctx.body(NoteDocumentEditSchema())
-    latest = await ctx.read(ctx.c.queries["note_documents"].latest_summary, appointment_id)
+    latest = await ctx.read(ctx.container.queries["note_documents"].latest_summary, appointment_id)
     document_id = str(latest["id"])
     ctx.expect(document_id)
-    await ctx.command(ctx.c.note_documents.edit, appointment_id, document_id, body["text"])
+    await ctx.command(ctx.container.note_documents.edit, appointment_id, document_id, body["text"])
     return await _by_id(ctx, appointment_id, document_id)
 
 
@@ -71,8 +71,8 @@ async def send_summary(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
     body = await ctx.body(NoteDocumentSendSchema())
-    latest = await ctx.read(ctx.c.queries["note_documents"].latest_summary, appointment_id)
-    await ctx.command(ctx.c.note_documents.send, appointment_id, str(latest["id"]), body["channel"])
+    latest = await ctx.read(ctx.container.queries["note_documents"].latest_summary, appointment_id)
+    await ctx.command(ctx.container.note_documents.send, appointment_id, str(latest["id"]), body["channel"])
     return await _by_id(ctx, appointment_id, str(latest["id"]))
 
 
@@ -84,7 +84,8 @@ async def create_letter(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
     body = await ctx.body(LetterCreateSchema())
-    result = await ctx.command(ctx.c.note_documents.write_letter, appointment_id, body["kind"], body["recipient"])
+    result = await ctx.command(ctx.container.note_documents.write_letter, appointment_id, body["kind"],
+                               body["recipient"])
     return await _by_id(ctx, appointment_id, result.id, 201)
 
 
@@ -92,7 +93,7 @@ async def create_letter(request: web.Request) -> web.Response:
 @docs(tags=["patient documents"], summary="The visit's letters, oldest first")
 async def list_letters(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    rows = await ctx.read(ctx.c.queries["note_documents"].letters, ctx.path_id("appointment_id"))
+    rows = await ctx.read(ctx.container.queries["note_documents"].letters, ctx.path_id("appointment_id"))
     ctx.accessed_rows("note_letter", rows)
     return success([present.note_document(row) for row in rows])
 
@@ -105,7 +106,7 @@ async def edit_letter(request: web.Request) -> web.Response:
     appointment_id, letter_id = ctx.path_id("appointment_id"), ctx.path_id("letter_id")
     body = await ctx.body(NoteDocumentEditSchema())
     ctx.expect(letter_id)
-    await ctx.command(ctx.c.note_documents.edit, appointment_id, letter_id, body["text"])
+    await ctx.command(ctx.container.note_documents.edit, appointment_id, letter_id, body["text"])
     return await _by_id(ctx, appointment_id, letter_id)
 
 
@@ -116,5 +117,5 @@ async def send_letter(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id, letter_id = ctx.path_id("appointment_id"), ctx.path_id("letter_id")
     body = await ctx.body(NoteDocumentSendSchema())
-    await ctx.command(ctx.c.note_documents.send, appointment_id, letter_id, body["channel"])
+    await ctx.command(ctx.container.note_documents.send, appointment_id, letter_id, body["channel"])
     return await _by_id(ctx, appointment_id, letter_id)

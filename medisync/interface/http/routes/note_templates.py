@@ -28,7 +28,7 @@ def _template(row: dict[str, Any], status: int = 200) -> web.Response:
                   "template_version}`. `loinc_code` is the LOINC document type of its notes' FHIR Composition.")
 async def list_templates(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    rows = await ctx.read(ctx.c.queries["note_templates"].list)
+    rows = await ctx.read(ctx.container.queries["note_templates"].list)
     return success([present.note_template(row) for row in rows])
 
 
@@ -40,8 +40,8 @@ async def list_templates(request: web.Request) -> web.Response:
 async def create_template(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(NoteTemplateCreateSchema())
-    result = await ctx.command(ctx.c.note_templates.define, body)
-    return _template(await ctx.read(ctx.c.queries["note_templates"].get, result.id), 201)
+    result = await ctx.command(ctx.container.note_templates.define, body)
+    return _template(await ctx.read(ctx.container.queries["note_templates"].get, result.id), 201)
 
 
 @routes.get(BASE + "/defaults")
@@ -50,7 +50,7 @@ async def create_template(request: web.Request) -> web.Response:
                   "else the practice's, else `soap` (a deleted template is skipped).")
 async def get_defaults(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    return success(await ctx.read(ctx.c.queries["note_templates"].defaults))
+    return success(await ctx.read(ctx.container.queries["note_templates"].defaults))
 
 
 @routes.put(BASE + "/defaults")
@@ -60,8 +60,8 @@ async def put_default(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(TemplateDefaultSchema())
     doctor_id = str(body["doctor_id"]) if body.get("doctor_id") else None
-    await ctx.command(ctx.c.note_templates.choose_default, doctor_id, body["template"])
-    return success(await ctx.read(ctx.c.queries["note_templates"].defaults))
+    await ctx.command(ctx.container.note_templates.choose_default, doctor_id, body["template"])
+    return success(await ctx.read(ctx.container.queries["note_templates"].defaults))
 
 
 @routes.get(BASE + "/{template_id}")
@@ -69,9 +69,9 @@ async def put_default(request: web.Request) -> web.Response:
 async def get_template(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     raw = request.match_info["template_id"]
-    builtin = raw in ctx.c.note_templates.catalog.builtin_ids()
+    builtin = raw in ctx.container.note_templates.catalog.builtin_ids()
     template_id = raw if builtin else ctx.path_id("template_id")  # a built-in id, or a UUID
-    return _template(await ctx.read(ctx.c.queries["note_templates"].get, template_id))
+    return _template(await ctx.read(ctx.container.queries["note_templates"].get, template_id))
 
 
 @routes.patch(BASE + "/{template_id}")
@@ -84,8 +84,8 @@ async def update_template(request: web.Request) -> web.Response:
     template_id = ctx.path_id("template_id")
     body = await ctx.body(NoteTemplateUpdateSchema())
     ctx.expect(template_id)
-    await ctx.command(ctx.c.note_templates.revise, template_id, body)
-    return _template(await ctx.read(ctx.c.queries["note_templates"].get, template_id))
+    await ctx.command(ctx.container.note_templates.revise, template_id, body)
+    return _template(await ctx.read(ctx.container.queries["note_templates"].get, template_id))
 
 
 @routes.delete(BASE + "/{template_id}")
@@ -94,5 +94,5 @@ async def delete_template(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     template_id = ctx.path_id("template_id")
     ctx.expect(template_id)
-    await ctx.command(ctx.c.note_templates.delete, template_id)
+    await ctx.command(ctx.container.note_templates.delete, template_id)
     return web.Response(status=204)

@@ -16,7 +16,7 @@ routes = web.RouteTableDef()
 
 
 async def _note(ctx: Ctx, appointment_id: str, status: int = 200) -> web.Response:
-    found = await ctx.read(ctx.c.queries["notes"].get, appointment_id)
+    found = await ctx.read(ctx.container.queries["notes"].get, appointment_id)
     ctx.accessed("note", found["note"]["id"], found["note"]["patient_id"])
     return success(present.note(found), status, headers=etag(found["note"].get("version")))
 
@@ -41,7 +41,7 @@ async def write_note(request: web.Request) -> web.Response:
     appointment_id = ctx.path_id("appointment_id")
     body = await ctx.body(NoteWriteSchema())
     _expect_note(ctx, appointment_id)
-    result = await ctx.command(ctx.c.notes.write, appointment_id, body)
+    result = await ctx.command(ctx.container.notes.write, appointment_id, body)
     return await _note(ctx, appointment_id, 201 if result.created else 200)
 
 
@@ -58,7 +58,7 @@ async def sign_note(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
     _expect_note(ctx, appointment_id)
-    await ctx.command(ctx.c.notes.sign, appointment_id)
+    await ctx.command(ctx.container.notes.sign, appointment_id)
     return await _note(ctx, appointment_id)
 
 
@@ -70,5 +70,5 @@ async def generate_note(request: web.Request) -> web.Response:
     appointment_id = ctx.path_id("appointment_id")
     body = await ctx.body(NoteGenerateSchema()) if request.can_read_body else NoteGenerateSchema().load({})
     _expect_note(ctx, appointment_id)
-    await ctx.command(ctx.c.regenerate_note, appointment_id, body["generator"], body["template"])
+    await ctx.command(ctx.container.regenerate_note, appointment_id, body["generator"], body["template"])
     return await _note(ctx, appointment_id)

@@ -25,7 +25,7 @@ def _isoformat_dates(data: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _patient(ctx: Ctx, patient_id: str) -> dict[str, Any]:
-    return present.patient(await ctx.read(ctx.c.queries["patients"].get, patient_id))
+    return present.patient(await ctx.read(ctx.container.queries["patients"].get, patient_id))
 
 
 @routes.post("/api/v1/patients")
@@ -34,7 +34,7 @@ async def _patient(ctx: Ctx, patient_id: str) -> dict[str, Any]:
 async def create_patient(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = _isoformat_dates(await ctx.body(PatientCreateSchema()))
-    result = await ctx.command(ctx.c.patients.register, body)
+    result = await ctx.command(ctx.container.patients.register, body)
     return tagged(await _patient(ctx, result.id), 201)
 
 
@@ -44,7 +44,8 @@ async def create_patient(request: web.Request) -> web.Response:
 async def list_patients(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     query = ctx.query(PatientSearchSchema())
-    rows, total = await ctx.read(ctx.c.queries["patients"].search, query.get("search"), ctx.c.page(query))
+    rows, total = await ctx.read(ctx.container.queries["patients"].search, query.get("search"),
+                                 ctx.container.page(query))
     ctx.accessed_rows("patient", rows, "id", "search" if query.get("search") else "list")
     return paginated([present.patient(r) for r in rows], total, query["page"], query["per_page"])
 
@@ -64,7 +65,7 @@ async def update_patient(request: web.Request) -> web.Response:
     patient_id = ctx.path_id("patient_id")
     body = _isoformat_dates(await ctx.body(PatientUpdateSchema()))
     ctx.expect(patient_id)
-    await ctx.command(ctx.c.patients.update_demographics, patient_id, body)
+    await ctx.command(ctx.container.patients.update_demographics, patient_id, body)
     return tagged(await _patient(ctx, patient_id))
 
 
@@ -76,9 +77,9 @@ async def delete_patient(request: web.Request) -> web.Response:
     query = ctx.query(PatientDeleteSchema())
     ctx.expect(ctx.path_id("patient_id"))
     if query["erase"]:
-        await ctx.command(ctx.c.erasure.erase, ctx.path_id("patient_id"), query.get("reason", ""))
+        await ctx.command(ctx.container.erasure.erase, ctx.path_id("patient_id"), query.get("reason", ""))
     else:
-        await ctx.command(ctx.c.patients.archive, ctx.path_id("patient_id"))
+        await ctx.command(ctx.container.patients.archive, ctx.path_id("patient_id"))
     return web.Response(status=204)
 
 
@@ -90,7 +91,7 @@ async def add_history(request: web.Request) -> web.Response:
     patient_id = ctx.path_id("patient_id")
     body = _isoformat_dates(await ctx.body(HistoryCreateSchema()))
     ctx.expect(patient_id)
-    result = await ctx.command(ctx.c.patients.add_history_entry, patient_id, body.pop("kind"), body)
+    result = await ctx.command(ctx.container.patients.add_history_entry, patient_id, body.pop("kind"), body)
     return success(await _history_entry(ctx, patient_id, result.id), 201)
 
 
@@ -98,7 +99,7 @@ async def add_history(request: web.Request) -> web.Response:
 @docs(tags=["patients"], summary="List medical history")
 async def list_history(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    rows = await ctx.read(ctx.c.queries["patients"].history, ctx.path_id("patient_id"))
+    rows = await ctx.read(ctx.container.queries["patients"].history, ctx.path_id("patient_id"))
     return success([present.history_entry(r) for r in rows])
 
 
@@ -112,7 +113,7 @@ async def update_history(request: web.Request) -> web.Response:
     resolve_now = body.pop("status", None) == "resolved"
     resolved = body.pop("resolved_date", None) or (_today() if resolve_now else None)
     ctx.expect(patient_id)
-    await ctx.command(ctx.c.patients.update_history_entry, patient_id, entry_id, body, resolved)
+    await ctx.command(ctx.container.patients.update_history_entry, patient_id, entry_id, body, resolved)
     return success(await _history_entry(ctx, patient_id, entry_id))
 
 
@@ -124,7 +125,7 @@ async def add_insurance(request: web.Request) -> web.Response:
     patient_id = ctx.path_id("patient_id")
     body = _isoformat_dates(await ctx.body(InsuranceCreateSchema()))
     ctx.expect(patient_id)
-    result = await ctx.command(ctx.c.patients.add_insurance, patient_id, body, body.pop("primary"))
+    result = await ctx.command(ctx.container.patients.add_insurance, patient_id, body, body.pop("primary"))
     return success(await _policy(ctx, patient_id, result.id), 201)
 
 
@@ -136,7 +137,7 @@ async def update_insurance(request: web.Request) -> web.Response:
     patient_id, policy_id = ctx.path_id("patient_id"), ctx.path_id("policy_id")
     body = _isoformat_dates(await ctx.body(InsuranceUpdateSchema()))
     ctx.expect(patient_id)
-    await ctx.command(ctx.c.patients.update_insurance, patient_id, policy_id, body, body.pop("primary", None))
+    await ctx.command(ctx.container.patients.update_insurance, patient_id, policy_id, body, body.pop("primary", None))
     return success(await _policy(ctx, patient_id, policy_id))
 
 
@@ -145,17 +146,17 @@ async def update_insurance(request: web.Request) -> web.Response:
 async def remove_insurance(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     ctx.expect(ctx.path_id("patient_id"))
-    await ctx.command(ctx.c.patients.remove_insurance, ctx.path_id("patient_id"), ctx.path_id("policy_id"))
+    await ctx.command(ctx.container.patients.remove_insurance, ctx.path_id("patient_id"), ctx.path_id("policy_id"))
     return web.Response(status=204)
 
 
 async def _history_entry(ctx: Ctx, patient_id: str, entry_id: str) -> dict[str, Any]:
-    rows = await ctx.read(ctx.c.queries["patients"].history, patient_id)
+    rows = await ctx.read(ctx.container.queries["patients"].history, patient_id)
     return next(present.history_entry(r) for r in rows if str(r["id"]) == entry_id)
 
 
 async def _policy(ctx: Ctx, patient_id: str, policy_id: str) -> dict[str, Any]:
-    rows = await ctx.read(ctx.c.queries["patients"].insurance, patient_id)
+    rows = await ctx.read(ctx.container.queries["patients"].insurance, patient_id)
     return next(present.insurance(r) for r in rows if str(r["id"]) == policy_id)
 
 

@@ -26,12 +26,12 @@ routes = web.RouteTableDef()
 async def upload_recording(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
-    await ctx.read(ctx.c.queries["appointments"].get, appointment_id)
-    upload = await receive(request, ctx.c.blobs.staging_dir(), ctx.c.settings.max_audio_bytes)
+    await ctx.read(ctx.container.queries["appointments"].get, appointment_id)
+    upload = await receive(request, ctx.container.blobs.staging_dir(), ctx.container.settings.max_audio_bytes)
     await claim_upload(request, upload)
     audio = await check_audio(upload)
-    result = await ctx.command(ctx.c.store_recording, appointment_id, upload, audio)
-    return success(present.recording(await ctx.run(ctx.c.reads.get_recording, result.id)), 201)
+    result = await ctx.command(ctx.container.store_recording, appointment_id, upload, audio)
+    return success(present.recording(await ctx.run(ctx.container.reads.get_recording, result.id)), 201)
 
 
 @routes.get("/api/v1/recordings")
@@ -40,7 +40,7 @@ async def upload_recording(request: web.Request) -> web.Response:
 async def list_recordings(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     query = ctx.query(PageQuerySchema())
-    rows, total = await ctx.read(ctx.c.queries["recordings"].list, ctx.c.page(query))
+    rows, total = await ctx.read(ctx.container.queries["recordings"].list, ctx.container.page(query))
     ctx.accessed_rows("recording", rows)
     return paginated([present.recording(r) for r in rows], total, query["page"], query["per_page"])
 
@@ -49,7 +49,7 @@ async def list_recordings(request: web.Request) -> web.Response:
 @docs(tags=["recordings"], summary="Get an appointment's recordings")
 async def appointment_recordings(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    rows = await ctx.read(ctx.c.queries["recordings"].for_appointment, ctx.path_id("appointment_id"))
+    rows = await ctx.read(ctx.container.queries["recordings"].for_appointment, ctx.path_id("appointment_id"))
     ctx.accessed_rows("recording", rows, action="read")
     return success([present.recording(r) for r in rows])
 
@@ -60,7 +60,7 @@ async def delete_recordings(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
     reason = (ctx.query(RecordingDeleteSchema()) or {}).get("reason", "")
-    await ctx.command(ctx.c.delete_recordings, appointment_id, reason)
+    await ctx.command(ctx.container.delete_recordings, appointment_id, reason)
     return web.Response(status=204)
 
 
@@ -68,7 +68,7 @@ async def delete_recordings(request: web.Request) -> web.Response:
 @docs(tags=["recordings"], summary="Stream the latest recording's audio", produces=["audio/*"])
 async def recording_audio(request: web.Request) -> web.StreamResponse:
     ctx = Ctx(request)
-    row = await ctx.read(ctx.c.queries["recordings"].latest_audio, ctx.path_id("appointment_id"))
+    row = await ctx.read(ctx.container.queries["recordings"].latest_audio, ctx.path_id("appointment_id"))
     ctx.accessed("recording_audio", row["id"], row["patient_id"], "download")
     return ctx.stored_file(row)
 
@@ -77,6 +77,6 @@ async def recording_audio(request: web.Request) -> web.StreamResponse:
 @docs(tags=["transcriptions"], summary="The speaker-attributed transcript (404 until one exists)")
 async def get_transcription(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    row = await ctx.read(ctx.c.queries["recordings"].transcription, ctx.path_id("appointment_id"))
+    row = await ctx.read(ctx.container.queries["recordings"].transcription, ctx.path_id("appointment_id"))
     ctx.accessed("transcript", row["id"], row["patient_id"])
     return success(present.transcription(row))

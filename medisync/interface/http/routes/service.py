@@ -18,7 +18,7 @@ routes = web.RouteTableDef()
 @public
 async def health(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    report = await ctx.run(ctx.c.health)
+    report = await ctx.run(ctx.container.health)
     if report["status"] != "ok":
         return failure(503, "not_ready", "the service is not ready", request[REQUEST_ID], report)
     return success(report)

@@ -26,7 +26,7 @@ routes = web.RouteTableDef()
 async def invite(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(InvitationSchema())
-    token, _ = await ctx.run(ctx.c.identity.invite, ctx.principal, body["email"], body["role"], body["tier"])
+    token, _ = await ctx.run(ctx.container.identity.invite, ctx.principal, body["email"], body["role"], body["tier"])
     return success({"invitation_token": token, "email": body["email"], "role": body["role"],
                     "tier": body["tier"]}, 201)
 
@@ -37,7 +37,7 @@ async def invite(request: web.Request) -> web.Response:
 async def list_users(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     query = ctx.query(PageQuerySchema())
-    rows, total = await ctx.read(ctx.c.queries["users"].list, ctx.c.page(query))
+    rows, total = await ctx.read(ctx.container.queries["users"].list, ctx.container.page(query))
     return paginated([present.user(r) for r in rows], total, query["page"], query["per_page"])
 
 
@@ -49,5 +49,6 @@ async def update_user(request: web.Request) -> web.Response:
     body = await ctx.body(UserUpdateSchema())
     user_id = ctx.path_id("user_id")
     ctx.expect(user_id)
-    await ctx.command(ctx.c.identity.update_user, user_id, body.get("role"), body.get("tier"), body.get("active"))
-    return success(present.user(await ctx.read(ctx.c.queries["users"].get, user_id)))
+    await ctx.command(ctx.container.identity.update_user, user_id, body.get("role"), body.get("tier"),
+                      body.get("active"))
+    return success(present.user(await ctx.read(ctx.container.queries["users"].get, user_id)))
