@@ -81,10 +81,10 @@ def instrument_application(app: Any) -> Any:
     save = app.save
 
     def counted_save(*objs: Any, **kwargs: Any) -> Any:
-        recordings = save(*objs, **kwargs)
-        for recording in recordings or ():
-            EVENTS_APPENDED.labels(type(recording.domain_event).__qualname__).inc()
-        return recordings
+        stored_events = save(*objs, **kwargs)  # eventsourcing's "Recording"s: event + notification
+        for stored in stored_events or ():
+            EVENTS_APPENDED.labels(type(stored.domain_event).__qualname__).inc()
+        return stored_events
 
     app.save = counted_save
     app._metrics_instrumented = True

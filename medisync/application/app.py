@@ -114,14 +114,16 @@ class MediSyncApplication(Application[UUID]):
     def commit(self, *aggregates: Any) -> int | None:
         """Save the aggregates atomically; return the last notification id."""
         preconditions.check_saving(aggregates)
-        recordings = self.save(*aggregates)
+        # eventsourcing calls what save() returns a "Recording" (domain event + notification);
+        # named for what it is here, so it is not taken for our Recording aggregate.
+        stored_events = self.save(*aggregates)
         for aggregate in aggregates:
             if aggregate is not None:
                 self.repository.remember(aggregate)  # type: ignore[attr-defined]
         collected = _saved.get()
         if collected is not None:
-            collected.extend(recording.domain_event for recording in recordings)
-        return recordings[-1].notification.id if recordings else None
+            collected.extend(stored.domain_event for stored in stored_events)
+        return stored_events[-1].notification.id if stored_events else None
 
 
 def _evict_if_about(cache: Any, key: UUID, patient_id: str) -> bool:
