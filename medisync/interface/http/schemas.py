@@ -196,10 +196,6 @@ class CancelSchema(Schema):
     reason = Text(required=True, validate=validate.Length(min=1, max=1000))
 
 
-class EmptySchema(Schema):
-    pass
-
-
 class AppointmentListSchema(PageQuerySchema):
     doctor_id = fields.UUID()
     status = fields.String(validate=validate.OneOf(STATUSES))
@@ -382,25 +378,6 @@ class DocumentListSchema(PageQuerySchema):
 
 
 DOCUMENT_KIND = validate.OneOf(DOCUMENT_KINDS)
-
-
-# Envelopes (documentation) ----------------------------------------------------
-class ErrorBodySchema(Schema):
-    code = fields.String()
-    message = fields.String()
-    details = fields.Dict()
-
-
-class ErrorEnvelopeSchema(Schema):
-    success = fields.Boolean()
-    error = fields.Nested(ErrorBodySchema)
-    request_id = fields.String()
-
-
-class EnvelopeSchema(Schema):
-    success = fields.Boolean()
-    data = fields.Raw()
-    meta = fields.Dict()
 
 
 class DocumentFormSchema(Schema):

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from .text import FILLERS, PhraseMatcher, phrase_key, stem, tokenize
+from .text import FILLERS, PhraseMatcher, stem, tokenize
 
 
 def load_json(name: str) -> dict[str, Any]:
@@ -335,7 +335,3 @@ def allergy_lexicon() -> tuple[PhraseMatcher[str], PhraseMatcher[str]]:
         for term in entry["terms"]:
             reactions.add(term, entry["name"])
     return subs.finalize(), reactions.finalize()
-
-
-def key_of(phrase: str) -> tuple[str, ...]:
-    return phrase_key(phrase)

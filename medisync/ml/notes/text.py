@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Generic, Iterable, Iterator, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .numbers import replace_number_words
 
@@ -418,8 +418,3 @@ class PhraseMatcher(Generic[T]):
             out.append(m)
         out.sort(key=lambda m: m.start)
         return out
-
-
-def iter_sentences(turns: Iterable[Turn]) -> Iterator[Sentence]:
-    for t in turns:
-        yield from t.sentences
