@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from medisync.application.access import SCHEDULERS, require_doctor_owns, require_role
+from medisync.application.access import VisitResource, require_reach, scope_of
 from medisync.application.app import MediSyncApplication, retry_on_conflict
 from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
@@ -28,8 +28,9 @@ class AppointmentService:
 
     def schedule(self, principal: Principal, patient_id: str, doctor_id: str, start: str,
                  duration_minutes: int, appointment_type: str, reason: str) -> CommandResult:
-        require_role(principal, SCHEDULERS, "schedule appointments")
-        require_doctor_owns(principal, doctor_id, "doctor")
+        # A doctor books only for themself: another doctor's id is "not found" to them.
+        scope = scope_of(principal, "schedule appointments")
+        require_reach(scope, VisitResource(principal.practice_id, doctor_id), "doctor")
         self._require_doctor(principal, doctor_id)
         self._require_patient(principal, patient_id)
         starts_at, ends_at = _interval(start, duration_minutes)
@@ -79,11 +80,10 @@ class AppointmentService:
                                 lambda a, _: a.complete(actor=principal.actor()))
 
     def load_visible(self, principal: Principal, appointment_id: str) -> Appointment:
-        require_role(principal, SCHEDULERS, "work on appointments")
+        """The appointment, if this caller may work on it (the access policy); else NotFoundError."""
+        scope = scope_of(principal, "work on appointments")
         appointment = self.app.load(appointment_id, "appointment", Appointment)
-        if appointment.practice_id != principal.practice_id:
-            raise NotFoundError("appointment not found")
-        require_doctor_owns(principal, appointment.doctor_id, "appointment")
+        require_reach(scope, VisitResource(appointment.practice_id, appointment.doctor_id), "appointment")
         return appointment
 
     def _transition(self, principal: Principal, appointment_id: str,

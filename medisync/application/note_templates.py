@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from medisync.application.access import require_role
+from medisync.application.access import NOTE_WRITERS, TEMPLATE_ADMINS, require_role
 from medisync.application.app import MediSyncApplication, retry_on_conflict
 from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
@@ -20,7 +20,6 @@ from medisync.domain.template_defaults import TemplateDefaults
 from medisync.domain.user import User
 
 BUILTIN_DEFAULT = "soap"
-TEMPLATE_ADMINS = ("admin",)
 
 
 class TemplateCatalog(Protocol):
@@ -73,7 +72,7 @@ class NoteTemplateService:
     def choose_default(self, principal: Principal, doctor_id: str | None,
                        template_id: str | None) -> CommandResult:
         """An admin sets the practice's default or any doctor's; a doctor sets their own."""
-        require_role(principal, ("admin", "doctor"), "choose default note templates")
+        require_role(principal, NOTE_WRITERS, "choose default note templates")
         if principal.is_doctor:
             if doctor_id not in (None, principal.user_id):
                 raise NotFoundError("doctor not found")

@@ -9,7 +9,8 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 
-from medisync.application.access import CLINICAL_STAFF, require_role
+from medisync.application.access import (ADMINS, CLINICAL_STAFF, PatientResource, require_reach,
+                                         require_role, scope_of)
 from medisync.application.app import MediSyncApplication, retry_on_conflict
 from medisync.application.ports import AccessQueries
 from medisync.application.principal import Principal
@@ -50,7 +51,7 @@ class PatientService:
                             lambda p: p.update_demographics(phi=phi, actor=principal.actor()))
 
     def archive(self, principal: Principal, patient_id: str) -> CommandResult:
-        require_role(principal, ("admin",), "archive patients")
+        require_role(principal, ADMINS, "archive patients")
         return self._change(principal, patient_id, lambda p: p.archive(actor=principal.actor()))
 
     def add_history_entry(self, principal: Principal, patient_id: str, kind: str,
@@ -90,18 +91,14 @@ class PatientService:
         return CommandResult(policy_id, result.notification_id, created=False)
 
     def load_visible(self, principal: Principal, patient_id: str) -> Patient:
-        """The patient, if this caller may work on them; else NotFoundError."""
-        require_role(principal, CLINICAL_STAFF, "work on patients")
+        """The patient, if this caller may work on them (the access policy); else NotFoundError."""
+        scope = scope_of(principal, "work on patients")
         patient = self.app.load(patient_id, "patient", Patient)
-        if patient.practice_id != principal.practice_id or getattr(patient, "erased", False):
+        if getattr(patient, "erased", False):
             raise NotFoundError("patient not found")
-        if principal.is_doctor and not self._doctor_sees(principal, patient):
-            raise NotFoundError("patient not found")
+        require_reach(scope, PatientResource(patient.practice_id, str(patient.id), patient.registered_by),
+                      "patient", self.access)
         return patient
-
-    def _doctor_sees(self, principal: Principal, patient: Patient) -> bool:
-        return patient.registered_by == principal.user_id or self.access.doctor_sees_patient(
-            principal.practice_id, principal.user_id, str(patient.id))
 
     def _change(self, principal: Principal, patient_id: str, act: Any,
                 expected_version: int | None = None) -> CommandResult:

@@ -1,6 +1,9 @@
 """Read-side queries over the projected tables.
 
-GET handlers read only these tables; they never replay aggregates.
+GET handlers read only these tables; they never replay aggregates. Which
+rows a caller may see is not decided here: the access policy yields a
+`Scope` (application/access.py) and `visits_in` / `patients_in` render it,
+once, for every list (D57).
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
+
+from medisync.application.access import Scope
 
 
 @dataclass(frozen=True)
@@ -75,27 +80,24 @@ class PostgresQueries:
     def get_patient(self, patient_id: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM read.patients WHERE id = %s", patient_id)
 
-    def search_patients(self, practice_id: str, search: str | None, doctor_id: str | None,
-                        page: Page, mrn: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    def search_patients(self, scope: Scope, search: str | None, page: Page,
+                        mrn: str | None = None) -> tuple[list[dict[str, Any]], int]:
         """Name/MRN substring ``search``, and (FHIR identifier search) an exact ``mrn``."""
-        sql = "SELECT * FROM read.patients WHERE practice_id = %s AND NOT archived"
-        params: list[Any] = [practice_id]
+        where, params = patients_in(scope)
+        sql = f"SELECT * FROM read.patients WHERE {where} AND NOT archived"
         if search:
             sql += " AND search_text LIKE %s"
             params.append("%" + _escape_like(search.lower()) + "%")
         if mrn is not None:
             sql += " AND mrn = %s"
             params.append(mrn)
-        if doctor_id:
-            sql += (" AND (registered_by = %s OR id IN (SELECT patient_id FROM read.appointments"
-                    " WHERE doctor_id = %s))")
-            params += [doctor_id, doctor_id]
         return self.page(sql, params, "last_name, first_name, id", page)
 
     def doctor_sees_patient(self, practice_id: str, doctor_id: str, patient_id: str) -> bool:
-        return self.one(
-            "SELECT 1 AS ok FROM read.appointments WHERE practice_id = %s AND doctor_id = %s "
-            "AND patient_id = %s LIMIT 1", practice_id, doctor_id, patient_id) is not None
+        """Whether the doctor holds an appointment with the patient (the policy's one fact from SQL)."""
+        where, params = visits_in(Scope(practice_id, doctor_id))
+        return self.one(f"SELECT 1 AS ok FROM read.appointments WHERE {where} AND patient_id = %s LIMIT 1",
+                        *params, patient_id) is not None
 
     def patient_history(self, patient_id: str) -> list[dict[str, Any]]:
         return self.all("SELECT * FROM read.patient_history WHERE patient_id = %s "
@@ -109,10 +111,11 @@ class PostgresQueries:
     def get_appointment(self, appointment_id: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM read.appointments WHERE id = %s", appointment_id)
 
-    def list_appointments(self, practice_id: str, doctor_id: str | None, filters: dict[str, Any],
+    def list_appointments(self, scope: Scope, doctor_id: str | None, filters: dict[str, Any],
                           page: Page) -> tuple[list[dict[str, Any]], int]:
-        sql = "SELECT * FROM read.appointments WHERE practice_id = %s"
-        params: list[Any] = [practice_id]
+        """The scope's appointments, narrowed by the filters (``doctor_id``: one doctor's)."""
+        where, params = visits_in(scope)
+        sql = f"SELECT * FROM read.appointments WHERE {where}"
         for column, operator, key in (("doctor_id", "=", "doctor_id"), ("status", "=", "status"),
                                       ("start_at", ">=", "date_from"), ("start_at", "<", "date_to")):
             value = doctor_id if key == "doctor_id" else filters.get(key)
@@ -125,14 +128,10 @@ class PostgresQueries:
     def get_recording(self, recording_id: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM read.recordings WHERE id = %s", recording_id)
 
-    def list_recordings(self, practice_id: str, doctor_id: str | None,
-                        page: Page) -> tuple[list[dict[str, Any]], int]:
-        sql = "SELECT * FROM read.recordings WHERE practice_id = %s AND NOT deleted"
-        params: list[Any] = [practice_id]
-        if doctor_id:
-            sql += " AND doctor_id = %s"
-            params.append(doctor_id)
-        return self.page(sql, params, "created_at DESC, id", page)
+    def list_recordings(self, scope: Scope, page: Page) -> tuple[list[dict[str, Any]], int]:
+        where, params = visits_in(scope)
+        return self.page(f"SELECT * FROM read.recordings WHERE {where} AND NOT deleted", params,
+                         "created_at DESC, id", page)
 
     def recordings_for_appointment(self, appointment_id: str) -> list[dict[str, Any]]:
         return self.all("SELECT * FROM read.recordings WHERE appointment_id = %s AND NOT deleted "
@@ -176,33 +175,33 @@ class PostgresQueries:
     def get_note_by_id(self, note_id: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM read.notes WHERE id = %s", note_id)
 
-    # A patient's whole record (FHIR $everything) ----------------------------
-    def appointments_for_patient(self, patient_id: str, doctor_id: str | None) -> list[dict[str, Any]]:
-        return self.all("SELECT * FROM read.appointments WHERE patient_id = %s "
-                        "AND (%s::uuid IS NULL OR doctor_id = %s) ORDER BY start_at, id",
-                        patient_id, doctor_id, doctor_id)
+    # A patient's whole record (FHIR $everything), the visits of it in the scope --
+    def appointments_for_patient(self, patient_id: str, scope: Scope) -> list[dict[str, Any]]:
+        where, params = visits_in(scope)
+        return self.all(f"SELECT * FROM read.appointments WHERE patient_id = %s AND {where} "
+                        "ORDER BY start_at, id", patient_id, *params)
 
-    def recordings_for_patient(self, patient_id: str, doctor_id: str | None) -> list[dict[str, Any]]:
-        return self.all("SELECT * FROM read.recordings WHERE patient_id = %s AND NOT deleted "
-                        "AND (%s::uuid IS NULL OR doctor_id = %s) ORDER BY created_at, id",
-                        patient_id, doctor_id, doctor_id)
+    def recordings_for_patient(self, patient_id: str, scope: Scope) -> list[dict[str, Any]]:
+        where, params = visits_in(scope)
+        return self.all(f"SELECT * FROM read.recordings WHERE patient_id = %s AND NOT deleted AND {where} "
+                        "ORDER BY created_at, id", patient_id, *params)
 
-    def transcripts_for_patient(self, patient_id: str, doctor_id: str | None) -> list[dict[str, Any]]:
+    def transcripts_for_patient(self, patient_id: str, scope: Scope) -> list[dict[str, Any]]:
         """Transcripts outlive their audio, so deleted recordings' transcripts are included."""
+        where, params = visits_in(scope, "r")
         return self.all(
             "SELECT r.*, t.document, t.created_at AS transcribed_at FROM read.transcripts t "
-            "JOIN read.recordings r ON r.id = t.recording_id WHERE r.patient_id = %s "
-            "AND (%s::uuid IS NULL OR r.doctor_id = %s) ORDER BY t.created_at, r.id",
-            patient_id, doctor_id, doctor_id)
+            f"JOIN read.recordings r ON r.id = t.recording_id WHERE r.patient_id = %s AND {where} "
+            "ORDER BY t.created_at, r.id", patient_id, *params)
 
     def get_transcript(self, recording_id: str) -> dict[str, Any] | None:
         return self.one("SELECT r.*, t.document, t.created_at AS transcribed_at FROM read.transcripts t "
                         "JOIN read.recordings r ON r.id = t.recording_id WHERE r.id = %s", recording_id)
 
-    def notes_for_patient(self, patient_id: str, doctor_id: str | None) -> list[dict[str, Any]]:
+    def notes_for_patient(self, patient_id: str, scope: Scope) -> list[dict[str, Any]]:
+        where, params = visits_in(scope)
         return self.all("SELECT * FROM read.notes WHERE patient_id = %s AND current_version IS NOT NULL "
-                        "AND (%s::uuid IS NULL OR doctor_id = %s) ORDER BY created_at, id",
-                        patient_id, doctor_id, doctor_id)
+                        f"AND {where} ORDER BY created_at, id", patient_id, *params)
 
     def documents_for_patient(self, patient_id: str) -> list[dict[str, Any]]:
         return self.all("SELECT * FROM read.documents WHERE patient_id = %s AND NOT deleted "
@@ -239,10 +238,30 @@ class PostgresQueries:
     def get_note_document(self, document_id: str) -> dict[str, Any] | None:
         return self.one("SELECT * FROM read.note_documents WHERE id = %s", document_id)
 
-    def note_documents_for_patient(self, patient_id: str, doctor_id: str | None) -> list[dict[str, Any]]:
-        return self.all("SELECT * FROM read.note_documents WHERE patient_id = %s "
-                        "AND (%s::uuid IS NULL OR doctor_id = %s) ORDER BY created_at, id",
-                        patient_id, doctor_id, doctor_id)
+    def note_documents_for_patient(self, patient_id: str, scope: Scope) -> list[dict[str, Any]]:
+        where, params = visits_in(scope)
+        return self.all(f"SELECT * FROM read.note_documents WHERE patient_id = %s AND {where} "
+                        "ORDER BY created_at, id", patient_id, *params)
+
+
+# The access policy's Scope, rendered (D57). Each matches access.may_see row for row;
+# tests/integration/test_access_scope_sql.py runs every role x resource through both.
+def visits_in(scope: Scope, alias: str = "") -> tuple[str, list[Any]]:
+    """A WHERE clause for rows of visits (appointments, recordings, notes, note documents)."""
+    column = f"{alias}." if alias else ""
+    if scope.doctor_id is None:
+        return f"{column}practice_id = %s", [scope.practice_id]
+    return f"{column}practice_id = %s AND {column}doctor_id = %s", [scope.practice_id, scope.doctor_id]
+
+
+def patients_in(scope: Scope) -> tuple[str, list[Any]]:
+    """A WHERE clause for ``read.patients``: a doctor's own registrations and visits' patients."""
+    if scope.doctor_id is None:
+        return "practice_id = %s", [scope.practice_id]
+    visits, params = visits_in(scope)
+    return (f"practice_id = %s AND (registered_by = %s OR id IN "
+            f"(SELECT patient_id FROM read.appointments WHERE {visits}))",
+            [scope.practice_id, scope.doctor_id, *params])
 
 
 def _escape_like(text: str) -> str:

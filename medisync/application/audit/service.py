@@ -21,12 +21,11 @@ from uuid import UUID
 
 from eventsourcing.persistence import Notification
 
-from medisync.application.access import require_role
+from medisync.application.access import AUDITORS, require_in_practice, require_role
 from medisync.application.app import MediSyncApplication
 from medisync.application.principal import Principal
 from medisync.domain.errors import NotFoundError, ValidationError
 
-AUDIT_ROLES = ("admin", "auditor")
 FRESH_LIMIT = 5000  # events a request chains itself before answering, at most
 INTERNAL = frozenset({"_id", "_version", "_created_on", "_modified_on", "_pending_events"})
 EVENT_META = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic", "actor"})
@@ -144,7 +143,7 @@ class AuditService:
         self.signer = signer
 
     def require_auditor(self, principal: Principal) -> None:
-        require_role(principal, AUDIT_ROLES, "read the audit trail")
+        require_role(principal, AUDITORS, "read the audit trail")
 
     # The event log -------------------------------------------------------------
     def events(self, principal: Principal, filters: Mapping[str, Any],
@@ -259,8 +258,8 @@ class AuditService:
         return [self.app.mapper.to_domain_event(s) for s in stored]
 
     def _require_visible(self, principal: Principal | None, aggregate: Any) -> None:
-        if principal is not None and practice_of(aggregate) != principal.practice_id:
-            raise NotFoundError("aggregate not found")
+        if principal is not None:
+            require_in_practice(principal, practice_of(aggregate), "aggregate")
 
     # The PHI access log ------------------------------------------------------------
     def access(self, principal: Principal, filters: Mapping[str, Any],

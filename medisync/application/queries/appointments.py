@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from medisync.application.access import (SCHEDULERS, require_doctor_owns, require_role,
-                                         require_same_practice)
+from medisync.application.access import VisitResource, require_reach, scope_of
 from medisync.application.principal import Principal
 
 
@@ -14,16 +13,13 @@ class AppointmentQueries:
         self.reads = reads
 
     def get(self, principal: Principal, appointment_id: str) -> dict[str, Any]:
-        require_role(principal, SCHEDULERS, "read appointments")
-        row = require_same_practice(principal, self.reads.get_appointment(appointment_id),
-                                    "appointment")
-        require_doctor_owns(principal, str(row["doctor_id"]), "appointment")
+        scope = scope_of(principal, "read appointments")
+        row = self.reads.get_appointment(appointment_id)
+        require_reach(scope, VisitResource.of_row(row), "appointment")
         return dict(row)
 
     def list_for_doctor(self, principal: Principal, doctor_id: str | None, filters: dict[str, Any],
                         page: Any) -> tuple[list[dict[str, Any]], int]:
         """A doctor sees their own; admins and nurses may name a doctor, or see all."""
-        require_role(principal, SCHEDULERS, "list appointments")
-        if principal.is_doctor:
-            doctor_id = principal.user_id
-        return self.reads.list_appointments(principal.practice_id, doctor_id, filters, page)
+        scope = scope_of(principal, "list appointments")
+        return self.reads.list_appointments(scope, None if scope.doctor_id else doctor_id, filters, page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from medisync.application.access import CLINICAL_STAFF, require_role, require_same_practice
+from medisync.application.access import CLINICAL_STAFF, require_role, require_same_practice, scope_of
 from medisync.application.principal import Principal
 from medisync.application.queries.appointments import AppointmentQueries
 from medisync.application.queries.patients import PatientQueries
@@ -46,7 +46,7 @@ class NoteDocumentQueries:
     def for_patient(self, principal: Principal, patient_id: str) -> list[dict[str, Any]]:
         """The patient's summaries and letters of the visits the caller may see."""
         self.patients.get(principal, patient_id)
-        return self.reads.note_documents_for_patient(patient_id, principal.user_id if principal.is_doctor else None)
+        return self.reads.note_documents_for_patient(patient_id, scope_of(principal, "read notes"))
 
     def _visit(self, principal: Principal, appointment_id: str) -> None:
         require_role(principal, CLINICAL_STAFF, "read notes")

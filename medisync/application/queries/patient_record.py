@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from medisync.application.access import CLINICAL_STAFF, require_role, require_same_practice
+from medisync.application.access import CLINICAL_STAFF, Scope, require_role, require_same_practice, scope_of
 from medisync.application.principal import Principal
 from medisync.application.queries.appointments import AppointmentQueries
 from medisync.application.queries.patients import PatientQueries
@@ -25,23 +25,24 @@ class PatientRecordQueries:
 
     def everything(self, principal: Principal, patient_id: str) -> dict[str, Any]:
         patient = self.patients.get(principal, patient_id)
-        doctor = principal.user_id if principal.is_doctor else None
-        notes = self.reads.notes_for_patient(patient_id, doctor)
+        scope = scope_of(principal, "read patient records")
+        notes = self.reads.notes_for_patient(patient_id, scope)
         return {
             "patient": patient,
-            "appointments": self.reads.appointments_for_patient(patient_id, doctor),
-            **self._documents(patient_id, doctor),
+            "appointments": self.reads.appointments_for_patient(patient_id, scope),
+            **self._documents(patient_id, scope),
             "notes": [(dict(n), self.reads.note_versions(str(n["id"]))) for n in notes],
         }
 
     def documents(self, principal: Principal, patient_id: str) -> dict[str, list[dict[str, Any]]]:
         """The patient's recordings, transcripts and documents (no notes or appointments)."""
         self.patients.get(principal, patient_id)
-        return self._documents(patient_id, principal.user_id if principal.is_doctor else None)
+        return self._documents(patient_id, scope_of(principal, "read patient records"))
 
-    def _documents(self, patient_id: str, doctor: str | None) -> dict[str, list[dict[str, Any]]]:
-        return {"recordings": self.reads.recordings_for_patient(patient_id, doctor),
-                "transcripts": self.reads.transcripts_for_patient(patient_id, doctor),
+    def _documents(self, patient_id: str, scope: Scope) -> dict[str, list[dict[str, Any]]]:
+        """Documents belong to the patient (already checked); the rest to visits in ``scope``."""
+        return {"recordings": self.reads.recordings_for_patient(patient_id, scope),
+                "transcripts": self.reads.transcripts_for_patient(patient_id, scope),
                 "documents": self.reads.documents_for_patient(patient_id)}
 
     def recording(self, principal: Principal, recording_id: str) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from medisync.application.access import CLINICAL_STAFF, require_role
+from medisync.application.access import scope_of
 from medisync.application.principal import Principal
 from medisync.application.queries.appointments import AppointmentQueries
 from medisync.domain.errors import NotFoundError
@@ -16,9 +16,7 @@ class RecordingQueries:
         self.appointments = appointments
 
     def list(self, principal: Principal, page: Any) -> tuple[list[dict[str, Any]], int]:
-        require_role(principal, CLINICAL_STAFF, "list recordings")
-        doctor = principal.user_id if principal.is_doctor else None
-        return self.reads.list_recordings(principal.practice_id, doctor, page)
+        return self.reads.list_recordings(scope_of(principal, "list recordings"), page)
 
     def for_appointment(self, principal: Principal, appointment_id: str) -> list[dict[str, Any]]:
         self.appointments.get(principal, appointment_id)
