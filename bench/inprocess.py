@@ -16,12 +16,12 @@ from bench.common import BUDGET, PASSWORD, Row, log, percentile
 
 
 def container_for(url: str, data_dir: Path, **overrides: Any) -> Any:
-    from medisync.interface.bootstrap import build_container
+    from medisync.interface.bootstrap import bootstrap
     from medisync.interface.settings import Settings
 
     settings = Settings(data_dir=str(data_dir), database_url=url, ml_enabled=False, kafka_bootstrap=None,
                         argon2_memory_kib=1024, **overrides)
-    return build_container(settings)
+    return bootstrap(settings)
 
 
 def admin_principal(container: Any) -> Any:

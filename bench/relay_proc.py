@@ -16,7 +16,7 @@ import threading
 from eventsourcing.postgres import PostgresTrackingRecorder
 
 from medisync.adapters.kafka import relay as relay_module
-from medisync.interface.bootstrap import build_container
+from medisync.interface.bootstrap import RELAY, bootstrap
 from medisync.interface.settings import Settings
 
 
@@ -26,8 +26,8 @@ def main() -> None:
     relay_module.TOPICS = {prefix + name: partitions for name, partitions in relay_module.TOPICS.items()}
     relay_module.to_messages = lambda event: [(prefix + topic, envelope) for topic, envelope in original(event)]
     settings = Settings.from_env()
-    container = build_container(settings)
-    tracker = PostgresTrackingRecorder(container.views["users"].datastore, tracking_table_name="relay_tracking")
+    container = bootstrap(settings, RELAY)
+    tracker = PostgresTrackingRecorder(container.datastore, tracking_table_name="relay_tracking")
     tracker.create_table()
     relay = relay_module.OutboxRelay(container.app, tracker, settings.kafka_bootstrap or "")
     stopping = threading.Event()

@@ -11,13 +11,13 @@ note that a crash lost, and does nothing once the outcome is recorded.
 from __future__ import annotations
 
 import logging
-import time
-from typing import Any, Callable
+from typing import Any
 
 from medisync.application.note_templates import NoteTemplateService
 from medisync.application.notes import NoteService
 from medisync.application.ports import NoteGenerator
 from medisync.application.recordings import RecordingService
+from medisync.application.retries import Retries
 from medisync.domain.actor import system_actor
 from medisync.domain.errors import DomainError
 
@@ -26,15 +26,12 @@ log = logging.getLogger(__name__)
 
 class NoteDraftJobs:
     def __init__(self, recordings: RecordingService, notes: NoteService, generator: NoteGenerator,
-                 templates: NoteTemplateService | None = None, max_attempts: int = 3,
-                 retry_base_s: float = 2.0, sleep: Callable[[float], None] = time.sleep) -> None:
+                 templates: NoteTemplateService | None = None, retries: Retries = Retries()) -> None:
         self.recordings = recordings
         self.notes = notes
         self.generator = generator
         self.templates = templates  # the practice's and doctors' default templates (D47)
-        self.max_attempts = max_attempts
-        self.retry_base_s = retry_base_s
-        self.sleep = sleep
+        self.retries = retries
 
     def handle_transcribed(self, recording_id: str) -> None:
         try:
@@ -49,7 +46,7 @@ class NoteDraftJobs:
             return
         draft, reason = self._draft_with_retries(recording)
         if draft is None:
-            self.recordings.note_draft_failed(recording_id, reason, self.max_attempts)
+            self.recordings.note_draft_failed(recording_id, reason, self.retries.max_attempts)
             return
         self.notes.record_generated(recording.appointment_id, draft, system_actor(recording.practice_id),
                                     transcript_version=recording.transcript_version)
@@ -57,14 +54,13 @@ class NoteDraftJobs:
 
     def _draft_with_retries(self, recording: Any) -> tuple[dict[str, Any] | None, str]:
         reason = ""
-        for attempt in range(1, self.max_attempts + 1):
+        for attempt in range(1, self.retries.max_attempts + 1):
             try:
                 return self._draft(recording), ""
             except Exception as error:  # noqa: BLE001 - any generator failure is retried
                 reason = f"{type(error).__name__}: note drafting failed"  # no PHI: the class name only
                 log.warning("note draft attempt %d for %s failed: %s", attempt, recording.id, reason)
-                if attempt < self.max_attempts:
-                    self.sleep(self.retry_base_s * 2 ** (attempt - 1))
+                self.retries.after_failure(attempt)
         return None, reason
 
     def _draft(self, recording: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from medisync.application.note_templates import NoteTemplateService
 from medisync.application.notes import NoteService
 from medisync.application.ports import BlobStore, NoteGenerator, Transcriber
 from medisync.application.recordings import RecordingService
+from medisync.application.retries import Retries
 from medisync.domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -38,19 +39,18 @@ def split_transcript(transcript: dict[str, Any]) -> tuple[dict[str, Any], dict[s
 
 class TranscriptionJobs:
     def __init__(self, recordings: RecordingService, notes: NoteService, blobs: BlobStore,
-                 transcriber: Transcriber, generator: NoteGenerator, max_attempts: int = 3,
-                 retry_base_s: float = 2.0, sleep: Callable[[float], None] = time.sleep,
-                 templates: NoteTemplateService | None = None) -> None:
+                 transcriber: Transcriber, generator: NoteGenerator, retries: Retries = Retries(),
+                 templates: NoteTemplateService | None = None,
+                 clock: Callable[[], float] = time.perf_counter) -> None:
         self.recordings = recordings
         self.notes = notes
         self.blobs = blobs
         self.transcriber = transcriber
         self.generator = generator
-        self.max_attempts = max_attempts
-        self.retry_base_s = retry_base_s
-        self.sleep = sleep
+        self.retries = retries
+        self.clock = clock  # times the transcription for its metrics (processing_s, rtf)
         self.templates = templates  # the practice's and doctors' default templates (D47)
-        self.drafts = NoteDraftJobs(recordings, notes, generator, templates, max_attempts, retry_base_s, sleep)
+        self.drafts = NoteDraftJobs(recordings, notes, generator, templates, retries)
 
     def handle_uploaded(self, recording_id: str) -> None:
         try:
@@ -73,22 +73,22 @@ class TranscriptionJobs:
 
     def _transcribe_with_retries(self, recording_id: str, recording: Any,
                                  first_attempt: int) -> dict[str, Any] | None:
-        for attempt in range(first_attempt, self.max_attempts + 1):
+        max_attempts = self.retries.max_attempts
+        for attempt in range(first_attempt, max_attempts + 1):
             self.recordings.start_transcription(recording_id, attempt)
             try:
                 return self._transcribe(recording)
             except Exception as error:  # noqa: BLE001 - any backend failure is retried
                 reason = f"{type(error).__name__}: transcription failed"
                 self.recordings.record_failure(recording_id, reason, attempt)
-                if attempt < self.max_attempts:
-                    self.sleep(self.retry_base_s * 2 ** (attempt - 1))
-        self.recordings.dead_letter(recording_id, f"gave up after {self.max_attempts} attempts")
+                self.retries.after_failure(attempt)
+        self.recordings.dead_letter(recording_id, f"gave up after {max_attempts} attempts")
         return None
 
     def _transcribe(self, recording: Any) -> dict[str, Any]:
-        started = time.perf_counter()
+        started = self.clock()
         transcript = self.transcriber.transcribe(self.blobs.path(recording.blob_key))
-        elapsed = time.perf_counter() - started
+        elapsed = self.clock() - started
         duration = transcript.get("duration_s") or recording.duration_s or 0.0
         transcript["metrics"] = {"processing_s": round(elapsed, 3),
                                  "rtf": round(elapsed / duration, 4) if duration else None}

@@ -86,9 +86,9 @@ def _moment(text: str) -> datetime:
 
 @contextmanager
 def _container(settings: Any) -> Iterator[Any]:
-    from medisync.interface.bootstrap import build_container
+    from medisync.interface.bootstrap import bootstrap
 
-    container = build_container(settings)
+    container = bootstrap(settings)  # the audit commands reach most parts
     try:
         yield container
     finally:

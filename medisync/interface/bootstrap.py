@@ -1,13 +1,21 @@
-"""The composition root: the only place that builds concrete adapters."""
+"""The composition root: the only place that builds concrete adapters (cosmicpython's bootstrap).
+
+``bootstrap(settings, parts, **given)`` builds what one process runs: the components named in
+``parts`` and what they need, each once, with the real adapter made from the settings, unless a
+keyword gives it (a fake in a unit test, an in-memory event store). Nothing else is built: the relay
+opens no read-model tables, the ML worker no session tables, analytics no event store (D58).
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import Any
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from typing import Any, Callable, Iterable
 
-from eventsourcing.postgres import PostgresTrackingRecorder
-from eventsourcing.utils import get_topic
+from eventsourcing.postgres import PostgresDatastore
 
 from medisync.adapters.blobs import FilesystemBlobStore
 from medisync.adapters.crypto.keyring import (MasterKeyWrapper, PostgresPatientKeyring,
@@ -29,6 +37,7 @@ from medisync.adapters.postgres.read_model_view import PostgresReadModelView
 from medisync.adapters.postgres.sessions import PostgresSessionStore
 from medisync.application.app import MediSyncApplication
 from medisync.application.appointments import AppointmentService
+from medisync.application.commands import Commands
 from medisync.application.documents import DocumentService
 from medisync.application.erasure import ErasureService
 from medisync.application.identity import IdentityService
@@ -48,9 +57,8 @@ from medisync.application.queries.patients import PatientQueries
 from medisync.application.queries.recordings import RecordingQueries
 from medisync.application.queries.users import UserQueries
 from medisync.application.recordings import RecordingService
+from medisync.application.retries import Retries
 from medisync.application.transcription_jobs import TranscriptionJobs
-from medisync.domain.patient import Patient
-from medisync.domain.recording import Recording
 from medisync.interface.operations import ContainerOperations
 from medisync.interface.settings import Settings
 from medisync.projections import ALL_PROJECTIONS
@@ -66,32 +74,36 @@ def resolve_database_url(settings: Settings) -> str:
 
 @dataclass
 class Container(ContainerOperations):
+    """What ``bootstrap`` built for one process; a component that process does not run is None."""
+
     settings: Settings
-    database_url: str
-    app: MediSyncApplication
-    reads: PostgresQueries
-    views: dict[str, PostgresReadModelView]
-    progress: ProjectionProgress
-    blobs: FilesystemBlobStore
-    tokens: JoserfcTokenIssuer
-    sessions: PostgresSessionStore
-    identity: IdentityService
-    patients: PatientService
-    appointments: AppointmentService
-    recordings: RecordingService
-    notes: NoteService
-    documents: DocumentService
-    queries: dict[str, Any]
-    note_drafting: NoteDrafting
-    erasure: ErasureService
-    jobs: TranscriptionJobs | None = None
-    followers: list[LogFollower] = field(default_factory=list)
+    database_url: str | None = None
+    datastore: PostgresDatastore | None = None  # one pool for the read models and the plain tables
+    app: MediSyncApplication | None = None
+    reads: PostgresQueries | None = None
+    views: dict[str, PostgresReadModelView] = field(default_factory=dict)
+    progress: ProjectionProgress | None = None
+    blobs: FilesystemBlobStore | None = None
+    tokens: JoserfcTokenIssuer | None = None
+    sessions: PostgresSessionStore | None = None
+    identity: IdentityService | None = None
+    patients: PatientService | None = None
+    appointments: AppointmentService | None = None
+    recordings: RecordingService | None = None
+    notes: NoteService | None = None
+    documents: DocumentService | None = None
+    queries: dict[str, Any] = field(default_factory=dict)
+    note_drafting: NoteDrafting | None = None
+    erasure: ErasureService | None = None
+    jobs: TranscriptionJobs | None = None  # None also where the ML extra is off or missing
     idempotency: PostgresIdempotencyStore | None = None
     login_attempts: PostgresLoginAttempts | None = None
     audit: AuditComponents | None = None
     dead_letters: PostgresDeadLetters | None = None  # events followers could not decode
     note_templates: NoteTemplateService | None = None  # practice templates and defaults (issue 17)
     note_documents: NoteDocumentService | None = None  # patient summaries and letters (issue 17)
+    commands: Commands | None = None  # the use cases a handler calls in one line (D56)
+    followers: list[LogFollower] = field(default_factory=list)
 
     def start_projections(self, names: list[str] | None = None, out_of_process: bool = False) -> None:
         for name, view in self.views.items():
@@ -116,104 +128,233 @@ class Container(ContainerOperations):
         for follower in self.followers:
             follower.stop()
         self.followers.clear()
-        self.app.close()
-        for store in {id(v.datastore): v.datastore for v in self.views.values()}.values():
-            store.close()
+        if self.app is not None:
+            self.app.close()
+        if self.datastore is not None:
+            self.datastore.close()
 
 
 def _projection_named(name: str) -> Any:
     return next(p for p in ALL_PROJECTIONS if p.name == name)
 
 
+# What each process asks for; what those components need is built with them.
+API = tuple(f.name for f in fields(Container) if f.name not in ("settings", "followers"))
+RELAY = ("app", "datastore")
+PROJECTOR = ("app", "views", "progress", "dead_letters")  # + "audit" when it runs every projection
+REBUILD = ("app", "datastore")
+WORKER = ("jobs", "dead_letters")
+ANALYTICS = ("datastore",)
+ADMIN = ("identity",)
+
+
+def bootstrap(settings: Settings, parts: Iterable[str] = API, **given: Any) -> Container:
+    """Build ``parts`` (component names; API by default) and what they need. A keyword gives a
+    component instead of building it: ``bootstrap(settings, WORKER, app=in_memory, transcriber=fake)``."""
+    wiring = Wiring(settings, given)
+    with wiring.schema:  # held from the first database use: processes create the schema one at a time
+        for name in parts:
+            getattr(wiring, name)
+    built = {name: vars(wiring)[name] for name in API if name in vars(wiring)}
+    return Container(settings=settings, **built)
+
+
 def build_container(settings: Settings) -> Container:
-    url = resolve_database_url(settings)
-    # Processes starting together (API, projector, relay) create the schema one at a time.
-    with schema_lock(url):
-        return _assemble(settings, url)
+    """The whole API container (the name callers used before ``bootstrap``)."""
+    return bootstrap(settings, API)
 
 
-def _assemble(settings: Settings, url: str) -> Container:
-    views_store = datastore(url, pool_size=2, max_overflow=10)
-    keyring = PostgresPatientKeyring(
-        views_store, MasterKeyWrapper(load_or_create_master_key(settings.master_key_path)))
-    keyring.create_tables()
-    app = MediSyncApplication(env=eventsourcing_env(url, settings.db_pool_size, 4 * settings.db_pool_size,
-                                                    settings.aggregate_cache_size),
-                              mapper_factory=lambda transcoder: phi_mapper(transcoder, keyring))
-    instrument_application(app)  # medisync_events_appended_total{type}
-    views = {p.name: PostgresReadModelView(views_store, p.name, p.tables) for p in ALL_PROJECTIONS}
-    for view in views.values():
-        view.create_table()
-    sessions = PostgresSessionStore(views_store, settings.refresh_ttl_s)
-    sessions.create_tables()
-    idempotency, login_attempts = security_stores(views_store, settings)
-    reads = PostgresQueries(views_store)
-    blobs = FilesystemBlobStore(settings.blob_dir)
-    tokens = JoserfcTokenIssuer(load_or_create_key(settings.key_file), settings.jwt_issuer,
-                                settings.jwt_audience, settings.access_ttl_s)
-    appointments = AppointmentService(app)
-    patients = PatientService(app, reads)
-    appointment_queries = AppointmentQueries(reads)
-    patient_queries = PatientQueries(reads)
-    notes = NoteService(app, appointments)
-    recordings = RecordingService(app, appointments, blobs, reads, reads)
-    generators = build_note_generators(settings)
-    templates, composer = note_writing(app)
-    erasure = ErasureService(app, patients, keyring, reads, blobs, reads)
-    container = Container(
-        settings=settings, database_url=url, app=app, reads=reads, views=views,
-        progress=ProjectionProgress(), blobs=blobs, tokens=tokens, sessions=sessions,
-        identity=IdentityService(app, Argon2PasswordHasher(memory_cost_kib=settings.argon2_memory_kib),
-                                 tokens, sessions, LoginThrottle(login_attempts, settings.login_max_failures,
-                                                                 settings.login_window_s)),
-        patients=patients, appointments=appointments,
-        recordings=recordings, notes=notes,
-        note_drafting=NoteDrafting(notes, appointments, recordings, generators, templates), erasure=erasure,
-        documents=DocumentService(app, patients, appointments, blobs, reads),
-        queries={
+class Wiring:
+    """How each component is built, once, on first use; a component given to it is used as given."""
+
+    def __init__(self, settings: Settings, given: dict[str, Any]) -> None:
+        unknown = set(given) - COMPONENTS
+        if unknown:
+            raise TypeError(f"bootstrap() knows no component {', '.join(sorted(unknown))}")
+        self.settings = settings
+        self.schema = ExitStack()
+        vars(self).update(given)  # a cached_property answers from here before it builds
+
+    @cached_property
+    def database_url(self) -> str:
+        url = resolve_database_url(self.settings)
+        self.schema.enter_context(schema_lock(url))  # released when bootstrap returns
+        return url
+
+    @cached_property
+    def datastore(self) -> PostgresDatastore:
+        return datastore(self.database_url, pool_size=2, max_overflow=10)
+
+    @cached_property
+    def keyring(self) -> PostgresPatientKeyring:
+        keyring = PostgresPatientKeyring(
+            self.datastore, MasterKeyWrapper(load_or_create_master_key(self.settings.master_key_path)))
+        keyring.create_tables()
+        return keyring
+
+    @cached_property
+    def app(self) -> MediSyncApplication:
+        s, keyring = self.settings, self.keyring
+        app = MediSyncApplication(
+            env=eventsourcing_env(self.database_url, s.db_pool_size, 4 * s.db_pool_size, s.aggregate_cache_size),
+            mapper_factory=lambda transcoder: phi_mapper(transcoder, keyring))
+        return instrument_application(app)  # medisync_events_appended_total{type}
+
+    @cached_property
+    def views(self) -> dict[str, PostgresReadModelView]:
+        views = {p.name: PostgresReadModelView(self.datastore, p.name, p.tables) for p in ALL_PROJECTIONS}
+        for view in views.values():
+            view.create_table()
+        return views
+
+    @cached_property
+    def progress(self) -> ProjectionProgress:
+        return ProjectionProgress()
+
+    @cached_property
+    def dead_letters(self) -> PostgresDeadLetters:
+        return created(PostgresDeadLetters(self.datastore))
+
+    @cached_property
+    def sessions(self) -> PostgresSessionStore:
+        return created(PostgresSessionStore(self.datastore, self.settings.refresh_ttl_s))
+
+    @cached_property
+    def idempotency(self) -> PostgresIdempotencyStore:
+        return created(PostgresIdempotencyStore(self.datastore, self.settings.idempotency_ttl_s))
+
+    @cached_property
+    def login_attempts(self) -> PostgresLoginAttempts:
+        return created(PostgresLoginAttempts(self.datastore))
+
+    @cached_property
+    def reads(self) -> PostgresQueries:
+        return PostgresQueries(self.datastore)
+
+    @cached_property
+    def blobs(self) -> FilesystemBlobStore:
+        return FilesystemBlobStore(self.settings.blob_dir)
+
+    @cached_property
+    def tokens(self) -> JoserfcTokenIssuer:
+        s = self.settings
+        return JoserfcTokenIssuer(load_or_create_key(s.key_file), s.jwt_issuer, s.jwt_audience, s.access_ttl_s)
+
+    @cached_property
+    def passwords(self) -> Argon2PasswordHasher:
+        return Argon2PasswordHasher(memory_cost_kib=self.settings.argon2_memory_kib)
+
+    @cached_property
+    def identity(self) -> IdentityService:
+        s = self.settings
+        throttle = LoginThrottle(self.login_attempts, s.login_max_failures, s.login_window_s)
+        return IdentityService(self.app, self.passwords, self.tokens, self.sessions, throttle)
+
+    @cached_property
+    def appointments(self) -> AppointmentService:
+        return AppointmentService(self.app)
+
+    @cached_property
+    def patients(self) -> PatientService:
+        return PatientService(self.app, self.reads)
+
+    @cached_property
+    def notes(self) -> NoteService:
+        return NoteService(self.app, self.appointments)
+
+    @cached_property
+    def recordings(self) -> RecordingService:
+        return RecordingService(self.app, self.reads)
+
+    @cached_property
+    def documents(self) -> DocumentService:
+        return DocumentService(self.app, self.patients, self.blobs, self.reads)
+
+    @cached_property
+    def commands(self) -> Commands:
+        return Commands.wire(self.app, self.identity, self.patients, self.appointments, self.recordings,
+                             self.blobs, self.reads)
+
+    @cached_property
+    def erasure(self) -> ErasureService:
+        return ErasureService(self.app, self.patients, self.keyring, self.reads, self.blobs, self.reads)
+
+    @cached_property
+    def generators(self) -> dict[str, Any]:
+        return build_note_generators(self.settings)
+
+    @cached_property
+    def note_templates(self) -> NoteTemplateService:
+        """Practice templates (the ML package's writing; the HTTP schemas need its templates too)."""
+        from medisync.interface.note_writing import MlTemplateCatalog
+
+        return NoteTemplateService(self.app, MlTemplateCatalog())
+
+    @cached_property
+    def note_documents(self) -> NoteDocumentService:
+        """Patient summaries and letters."""
+        from medisync.interface.note_writing import MlNoteDocumentComposer
+
+        return NoteDocumentService(self.app, self.appointments, MlNoteDocumentComposer())
+
+    @cached_property
+    def note_drafting(self) -> NoteDrafting:
+        return NoteDrafting(self.notes, self.appointments, self.recordings, self.generators, self.note_templates)
+
+    @cached_property
+    def queries(self) -> dict[str, Any]:
+        reads, appointments, patients = self.reads, AppointmentQueries(self.reads), PatientQueries(self.reads)
+        return {
             "users": UserQueries(reads),
-            "patients": patient_queries,
-            "appointments": appointment_queries,
-            "recordings": RecordingQueries(reads, appointment_queries),
-            "notes": NoteQueries(reads, appointment_queries),
-            "documents": DocumentQueries(reads, patient_queries),
-            "patient_record": PatientRecordQueries(reads, patient_queries, appointment_queries),
-            "note_documents": NoteDocumentQueries(reads, appointment_queries, patient_queries),
-            "note_templates": NoteTemplateQueries(reads, templates.catalog),
-        },
-        idempotency=idempotency, login_attempts=login_attempts,
-        dead_letters=dead_letter_store(views_store), note_templates=templates,
-        note_documents=NoteDocumentService(app, appointments, composer),
-    )
-    transcriber = build_transcriber(settings) if settings.ml_enabled else None
-    if transcriber is not None and "extractive" in generators:
-        container.jobs = TranscriptionJobs(
-            recordings, notes, blobs, transcriber, generators["extractive"],
-            settings.ml_max_attempts, settings.ml_retry_base_s, templates=templates)
-        instrument_jobs(container.jobs)  # medisync_ml_jobs_total{outcome}, duration
-    container.audit = build_audit(container)  # hash chains, checkpoints, access log, retention
-    return container
+            "patients": patients,
+            "appointments": appointments,
+            "recordings": RecordingQueries(reads, appointments),
+            "notes": NoteQueries(reads, appointments),
+            "documents": DocumentQueries(reads, patients),
+            "patient_record": PatientRecordQueries(reads, patients, appointments),
+            "note_documents": NoteDocumentQueries(reads, appointments, patients),
+            "note_templates": NoteTemplateQueries(reads, self.note_templates.catalog),
+        }
+
+    @cached_property
+    def transcriber(self) -> Any:
+        return build_transcriber(self.settings)
+
+    @cached_property
+    def retries(self) -> Retries:
+        return Retries(self.settings.ml_max_attempts, self.settings.ml_retry_base_s)
+
+    @cached_property
+    def clock(self) -> Callable[[], float]:
+        return time.perf_counter  # times each transcription (its processing_s and rtf)
+
+    @cached_property
+    def jobs(self) -> TranscriptionJobs | None:
+        """The ML worker's use case; None where ML is switched off or its packages are missing."""
+        if not self.settings.ml_enabled or "extractive" not in self.generators or self.transcriber is None:
+            return None
+        jobs = TranscriptionJobs(self.recordings, self.notes, self.blobs, self.transcriber,
+                                 self.generators["extractive"], self.retries, self.note_templates, self.clock)
+        return instrument_jobs(jobs)  # medisync_ml_jobs_total{outcome}, duration
+
+    @cached_property
+    def audit(self) -> AuditComponents:
+        return build_audit(self)  # hash chains, checkpoints, access log, retention
+
+
+COMPONENTS = frozenset(name for name, value in vars(Wiring).items() if isinstance(value, cached_property))
+
+
+def created(table: Any) -> Any:
+    """A store of plain tables, its tables created."""
+    table.create_tables()
+    return table
 
 
 def phi_mapper(transcoder: Any, keyring: PostgresPatientKeyring) -> PhiEncryptingMapper:
     mapper = PhiEncryptingMapper(transcoder)
     mapper.keyring = keyring
     return mapper
-
-
-def dead_letter_store(store: Any) -> PostgresDeadLetters:
-    dead_letters = PostgresDeadLetters(store)
-    dead_letters.create_tables()
-    return dead_letters
-
-
-def security_stores(store: Any, settings: Settings) -> tuple[PostgresIdempotencyStore, PostgresLoginAttempts]:
-    """Idempotency keys and login attempts (plain tables in schema ``auth``)."""
-    idempotency = PostgresIdempotencyStore(store, settings.idempotency_ttl_s)
-    attempts = PostgresLoginAttempts(store)
-    for table in (idempotency, attempts):
-        table.create_tables()
-    return idempotency, attempts
 
 
 def build_note_generators(settings: Settings) -> dict[str, Any]:
@@ -231,14 +372,6 @@ def build_note_generators(settings: Settings) -> dict[str, Any]:
     return generators
 
 
-def note_writing(app: MediSyncApplication) -> tuple[NoteTemplateService, Any]:
-    """Practice templates and the patient-summary/letter composer (the ML package's writing;
-    its note templates are already needed by the HTTP schemas, so it is always installed)."""
-    from medisync.interface.note_writing import MlNoteDocumentComposer, MlTemplateCatalog
-
-    return NoteTemplateService(app, MlTemplateCatalog()), MlNoteDocumentComposer()
-
-
 def build_transcriber(settings: Settings) -> Any:
     # The model itself loads on first use, inside the worker thread.
     from medisync.ml.transcription import SpeechTranscriber, missing_dependencies
@@ -252,50 +385,3 @@ def build_transcriber(settings: Settings) -> Any:
     return SpeechTranscriber(model=settings.asr_model, device=settings.asr_device,
                              compute_type=settings.asr_compute_type, beam_size=settings.asr_beam_size,
                              vad_filter=settings.asr_vad)
-
-
-def start_background_work(container: Container) -> None:
-    """The embedded default: projections and the ML worker in this process."""
-    if container.settings.run_projections:
-        container.start_projections()
-    # With a broker configured, the ML worker is its own process (`medisync worker`).
-    in_process_worker = container.settings.run_worker and not container.settings.kafka_bootstrap
-    if in_process_worker and container.jobs is not None:
-        container.add_follower(ml_worker_follower(container))
-    follow_erasures(container)
-
-
-def follow_erasures(container: Container) -> None:
-    """Processes that cache aggregates (the API, the ML worker) forget erased patients."""
-    if container.settings.aggregate_cache_size:
-        container.add_follower(erasure_evictor(container))
-
-
-def erasure_evictor(container: Container) -> LogFollower:
-    """When any process erases a patient, drop that patient's decrypted
-    aggregates from this process's aggregate cache (D25)."""
-    app = container.app
-    seen = [app.recorder.max_notification_id() or 0]  # only erasures from now on matter
-
-    def handle(event: Any, tracking: Any) -> None:
-        app.forget_cached(str(event.originator_id))
-        seen[0] = tracking.notification_id
-
-    return LogFollower("erasure-evictor", app, handle, start_after=lambda: seen[0],
-                       topics=(get_topic(Patient.Erased),), dead_letters=container.dead_letters)
-
-
-def ml_worker_follower(container: Container) -> LogFollower:
-    tracker = PostgresTrackingRecorder(next(iter(container.views.values())).datastore,
-                                       tracking_table_name="ml_worker_tracking")
-    tracker.create_table()
-    jobs = container.jobs
-    assert jobs is not None
-
-    def handle(event: Any, tracking: Any) -> None:
-        jobs.handle_uploaded(str(event.originator_id))
-        tracker.insert_tracking(tracking)
-
-    return LogFollower("ml-worker", container.app, handle,
-                       start_after=lambda: tracker.max_tracking_id(container.app.name),
-                       topics=(get_topic(Recording.Uploaded),), dead_letters=container.dead_letters)

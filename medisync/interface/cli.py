@@ -65,9 +65,9 @@ def _db_stop(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _create_admin(args: argparse.Namespace, settings: Settings) -> int:
-    from medisync.interface.bootstrap import build_container
+    from medisync.interface.bootstrap import ADMIN, bootstrap
 
-    container = build_container(settings)
+    container = bootstrap(settings, ADMIN)
     try:
         result = container.identity.register_practice(args.email, args.password, args.full_name,
                                                       args.practice)

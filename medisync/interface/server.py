@@ -14,16 +14,17 @@ from aiohttp import web
 from eventsourcing.utils import get_topic
 
 from medisync.domain.practice import Practice
-from medisync.interface.bootstrap import build_container, start_background_work
+from medisync.interface.bootstrap import bootstrap
 from medisync.interface.http.app import init_app
 from medisync.interface.http.keys import CONTAINER
+from medisync.interface.processes import start_background_work
 from medisync.interface.settings import Settings
 
 log = logging.getLogger("medisync")
 
 
 def create_app(settings: Settings) -> web.Application:
-    container = build_container(settings)
+    container = bootstrap(settings)  # every part: the API runs them all
     start_background_work(container)
     app = init_app(container)
 

@@ -7,34 +7,31 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from medisync.application.principal import Principal
-from medisync.interface.bootstrap import Container, build_container
-from medisync.interface.http.uploads import Upload
+from medisync.application.upload_document import UploadDocument
+from medisync.interface.bootstrap import Container, bootstrap
 from medisync.interface.settings import Settings
 from tests.integration.test_audit_chain import _populate, env_for, fresh_db
+from tests.support.blobs import staged
 from tests.support.server import REPO
 
 
 @pytest.fixture
 def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
-    built = build_container(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
+    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
     built.start_projections()  # the documents read model lists the live files
     yield built
     built.close()
 
 
 def _store_document(container: Container, principal: Principal, patient_id: str, content: bytes) -> str:
-    staged = Path(container.blobs.staging_dir()) / uuid.uuid4().hex
-    staged.write_bytes(content)
-    form = {"patient_id": patient_id, "kind": "lab_result", "title": "Labs"}
-    return container.store_document(principal, Upload(str(staged), len(content), content[:64]), form,
-                                    "text/plain").id
+    command = UploadDocument(patient_id, "lab_result", "Labs", staged(container.blobs, content), "text/plain")
+    return container.commands.upload_document(principal, command).id
 
 
 def _wait_for_read_models(container: Container, notification_id: int | None) -> None:

@@ -26,7 +26,7 @@ import pytest
 from medisync.adapters.postgres.audit_signing import verify_signature
 from medisync.application.audit import chain
 from medisync.application.principal import Principal
-from medisync.interface.bootstrap import Container, build_container
+from medisync.interface.bootstrap import Container, bootstrap
 from medisync.interface.settings import Settings
 from tests.support.server import REPO, ServerProcess
 
@@ -57,7 +57,7 @@ def env_for(url: str, data_dir: Path) -> dict[str, str]:
 
 @pytest.fixture
 def container(tmp_path: Path, database_url: str) -> Iterator[Container]:
-    built = build_container(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
+    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
     yield built
     built.close()
 

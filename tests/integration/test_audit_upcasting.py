@@ -13,14 +13,14 @@ import psycopg
 import pytest
 
 from medisync.application.principal import Principal
-from medisync.interface.bootstrap import Container, build_container
+from medisync.interface.bootstrap import Container, bootstrap
 from medisync.interface.settings import Settings
 from tests.integration.test_audit_chain import _populate, env_for, fresh_db
 
 
 @pytest.fixture
 def container(tmp_path: Path, database_url: str) -> Iterator[Container]:
-    built = build_container(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
+    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
     yield built
     built.close()
 

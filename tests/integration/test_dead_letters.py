@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from medisync.adapters.metrics import REGISTRY
-from medisync.interface.bootstrap import Container, build_container
+from medisync.interface.bootstrap import Container, bootstrap
 from medisync.interface.settings import Settings
 from tests.integration.test_audit_chain import _populate, env_for, fresh_db
 from tests.support.server import REPO
@@ -26,7 +26,7 @@ from tests.support.server import REPO
 
 @pytest.fixture
 def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
-    built = build_container(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
+    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
     yield built
     built.close()
 

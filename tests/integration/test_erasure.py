@@ -13,7 +13,8 @@ import pytest
 from psycopg import sql
 
 from medisync.domain.clinical_note import ClinicalNote
-from medisync.interface.bootstrap import Container, build_container, erasure_evictor
+from medisync.interface.bootstrap import Container, bootstrap
+from medisync.interface.processes import erasure_evictor
 from medisync.interface.settings import Settings
 from tests.integration.test_audit_chain import _populate, env_for, fresh_db
 from tests.support.api import (assert_error, create_patient, invite, register_practice, schedule,
@@ -150,8 +151,8 @@ def test_an_erasure_in_one_process_evicts_the_patient_from_another_processs_cach
     """Two processes' worth of application on one database: the one that did not
     erase drops its cached, decrypted copy when it sees ``Patient.Erased``."""
     settings = Settings.from_env(env_for(fresh_db(database_url), tmp_path))
-    eraser = build_container(settings)
-    other = build_container(settings)
+    eraser = bootstrap(settings)
+    other = bootstrap(settings)
     try:
         other.add_follower(erasure_evictor(other))
         principal, patient_id = _populate(eraser)

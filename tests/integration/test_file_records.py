@@ -1,8 +1,8 @@
 """No file without a record, no record decided from a lagging read model
 (issue 15, findings 3, 4 and 7; D31).
 
-Real Postgres and the real filesystem blob store, through the container's
-operations the HTTP handlers call. The projections are deliberately not
+Real Postgres and the real filesystem blob store, through the application
+commands the HTTP handlers call (D56). The projections are deliberately not
 started, so every read model lags forever: whatever these commands decide,
 they decide from the write side."""
 
@@ -15,27 +15,27 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Iterator
 
 import pytest
 
+from medisync.application.delete_recordings import DeleteRecordings
 from medisync.application.principal import Principal
+from medisync.application.upload_document import UploadDocument
+from medisync.application.upload_recording import UploadRecording
 from medisync.domain.errors import InvalidTransitionError, NotFoundError, ValidationError
 from medisync.domain.recording import Recording
-from medisync.interface.bootstrap import Container, build_container
-from medisync.interface.http.uploads import Upload
+from medisync.interface.bootstrap import Container, bootstrap
 from medisync.interface.settings import Settings
 from tests.integration.test_audit_chain import _populate, env_for, fresh_db
 from tests.support.audio import wav_bytes
+from tests.support.blobs import staged
 from tests.support.server import REPO
-
-AUDIO = SimpleNamespace(content_type="audio/wav", duration_s=1.0)
 
 
 @pytest.fixture
 def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
-    built = build_container(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
+    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
     yield built  # no projections: the read models never catch up
     built.close()
 
@@ -51,10 +51,13 @@ def _visit(container: Container, admin: Principal, patient_id: str, hour: int = 
                                            f"2027-05-03T{hour:02d}:00:00+00:00", 30, "follow_up", "visit").id
 
 
-def _staged(container: Container, content: bytes) -> Upload:
-    path = Path(container.blobs.staging_dir()) / uuid.uuid4().hex
-    path.write_bytes(content)
-    return Upload(str(path), len(content), content[:64])
+def _recording(container: Container, principal: Principal, appointment_id: str) -> str:
+    command = UploadRecording(appointment_id, staged(container.blobs, wav_bytes(1.0)), "audio/wav", 1.0)
+    return container.commands.upload_recording(principal, command).id
+
+
+def _delete_recordings(container: Container, principal: Principal, appointment_id: str, reason: str) -> None:
+    container.commands.delete_recordings(principal, DeleteRecordings(appointment_id, reason))
 
 
 def _files(container: Container) -> list[str]:
@@ -64,8 +67,9 @@ def _files(container: Container) -> list[str]:
 
 def _document(container: Container, admin: Principal, patient_id: str, appointment_id: str | None = None,
               content: bytes = b"HbA1c 7.9%\n") -> str:
-    form = {"patient_id": patient_id, "kind": "lab_result", "title": "Labs", "appointment_id": appointment_id}
-    return container.store_document(admin, _staged(container, content), form, "text/plain").id
+    command = UploadDocument(patient_id, "lab_result", "Labs", staged(container.blobs, content), "text/plain",
+                             appointment_id)
+    return container.commands.upload_document(admin, command).id
 
 
 def test_an_upload_to_a_cancelled_appointment_leaves_no_file(container: Container) -> None:
@@ -73,7 +77,7 @@ def test_an_upload_to_a_cancelled_appointment_leaves_no_file(container: Containe
     appointment_id = _visit(container, admin, patient_id)
     container.appointments.cancel(admin, appointment_id, "patient called")
     with pytest.raises(InvalidTransitionError):
-        container.store_recording(admin, appointment_id, _staged(container, wav_bytes(1.0)), AUDIO)
+        _recording(container, admin, appointment_id)
     assert _files(container) == []
 
 
@@ -90,22 +94,22 @@ def test_a_document_for_another_patients_appointment_leaves_no_file(container: C
 def test_deleting_recordings_finds_one_no_read_model_has_seen(container: Container) -> None:
     admin, patient_id = _populate(container)
     appointment_id = _visit(container, admin, patient_id)
-    recording_id = container.store_recording(admin, appointment_id, _staged(container, wav_bytes(1.0)), AUDIO).id
+    recording_id = _recording(container, admin, appointment_id)
     blob_key = container.app.repository.get(uuid.UUID(recording_id)).blob_key
     assert container.reads.recordings_for_appointment(appointment_id) == []  # the read model lags
 
-    container.delete_recordings(admin, appointment_id, "recorded the wrong visit")
+    _delete_recordings(container, admin, appointment_id, "recorded the wrong visit")
 
     recording: Recording = container.app.repository.get(uuid.UUID(recording_id))
     assert recording.deleted and not container.blobs.exists(blob_key)
     with pytest.raises(NotFoundError):  # nothing left to delete
-        container.delete_recordings(admin, appointment_id, "again")
+        _delete_recordings(container, admin, appointment_id, "again")
 
 
 def test_erasure_deletes_files_no_read_model_has_seen(container: Container) -> None:
     admin, patient_id = _populate(container)
     appointment_id = _visit(container, admin, patient_id)
-    container.store_recording(admin, appointment_id, _staged(container, wav_bytes(1.0)), AUDIO)
+    _recording(container, admin, appointment_id)
     _document(container, admin, patient_id)
     assert len(_files(container)) == 2 and container.reads.patient_blobs(patient_id) == []
 
@@ -123,8 +127,8 @@ def test_verify_lists_files_no_record_references(container: Container) -> None:
     _document(container, admin, patient_id)
     # A file stored by an upload that crashed before committing its record,
     # and an upload spooled but never finished.
-    orphan = container.blobs.put_file(_staged(container, b"LDL 3.1 mmol/L\n").path).key
-    leftover = _staged(container, b"half an upload").path
+    orphan = container.blobs.commit(staged(container.blobs, b"LDL 3.1 mmol/L\n")).key
+    leftover = staged(container.blobs, b"half an upload").path
     an_hour_ago = time.time() - 3600
     for path in (container.blobs.path(orphan), leftover):
         os.utime(path, (an_hour_ago, an_hour_ago))

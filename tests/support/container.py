@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from medisync.interface.bootstrap import Container, build_container
+from medisync.interface.bootstrap import Container, bootstrap
 from medisync.interface.settings import Settings
 
 
@@ -16,7 +16,7 @@ from medisync.interface.settings import Settings
 def services_on(database_url: str, data_dir: Path) -> Iterator[Container]:
     env = {**os.environ, "MEDISYNC_DATABASE_URL": database_url, "MEDISYNC_ML_ENABLED": "false",
            "MEDISYNC_DATA_DIR": str(data_dir), "MEDISYNC_KAFKA_BOOTSTRAP": "", "MEDISYNC_DB_POOL_SIZE": "2"}
-    built = build_container(Settings.from_env(env))
+    built = bootstrap(Settings.from_env(env))
     try:
         yield built
     finally:

@@ -1,5 +1,5 @@
-"""Build the audit components for the composition root (one call from
-``bootstrap.build_container``)."""
+"""Build the audit components for the composition root (the audit component
+of ``interface/bootstrap.py``)."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def audit_key_path(settings: Any) -> str:
 
 def build_audit(container: Any) -> AuditComponents:
     settings, app = container.settings, container.app
-    shared = next(iter(container.views.values())).datastore
+    shared = container.datastore
     events_table = app.recorder.events_table_name
     store = PostgresAuditStore(shared, events_table)
     store.create_tables()

@@ -14,6 +14,7 @@ from typing import Any, Iterator
 import pytest
 
 from medisync.application.app import MediSyncApplication
+from medisync.application.retries import Retries
 from medisync.application.transcription_jobs import TranscriptionJobs, split_transcript
 from medisync.domain.clinical_note import ClinicalNote
 from medisync.domain.recording import Recording
@@ -56,7 +57,7 @@ def _transcribed_recording(clinic: Clinic) -> tuple[str, str]:
 
 def _jobs(clinic: Clinic, generator: Any, sleeps: list[float]) -> TranscriptionJobs:
     return TranscriptionJobs(clinic.recordings, clinic.notes, clinic.blobs, _TranscriberNotExpected(), generator,
-                             max_attempts=3, retry_base_s=0.5, sleep=sleeps.append)
+                             Retries(max_attempts=3, base_s=0.5, sleep=sleeps.append))
 
 
 def test_a_redelivered_upload_drafts_the_note_a_crash_lost(clinic: Clinic) -> None:
