@@ -13,13 +13,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import IO, BinaryIO, Iterator
+
+from medisync.application.ports import StagedBlob
 
 _KEY = re.compile(r"^[0-9a-f]{64}(-[0-9a-f]{32})?$")
-CHUNK = 1 << 20
 
 
 class BlobStorageError(Exception):
@@ -42,29 +45,28 @@ class FilesystemBlobStore:
     def __init__(self, root: str) -> None:
         self.root = Path(root)
 
-    def put_file(self, path: str) -> StoredBlob:
-        """Adopt a file already written under ``staging_dir()``, by renaming it."""
-        try:
-            with open(path, "rb") as source:
-                sha256, sha1 = hashlib.sha256(), hashlib.sha1(usedforsecurity=False)
-                for chunk in iter(lambda: source.read(CHUNK), b""):
-                    sha256.update(chunk)
-                    sha1.update(chunk)
-            key = f"{sha256.hexdigest()}-{uuid.uuid4().hex}"
-            size = os.path.getsize(path)
-            os.replace(path, self._path(key))
-        except OSError as error:
-            raise BlobStorageError("blob storage is unavailable") from error
-        return StoredBlob(key, sha256.hexdigest(), sha1.hexdigest(), size)
-
-    def staging_dir(self) -> str:
-        """Where uploads are spooled, on the same filesystem as the blobs."""
-        staging = self.root / "staging"
-        try:
+    def stage(self) -> "StagingFile":
+        """A new file under ``staging/`` (same filesystem as the blobs, so commit is a rename)."""
+        with storage_errors():
+            staging = self.root / "staging"
             staging.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise BlobStorageError("blob storage is unavailable") from error
-        return str(staging)
+            return StagingFile(tempfile.NamedTemporaryFile(dir=staging, delete=False))
+
+    def commit(self, staged: StagedBlob) -> StoredBlob:
+        """Adopt a staged upload as a new blob, by renaming it; its digests were taken as it was written."""
+        key = f"{staged.sha256}-{uuid.uuid4().hex}"
+        with storage_errors():
+            os.replace(self._staged_path(staged), self._path(key))
+        return StoredBlob(key, staged.sha256, staged.sha1, staged.size)
+
+    def discard(self, staged: StagedBlob) -> None:
+        self._staged_path(staged).unlink(missing_ok=True)
+
+    def _staged_path(self, staged: StagedBlob) -> Path:
+        path = Path(os.path.abspath(staged.path))
+        if path.parent != Path(os.path.abspath(self.root / "staging")):
+            raise ValueError("not a staged upload of this store")
+        return path
 
     def open(self, blob_key: str) -> BinaryIO:
         return open(self._path(blob_key), "rb")
@@ -94,6 +96,42 @@ class FilesystemBlobStore:
             raise ValueError("invalid blob key")
         return self.root / blob_key
 
+
+class StagingFile:
+    """An upload being written to ``staging/``: its size and digests are taken as it is written."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.size = 0
+        self.sha256, self.sha1 = hashlib.sha256(), hashlib.sha1(usedforsecurity=False)
+
+    def write(self, chunk: bytes) -> None:
+        with storage_errors():
+            self.handle.write(chunk)
+        self.size += len(chunk)
+        self.sha256.update(chunk)
+        self.sha1.update(chunk)
+
+    def finish(self) -> StagedBlob:
+        with storage_errors():
+            self.handle.close()  # flushes: a full disk may only show here
+        return StagedBlob(self.handle.name, self.size, self.sha256.hexdigest(), self.sha1.hexdigest())
+
+    def abandon(self) -> None:
+        try:
+            self.handle.close()
+        except OSError:
+            pass  # a full disk: the file goes anyway
+        Path(self.handle.name).unlink(missing_ok=True)
+
+
+@contextmanager
+def storage_errors() -> Iterator[None]:
+    """A file we cannot write (disk full, too large, unwritable) is the store's failure (507)."""
+    try:
+        yield
+    except OSError as error:
+        raise BlobStorageError("blob storage is unavailable") from error
 
 
 def _stat(entry: os.DirEntry[str], prefix: str) -> Iterator[tuple[str, float]]:

@@ -84,6 +84,22 @@ class MediSyncApplication(Application[UUID]):
         preconditions.note_loaded(aggregate)
         return aggregate
 
+    def find(self, aggregate_id: UUID | str, what: str, kind: type) -> Any | None:
+        """The aggregate, or None if none was ever saved: one read, where ``exists`` then
+        ``load`` took two (D56).
+
+        Unlike ``load`` it does not ask again whether the patient is erased: use it
+        only for an aggregate of a patient this command has already loaded something
+        of through ``load`` (which refuses an erased patient)."""
+        try:
+            aggregate = self.repository.get(UUID(str(aggregate_id)))
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(aggregate, kind):
+            raise NotFoundError(f"{what} not found")
+        preconditions.note_loaded(aggregate)
+        return aggregate
+
     def patient_erased(self, patient_id: str | None) -> bool:
         if not patient_id:
             return False

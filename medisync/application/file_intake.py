@@ -1,55 +1,53 @@
-"""Store an upload's bytes only once its command has been accepted (D31).
+"""Store an upload's bytes only once its command has been accepted (D31, D56).
 
-An upload is spooled to a staging file by the interface. The command first
-loads and checks everything (role, tenant, appointment status, the patient's
-file index): a refusal leaves nothing in blob storage. Only then is the staged
-file adopted as a blob, and the record that points at it committed. If the
-commit still fails, the blob is deleted again before the error propagates.
+The interface spools an upload into the blob store's staging area
+(``BlobStore.stage``) and hands the command the ``StagedBlob``. From then on
+the command owns the file: it loads and checks everything (role, tenant,
+appointment status, the patient's file index); a refusal discards the staged
+file, so nothing is left behind. Only then is the staged file committed as a
+blob (a rename), and the record that points at it saved. If the save still
+fails, the blob is deleted again before the error propagates.
 
-The blob is stored *before* the commit, never after: a crash in between
-leaves a blob no record references (``medisync audit verify`` lists it),
-never a record pointing at a file that does not exist.
+The blob is stored *before* the record is saved, never after: a crash in
+between leaves a blob no record references (``medisync audit verify`` lists
+it), never a record pointing at a file that does not exist.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from medisync.application.app import MediSyncApplication, retry_on_conflict
-from medisync.application.ports import BlobStore, StoredFile
+from medisync.application.ports import BlobStore, StagedBlob, StoredFile
 
 # prepare() loads and checks (raising when refused) and returns build(stored),
 # which makes the aggregates to save: the new record first.
 Build = Callable[[StoredFile], list[Any]]
 
 
-@dataclass(frozen=True)
-class StagedFile:
-    """An upload spooled under the blob store's staging directory, already judged by content."""
-
-    path: str
-    content_type: str
-
-
-def commit_upload(app: MediSyncApplication, blobs: BlobStore, staged: StagedFile,
+def commit_upload(app: MediSyncApplication, blobs: BlobStore, staged: StagedBlob,
                   prepare: Callable[[], Build]) -> tuple[Any, int | None]:
-    """(the new record, its notification id)."""
-    steps = [prepare()]  # refused here: nothing has been stored
-    stored = blobs.put_file(staged.path)
-
-    def command() -> tuple[Any, int | None]:
-        build = steps.pop() if steps else prepare()  # a conflict re-reads and re-checks
-        aggregates = build(stored)
-        return aggregates[0], app.commit(*aggregates)
-
+    """(the new record, its notification id); whatever refuses, no file is left behind."""
+    stored: StoredFile | None = None
     try:
+        steps = [prepare()]  # refused here: the staged file is discarded below
+        stored = blobs.commit(staged)
+        kept = stored
+
+        def command() -> tuple[Any, int | None]:
+            build = steps.pop() if steps else prepare()  # a conflict re-reads and re-checks
+            aggregates = build(kept)
+            return aggregates[0], app.commit(*aggregates)
+
         return retry_on_conflict(command)
     except BaseException:
-        blobs.delete(stored.key)
+        if stored is None:
+            blobs.discard(staged)
+        else:
+            blobs.delete(stored.key)
         raise
 
 
-def blob_fields(stored: StoredFile, staged: StagedFile) -> dict[str, Any]:
+def blob_fields(stored: StoredFile, content_type: str) -> dict[str, Any]:
     return {"blob_key": stored.key, "sha256": stored.sha256, "sha1": stored.sha1,
-            "size_bytes": stored.size, "content_type": staged.content_type}
+            "size_bytes": stored.size, "content_type": content_type}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from medisync.application.app import MediSyncApplication
+from medisync.domain.errors import NotFoundError
 from medisync.domain.patient_files import PatientFiles
 
 
@@ -29,13 +30,13 @@ class PatientFileIndex:
         Two first uploads racing both create version 1; the store's version
         constraint refuses one and ``retry_on_conflict`` re-runs it."""
         found = self.find(patient_id)
-        if found is not None:
-            return found
-        return PatientFiles(practice_id=practice_id, patient_id=patient_id)
+        if found is None:
+            return PatientFiles(practice_id=practice_id, patient_id=patient_id)
+        if found.sealed:  # erased since the caller loaded the patient's appointment
+            raise NotFoundError("patient not found")
+        return found
 
     def find(self, patient_id: str) -> PatientFiles | None:
-        index_id = PatientFiles.create_id(patient_id)
-        if not self.app.exists(index_id):
-            return None
-        index: PatientFiles = self.app.load(index_id, "patient", PatientFiles)
+        """One read (D56); the caller has loaded the patient or one of their aggregates."""
+        index: PatientFiles | None = self.app.find(PatientFiles.create_id(patient_id), "patient", PatientFiles)
         return index

@@ -8,6 +8,7 @@ The application layer depends only on these Protocols. Concrete adapters
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
 
@@ -20,11 +21,43 @@ class StoredFile(Protocol):
     size: int
 
 
-class BlobStore(Protocol):
-    """Storage for audio and documents: one blob per upload, never shared (D26)."""
+@dataclass(frozen=True)
+class StagedBlob:
+    """An upload spooled into the blob store's staging area, not yet a blob (D56).
 
-    def put_file(self, path: str) -> StoredFile:
-        """Adopt a spooled upload (by rename) as a new blob."""
+    The digests are taken while it is written, so storing it never reads it
+    again. ``path`` is a local file (probing the audio needs one)."""
+
+    path: str
+    size: int
+    sha256: str
+    sha1: str
+
+
+class BlobWriter(Protocol):
+    """One upload being spooled: ``write`` chunks, then ``finish``; ``abandon`` if it fails."""
+
+    def write(self, chunk: bytes) -> None: ...
+
+    def finish(self) -> StagedBlob: ...
+
+    def abandon(self) -> None: ...
+
+
+class BlobStore(Protocol):
+    """Storage for audio and documents: one blob per upload, never shared (D26).
+
+    An upload is staged, then either committed (it becomes a blob) or
+    discarded; the command that decides owns both (D31, D56)."""
+
+    def stage(self) -> BlobWriter:
+        """Start spooling an upload into the staging area."""
+
+    def commit(self, staged: StagedBlob) -> StoredFile:
+        """Adopt a staged upload as a new blob (a rename: the file is not read again)."""
+
+    def discard(self, staged: StagedBlob) -> None:
+        """Remove a staged upload that will not be stored (nothing happens if it is gone)."""
 
     def open(self, blob_key: str) -> BinaryIO: ...
 

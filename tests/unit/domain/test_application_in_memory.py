@@ -12,10 +12,11 @@ import pytest
 from medisync.adapters.blobs import FilesystemBlobStore
 from medisync.application.app import MediSyncApplication
 from medisync.application.appointments import AppointmentService
-from medisync.application.file_intake import StagedFile
+from medisync.application.delete_recordings import DeleteRecordings, DeleteRecordingsHandler
 from medisync.application.notes import NoteService
 from medisync.application.principal import Principal
 from medisync.application.recordings import RecordingService
+from medisync.application.upload_recording import UploadRecording, UploadRecordingHandler
 from medisync.domain.appointment import Appointment
 from medisync.domain.clinical_note import ClinicalNote
 from medisync.domain.doctor_schedule import DoctorSchedule
@@ -23,6 +24,7 @@ from medisync.domain.errors import ConflictError, ForbiddenError, NotFoundError,
 from medisync.domain.patient import Patient
 from medisync.domain.recording import Recording
 from medisync.domain.user import User
+from tests.support.blobs import staged
 
 PRACTICE = str(uuid.uuid4())
 
@@ -171,12 +173,12 @@ def test_deleting_a_recording_the_ml_worker_just_wrote_to_retries_instead_of_fai
     nurse, doctor = member(app, "nurse"), member(app, "doctor")
     appointments = AppointmentService(app)
     blobs = FilesystemBlobStore(str(tmp_path / "blobs"))
-    recordings = RecordingService(app, appointments, blobs, _References(), _References())
+    recordings = RecordingService(app, _References())
+    delete = DeleteRecordingsHandler(app, appointments, recordings, blobs, _References())
     appointment_id = appointments.schedule(nurse, patient_of(app, nurse), doctor.user_id,
                                            "2027-01-04T09:00:00+00:00", 30, "follow_up", "").id
-    staged = Path(blobs.staging_dir()) / "upload"
-    staged.write_bytes(b"RIFF....WAVE")
-    recording_id = recordings.upload(doctor, appointment_id, StagedFile(str(staged), "audio/wav"), 10.0).id
+    upload = UploadRecording(appointment_id, staged(blobs, b"RIFF....WAVE"), "audio/wav", 10.0)
+    recording_id = UploadRecordingHandler(app, appointments, blobs)(doctor, upload).id
 
     # The worker starts transcribing between the delete's load and its commit.
     commit, interleaved = app.commit, []
@@ -188,7 +190,7 @@ def test_deleting_a_recording_the_ml_worker_just_wrote_to_retries_instead_of_fai
         return commit(*aggregates)
     app.commit = worker_first  # type: ignore[method-assign]
 
-    recordings.delete(doctor, appointment_id, "patient withdrew consent")
+    delete(doctor, DeleteRecordings(appointment_id, "patient withdrew consent"))
     stored: Recording = app.repository.get(uuid.UUID(recording_id))
     assert interleaved and stored.deleted and stored.transcription_status == "processing"
     assert not blobs.exists(stored.blob_key)

@@ -13,11 +13,11 @@ from medisync.adapters.blobs import FilesystemBlobStore
 from medisync.application.app import MediSyncApplication
 from medisync.application.appointments import AppointmentService
 from medisync.application.erasure import ErasureService
-from medisync.application.file_intake import StagedFile
 from medisync.application.patients import PatientService
-from medisync.application.recordings import RecordingService
+from medisync.application.upload_recording import UploadRecording, UploadRecordingHandler
 from medisync.domain.errors import InvalidTransitionError, NotFoundError
 from medisync.domain.patient_files import PatientFiles
+from tests.support.blobs import staged
 from tests.unit.domain.test_application_in_memory import _References, member, patient_of
 
 
@@ -56,7 +56,7 @@ def test_an_upload_racing_an_erasure_is_refused_and_leaves_no_file(app: MediSync
     admin, nurse, doctor = member(app, "admin"), member(app, "nurse"), member(app, "doctor")
     blobs = FilesystemBlobStore(str(tmp_path / "blobs"))
     appointments = AppointmentService(app)
-    recordings = RecordingService(app, appointments, blobs, _References(), _References())
+    upload = UploadRecordingHandler(app, appointments, blobs)
     keyring = _Keyring()
     erasure = ErasureService(app, PatientService(app, _References()), keyring,  # type: ignore[arg-type]
                              _References(), blobs, _References())
@@ -64,12 +64,10 @@ def test_an_upload_racing_an_erasure_is_refused_and_leaves_no_file(app: MediSync
     appointment_id = appointments.schedule(nurse, patient_id, doctor.user_id, "2027-01-04T09:00:00+00:00",
                                            30, "follow_up", "").id
 
-    def staged(content: bytes) -> StagedFile:
-        path = Path(blobs.staging_dir()) / uuid.uuid4().hex
-        path.write_bytes(content)
-        return StagedFile(str(path), "audio/wav")
+    def recording(content: bytes) -> UploadRecording:
+        return UploadRecording(appointment_id, staged(blobs, content), "audio/wav", 1.0)
 
-    first = recordings.upload(nurse, appointment_id, staged(b"first"), 1.0).id
+    first = upload(nurse, recording(b"first")).id
     assert [name for name, _ in blobs.listing()] == [app.repository.get(uuid.UUID(first)).blob_key]
 
     # The erasure commits between the second upload's checks and its commit.
@@ -83,6 +81,6 @@ def test_an_upload_racing_an_erasure_is_refused_and_leaves_no_file(app: MediSync
     app.commit = erasure_first  # type: ignore[method-assign]
 
     with pytest.raises(NotFoundError):
-        recordings.upload(nurse, appointment_id, staged(b"second"), 1.0)
+        upload(nurse, recording(b"second"))
     assert interleaved and keyring.destroyed == [patient_id]
     assert list(blobs.listing()) == []  # the first file erased, the second never kept

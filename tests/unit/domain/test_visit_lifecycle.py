@@ -16,29 +16,19 @@ import pytest
 from medisync.adapters.blobs import FilesystemBlobStore
 from medisync.application.app import MediSyncApplication
 from medisync.application.appointments import AppointmentService
-from medisync.application.file_intake import StagedFile
 from medisync.application.notes import NoteService
 from medisync.application.principal import Principal
-from medisync.application.recordings import MIN_DURATION_S, NoteSignedError, RecordingService
+from medisync.application.upload_recording import (MIN_DURATION_S, NoteSignedError, UploadRecording,
+                                                   UploadRecordingHandler)
 from medisync.domain.appointment import Appointment
 from medisync.domain.errors import InvalidTransitionError, ValidationError
 from medisync.domain.patient import Patient
 from medisync.domain.user import User
+from tests.support.blobs import staged
 from tests.unit.domain.test_appointment import ACTIONS, PATHS, new_appointment
 
 PRACTICE = str(uuid.uuid4())
 ACTOR = {"user_id": "u-1", "practice_id": "p-1", "request_id": ""}
-
-
-class _NoLegacyRows:
-    def blob_in_use(self, blob_key: str, except_id: str) -> bool:
-        return False
-
-    def recordings_for_appointment(self, appointment_id: str) -> list[dict[str, object]]:
-        return []
-
-    def patient_blobs(self, patient_id: str) -> list[dict[str, object]]:
-        return []
 
 
 class Clinic:
@@ -47,7 +37,7 @@ class Clinic:
         self.nurse, self.doctor = self.member("nurse"), self.member("doctor")
         self.appointments = AppointmentService(app)
         self.blobs = FilesystemBlobStore(str(tmp_path / "blobs"))
-        self.recordings = RecordingService(app, self.appointments, self.blobs, _NoLegacyRows(), _NoLegacyRows())
+        self.upload_recording = UploadRecordingHandler(app, self.appointments, self.blobs)
         self.notes = NoteService(app, self.appointments)
 
     def member(self, role: str) -> Principal:
@@ -66,10 +56,8 @@ class Clinic:
                                           "2027-01-04T09:00:00+00:00", 30, "follow_up", "").id
 
     def upload(self, appointment_id: str, seconds: float = 10.0) -> str:
-        staged = Path(self.blobs.staging_dir()) / f"upload-{uuid.uuid4().hex}"
-        staged.write_bytes(b"RIFF....WAVE")
-        return self.recordings.upload(self.doctor, appointment_id,
-                                      StagedFile(str(staged), "audio/wav"), seconds).id
+        command = UploadRecording(appointment_id, staged(self.blobs, b"RIFF....WAVE"), "audio/wav", seconds)
+        return self.upload_recording(self.doctor, command).id
 
     def status(self, appointment_id: str) -> str:
         return self.app.load(appointment_id, "appointment", Appointment).status
