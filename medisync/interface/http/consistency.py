@@ -77,9 +77,7 @@ async def passed(container: Any, names: tuple[str, ...], notification_id: int | 
     if notification_id is None or not names:
         return True
     timeout = container.settings.read_your_writes_timeout_s
-    in_process = {follower.name for follower in container.followers}
-    local = tuple(n for n in names if n in in_process)
-    remote = tuple(n for n in names if n not in in_process)
+    local, remote = container.followed_here(names)
     deadline = time.monotonic() + timeout
     if local and not await container.progress.until(local, notification_id, timeout):
         return False

@@ -10,7 +10,7 @@ import asyncio
 import json
 import uuid
 from functools import partial
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Protocol, TypeVar
 
 import marshmallow
 from aiohttp import web
@@ -25,6 +25,19 @@ from medisync.interface.http.errors import Accepted, ApiError
 from medisync.interface.http.keys import AUTH_CACHE, CONSISTENCY_TOKEN, CONTAINER, PRINCIPAL
 
 T = TypeVar("T")
+
+
+class Committed(Protocol):
+    """What a command answers: the id it acted on and the notification id of its last event."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def notification_id(self) -> int | None: ...
+
+
+C = TypeVar("C", bound=Committed)
 
 
 def existing_id(raw: str, what: str) -> str:
@@ -129,12 +142,27 @@ class Ctx:
         """Run a command, then wait (bounded) until the read models show it."""
         if self.if_match_on is not None:
             function = guarded(self.request, self.if_match_on, function)
-        result, events = await self.run(collecting, function, self.principal, *args, **kwargs)
+        result, events = await self._committed(function, self.principal, *args, **kwargs)
+        if not await self._shown(result, events):
+            raise Accepted(result.id)  # recorded, but the read models lag: 202, never a false 404
+        return result
+
+    async def public_command(self, function: Callable[..., C], *args: Any) -> C:
+        """A command without a caller (registration). It answers from what it saved, so a read
+        model that lags past the bound delays the answer but does not change it."""
+        result, events = await self._committed(function, *args)
+        await self._shown(result, events)
+        return result
+
+    async def _committed(self, function: Callable[..., C], *args: Any,
+                         **kwargs: Any) -> tuple[C, tuple[Any, ...]]:
+        result, events = await self.run(collecting, function, *args, **kwargs)
         if result.notification_id is not None:
             self.request[CONSISTENCY_TOKEN] = result.notification_id
         if AUTH_CACHE in self.request.app:  # a changed user is re-read before we answer (D53)
             self.request.app[AUTH_CACHE].saw(events)
-        # Only the views that handle the command's events can lag behind it (D52).
-        if not await passed(self.container, handling(type(e) for e in events), result.notification_id):
-            raise Accepted(result.id)  # recorded, but the read models lag: 202, never a false 404
-        return result
+        return result, events
+
+    async def _shown(self, result: Committed, events: tuple[Any, ...]) -> bool:
+        """Wait for the views that handle the command's events: only they can lag behind it (D52)."""
+        return await passed(self.container, handling(type(e) for e in events), result.notification_id)

@@ -1,51 +1,60 @@
-"""Receive multipart uploads: spool to disk with a size cap, judge by content.
+"""Receive multipart uploads: spool into the blob store's staging area with a size cap, judge by content.
 
-The file is spooled next to the blob store, checked, then adopted by the
-store by rename; nothing is recorded for a file that was refused or could
-not be stored.
+The file is staged through the ``BlobStore`` port, which takes its digests as
+it is written. A refusal here discards it; once handed to its application
+command, the command commits it as a blob or discards it (D31, D56).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from medisync.adapters.blobs import BlobStorageError
 from medisync.adapters.media_probe import NotAudioError, probe_audio, sniff_document
 from medisync.application.errors import PayloadError
+from medisync.application.ports import BlobStore, StagedBlob
 from medisync.interface.http.errors import ApiError
 
 MAX_FIELD_BYTES = 4096
 CHUNK = 1 << 16
+HEAD_BYTES = 8192  # enough to sniff a document's type
 
 
 @dataclass
 class Upload:
-    path: str | None = None
-    size: int = 0
+    """A multipart upload: its file staged in the blob store (digests taken as it was written,
+    D56), the file's first bytes for sniffing, and the other form fields."""
+
+    store: BlobStore
+    file: StagedBlob | None = None
     head: bytes = b""
     fields: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def staged(self) -> StagedBlob:
+        assert self.file is not None, "receive() refuses an upload without a file"
+        return self.file
+
     def discard(self) -> None:
-        if self.path and os.path.exists(self.path):
-            os.unlink(self.path)
+        """For a refusal before the command: from the command on, it owns the staged file."""
+        if self.file is not None:
+            self.store.discard(self.file)
 
 
-async def receive(request: web.Request, staging_dir: str, max_bytes: int) -> Upload:
+async def receive(request: web.Request, store: BlobStore, max_bytes: int) -> Upload:
     if request.content_type != "multipart/form-data":
         raise ApiError(415, "send multipart/form-data with the file in the field 'file'")
-    upload = Upload()
+    upload = Upload(store)
     reader = await request.multipart()
     try:
         async for part in _parts(reader):
             if part.name == "file":
-                await _spool(part, upload, staging_dir, max_bytes)
+                upload.discard()  # a second 'file' part replaces the first
+                upload.file, upload.head = None, b""
+                upload.file = await _spool(part, upload, max_bytes)
             elif part.filename is not None:  # a file under another name: say where it goes
                 raise misplaced_file(part.name)
             elif part.name:
@@ -53,7 +62,7 @@ async def receive(request: web.Request, staging_dir: str, max_bytes: int) -> Upl
     except BaseException:
         upload.discard()
         raise
-    if upload.path is None:
+    if upload.file is None:
         raise ApiError(400, "the field 'file' is required", code="validation_error",
                        details={"fields": {"file": ["Missing data for required field."]}})
     return upload
@@ -72,31 +81,20 @@ async def _parts(reader: Any) -> Any:
             yield part
 
 
-async def _spool(part: BodyPartReader, upload: Upload, staging_dir: str, max_bytes: int) -> None:
-    with _storage_errors():
-        handle = tempfile.NamedTemporaryFile(dir=staging_dir, delete=False)
-    upload.path = handle.name
+async def _spool(part: BodyPartReader, upload: Upload, max_bytes: int) -> StagedBlob:
+    writer, size = upload.store.stage(), 0
     try:
         while chunk := await part.read_chunk(CHUNK):
-            upload.size += len(chunk)
-            if upload.size > max_bytes:
+            size += len(chunk)
+            if size > max_bytes:
                 raise ApiError(413, f"file larger than {max_bytes} bytes")
-            if len(upload.head) < 8192:
-                upload.head += chunk[: 8192 - len(upload.head)]
-            with _storage_errors():
-                handle.write(chunk)
-    finally:
-        with _storage_errors():
-            handle.close()  # flushes: a full disk may only show here
-
-
-@contextmanager
-def _storage_errors() -> Iterator[None]:
-    """A file we cannot write (disk full, too large, unwritable) is the store's failure: 507."""
-    try:
-        yield
-    except OSError as error:
-        raise BlobStorageError("blob storage is unavailable") from error
+            if len(upload.head) < HEAD_BYTES:
+                upload.head += chunk[: HEAD_BYTES - len(upload.head)]
+            writer.write(chunk)
+        return writer.finish()
+    except BaseException:
+        writer.abandon()
+        raise
 
 
 async def _small_field(part: BodyPartReader) -> str:
@@ -113,7 +111,7 @@ async def _small_field(part: BodyPartReader) -> str:
 
 async def check_audio(upload: Upload) -> Any:
     try:
-        return await asyncio.get_running_loop().run_in_executor(None, probe_audio, upload.path)
+        return await asyncio.get_running_loop().run_in_executor(None, probe_audio, upload.staged.path)
     except NotAudioError:
         upload.discard()
         raise PayloadError("the file is not decodable audio") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp_apigami import docs, request_schema
 
+from medisync.application.register_and_login import RegisterAndLogin
 from medisync.interface.http import presenters as present
 from medisync.interface.http.concurrency import etag
 from medisync.interface.http.context import Ctx
@@ -32,8 +33,9 @@ def _tokens(tokens: object) -> dict[str, object]:
 async def register(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(RegisterSchema())
-    result = await ctx.run(ctx.container.register_and_login, body, request[REQUEST_ID])
-    return success({"user": present.user(result["user"]), **_tokens(result["tokens"])}, 201)
+    command = RegisterAndLogin(**body, request_id=request[REQUEST_ID])
+    result = await ctx.public_command(ctx.container.commands.register_and_login, command)
+    return success({"user": present.user(result.user), **_tokens(result.tokens)}, 201)
 
 
 @routes.post("/api/v1/auth/login")
@@ -43,7 +45,7 @@ async def register(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     body = await ctx.body(LoginSchema())
-    tokens = await ctx.run(ctx.container.login, body["email"], body["password"], request.remote or "")
+    tokens = await ctx.run(ctx.container.identity.login, body["email"], body["password"], request.remote or "")
     return success(_tokens(tokens))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp_apigami import docs, querystring_schema
 
+from medisync.application.upload_document import UploadDocument
 from medisync.domain.document import DOCUMENT_KINDS
 from medisync.interface.http import presenters as present
 from medisync.interface.http.concurrency import tagged
@@ -28,12 +29,13 @@ routes = web.RouteTableDef()
              title={"type": "string", "minLength": 1, "maxLength": 200})
 async def upload_document(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    upload = await receive(request, ctx.container.blobs.staging_dir(), ctx.container.settings.max_document_bytes)
+    upload = await receive(request, ctx.container.blobs, ctx.container.settings.max_document_bytes)
     await claim_upload(request, upload)
     form = load_form(upload, DocumentFormSchema())
-    content_type = check_document(upload)
-    result = await ctx.command(ctx.container.store_document, upload, form, content_type)
-    return tagged(present.document(await ctx.read(ctx.container.queries["documents"].get, result.id)), 201)
+    command = UploadDocument(**form, file=upload.staged, content_type=check_document(upload))
+    result = await ctx.command(ctx.container.commands.upload_document, command)
+    # The command has just checked that the caller may see it: read the row, not the query.
+    return tagged(present.document(await ctx.run(ctx.container.reads.get_document, result.id)), 201)
 
 
 @routes.get("/api/v1/documents")

@@ -70,5 +70,5 @@ async def generate_note(request: web.Request) -> web.Response:
     appointment_id = ctx.path_id("appointment_id")
     body = await ctx.body(NoteGenerateSchema()) if request.can_read_body else NoteGenerateSchema().load({})
     _expect_note(ctx, appointment_id)
-    await ctx.command(ctx.container.regenerate_note, appointment_id, body["generator"], body["template"])
+    await ctx.command(ctx.container.note_drafting.regenerate, appointment_id, body["generator"], body["template"])
     return await _note(ctx, appointment_id)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 from aiohttp_apigami import docs, querystring_schema
 
+from medisync.application.delete_recordings import DeleteRecordings
+from medisync.application.upload_recording import UploadRecording
 from medisync.interface.http import presenters as present
 from medisync.interface.http.context import Ctx
 from medisync.interface.http.envelope import paginated, success
@@ -26,11 +28,11 @@ routes = web.RouteTableDef()
 async def upload_recording(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
-    await ctx.read(ctx.container.queries["appointments"].get, appointment_id)
-    upload = await receive(request, ctx.container.blobs.staging_dir(), ctx.container.settings.max_audio_bytes)
+    upload = await receive(request, ctx.container.blobs, ctx.container.settings.max_audio_bytes)
     await claim_upload(request, upload)
     audio = await check_audio(upload)
-    result = await ctx.command(ctx.container.store_recording, appointment_id, upload, audio)
+    command = UploadRecording(appointment_id, upload.staged, audio.content_type, audio.duration_s)
+    result = await ctx.command(ctx.container.commands.upload_recording, command)
     return success(present.recording(await ctx.run(ctx.container.reads.get_recording, result.id)), 201)
 
 
@@ -60,7 +62,7 @@ async def delete_recordings(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     appointment_id = ctx.path_id("appointment_id")
     reason = (ctx.query(RecordingDeleteSchema()) or {}).get("reason", "")
-    await ctx.command(ctx.container.delete_recordings, appointment_id, reason)
+    await ctx.command(ctx.container.commands.delete_recordings, DeleteRecordings(appointment_id, reason))
     return web.Response(status=204)
 
 
