@@ -24,10 +24,12 @@ $(RUN_STAMP): setup.py
 	$(BIN)/python -m medisync.ml.model_cache $(RUN_ASR_MODEL) speaker-encoder
 	touch $(RUN_STAMP)
 
-# Everything the tests, benchmarks and fuzzing need on top: the dev tools and both ASR models.
+# Everything the tests, benchmarks and fuzzing need on top: the dev tools, both ASR models and the
+# FHIR reference validator (HAPI FHIR from Maven Central, cached in .venv/fhir-validator, D59).
 $(STAMP): $(RUN_STAMP) setup.py
 	$(BIN)/pip install --quiet -e '.[ml,dev]'
 	$(BIN)/python -m medisync.ml.model_cache tiny.en base speaker-encoder
+	tools/fhir-validator/validator.sh build
 	touch $(STAMP)
 
 install-run: $(RUN_STAMP)

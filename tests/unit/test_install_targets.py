@@ -39,6 +39,7 @@ def test_make_run_installs_what_running_needs_and_make_test_everything(tmp_path:
     test = _dry_run(tmp_path, "test", env=env)
     assert "pip install --quiet -e '.[ml,dev]'" in test
     assert "medisync.ml.model_cache tiny.en base speaker-encoder" in test
+    assert "tools/fhir-validator/validator.sh build" in test and "fhir-validator" not in run  # D59
     port = _dry_run(tmp_path, "run", "PORT=9000", "HOST=0.0.0.0", env=env)
     assert port.strip().splitlines()[-1].endswith("serve --stop-db-on-exit --host 0.0.0.0 --port 9000")
 
