@@ -14,12 +14,14 @@ from typing import Any, Iterator
 import pytest
 
 from medisync.application.app import MediSyncApplication
+from medisync.application.recordings import RecordingService
 from medisync.application.retries import Retries
 from medisync.application.transcription_jobs import TranscriptionJobs, split_transcript
 from medisync.domain.clinical_note import ClinicalNote
 from medisync.domain.recording import Recording
 from medisync.ml.notes import ExtractiveNoteGenerator
 from tests.conftest import FIXTURES
+from tests.unit.application.fakes import NoReadModels
 from tests.unit.domain.test_visit_lifecycle import Clinic
 
 
@@ -37,6 +39,11 @@ class _BrokenGenerator:
         raise RuntimeError("model file is corrupt")
 
 
+def _recordings(clinic: Clinic) -> RecordingService:
+    """The worker's commands on recordings (uploading is a command of its own, D56)."""
+    return RecordingService(clinic.app, NoReadModels())
+
+
 @pytest.fixture
 def clinic(tmp_path: Path) -> Iterator[Clinic]:
     app = MediSyncApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
@@ -51,12 +58,12 @@ def _transcribed_recording(clinic: Clinic) -> tuple[str, str]:
                   "segments": [{"start": t["start"], "end": t["end"], "speaker": t["speaker"], "role": t["role"],
                                 "text": t["text"]} for t in truth["turns"]]}
     summary, phi = split_transcript(transcript)
-    clinic.recordings.record_transcript(recording_id, summary, phi)  # ... and then the worker died
+    _recordings(clinic).record_transcript(recording_id, summary, phi)  # ... and then the worker died
     return appointment_id, recording_id
 
 
 def _jobs(clinic: Clinic, generator: Any, sleeps: list[float]) -> TranscriptionJobs:
-    return TranscriptionJobs(clinic.recordings, clinic.notes, clinic.blobs, _TranscriberNotExpected(), generator,
+    return TranscriptionJobs(_recordings(clinic), clinic.notes, clinic.blobs, _TranscriberNotExpected(), generator,
                              Retries(max_attempts=3, base_s=0.5, sleep=sleeps.append))
 
 
@@ -66,7 +73,7 @@ def test_a_redelivered_upload_drafts_the_note_a_crash_lost(clinic: Clinic) -> No
     note = clinic.app.load(str(ClinicalNote.create_id(appointment_id)), "note", ClinicalNote)
     assert [v["source"] for v in note.versions] == ["ai"]
     assert note.versions[0]["insights"]["vitals"]["bp_systolic"] == 148
-    assert clinic.recordings.load(recording_id).note_draft_status == "completed"
+    assert _recordings(clinic).load(recording_id).note_draft_status == "completed"
     _jobs(clinic, ExtractiveNoteGenerator(), []).handle_uploaded(recording_id)  # once more: nothing new
     assert len(clinic.app.load(str(note.id), "note", ClinicalNote).versions) == 1
 
@@ -75,7 +82,7 @@ def test_a_failing_generator_is_retried_then_recorded_as_failed(clinic: Clinic) 
     appointment_id, recording_id = _transcribed_recording(clinic)
     sleeps: list[float] = []
     _jobs(clinic, _BrokenGenerator(), sleeps).handle_uploaded(recording_id)
-    recording = clinic.recordings.load(recording_id)
+    recording = _recordings(clinic).load(recording_id)
     assert recording.note_draft_status == "failed" and "RuntimeError" in recording.last_error
     assert "corrupt" not in recording.last_error  # the reason names the failure, never its message
     assert sleeps == [0.5, 1.0]
@@ -83,4 +90,4 @@ def test_a_failing_generator_is_retried_then_recorded_as_failed(clinic: Clinic) 
     assert events[-1] == "NoteDraftFailed" and Recording.NoteDraftFailed.__name__ == "NoteDraftFailed"
     assert not clinic.app.exists(ClinicalNote.create_id(appointment_id))
     _jobs(clinic, ExtractiveNoteGenerator(), []).handle_uploaded(recording_id)  # the outcome stands
-    assert clinic.recordings.load(recording_id).note_draft_status == "failed"
+    assert _recordings(clinic).load(recording_id).note_draft_status == "failed"
