@@ -139,6 +139,10 @@ def aci_rows(extra: dict[str, Any]) -> list[Row]:
                         target_min=46.0 if template == "hp" else None,
                         note="retrieval of the closest train note: "
                              f"{rows_by_name['baseline: retrieve closest train note']['rouge1']}"))
+    cc = result["chief_complaint_rouge1"]
+    rows.append(Row("ml", f"ACI-Bench valid chief complaint vs scribe's ({cc['visits']} visits)", "ROUGE-1",
+                    [cc["medisync"]], "first patient statement", [cc["baseline: first patient statement"]],
+                    note="19.1 before the stated-reason extractor (docs/ml-notes.md)"))
     return rows
 
 

@@ -21,10 +21,8 @@ from .person import Pronouns
 from .prose import to_prose
 from .section_model import NONE, SectionModel, section_model, sentence_features
 from .templates import NoteTemplate
-from .text import Sentence, Turn
+from .text import MIN_WORD_PROBABILITY, Sentence, Turn
 
-#: below this ASR word probability a sentence is not quoted into the note (docs/ml-notes.md)
-MIN_WORD_PROBABILITY = 0.35
 _PLAN = re.compile(
     r"\b(order|ordering|start|starting|prescrib\w*|continue|increase|decrease|refer\w*|schedul\w*|"
     r"follow up|come back|recommend\w*|take|stop|will|plan|want (?:her|him|the patient) to|going to|"
@@ -38,11 +36,6 @@ _PLAN_STATEMENT = re.compile(
     r"\b(?:i am|i'm|i will|i'll|we will|we'll|we are going to|i am going to|i'm going to|let us|let's)\s+"
     r"(?:\w+\s+)?(?:refer|order|prescrib|start|increas|decreas|schedul|send|switch|chang)\w*", re.IGNORECASE)
 _ASSESSMENT = re.compile(r"\b(?:my|the) (?:assessment|impression|diagnosis) (?:is|today is)\b", re.IGNORECASE)
-_REASON = re.compile(
-    r"\b(?:presents?|presenting|here|in|coming in|came in|seen|seeing (?:him|her|you))\s+(?:today\s+)?"
-    r"(?:for|with)\s+(?:an?\s+|his\s+|her\s+|the\s+|your\s+|a\s+follow-?up\s+(?:of|for|on)\s+)?"
-    r"(?P<reason>[a-z0-9][a-z0-9 '/-]{2,60}?)\s*(?:[,.;?!]|$|\b(?:and (?:he|she|the patient)|today|who|which|that)\b)",
-    re.IGNORECASE)
 _FEMALE = re.compile(r"\b(she|her|hers|herself|female|woman|lady|mrs|ms|miss|girl)\b")
 _MALE = re.compile(r"\b(he|him|his|himself|male|man|gentleman|mr|mister|boy)\b")
 
@@ -117,18 +110,6 @@ def transcript_lines(turns: list[Turn], model: SectionModel, who: Pronouns,
     return out
 
 
-def reason_for_visit(sentences: list[Sentence]) -> list[NoteLine]:
-    """The chief complaint as said ("presents for his annual exam"), when the extractors found none."""
-    for s in sentences[:60]:
-        if s.is_question:
-            continue
-        m = _REASON.search(s.text.replace(" ,", ",").replace(" .", "."))
-        if m and len(m.group("reason").split()) <= 8:
-            reason = m.group("reason").strip()
-            return [NoteLine("cc", reason[:1].upper() + reason[1:] + ".", tuple(s.segment_ids), "transcript")]
-    return []
-
-
 def _section_text(lines: list[NoteLine]) -> str:
     return "\n".join(line.text for line in lines)
 
@@ -165,10 +146,7 @@ def draft_lines(turns: list[Turn], insights: dict[str, Any], excluded: set[int] 
     sentences = [s for t in turns for s in t.sentences]
     who = Pronouns.for_gender(patient_gender(sentences))
     spoken = transcript_lines(turns, model or section_model(), who, excluded or set())
-    facts = fact_lines(insights, sentences)
-    if not any(line.kind == "cc" for line in facts):
-        facts = reason_for_visit(sentences) + facts
-    return [*facts, *spoken]
+    return [*fact_lines(insights, sentences), *spoken]
 
 
 def draft_sections(turns: list[Turn], insights: dict[str, Any], template: NoteTemplate,

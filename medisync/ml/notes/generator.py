@@ -20,6 +20,7 @@ from .review import extract_needs_review
 from .symptoms import extract_symptoms, find_mentions
 from .templates import NoteTemplate, get_template
 from .text import Turn, build_turns
+from .visit_reason import visit_reason
 from .vitals import VITAL_KEYS, extract_vitals
 
 GENERATOR_VERSION = "2.0.0"
@@ -92,7 +93,10 @@ class ExtractiveNoteGenerator:
             if s.role != "clinician":
                 for m in find_mentions(s):
                     first_sentence.setdefault(m.name, s.index)
-        insights["chief_complaint"] = chief_complaint(turns, symptoms, insights["diagnoses"], first_sentence)
+        held = {int(i["sentence_index"]) for i in insights["needs_review"] if i.get("sentence_index") is not None}
+        stated = visit_reason(sentences, held)
+        insights["chief_complaint"] = (stated.text if stated else
+                                       chief_complaint(turns, symptoms, insights["diagnoses"], first_sentence))
         return insights
 
 

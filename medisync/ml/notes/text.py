@@ -185,6 +185,11 @@ _QUESTION_STARTERS = frozenset(
 _LEAD_INS = frozenset("and so okay ok now then also well alright right um uh oh".split())
 
 
+#: below this ASR word probability a sentence is not quoted into the note, nor read as the visit's reason
+#: (docs/ml-notes.md)
+MIN_WORD_PROBABILITY = 0.35
+
+
 @dataclass
 class Sentence:
     text: str

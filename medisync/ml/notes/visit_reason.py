@@ -1,0 +1,110 @@
+"""The reason for the visit, as the visit states it: the chief complaint.
+
+Clinicians say why the patient came, to the patient or to the scribe: "who presents for her annual
+exam", "you're here for some right ankle pain", "I see you've been having some knee pain", "your
+dermatologist referred you for a melanoma".  The words after such a cue are the chief complaint, in
+the clinician's own words, with its side ("right knee pain") and its kind of visit ("follow-up of
+...").  The cues are general English phrasings of a visit's reason; they were chosen on ACI-Bench
+``train`` and are scored on ``valid`` (``bench/ml_aci.py``, docs/ml-notes.md).
+
+Nothing is taken from a question, a negated or hedged statement, a sentence heard with a low ASR
+word probability, or a sentence that holds a ``needs_review`` item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import MIN_WORD_PROBABILITY, Sentence
+
+#: a statement of why the patient is here; the reason follows the match
+_CUE = re.compile(
+    r"\b(?:"
+    r"(?:presents?|presenting|presented|is here|are here|here today|here|comes in|coming in|came in|"
+    r"come in|is seen|being seen|seeing (?:him|her|you)|scheduled|called|sent in|referred(?: to me| here| in)?)"
+    r"(?: today| here| in| to see me| to me| to clinic)?\s+(?:for|with|because of|due to)"
+    r"|here (?:today )?to (?:talk about|discuss|follow up on|check on|go over|review|get checked for)"
+    r"|(?:you|she|he) (?:have|has) been (?:having|experiencing|dealing with)"
+    r"|(?:you|she|he) (?:are|is) (?:having|experiencing|dealing with)"
+    r")\s+"
+)
+#: the cue above must be a report of the visit, not a hedge, a negation or a question about it
+_BLOCKED_BEFORE = re.compile(r"\b(not|no|never|if|whether|think|maybe|might|could|would|should|hope|when)\b")
+_REPORTED = re.compile(r"\b(see|saw|hear|heard|understand|says|said|notes?|told|know|looks like)\b")
+#: where the reason stops
+_STOP_WORDS = frozenset(
+    "so who which that today since because but when as can could tell how what if um uh okay now and or "
+    "for yes no like just is was are were has have had will would do does did".split())
+_LEAD = ("complaints of", "complaint of", "concerns about", "concern about", "concerns of", "problems with",
+         "issues with", "a little bit of", "a lot of", "lots of", "a little", "kind of", "sort of", "some", "your", "his", "her",
+         "their", "an", "a", "the", "this", "these", "that", "my")
+_PRONOUNS = frozenset("you i me we us it they them he she him myself yourself".split())
+_FOLLOW_UP = re.compile(r"^(?:follow up|follow-up|followup|recheck|check up|checkup)\b(?:\s+(?:of|for|on|with))?\s*")
+_MAX_WORDS = 8
+
+
+@dataclass(frozen=True)
+class VisitReason:
+    """The chief complaint in the visit's words, and the sentence it was said in (provenance)."""
+    text: str
+    sentence: Sentence
+
+
+def _trim(words: list[str]) -> list[str]:
+    words = _strip_lead(words)
+    cut = next((i for i, w in enumerate(words) if not (w.isalnum() or "-" in w) or w in _STOP_WORDS), len(words))
+    return _strip_lead(words[:cut])
+
+
+def _strip_lead(words: list[str]) -> list[str]:
+    changed = True
+    while changed and words:
+        changed = False
+        for lead in _LEAD:
+            n = len(lead.split())
+            if words[:n] == lead.split():
+                words, changed = words[n:], True
+                break
+    return words
+
+
+def _reason_after(sentence: Sentence, end: int) -> str | None:
+    said = " ".join(_strip_lead(sentence.norm[end:].split()))
+    follow = _FOLLOW_UP.match(said)
+    words = _trim(said[follow.end():].split() if follow else said.split())
+    if (words and len(words) > _MAX_WORDS) or _PRONOUNS.intersection(words):
+        return None
+    phrase = " ".join(words)
+    if follow:
+        joint = "" if not words else (" " if words[0] in ("from", "after") else " of ")
+        return f"follow-up{joint}{phrase}"
+    return phrase if any(len(w) > 2 for w in words) else None
+
+
+def _stated(sentence: Sentence) -> str | None:
+    for m in _CUE.finditer(sentence.norm):
+        before = sentence.norm[:m.start()]
+        clause = re.split(r"[,.;]", before)[-1]
+        if _BLOCKED_BEFORE.search(clause) and not _REPORTED.search(clause):
+            continue
+        reason = _reason_after(sentence, m.end())
+        if reason:
+            return reason
+    return None
+
+
+def _usable(sentence: Sentence, excluded: set[int]) -> bool:
+    low = sentence.min_word_prob is not None and sentence.min_word_prob < MIN_WORD_PROBABILITY
+    return not (sentence.is_question or low or sentence.index in excluded)
+
+
+def visit_reason(sentences: list[Sentence], excluded: set[int] | None = None,
+                 window: int = 40) -> VisitReason | None:
+    """The first reason for the visit a clinician states in the opening ``window`` sentences."""
+    for s in sentences[:window]:
+        if s.role in ("clinician", "unknown") and _usable(s, excluded or set()):
+            reason = _stated(s)
+            if reason:
+                return VisitReason(reason, s)
+    return None
