@@ -13,6 +13,7 @@ from typing import Any, AsyncIterator
 from aiohttp import web
 from eventsourcing.utils import get_topic
 
+from medisync.adapters.blobs import BlobStorageError
 from medisync.domain.practice import Practice
 from medisync.interface.bootstrap import bootstrap
 from medisync.interface.http.app import init_app
@@ -25,6 +26,7 @@ log = logging.getLogger("medisync")
 
 def create_app(settings: Settings) -> web.Application:
     container = bootstrap(settings)  # every part: the API runs them all
+    sweep_staging(container)
     start_background_work(container)
     app = init_app(container)
 
@@ -41,6 +43,19 @@ def create_app(settings: Settings) -> web.Application:
     # must outlive every other cleanup, e.g. the access log's final flush.
     app.cleanup_ctx.insert(0, lifecycle)
     return app
+
+
+def sweep_staging(container: Any) -> None:
+    """Uploads a killed process left half-spooled are PHI that no record will ever name:
+    delete them before serving (D60). Counts only in the log, never names."""
+    try:
+        swept = container.blobs.sweep_staging()
+    except BlobStorageError:
+        log.warning("staging sweep: blob storage is unavailable; `medisync audit verify` lists what is left")
+        return
+    if swept.files:
+        log.info("staging sweep: removed %d spooled upload(s), %d bytes, left by %d stopped process(es)",
+                 swept.files, swept.size, swept.owners)
 
 
 FIRST_ADMIN = """No admin exists yet. Create the first one with:

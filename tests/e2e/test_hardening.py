@@ -410,7 +410,7 @@ def _blob_files(server: ServerProcess) -> set[Path]:
 
 def _staging_files(server: ServerProcess) -> list[Path]:
     staging = Path(server.data_dir) / "blobs" / "staging"
-    return list(staging.iterdir()) if staging.exists() else []
+    return [p for p in staging.iterdir() if p.suffix != ".lock"] if staging.exists() else []  # the server's own lock
 
 
 def _server_url(database_url: str) -> str:
