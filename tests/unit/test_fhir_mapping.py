@@ -178,3 +178,33 @@ def test_bundle_capability_practitioner_and_outcome_validate() -> None:
     outcome = operation_outcome(400, "invalid_resource", "bad", {"Patient.birthDate": ["Not a date."]})
     validate(outcome)
     assert outcome["issue"][1]["expression"] == ["Patient.birthDate"]
+
+
+def test_every_resource_has_a_generated_narrative_of_its_own_elements() -> None:
+    """dom-6 (issue 18 s4): a person reading the resource sees its content, escaped."""
+    patient = to_patient({"id": PATIENT_ID, "mrn": "M-<1>", "first_name": "Ana", "last_name": "O'Brien & Co",
+                          "date_of_birth": "1990-01-02", "sex": "female", "archived": False}, "urn:x")
+    signed = _version(1, status="final", signed_by=DOCTOR_ID, signed_at=NOW)
+    resources = [patient, *note_resources(_note(1), [signed], NOW),
+                 to_practitioner({"id": DOCTOR_ID, "full_name": "Ann Lee", "active": True}),
+                 capability_statement("https://x/api/v1/fhir", "0.1.0", NOW.isoformat()),
+                 operation_outcome(404, "not_found", "patient not found")]
+    for resource in resources:
+        validate(resource)
+        assert resource["text"]["status"] == "generated"
+        assert resource["text"]["div"].startswith('<div xmlns="http://www.w3.org/1999/xhtml"><p>')
+    div = patient["text"]["div"]
+    assert "Ana O&#x27;Brien &amp; Co" in div and "M-&lt;1&gt;" in div and "<1>" not in div
+    bp = next(r for r in resources if r["id"].endswith("-bp"))
+    assert "Systolic blood pressure 148 mm[Hg]" in bp["text"]["div"]
+    statement = next(r for r in resources if r["resourceType"] == "MedicationStatement")
+    assert "<b>Medication</b>: lisinopril" in statement["text"]["div"]
+
+
+def test_the_visits_clinician_performs_the_vitals() -> None:
+    """The vitals were measured in the doctor's visit: the note's doctor is each Observation's performer."""
+    for source in ("ai", "clinician"):
+        version = _version(1, source=source, author_id=DOCTOR_ID if source == "clinician" else "system:ml")
+        observations = [r for r in note_resources(_note(1), [version], NOW) if r["resourceType"] == "Observation"]
+        assert observations and all(r["performer"] == [{"reference": f"Practitioner/{DOCTOR_ID}"}]
+                                    for r in observations)

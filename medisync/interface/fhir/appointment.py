@@ -7,6 +7,7 @@ from typing import Any
 
 from medisync.interface.fhir.codes import APPOINTMENT_TYPES, V2_APPOINTMENT_TYPE, concept
 from medisync.interface.fhir.elements import drop_empty, instant, meta, reference
+from medisync.interface.fhir.narrative import narrated
 
 STATUS = {"scheduled": "booked", "rescheduled": "booked", "checked_in": "arrived",
           "started": "arrived", "completed": "fulfilled", "cancelled": "cancelled",
@@ -16,7 +17,7 @@ STATUS = {"scheduled": "booked", "rescheduled": "booked", "checked_in": "arrived
 def to_appointment(row: dict[str, Any]) -> dict[str, Any]:
     start = row["start_at"]
     code, display = APPOINTMENT_TYPES.get(row["type"], ("ROUTINE", None))
-    return drop_empty({
+    return narrated(drop_empty({
         "resourceType": "Appointment", "id": str(row["id"]), "meta": meta(row),
         "status": STATUS[row["status"]],
         "cancelationReason": {"text": row["cancel_reason"]} if row.get("cancel_reason") else None,
@@ -30,4 +31,4 @@ def to_appointment(row: dict[str, Any]) -> dict[str, Any]:
             {"actor": reference("Practitioner", row["doctor_id"]), "required": "required",
              "status": "accepted"},
         ],
-    })
+    }))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from medisync.interface.fhir.codes import FHIR_VERSION
+from medisync.interface.fhir.narrative import narrated
 
 EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
 READ_ONLY = ("Appointment", "Composition", "Observation", "Condition", "MedicationStatement",
@@ -26,7 +27,7 @@ def capability_statement(base_url: str, software_version: str, published: str) -
             {"name": "patient", "type": "reference", "documentation": "The patient's id (required)"}]),
         *(_resource(name, ("read",)) for name in READ_ONLY),
     ]
-    return {
+    return narrated({
         "resourceType": "CapabilityStatement", "status": "active", "date": published,
         "publisher": "MediSync", "kind": "instance",
         "software": {"name": "MediSync", "version": software_version},
@@ -40,4 +41,4 @@ def capability_statement(base_url: str, software_version: str, published: str) -
             "security": {"cors": False, "description": "OAuth2-style bearer token (JWT, EdDSA)"},
             "resource": resources,
         }],
-    }
+    })

@@ -14,6 +14,7 @@ from medisync.interface.fhir import insights as insight_resources
 from medisync.interface.fhir.codes import (AI_ASSERTED, LOINC, NOTE_TYPES, PROGRESS_NOTE, SOAP_SECTIONS,
                                            coding, loinc)
 from medisync.interface.fhir.elements import drop_empty, instant, meta, narrative, reference
+from medisync.interface.fhir.narrative import narrated
 
 
 def current_version(note: dict[str, Any], versions: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -29,7 +30,8 @@ def note_insights(note: dict[str, Any], versions: list[dict[str, Any]],
     ctx = insight_resources.NoteContext(
         note_id=str(note["id"]), version=current["version"], patient_id=str(note["patient_id"]),
         signed=bool(current.get("signed_by")), ai=current["source"] == "ai",
-        effective=instant(effective), recorded=instant(current["created_at"]))
+        effective=instant(effective), recorded=instant(current["created_at"]),
+        clinician_id=str(note["doctor_id"]) if note.get("doctor_id") else None)
     return insight_resources.build(current["insights"], ctx)
 
 
@@ -47,7 +49,7 @@ def to_composition(note: dict[str, Any], current: dict[str, Any],
     """``template_type``: (LOINC code, template name) of the template the version was written in."""
     ai = current["source"] == "ai"
     type_, title = document_type(template_type)
-    return drop_empty({
+    return narrated(drop_empty({
         "resourceType": "Composition", "id": str(note["id"]),
         "meta": meta(note, [AI_ASSERTED] if ai else None),
         "status": current["status"], "type": type_,
@@ -58,7 +60,7 @@ def to_composition(note: dict[str, Any], current: dict[str, Any],
                       "party": reference("Practitioner", current["signed_by"])}]
         if current.get("signed_by") else [],
         "section": _sections(current, found),
-    })
+    }))
 
 
 def _author(version: dict[str, Any]) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from medisync.interface.fhir.codes import (DOCUMENT_TYPES, MEDISYNC_DOCUMENT_KIN
                                            TRANSCRIPT_TYPE, US_CORE_DOCUMENT_CATEGORY, concept, coding,
                                            loinc)
 from medisync.interface.fhir.elements import drop_empty, instant, meta, reference
+from medisync.interface.fhir.narrative import narrated
 
 CLINICAL_NOTE = coding(US_CORE_DOCUMENT_CATEGORY, "clinical-note", "Clinical Note")
 
@@ -153,11 +154,11 @@ def _replaces(current: Currency) -> list[dict[str, Any]]:
 def _document(row: dict[str, Any], resource_id: str, current: Currency,
               specific: dict[str, Any]) -> dict[str, Any]:
     context = {"related": [reference("Appointment", row["appointment_id"])]} if row.get("appointment_id") else None
-    return drop_empty({
+    return narrated(drop_empty({
         "resourceType": "DocumentReference", "id": resource_id, "meta": meta(row),
         "status": current.status, "docStatus": "final",
         "subject": reference("Patient", row["patient_id"]),
         "date": instant(row["created_at"]),
         "author": [reference("Practitioner", row["uploaded_by"])] if row.get("uploaded_by") else [],
         "context": context, **specific,
-    })
+    }))

@@ -4,7 +4,9 @@ Vitals become Observations, diagnoses Conditions, medications
 MedicationStatements, allergies AllergyIntolerances and orders
 ServiceRequests. Those of an AI draft carry the AIAST tag; those a clinician
 wrote or kept in their own version do not (D39). All are preliminary (or
-provisional) until the version that carries them is signed.
+provisional) until the version that carries them is signed. The visit's clinician is the
+performer of the vitals (they were measured and said in that clinician's visit); every
+resource carries a generated narrative.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from medisync.interface.fhir.codes import (AI_ASSERTED, ALLERGY_CLINICAL, ALLERG
                                            OBSERVATION_CATEGORY, ORDER_CATEGORIES, SNOMED, UCUM,
                                            concept, coding)
 from medisync.interface.fhir.elements import drop_empty, reference
+from medisync.interface.fhir.narrative import narrated
 
 # insight key -> (id key, LOINC code, display, UCUM unit)
 VITALS = {
@@ -46,6 +49,7 @@ class NoteContext:
     ai: bool
     effective: str | None
     recorded: str | None
+    clinician_id: str | None = None  # the visit's doctor
 
 
 @dataclass
@@ -62,13 +66,14 @@ class Insights:
 def build(insights: dict[str, Any] | None, ctx: NoteContext) -> Insights:
     if not insights:
         return Insights()
-    return Insights({
+    found = {
         "subjective": [_allergy(a, n, ctx) for n, a in enumerate(insights.get("allergies") or [], 1)],
         "objective": _vitals(insights.get("vitals") or {}, ctx),
         "assessment": [_condition(d, n, ctx) for n, d in enumerate(insights.get("diagnoses") or [], 1)],
         "plan": [_medication(m, n, ctx) for n, m in enumerate(insights.get("medications") or [], 1)]
         + [_order(o, n, ctx) for n, o in enumerate(insights.get("orders") or [], 1)],
-    })
+    }
+    return Insights({section: [narrated(r) for r in resources] for section, resources in found.items()})
 
 
 def _base(resource_type: str, key: str, ctx: NoteContext) -> dict[str, Any]:
@@ -85,7 +90,8 @@ def _observation(key: str, code: tuple[str, str], ctx: NoteContext, **values: An
         **_base("Observation", key, ctx), "status": "final" if ctx.signed else "preliminary",
         "category": [VITAL_SIGNS], "code": concept(LOINC, *code, text=code[1]),
         "subject": reference("Patient", ctx.patient_id), "effectiveDateTime": ctx.effective,
-        "issued": ctx.recorded, **values})
+        "issued": ctx.recorded,
+        "performer": [reference("Practitioner", ctx.clinician_id)] if ctx.clinician_id else [], **values})
 
 
 def _vitals(vitals: dict[str, Any], ctx: NoteContext) -> list[dict[str, Any]]:

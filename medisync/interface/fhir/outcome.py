@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from medisync.interface.fhir.narrative import narrated
+
 # HTTP status -> FHIR issue type (http://hl7.org/fhir/issue-type)
 ISSUE_TYPE = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found",
               405: "not-supported", 406: "not-supported", 409: "duplicate",
@@ -21,7 +23,7 @@ def operation_outcome(status: int, code: str, message: str,
     for element, problems in (fields or {}).items():
         issues.append({"severity": severity, "code": "invalid" if status == 400 else issue_type,
                        "diagnostics": "; ".join(_flatten(problems)), "expression": [element]})
-    return {"resourceType": "OperationOutcome", "issue": issues}
+    return narrated({"resourceType": "OperationOutcome", "issue": issues})
 
 
 def _flatten(problems: Any) -> list[str]:

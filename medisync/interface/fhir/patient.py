@@ -6,6 +6,7 @@ from typing import Any
 
 from medisync.interface.fhir.codes import V2_IDENTIFIER_TYPE, concept
 from medisync.interface.fhir.elements import drop_empty, meta
+from medisync.interface.fhir.narrative import narrated
 
 MRN_TYPE = concept(V2_IDENTIFIER_TYPE, "MR", "Medical record number")
 # Our registration fields -> the FHIR elements they come from (for error messages).
@@ -22,7 +23,7 @@ def mrn_system(template: str, practice_id: object) -> str:
 def to_patient(row: dict[str, Any], system: str) -> dict[str, Any]:
     telecom = [{"system": kind, "value": row[kind], "use": "home"}
                for kind in ("phone", "email") if row.get(kind)]
-    return drop_empty({
+    return narrated(drop_empty({
         "resourceType": "Patient", "id": str(row["id"]), "meta": meta(row),
         "identifier": [{"use": "usual", "type": MRN_TYPE, "system": system, "value": row["mrn"]}]
         if row.get("mrn") else [],
@@ -30,7 +31,7 @@ def to_patient(row: dict[str, Any], system: str) -> dict[str, Any]:
         "name": [drop_empty({"use": "official", "family": row.get("last_name"),
                              "given": [row["first_name"]] if row.get("first_name") else []})],
         "telecom": telecom, "gender": row.get("sex"), "birthDate": row.get("date_of_birth"),
-    })
+    }))
 
 
 def from_patient(resource: dict[str, Any]) -> dict[str, Any]:

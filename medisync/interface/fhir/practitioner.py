@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from medisync.interface.fhir.elements import drop_empty, meta
+from medisync.interface.fhir.narrative import narrated
 
 
 def to_practitioner(row: dict[str, Any]) -> dict[str, Any]:
     family, _, given = _split(row["full_name"])
-    return drop_empty({
+    return narrated(drop_empty({
         "resourceType": "Practitioner", "id": str(row["id"]), "meta": meta(row),
         "active": bool(row["active"]),
         "name": [drop_empty({"text": row["full_name"], "family": family,
                              "given": [given] if given else []})],
-    })
+    }))
 
 
 def _split(full_name: str) -> tuple[str, str, str]:
