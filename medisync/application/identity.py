@@ -17,7 +17,7 @@ from medisync.application.login_throttle import LoginThrottle
 from medisync.application.ports import PasswordHasher, SessionStore, TokenIssuer
 from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
-from medisync.domain.actor import Actor
+from medisync.domain.actor import actor as actor_of
 from medisync.domain.errors import ConflictError, NotFoundError, ValidationError
 from medisync.domain.indexes import EmailIndex, InvitationIndex
 from medisync.domain.practice import Practice
@@ -68,7 +68,7 @@ class IdentityService:
                           practice_name: str, request_id: str = "") -> CommandResult:
         check_password_policy(password)
         user_id, practice_id = str(uuid.uuid4()), str(uuid.uuid4())
-        actor = Actor(user_id, practice_id, request_id).as_event_field()
+        actor = actor_of(user_id, practice_id, request_id)
         practice = Practice(practice_id=practice_id, name=practice_name.strip(), actor=actor)
         return self._register(user_id, email, password, full_name, practice_id, "admin",
                               "standard", request_id, practice)
@@ -94,7 +94,7 @@ class IdentityService:
         user = User.register(user_id=user_id, practice_id=practice_id, email=email,
                              full_name=full_name.strip(), password_hash=self.hasher.hash(password),
                              role=role, tier=tier,
-                             actor=Actor(user_id, practice_id, request_id).as_event_field())
+                             actor=actor_of(user_id, practice_id, request_id))
         index = EmailIndex(email=email, user_id=user_id)
         return CommandResult(user_id, self._commit_unique(user, index, *companions))
 

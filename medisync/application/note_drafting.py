@@ -14,7 +14,6 @@ from medisync.application.notes import NoteService
 from medisync.application.principal import Principal
 from medisync.application.recordings import RecordingService
 from medisync.application.results import CommandResult
-from medisync.domain.actor import Actor
 from medisync.domain.errors import InvalidTransitionError, ValidationError
 
 PREMIUM_GENERATORS = ("llm",)
@@ -43,8 +42,7 @@ class NoteDrafting:
         if recording is None:
             raise InvalidTransitionError("there is no transcript to draft from yet")
         draft = self.generators[generator].generate(recording.transcript, template=choice.template)
-        actor = Actor(principal.user_id, principal.practice_id, principal.request_id)
-        notification_id = self.notes.record_generated(appointment_id, choice.stamp(draft), actor,
+        notification_id = self.notes.record_generated(appointment_id, choice.stamp(draft), principal.actor(),
                                                       transcript_version=recording.transcript_version)
         return CommandResult(appointment_id, notification_id, created=False)
 

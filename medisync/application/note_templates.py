@@ -14,6 +14,7 @@ from medisync.application.access import NOTE_WRITERS, TEMPLATE_ADMINS, require_r
 from medisync.application.app import MediSyncApplication, retry_on_conflict
 from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
+from medisync.domain.actor import Actor
 from medisync.domain.errors import NotFoundError
 from medisync.domain.note_template import NoteTemplate
 from medisync.domain.template_defaults import TemplateDefaults
@@ -115,7 +116,7 @@ class NoteTemplateService:
             raise NotFoundError("template not found")
         return template
 
-    def _defaults(self, practice_id: str, actor: dict[str, str]) -> TemplateDefaults:
+    def _defaults(self, practice_id: str, actor: Actor) -> TemplateDefaults:
         defaults_id = TemplateDefaults.create_id(practice_id)
         if self.app.exists(defaults_id):
             return self.app.load(defaults_id, "defaults", TemplateDefaults)

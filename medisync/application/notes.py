@@ -53,14 +53,14 @@ class NoteService:
         sections = {key: draft.get(key, "") for key in ("subjective", "objective", "assessment", "plan")}
 
         def command() -> int | None:
-            note, _ = self._note_for(appointment, actor.as_event_field())
+            note, _ = self._note_for(appointment, actor)
             note.record_generated(phi={**sections, "insights": draft.get("insights"),
                                        "template": draft.get("template"), "sections": draft.get("sections")},
-                                  provenance=provenance, actor=actor.as_event_field())
+                                  provenance=provenance, actor=actor)
             return self.app.commit(note)
         return retry_on_conflict(command)
 
-    def _note_for(self, appointment: Appointment, actor: dict[str, str]) -> tuple[ClinicalNote, bool]:
+    def _note_for(self, appointment: Appointment, actor: Actor) -> tuple[ClinicalNote, bool]:
         note_id = ClinicalNote.create_id(str(appointment.id))
         if self.app.exists(note_id):
             return self.app.load(note_id, "note", ClinicalNote), False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from medisync.domain.actor import Actor
+from medisync.domain.actor import Actor, actor as actor_of
 
 
 @dataclass(frozen=True)
@@ -15,8 +15,8 @@ class Principal:
     tier: str
     request_id: str = ""
 
-    def actor(self) -> dict[str, str]:
-        return Actor(self.user_id, self.practice_id, self.request_id).as_event_field()
+    def actor(self) -> Actor:
+        return actor_of(self.user_id, self.practice_id, self.request_id)
 
     @property
     def is_admin(self) -> bool:

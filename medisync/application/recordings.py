@@ -6,7 +6,7 @@ from typing import Any, Callable
 
 from medisync.application.app import MediSyncApplication, retry_on_conflict
 from medisync.application.patient_files import LegacyFileRows, PatientFileIndex
-from medisync.domain.actor import system_actor
+from medisync.domain.actor import Actor, system_actor
 from medisync.domain.recording import Recording
 
 
@@ -68,10 +68,10 @@ class RecordingService:
     def load(self, recording_id: str) -> Recording:
         return self.app.load(recording_id, "recording", Recording)
 
-    def _system(self, recording_id: str, act: Callable[[Recording, dict[str, str]], None]) -> int | None:
+    def _system(self, recording_id: str, act: Callable[[Recording, Actor], None]) -> int | None:
         def command() -> int | None:
             recording = self.load(recording_id)
-            act(recording, system_actor(recording.practice_id).as_event_field())
+            act(recording, system_actor(recording.practice_id))
             return self.app.commit(recording)
         return retry_on_conflict(command)
 

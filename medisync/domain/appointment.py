@@ -18,6 +18,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from medisync.domain.actor import Actor
 from medisync.domain.errors import InvalidTransitionError, ValidationError
 
 APPOINTMENT_TYPES = ("new_patient", "follow_up", "consultation", "telehealth", "urgent", "annual_physical")
@@ -39,7 +40,7 @@ class Appointment(Aggregate):
     @event("Scheduled")
     def __init__(self, practice_id: str, patient_id: str, doctor_id: str, start: str,
                  duration_minutes: int, appointment_type: str, phi: dict[str, Any],
-                 actor: dict[str, str], booked_via: str = "staff") -> None:
+                 actor: Actor, booked_via: str = "staff") -> None:
         self.practice_id = practice_id
         self.patient_id = patient_id
         self.doctor_id = doctor_id
@@ -58,64 +59,64 @@ class Appointment(Aggregate):
             raise ValidationError("duration_minutes must be between 5 and 480", field="duration_minutes")
         return cls(**kwargs)
 
-    def reschedule(self, start: str, duration_minutes: int, actor: dict[str, str]) -> None:
+    def reschedule(self, start: str, duration_minutes: int, actor: Actor) -> None:
         self._require("reschedule")
         self._reschedule(start=start, duration_minutes=duration_minutes, actor=actor)
 
     @event("Rescheduled")
-    def _reschedule(self, start: str, duration_minutes: int, actor: dict[str, str]) -> None:
+    def _reschedule(self, start: str, duration_minutes: int, actor: Actor) -> None:
         self.start = start
         self.duration_minutes = duration_minutes
         self.status = "rescheduled"
 
-    def check_in(self, actor: dict[str, str]) -> None:
+    def check_in(self, actor: Actor) -> None:
         self._require("check_in")
         self._check_in(actor=actor)
 
     @event("CheckedIn")
-    def _check_in(self, actor: dict[str, str]) -> None:
+    def _check_in(self, actor: Actor) -> None:
         self.status = "checked_in"
 
-    def begin(self, actor: dict[str, str]) -> None:
+    def begin(self, actor: Actor) -> None:
         self._require("start")
         self._begin(actor=actor)
 
     @event("Started")
-    def _begin(self, actor: dict[str, str]) -> None:
+    def _begin(self, actor: Actor) -> None:
         self.status = "started"
 
-    def visit_recorded(self, actor: dict[str, str]) -> None:
+    def visit_recorded(self, actor: Actor) -> None:
         """A recording of the visit was uploaded: a visit not yet started has started."""
         if self.status in STARTED_BY_RECORDING:
             self._begin(actor=actor)
 
-    def note_signed(self, actor: dict[str, str]) -> None:
+    def note_signed(self, actor: Actor) -> None:
         """The visit's note was signed: the visit is over, unless it already ended."""
         if self.status in COMPLETED_BY_SIGNATURE:
             self._complete(actor=actor)
 
-    def complete(self, actor: dict[str, str]) -> None:
+    def complete(self, actor: Actor) -> None:
         self._require("complete")
         self._complete(actor=actor)
 
     @event("Completed")
-    def _complete(self, actor: dict[str, str]) -> None:
+    def _complete(self, actor: Actor) -> None:
         self.status = "completed"
 
-    def cancel(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+    def cancel(self, phi: dict[str, Any], actor: Actor) -> None:
         self._require("cancel")
         self._cancel(patient_id=self.patient_id, phi=phi, actor=actor)
 
     @event("Cancelled")
-    def _cancel(self, patient_id: str, phi: dict[str, Any], actor: dict[str, str]) -> None:
+    def _cancel(self, patient_id: str, phi: dict[str, Any], actor: Actor) -> None:
         self.status = "cancelled"
 
-    def mark_no_show(self, actor: dict[str, str]) -> None:
+    def mark_no_show(self, actor: Actor) -> None:
         self._require("no_show")
         self._mark_no_show(actor=actor)
 
     @event("MarkedNoShow")
-    def _mark_no_show(self, actor: dict[str, str]) -> None:
+    def _mark_no_show(self, actor: Actor) -> None:
         self.status = "no_show"
 
     @property

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from medisync.domain.actor import Actor
 from medisync.domain.errors import ConflictError, InvalidTransitionError
 from medisync.domain.ids import derived_id
 
@@ -41,7 +42,7 @@ class ClinicalNote(Aggregate):
 
     @event("Opened")
     def __init__(self, practice_id: str, appointment_id: str, patient_id: str, doctor_id: str,
-                 actor: dict[str, str]) -> None:
+                 actor: Actor) -> None:
         self.practice_id = practice_id
         self.appointment_id = appointment_id
         self.patient_id = patient_id
@@ -56,7 +57,7 @@ class ClinicalNote(Aggregate):
             return None
         return self.versions[self.current_version - 1]
 
-    def write(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+    def write(self, phi: dict[str, Any], actor: Actor) -> None:
         """A clinician's version: what ``phi`` holds, the current version's content for the rest.
 
         A field left out keeps the current version's text (send ``""`` to clear it), so an
@@ -78,13 +79,13 @@ class ClinicalNote(Aggregate):
 
     @event("Written")
     def _write(self, patient_id: str, phi: dict[str, Any], version: int, status: str, at: str,
-               actor: dict[str, str]) -> None:
+               actor: Actor) -> None:
         self._append(phi, version=version, status=status, source="clinician",
                      author_id=actor["user_id"], at=at, provenance=None)
         self.current_version = version
 
     def record_generated(self, phi: dict[str, Any], provenance: dict[str, Any],
-                         actor: dict[str, str]) -> None:
+                         actor: Actor) -> None:
         current = self.current
         becomes_current = current is None or (current["source"] == "ai" and not self.signed)
         self._record_generated(patient_id=self.patient_id, phi=phi, provenance=provenance,
@@ -94,13 +95,13 @@ class ClinicalNote(Aggregate):
     @event("Generated")
     def _record_generated(self, patient_id: str, phi: dict[str, Any], provenance: dict[str, Any],
                           version: int, becomes_current: bool, at: str,
-                          actor: dict[str, str]) -> None:
+                          actor: Actor) -> None:
         self._append(phi, version=version, status="preliminary", source="ai",
                      author_id=actor["user_id"], at=at, provenance=provenance)
         if becomes_current:
             self.current_version = version
 
-    def sign(self, actor: dict[str, str]) -> None:
+    def sign(self, actor: Actor) -> None:
         current = self.current
         if current is None:
             raise InvalidTransitionError("there is no note to sign")
@@ -110,7 +111,7 @@ class ClinicalNote(Aggregate):
         self._sign(version=current["version"], status=status, at=_now(), actor=actor)
 
     @event("Signed")
-    def _sign(self, version: int, status: str, at: str, actor: dict[str, str]) -> None:
+    def _sign(self, version: int, status: str, at: str, actor: Actor) -> None:
         self.versions[version - 1].update(signed_by=actor["user_id"], signed_at=at, status=status)
         self.signed = True
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from medisync.domain.actor import Actor
 from medisync.domain.errors import InvalidTransitionError, ValidationError
 
 DOCUMENT_KINDS = ("lab_result", "referral", "imaging", "consent", "other")
@@ -15,7 +16,7 @@ class Document(Aggregate):
     @event("Uploaded")
     def __init__(self, practice_id: str, patient_id: str, appointment_id: str | None, kind: str,
                  blob_key: str, sha256: str, size_bytes: int, content_type: str,
-                 phi: dict[str, Any], actor: dict[str, str], sha1: str | None = None) -> None:
+                 phi: dict[str, Any], actor: Actor, sha1: str | None = None) -> None:
         self.practice_id = practice_id
         self.patient_id = patient_id
         self.appointment_id = appointment_id
@@ -38,11 +39,11 @@ class Document(Aggregate):
         if kind not in DOCUMENT_KINDS:
             raise ValidationError(f"kind must be one of {', '.join(DOCUMENT_KINDS)}", field="kind")
 
-    def delete(self, actor: dict[str, str]) -> None:
+    def delete(self, actor: Actor) -> None:
         if self.deleted:
             raise InvalidTransitionError("document is already deleted")
         self._delete(actor=actor)
 
     @event("Deleted")
-    def _delete(self, actor: dict[str, str]) -> None:
+    def _delete(self, actor: Actor) -> None:
         self.deleted = True

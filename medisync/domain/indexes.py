@@ -7,6 +7,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from medisync.domain.actor import Actor
 from medisync.domain.errors import ConflictError
 from medisync.domain.ids import derived_id
 
@@ -46,7 +47,7 @@ class InvitationIndex(Aggregate):
     @event("Issued")
     def __init__(
         self, token_hash: str, practice_id: str, email: str, role: str, tier: str,
-        actor: dict[str, str],
+        actor: Actor,
     ) -> None:
         self.practice_id = practice_id
         self.email = email

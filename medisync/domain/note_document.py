@@ -11,6 +11,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from medisync.domain.actor import Actor
 from medisync.domain.errors import InvalidTransitionError, ValidationError
 
 PATIENT_SUMMARY = "patient_summary"
@@ -27,7 +28,7 @@ class NoteDocument(Aggregate):
     @event("Generated")
     def __init__(self, practice_id: str, appointment_id: str, patient_id: str, doctor_id: str,
                  note_id: str, note_version: int, note_signed: bool, kind: str, phi: dict[str, Any],
-                 reading_grade: float | None, actor: dict[str, str]) -> None:
+                 reading_grade: float | None, actor: Actor) -> None:
         self.practice_id = practice_id
         self.appointment_id = appointment_id
         self.patient_id = patient_id
@@ -46,7 +47,7 @@ class NoteDocument(Aggregate):
             raise ValidationError(f"kind must be one of {', '.join(KINDS)}", field="kind")
         return cls(**kwargs)
 
-    def edit(self, text: str, reading_grade: float | None, actor: dict[str, str]) -> bool:
+    def edit(self, text: str, reading_grade: float | None, actor: Actor) -> bool:
         if self.sent:
             raise InvalidTransitionError("the document was sent; generate a new one to change it")
         if text == self.text:
@@ -56,15 +57,15 @@ class NoteDocument(Aggregate):
 
     @event("Edited")
     def _edit(self, patient_id: str, phi: dict[str, Any], reading_grade: float | None,
-              actor: dict[str, str]) -> None:
+              actor: Actor) -> None:
         self.text = phi.get("text", "")
         self.reading_grade = reading_grade
 
-    def send(self, channel: str, actor: dict[str, str]) -> None:
+    def send(self, channel: str, actor: Actor) -> None:
         if channel not in CHANNELS:
             raise ValidationError(f"channel must be one of {', '.join(CHANNELS)}", field="channel")
         self._send(channel=channel, at=_now(), actor=actor)
 
     @event("Sent")
-    def _send(self, channel: str, at: str, actor: dict[str, str]) -> None:
+    def _send(self, channel: str, at: str, actor: Actor) -> None:
         self.sent.append({"channel": channel, "at": at})

@@ -14,6 +14,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from medisync.domain.actor import Actor
 from medisync.domain.errors import InvalidTransitionError, ValidationError
 
 MAX_SECTIONS = 30
@@ -60,13 +61,13 @@ def _free_key(key: str, taken: set[str]) -> str:
 
 class NoteTemplate(Aggregate):
     @event("Defined")
-    def __init__(self, practice_id: str, definition: dict[str, Any], actor: dict[str, str]) -> None:
+    def __init__(self, practice_id: str, definition: dict[str, Any], actor: Actor) -> None:
         self.practice_id = practice_id
         self.versions: list[dict[str, Any]] = [definition]
         self.deleted = False
 
     @classmethod
-    def define(cls, practice_id: str, definition: dict[str, Any], actor: dict[str, str]) -> "NoteTemplate":
+    def define(cls, practice_id: str, definition: dict[str, Any], actor: Actor) -> "NoteTemplate":
         return cls(practice_id=practice_id, definition=checked_definition(definition), actor=actor)
 
     @property
@@ -77,7 +78,7 @@ class NoteTemplate(Aggregate):
     def template_version(self) -> int:
         return len(self.versions)
 
-    def revise(self, changes: dict[str, Any], actor: dict[str, str]) -> bool:
+    def revise(self, changes: dict[str, Any], actor: Actor) -> bool:
         """A new version with ``changes`` over the current one; False if nothing changed."""
         self._refuse_if_deleted()
         definition = checked_definition({**self.current, **changes})
@@ -87,15 +88,15 @@ class NoteTemplate(Aggregate):
         return True
 
     @event("Revised")
-    def _revise(self, definition: dict[str, Any], template_version: int, actor: dict[str, str]) -> None:
+    def _revise(self, definition: dict[str, Any], template_version: int, actor: Actor) -> None:
         self.versions.append(definition)
 
-    def delete(self, actor: dict[str, str]) -> None:
+    def delete(self, actor: Actor) -> None:
         self._refuse_if_deleted()
         self._delete(actor=actor)
 
     @event("Deleted")
-    def _delete(self, actor: dict[str, str]) -> None:
+    def _delete(self, actor: Actor) -> None:
         self.deleted = True
 
     def _refuse_if_deleted(self) -> None:

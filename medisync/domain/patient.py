@@ -12,6 +12,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from medisync.domain.actor import Actor
 from medisync.domain.errors import InvalidTransitionError, NotFoundError, ValidationError
 
 HISTORY_KINDS = ("condition", "allergy", "medication", "surgery", "family_history")
@@ -20,7 +21,7 @@ HISTORY_KINDS = ("condition", "allergy", "medication", "surgery", "family_histor
 class Patient(Aggregate):
     @event("Registered")
     def __init__(self, practice_id: str, registered_by: str, phi: dict[str, Any],
-                 actor: dict[str, str]) -> None:
+                 actor: Actor) -> None:
         self.practice_id = practice_id
         self.registered_by = registered_by
         self.demographics = dict(phi)
@@ -29,30 +30,30 @@ class Patient(Aggregate):
         self.archived = False
 
     # Demographics -----------------------------------------------------------
-    def update_demographics(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+    def update_demographics(self, phi: dict[str, Any], actor: Actor) -> None:
         self._require_active()
         self._update_demographics(phi=phi, actor=actor)
 
     @event("DemographicsUpdated")
-    def _update_demographics(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+    def _update_demographics(self, phi: dict[str, Any], actor: Actor) -> None:
         self.demographics.update(phi)
 
-    def archive(self, actor: dict[str, str]) -> None:
+    def archive(self, actor: Actor) -> None:
         self._require_active()
         self._archive(actor=actor)
 
     @event("Archived")
-    def _archive(self, actor: dict[str, str]) -> None:
+    def _archive(self, actor: Actor) -> None:
         self.archived = True
 
-    def erase(self, reason: str, actor: dict[str, str]) -> None:
+    def erase(self, reason: str, actor: Actor) -> None:
         """GDPR Art. 17: the PHI key is destroyed; this event records that, without PHI."""
         if getattr(self, "erased", False):
             raise InvalidTransitionError("patient is already erased")
         self._erase(reason=reason, actor=actor)
 
     @event("Erased")
-    def _erase(self, reason: str, actor: dict[str, str]) -> None:
+    def _erase(self, reason: str, actor: Actor) -> None:
         self.erased = True
         self.archived = True
         self.demographics = {}
@@ -61,7 +62,7 @@ class Patient(Aggregate):
 
     # Medical history --------------------------------------------------------
     def add_history_entry(self, entry_id: str, kind: str, phi: dict[str, Any],
-                          actor: dict[str, str]) -> None:
+                          actor: Actor) -> None:
         self._require_active()
         if kind not in HISTORY_KINDS:
             raise ValidationError(f"kind must be one of {', '.join(HISTORY_KINDS)}", field="kind")
@@ -69,23 +70,23 @@ class Patient(Aggregate):
 
     @event("HistoryEntryAdded")
     def _add_history_entry(self, entry_id: str, kind: str, phi: dict[str, Any],
-                           actor: dict[str, str]) -> None:
+                           actor: Actor) -> None:
         status = "resolved" if phi.get("resolved_date") else "active"
         self.history[entry_id] = {"kind": kind, "status": status, **phi}
 
     def update_history_entry(self, entry_id: str, phi: dict[str, Any],
-                             actor: dict[str, str]) -> None:
+                             actor: Actor) -> None:
         self._require_active()
         self._history_entry(entry_id)
         self._update_history_entry(entry_id=entry_id, phi=phi, actor=actor)
 
     @event("HistoryEntryUpdated")
     def _update_history_entry(self, entry_id: str, phi: dict[str, Any],
-                              actor: dict[str, str]) -> None:
+                              actor: Actor) -> None:
         self.history[entry_id].update(phi)
 
     def resolve_history_entry(self, entry_id: str, resolved_date: str,
-                              actor: dict[str, str]) -> None:
+                              actor: Actor) -> None:
         self._require_active()
         if self._history_entry(entry_id)["status"] == "resolved":
             raise InvalidTransitionError("history entry is already resolved")
@@ -93,42 +94,42 @@ class Patient(Aggregate):
 
     @event("HistoryEntryResolved")
     def _resolve_history_entry(self, entry_id: str, resolved_date: str,
-                               actor: dict[str, str]) -> None:
+                               actor: Actor) -> None:
         self.history[entry_id].update(status="resolved", resolved_date=resolved_date)
 
     # Insurance --------------------------------------------------------------
     def add_insurance(self, policy_id: str, phi: dict[str, Any], primary: bool,
-                      actor: dict[str, str]) -> None:
+                      actor: Actor) -> None:
         self._require_active()
         self._add_insurance(policy_id=policy_id, phi=phi, primary=primary, actor=actor)
 
     @event("InsuranceAdded")
     def _add_insurance(self, policy_id: str, phi: dict[str, Any], primary: bool,
-                       actor: dict[str, str]) -> None:
+                       actor: Actor) -> None:
         self._apply_primary(policy_id, primary)
         self.insurance[policy_id] = {**phi, "primary": primary}
 
     def update_insurance(self, policy_id: str, phi: dict[str, Any], primary: bool | None,
-                         actor: dict[str, str]) -> None:
+                         actor: Actor) -> None:
         self._require_active()
         self._policy(policy_id)
         self._update_insurance(policy_id=policy_id, phi=phi, primary=primary, actor=actor)
 
     @event("InsuranceUpdated")
     def _update_insurance(self, policy_id: str, phi: dict[str, Any], primary: bool | None,
-                          actor: dict[str, str]) -> None:
+                          actor: Actor) -> None:
         self.insurance[policy_id].update(phi)
         if primary is not None:
             self._apply_primary(policy_id, primary)
             self.insurance[policy_id]["primary"] = primary
 
-    def remove_insurance(self, policy_id: str, actor: dict[str, str]) -> None:
+    def remove_insurance(self, policy_id: str, actor: Actor) -> None:
         self._require_active()
         self._policy(policy_id)
         self._remove_insurance(policy_id=policy_id, actor=actor)
 
     @event("InsuranceRemoved")
-    def _remove_insurance(self, policy_id: str, actor: dict[str, str]) -> None:
+    def _remove_insurance(self, policy_id: str, actor: Actor) -> None:
         del self.insurance[policy_id]
 
     # Guards -----------------------------------------------------------------

@@ -6,6 +6,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from medisync.domain.actor import Actor
+
 
 class Practice(Aggregate):
     @staticmethod
@@ -14,5 +16,5 @@ class Practice(Aggregate):
         return UUID(practice_id)
 
     @event("Registered")
-    def __init__(self, practice_id: str, name: str, actor: dict[str, str]) -> None:
+    def __init__(self, practice_id: str, name: str, actor: Actor) -> None:
         self.name = name

@@ -13,6 +13,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from medisync.domain.actor import Actor
 from medisync.domain.errors import ConflictError, InvalidTransitionError
 
 
@@ -21,7 +22,7 @@ class Recording(Aggregate):
     def __init__(self, practice_id: str, appointment_id: str, patient_id: str, doctor_id: str,
                  blob_key: str,
                  sha256: str, size_bytes: int, content_type: str, duration_s: float,
-                 actor: dict[str, str], sha1: str | None = None) -> None:
+                 actor: Actor, sha1: str | None = None) -> None:
         self.practice_id = practice_id
         self.appointment_id = appointment_id
         self.patient_id = patient_id
@@ -39,71 +40,71 @@ class Recording(Aggregate):
         self.note_draft_status = "pending"  # pending -> completed | failed (the AI draft, D55)
         self.transcript: dict[str, Any] | None = None
 
-    def delete(self, phi: dict[str, Any], actor: dict[str, str]) -> None:
+    def delete(self, phi: dict[str, Any], actor: Actor) -> None:
         if self.deleted:
             raise InvalidTransitionError("recording is already deleted")
         self._delete(patient_id=self.patient_id, phi=phi, actor=actor)
 
     @event("Deleted")
-    def _delete(self, patient_id: str, phi: dict[str, Any], actor: dict[str, str]) -> None:
+    def _delete(self, patient_id: str, phi: dict[str, Any], actor: Actor) -> None:
         self.deleted = True
 
-    def start_transcription(self, attempt: int, actor: dict[str, str]) -> None:
+    def start_transcription(self, attempt: int, actor: Actor) -> None:
         self._require_transcribable()
         self._start_transcription(attempt=attempt, actor=actor)
 
     @event("TranscriptionStarted")
-    def _start_transcription(self, attempt: int, actor: dict[str, str]) -> None:
+    def _start_transcription(self, attempt: int, actor: Actor) -> None:
         self.transcription_status = "processing"
         self.attempts = attempt
 
     def record_transcript(self, summary: dict[str, Any], phi: dict[str, Any],
-                          actor: dict[str, str]) -> None:
+                          actor: Actor) -> None:
         self._require_transcribable()
         self._record_transcript(patient_id=self.patient_id, summary=summary, phi=phi, actor=actor)
 
     @event("Transcribed")
     def _record_transcript(self, patient_id: str, summary: dict[str, Any], phi: dict[str, Any],
-                           actor: dict[str, str]) -> None:
+                           actor: Actor) -> None:
         self.transcription_status = "completed"
         self.transcript = {**summary, **phi}
         self.transcript_at = self.modified_on  # when it was transcribed (newest wins on a re-take)
         # the Transcribed event's own version (the library advances self.version after this body runs)
         self.transcript_version = self.version + 1
 
-    def record_failure(self, reason: str, attempt: int, actor: dict[str, str]) -> None:
+    def record_failure(self, reason: str, attempt: int, actor: Actor) -> None:
         self._require_transcribable()
         self._record_failure(reason=reason, attempt=attempt, actor=actor)
 
     @event("TranscriptionFailed")
-    def _record_failure(self, reason: str, attempt: int, actor: dict[str, str]) -> None:
+    def _record_failure(self, reason: str, attempt: int, actor: Actor) -> None:
         self.transcription_status = "failed"
         self.attempts = attempt
         self.last_error = reason
 
-    def dead_letter(self, reason: str, actor: dict[str, str]) -> None:
+    def dead_letter(self, reason: str, actor: Actor) -> None:
         self._require_transcribable()
         self._dead_letter(reason=reason, actor=actor)
 
     @event("DeadLettered")
-    def _dead_letter(self, reason: str, actor: dict[str, str]) -> None:
+    def _dead_letter(self, reason: str, actor: Actor) -> None:
         self.transcription_status = "dead_lettered"
         self.last_error = reason
 
-    def record_note_drafted(self, actor: dict[str, str]) -> None:
+    def record_note_drafted(self, actor: Actor) -> None:
         self._require_draftable()
         self._note_drafted(actor=actor)
 
     @event("NoteDrafted")
-    def _note_drafted(self, actor: dict[str, str]) -> None:
+    def _note_drafted(self, actor: Actor) -> None:
         self.note_draft_status = "completed"
 
-    def record_note_draft_failed(self, reason: str, attempts: int, actor: dict[str, str]) -> None:
+    def record_note_draft_failed(self, reason: str, attempts: int, actor: Actor) -> None:
         self._require_draftable()
         self._note_draft_failed(reason=reason, attempts=attempts, actor=actor)
 
     @event("NoteDraftFailed")
-    def _note_draft_failed(self, reason: str, attempts: int, actor: dict[str, str]) -> None:
+    def _note_draft_failed(self, reason: str, attempts: int, actor: Actor) -> None:
         self.note_draft_status = "failed"
         self.last_error = reason
 

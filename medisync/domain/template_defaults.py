@@ -11,6 +11,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from medisync.domain.actor import Actor
 from medisync.domain.ids import derived_id
 
 
@@ -20,12 +21,12 @@ class TemplateDefaults(Aggregate):
         return derived_id("template-defaults", practice_id)
 
     @event("Opened")
-    def __init__(self, practice_id: str, actor: dict[str, str]) -> None:
+    def __init__(self, practice_id: str, actor: Actor) -> None:
         self.practice_id = practice_id
         self.practice_default: str | None = None
         self.doctor_defaults: dict[str, str] = {}
 
-    def choose(self, doctor_id: str | None, template_id: str | None, actor: dict[str, str]) -> bool:
+    def choose(self, doctor_id: str | None, template_id: str | None, actor: Actor) -> bool:
         """Set (or clear, with None) the practice's default or a doctor's; False if unchanged."""
         before = self.doctor_defaults.get(doctor_id) if doctor_id else self.practice_default
         if before == template_id:
@@ -34,7 +35,7 @@ class TemplateDefaults(Aggregate):
         return True
 
     @event("DefaultChosen")
-    def _choose(self, doctor_id: str | None, template_id: str | None, actor: dict[str, str]) -> None:
+    def _choose(self, doctor_id: str | None, template_id: str | None, actor: Actor) -> None:
         if doctor_id is None:
             self.practice_default = template_id
         elif template_id is None:

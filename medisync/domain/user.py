@@ -6,6 +6,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from medisync.domain.actor import Actor
 from medisync.domain.errors import InvalidTransitionError, ValidationError
 
 ROLES = ("admin", "doctor", "nurse", "auditor")
@@ -33,7 +34,7 @@ class User(Aggregate):
         password_hash: str,
         role: str,
         tier: str,
-        actor: dict[str, str],
+        actor: Actor,
     ) -> None:
         self.practice_id = practice_id
         self.email = email
@@ -49,38 +50,38 @@ class User(Aggregate):
         require_choice(str(kwargs["tier"]), TIERS, "tier")
         return cls(**kwargs)  # type: ignore[arg-type]
 
-    def change_password(self, password_hash: str, actor: dict[str, str]) -> None:
+    def change_password(self, password_hash: str, actor: Actor) -> None:
         self._require_active()
         self._change_password(password_hash=password_hash, actor=actor)
 
     @event("PasswordChanged")
-    def _change_password(self, password_hash: str, actor: dict[str, str]) -> None:
+    def _change_password(self, password_hash: str, actor: Actor) -> None:
         self.password_hash = password_hash
 
-    def change_role(self, role: str, actor: dict[str, str]) -> None:
+    def change_role(self, role: str, actor: Actor) -> None:
         self._require_active()
         require_choice(role, ROLES, "role")
         self._change_role(role=role, actor=actor)
 
     @event("RoleChanged")
-    def _change_role(self, role: str, actor: dict[str, str]) -> None:
+    def _change_role(self, role: str, actor: Actor) -> None:
         self.role = role
 
-    def change_tier(self, tier: str, actor: dict[str, str]) -> None:
+    def change_tier(self, tier: str, actor: Actor) -> None:
         self._require_active()
         require_choice(tier, TIERS, "tier")
         self._change_tier(tier=tier, actor=actor)
 
     @event("TierChanged")
-    def _change_tier(self, tier: str, actor: dict[str, str]) -> None:
+    def _change_tier(self, tier: str, actor: Actor) -> None:
         self.tier = tier
 
-    def deactivate(self, actor: dict[str, str]) -> None:
+    def deactivate(self, actor: Actor) -> None:
         self._require_active()
         self._deactivate(actor=actor)
 
     @event("Deactivated")
-    def _deactivate(self, actor: dict[str, str]) -> None:
+    def _deactivate(self, actor: Actor) -> None:
         self.active = False
 
     def _require_active(self) -> None:

@@ -72,7 +72,7 @@ class RetentionService:
             uploaded = recording.created_on
             if recording.deleted or (uploaded is not None and uploaded >= cutoff):
                 return None
-            actor = system_actor(recording.practice_id, request_id).as_event_field()
+            actor = system_actor(recording.practice_id, request_id)
             recording.delete(phi={"reason": REASON}, actor=actor)
             self.app.commit(recording)
             return recording

@@ -97,7 +97,7 @@ def test_audio_deleted_during_transcription_ends_the_job_without_a_transcript(tm
     def delete_meanwhile() -> None:
         recording = work.recording(recording_id)
         recording.delete(phi={"reason": "consent withdrawn"},
-                         actor=system_actor(PRACTICE).as_event_field())
+                         actor=system_actor(PRACTICE))
         work.app.save(recording)
     transcriber.on_call = delete_meanwhile
     work.container.jobs.handle_uploaded(recording_id)  # type: ignore[union-attr]  # ends quietly
