@@ -68,3 +68,45 @@ def test_a_fhir_page_beyond_the_last_possible_is_400_not_500(admin: Caller) -> N
     assert response.status_code == 400, response.text
     assert response.json()["resourceType"] == "OperationOutcome"
     assert admin.get("/fhir/Patient", params={"page": "100000"}).status_code == 200
+
+
+def test_a_static_path_allows_its_own_methods_not_those_of_a_pattern_it_matches(
+        admin: Caller, server: ServerProcess) -> None:
+    """Found by schemathesis's CLI (ST205, D61): /users/invitations also offered PATCH, the method
+    of /users/{user_id}; /notes/templates/defaults offered PATCH and DELETE."""
+    for path, methods in (("/users/invitations", {"POST"}), ("/notes/templates/defaults", {"GET", "HEAD", "PUT"}),
+                          ("/fhir/Patient", {"GET", "HEAD", "POST"})):
+        response = requests.request("OPTIONS", f"{server.api}{path}", headers=admin.headers, timeout=10)
+        assert response.status_code == 405, (path, response.text)
+        assert {m.strip() for m in response.headers["Allow"].split(",")} == methods, path
+    dynamic = requests.request("OPTIONS", f"{server.api}/users/{admin.id}", headers=admin.headers, timeout=10)
+    assert {m.strip() for m in dynamic.headers["Allow"].split(",")} == {"PATCH"}
+
+
+def test_multipart_without_a_boundary_is_400_not_500(admin: Caller, server: ServerProcess) -> None:
+    """Found by schemathesis's CLI (ST102, D61): the multipart parser's ValueError was a 500."""
+    for content_type in ("multipart/form-data", f"multipart/form-data; boundary={'b' * 71}"):
+        response = requests.post(f"{server.api}/documents", data=b"--x\r\n", timeout=10,
+                                 headers={**admin.headers, "Content-Type": content_type})
+        assert "boundary" in assert_error(response, 400, "bad_request")["message"], content_type
+
+
+def test_json_bodies_take_the_json_types_the_document_names(admin: Caller) -> None:
+    """Found by schemathesis's CLI (ST201, D61): `"active": 0` deactivated a user, and "30" was
+    read as an integer; the document says boolean and integer."""
+    nurse = invite(admin, "nurse")
+    refused = admin.patch(f"/users/{nurse.id}", json={"active": 0})
+    assert "active" in assert_error(refused, 400, "validation_error")["details"]["fields"]
+    assert nurse.get("/auth/me").status_code == 200  # still active
+    doctor = invite(admin, "doctor")
+    body = {"patient_id": create_patient(admin)["id"], "doctor_id": doctor.id, "start": "2027-10-03T09:00:00Z",
+            "duration_minutes": "30", "type": "follow_up"}
+    assert "duration_minutes" in assert_error(admin.post("/appointments/add", json=body), 400,
+                                              "validation_error")["details"]["fields"]
+
+
+def test_the_document_says_text_holds_no_nul(server: ServerProcess) -> None:
+    """Found by schemathesis's CLI (ST202, D61): an MRN with a NUL was schema-valid, and refused."""
+    spec = requests.get(f"{server.api}/openapi.json", timeout=30).json()
+    mrn = spec["components"]["schemas"]["PatientCreate"]["properties"]["mrn"]
+    assert mrn["pattern"] == "^[^\\u0000]*$"

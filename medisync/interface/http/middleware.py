@@ -7,11 +7,12 @@ import re
 import uuid
 from typing import Any, Awaitable, Callable
 
-from aiohttp import web
+from aiohttp import hdrs, web
+from aiohttp.helpers import parse_mimetype
 
 from medisync.application.errors import AuthenticationError, TokenInvalidError, TooManyAttemptsError
 from medisync.application.principal import Principal
-from medisync.interface.http.errors import to_response
+from medisync.interface.http.errors import ApiError, to_response
 from medisync.interface.http.fhir_io import as_operation_outcome, is_fhir
 from medisync.interface.http.consistency import TOKEN_HEADER
 from medisync.interface.http.keys import (AUTH_CACHE, CLAIMS, CONSISTENCY_TOKEN, CONTAINER, PRINCIPAL,
@@ -37,10 +38,13 @@ def _request_id(request: web.Request) -> str:
 async def envelope_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     request[REQUEST_ID] = _request_id(request)
     try:
+        _multipart_boundary(request)
         response = await handler(request)
     except asyncio.CancelledError:
         raise
     except BaseException as error:  # noqa: BLE001 - every failure becomes an envelope
+        if isinstance(error, web.HTTPMethodNotAllowed):
+            _allow_of_static_path(request, error)
         response = to_response(error, request[REQUEST_ID])
         if is_fhir(request):
             response = as_operation_outcome(response)
@@ -50,6 +54,26 @@ async def envelope_middleware(request: web.Request, handler: Handler) -> web.Str
     for name, value in request.get(RATE_HEADERS, {}).items():
         response.headers.setdefault(name, value)
     return response
+
+
+def _multipart_boundary(request: web.Request) -> None:
+    """A multipart body without a usable boundary cannot be read: 400, not the parser's ValueError."""
+    if request.content_type.startswith("multipart/"):
+        boundary = parse_mimetype(request.headers.get(hdrs.CONTENT_TYPE, "")).parameters.get("boundary", "")
+        if not 0 < len(boundary) <= 70:
+            raise ApiError(400, f"{request.content_type} needs a boundary parameter of 1 to 70 characters",
+                           code="bad_request")
+
+
+def _allow_of_static_path(request: web.Request, error: web.HTTPMethodNotAllowed) -> None:
+    """aiohttp's 405 lists the methods of every route whose pattern matches the path, so
+    ``/users/invitations`` offered PATCH (of ``/users/{user_id}``) too. A path that names a static
+    resource is that resource: its ``Allow`` lists its own methods (RFC 9110 10.2.1; D61)."""
+    methods = {route.method for resource in request.app.router.resources()
+               if isinstance(resource, web.PlainResource) and resource.raw_match(request.path)
+               for route in resource}
+    if methods:
+        error.headers["Allow"] = ",".join(sorted(methods))
 
 
 @web.middleware

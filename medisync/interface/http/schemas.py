@@ -23,12 +23,42 @@ SEXES = ("female", "male", "other", "unknown")
 STATUSES = ("scheduled", "rescheduled", "checked_in", "started", "completed", "cancelled", "no_show")
 
 
+# Postgres text cannot hold NUL: a read model could never show it, so no text may contain one, and
+# the document says so (a pattern), or a fuzzer rightly calls its refusal a valid request refused.
+NO_NUL = "^[^\\u0000]*$"
+
+
 class Text(fields.String):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["metadata"] = {"pattern": NO_NUL, **kwargs.get("metadata", {})}
+        super().__init__(*args, **kwargs)
+
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:  # Postgres text cannot hold NUL: a read model could never show it
+        if "\x00" in text:
             raise SchemaError("Must not contain NUL characters.")
         return unicodedata.normalize("NFC", text).strip()
+
+
+# JSON bodies take the JSON types the document names: marshmallow would also read "30" as an
+# integer, "36.6" as a number and 1 or "yes" as true, which the document does not allow (D61).
+# Query strings are text and keep marshmallow's conversions.
+class JsonBoolean(fields.Boolean):
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class JsonNumber(fields.Float):
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> float:
+        if isinstance(value, str):
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def json_integer(**kwargs: Any) -> fields.Integer:
+    return fields.Integer(strict=True, **kwargs)
 
 
 def text(max_length: int = 200, required: bool = False, **kwargs: Any) -> Text:
@@ -104,7 +134,7 @@ class InvitationSchema(Schema):
 class UserUpdateSchema(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
     tier = fields.String(validate=validate.OneOf(TIERS))
-    active = fields.Boolean()
+    active = JsonBoolean()
 
 
 # Patients ---------------------------------------------------------------------
@@ -150,7 +180,7 @@ class InsuranceCreateSchema(Schema):
     group_number = text(64, allow_none=True)
     valid_from = fields.Date(allow_none=True)
     valid_to = fields.Date(allow_none=True)
-    primary = fields.Boolean(load_default=False)
+    primary = JsonBoolean(load_default=False)
 
 
 class InsuranceUpdateSchema(Schema):
@@ -160,7 +190,7 @@ class InsuranceUpdateSchema(Schema):
     group_number = text(64, allow_none=True)
     valid_from = fields.Date(allow_none=True)
     valid_to = fields.Date(allow_none=True)
-    primary = fields.Boolean()
+    primary = JsonBoolean()
 
 
 class PatientDeleteSchema(Schema):
@@ -182,14 +212,14 @@ class AppointmentCreateSchema(Schema):
     patient_id = fields.UUID(required=True)
     doctor_id = fields.UUID(required=True)
     start = when(required=True, description="When the visit starts")
-    duration_minutes = fields.Integer(required=True, validate=validate.Range(min=5, max=480))
+    duration_minutes = json_integer(required=True, validate=validate.Range(min=5, max=480))
     type = fields.String(required=True, validate=validate.OneOf(APPOINTMENT_TYPES))
     reason = text(1000, load_default="")
 
 
 class RescheduleSchema(Schema):
     start = when(required=True, description="The new start")
-    duration_minutes = fields.Integer(required=True, validate=validate.Range(min=5, max=480))
+    duration_minutes = json_integer(required=True, validate=validate.Range(min=5, max=480))
 
 
 class CancelSchema(Schema):
@@ -215,7 +245,7 @@ def _fact_text(required: bool = False, max_length: int = 200) -> Text:
 
 
 def _vital(low: float, high: float) -> fields.Float:
-    return fields.Float(allow_none=True, load_default=None, validate=validate.Range(low, high))
+    return JsonNumber(allow_none=True, load_default=None, validate=validate.Range(low, high))
 
 
 class NoteVitalsSchema(Schema):
@@ -230,7 +260,7 @@ class NoteVitalsSchema(Schema):
 
 class NoteSymptomSchema(Schema):
     name = _fact_text(required=True)
-    present = fields.Boolean(load_default=True)
+    present = JsonBoolean(load_default=True)
     duration = _fact_text()
     certainty = fields.String(validate=validate.OneOf(("uncertain",)))
 
@@ -240,7 +270,7 @@ class NoteMedicationSchema(Schema):
     dose = _fact_text()
     frequency = _fact_text()
     status = fields.String(load_default="active", validate=validate.OneOf(("active", "changed", "new", "stopped")))
-    match_confidence = fields.Float(allow_none=True, validate=validate.Range(0, 1),
+    match_confidence = JsonNumber(allow_none=True, validate=validate.Range(0, 1),
                                     metadata={"description": "Set by the AI extractor; kept if sent back."})
 
 
