@@ -4,7 +4,10 @@
 - the security of each operation is what the code does: without a token, an operation that
   requires one answers 401 with a Bearer challenge, and one marked `security: []` does not;
 - uploads document their multipart body (a file picker in Swagger UI), required JSON bodies are
-  marked required, and no summary speaks of our own tests.
+  marked required, and no summary speaks of our own tests;
+- read-your-writes (D52, D61): the X-Consistency-Token a command answers with, and the reads that
+  take it back (400 when malformed, 503 read_model_behind when the views lag), are documented on
+  exactly the operations that do so.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -20,6 +24,7 @@ from medisync.interface.http.app import ROUTE_TABLES
 from medisync.interface.http.middleware import is_public_route
 from medisync.interface.http.routes import audit as audit_routes
 from medisync.interface.http.routes.fhir import INSIGHT_TYPES
+from tests.support.api import Caller, invite, register_practice, unique_email
 from tests.support.server import ServerProcess
 
 
@@ -95,3 +100,82 @@ def test_required_bodies_are_marked_and_summaries_speak_to_integrators(spec: dic
     register = spec["components"]["schemas"]["Register"]["properties"]
     assert "at least 10 characters" in register["password"]["description"].lower()
     assert "POST /users/invitations" in register["invitation_token"]["description"]
+
+
+TOKEN = "X-Consistency-Token"
+TOKEN_PARAMETER = {"$ref": "#/components/parameters/ConsistencyToken"}
+
+
+def _sample_url(path: str, operation: dict[str, Any]) -> str:
+    """The path with ids of the shape each operation parses (a FHIR id carries its source), and
+    a value for each required query parameter."""
+    row = str(uuid.uuid4())
+    if "/fhir/DocumentReference/" in path or "/fhir/Binary/" in path:
+        path = path.replace("{id}", f"doc-{row}")
+    elif any(f"/fhir/{kind}/" in path for kind in INSIGHT_TYPES.split("|")):
+        path = path.replace("{id}", f"{row}-v1-med1")
+    query = {p["name"]: p.get("schema", {}).get("example", row) for p in operation.get("parameters", [])
+             if p.get("in") == "query" and p.get("required")}
+    return re.sub(r"\{[^}]+\}", row, path) + ("?" + urlencode(query) if query else "")
+
+
+def test_reads_document_the_consistency_token_they_take(spec: dict[str, Any], server: ServerProcess) -> None:
+    """A GET that reads a view takes X-Consistency-Token back (a malformed one is refused with 400
+    naming it) and may answer 503 read_model_behind: exactly those GETs document both (D52, D61)."""
+    admin = register_practice(server.api, "contract")
+    wrong = []
+    for (method, path), operation in sorted(operations(spec).items()):
+        if method != "get" or operation.get("security") == []:
+            continue
+        documented = TOKEN_PARAMETER in operation.get("parameters", [])
+        if documented != ("read_model_behind" in operation["responses"].get("503", {}).get("description", "")):
+            wrong.append(f"GET {path}: the token parameter and the 503 are not documented together")
+        answer = requests.get(server.base + _sample_url(path, operation), timeout=30,
+                              headers={**admin.headers, TOKEN: "not-a-token"})
+        takes = answer.status_code == 400 and TOKEN in answer.text
+        if takes != documented:
+            wrong.append(f"GET {path}: a malformed token answered {answer.status_code}; documented: {documented}")
+    assert not wrong, wrong
+    assert len([op for op in operations(spec).values() if TOKEN_PARAMETER in op.get("parameters", [])]) >= 40
+
+
+def _commands(admin: Caller, doctor: Caller) -> list[tuple[str, str, requests.Response]]:
+    """A command of each kind, as (method, documented path, answer)."""
+    patient = admin.post("/patients", json={"mrn": f"MRN-{uuid.uuid4().hex[:8]}", "first_name": "Ada",
+                                            "last_name": "Contract", "date_of_birth": "1970-01-01", "sex": "female"})
+    patient_id = patient.json()["data"]["id"]
+    appointment = admin.post("/appointments/add", json={
+        "patient_id": patient_id, "doctor_id": doctor.id, "start": "2027-03-01T09:00:00Z",
+        "duration_minutes": 30, "type": "follow_up", "reason": "contract"})
+    template = admin.post("/notes/templates", json={"name": "Contract", "sections": [{"title": "Plan"}]})
+    return [
+        ("post", "/api/v1/patients", patient),
+        ("patch", "/api/v1/patients/{patient_id}", admin.patch(f"/patients/{patient_id}", json={"phone": "+1-555-0199"})),
+        ("post", "/api/v1/patients/{patient_id}/history", admin.post(
+            f"/patients/{patient_id}/history", json={"kind": "condition", "description": "Asthma"})),
+        ("post", "/api/v1/appointments/add", appointment),
+        ("post", "/api/v1/notes/templates", template),
+        ("post", "/api/v1/users/invitations", admin.post(
+            "/users/invitations", json={"email": unique_email("contract"), "role": "nurse"})),
+        ("get", "/api/v1/patients/{patient_id}", admin.get(f"/patients/{patient_id}")),
+    ]
+
+
+def test_commands_document_the_consistency_token_they_answer(spec: dict[str, Any], server: ServerProcess) -> None:
+    """An answer carries X-Consistency-Token exactly where the document says it does; every
+    operation that sends it also documents its 202 (recorded, views not there yet)."""
+    admin = register_practice(server.api, "contract")
+    doctor = invite(admin, "doctor")
+    documented_ops, sent = operations(spec), 0
+    for method, path, answer in _commands(admin, doctor):
+        assert answer.status_code < 300, (method, path, answer.text)
+        response = documented_ops[(method, path)]["responses"][str(answer.status_code)]
+        documented = TOKEN in response.get("headers", {})
+        assert (TOKEN in answer.headers) == documented, (method, path, answer.status_code, answer.headers)
+        if documented:
+            assert re.fullmatch(r"[0-9]{1,18}", answer.headers[TOKEN])
+            sent += 1
+    assert sent >= 5
+    for (method, path), operation in documented_ops.items():
+        if any(TOKEN in r.get("headers", {}) for r in operation["responses"].values()):
+            assert method != "get" and TOKEN in operation["responses"]["202"]["headers"], (method, path)

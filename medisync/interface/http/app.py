@@ -15,7 +15,8 @@ from medisync.interface.http.keys import CONTAINER, RATE_LIMITER
 from medisync.interface.http.middleware import (auth_middleware, envelope_middleware, is_public_route,
                                                 rate_limit_middleware)
 from medisync.interface.http.observability import observability_middleware, setup_metrics
-from medisync.interface.http.openapi import complete_from_routes
+from medisync.interface.http.openapi import complete_from_routes, document_consistency
+from medisync.interface.http.openapi_links import add_links
 from medisync.interface.http.rate_limits import RateLimiter
 from medisync.interface.http.schemas import complete_responses
 from medisync.interface.http.routes import (appointments, auth, documents, fhir, note_documents,
@@ -75,6 +76,8 @@ def setup_cache_coherence(app: web.Application, coherence: CacheCoherence) -> No
 
 async def _complete_openapi(app: web.Application) -> None:
     """Once the spec is built: security, uploads and FHIR from the routes themselves, then every
-    operation's responses (the envelopes)."""
+    operation's responses (the envelopes), then the consistency token and the links (D61)."""
     complete_from_routes(app[SWAGGER_DICT], app, is_public_route)
     complete_responses(app[SWAGGER_DICT])
+    document_consistency(app[SWAGGER_DICT], app)
+    add_links(app[SWAGGER_DICT])

@@ -9,16 +9,22 @@ routes, once the document is built:
   Swagger UI offers a file picker and the fuzzer sends files;
 - **required bodies**: a JSON body whose schema has required fields is marked required (a
   request without one is refused, so it is not schema-valid);
-- **FHIR**: the facade's operations (``application/fhir+json``; errors are OperationOutcomes).
+- **FHIR**: the facade's operations (``application/fhir+json``; errors are OperationOutcomes);
+- **read-your-writes** (D52, D61): a handler that runs a command answers ``X-Consistency-Token``
+  (and 202 when the views lag); one that reads a view takes the token back and may answer 503
+  ``read_model_behind``. Which handlers do is read from their code (and the helpers of their
+  module they call), and ``tests/e2e/test_openapi_contract.py`` checks it against the server.
 """
 
 from __future__ import annotations
 
+from types import CodeType
 from typing import Any, Callable, Iterable, Iterator
 
 from aiohttp import web
 
 from medisync.interface.fhir.bundle import MAX_COUNT
+from medisync.interface.http.consistency import TOKEN_HEADER
 from medisync.interface.http.fhir_io import FHIR_JSON, FHIR_PREFIX
 
 Handler = Callable[..., Any]
@@ -156,3 +162,83 @@ def _require_needed_body(spec: dict[str, Any], operation: dict[str, Any]) -> Non
     if ref.startswith("#/components/schemas/"):
         schema = spec.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[1], {})
     body["required"] = bool(schema.get("required"))
+
+
+# Read-your-writes (D52): what the token is, where it comes from and what a read does with it.
+TOKEN_SCHEMA = {"type": "string", "pattern": "^[0-9]{1,18}$", "example": "4711"}
+SENDS_TOKEN = frozenset({"command", "public_command"})  # Ctx methods that commit events
+TAKES_TOKEN = frozenset({"read", "consistent_with_token"})  # Ctx methods that read a view
+CONSISTENCY_COMPONENTS = {
+    "headers": {"ConsistencyToken": {
+        "description": "The position in the event log of this command's last event. Send it back as "
+                       f"`{TOKEN_HEADER}` on a later GET to read your own write (read-your-writes).",
+        "schema": TOKEN_SCHEMA}},
+    "parameters": {"ConsistencyToken": {
+        "name": TOKEN_HEADER, "in": "header", "required": False, "schema": TOKEN_SCHEMA,
+        "description": "A token a command answered with: this read waits (bounded) until the views it "
+                       "reads show that command, else answers 503 `read_model_behind`. Not digits: 400."}},
+}
+READ_MODEL_BEHIND = ("`read_model_behind`: the views this read uses have not reached the "
+                     f"`{TOKEN_HEADER}` sent within the server's bound; retry shortly (never a stale answer)")
+ACCEPTED = ("Recorded, but the views do not show it yet: `{id, status: accepted}`. Read it with the "
+            f"`{TOKEN_HEADER}` of this answer")
+
+
+def document_consistency(spec: dict[str, Any], app: web.Application) -> None:
+    """Run after the responses are complete: the token header on every operation that commits,
+    the token parameter and 503 on every operation that reads a view."""
+    components = spec.setdefault("components", {})
+    for kind, entries in CONSISTENCY_COMPONENTS.items():
+        components.setdefault(kind, {}).update(entries)
+    for method, path, handler in api_routes(app):
+        for concrete in _concrete_paths(path):
+            operation = spec.get("paths", {}).get(concrete, {}).get(method)
+            if operation is None:
+                continue
+            fhir = path.startswith(FHIR_PREFIX)
+            if refers_to(handler, SENDS_TOKEN):
+                _sends_token(operation, fhir)
+            if refers_to(handler, TAKES_TOKEN):
+                _takes_token(operation, fhir)
+
+
+def refers_to(handler: Handler, names: frozenset[str]) -> bool:
+    """Whether the handler, or a function of its own module that it calls, names one of these."""
+    module, scope = handler.__module__, getattr(handler, "__globals__", {})
+    pending, seen = [handler.__code__], set()
+    while pending:
+        code = pending.pop()
+        if code in seen:
+            continue
+        seen.add(code)
+        if names & set(code.co_names):
+            return True
+        pending += [const for const in code.co_consts if isinstance(const, CodeType)]
+        pending += [scope[name].__code__ for name in code.co_names
+                    if callable(scope.get(name)) and getattr(scope[name], "__module__", None) == module
+                    and hasattr(scope[name], "__code__")]
+    return False
+
+
+def _error_content(fhir: bool) -> dict[str, Any]:
+    return FHIR_ERROR["content"] if fhir else {
+        "application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}}
+
+
+def _sends_token(operation: dict[str, Any], fhir: bool) -> None:
+    header = {TOKEN_HEADER: {"$ref": "#/components/headers/ConsistencyToken"}}
+    responses = operation["responses"]
+    for status, response in responses.items():
+        if status.startswith("2"):
+            response.setdefault("headers", {}).update(header)
+    content = {FHIR_JSON: {"schema": FHIR_RESOURCE}} if fhir else {
+        "application/json": {"schema": {"$ref": "#/components/schemas/SuccessEnvelope"}}}
+    responses.setdefault("202", {"description": ACCEPTED, "headers": header, "content": content})
+
+
+def _takes_token(operation: dict[str, Any], fhir: bool) -> None:
+    parameters = operation.setdefault("parameters", [])
+    reference = {"$ref": "#/components/parameters/ConsistencyToken"}
+    if reference not in parameters:
+        parameters.append(reference)
+    operation["responses"].setdefault("503", {"description": READ_MODEL_BEHIND, "content": _error_content(fhir)})
