@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterator, TypeVar, overload
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, Repository
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 from eventsourcing.utils import strtobool
 
@@ -22,6 +23,7 @@ from medisync.application.repository import CopyOnWriteRepository, fresh_reads
 from medisync.domain.errors import NotFoundError
 
 T = TypeVar("T")
+A = TypeVar("A", bound=Aggregate)
 
 MAX_CONFLICT_RETRIES = 20
 
@@ -68,7 +70,13 @@ class MediSyncApplication(Application[UUID]):
             fastforward_skipping=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD_SKIPPING, "n")),
             deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")))
 
-    def load(self, aggregate_id: UUID | str, what: str, kind: type | None = None) -> Any:
+    @overload
+    def load(self, aggregate_id: UUID | str, what: str) -> Aggregate: ...
+
+    @overload
+    def load(self, aggregate_id: UUID | str, what: str, kind: type[A]) -> A: ...
+
+    def load(self, aggregate_id: UUID | str, what: str, kind: type[Aggregate] | None = None) -> Aggregate:
         """The aggregate, or NotFoundError if it is missing or of another kind."""
         try:
             aggregate = self.repository.get(UUID(str(aggregate_id)))
@@ -84,7 +92,7 @@ class MediSyncApplication(Application[UUID]):
         preconditions.note_loaded(aggregate)
         return aggregate
 
-    def find(self, aggregate_id: UUID | str, what: str, kind: type) -> Any | None:
+    def find(self, aggregate_id: UUID | str, what: str, kind: type[A]) -> A | None:
         """The aggregate, or None if none was ever saved: one read, where ``exists`` then
         ``load`` took two (D56).
 
@@ -127,7 +135,7 @@ class MediSyncApplication(Application[UUID]):
     def exists(self, aggregate_id: UUID) -> bool:
         return aggregate_id in self.repository
 
-    def commit(self, *aggregates: Any) -> int | None:
+    def commit(self, *aggregates: Aggregate | None) -> int | None:
         """Save the aggregates atomically; return the last notification id."""
         preconditions.check_saving(aggregates)
         # eventsourcing calls what save() returns a "Recording" (domain event + notification);

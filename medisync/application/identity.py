@@ -77,7 +77,7 @@ class IdentityService:
                          invitation_token: str, request_id: str = "") -> CommandResult:
         check_password_policy(password)
         invitation = self.app.load(InvitationIndex.create_id(token_digest(invitation_token)),
-                                   "invitation")
+                                   "invitation", InvitationIndex)
         if normalize_email(email) != invitation.email:
             raise ValidationError("email does not match the invitation", field="email")
         user_id = str(uuid.uuid4())
@@ -153,7 +153,7 @@ class IdentityService:
 
     def _user_by_email(self, email: str) -> User | None:
         try:
-            index = self.app.load(EmailIndex.create_id(normalize_email(email)), "user")
+            index = self.app.load(EmailIndex.create_id(normalize_email(email)), "user", EmailIndex)
         except NotFoundError:
             return None
         return self.app.load(index.user_id, "user", User)

@@ -11,6 +11,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
+# The shapes the ML ports exchange, defined in the domain (whose aggregates keep them) and
+# re-exported here for the ML package, which may import the application but not the domain.
+from medisync.domain.note_content import Allergy as Allergy
+from medisync.domain.note_content import Diagnosis as Diagnosis
+from medisync.domain.note_content import Insights as Insights
+from medisync.domain.note_content import Medication as Medication
+from medisync.domain.note_content import NoteDraft as NoteDraft
+from medisync.domain.note_content import NoteSection as NoteSection
+from medisync.domain.note_content import NoteVersion as NoteVersion
+from medisync.domain.note_content import Order as Order
+from medisync.domain.note_content import Provenance as Provenance
+from medisync.domain.note_content import ReviewCandidate as ReviewCandidate
+from medisync.domain.note_content import ReviewItem as ReviewItem
+from medisync.domain.note_content import SectionLine as SectionLine
+from medisync.domain.note_content import Symptom as Symptom
+from medisync.domain.note_content import Vitals as Vitals
+from medisync.domain.note_template import TemplateDefinition as TemplateDefinition
+from medisync.domain.note_template import TemplateSection as TemplateSection
+from medisync.domain.transcript import Segment as Segment
+from medisync.domain.transcript import Transcript as Transcript
+from medisync.domain.transcript import TranscriptModel as TranscriptModel
+from medisync.domain.transcript import TranscriptText as TranscriptText
+from medisync.domain.transcript import Word as Word
+
 
 class StoredFile(Protocol):
     """A blob as stored: its key and the digests clients verify it by."""
@@ -73,27 +97,22 @@ class Transcriber(Protocol):
     """Speech to text with speaker diarization and roles.
 
     ``transcribe`` returns the transcript document served by
-    ``GET /transcriptions/{appointment_id}`` (minus status/metrics):
-    ``{language, duration_s, model: {...}, text,
-       segments: [{start, end, speaker, role, text,
-                   words: [{start, end, word, probability}]}]}``
+    ``GET /transcriptions/{appointment_id}`` (minus status/metrics).
     """
 
-    def transcribe(self, audio_path: str) -> dict[str, Any]: ...
+    def transcribe(self, audio_path: str) -> Transcript: ...
 
 
 class NoteGenerator(Protocol):
     """Drafts a note from a speaker-attributed transcript into a template.
 
-    ``generate`` returns ``{subjective, objective, assessment, plan, template,
-    sections: [{key, title, text, status, lines}], text, insights: {...},
-    provenance: {generator, generator_version, model}}``; ``template`` is a
-    built-in template id, a compiled practice template, or None (``soap``).
+    ``generate`` returns a ``NoteDraft``; ``template`` is a built-in template
+    id, a compiled practice template, or None (``soap``).
     """
 
     name: str
 
-    def generate(self, transcript: dict[str, Any], template: object | None = None) -> dict[str, Any]:
+    def generate(self, transcript: TranscriptText, template: object | None = None) -> NoteDraft:
         """``template``: a built-in template id, a compiled practice template, or None (soap)."""
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable
+from typing import Callable
 
 from medisync.application.note_draft_jobs import NoteDraftJobs
 from medisync.application.note_templates import NoteTemplateService
@@ -21,20 +21,21 @@ from medisync.application.ports import BlobStore, NoteGenerator, Transcriber
 from medisync.application.recordings import RecordingService
 from medisync.application.retries import Retries
 from medisync.domain.errors import DomainError
+from medisync.domain.recording import Recording
+from medisync.domain.transcript import Transcript, TranscriptSummary, TranscriptText
 
 log = logging.getLogger(__name__)
 
-# Transcript fields that identify nobody; everything else is PHI.
-SUMMARY_FIELDS = ("language", "duration_s", "model", "metrics")
 
-
-def split_transcript(transcript: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    summary = {key: transcript.get(key) for key in SUMMARY_FIELDS}
-    speakers = {segment.get("speaker") for segment in transcript.get("segments", [])}
-    summary["speaker_count"] = len(speakers - {None})
-    summary["segment_count"] = len(transcript.get("segments", []))
-    phi = {"text": transcript.get("text", ""), "segments": transcript.get("segments", [])}
-    return summary, phi
+def split_transcript(transcript: Transcript) -> tuple[TranscriptSummary, TranscriptText]:
+    """(the fields that identify nobody, the PHI: what was said)."""
+    segments = transcript.get("segments", [])
+    speakers = {segment.get("speaker") for segment in segments}
+    summary: TranscriptSummary = {
+        "language": transcript.get("language"), "duration_s": transcript.get("duration_s"),
+        "model": transcript.get("model"), "metrics": transcript.get("metrics"),
+        "speaker_count": len(speakers - {None}), "segment_count": len(segments)}
+    return summary, {"text": transcript.get("text", ""), "segments": segments}
 
 
 class TranscriptionJobs:
@@ -71,8 +72,8 @@ class TranscriptionJobs:
             self.recordings.record_transcript(recording_id, summary, phi)
         self.drafts.handle_transcribed(recording_id)
 
-    def _transcribe_with_retries(self, recording_id: str, recording: Any,
-                                 first_attempt: int) -> dict[str, Any] | None:
+    def _transcribe_with_retries(self, recording_id: str, recording: Recording,
+                                 first_attempt: int) -> Transcript | None:
         max_attempts = self.retries.max_attempts
         for attempt in range(first_attempt, max_attempts + 1):
             self.recordings.start_transcription(recording_id, attempt)
@@ -85,7 +86,7 @@ class TranscriptionJobs:
         self.recordings.dead_letter(recording_id, f"gave up after {max_attempts} attempts")
         return None
 
-    def _transcribe(self, recording: Any) -> dict[str, Any]:
+    def _transcribe(self, recording: Recording) -> Transcript:
         started = self.clock()
         transcript = self.transcriber.transcribe(self.blobs.path(recording.blob_key))
         elapsed = self.clock() - started

@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate, event
 
 from medisync.domain.actor import Actor
 from medisync.domain.errors import InvalidTransitionError, ValidationError
+from medisync.domain.phi import Reason
 
 APPOINTMENT_TYPES = ("new_patient", "follow_up", "consultation", "telehealth", "urgent", "annual_physical")
 TERMINAL = frozenset({"completed", "cancelled", "no_show"})
@@ -39,7 +40,7 @@ COMPLETED_BY_SIGNATURE = frozenset({"scheduled", "rescheduled", "checked_in", "s
 class Appointment(Aggregate):
     @event("Scheduled")
     def __init__(self, practice_id: str, patient_id: str, doctor_id: str, start: str,
-                 duration_minutes: int, appointment_type: str, phi: dict[str, Any],
+                 duration_minutes: int, appointment_type: str, phi: Reason,
                  actor: Actor, booked_via: str = "staff") -> None:
         self.practice_id = practice_id
         self.patient_id = patient_id
@@ -52,12 +53,15 @@ class Appointment(Aggregate):
         self.booked_via = booked_via  # Scheduled v2 (see upcast_scheduled_v1_v2 below)
 
     @classmethod
-    def schedule(cls, **kwargs: Any) -> "Appointment":
-        if kwargs["appointment_type"] not in APPOINTMENT_TYPES:
+    def schedule(cls, practice_id: str, patient_id: str, doctor_id: str, start: str, duration_minutes: int,
+                 appointment_type: str, phi: Reason, actor: Actor, booked_via: str = "staff") -> "Appointment":
+        if appointment_type not in APPOINTMENT_TYPES:
             raise ValidationError(f"type must be one of {', '.join(APPOINTMENT_TYPES)}", field="type")
-        if not 5 <= int(kwargs["duration_minutes"]) <= 480:
+        if not 5 <= int(duration_minutes) <= 480:
             raise ValidationError("duration_minutes must be between 5 and 480", field="duration_minutes")
-        return cls(**kwargs)
+        return cls(practice_id=practice_id, patient_id=patient_id, doctor_id=doctor_id, start=start,
+                   duration_minutes=duration_minutes, appointment_type=appointment_type, phi=phi, actor=actor,
+                   booked_via=booked_via)
 
     def reschedule(self, start: str, duration_minutes: int, actor: Actor) -> None:
         self._require("reschedule")
@@ -103,12 +107,12 @@ class Appointment(Aggregate):
     def _complete(self, actor: Actor) -> None:
         self.status = "completed"
 
-    def cancel(self, phi: dict[str, Any], actor: Actor) -> None:
+    def cancel(self, phi: Reason, actor: Actor) -> None:
         self._require("cancel")
         self._cancel(patient_id=self.patient_id, phi=phi, actor=actor)
 
     @event("Cancelled")
-    def _cancel(self, patient_id: str, phi: dict[str, Any], actor: Actor) -> None:
+    def _cancel(self, patient_id: str, phi: Reason, actor: Actor) -> None:
         self.status = "cancelled"
 
     def mark_no_show(self, actor: Actor) -> None:

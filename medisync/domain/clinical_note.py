@@ -13,7 +13,7 @@ became current), so projections and auditors read facts, not re-derive rules.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Mapping, cast
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -21,6 +21,7 @@ from eventsourcing.domain import Aggregate, event
 from medisync.domain.actor import Actor
 from medisync.domain.errors import ConflictError, InvalidTransitionError
 from medisync.domain.ids import derived_id
+from medisync.domain.note_content import NoteContent, NoteVersion, Provenance
 
 SECTIONS = ("subjective", "objective", "assessment", "plan", "free_text")
 # What a clinician's write keeps from the current version when left out (D40). ``template`` is
@@ -47,17 +48,17 @@ class ClinicalNote(Aggregate):
         self.appointment_id = appointment_id
         self.patient_id = patient_id
         self.doctor_id = doctor_id
-        self.versions: list[dict[str, Any]] = []
+        self.versions: list[NoteVersion] = []
         self.current_version: int | None = None
         self.signed = False
 
     @property
-    def current(self) -> dict[str, Any] | None:
+    def current(self) -> NoteVersion | None:
         if self.current_version is None:
             return None
         return self.versions[self.current_version - 1]
 
-    def write(self, phi: dict[str, Any], actor: Actor) -> None:
+    def write(self, phi: NoteContent, actor: Actor) -> None:
         """A clinician's version: what ``phi`` holds, the current version's content for the rest.
 
         A field left out keeps the current version's text (send ``""`` to clear it), so an
@@ -69,22 +70,23 @@ class ClinicalNote(Aggregate):
         self._write(patient_id=self.patient_id, phi={**self._kept_content(), **phi},
                     version=len(self.versions) + 1, status=status, at=_now(), actor=actor)
 
-    def _kept_content(self) -> dict[str, Any]:
+    def _kept_content(self) -> NoteContent:
         current = self.current
         if current is None:
             return {"insights": None}
-        kept = {key: current[key] for key in KEPT_WHEN_OMITTED if key in current}
+        row: Mapping[str, object] = current
+        kept = cast(NoteContent, {key: row[key] for key in KEPT_WHEN_OMITTED if key in row})
         vouched = current["source"] == "clinician" or bool(current.get("signed_by"))
         return {**kept, "insights": current.get("insights") if vouched else None}
 
     @event("Written")
-    def _write(self, patient_id: str, phi: dict[str, Any], version: int, status: str, at: str,
+    def _write(self, patient_id: str, phi: NoteContent, version: int, status: str, at: str,
                actor: Actor) -> None:
         self._append(phi, version=version, status=status, source="clinician",
                      author_id=actor["user_id"], at=at, provenance=None)
         self.current_version = version
 
-    def record_generated(self, phi: dict[str, Any], provenance: dict[str, Any],
+    def record_generated(self, phi: NoteContent, provenance: Provenance,
                          actor: Actor) -> None:
         current = self.current
         becomes_current = current is None or (current["source"] == "ai" and not self.signed)
@@ -93,7 +95,7 @@ class ClinicalNote(Aggregate):
                                at=_now(), actor=actor)
 
     @event("Generated")
-    def _record_generated(self, patient_id: str, phi: dict[str, Any], provenance: dict[str, Any],
+    def _record_generated(self, patient_id: str, phi: NoteContent, provenance: Provenance,
                           version: int, becomes_current: bool, at: str,
                           actor: Actor) -> None:
         self._append(phi, version=version, status="preliminary", source="ai",
@@ -112,14 +114,16 @@ class ClinicalNote(Aggregate):
 
     @event("Signed")
     def _sign(self, version: int, status: str, at: str, actor: Actor) -> None:
-        self.versions[version - 1].update(signed_by=actor["user_id"], signed_at=at, status=status)
+        self.versions[version - 1].update({"signed_by": actor["user_id"], "signed_at": at, "status": status})
         self.signed = True
 
-    def _append(self, phi: dict[str, Any], *, version: int, status: str, source: str,
-                author_id: str, at: str, provenance: dict[str, Any] | None) -> None:
-        content = {key: phi.get(key, "") for key in SECTIONS}
+    def _append(self, phi: NoteContent, *, version: int, status: str, source: str,
+                author_id: str, at: str, provenance: Provenance | None) -> None:
         self.versions.append({
-            "version": version, "status": status, "source": source, **content,
+            "version": version, "status": status, "source": source,
+            "subjective": phi.get("subjective", ""), "objective": phi.get("objective", ""),
+            "assessment": phi.get("assessment", ""), "plan": phi.get("plan", ""),
+            "free_text": phi.get("free_text", ""),  # SECTIONS, in order
             "insights": phi.get("insights"), "provenance": provenance,
             # the template the version was written in, and its sections in template order
             # ({key, title, text, lines: [{text, segment_ids, ...}]}); absent on older events

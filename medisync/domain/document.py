@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from eventsourcing.domain import Aggregate, event
 
 from medisync.domain.actor import Actor
 from medisync.domain.errors import InvalidTransitionError, ValidationError
+from medisync.domain.phi import DocumentTitle
 
 DOCUMENT_KINDS = ("lab_result", "referral", "imaging", "consent", "other")
 
@@ -16,7 +15,7 @@ class Document(Aggregate):
     @event("Uploaded")
     def __init__(self, practice_id: str, patient_id: str, appointment_id: str | None, kind: str,
                  blob_key: str, sha256: str, size_bytes: int, content_type: str,
-                 phi: dict[str, Any], actor: Actor, sha1: str | None = None) -> None:
+                 phi: DocumentTitle, actor: Actor, sha1: str | None = None) -> None:
         self.practice_id = practice_id
         self.patient_id = patient_id
         self.appointment_id = appointment_id
@@ -30,9 +29,13 @@ class Document(Aggregate):
         self.deleted = False
 
     @classmethod
-    def upload(cls, **kwargs: Any) -> "Document":
-        cls.check_kind(kwargs["kind"])
-        return cls(**kwargs)
+    def upload(cls, practice_id: str, patient_id: str, appointment_id: str | None, kind: str, blob_key: str,
+               sha256: str, size_bytes: int, content_type: str, phi: DocumentTitle, actor: Actor,
+               sha1: str | None = None) -> "Document":
+        cls.check_kind(kind)
+        return cls(practice_id=practice_id, patient_id=patient_id, appointment_id=appointment_id, kind=kind,
+                   blob_key=blob_key, sha256=sha256, size_bytes=size_bytes, content_type=content_type,
+                   phi=phi, actor=actor, sha1=sha1)
 
     @staticmethod
     def check_kind(kind: str) -> None:

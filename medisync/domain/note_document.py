@@ -7,12 +7,11 @@ PHI (``phi``), the kind, the note version and the channel are not (D48).
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
-
 from eventsourcing.domain import Aggregate, event
 
 from medisync.domain.actor import Actor
 from medisync.domain.errors import InvalidTransitionError, ValidationError
+from medisync.domain.phi import DocumentText
 
 PATIENT_SUMMARY = "patient_summary"
 LETTER_KINDS = ("referral", "work_note", "to_gp")
@@ -27,7 +26,7 @@ def _now() -> str:
 class NoteDocument(Aggregate):
     @event("Generated")
     def __init__(self, practice_id: str, appointment_id: str, patient_id: str, doctor_id: str,
-                 note_id: str, note_version: int, note_signed: bool, kind: str, phi: dict[str, Any],
+                 note_id: str, note_version: int, note_signed: bool, kind: str, phi: DocumentText,
                  reading_grade: float | None, actor: Actor) -> None:
         self.practice_id = practice_id
         self.appointment_id = appointment_id
@@ -42,10 +41,14 @@ class NoteDocument(Aggregate):
         self.sent: list[dict[str, str]] = []
 
     @classmethod
-    def generate(cls, **kwargs: Any) -> "NoteDocument":
-        if kwargs["kind"] not in KINDS:
+    def generate(cls, practice_id: str, appointment_id: str, patient_id: str, doctor_id: str, note_id: str,
+                 note_version: int, note_signed: bool, kind: str, phi: DocumentText,
+                 reading_grade: float | None, actor: Actor) -> "NoteDocument":
+        if kind not in KINDS:
             raise ValidationError(f"kind must be one of {', '.join(KINDS)}", field="kind")
-        return cls(**kwargs)
+        return cls(practice_id=practice_id, appointment_id=appointment_id, patient_id=patient_id,
+                   doctor_id=doctor_id, note_id=note_id, note_version=note_version, note_signed=note_signed,
+                   kind=kind, phi=phi, reading_grade=reading_grade, actor=actor)
 
     def edit(self, text: str, reading_grade: float | None, actor: Actor) -> bool:
         if self.sent:
@@ -56,7 +59,7 @@ class NoteDocument(Aggregate):
         return True
 
     @event("Edited")
-    def _edit(self, patient_id: str, phi: dict[str, Any], reading_grade: float | None,
+    def _edit(self, patient_id: str, phi: DocumentText, reading_grade: float | None,
               actor: Actor) -> None:
         self.text = phi.get("text", "")
         self.reading_grade = reading_grade

@@ -10,7 +10,7 @@ data, so its events carry no ``phi``.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from eventsourcing.domain import Aggregate, event
 
@@ -22,19 +22,49 @@ DEFINITION_FIELDS = ("name", "specialty", "loinc_code", "sections")
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 
 
+class TemplateSection(TypedDict):
+    key: str
+    title: str
+    guidance: str
+
+
+class TemplateDefinition(TypedDict):
+    """A template version as stored (D46)."""
+
+    name: str
+    specialty: str
+    loinc_code: str
+    sections: list[TemplateSection]
+
+
+class SectionDraft(TypedDict):
+    title: str
+    key: NotRequired[str | None]
+    guidance: NotRequired[str | None]
+
+
+class DefinitionDraft(TypedDict, total=False):
+    """A definition as an admin sends it (``name`` is required to define, not to revise)."""
+
+    name: str
+    specialty: str | None
+    loinc_code: str | None
+    sections: list[SectionDraft] | list[TemplateSection]
+
+
 def section_key(title: str) -> str:
     """A section's key from its title ("Mental Status Exam" -> ``mental_status_exam``)."""
     key = re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")[:50]
     return key if key[:1].isalpha() else f"s_{key}"[:50]
 
 
-def checked_definition(raw: dict[str, Any]) -> dict[str, Any]:
+def checked_definition(raw: DefinitionDraft) -> TemplateDefinition:
     """The definition as stored: sections keyed, keys unique, at least one section.
 
     A key derived from a title that another section already has gets a suffix ("plan_2"); two
     keys given explicitly and equal are refused."""
-    sections = []
-    given = {s["key"] for s in raw.get("sections") or [] if s.get("key")}
+    sections: list[TemplateSection] = []
+    given = {named for s in raw.get("sections") or [] if (named := s.get("key"))}
     for section in raw.get("sections") or []:
         key = section.get("key") or _free_key(section_key(section["title"]), given | {s["key"] for s in sections})
         if not _KEY.match(key):
@@ -61,24 +91,24 @@ def _free_key(key: str, taken: set[str]) -> str:
 
 class NoteTemplate(Aggregate):
     @event("Defined")
-    def __init__(self, practice_id: str, definition: dict[str, Any], actor: Actor) -> None:
+    def __init__(self, practice_id: str, definition: TemplateDefinition, actor: Actor) -> None:
         self.practice_id = practice_id
-        self.versions: list[dict[str, Any]] = [definition]
+        self.versions: list[TemplateDefinition] = [definition]
         self.deleted = False
 
     @classmethod
-    def define(cls, practice_id: str, definition: dict[str, Any], actor: Actor) -> "NoteTemplate":
+    def define(cls, practice_id: str, definition: DefinitionDraft, actor: Actor) -> "NoteTemplate":
         return cls(practice_id=practice_id, definition=checked_definition(definition), actor=actor)
 
     @property
-    def current(self) -> dict[str, Any]:
+    def current(self) -> TemplateDefinition:
         return self.versions[-1]
 
     @property
     def template_version(self) -> int:
         return len(self.versions)
 
-    def revise(self, changes: dict[str, Any], actor: Actor) -> bool:
+    def revise(self, changes: DefinitionDraft, actor: Actor) -> bool:
         """A new version with ``changes`` over the current one; False if nothing changed."""
         self._refuse_if_deleted()
         definition = checked_definition({**self.current, **changes})
@@ -88,7 +118,7 @@ class NoteTemplate(Aggregate):
         return True
 
     @event("Revised")
-    def _revise(self, definition: dict[str, Any], template_version: int, actor: Actor) -> None:
+    def _revise(self, definition: TemplateDefinition, template_version: int, actor: Actor) -> None:
         self.versions.append(definition)
 
     def delete(self, actor: Actor) -> None:

@@ -8,34 +8,33 @@ encrypt it per patient.
 
 from __future__ import annotations
 
-from typing import Any
-
 from eventsourcing.domain import Aggregate, event
 
 from medisync.domain.actor import Actor
 from medisync.domain.errors import InvalidTransitionError, NotFoundError, ValidationError
+from medisync.domain.phi import Demographics, HistoryData, HistoryEntry, InsuranceData, Policy
 
 HISTORY_KINDS = ("condition", "allergy", "medication", "surgery", "family_history")
 
 
 class Patient(Aggregate):
     @event("Registered")
-    def __init__(self, practice_id: str, registered_by: str, phi: dict[str, Any],
+    def __init__(self, practice_id: str, registered_by: str, phi: Demographics,
                  actor: Actor) -> None:
         self.practice_id = practice_id
         self.registered_by = registered_by
-        self.demographics = dict(phi)
-        self.history: dict[str, dict[str, Any]] = {}
-        self.insurance: dict[str, dict[str, Any]] = {}
+        self.demographics: Demographics = {**phi}
+        self.history: dict[str, HistoryEntry] = {}
+        self.insurance: dict[str, Policy] = {}
         self.archived = False
 
     # Demographics -----------------------------------------------------------
-    def update_demographics(self, phi: dict[str, Any], actor: Actor) -> None:
+    def update_demographics(self, phi: Demographics, actor: Actor) -> None:
         self._require_active()
         self._update_demographics(phi=phi, actor=actor)
 
     @event("DemographicsUpdated")
-    def _update_demographics(self, phi: dict[str, Any], actor: Actor) -> None:
+    def _update_demographics(self, phi: Demographics, actor: Actor) -> None:
         self.demographics.update(phi)
 
     def archive(self, actor: Actor) -> None:
@@ -61,7 +60,7 @@ class Patient(Aggregate):
         self.insurance = {}
 
     # Medical history --------------------------------------------------------
-    def add_history_entry(self, entry_id: str, kind: str, phi: dict[str, Any],
+    def add_history_entry(self, entry_id: str, kind: str, phi: HistoryData,
                           actor: Actor) -> None:
         self._require_active()
         if kind not in HISTORY_KINDS:
@@ -69,19 +68,19 @@ class Patient(Aggregate):
         self._add_history_entry(entry_id=entry_id, kind=kind, phi=phi, actor=actor)
 
     @event("HistoryEntryAdded")
-    def _add_history_entry(self, entry_id: str, kind: str, phi: dict[str, Any],
+    def _add_history_entry(self, entry_id: str, kind: str, phi: HistoryData,
                            actor: Actor) -> None:
         status = "resolved" if phi.get("resolved_date") else "active"
         self.history[entry_id] = {"kind": kind, "status": status, **phi}
 
-    def update_history_entry(self, entry_id: str, phi: dict[str, Any],
+    def update_history_entry(self, entry_id: str, phi: HistoryData,
                              actor: Actor) -> None:
         self._require_active()
         self._history_entry(entry_id)
         self._update_history_entry(entry_id=entry_id, phi=phi, actor=actor)
 
     @event("HistoryEntryUpdated")
-    def _update_history_entry(self, entry_id: str, phi: dict[str, Any],
+    def _update_history_entry(self, entry_id: str, phi: HistoryData,
                               actor: Actor) -> None:
         self.history[entry_id].update(phi)
 
@@ -95,28 +94,28 @@ class Patient(Aggregate):
     @event("HistoryEntryResolved")
     def _resolve_history_entry(self, entry_id: str, resolved_date: str,
                                actor: Actor) -> None:
-        self.history[entry_id].update(status="resolved", resolved_date=resolved_date)
+        self.history[entry_id].update({"status": "resolved", "resolved_date": resolved_date})
 
     # Insurance --------------------------------------------------------------
-    def add_insurance(self, policy_id: str, phi: dict[str, Any], primary: bool,
+    def add_insurance(self, policy_id: str, phi: InsuranceData, primary: bool,
                       actor: Actor) -> None:
         self._require_active()
         self._add_insurance(policy_id=policy_id, phi=phi, primary=primary, actor=actor)
 
     @event("InsuranceAdded")
-    def _add_insurance(self, policy_id: str, phi: dict[str, Any], primary: bool,
+    def _add_insurance(self, policy_id: str, phi: InsuranceData, primary: bool,
                        actor: Actor) -> None:
         self._apply_primary(policy_id, primary)
         self.insurance[policy_id] = {**phi, "primary": primary}
 
-    def update_insurance(self, policy_id: str, phi: dict[str, Any], primary: bool | None,
+    def update_insurance(self, policy_id: str, phi: InsuranceData, primary: bool | None,
                          actor: Actor) -> None:
         self._require_active()
         self._policy(policy_id)
         self._update_insurance(policy_id=policy_id, phi=phi, primary=primary, actor=actor)
 
     @event("InsuranceUpdated")
-    def _update_insurance(self, policy_id: str, phi: dict[str, Any], primary: bool | None,
+    def _update_insurance(self, policy_id: str, phi: InsuranceData, primary: bool | None,
                           actor: Actor) -> None:
         self.insurance[policy_id].update(phi)
         if primary is not None:
@@ -140,12 +139,12 @@ class Patient(Aggregate):
                 if other_id != policy_id:
                     policy["primary"] = False
 
-    def _history_entry(self, entry_id: str) -> dict[str, Any]:
+    def _history_entry(self, entry_id: str) -> HistoryEntry:
         if entry_id not in self.history:
             raise NotFoundError("history entry not found")
         return self.history[entry_id]
 
-    def _policy(self, policy_id: str) -> dict[str, Any]:
+    def _policy(self, policy_id: str) -> Policy:
         if policy_id not in self.insurance:
             raise NotFoundError("insurance policy not found")
         return self.insurance[policy_id]

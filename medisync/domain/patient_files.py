@@ -19,7 +19,7 @@ The index holds ids, kinds and blob keys only (no PHI).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -28,6 +28,12 @@ from medisync.domain.errors import InvalidTransitionError
 from medisync.domain.ids import derived_id
 
 KINDS = ("recording", "document")
+
+
+class StoredFileEntry(TypedDict):
+    kind: str  # recording | document
+    blob_key: str
+    appointment_id: str | None
 
 
 class PatientFiles(Aggregate):
@@ -39,7 +45,7 @@ class PatientFiles(Aggregate):
     def __init__(self, practice_id: str, patient_id: str) -> None:
         self.practice_id = practice_id
         self.patient_id = patient_id
-        self.files: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, StoredFileEntry] = {}
         self.sealed = False
 
     def add(self, file_id: str, kind: str, blob_key: str, appointment_id: str | None) -> None:

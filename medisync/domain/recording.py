@@ -9,12 +9,12 @@ deleted audio ever appears.
 
 from __future__ import annotations
 
-from typing import Any
-
 from eventsourcing.domain import Aggregate, event
 
 from medisync.domain.actor import Actor
 from medisync.domain.errors import ConflictError, InvalidTransitionError
+from medisync.domain.phi import Reason
+from medisync.domain.transcript import RecordedTranscript, TranscriptSummary, TranscriptText
 
 
 class Recording(Aggregate):
@@ -38,15 +38,15 @@ class Recording(Aggregate):
         self.transcription_status = "pending"
         self.attempts = 0
         self.note_draft_status = "pending"  # pending -> completed | failed (the AI draft, D55)
-        self.transcript: dict[str, Any] | None = None
+        self.transcript: RecordedTranscript | None = None
 
-    def delete(self, phi: dict[str, Any], actor: Actor) -> None:
+    def delete(self, phi: Reason, actor: Actor) -> None:
         if self.deleted:
             raise InvalidTransitionError("recording is already deleted")
         self._delete(patient_id=self.patient_id, phi=phi, actor=actor)
 
     @event("Deleted")
-    def _delete(self, patient_id: str, phi: dict[str, Any], actor: Actor) -> None:
+    def _delete(self, patient_id: str, phi: Reason, actor: Actor) -> None:
         self.deleted = True
 
     def start_transcription(self, attempt: int, actor: Actor) -> None:
@@ -58,13 +58,13 @@ class Recording(Aggregate):
         self.transcription_status = "processing"
         self.attempts = attempt
 
-    def record_transcript(self, summary: dict[str, Any], phi: dict[str, Any],
+    def record_transcript(self, summary: TranscriptSummary, phi: TranscriptText,
                           actor: Actor) -> None:
         self._require_transcribable()
         self._record_transcript(patient_id=self.patient_id, summary=summary, phi=phi, actor=actor)
 
     @event("Transcribed")
-    def _record_transcript(self, patient_id: str, summary: dict[str, Any], phi: dict[str, Any],
+    def _record_transcript(self, patient_id: str, summary: TranscriptSummary, phi: TranscriptText,
                            actor: Actor) -> None:
         self.transcription_status = "completed"
         self.transcript = {**summary, **phi}

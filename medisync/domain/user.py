@@ -45,10 +45,12 @@ class User(Aggregate):
         self.active = True
 
     @classmethod
-    def register(cls, **kwargs: str | dict[str, str]) -> "User":
-        require_choice(str(kwargs["role"]), ROLES, "role")
-        require_choice(str(kwargs["tier"]), TIERS, "tier")
-        return cls(**kwargs)  # type: ignore[arg-type]
+    def register(cls, user_id: str, practice_id: str, email: str, full_name: str, password_hash: str,
+                 role: str, tier: str, actor: Actor) -> "User":
+        require_choice(role, ROLES, "role")
+        require_choice(tier, TIERS, "tier")
+        return cls(user_id=user_id, practice_id=practice_id, email=email, full_name=full_name,
+                   password_hash=password_hash, role=role, tier=tier, actor=actor)
 
     def change_password(self, password_hash: str, actor: Actor) -> None:
         self._require_active()
