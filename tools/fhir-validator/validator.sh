@@ -27,9 +27,9 @@ is_built() {
   [[ -f $DEST/.sha256 && $(cat "$DEST/.sha256") == "$(wanted_hash)" && -f $DEST/classes/FhirValidate.class ]]
 }
 
-need_tools() {
+need_tools() {  # $@: the tools needed besides java
   local tool
-  for tool in java javac mvn; do
+  for tool in java "$@"; do
     command -v "$tool" >/dev/null 2>&1 \
       || die "'$tool' not found on PATH: the FHIR validator needs a JDK 17+ (java, javac) and Maven (mvn)"
   done
@@ -40,8 +40,8 @@ need_tools() {
 }
 
 build() {
-  is_built && return 0
-  need_tools
+  if is_built; then need_tools; return 0; fi
+  need_tools javac mvn
   mkdir -p "$(dirname "$DEST")"
   local tmp=$DEST.tmp.$$
   rm -rf "$tmp" && mkdir -p "$tmp"
@@ -61,7 +61,8 @@ build() {
 check() {
   [[ $# -eq 1 ]] || { echo "usage: $0 check DIR|-" >&2; exit 2; }
   build
-  # Serial GC and C1 only: a short batch run on 2 cores starts faster than with the JIT's top tier.
+  # Serial GC and C1 only: on 2 cores, 131 resources took 18 s this way, 24 s with C2 and 40 s with the
+  # default G1 (D59).
   exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss4m -Xmx1g \
     -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.logFile=System.err \
     -Dorg.slf4j.simpleLogger.log.ca.uhn.fhir.parser.LenientErrorHandler=error \
