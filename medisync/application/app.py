@@ -79,7 +79,7 @@ class MediSyncApplication(Application[UUID]):
     def load(self, aggregate_id: UUID | str, what: str, kind: type[Aggregate] | None = None) -> Aggregate:
         """The aggregate, or NotFoundError if it is missing or of another kind."""
         try:
-            aggregate = self.repository.get(UUID(str(aggregate_id)))
+            aggregate: Aggregate = self.repository.get(UUID(str(aggregate_id)))
         except (AggregateNotFoundError, ValueError):
             raise NotFoundError(f"{what} not found") from None
         if kind is not None and not isinstance(aggregate, kind):
@@ -100,7 +100,7 @@ class MediSyncApplication(Application[UUID]):
         only for an aggregate of a patient this command has already loaded something
         of through ``load`` (which refuses an erased patient)."""
         try:
-            aggregate = self.repository.get(UUID(str(aggregate_id)))
+            aggregate: Aggregate = self.repository.get(UUID(str(aggregate_id)))
         except AggregateNotFoundError:
             return None
         if not isinstance(aggregate, kind):
@@ -113,7 +113,7 @@ class MediSyncApplication(Application[UUID]):
             return False
         try:
             # Read only, so the cached patient need not be copied.
-            patient = self.repository.get(UUID(str(patient_id)), deepcopy_from_cache=False)
+            patient: Aggregate = self.repository.get(UUID(str(patient_id)), deepcopy_from_cache=False)
         except (AggregateNotFoundError, ValueError):
             return False
         return bool(getattr(patient, "erased", False))

@@ -15,18 +15,20 @@ it), never a record pointing at a file that does not exist.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable, TypedDict
+
+from eventsourcing.domain import Aggregate
 
 from medisync.application.app import MediSyncApplication, retry_on_conflict
 from medisync.application.ports import BlobStore, StagedBlob, StoredFile
 
 # prepare() loads and checks (raising when refused) and returns build(stored),
 # which makes the aggregates to save: the new record first.
-Build = Callable[[StoredFile], list[Any]]
+Build = Callable[[StoredFile], list[Aggregate]]
 
 
 def commit_upload(app: MediSyncApplication, blobs: BlobStore, staged: StagedBlob,
-                  prepare: Callable[[], Build]) -> tuple[Any, int | None]:
+                  prepare: Callable[[], Build]) -> tuple[Aggregate, int | None]:
     """(the new record, its notification id); whatever refuses, no file is left behind."""
     stored: StoredFile | None = None
     try:
@@ -34,7 +36,7 @@ def commit_upload(app: MediSyncApplication, blobs: BlobStore, staged: StagedBlob
         stored = blobs.commit(staged)
         kept = stored
 
-        def command() -> tuple[Any, int | None]:
+        def command() -> tuple[Aggregate, int | None]:
             build = steps.pop() if steps else prepare()  # a conflict re-reads and re-checks
             aggregates = build(kept)
             return aggregates[0], app.commit(*aggregates)
@@ -48,6 +50,16 @@ def commit_upload(app: MediSyncApplication, blobs: BlobStore, staged: StagedBlob
         raise
 
 
-def blob_fields(stored: StoredFile, content_type: str) -> dict[str, Any]:
+class BlobFields(TypedDict):
+    """What a Recording's or Document's ``Uploaded`` event records of its blob: one place to add a digest."""
+
+    blob_key: str
+    sha256: str
+    sha1: str
+    size_bytes: int
+    content_type: str
+
+
+def blob_fields(stored: StoredFile, content_type: str) -> BlobFields:
     return {"blob_key": stored.key, "sha256": stored.sha256, "sha1": stored.sha1,
             "size_bytes": stored.size, "content_type": content_type}

@@ -9,7 +9,7 @@ the ML package, reached through the ``NoteDocumentComposer`` port.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from medisync.application.access import NOTE_WRITERS, require_role
 from medisync.application.app import MediSyncApplication
@@ -19,18 +19,20 @@ from medisync.application.results import CommandResult
 from medisync.domain.appointment import Appointment
 from medisync.domain.clinical_note import ClinicalNote
 from medisync.domain.errors import InvalidTransitionError, NotFoundError, ValidationError
+from medisync.domain.note_content import NoteVersion
 from medisync.domain.note_document import LETTER_KINDS, PATIENT_SUMMARY, NoteDocument
 from medisync.domain.patient import Patient
+from medisync.domain.phi import DocumentText
 from medisync.domain.user import User
 
 
 class NoteDocumentComposer(Protocol):
-    def summarize(self, version: dict[str, Any]) -> tuple[str, float]:
+    def summarize(self, version: NoteVersion) -> tuple[str, float]:
         """(plain-language text, Flesch-Kincaid grade) of a note version."""
 
     def reading_grade(self, text: str) -> float: ...
 
-    def letter(self, kind: str, version: dict[str, Any], recipient: str, patient_name: str,
+    def letter(self, kind: str, version: NoteVersion, recipient: str, patient_name: str,
                clinician_name: str, visit_date: str) -> str: ...
 
 
@@ -77,15 +79,15 @@ class NoteDocumentService:
         document.send(channel, principal.actor())
         return CommandResult(document_id, self.app.commit(document), created=False)
 
-    def _note_version(self, appointment: Appointment) -> tuple[ClinicalNote, dict[str, Any]]:
+    def _note_version(self, appointment: Appointment) -> tuple[ClinicalNote, NoteVersion]:
         note_id = ClinicalNote.create_id(str(appointment.id))
         note = self.app.load(note_id, "note", ClinicalNote) if self.app.exists(note_id) else None
         if note is None or note.current is None:
             raise InvalidTransitionError("there is no note to draw from yet")
-        return note, dict(note.current)
+        return note, note.current.copy()
 
     def _generated(self, principal: Principal, appointment: Appointment, note: ClinicalNote,
-                   version: dict[str, Any], kind: str, phi: dict[str, Any],
+                   version: NoteVersion, kind: str, phi: DocumentText,
                    grade: float | None) -> CommandResult:
         document = NoteDocument.generate(
             practice_id=principal.practice_id, appointment_id=str(appointment.id),

@@ -11,8 +11,6 @@ note that a crash lost, and does nothing once the outcome is recorded.
 from __future__ import annotations
 
 import logging
-from typing import Any
-
 from medisync.application.note_templates import NoteTemplateService
 from medisync.application.notes import NoteService
 from medisync.application.ports import NoteGenerator
@@ -20,6 +18,8 @@ from medisync.application.recordings import RecordingService
 from medisync.application.retries import Retries
 from medisync.domain.actor import system_actor
 from medisync.domain.errors import DomainError
+from medisync.domain.note_content import NoteDraft
+from medisync.domain.recording import Recording
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class NoteDraftJobs:
                                     transcript_version=recording.transcript_version)
         self.recordings.note_drafted(recording_id)
 
-    def _draft_with_retries(self, recording: Any) -> tuple[dict[str, Any] | None, str]:
+    def _draft_with_retries(self, recording: Recording) -> tuple[NoteDraft | None, str]:
         reason = ""
         for attempt in range(1, self.retries.max_attempts + 1):
             try:
@@ -63,8 +63,8 @@ class NoteDraftJobs:
                 self.retries.after_failure(attempt)
         return None, reason
 
-    def _draft(self, recording: Any) -> dict[str, Any]:
-        transcript = recording.transcript
+    def _draft(self, recording: Recording) -> NoteDraft:
+        transcript = recording.transcribed
         if self.templates is None:
             return self.generator.generate(transcript)
         choice = self.templates.default_for(recording.practice_id, recording.doctor_id)

@@ -5,12 +5,11 @@ the read model, so a regeneration never drafts from a stale or lagging view."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from medisync.application.access import NOTE_WRITERS, require_role, require_tier
 from medisync.application.appointments import AppointmentService
 from medisync.application.note_templates import NoteTemplateService, TemplateChoice
 from medisync.application.notes import NoteService
+from medisync.application.ports import NoteGenerator
 from medisync.application.principal import Principal
 from medisync.application.recordings import RecordingService
 from medisync.application.results import CommandResult
@@ -21,7 +20,7 @@ PREMIUM_GENERATORS = ("llm",)
 
 class NoteDrafting:
     def __init__(self, notes: NoteService, appointments: AppointmentService, recordings: RecordingService,
-                 generators: dict[str, Any], templates: NoteTemplateService | None = None) -> None:
+                 generators: dict[str, NoteGenerator], templates: NoteTemplateService | None = None) -> None:
         self.notes = notes
         self.appointments = appointments
         self.recordings = recordings
@@ -41,7 +40,7 @@ class NoteDrafting:
         recording = self.recordings.latest_transcribed(appointment.patient_id, appointment_id)
         if recording is None:
             raise InvalidTransitionError("there is no transcript to draft from yet")
-        draft = self.generators[generator].generate(recording.transcript, template=choice.template)
+        draft = self.generators[generator].generate(recording.transcribed, template=choice.template)
         notification_id = self.notes.record_generated(appointment_id, choice.stamp(draft), principal.actor(),
                                                       transcript_version=recording.transcript_version)
         return CommandResult(appointment_id, notification_id, created=False)

@@ -8,7 +8,7 @@ the ML package; the application sees them through the ``TemplateCatalog`` port.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from medisync.application.access import NOTE_WRITERS, TEMPLATE_ADMINS, require_role
 from medisync.application.app import MediSyncApplication, retry_on_conflict
@@ -16,7 +16,8 @@ from medisync.application.principal import Principal
 from medisync.application.results import CommandResult
 from medisync.domain.actor import Actor
 from medisync.domain.errors import NotFoundError
-from medisync.domain.note_template import NoteTemplate
+from medisync.domain.note_content import NoteDraft, Provenance
+from medisync.domain.note_template import DefinitionDraft, NoteTemplate, TemplateDefinition
 from medisync.domain.template_defaults import TemplateDefaults
 from medisync.domain.user import User
 
@@ -28,7 +29,7 @@ class TemplateCatalog(Protocol):
 
     def builtin_ids(self) -> tuple[str, ...]: ...
 
-    def compile(self, template_id: str, definition: dict[str, Any]) -> Any: ...
+    def compile(self, template_id: str, definition: TemplateDefinition) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,12 @@ class TemplateChoice:
 
     id: str
     version: int | None  # a practice template's version; None for a built-in (versioned with the generator)
-    template: Any
+    template: object  # what NoteGenerator.generate takes as its template
 
-    def stamp(self, draft: dict[str, Any]) -> dict[str, Any]:
+    def stamp(self, draft: NoteDraft) -> NoteDraft:
         """The draft, its provenance naming the template version it was drafted with."""
-        provenance = {**(draft.get("provenance") or {}), "template": self.id, "template_version": self.version}
+        provenance: Provenance = {**(draft.get("provenance") or {}), "template": self.id,
+                                  "template_version": self.version}
         return {**draft, "template": draft.get("template") or self.id, "provenance": provenance}
 
 
@@ -50,12 +52,12 @@ class NoteTemplateService:
         self.app = app
         self.catalog = catalog
 
-    def define(self, principal: Principal, definition: dict[str, Any]) -> CommandResult:
+    def define(self, principal: Principal, definition: DefinitionDraft) -> CommandResult:
         require_role(principal, TEMPLATE_ADMINS, "define note templates")
         template = NoteTemplate.define(principal.practice_id, definition, principal.actor())
         return CommandResult(str(template.id), self.app.commit(template))
 
-    def revise(self, principal: Principal, template_id: str, changes: dict[str, Any]) -> CommandResult:
+    def revise(self, principal: Principal, template_id: str, changes: DefinitionDraft) -> CommandResult:
         require_role(principal, TEMPLATE_ADMINS, "change note templates")
 
         def command() -> CommandResult:

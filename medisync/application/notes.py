@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from medisync.application.access import NOTE_WRITERS, require_role
 from medisync.application.app import MediSyncApplication, retry_on_conflict
 from medisync.application.appointments import AppointmentService
@@ -13,6 +11,7 @@ from medisync.domain.actor import Actor
 from medisync.domain.appointment import Appointment
 from medisync.domain.clinical_note import ClinicalNote
 from medisync.domain.errors import ForbiddenError
+from medisync.domain.note_content import NoteContent, NoteDraft, Provenance
 
 
 class NoteService:
@@ -21,7 +20,7 @@ class NoteService:
         self.appointments = appointments
 
     def write(self, principal: Principal, appointment_id: str,
-              sections: dict[str, Any]) -> CommandResult:
+              sections: NoteContent) -> CommandResult:
         require_role(principal, NOTE_WRITERS, "write notes")
         appointment = self.appointments.load_visible(principal, appointment_id)
 
@@ -45,18 +44,19 @@ class NoteService:
             return CommandResult(appointment_id, self.app.commit(note, visit), created=False)
         return retry_on_conflict(command)
 
-    def record_generated(self, appointment_id: str, draft: dict[str, Any], actor: Actor,
+    def record_generated(self, appointment_id: str, draft: NoteDraft, actor: Actor,
                          transcript_version: int | None) -> int | None:
         """Append an AI draft (the ML worker's or an on-demand regeneration)."""
         appointment = self.app.load(appointment_id, "appointment", Appointment)
-        provenance = {**draft.get("provenance", {}), "transcript_version": transcript_version}
-        sections = {key: draft.get(key, "") for key in ("subjective", "objective", "assessment", "plan")}
+        provenance: Provenance = {**draft.get("provenance", {}), "transcript_version": transcript_version}
+        content: NoteContent = {
+            "subjective": draft.get("subjective", ""), "objective": draft.get("objective", ""),
+            "assessment": draft.get("assessment", ""), "plan": draft.get("plan", ""),
+            "insights": draft.get("insights"), "template": draft.get("template"), "sections": draft.get("sections")}
 
         def command() -> int | None:
             note, _ = self._note_for(appointment, actor)
-            note.record_generated(phi={**sections, "insights": draft.get("insights"),
-                                       "template": draft.get("template"), "sections": draft.get("sections")},
-                                  provenance=provenance, actor=actor)
+            note.record_generated(phi=content, provenance=provenance, actor=actor)
             return self.app.commit(note)
         return retry_on_conflict(command)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import uuid
-from typing import Any
+from typing import Callable
 
 from eventsourcing.persistence import IntegrityError
 
@@ -18,6 +18,7 @@ from medisync.application.results import CommandResult
 from medisync.domain.errors import ConflictError, NotFoundError
 from medisync.domain.indexes import MrnIndex
 from medisync.domain.patient import Patient
+from medisync.domain.phi import Demographics, HistoryData, InsuranceData
 
 
 def mrn_key(practice_id: str, mrn: str) -> str:
@@ -31,7 +32,7 @@ class PatientService:
         self.app = app
         self.access = access
 
-    def register(self, principal: Principal, phi: dict[str, Any]) -> CommandResult:
+    def register(self, principal: Principal, phi: Demographics) -> CommandResult:
         require_role(principal, CLINICAL_STAFF, "register patients")
         key = mrn_key(principal.practice_id, phi["mrn"])
         if self.app.exists(MrnIndex.create_id(principal.practice_id, key)):
@@ -46,7 +47,7 @@ class PatientService:
         return CommandResult(str(patient.id), notification_id)
 
     def update_demographics(self, principal: Principal, patient_id: str,
-                            phi: dict[str, Any]) -> CommandResult:
+                            phi: Demographics) -> CommandResult:
         return self._change(principal, patient_id,
                             lambda p: p.update_demographics(phi=phi, actor=principal.actor()))
 
@@ -55,14 +56,14 @@ class PatientService:
         return self._change(principal, patient_id, lambda p: p.archive(actor=principal.actor()))
 
     def add_history_entry(self, principal: Principal, patient_id: str, kind: str,
-                          phi: dict[str, Any]) -> CommandResult:
+                          phi: HistoryData) -> CommandResult:
         entry_id = str(uuid.uuid4())
         result = self._change(principal, patient_id, lambda p: p.add_history_entry(
             entry_id=entry_id, kind=kind, phi=phi, actor=principal.actor()))
         return CommandResult(entry_id, result.notification_id)
 
     def update_history_entry(self, principal: Principal, patient_id: str, entry_id: str,
-                             phi: dict[str, Any], resolved_date: str | None) -> CommandResult:
+                             phi: HistoryData, resolved_date: str | None) -> CommandResult:
         def act(patient: Patient) -> None:
             if phi:
                 patient.update_history_entry(entry_id=entry_id, phi=phi, actor=principal.actor())
@@ -72,7 +73,7 @@ class PatientService:
         result = self._change(principal, patient_id, act)
         return CommandResult(entry_id, result.notification_id, created=False)
 
-    def add_insurance(self, principal: Principal, patient_id: str, phi: dict[str, Any],
+    def add_insurance(self, principal: Principal, patient_id: str, phi: InsuranceData,
                       primary: bool) -> CommandResult:
         policy_id = str(uuid.uuid4())
         result = self._change(principal, patient_id, lambda p: p.add_insurance(
@@ -80,7 +81,7 @@ class PatientService:
         return CommandResult(policy_id, result.notification_id)
 
     def update_insurance(self, principal: Principal, patient_id: str, policy_id: str,
-                         phi: dict[str, Any], primary: bool | None) -> CommandResult:
+                         phi: InsuranceData, primary: bool | None) -> CommandResult:
         result = self._change(principal, patient_id, lambda p: p.update_insurance(
             policy_id=policy_id, phi=phi, primary=primary, actor=principal.actor()))
         return CommandResult(policy_id, result.notification_id, created=False)
@@ -100,7 +101,7 @@ class PatientService:
                       "patient", self.access)
         return patient
 
-    def _change(self, principal: Principal, patient_id: str, act: Any,
+    def _change(self, principal: Principal, patient_id: str, act: Callable[[Patient], None],
                 expected_version: int | None = None) -> CommandResult:
         def command() -> CommandResult:
             patient = self.load_visible(principal, patient_id)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Callable
 
 from medisync.application.app import MediSyncApplication, retry_on_conflict
 from medisync.application.patient_files import LegacyFileRows, PatientFileIndex
 from medisync.domain.actor import Actor, system_actor
 from medisync.domain.recording import Recording
+from medisync.domain.transcript import TranscriptSummary, TranscriptText
 
 
 class RecordingService:
@@ -46,8 +47,8 @@ class RecordingService:
         return self._system(recording_id, lambda r, actor: r.start_transcription(
             attempt=attempt, actor=actor))
 
-    def record_transcript(self, recording_id: str, summary: dict[str, Any],
-                          phi: dict[str, Any]) -> int | None:
+    def record_transcript(self, recording_id: str, summary: TranscriptSummary,
+                          phi: TranscriptText) -> int | None:
         return self._system(recording_id, lambda r, actor: r.record_transcript(
             summary=summary, phi=phi, actor=actor))
 

@@ -8,7 +8,8 @@ commits it as a blob together with the Document and the patient's file index.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from eventsourcing.domain import Aggregate
 
 from medisync.application.access import CLINICAL_STAFF, require_role
 from medisync.application.app import MediSyncApplication
@@ -50,7 +51,7 @@ class UploadDocumentHandler:
             self._require_visible(principal, command)
             index = self.files.open(principal.practice_id, command.patient_id)
 
-            def build(stored: StoredFile) -> list[Any]:
+            def build(stored: StoredFile) -> list[Aggregate]:
                 document = Document.upload(
                     practice_id=principal.practice_id, patient_id=command.patient_id,
                     appointment_id=command.appointment_id, kind=command.kind, phi={"title": command.title},

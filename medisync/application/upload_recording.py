@@ -8,7 +8,8 @@ together with the Recording, the patient's file index and the appointment.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from eventsourcing.domain import Aggregate
 
 from medisync.application.access import CLINICAL_STAFF, require_role
 from medisync.application.app import MediSyncApplication
@@ -59,7 +60,7 @@ class UploadRecordingHandler:
             self._require_recordable(appointment)
             index = self.files.open(principal.practice_id, appointment.patient_id)
 
-            def build(stored: StoredFile) -> list[Any]:
+            def build(stored: StoredFile) -> list[Aggregate]:
                 recording = Recording(
                     practice_id=principal.practice_id, appointment_id=command.appointment_id,
                     patient_id=appointment.patient_id, doctor_id=appointment.doctor_id,

@@ -120,6 +120,13 @@ class Recording(Aggregate):
     def is_transcribed(self) -> bool:
         return self.transcription_status == "completed"
 
+    @property
+    def transcribed(self) -> RecordedTranscript:
+        """The transcript of a transcribed recording (``Transcribed`` sets both at once)."""
+        if self.transcript is None:
+            raise InvalidTransitionError("recording is not transcribed")
+        return self.transcript
+
     def _require_transcribable(self) -> None:
         # Redelivered jobs and jobs for deleted audio stop here: the
         # aggregate, not the worker, decides whether a result is welcome.
