@@ -35,6 +35,7 @@ from tests.e2e.test_isolation import upload_document
 from tests.support.api import Caller, create_patient, invite, register_practice, schedule, wait_for
 from tests.support.container import services_on
 from tests.support.server import ServerProcess
+from tests.unit.test_fhir_mapping import INSIGHTS
 
 pytestmark = pytest.mark.ml
 VALIDATOR = Path(__file__).resolve().parents[2] / "tools" / "fhir-validator" / "validator.sh"
@@ -45,17 +46,10 @@ UNCHECKABLE = re.compile(r"^(?:CodeSystem is unknown and can't be validated|"
 SERVED = {"Patient", "Practitioner", "Appointment", "DocumentReference", "Composition", "Observation",
           "Condition", "MedicationStatement", "AllergyIntolerance", "ServiceRequest", "Bundle",
           "CapabilityStatement", "OperationOutcome"}
-FACTS = {  # one of every kind of fact a note version can assert
-    "chief_complaint": "headaches", "follow_up": "4 weeks",
+FACTS = {  # one of every kind of fact a note version can assert: the mapper tests' facts, and more
+    **INSIGHTS, "chief_complaint": "headaches", "follow_up": "4 weeks",
     "symptoms": [{"name": "headache", "present": True, "duration": "2 weeks"}],
-    "vitals": {"bp_systolic": 148, "bp_diastolic": 94, "heart_rate": 80, "temperature_c": 37.1,
-               "spo2": 97, "respiratory_rate": 16, "weight_kg": 92.5},
-    "medications": [{"name": "lisinopril", "dose": "20 mg", "frequency": "once daily", "status": "changed"},
-                    {"name": "ibuprofen", "dose": None, "frequency": None, "status": "stopped"}],
-    "allergies": [{"substance": "penicillin", "reaction": "hives"}, {"substance": "latex", "reaction": None}],
-    "diagnoses": [{"name": "essential hypertension", "icd10": "I10"}, {"name": "tension headache", "icd10": None}],
-    "orders": [{"kind": "lab", "name": "basic metabolic panel"}, {"kind": "imaging", "name": "chest X-ray"},
-               {"kind": "referral", "name": "cardiology"}, {"kind": "procedure", "name": "ECG"}],
+    "orders": [*INSIGHTS["orders"], {"kind": "imaging", "name": "chest X-ray"}, {"kind": "procedure", "name": "ECG"}],
 }
 SOAP = {"subjective": "Headaches for two weeks <worse in the morning>.", "objective": "BP 148/94, HR 80.",
         "assessment": "Essential hypertension, uncontrolled.", "plan": "Increase lisinopril to 20 mg daily."}
