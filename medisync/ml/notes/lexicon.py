@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from .hpo import linked_synonyms
 from .text import FILLERS, PhraseMatcher, stem, tokenize
 
 
@@ -237,12 +238,25 @@ def symptom_lexicon() -> SymptomLexicon:
             matcher.add(term, sym)
         for pat in sym.patterns:
             patterns.append((re.compile(pat), sym))
+    for name, forms in _hpo_forms(data["symptoms"]).items():
+        for form in forms:
+            matcher.add(form, symptoms[name])
     patterns.extend(lay_patterns(symptoms))
     body: PhraseMatcher[BodyPart] = PhraseMatcher()
     for b in data["body_parts"]:
         body.add(b["spoken"], BodyPart(b["spoken"], b["prefix"], b["suffix"]))
     neg = [(re.compile(p), target) for p, target in _NEGATIVE_ASSERTIONS]
     return SymptomLexicon(symptoms, matcher.finalize(), patterns, body.finalize(), neg)
+
+
+def _hpo_forms(entries: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """The Human Phenotype Ontology's synonyms of the curated concepts (``hpo.py``), diagnoses left out."""
+    conditions = condition_lexicon()[1]
+    titles = icd10_title_lexicon()
+
+    def is_diagnosis(form: str) -> bool:
+        return conditions.covers(form) or (titles is not None and titles.covers(form))
+    return linked_synonyms({e["name"]: e["terms"] for e in entries}, is_diagnosis)
 
 
 # --------------------------------------------------------------------------- conditions

@@ -400,6 +400,11 @@ class PhraseMatcher(Generic[T]):
             return
         self._index.setdefault(key[0], []).append((key, payload))
 
+    def covers(self, phrase: str) -> bool:
+        """True when ``phrase`` is, as a whole, one of the matcher's phrases."""
+        key = phrase_key(phrase)
+        return bool(key) and any(k == key for k, _ in self._index.get(key[0], ()))
+
     def finalize(self) -> "PhraseMatcher[T]":
         for lst in self._index.values():
             lst.sort(key=lambda kp: -len(kp[0]))
