@@ -233,11 +233,28 @@ def cluster_speakers(
         pts, pw, groups = emb, w, np.arange(n)
     m = len(pts)
     merges = average_linkage(cosine_distances(pts))
+    min_mass = max(min_cluster_seconds, min_cluster_fraction * float(pw.sum()))
+    labels, big, n_initial = _speaker_cut(m, merges, pw, threshold, min_mass, min_speakers, max_speakers)
+    cents = centroids(pts, labels, pw)[big]
+    if merge_similarity is not None:
+        cents = _merge_similar(pts, labels, pw, list(big), merge_similarity, min_speakers)
+
+    # back to the original points, then refine
+    cents, point_labels = _refine(emb, w, cents, refine_iterations)
+    if len(cents) < min_speakers <= n:
+        # refinement collapsed a cluster; keep the dendrogram cut instead
+        point_labels = cut_at_k(m, merges, min_speakers)[groups]
+        cents = centroids(emb, point_labels, w)
+        point_labels = np.argmax(emb @ cents.T, axis=1)
+    return _result(point_labels, cents, merges, n_initial, len(big))
+
+
+def _speaker_cut(m: int, merges: list[Merge], pw: np.ndarray, threshold: float, min_mass: float,
+                 min_speakers: int, max_speakers: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Steps 1-3 of :func:`cluster_speakers`: (labels of the ``m`` points, the clusters that are
+    speakers, the number of clusters at the threshold cut)."""
     labels = cut_at_threshold(m, merges, threshold)
     n_initial = int(labels.max()) + 1
-
-    total = float(pw.sum())
-    min_mass = max(min_cluster_seconds, min_cluster_fraction * total)
     mass = np.bincount(labels, weights=pw)
     big = np.flatnonzero(mass >= min_mass)
     if len(big) == 0:
@@ -247,14 +264,13 @@ def cluster_speakers(
         labels = cut_at_k(m, merges, k)
         mass = np.bincount(labels, weights=pw)
         big = np.argsort(-mass)[:k]
-    cents = centroids(pts, labels, pw)[big]
-    n_after_folding = len(big)
-    if merge_similarity is not None:
-        cents = _merge_similar(pts, labels, pw, list(big), merge_similarity, min_speakers)
+    return labels, big, n_initial
 
-    # back to the original points, then refine
+
+def _refine(emb: np.ndarray, w: np.ndarray, cents: np.ndarray, iterations: int) -> tuple[np.ndarray, np.ndarray]:
+    """Step 5 of :func:`cluster_speakers`: (centroids, label of each point)."""
     point_labels = np.argmax(emb @ cents.T, axis=1)
-    for _ in range(refine_iterations):
+    for _ in range(iterations):
         new_c = centroids(emb, point_labels, w)
         # a centroid that lost all its points disappears
         present = np.unique(point_labels)
@@ -265,12 +281,12 @@ def cluster_speakers(
             cents = new_c
             break
         cents, point_labels = new_c, new_labels
-    if len(cents) < min_speakers <= n:
-        # refinement collapsed a cluster; keep the dendrogram cut instead
-        point_labels = cut_at_k(m, merges, min_speakers)[groups]
-        cents = centroids(emb, point_labels, w)
-        point_labels = np.argmax(emb @ cents.T, axis=1)
+    return cents, point_labels
 
+
+def _result(point_labels: np.ndarray, cents: np.ndarray, merges: list[Merge], n_initial: int,
+            n_after_folding: int) -> ClusteringResult:
+    """Labels and centroids renumbered by first appearance."""
     final = _relabel_by_first_appearance(point_labels)
     # reorder centroids to match the relabelling
     order = []
