@@ -122,58 +122,77 @@ def snap_to_pauses(spans: list[tuple[float, float]], pauses: list[tuple[float, f
     """
     if not pauses:
         return list(spans)
-    starts = np.array([p[0] for p in pauses])
-    ends = np.array([p[1] for p in pauses])
+    index = _Pauses(np.array([p[0] for p in pauses]), np.array([p[1] for p in pauses]))
+    grp = list(groups) if groups is not None else [None] * len(spans)
+    out = [_snap_word(spans, grp, n, index, inner_pause_s, groups is not None) for n in range(len(spans))]
+    _reach_pauses(out, index, max_extend_s)
+    return out
+
+
+@dataclass(frozen=True)
+class _Pauses:
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def containing(self, t: float) -> int:
+        """The index of the pause that holds time ``t``, or -1."""
+        i = int(np.searchsorted(self.starts, t, side="right")) - 1
+        return i if i >= 0 and t < self.ends[i] else -1
+
+    def inner(self, s: float, e: float, min_s: float) -> list[int]:
+        """The pauses of ``min_s`` or more (almost) inside ``[s, e]``."""
+        lo = int(np.searchsorted(self.ends, s, side="right"))
+        hi = int(np.searchsorted(self.starts, e, side="left"))
+        return [k for k in range(lo, hi)
+                if self.ends[k] - self.starts[k] >= min_s and self.starts[k] > s + 0.02 and self.ends[k] < e + 0.02]
+
+
+def _side(spans: list[tuple[float, float]], grp: list[int | None], n: int) -> str | None:
+    """'left'/'right': which neighbour word ``n`` belongs with, if known."""
+    s, e = spans[n]
     n_spans = len(spans)
-    grp = list(groups) if groups is not None else [None] * n_spans
+    same_prev = n > 0 and grp[n] is not None and grp[n - 1] == grp[n]
+    same_next = n + 1 < n_spans and grp[n] is not None and grp[n + 1] == grp[n]
+    if same_prev != same_next:
+        return "left" if same_prev else "right"
+    prev_touch = n > 0 and abs(spans[n - 1][1] - s) < 0.1
+    next_touch = n + 1 < n_spans and abs(spans[n + 1][0] - e) < 0.1
+    if prev_touch != next_touch:
+        return "left" if prev_touch else "right"
+    return None
 
-    def containing(t: float) -> int:
-        i = int(np.searchsorted(starts, t, side="right")) - 1
-        return i if i >= 0 and t < ends[i] else -1
 
-    def side(n: int, s: float, e: float) -> str | None:
-        """'left'/'right': which neighbour this word belongs with, if known."""
-        same_prev = n > 0 and grp[n] is not None and grp[n - 1] == grp[n]
-        same_next = n + 1 < n_spans and grp[n] is not None and grp[n + 1] == grp[n]
-        if same_prev != same_next:
-            return "left" if same_prev else "right"
-        prev_touch = n > 0 and abs(spans[n - 1][1] - s) < 0.1
-        next_touch = n + 1 < n_spans and abs(spans[n + 1][0] - e) < 0.1
-        if prev_touch != next_touch:
-            return "left" if prev_touch else "right"
-        return None
+def _snap_word(spans: list[tuple[float, float]], grp: list[int | None], n: int, pauses: _Pauses,
+               inner_pause_s: float, use_groups: bool) -> tuple[float, float]:
+    """Word ``n``'s span with its edges moved out of the pauses (the first three rules of :func:`snap_to_pauses`)."""
+    s, e = spans[n]
+    ps, pe = pauses.containing(s), pauses.containing(e)
+    if ps >= 0 and ps == pe:  # whole word inside one pause
+        which = _side(spans, grp, n) if use_groups else None
+        dur = min(e - s, 0.1)
+        if which == "right":
+            return (float(pauses.ends[ps]), float(pauses.ends[ps]) + max(dur, 0.02))
+        if which == "left":
+            return (float(pauses.starts[ps]) - max(dur, 0.02), float(pauses.starts[ps]))
+        return (s, e)
+    ns = float(pauses.ends[ps]) if ps >= 0 else s
+    ne = float(pauses.starts[pe]) if pe >= 0 else e
+    if ne - ns < 0.02:
+        ns, ne = s, e
+    # long pauses (almost) inside the snapped word
+    inner = pauses.inner(ns, ne, inner_pause_s)
+    if inner:
+        if _side(spans, grp, n) == "right":
+            ns = float(pauses.ends[inner[-1]])
+        else:
+            ne = float(pauses.starts[inner[0]])
+    return (ns, ne)
 
-    out = []
-    for n, (s, e) in enumerate(spans):
-        ps, pe = containing(s), containing(e)
-        if ps >= 0 and ps == pe:  # whole word inside one pause
-            which = side(n, s, e) if groups is not None else None
-            dur = min(e - s, 0.1)
-            if which == "right":
-                out.append((float(ends[ps]), float(ends[ps]) + max(dur, 0.02)))
-            elif which == "left":
-                out.append((float(starts[ps]) - max(dur, 0.02), float(starts[ps])))
-            else:
-                out.append((s, e))
-            continue
-        ns = float(ends[ps]) if ps >= 0 else s
-        ne = float(starts[pe]) if pe >= 0 else e
-        if ne - ns < 0.02:
-            ns, ne = s, e
-        # long pauses (almost) inside the snapped word
-        lo = int(np.searchsorted(ends, ns, side="right"))
-        hi = int(np.searchsorted(starts, ne, side="left"))
-        inner = [k for k in range(lo, hi)
-                 if ends[k] - starts[k] >= inner_pause_s and starts[k] > ns + 0.02 and ends[k] < ne + 0.02]
-        if inner:
-            if side(n, s, e) == "right":
-                ns = float(ends[inner[-1]])
-            else:
-                ne = float(starts[inner[0]])
-        out.append((ns, ne))
 
-    # words next to a pause reach it: Whisper tends to end a phrase's last word
-    # (and start a phrase's first word) a little inside the speech
+def _reach_pauses(out: list[tuple[float, float]], pauses: _Pauses, max_extend_s: float) -> None:
+    """Words next to a pause reach it: Whisper tends to end a phrase's last word (and start a
+    phrase's first word) a little inside the speech.  In place, word by word."""
+    starts, ends = pauses.starts, pauses.ends
     for n, (s, e) in enumerate(out):
         k = int(np.searchsorted(starts, e, side="left"))  # first pause starting at/after e
         if k < len(starts) and 0 < starts[k] - e <= max_extend_s:
@@ -186,7 +205,6 @@ def snap_to_pauses(spans: list[tuple[float, float]], pauses: list[tuple[float, f
             if prv <= ends[k]:
                 s = float(ends[k])
         out[n] = (s, e)
-    return out
 
 
 def subtract_pauses(regions: list[tuple[float, float]], pauses: list[tuple[float, float]],
