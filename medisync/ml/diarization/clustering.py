@@ -227,10 +227,7 @@ def cluster_speakers(
         return ClusteringResult(np.zeros(1, dtype=np.int64), centroids(emb, np.zeros(1, dtype=np.int64)), 1, [])
 
     factor = int(np.ceil(n / max_points))
-    if factor > 1:
-        pts, pw, groups = _pool(emb, w, factor)
-    else:
-        pts, pw, groups = emb, w, np.arange(n)
+    pts, pw, groups = _pool(emb, w, factor) if factor > 1 else (emb, w, np.arange(n))
     m = len(pts)
     merges = average_linkage(cosine_distances(pts))
     min_mass = max(min_cluster_seconds, min_cluster_fraction * float(pw.sum()))
