@@ -20,7 +20,7 @@ A use case asks in two steps: `scope_of` (the role gate, 403) and then
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Callable, Mapping, TypeVar
 
 from medisync.application.ports import AccessQueries
 from medisync.application.principal import Principal
@@ -43,10 +43,9 @@ class PatientResource:
     registered_by: str
 
     @classmethod
-    def of_row(cls, row: Mapping[str, Any] | None) -> PatientResource | None:
-        """A ``read.patients`` row's facts (None for no row)."""
-        return None if row is None else cls(str(row["practice_id"]), str(row["id"]),
-                                            str(row["registered_by"]))
+    def of_row(cls, row: Mapping[str, object]) -> PatientResource:
+        """A ``read.patients`` row's facts."""
+        return cls(str(row["practice_id"]), str(row["id"]), str(row["registered_by"]))
 
 
 @dataclass(frozen=True)
@@ -57,12 +56,13 @@ class VisitResource:
     doctor_id: str
 
     @classmethod
-    def of_row(cls, row: Mapping[str, Any] | None) -> VisitResource | None:
-        """The facts of a visit row (appointment, recording, note...; None for no row)."""
-        return None if row is None else cls(str(row["practice_id"]), str(row["doctor_id"]))
+    def of_row(cls, row: Mapping[str, object]) -> VisitResource:
+        """The facts of a visit row (appointment, recording, note...)."""
+        return cls(str(row["practice_id"]), str(row["doctor_id"]))
 
 
 Resource = PatientResource | VisitResource
+Row = TypeVar("Row", bound=Mapping[str, object])  # a read-model row (queries/rows.py)
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,14 @@ def require_reach(scope: Scope, resource: Resource | None, what: str,
         raise NotFoundError(f"{what} not found")
 
 
+def reachable(scope: Scope, row: Row | None, resource_of: Callable[[Row], Resource], what: str,
+              relations: AccessQueries | None = None) -> Row:
+    """The row, if it exists and its resource is in the scope; else NotFoundError (404)."""
+    require_reach(scope, None if row is None else resource_of(row), what, relations)
+    assert row is not None  # require_reach refused a missing one
+    return row
+
+
 def require_role(principal: Principal, roles: tuple[str, ...], action: str) -> None:
     if principal.role not in roles:
         raise ForbiddenError(f"your role may not {action}", required_roles=list(roles))
@@ -124,7 +132,7 @@ def require_in_practice(principal: Principal, practice_id: str | None, what: str
         raise NotFoundError(f"{what} not found")
 
 
-def require_same_practice(principal: Principal, row: Mapping[str, Any] | None, what: str) -> Mapping[str, Any]:
-    require_in_practice(principal, None if row is None else row["practice_id"], what)
+def require_same_practice(principal: Principal, row: Row | None, what: str) -> Row:
+    require_in_practice(principal, None if row is None else str(row["practice_id"]), what)
     assert row is not None
     return row

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from medisync.application.app import MediSyncApplication
+from medisync.application.queries.rows import BlobRow, RecordingRow
 from medisync.domain.errors import NotFoundError
 from medisync.domain.patient_files import PatientFiles
 
@@ -15,9 +16,9 @@ class LegacyFileRows(Protocol):
     Such files were projected long ago, so the read model's lag cannot hide
     them; every file stored since is in ``PatientFiles``."""
 
-    def recordings_for_appointment(self, appointment_id: str) -> list[dict[str, Any]]: ...
+    def recordings_for_appointment(self, appointment_id: str) -> list[RecordingRow]: ...
 
-    def patient_blobs(self, patient_id: str) -> list[dict[str, Any]]: ...
+    def patient_blobs(self, patient_id: str) -> list[BlobRow]: ...
 
 
 class PatientFileIndex:

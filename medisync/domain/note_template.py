@@ -37,6 +37,12 @@ class TemplateDefinition(TypedDict):
     sections: list[TemplateSection]
 
 
+class TemplateDescription(TemplateDefinition):
+    """A template with its id: a built-in's is its name (``soap``), a practice's its UUID."""
+
+    id: str
+
+
 class SectionDraft(TypedDict):
     title: str
     key: NotRequired[str | None]

@@ -43,7 +43,7 @@ class ContainerOperations:
     def health(self: Any) -> dict[str, Any]:
         checks: dict[str, Any] = {}
         try:
-            self.reads.one("SELECT 1 AS ok")
+            self.reads.one(dict, "SELECT 1 AS ok")
             checks["database"] = "ok"
             head = self.app.recorder.max_notification_id() or 0
         except Exception:  # noqa: BLE001 - readiness reports, it does not raise

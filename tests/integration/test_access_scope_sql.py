@@ -137,14 +137,14 @@ def by_sql(reads: PostgresQueries, scope: Scope) -> dict[str, set[str]]:
 def by_policy(reads: PostgresQueries, scope: Scope) -> dict[str, set[str]]:
     """Each kind's rows that ``may_see`` admits, row by row (relations: the adapter, as in production)."""
     def rows(table: str) -> list[dict[str, Any]]:
-        return reads.all(f"SELECT * FROM read.{table}")
+        return reads.all(dict, f"SELECT * FROM read.{table}")
 
     patients = {str(row["id"]): PatientResource.of_row(row) for row in rows("patients")}
 
     def visible(table: str, resource: Any) -> set[str]:
         return {NAMES[str(row["id"])] for row in rows(table) if may_see(scope, resource(row), reads)}
 
-    transcripts = reads.all("SELECT r.* FROM read.transcripts t JOIN read.recordings r ON r.id = t.recording_id")
+    transcripts = reads.all(dict, "SELECT r.* FROM read.transcripts t JOIN read.recordings r ON r.id = t.recording_id")
     return {
         "patient": visible("patients", PatientResource.of_row),
         "appointment": visible("appointments", VisitResource.of_row),

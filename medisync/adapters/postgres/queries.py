@@ -8,80 +8,101 @@ once, for every list (D57).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import NotRequired, TypeVar, TypedDict, cast
 
 from eventsourcing.postgres import PostgresDatastore
 
 from medisync.application.access import Scope
+from medisync.application.queries.reads import AppointmentFilters, Page
+from medisync.application.queries.rows import (AppointmentRow, Bearer, BlobRow, DocumentRow, HistoryRow,
+                                               InsuranceRow, LatestTranscriptionRow, LiveBlobRow,
+                                               NoteDocumentRow, NoteRow, NoteTemplateRow,
+                                               NoteTemplateVersionRow, NoteVersionRow, PatientRow,
+                                               RecordingRow, TemplateDefaultRow, TranscriptRow, UserRow)
+
+__all__ = ["Page", "PostgresQueries", "patients_in", "visits_in"]  # Page: application/queries/reads.py
+
+Row = TypeVar("Row")
+Params = list[object]
 
 
-@dataclass(frozen=True)
-class Page:
-    number: int
-    size: int
+class Count(TypedDict):
+    n: int
 
-    @property
-    def offset(self) -> int:
-        return (self.number - 1) * self.size
+
+class Flag(TypedDict):
+    ok: int
+
+
+class Used(TypedDict):
+    used: int
+
+
+class BearerRow(UserRow):
+    """The user's columns (each NULL when there is no such user) and whether the token was revoked."""
+
+    _revoked: NotRequired[bool]  # popped before the row is returned
 
 
 class PostgresQueries:
+    """Every read the queries make (``application/queries/reads.py``), each typed by its table's row."""
+
     def __init__(self, datastore: PostgresDatastore) -> None:
         self.datastore = datastore
 
-    def one(self, sql: str, *params: Any) -> dict[str, Any] | None:
+    def one(self, row: type[Row], sql: str, *params: object) -> Row | None:
+        """The first row (as the driver returns it: a dict of the table's columns), or None."""
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchone()
+            return cast("Row | None", cursor.fetchone())
 
-    def all(self, sql: str, *params: Any) -> list[dict[str, Any]]:
+    def all(self, row: type[Row], sql: str, *params: object) -> list[Row]:
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            return cast("list[Row]", cursor.fetchall())
 
-    def page(self, sql: str, params: list[Any], order_by: str,
-             page: Page) -> tuple[list[dict[str, Any]], int]:
+    def page(self, row: type[Row], sql: str, params: Params, order_by: str,
+             page: Page) -> tuple[list[Row], int]:
         """Rows of one page plus the total, in one round trip."""
         rows = self.all(
-            f"SELECT *, count(*) OVER () AS _total FROM ({sql}) AS q ORDER BY {order_by} "
+            dict[str, object], f"SELECT *, count(*) OVER () AS _total FROM ({sql}) AS q ORDER BY {order_by} "
             "LIMIT %s OFFSET %s", *params, page.size, page.offset)
-        total = rows[0].pop("_total") if rows else self._count(sql, params)
-        for row in rows[1:]:
-            row.pop("_total")
-        return rows, total
+        total = cast(int, rows[0].pop("_total")) if rows else self._count(sql, params)
+        for found in rows[1:]:
+            found.pop("_total")
+        return cast("list[Row]", rows), total
 
-    def _count(self, sql: str, params: list[Any]) -> int:
-        row = self.one(f"SELECT count(*) AS n FROM ({sql}) AS q", *params)
-        return int(row["n"]) if row else 0
+    def _count(self, sql: str, params: Params) -> int:
+        found = self.one(Count, f"SELECT count(*) AS n FROM ({sql}) AS q", *params)
+        return int(found["n"]) if found else 0
 
     # Users ------------------------------------------------------------------
-    def get_user(self, user_id: str) -> dict[str, Any] | None:
-        return self.one("SELECT * FROM read.users WHERE id = %s", user_id)
+    def get_user(self, user_id: str) -> UserRow | None:
+        return self.one(UserRow, "SELECT * FROM read.users WHERE id = %s", user_id)
 
-    def bearer(self, user_id: str, jti: str) -> dict[str, Any]:
+    def bearer(self, user_id: str, jti: str) -> Bearer:
         """The token's user row (or none) and whether the token was revoked.
 
         Every authenticated request asks both, so they share one round trip:
         ``{"revoked": bool, "user": row | None}``.
         """
         row = self.one(
-            "SELECT EXISTS (SELECT 1 FROM auth.revoked_access WHERE jti = %s) AS _revoked, u.* "
+            BearerRow, "SELECT EXISTS (SELECT 1 FROM auth.revoked_access WHERE jti = %s) AS _revoked, u.* "
             "FROM (VALUES (1)) AS one LEFT JOIN read.users AS u ON u.id = %s", jti, user_id)
         assert row is not None  # the VALUES row is always there
         revoked = bool(row.pop("_revoked"))
         return {"revoked": revoked, "user": row if row["id"] is not None else None}
 
-    def list_users(self, practice_id: str, page: Page) -> tuple[list[dict[str, Any]], int]:
-        return self.page("SELECT * FROM read.users WHERE practice_id = %s", [practice_id],
+    def list_users(self, practice_id: str, page: Page) -> tuple[list[UserRow], int]:
+        return self.page(UserRow, "SELECT * FROM read.users WHERE practice_id = %s", [practice_id],
                          "full_name, id", page)
 
     # Patients ---------------------------------------------------------------
-    def get_patient(self, patient_id: str) -> dict[str, Any] | None:
-        return self.one("SELECT * FROM read.patients WHERE id = %s", patient_id)
+    def get_patient(self, patient_id: str) -> PatientRow | None:
+        return self.one(PatientRow, "SELECT * FROM read.patients WHERE id = %s", patient_id)
 
     def search_patients(self, scope: Scope, search: str | None, page: Page,
-                        mrn: str | None = None) -> tuple[list[dict[str, Any]], int]:
+                        mrn: str | None = None) -> tuple[list[PatientRow], int]:
         """Name/MRN substring ``search``, and (FHIR identifier search) an exact ``mrn``."""
         where, params = patients_in(scope)
         sql = f"SELECT * FROM read.patients WHERE {where} AND NOT archived"
@@ -91,28 +112,29 @@ class PostgresQueries:
         if mrn is not None:
             sql += " AND mrn = %s"
             params.append(mrn)
-        return self.page(sql, params, "last_name, first_name, id", page)
+        return self.page(PatientRow, sql, params, "last_name, first_name, id", page)
 
     def doctor_sees_patient(self, practice_id: str, doctor_id: str, patient_id: str) -> bool:
         """Whether the doctor holds an appointment with the patient (the policy's one fact from SQL)."""
         where, params = visits_in(Scope(practice_id, doctor_id))
-        return self.one(f"SELECT 1 AS ok FROM read.appointments WHERE {where} AND patient_id = %s LIMIT 1",
+        return self.one(Flag,
+                        f"SELECT 1 AS ok FROM read.appointments WHERE {where} AND patient_id = %s LIMIT 1",
                         *params, patient_id) is not None
 
-    def patient_history(self, patient_id: str) -> list[dict[str, Any]]:
-        return self.all("SELECT * FROM read.patient_history WHERE patient_id = %s "
+    def patient_history(self, patient_id: str) -> list[HistoryRow]:
+        return self.all(HistoryRow, "SELECT * FROM read.patient_history WHERE patient_id = %s "
                         "ORDER BY created_at, id", patient_id)
 
-    def patient_insurance(self, patient_id: str) -> list[dict[str, Any]]:
-        return self.all("SELECT * FROM read.patient_insurance WHERE patient_id = %s "
+    def patient_insurance(self, patient_id: str) -> list[InsuranceRow]:
+        return self.all(InsuranceRow, "SELECT * FROM read.patient_insurance WHERE patient_id = %s "
                         "ORDER BY is_primary DESC, id", patient_id)
 
     # Appointments -----------------------------------------------------------
-    def get_appointment(self, appointment_id: str) -> dict[str, Any] | None:
-        return self.one("SELECT * FROM read.appointments WHERE id = %s", appointment_id)
+    def get_appointment(self, appointment_id: str) -> AppointmentRow | None:
+        return self.one(AppointmentRow, "SELECT * FROM read.appointments WHERE id = %s", appointment_id)
 
-    def list_appointments(self, scope: Scope, doctor_id: str | None, filters: dict[str, Any],
-                          page: Page) -> tuple[list[dict[str, Any]], int]:
+    def list_appointments(self, scope: Scope, doctor_id: str | None, filters: AppointmentFilters,
+                          page: Page) -> tuple[list[AppointmentRow], int]:
         """The scope's appointments, narrowed by the filters (``doctor_id``: one doctor's)."""
         where, params = visits_in(scope)
         sql = f"SELECT * FROM read.appointments WHERE {where}"
@@ -122,26 +144,27 @@ class PostgresQueries:
             if value is not None:
                 sql += f" AND {column} {operator} %s"
                 params.append(value)
-        return self.page(sql, params, "start_at, id", page)
+        return self.page(AppointmentRow, sql, params, "start_at, id", page)
 
     # Recordings and transcripts ---------------------------------------------
-    def get_recording(self, recording_id: str) -> dict[str, Any] | None:
-        return self.one("SELECT * FROM read.recordings WHERE id = %s", recording_id)
+    def get_recording(self, recording_id: str) -> RecordingRow | None:
+        return self.one(RecordingRow, "SELECT * FROM read.recordings WHERE id = %s", recording_id)
 
-    def list_recordings(self, scope: Scope, page: Page) -> tuple[list[dict[str, Any]], int]:
+    def list_recordings(self, scope: Scope, page: Page) -> tuple[list[RecordingRow], int]:
         where, params = visits_in(scope)
-        return self.page(f"SELECT * FROM read.recordings WHERE {where} AND NOT deleted", params,
-                         "created_at DESC, id", page)
+        return self.page(RecordingRow, f"SELECT * FROM read.recordings WHERE {where} AND NOT deleted",
+                         params, "created_at DESC, id", page)
 
-    def recordings_for_appointment(self, appointment_id: str) -> list[dict[str, Any]]:
-        return self.all("SELECT * FROM read.recordings WHERE appointment_id = %s AND NOT deleted "
+    def recordings_for_appointment(self, appointment_id: str) -> list[RecordingRow]:
+        return self.all(RecordingRow,
+                        "SELECT * FROM read.recordings WHERE appointment_id = %s AND NOT deleted "
                         "ORDER BY created_at, id", appointment_id)
 
-    def latest_transcription(self, appointment_id: str) -> dict[str, Any] | None:
+    def latest_transcription(self, appointment_id: str) -> LatestTranscriptionRow | None:
         """The newest recording of the appointment that has not been deleted,
         or the newest transcribed one (its transcript outlives the audio)."""
         return self.one(
-            "SELECT r.*, t.document FROM read.recordings r "
+            LatestTranscriptionRow, "SELECT r.*, t.document FROM read.recordings r "
             "LEFT JOIN read.transcripts t ON t.recording_id = r.id "
             "WHERE r.appointment_id = %s AND (NOT r.deleted OR t.document IS NOT NULL) "
             "ORDER BY r.created_at DESC, r.id LIMIT 1", appointment_id)
@@ -149,104 +172,116 @@ class PostgresQueries:
     def blob_in_use(self, blob_key: str, except_id: str) -> bool:
         """Any other live recording or document (of any practice) on this blob."""
         return self.one(
-            "SELECT 1 AS used FROM read.recordings WHERE blob_key = %s AND NOT deleted AND id <> %s "
+            Used, "SELECT 1 AS used FROM read.recordings WHERE blob_key = %s AND NOT deleted AND id <> %s "
             "UNION ALL SELECT 1 FROM read.documents WHERE blob_key = %s AND NOT deleted AND id <> %s "
             "LIMIT 1", blob_key, except_id, blob_key, except_id) is not None
 
-    def patient_blobs(self, patient_id: str) -> list[dict[str, Any]]:
-        return self.all("SELECT id, blob_key FROM read.recordings WHERE patient_id = %s AND NOT deleted "
+    def patient_blobs(self, patient_id: str) -> list[BlobRow]:
+        return self.all(BlobRow,
+                        "SELECT id, blob_key FROM read.recordings WHERE patient_id = %s AND NOT deleted "
                         "UNION ALL SELECT id, blob_key FROM read.documents WHERE patient_id = %s "
                         "AND NOT deleted", patient_id, patient_id)
 
-    def live_blobs(self) -> list[dict[str, Any]]:
+    def live_blobs(self) -> list[LiveBlobRow]:
         """Every stored file a live record points at, with the digest its Uploaded event recorded."""
-        return self.all("SELECT 'recording' AS kind, id, blob_key, sha256 FROM read.recordings WHERE NOT deleted "
+        return self.all(LiveBlobRow,
+                        "SELECT 'recording' AS kind, id, blob_key, sha256 FROM read.recordings WHERE NOT deleted "
                         "UNION ALL SELECT 'document', id, blob_key, sha256 FROM read.documents WHERE NOT deleted "
                         "ORDER BY kind, id")
 
     # Notes ------------------------------------------------------------------
-    def get_note(self, appointment_id: str) -> dict[str, Any] | None:
-        return self.one("SELECT * FROM read.notes WHERE appointment_id = %s", appointment_id)
+    def get_note(self, appointment_id: str) -> NoteRow | None:
+        return self.one(NoteRow, "SELECT * FROM read.notes WHERE appointment_id = %s", appointment_id)
 
-    def note_versions(self, note_id: str) -> list[dict[str, Any]]:
-        return self.all("SELECT * FROM read.note_versions WHERE note_id = %s ORDER BY version",
+    def note_versions(self, note_id: str) -> list[NoteVersionRow]:
+        return self.all(NoteVersionRow,
+                        "SELECT * FROM read.note_versions WHERE note_id = %s ORDER BY version",
                         note_id)
 
-    def get_note_by_id(self, note_id: str) -> dict[str, Any] | None:
-        return self.one("SELECT * FROM read.notes WHERE id = %s", note_id)
+    def get_note_by_id(self, note_id: str) -> NoteRow | None:
+        return self.one(NoteRow, "SELECT * FROM read.notes WHERE id = %s", note_id)
 
     # A patient's whole record (FHIR $everything), the visits of it in the scope --
-    def appointments_for_patient(self, patient_id: str, scope: Scope) -> list[dict[str, Any]]:
+    def appointments_for_patient(self, patient_id: str, scope: Scope) -> list[AppointmentRow]:
         where, params = visits_in(scope)
-        return self.all(f"SELECT * FROM read.appointments WHERE patient_id = %s AND {where} "
+        return self.all(AppointmentRow, f"SELECT * FROM read.appointments WHERE patient_id = %s AND {where} "
                         "ORDER BY start_at, id", patient_id, *params)
 
-    def recordings_for_patient(self, patient_id: str, scope: Scope) -> list[dict[str, Any]]:
+    def recordings_for_patient(self, patient_id: str, scope: Scope) -> list[RecordingRow]:
         where, params = visits_in(scope)
-        return self.all(f"SELECT * FROM read.recordings WHERE patient_id = %s AND NOT deleted AND {where} "
+        return self.all(RecordingRow,
+                        f"SELECT * FROM read.recordings WHERE patient_id = %s AND NOT deleted AND {where} "
                         "ORDER BY created_at, id", patient_id, *params)
 
-    def transcripts_for_patient(self, patient_id: str, scope: Scope) -> list[dict[str, Any]]:
+    def transcripts_for_patient(self, patient_id: str, scope: Scope) -> list[TranscriptRow]:
         """Transcripts outlive their audio, so deleted recordings' transcripts are included."""
         where, params = visits_in(scope, "r")
         return self.all(
-            "SELECT r.*, t.document, t.created_at AS transcribed_at FROM read.transcripts t "
+            TranscriptRow, "SELECT r.*, t.document, t.created_at AS transcribed_at FROM read.transcripts t "
             f"JOIN read.recordings r ON r.id = t.recording_id WHERE r.patient_id = %s AND {where} "
             "ORDER BY t.created_at, r.id", patient_id, *params)
 
-    def get_transcript(self, recording_id: str) -> dict[str, Any] | None:
-        return self.one("SELECT r.*, t.document, t.created_at AS transcribed_at FROM read.transcripts t "
+    def get_transcript(self, recording_id: str) -> TranscriptRow | None:
+        return self.one(TranscriptRow,
+                        "SELECT r.*, t.document, t.created_at AS transcribed_at FROM read.transcripts t "
                         "JOIN read.recordings r ON r.id = t.recording_id WHERE r.id = %s", recording_id)
 
-    def notes_for_patient(self, patient_id: str, scope: Scope) -> list[dict[str, Any]]:
+    def notes_for_patient(self, patient_id: str, scope: Scope) -> list[NoteRow]:
         where, params = visits_in(scope)
-        return self.all("SELECT * FROM read.notes WHERE patient_id = %s AND current_version IS NOT NULL "
+        return self.all(NoteRow,
+                        "SELECT * FROM read.notes WHERE patient_id = %s AND current_version IS NOT NULL "
                         f"AND {where} ORDER BY created_at, id", patient_id, *params)
 
-    def documents_for_patient(self, patient_id: str) -> list[dict[str, Any]]:
-        return self.all("SELECT * FROM read.documents WHERE patient_id = %s AND NOT deleted "
+    def documents_for_patient(self, patient_id: str) -> list[DocumentRow]:
+        return self.all(DocumentRow, "SELECT * FROM read.documents WHERE patient_id = %s AND NOT deleted "
                         "ORDER BY created_at, id", patient_id)
 
     # Documents --------------------------------------------------------------
-    def get_document(self, document_id: str) -> dict[str, Any] | None:
-        return self.one("SELECT * FROM read.documents WHERE id = %s AND NOT deleted", document_id)
+    def get_document(self, document_id: str) -> DocumentRow | None:
+        return self.one(DocumentRow,
+                        "SELECT * FROM read.documents WHERE id = %s AND NOT deleted", document_id)
 
-    def list_documents(self, patient_id: str, page: Page) -> tuple[list[dict[str, Any]], int]:
-        return self.page("SELECT * FROM read.documents WHERE patient_id = %s AND NOT deleted",
+    def list_documents(self, patient_id: str, page: Page) -> tuple[list[DocumentRow], int]:
+        return self.page(DocumentRow, "SELECT * FROM read.documents WHERE patient_id = %s AND NOT deleted",
                          [patient_id], "created_at DESC, id", page)
 
     # Note templates and documents drawn from notes (issue 17) -------------------
-    def note_templates(self, practice_id: str) -> list[dict[str, Any]]:
-        return self.all("SELECT * FROM read.note_templates WHERE practice_id = %s ORDER BY name, id",
+    def note_templates(self, practice_id: str) -> list[NoteTemplateRow]:
+        return self.all(NoteTemplateRow,
+                        "SELECT * FROM read.note_templates WHERE practice_id = %s ORDER BY name, id",
                         practice_id)
 
-    def get_note_template(self, template_id: str) -> dict[str, Any] | None:
-        return self.one("SELECT * FROM read.note_templates WHERE id = %s", template_id)
+    def get_note_template(self, template_id: str) -> NoteTemplateRow | None:
+        return self.one(NoteTemplateRow, "SELECT * FROM read.note_templates WHERE id = %s", template_id)
 
-    def note_template_versions(self, template_id: str) -> list[dict[str, Any]]:
-        return self.all("SELECT * FROM read.note_template_versions WHERE template_id = %s "
+    def note_template_versions(self, template_id: str) -> list[NoteTemplateVersionRow]:
+        return self.all(NoteTemplateVersionRow,
+                        "SELECT * FROM read.note_template_versions WHERE template_id = %s "
                         "ORDER BY template_version", template_id)
 
-    def template_defaults(self, practice_id: str) -> list[dict[str, Any]]:
-        return self.all("SELECT * FROM read.template_defaults WHERE practice_id = %s ORDER BY doctor_id",
+    def template_defaults(self, practice_id: str) -> list[TemplateDefaultRow]:
+        return self.all(TemplateDefaultRow,
+                        "SELECT * FROM read.template_defaults WHERE practice_id = %s ORDER BY doctor_id",
                         practice_id)
 
-    def note_documents(self, appointment_id: str, kinds: tuple[str, ...]) -> list[dict[str, Any]]:
-        return self.all("SELECT * FROM read.note_documents WHERE appointment_id = %s AND kind = ANY(%s) "
+    def note_documents(self, appointment_id: str, kinds: tuple[str, ...]) -> list[NoteDocumentRow]:
+        return self.all(NoteDocumentRow,
+                        "SELECT * FROM read.note_documents WHERE appointment_id = %s AND kind = ANY(%s) "
                         "ORDER BY created_at, id", appointment_id, list(kinds))
 
-    def get_note_document(self, document_id: str) -> dict[str, Any] | None:
-        return self.one("SELECT * FROM read.note_documents WHERE id = %s", document_id)
+    def get_note_document(self, document_id: str) -> NoteDocumentRow | None:
+        return self.one(NoteDocumentRow, "SELECT * FROM read.note_documents WHERE id = %s", document_id)
 
-    def note_documents_for_patient(self, patient_id: str, scope: Scope) -> list[dict[str, Any]]:
+    def note_documents_for_patient(self, patient_id: str, scope: Scope) -> list[NoteDocumentRow]:
         where, params = visits_in(scope)
-        return self.all(f"SELECT * FROM read.note_documents WHERE patient_id = %s AND {where} "
+        return self.all(NoteDocumentRow,
+                        f"SELECT * FROM read.note_documents WHERE patient_id = %s AND {where} "
                         "ORDER BY created_at, id", patient_id, *params)
 
 
 # The access policy's Scope, rendered (D57). Each matches access.may_see row for row;
 # tests/integration/test_access_scope_sql.py runs every role x resource through both.
-def visits_in(scope: Scope, alias: str = "") -> tuple[str, list[Any]]:
+def visits_in(scope: Scope, alias: str = "") -> tuple[str, Params]:
     """A WHERE clause for rows of visits (appointments, recordings, notes, note documents)."""
     column = f"{alias}." if alias else ""
     if scope.doctor_id is None:
@@ -254,7 +289,7 @@ def visits_in(scope: Scope, alias: str = "") -> tuple[str, list[Any]]:
     return f"{column}practice_id = %s AND {column}doctor_id = %s", [scope.practice_id, scope.doctor_id]
 
 
-def patients_in(scope: Scope) -> tuple[str, list[Any]]:
+def patients_in(scope: Scope) -> tuple[str, Params]:
     """A WHERE clause for ``read.patients``: a doctor's own registrations and visits' patients."""
     if scope.doctor_id is None:
         return "practice_id = %s", [scope.practice_id]

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from medisync.application.access import VisitResource, require_reach, scope_of
+from medisync.application.access import VisitResource, reachable, scope_of
 from medisync.application.principal import Principal
+from medisync.application.queries.reads import AppointmentFilters, AppointmentReads, Page
+from medisync.application.queries.rows import AppointmentRow
 
 
 class AppointmentQueries:
-    def __init__(self, reads: Any) -> None:
+    def __init__(self, reads: AppointmentReads) -> None:
         self.reads = reads
 
-    def get(self, principal: Principal, appointment_id: str) -> dict[str, Any]:
+    def get(self, principal: Principal, appointment_id: str) -> AppointmentRow:
         scope = scope_of(principal, "read appointments")
-        row = self.reads.get_appointment(appointment_id)
-        require_reach(scope, VisitResource.of_row(row), "appointment")
-        return dict(row)
+        row = reachable(scope, self.reads.get_appointment(appointment_id), VisitResource.of_row, "appointment")
+        return row.copy()
 
-    def list_for_doctor(self, principal: Principal, doctor_id: str | None, filters: dict[str, Any],
-                        page: Any) -> tuple[list[dict[str, Any]], int]:
+    def list_for_doctor(self, principal: Principal, doctor_id: str | None, filters: AppointmentFilters,
+                        page: Page) -> tuple[list[AppointmentRow], int]:
         """A doctor sees their own; admins and nurses may name a doctor, or see all."""
         scope = scope_of(principal, "list appointments")
         return self.reads.list_appointments(scope, None if scope.doctor_id else doctor_id, filters, page)

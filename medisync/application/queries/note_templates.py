@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from medisync.application.access import CLINICAL_STAFF, require_role
 from medisync.application.principal import Principal
+from medisync.application.queries.reads import NoteTemplateReads
+from medisync.application.queries.rows import NoteTemplateRow, TemplateDefaultsView, TemplateView
 from medisync.domain.errors import NotFoundError
+from medisync.domain.note_template import TemplateDescription
+
+Templates = list[TemplateView]  # (``list`` is a method's name inside the class)
 
 
 class BuiltinTemplates(Protocol):
-    def describe_builtins(self) -> list[dict[str, Any]]:
-        """``[{id, name, specialty, loinc_code, sections: [{key, title, guidance}]}]``"""
+    def describe_builtins(self) -> list[TemplateDescription]: ...
 
 
 class NoteTemplateQueries:
-    def __init__(self, reads: Any, builtins: BuiltinTemplates) -> None:
+    def __init__(self, reads: NoteTemplateReads, builtins: BuiltinTemplates) -> None:
         self.reads = reads
         self.builtins = builtins
 
-    def list(self, principal: Principal) -> list[dict[str, Any]]:
+    def list(self, principal: Principal) -> Templates:
         """The built-ins first, then the practice's own (live ones) by name."""
         require_role(principal, CLINICAL_STAFF, "read note templates")
         own = self.reads.note_templates(principal.practice_id)
-        return [*self._builtins(), *(dict(row, builtin=False) for row in own if not row["deleted"])]
+        return [*self._builtins(), *(_own(row) for row in own if not row["deleted"])]
 
-    def get(self, principal: Principal, template_id: str) -> dict[str, Any]:
+    def get(self, principal: Principal, template_id: str) -> TemplateView:
         """One template; a practice template with every version."""
         require_role(principal, CLINICAL_STAFF, "read note templates")
         builtin = next((t for t in self._builtins() if t["id"] == template_id), None)
@@ -36,7 +40,7 @@ class NoteTemplateQueries:
             raise NotFoundError("template not found")
         return {**row, "builtin": False, "versions": self.reads.note_template_versions(template_id)}
 
-    def defaults(self, principal: Principal) -> dict[str, Any]:
+    def defaults(self, principal: Principal) -> TemplateDefaultsView:
         require_role(principal, CLINICAL_STAFF, "read default note templates")
         rows = self.reads.template_defaults(principal.practice_id)
         return {"practice": next((r["template_id"] for r in rows if not r["doctor_id"]), None),
@@ -47,8 +51,12 @@ class NoteTemplateQueries:
         (notes drafted with them keep their type)."""
         require_role(principal, CLINICAL_STAFF, "read note templates")
         own = self.reads.note_templates(principal.practice_id)
-        return {**{t["id"]: (t["loinc_code"], t["name"]) for t in self._builtins()},
+        return {**{t["id"]: (t["loinc_code"], t["name"]) for t in self.builtins.describe_builtins()},
                 **{str(r["id"]): (r["loinc_code"], r["name"]) for r in own}}
 
-    def _builtins(self) -> list[dict[str, Any]]:
-        return [dict(t, builtin=True, template_version=None) for t in self.builtins.describe_builtins()]
+    def _builtins(self) -> Templates:
+        return [{**t, "builtin": True, "template_version": None} for t in self.builtins.describe_builtins()]
+
+
+def _own(row: NoteTemplateRow) -> TemplateView:
+    return {**row, "builtin": False}

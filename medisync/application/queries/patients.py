@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from medisync.application.access import PatientResource, require_reach, scope_of
+from medisync.application.access import PatientResource, reachable, scope_of
 from medisync.application.principal import Principal
+from medisync.application.queries.reads import Page, PatientReads
+from medisync.application.queries.rows import HistoryRow, InsuranceRow, PatientRow
 
 
 class PatientQueries:
-    def __init__(self, reads: Any) -> None:
+    def __init__(self, reads: PatientReads) -> None:
         self.reads = reads
 
-    def get(self, principal: Principal, patient_id: str) -> dict[str, Any]:
+    def get(self, principal: Principal, patient_id: str) -> PatientRow:
         scope = scope_of(principal, "read patient records")
-        row = self.reads.get_patient(patient_id)
-        require_reach(scope, PatientResource.of_row(row), "patient", self.reads)
-        return dict(row)
+        row = reachable(scope, self.reads.get_patient(patient_id), PatientResource.of_row, "patient", self.reads)
+        return row.copy()
 
-    def search(self, principal: Principal, search: str | None, page: Any,
-               mrn: str | None = None) -> tuple[list[dict[str, Any]], int]:
+    def search(self, principal: Principal, search: str | None, page: Page,
+               mrn: str | None = None) -> tuple[list[PatientRow], int]:
         return self.reads.search_patients(scope_of(principal, "search patients"), search, page, mrn)
 
-    def history(self, principal: Principal, patient_id: str) -> list[dict[str, Any]]:
+    def history(self, principal: Principal, patient_id: str) -> list[HistoryRow]:
         self.get(principal, patient_id)
         return self.reads.patient_history(patient_id)
 
-    def insurance(self, principal: Principal, patient_id: str) -> list[dict[str, Any]]:
+    def insurance(self, principal: Principal, patient_id: str) -> list[InsuranceRow]:
         self.get(principal, patient_id)
         return self.reads.patient_insurance(patient_id)

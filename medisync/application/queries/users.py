@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from medisync.application.access import ADMINS, require_role, require_same_practice
 from medisync.application.principal import Principal
+from medisync.application.queries.reads import Page, UserReads
+from medisync.application.queries.rows import UserRow
 
 
 class UserQueries:
-    def __init__(self, reads: Any) -> None:
+    def __init__(self, reads: UserReads) -> None:
         self.reads = reads
 
-    def me(self, principal: Principal) -> dict[str, Any]:
-        return dict(require_same_practice(principal, self.reads.get_user(principal.user_id), "user"))
+    def me(self, principal: Principal) -> UserRow:
+        return require_same_practice(principal, self.reads.get_user(principal.user_id), "user").copy()
 
-    def list(self, principal: Principal, page: Any) -> tuple[list[dict[str, Any]], int]:
+    def list(self, principal: Principal, page: Page) -> tuple[list[UserRow], int]:
         require_role(principal, ADMINS, "list users")
         return self.reads.list_users(principal.practice_id, page)
 
-    def get(self, principal: Principal, user_id: str) -> dict[str, Any]:
+    def get(self, principal: Principal, user_id: str) -> UserRow:
         require_role(principal, ADMINS, "read users")
-        return dict(require_same_practice(principal, self.reads.get_user(user_id), "user"))
+        return require_same_practice(principal, self.reads.get_user(user_id), "user").copy()
