@@ -209,22 +209,33 @@ class StateCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         now = datetime.now(timezone.utc)
         head = self._safe("head", lambda: int(self.sources["head"]() or 0))
+        age_of_next = self._age_reader(head, now)
+        head_gauge = GaugeMetricFamily("medisync_event_log_head", "Last notification id of the event log")
+        if head is not None:
+            head_gauge.add_metric([], head)
+        yield head_gauge
+        yield from self._projection_lag(head, age_of_next)
+        yield from self._relay_lag(head, age_of_next)
+        yield self._queue_depth()
+        yield self._recordings()
+        yield self._pools()
+        yield self._scrape_errors()
+
+    def _age_reader(self, head: int | None, now: datetime) -> Callable[[int], float]:
+        """``age_of_next(position)``: seconds since the first event after ``position`` was committed
+        (0 if caught up), each position read once per scrape."""
         ages: dict[int, float] = {}
 
         def age_of_next(position: int) -> float:
-            """Seconds since the first event after ``position`` was committed (0 if caught up)."""
             if head is None or position >= head:
                 return 0.0
             if position not in ages:
                 stamp = self.sources["committed_at"](position + 1)
                 ages[position] = max((now - stamp).total_seconds(), 0.0) if stamp else 0.0
             return ages[position]
+        return age_of_next
 
-        head_gauge = GaugeMetricFamily("medisync_event_log_head", "Last notification id of the event log")
-        if head is not None:
-            head_gauge.add_metric([], head)
-        yield head_gauge
-
+    def _projection_lag(self, head: int | None, age_of_next: Callable[[int], float]) -> tuple[Metric, Metric]:
         lag_events = GaugeMetricFamily("medisync_projection_lag_events",
                                        "Events in the log that the projection has not passed yet",
                                        labels=["projection"])
@@ -239,9 +250,9 @@ class StateCollector(Collector):
             seconds = self._safe("projection_lag_seconds", lambda p=int(position or 0): age_of_next(p))
             if seconds is not None:
                 lag_seconds.add_metric([name], seconds)
-        yield lag_events
-        yield lag_seconds
+        return lag_events, lag_seconds
 
+    def _relay_lag(self, head: int | None, age_of_next: Callable[[int], float]) -> tuple[Metric, Metric]:
         relay_events = GaugeMetricFamily("medisync_relay_lag_events",
                                          "Events in the log the relay has not published to Kafka yet")
         relay_seconds = GaugeMetricFamily("medisync_relay_lag_seconds",
@@ -252,9 +263,9 @@ class StateCollector(Collector):
             seconds = self._safe("relay_lag_seconds", lambda: age_of_next(relay))
             if seconds is not None:
                 relay_seconds.add_metric([], seconds)
-        yield relay_events
-        yield relay_seconds
+        return relay_events, relay_seconds
 
+    def _queue_depth(self) -> Metric:
         depth = GaugeMetricFamily("medisync_worker_queue_depth",
                                   "ML worker backlog: consumer-group lag of medisync-ml (Kafka mode) "
                                   "or recordings awaiting transcription (embedded mode)",
@@ -262,15 +273,17 @@ class StateCollector(Collector):
         queued = self._safe("queue_depth", self.sources["queue_depth"])
         if queued is not None:
             depth.add_metric([queued[0]], queued[1])
-        yield depth
+        return depth
 
+    def _recordings(self) -> Metric:
         by_status = GaugeMetricFamily("medisync_recordings_by_transcription_status",
                                       "Recordings (not deleted) by transcription status, all processes",
                                       labels=["status"])
         for status, count in sorted((self._safe("recordings", self.sources["recordings_by_status"]) or {}).items()):
             by_status.add_metric([status], count)
-        yield by_status
+        return by_status
 
+    def _pools(self) -> Metric:
         pool_gauge = GaugeMetricFamily("medisync_db_pool_connections",
                                        "Database pool connections by state (in_use, idle, max) "
                                        "and requests waiting for one", labels=["pool", "state"])
@@ -281,14 +294,15 @@ class StateCollector(Collector):
             pool_gauge.add_metric([name, "idle"], idle)
             pool_gauge.add_metric([name, "max"], stats.get("pool_max", 0))
             pool_gauge.add_metric([name, "waiting"], stats.get("requests_waiting", 0))
-        yield pool_gauge
+        return pool_gauge
 
+    def _scrape_errors(self) -> Metric:
         errors = GaugeMetricFamily("medisync_metrics_scrape_errors",
                                    "Scrape-time sources that failed since the process started",
                                    labels=["source"])
         for source, count in sorted(self.errors.items()):
             errors.add_metric([source], count)
-        yield errors
+        return errors
 
     def _safe(self, source: str, read: Callable[[], Any]) -> Any:
         try:
