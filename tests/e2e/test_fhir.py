@@ -9,6 +9,7 @@ import base64
 import hashlib
 import shutil
 import time
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -61,23 +62,41 @@ def entries(caller: Caller, path: str, **params: Any) -> list[dict[str, Any]]:
     return found
 
 
+def _recorded_visit(admin: Caller, doctor: Caller, email: str, start: str, audio: Path) -> dict[str, Any]:
+    """A patient with one visit whose recording the ML worker has transcribed and drafted."""
+    patient = create_patient(admin, email=email)
+    appointment = schedule(admin, patient["id"], doctor.id, start=start)
+    with open(audio, "rb") as handle:
+        uploaded = doctor.post(f"/recordings/{appointment['id']}", files={"file": ("visit.wav", handle)})
+    assert uploaded.status_code == 201, uploaded.text
+    return {"patient": patient, "appointment": appointment, "recording": uploaded.json()["data"]}
+
+
+def _drafted(doctor: Caller, visit: dict[str, Any]) -> dict[str, Any]:
+    wait_for(doctor, f"/transcriptions/{visit['appointment']['id']}", lambda d: d["status"] == "completed")
+    wait_for(doctor, f"/notes/{visit['appointment']['id']}", lambda d: d["current"] is not None, timeout=120)
+    return visit
+
+
 @pytest.fixture(scope="module")
 def chart(server: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     admin = register_practice(server.api, "fhiradmin")
     doctor, nurse = invite(admin, "doctor"), invite(admin, "nurse")
-    patient = create_patient(admin, email="maria@example.test")
-    appointment = schedule(admin, patient["id"], doctor.id, start="2027-06-07T09:00:00+00:00")
     audio = tmp_path_factory.mktemp("fhir") / "visit.wav"
     shutil.copy(FIXTURES / f"{DIALOGUE}.wav", audio)
-    with open(audio, "rb") as handle:
-        uploaded = doctor.post(f"/recordings/{appointment['id']}", files={"file": ("visit.wav", handle)})
-    assert uploaded.status_code == 201, uploaded.text
-    document = upload_document(doctor, patient["id"])
-    wait_for(doctor, f"/transcriptions/{appointment['id']}", lambda d: d["status"] == "completed")
-    wait_for(doctor, f"/notes/{appointment['id']}", lambda d: d["current"] is not None, timeout=120)
-    return {"admin": admin, "doctor": doctor, "nurse": nurse, "patient": patient,
-            "appointment": appointment, "recording": uploaded.json()["data"], "document": document,
-            "audio": audio.read_bytes(), "server": server}
+    visit = _recorded_visit(admin, doctor, "maria@example.test", "2027-06-07T09:00:00+00:00", audio)
+    document = upload_document(doctor, visit["patient"]["id"])
+    return {"admin": admin, "doctor": doctor, "nurse": nurse, **_drafted(doctor, visit), "document": document,
+            "audio": audio.read_bytes(), "audio_path": audio, "server": server}
+
+
+@pytest.fixture(scope="module")
+def signing_chart(chart: dict[str, Any]) -> dict[str, Any]:
+    """Another patient's drafted visit, for the tests that sign and amend: the shared chart's note stays
+    the AI draft whatever order the tests run in."""
+    visit = _recorded_visit(chart["admin"], chart["doctor"], "sign@example.test", "2027-06-08T09:00:00+00:00",
+                            chart["audio_path"])
+    return {**chart, **_drafted(chart["doctor"], visit)}
 
 
 def _composition_id(chart: dict[str, Any]) -> str:
@@ -205,7 +224,8 @@ def test_ai_note_is_a_preliminary_composition_with_coded_insights(chart: dict[st
     assert all(r.get("status", "preliminary") in ("preliminary", "draft", "active") for r in resources)
 
 
-def test_signing_and_amending_follow_the_note_lifecycle(chart: dict[str, Any]) -> None:
+def test_signing_and_amending_follow_the_note_lifecycle(signing_chart: dict[str, Any]) -> None:
+    chart = signing_chart
     doctor, appointment_id = chart["doctor"], chart["appointment"]["id"]
     assert doctor.post(f"/notes/{appointment_id}/sign").status_code == 200
     signed, referenced = _note_resources(chart)
