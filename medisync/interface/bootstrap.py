@@ -27,6 +27,7 @@ from medisync.adapters.log_follower import LogFollower, ProjectionProgress
 from medisync.adapters.metrics import instrument_application, instrument_jobs
 from medisync.adapters.passwords import Argon2PasswordHasher
 from medisync.adapters.postgres.audit_wiring import AuditComponents, build_audit
+from medisync.adapters.postgres.async_reads import AsyncAppointmentReads
 from medisync.adapters.postgres.connection import datastore, eventsourcing_env
 from medisync.adapters.postgres.dead_letters import PostgresDeadLetters
 from medisync.adapters.postgres.ddl import schema_lock
@@ -303,7 +304,8 @@ class Wiring:
 
     @cached_property
     def queries(self) -> dict[str, Any]:
-        reads, appointments, patients = self.reads, AppointmentQueries(self.reads), PatientQueries(self.reads)
+        reads, patients = self.reads, PatientQueries(self.reads)
+        appointments = AppointmentQueries(reads, AsyncAppointmentReads(self.database_url))  # D66
         return {
             "users": UserQueries(reads),
             "patients": patients,

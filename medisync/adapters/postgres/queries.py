@@ -20,7 +20,7 @@ from medisync.application.queries.rows import (AppointmentRow, Bearer, BlobRow, 
                                                NoteTemplateVersionRow, NoteVersionRow, PatientRow,
                                                RecordingRow, TemplateDefaultRow, TranscriptRow, UserRow)
 
-__all__ = ["Page", "PostgresQueries", "patients_in", "visits_in"]  # Page: application/queries/reads.py
+__all__ = ["Page", "PostgresQueries", "appointments_sql", "patients_in", "visits_in"]  # Page: application/queries/reads.py
 
 Row = TypeVar("Row")
 Params = list[object]
@@ -64,16 +64,11 @@ class PostgresQueries:
     def page(self, row: type[Row], sql: str, params: Params, order_by: str,
              page: Page) -> tuple[list[Row], int]:
         """Rows of one page plus the total, in one round trip."""
-        rows = self.all(
-            dict[str, object], f"SELECT *, count(*) OVER () AS _total FROM ({sql}) AS q ORDER BY {order_by} "
-            "LIMIT %s OFFSET %s", *params, page.size, page.offset)
-        total = cast(int, rows[0].pop("_total")) if rows else self._count(sql, params)
-        for found in rows[1:]:
-            found.pop("_total")
-        return cast("list[Row]", rows), total
+        rows = self.all(dict[str, object], paged_sql(sql, order_by), *params, page.size, page.offset)
+        return cast("list[Row]", rows), page_total(rows) if rows else self._count(sql, params)
 
     def _count(self, sql: str, params: Params) -> int:
-        found = self.one(Count, f"SELECT count(*) AS n FROM ({sql}) AS q", *params)
+        found = self.one(Count, count_sql(sql), *params)
         return int(found["n"]) if found else 0
 
     # Users ------------------------------------------------------------------
@@ -131,20 +126,13 @@ class PostgresQueries:
 
     # Appointments -----------------------------------------------------------
     def get_appointment(self, appointment_id: str) -> AppointmentRow | None:
-        return self.one(AppointmentRow, "SELECT * FROM read.appointments WHERE id = %s", appointment_id)
+        return self.one(AppointmentRow, APPOINTMENT_BY_ID, appointment_id)
 
     def list_appointments(self, scope: Scope, doctor_id: str | None, filters: AppointmentFilters,
                           page: Page) -> tuple[list[AppointmentRow], int]:
         """The scope's appointments, narrowed by the filters (``doctor_id``: one doctor's)."""
-        where, params = visits_in(scope)
-        sql = f"SELECT * FROM read.appointments WHERE {where}"
-        for column, operator, key in (("doctor_id", "=", "doctor_id"), ("status", "=", "status"),
-                                      ("start_at", ">=", "date_from"), ("start_at", "<", "date_to")):
-            value = doctor_id if key == "doctor_id" else filters.get(key)
-            if value is not None:
-                sql += f" AND {column} {operator} %s"
-                params.append(value)
-        return self.page(AppointmentRow, sql, params, "start_at, id", page)
+        sql, params = appointments_sql(scope, doctor_id, filters)
+        return self.page(AppointmentRow, sql, params, APPOINTMENTS_ORDER, page)
 
     # Recordings and transcripts ---------------------------------------------
     def get_recording(self, recording_id: str) -> RecordingRow | None:
@@ -277,6 +265,39 @@ class PostgresQueries:
         return self.all(NoteDocumentRow,
                         f"SELECT * FROM read.note_documents WHERE patient_id = %s AND {where} "
                         "ORDER BY created_at, id", patient_id, *params)
+
+
+# The SQL of a page and of the appointment reads, shared with adapters/postgres/async_reads.py (D66).
+APPOINTMENT_BY_ID = "SELECT * FROM read.appointments WHERE id = %s"
+APPOINTMENTS_ORDER = "start_at, id"
+
+
+def paged_sql(sql: str, order_by: str) -> str:
+    """One page of ``sql``'s rows, each with the total as ``_total`` (params: ..., size, offset)."""
+    return f"SELECT *, count(*) OVER () AS _total FROM ({sql}) AS q ORDER BY {order_by} LIMIT %s OFFSET %s"
+
+
+def count_sql(sql: str) -> str:
+    return f"SELECT count(*) AS n FROM ({sql}) AS q"
+
+
+def page_total(rows: list[dict[str, object]]) -> int:
+    """The total a non-empty page's rows carry; ``_total`` is taken off every row."""
+    totals = [row.pop("_total") for row in rows]
+    return cast(int, totals[0])
+
+
+def appointments_sql(scope: Scope, doctor_id: str | None, filters: AppointmentFilters) -> tuple[str, Params]:
+    """The scope's appointments, narrowed by the filters (``doctor_id``: one doctor's)."""
+    where, params = visits_in(scope)
+    sql = f"SELECT * FROM read.appointments WHERE {where}"
+    for column, operator, key in (("doctor_id", "=", "doctor_id"), ("status", "=", "status"),
+                                  ("start_at", ">=", "date_from"), ("start_at", "<", "date_to")):
+        value = doctor_id if key == "doctor_id" else filters.get(key)
+        if value is not None:
+            sql += f" AND {column} {operator} %s"
+            params.append(value)
+    return sql, params
 
 
 # The access policy's Scope, rendered (D57). Each matches access.may_see row for row;

@@ -60,6 +60,15 @@ class AppointmentReads(Protocol):
                           page: Page) -> tuple[list[AppointmentRow], int]: ...
 
 
+class AsyncAppointmentReads(Protocol):
+    """The same two reads, awaited on the event loop: the hot GETs' port (D66)."""
+
+    async def get_appointment(self, appointment_id: str) -> AppointmentRow | None: ...
+
+    async def list_appointments(self, scope: Scope, doctor_id: str | None, filters: AppointmentFilters,
+                                page: Page) -> tuple[list[AppointmentRow], int]: ...
+
+
 class RecordingReads(Protocol):
     def list_recordings(self, scope: Scope, page: Page) -> tuple[list[RecordingRow], int]: ...
 

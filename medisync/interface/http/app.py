@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import AsyncIterator
+
 from aiohttp import web
 from aiohttp_apigami import setup_aiohttp_apispec
 from aiohttp_apigami.constants import SWAGGER_DICT
@@ -50,6 +52,7 @@ def init_app(container: object) -> web.Application:
         app.add_routes(table)
     app.add_routes(audit_routes.routes)  # /api/v1/audit/...
     setup_access_log(app, container)  # PHI access log: batched writes, flushed on shutdown
+    setup_live_reads(app, container)  # the hot GETs' async pool, on this app's loop (D66)
     setup_metrics(app, container)  # GET /metrics, outside /api/v1 (MEDISYNC_METRICS_ENABLED)
     setup_aiohttp_apispec(
         app, title="MediSync API", version="v1", url="/api/v1/openapi.json",
@@ -72,6 +75,21 @@ def setup_cache_coherence(app: web.Application, coherence: CacheCoherence) -> No
 
     app.on_startup.append(start)
     app.on_cleanup.append(stop)
+
+
+def setup_live_reads(app: web.Application, container: object) -> None:
+    """Open the appointment queries' async pool on the app's loop; close it at cleanup."""
+    queries = getattr(container, "queries", None) or {}
+    live = getattr(queries.get("appointments"), "live", None)
+    if live is None:
+        return
+
+    async def lifecycle(_: web.Application) -> AsyncIterator[None]:
+        await live.open()
+        yield
+        await live.close()
+
+    app.cleanup_ctx.append(lifecycle)
 
 
 async def _complete_openapi(app: web.Application) -> None:

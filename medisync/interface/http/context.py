@@ -7,10 +7,11 @@ so the event loop never blocks; read-your-writes waits hold no thread (D52).
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import uuid
 from functools import partial
-from typing import Any, Callable, Protocol, TypeVar
+from typing import Any, Callable, Protocol, TypeVar, cast
 
 import marshmallow
 from aiohttp import web
@@ -108,6 +109,8 @@ class Ctx:
     async def read(self, function: Callable[..., T], *args: Any) -> T:
         """A query on behalf of the caller, once its view has passed the caller's token (D52)."""
         await self.consistent_with_token(function)
+        if inspect.iscoroutinefunction(function):  # an async read port: on the event loop (D66)
+            return cast(T, await function(self.principal, *args))
         return await self.run(function, self.principal, *args)
 
     async def consistent_with_token(self, function: Any) -> None:

@@ -28,7 +28,7 @@ async def list_appointments(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     query = ctx.query(AppointmentListSchema())
     doctor = str(query["doctor_id"]) if query.get("doctor_id") else None
-    rows, total = await ctx.read(ctx.container.queries["appointments"].list_for_doctor, doctor, query,
+    rows, total = await ctx.read(ctx.container.queries["appointments"].page_for_doctor, doctor, query,
                                  ctx.container.page(query))
     ctx.accessed_rows("appointment", rows)
     return paginated([present.appointment(r) for r in rows], total, query["page"], query["per_page"])
@@ -49,7 +49,8 @@ async def add_appointment(request: web.Request) -> web.Response:
 @docs(tags=["appointments"], summary="Get an appointment")
 async def get_appointment(request: web.Request) -> web.Response:
     ctx = Ctx(request)
-    appointment = await _appointment(ctx, ctx.path_id("appointment_id"))
+    appointment_id = ctx.path_id("appointment_id")
+    appointment = present.appointment(await ctx.read(ctx.container.queries["appointments"].fetch, appointment_id))
     ctx.accessed("appointment", appointment["id"], appointment["patient_id"])
     return tagged(appointment)
 
