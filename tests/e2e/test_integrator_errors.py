@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import requests
 
@@ -105,8 +107,22 @@ def test_json_bodies_take_the_json_types_the_document_names(admin: Caller) -> No
                                               "validation_error")["details"]["fields"]
 
 
-def test_the_document_says_text_holds_no_nul(server: ServerProcess) -> None:
-    """Found by schemathesis's CLI (ST202, D61): an MRN with a NUL was schema-valid, and refused."""
+def test_the_document_says_what_text_is_refused(server: ServerProcess) -> None:
+    """Found by schemathesis's CLI (ST202, D61): an MRN with a NUL, and a first name of one
+    U+001E (stripped to nothing), were schema-valid, and refused."""
     spec = requests.get(f"{server.api}/openapi.json", timeout=30).json()
-    mrn = spec["components"]["schemas"]["PatientCreate"]["properties"]["mrn"]
-    assert mrn["pattern"] == "^[^\\u0000]*$"
+    fields = spec["components"]["schemas"]["PatientCreate"]["properties"]
+    name, phone = re.compile(fields["first_name"]["pattern"]), re.compile(fields["phone"]["pattern"])
+    assert not name.match("M\x00") and not name.match(" \x1e\u3000 ") and name.match(" Ada ")
+    assert not phone.match("+1\x00") and phone.match("")
+
+
+def test_a_utc_offset_postgres_cannot_hold_is_taken_as_utc(admin: Caller) -> None:
+    """Found by schemathesis's CLI (D61): RFC 3339 allows offsets up to 23:59, Postgres up to 15:59.
+    An appointment at +22:47 was recorded and then stalled the appointments view for good: every
+    later booking answered 202. Times are now taken as UTC at the door."""
+    doctor = invite(admin, "doctor")
+    first = schedule(admin, create_patient(admin)["id"], doctor.id, start="2031-05-06T21:01:00+22:47")
+    assert first["start"].startswith("2031-05-05T22:14:00")
+    later = schedule(admin, create_patient(admin)["id"], doctor.id, start="2031-05-07T09:00:00Z")  # 201, not 202
+    assert admin.get(f"/appointments/get/{later['id']}").status_code == 200

@@ -98,6 +98,7 @@ def complete_from_routes(spec: dict[str, Any], app: web.Application,
         register["oneOf"] = ONE_WAY_IN
         for way in ("practice_name", "invitation_token"):
             register["properties"][way]["minLength"] = 1
+    _nullable_references(spec)
     for method, path, handler in api_routes(app):
         if path.startswith(FHIR_PREFIX):
             for concrete in _concrete_paths(path):
@@ -110,6 +111,18 @@ def complete_from_routes(spec: dict[str, Any], app: web.Application,
         if hasattr(handler, UPLOAD_BODY):
             operation["requestBody"] = getattr(handler, UPLOAD_BODY)
         _require_needed_body(spec, operation)
+
+
+def _nullable_references(spec: dict[str, Any]) -> None:
+    """apispec writes a nested schema that may be null as ``anyOf: [the schema, {type: object,
+    nullable: true}]``, whose second branch lets any object through (a fuzzer's unknown keys in
+    `insights` were schema-valid, and refused). The server takes the schema or null (D61)."""
+    for schema in spec.get("components", {}).get("schemas", {}).values():
+        for field in schema.get("properties", {}).values():
+            branches = field.get("anyOf", [])
+            if len(branches) == 2 and "$ref" in branches[0] and branches[1] == {"type": "object", "nullable": True}:
+                del field["anyOf"]
+                field.update({"allOf": [branches[0]], "nullable": True})
 
 
 def api_routes(app: web.Application) -> Iterator[tuple[str, str, Handler]]:

@@ -7,6 +7,7 @@ NFC-normalized and stripped, so visually equal names compare equal.
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime, timezone
 from typing import Any
 
 from marshmallow import Schema, fields, validate, validates_schema
@@ -26,11 +27,21 @@ STATUSES = ("scheduled", "rescheduled", "checked_in", "started", "completed", "c
 # Postgres text cannot hold NUL: a read model could never show it, so no text may contain one, and
 # the document says so (a pattern), or a fuzzer rightly calls its refusal a valid request refused.
 NO_NUL = "^[^\\u0000]*$"
+# Text is stripped of what str.strip() removes before its length is checked: a text that must not be
+# empty must hold another character (D61).
+STRIPPED = "\\u0009-\\u000d\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+NOT_BLANK = f"^[^\\u0000]*[^\\u0000{STRIPPED}][^\\u0000]*$"
+
+
+def _min_length(validators: Any) -> int:
+    listed = validators if isinstance(validators, (list, tuple)) else [validators]
+    return max((v.min or 0 for v in listed if isinstance(v, validate.Length)), default=0)
 
 
 class Text(fields.String):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs["metadata"] = {"pattern": NO_NUL, **kwargs.get("metadata", {})}
+        pattern = NOT_BLANK if _min_length(kwargs.get("validate")) > 0 else NO_NUL
+        kwargs["metadata"] = {"pattern": pattern, **kwargs.get("metadata", {})}
         super().__init__(*args, **kwargs)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> str:
@@ -73,10 +84,22 @@ WHEN = ("an ISO 8601 date and time with Z or a UTC offset, e.g. 2027-01-04T09:00
         "2027-01-04T10:00:00+01:00")
 
 
+class Instant(fields.AwareDateTime):
+    """An aware time, in UTC from here on: RFC 3339 allows offsets up to 23:59, Postgres only up to
+    15:59, and an appointment at +22:47 stalled the appointments view for good (D61)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(timezone.utc)
+        except OverflowError:  # year 1 or 9999 moved past the calendar's end
+            raise self.make_error("invalid", input=value) from None
+
+
 def when(required: bool = False, description: str = "") -> fields.AwareDateTime:
     """A point in time; a refusal says what to send, with an example (issue 18)."""
     message = f"Not a valid time: give {WHEN}."
-    return fields.AwareDateTime(
+    return Instant(
         required=required, format="iso",
         error_messages={"invalid": message, "invalid_awareness": message, "format": message},
         metadata={"description": f"{description} ({WHEN})".strip(), "example": "2027-01-04T09:00:00Z"})
