@@ -37,8 +37,31 @@ STARTED_BY_RECORDING = frozenset({"scheduled", "rescheduled", "checked_in"})
 COMPLETED_BY_SIGNATURE = frozenset({"scheduled", "rescheduled", "checked_in", "started"})
 
 
+# Event versioning (docs/events.md, "Domain event versions"). ``Scheduled`` v2
+# added ``booked_via`` (who booked: "staff" today, a patient portal later).
+# Events stored before that have no such field and no ``class_version``; the
+# mapper runs this on their stored state before building the event, so old
+# and new events load into the same class.
+def upcast_scheduled_v1_v2(state: dict[str, Any]) -> None:
+    state.setdefault("booked_via", "staff")  # every v1 booking was made by practice staff
+
+
 class Appointment(Aggregate):
-    @event("Scheduled")
+    class Scheduled(Aggregate.Created):
+        class_version = 2
+        upcast_v1_v2 = staticmethod(upcast_scheduled_v1_v2)
+
+        practice_id: str
+        patient_id: str
+        doctor_id: str
+        start: str
+        duration_minutes: int
+        appointment_type: str
+        phi: Reason
+        actor: Actor
+        booked_via: str = "staff"
+
+    @event(Scheduled)
     def __init__(self, practice_id: str, patient_id: str, doctor_id: str, start: str,
                  duration_minutes: int, appointment_type: str, phi: Reason,
                  actor: Actor, booked_via: str = "staff") -> None:
@@ -67,7 +90,12 @@ class Appointment(Aggregate):
         self._require("reschedule")
         self._reschedule(start=start, duration_minutes=duration_minutes, actor=actor)
 
-    @event("Rescheduled")
+    class Rescheduled(Aggregate.Event):
+        start: str
+        duration_minutes: int
+        actor: Actor
+
+    @event(Rescheduled)
     def _reschedule(self, start: str, duration_minutes: int, actor: Actor) -> None:
         self.start = start
         self.duration_minutes = duration_minutes
@@ -77,7 +105,10 @@ class Appointment(Aggregate):
         self._require("check_in")
         self._check_in(actor=actor)
 
-    @event("CheckedIn")
+    class CheckedIn(Aggregate.Event):
+        actor: Actor
+
+    @event(CheckedIn)
     def _check_in(self, actor: Actor) -> None:
         self.status = "checked_in"
 
@@ -85,7 +116,10 @@ class Appointment(Aggregate):
         self._require("start")
         self._begin(actor=actor)
 
-    @event("Started")
+    class Started(Aggregate.Event):
+        actor: Actor
+
+    @event(Started)
     def _begin(self, actor: Actor) -> None:
         self.status = "started"
 
@@ -103,7 +137,10 @@ class Appointment(Aggregate):
         self._require("complete")
         self._complete(actor=actor)
 
-    @event("Completed")
+    class Completed(Aggregate.Event):
+        actor: Actor
+
+    @event(Completed)
     def _complete(self, actor: Actor) -> None:
         self.status = "completed"
 
@@ -111,7 +148,12 @@ class Appointment(Aggregate):
         self._require("cancel")
         self._cancel(patient_id=self.patient_id, phi=phi, actor=actor)
 
-    @event("Cancelled")
+    class Cancelled(Aggregate.Event):
+        patient_id: str
+        phi: Reason
+        actor: Actor
+
+    @event(Cancelled)
     def _cancel(self, patient_id: str, phi: Reason, actor: Actor) -> None:
         self.status = "cancelled"
 
@@ -119,7 +161,10 @@ class Appointment(Aggregate):
         self._require("no_show")
         self._mark_no_show(actor=actor)
 
-    @event("MarkedNoShow")
+    class MarkedNoShow(Aggregate.Event):
+        actor: Actor
+
+    @event(MarkedNoShow)
     def _mark_no_show(self, actor: Actor) -> None:
         self.status = "no_show"
 
@@ -134,15 +179,3 @@ class Appointment(Aggregate):
                 status=self.status,
             )
 
-
-# Event versioning (docs/events.md, "Domain event versions"). ``Scheduled`` v2
-# added ``booked_via`` (who booked: "staff" today, a patient portal later).
-# Events stored before that have no such field and no ``class_version``; the
-# mapper runs this on their stored state before building the event, so old
-# and new events load into the same class.
-def upcast_scheduled_v1_v2(state: dict[str, Any]) -> None:
-    state.setdefault("booked_via", "staff")  # every v1 booking was made by practice staff
-
-
-Appointment.Scheduled.class_version = 2  # type: ignore[attr-defined]
-Appointment.Scheduled.upcast_v1_v2 = staticmethod(upcast_scheduled_v1_v2)  # type: ignore[attr-defined]

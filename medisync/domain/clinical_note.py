@@ -41,7 +41,14 @@ class ClinicalNote(Aggregate):
     def create_id(appointment_id: str, **_: object) -> UUID:
         return derived_id("note", appointment_id)
 
-    @event("Opened")
+    class Opened(Aggregate.Created):
+        practice_id: str
+        appointment_id: str
+        patient_id: str
+        doctor_id: str
+        actor: Actor
+
+    @event(Opened)
     def __init__(self, practice_id: str, appointment_id: str, patient_id: str, doctor_id: str,
                  actor: Actor) -> None:
         self.practice_id = practice_id
@@ -79,7 +86,15 @@ class ClinicalNote(Aggregate):
         vouched = current["source"] == "clinician" or bool(current.get("signed_by"))
         return {**kept, "insights": current.get("insights") if vouched else None}
 
-    @event("Written")
+    class Written(Aggregate.Event):
+        patient_id: str
+        phi: NoteContent
+        version: int
+        status: str
+        at: str
+        actor: Actor
+
+    @event(Written)
     def _write(self, patient_id: str, phi: NoteContent, version: int, status: str, at: str,
                actor: Actor) -> None:
         self._append(phi, version=version, status=status, source="clinician",
@@ -94,7 +109,16 @@ class ClinicalNote(Aggregate):
                                version=len(self.versions) + 1, becomes_current=becomes_current,
                                at=_now(), actor=actor)
 
-    @event("Generated")
+    class Generated(Aggregate.Event):
+        patient_id: str
+        phi: NoteContent
+        provenance: Provenance
+        version: int
+        becomes_current: bool
+        at: str
+        actor: Actor
+
+    @event(Generated)
     def _record_generated(self, patient_id: str, phi: NoteContent, provenance: Provenance,
                           version: int, becomes_current: bool, at: str,
                           actor: Actor) -> None:
@@ -112,7 +136,13 @@ class ClinicalNote(Aggregate):
         status = "final" if current["status"] == "preliminary" else current["status"]
         self._sign(version=current["version"], status=status, at=_now(), actor=actor)
 
-    @event("Signed")
+    class Signed(Aggregate.Event):
+        version: int
+        status: str
+        at: str
+        actor: Actor
+
+    @event(Signed)
     def _sign(self, version: int, status: str, at: str, actor: Actor) -> None:
         self.versions[version - 1].update({"signed_by": actor["user_id"], "signed_at": at, "status": status})
         self.signed = True

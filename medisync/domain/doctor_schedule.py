@@ -21,7 +21,10 @@ class DoctorSchedule(Aggregate):
     def create_id(doctor_id: str, **_: object) -> UUID:
         return derived_id("schedule", doctor_id)
 
-    @event("Opened")
+    class Opened(Aggregate.Created):
+        doctor_id: str
+
+    @event(Opened)
     def __init__(self, doctor_id: str) -> None:
         self.doctor_id = doctor_id
         self.bookings: dict[str, list[float]] = {}
@@ -30,7 +33,12 @@ class DoctorSchedule(Aggregate):
         self._require_free(appointment_id, starts_at, ends_at)
         self._book(appointment_id=appointment_id, starts_at=starts_at, ends_at=ends_at)
 
-    @event("Booked")
+    class Booked(Aggregate.Event):
+        appointment_id: str
+        starts_at: float
+        ends_at: float
+
+    @event(Booked)
     def _book(self, appointment_id: str, starts_at: float, ends_at: float) -> None:
         self.bookings[appointment_id] = [starts_at, ends_at]
 
@@ -38,7 +46,10 @@ class DoctorSchedule(Aggregate):
         if appointment_id in self.bookings:
             self._release(appointment_id=appointment_id)
 
-    @event("Released")
+    class Released(Aggregate.Event):
+        appointment_id: str
+
+    @event(Released)
     def _release(self, appointment_id: str) -> None:
         del self.bookings[appointment_id]
 

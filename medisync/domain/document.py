@@ -12,7 +12,20 @@ DOCUMENT_KINDS = ("lab_result", "referral", "imaging", "consent", "other")
 
 
 class Document(Aggregate):
-    @event("Uploaded")
+    class Uploaded(Aggregate.Created):
+        practice_id: str
+        patient_id: str
+        appointment_id: str | None
+        kind: str
+        blob_key: str
+        sha256: str
+        size_bytes: int
+        content_type: str
+        phi: DocumentTitle
+        actor: Actor
+        sha1: str | None = None
+
+    @event(Uploaded)
     def __init__(self, practice_id: str, patient_id: str, appointment_id: str | None, kind: str,
                  blob_key: str, sha256: str, size_bytes: int, content_type: str,
                  phi: DocumentTitle, actor: Actor, sha1: str | None = None) -> None:
@@ -47,6 +60,9 @@ class Document(Aggregate):
             raise InvalidTransitionError("document is already deleted")
         self._delete(actor=actor)
 
-    @event("Deleted")
+    class Deleted(Aggregate.Event):
+        actor: Actor
+
+    @event(Deleted)
     def _delete(self, actor: Actor) -> None:
         self.deleted = True

@@ -19,7 +19,11 @@ class EmailIndex(Aggregate):
     def create_id(email: str, **_: object) -> UUID:
         return derived_id("email", email.strip().lower())
 
-    @event("Claimed")
+    class Claimed(Aggregate.Created):
+        email: str
+        user_id: str
+
+    @event(Claimed)
     def __init__(self, email: str, user_id: str) -> None:
         self.user_id = user_id
 
@@ -32,7 +36,12 @@ class MrnIndex(Aggregate):
     def create_id(practice_id: str, mrn_key: str, **_: object) -> UUID:
         return derived_id("mrn", practice_id, mrn_key)
 
-    @event("Claimed")
+    class Claimed(Aggregate.Created):
+        practice_id: str
+        mrn_key: str
+        patient_id: str
+
+    @event(Claimed)
     def __init__(self, practice_id: str, mrn_key: str, patient_id: str) -> None:
         self.patient_id = patient_id
 
@@ -44,7 +53,15 @@ class InvitationIndex(Aggregate):
     def create_id(token_hash: str, **_: object) -> UUID:
         return derived_id("invitation", token_hash)
 
-    @event("Issued")
+    class Issued(Aggregate.Created):
+        token_hash: str
+        practice_id: str
+        email: str
+        role: str
+        tier: str
+        actor: Actor
+
+    @event(Issued)
     def __init__(
         self, token_hash: str, practice_id: str, email: str, role: str, tier: str,
         actor: Actor,
@@ -60,6 +77,9 @@ class InvitationIndex(Aggregate):
             raise ConflictError("invitation already used")
         self._accept(user_id=user_id)
 
-    @event("Accepted")
+    class Accepted(Aggregate.Event):
+        user_id: str
+
+    @event(Accepted)
     def _accept(self, user_id: str) -> None:
         self.accepted_by = user_id

@@ -24,7 +24,20 @@ def _now() -> str:
 
 
 class NoteDocument(Aggregate):
-    @event("Generated")
+    class Generated(Aggregate.Created):
+        practice_id: str
+        appointment_id: str
+        patient_id: str
+        doctor_id: str
+        note_id: str
+        note_version: int
+        note_signed: bool
+        kind: str
+        phi: DocumentText
+        reading_grade: float | None
+        actor: Actor
+
+    @event(Generated)
     def __init__(self, practice_id: str, appointment_id: str, patient_id: str, doctor_id: str,
                  note_id: str, note_version: int, note_signed: bool, kind: str, phi: DocumentText,
                  reading_grade: float | None, actor: Actor) -> None:
@@ -58,7 +71,13 @@ class NoteDocument(Aggregate):
         self._edit(patient_id=self.patient_id, phi={"text": text}, reading_grade=reading_grade, actor=actor)
         return True
 
-    @event("Edited")
+    class Edited(Aggregate.Event):
+        patient_id: str
+        phi: DocumentText
+        reading_grade: float | None
+        actor: Actor
+
+    @event(Edited)
     def _edit(self, patient_id: str, phi: DocumentText, reading_grade: float | None,
               actor: Actor) -> None:
         self.text = phi.get("text", "")
@@ -69,6 +88,11 @@ class NoteDocument(Aggregate):
             raise ValidationError(f"channel must be one of {', '.join(CHANNELS)}", field="channel")
         self._send(channel=channel, at=_now(), actor=actor)
 
-    @event("Sent")
+    class Sent(Aggregate.Event):
+        channel: str
+        at: str
+        actor: Actor
+
+    @event(Sent)
     def _send(self, channel: str, at: str, actor: Actor) -> None:
         self.sent.append({"channel": channel, "at": at})

@@ -96,7 +96,12 @@ def _free_key(key: str, taken: set[str]) -> str:
 
 
 class NoteTemplate(Aggregate):
-    @event("Defined")
+    class Defined(Aggregate.Created):
+        practice_id: str
+        definition: TemplateDefinition
+        actor: Actor
+
+    @event(Defined)
     def __init__(self, practice_id: str, definition: TemplateDefinition, actor: Actor) -> None:
         self.practice_id = practice_id
         self.versions: list[TemplateDefinition] = [definition]
@@ -123,7 +128,12 @@ class NoteTemplate(Aggregate):
         self._revise(definition=definition, template_version=self.template_version + 1, actor=actor)
         return True
 
-    @event("Revised")
+    class Revised(Aggregate.Event):
+        definition: TemplateDefinition
+        template_version: int
+        actor: Actor
+
+    @event(Revised)
     def _revise(self, definition: TemplateDefinition, template_version: int, actor: Actor) -> None:
         self.versions.append(definition)
 
@@ -131,7 +141,10 @@ class NoteTemplate(Aggregate):
         self._refuse_if_deleted()
         self._delete(actor=actor)
 
-    @event("Deleted")
+    class Deleted(Aggregate.Event):
+        actor: Actor
+
+    @event(Deleted)
     def _delete(self, actor: Actor) -> None:
         self.deleted = True
 

@@ -18,7 +18,13 @@ HISTORY_KINDS = ("condition", "allergy", "medication", "surgery", "family_histor
 
 
 class Patient(Aggregate):
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        practice_id: str
+        registered_by: str
+        phi: Demographics
+        actor: Actor
+
+    @event(Registered)
     def __init__(self, practice_id: str, registered_by: str, phi: Demographics,
                  actor: Actor) -> None:
         self.practice_id = practice_id
@@ -33,7 +39,11 @@ class Patient(Aggregate):
         self._require_active()
         self._update_demographics(phi=phi, actor=actor)
 
-    @event("DemographicsUpdated")
+    class DemographicsUpdated(Aggregate.Event):
+        phi: Demographics
+        actor: Actor
+
+    @event(DemographicsUpdated)
     def _update_demographics(self, phi: Demographics, actor: Actor) -> None:
         self.demographics.update(phi)
 
@@ -41,7 +51,10 @@ class Patient(Aggregate):
         self._require_active()
         self._archive(actor=actor)
 
-    @event("Archived")
+    class Archived(Aggregate.Event):
+        actor: Actor
+
+    @event(Archived)
     def _archive(self, actor: Actor) -> None:
         self.archived = True
 
@@ -51,7 +64,11 @@ class Patient(Aggregate):
             raise InvalidTransitionError("patient is already erased")
         self._erase(reason=reason, actor=actor)
 
-    @event("Erased")
+    class Erased(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    @event(Erased)
     def _erase(self, reason: str, actor: Actor) -> None:
         self.erased = True
         self.archived = True
@@ -67,7 +84,13 @@ class Patient(Aggregate):
             raise ValidationError(f"kind must be one of {', '.join(HISTORY_KINDS)}", field="kind")
         self._add_history_entry(entry_id=entry_id, kind=kind, phi=phi, actor=actor)
 
-    @event("HistoryEntryAdded")
+    class HistoryEntryAdded(Aggregate.Event):
+        entry_id: str
+        kind: str
+        phi: HistoryData
+        actor: Actor
+
+    @event(HistoryEntryAdded)
     def _add_history_entry(self, entry_id: str, kind: str, phi: HistoryData,
                            actor: Actor) -> None:
         status = "resolved" if phi.get("resolved_date") else "active"
@@ -79,7 +102,12 @@ class Patient(Aggregate):
         self._history_entry(entry_id)
         self._update_history_entry(entry_id=entry_id, phi=phi, actor=actor)
 
-    @event("HistoryEntryUpdated")
+    class HistoryEntryUpdated(Aggregate.Event):
+        entry_id: str
+        phi: HistoryData
+        actor: Actor
+
+    @event(HistoryEntryUpdated)
     def _update_history_entry(self, entry_id: str, phi: HistoryData,
                               actor: Actor) -> None:
         self.history[entry_id].update(phi)
@@ -91,7 +119,12 @@ class Patient(Aggregate):
             raise InvalidTransitionError("history entry is already resolved")
         self._resolve_history_entry(entry_id=entry_id, resolved_date=resolved_date, actor=actor)
 
-    @event("HistoryEntryResolved")
+    class HistoryEntryResolved(Aggregate.Event):
+        entry_id: str
+        resolved_date: str
+        actor: Actor
+
+    @event(HistoryEntryResolved)
     def _resolve_history_entry(self, entry_id: str, resolved_date: str,
                                actor: Actor) -> None:
         self.history[entry_id].update({"status": "resolved", "resolved_date": resolved_date})
@@ -102,7 +135,13 @@ class Patient(Aggregate):
         self._require_active()
         self._add_insurance(policy_id=policy_id, phi=phi, primary=primary, actor=actor)
 
-    @event("InsuranceAdded")
+    class InsuranceAdded(Aggregate.Event):
+        policy_id: str
+        phi: InsuranceData
+        primary: bool
+        actor: Actor
+
+    @event(InsuranceAdded)
     def _add_insurance(self, policy_id: str, phi: InsuranceData, primary: bool,
                        actor: Actor) -> None:
         self._apply_primary(policy_id, primary)
@@ -114,7 +153,13 @@ class Patient(Aggregate):
         self._policy(policy_id)
         self._update_insurance(policy_id=policy_id, phi=phi, primary=primary, actor=actor)
 
-    @event("InsuranceUpdated")
+    class InsuranceUpdated(Aggregate.Event):
+        policy_id: str
+        phi: InsuranceData
+        primary: bool | None
+        actor: Actor
+
+    @event(InsuranceUpdated)
     def _update_insurance(self, policy_id: str, phi: InsuranceData, primary: bool | None,
                           actor: Actor) -> None:
         self.insurance[policy_id].update(phi)
@@ -127,7 +172,11 @@ class Patient(Aggregate):
         self._policy(policy_id)
         self._remove_insurance(policy_id=policy_id, actor=actor)
 
-    @event("InsuranceRemoved")
+    class InsuranceRemoved(Aggregate.Event):
+        policy_id: str
+        actor: Actor
+
+    @event(InsuranceRemoved)
     def _remove_insurance(self, policy_id: str, actor: Actor) -> None:
         del self.insurance[policy_id]
 

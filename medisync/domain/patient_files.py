@@ -41,7 +41,11 @@ class PatientFiles(Aggregate):
     def create_id(patient_id: str, **_: object) -> UUID:
         return derived_id("patient-files", str(patient_id))
 
-    @event("Opened")
+    class Opened(Aggregate.Created):
+        practice_id: str
+        patient_id: str
+
+    @event(Opened)
     def __init__(self, practice_id: str, patient_id: str) -> None:
         self.practice_id = practice_id
         self.patient_id = patient_id
@@ -55,7 +59,13 @@ class PatientFiles(Aggregate):
             raise ValueError(f"unknown file kind {kind!r}")
         self._add(file_id=file_id, kind=kind, blob_key=blob_key, appointment_id=appointment_id)
 
-    @event("FileAdded")
+    class FileAdded(Aggregate.Event):
+        file_id: str
+        kind: str
+        blob_key: str
+        appointment_id: str | None
+
+    @event(FileAdded)
     def _add(self, file_id: str, kind: str, blob_key: str, appointment_id: str | None) -> None:
         self.files[file_id] = {"kind": kind, "blob_key": blob_key, "appointment_id": appointment_id}
 
@@ -63,7 +73,10 @@ class PatientFiles(Aggregate):
         if not self.sealed:
             self._seal()
 
-    @event("Sealed")
+    class Sealed(Aggregate.Event):
+        pass
+
+    @event(Sealed)
     def _seal(self) -> None:
         self.sealed = True
 

@@ -15,6 +15,11 @@ class Practice(Aggregate):
         # Chosen by the caller, so the founding admin's events can name it.
         return UUID(practice_id)
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        practice_id: str
+        name: str
+        actor: Actor
+
+    @event(Registered)
     def __init__(self, practice_id: str, name: str, actor: Actor) -> None:
         self.name = name

@@ -18,7 +18,20 @@ from medisync.domain.transcript import RecordedTranscript, TranscriptSummary, Tr
 
 
 class Recording(Aggregate):
-    @event("Uploaded")
+    class Uploaded(Aggregate.Created):
+        practice_id: str
+        appointment_id: str
+        patient_id: str
+        doctor_id: str
+        blob_key: str
+        sha256: str
+        size_bytes: int
+        content_type: str
+        duration_s: float
+        actor: Actor
+        sha1: str | None = None
+
+    @event(Uploaded)
     def __init__(self, practice_id: str, appointment_id: str, patient_id: str, doctor_id: str,
                  blob_key: str,
                  sha256: str, size_bytes: int, content_type: str, duration_s: float,
@@ -45,7 +58,12 @@ class Recording(Aggregate):
             raise InvalidTransitionError("recording is already deleted")
         self._delete(patient_id=self.patient_id, phi=phi, actor=actor)
 
-    @event("Deleted")
+    class Deleted(Aggregate.Event):
+        patient_id: str
+        phi: Reason
+        actor: Actor
+
+    @event(Deleted)
     def _delete(self, patient_id: str, phi: Reason, actor: Actor) -> None:
         self.deleted = True
 
@@ -53,7 +71,11 @@ class Recording(Aggregate):
         self._require_transcribable()
         self._start_transcription(attempt=attempt, actor=actor)
 
-    @event("TranscriptionStarted")
+    class TranscriptionStarted(Aggregate.Event):
+        attempt: int
+        actor: Actor
+
+    @event(TranscriptionStarted)
     def _start_transcription(self, attempt: int, actor: Actor) -> None:
         self.transcription_status = "processing"
         self.attempts = attempt
@@ -63,7 +85,13 @@ class Recording(Aggregate):
         self._require_transcribable()
         self._record_transcript(patient_id=self.patient_id, summary=summary, phi=phi, actor=actor)
 
-    @event("Transcribed")
+    class Transcribed(Aggregate.Event):
+        patient_id: str
+        summary: TranscriptSummary
+        phi: TranscriptText
+        actor: Actor
+
+    @event(Transcribed)
     def _record_transcript(self, patient_id: str, summary: TranscriptSummary, phi: TranscriptText,
                            actor: Actor) -> None:
         self.transcription_status = "completed"
@@ -76,7 +104,12 @@ class Recording(Aggregate):
         self._require_transcribable()
         self._record_failure(reason=reason, attempt=attempt, actor=actor)
 
-    @event("TranscriptionFailed")
+    class TranscriptionFailed(Aggregate.Event):
+        reason: str
+        attempt: int
+        actor: Actor
+
+    @event(TranscriptionFailed)
     def _record_failure(self, reason: str, attempt: int, actor: Actor) -> None:
         self.transcription_status = "failed"
         self.attempts = attempt
@@ -86,7 +119,11 @@ class Recording(Aggregate):
         self._require_transcribable()
         self._dead_letter(reason=reason, actor=actor)
 
-    @event("DeadLettered")
+    class DeadLettered(Aggregate.Event):
+        reason: str
+        actor: Actor
+
+    @event(DeadLettered)
     def _dead_letter(self, reason: str, actor: Actor) -> None:
         self.transcription_status = "dead_lettered"
         self.last_error = reason
@@ -95,7 +132,10 @@ class Recording(Aggregate):
         self._require_draftable()
         self._note_drafted(actor=actor)
 
-    @event("NoteDrafted")
+    class NoteDrafted(Aggregate.Event):
+        actor: Actor
+
+    @event(NoteDrafted)
     def _note_drafted(self, actor: Actor) -> None:
         self.note_draft_status = "completed"
 
@@ -103,7 +143,12 @@ class Recording(Aggregate):
         self._require_draftable()
         self._note_draft_failed(reason=reason, attempts=attempts, actor=actor)
 
-    @event("NoteDraftFailed")
+    class NoteDraftFailed(Aggregate.Event):
+        reason: str
+        attempts: int
+        actor: Actor
+
+    @event(NoteDraftFailed)
     def _note_draft_failed(self, reason: str, attempts: int, actor: Actor) -> None:
         self.note_draft_status = "failed"
         self.last_error = reason

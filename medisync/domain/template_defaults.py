@@ -20,7 +20,11 @@ class TemplateDefaults(Aggregate):
     def create_id(practice_id: str, **_: object) -> UUID:
         return derived_id("template-defaults", practice_id)
 
-    @event("Opened")
+    class Opened(Aggregate.Created):
+        practice_id: str
+        actor: Actor
+
+    @event(Opened)
     def __init__(self, practice_id: str, actor: Actor) -> None:
         self.practice_id = practice_id
         self.practice_default: str | None = None
@@ -34,7 +38,12 @@ class TemplateDefaults(Aggregate):
         self._choose(doctor_id=doctor_id, template_id=template_id, actor=actor)
         return True
 
-    @event("DefaultChosen")
+    class DefaultChosen(Aggregate.Event):
+        doctor_id: str | None
+        template_id: str | None
+        actor: Actor
+
+    @event(DefaultChosen)
     def _choose(self, doctor_id: str | None, template_id: str | None, actor: Actor) -> None:
         if doctor_id is None:
             self.practice_default = template_id

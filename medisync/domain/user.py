@@ -24,7 +24,17 @@ class User(Aggregate):
         # Chosen by the caller, so the Registered event's actor is the user itself.
         return UUID(user_id)
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        user_id: str
+        practice_id: str
+        email: str
+        full_name: str
+        password_hash: str
+        role: str
+        tier: str
+        actor: Actor
+
+    @event(Registered)
     def __init__(
         self,
         user_id: str,
@@ -56,7 +66,11 @@ class User(Aggregate):
         self._require_active()
         self._change_password(password_hash=password_hash, actor=actor)
 
-    @event("PasswordChanged")
+    class PasswordChanged(Aggregate.Event):
+        password_hash: str
+        actor: Actor
+
+    @event(PasswordChanged)
     def _change_password(self, password_hash: str, actor: Actor) -> None:
         self.password_hash = password_hash
 
@@ -65,7 +79,11 @@ class User(Aggregate):
         require_choice(role, ROLES, "role")
         self._change_role(role=role, actor=actor)
 
-    @event("RoleChanged")
+    class RoleChanged(Aggregate.Event):
+        role: str
+        actor: Actor
+
+    @event(RoleChanged)
     def _change_role(self, role: str, actor: Actor) -> None:
         self.role = role
 
@@ -74,7 +92,11 @@ class User(Aggregate):
         require_choice(tier, TIERS, "tier")
         self._change_tier(tier=tier, actor=actor)
 
-    @event("TierChanged")
+    class TierChanged(Aggregate.Event):
+        tier: str
+        actor: Actor
+
+    @event(TierChanged)
     def _change_tier(self, tier: str, actor: Actor) -> None:
         self.tier = tier
 
@@ -82,7 +104,10 @@ class User(Aggregate):
         self._require_active()
         self._deactivate(actor=actor)
 
-    @event("Deactivated")
+    class Deactivated(Aggregate.Event):
+        actor: Actor
+
+    @event(Deactivated)
     def _deactivate(self, actor: Actor) -> None:
         self.active = False
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Callable
+
+from eventsourcing.domain import Aggregate
 
 from medisync.domain.appointment import Appointment
 from medisync.domain.patient import Patient
@@ -10,30 +12,30 @@ from medisync.projections.base import ReadModelProjection, oid, stamp
 from medisync.projections.changes import ViewChange, delete, insert, update
 
 
-def _scheduled(e: Any) -> list[ViewChange]:
+def _scheduled(e: Appointment.Scheduled) -> list[ViewChange]:
     return [insert("appointments", id=oid(e), practice_id=e.practice_id, patient_id=e.patient_id,
                    doctor_id=e.doctor_id, start_at=e.start, duration_minutes=e.duration_minutes,
                    type=e.appointment_type, reason=e.phi.get("reason", ""), status="scheduled",
                    created_at=e.timestamp, **stamp(e))]
 
 
-def _rescheduled(e: Any) -> list[ViewChange]:
+def _rescheduled(e: Appointment.Rescheduled) -> list[ViewChange]:
     return [update("appointments", {"id": oid(e)}, start_at=e.start,
                    duration_minutes=e.duration_minutes, status="rescheduled", **stamp(e))]
 
 
-def _cancelled(e: Any) -> list[ViewChange]:
+def _cancelled(e: Appointment.Cancelled) -> list[ViewChange]:
     return [update("appointments", {"id": oid(e)}, status="cancelled",
                    cancel_reason=e.phi.get("reason", ""), **stamp(e))]
 
 
-def _status(status: str) -> Any:
-    def handler(e: Any) -> list[ViewChange]:
+def _status(status: str) -> Callable[[Aggregate.Event], list[ViewChange]]:
+    def handler(e: Aggregate.Event) -> list[ViewChange]:
         return [update("appointments", {"id": oid(e)}, status=status, **stamp(e))]
     return handler
 
 
-def _patient_erased(e: Any) -> list[ViewChange]:
+def _patient_erased(e: Patient.Erased) -> list[ViewChange]:
     return [delete("appointments", patient_id=oid(e))]
 
 

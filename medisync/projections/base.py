@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any, Callable, ClassVar
+from typing import Callable, ClassVar, TypedDict
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from medisync.projections.changes import ReadModelView, ViewChange
 
-Handler = Callable[[Any], list[ViewChange]]
+Handler = Callable[..., list[ViewChange]]  # takes the event class it is listed under
 
 TRACK_IGNORED_EVERY_S = 0.5
 
@@ -38,7 +39,7 @@ class ReadModelProjection(Projection[ReadModelView]):
         self.track_ignored_every_s = track_ignored_every_s
         self._last_tracked = 0.0
 
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+    def process_event(self, domain_event: Aggregate.Event, tracking: Tracking) -> None:
         handler = self.handlers.get(type(domain_event))
         if handler is None and time.monotonic() - self._last_tracked < self.track_ignored_every_s:
             return
@@ -46,14 +47,19 @@ class ReadModelProjection(Projection[ReadModelView]):
         self._last_tracked = time.monotonic()
 
 
-def stamp(event: Any) -> dict[str, Any]:
+class Stamp(TypedDict):
+    version: int
+    updated_at: datetime
+
+
+def stamp(event: Aggregate.Event) -> Stamp:
     """Columns every row carries: the aggregate version and when it changed."""
     return {"version": event.originator_version, "updated_at": _timestamp(event)}
 
 
-def _timestamp(event: Any) -> datetime:
+def _timestamp(event: Aggregate.Event) -> datetime:
     return event.timestamp
 
 
-def oid(event: Any) -> str:
+def oid(event: Aggregate.Event) -> str:
     return str(event.originator_id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from abc import abstractmethod
-from typing import Any, Literal
+from typing import Literal, Mapping
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
@@ -17,23 +17,29 @@ from eventsourcing.persistence import Tracking, TrackingRecorder
 class ViewChange:
     kind: Literal["insert", "update", "delete"]
     table: str
-    values: dict[str, Any] = field(default_factory=dict)
-    where: dict[str, Any] = field(default_factory=dict)
+    # Column -> value: the view passes values through as SQL parameters (a dict or list as jsonb).
+    values: dict[str, object] = field(default_factory=dict)
+    where: dict[str, object] = field(default_factory=dict)
     # JSON columns to merge into (``col = col || value``) rather than replace.
-    merge: dict[str, dict[str, Any]] = field(default_factory=dict)
+    merge: dict[str, Mapping[str, object]] = field(default_factory=dict)
 
 
-def insert(table: str, **values: Any) -> ViewChange:
+def insert(table: str, **values: object) -> ViewChange:
     """Insert a row; if it exists (redelivery on rebuild), overwrite it."""
     return ViewChange("insert", table, values=values)
 
 
-def update(table: str, where: dict[str, Any], merge: dict[str, dict[str, Any]] | None = None,
-           **values: Any) -> ViewChange:
+def update(table: str, where: dict[str, object], merge: dict[str, Mapping[str, object]] | None = None,
+           **values: object) -> ViewChange:
     return ViewChange("update", table, values=values, where=where, merge=merge or {})
 
 
-def delete(table: str, **where: Any) -> ViewChange:
+def update_columns(table: str, where: dict[str, object], values: Mapping[str, object]) -> ViewChange:
+    """``update`` for columns known only at run time."""
+    return ViewChange("update", table, values=dict(values), where=where)
+
+
+def delete(table: str, **where: object) -> ViewChange:
     return ViewChange("delete", table, where=where)
 
 

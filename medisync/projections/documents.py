@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from medisync.domain.document import Document
 from medisync.domain.patient import Patient
 from medisync.projections.base import ReadModelProjection, oid, stamp
 from medisync.projections.changes import ViewChange, delete, insert, update
 
 
-def _uploaded(e: Any) -> list[ViewChange]:
+def _uploaded(e: Document.Uploaded) -> list[ViewChange]:
     return [insert("documents", id=oid(e), practice_id=e.practice_id, patient_id=e.patient_id,
                    appointment_id=e.appointment_id, kind=e.kind, title=e.phi.get("title", ""),
                    blob_key=e.blob_key, sha256=e.sha256, sha1=getattr(e, "sha1", None),
@@ -19,11 +17,11 @@ def _uploaded(e: Any) -> list[ViewChange]:
                    deleted=False, created_at=e.timestamp, **stamp(e))]
 
 
-def _deleted(e: Any) -> list[ViewChange]:
+def _deleted(e: Document.Deleted) -> list[ViewChange]:
     return [update("documents", {"id": oid(e)}, deleted=True, **stamp(e))]
 
 
-def _patient_erased(e: Any) -> list[ViewChange]:
+def _patient_erased(e: Patient.Erased) -> list[ViewChange]:
     return [delete("documents", patient_id=oid(e))]
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from medisync.domain.note_document import NoteDocument
 from medisync.domain.patient import Patient
 from medisync.projections.base import ReadModelProjection, oid, stamp
 from medisync.projections.changes import ViewChange, delete, insert, update
 
 
-def _generated(e: Any) -> list[ViewChange]:
+def _generated(e: NoteDocument.Generated) -> list[ViewChange]:
     return [insert("note_documents", id=oid(e), practice_id=e.practice_id, appointment_id=e.appointment_id,
                    patient_id=e.patient_id, doctor_id=e.doctor_id, note_id=e.note_id,
                    note_version=e.note_version, note_signed=e.note_signed, kind=e.kind,
@@ -19,17 +17,17 @@ def _generated(e: Any) -> list[ViewChange]:
                    author_id=e.actor.get("user_id"), created_at=e.timestamp, **stamp(e))]
 
 
-def _edited(e: Any) -> list[ViewChange]:
+def _edited(e: NoteDocument.Edited) -> list[ViewChange]:
     return [update("note_documents", {"id": oid(e)}, text=e.phi.get("text", ""),
                    reading_grade=e.reading_grade, status="edited", **stamp(e))]
 
 
-def _sent(e: Any) -> list[ViewChange]:
+def _sent(e: NoteDocument.Sent) -> list[ViewChange]:
     return [update("note_documents", {"id": oid(e)}, status="sent", sent_channel=e.channel,
                    sent_at=e.at, **stamp(e))]
 
 
-def _patient_erased(e: Any) -> list[ViewChange]:
+def _patient_erased(e: Patient.Erased) -> list[ViewChange]:
     return [delete("note_documents", patient_id=oid(e))]
 
 

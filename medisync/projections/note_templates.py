@@ -3,40 +3,39 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from medisync.domain.note_template import NoteTemplate
+from medisync.domain.note_template import NoteTemplate, TemplateDefinition
 from medisync.domain.template_defaults import TemplateDefaults
 from medisync.projections.base import ReadModelProjection, oid, stamp
 from medisync.projections.changes import ViewChange, delete, insert, update
 
 
-def _definition(definition: dict[str, Any]) -> dict[str, Any]:
-    return {key: definition[key] for key in ("name", "specialty", "loinc_code", "sections")}
+def _definition(definition: TemplateDefinition) -> TemplateDefinition:
+    return {"name": definition["name"], "specialty": definition["specialty"],
+            "loinc_code": definition["loinc_code"], "sections": definition["sections"]}
 
 
-def _version_row(e: Any, template_version: int) -> ViewChange:
+def _version_row(e: NoteTemplate.Defined | NoteTemplate.Revised, template_version: int) -> ViewChange:
     return insert("note_template_versions", template_id=oid(e), template_version=template_version,
                   definition=e.definition, author_id=e.actor.get("user_id"), created_at=e.timestamp)
 
 
-def _defined(e: Any) -> list[ViewChange]:
+def _defined(e: NoteTemplate.Defined) -> list[ViewChange]:
     return [insert("note_templates", id=oid(e), practice_id=e.practice_id, **_definition(e.definition),
                    template_version=1, deleted=False, created_at=e.timestamp, **stamp(e)),
             _version_row(e, 1)]
 
 
-def _revised(e: Any) -> list[ViewChange]:
+def _revised(e: NoteTemplate.Revised) -> list[ViewChange]:
     return [update("note_templates", {"id": oid(e)}, **_definition(e.definition),
                    template_version=e.template_version, **stamp(e)),
             _version_row(e, e.template_version)]
 
 
-def _deleted(e: Any) -> list[ViewChange]:
+def _deleted(e: NoteTemplate.Deleted) -> list[ViewChange]:
     return [update("note_templates", {"id": oid(e)}, deleted=True, **stamp(e))]
 
 
-def _default_chosen(e: Any) -> list[ViewChange]:
+def _default_chosen(e: TemplateDefaults.DefaultChosen) -> list[ViewChange]:
     practice_id = e.actor.get("practice_id")
     doctor = e.doctor_id or ""
     if e.template_id is None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from medisync.domain.patient import Patient
 from medisync.domain.recording import Recording
 from medisync.projections.base import ReadModelProjection, oid, stamp
 from medisync.projections.changes import ViewChange, delete, insert, update
 
 
-def _uploaded(e: Any) -> list[ViewChange]:
+def _uploaded(e: Recording.Uploaded) -> list[ViewChange]:
     return [insert("recordings", id=oid(e), practice_id=e.practice_id,
                    appointment_id=e.appointment_id, patient_id=e.patient_id,
                    doctor_id=e.doctor_id, blob_key=e.blob_key, sha256=e.sha256,
@@ -21,17 +19,17 @@ def _uploaded(e: Any) -> list[ViewChange]:
                    created_at=e.timestamp, **stamp(e))]
 
 
-def _deleted(e: Any) -> list[ViewChange]:
+def _deleted(e: Recording.Deleted) -> list[ViewChange]:
     return [update("recordings", {"id": oid(e)}, deleted=True, deleted_by=e.actor.get("user_id"),
                    deleted_at=e.timestamp, **stamp(e))]
 
 
-def _started(e: Any) -> list[ViewChange]:
+def _started(e: Recording.TranscriptionStarted) -> list[ViewChange]:
     return [update("recordings", {"id": oid(e)}, transcription_status="processing",
                    attempts=e.attempt, **stamp(e))]
 
 
-def _transcribed(e: Any) -> list[ViewChange]:
+def _transcribed(e: Recording.Transcribed) -> list[ViewChange]:
     document = {**e.summary, **e.phi}
     return [update("recordings", {"id": oid(e)}, transcription_status="completed", error=None,
                    **stamp(e)),
@@ -39,25 +37,25 @@ def _transcribed(e: Any) -> list[ViewChange]:
                    created_at=e.timestamp, recording_version=e.originator_version)]
 
 
-def _failed(e: Any) -> list[ViewChange]:
+def _failed(e: Recording.TranscriptionFailed) -> list[ViewChange]:
     return [update("recordings", {"id": oid(e)}, transcription_status="failed", error=e.reason,
                    attempts=e.attempt, **stamp(e))]
 
 
-def _dead_lettered(e: Any) -> list[ViewChange]:
+def _dead_lettered(e: Recording.DeadLettered) -> list[ViewChange]:
     return [update("recordings", {"id": oid(e)}, transcription_status="dead_lettered",
                    error=e.reason, **stamp(e))]
 
 
-def _note_drafted(e: Any) -> list[ViewChange]:
+def _note_drafted(e: Recording.NoteDrafted) -> list[ViewChange]:
     return [update("recordings", {"id": oid(e)}, note_draft_status="completed", **stamp(e))]
 
 
-def _note_draft_failed(e: Any) -> list[ViewChange]:
+def _note_draft_failed(e: Recording.NoteDraftFailed) -> list[ViewChange]:
     return [update("recordings", {"id": oid(e)}, note_draft_status="failed", error=e.reason, **stamp(e))]
 
 
-def _patient_erased(e: Any) -> list[ViewChange]:
+def _patient_erased(e: Patient.Erased) -> list[ViewChange]:
     return [delete("transcripts", patient_id=oid(e)), delete("recordings", patient_id=oid(e))]
 
 

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Callable
+
+from eventsourcing.domain import Aggregate
 
 from medisync.domain.practice import Practice
 from medisync.domain.user import User
 from medisync.projections.base import ReadModelProjection, oid, stamp
-from medisync.projections.changes import ViewChange, insert, update
+from medisync.projections.changes import ViewChange, insert, update_columns
 
 
-def _registered(e: Any) -> list[ViewChange]:
+def _registered(e: User.Registered) -> list[ViewChange]:
     return [insert("users", id=oid(e), practice_id=e.practice_id, email=e.email,
                    full_name=e.full_name, role=e.role, tier=e.tier, active=True,
                    created_at=e.timestamp, **stamp(e))]
 
 
-def _practice(e: Any) -> list[ViewChange]:
+def _practice(e: Practice.Registered) -> list[ViewChange]:
     return [insert("practices", id=oid(e), name=e.name, created_at=e.timestamp)]
 
 
-def _set(**columns: Any) -> Any:
-    def handler(e: Any) -> list[ViewChange]:
+def _set(**columns: object) -> Callable[[Aggregate.Event], list[ViewChange]]:
+    """A handler setting columns: a str names the event attribute to copy, anything else is the value."""
+    def handler(e: Aggregate.Event) -> list[ViewChange]:
         values = {name: getattr(e, attr) if isinstance(attr, str) else attr
                   for name, attr in columns.items()}
-        return [update("users", {"id": oid(e)}, **values, **stamp(e))]
+        return [update_columns("users", {"id": oid(e)}, {**values, **stamp(e)})]
     return handler
 
 
