@@ -9,7 +9,10 @@ lists exactly what goes out; a test scans the stream for PHI.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Callable
+from typing import Callable, Mapping, TypedDict
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
 
 from medisync.domain.appointment import Appointment
 from medisync.domain.clinical_note import ClinicalNote
@@ -39,30 +42,48 @@ TOPICS: dict[str, int] = {
 DEAD_LETTER_TOPIC = "medisync.ml.deadletter.v1"
 TOPICS[DEAD_LETTER_TOPIC] = 1
 
-Fields = Callable[[Any], dict[str, Any]]
+# An event's whitelisted fields; each takes the event class it is listed under in MAPPINGS.
+Fields = Callable[..., dict[str, object]]
+
+
+class IntegrationEvent(TypedDict):
+    """The envelope published to the stream (docs/events.md): ids and whitelisted fields, no PHI."""
+
+    event_id: str
+    type: str
+    schema_version: int
+    aggregate_type: str
+    aggregate_id: str
+    aggregate_version: int
+    practice_id: str | None
+    occurred_at: str
+    actor_id: str | None
+    data: dict[str, object]
 
 
 def _take(*names: str) -> Fields:
     return lambda e: {name: getattr(e, name) for name in names}
 
 
-def _phi_keys(e: Any) -> dict[str, Any]:
+def _phi_keys(e: Patient.DemographicsUpdated) -> dict[str, object]:
     # Which demographics changed (names of fields, not their values).
     return {"fields_changed": sorted(e.phi)}
 
 
-def _summary(e: Any) -> dict[str, Any]:
+def _summary(e: Recording.Transcribed) -> dict[str, object]:
     keep = ("language", "duration_s", "speaker_count", "segment_count", "metrics", "model")
-    return {key: e.summary.get(key) for key in keep}
+    summary: Mapping[str, object] = e.summary
+    return {key: summary.get(key) for key in keep}
 
 
-def _provenance(e: Any) -> dict[str, Any]:
+def _provenance(e: ClinicalNote.Generated) -> dict[str, object]:
     keep = ("generator", "generator_version", "model", "transcript_version", "template", "template_version")
+    provenance: Mapping[str, object] = e.provenance or {}
     return {"version": e.version, "becomes_current": e.becomes_current,
-            **{key: (e.provenance or {}).get(key) for key in keep}}
+            **{key: provenance.get(key) for key in keep}}
 
 
-def _template(e: Any) -> dict[str, Any]:
+def _template(e: NoteTemplate.Defined | NoteTemplate.Revised) -> dict[str, object]:
     # A template's name, specialty, titles and guidance are free text: only its shape goes out.
     definition = e.definition or {}
     return {"template_version": getattr(e, "template_version", 1),
@@ -123,12 +144,12 @@ MAPPINGS: dict[type, tuple[str, str, Fields]] = {
 }
 
 
-def event_id(aggregate_id: Any, version: int) -> str:
+def event_id(aggregate_id: UUID | str, version: int) -> str:
     """Stable across re-publication, so consumers can dedupe."""
     return str(uuid.uuid5(_EVENT_ID_NAMESPACE, f"{aggregate_id}:{version}"))
 
 
-def to_messages(domain_event: Any) -> list[tuple[str, dict[str, Any]]]:
+def to_messages(domain_event: Aggregate.Event) -> list[tuple[str, IntegrationEvent]]:
     """Every (topic, envelope) to publish; dead-lettered jobs also go to the DLQ topic."""
     mapped = to_envelope(domain_event)
     if mapped is None:
@@ -138,13 +159,13 @@ def to_messages(domain_event: Any) -> list[tuple[str, dict[str, Any]]]:
     return [mapped]
 
 
-def to_envelope(domain_event: Any) -> tuple[str, dict[str, Any]] | None:
+def to_envelope(domain_event: Aggregate.Event) -> tuple[str, IntegrationEvent] | None:
     """(topic, envelope), or None for internal events (indexes, schedules)."""
     mapping = MAPPINGS.get(type(domain_event))
     if mapping is None:
         return None
     topic, event_type, fields = mapping
-    actor = getattr(domain_event, "actor", None) or {}
+    actor: Mapping[str, str] = getattr(domain_event, "actor", None) or {}
     aggregate_type = event_type.split(".")[0]
     practice_id = getattr(domain_event, "practice_id", None) or actor.get("practice_id")
     return topic, {
