@@ -15,7 +15,9 @@ from __future__ import annotations
 import time
 from typing import Any, Sequence
 
-from .asr.whisper import AsrResult, AsrSegment, WhisperASR
+from medisync.application.ports import Segment, Transcript, Word
+
+from .asr.whisper import AsrResult, AsrSegment, AsrWord, WhisperASR
 from .diarization import Diarizer, Span, default_diarizer
 from .diarization.roles import assign_roles
 
@@ -104,7 +106,7 @@ class SpeechTranscriber:
         return self
 
     # ------------------------------------------------------------------
-    def transcribe(self, audio_path: str) -> dict[str, Any]:
+    def transcribe(self, audio_path: str) -> Transcript:
         t0 = time.perf_counter()
         asr = self.asr.transcribe(str(audio_path))
         t_asr = time.perf_counter()
@@ -128,7 +130,7 @@ class SpeechTranscriber:
         }
 
     # ------------------------------------------------------------------
-    def _diarize_segments(self, audio_path: str, asr: AsrResult) -> list[dict[str, Any]]:
+    def _diarize_segments(self, audio_path: str, asr: AsrResult) -> list[Segment]:
         asr_segments = [s for s in asr.segments if s.text.strip() or s.words]
         if not asr_segments:
             self.last_info = {"n_speakers": 0}
@@ -147,7 +149,7 @@ class SpeechTranscriber:
             for (_, word), (start, end) in zip(units, result.span_bounds):
                 word.start, word.end = start, end
 
-        out: list[dict[str, Any]] = []
+        out: list[Segment] = []
         if use_words:
             cursor = 0
             for seg in asr_segments:
@@ -159,11 +161,11 @@ class SpeechTranscriber:
                 out.append(self._segment_dict(seg.start, seg.end, lab, seg.text.strip(), []))
 
         roles = assign_roles(out)
-        for seg in out:
-            seg["role"] = roles.get(seg["speaker"], "other")
+        for segment in out:
+            segment["role"] = roles.get(segment["speaker"], "other")
         return out
 
-    def _split_segment(self, seg: AsrSegment, labels: Sequence[int]) -> list[dict[str, Any]]:
+    def _split_segment(self, seg: AsrSegment, labels: Sequence[int]) -> list[Segment]:
         runs: list[tuple[int, list]] = []
         for word, lab in zip(seg.words, labels):
             if runs and runs[-1][0] == lab:
@@ -177,7 +179,7 @@ class SpeechTranscriber:
         return out
 
     @staticmethod
-    def _segment_dict(start: float, end: float, speaker: int, text: str, words: list) -> dict[str, Any]:
+    def _segment_dict(start: float, end: float, speaker: int, text: str, words: list[AsrWord]) -> Segment:
         return {
             "start": _r(start),
             "end": _r(max(end, start)),

@@ -29,6 +29,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
+from medisync.application.ports import Segment
+
 CLINICIAN, PATIENT, OTHER = "clinician", "patient", "other"
 
 _TITLE = r"(?:doctor|dr|nurse|physician|np|pa|provider)"
@@ -92,7 +94,7 @@ class SpeakerEvidence:
         return self.clinician - self.patient
 
 
-def gather_evidence(segments: Sequence[dict]) -> dict[str, SpeakerEvidence]:
+def gather_evidence(segments: Sequence[Segment]) -> dict[str, SpeakerEvidence]:
     """``segments``: dicts with ``speaker``, ``text`` and ``start``."""
     ev: dict[str, SpeakerEvidence] = {}
     for seg in segments:
@@ -113,7 +115,7 @@ def gather_evidence(segments: Sequence[dict]) -> dict[str, SpeakerEvidence]:
     return ev
 
 
-def assign_roles(segments: Sequence[dict], strong_clinician: float = 6.0,
+def assign_roles(segments: Sequence[Segment], strong_clinician: float = 6.0,
                  second_clinician_share: float = 0.5) -> dict[str, str]:
     """Return ``{speaker: role}`` for every speaker appearing in ``segments``.
 
