@@ -167,13 +167,18 @@ def _temp_eq(a: Any, b: Any) -> bool:
         return False
 
 
-def score(expected: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Counts]:
-    """Counts per category for one visit."""
-    out = {c: Counts() for c in CATEGORIES}
+def _judge(c: Counts, same: bool, expected: Any, predicted: Any, miss: str) -> None:
+    """One compared fact: a hit, or else a miss for an expected value and a false positive for a predicted one."""
+    if same:
+        c.tp += 1
+        return
+    c.fn += expected is not None
+    c.fp += predicted is not None
+    c.misses.append(miss)
 
-    # chief complaint
-    ce, cp = expected.get("chief_complaint"), predicted.get("chief_complaint")
-    c = out["chief_complaint"]
+
+def _score_chief_complaint(ce: Any, cp: Any) -> Counts:
+    c = Counts()
     if ce and cp:
         we, wp = _words(ce), _words(cp)
         if we and len(we & wp) / len(we) >= 0.5:
@@ -187,13 +192,16 @@ def score(expected: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Coun
         c.misses.append(f"chief_complaint missing: {ce!r}")
     elif cp:
         c.fp += 1
+    return c
 
-    # symptoms
+
+def _score_symptoms(expected: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> tuple[Counts, Counts]:
+    """(symptoms, symptom_duration) counts."""
     pairs, missed, extra = _pair(
-        expected.get("symptoms", []), predicted.get("symptoms", []),
+        expected, predicted,
         lambda e, p: symptom_names_match(e["name"], p["name"]) and bool(e["present"]) == bool(p["present"]),
     )
-    s, d = out["symptoms"], out["symptom_duration"]
+    s, d = Counts(), Counts()
     s.tp += len(pairs)
     s.fn += len(missed)
     s.fp += len(extra)
@@ -203,69 +211,50 @@ def score(expected: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Coun
         de, dp = e.get("duration"), p.get("duration")
         if de is None and dp is None:
             continue
-        if _norm(de) == _norm(dp):
-            d.tp += 1
-        else:
-            if de is not None:
-                d.fn += 1
-            if dp is not None:
-                d.fp += 1
-            d.misses.append(f"duration {e['name']}: {dp!r} vs {de!r}")
-    for m in missed:
-        if m.get("duration"):
-            d.fn += 1
-    for m in extra:
-        if m.get("duration"):
-            d.fp += 1
+        _judge(d, _norm(de) == _norm(dp), de, dp, f"duration {e['name']}: {dp!r} vs {de!r}")
+    d.fn += sum(1 for m in missed if m.get("duration"))
+    d.fp += sum(1 for m in extra if m.get("duration"))
+    return s, d
 
-    # vitals
-    v = out["vitals"]
-    ve, vp = expected.get("vitals") or {}, predicted.get("vitals") or {}
+
+def _score_vitals(ve: dict[str, Any], vp: dict[str, Any]) -> Counts:
+    v = Counts()
     for key in set(ve) | set(vp):
         a, b = ve.get(key), vp.get(key)
         if a is None and b is None:
             continue
         eq = _temp_eq(a, b) if key == "temperature_c" else (a is not None and b is not None and float(a) == float(b))
-        if eq:
-            v.tp += 1
-        else:
-            if a is not None:
-                v.fn += 1
-            if b is not None:
-                v.fp += 1
-            v.misses.append(f"vital {key}: {b!r} vs {a!r}")
+        _judge(v, eq, a, b, f"vital {key}: {b!r} vs {a!r}")
+    return v
 
-    # medications
-    m = out["medications"]
-    pairs, missed, extra = _pair(
-        expected.get("medications", []), predicted.get("medications", []),
-        lambda e, p: _drug_key(e["name"]) == _drug_key(p["name"]),
-    )
+
+_MED_ATTRS = ("dose", "frequency", "status")
+
+
+def _score_medications(expected: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> Counts:
+    m = Counts()
+    pairs, missed, extra = _pair(expected, predicted, lambda e, p: _drug_key(e["name"]) == _drug_key(p["name"]))
     for e, p in pairs:
         m.tp += 1
-        for attr in ("dose", "frequency", "status"):
+        for attr in _MED_ATTRS:
             a, b = e.get(attr), p.get(attr)
             if a is None and b is None:
                 continue
-            if _norm(a) == _norm(b) or (attr == "frequency" and _freq_norm(a) == _freq_norm(b)):
-                m.tp += 1
-            else:
-                if a is not None:
-                    m.fn += 1
-                if b is not None:
-                    m.fp += 1
-                m.misses.append(f"medication {e['name']} {attr}: {b!r} vs {a!r}")
+            same = _norm(a) == _norm(b) or (attr == "frequency" and _freq_norm(a) == _freq_norm(b))
+            _judge(m, same, a, b, f"medication {e['name']} {attr}: {b!r} vs {a!r}")
     for e in missed:
-        m.fn += 1 + sum(e.get(k) is not None for k in ("dose", "frequency", "status"))
+        m.fn += 1 + sum(e.get(k) is not None for k in _MED_ATTRS)
         m.misses.append(f"medication missing: {e['name']}")
     for p in extra:
-        m.fp += 1 + sum(p.get(k) is not None for k in ("dose", "frequency", "status"))
+        m.fp += 1 + sum(p.get(k) is not None for k in _MED_ATTRS)
         m.misses.append(f"medication extra: {p['name']}")
+    return m
 
-    # allergies
-    a_ = out["allergies"]
+
+def _score_allergies(expected: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> Counts:
+    a_ = Counts()
     pairs, missed, extra = _pair(
-        expected.get("allergies", []), predicted.get("allergies", []),
+        expected, predicted,
         lambda e, p: _drug_key(e["substance"]) == _drug_key(p["substance"]) or _norm(e["substance"]) == _norm(p["substance"]),
     )
     for e, p in pairs:
@@ -273,24 +262,20 @@ def score(expected: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Coun
         re_, rp = e.get("reaction"), p.get("reaction")
         if re_ is None and rp is None:
             continue
-        if _norm(re_) == _norm(rp):
-            a_.tp += 1
-        else:
-            a_.fn += re_ is not None
-            a_.fp += rp is not None
-            a_.misses.append(f"allergy {e['substance']} reaction: {rp!r} vs {re_!r}")
+        _judge(a_, _norm(re_) == _norm(rp), re_, rp, f"allergy {e['substance']} reaction: {rp!r} vs {re_!r}")
     for e in missed:
         a_.fn += 1 + (e.get("reaction") is not None)
         a_.misses.append(f"allergy missing: {e['substance']}")
     for p in extra:
         a_.fp += 1 + (p.get("reaction") is not None)
         a_.misses.append(f"allergy extra: {p['substance']}")
+    return a_
 
-    # diagnoses
-    dx = out["diagnoses"]
-    codes_e = [x["icd10"].upper() for x in expected.get("diagnoses", [])]
-    codes_p = [x["icd10"].upper() for x in predicted.get("diagnoses", [])]
-    for code in codes_e:
+
+def _score_diagnoses(expected: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> Counts:
+    dx = Counts()
+    codes_p = [x["icd10"].upper() for x in predicted]
+    for code in (x["icd10"].upper() for x in expected):
         if code in codes_p:
             dx.tp += 1
             codes_p.remove(code)
@@ -299,11 +284,13 @@ def score(expected: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Coun
             dx.misses.append(f"diagnosis missing: {code}")
     dx.fp += len(codes_p)
     dx.misses += [f"diagnosis extra: {c}" for c in codes_p]
+    return dx
 
-    # orders
-    o = out["orders"]
+
+def _score_orders(expected: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> Counts:
+    o = Counts()
     pairs, missed, extra = _pair(
-        expected.get("orders", []), predicted.get("orders", []),
+        expected, predicted,
         lambda e, p: e["kind"] == p["kind"] and order_names_match(e["name"], p["name"]),
     )
     o.tp += len(pairs)
@@ -311,17 +298,28 @@ def score(expected: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Coun
     o.fp += len(extra)
     o.misses += [f"order missing: {x['kind']}:{x['name']}" for x in missed]
     o.misses += [f"order extra: {x['kind']}:{x['name']}" for x in extra]
+    return o
 
-    # follow-up
-    fe, fp_ = expected.get("follow_up"), predicted.get("follow_up")
-    f = out["follow_up"]
+
+def _score_follow_up(fe: Any, fp_: Any) -> Counts:
+    f = Counts()
     if fe is not None or fp_ is not None:
-        if _norm(fe) == _norm(fp_):
-            f.tp += 1
-        else:
-            f.fn += fe is not None
-            f.fp += fp_ is not None
-            f.misses.append(f"follow_up: {fp_!r} vs {fe!r}")
+        _judge(f, _norm(fe) == _norm(fp_), fe, fp_, f"follow_up: {fp_!r} vs {fe!r}")
+    return f
+
+
+def score(expected: dict[str, Any], predicted: dict[str, Any]) -> dict[str, Counts]:
+    """Counts per category for one visit."""
+    out = {c: Counts() for c in CATEGORIES}
+    out["chief_complaint"] = _score_chief_complaint(expected.get("chief_complaint"), predicted.get("chief_complaint"))
+    out["symptoms"], out["symptom_duration"] = _score_symptoms(
+        expected.get("symptoms", []), predicted.get("symptoms", []))
+    out["vitals"] = _score_vitals(expected.get("vitals") or {}, predicted.get("vitals") or {})
+    out["medications"] = _score_medications(expected.get("medications", []), predicted.get("medications", []))
+    out["allergies"] = _score_allergies(expected.get("allergies", []), predicted.get("allergies", []))
+    out["diagnoses"] = _score_diagnoses(expected.get("diagnoses", []), predicted.get("diagnoses", []))
+    out["orders"] = _score_orders(expected.get("orders", []), predicted.get("orders", []))
+    out["follow_up"] = _score_follow_up(expected.get("follow_up"), predicted.get("follow_up"))
     return out
 
 
