@@ -177,69 +177,87 @@ def replace_number_words(tokens: list[str]) -> list[str]:
         tok = tokens[i]
         # "a hundred" / "a thousand"
         starts_with_a = tok == "a" and i + 1 < n and tokens[i + 1] in SCALES
-        if not (tok in _STARTERS or starts_with_a or (tok == "point" and i + 1 < n and tokens[i + 1] in UNITS and tokens[i + 1] != "oh")):
-            # digit followed by "point five"
-            if is_number(tok) and "." not in tok and i + 2 < n and tokens[i + 1] == "point" and tokens[i + 2] in UNITS:
-                j = i + 2
-                digits = []
-                while j < n and tokens[j] in UNITS:
-                    digits.append(str(UNITS[tokens[j]]))
-                    j += 1
-                out.append(tok + "." + "".join(digits))
-                i = j
-                continue
-            out.append(tok)
-            i += 1
+        if not (tok in _STARTERS or starts_with_a or (tok == "point" and _decimal_digit_at(tokens, i + 1))):
+            word, i = _digits_point_words(tokens, i)
+            out.append(word)
             continue
-        acc = _Acc()
-        j = i
-        if starts_with_a:
-            acc.current = 1
-            acc.last = "unit"
-            j += 1
-        while j < n:
-            w = tokens[j]
-            if acc.decimals is None and w == "point" and j + 1 < n and tokens[j + 1] in UNITS and tokens[j + 1] != "oh":
-                acc.start_decimals()
-                if acc.last is None:
-                    acc.last = "decimal"
-                j += 1
-                continue
-            if acc.decimals is not None:
-                if w in UNITS and w != "oh":
-                    acc.add(w)
-                    j += 1
-                    continue
-                break
-            # "one hundred and twenty"
-            if w == "and" and acc.last in ("hundred", "thousand") and j + 1 < n and (
-                tokens[j + 1] in UNITS or tokens[j + 1] in TEENS or tokens[j + 1] in TENS
-            ) and tokens[j + 1] != "oh":
-                j += 1
-                continue
-            if w == "oh" and acc.last == "unit" and acc.current in (1, 2) and j + 1 < n and tokens[j + 1] in UNITS and tokens[j + 1] != "oh":
-                # "one oh five" -> 105
-                acc.current = acc.current * 100 + UNITS[tokens[j + 1]]
-                acc.last = "teen"  # nothing more may follow except point
-                acc.colloquial = True
-                j += 2
-                continue
-            if w == "oh":
-                break
-            if acc.accepts(w):
-                acc.add(w)
-                j += 1
-                continue
-            break
+        acc, j = _read_number(tokens, i, starts_with_a)
         if acc.empty:
             out.append(tok)
             i += 1
             continue
-        value = acc.value()
-        # "... and a half"
-        if j + 2 < n and tokens[j] == "and" and tokens[j + 1] == "a" and tokens[j + 2] == "half" and acc.decimals is None:
-            value += 0.5
-            j += 3
+        value, i = _and_a_half(tokens, j, acc)
         out.append(_fmt(value))
-        i = j
     return out
+
+
+def _decimal_digit_at(tokens: list[str], k: int) -> bool:
+    """Whether ``tokens[k]`` exists and is a unit word that may follow "point" ("oh" may not)."""
+    return k < len(tokens) and tokens[k] in UNITS and tokens[k] != "oh"
+
+
+def _digits_point_words(tokens: list[str], i: int) -> tuple[str, int]:
+    """The token at ``i`` as it is, or a digit token followed by "point five" as "38.5"; and the index after it."""
+    tok, n = tokens[i], len(tokens)
+    if not (is_number(tok) and "." not in tok and i + 2 < n and tokens[i + 1] == "point" and tokens[i + 2] in UNITS):
+        return tok, i + 1
+    j = i + 2
+    digits = []
+    while j < n and tokens[j] in UNITS:
+        digits.append(str(UNITS[tokens[j]]))
+        j += 1
+    return tok + "." + "".join(digits), j
+
+
+def _read_number(tokens: list[str], i: int, starts_with_a: bool) -> tuple[_Acc, int]:
+    """The number that starts at ``i``, and the index of the first token after it."""
+    acc = _Acc()
+    j = i
+    if starts_with_a:
+        acc.current = 1
+        acc.last = "unit"
+        j += 1
+    while j < len(tokens):
+        took = _extend(acc, tokens, j)
+        if not took:
+            break
+        j += took
+    return acc, j
+
+
+def _extend(acc: _Acc, tokens: list[str], j: int) -> int:
+    """Extend ``acc`` by the word at ``j``: how many tokens it took (0: the number ends before ``j``)."""
+    w = tokens[j]
+    if acc.decimals is None and w == "point" and _decimal_digit_at(tokens, j + 1):
+        acc.start_decimals()
+        if acc.last is None:
+            acc.last = "decimal"
+        return 1
+    if acc.decimals is not None:
+        if w in UNITS and w != "oh":
+            acc.add(w)
+            return 1
+        return 0
+    # "one hundred and twenty"
+    if w == "and" and acc.last in ("hundred", "thousand") and j + 1 < len(tokens) and (
+        tokens[j + 1] in UNITS or tokens[j + 1] in TEENS or tokens[j + 1] in TENS
+    ) and tokens[j + 1] != "oh":
+        return 1
+    if w == "oh" and acc.last == "unit" and acc.current in (1, 2) and _decimal_digit_at(tokens, j + 1):
+        # "one oh five" -> 105
+        acc.current = acc.current * 100 + UNITS[tokens[j + 1]]
+        acc.last = "teen"  # nothing more may follow except point
+        acc.colloquial = True
+        return 2
+    if w != "oh" and acc.accepts(w):
+        acc.add(w)
+        return 1
+    return 0
+
+
+def _and_a_half(tokens: list[str], j: int, acc: _Acc) -> tuple[float, int]:
+    """The number's value, plus 0.5 when "and a half" follows it at ``j``; and the index after it."""
+    value = acc.value()
+    if j + 2 < len(tokens) and tokens[j] == "and" and tokens[j + 1] == "a" and tokens[j + 2] == "half" and acc.decimals is None:
+        return value + 0.5, j + 3
+    return value, j
