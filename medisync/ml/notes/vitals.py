@@ -10,7 +10,7 @@ taken as Fahrenheit and converted to Celsius; weights in pounds to kg.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from .text import Sentence
 
@@ -47,6 +47,13 @@ def _num(s: str) -> float:
     return int(v) if v.is_integer() else v
 
 
+# "today" / "here" belong to the measurement: keep them in the clause
+_CLAUSE_SPLIT = re.compile(
+    r"\s[,;]\s(?=(?:and\s+)?(?:your|the|her|his|temp|temperature|pulse|heart|oxygen|respiratory|weight|blood|bp|o2|sats?)\b)|\sbut\s"
+)
+_TODAY = re.compile(r"\b(today|here|now|this morning in clinic)\b")
+
+
 def extract_vitals(sentences: list[Sentence]) -> tuple[dict[str, Any], list[Sentence]]:
     """Vitals dict (all keys, None when not measured) and the sentences used."""
     vit: dict[str, Any] = {k: None for k in VITAL_KEYS}
@@ -55,66 +62,91 @@ def extract_vitals(sentences: list[Sentence]) -> tuple[dict[str, Any], list[Sent
         # a relative's report ("his temperature was 39 last night") is history, not a measurement here
         if sent.role not in ("clinician", "unknown") or sent.is_question:
             continue
-        norm = sent.norm
-        # "today" / "here" belong to the measurement: keep them in the clause
-        clauses = re.split(r"\s[,;]\s(?=(?:and\s+)?(?:your|the|her|his|temp|temperature|pulse|heart|oxygen|respiratory|weight|blood|bp|o2|sats?)\b)|\sbut\s", norm)
         hit = False
-        for clause in clauses:
-            if _HOME.search(clause) and not re.search(r"\b(today|here|now|this morning in clinic)\b", clause):
+        for clause in _CLAUSE_SPLIT.split(sent.norm):
+            if _HOME.search(clause) and not _TODAY.search(clause):
                 continue
-            if vit["bp_systolic"] is None:
-                m = _BP.search(clause)
-                if m and (_BP_KW.search(clause) or sent.role == "clinician"):
-                    sys_, dia = int(m.group(1)), int(m.group(2))
-                    if 70 <= sys_ <= 260 and 30 <= dia <= 160 and sys_ > dia:
-                        vit["bp_systolic"], vit["bp_diastolic"] = sys_, dia
-                        hit = True
-            if vit["heart_rate"] is None:
-                m = _HR.search(clause) or _HR2.search(clause)
-                if m:
-                    v = _num(m.group(1))
-                    if 25 <= v <= 250:
-                        vit["heart_rate"] = v
-                        hit = True
-            if vit["temperature_c"] is None:
-                m = _TEMP.search(clause)
-                if m:
-                    v = float(m.group(1))
-                    if 90 <= v <= 110:
-                        v = round((v - 32) * 5 / 9, 1)
-                    if 33 <= v <= 44:
-                        vit["temperature_c"] = round(v, 1)
-                        hit = True
-            if vit["spo2"] is None:
-                m = _SPO2.search(clause)
-                if m:
-                    v = _num(m.group(1))
-                    if 50 <= v <= 100:
-                        vit["spo2"] = v
-                        hit = True
-            if vit["respiratory_rate"] is None:
-                m = _RR.search(clause) or _RR2.search(clause)
-                if m:
-                    v = _num(m.group(1))
-                    if 4 <= v <= 70:
-                        vit["respiratory_rate"] = v
-                        hit = True
-            if vit["weight_kg"] is None and not _WT_SKIP.search(clause):
-                m = _WT.search(clause)
-                unit = m.group(2) if m else None
-                if m is None:
-                    m2 = _WT2.search(clause)
-                    # a body weight needs its verb, except in a clinician's exam statement ("he wears 18 kg":
-                    # ASR for "weighs"); "lost 5 kg" is excluded above
-                    if m2 and (re.search(r"\b(weigh|weight|scale)", clause) or sent.role == "clinician"):
-                        m, unit = m2, m2.group(2)
-                if m:
-                    v = float(m.group(1))
-                    if unit == "lb" or (unit is None and v > 150):
-                        v = v * 0.45359237
-                    if 2 <= v <= 350:
-                        vit["weight_kg"] = round(v) if abs(v - round(v)) < 0.05 else round(v, 1)
-                        hit = True
+            hit = _read_clause(clause, sent.role, vit) or hit
         if hit:
             used.append(sent)
     return vit, used
+
+
+def _read_clause(clause: str, role: str, vit: dict[str, Any]) -> bool:
+    """Fill the vitals still missing from ``vit`` with those the clause states; whether it stated any."""
+    hit = False
+    for key, read in _READERS:
+        if vit[key] is None:
+            found = read(clause, role)
+            if found:
+                vit.update(found)
+                hit = True
+    return hit
+
+
+def _read_bp(clause: str, role: str) -> dict[str, Any] | None:
+    m = _BP.search(clause)
+    if m and (_BP_KW.search(clause) or role == "clinician"):
+        sys_, dia = int(m.group(1)), int(m.group(2))
+        if 70 <= sys_ <= 260 and 30 <= dia <= 160 and sys_ > dia:
+            return {"bp_systolic": sys_, "bp_diastolic": dia}
+    return None
+
+
+def _read_heart_rate(clause: str, role: str) -> dict[str, Any] | None:
+    m = _HR.search(clause) or _HR2.search(clause)
+    if m and 25 <= (v := _num(m.group(1))) <= 250:
+        return {"heart_rate": v}
+    return None
+
+
+def _read_temperature(clause: str, role: str) -> dict[str, Any] | None:
+    m = _TEMP.search(clause)
+    if not m:
+        return None
+    v = float(m.group(1))
+    if 90 <= v <= 110:
+        v = round((v - 32) * 5 / 9, 1)
+    return {"temperature_c": round(v, 1)} if 33 <= v <= 44 else None
+
+
+def _read_spo2(clause: str, role: str) -> dict[str, Any] | None:
+    m = _SPO2.search(clause)
+    if m and 50 <= (v := _num(m.group(1))) <= 100:
+        return {"spo2": v}
+    return None
+
+
+def _read_respiratory_rate(clause: str, role: str) -> dict[str, Any] | None:
+    m = _RR.search(clause) or _RR2.search(clause)
+    if m and 4 <= (v := _num(m.group(1))) <= 70:
+        return {"respiratory_rate": v}
+    return None
+
+
+def _read_weight(clause: str, role: str) -> dict[str, Any] | None:
+    if _WT_SKIP.search(clause):
+        return None
+    m = _WT.search(clause)
+    unit = m.group(2) if m else None
+    if m is None:
+        m2 = _WT2.search(clause)
+        # a body weight needs its verb, except in a clinician's exam statement ("he wears 18 kg":
+        # ASR for "weighs"); "lost 5 kg" is excluded above
+        if m2 and (re.search(r"\b(weigh|weight|scale)", clause) or role == "clinician"):
+            m, unit = m2, m2.group(2)
+    if not m:
+        return None
+    v = float(m.group(1))
+    if unit == "lb" or (unit is None and v > 150):
+        v = v * 0.45359237
+    if 2 <= v <= 350:
+        return {"weight_kg": round(v) if abs(v - round(v)) < 0.05 else round(v, 1)}
+    return None
+
+
+#: each vital's reader, in the order they are read from a clause
+_READERS: tuple[tuple[str, Callable[[str, str], dict[str, Any] | None]], ...] = (
+    ("bp_systolic", _read_bp), ("heart_rate", _read_heart_rate), ("temperature_c", _read_temperature),
+    ("spo2", _read_spo2), ("respiratory_rate", _read_respiratory_rate), ("weight_kg", _read_weight),
+)
