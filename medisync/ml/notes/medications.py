@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .context import assess, scopes
 from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, find_drugs
@@ -359,56 +359,73 @@ def _apply(med: _Med, ev: MedEvent) -> None:
         # the patient says they stopped it: record as stopped
         med.status = "stopped"
         return
-    if action == "report":
-        med.reported = True
-        if med.status is None:
-            med.status = "active"
-        if med.status == "active":
-            med.dose = ev.dose or med.dose
-            med.frequency = ev.frequency or med.frequency
-        return
-    if action == "stop":
-        med.status = "stopped"
-        med.dose = med.dose or ev.dose
-        med.frequency = med.frequency or ev.frequency
-        return
-    if action == "change":
-        if med.status == "new":
-            med.dose = ev.dose or med.dose
-            med.frequency = ev.frequency or med.frequency
-            return
+    _ACTIONS.get(action, _apply_mention)(med, ev)
+
+
+def _take_event_regimen(med: _Med, ev: MedEvent) -> None:
+    """The event's dose and frequency replace the medication's, where it states them."""
+    med.dose = ev.dose or med.dose
+    med.frequency = ev.frequency or med.frequency
+
+
+def _fill_regimen(med: _Med, ev: MedEvent) -> None:
+    """The event's dose and frequency fill only what the medication lacks."""
+    med.dose = med.dose or ev.dose
+    med.frequency = med.frequency or ev.frequency
+
+
+def _apply_report(med: _Med, ev: MedEvent) -> None:
+    med.reported = True
+    if med.status is None:
+        med.status = "active"
+    if med.status == "active":
+        _take_event_regimen(med, ev)
+
+
+def _apply_stop(med: _Med, ev: MedEvent) -> None:
+    med.status = "stopped"
+    _fill_regimen(med, ev)
+
+
+def _apply_change(med: _Med, ev: MedEvent) -> None:
+    if med.status != "new":
         med.status = "changed"
-        med.dose = ev.dose or med.dose
-        med.frequency = ev.frequency or med.frequency
-        return
-    if action == "start":
-        if med.reported:
-            if (ev.dose and med.dose and ev.dose != med.dose) or (ev.frequency and med.frequency and ev.frequency != med.frequency):
-                med.status = "changed"
-            elif med.status in (None, "stopped"):
-                med.status = "active"
-        elif med.status in (None, "active", "stopped"):
-            med.status = "new"
-        med.dose = ev.dose or med.dose
-        med.frequency = ev.frequency or med.frequency
-        return
-    if action == "continue":
-        if med.status in (None, "stopped"):
+    _take_event_regimen(med, ev)
+
+
+def _apply_start(med: _Med, ev: MedEvent) -> None:
+    if med.reported:
+        if (ev.dose and med.dose and ev.dose != med.dose) or (ev.frequency and med.frequency and ev.frequency != med.frequency):
+            med.status = "changed"
+        elif med.status in (None, "stopped"):
             med.status = "active"
-        med.dose = med.dose or ev.dose
-        med.frequency = med.frequency or ev.frequency
-        return
-    # a plain clinician mention
+    elif med.status in (None, "active", "stopped"):
+        med.status = "new"
+    _take_event_regimen(med, ev)
+
+
+def _apply_continue(med: _Med, ev: MedEvent) -> None:
+    if med.status in (None, "stopped"):
+        med.status = "active"
+    _fill_regimen(med, ev)
+
+
+def _apply_mention(med: _Med, ev: MedEvent) -> None:
+    """A plain clinician mention."""
     if ev.dose and med.dose and ev.dose != med.dose and med.reported:
         med.status = "changed"
-        med.dose = ev.dose
-        med.frequency = ev.frequency or med.frequency
+        _take_event_regimen(med, ev)
         return
     if med.status is None:
         # a new drug named with a dose in the clinician's plan is a prescription
         med.status = "new" if ev.dose and not med.reported else "active"
-    med.dose = med.dose or ev.dose
-    med.frequency = med.frequency or ev.frequency
+    _fill_regimen(med, ev)
+
+
+_ACTIONS: dict[str, Callable[[_Med, MedEvent], None]] = {
+    "report": _apply_report, "stop": _apply_stop, "change": _apply_change,
+    "start": _apply_start, "continue": _apply_continue,
+}
 
 
 # --------------------------------------------------------------------------- allergies
@@ -475,69 +492,89 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[dict[str, Any]], set[tupl
     excluded: set[tuple[int, int]] = set()
     denied = False
     known: frozenset[str] = frozenset()
-
-    def add(sub: str, reaction: str | None) -> None:
-        if sub not in allergies:
-            allergies[sub] = {"substance": sub, "reaction": reaction}
-        elif reaction and not allergies[sub]["reaction"]:
-            allergies[sub]["reaction"] = reaction
-
     for ti, turn in enumerate(turns):
-        prev = turns[ti - 1] if ti > 0 else None
-        allergy_question = bool(
-            prev is not None and prev.role == "clinician"
-            and any(s.is_question and ALLERGY_TRIGGER.search(s.norm) for s in prev.sentences)
-        )
-        med_question = bool(
-            prev is not None and any(
-                s.is_question and re.search(r"\b(taken|take|taking|medication|medications|medicines|meds|pills)\b",
-                                            ALLERGY_TRIGGER.sub(" ", re.sub(r"allerg\w* to (any )?(medicines?|medications?|meds|drugs)", "", s.norm)))
-                for s in prev.sentences)
-        )
         if turn.role == "clinician":
             continue
+        allergy_question, med_question = _asked_before(turns[ti - 1] if ti > 0 else None)
         sents = turn.sentences
-        if allergy_question and sents:
-            first = [t for t in sents[0].toks if t.isalpha()]
-            if first and first[0] in ("no", "none", "nope", "nothing", "not", "nkda", "never") and not any(
-                _substances(s, known) for s in sents[:1]
-            ):
-                denied = True
+        if allergy_question and sents and _answers_none(sents[0], known):
+            denied = True
         for si, sent in enumerate(sents):
-            norm = sent.norm
-            if _NKDA.search(norm) and not _substances(sent, known):
+            if _NKDA.search(sent.norm) and not _substances(sent, known):
                 denied = True
                 continue
-            subs = _substances(sent, known)
-            explicit = bool(ALLERGY_TRIGGER.search(norm))
-            picked: list[tuple[int, int, str]] = []
-            if explicit:
-                trig = ALLERGY_TRIGGER.search(norm)
-                picked = [s for s in subs]
-                if trig and "allergic to" not in norm and "allergy to" not in norm and "allergies to" not in norm:
-                    picked = subs  # "penicillin allergy", "I had a reaction to sulfa"
-            elif allergy_question and not med_question:
-                # answer to "any allergies?": named substances are allergens unless taken with a dose
-                picked = [s for s in subs if not find_doses(sent.toks, s[1], s[1] + 4)]
-            elif allergy_question and med_question:
-                picked = []
-            if not picked:
-                continue
-            scs = scopes(sent.toks)
-            for idx, (s, e, name) in enumerate(picked):
-                a = assess(sent.toks, (s, e), scs)
-                if a.negated and not explicit:
-                    continue
-                if a.negated and explicit and re.search(r"\bnot allergic\b|\bno allerg", norm):
-                    continue
-                nxt = picked[idx + 1][0] if idx + 1 < len(picked) else len(sent.toks)
-                reacts = _reactions(sent, e, nxt)
-                reaction = reacts[0][1] if reacts else None
-                if reaction is None and idx == len(picked) - 1 and si + 1 < len(sents):
-                    follow = sents[si + 1]
-                    if _REACTION_LEAD.search(follow.norm):
-                        r2 = _reactions(follow)
-                        reaction = r2[0][1] if r2 else None
-                add(name, reaction)
-                excluded.add((sent.index, s))
+            follow = sents[si + 1] if si + 1 < len(sents) else None
+            for start, name, reaction in _sentence_allergies(sent, follow, known, allergy_question, med_question):
+                _add_allergy(allergies, name, reaction)
+                excluded.add((sent.index, start))
     return list(allergies.values()), excluded, denied and not allergies
+
+
+_MED_QUESTION = re.compile(r"\b(taken|take|taking|medication|medications|medicines|meds|pills)\b")
+_ALLERGIC_TO_MEDS = re.compile(r"allerg\w* to (any )?(medicines?|medications?|meds|drugs)")
+_NONE_ANSWER = ("no", "none", "nope", "nothing", "not", "nkda", "never")
+
+
+def _asked_before(prev: Turn | None) -> tuple[bool, bool]:
+    """Whether the turn before asked about allergies (a clinician's question), and whether it asked
+    about medications taken ("allergic to any medicines?" is no such question)."""
+    if prev is None:
+        return False, False
+    allergy_question = prev.role == "clinician" and any(
+        s.is_question and ALLERGY_TRIGGER.search(s.norm) for s in prev.sentences)
+    med_question = any(
+        s.is_question and _MED_QUESTION.search(ALLERGY_TRIGGER.sub(" ", _ALLERGIC_TO_MEDS.sub("", s.norm)))
+        for s in prev.sentences)
+    return bool(allergy_question), bool(med_question)
+
+
+def _answers_none(first: Sentence, known: frozenset[str]) -> bool:
+    """An answer to "any allergies?" that opens with "no", "none", ... and names no substance."""
+    words = [t for t in first.toks if t.isalpha()]
+    return bool(words) and words[0] in _NONE_ANSWER and not _substances(first, known)
+
+
+def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozenset[str],
+                        allergy_question: bool, med_question: bool) -> list[tuple[int, str, str | None]]:
+    """(token start, substance, reaction) of the allergies one sentence states; ``follow`` is the next
+    sentence of the turn, which may name the reaction ("It gives me hives")."""
+    norm = sent.norm
+    explicit = bool(ALLERGY_TRIGGER.search(norm))
+    picked = _allergens(sent, _substances(sent, known), explicit, allergy_question, med_question)
+    if not picked:
+        return []
+    scs = scopes(sent.toks)
+    out: list[tuple[int, str, str | None]] = []
+    for idx, (s, e, name) in enumerate(picked):
+        a = assess(sent.toks, (s, e), scs)
+        if a.negated and (not explicit or re.search(r"\bnot allergic\b|\bno allerg", norm)):
+            continue
+        nxt = picked[idx + 1][0] if idx + 1 < len(picked) else len(sent.toks)
+        reaction = _first_reaction(sent, e, nxt)
+        if reaction is None and idx == len(picked) - 1 and follow is not None and _REACTION_LEAD.search(follow.norm):
+            reaction = _first_reaction(follow)
+        out.append((s, name, reaction))
+    return out
+
+
+def _allergens(sent: Sentence, subs: list[tuple[int, int, str]], explicit: bool,
+               allergy_question: bool, med_question: bool) -> list[tuple[int, int, str]]:
+    """The substances of a sentence that are allergens."""
+    if explicit:
+        return subs  # "allergic to X", "penicillin allergy", "I had a reaction to sulfa"
+    if allergy_question and not med_question:
+        # answer to "any allergies?": named substances are allergens unless taken with a dose
+        return [s for s in subs if not find_doses(sent.toks, s[1], s[1] + 4)]
+    return []
+
+
+def _first_reaction(sent: Sentence, start: int = 0, end: int | None = None) -> str | None:
+    reacts = _reactions(sent, start, end)
+    return reacts[0][1] if reacts else None
+
+
+def _add_allergy(allergies: dict[str, dict[str, Any]], sub: str, reaction: str | None) -> None:
+    if sub not in allergies:
+        allergies[sub] = {"substance": sub, "reaction": reaction}
+    elif reaction and not allergies[sub]["reaction"]:
+        allergies[sub]["reaction"] = reaction
