@@ -226,14 +226,18 @@ def _context(toks: list[str], start: int, end: int) -> str:
     return "none"
 
 
+def _context_of(toks: list[str], start: int, end: int, med_context: bool) -> str:
+    """``_context``, with a bare name in an answer to a medication question counted as after a verb."""
+    ctx = _context(toks, start, end)
+    return "verb" if ctx == "none" and med_context else ctx
+
+
 def _exact_mentions(sent: Sentence, matches: list[Any], taken: list[bool], out: list[DrugMention],
                     med_context: bool) -> None:
     toks = sent.toks
     for m in matches:
         s, e = sent.raw_span(m.start, m.end)
-        ctx = _context(toks, s, e)
-        if ctx == "none" and med_context:
-            ctx = "verb"
+        ctx = _context_of(toks, s, e, med_context)
         if m.payload.needs_dose and ctx == "none":
             continue
         out.append(DrugMention(m.payload, s, e, 1.0, "exact", ctx, " ".join(toks[s:e])))
@@ -264,43 +268,7 @@ def find_drugs(sent: Sentence, known: frozenset[str] = frozenset(), med_context:
     for i, tok in enumerate(toks[:-1]):
         if tok in _NAME_TITLES and toks[i + 1].isalpha():
             taken[i + 1] = True
-    cands: list[DrugMention] = []
-    for s in range(len(toks)):
-        if taken[s] or not toks[s].isalpha() or toks[s] in _BAD_START or toks[s] in MED_VERBS:
-            continue
-        for n in range(1, 5):
-            e = s + n
-            if e > len(toks) or taken[e - 1] or not toks[e - 1].isalpha():
-                break
-            words = toks[s:e]
-            if any(w in MED_VERBS or w in _NAME_TITLES for w in words):
-                break  # the verb is context, never part of the name
-            if all(w in _STOP for w in words) or not any(len(w) >= 4 and w not in _STOP for w in words):
-                continue
-            if n > 1 and words[-1] in _BAD_START and words[-1] not in ("for", "in", "on", "and"):
-                continue
-            ctx = _context(toks, s, e)
-            if ctx == "none" and med_context:
-                ctx = "verb"
-            if n == 1 and ctx != "dose" and words[0] in fuzzy_stoplist():
-                continue
-            if ctx != "dose" and n > 1 and (words[-1] in _BAD_START or any(w in _body_words() for w in words)):
-                continue  # "call and", "knee exam": without a dose a trailing function word or a body part is no name
-            joined = "".join(words)
-            drug, score = best_drug(joined)
-            if drug is None:
-                continue
-            threshold = (KNOWN_THRESHOLDS if drug.name in known else THRESHOLDS)[ctx]
-            if drug.needs_dose and (ctx == "none" or score < 0.95):
-                continue  # ambiguous everyday words are never matched fuzzily
-            if ctx == "dose" and score < 0.95:
-                dose = dose_after(toks, e)
-                if dose is not None and not dose_plausible(drug, *dose):
-                    continue
-            if score >= threshold:
-                method = "joined" if score >= 0.999 else "fuzzy"
-                weak = score < SAFE_FUZZY and drug.name not in known
-                cands.append(DrugMention(drug, s, e, round(min(score, 0.99), 3), method, ctx, " ".join(words), weak))
+    cands = [c for s in range(len(toks)) for c in _fuzzy_candidates(toks, s, taken, known, med_context)]
     # best non-overlapping fuzzy candidates
     cands.sort(key=lambda c: (-c.confidence, c.end - c.start))
     for c in cands:
@@ -312,3 +280,50 @@ def find_drugs(sent: Sentence, known: frozenset[str] = frozenset(), med_context:
             out.append(c)
     out.sort(key=lambda m: m.start)
     return out
+
+
+def _fuzzy_candidates(toks: list[str], s: int, taken: list[bool], known: frozenset[str],
+                      med_context: bool) -> list[DrugMention]:
+    """Fuzzy drug matches of the untaken n-grams (1-4 words) that start at token ``s``."""
+    if taken[s] or not toks[s].isalpha() or toks[s] in _BAD_START or toks[s] in MED_VERBS:
+        return []
+    out: list[DrugMention] = []
+    for n in range(1, 5):
+        e = s + n
+        if e > len(toks) or taken[e - 1] or not toks[e - 1].isalpha():
+            break
+        if any(w in MED_VERBS or w in _NAME_TITLES for w in toks[s:e]):
+            break  # the verb is context, never part of the name
+        mention = _fuzzy_ngram(toks, s, e, known, med_context)
+        if mention is not None:
+            out.append(mention)
+    return out
+
+
+def _fuzzy_ngram(toks: list[str], s: int, e: int, known: frozenset[str], med_context: bool) -> DrugMention | None:
+    """The drug the n-gram ``toks[s:e]`` sounds like, when it passes its context's threshold."""
+    words, n = toks[s:e], e - s
+    if all(w in _STOP for w in words) or not any(len(w) >= 4 and w not in _STOP for w in words):
+        return None
+    if n > 1 and words[-1] in _BAD_START and words[-1] not in ("for", "in", "on", "and"):
+        return None
+    ctx = _context_of(toks, s, e, med_context)
+    if n == 1 and ctx != "dose" and words[0] in fuzzy_stoplist():
+        return None
+    if ctx != "dose" and n > 1 and (words[-1] in _BAD_START or any(w in _body_words() for w in words)):
+        return None  # "call and", "knee exam": without a dose a trailing function word or a body part is no name
+    drug, score = best_drug("".join(words))
+    if drug is None:
+        return None
+    threshold = (KNOWN_THRESHOLDS if drug.name in known else THRESHOLDS)[ctx]
+    if drug.needs_dose and (ctx == "none" or score < 0.95):
+        return None  # ambiguous everyday words are never matched fuzzily
+    if ctx == "dose" and score < 0.95:
+        dose = dose_after(toks, e)
+        if dose is not None and not dose_plausible(drug, *dose):
+            return None
+    if score < threshold:
+        return None
+    method = "joined" if score >= 0.999 else "fuzzy"
+    weak = score < SAFE_FUZZY and drug.name not in known
+    return DrugMention(drug, s, e, round(min(score, 0.99), 3), method, ctx, " ".join(words), weak)
