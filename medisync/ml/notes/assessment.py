@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .context import assess, scopes
+from .context import Scope, assess, scopes
 from .fuzzy import ratio
 from .icd10 import icd10_title, is_billable, lateral_code
 from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon
@@ -281,55 +281,9 @@ def extract_orders(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Senten
             if s.is_question:
                 continue
             hits = matcher.find(s.content)
-            # tests done at this visit and reported with a result
-            done = False
-            for m in hits:
-                ts, te = s.raw_span(m.start, m.end)
-                if _DONE_TODAY.search(" ".join(s.toks[te:te + 6])) and not _PAST_MARK.search(" ".join(s.toks[max(0, ts - 3):ts])):
-                    orders.setdefault((m.payload.kind, m.payload.name), {"kind": m.payload.kind, "name": m.payload.name})
-                    done = True
-            if done:
+            if _done_today(s, hits, orders):
                 used.append(s)
-            trig = _ORDER_TRIGGER.search(s.norm)
-            if not trig:
-                continue
-            trig_tok = len(s.norm[: trig.start()].split())
-            scs = scopes(s.toks)
-            cut: int | None = None
-            got_any = False
-            for m in hits:
-                ts, te = s.raw_span(m.start, m.end)
-                if ts < trig_tok:
-                    continue
-                if cut is not None and ts >= cut:
-                    break
-                a = assess(s.toks, (ts, te), scs)
-                if a.negated or a.hypothetical or a.family:
-                    continue
-                after = " ".join(s.toks[te:te + 3])
-                before = " ".join(s.toks[max(0, ts - 2):ts])
-                if _RESULT.search(after) and _RESULT_PRE.search(before):
-                    continue
-                item = m.payload
-                name = item.name
-                if item.name == "x-ray":
-                    # "x ray of your knee" -> "knee x-ray"
-                    rest = [w for w in s.toks[te:te + 3] if w not in ("of", "your", "the", "my")]
-                    if rest and rest[0].isalpha() and rest[0] not in ("right", "now", "today", "and", "to", "in"):
-                        name = f"{rest[0]} x-ray"
-                key = (item.kind, name)
-                if key not in orders:
-                    orders[key] = {"kind": item.kind, "name": name}
-                got_any = True
-                if cut is None:
-                    pm = _PURPOSE.search(" ".join(s.toks[te:]))
-                    if pm:
-                        cut = te + len(" ".join(s.toks[te:])[: pm.start()].split())
-            if trig is not None:
-                for kind_name in _fuzzy_orders(s, trig_tok, hits, cut):
-                    orders.setdefault(kind_name, {"kind": kind_name[0], "name": kind_name[1]})
-                    got_any = True
-            if got_any:
+            if _ordered(s, hits, orders):
                 used.append(s)
     # a specific item makes the generic "blood work" redundant
     if any(k[0] == "lab" and k[1] != "blood work" for k in orders):
@@ -337,6 +291,78 @@ def extract_orders(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Senten
     if any(k[0] == "imaging" and k[1] != "x-ray" and k[1].endswith("x-ray") for k in orders):
         orders.pop(("imaging", "x-ray"), None)
     return list(orders.values()), used
+
+
+def _done_today(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], dict[str, Any]]) -> bool:
+    """Add the tests done at this visit and reported with a result; whether there were any."""
+    done = False
+    for m in hits:
+        ts, te = s.raw_span(m.start, m.end)
+        if _DONE_TODAY.search(" ".join(s.toks[te:te + 6])) and not _PAST_MARK.search(" ".join(s.toks[max(0, ts - 3):ts])):
+            orders.setdefault((m.payload.kind, m.payload.name), {"kind": m.payload.kind, "name": m.payload.name})
+            done = True
+    return done
+
+
+def _ordered(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], dict[str, Any]]) -> bool:
+    """Add the items ordered after an order verb (lexicon names, then ASR-damaged ones); whether there were any."""
+    trig = _ORDER_TRIGGER.search(s.norm)
+    if not trig:
+        return False
+    trig_tok = len(s.norm[: trig.start()].split())
+    got_any, cut = _lexicon_orders(s, hits, trig_tok, orders)
+    for kind_name in _fuzzy_orders(s, trig_tok, hits, cut):
+        orders.setdefault(kind_name, {"kind": kind_name[0], "name": kind_name[1]})
+        got_any = True
+    return got_any
+
+
+def _lexicon_orders(s: Sentence, hits: list[Any], trig_tok: int,
+                    orders: dict[tuple[str, str], dict[str, Any]]) -> tuple[bool, int | None]:
+    """Add the lexicon items after the order verb, up to a stated purpose ("... to check your kidneys");
+    whether there were any, and the token where the purpose begins."""
+    scs = scopes(s.toks)
+    cut: int | None = None
+    got_any = False
+    for m in hits:
+        ts, te = s.raw_span(m.start, m.end)
+        if ts < trig_tok:
+            continue
+        if cut is not None and ts >= cut:
+            break
+        if _not_ordered(s, ts, te, scs):
+            continue
+        key = (m.payload.kind, _order_name(s, m.payload, te))
+        if key not in orders:
+            orders[key] = {"kind": key[0], "name": key[1]}
+        got_any = True
+        if cut is None:
+            cut = _purpose_start(s, te)
+    return got_any, cut
+
+
+def _not_ordered(s: Sentence, ts: int, te: int, scs: list[Scope]) -> bool:
+    """A negated, hypothetical or family mention, or an earlier result ("your last A1c was 8.4")."""
+    a = assess(s.toks, (ts, te), scs)
+    if a.negated or a.hypothetical or a.family:
+        return True
+    after = " ".join(s.toks[te:te + 3])
+    before = " ".join(s.toks[max(0, ts - 2):ts])
+    return bool(_RESULT.search(after) and _RESULT_PRE.search(before))
+
+
+def _order_name(s: Sentence, item: OrderItem, te: int) -> str:
+    if item.name == "x-ray":
+        # "x ray of your knee" -> "knee x-ray"
+        rest = [w for w in s.toks[te:te + 3] if w not in ("of", "your", "the", "my")]
+        if rest and rest[0].isalpha() and rest[0] not in ("right", "now", "today", "and", "to", "in"):
+            return f"{rest[0]} x-ray"
+    return item.name
+
+
+def _purpose_start(s: Sentence, te: int) -> int | None:
+    pm = _PURPOSE.search(" ".join(s.toks[te:]))
+    return te + len(" ".join(s.toks[te:])[: pm.start()].split()) if pm else None
 
 
 FUZZY_ORDER_MIN = 86.0
