@@ -57,11 +57,12 @@ test: install
 unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
-# A longer fuzzing campaign than `make test` runs (examples per operation and generation mode).
+# schemathesis's CLI against a live server of a seeded practice: every check (--checks all), the
+# examples, coverage, fuzzing and stateful phases, MEDISYNC_FUZZ_EXAMPLES (100) per operation; fails
+# on any failure (bench/fuzz.py, bench/schemathesis.toml, D61). `make test` runs tests/e2e/test_fuzz.py.
 fuzz: install
 	deploy/local/services-up.sh
-	set -a && . $(MEDISYNC_DATA_DIR)/services.env && set +a && \
-	  MEDISYNC_FUZZ_EXAMPLES=$${MEDISYNC_FUZZ_EXAMPLES:-100} $(BIN)/python -m pytest tests/e2e/test_fuzz.py $(PYTEST_ARGS)
+	set -a && . $(MEDISYNC_DATA_DIR)/services.env && set +a && $(BIN)/python -m bench.fuzz $(FUZZ_ARGS)
 
 # Bounded load on loopback: ~2 minutes of mixed reads and writes from 32 clients (bench/load.py).
 load: install
