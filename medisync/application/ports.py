@@ -15,6 +15,7 @@ from typing import Any, BinaryIO, Protocol
 # re-exported here for the ML package, which may import the application but not the domain.
 from medisync.domain.note_content import Allergy as Allergy
 from medisync.domain.note_content import Diagnosis as Diagnosis
+from medisync.domain.note_content import DraftText as DraftText
 from medisync.domain.note_content import Insights as Insights
 from medisync.domain.note_content import Medication as Medication
 from medisync.domain.note_content import NoteDraft as NoteDraft
@@ -25,9 +26,11 @@ from medisync.domain.note_content import Provenance as Provenance
 from medisync.domain.note_content import ReviewCandidate as ReviewCandidate
 from medisync.domain.note_content import ReviewItem as ReviewItem
 from medisync.domain.note_content import SectionLine as SectionLine
+from medisync.domain.note_content import SoapText as SoapText
 from medisync.domain.note_content import Symptom as Symptom
 from medisync.domain.note_content import Vitals as Vitals
 from medisync.domain.note_template import TemplateDefinition as TemplateDefinition
+from medisync.domain.note_template import TemplateDescription as TemplateDescription
 from medisync.domain.note_template import TemplateSection as TemplateSection
 from medisync.domain.transcript import Segment as Segment
 from medisync.domain.transcript import Transcript as Transcript

@@ -123,12 +123,17 @@ class SoapText(TypedDict):
     plan: str
 
 
-class NoteDraft(SoapText):
-    """What a ``NoteGenerator`` returns."""
+class DraftText(SoapText):
+    """A draft's text: the four SOAP fields, the template's sections and the whole note."""
 
     template: str
     sections: list[NoteSection]
     text: str
+
+
+class NoteDraft(DraftText):
+    """What a ``NoteGenerator`` returns."""
+
     insights: Insights
     provenance: Provenance
 

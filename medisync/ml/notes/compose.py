@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+
+from medisync.application.ports import Diagnosis, Symptom
 
 from .lexicon import condition_lexicon
 from .text import Sentence, Turn
@@ -26,7 +27,7 @@ _MECHANISM = [
 ]
 
 
-def chief_complaint(turns: list[Turn], symptoms: list[dict[str, Any]], diagnoses: list[dict[str, Any]],
+def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[Diagnosis],
                     first_mentions: dict[str, int]) -> str | None:
     if not turns:
         return None

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+
+from medisync.application.ports import Insights, NoteSection
 
 from .fact_lines import fact_lines
 from .lines import NoteLine
@@ -47,10 +48,10 @@ class DraftSection:
     text: str
     lines: tuple[NoteLine, ...]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> NoteSection:
         """``status`` is ``empty`` when nothing in the visit belonged here: no filler text is written."""
         return {"key": self.key, "title": self.title, "text": self.text,
-                "status": "filled" if self.text else "empty"}
+                "status": "filled" if self.text else "empty", "lines": [line.as_dict() for line in self.lines]}
 
 
 def patient_gender(sentences: list[Sentence]) -> str | None:
@@ -138,7 +139,7 @@ def assemble(template: NoteTemplate, lines: list[NoteLine]) -> list[DraftSection
     return sections
 
 
-def draft_lines(turns: list[Turn], insights: dict[str, Any], excluded: set[int] | None = None,
+def draft_lines(turns: list[Turn], insights: Insights, excluded: set[int] | None = None,
                 model: SectionModel | None = None) -> list[NoteLine]:
     """Every line the visit supports, each with its content kind; templates only arrange them."""
     if not turns:
@@ -149,7 +150,7 @@ def draft_lines(turns: list[Turn], insights: dict[str, Any], excluded: set[int] 
     return [*fact_lines(insights, sentences), *spoken]
 
 
-def draft_sections(turns: list[Turn], insights: dict[str, Any], template: NoteTemplate,
+def draft_sections(turns: list[Turn], insights: Insights, template: NoteTemplate,
                    excluded: set[int] | None = None, model: SectionModel | None = None) -> list[DraftSection]:
     return assemble(template, draft_lines(turns, insights, excluded, model))
 

@@ -9,12 +9,14 @@ that was not found: no "denies chest pain" unless chest pain was discussed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
+
+from medisync.application.ports import Diagnosis, Insights, Medication, Symptom, Vitals
 
 from .lines import NoteLine, mentioning
 from .text import Sentence
 
-_VITALS = (
+_VITALS: tuple[tuple[Literal["heart_rate", "respiratory_rate", "temperature_c", "spo2", "weight_kg"], str], ...] = (
     ("heart_rate", "heart rate {} bpm"), ("respiratory_rate", "respiratory rate {}/min"),
     ("temperature_c", "temperature {} °C"), ("spo2", "SpO2 {}%"), ("weight_kg", "weight {} kg"),
 )
@@ -25,7 +27,7 @@ def _line(kind: str, text: str, sentences: list[Sentence], phrase: str | None) -
     return NoteLine(kind, text, mentioning(sentences, phrase), "facts")
 
 
-def vitals_line(vitals: dict[str, Any], sentences: list[Sentence]) -> list[NoteLine]:
+def vitals_line(vitals: Vitals, sentences: list[Sentence]) -> list[NoteLine]:
     parts = []
     if vitals.get("bp_systolic") and vitals.get("bp_diastolic"):
         parts.append(f"blood pressure {vitals['bp_systolic']}/{vitals['bp_diastolic']} mmHg")
@@ -38,11 +40,11 @@ def vitals_line(vitals: dict[str, Any], sentences: list[Sentence]) -> list[NoteL
                      mentioning(clinician, parts[0].split()[0]), "facts")]
 
 
-def _symptom_phrase(s: dict[str, Any]) -> str:
+def _symptom_phrase(s: Symptom) -> str:
     return s["name"] + (f" ({s['duration']})" if s.get("duration") else "")
 
 
-def ros_lines(symptoms: list[dict[str, Any]], sentences: list[Sentence]) -> list[NoteLine]:
+def ros_lines(symptoms: list[Symptom], sentences: list[Sentence]) -> list[NoteLine]:
     certain = [s for s in symptoms if s.get("certainty") != "uncertain"]
     present = [s for s in certain if s.get("present")]
     absent = [s for s in certain if not s.get("present")]
@@ -57,7 +59,7 @@ def ros_lines(symptoms: list[dict[str, Any]], sentences: list[Sentence]) -> list
     return out
 
 
-def assessment_lines(diagnoses: list[dict[str, Any]], sentences: list[Sentence]) -> list[NoteLine]:
+def assessment_lines(diagnoses: list[Diagnosis], sentences: list[Sentence]) -> list[NoteLine]:
     out = []
     for d in diagnoses:
         code = f" (ICD-10-CM {d['icd10']})" if d.get("icd10") else ""
@@ -66,11 +68,11 @@ def assessment_lines(diagnoses: list[dict[str, Any]], sentences: list[Sentence])
     return out
 
 
-def _regimen(m: dict[str, Any]) -> str:
+def _regimen(m: Medication) -> str:
     return " ".join(str(v) for v in (m.get("dose"), m.get("frequency")) if v)
 
 
-def plan_lines(insights: dict[str, Any], sentences: list[Sentence]) -> list[NoteLine]:
+def plan_lines(insights: Insights, sentences: list[Sentence]) -> list[NoteLine]:
     out = []
     for m in insights.get("medications") or []:
         verb = _MED_VERB.get(str(m.get("status")), "Continue")
@@ -85,7 +87,7 @@ def plan_lines(insights: dict[str, Any], sentences: list[Sentence]) -> list[Note
     return out
 
 
-def history_lines(insights: dict[str, Any], sentences: list[Sentence]) -> list[NoteLine]:
+def history_lines(insights: Insights, sentences: list[Sentence]) -> list[NoteLine]:
     out = []
     if insights.get("chief_complaint"):
         cc = str(insights["chief_complaint"])
@@ -98,7 +100,7 @@ def history_lines(insights: dict[str, Any], sentences: list[Sentence]) -> list[N
     return out
 
 
-def fact_lines(insights: dict[str, Any], sentences: list[Sentence]) -> list[NoteLine]:
+def fact_lines(insights: Insights, sentences: list[Sentence]) -> list[NoteLine]:
     return [*history_lines(insights, sentences), *ros_lines(insights.get("symptoms") or [], sentences),
             *vitals_line(insights.get("vitals") or {}, sentences),
             *assessment_lines(insights.get("diagnoses") or [], sentences),

@@ -10,7 +10,9 @@ train (``section_model.py``). No model is loaded at import time.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
+
+from medisync.application.ports import Insights, NoteDraft, Provenance, SoapText, TranscriptText, Vitals
 
 from .assessment import extract_diagnoses, extract_follow_up, extract_orders
 from .compose import EMPTY, chief_complaint
@@ -27,11 +29,11 @@ GENERATOR_VERSION = "2.0.0"
 MODEL = "rules+lexicons + section model (logistic regression, ACI-Bench train)"
 
 
-def empty_insights() -> dict[str, Any]:
+def empty_insights() -> Insights:
     return {
         "chief_complaint": None,
         "symptoms": [],
-        "vitals": {k: None for k in VITAL_KEYS},
+        "vitals": cast(Vitals, dict.fromkeys(VITAL_KEYS)),
         "medications": [],
         "allergies": [],
         "diagnoses": [],
@@ -51,14 +53,14 @@ class ExtractiveNoteGenerator:
     name = "extractive"
     version = GENERATOR_VERSION
 
-    def provenance(self) -> dict[str, Any]:
+    def provenance(self) -> Provenance:
         return {"generator": self.name, "generator_version": self.version, "model": MODEL}
 
-    def extract(self, transcript: dict[str, Any]) -> dict[str, Any]:
+    def extract(self, transcript: TranscriptText) -> Insights:
         """Only the ``insights`` block."""
         return self._insights(build_turns(transcript or {}))
 
-    def generate(self, transcript: dict[str, Any], template: "str | NoteTemplate | None" = None) -> dict[str, Any]:
+    def generate(self, transcript: TranscriptText, template: "str | NoteTemplate | None" = None) -> NoteDraft:
         chosen = get_template(template)
         turns = build_turns(transcript or {})
         insights = self._insights(turns)
@@ -69,12 +71,12 @@ class ExtractiveNoteGenerator:
         sections = assemble(chosen, lines)
         soap = assemble(get_template("soap"), lines)
         return {**_soap_fields(soap), "template": chosen.id,
-                "sections": [{**s.as_dict(), "lines": [line.as_dict() for line in s.lines]} for s in sections],
+                "sections": [s.as_dict() for s in sections],
                 "text": render(sections),
                 "insights": insights, "provenance": self.provenance()}
 
     # ------------------------------------------------------------------ internals
-    def _insights(self, turns: list[Turn]) -> dict[str, Any]:
+    def _insights(self, turns: list[Turn]) -> Insights:
         insights = empty_insights()
         if not turns:
             return insights
@@ -82,12 +84,12 @@ class ExtractiveNoteGenerator:
         allergies, excluded, _denied = extract_allergies(turns)
         symptoms = extract_symptoms(turns)
         insights["needs_review"] = extract_needs_review(turns, excluded)
-        insights.update(
-            symptoms=symptoms, vitals=extract_vitals(sentences)[0],
-            medications=extract_medications(turns, excluded), allergies=allergies,
-            diagnoses=extract_diagnoses(turns)[0], orders=extract_orders(turns)[0],
-            follow_up=extract_follow_up(turns)[0],
-        )
+        insights.update({
+            "symptoms": symptoms, "vitals": extract_vitals(sentences)[0],
+            "medications": extract_medications(turns, excluded), "allergies": allergies,
+            "diagnoses": extract_diagnoses(turns)[0], "orders": extract_orders(turns)[0],
+            "follow_up": extract_follow_up(turns)[0],
+        })
         first_sentence: dict[str, int] = {}
         for s in sentences:
             if s.role != "clinician":
@@ -100,7 +102,10 @@ class ExtractiveNoteGenerator:
         return insights
 
 
-def _soap_fields(soap: list[DraftSection]) -> dict[str, str]:
+def _soap_fields(soap: list[DraftSection]) -> SoapText:
     """The four SOAP fields every note version carries (EMPTY text where nothing was found)."""
     by_key = {s.key: s.text for s in soap}
-    return {key: by_key.get(key) or EMPTY[key] for key in EMPTY}
+    return {"subjective": by_key.get("subjective") or EMPTY["subjective"],
+            "objective": by_key.get("objective") or EMPTY["objective"],
+            "assessment": by_key.get("assessment") or EMPTY["assessment"],
+            "plan": by_key.get("plan") or EMPTY["plan"]}

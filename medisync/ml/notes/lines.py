@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Iterable
+
+from medisync.application.ports import SectionLine
 
 from .text import Sentence
 
@@ -22,7 +24,7 @@ class NoteLine:
     segment_ids: tuple[int, ...]
     origin: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> SectionLine:
         return {"kind": self.kind, "text": self.text, "segment_ids": list(self.segment_ids),
                 "origin": self.origin}
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
-from typing import Any
+
+from medisync.application.ports import DraftText, Insights, NoteDraft, NoteSection, Provenance, TranscriptText
 
 from .compose import EMPTY
 from .generator import ExtractiveNoteGenerator
@@ -67,15 +68,18 @@ def validate_draft(content: str, keys: tuple[str, ...] = SECTIONS) -> dict[str, 
     return {section: draft[section].strip() for section in keys}
 
 
-def shaped(template: NoteTemplate, texts: dict[str, str]) -> dict[str, Any]:
+def shaped(template: NoteTemplate, texts: dict[str, str]) -> DraftText:
     """The generator output shape: SOAP fields, template sections and the whole text."""
     soap: dict[str, list[str]] = {key: [] for key in SECTIONS}
     for spec in template.sections:
         if spec.content:
             soap[SOAP_OF_KIND[spec.content[0]]].append(texts[spec.key])
-    sections = [{"key": s.key, "title": s.title, "text": texts[s.key], "status": "filled", "lines": []}
-                for s in template.sections]
-    return {**{k: "\n".join(v) or EMPTY[k] for k, v in soap.items()}, "template": template.id,
+    sections: list[NoteSection] = [
+        {"key": s.key, "title": s.title, "text": texts[s.key], "status": "filled", "lines": []}
+        for s in template.sections]
+    joined = {k: "\n".join(v) or EMPTY[k] for k, v in soap.items()}
+    return {"subjective": joined["subjective"], "objective": joined["objective"],
+            "assessment": joined["assessment"], "plan": joined["plan"], "template": template.id,
             "sections": sections, "text": "\n\n".join(f"{s['title']}\n\n{s['text']}" for s in sections)}
 
 
@@ -94,16 +98,16 @@ class LlmNoteGenerator:
         self.scrub_identifiers = scrub_identifiers
         self.extractor = extractor or ExtractiveNoteGenerator()
 
-    def generate(self, transcript: dict[str, Any], template: "str | NoteTemplate | None" = None) -> dict[str, Any]:
+    def generate(self, transcript: TranscriptText, template: "str | NoteTemplate | None" = None) -> NoteDraft:
         chosen = get_template(template)
         insights = self.extractor.extract(transcript)
         messages = [{"role": "system", "content": system_prompt(chosen)},
                     {"role": "user", "content": self._visit(transcript, insights)}]
         draft = self._ask_until_valid(messages, tuple(s.key for s in chosen.sections))
-        provenance = {"generator": self.name, "generator_version": self.version, "model": self.model}
+        provenance: Provenance = {"generator": self.name, "generator_version": self.version, "model": self.model}
         return {**shaped(chosen, draft), "insights": insights, "provenance": provenance}
 
-    def _visit(self, transcript: dict[str, Any], insights: dict[str, Any]) -> str:
+    def _visit(self, transcript: TranscriptText, insights: Insights) -> str:
         lines = [f"{s.get('role', 'other')}: {s.get('text', '').strip()}"
                  for s in transcript.get("segments", [])]
         text = "\n".join(lines)

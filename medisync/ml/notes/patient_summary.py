@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Mapping
+
+from medisync.application.ports import Medication, NoteVersion
 
 from .readability import flesch_kincaid_grade
 
@@ -43,7 +45,7 @@ def plain(term: str) -> str:
     return terms.get(low) or terms.get(re.sub(r",.*$", "", low)) or low
 
 
-def _regimen(m: dict[str, Any]) -> str:
+def _regimen(m: Medication) -> str:
     freq = str(m.get("frequency") or "")
     for short, spelled in sorted(_plain()["frequencies"].items(), key=lambda kv: -len(kv[0])):
         freq = re.sub(rf"\b{re.escape(short)}\b", spelled, freq, flags=re.IGNORECASE)
@@ -51,7 +53,7 @@ def _regimen(m: dict[str, Any]) -> str:
     return ", ".join(p for p in (str(m.get("dose") or ""), freq) if p)
 
 
-def _medication_line(m: dict[str, Any]) -> str:
+def _medication_line(m: Medication) -> str:
     verb = {"new": "Start", "changed": "Change", "stopped": "Stop"}.get(str(m.get("status")), "Keep taking")
     regimen = "" if verb == "Stop" else _regimen(m)
     joiner = " to " if verb == "Change" else ": "
@@ -67,14 +69,14 @@ def second_person(text: str) -> str:
     return out[:1].upper() + out[1:]
 
 
-def _plan_text(version: dict[str, Any]) -> list[str]:
+def _plan_text(version: NoteVersion) -> list[str]:
     sections = version.get("sections") or []
     texts = [s.get("text", "") for s in sections] or [str(version.get("plan") or "")]
     return [line.strip() for t in texts for line in re.split(r"\n|(?<=[.!?])\s+", t) if line.strip()]
 
 
-def _blocks(version: dict[str, Any]) -> list[tuple[str, list[str]]]:
-    insights = version.get("insights") or {}
+def _blocks(version: NoteVersion) -> list[tuple[str, list[str]]]:
+    insights: Mapping[str, Any] = version.get("insights") or {}  # older versions may lack a list
     found = [f"Your doctor found {plain(d['name'])}." for d in insights.get("diagnoses") or []]
     meds = [_medication_line(m) for m in insights.get("medications") or []]
     tests = [f"Your doctor {'referred you to' if o.get('kind') == 'referral' else 'ordered'} {plain(o['name'])}."
@@ -85,7 +87,7 @@ def _blocks(version: dict[str, Any]) -> list[tuple[str, list[str]]]:
             ("When to get help", list(dict.fromkeys(warnings))), ("Your next visit", back)]
 
 
-def summarize(version: dict[str, Any]) -> PatientSummary:
+def summarize(version: NoteVersion) -> PatientSummary:
     """The summary of one note version (``{insights, sections | plan, ...}``)."""
     blocks = [(title, lines) for title, lines in _blocks(version) if lines]
     if not blocks:

@@ -19,7 +19,8 @@ returned by ``extract_allergies`` (the same one ``extract_medications`` takes).
 
 from __future__ import annotations
 
-from typing import Any
+
+from medisync.application.ports import ReviewItem
 
 from .assessment import diagnose
 from .drugs import SAFE_FUZZY, DrugMention, drug_candidates, find_drugs
@@ -27,7 +28,7 @@ from .medications import ALLERGY_TRIGGER, allergy_prone, med_answer_turns
 from .text import Sentence, Turn
 
 
-def _drug_item(kind: str, sent: Sentence, m: DrugMention) -> dict[str, Any]:
+def _drug_item(kind: str, sent: Sentence, m: DrugMention) -> ReviewItem:
     cands = drug_candidates(m.surface) or [(m.drug.name, m.confidence)]
     if m.drug.name not in [c[0] for c in cands]:
         cands = [(m.drug.name, m.confidence), *cands[:2]]
@@ -57,13 +58,13 @@ def _allergy_sentences(turns: list[Turn]) -> set[int]:
     return out
 
 
-def drug_review(turns: list[Turn], excluded: set[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+def drug_review(turns: list[Turn], excluded: set[tuple[int, int]] | None = None) -> list[ReviewItem]:
     """Weak drug matches, one item per heard string (first occurrence)."""
     sentences = [s for t in turns for s in t.sentences]
     known = frozenset(m.drug.name for s in sentences for m in find_drugs(s))
     med_answer = med_answer_turns(turns)
     allergy = _allergy_sentences(turns)
-    items: list[dict[str, Any]] = []
+    items: list[ReviewItem] = []
     seen: set[str] = set()
     prone = allergy_prone()
     for sent in sentences:
@@ -80,7 +81,7 @@ def drug_review(turns: list[Turn], excluded: set[tuple[int, int]] | None = None)
     return items
 
 
-def extract_needs_review(turns: list[Turn], excluded: set[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+def extract_needs_review(turns: list[Turn], excluded: set[tuple[int, int]] | None = None) -> list[ReviewItem]:
     """Every needs_review item of a visit: drugs first, then diagnoses, in dialogue order."""
     if not turns:
         return []

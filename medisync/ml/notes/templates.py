@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from medisync.application.ports import TemplateDescription
+
 #: what the offline generator knows how to write, in note order
 CONTENT_KINDS = ("cc", "hpi", "ros", "vitals", "exam", "results", "assessment", "plan")
 DEFAULT_TEMPLATE = "soap"
@@ -98,7 +100,7 @@ class NoteTemplate:
         return cls(str(raw["id"]), str(raw["name"]), str(raw.get("specialty") or "general"),
                    str(raw.get("loinc_code") or "11506-3"), tuple(sections))
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> TemplateDescription:
         return {"id": self.id, "name": self.name, "specialty": self.specialty,
                 "loinc_code": self.loinc_code,
                 "sections": [{"key": s.key, "title": s.title, "guidance": s.guidance} for s in self.sections]}

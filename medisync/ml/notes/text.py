@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from medisync.application.ports import Segment, TranscriptText
+
 from .numbers import replace_number_words
 
 T = TypeVar("T")
@@ -234,7 +236,7 @@ class Turn:
     end: float | None = None
     sentences: list[Sentence] = field(default_factory=list)
     #: (char offset in ``text``, segment index, segment) for each merged segment
-    pieces: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
+    pieces: list[tuple[int, int, Segment]] = field(default_factory=list)
 
 
 def _is_question(text: str, toks: list[str]) -> bool:
@@ -274,7 +276,7 @@ _CLINICIAN_CUES = (
 )
 
 
-def _infer_roles(segs: list[dict[str, Any]]) -> dict[str, str]:
+def _infer_roles(segs: list[Segment]) -> dict[str, str]:
     """Speaker -> role when the transcript carries no usable roles."""
     scores: dict[str, float] = {}
     for s in segs:
@@ -289,7 +291,7 @@ def _infer_roles(segs: list[dict[str, Any]]) -> dict[str, str]:
     return {spk: ("clinician" if spk == clinician else "patient") for spk in scores}
 
 
-def _source_segments(transcript: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+def _source_segments(transcript: TranscriptText) -> list[tuple[int, Segment]]:
     """Non-empty segments with their index in ``transcript["segments"]``, in time order."""
     segs = [(i, s) for i, s in enumerate(transcript.get("segments") or [])
             if isinstance(s, dict) and str(s.get("text") or "").strip()]
@@ -299,7 +301,7 @@ def _source_segments(transcript: dict[str, Any]) -> list[tuple[int, dict[str, An
     return sorted(segs, key=lambda p: (p[1].get("start") is None, p[1].get("start") or 0.0, p[0]))
 
 
-def _merge_turns(segs: list[tuple[int, dict[str, Any]]], inferred: dict[str, str]) -> list[Turn]:
+def _merge_turns(segs: list[tuple[int, Segment]], inferred: dict[str, str]) -> list[Turn]:
     turns: list[Turn] = []
     for seg_id, s in segs:
         spk = str(s.get("speaker") or "UNKNOWN")
@@ -361,7 +363,7 @@ def _split_turn(turn: Turn, gidx: int) -> int:
     return gidx
 
 
-def build_turns(transcript: dict[str, Any]) -> list[Turn]:
+def build_turns(transcript: TranscriptText) -> list[Turn]:
     """Merge consecutive same-speaker segments into turns and split sentences.
 
     Every sentence keeps the indices of the segments it came from, so a line of

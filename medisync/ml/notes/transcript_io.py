@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import cast
+
+from medisync.application.ports import Segment, TranscriptText
 
 _TAG = re.compile(r"^\s*\[([A-Za-z_ -]+)\]\s*(.*)$")
 _CLINICIAN_TAGS = ("doctor", "clinician", "physician", "nurse", "provider", "dr", "guest_clinician")
@@ -18,9 +20,9 @@ def role_of_tag(tag: str) -> str:
     return "patient" if t == "patient" else "other"
 
 
-def parse_dialogue_text(text: str) -> dict[str, Any]:
+def parse_dialogue_text(text: str) -> TranscriptText:
     """One turn a line, ``[speaker] words``; untagged lines continue the last turn."""
-    segments: list[dict[str, Any]] = []
+    segments: list[Segment] = []
     for line in text.splitlines():
         if not line.strip():
             continue
@@ -35,7 +37,7 @@ def parse_dialogue_text(text: str) -> dict[str, Any]:
     return {"segments": segments, "text": " ".join(s["text"] for s in segments)}
 
 
-def load_transcript(raw: str) -> dict[str, Any]:
+def load_transcript(raw: str) -> TranscriptText:
     """A transcript from file contents: JSON in the API's shape, or dialogue text."""
     stripped = raw.lstrip()
     if stripped.startswith("{"):
@@ -43,5 +45,5 @@ def load_transcript(raw: str) -> dict[str, Any]:
         doc = doc.get("document", doc) if isinstance(doc, dict) else doc
         if not isinstance(doc, dict) or not isinstance(doc.get("segments"), list):
             raise ValueError("a transcript JSON needs a 'segments' list (the API's transcript shape)")
-        return doc
+        return cast(TranscriptText, doc)
     return parse_dialogue_text(raw)
