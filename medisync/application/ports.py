@@ -28,6 +28,8 @@ from medisync.domain.note_content import ReviewItem as ReviewItem
 from medisync.domain.note_content import SectionLine as SectionLine
 from medisync.domain.note_content import SoapText as SoapText
 from medisync.domain.note_content import Symptom as Symptom
+from medisync.domain.note_content import VitalKey as VitalKey
+from medisync.domain.note_content import VitalReading as VitalReading
 from medisync.domain.note_content import Vitals as Vitals
 from medisync.domain.note_template import TemplateDefinition as TemplateDefinition
 from medisync.domain.note_template import TemplateDescription as TemplateDescription

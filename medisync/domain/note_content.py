@@ -9,7 +9,7 @@ the HTTP schema that validates a clinician's insights is
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 
 class Symptom(TypedDict):
@@ -21,6 +21,22 @@ class Symptom(TypedDict):
 
 class Vitals(TypedDict):
     """Each measurement, or None when none was stated (the keys are ``vitals.VITAL_KEYS``)."""
+
+    bp_systolic: float | None
+    bp_diastolic: float | None
+    heart_rate: float | None
+    temperature_c: float | None
+    spo2: float | None
+    respiratory_rate: float | None
+    weight_kg: float | None
+
+
+VitalKey = Literal["bp_systolic", "bp_diastolic", "heart_rate", "temperature_c", "spo2", "respiratory_rate",
+                   "weight_kg"]
+
+
+class VitalReading(TypedDict, total=False):
+    """The measurements one clause states (a blood pressure states two)."""
 
     bp_systolic: float | None
     bp_diastolic: float | None

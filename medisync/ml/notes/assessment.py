@@ -21,7 +21,9 @@ weeks", "see you back in three months", "follow up in 2 weeks").
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
+
+from medisync.application.ports import Diagnosis, Order, ReviewCandidate, ReviewItem
 
 from .context import Scope, assess, scopes
 from .fuzzy import ratio
@@ -88,15 +90,15 @@ def _with_side(cond: Condition, toks: list[str], start: int, end: int) -> Condit
     return Condition(name, code, icd10_title(code) or "")
 
 
-def _review_item(sent: Sentence, heard: str, cond: Condition, reason: str, score: float | None = None) -> dict[str, Any]:
-    cand: dict[str, Any] = {"name": cond.name, "icd10": cond.icd10}
+def _review_item(sent: Sentence, heard: str, cond: Condition, reason: str, score: float | None = None) -> ReviewItem:
+    cand: ReviewCandidate = {"name": cond.name, "icd10": cond.icd10}
     if score is not None:
         cand["score"] = round(score / 100.0, 3)
     return {"kind": "diagnosis", "reason": reason, "heard": heard, "candidates": [cand],
             "segment_ids": list(sent.segment_ids), "sentence_index": sent.index, "sentence_indices": [sent.index]}
 
 
-def _conditions_in(sent: Sentence, start_tok: int, review: list[dict[str, Any]] | None = None) -> list[Condition]:
+def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | None = None) -> list[Condition]:
     """Conditions the clinician states as the patient's, after ``start_tok``.
 
     Never coded: a negated, ruled-out, hypothetical or family-history mention, or a hedged one
@@ -190,13 +192,13 @@ def _dedupe_codes(conds: list[Condition]) -> list[Condition]:
     return keep
 
 
-def extract_diagnoses(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sentence]]:
+def extract_diagnoses(turns: list[Turn]) -> tuple[list[Diagnosis], list[Sentence]]:
     """(diagnoses the clinician stated, the sentences they came from)."""
     diagnoses, used, _review = diagnose(turns)
     return diagnoses, used
 
 
-def diagnose(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sentence], list[dict[str, Any]]]:
+def diagnose(turns: list[Turn]) -> tuple[list[Diagnosis], list[Sentence], list[ReviewItem]]:
     """(diagnoses, their sentences, needs_review items for unclear or hedged diagnoses).
 
     Only a clinician's statement (not a question) with an assessment trigger is read; without a
@@ -211,7 +213,7 @@ def diagnose(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sentence], l
             strong.append((s, len(s.norm[: m.end()].split())))
     conds: list[Condition] = []
     used: list[Sentence] = []
-    review: list[dict[str, Any]] = []
+    review: list[ReviewItem] = []
     for s, start in strong:
         found = _conditions_in(s, start, review)
         if found:
@@ -224,7 +226,7 @@ def diagnose(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sentence], l
                 continue
             start = len(s.norm[: m.start()].split())
             # without an explicit assessment, symptom codes (R..) are not diagnoses
-            weak_review: list[dict[str, Any]] = []
+            weak_review: list[ReviewItem] = []
             found = [c for c in _conditions_in(s, start, weak_review) if not c.icd10.startswith("R")]
             review.extend(r for r in weak_review if not r["candidates"][0]["icd10"].startswith("R"))
             if found:
@@ -235,10 +237,10 @@ def diagnose(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sentence], l
            for c in conds]
     coded = {c.icd10 for c in conds}
     review = [r for r in review if r["candidates"][0]["icd10"] not in coded]
-    return out, used, _dedupe_review(review)
+    return cast("list[Diagnosis]", out), used, _dedupe_review(review)  # icd10_title only when known
 
 
-def _dedupe_review(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _dedupe_review(items: list[ReviewItem]) -> list[ReviewItem]:
     seen: set[str] = set()
     out = []
     for r in items:
@@ -270,9 +272,9 @@ _RESULT = re.compile(r"^\s*(was|is|were|are|came back|showed|shows|of|at|result|
 _RESULT_PRE = re.compile(r"\b(last|recent|previous|prior|your)\s*$")
 
 
-def extract_orders(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Sentence]]:
+def extract_orders(turns: list[Turn]) -> tuple[list[Order], list[Sentence]]:
     matcher = order_lexicon()
-    orders: dict[tuple[str, str], dict[str, Any]] = {}
+    orders: dict[tuple[str, str], Order] = {}
     used: list[Sentence] = []
     for t in turns:
         if t.role not in ("clinician", "unknown"):
@@ -293,7 +295,7 @@ def extract_orders(turns: list[Turn]) -> tuple[list[dict[str, Any]], list[Senten
     return list(orders.values()), used
 
 
-def _done_today(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], dict[str, Any]]) -> bool:
+def _done_today(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], Order]) -> bool:
     """Add the tests done at this visit and reported with a result; whether there were any."""
     done = False
     for m in hits:
@@ -304,7 +306,7 @@ def _done_today(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], dict
     return done
 
 
-def _ordered(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], dict[str, Any]]) -> bool:
+def _ordered(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], Order]) -> bool:
     """Add the items ordered after an order verb (lexicon names, then ASR-damaged ones); whether there were any."""
     trig = _ORDER_TRIGGER.search(s.norm)
     if not trig:
@@ -318,7 +320,7 @@ def _ordered(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], dict[st
 
 
 def _lexicon_orders(s: Sentence, hits: list[Any], trig_tok: int,
-                    orders: dict[tuple[str, str], dict[str, Any]]) -> tuple[bool, int | None]:
+                    orders: dict[tuple[str, str], Order]) -> tuple[bool, int | None]:
     """Add the lexicon items after the order verb, up to a stated purpose ("... to check your kidneys");
     whether there were any, and the token where the purpose begins."""
     scs = scopes(s.toks)

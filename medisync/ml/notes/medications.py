@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Callable
+
+from medisync.application.ports import Allergy, Medication
 
 from .context import assess, scopes
 from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, find_drugs
@@ -303,7 +305,7 @@ def _answered_no(turns: list[Turn], turn_index: int) -> bool:
     return answer_polarity(nxt.sentences[0]) == "neg"
 
 
-def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None = None) -> list[dict[str, Any]]:
+def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None = None) -> list[Medication]:
     """Medication list; ``excluded`` holds (sentence index, token start) of allergy substances."""
     excluded = excluded or set()
     sentences = [s for t in turns for s in t.sentences]
@@ -335,7 +337,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
             _apply(med, ev)
         if mentions:
             last_drug = (mentions[-1].drug.name, sent.turn)
-    out: list[dict[str, Any]] = []
+    out: list[Medication] = []
     for med in sorted(meds.values(), key=lambda m: m.order):
         if med.status is None:
             continue
@@ -486,9 +488,9 @@ def _reaction_rank() -> dict[str, int]:
 _RANK: dict[str, int] | None = None
 
 
-def extract_allergies(turns: list[Turn]) -> tuple[list[dict[str, Any]], set[tuple[int, int]], bool]:
+def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, int]], bool]:
     """(allergies, excluded drug spans, allergies explicitly denied)."""
-    allergies: dict[str, dict[str, Any]] = {}
+    allergies: dict[str, Allergy] = {}
     excluded: set[tuple[int, int]] = set()
     denied = False
     known: frozenset[str] = frozenset()
@@ -573,7 +575,7 @@ def _first_reaction(sent: Sentence, start: int = 0, end: int | None = None) -> s
     return reacts[0][1] if reacts else None
 
 
-def _add_allergy(allergies: dict[str, dict[str, Any]], sub: str, reaction: str | None) -> None:
+def _add_allergy(allergies: dict[str, Allergy], sub: str, reaction: str | None) -> None:
     if sub not in allergies:
         allergies[sub] = {"substance": sub, "reaction": reaction}
     elif reaction and not allergies[sub]["reaction"]:

@@ -10,7 +10,9 @@ taken as Fahrenheit and converted to Celsius; weights in pounds to kg.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from typing import Callable, cast
+
+from medisync.application.ports import VitalKey, VitalReading, Vitals
 
 from .text import Sentence
 
@@ -54,9 +56,9 @@ _CLAUSE_SPLIT = re.compile(
 _TODAY = re.compile(r"\b(today|here|now|this morning in clinic)\b")
 
 
-def extract_vitals(sentences: list[Sentence]) -> tuple[dict[str, Any], list[Sentence]]:
+def extract_vitals(sentences: list[Sentence]) -> tuple[Vitals, list[Sentence]]:
     """Vitals dict (all keys, None when not measured) and the sentences used."""
-    vit: dict[str, Any] = {k: None for k in VITAL_KEYS}
+    vit = cast(Vitals, dict.fromkeys(VITAL_KEYS))
     used: list[Sentence] = []
     for sent in sentences:
         # a relative's report ("his temperature was 39 last night") is history, not a measurement here
@@ -72,7 +74,7 @@ def extract_vitals(sentences: list[Sentence]) -> tuple[dict[str, Any], list[Sent
     return vit, used
 
 
-def _read_clause(clause: str, role: str, vit: dict[str, Any]) -> bool:
+def _read_clause(clause: str, role: str, vit: Vitals) -> bool:
     """Fill the vitals still missing from ``vit`` with those the clause states; whether it stated any."""
     hit = False
     for key, read in _READERS:
@@ -84,7 +86,7 @@ def _read_clause(clause: str, role: str, vit: dict[str, Any]) -> bool:
     return hit
 
 
-def _read_bp(clause: str, role: str) -> dict[str, Any] | None:
+def _read_bp(clause: str, role: str) -> VitalReading | None:
     m = _BP.search(clause)
     if m and (_BP_KW.search(clause) or role == "clinician"):
         sys_, dia = int(m.group(1)), int(m.group(2))
@@ -93,14 +95,14 @@ def _read_bp(clause: str, role: str) -> dict[str, Any] | None:
     return None
 
 
-def _read_heart_rate(clause: str, role: str) -> dict[str, Any] | None:
+def _read_heart_rate(clause: str, role: str) -> VitalReading | None:
     m = _HR.search(clause) or _HR2.search(clause)
     if m and 25 <= (v := _num(m.group(1))) <= 250:
         return {"heart_rate": v}
     return None
 
 
-def _read_temperature(clause: str, role: str) -> dict[str, Any] | None:
+def _read_temperature(clause: str, role: str) -> VitalReading | None:
     m = _TEMP.search(clause)
     if not m:
         return None
@@ -110,21 +112,21 @@ def _read_temperature(clause: str, role: str) -> dict[str, Any] | None:
     return {"temperature_c": round(v, 1)} if 33 <= v <= 44 else None
 
 
-def _read_spo2(clause: str, role: str) -> dict[str, Any] | None:
+def _read_spo2(clause: str, role: str) -> VitalReading | None:
     m = _SPO2.search(clause)
     if m and 50 <= (v := _num(m.group(1))) <= 100:
         return {"spo2": v}
     return None
 
 
-def _read_respiratory_rate(clause: str, role: str) -> dict[str, Any] | None:
+def _read_respiratory_rate(clause: str, role: str) -> VitalReading | None:
     m = _RR.search(clause) or _RR2.search(clause)
     if m and 4 <= (v := _num(m.group(1))) <= 70:
         return {"respiratory_rate": v}
     return None
 
 
-def _read_weight(clause: str, role: str) -> dict[str, Any] | None:
+def _read_weight(clause: str, role: str) -> VitalReading | None:
     if _WT_SKIP.search(clause):
         return None
     m = _WT.search(clause)
@@ -146,7 +148,7 @@ def _read_weight(clause: str, role: str) -> dict[str, Any] | None:
 
 
 #: each vital's reader, in the order they are read from a clause
-_READERS: tuple[tuple[str, Callable[[str, str], dict[str, Any] | None]], ...] = (
+_READERS: tuple[tuple[VitalKey, Callable[[str, str], VitalReading | None]], ...] = (
     ("bp_systolic", _read_bp), ("heart_rate", _read_heart_rate), ("temperature_c", _read_temperature),
     ("spo2", _read_spo2), ("respiratory_rate", _read_respiratory_rate), ("weight_kg", _read_weight),
 )
