@@ -13,13 +13,14 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
 
 from medisync.adapters.backoff import keep_running
 from medisync.adapters.postgres.audit_store import PostgresAuditStore
+from medisync.application.audit.records import EventMeta
 
 log = logging.getLogger(__name__)
 
@@ -57,19 +58,20 @@ class EventChainer:
                 if len(notifications) < self.batch or (max_events is not None and done >= max_events):
                     return position
 
-    def describe(self, notification: Notification) -> dict[str, Any]:
+    def describe(self, notification: Notification) -> EventMeta:
         """Index metadata (ids, type, time): read from the stored state with the
         application's transcoder, without decrypting PHI or needing the class."""
         qualname = notification.topic.rpartition(":")[2]
-        meta: dict[str, Any] = {"aggregate_type": qualname.rpartition(".")[0] or qualname,
-                                "event_type": qualname, "practice_id": None, "actor_id": None,
-                                "request_id": None, "occurred_at": None}
+        meta: EventMeta = {"aggregate_type": qualname.rpartition(".")[0] or qualname,
+                           "event_type": qualname, "practice_id": None, "actor_id": None,
+                           "request_id": None, "occurred_at": None}
         try:
             data = self._decode(notification.state)
         except Exception:  # noqa: BLE001 - an undecodable record is still chained
             log.warning("audit chain: event #%s could not be decoded for the index", notification.id)
             return meta
-        actor = data.get("actor") if isinstance(data.get("actor"), dict) else {}
+        found = data.get("actor")
+        actor: Mapping[str, object] = found if isinstance(found, dict) else {}
         meta["practice_id"] = _uuid_or_none(data.get("practice_id") or actor.get("practice_id"))
         meta["actor_id"] = str(actor["user_id"]) if actor.get("user_id") else None
         meta["request_id"] = str(actor["request_id"]) if actor.get("request_id") else None

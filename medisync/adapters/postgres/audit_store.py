@@ -15,16 +15,29 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timezone
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence, TypedDict, TypeVar, cast
 
 from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresDatastore
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 from psycopg.types.json import Jsonb
 
 from medisync.adapters.postgres.queries import Page
 from medisync.application.audit.chain import (GENESIS, access_record, checkpoint_payload,
                                               event_record, fingerprint, link)
+from medisync.application.audit.records import (AccessFilters, AccessLogRow, AccessRow, AggregateOwner,
+                                                ChainHead, ChainLinkRow, CheckpointRow, EventFilters,
+                                                EventIndexRow, EventMeta, NewCheckpoint, StoredEventRow)
+
+Row = TypeVar("Row")
+Params = list[object]
+
+
+class Signer(Protocol):
+    key_id: str
+
+    def sign(self, payload: bytes) -> str: ...
+
 
 SCHEMA_LOCK = 7_316_001  # pg_advisory_xact_lock key for the DDL below
 
@@ -97,12 +110,12 @@ class PostgresAuditStore:
         self.datastore.close()
 
     # Heads -------------------------------------------------------------------
-    def head(self, chain: str) -> dict[str, Any] | None:
-        return self._one("SELECT position, link_hash FROM audit.chain_heads WHERE chain = %s", chain)
+    def head(self, chain: str) -> ChainHead | None:
+        return self._one(ChainHead, "SELECT position, link_hash FROM audit.chain_heads WHERE chain = %s", chain)
 
     # The event chain -----------------------------------------------------------
     def extend_event_chain(self, notifications: Sequence[Notification],
-                           describe: Any) -> tuple[int, str]:
+                           describe: Callable[[Notification], EventMeta]) -> tuple[int, str]:
         """Chain the notifications that follow the head, in one transaction.
 
         ``describe(notification)`` gives the index metadata (aggregate_type,
@@ -113,7 +126,7 @@ class PostgresAuditStore:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("SELECT position, link_hash FROM audit.chain_heads WHERE chain = 'events' "
                            "FOR UPDATE")
-            head = cursor.fetchone()
+            head = _row(cursor.fetchone())  # seeded by the DDL
             position, prev = int(head["position"]), head["link_hash"]
             rows = []
             for notification in notifications:
@@ -136,35 +149,37 @@ class PostgresAuditStore:
                                "WHERE chain = 'events'", (position, prev))
             return position, prev
 
-    def list_events(self, practice_id: str | None, filters: Mapping[str, Any], page: Page,
-                    newest_first: bool = True) -> tuple[list[dict[str, Any]], int]:
+    def list_events(self, practice_id: str | None, filters: EventFilters, page: Page,
+                    newest_first: bool = True) -> tuple[list[EventIndexRow], int]:
         sql, params = self._event_filter(practice_id, filters)
         order = "notification_id DESC" if newest_first else "notification_id"
-        rows = self._all(f"SELECT *, count(*) OVER () AS _total FROM ({sql}) q ORDER BY {order} "
+        rows = self._all(EventIndexRow, f"SELECT *, count(*) OVER () AS _total FROM ({sql}) q ORDER BY {order} "
                          "LIMIT %s OFFSET %s", *params, page.size, page.offset)
-        total = int(rows[0]["_total"]) if rows else self._count(sql, params)
+        total = _total(rows) if rows else self._count(sql, params)
         return [_without_total(r) for r in rows], total
 
-    def iter_index(self, practice_id: str | None, filters: Mapping[str, Any],
-                   batch: int = 500) -> Iterator[list[dict[str, Any]]]:
+    def iter_index(self, practice_id: str | None, filters: EventFilters,
+                   batch: int = 500) -> Iterator[list[EventIndexRow]]:
         """Index rows oldest first, in batches (keyset pagination)."""
         sql, params = self._event_filter(practice_id, filters)
         after = 0
         while True:
-            rows = self._all(f"SELECT * FROM ({sql}) q WHERE notification_id > %s "
+            rows = self._all(EventIndexRow, f"SELECT * FROM ({sql}) q WHERE notification_id > %s "
                              "ORDER BY notification_id LIMIT %s", *params, after, batch)
             if not rows:
                 return
             yield rows
             after = rows[-1]["notification_id"]
 
-    def count_index(self, practice_id: str | None, filters: Mapping[str, Any]) -> int:
+    def count_index(self, practice_id: str | None, filters: EventFilters) -> int:
         sql, params = self._event_filter(practice_id, filters)
         return self._count(sql, params)
 
     def _event_filter(self, practice_id: str | None,
-                      filters: Mapping[str, Any]) -> tuple[str, list[Any]]:
-        clauses, params = ["TRUE"], []
+                      filters: EventFilters) -> tuple[str, Params]:
+        clauses: list[str] = ["TRUE"]
+        params: Params = []
+        given: Mapping[str, object] = filters
         if practice_id is not None:
             clauses.append("practice_id = %s")
             params.append(practice_id)
@@ -172,17 +187,17 @@ class PostgresAuditStore:
                   "since": "occurred_at >= %s", "until": "occurred_at < %s",
                   "aggregate_type": "lower(aggregate_type) = lower(%s)"}
         for key, clause in simple.items():
-            if filters.get(key) is not None:
+            if given.get(key) is not None:
                 clauses.append(clause)
-                params.append(str(filters[key]) if key in ("aggregate_id",) else filters[key])
+                params.append(str(given[key]) if key in ("aggregate_id",) else given[key])
         if filters.get("event_type"):
             clauses.append("(lower(event_type) = lower(%s) OR lower(split_part(event_type, '.', 2)) = lower(%s))")
             params += [filters["event_type"], filters["event_type"]]
         return "SELECT * FROM audit.event_chain WHERE " + " AND ".join(clauses), params
 
-    def aggregate_practice(self, aggregate_id: str) -> dict[str, Any] | None:
+    def aggregate_practice(self, aggregate_id: str) -> AggregateOwner | None:
         """The aggregate's type and practice, from its first indexed event."""
-        return self._one("SELECT aggregate_type, practice_id FROM audit.event_chain "
+        return self._one(AggregateOwner, "SELECT aggregate_type, practice_id FROM audit.event_chain "
                          "WHERE originator_id = %s ORDER BY originator_version LIMIT 1", aggregate_id)
 
     def stored_events(self, notification_ids: Sequence[int]) -> dict[int, Notification]:
@@ -196,21 +211,22 @@ class PostgresAuditStore:
                 originator_version=row["originator_version"], topic=row["topic"],
                 state=bytes(row["state"])) for row in cursor.fetchall()}
 
-    def iter_stored(self, batch: int = 2000) -> Iterator[dict[str, Any]]:
+    def iter_stored(self, batch: int = 2000) -> Iterator[StoredEventRow]:
         """The event store's raw rows, in notification-id order (for verify)."""
         query = SQL("SELECT notification_id, topic, originator_id, originator_version, state FROM {} "
                     "WHERE notification_id > %s ORDER BY notification_id LIMIT %s").format(self.events_table)
-        yield from self._keyset(query, "notification_id", batch,
-                                lambda r: {**r, "state": bytes(r["state"])})
+        yield from self._keyset(StoredEventRow, query, "notification_id", batch,
+                                lambda r: cast(StoredEventRow, {**r, "state": bytes(r["state"])}))
 
-    def iter_chain(self, batch: int = 2000) -> Iterator[dict[str, Any]]:
+    def iter_chain(self, batch: int = 2000) -> Iterator[ChainLinkRow]:
         query = SQL("SELECT notification_id, topic, originator_id, originator_version, content_sha256, "
                     "fingerprint, prev_hash, link_hash FROM audit.event_chain WHERE notification_id > %s "
                     "ORDER BY notification_id LIMIT %s")
-        yield from self._keyset(query, "notification_id", batch, lambda r: r)
+        yield from self._keyset(ChainLinkRow, query, "notification_id", batch, lambda r: r)
 
     def chain_link_at(self, notification_id: int) -> str | None:
-        row = self._one("SELECT link_hash FROM audit.event_chain WHERE notification_id = %s", notification_id)
+        row = self._one(Link, "SELECT link_hash FROM audit.event_chain WHERE notification_id = %s",
+                        notification_id)
         return row["link_hash"] if row else None
 
     def max_stored_id(self) -> int:
@@ -226,7 +242,7 @@ class PostgresAuditStore:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute("SELECT position, link_hash FROM audit.chain_heads "
                            "WHERE chain = 'access_log' FOR UPDATE")
-            head = cursor.fetchone()
+            head = _row(cursor.fetchone())  # seeded by the DDL
             seq, prev = int(head["position"]), head["link_hash"]
             rows = []
             for entry in entries:
@@ -240,34 +256,36 @@ class PostgresAuditStore:
                                "WHERE chain = 'access_log'", (seq, prev))
             return seq
 
-    def list_access(self, practice_id: str, filters: Mapping[str, Any],
-                    page: Page) -> tuple[list[dict[str, Any]], int]:
-        clauses, params = ["practice_id = %s"], [practice_id]
+    def list_access(self, practice_id: str, filters: AccessFilters,
+                    page: Page) -> tuple[list[AccessRow], int]:
+        clauses: list[str] = ["practice_id = %s"]
+        params: Params = [practice_id]
+        given: Mapping[str, object] = filters
         for key, clause in {"patient_id": "patient_id = %s", "user_id": "user_id = %s",
                             "resource_type": "resource_type = %s", "since": "at >= %s",
                             "until": "at < %s"}.items():
-            if filters.get(key) is not None:
+            if given.get(key) is not None:
                 clauses.append(clause)
-                params.append(str(filters[key]) if key in ("patient_id", "user_id") else filters[key])
+                params.append(str(given[key]) if key in ("patient_id", "user_id") else given[key])
         sql = ("SELECT seq, at, user_id, role, action, resource_type, resource_id, patient_id, method, "
                "route, status, client_ip, user_agent, request_id FROM audit.access_log WHERE "
                + " AND ".join(clauses))
-        rows = self._all(f"SELECT *, count(*) OVER () AS _total FROM ({sql}) q ORDER BY seq DESC "
+        rows = self._all(AccessRow, f"SELECT *, count(*) OVER () AS _total FROM ({sql}) q ORDER BY seq DESC "
                          "LIMIT %s OFFSET %s", *params, page.size, page.offset)
-        total = int(rows[0]["_total"]) if rows else self._count(sql, params)
+        total = _total(rows) if rows else self._count(sql, params)
         return [_without_total(r) for r in rows], total
 
-    def iter_access(self, batch: int = 5000) -> Iterator[dict[str, Any]]:
+    def iter_access(self, batch: int = 5000) -> Iterator[AccessLogRow]:
         query = SQL("SELECT " + ", ".join(ACCESS_COLUMNS) + " FROM audit.access_log WHERE seq > %s "
                     "ORDER BY seq LIMIT %s")
-        yield from self._keyset(query, "seq", batch, lambda r: r)
+        yield from self._keyset(AccessLogRow, query, "seq", batch, lambda r: r)
 
     def access_link_at(self, seq: int) -> str | None:
-        row = self._one("SELECT link_hash FROM audit.access_log WHERE seq = %s", seq)
+        row = self._one(Link, "SELECT link_hash FROM audit.access_log WHERE seq = %s", seq)
         return row["link_hash"] if row else None
 
     # Checkpoints ---------------------------------------------------------------
-    def add_checkpoint(self, signer: Any, min_interval_s: float | None = None) -> dict[str, Any] | None:
+    def add_checkpoint(self, signer: Signer, min_interval_s: float | None = None) -> NewCheckpoint | None:
         """Sign both chain heads as they are now. With ``min_interval_s``, only
         if the last checkpoint is older than that and a head has moved since."""
         with self.datastore.transaction(commit=True) as cursor:
@@ -286,15 +304,18 @@ class PostgresAuditStore:
             cursor.execute("INSERT INTO audit.checkpoints (created_at, payload, signature, key_id) "
                            "VALUES (%s, %s, %s, %s) RETURNING id",
                            (now, payload.decode(), signer.sign(payload), signer.key_id))
-            row = cursor.fetchone()
+            row = _row(cursor.fetchone())  # RETURNING id
         return {"id": row["id"], "payload": payload.decode()}
 
-    def checkpoints(self) -> list[dict[str, Any]]:
-        return self._all("SELECT id, created_at, payload, signature, key_id FROM audit.checkpoints "
-                         "ORDER BY id")
+    def checkpoints(self) -> list[CheckpointRow]:
+        return self._all(CheckpointRow,
+                         "SELECT id, created_at, payload, signature, key_id FROM audit.checkpoints ORDER BY id")
 
     # Helpers -------------------------------------------------------------------
-    def _keyset(self, query: Any, key: str, batch: int, shape: Any) -> Iterator[dict[str, Any]]:
+    def _keyset(self, kind: type[Row], query: Composed | SQL, key: str, batch: int,
+                shape: Callable[[Any], Row]) -> Iterator[Row]:
+        """Every row of ``query`` in batches of ``batch`` after the last ``key``, each made by ``shape``
+        from the driver's row (a dict of the columns)."""
         after = 0
         while True:
             with self.datastore.get_connection() as conn, conn.cursor() as cursor:
@@ -306,18 +327,19 @@ class PostgresAuditStore:
                 return
             after = rows[-1][key]
 
-    def _one(self, sql: str, *params: Any) -> dict[str, Any] | None:
+    def _one(self, kind: type[Row], sql: str, *params: object) -> Row | None:
+        """The first row (as the driver returns it: a dict of the columns), or None."""
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchone()
+            return cast("Row | None", cursor.fetchone())
 
-    def _all(self, sql: str, *params: Any) -> list[dict[str, Any]]:
+    def _all(self, kind: type[Row], sql: str, *params: object) -> list[Row]:
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            return cast("list[Row]", cursor.fetchall())
 
-    def _count(self, sql: str, params: list[Any]) -> int:
-        row = self._one(f"SELECT count(*) AS n FROM ({sql}) q", *params)
+    def _count(self, sql: str, params: Params) -> int:
+        row = self._one(Count, f"SELECT count(*) AS n FROM ({sql}) q", *params)
         return int(row["n"]) if row else 0
 
 
@@ -329,11 +351,30 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _without_total(row: dict[str, Any]) -> dict[str, Any]:
-    row.pop("_total", None)
+class Link(TypedDict):
+    link_hash: str
+
+
+class Count(TypedDict):
+    n: int
+
+
+def _total(rows: Sequence[Mapping[str, object]]) -> int:
+    """The ``count(*) OVER ()`` a page's first row carries."""
+    return int(cast(int, rows[0]["_total"]))
+
+
+def _row(found: dict[str, Any] | None) -> dict[str, Any]:
+    """A row the statement always yields."""
+    assert found is not None
+    return found
+
+
+def _without_total(row: Row) -> Row:
+    cast("dict[str, object]", row).pop("_total", None)
     return row
 
 
-def _heads_of(payload: str) -> tuple[Any, Any]:
+def _heads_of(payload: str) -> tuple[object, object]:
     body = json.loads(payload)
     return body["events"], body["access_log"]

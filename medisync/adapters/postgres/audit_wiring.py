@@ -14,8 +14,10 @@ from medisync.adapters.postgres.audit_store import PostgresAuditStore
 from medisync.adapters.postgres.connection import datastore
 from medisync.application.audit import verify as verification
 from medisync.application.audit.blob_check import GRACE_S, BlobFiles, verify_blobs
+from medisync.application.audit.records import ChainSummary, NewCheckpoint
 from medisync.application.audit.retention import RetentionService
 from medisync.application.audit.service import AuditService
+from medisync.application.queries.rows import LiveBlobRow
 
 
 @dataclass
@@ -29,7 +31,7 @@ class AuditComponents:
     checkpoint_interval_s: float
     events_table: str
     blob_files: BlobFiles
-    live_blobs: Callable[[], list[dict[str, Any]]]
+    live_blobs: Callable[[], list[LiveBlobRow]]
 
     def follower(self, on_progress: Callable[[str, int], None] | None = None) -> AuditChainFollower:
         return AuditChainFollower(self.chainer, self.store, self.signer, self.checkpoint_interval_s,
@@ -42,13 +44,13 @@ class AuditComponents:
                                   self.events_table)
 
     def verify(self, progress: Callable[[str, int], None] | None = None,
-               catch_up: bool = True, orphan_grace_s: float = GRACE_S) -> dict[str, Any]:
+               catch_up: bool = True, orphan_grace_s: float = GRACE_S) -> dict[str, bool | ChainSummary]:
         if catch_up:
             self.chainer.catch_up()
         blobs = verify_blobs(self.live_blobs(), self.blob_files, progress, orphan_grace_s)
         return verification.verify(self.store, self.signer.verify, progress, blobs)
 
-    def checkpoint(self) -> dict[str, Any] | None:
+    def checkpoint(self) -> NewCheckpoint | None:
         self.chainer.catch_up()
         return self.store.add_checkpoint(self.signer)
 

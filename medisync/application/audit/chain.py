@@ -21,6 +21,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Mapping
+from uuid import UUID
+
+from medisync.application.audit.records import Fingerprint, ProblemView, StateChange
 
 GENESIS = "00" * 32
 BLOCK = 64  # bytes of stored state per block digest (to say where a change is)
@@ -34,7 +37,7 @@ def link(prev_hash: str, record: bytes) -> str:
     return hashlib.sha256(bytes.fromhex(prev_hash) + record).hexdigest()
 
 
-def event_record(notification_id: int, topic: str, originator_id: Any, version: int,
+def event_record(notification_id: int, topic: str, originator_id: UUID | str, version: int,
                  state: bytes) -> bytes:
     head = json.dumps([int(notification_id), topic, str(originator_id), int(version)],
                       separators=(",", ":")).encode()
@@ -61,7 +64,7 @@ def _short(data: bytes, size: int = 16) -> str:
     return hashlib.sha256(data).hexdigest()[:size]
 
 
-def fingerprint(state: bytes) -> dict[str, Any]:
+def fingerprint(state: bytes) -> Fingerprint:
     """Small digests of the stored state, kept beside the link, that let
     ``verify`` say *how* a record differs: which top-level fields of the JSON
     state and which byte ranges."""
@@ -78,7 +81,7 @@ def fingerprint(state: bytes) -> dict[str, Any]:
     return {"len": len(state), "blocks": blocks, "fields": fields}
 
 
-def describe_state_change(recorded: Mapping[str, Any], state: bytes) -> dict[str, Any]:
+def describe_state_change(recorded: Fingerprint, state: bytes) -> StateChange:
     """Compare a record's current state with the fingerprint taken when it was chained."""
     now = fingerprint(state)
     changed_blocks = [i for i in range(max(len(now["blocks"]), len(recorded["blocks"])))
@@ -86,7 +89,7 @@ def describe_state_change(recorded: Mapping[str, Any], state: bytes) -> dict[str
                       or now["blocks"][i] != recorded["blocks"][i]]
     ranges = [[i * BLOCK, min((i + 1) * BLOCK, max(now["len"], recorded["len"])) - 1]
               for i in changed_blocks]
-    detail: dict[str, Any] = {"length": {"recorded": recorded["len"], "now": now["len"]},
+    detail: StateChange = {"length": {"recorded": recorded["len"], "now": now["len"]},
                               "byte_ranges": ranges}
     before, after = recorded.get("fields"), now["fields"]
     if before is not None and after is None:
@@ -103,9 +106,9 @@ class Problem:
     position: int           # notification id, access-log seq, or checkpoint id
     kind: str
     message: str
-    detail: dict[str, Any] = field(default_factory=dict)
+    detail: dict[str, object] = field(default_factory=dict)  # JSON values
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> ProblemView:
         return {"chain": self.chain, "position": self.position, "kind": self.kind,
                 "message": self.message, "detail": self.detail}
 
@@ -123,7 +126,7 @@ class ChainReport:
     def first_broken(self) -> Problem | None:
         return self.problems[0] if self.problems else None
 
-    def add(self, position: int, kind: str, message: str, **detail: Any) -> None:
+    def add(self, position: int, kind: str, message: str, **detail: object) -> None:
         self.problems.append(Problem(self.chain, position, kind, message, detail))
 
 
@@ -149,7 +152,7 @@ def _what(row: Mapping[str, Any]) -> str:
     return f"{topic} v{row['originator_version']} of aggregate {row['originator_id']}"
 
 
-def _change_text(header: dict[str, Any], state: dict[str, Any]) -> str:
+def _change_text(header: dict[str, dict[str, str]], state: StateChange) -> str:
     parts = [f"{name} {values['recorded']!r} -> {values['now']!r}" for name, values in header.items()]
     where = ""
     if state.get("fields"):

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Protocol
+from typing import Callable, Protocol
 
 from medisync.application.app import MediSyncApplication, retry_on_conflict
+from medisync.application.audit.records import ExpiredRecording
 from medisync.application.blob_release import release_blob
 from medisync.application.ports import BlobReferences, BlobStore
 from medisync.domain.actor import system_actor
@@ -22,8 +23,8 @@ REASON = "retention"
 
 
 class RetentionReads(Protocol):
-    def recordings_uploaded_before(self, cutoff: datetime) -> list[dict[str, Any]]:
-        """[{id, practice_id, created_at}] of recordings not deleted, oldest first."""
+    def recordings_uploaded_before(self, cutoff: datetime) -> list[ExpiredRecording]:
+        """Recordings not deleted, oldest first."""
 
 
 @dataclass
@@ -48,7 +49,7 @@ class RetentionService:
             raise ValueError("the retention period cannot be negative")
         return (now or datetime.now(timezone.utc)) - timedelta(days=days)
 
-    def expired(self, days: int, now: datetime | None = None) -> tuple[datetime, list[dict[str, Any]]]:
+    def expired(self, days: int, now: datetime | None = None) -> tuple[datetime, list[ExpiredRecording]]:
         cutoff = self.cutoff(days, now)
         return cutoff, self.reads.recordings_uploaded_before(cutoff)
 

@@ -16,14 +16,20 @@ import json
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterator, Mapping, Protocol, Sequence
+from typing import Iterator, Mapping, Protocol, Sequence, cast
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Notification
 
 from medisync.application.access import AUDITORS, require_in_practice, require_role
 from medisync.application.app import MediSyncApplication
+from medisync.application.audit.records import (AccessFilters, AccessRow, AggregateHistory, AggregateOwner,
+                                                AggregateState, AuditItem, Change, ChainHead, CheckpointRow,
+                                                Checkpoints, EventFilters, EventIndexRow, HistoryEntry,
+                                                Json, JsonObject)
 from medisync.application.principal import Principal
+from medisync.application.queries.reads import Page
 from medisync.domain.errors import NotFoundError, ValidationError
 
 FRESH_LIMIT = 5000  # events a request chains itself before answering, at most
@@ -35,24 +41,24 @@ EXPORT_COLUMNS = ("notification_id", "occurred_at", "practice_id", "aggregate_ty
 
 
 class AuditStore(Protocol):
-    def list_events(self, practice_id: str | None, filters: Mapping[str, Any],
-                    page: Any) -> tuple[list[dict[str, Any]], int]: ...
+    def list_events(self, practice_id: str | None, filters: EventFilters,
+                    page: Page) -> tuple[list[EventIndexRow], int]: ...
 
     def iter_index(self, practice_id: str | None,
-                   filters: Mapping[str, Any]) -> Iterator[list[dict[str, Any]]]: ...
+                   filters: EventFilters) -> Iterator[list[EventIndexRow]]: ...
 
-    def count_index(self, practice_id: str | None, filters: Mapping[str, Any]) -> int: ...
+    def count_index(self, practice_id: str | None, filters: EventFilters) -> int: ...
 
     def stored_events(self, notification_ids: Sequence[int]) -> dict[int, Notification]: ...
 
-    def aggregate_practice(self, aggregate_id: str) -> dict[str, Any] | None: ...
+    def aggregate_practice(self, aggregate_id: str) -> AggregateOwner | None: ...
 
-    def list_access(self, practice_id: str, filters: Mapping[str, Any],
-                    page: Any) -> tuple[list[dict[str, Any]], int]: ...
+    def list_access(self, practice_id: str, filters: AccessFilters,
+                    page: Page) -> tuple[list[AccessRow], int]: ...
 
-    def checkpoints(self) -> list[dict[str, Any]]: ...
+    def checkpoints(self) -> list[CheckpointRow]: ...
 
-    def head(self, chain: str) -> dict[str, Any] | None: ...
+    def head(self, chain: str) -> ChainHead | None: ...
 
 
 class Chainer(Protocol):
@@ -62,10 +68,12 @@ class Chainer(Protocol):
 class Signer(Protocol):
     algorithm: str
     key_id: str
-    public_key_pem: str
+
+    @property
+    def public_key_pem(self) -> str: ...
 
 
-def jsonable(value: Any) -> Any:
+def jsonable(value: object) -> Json:
     """A JSON-ready copy (a deep copy, so later mutation does not leak in)."""
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
@@ -84,7 +92,7 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
-def redact(value: Any) -> Any:
+def redact(value: Json) -> Json:
     """Password hashes and token hashes never leave through the audit."""
     if isinstance(value, dict):
         return {k: "[redacted]" if any(m in k.lower() for m in SECRET_MARKERS) else redact(v)
@@ -94,33 +102,46 @@ def redact(value: Any) -> Any:
     return value
 
 
-def state_of(aggregate: Any) -> dict[str, Any]:
+def state_of(aggregate: Aggregate | None) -> JsonObject:
     if aggregate is None:
         return {}
-    return redact(jsonable({k: v for k, v in vars(aggregate).items() if k not in INTERNAL}))
+    return _object(redact(jsonable({k: v for k, v in vars(aggregate).items() if k not in INTERNAL})))
 
 
-def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+def changes(before: Mapping[str, Json], after: Mapping[str, Json]) -> dict[str, Change]:
     return {key: {"old": before.get(key), "new": after.get(key)}
             for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)}
 
 
-def event_data(domain_event: Any) -> dict[str, Any]:
-    return redact(jsonable({k: v for k, v in vars(domain_event).items() if k not in EVENT_META}))
+def event_data(domain_event: object) -> JsonObject:
+    return _object(redact(jsonable({k: v for k, v in vars(domain_event).items() if k not in EVENT_META})))
 
 
-def practice_of(aggregate: Any) -> str | None:
-    if type(aggregate).__name__ == "Practice":
+def _object(value: Json) -> JsonObject:
+    """A JSON object made from a mapping (jsonable keeps a mapping a mapping)."""
+    assert isinstance(value, dict)
+    return value
+
+
+def practice_of(aggregate: Aggregate | None) -> str | None:
+    if isinstance(aggregate, Aggregate) and type(aggregate).__name__ == "Practice":
         return str(aggregate.id)
     practice = getattr(aggregate, "practice_id", None)
     return str(practice) if practice else None
 
 
-def patient_of(aggregate: Any) -> str | None:
-    if type(aggregate).__name__ == "Patient":
+def patient_of(aggregate: Aggregate | None) -> str | None:
+    if isinstance(aggregate, Aggregate) and type(aggregate).__name__ == "Patient":
         return str(aggregate.id)
     patient = getattr(aggregate, "patient_id", None)
     return str(patient) if patient else None
+
+
+def _replayed(aggregate: Aggregate | None) -> Aggregate:
+    """The aggregate its events made (at least one event was read, so there is one)."""
+    if aggregate is None:
+        raise NotFoundError("aggregate not found")
+    return aggregate
 
 
 def _aware(moment: datetime) -> datetime:
@@ -146,8 +167,8 @@ class AuditService:
         require_role(principal, AUDITORS, "read the audit trail")
 
     # The event log -------------------------------------------------------------
-    def events(self, principal: Principal, filters: Mapping[str, Any],
-               page: Any) -> tuple[list[dict[str, Any]], int]:
+    def events(self, principal: Principal, filters: EventFilters,
+               page: Page) -> tuple[list[AuditItem], int]:
         """The practice's events, newest first, with their (decrypted) data."""
         self.require_auditor(principal)
         self.freshen()
@@ -160,7 +181,7 @@ class AuditService:
         if self.chainer is not None:
             self.chainer.catch_up(max_events)
 
-    def _item(self, row: Mapping[str, Any], stored: Notification | None) -> dict[str, Any]:
+    def _item(self, row: EventIndexRow, stored: Notification | None) -> AuditItem:
         return {
             "notification_id": row["notification_id"], "occurred_at": jsonable(row["occurred_at"]),
             "practice_id": jsonable(row["practice_id"]), "aggregate_type": row["aggregate_type"],
@@ -170,7 +191,7 @@ class AuditService:
             "data": self._data(stored),
         }
 
-    def _data(self, stored: Notification | None) -> dict[str, Any] | None:
+    def _data(self, stored: Notification | None) -> JsonObject | None:
         if stored is None:
             return None  # the stored record is gone: `medisync audit verify` reports it
         try:
@@ -178,7 +199,7 @@ class AuditService:
         except Exception:  # noqa: BLE001 - an unreadable record is shown as such, not hidden
             return {"undecodable": True}
 
-    def export(self, principal: Principal | None, filters: Mapping[str, Any],
+    def export(self, principal: Principal | None, filters: EventFilters,
                fmt: str = "jsonl") -> Iterator[bytes]:
         """The (practice's) events oldest first, as JSON Lines or CSV, in chunks.
         ``principal=None`` is the operator's CLI: every practice."""
@@ -200,22 +221,22 @@ class AuditService:
             else:
                 yield b"".join(_csv_line(_flat(item)) for item in items)
 
-    def export_count(self, principal: Principal | None, filters: Mapping[str, Any]) -> int:
+    def export_count(self, principal: Principal | None, filters: EventFilters) -> int:
         return self.store.count_index(principal.practice_id if principal else None, filters)
 
     # One aggregate ---------------------------------------------------------------
-    def history(self, principal: Principal | None, aggregate_id: str) -> dict[str, Any]:
+    def history(self, principal: Principal | None, aggregate_id: str) -> AggregateHistory:
         """Every event of the aggregate: who, when, which request, and the
         fields it changed (old -> new), found by replaying it event by event."""
         if principal is not None:
             self.require_auditor(principal)
         events = self._domain_events(aggregate_id)
-        aggregate: Any = None
-        entries = []
+        aggregate: Aggregate | None = None
+        entries: list[HistoryEntry] = []
         for domain_event in events:
             before = state_of(aggregate)
             aggregate = domain_event.mutate(aggregate)
-            actor = getattr(domain_event, "actor", None) or {}
+            actor: Mapping[str, str] = getattr(domain_event, "actor", None) or {}
             entries.append({
                 "version": domain_event.originator_version,
                 "event_type": type(domain_event).__qualname__,
@@ -224,46 +245,48 @@ class AuditService:
                 "changes": changes(before, state_of(aggregate)),
                 "data": event_data(domain_event),
             })
-        self._require_visible(principal, aggregate)
-        return {"aggregate_id": str(aggregate.id), "aggregate_type": type(aggregate).__name__,
-                "version": aggregate.version, "patient_id": patient_of(aggregate), "events": entries}
+        replayed = _replayed(aggregate)
+        self._require_visible(principal, replayed)
+        return {"aggregate_id": str(replayed.id), "aggregate_type": type(replayed).__name__,
+                "version": replayed.version, "patient_id": patient_of(replayed), "events": entries}
 
     def state_as_of(self, principal: Principal | None, aggregate_id: str,
-                    as_of: datetime) -> dict[str, Any]:
+                    as_of: datetime) -> AggregateState:
         """The aggregate as it was at ``as_of``: replayed up to the last event
         recorded at or before that moment."""
         if principal is not None:
             self.require_auditor(principal)
         as_of = _aware(as_of)
         events = self._domain_events(aggregate_id)
-        latest: Any = None
+        latest: Aggregate | None = None
         for domain_event in events:
             latest = domain_event.mutate(latest)
-        self._require_visible(principal, latest)
+        current = _replayed(latest)
+        self._require_visible(principal, current)
         before = [e for e in events if _aware(e.timestamp) <= as_of]
         if not before:
             raise NotFoundError("the aggregate did not exist at that time")
         version = before[-1].originator_version
-        aggregate = self.app.repository.get(_uuid(aggregate_id), version=version)
+        aggregate: Aggregate = self.app.repository.get(_uuid(aggregate_id), version=version)
         return {"aggregate_id": str(aggregate.id), "aggregate_type": type(aggregate).__name__,
                 "as_of": as_of.isoformat(), "version": version,
                 "recorded_at": jsonable(before[-1].timestamp),
-                "current_version": latest.version, "patient_id": patient_of(latest),
+                "current_version": current.version, "patient_id": patient_of(current),
                 "state": state_of(aggregate)}
 
-    def _domain_events(self, aggregate_id: str) -> list[Any]:
+    def _domain_events(self, aggregate_id: str) -> list[Aggregate.Event]:
         stored = self.app.recorder.select_events(_uuid(aggregate_id))
         if not stored:
             raise NotFoundError("aggregate not found")
-        return [self.app.mapper.to_domain_event(s) for s in stored]
+        return cast("list[Aggregate.Event]", [self.app.mapper.to_domain_event(s) for s in stored])
 
-    def _require_visible(self, principal: Principal | None, aggregate: Any) -> None:
+    def _require_visible(self, principal: Principal | None, aggregate: Aggregate | None) -> None:
         if principal is not None:
             require_in_practice(principal, practice_of(aggregate), "aggregate")
 
     # The PHI access log ------------------------------------------------------------
-    def access(self, principal: Principal, filters: Mapping[str, Any],
-               page: Any) -> tuple[list[dict[str, Any]], int]:
+    def access(self, principal: Principal, filters: AccessFilters,
+               page: Page) -> tuple[list[JsonObject], int]:
         """Who read what of the practice's patient data, newest first."""
         self.require_auditor(principal)
         patient_id = filters.get("patient_id")
@@ -274,10 +297,10 @@ class AuditService:
                     or str(owner["practice_id"]) != principal.practice_id:
                 raise NotFoundError("patient not found")
         rows, total = self.store.list_access(principal.practice_id, filters, page)
-        return [jsonable(r) for r in rows], total
+        return [_object(jsonable(r)) for r in rows], total
 
     # Tamper evidence -------------------------------------------------------------
-    def checkpoints(self, principal: Principal) -> dict[str, Any]:
+    def checkpoints(self, principal: Principal) -> Checkpoints:
         """The signed checkpoints and the key to check them with."""
         self.require_auditor(principal)
         if self.signer is None:
@@ -293,14 +316,14 @@ class AuditService:
         }
 
 
-def _flat(item: Mapping[str, Any]) -> list[Any]:
+def _flat(item: AuditItem) -> list[Json]:
     return [item["notification_id"], item["occurred_at"], item["practice_id"], item["aggregate_type"],
             item["aggregate_id"], item["aggregate_version"], item["event_type"],
             item["actor"]["user_id"], item["actor"]["request_id"],
             json.dumps(item["data"], separators=(",", ":"), sort_keys=True)]
 
 
-def _csv_line(values: Sequence[Any]) -> bytes:
+def _csv_line(values: Sequence[Json]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(["" if v is None else v for v in values])
     return buffer.getvalue().encode()

@@ -9,25 +9,27 @@ the stored state, a header value, rows missing, a chain entry edited).
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, TypeVar
+from typing import Callable, Iterable, Iterator, Protocol, TypedDict, TypeVar
 
 from medisync.application.audit.chain import (ChainReport, Problem, verify_access_log,
                                               verify_event_chain)
+from medisync.application.audit.records import (AccessLogRow, ChainHead, ChainLinkRow, ChainSummary, CheckpointRow,
+                                                CheckpointBody, StoredEventRow)
 
 T = TypeVar("T")
 Progress = Callable[[str, int], None]
 
 
 class VerifiableStore(Protocol):
-    def iter_stored(self) -> Iterator[dict[str, Any]]: ...
+    def iter_stored(self) -> Iterator[StoredEventRow]: ...
 
-    def iter_chain(self) -> Iterator[dict[str, Any]]: ...
+    def iter_chain(self) -> Iterator[ChainLinkRow]: ...
 
-    def iter_access(self) -> Iterator[dict[str, Any]]: ...
+    def iter_access(self) -> Iterator[AccessLogRow]: ...
 
-    def head(self, chain: str) -> dict[str, Any] | None: ...
+    def head(self, chain: str) -> ChainHead | None: ...
 
-    def checkpoints(self) -> list[dict[str, Any]]: ...
+    def checkpoints(self) -> list[CheckpointRow]: ...
 
     def chain_link_at(self, notification_id: int) -> str | None: ...
 
@@ -35,6 +37,10 @@ class VerifiableStore(Protocol):
 
 
 SignatureCheck = Callable[[bytes, str], bool]
+
+
+class SignedCheckpoint(CheckpointRow):
+    body: CheckpointBody  # the signed payload, parsed
 
 
 def _counted(items: Iterable[T], name: str, progress: Progress | None) -> Iterator[T]:
@@ -45,9 +51,10 @@ def _counted(items: Iterable[T], name: str, progress: Progress | None) -> Iterat
 
 
 def verify(store: VerifiableStore, signature_ok: SignatureCheck,
-           progress: Progress | None = None, blobs: ChainReport | None = None) -> dict[str, Any]:
-    """Both chains and the checkpoints; ``blobs`` adds the stored files' check (blob_check.py)."""
-    checkpoints = [{**c, "body": json.loads(c["payload"])} for c in store.checkpoints()]
+           progress: Progress | None = None, blobs: ChainReport | None = None) -> dict[str, bool | ChainSummary]:
+    """Both chains and the checkpoints; ``blobs`` adds the stored files' check (blob_check.py):
+    ``{ok, events, access_log, checkpoints[, blobs]}``, each chain's a ChainSummary."""
+    checkpoints: list[SignedCheckpoint] = [{**c, "body": json.loads(c["payload"])} for c in store.checkpoints()]
     event_marks = [c["body"]["events"]["notification_id"] for c in checkpoints]
     access_marks = [c["body"]["access_log"]["seq"] for c in checkpoints]
     events = verify_event_chain(_counted(store.iter_stored(), "events", progress),
@@ -65,19 +72,18 @@ def verify(store: VerifiableStore, signature_ok: SignatureCheck,
             **{name: _summary(report) for name, report in reports.items()}}
 
 
-def _check_checkpoint(store: VerifiableStore, checkpoint: Mapping[str, Any], signature_ok: SignatureCheck,
+def _check_checkpoint(store: VerifiableStore, checkpoint: SignedCheckpoint, signature_ok: SignatureCheck,
                       events: ChainReport, access: ChainReport, report: ChainReport) -> None:
     number, body = int(checkpoint["id"]), checkpoint["body"]
     if not signature_ok(checkpoint["payload"].encode(), checkpoint["signature"]):
         report.add(number, "bad_signature", f"checkpoint #{number}: the signature does not verify "
                                             "(the checkpoint was forged or edited)")
         return
-    for chain, mark, recomputed, stored_link in (
-            ("events", body["events"]["notification_id"], events, store.chain_link_at),
-            ("access_log", body["access_log"]["seq"], access, store.access_link_at)):
+    for chain, mark, signed, recomputed, stored_link in (
+            ("events", body["events"]["notification_id"], body["events"]["hash"], events, store.chain_link_at),
+            ("access_log", body["access_log"]["seq"], body["access_log"]["hash"], access, store.access_link_at)):
         if not mark:
             continue
-        signed = body[chain]["hash"]
         unit = f"event #{mark}" if chain == "events" else f"access-log row seq {mark}"
         if recomputed.running_hashes.get(mark) != signed:
             first = recomputed.first_broken
@@ -92,7 +98,7 @@ def _check_checkpoint(store: VerifiableStore, checkpoint: Mapping[str, Any], sig
                        "hash (the chain table was rewritten)", chain=chain, at=mark)
 
 
-def _summary(report: ChainReport) -> dict[str, Any]:
+def _summary(report: ChainReport) -> ChainSummary:
     first: Problem | None = report.first_broken
     return {"checked": report.checked, "head": report.head, "pending": report.pending,
             "first_broken": first.as_dict() if first else None,
