@@ -14,10 +14,17 @@ import sys
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator, cast
+
+if TYPE_CHECKING:  # imported when a command runs, not when the CLI starts
+    from eventsourcing.domain import Aggregate
+
+    from medisync.application.audit.records import EventFilters
+    from medisync.application.audit.service import AuditService
+    from medisync.interface.settings import Settings
 
 
-def register(commands: Any) -> None:
+def register(commands: argparse._SubParsersAction) -> None:
     audit = commands.add_parser("audit", help="audit trail: history, state, export, verify")
     sub = audit.add_subparsers(dest="audit_command", required=True)
 
@@ -85,7 +92,7 @@ def _moment(text: str) -> datetime:
 
 
 @contextmanager
-def _container(settings: Any) -> Iterator[Any]:
+def _container(settings: Settings) -> Iterator[Any]:
     from medisync.interface.bootstrap import bootstrap
 
     container = bootstrap(settings)  # the audit commands reach most parts
@@ -95,28 +102,28 @@ def _container(settings: Any) -> Iterator[Any]:
         container.close()
 
 
-def _print_json(document: Any) -> None:
+def _print_json(document: object) -> None:
     print(json.dumps(document, indent=2, sort_keys=True, default=str))
 
 
-def _history(args: argparse.Namespace, settings: Any) -> int:
+def _history(args: argparse.Namespace, settings: Settings) -> int:
     with _container(settings) as container:
         _print_json(container.audit.service.history(None, args.aggregate_id))
     return 0
 
 
-def _state(args: argparse.Namespace, settings: Any) -> int:
+def _state(args: argparse.Namespace, settings: Settings) -> int:
     with _container(settings) as container:
         _print_json(container.audit.service.state_as_of(None, args.aggregate_id, args.as_of))
     return 0
 
 
-def _export(args: argparse.Namespace, settings: Any) -> int:
+def _export(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
-    filters = {key: getattr(args, key) for key in ("aggregate_id", "aggregate_type", "actor",
-                                                  "event_type", "since", "until")
-               if getattr(args, key) is not None}
+    filters = cast("EventFilters", {key: getattr(args, key) for key in ("aggregate_id", "aggregate_type", "actor",
+                                                                      "event_type", "since", "until")
+                                  if getattr(args, key) is not None})
     with _container(settings) as container:
         service = container.audit.service
         service.freshen(None)
@@ -135,7 +142,7 @@ def _export(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def _export_chunks(service: Any, args: argparse.Namespace, filters: dict[str, Any]) -> Iterator[bytes]:
+def _export_chunks(service: AuditService, args: argparse.Namespace, filters: EventFilters) -> Iterator[bytes]:
     if args.practice is None:
         yield from service.export(None, filters, args.format)
         return
@@ -150,7 +157,7 @@ def _csv_rows(chunk: bytes) -> int:
     return max(chunk.count(b"\n") - (1 if chunk.startswith(b"notification_id,") else 0), 0)
 
 
-def _verify(args: argparse.Namespace, settings: Any) -> int:
+def _verify(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     with _container(settings) as container:
@@ -190,14 +197,14 @@ def _print_report(report: dict[str, Any]) -> None:
     print("verification passed" if report["ok"] else "verification FAILED")
 
 
-def _checkpoint(_args: argparse.Namespace, settings: Any) -> int:
+def _checkpoint(_args: argparse.Namespace, settings: Settings) -> int:
     with _container(settings) as container:
         made = container.audit.checkpoint()
         _print_json(made)
     return 0
 
 
-def _public_key(_args: argparse.Namespace, settings: Any) -> int:
+def _public_key(_args: argparse.Namespace, settings: Settings) -> int:
     from medisync.adapters.postgres.audit_signing import Ed25519CheckpointSigner
     from medisync.adapters.postgres.audit_wiring import audit_key_path
 
@@ -205,7 +212,7 @@ def _public_key(_args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def _dead_letters(args: argparse.Namespace, settings: Any) -> int:
+def _dead_letters(args: argparse.Namespace, settings: Settings) -> int:
     with _container(settings) as container:
         rows = container.dead_letters.listing(only_parked=not args.all)
     if args.json:
@@ -219,7 +226,7 @@ def _dead_letters(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def _resume(args: argparse.Namespace, settings: Any) -> int:
+def _resume(args: argparse.Namespace, settings: Settings) -> int:
     """Decode the parked event again and hand it to its follower's handler, here."""
     with _container(settings) as container:
         letters, app, nid = container.dead_letters, container.app, args.notification_id
@@ -240,7 +247,7 @@ def _resume(args: argparse.Namespace, settings: Any) -> int:
     return 0
 
 
-def _deliver(container: Any, follower: str, event: Any) -> None:
+def _deliver(container: Any, follower: str, event: Aggregate.Event) -> None:
     from medisync.projections import ALL_PROJECTIONS
 
     if follower in container.views:
@@ -260,7 +267,7 @@ def _deliver(container: Any, follower: str, event: Any) -> None:
         raise SystemExit(f"no handler for follower {follower!r} here")
 
 
-def _retention(args: argparse.Namespace, settings: Any) -> int:
+def _retention(args: argparse.Namespace, settings: Settings) -> int:
     from tqdm import tqdm
 
     days = args.days if args.days is not None else settings.audio_retention_days

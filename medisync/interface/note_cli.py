@@ -20,7 +20,7 @@ from typing import Any
 from medisync.interface.settings import Settings
 
 
-def register(commands: Any) -> None:
+def register(commands: argparse._SubParsersAction) -> None:
     note = commands.add_parser("note", help="draft notes from transcript files")
     actions = note.add_subparsers(dest="note_command", required=True)
     draft = actions.add_parser("draft", help="draft a note from each transcript PATH")
