@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .context import Assertion, assess, scopes
-from .lexicon import BodyPart, Symptom, allergy_lexicon, drug_lexicon, symptom_lexicon
+from .lexicon import BodyPart, Symptom, SymptomLexicon, allergy_lexicon, drug_lexicon, symptom_lexicon
 from .text import FILLERS, Match, PhraseMatcher, Sentence, Turn, phrase_key
 
 _LOC_PREPS = frozenset("in on down around at behind into across".split())
@@ -148,64 +148,96 @@ def _compose(concept: Symptom, loc: Loc | None, matcher: PhraseMatcher[Symptom])
     return name
 
 
-def find_mentions(sent: Sentence) -> list[Mention]:
-    lex = symptom_lexicon()
-    toks, content = sent.toks, sent.content
-    mentions: list[Mention] = []
-    taken_c = [False] * len(content)
-    # concept regexes over the normalised text
-    norm = sent.norm
-    c2t = sent.char_to_tok()
-    t2c = {t: c for c, t in enumerate(sent.cmap)}
+class _Claims:
+    """The content tokens held by the mentions found so far (regex matches over ``sent.norm``)."""
 
-    def _cspan(ts: int, te: int) -> tuple[int, int]:
-        cs = next((t2c[t] for t in range(ts, te) if t in t2c), None)
-        ce = next((t2c[t] + 1 for t in range(te - 1, ts - 1, -1) if t in t2c), None)
+    def __init__(self, sent: Sentence) -> None:
+        self.c2t = sent.char_to_tok()
+        self.t2c = {t: c for c, t in enumerate(sent.cmap)}
+        self.taken = [False] * len(sent.content)
+
+    def _cspan(self, ts: int, te: int) -> tuple[int, int]:
+        cs = next((self.t2c[t] for t in range(ts, te) if t in self.t2c), None)
+        ce = next((self.t2c[t] + 1 for t in range(te - 1, ts - 1, -1) if t in self.t2c), None)
         if cs is None or ce is None:
             return 0, 0
         return cs, ce
 
-    def _claim(match: re.Match[str]) -> tuple[int, int, int, int] | None:
+    def claim(self, match: re.Match[str]) -> tuple[int, int, int, int] | None:
         """The match's token and content spans, if no earlier mention holds them (then they are held)."""
-        ts, te = c2t[match.start()], c2t[max(match.start(), match.end() - 1)] + 1
-        cs, ce = _cspan(ts, te)
-        if ce <= cs or any(taken_c[cs:ce]):
+        ts, te = self.c2t[match.start()], self.c2t[max(match.start(), match.end() - 1)] + 1
+        cs, ce = self._cspan(ts, te)
+        if ce <= cs or any(self.taken[cs:ce]):
             return None
-        taken_c[cs:ce] = [True] * (ce - cs)
+        self.taken[cs:ce] = [True] * (ce - cs)
         return ts, te, cs, ce
 
-    for pat, concept in lex.patterns:
-        for m in pat.finditer(norm):
-            if (spans := _claim(m)) is not None:
-                mentions.append(Mention(sent, concept, *spans))
-    for pat, target in lex.negative_patterns:
-        for m in pat.finditer(norm):
-            name = target
-            body = None
-            if "{loc}" in target:
-                loc = m.group("loc")
-                bm = lex.body.find(list(phrase_key(loc)))
-                if not bm:
-                    continue
-                body = (bm[0].payload, tuple(loc.split()))
-                name = target.replace("{loc}", body[0].prefix)
-                concept = lex.symptoms[target.replace("{loc} ", "")]
-            else:
-                concept = lex.symptoms[target]
-            spans = _claim(m)
-            if spans is None:
-                continue
-            mn = Mention(sent, concept, *spans, location=body, forced_negative=True)
-            mn.name = name
-            mentions.append(mn)
+
+def find_mentions(sent: Sentence) -> list[Mention]:
+    lex = symptom_lexicon()
+    toks, content = sent.toks, sent.content
+    claims = _Claims(sent)
+    # concept regexes over the normalised text
+    mentions = _pattern_mentions(sent, lex, claims)
     for m in lex.matcher.find(content):
-        if any(taken_c[m.start:m.end]):
+        if any(claims.taken[m.start:m.end]):
             continue
         ts, te = sent.raw_span(m.start, m.end)
         mentions.append(Mention(sent, m.payload, ts, te, m.start, m.end))
     mentions.sort(key=lambda mn: mn.cstart)
-    # body locations
-    bodies = lex.body.find(content)
+    _attach_locations(sent, mentions, lex.body.find(content))
+    _share_list_location(mentions, content)
+    scs = scopes(toks)
+    for mn in mentions:
+        mn.assertion = assess(toks, (mn.start, mn.end), scs)
+        if mn.forced_negative:
+            mn.assertion.negated = True
+        if not mn.name:
+            mn.name = _compose(mn.concept, mn.location, lex.matcher)
+    return mentions
+
+
+def _pattern_mentions(sent: Sentence, lex: SymptomLexicon, claims: _Claims) -> list[Mention]:
+    """Mentions from the concept regexes, then from the negative assertions ("my vision is fine")."""
+    mentions: list[Mention] = []
+    norm = sent.norm
+    for pat, concept in lex.patterns:
+        for m in pat.finditer(norm):
+            if (spans := claims.claim(m)) is not None:
+                mentions.append(Mention(sent, concept, *spans))
+    for pat, target in lex.negative_patterns:
+        for m in pat.finditer(norm):
+            if (mn := _negative_mention(sent, lex, claims, m, target)) is not None:
+                mentions.append(mn)
+    return mentions
+
+
+def _negative_mention(sent: Sentence, lex: SymptomLexicon, claims: _Claims, m: re.Match[str],
+                      target: str) -> Mention | None:
+    name = target
+    body = None
+    if "{loc}" in target:
+        loc = m.group("loc")
+        bm = lex.body.find(list(phrase_key(loc)))
+        if not bm:
+            return None
+        body = (bm[0].payload, tuple(loc.split()))
+        name = target.replace("{loc}", body[0].prefix)
+        concept = lex.symptoms[target.replace("{loc} ", "")]
+    else:
+        concept = lex.symptoms[target]
+    spans = claims.claim(m)
+    if spans is None:
+        return None
+    mn = Mention(sent, concept, *spans, location=body, forced_negative=True)
+    mn.name = name
+    return mn
+
+
+def _attach_locations(sent: Sentence, mentions: list[Mention], bodies: list[Match[BodyPart]]) -> None:
+    """A location-composable mention takes the body part right after ("numbness in your feet") or
+    right before it ("leg weakness")."""
+    content = sent.content
     body_at_start = {b.start: b for b in bodies}
     body_at_end = {b.end: b for b in bodies}
     mention_spans = {(mn.cstart, mn.cend) for mn in mentions}
@@ -219,7 +251,10 @@ def find_mentions(sent: Sentence) -> list[Mention]:
             b = body_at_end[mn.cstart]
             if (b.start, b.end) not in mention_spans:
                 mn.location = _loc(sent, b)
-    # list propagation: "numbness or tingling in your feet"
+
+
+def _share_list_location(mentions: list[Mention], content: list[str]) -> None:
+    """List propagation: "numbness or tingling in your feet"."""
     for i in range(len(mentions) - 1, 0, -1):
         cur = mentions[i]
         if cur.location is None:
@@ -233,14 +268,6 @@ def find_mentions(sent: Sentence) -> list[Mention]:
             if prev.concept.loc is not None and prev.location is None:
                 prev.location = cur.location
             j -= 1
-    scs = scopes(toks)
-    for mn in mentions:
-        mn.assertion = assess(toks, (mn.start, mn.end), scs)
-        if mn.forced_negative:
-            mn.assertion.negated = True
-        if not mn.name:
-            mn.name = _compose(mn.concept, mn.location, lex.matcher)
-    return mentions
 
 
 def answer_polarity(sent: Sentence) -> str | None:
@@ -319,13 +346,13 @@ def _is_indication(sent: Sentence, m: Mention) -> bool:
     return bool(drug_lexicon().matcher.find(sent.content))
 
 
+_PATIENT_LIKE = ("patient", "other", "unknown")
+
+
 def extract_symptoms(turns: list[Turn]) -> list[dict[str, Any]]:
-    lex = symptom_lexicon()
     findings: dict[str, _Finding] = {}
     asked: list[Mention] = []  # specific names asked so far (for generic adoption)
     known_specific: list[Mention] = []
-    patient_like = ("patient", "other", "unknown")
-    # sentence index -> duration, used for anaphora
     for ti, turn in enumerate(turns):
         if turn.role == "clinician":
             # specific symptoms the clinician names (even outside a recognised
@@ -333,87 +360,17 @@ def extract_symptoms(turns: list[Turn]) -> list[dict[str, Any]]:
             for s in turn.sentences:
                 asked.extend(m for m in find_mentions(s) if not m.generic)
             continue
-        prev_clin = turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None
-        asked_here: list[Mention] = []
-        if prev_clin is not None:
-            for s in prev_clin.sentences:
-                if s.is_question and _is_yes_no(s) and not _is_allergy_sentence(s):
-                    asked_here.extend(m for m in find_mentions(s) if not m.assertion.hypothetical and not m.assertion.family)
+        asked_here = _asked_in(turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None)
         # also every clinician question so far feeds generic adoption
-        for mq in asked_here:
-            if not mq.generic:
-                asked.append(mq)
-        turn_mentions: list[tuple[Mention, str | None]] = []
-        last_body: Loc | None = None
-        located_pain: Loc | None = None
-        prev_present: list[Mention] = []
-        turn_durations: set[str] = set()
-        prev_allergy = False
-        for si, sent in enumerate(turn.sentences):
-            allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _names_reaction(sent))
-            prev_allergy = allergy_here
-            if turn.role not in patient_like or sent.is_question:
-                continue
-            # in an allergy statement only the clauses before it can hold symptoms ("no vomiting and
-            # no rash, he is not allergic to any medicines" when ASR runs two sentences together)
-            limit = _allergy_clause_start(sent) if allergy_here else None
-            if limit == 0:
-                continue
-            ms = [m for m in find_mentions(sent) if not _is_indication(sent, m) and (limit is None or m.end <= limit)]
-            # inherit the turn's body part for generic pain/stiffness
-            all_bodies = symptom_lexicon().body.find(sent.content)
-            for mn in ms:
-                if mn.base in _INHERIT_LOC and not mn.assertion.negated:
-                    if mn.location is not None:
-                        located_pain = mn.location
-                    else:
-                        within = [b for b in all_bodies if mn.cstart <= b.start and b.end <= mn.cend]
-                        if within:
-                            located_pain = _loc(sent, within[-1])
-            inside = {k for mn in ms for k in range(mn.cstart, mn.cend)}
-            bodies = [b for b in symptom_lexicon().body.find(sent.content) if b.start not in inside]
-            for mn in ms:
-                if mn.generic and mn.concept.name in _INHERIT_LOC and not mn.assertion.negated:
-                    if any(q.base == mn.base and not q.generic for q in asked_here):
-                        continue  # adopted from the question below
-                    loc = located_pain
-                    if loc is None:
-                        before = [b for b in bodies if b.end <= mn.cstart]
-                        loc = _loc(sent, before[-1]) if before else last_body
-                    if loc is not None:
-                        mn.location = loc
-                        mn.name = _compose(mn.concept, loc, lex.matcher)
-            if bodies:
-                last_body = _loc(sent, bodies[-1])
-            dur = parse_duration(sent.norm)
-            present_here = [m for m in ms if m.assertion.is_patient_finding and not m.assertion.negated]
-            if dur:
-                turn_durations.add(dur)
-                if not present_here and prev_present:
-                    for m in prev_present:
-                        turn_mentions.append((m, dur))
-                elif _ANAPHORA_RE.search(sent.norm) and prev_present:
-                    for m in prev_present:
-                        turn_mentions.append((m, dur))
-            for m in ms:
-                turn_mentions.append((m, dur if m in present_here else None))
-            if present_here:
-                prev_present = present_here
+        asked.extend(mq for mq in asked_here if not mq.generic)
+        said = _turn_mentions(turn, asked_here)
         # answer-level resolution of asked symptoms
         answer_pol = None
-        if asked_here and turn.role in patient_like and turn.sentences:
+        if asked_here and turn.role in _PATIENT_LIKE and turn.sentences:
             answer_pol = _answer_polarity(turn.sentences[0])
-        explicit_bases = {m.base for m, _ in turn_mentions} | {m.concept.name for m, _ in turn_mentions}
-        # generic adoption
-        for m, _ in turn_mentions:
-            if m.generic:
-                cands = [q for q in reversed(asked_here) if q.base == m.base and not q.generic]
-                if not cands:
-                    cands = [q for q in reversed(asked + known_specific) if q.base == m.base and not q.generic]
-                if cands:
-                    m.name = cands[0].name
-        single_duration = next(iter(turn_durations)) if len(turn_durations) == 1 else None
-        for m, dur in turn_mentions:
+        explicit_bases = {m.base for m, _ in said.mentions} | {m.concept.name for m, _ in said.mentions}
+        _adopt_specific_names(said.mentions, asked_here, asked + known_specific)
+        for m, dur in said.mentions:
             a = m.assertion
             if not a.is_patient_finding:
                 continue
@@ -423,22 +380,131 @@ def extract_symptoms(turns: list[Turn]) -> list[dict[str, Any]]:
             if not m.generic:
                 known_specific.append(m)
         if asked_here:
-            mentioned_names = {m.name for m, _ in turn_mentions}
-            for q in asked_here:
-                if q.name in mentioned_names or q.base in explicit_bases and any(
-                    mm.base == q.base and (mm.generic or mm.name == q.name) for mm, _ in turn_mentions
-                ):
-                    continue
-                if q.name in explicit_bases:
-                    continue
-                if answer_pol == "neg":
-                    _record(findings, q.name, q.base, False, False, q.sent.index + q.cstart / 100.0, None, False)
-                elif answer_pol == "pos" and len({x.name for x in asked_here}) == 1:
-                    _record(findings, q.name, q.base, True, False, q.sent.index + q.cstart / 100.0,
-                            single_duration, False)
-    # generic leftovers that duplicate a specific finding of the same base
-    names = list(findings)
-    for name in names:
+            single_duration = next(iter(said.durations)) if len(said.durations) == 1 else None
+            _resolve_asked(findings, asked_here, said.mentions, explicit_bases, answer_pol, single_duration)
+    _drop_generic_duplicates(findings)
+    return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
+
+
+def _asked_in(prev_clin: Turn | None) -> list[Mention]:
+    """The symptoms a clinician's yes/no questions just before asked about (not hypothetical, not a relative's)."""
+    asked_here: list[Mention] = []
+    if prev_clin is not None:
+        for s in prev_clin.sentences:
+            if s.is_question and _is_yes_no(s) and not _is_allergy_sentence(s):
+                asked_here.extend(m for m in find_mentions(s) if not m.assertion.hypothetical and not m.assertion.family)
+    return asked_here
+
+
+@dataclass
+class _TurnSaid:
+    """A patient turn read sentence by sentence: its mentions (with their durations) and what carries over."""
+    mentions: list[tuple[Mention, str | None]] = field(default_factory=list)
+    durations: set[str] = field(default_factory=set)
+    last_body: Loc | None = None
+    located_pain: Loc | None = None
+    prev_present: list[Mention] = field(default_factory=list)
+
+
+def _turn_mentions(turn: Turn, asked_here: list[Mention]) -> _TurnSaid:
+    said = _TurnSaid()
+    prev_allergy = False
+    for sent in turn.sentences:
+        allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _names_reaction(sent))
+        prev_allergy = allergy_here
+        if turn.role not in _PATIENT_LIKE or sent.is_question:
+            continue
+        # in an allergy statement only the clauses before it can hold symptoms ("no vomiting and
+        # no rash, he is not allergic to any medicines" when ASR runs two sentences together)
+        limit = _allergy_clause_start(sent) if allergy_here else None
+        if limit == 0:
+            continue
+        ms = [m for m in find_mentions(sent) if not _is_indication(sent, m) and (limit is None or m.end <= limit)]
+        _inherit_location(sent, ms, asked_here, said)
+        _add_mentions(sent, ms, said)
+    return said
+
+
+def _inherit_location(sent: Sentence, ms: list[Mention], asked_here: list[Mention], said: _TurnSaid) -> None:
+    """Generic pain/stiffness takes the body part the turn has named."""
+    lex = symptom_lexicon()
+    all_bodies = lex.body.find(sent.content)
+    for mn in ms:
+        if mn.base in _INHERIT_LOC and not mn.assertion.negated:
+            if mn.location is not None:
+                said.located_pain = mn.location
+            else:
+                within = [b for b in all_bodies if mn.cstart <= b.start and b.end <= mn.cend]
+                if within:
+                    said.located_pain = _loc(sent, within[-1])
+    inside = {k for mn in ms for k in range(mn.cstart, mn.cend)}
+    bodies = [b for b in lex.body.find(sent.content) if b.start not in inside]
+    for mn in ms:
+        if mn.generic and mn.concept.name in _INHERIT_LOC and not mn.assertion.negated:
+            if any(q.base == mn.base and not q.generic for q in asked_here):
+                continue  # adopted from the question below
+            loc = said.located_pain
+            if loc is None:
+                before = [b for b in bodies if b.end <= mn.cstart]
+                loc = _loc(sent, before[-1]) if before else said.last_body
+            if loc is not None:
+                mn.location = loc
+                mn.name = _compose(mn.concept, loc, lex.matcher)
+    if bodies:
+        said.last_body = _loc(sent, bodies[-1])
+
+
+def _add_mentions(sent: Sentence, ms: list[Mention], said: _TurnSaid) -> None:
+    """Add the sentence's mentions; its duration goes to its present symptoms, else (or for "That
+    was four days ago") to the previous sentence's."""
+    dur = parse_duration(sent.norm)
+    present_here = [m for m in ms if m.assertion.is_patient_finding and not m.assertion.negated]
+    if dur:
+        said.durations.add(dur)
+        if said.prev_present and (not present_here or _ANAPHORA_RE.search(sent.norm)):
+            for m in said.prev_present:
+                said.mentions.append((m, dur))
+    for m in ms:
+        said.mentions.append((m, dur if m in present_here else None))
+    if present_here:
+        said.prev_present = present_here
+
+
+def _adopt_specific_names(mentions: list[tuple[Mention, str | None]], asked_here: list[Mention],
+                          earlier: list[Mention]) -> None:
+    """A generic mention ("no numbness") takes the name of the asked, else an earlier, specific one."""
+    for m, _ in mentions:
+        if m.generic:
+            cands = [q for q in reversed(asked_here) if q.base == m.base and not q.generic]
+            if not cands:
+                cands = [q for q in reversed(earlier) if q.base == m.base and not q.generic]
+            if cands:
+                m.name = cands[0].name
+
+
+def _resolve_asked(findings: dict[str, _Finding], asked_here: list[Mention], mentions: list[tuple[Mention, str | None]],
+                   explicit_bases: set[str], answer_pol: str | None, single_duration: str | None) -> None:
+    """Asked symptoms the answer did not mention: denied by a leading "No", affirmed by a leading
+    "Yes" when only one was asked."""
+    mentioned_names = {m.name for m, _ in mentions}
+    for q in asked_here:
+        if q.name in mentioned_names or q.base in explicit_bases and any(
+            mm.base == q.base and (mm.generic or mm.name == q.name) for mm, _ in mentions
+        ):
+            continue
+        if q.name in explicit_bases:
+            continue
+        if answer_pol == "neg":
+            _record(findings, q.name, q.base, False, False, q.sent.index + q.cstart / 100.0, None, False)
+        elif answer_pol == "pos" and len({x.name for x in asked_here}) == 1:
+            _record(findings, q.name, q.base, True, False, q.sent.index + q.cstart / 100.0,
+                    single_duration, False)
+
+
+def _drop_generic_duplicates(findings: dict[str, _Finding]) -> None:
+    """Generic leftovers that duplicate a specific finding of the same base."""
+    lex = symptom_lexicon()
+    for name in list(findings):
         f = findings[name]
         concept = lex.symptoms.get(name)
         if concept is not None and concept.loc is not None:
@@ -447,13 +513,13 @@ def extract_symptoms(turns: list[Turn]) -> list[dict[str, Any]]:
                 if f.duration and not specifics[0].duration:
                     specifics[0].duration = f.duration
                 del findings[name]
-    out = []
-    for f in sorted(findings.values(), key=lambda x: x.order):
-        item: dict[str, Any] = {"name": f.name, "present": f.present, "duration": f.duration}
-        if f.uncertain:
-            item["certainty"] = "uncertain"
-        out.append(item)
-    return out
+
+
+def _as_item(f: _Finding) -> dict[str, Any]:
+    item: dict[str, Any] = {"name": f.name, "present": f.present, "duration": f.duration}
+    if f.uncertain:
+        item["certainty"] = "uncertain"
+    return item
 
 
 def _record(findings: dict[str, _Finding], name: str, base: str, present: bool, explicit: bool,
