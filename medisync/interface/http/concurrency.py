@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import wraps
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, ParamSpec, TypeVar
 
 from aiohttp import web
 
@@ -20,6 +20,7 @@ from medisync.interface.http.envelope import success
 from medisync.interface.http.errors import ApiError
 
 T = TypeVar("T")
+P = ParamSpec("P")
 _TAG = re.compile(r'^(W/)?"([^"]*)"$')
 
 
@@ -41,7 +42,7 @@ def expected_versions(request: web.Request) -> frozenset[int] | None:
     return frozenset(versions)  # empty: nothing can match, so the command answers 412
 
 
-def guarded(request: web.Request, aggregate_id: str, function: Callable[..., T]) -> Callable[..., T]:
+def guarded(request: web.Request, aggregate_id: str, function: Callable[P, T]) -> Callable[P, T]:
     """The command, bound to the request's If-Match on ``aggregate_id``.
 
     The returned callable runs in the worker thread, so the expectation is set
@@ -52,7 +53,7 @@ def guarded(request: web.Request, aggregate_id: str, function: Callable[..., T])
         return function
 
     @wraps(function)
-    def run(*args: Any, **kwargs: Any) -> T:
+    def run(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
             with expecting(aggregate_id, versions):
                 return function(*args, **kwargs)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from functools import lru_cache
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, ParamSpec, TypeVar
 
 from aiohttp import web
 
@@ -23,6 +23,7 @@ from medisync.interface.http.errors import ApiError
 from medisync.projections import ALL_PROJECTIONS
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 TOKEN_HEADER = "X-Consistency-Token"
 POLL_S = 0.01
@@ -36,7 +37,7 @@ SERVED_BY: dict[str, tuple[str, ...]] = {
 }
 
 
-def collecting(function: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T, tuple[Any, ...]]:
+def collecting(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> tuple[T, tuple[Any, ...]]:
     """Run a command (in its worker thread) and hand back the events it committed."""
     with saved_events() as events:
         result = function(*args, **kwargs)

@@ -11,7 +11,7 @@ import inspect
 import json
 import uuid
 from functools import partial
-from typing import Any, Callable, Protocol, TypeVar, cast
+from typing import Any, Callable, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 import marshmallow
 from aiohttp import web
@@ -26,6 +26,7 @@ from medisync.interface.http.errors import Accepted, ApiError
 from medisync.interface.http.keys import AUTH_CACHE, CONSISTENCY_TOKEN, CONTAINER, PRINCIPAL
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class Committed(Protocol):
@@ -102,7 +103,7 @@ class Ctx:
             raise marshmallow.ValidationError(nul)
         return schema.load(raw)
 
-    async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, partial(function, *args, **kwargs))
 
@@ -140,8 +141,8 @@ class Ctx:
         """Honour the request's If-Match on this aggregate in the next command (412 if stale)."""
         self.if_match_on = aggregate_id
 
-    async def command(self, function: Callable[..., CommandResult], *args: Any,
-                      **kwargs: Any) -> CommandResult:
+    async def command(self, function: Callable[Concatenate[Principal, P], CommandResult], *args: P.args,
+                      **kwargs: P.kwargs) -> CommandResult:
         """Run a command, then wait (bounded) until the read models show it."""
         if self.if_match_on is not None:
             function = guarded(self.request, self.if_match_on, function)
@@ -150,16 +151,19 @@ class Ctx:
             raise Accepted(result.id)  # recorded, but the read models lag: 202, never a false 404
         return result
 
-    async def public_command(self, function: Callable[..., C], *args: Any) -> C:
+    async def public_command(self, function: Callable[P, C], *args: P.args, **kwargs: P.kwargs) -> C:
         """A command without a caller (registration). It answers from what it saved, so a read
         model that lags past the bound delays the answer but does not change it."""
-        result, events = await self._committed(function, *args)
+        result, events = await self._committed(function, *args, **kwargs)
         await self._shown(result, events)
         return result
 
-    async def _committed(self, function: Callable[..., C], *args: Any,
-                         **kwargs: Any) -> tuple[C, tuple[Any, ...]]:
-        result, events = await self.run(collecting, function, *args, **kwargs)
+    async def _committed(self, function: Callable[P, C], *args: P.args,
+                         **kwargs: P.kwargs) -> tuple[C, tuple[Any, ...]]:
+        def committed() -> tuple[C, tuple[Any, ...]]:  # in the worker thread, as a whole
+            return collecting(function, *args, **kwargs)
+
+        result, events = await self.run(committed)
         if result.notification_id is not None:
             self.request[CONSISTENCY_TOKEN] = result.notification_id
         if AUTH_CACHE in self.request.app:  # a changed user is re-read before we answer (D53)
