@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+
+from medisync.application.ports import Symptom as SymptomItem  # an insight item; lexicon.Symptom is a concept
 
 from .context import Assertion, assess, scopes
 from .lexicon import BodyPart, Symptom, SymptomLexicon, allergy_lexicon, drug_lexicon, symptom_lexicon
@@ -349,7 +350,7 @@ def _is_indication(sent: Sentence, m: Mention) -> bool:
 _PATIENT_LIKE = ("patient", "other", "unknown")
 
 
-def extract_symptoms(turns: list[Turn]) -> list[dict[str, Any]]:
+def extract_symptoms(turns: list[Turn]) -> list[SymptomItem]:
     findings: dict[str, _Finding] = {}
     asked: list[Mention] = []  # specific names asked so far (for generic adoption)
     known_specific: list[Mention] = []
@@ -515,8 +516,8 @@ def _drop_generic_duplicates(findings: dict[str, _Finding]) -> None:
                 del findings[name]
 
 
-def _as_item(f: _Finding) -> dict[str, Any]:
-    item: dict[str, Any] = {"name": f.name, "present": f.present, "duration": f.duration}
+def _as_item(f: _Finding) -> SymptomItem:
+    item: SymptomItem = {"name": f.name, "present": f.present, "duration": f.duration}
     if f.uncertain:
         item["certainty"] = "uncertain"
     return item
