@@ -95,11 +95,17 @@ def _read_bp(clause: str, role: str) -> VitalReading | None:
     return None
 
 
-def _read_heart_rate(clause: str, role: str) -> VitalReading | None:
-    m = _HR.search(clause) or _HR2.search(clause)
-    if m and 25 <= (v := _num(m.group(1))) <= 250:
-        return {"heart_rate": v}
-    return None
+def _one_number(key: VitalKey, lo: float, hi: float,
+                *patterns: re.Pattern[str]) -> Callable[[str, str], VitalReading | None]:
+    """The reader of a vital stated as one number: the first of ``patterns`` that matches, kept when in ``[lo, hi]``."""
+    def read(clause: str, role: str) -> VitalReading | None:
+        for pattern in patterns:
+            m = pattern.search(clause)
+            if m:
+                v = _num(m.group(1))
+                return cast(VitalReading, {key: v}) if lo <= v <= hi else None
+        return None
+    return read
 
 
 def _read_temperature(clause: str, role: str) -> VitalReading | None:
@@ -110,20 +116,6 @@ def _read_temperature(clause: str, role: str) -> VitalReading | None:
     if 90 <= v <= 110:
         v = round((v - 32) * 5 / 9, 1)
     return {"temperature_c": round(v, 1)} if 33 <= v <= 44 else None
-
-
-def _read_spo2(clause: str, role: str) -> VitalReading | None:
-    m = _SPO2.search(clause)
-    if m and 50 <= (v := _num(m.group(1))) <= 100:
-        return {"spo2": v}
-    return None
-
-
-def _read_respiratory_rate(clause: str, role: str) -> VitalReading | None:
-    m = _RR.search(clause) or _RR2.search(clause)
-    if m and 4 <= (v := _num(m.group(1))) <= 70:
-        return {"respiratory_rate": v}
-    return None
 
 
 def _read_weight(clause: str, role: str) -> VitalReading | None:
@@ -149,6 +141,7 @@ def _read_weight(clause: str, role: str) -> VitalReading | None:
 
 #: each vital's reader, in the order they are read from a clause
 _READERS: tuple[tuple[VitalKey, Callable[[str, str], VitalReading | None]], ...] = (
-    ("bp_systolic", _read_bp), ("heart_rate", _read_heart_rate), ("temperature_c", _read_temperature),
-    ("spo2", _read_spo2), ("respiratory_rate", _read_respiratory_rate), ("weight_kg", _read_weight),
+    ("bp_systolic", _read_bp), ("heart_rate", _one_number("heart_rate", 25, 250, _HR, _HR2)),
+    ("temperature_c", _read_temperature), ("spo2", _one_number("spo2", 50, 100, _SPO2)),
+    ("respiratory_rate", _one_number("respiratory_rate", 4, 70, _RR, _RR2)), ("weight_kg", _read_weight),
 )
