@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Mapping
 
+from medisync.application.queries.rows import (AppointmentRow, DocumentRow, HistoryRow, InsuranceRow,
+                                               NoteDocumentRow, NoteWithVersions, PatientRow, RecordingRow,
+                                               TemplateView, UserRow)
 from medisync.interface.fhir.document_reference import transcript_text
 
 USER = ("id", "email", "full_name", "role", "tier", "practice_id", "active", "created_at")
@@ -32,42 +35,42 @@ TRANSCRIPT_STATUS = {"pending": "pending", "processing": "processing", "complete
                      "failed": "processing", "dead_lettered": "failed"}
 
 
-def pick(row: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+def pick(row: Mapping[str, object], keys: tuple[str, ...]) -> dict[str, Any]:
     return {key: row.get(key) for key in keys}
 
 
-def user(row: dict[str, Any]) -> dict[str, Any]:
+def user(row: UserRow) -> dict[str, Any]:
     return pick(row, USER)
 
 
-def patient(row: dict[str, Any]) -> dict[str, Any]:
+def patient(row: PatientRow) -> dict[str, Any]:
     return pick(row, PATIENT)
 
 
-def appointment(row: dict[str, Any]) -> dict[str, Any]:
+def appointment(row: AppointmentRow) -> dict[str, Any]:
     start: datetime = row["start_at"]
     return {**pick(row, APPOINTMENT), "start": start.isoformat(),
             "end": (start + timedelta(minutes=row["duration_minutes"])).isoformat()}
 
 
-def recording(row: dict[str, Any]) -> dict[str, Any]:
+def recording(row: RecordingRow) -> dict[str, Any]:
     return {**pick(row, RECORDING),
             "audio_url": f"/api/v1/recordings/{row['appointment_id']}/audio"}
 
 
-def document(row: dict[str, Any]) -> dict[str, Any]:
+def document(row: DocumentRow) -> dict[str, Any]:
     return {**pick(row, DOCUMENT), "content_url": f"/api/v1/documents/{row['id']}/content"}
 
 
-def history_entry(row: dict[str, Any]) -> dict[str, Any]:
+def history_entry(row: HistoryRow) -> dict[str, Any]:
     return {**pick(row, HISTORY), **row["data"]}
 
 
-def insurance(row: dict[str, Any]) -> dict[str, Any]:
+def insurance(row: InsuranceRow) -> dict[str, Any]:
     return {"id": row["id"], **row["data"], "primary": row["is_primary"]}
 
 
-def note(found: dict[str, Any]) -> dict[str, Any]:
+def note(found: NoteWithVersions) -> dict[str, Any]:
     versions = [pick(v, NOTE_VERSION) for v in found["versions"]]
     current_number = found["note"]["current_version"]
     current = next((v for v in versions if v["version"] == current_number), None)
@@ -75,19 +78,21 @@ def note(found: dict[str, Any]) -> dict[str, Any]:
             "versions": versions, "signed": found["note"]["signed"]}
 
 
-def note_template(row: dict[str, Any]) -> dict[str, Any]:
-    found = {key: row[key] for key in NOTE_TEMPLATE if key in row}
+def note_template(row: TemplateView) -> dict[str, Any]:
+    view: Mapping[str, object] = row
+    found: dict[str, Any] = {key: view[key] for key in NOTE_TEMPLATE if key in view}
     if "versions" in row:
         found["versions"] = [{"template_version": v["template_version"], **v["definition"],
                               "author_id": v["author_id"], "created_at": v["created_at"]} for v in row["versions"]]
     return found
 
 
-def note_document(row: dict[str, Any]) -> dict[str, Any]:
+def note_document(row: NoteDocumentRow) -> dict[str, Any]:
     return pick(row, NOTE_DOCUMENT)
 
 
 def transcription(row: dict[str, Any]) -> dict[str, Any]:
+    """A ``LatestTranscriptionRow``; its document read as the JSON it is (older ones lack fields)."""
     document_ = row.get("document") or {}
     status = "completed" if document_ else TRANSCRIPT_STATUS.get(row["transcription_status"], "pending")
     return {"appointment_id": row["appointment_id"], "recording_id": row["id"], "status": status,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 from aiohttp_apigami import docs, request_schema
 
+from medisync.application.queries.rows import NoteDocumentRow
 from medisync.interface.http import presenters as present
 from medisync.interface.http.concurrency import etag
 from medisync.interface.http.context import Ctx
@@ -21,7 +20,7 @@ DRAWN = ("Drawn only from the note's current version (the signed one unless amen
          "`note_version` and `note_signed` say which. ")
 
 
-def _shown(ctx: Ctx, row: dict[str, Any], status: int = 200) -> web.Response:
+def _shown(ctx: Ctx, row: NoteDocumentRow, status: int = 200) -> web.Response:
     ctx.accessed(f"note_{row['kind']}", row["id"], row["patient_id"])
     return success(present.note_document(row), status, headers=etag(row.get("version")))
 

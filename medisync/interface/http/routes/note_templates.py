@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiohttp import web
 from aiohttp_apigami import docs, request_schema
 
+from medisync.application.queries.rows import TemplateView
 from medisync.interface.http import presenters as present
 from medisync.interface.http.concurrency import etag
 from medisync.interface.http.context import Ctx
@@ -18,7 +17,7 @@ routes = web.RouteTableDef()
 BASE = "/api/v1/notes/templates"
 
 
-def _template(row: dict[str, Any], status: int = 200) -> web.Response:
+def _template(row: TemplateView, status: int = 200) -> web.Response:
     return success(present.note_template(row), status, headers=etag(row.get("version")))
 
 
