@@ -17,7 +17,7 @@ from medisync.application.results import CommandResult
 from medisync.domain.actor import Actor
 from medisync.domain.errors import NotFoundError
 from medisync.domain.note_content import NoteDraft, Provenance
-from medisync.domain.note_template import DefinitionDraft, NoteTemplate, TemplateDefinition
+from medisync.domain.note_template import DefinitionDraft, NoteTemplate, TemplateDefinition, TemplateDescription
 from medisync.domain.template_defaults import TemplateDefaults
 from medisync.domain.user import User
 
@@ -28,6 +28,8 @@ class TemplateCatalog(Protocol):
     """The built-in templates, and a practice definition as the generator's template."""
 
     def builtin_ids(self) -> tuple[str, ...]: ...
+
+    def describe_builtins(self) -> list[TemplateDescription]: ...
 
     def compile(self, template_id: str, definition: TemplateDefinition) -> object: ...
 
