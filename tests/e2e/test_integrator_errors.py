@@ -115,6 +115,14 @@ def test_the_document_says_what_text_is_refused(server: ServerProcess) -> None:
     name, phone = re.compile(fields["first_name"]["pattern"]), re.compile(fields["phone"]["pattern"])
     assert not name.match("M\x00") and not name.match(" \x1e\u3000 ") and name.match(" Ada ")
     assert not phone.match("+1\x00") and phone.match("")
+    [name] = [p for p in spec["paths"]["/api/v1/fhir/Patient"]["get"]["parameters"] if p.get("name") == "name"]
+    assert name["schema"]["maxLength"] == 100  # the stateful phase sent a longer one: 400, undocumented
+
+
+def test_a_fhir_name_search_longer_than_documented_is_400(admin: Caller) -> None:
+    response = admin.get("/fhir/Patient", params={"name": "a" * 101})
+    assert response.status_code == 400 and response.json()["resourceType"] == "OperationOutcome"
+    assert admin.get("/fhir/Patient", params={"name": "a" * 100}).status_code == 200
 
 
 def test_a_utc_offset_postgres_cannot_hold_is_taken_as_utc(admin: Caller) -> None:

@@ -26,6 +26,8 @@ from aiohttp import web
 from medisync.interface.fhir.bundle import MAX_COUNT
 from medisync.interface.http.consistency import TOKEN_HEADER
 from medisync.interface.http.fhir_io import FHIR_JSON, FHIR_PREFIX
+from medisync.interface.http.fhir_search import MAX_IDENTIFIER, MAX_NAME
+from medisync.interface.http.schemas import NO_NUL
 
 Handler = Callable[..., Any]
 UPLOAD_BODY = "openapi_upload_body"
@@ -54,7 +56,10 @@ FHIR_QUERY = {
                                    ("_count", "entries per page, 1 to 100")],
 }
 PAGING = {"page": {"type": "integer", "minimum": 1, "maximum": 100_000},  # MAX_PAGE of routes/fhir.py
-          "_count": {"type": "integer", "minimum": 1, "maximum": MAX_COUNT}}
+          "_count": {"type": "integer", "minimum": 1, "maximum": MAX_COUNT},
+          # fhir_search.py's limits (400 beyond them; the fuzzer's stateful phase sent a longer name)
+          "name": {"type": "string", "maxLength": MAX_NAME, "pattern": NO_NUL},
+          "identifier": {"type": "string", "maxLength": MAX_IDENTIFIER, "pattern": NO_NUL}}
 # What POST /fhir/Patient reads of a Patient (docs/fhir.md); fhir.resources and our registration
 # rules check the rest.
 FHIR_PATIENT = {
