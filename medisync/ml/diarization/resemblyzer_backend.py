@@ -14,9 +14,11 @@ Recipe
 3. Windows of ``window_s`` with hop ``hop_s`` inside each region (a region
    shorter than a window gets one window of its own length); embeddings from
    the numpy encoder, batched by window length.
-4. :func:`~.clustering.cluster_speakers`: AHC with a distance threshold,
-   tiny clusters folded away, count clamped to 1..4, near-identical
-   centroids merged, k-means refinement.
+4. :func:`~.clustering.cluster_speakers` on region-level points (the mean
+   of up to ``region_windows`` consecutive windows of one speech region,
+   :mod:`.regions`): AHC with a distance threshold, tiny clusters folded
+   away, count clamped to 1..4, near-identical centroids merged, k-means
+   refinement.
 5. Resegmentation: every word (or 100 ms frame) is scored against each
    speaker centroid through the windows covering it, then a Viterbi pass
    picks the label sequence with a switch penalty that is high inside
@@ -34,8 +36,9 @@ import numpy as np
 
 from . import DiarizationResult, Span, SpeakerTurn
 from .audio import iter_audio
-from .clustering import cluster_speakers
+from .clustering import ClusteringResult, cluster_speakers
 from .encoder import HOP, SAMPLE_RATE, MelFrontEnd, SpeakerEncoder, blas_threads
+from .regions import pool_by_region, region_of_windows
 
 FPS = SAMPLE_RATE // HOP  # mel frames per second (100)
 
@@ -255,7 +258,7 @@ class ResemblyzerDiarizer:
         min_window_s: float = 0.3,
         split_gap_s: float = 0.3,
         region_pause_s: float = 0.5,
-        threshold: float = 0.35,
+        threshold: float = 0.25,
         min_speakers: int = 1,
         max_speakers: int = 4,
         min_cluster_seconds: float = 4.0,
@@ -268,6 +271,7 @@ class ResemblyzerDiarizer:
         chunk_seconds: float = 30.0,
         max_cluster_points: int = 2000,
         snap_words_to_pauses: bool = True,
+        region_windows: int = 4,
     ) -> None:
         self.checkpoint = checkpoint
         self.window = int(round(window_s * FPS))
@@ -288,6 +292,7 @@ class ResemblyzerDiarizer:
         self.chunk_seconds = chunk_seconds
         self.max_cluster_points = max_cluster_points
         self.snap_words_to_pauses = snap_words_to_pauses
+        self.region_windows = region_windows
         self._encoder: SpeakerEncoder | None = None
 
     # -- model -------------------------------------------------------------
@@ -460,13 +465,7 @@ class ResemblyzerDiarizer:
             turns = [SpeakerTurn(s, e, 0) for s, e in prep.regions]
             return DiarizationResult(turns, 1 if turns else 0, [0] * len(span_list), [],
                                      {"windows": 0}, span_list)
-        durations = np.array([(w.end - w.start) / FPS for w in windows])
-        cl = cluster_speakers(
-            emb, durations, threshold=self.threshold, min_speakers=self.min_speakers,
-            max_speakers=self.max_speakers, min_cluster_seconds=self.min_cluster_seconds,
-            min_cluster_fraction=self.min_cluster_fraction, max_points=self.max_cluster_points,
-            merge_similarity=self.merge_similarity,
-        )
+        cl = self._cluster(prep)
         order, unit_times = self._units(prep)
         units = np.stack([np.floor(unit_times[:, 0] * FPS), np.ceil(unit_times[:, 1] * FPS)], 1).astype(int)
         units[:, 1] = np.maximum(units[:, 1], units[:, 0] + 1)
@@ -474,6 +473,22 @@ class ResemblyzerDiarizer:
         weights = np.clip(unit_times[:, 1] - unit_times[:, 0], 0.05, 1.0)
         labels = self._viterbi(scores, self._gaps(unit_times, prep.pauses), weights)
         return self._result(prep, cl, order, unit_times, labels, time.perf_counter() - t0)
+
+    def _cluster(self, prep: "Prepared") -> ClusteringResult:
+        """Speakers from the windows' embeddings, pooled per speech region first (``region_windows``)."""
+        starts = np.array([w.start for w in prep.windows])
+        ends = np.array([w.end for w in prep.windows])
+        points, weights = prep.emb, (ends - starts) / FPS
+        if self.region_windows > 1:
+            pooled = pool_by_region(points, weights, region_of_windows(starts, ends, prep.regions, FPS),
+                                    self.region_windows)
+            points, weights = pooled.points, pooled.weights
+        return cluster_speakers(
+            points, weights, threshold=self.threshold, min_speakers=self.min_speakers,
+            max_speakers=self.max_speakers, min_cluster_seconds=self.min_cluster_seconds,
+            min_cluster_fraction=self.min_cluster_fraction, max_points=self.max_cluster_points,
+            merge_similarity=self.merge_similarity,
+        )
 
     def _result(self, prep: "Prepared", cl, order: list[int], unit_times: np.ndarray,
                 labels: np.ndarray, seconds: float) -> DiarizationResult:
