@@ -13,7 +13,7 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field, fields
 from functools import cached_property
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Protocol, TypeVar
 
 from eventsourcing.postgres import PostgresDatastore
 
@@ -48,6 +48,7 @@ from medisync.application.note_drafting import NoteDrafting
 from medisync.application.note_templates import NoteTemplateService
 from medisync.application.notes import NoteService
 from medisync.application.patients import PatientService
+from medisync.application.ports import Transcriber
 from medisync.application.queries.appointments import AppointmentQueries
 from medisync.application.queries.documents import DocumentQueries
 from medisync.application.queries.note_documents import NoteDocumentQueries
@@ -63,7 +64,7 @@ from medisync.application.transcription_jobs import TranscriptionJobs
 from medisync.interface.operations import ContainerOperations
 from medisync.interface.settings import Settings
 from medisync.projections import ALL_PROJECTIONS
-from medisync.projections.base import TRACK_IGNORED_EVERY_S
+from medisync.projections.base import TRACK_IGNORED_EVERY_S, ReadModelProjection
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +136,7 @@ class Container(ContainerOperations):
             self.datastore.close()
 
 
-def _projection_named(name: str) -> Any:
+def _projection_named(name: str) -> type[ReadModelProjection]:
     return next(p for p in ALL_PROJECTIONS if p.name == name)
 
 
@@ -319,7 +320,7 @@ class Wiring:
         }
 
     @cached_property
-    def transcriber(self) -> Any:
+    def transcriber(self) -> Transcriber | None:
         return build_transcriber(self.settings)
 
     @cached_property
@@ -347,7 +348,14 @@ class Wiring:
 COMPONENTS = frozenset(name for name, value in vars(Wiring).items() if isinstance(value, cached_property))
 
 
-def created(table: Any) -> Any:
+class Tables(Protocol):
+    def create_tables(self) -> None: ...
+
+
+StoreT = TypeVar("StoreT", bound=Tables)
+
+
+def created(table: StoreT) -> StoreT:
     """A store of plain tables, its tables created."""
     table.create_tables()
     return table
@@ -374,7 +382,7 @@ def build_note_generators(settings: Settings) -> dict[str, Any]:
     return generators
 
 
-def build_transcriber(settings: Settings) -> Any:
+def build_transcriber(settings: Settings) -> Transcriber | None:
     # The model itself loads on first use, inside the worker thread.
     from medisync.ml.transcription import SpeechTranscriber, missing_dependencies
 

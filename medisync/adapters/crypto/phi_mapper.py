@@ -13,9 +13,11 @@ import base64
 import json
 import os
 from typing import Any
+from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from medisync.adapters.crypto.keyring import PostgresPatientKeyring
@@ -47,7 +49,7 @@ class PhiEncryptingMapper(Mapper[Any]):
         object.__setattr__(clone, "__dict__", {**vars(domain_event), "phi": sealed})
         return super().to_stored_event(clone)
 
-    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+    def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         domain_event = super().to_domain_event(stored_event)
         sealed = getattr(domain_event, "phi", None)
         if isinstance(sealed, dict) and ENVELOPE in sealed:

@@ -20,7 +20,7 @@ from medisync.adapters.postgres.schema import READ_SCHEMA, primary_key, table_dd
 from medisync.projections.changes import ReadModelView, ViewChange
 
 
-def _adapt(value: Any) -> Any:
+def _adapt(value: object) -> object:
     return Jsonb(value) if isinstance(value, (dict, list)) else value
 
 
