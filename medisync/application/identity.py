@@ -6,7 +6,8 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, TypedDict
 
 from eventsourcing.persistence import IntegrityError
 
@@ -24,6 +25,19 @@ from medisync.domain.practice import Practice
 from medisync.domain.user import ROLES, TIERS, User, require_choice
 
 MIN_PASSWORD_LENGTH = 10
+
+
+class UserView(TypedDict):
+    """A user's public fields, as ``GET /auth/me`` shows them (read from the event store)."""
+
+    id: str
+    email: str
+    full_name: str
+    role: str
+    tier: str
+    practice_id: str
+    active: bool
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -139,7 +153,7 @@ class IdentityService:
         if refresh_token:
             self.sessions.revoke_family_of(refresh_token)
 
-    def describe_user(self, user_id: str) -> dict[str, Any]:
+    def describe_user(self, user_id: str) -> UserView:
         """The new user from the event store, for when the read model lags."""
         user = self.app.load(user_id, "user", User)
         return {"id": user_id, "email": user.email, "full_name": user.full_name, "role": user.role,

@@ -9,9 +9,8 @@ at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from medisync.application.identity import IdentityService, Tokens
+from medisync.application.identity import IdentityService, Tokens, UserView
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class RegisterAndLogin:
 class Registered:
     id: str
     notification_id: int | None
-    user: dict[str, Any]  # the user's public fields, as GET /auth/me shows them
+    user: UserView
     tokens: Tokens
 
 

@@ -9,12 +9,14 @@ same transaction as the count, so a redelivered event is counted once.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from datetime import date
+from typing import TypedDict, cast
 
 from eventsourcing.postgres import PostgresDatastore
 
 from medisync.adapters.kafka.client import commit_past, consumer
 from medisync.adapters.postgres.ddl import apply_ddl
+from medisync.application.integration_events import IntegrationEvent
 
 GROUP = "medisync-analytics"
 TOPICS = ("medisync.appointment.v1", "medisync.recording.v1")
@@ -25,6 +27,13 @@ CREATE TABLE IF NOT EXISTS analytics.daily_counts (
     day date NOT NULL, metric text NOT NULL, outcome text NOT NULL, count bigint NOT NULL,
     PRIMARY KEY (day, metric, outcome))
 """
+
+class DailyCount(TypedDict):
+    day: date
+    metric: str
+    outcome: str
+    count: int
+
 
 # event type → (metric, outcome)
 COUNTED = {
@@ -50,7 +59,7 @@ class AnalyticsStore:
     def create_tables(self) -> None:
         apply_ddl(self.datastore, DDL)
 
-    def count(self, envelope: dict[str, Any]) -> bool:
+    def count(self, envelope: IntegrationEvent) -> bool:
         """Count the event once; False if it was seen before or is not counted."""
         counted = COUNTED.get(envelope.get("type", ""))
         if counted is None:
@@ -66,10 +75,10 @@ class AnalyticsStore:
                 (envelope["occurred_at"], *counted))
         return True
 
-    def counts(self) -> list[dict[str, Any]]:
+    def counts(self) -> list[DailyCount]:
         with self.datastore.get_connection() as conn, conn.cursor() as cursor:
             cursor.execute("SELECT * FROM analytics.daily_counts ORDER BY day, metric, outcome")
-            return cursor.fetchall()
+            return cast("list[DailyCount]", cursor.fetchall())
 
 
 def run_analytics(bootstrap: str, store: AnalyticsStore, stopping: threading.Event) -> None:

@@ -12,7 +12,9 @@ fixed.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TypedDict, cast
+from uuid import UUID
 
 from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresDatastore
@@ -29,6 +31,21 @@ CREATE TABLE IF NOT EXISTS ops.dead_letters (
     PRIMARY KEY (follower, notification_id))
 """
 MAX_ERROR = 300
+
+
+class DeadLetter(TypedDict):
+    """A row of ``ops.dead_letters``."""
+
+    follower: str
+    notification_id: int
+    topic: str
+    originator_id: UUID
+    originator_version: int
+    error: str
+    attempts: int
+    status: str  # parked | resumed
+    parked_at: datetime
+    resumed_at: datetime | None
 
 
 class PostgresDeadLetters:
@@ -51,18 +68,18 @@ class PostgresDeadLetters:
                 (follower, notification.id, notification.topic, notification.originator_id,
                  notification.originator_version, text))
 
-    def listing(self, only_parked: bool = True) -> list[dict[str, Any]]:
+    def listing(self, only_parked: bool = True) -> list[DeadLetter]:
         where = "WHERE status = 'parked' " if only_parked else ""
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute("SELECT * FROM ops.dead_letters " + where + "ORDER BY notification_id, follower")
-            return [dict(row) for row in cursor.fetchall()]
+            return [cast(DeadLetter, dict(row)) for row in cursor.fetchall()]
 
-    def parked(self, follower: str, notification_id: int) -> dict[str, Any] | None:
+    def parked(self, follower: str, notification_id: int) -> DeadLetter | None:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute("SELECT * FROM ops.dead_letters WHERE follower = %s AND notification_id = %s "
                            "AND status = 'parked'", (follower, notification_id))
             row = cursor.fetchone()
-        return dict(row) if row else None
+        return cast(DeadLetter, dict(row)) if row else None
 
     def mark_resumed(self, follower: str, notification_id: int) -> None:
         with self.datastore.transaction(commit=True) as cursor:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Mapping
 
+from medisync.application.identity import UserView
 from medisync.application.queries.rows import (AppointmentRow, DocumentRow, HistoryRow, InsuranceRow,
                                                NoteDocumentRow, NoteWithVersions, PatientRow, RecordingRow,
                                                TemplateView, UserRow)
@@ -39,7 +40,7 @@ def pick(row: Mapping[str, object], keys: tuple[str, ...]) -> dict[str, Any]:
     return {key: row.get(key) for key in keys}
 
 
-def user(row: UserRow) -> dict[str, Any]:
+def user(row: UserRow | UserView) -> dict[str, Any]:
     return pick(row, USER)
 
 
