@@ -19,6 +19,7 @@ from medisync.interface.settings import Settings
 from tests.integration.test_audit_chain import _populate, env_for, fresh_db
 from tests.support.blobs import staged
 from tests.support.server import REPO
+from tests.support.container import projected
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def _store_document(container: Container, principal: Principal, patient_id: str,
 
 
 def _wait_for_read_models(container: Container, notification_id: int | None) -> None:
-    assert notification_id is None or container.wait_for_projections(notification_id)
+    assert notification_id is None or projected(container, notification_id)
 
 
 def test_verify_names_a_changed_and_a_missing_file(container: Container) -> None:

@@ -22,6 +22,7 @@ from medisync.interface.bootstrap import Container, bootstrap
 from medisync.interface.settings import Settings
 from tests.integration.test_audit_chain import _populate, env_for, fresh_db
 from tests.support.server import REPO
+from tests.support.container import projected
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_a_poison_event_is_parked_and_can_be_resumed(container: Container) -> No
     healthy = container.app.recorder.max_notification_id() or 0
 
     container.start_projections(names=list(container.views))  # the read models, not the audit chain
-    assert container.wait_for_projections(healthy)  # the event behind the poison got through
+    assert projected(container, healthy)  # the event behind the poison got through
     assert container.reads.get_patient(healthy_id) is not None
     assert container.reads.get_patient(poisoned_id) is None
     parked = [r for r in container.dead_letters.listing() if r["notification_id"] == poisoned]

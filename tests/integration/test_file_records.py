@@ -31,6 +31,7 @@ from tests.integration.test_audit_chain import _populate, env_for, fresh_db
 from tests.support.audio import wav_bytes
 from tests.support.blobs import staged
 from tests.support.server import REPO
+from tests.support.container import projected
 
 
 @pytest.fixture
@@ -132,7 +133,7 @@ def test_verify_lists_files_no_record_references(container: Container) -> None:
     an_hour_ago = time.time() - 3600
     for path in (container.blobs.path(orphan), leftover):
         os.utime(path, (an_hour_ago, an_hour_ago))
-    assert container.wait_for_projections(container.app.recorder.max_notification_id() or 0)
+    assert projected(container, container.app.recorder.max_notification_id() or 0)
 
     report = container.audit.verify()
     unreferenced = [p["detail"]["blob_key"] for p in report["blobs"]["problems"] if p["kind"] == "unreferenced"]

@@ -21,3 +21,15 @@ def services_on(database_url: str, data_dir: Path) -> Iterator[Container]:
         yield built
     finally:
         built.close()
+
+
+def projected(container: Container, notification_id: int, within_s: float = 120.0) -> bool:
+    """Wait until every projection has passed ``notification_id``: the product's bounded wait, repeated
+    up to ``within_s``, so a test does not fail because a loaded machine projects slower than 3 s."""
+    import time
+
+    deadline = time.monotonic() + within_s
+    while not container.wait_for_projections(notification_id):
+        if time.monotonic() >= deadline:
+            return False
+    return True
