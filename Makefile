@@ -59,7 +59,8 @@ unit: install
 
 # schemathesis's CLI against a live server of a seeded practice: every check (--checks all), the
 # examples, coverage, fuzzing and stateful phases, MEDISYNC_FUZZ_EXAMPLES (100) per operation; fails
-# on any failure (bench/fuzz.py, bench/schemathesis.toml, D61). `make test` runs tests/e2e/test_fuzz.py.
+# on any failure (bench/fuzz.py, bench/schemathesis.toml, D61). `make test` runs a short version
+# (tests/e2e/test_fuzz_cli.py: coverage and stateful phases, 5 examples) and tests/e2e/test_fuzz.py.
 fuzz: install
 	deploy/local/services-up.sh
 	set -a && . $(MEDISYNC_DATA_DIR)/services.env && set +a && $(BIN)/python -m bench.fuzz $(FUZZ_ARGS)
