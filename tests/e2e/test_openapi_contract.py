@@ -142,7 +142,8 @@ def test_reads_document_the_consistency_token_they_take(spec: dict[str, Any], se
 def _commands(admin: Caller, doctor: Caller) -> list[tuple[str, str, requests.Response]]:
     """A command of each kind, as (method, documented path, answer)."""
     patient = admin.post("/patients", json={"mrn": f"MRN-{uuid.uuid4().hex[:8]}", "first_name": "Ada",
-                                            "last_name": "Contract", "date_of_birth": "1970-01-01", "sex": "female"})
+                                            "last_name": "Contract", "date_of_birth": "1970-01-01",
+                                            "sex": "female"})
     patient_id = patient.json()["data"]["id"]
     appointment = admin.post("/appointments/add", json={
         "patient_id": patient_id, "doctor_id": doctor.id, "start": "2027-03-01T09:00:00Z",
@@ -150,7 +151,8 @@ def _commands(admin: Caller, doctor: Caller) -> list[tuple[str, str, requests.Re
     template = admin.post("/notes/templates", json={"name": "Contract", "sections": [{"title": "Plan"}]})
     return [
         ("post", "/api/v1/patients", patient),
-        ("patch", "/api/v1/patients/{patient_id}", admin.patch(f"/patients/{patient_id}", json={"phone": "+1-555-0199"})),
+        ("patch", "/api/v1/patients/{patient_id}",
+         admin.patch(f"/patients/{patient_id}", json={"phone": "+1-555-0199"})),
         ("post", "/api/v1/patients/{patient_id}/history", admin.post(
             f"/patients/{patient_id}/history", json={"kind": "condition", "description": "Asthma"})),
         ("post", "/api/v1/appointments/add", appointment),
