@@ -28,3 +28,20 @@ def test_a_malformed_token_is_refused(api: str) -> None:
     patient = create_patient(admin)
     refused = admin.get(f"/patients/{patient['id']}", headers={TOKEN: "soon"})
     assert_error(refused, 400, "validation_error")
+
+
+def test_a_command_with_a_malformed_token_is_refused_before_it_records_anything(api: str) -> None:
+    admin = register_practice(api, "token-bad-command")
+    patient = create_patient(admin)
+    refused = admin.patch(f"/patients/{patient['id']}", json={"first_name": "Never"}, headers={TOKEN: "soon"})
+    assert_error(refused, 400, "validation_error")
+    body = {"mrn": "MRN-TOKEN-1", "first_name": "Nobody", "last_name": "Recorded", "date_of_birth": "1990-01-01",
+            "sex": "female", "phone": "+1-555-0100"}
+    assert_error(admin.post("/patients", json=body, headers={TOKEN: "-1"}), 400, "validation_error")
+    current = admin.get(f"/patients/{patient['id']}")
+    assert current.status_code == 200 and current.json()["data"]["first_name"] != "Never"
+    assert current.json()["data"]["version"] == patient["version"]
+    listed = admin.get("/patients")
+    assert listed.status_code == 200
+    assert [p["id"] for p in listed.json()["data"]] == [patient["id"]]  # the refused create recorded nothing
+    assert admin.post("/patients", json=body).status_code == 201  # the same body, without the bad token

@@ -163,6 +163,7 @@ class Ctx:
         def committed() -> tuple[C, tuple[Any, ...]]:  # in the worker thread, as a whole
             return collecting(function, *args, **kwargs)
 
+        requested_token(self.request)  # a malformed token is refused before anything is recorded
         result, events = await self.run(committed)
         if result.notification_id is not None:
             self.request[CONSISTENCY_TOKEN] = result.notification_id
