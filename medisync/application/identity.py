@@ -195,6 +195,9 @@ class IdentityService:
                     tier: str | None, active: bool | None) -> CommandResult:
         require_role(principal, ("admin",), "manage users")
         user = self._practice_user(principal, user_id)
+        if user_id == principal.user_id and (active is False or (role is not None and role != "admin")):
+            # another admin must do it: an admin removing their own rights could leave a practice without one
+            raise ConflictError("an admin cannot deactivate or demote their own account; ask another admin")
         if role is not None and role != user.role:
             user.change_role(role=role, actor=principal.actor())
         if tier is not None and tier != user.tier:

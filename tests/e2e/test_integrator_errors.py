@@ -134,3 +134,15 @@ def test_a_utc_offset_postgres_cannot_hold_is_taken_as_utc(admin: Caller) -> Non
     assert first["start"].startswith("2031-05-05T22:14:00")
     later = schedule(admin, create_patient(admin)["id"], doctor.id, start="2031-05-07T09:00:00Z")  # 201, not 202
     assert admin.get(f"/appointments/get/{later['id']}").status_code == 200
+
+
+def test_an_admin_cannot_deactivate_or_demote_themselves(server: ServerProcess) -> None:
+    first = register_practice(server.api, "selfadmin")
+    for change in ({"active": False}, {"role": "doctor"}):
+        refused = first.patch(f"/users/{first.id}", json=change)
+        assert_error(refused, 409, "conflict")
+        assert "another admin" in refused.json()["error"]["message"]
+    assert first.get("/users").status_code == 200  # still an admin, still active
+    second = invite(first, "admin", "second-admin")
+    demoted = second.patch(f"/users/{first.id}", json={"role": "doctor"})
+    assert demoted.status_code == 200, demoted.text  # another admin may
