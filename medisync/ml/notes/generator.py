@@ -21,7 +21,7 @@ from .medications import extract_allergies, extract_medications
 from .review import extract_needs_review
 from .symptoms import extract_symptoms, find_mentions
 from .templates import NoteTemplate, get_template
-from .text import Turn, build_turns
+from .text import Sentence, Turn, build_turns
 from .visit_reason import visit_reason
 from .vitals import VITAL_KEYS, extract_vitals
 
@@ -65,9 +65,7 @@ class ExtractiveNoteGenerator:
         turns = build_turns(transcript or {})
         insights = self._insights(turns)
         # what was heard but not clearly named is never written into the note's text
-        excluded = {int(item["sentence_index"]) for item in insights.get("needs_review") or []
-                    if item.get("sentence_index") is not None}
-        lines = draft_lines(turns, insights, excluded)  # drafted once, arranged per template
+        lines = draft_lines(turns, insights, held_for_review(insights))  # drafted once, arranged per template
         sections = assemble(chosen, lines)
         soap = assemble(get_template("soap"), lines)
         return {**_soap_fields(soap), "template": chosen.id,
@@ -90,16 +88,27 @@ class ExtractiveNoteGenerator:
             "diagnoses": extract_diagnoses(turns)[0], "orders": extract_orders(turns)[0],
             "follow_up": extract_follow_up(turns)[0],
         })
-        first_sentence: dict[str, int] = {}
-        for s in sentences:
-            if s.role != "clinician":
-                for m in find_mentions(s):
-                    first_sentence.setdefault(m.name, s.index)
-        held = {int(i["sentence_index"]) for i in insights["needs_review"] if i.get("sentence_index") is not None}
-        stated = visit_reason(sentences, held)
-        insights["chief_complaint"] = (stated.text if stated else
-                                       chief_complaint(turns, symptoms, insights["diagnoses"], first_sentence))
+        insights["chief_complaint"] = _chief_complaint(turns, sentences, insights)
         return insights
+
+
+def held_for_review(insights: Insights) -> set[int]:
+    """The sentences holding a ``needs_review`` item: never quoted, never read as the visit's reason."""
+    return {int(item["sentence_index"]) for item in insights.get("needs_review") or []
+            if item.get("sentence_index") is not None}
+
+
+def _chief_complaint(turns: list[Turn], sentences: list[Sentence], insights: Insights) -> str | None:
+    """The reason a clinician states for the visit; else one composed from the symptoms first named."""
+    stated = visit_reason(sentences, held_for_review(insights))
+    if stated:
+        return stated
+    first_sentence: dict[str, int] = {}
+    for s in sentences:
+        if s.role != "clinician":
+            for m in find_mentions(s):
+                first_sentence.setdefault(m.name, s.index)
+    return chief_complaint(turns, insights["symptoms"], insights["diagnoses"], first_sentence)
 
 
 def _soap_fields(soap: list[DraftSection]) -> SoapText:

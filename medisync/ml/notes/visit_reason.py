@@ -14,7 +14,6 @@ word probability, or a sentence that holds a ``needs_review`` item.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .text import MIN_WORD_PROBABILITY, Sentence
 
@@ -42,13 +41,6 @@ _LEAD = ("complaints of", "complaint of", "concerns about", "concern about", "co
 _PRONOUNS = frozenset("you i me we us it they them he she him myself yourself".split())
 _FOLLOW_UP = re.compile(r"^(?:follow up|follow-up|followup|recheck|check up|checkup)\b(?:\s+(?:of|for|on|with))?\s*")
 _MAX_WORDS = 8
-
-
-@dataclass(frozen=True)
-class VisitReason:
-    """The chief complaint in the visit's words, and the sentence it was said in (provenance)."""
-    text: str
-    sentence: Sentence
 
 
 def _trim(words: list[str]) -> list[str]:
@@ -100,11 +92,12 @@ def _usable(sentence: Sentence, excluded: set[int]) -> bool:
 
 
 def visit_reason(sentences: list[Sentence], excluded: set[int] | None = None,
-                 window: int = 40) -> VisitReason | None:
-    """The first reason for the visit a clinician states in the opening ``window`` sentences."""
+                 window: int = 40) -> str | None:
+    """The first reason for the visit a clinician states in the opening ``window`` sentences, in their words
+    (the note's cc line finds its provenance by these words, as every fact line does)."""
     for s in sentences[:window]:
         if s.role in ("clinician", "unknown") and _usable(s, excluded or set()):
             reason = _stated(s)
             if reason:
-                return VisitReason(reason, s)
+                return reason
     return None

@@ -14,8 +14,7 @@ from medisync.ml.notes.visit_reason import visit_reason
 
 def _reason(dialogue: str, excluded: set[int] | None = None) -> str | None:
     sentences = [s for t in build_turns(parse_dialogue_text(dialogue)) for s in t.sentences]
-    found = visit_reason(sentences, excluded)
-    return found.text if found else None
+    return visit_reason(sentences, excluded)
 
 
 def test_the_reason_said_to_the_scribe_or_the_patient_is_the_chief_complaint() -> None:
