@@ -18,8 +18,8 @@ from typing import Any, Sequence
 from medisync.application.ports import Segment, Transcript, Word
 
 from .asr.whisper import AsrResult, AsrSegment, AsrWord, WhisperASR
-from .diarization import Diarizer, Span, default_diarizer
-from .diarization.roles import assign_roles
+from .diarization import DiarizationResult, Diarizer, Span, default_diarizer
+from .diarization.roles import assign_roles, takes_both_sides
 
 
 def missing_dependencies(model: str = "base") -> list[str]:
@@ -142,13 +142,26 @@ class SpeechTranscriber:
         else:
             spans = [Span(s.start, max(s.end, s.start + 0.01)) for s in asr_segments]
         result = self.diarizer.diarize(audio_path, spans)
-        labels = result.span_speakers or [0] * len(spans)
-        self.last_info = {"n_speakers": result.n_speakers, "diarizer": result.info}
         if use_words and len(result.span_bounds) == len(units):
             # the diarizer refined word edges against the audio (pauses)
             for (_, word), (start, end) in zip(units, result.span_bounds):
                 word.start, word.end = start, end
+        out = self._segments(asr_segments, result, use_words, len(spans))
+        if getattr(result, "alternative", None) is not None:
+            # one speaker found: two similar voices who take both sides of a visit are two (D68)
+            two = self._segments(asr_segments, result.alternative, use_words, len(spans))
+            if takes_both_sides(two):
+                result, out = result.alternative, two  # type: ignore[assignment]
+        self.last_info = {"n_speakers": result.n_speakers, "diarizer": result.info}
+        roles = assign_roles(out)
+        for segment in out:
+            segment["role"] = roles.get(segment["speaker"], "other")
+        return out
 
+    def _segments(self, asr_segments: list[AsrSegment], result: DiarizationResult, use_words: bool,
+                  n_spans: int) -> list[Segment]:
+        """The transcript's segments: ASR segments split where the speaker changes."""
+        labels = result.span_speakers or [0] * n_spans
         out: list[Segment] = []
         if use_words:
             cursor = 0
@@ -159,10 +172,6 @@ class SpeechTranscriber:
         else:
             for seg, lab in zip(asr_segments, labels):
                 out.append(self._segment_dict(seg.start, seg.end, lab, seg.text.strip(), []))
-
-        roles = assign_roles(out)
-        for segment in out:
-            segment["role"] = roles.get(segment["speaker"], "other")
         return out
 
     def _split_segment(self, seg: AsrSegment, labels: Sequence[int]) -> list[Segment]:

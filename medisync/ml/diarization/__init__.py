@@ -46,6 +46,10 @@ class DiarizationResult:
     #: per input span, its (start, end) after the backend's boundary
     #: refinement (e.g. word edges moved out of detected pauses); empty if none
     span_bounds: list[tuple[float, float]] = field(default_factory=list)
+    #: when one speaker was found, the best two-speaker reading of the same speech (or None);
+    #: the acoustics alone cannot tell two similar voices from one, so the caller decides
+    #: from what was said (:func:`~.roles.takes_both_sides`, D68)
+    alternative: "DiarizationResult | None" = None
 
 
 @runtime_checkable

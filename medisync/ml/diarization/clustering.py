@@ -246,6 +246,30 @@ def cluster_speakers(
     return _result(point_labels, cents, merges, n_initial, len(big))
 
 
+def split_in_two(points: np.ndarray, weights: np.ndarray, iterations: int = 20) -> np.ndarray | None:
+    """Two centroids for one cluster: a split along its principal axis, refined by spherical 2-means.
+
+    The alternative to "one speaker" when the count came out 1 (D68): average linkage cuts off
+    outlier points first, while two similar voices differ along one direction of the whole
+    cloud.  ``None`` when the points do not split (fewer than two, or all on one side).
+    """
+    pts = np.asarray(points, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    if len(pts) < 2:
+        return None
+    centred = pts - (pts * w[:, None]).sum(0) / w.sum()
+    axis = np.linalg.eigh((centred * w[:, None]).T @ centred)[1][:, -1]
+    labels = (centred @ axis > 0).astype(np.int64)
+    for _ in range(iterations):
+        if labels.min() == labels.max():
+            return None
+        new = np.argmax(pts @ centroids(pts, labels, w).T.astype(np.float64), axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return None if labels.min() == labels.max() else centroids(pts, labels, w)
+
+
 def _speaker_cut(m: int, merges: list[Merge], pw: np.ndarray, threshold: float, min_mass: float,
                  min_speakers: int, max_speakers: int) -> tuple[np.ndarray, np.ndarray, int]:
     """Steps 1-3 of :func:`cluster_speakers`: (labels of the ``m`` points, the clusters that are

@@ -36,7 +36,7 @@ import numpy as np
 
 from . import DiarizationResult, Span, SpeakerTurn
 from .audio import iter_audio
-from .clustering import ClusteringResult, cluster_speakers
+from .clustering import ClusteringResult, cluster_speakers, split_in_two
 from .encoder import HOP, SAMPLE_RATE, MelFrontEnd, SpeakerEncoder, blas_threads
 from .regions import pool_by_region, region_of_windows
 
@@ -272,6 +272,7 @@ class ResemblyzerDiarizer:
         max_cluster_points: int = 2000,
         snap_words_to_pauses: bool = True,
         region_windows: int = 4,
+        two_speaker_alternative: bool = True,
     ) -> None:
         self.checkpoint = checkpoint
         self.window = int(round(window_s * FPS))
@@ -293,6 +294,7 @@ class ResemblyzerDiarizer:
         self.max_cluster_points = max_cluster_points
         self.snap_words_to_pauses = snap_words_to_pauses
         self.region_windows = region_windows
+        self.two_speaker_alternative = two_speaker_alternative
         self._encoder: SpeakerEncoder | None = None
 
     # -- model -------------------------------------------------------------
@@ -458,24 +460,37 @@ class ResemblyzerDiarizer:
         return gaps
 
     def label(self, prep: "Prepared") -> DiarizationResult:
-        """Cluster the windows, then label every unit (word) with a speaker."""
+        """Cluster the windows, then label every unit (word) with a speaker.
+
+        When one speaker is found, ``alternative`` holds the labelling by the two halves of
+        :func:`~.clustering.split_in_two` (``two_speaker_alternative``; D68)."""
         t0 = time.perf_counter()
-        windows, emb, span_list = prep.windows, prep.emb, prep.spans
-        if len(windows) == 0:
+        if len(prep.windows) == 0:
             turns = [SpeakerTurn(s, e, 0) for s, e in prep.regions]
-            return DiarizationResult(turns, 1 if turns else 0, [0] * len(span_list), [],
-                                     {"windows": 0}, span_list)
+            return DiarizationResult(turns, 1 if turns else 0, [0] * len(prep.spans), [],
+                                     {"windows": 0}, prep.spans)
         cl = self._cluster(prep)
+        result = self._label_with(prep, cl, t0)
+        if cl.n_speakers == 1 and self.two_speaker_alternative and self.max_speakers >= 2:
+            split = split_in_two(*self._points(prep))
+            if split is not None:
+                halves = ClusteringResult(np.zeros(0, dtype=np.int64), split.astype(np.float32), 2,
+                                          cl.merge_distances, 2, 2)
+                result.alternative = self._label_with(prep, halves, time.perf_counter())
+        return result
+
+    def _label_with(self, prep: "Prepared", cl: ClusteringResult, t0: float) -> DiarizationResult:
+        """Resegmentation: every unit scored against ``cl``'s centroids, then the Viterbi pass."""
         order, unit_times = self._units(prep)
         units = np.stack([np.floor(unit_times[:, 0] * FPS), np.ceil(unit_times[:, 1] * FPS)], 1).astype(int)
         units[:, 1] = np.maximum(units[:, 1], units[:, 0] + 1)
-        scores = self._unit_scores(units, windows, emb @ cl.centroids.T)
+        scores = self._unit_scores(units, prep.windows, prep.emb @ cl.centroids.T)
         weights = np.clip(unit_times[:, 1] - unit_times[:, 0], 0.05, 1.0)
         labels = self._viterbi(scores, self._gaps(unit_times, prep.pauses), weights)
         return self._result(prep, cl, order, unit_times, labels, time.perf_counter() - t0)
 
-    def _cluster(self, prep: "Prepared") -> ClusteringResult:
-        """Speakers from the windows' embeddings, pooled per speech region first (``region_windows``)."""
+    def _points(self, prep: "Prepared") -> tuple[np.ndarray, np.ndarray]:
+        """What the clustering sees: region-level points (``region_windows``) and their seconds of speech."""
         starts = np.array([w.start for w in prep.windows])
         ends = np.array([w.end for w in prep.windows])
         points, weights = prep.emb, (ends - starts) / FPS
@@ -483,6 +498,11 @@ class ResemblyzerDiarizer:
             pooled = pool_by_region(points, weights, region_of_windows(starts, ends, prep.regions, FPS),
                                     self.region_windows)
             points, weights = pooled.points, pooled.weights
+        return points, weights
+
+    def _cluster(self, prep: "Prepared") -> ClusteringResult:
+        """Speakers from the windows' embeddings, pooled per speech region first (``region_windows``)."""
+        points, weights = self._points(prep)
         return cluster_speakers(
             points, weights, threshold=self.threshold, min_speakers=self.min_speakers,
             max_speakers=self.max_speakers, min_cluster_seconds=self.min_cluster_seconds,

@@ -115,6 +115,24 @@ def gather_evidence(segments: Sequence[Segment]) -> dict[str, SpeakerEvidence]:
     return ev
 
 
+def takes_both_sides(segments: Sequence[Segment], min_margin: float = 2.5) -> bool:
+    """Whether exactly two speakers take the two sides of a visit: one's clinician evidence
+    exceeds their patient evidence by ``min_margin`` or more, and the other's patient evidence
+    exceeds their clinician evidence by as much.
+
+    The evidence that a one-speaker diarization was really two similar voices (D68): on the tune
+    data, splitting a merged doctor/patient pair gave halves at margins 3-11 / 3-8, while the two
+    halves of one speaker alone never both reached 2.5 (a doctor's halves are both clinician-like,
+    a patient's both patient-like; speech without clinical cues has no margin at all).
+    """
+    ev = gather_evidence(segments)
+    if len(ev) != 2:
+        return False
+    a, b = ev.values()
+    return ((a.clinician_margin >= min_margin and -b.clinician_margin >= min_margin)
+            or (b.clinician_margin >= min_margin and -a.clinician_margin >= min_margin))
+
+
 def assign_roles(segments: Sequence[Segment], strong_clinician: float = 6.0,
                  second_clinician_share: float = 0.5) -> dict[str, str]:
     """Return ``{speaker: role}`` for every speaker appearing in ``segments``.

@@ -155,3 +155,19 @@ def test_speaker_count_with_realistic_similarities(n_spk):
     r = cluster_speakers(x.astype(np.float32), np.full(len(x), 1.5))
     assert r.n_speakers == n_spk
     assert agree(r.labels, y) == 1.0
+
+
+def test_split_in_two_separates_two_close_voices_and_refuses_one_point():
+    from medisync.ml.diarization.clustering import split_in_two
+
+    rng = np.random.default_rng(3)
+    base = rng.random(32)
+    a = base + 0.3 * rng.random(32)
+    b = base + 0.3 * rng.random(32)  # centroids ~0.95 cosine apart, as two similar voices
+    pts = np.vstack([a + 0.03 * rng.standard_normal((20, 32)), b + 0.03 * rng.standard_normal((20, 32))])
+    pts /= np.linalg.norm(pts, axis=1, keepdims=True)
+    cents = split_in_two(pts, np.ones(40))
+    labels = np.argmax(pts @ cents.T, axis=1)
+    assert sorted(np.bincount(labels).tolist()) == [20, 20]
+    assert labels[:20].min() == labels[:20].max() and labels[0] != labels[-1]
+    assert split_in_two(pts[:1], np.ones(1)) is None

@@ -103,3 +103,17 @@ def test_relative_who_asks_one_question_stays_other():
     ]
     roles = assign_roles(segs)
     assert roles == {"D": "clinician", "P": "patient", "M": "other"}
+
+
+def test_takes_both_sides_needs_a_clear_clinician_and_a_clear_patient():
+    from medisync.ml.diarization.roles import takes_both_sides
+
+    def seg(spk, text):
+        return {"speaker": spk, "text": text, "start": 0.0}
+
+    doctor = seg("A", "I am Doctor Chen. How long have you had it? I recommend ibuprofen.")
+    patient = seg("B", "Thank you, doctor. My back hurts and I have been tired.")
+    assert takes_both_sides([doctor, patient])
+    assert not takes_both_sides([doctor, seg("B", "Your blood pressure is fine. Come back in two weeks.")])
+    assert not takes_both_sides([seg("A", "The sonnet was read aloud."), seg("B", "And then the second one.")])
+    assert not takes_both_sides([doctor])

@@ -126,3 +126,34 @@ def test_missing_dependencies_reports_without_loading(tmp_path):
     assert "unknown model 'nope'" in missing_dependencies("nope")
     (tmp_path / "model.bin").write_bytes(b"x")
     assert all("model" not in m for m in missing_dependencies(str(tmp_path)))
+
+
+class MergingDiarizer(FakeDiarizer):
+    """Finds one speaker, and offers ``speaker_of_time`` as the two-speaker reading (D68)."""
+
+    def diarize(self, audio_path, spans=None):
+        two = super().diarize(audio_path, spans)
+        one = DiarizationResult([SpeakerTurn(spans[0].start, spans[-1].end, 0)], 1, [0] * len(spans))
+        one.alternative = two
+        return one
+
+
+def visit(doctor, patient):
+    w_d, w_p = words(doctor, 0.0), words(patient, 3.5)
+    return [AsrSegment(0.0, 3.2, " " + doctor, w_d), AsrSegment(3.5, 6.0, " " + patient, w_p)]
+
+
+def test_one_speaker_becomes_two_when_the_halves_take_both_sides_of_a_visit():
+    doctor = "I am Doctor Chen. How long have you had it? I recommend ibuprofen."
+    patient = "Thank you, doctor. My back hurts and I have been tired."
+    out = SpeechTranscriber(asr=FakeASR(visit(doctor, patient)),
+                            diarizer=MergingDiarizer(lambda t: 1 if t > 3.4 else 0)).transcribe("x.wav")
+    assert {s["speaker"]: s["role"] for s in out["segments"]} == {"SPEAKER_1": "clinician", "SPEAKER_2": "patient"}
+
+
+def test_one_speaker_stays_one_when_both_halves_sound_like_the_clinician():
+    first = "I am Doctor Chen. How long have you had it? I recommend ibuprofen."
+    second = "Your blood pressure is fine. Come back in two weeks."
+    out = SpeechTranscriber(asr=FakeASR(visit(first, second)),
+                            diarizer=MergingDiarizer(lambda t: 1 if t > 3.4 else 0)).transcribe("x.wav")
+    assert {s["speaker"] for s in out["segments"]} == {"SPEAKER_1"}
