@@ -27,7 +27,6 @@ from typing import Any, Callable, Protocol
 import psycopg
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification, Tracking
-from eventsourcing.projection import ApplicationSubscription
 
 from medisync.adapters.backoff import keep_running
 from medisync.adapters.metrics import DEAD_LETTERS
@@ -35,6 +34,9 @@ from medisync.adapters.metrics import DEAD_LETTERS
 log = logging.getLogger(__name__)
 
 EventHandler = Callable[[Any, Tracking], None]
+# Gives an iterator of notifications after ``gt`` with one of ``topics``, as a context
+# manager with ``stop()``: the process's shared log (D67), else the recorder's own subscription.
+Subscribe = Callable[[int | None, tuple[str, ...]], Any]
 TRANSIENT = (psycopg.Error, OSError)
 
 
@@ -46,8 +48,9 @@ class LogFollower:
     def __init__(self, name: str, app: Application[Any], handle: EventHandler,
                  start_after: Callable[[], int | None], topics: tuple[str, ...] = (),
                  on_progress: Callable[[str, int], None] | None = None,
-                 dead_letters: DeadLetters | None = None) -> None:
+                 dead_letters: DeadLetters | None = None, subscribe: Subscribe | None = None) -> None:
         self.name = name
+        self.subscribe: Subscribe = subscribe or (lambda gt, topics: app.recorder.subscribe(gt=gt, topics=topics))
         self.dead_letters = dead_letters
         self.app = app
         self.handle = handle
@@ -55,7 +58,7 @@ class LogFollower:
         self.topics = topics
         self.on_progress = on_progress or (lambda _name, _position: None)
         self._stopping = threading.Event()
-        self._subscription: ApplicationSubscription[Any] | None = None
+        self._subscription: Any = None
         self._thread = threading.Thread(target=self._run, name=f"follow-{name}", daemon=True)
 
     def start(self) -> None:
@@ -74,11 +77,11 @@ class LogFollower:
     def _follow(self) -> None:
         position = self.start_after()
         self.on_progress(self.name, position or 0)
-        with ApplicationSubscription(self.app, gt=position, topics=self.topics) as subscription:
+        with self.subscribe(position, self.topics) as subscription:
             self._subscription = subscription
             if self._stopping.is_set():
                 return
-            for notification in subscription.subscription:  # stored events: we decode them
+            for notification in subscription:  # stored events: we decode them
                 tracking = Tracking(self.app.name, notification.id)
                 domain_event = self._decode(notification)
                 if domain_event is not None:

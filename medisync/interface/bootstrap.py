@@ -23,7 +23,7 @@ from medisync.adapters.crypto.keyring import (MasterKeyWrapper, PostgresPatientK
 from medisync.adapters.crypto.phi_mapper import PhiEncryptingMapper
 from medisync.adapters.embedded_postgres import start_embedded
 from medisync.adapters.jwt_tokens import JoserfcTokenIssuer, load_or_create_key
-from medisync.adapters.log_follower import LogFollower, ProjectionProgress
+from medisync.adapters.log_follower import LogFollower, ProjectionProgress, Subscribe
 from medisync.adapters.metrics import instrument_application, instrument_jobs
 from medisync.adapters.passwords import Argon2PasswordHasher
 from medisync.adapters.postgres.audit_wiring import AuditComponents, build_audit
@@ -36,6 +36,7 @@ from medisync.adapters.postgres.login_attempts import PostgresLoginAttempts
 from medisync.adapters.postgres.queries import PostgresQueries
 from medisync.adapters.postgres.read_model_view import PostgresReadModelView
 from medisync.adapters.postgres.sessions import PostgresSessionStore
+from medisync.adapters.shared_log import SharedLog
 from medisync.application.app import MediSyncApplication
 from medisync.application.appointments import AppointmentService
 from medisync.application.commands import Commands
@@ -106,6 +107,7 @@ class Container(ContainerOperations):
     note_documents: NoteDocumentService | None = None  # patient summaries and letters (issue 17)
     commands: Commands | None = None  # the use cases a handler calls in one line (D56)
     followers: list[LogFollower] = field(default_factory=list)
+    shared_log: SharedLog | None = None  # the followers' one subscription, made by the first (D67)
 
     def start_projections(self, names: list[str] | None = None, out_of_process: bool = False) -> None:
         for name, view in self.views.items():
@@ -116,11 +118,20 @@ class Container(ContainerOperations):
             follower = LogFollower(
                 name, self.app, projection.process_event,
                 start_after=lambda v=view: v.max_tracking_id(self.app.name),
-                on_progress=self.progress.advance, dead_letters=self.dead_letters)
+                on_progress=self.progress.advance, dead_letters=self.dead_letters,
+                subscribe=self.log_subscription())
             follower.start()
             self.followers.append(follower)
         if not names and self.audit is not None:  # the event hash chain follows the whole log too
-            self.add_follower(self.audit.follower(self.progress.advance))  # type: ignore[arg-type]
+            self.add_follower(self.audit.follower(self.progress.advance,  # type: ignore[arg-type]
+                                                  self.log_subscription()))
+
+    def log_subscription(self) -> Subscribe:
+        """How this process's followers subscribe: all through one shared subscription (D67)."""
+        if self.shared_log is None:
+            assert self.app is not None
+            self.shared_log = SharedLog(self.app.recorder)
+        return self.shared_log.subscribe
 
     def add_follower(self, follower: LogFollower) -> None:
         follower.start()
@@ -130,6 +141,9 @@ class Container(ContainerOperations):
         for follower in self.followers:
             follower.stop()
         self.followers.clear()
+        if self.shared_log is not None:
+            self.shared_log.close()
+            self.shared_log = None
         if self.app is not None:
             self.app.close()
         if self.datastore is not None:
@@ -141,7 +155,7 @@ def _projection_named(name: str) -> type[ReadModelProjection]:
 
 
 # What each process asks for; what those components need is built with them.
-API = tuple(f.name for f in fields(Container) if f.name not in ("settings", "followers"))
+API = tuple(f.name for f in fields(Container) if f.name not in ("settings", "followers", "shared_log"))
 RELAY = ("app", "datastore")
 PROJECTOR = ("app", "views", "progress", "dead_letters")  # + "audit" when it runs every projection
 REBUILD = ("app", "datastore")

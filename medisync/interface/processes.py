@@ -54,7 +54,8 @@ def erasure_evictor(container: Container) -> LogFollower:
         seen[0] = tracking.notification_id
 
     return LogFollower("erasure-evictor", app, handle, start_after=lambda: seen[0],
-                       topics=(get_topic(Patient.Erased),), dead_letters=container.dead_letters)
+                       topics=(get_topic(Patient.Erased),), dead_letters=container.dead_letters,
+                       subscribe=container.log_subscription())
 
 
 def ml_worker_follower(container: Container) -> LogFollower:
@@ -68,7 +69,8 @@ def ml_worker_follower(container: Container) -> LogFollower:
         tracker.insert_tracking(tracking)
 
     return LogFollower("ml-worker", app, handle, start_after=lambda: tracker.max_tracking_id(app.name),
-                       topics=(get_topic(Recording.Uploaded),), dead_letters=container.dead_letters)
+                       topics=(get_topic(Recording.Uploaded),), dead_letters=container.dead_letters,
+                       subscribe=container.log_subscription())
 
 
 def _until_signalled() -> threading.Event:

@@ -94,8 +94,11 @@ class AuditChainFollower:
 
     def __init__(self, chainer: EventChainer, store: PostgresAuditStore, signer: Any,
                  checkpoint_interval_s: float,
-                 on_progress: Callable[[str, int], None] | None = None) -> None:
+                 on_progress: Callable[[str, int], None] | None = None,
+                 subscribe: Callable[[int | None, tuple[str, ...]], Any] | None = None) -> None:
         self.name = "audit-chain"
+        # The process's shared log (D67) when given, else the recorder's own subscription.
+        self.subscribe = subscribe or (lambda gt, topics: chainer.app.recorder.subscribe(gt=gt, topics=topics))
         self.chainer = chainer
         self.store = store
         self.signer = signer
@@ -124,7 +127,7 @@ class AuditChainFollower:
     def _follow(self) -> None:
         position = self.chainer.catch_up()
         self.on_progress(self.name, position)
-        with self.chainer.app.recorder.subscribe(gt=position) as subscription:
+        with self.subscribe(position, ()) as subscription:
             self._subscription = subscription
             if self._stopping.is_set():
                 return

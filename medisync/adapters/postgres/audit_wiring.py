@@ -33,9 +33,10 @@ class AuditComponents:
     blob_files: BlobFiles
     live_blobs: Callable[[], list[LiveBlobRow]]
 
-    def follower(self, on_progress: Callable[[str, int], None] | None = None) -> AuditChainFollower:
+    def follower(self, on_progress: Callable[[str, int], None] | None = None,
+                 subscribe: Callable[[int | None, tuple[str, ...]], Any] | None = None) -> AuditChainFollower:
         return AuditChainFollower(self.chainer, self.store, self.signer, self.checkpoint_interval_s,
-                                  on_progress)
+                                  on_progress, subscribe)
 
     def access_log_writer(self) -> PostgresAuditStore:
         """A store on its own small pool, for the HTTP access-log batcher: it is
