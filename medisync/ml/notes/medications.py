@@ -28,6 +28,7 @@ from typing import Callable
 
 from medisync.application.ports import Allergy, Medication
 
+from .adverse import adverse_allergens, affirmed_reactions, cannot_take_before
 from .context import assess, scopes
 from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, find_drugs
 from .lexicon import allergy_lexicon, drug_lexicon
@@ -542,14 +543,15 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
     sentence of the turn, which may name the reaction ("It gives me hives")."""
     norm = sent.norm
     explicit = bool(ALLERGY_TRIGGER.search(norm))
-    picked = _allergens(sent, _substances(sent, known), explicit, allergy_question, med_question)
+    picked = _allergens(sent, follow, _substances(sent, known), explicit, (allergy_question, med_question))
     if not picked:
         return []
     scs = scopes(sent.toks)
     out: list[tuple[int, str, str | None]] = []
     for idx, (s, e, name) in enumerate(picked):
         a = assess(sent.toks, (s, e), scs)
-        if a.negated and (not explicit or re.search(r"\bnot allergic\b|\bno allerg", norm)):
+        if a.negated and not cannot_take_before(sent, s) and (
+                not explicit or re.search(r"\bnot allergic\b|\bno allerg", norm)):
             continue
         nxt = picked[idx + 1][0] if idx + 1 < len(picked) else len(sent.toks)
         reaction = _first_reaction(sent, e, nxt)
@@ -559,15 +561,29 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
     return out
 
 
-def _allergens(sent: Sentence, subs: list[tuple[int, int, str]], explicit: bool,
-               allergy_question: bool, med_question: bool) -> list[tuple[int, int, str]]:
-    """The substances of a sentence that are allergens."""
+#: "ibuprofen does not cause me any problems", "amoxicillin has always been fine": no allergy
+_TOLERATES = re.compile(r"\b(fine|no (problems?|issues?|trouble)|not \w+ (me )?(any )?(problems?|issues?|trouble)"
+                        r"|tolerates?d?|never (had|have) (a |any )?(problems?|issues?|reactions?))\b")
+
+
+def _tolerated(sent: Sentence, reactions: list[tuple[int, str]]) -> bool:
+    """The answer says the drug is tolerated, or names a reaction only to deny it ("never gave me hives")."""
+    return bool(_TOLERATES.search(sent.norm)) or bool(reactions) and not affirmed_reactions(sent, reactions)
+
+
+def _allergens(sent: Sentence, follow: Sentence | None, subs: list[tuple[int, int, str]], explicit: bool,
+               asked: tuple[bool, bool]) -> list[tuple[int, int, str]]:
+    """The substances of a sentence that are allergens; ``asked``: (the clinician asked about
+    allergies, the clinician asked about medications taken) just before."""
     if explicit:
         return subs  # "allergic to X", "penicillin allergy", "I had a reaction to sulfa"
-    if allergy_question and not med_question:
+    allergy_question, med_question = asked
+    reactions = _reactions(sent)
+    if allergy_question and not med_question and not _tolerated(sent, reactions):
         # answer to "any allergies?": named substances are allergens unless taken with a dose
         return [s for s in subs if not find_doses(sent.toks, s[1], s[1] + 4)]
-    return []
+    return adverse_allergens(sent, subs, follow, reactions,
+                             _reactions(follow) if follow is not None else [])
 
 
 def _first_reaction(sent: Sentence, start: int = 0, end: int | None = None) -> str | None:
