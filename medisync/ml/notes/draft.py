@@ -39,6 +39,13 @@ _PLAN_STATEMENT = re.compile(
 _ASSESSMENT = re.compile(r"\b(?:my|the) (?:assessment|impression|diagnosis) (?:is|today is)\b", re.IGNORECASE)
 _FEMALE = re.compile(r"\b(she|her|hers|herself|female|woman|lady|mrs|ms|miss|girl)\b")
 _MALE = re.compile(r"\b(he|him|his|himself|male|man|gentleman|mr|mister|boy)\b")
+#: the patient's sex as a clinician states it: "a 57 year old male", "Mrs. Hill" (normalised to "missus");
+#: "miss" only as a form of address ("hi , miss russell", "miss hernandez is a"), never the verb
+_STATED_SEX = re.compile(r"\b\d+ (?:year|month) old (?:\w+ ){0,2}?(male|female|man|woman|gentleman|lady|boy|girl)\b"
+                         r"|\b(missus|mister|mrs|mr|ms)\b"
+                         r"|(?:\b(?:hi|hello|hey|morning|afternoon|evening|seeing|you) ,? )(miss)\b|\b(miss)(?= \w+ is a\b)")
+_SEX_WORD = {**dict.fromkeys(("female", "woman", "lady", "girl", "missus", "mrs", "ms", "miss"), "female"),
+             **dict.fromkeys(("male", "man", "gentleman", "boy", "mister", "mr"), "male")}
 
 
 @dataclass(frozen=True)
@@ -55,8 +62,13 @@ class DraftSection:
 
 
 def patient_gender(sentences: list[Sentence]) -> str | None:
-    """The patient's gender when the clinician's words say it clearly (3:1), else ``None``."""
+    """The patient's gender as the clinician states it: an age and sex ("a 57 year old male") or an
+    honorific ("Mrs. Hill") decides when the visit's cues agree; else the clinician's words must say it
+    clearly (3:1); else ``None``."""
     said = " ".join(s.norm for s in sentences if s.role == "clinician")
+    stated = {_SEX_WORD[next(g for g in m.groups() if g)] for m in _STATED_SEX.finditer(said)}
+    if len(stated) == 1:
+        return stated.pop()
     female, male = len(_FEMALE.findall(said)), len(_MALE.findall(said))
     if female >= 2 and female >= 3 * male:
         return "female"
