@@ -60,6 +60,14 @@ _DURATION_SINGLE = [
     (re.compile(r"\bsince\s+last\s+(week|month|year)\b"), "1"),
     (re.compile(r"\bfor\s+(?:about\s+)?(?:a|one)\s+(day|week|month|year)\b"), "1"),
 ]
+#: a question that takes the symptom as present and asks since when: "how long have you had the
+#: headaches?", "when did the palpitations start?", "how many days has the rash been there?"
+_ONSET_Q = re.compile(r"\b(how long|when did|when (was|were)|since when|how many (days|weeks|months|years))\b")
+#: an answer that is only a duration ("about 3 months", "going on 10 days"): read as one only after
+#: an onset question, where nothing else can be meant
+_BARE_DURATION = re.compile(
+    r"^(?:(?:about|around|almost|nearly|maybe|roughly|probably|like|over|um|uh|oh|well|going|on|i|think|"
+    r"would|say|it|has|been|for)\s+)*" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b")
 _ANAPHORA_RE = re.compile(r"^(that|this|it|which|these|those|all of this|all this)\b|\bstarted\b|\bbegan\b")
 
 
@@ -383,6 +391,9 @@ def extract_symptoms(turns: list[Turn]) -> list[SymptomItem]:
         if asked_here:
             single_duration = next(iter(said.durations)) if len(said.durations) == 1 else None
             _resolve_asked(findings, asked_here, said.mentions, explicit_bases, answer_pol, single_duration)
+        prev = turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None
+        if prev is not None and turn.role in _PATIENT_LIKE and turn.sentences:
+            _resolve_onset(findings, _onset_asked(prev), said, turn.sentences[0], explicit_bases)
     _drop_generic_duplicates(findings)
     return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
 
@@ -395,6 +406,35 @@ def _asked_in(prev_clin: Turn | None) -> list[Mention]:
             if s.is_question and _is_yes_no(s) and not _is_allergy_sentence(s):
                 asked_here.extend(m for m in find_mentions(s) if not m.assertion.hypothetical and not m.assertion.family)
     return asked_here
+
+
+def _onset_asked(prev_clin: Turn) -> list[Mention]:
+    """The symptoms a clinician's onset question ("how long have you had X?") takes as present."""
+    return [m for s in prev_clin.sentences if s.is_question and _ONSET_Q.search(s.norm)
+            for m in find_mentions(s) if m.assertion.is_patient_finding and not m.assertion.negated]
+
+
+def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], said: "_TurnSaid",
+                   first: Sentence, explicit_bases: set[str]) -> None:
+    """"How long have you had the headaches?" "About three months.": the asked symptom is present
+    with the answer's duration, when the answer gives exactly one duration and does not deny it; a
+    symptom the answer names itself is left to what the answer says."""
+    if not onset_asked or _answer_polarity(first) == "neg":
+        return
+    durations = said.durations or {d for d in [_bare_duration(first.norm)] if d}
+    if len(durations) != 1:
+        return
+    duration = next(iter(durations))
+    for q in onset_asked:
+        if q.base in explicit_bases or q.name in explicit_bases:
+            continue
+        _record(findings, q.name, q.base, True, False, q.sent.index + q.cstart / 100.0, duration, False)
+
+
+def _bare_duration(norm: str) -> str | None:
+    m = _BARE_DURATION.search(norm)
+    n = _qty(m.group(1)) if m else None
+    return _unit(n, m.group(2)) if m and n else None
 
 
 @dataclass
