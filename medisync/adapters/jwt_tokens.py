@@ -3,6 +3,11 @@
 Only the one asymmetric algorithm is accepted, which rules out ``alg: none``
 and HS/RS confusion by construction. joserfc's ``decode`` checks only the
 signature, so the claims (exp, iat, iss, aud, typ) are validated explicitly.
+
+A token whose signature verified is remembered by its exact text (D70): the
+same bytes under the same key verify the same way every time, so a client that
+sends its token again pays for the claims check (expiry, not-before) but not
+for Ed25519 again. Revocation is not decided here (D53).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from joserfc.jwt import JWTClaimsRegistry
 from medisync.application.errors import TokenExpiredError, TokenInvalidError
 
 ALGORITHM = "Ed25519"
+VERIFIED_CACHE_SIZE = 4096  # tokens; about 1 MB
 
 
 def load_or_create_key(path: str) -> OKPKey:
@@ -52,6 +58,7 @@ class JoserfcTokenIssuer:
             jti={"essential": True},
             typ={"essential": True, "value": "access"},
         )
+        self._verified: dict[str, dict[str, Any]] = {}  # token text -> its signed claims (D70)
 
     def issue_access(self, user_id: str) -> tuple[str, str]:
         now = int(time.time())
@@ -62,11 +69,22 @@ class JoserfcTokenIssuer:
         return token, jti
 
     def verify_access(self, token: str) -> dict[str, Any]:
+        claims = self._verified.get(token)
         try:
-            decoded = jwt.decode(token, self.key, algorithms=[ALGORITHM])  # the signature first
-            self._claims.validate(decoded.claims)
+            if claims is None:
+                claims = dict(jwt.decode(token, self.key, algorithms=[ALGORITHM]).claims)  # the signature first
+                self._claims.validate(claims)
+                self._remember(token, claims)
+            else:
+                self._claims.validate(claims)  # expiry and not-before move with the clock
         except ExpiredTokenError as error:  # only a token we signed gets this far: nothing leaks
+            self._verified.pop(token, None)
             raise TokenExpiredError() from error
         except (JoseError, ValueError, TypeError) as error:
             raise TokenInvalidError() from error
-        return dict(decoded.claims)
+        return dict(claims)
+
+    def _remember(self, token: str, claims: dict[str, Any]) -> None:
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            self._verified.clear()  # rare: more live tokens than that re-verify once each
+        self._verified[token] = claims
