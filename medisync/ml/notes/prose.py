@@ -23,6 +23,13 @@ _LEAD = re.compile(
     r"^(?:(?:and|so|okay|ok|alright|all right|well|now|oh|right|great|good|perfect|sure|hey|hi|hello|"
     r"gotcha|got it|i see|wow|cool|awesome)\b\s*[,.!]?\s*|(?:yeah|yes|yep|no|nope)\s*[,.!]\s*)+",
     re.IGNORECASE)
+#: "yeah"/"yep" lead nothing they could negate, so they go even without a comma ("Yeah the pain is better")
+_AFFIRM = re.compile(r"^(?:yeah|yep|yes)\s+(?=\w)", re.IGNORECASE)
+#: a word broken off and restarted ("f-felt", "exte-extension", "S-so"): the restart stays
+_RESTART = re.compile(r"\b([A-Za-z]{1,8})-([A-Za-z]+)")
+#: a clinician's frame around what the chart or the patient reported ("I know that ...", "I heard ...");
+#: a frame that hedges ("it looks like", "I think") stays: dropping it would turn an impression into a fact
+_FRAME = re.compile(r"^i (?:know|heard|hear|see|understand|noticed|notice|saw|read)(?: that)?\s+(?=\w)", re.IGNORECASE)
 _STUTTER = re.compile(r"\b(\w+(?:'\w+)?)(?:\s*,?\s+\1\b)+", re.IGNORECASE)
 _SPACED_PUNCT = re.compile(r"\s+([,.;:?!])")
 #: tokenisation artefacts of transcribed text ("does n't", "x - ray", "wan na")
@@ -50,9 +57,17 @@ def clean(text: str) -> str:
     t = _SPACED_PUNCT.sub(r"\1", t)
     t = _FILLERS.sub("", t)
     t = _STUTTER.sub(r"\1", t)
-    t = _LEAD.sub("", t)
+    t = _RESTART.sub(_restart, t)
+    t = _AFFIRM.sub("", _LEAD.sub("", t))
     t = _TRAILING.sub("", re.sub(r"^[,;:\s-]+", "", t.rstrip(".!")))
     return re.sub(r"\s{2,}", " ", t)
+
+
+def _restart(m: re.Match[str]) -> str:
+    cut, word = m.group(1), m.group(2)
+    if len(cut) < len(word) and word.lower().startswith(cut.lower()):
+        return word if cut[:1].islower() else word[:1].upper() + word[1:]
+    return m.group(0)
 
 
 _TENS = re.compile(r"\b(ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
@@ -86,6 +101,8 @@ def to_prose(text: str, role: str, who: Pronouns, is_question: bool = False) -> 
     if is_question or text.rstrip().endswith("?") or _SOCIAL.search(text):
         return None
     cleaned = clean(text)
+    if role == "clinician":
+        cleaned = _FRAME.sub("", cleaned)
     toks = spoken_numbers(rewrite(cleaned, role, who))
     words = [t for t in toks if t[:1].isalnum()]
     if len(words) < MIN_WORDS or not _attributable(toks, role):

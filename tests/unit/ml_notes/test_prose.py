@@ -19,6 +19,10 @@ SHE, UNKNOWN = Pronouns.for_gender("female"), Pronouns.for_gender(None)
     ("you know , she does n't have any edema , or", "clinician", "She does not have any edema."),
     ("we will order an echocardiogram", "clinician", "We will order an echocardiogram."),
     ("i have had this cough for two weeks", "patient", "The patient has had this cough for two weeks."),
+    ("i f-felt the pop and s-so i sat down", "patient", "She felt the pop and so she sat down."),
+    ("yeah the pain is a lot better now", "patient", "The pain is a lot better now."),
+    ("i know that you had the knee surgery in may", "clinician", "She had the knee surgery in may."),
+    ("it looks like you have a sprain of the ankle", "clinician", "It looks like she has a sprain of the ankle."),
 ])
 def test_reported_speech(text: str, role: str, expected: str) -> None:
     who = UNKNOWN if "cough" in text else SHE
