@@ -81,6 +81,25 @@ ACCESS_COLUMNS = ("seq", "at", "user_id", "practice_id", "role", "action", "reso
                   "user_agent", "request_id", "prev_hash", "link_hash")
 
 
+ACCESS_HEAD_FOR_UPDATE = "SELECT position, link_hash FROM audit.chain_heads WHERE chain = 'access_log' FOR UPDATE"
+ACCESS_HEAD_UPDATE = "UPDATE audit.chain_heads SET position = %s, link_hash = %s WHERE chain = 'access_log'"
+ACCESS_INSERT = (f"INSERT INTO audit.access_log ({', '.join(ACCESS_COLUMNS)}) "
+                 f"VALUES ({', '.join(['%s'] * len(ACCESS_COLUMNS))})")
+
+
+def chain_access(entries: Sequence[Mapping[str, Any]], seq: int,
+                 prev: str) -> tuple[list[tuple[Any, ...]], int, str]:
+    """The access-log rows of ``entries`` after the head (``seq``, ``prev``), each linked to the
+    one before: (rows in ``ACCESS_COLUMNS`` order, the new head's seq, its link hash)."""
+    rows = []
+    for entry in entries:
+        seq += 1
+        row = {**{c: entry.get(c) for c in ACCESS_COLUMNS}, "seq": seq, "prev_hash": prev}
+        row["link_hash"] = prev = link(prev, access_record(row))
+        rows.append(tuple(row[c] for c in ACCESS_COLUMNS))
+    return rows, seq, prev
+
+
 class PostgresAuditStore:
     def __init__(self, datastore: PostgresDatastore, events_table: str = "medisync_events",
                  events_schema: str = "public") -> None:
@@ -240,20 +259,12 @@ class PostgresAuditStore:
     def append_access(self, entries: Sequence[Mapping[str, Any]]) -> int:
         """Append entries (in order), each linked to the one before; returns the last seq."""
         with self.datastore.transaction(commit=True) as cursor:
-            cursor.execute("SELECT position, link_hash FROM audit.chain_heads "
-                           "WHERE chain = 'access_log' FOR UPDATE")
+            cursor.execute(ACCESS_HEAD_FOR_UPDATE)
             head = _row(cursor.fetchone())  # seeded by the DDL
-            seq, prev = int(head["position"]), head["link_hash"]
-            rows = []
-            for entry in entries:
-                seq += 1
-                row = {**{c: entry.get(c) for c in ACCESS_COLUMNS}, "seq": seq, "prev_hash": prev}
-                row["link_hash"] = prev = link(prev, access_record(row))
-                rows.append(tuple(row[c] for c in ACCESS_COLUMNS))
+            rows, seq, last = chain_access(entries, int(head["position"]), head["link_hash"])
             if rows:
-                cursor.executemany(_insert("audit.access_log", ACCESS_COLUMNS), rows)
-                cursor.execute("UPDATE audit.chain_heads SET position = %s, link_hash = %s "
-                               "WHERE chain = 'access_log'", (seq, prev))
+                cursor.executemany(ACCESS_INSERT, rows)
+                cursor.execute(ACCESS_HEAD_UPDATE, (seq, last))
             return seq
 
     def list_access(self, practice_id: str, filters: AccessFilters,

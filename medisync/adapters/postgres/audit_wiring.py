@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from medisync.adapters.postgres.access_log_writer import AsyncAccessLogWriter
 from medisync.adapters.postgres.audit_follower import AuditChainFollower, EventChainer
 from medisync.adapters.postgres.audit_retention import PostgresRetentionReads
 from medisync.adapters.postgres.audit_signing import Ed25519CheckpointSigner
 from medisync.adapters.postgres.audit_store import PostgresAuditStore
-from medisync.adapters.postgres.connection import datastore
 from medisync.application.audit import verify as verification
 from medisync.application.audit.blob_check import GRACE_S, BlobFiles, verify_blobs
 from medisync.application.audit.records import ChainSummary, NewCheckpoint
@@ -38,11 +38,10 @@ class AuditComponents:
         return AuditChainFollower(self.chainer, self.store, self.signer, self.checkpoint_interval_s,
                                   on_progress, subscribe)
 
-    def access_log_writer(self) -> PostgresAuditStore:
-        """A store on its own small pool, for the HTTP access-log batcher: it is
-        flushed at shutdown after the container has closed its own pools."""
-        return PostgresAuditStore(datastore(self.database_url, pool_size=1, max_overflow=1),
-                                  self.events_table)
+    def access_log_writer(self) -> AsyncAccessLogWriter:
+        """The HTTP access-log batcher's writer, on the API's loop with a connection of its own:
+        it is flushed at shutdown after the container has closed its own pools (D32, D70)."""
+        return AsyncAccessLogWriter(self.database_url)
 
     def verify(self, progress: Callable[[str, int], None] | None = None,
                catch_up: bool = True, orphan_grace_s: float = GRACE_S) -> dict[str, bool | ChainSummary]:

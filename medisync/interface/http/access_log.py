@@ -14,8 +14,10 @@ the path. Only ids are logged, never names, search terms or bodies.
 
 No row can be lost (D32): a response that carries patient data is released
 only once its access-log rows are committed. Entries go onto an asyncio queue
-drained by one background task that writes them in a worker thread, each
-batch in one transaction that also extends the access log's hash chain. It
+drained by one background task that writes them, each batch in one
+transaction that also extends the access log's hash chain: on the event loop
+when the writer is a coroutine (the API's, two round trips a batch, D70), else
+in a worker thread of its own. It
 is a group commit: while one batch is being written, the entries of every
 other request queue up and go together in the next, so the wait is one
 transaction, not a flush interval. A server killed after answering cannot
@@ -30,6 +32,7 @@ context, after in-flight requests have finished) writes what is left.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -166,7 +169,8 @@ WAIT_S = 10.0
 
 
 class AccessLogBatcher:
-    """An asyncio queue drained by one task that writes batches in a thread (group commit)."""
+    """An asyncio queue drained by one task that writes batches (group commit): awaited on the
+    loop when ``write`` is a coroutine function, else run in a thread of its own."""
 
     def __init__(self, write: Callable[[list[dict[str, Any]]], Any], interval_s: float = 0.1,
                  max_batch: int = 500, close_attempts: int = 5) -> None:
@@ -178,8 +182,9 @@ class AccessLogBatcher:
         self._queue: asyncio.Queue[Any] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._closing = False
-        # Its own thread: readers wait for these writes, so they must not queue
-        # behind request work in the shared pool.
+        # A sync writer gets a thread of its own: readers wait for these writes, so they
+        # must not queue behind request work in the shared pool.
+        self._awaited = inspect.iscoroutinefunction(write)
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="access-log")
 
     def start(self) -> None:
@@ -258,7 +263,10 @@ class AccessLogBatcher:
         while True:
             attempt += 1
             try:
-                await loop.run_in_executor(self._thread, self.write, entries)
+                if self._awaited:
+                    await self.write(entries)
+                else:
+                    await loop.run_in_executor(self._thread, self.write, entries)
                 self.written += len(entries)
                 return True
             except Exception:  # noqa: BLE001 - keep the entries and retry
@@ -299,6 +307,6 @@ def setup_access_log(app: web.Application, container: Any) -> None:
             yield
         finally:
             await batcher.close()
-            writer.close()
+            await writer.close()
 
     app.cleanup_ctx.append(lifecycle)
