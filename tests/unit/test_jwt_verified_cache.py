@@ -47,6 +47,15 @@ def test_a_remembered_token_still_expires(issuer: JoserfcTokenIssuer, monkeypatc
         issuer.verify_access(token)
 
 
+def test_a_remembered_token_is_not_valid_before_its_time(issuer: JoserfcTokenIssuer,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    token, _ = issuer.issue_access(str(uuid.uuid4()))
+    claims = issuer.verify_access(token)
+    monkeypatch.setattr(issuer._claims, "_now", Clock(claims["nbf"] - 3600))  # the clock was set back
+    with pytest.raises(TokenInvalidError):
+        issuer.verify_access(token)
+
+
 def test_a_changed_byte_is_verified_and_refused(issuer: JoserfcTokenIssuer) -> None:
     token, _ = issuer.issue_access(str(uuid.uuid4()))
     issuer.verify_access(token)
