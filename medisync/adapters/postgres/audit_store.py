@@ -94,9 +94,9 @@ def chain_access(entries: Sequence[Mapping[str, Any]], seq: int,
     rows = []
     for entry in entries:
         seq += 1
-        row = {**{c: entry.get(c) for c in ACCESS_COLUMNS}, "seq": seq, "prev_hash": prev}
+        row = {**entry, "seq": seq, "prev_hash": prev}
         row["link_hash"] = prev = link(prev, access_record(row))
-        rows.append(tuple(row[c] for c in ACCESS_COLUMNS))
+        rows.append(tuple([row.get(c) for c in ACCESS_COLUMNS]))
     return rows, seq, prev
 
 

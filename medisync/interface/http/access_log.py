@@ -84,6 +84,8 @@ MAX_TEXT = 256
 
 
 def _uuid_or_none(value: Any) -> str | None:
+    if isinstance(value, uuid.UUID):  # a read-model row's: already one
+        return str(value)
     try:
         return str(uuid.UUID(str(value))) if value else None
     except ValueError:
