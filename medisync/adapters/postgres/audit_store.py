@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timezone
+from operator import itemgetter
 from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence, TypedDict, TypeVar, cast
 
 from eventsourcing.persistence import Notification
@@ -81,6 +82,8 @@ ACCESS_COLUMNS = ("seq", "at", "user_id", "practice_id", "role", "action", "reso
                   "user_agent", "request_id", "prev_hash", "link_hash")
 
 
+_NO_VALUES = dict.fromkeys(ACCESS_COLUMNS)  # a field an entry lacks is null
+_ACCESS_ROW = itemgetter(*ACCESS_COLUMNS)
 ACCESS_HEAD_FOR_UPDATE = "SELECT position, link_hash FROM audit.chain_heads WHERE chain = 'access_log' FOR UPDATE"
 ACCESS_HEAD_UPDATE = "UPDATE audit.chain_heads SET position = %s, link_hash = %s WHERE chain = 'access_log'"
 ACCESS_INSERT = (f"INSERT INTO audit.access_log ({', '.join(ACCESS_COLUMNS)}) "
@@ -94,9 +97,9 @@ def chain_access(entries: Sequence[Mapping[str, Any]], seq: int,
     rows = []
     for entry in entries:
         seq += 1
-        row = {**entry, "seq": seq, "prev_hash": prev}
+        row = {**_NO_VALUES, **entry, "seq": seq, "prev_hash": prev}
         row["link_hash"] = prev = link(prev, access_record(row))
-        rows.append(tuple([row.get(c) for c in ACCESS_COLUMNS]))
+        rows.append(_ACCESS_ROW(row))
     return rows, seq, prev
 
 

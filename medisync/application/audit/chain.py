@@ -20,6 +20,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Mapping
 from uuid import UUID
@@ -51,18 +52,22 @@ def utc_text(moment: datetime) -> str:
 
 
 _COMPACT_ASCII = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True).encode  # json.dumps' bytes
+_ACCESS_VALUES = itemgetter(*ACCESS_FIELDS)
+_PLAIN = frozenset({str, int, type(None)})  # written as they are
 
 
 def access_record(row: Mapping[str, Any]) -> bytes:
-    return _COMPACT_ASCII([_access_value(row.get(name)) for name in ACCESS_FIELDS]).encode()
+    try:
+        values = _ACCESS_VALUES(row)
+    except KeyError:  # a missing field is null
+        values = tuple(row.get(name) for name in ACCESS_FIELDS)
+    return _COMPACT_ASCII([v if type(v) in _PLAIN else _access_value(v) for v in values]).encode()
 
 
 def _access_value(value: Any) -> Any:
-    if value is None or type(value) is str or type(value) is int:  # nearly every value
-        return value
     if isinstance(value, datetime):
         return utc_text(value)
-    return value if isinstance(value, (int, str)) else str(value)
+    return value if value is None or isinstance(value, (int, str)) else str(value)
 
 
 def _short(data: bytes, size: int = 16) -> str:
