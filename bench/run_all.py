@@ -146,6 +146,26 @@ def aci_rows(extra: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def primock_rows(extra: dict[str, Any]) -> list[Row]:
+    """PriMock57 (45 real GP consultations): note ROUGE against the GP's note with the same-run
+    baselines, and the safety counters (bench/ml_primock.py)."""
+    from bench.ml_primock import run
+
+    result = run()
+    extra["ml_primock"] = result
+    rows_by_name, facts = result["rows"], result["facts"]
+    ours, first12 = rows_by_name["medisync extractive, hp template"], rows_by_name["baseline: first 12 doctor turns"]
+    unsafe = sum(facts["safety"].values())
+    return [
+        Row("ml", "PriMock57 ROUGE-1 vs the GP's note, hp template", "ROUGE", [ours["rouge1"]],
+            "first 12 doctor turns", [first12["rouge1"]],
+            note=f"whole transcript {rows_by_name['baseline: whole transcript']['rouge1']}"),
+        Row("ml", "PriMock57 unsaid drugs + negated or unstated codes", "count", [unsafe], target="0",
+            target_max=0.0, higher_is_better=False,
+            note=f"medication names vs the GP's note F1 {facts['medication_names_vs_scribe_note']['f1']}"),
+    ]
+
+
 def heldout_speech_rows(result: dict[str, Any]) -> list[Row]:
     held = result.get("overall", {}).get("heldout") or {}
     rows = []
@@ -167,7 +187,7 @@ def ml_section(extra: dict[str, Any]) -> list[Row]:
     Full mode runs ml_speech (tiny.en, one dev dialogue) in its own process so its peak RSS is
     its own; quick mode reads the last bench/results/ml_speech.json.
     """
-    rows: list[Row] = aci_rows(extra)
+    rows: list[Row] = aci_rows(extra) + primock_rows(extra)
     speech = ROOT / "bench" / "ml_speech.py"
     notes = ROOT / "bench" / "ml_notes.py"
     speech_out = RESULTS / "ml_speech.json"

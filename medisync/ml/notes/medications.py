@@ -205,6 +205,29 @@ _ANALYTE_AFTER = frozenset("level levels".split())
 _NOT_GIVEN = re.compile(r"\b(avoid|avoiding|hold off on|holding off on|instead of|rather than|not want to|delay)\b")
 
 
+#: a clinician naming drugs as examples or options ("things like loratadine or Piriton", "such as
+#: ibuprofen", "think about paracetamol, or even co-codamol"): no regimen, unless a dose comes with it
+_EXAMPLE_CUE = re.compile(r"\b(like|such as|for example|for instance|or even|think about|options? (are|is|include))"
+                          r"( the| a| an| some)?$")
+#: what may stand between two drugs of one list of examples ("loratadine or Piriton")
+_LIST_GLUE = frozenset(", or and / maybe even perhaps".split())
+
+
+#: "paracetamol on this occasion would not be helpful": a drug judged not to help is not given
+_NOT_HELPFUL = re.compile(r"^(?:[\w,]+ ){0,4}(would|will|does|do|is|are) not (be )?(help|helpful|needed|necessary|work|"
+                          r"useful|appropriate|recommended)")
+
+
+def is_example(region: str, role: str, previous_was_example: bool) -> bool:
+    """A clinician's drug named as an example or an option: the cue ends the region before the name, or
+    the drug continues a list whose previous drug was one."""
+    if role != "clinician":
+        return False
+    if _EXAMPLE_CUE.search(region):
+        return True
+    return previous_was_example and all(w in _LIST_GLUE for w in region.split())
+
+
 def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, region: str) -> bool:
     """A drug name that says nothing about the regimen: corrected, a lab analyte, or a drug avoided."""
     if next_drug is not None and _CORRECTION.search(" ".join(toks[end:next_drug])):
@@ -219,6 +242,7 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
     scs = scopes(toks)
     events: list[MedEvent] = []
     prev_end = 0
+    example = False
     for i, m in enumerate(mentions):
         next_start = mentions[i + 1].start if i + 1 < len(mentions) else len(toks)
         # clause end after the mention
@@ -234,6 +258,7 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
                 rstart = k + 1
                 break
         region = " ".join(toks[rstart:m.start])
+        example = is_example(region, sent.role, example and rstart == prev_end and prev_end > 0)
         after = " ".join(toks[m.end:end])
         action = classify_action(region, sent.role)
         if action == "mention" and sent.role == "clinician" and re.search(r"\b(increase|decrease|up|raise|lower)\b.*\bto\b", after):
@@ -250,7 +275,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
                 dose = _fmt_dose(toks[m.start - 3], toks[m.start - 2])
         freq = parse_frequency(after)
         a = assess(toks, (m.start, m.end), scs)
-        if not_a_regimen(toks, m.start, m.end, next_start if i + 1 < len(mentions) else None, region):
+        if (example and dose is None) or _NOT_HELPFUL.search(after) or not_a_regimen(toks, m.start, m.end,
+                                                       next_start if i + 1 < len(mentions) else None, region):
             prev_end = m.end
             continue
         events.append(MedEvent(m.drug.name, action, dose, freq, sent.role, sent.is_question, a.negated,
