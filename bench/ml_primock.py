@@ -68,7 +68,7 @@ def run() -> dict[str, Any]:
     docs = [(f"primock-{e['file']}", aci_transcript(e["src"]), None) for e in data]
     facts = evaluate(docs, {vid: doc for vid, doc, _ in docs}, {f"primock-{e['file']}": e["tgt"] for e in data})
     facts.pop("per_visit", None)
-    return {"consultations": len(data), "tuned_on": "nothing; its medication errors informed D70 (2026-12-04)", "facts": facts,
+    return {"consultations": len(data), "tuned_on": "nothing; its medication errors informed D72 (2026-12-04)", "facts": facts,
             "rows": note_rouge(data), "chief_complaint_rouge1": chief_complaint(data),
             "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 

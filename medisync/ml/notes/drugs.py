@@ -325,6 +325,6 @@ def _fuzzy_ngram(toks: list[str], s: int, e: int, known: frozenset[str], med_con
     if score < threshold:
         return None
     method = "joined" if score >= 0.999 else "fuzzy"
-    # a near-spelling with no dose and no medication verb beside it is not clearly named (D69)
+    # a near-spelling with no dose and no medication verb beside it is not clearly named (D72)
     weak = (score < SAFE_FUZZY or ctx == "none") and drug.name not in known
     return DrugMention(drug, s, e, round(min(score, 0.99), 3), method, ctx, " ".join(words), weak)

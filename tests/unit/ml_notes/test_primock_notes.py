@@ -1,6 +1,6 @@
 """PriMock57: 45 real primary-care consultations (British English, hand transcribed, disfluent) with
 the GP's own note (CC BY 4.0, tests/fixtures/primock57/). The generator was not built on them; since
-2026-12-04 their medication errors informed D70 (docs/ml-notes.md says which figures are which).
+2026-12-04 their medication errors informed D72 (docs/ml-notes.md says which figures are which).
 Every consultation: no unsaid drug, no negated or unstated code; the drafted notes beat the
 first-12-doctor-turns baseline against the GP's note."""
 
