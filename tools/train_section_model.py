@@ -32,7 +32,7 @@ from medisync.ml.notes import ExtractiveNoteGenerator  # noqa: E402
 from medisync.ml.notes.draft import draft_sections, render  # noqa: E402
 from medisync.ml.notes.section_model import NONE, SectionModel, sentence_features  # noqa: E402
 from medisync.ml.notes.templates import get_template  # noqa: E402
-from medisync.ml.notes.text import build_turns  # noqa: E402
+from medisync.ml.notes.text import asks, build_turns  # noqa: E402
 from medisync.ml.notes.transcript_io import parse_dialogue_text  # noqa: E402
 
 OUT = ROOT / "medisync" / "ml" / "notes" / "data" / "section_model.json"
@@ -76,7 +76,7 @@ def encounter_rows(encounter: dict[str, str], tau: float) -> tuple[list[list[str
     sections = {k: content_stems(v) for k, v in note_sections(encounter["tgt"]).items()}
     feats, labels, prev = [], [], None
     for s in (s for t in turns for s in t.sentences):
-        answers = prev is not None and prev.is_question and prev.role != s.role
+        answers = prev is not None and asks(prev) and prev.role != s.role
         feats.append(sentence_features(s, s.turn / max(len(turns), 1), answers))
         words = content_stems(s.text)
         best = max(((len(words & v) / len(words), k) for k, v in sections.items()), default=(0.0, NONE)) \

@@ -22,7 +22,7 @@ from .person import Pronouns
 from .prose import to_prose
 from .section_model import NONE, SectionModel, section_model, sentence_features
 from .templates import NoteTemplate
-from .text import MIN_WORD_PROBABILITY, Sentence, Turn
+from .text import MIN_WORD_PROBABILITY, Sentence, Turn, asks, strip_tag_question
 
 _PLAN = re.compile(
     r"\b(order|ordering|start|starting|prescrib\w*|continue|increase|decrease|refer\w*|schedul\w*|"
@@ -84,7 +84,7 @@ def classify(turns: list[Turn], model: SectionModel) -> list[tuple[Sentence, str
         return []
     feats, prev = [], None
     for s in sentences:
-        answers = prev is not None and prev.is_question and prev.role != s.role
+        answers = prev is not None and asks(prev) and prev.role != s.role
         feats.append(sentence_features(s, s.turn / max(len(turns), 1), answers))
         prev = s
     probs = model.probabilities(feats)
@@ -116,7 +116,7 @@ def transcript_lines(turns: list[Turn], model: SectionModel, who: Pronouns,
     for s, kind in classify(turns, model):
         if s.index in excluded or (s.min_word_prob is not None and s.min_word_prob < MIN_WORD_PROBABILITY):
             continue
-        text = to_prose(s.text, s.role, who, s.is_question)
+        text = to_prose(strip_tag_question(s.text), s.role, who, asks(s))
         if text and text.lower() not in seen:
             seen.add(text.lower())
             out.append(NoteLine(kind, text, tuple(s.segment_ids), "transcript"))

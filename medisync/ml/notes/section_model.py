@@ -18,7 +18,7 @@ from importlib import resources
 
 import numpy as np
 
-from .text import Sentence
+from .text import Sentence, asks
 
 NONE = "none"
 
@@ -27,7 +27,7 @@ def sentence_features(sentence: Sentence, position: float, answers_question: boo
     """The feature strings of one sentence (training and inference share this)."""
     words = ["__num" if t[:1].isdigit() else t for t in sentence.toks if t[:1].isalnum() or t == "%"]
     feats = [f"__role_{sentence.role}", f"__pos{min(int(position * 10), 9)}",
-             f"__q{int(sentence.is_question)}", f"__ans{int(answers_question)}"]
+             f"__q{int(asks(sentence))}", f"__ans{int(answers_question)}"]
     feats += words
     feats += [f"{a}_{b}" for a, b in zip(words, words[1:])]
     feats += [f"{sentence.role[:1]}:{w}" for w in words]

@@ -256,6 +256,24 @@ def _is_question(text: str, toks: list[str]) -> bool:
     return False
 
 
+#: a statement closed by a tag ("I do hear a murmur, okay?") asks nothing of its own
+_TAG_QUESTION = re.compile(r"[\s,]+(?:okay|ok|right|all right|alright|correct|you know|is that okay|is that right|"
+                           r"sound good|does that sound good)\s*\?\s*$", re.IGNORECASE)
+
+
+def strip_tag_question(text: str) -> str:
+    """The sentence without a closing tag question ("..., okay?"), else unchanged."""
+    return _TAG_QUESTION.sub("", text)
+
+
+def asks(sentence: "Sentence") -> bool:
+    """Whether the sentence asks something; a statement closed by a tag question does not."""
+    if not sentence.is_question:
+        return False
+    stripped = strip_tag_question(sentence.text)
+    return stripped == sentence.text or _is_question(stripped, tokenize(stripped))
+
+
 _SPLIT_RE = re.compile(r"(?<=[.?!])\s+|\s*\.\.\.\s*|\n+")
 
 

@@ -48,3 +48,18 @@ def test_adds_no_words_beyond_pronouns_and_agreement() -> None:
     written = to_prose(said, "patient", SHE)
     assert written == "She stopped the metformin because it upset her stomach."
     assert set(written.lower().rstrip(".").split()) - set(said.split()) == {"she", "her"}
+
+
+def test_a_statement_closed_by_a_tag_question_is_note_material() -> None:
+    from medisync.ml.notes.text import asks, build_turns, strip_tag_question
+
+    from ._dialogue import transcript
+
+    turns = build_turns(transcript(
+        ("D", "On your heart exam, I do appreciate a three out of six systolic ejection murmur, okay?"),
+        ("D", "Do you have any chest pain, right?"), ("D", "Any swelling?")))
+    murmur, pain, swelling = (s for t in turns for s in t.sentences)
+    assert murmur.is_question and not asks(murmur)
+    assert asks(pain) and asks(swelling)
+    assert to_prose(strip_tag_question(murmur.text), "clinician", SHE, asks(murmur)) == \
+        "On her heart exam, I do appreciate a three out of six systolic ejection murmur."
