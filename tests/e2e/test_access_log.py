@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
@@ -115,6 +116,36 @@ def test_reads_of_patient_data_are_logged_with_ids_only(access_server: ServerPro
     assert [r["request_id"] for r in only_auditor] == ["req-access-denied"]
     stranger = register_practice(access_server.api, "strangeradmin")
     assert_error(stranger.get("/audit/access", params={"patient_id": pid}), 404)
+
+
+def test_every_concurrent_read_is_in_the_log_when_it_is_answered(access_server: ServerProcess) -> None:
+    """D32/D70: many reads at once share access-log batches, yet each answer is released only once
+    its own rows are committed: right after the last answer, with no waiting, every read is there."""
+    admin = register_practice(access_server.api, "concurrentlog")
+    doctor = invite(admin, "doctor")
+    patient = create_patient(admin)
+    visits = [schedule(admin, patient["id"], doctor.id, start=f"2027-02-0{day}T09:00:00+00:00")["id"]
+              for day in range(1, 4)]
+    reads = 48
+
+    def read(index: int) -> tuple[str, int]:
+        path = f"/appointments/get/{visits[index % 3]}" if index % 2 else "/appointments/doctors"
+        request_id = f"req-concurrent-{index:04d}"
+        return request_id, doctor.get(path, headers={"X-Request-ID": request_id}).status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        answered = dict(pool.map(read, range(reads)))
+    assert set(answered.values()) == {200}
+    with psycopg.connect(access_server.env["MEDISYNC_DATABASE_URL"]) as conn:
+        logged = [(r[0], r[1]) for r in conn.execute(
+            "SELECT request_id, resource_id FROM audit.access_log WHERE request_id LIKE 'req-concurrent-%'")]
+    by_request: dict[str, list[str]] = {}
+    for request_id, resource_id in logged:
+        by_request.setdefault(request_id, []).append(resource_id)
+    assert set(by_request) == set(answered)  # every acknowledged read, nothing else
+    for index in range(reads):
+        rows = sorted(by_request[f"req-concurrent-{index:04d}"])
+        assert rows == ([visits[index % 3]] if index % 2 else sorted(visits))  # one row per visit returned
 
 
 def test_a_clean_shutdown_writes_every_entry(tmp_path: Path, database_url: str) -> None:

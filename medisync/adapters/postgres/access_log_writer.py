@@ -15,9 +15,10 @@ retries.
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from typing import Any, Mapping, Sequence
 
-import orjson
 from psycopg import AsyncConnection
 from psycopg.conninfo import make_conninfo
 
@@ -25,13 +26,18 @@ from medisync.adapters.postgres.audit_store import ACCESS_COLUMNS, ACCESS_HEAD_F
 from medisync.adapters.postgres.connection import connection_params
 
 _TYPES = {"seq": "bigint", "at": "timestamptz", "practice_id": "uuid", "patient_id": "uuid", "status": "integer"}
-# The rows travel as one JSON array of arrays (orjson: the datetimes as ISO text with their microseconds):
+# The rows travel as one JSON array of arrays (the times as ISO text with their microseconds):
 # one parameter to send instead of one typed array per column, which cost more than the hashing.
 SWAP = ("WITH head AS (UPDATE audit.chain_heads SET position = %s, link_hash = %s "
         "WHERE chain = 'access_log' AND position = %s AND link_hash = %s RETURNING 1) "
         f"INSERT INTO audit.access_log ({', '.join(ACCESS_COLUMNS)}) SELECT "
         + ", ".join(f"(r->>{i})::{_TYPES.get(column, 'text')}" for i, column in enumerate(ACCESS_COLUMNS))
         + " FROM json_array_elements(%s::json) AS r WHERE EXISTS (SELECT 1 FROM head)")
+
+
+def _iso(value: Any) -> str:
+    """A time as ISO text; anything else (a UUID) as the text its record hashed (``access_record``)."""
+    return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
 class AsyncAccessLogWriter:
@@ -63,7 +69,7 @@ class AsyncAccessLogWriter:
         if not rows:
             self._head = (position, prev)
             return True
-        cursor = await conn.execute(SWAP, [seq, last, position, prev, orjson.dumps(rows).decode()])
+        cursor = await conn.execute(SWAP, [seq, last, position, prev, json.dumps(rows, default=_iso)])
         if cursor.rowcount != len(rows):
             self._head = None
             return False
