@@ -7,8 +7,9 @@ process's event loop; a child process sets up a clinic, books 20 appointments fo
 then sends ``requests`` GETs (closed loop, ``concurrency`` clients) with that doctor's token.
 The event loop's thread is profiled with cProfile for exactly that window; the process's CPU
 (every thread: the access-log writer, the projections) and the loop thread's CPU are printed
-beside it, per request. ``PROFILE_CPU=1`` times the profile in the loop thread's CPU time instead of wall time (on a shared
-machine, wall time charges whatever ran when the OS took the CPU away to the function it interrupted).
+beside it, per request. ``PROFILE_CPU=1`` times the profile in the loop thread's CPU time instead
+of wall time (on a shared machine, wall time charges whatever ran when the OS took the CPU away to
+the function it interrupted).
 ``PROFILE_OFF=1`` measures the same window without the profiler (its rate and CPU per request).
 Not part of ``make bench``: it says where to look, the bench says how much.
 """
