@@ -123,6 +123,8 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | No
             continue  # "I do not think you have covid", "no evidence of pneumonia", "ruled out"
         if a.hypothetical or a.family or not_a_patient_condition(sent.toks, ts, te):
             continue
+        if _not_diagnosed_today(sent.toks, ts, a.historical):
+            continue  # "you say you have a cold", "in the past you've had kidney stones": not diagnosed today
         if _HEDGE.search(lead) or _HEDGE.search(" ".join(sent.toks[max(0, ts - 4):ts])):
             review.append(_review_item(sent, " ".join(sent.toks[ts:te]), m.payload, "uncertain"))
             continue
@@ -143,6 +145,19 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | No
 
 
 FUZZY_DX_MIN = 86.0
+
+
+#: the clinician repeating what the patient said is not a diagnosis: "you say you have a cold"
+_REPORTED = re.compile(r"\byou (say|said|mentioned|told me|were saying|have mentioned|have said|think)\b")
+#: an episode in the past ("in the past you have had kidney stones"), unlike "a history of
+#: hypertension", which names a condition the patient still has
+_PAST_EPISODE = re.compile(r"\b(in the past|used to|years ago|as a child|when i was younger|previously had|long time ago)\b")
+
+
+def _not_diagnosed_today(toks: list[str], start: int, historical: bool) -> bool:
+    """The patient's words repeated, or a past episode: no code for today's visit."""
+    return bool(_REPORTED.search(" ".join(toks[max(0, start - 12):start]))) or (
+        historical and bool(_PAST_EPISODE.search(" ".join(toks[max(0, start - 8):start]))))
 
 
 def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tuple[Condition, int, float, str] | None:
@@ -166,9 +181,18 @@ def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tupl
                 score = ratio(window, phrase)
                 if score > best[0] or (score == best[0] and n > best[2]):
                     best = (score, payload, n, window)
-    if best[1] is not None and best[0] >= FUZZY_DX_MIN:
+    if best[1] is not None and best[0] >= FUZZY_DX_MIN and not _is_symptom(best[3]):
         return best[1], best[2], best[0], best[3]
     return None
+
+
+def _is_symptom(window: str) -> bool:
+    """A window that is exactly a symptom's spoken form ("sore throat") is a symptom, not a garbled
+    diagnosis ("strep throat")."""
+    from .lexicon import symptom_lexicon
+
+    words = window.split()
+    return any(m.start == 0 and m.end == len(words) for m in symptom_lexicon().matcher.find(words))
 
 
 def _dedupe_codes(conds: list[Condition]) -> list[Condition]:

@@ -1,5 +1,6 @@
-"""What a drug name alone does not make a medication: a clinician's example or option, a drug judged
-not to help, and a near-spelling with nothing medical beside it.  Phrasings written for this test."""
+"""What a name alone does not make a fact: a clinician's example or option, a drug judged not to help,
+a near-spelling with nothing medical beside it (D72); a condition only repeated from the patient, a past
+episode or a symptom (D73).  Phrasings written for this test."""
 
 from __future__ import annotations
 
@@ -38,3 +39,17 @@ def test_a_near_spelling_without_dose_or_verb_is_reviewed_not_written() -> None:
     ins = insights(("D", "Um, and paracetemol. Lots of fluids."), ("P", "Okay."))
     assert ins["medications"] == []
     assert [r["heard"] for r in ins["needs_review"]] == ["paracetemol"]
+
+
+@pytest.mark.parametrize("said", [
+    "And you say you have a cold.",
+    "You mentioned that in the past you've had kidney stones.",
+    "Since the last four days you've had a sore throat and a runny nose.",
+])
+def test_no_code_for_the_patient_s_words_a_past_episode_or_a_symptom(said: str) -> None:
+    assert insights(("D", said), ("P", "Yes."))["diagnoses"] == []
+
+
+def test_a_stated_diagnosis_is_still_coded() -> None:
+    codes = [d["icd10"] for d in insights(("D", "It looks like you have a common cold."), ("P", "Okay."))["diagnoses"]]
+    assert codes == ["J00"]
