@@ -218,6 +218,10 @@ _NOT_HELPFUL = re.compile(r"^(?:[\w,]+ ){0,4}(would|will|does|do|is|are) not (be
                           r"useful|appropriate|recommended)")
 
 
+#: "..., Piriton, loratadine, they can sometimes help with the itch": an option offered, not given
+_MAY_HELP = re.compile(r"^(?:[\w,]+ ){0,3}(can|may|might|could) (sometimes |also |really )?help\b")
+
+
 def is_example(region: str, role: str, previous_was_example: bool) -> bool:
     """A clinician's drug named as an example or an option: the cue ends the region before the name, or
     the drug continues a list whose previous drug was one."""
@@ -275,6 +279,7 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
                 dose = _fmt_dose(toks[m.start - 3], toks[m.start - 2])
         freq = parse_frequency(after)
         a = assess(toks, (m.start, m.end), scs)
+        example = example or (sent.role == "clinician" and bool(_MAY_HELP.search(after)))
         if (example and dose is None) or _NOT_HELPFUL.search(after) or not_a_regimen(toks, m.start, m.end,
                                                        next_start if i + 1 < len(mentions) else None, region):
             prev_end = m.end

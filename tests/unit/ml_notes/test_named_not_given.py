@@ -53,3 +53,7 @@ def test_no_code_for_the_patient_s_words_a_past_episode_or_a_symptom(said: str) 
 def test_a_stated_diagnosis_is_still_coded() -> None:
     codes = [d["icd10"] for d in insights(("D", "It looks like you have a common cold."), ("P", "Okay."))["diagnoses"]]
     assert codes == ["J00"]
+
+
+def test_a_drug_offered_as_something_that_may_help_is_not_given() -> None:
+    assert _meds(("D", "Over the counter, loratadine can sometimes help with the itch."), ("P", "Okay.")) == {}
