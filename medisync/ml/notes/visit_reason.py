@@ -14,6 +14,7 @@ word probability, or a sentence that holds a ``needs_review`` item.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import MIN_WORD_PROBABILITY, Sentence
 
@@ -35,7 +36,7 @@ _REPORTED = re.compile(r"\b(see|saw|hear|heard|understand|says|said|notes?|told|
 _STOP_WORDS = frozenset(
     "so who which that today since because but when as can could tell how what if um uh okay now and or "
     "for yes no like just is was are were has have had will would do does did".split())
-_LEAD = ("complaints of", "complaint of", "concerns about", "concern about", "concerns of", "problems with",
+_LEAD = ("a bit of a", "a bit of", "bit of a", "bit of", "complaints of", "complaint of", "concerns about", "concern about", "concerns of", "problems with",
          "issues with", "a little bit of", "a lot of", "lots of", "a little", "kind of", "sort of", "some", "your", "his", "her",
          "their", "an", "a", "the", "this", "these", "that", "my")
 _PRONOUNS = frozenset("you i me we us it they them he she him myself yourself".split())
@@ -71,7 +72,36 @@ def _reason_after(sentence: Sentence, end: int) -> str | None:
     if follow:
         joint = "" if not words else (" " if words[0] in ("from", "after") else " of ")
         return f"follow-up{joint}{phrase}"
-    return phrase if any(len(w) > 2 for w in words) else None
+    return phrase if any(len(w) > 2 for w in words) and names_something_clinical(words) else None
+
+
+#: what a visit may be for without naming a symptom or a condition
+_VISIT_WORDS = frozenset(
+    "exam examination physical checkup check-up visit results result refill refills medication medications "
+    "evaluation consultation consult screening vaccine vaccination shot injection test tests labs lab "
+    "wellness pre-op preop clearance surgery procedure biopsy ultrasound x-ray mri scan follow followup "
+    "follow-up prescription hospital emergency injury fall trouble difficulty".split())
+
+
+@lru_cache(maxsize=1)
+def _hpo_words() -> frozenset[str]:
+    """One-word names and exact synonyms of the Human Phenotype Ontology ("hypogonadism", "nocturia")."""
+    from .hpo import hpo_terms
+
+    return frozenset(f for t in hpo_terms() for f in (t.name, *t.synonyms) if f.isalpha())
+
+
+def names_something_clinical(words: list[str]) -> bool:
+    """The reason names a symptom, a condition, a body part or a kind of visit ("periods of" and "things"
+    name nothing, and are no chief complaint)."""
+    from .lexicon import condition_lexicon, icd10_title_lexicon, symptom_lexicon
+
+    if _VISIT_WORDS.intersection(words) or _hpo_words().intersection(words):
+        return True
+    lex = symptom_lexicon()
+    titles = icd10_title_lexicon()
+    matchers = [lex.matcher, lex.body, condition_lexicon()[1]] + ([titles] if titles is not None else [])
+    return any(m.find(words) for m in matchers)
 
 
 def _stated(sentence: Sentence) -> str | None:

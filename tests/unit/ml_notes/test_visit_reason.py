@@ -56,3 +56,9 @@ def test_the_generator_writes_the_stated_reason_as_chief_complaint() -> None:
     assert note["insights"]["chief_complaint"] == "right shoulder pain"
     assert cc["text"] == "Right shoulder pain."
     assert cc["lines"][0]["segment_ids"] == [0]
+
+
+def test_a_reason_that_names_nothing_clinical_is_not_the_chief_complaint() -> None:
+    assert _reason("[doctor] so you are having periods of when you are feeling hot .") is None
+    assert _reason("[doctor] so you are having a bit of a cough and a cold .") == "cough"
+    assert _reason("[doctor] he is here for hypogonadism .") == "hypogonadism"
