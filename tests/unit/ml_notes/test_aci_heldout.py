@@ -47,5 +47,5 @@ def test_chief_complaint_floor_on_held_out_visits() -> None:
 
     cc = chief_complaints("valid")
     assert cc["visits"] >= 15
-    # 38.3 measured (19.1 with the symptom-first chief complaint it replaced); docs/ml-notes.md
+    # 40.7 measured (19.1 with the symptom-first chief complaint, 38.3 before D75); docs/ml-notes.md
     assert cc["medisync"] >= 33.0 and cc["medisync"] > cc["baseline: first patient statement"] + 20, cc
