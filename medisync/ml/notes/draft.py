@@ -91,12 +91,11 @@ def classify(turns: list[Turn], model: SectionModel) -> list[tuple[Sentence, str
     none = model.classes.index(NONE)
     kept = []
     for s, p in zip(sentences, probs):
-        if p[none] > model.threshold:
-            continue
         p = p.copy()
-        p[none] = -1.0
+        p_none, p[none] = p[none], -1.0
         kind = model.classes[int(p.argmax())]
-        kept.append((s, _refine(kind, s)))
+        if model.keeps(kind, float(p_none)):
+            kept.append((s, _refine(kind, s)))
     return kept
 
 

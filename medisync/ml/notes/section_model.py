@@ -5,14 +5,15 @@ Features are the sentence's normalised words and word pairs, its speaker
 role, its position in the visit (decile), and whether it is a question or
 answers one. The model is TF-IDF (sublinear tf, l2) + multinomial logistic
 regression; ``data/section_model.json`` holds the vocabulary, idf, weights and
-the selection threshold chosen by cross-validation on *train* only.
+the selection thresholds (one, and per class where it helps) chosen by
+cross-validation on *train* only.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -42,6 +43,12 @@ class SectionModel:
     coef: np.ndarray
     intercept: np.ndarray
     threshold: float
+    #: a class's own selection threshold on P(none), where cross-validation chose one (D71)
+    class_thresholds: dict[str, float] = field(default_factory=dict)
+
+    def keeps(self, kind: str, p_none: float) -> bool:
+        """Whether a sentence whose likeliest section is ``kind`` is note material."""
+        return p_none <= self.class_thresholds.get(kind, self.threshold)
 
     def probabilities(self, features: list[list[str]]) -> np.ndarray:
         x = np.zeros((len(features), len(self.vocabulary)), dtype=np.float32)
@@ -66,13 +73,14 @@ class SectionModel:
                 "idf": [round(float(v), 4) for v in self.idf],
                 "coef": [[round(float(v), 4) for v in row] for row in self.coef],
                 "intercept": [round(float(v), 4) for v in self.intercept],
-                "threshold": self.threshold}
+                "threshold": self.threshold, "class_thresholds": self.class_thresholds}
 
     @classmethod
     def from_json(cls, raw: dict) -> "SectionModel":
         return cls(tuple(raw["classes"]), {f: i for i, f in enumerate(raw["vocabulary"])},
                    np.asarray(raw["idf"], dtype=np.float32), np.asarray(raw["coef"], dtype=np.float32),
-                   np.asarray(raw["intercept"], dtype=np.float32), float(raw["threshold"]))
+                   np.asarray(raw["intercept"], dtype=np.float32), float(raw["threshold"]),
+                   {k: float(v) for k, v in (raw.get("class_thresholds") or {}).items()})
 
 
 @lru_cache(maxsize=1)
