@@ -27,7 +27,7 @@ def test_hp_rouge_floor_and_above_the_transcript_baselines(valid: list[dict[str,
     ours = rouge([drafter("hp")(e) for e in valid], refs)
     whole = rouge([turns_text(e["src"]) for e in valid], refs)
     first12 = rouge([turns_text(e["src"], "doctor", 12) for e in valid], refs)
-    assert ours["rouge1"] >= 44.0, ours          # 45-47 measured (docs/ml-notes.md)
+    assert ours["rouge1"] >= 45.0, ours          # 47.5 measured (docs/ml-notes.md); margin for CPU/BLAS
     assert ours["rouge1"] > whole["rouge1"] + 5 and ours["rouge1"] > first12["rouge1"] + 5
     assert ours["rouge2"] > whole["rouge2"] and ours["rougeLsum"] > whole["rougeLsum"]
 
