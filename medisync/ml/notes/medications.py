@@ -222,6 +222,20 @@ _NOT_HELPFUL = re.compile(r"^(?:[\w,]+ ){0,4}(would|will|does|do|is|are) not (be
 _MAY_HELP = re.compile(r"^(?:[\w,]+ ){0,3}(can|may|might|could) (sometimes |also |really )?help\b")
 
 
+#: the patient no longer takes it: "I stopped it last year", "I tried X but it did not help"
+_STOPPED_AFTER = re.compile(r"^(?:[\w,]+ ){0,6}(stopped|quit|discontinued|came off|come off|gave up|ran out)\b")
+_NO_EFFECT = re.compile(r"\b(did not|does not|do not|never) (really |even )?(help|work|do anything|make a difference)"
+                        r"|\bno (relief|difference|help)\b")
+
+
+def no_longer_taken(region: str, after: str) -> bool:
+    """A patient's drug they used to take, stopped, or tried without effect ("I tried ibuprofen but it
+    did not help"): stopped, not active."""
+    if re.search(r"\bused to (take|be on|use)\b", region) or _STOPPED_AFTER.search(after):
+        return True
+    return bool(re.search(r"\b(tried|took|had)\b", region)) and bool(_NO_EFFECT.search(after))
+
+
 def is_example(region: str, role: str, previous_was_example: bool) -> bool:
     """A clinician's drug named as an example or an option: the cue ends the region before the name, or
     the drug continues a list whose previous drug was one."""
@@ -265,6 +279,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         example = is_example(region, sent.role, example and rstart == prev_end and prev_end > 0)
         after = " ".join(toks[m.end:end])
         action = classify_action(region, sent.role)
+        if sent.role != "clinician" and no_longer_taken(region, " ".join(toks[m.end:next_start])):
+            action = "stop"
         if action == "mention" and sent.role == "clinician" and re.search(r"\b(increase|decrease|up|raise|lower)\b.*\bto\b", after):
             action = "change"
         doses = find_doses(toks, m.end, end)
