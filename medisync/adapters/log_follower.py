@@ -13,6 +13,11 @@ parked (``ops.dead_letters``, the ``medisync_dead_letters_total`` metric)
 and skipped, and the follower goes on; ``medisync audit resume`` delivers it
 later. Database and I/O errors while decoding (the keyring lives in
 Postgres) are not the event's fault: they still resubscribe and retry.
+
+A notification the shared log handed over is decoded once per process, by
+whichever follower asks first (D74); a follower given ``passes_over`` is not
+handed the domain event of a topic it passes over, so that event is not
+decoded for it at all.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ EventHandler = Callable[[Any, Tracking], None]
 # Gives an iterator of notifications after ``gt`` with one of ``topics``, as a context
 # manager with ``stop()``: the process's shared log (D67), else the recorder's own subscription.
 Subscribe = Callable[[int | None, tuple[str, ...]], Any]
+# True when the follower has nothing to do with a notification of this topic (it may note the
+# position itself): its event is then not decoded (D74).
+PassesOver = Callable[[str, Tracking], bool]
 TRANSIENT = (psycopg.Error, OSError)
 
 
@@ -48,8 +56,10 @@ class LogFollower:
     def __init__(self, name: str, app: Application[Any], handle: EventHandler,
                  start_after: Callable[[], int | None], topics: tuple[str, ...] = (),
                  on_progress: Callable[[str, int], None] | None = None,
-                 dead_letters: DeadLetters | None = None, subscribe: Subscribe | None = None) -> None:
+                 dead_letters: DeadLetters | None = None, subscribe: Subscribe | None = None,
+                 passes_over: PassesOver | None = None) -> None:
         self.name = name
+        self.passes_over: PassesOver = passes_over or (lambda _topic, _tracking: False)
         self.subscribe: Subscribe = subscribe or (lambda gt, topics: app.recorder.subscribe(gt=gt, topics=topics))
         self.dead_letters = dead_letters
         self.app = app
@@ -81,21 +91,24 @@ class LogFollower:
             self._subscription = subscription
             if self._stopping.is_set():
                 return
+            decode = getattr(subscription, "decode", None)  # the shared log's: once per process
             for notification in subscription:  # stored events: we decode them
                 tracking = Tracking(self.app.name, notification.id)
-                domain_event = self._decode(notification)
-                if domain_event is not None:
-                    self.handle(domain_event, tracking)
+                if not self.passes_over(notification.topic, tracking):
+                    domain_event = self._decode(notification, decode)
+                    if domain_event is not None:
+                        self.handle(domain_event, tracking)
                 self.on_progress(self.name, tracking.notification_id)
                 if self._stopping.is_set():
                     break
 
-    def _decode(self, notification: Notification) -> Any:
+    def _decode(self, notification: Notification, shared: Callable[..., Any] | None) -> Any:
         """The domain event, or None if it cannot be decoded and was parked."""
+        mapper = self.app.mapper.to_domain_event
         if self.dead_letters is None:
-            return self.app.mapper.to_domain_event(notification)
+            return shared(notification, mapper) if shared else mapper(notification)
         try:
-            return self.app.mapper.to_domain_event(notification)
+            return shared(notification, mapper) if shared else mapper(notification)
         except TRANSIENT:
             raise
         except Exception as error:  # noqa: BLE001 - the event itself is broken: park it

@@ -16,6 +16,13 @@ memory for at most ``MAX_HANDED`` notifications. If the shared subscription
 fails, every tap fails with its error (its follower resubscribes from its own
 tracked position, as before) and the log resubscribes after a backoff.
 
+Each handed notification is decoded at most once per process (D74): the first
+follower that asks (``Tap.decode``) decodes it and every other tap handed the
+same notification gets that domain event (a frozen dataclass, which no handler
+mutates: tests/integration/test_decode_once.py). A decode that fails is not
+kept: each follower meets the error itself (parks it, or retries a transient
+one), as before. What a tap reads from the store is decoded by its follower.
+
 The order is the log's: commits are serialised by the event table's lock, so a
 notification id is never filled in behind one already handed over.
 """
@@ -25,7 +32,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
@@ -41,6 +48,25 @@ class SharedLogUnavailable(RuntimeError):
     """The shared subscription is not running (the database is unreachable): try again later."""
 
 
+class DecodedOnce:
+    """A handed notification's domain event, decoded by the first tap's follower that asks."""
+
+    __slots__ = ("notification", "_lock", "_event", "_done")
+
+    def __init__(self, notification: Notification) -> None:
+        self.notification = notification
+        self._lock = threading.Lock()
+        self._event: Any = None
+        self._done = False
+
+    def event(self, decode: Callable[[Notification], Any]) -> Any:
+        with self._lock:  # a second asker waits for the first decode rather than repeating it
+            if not self._done:
+                self._event = decode(self.notification)  # an error is raised to this asker, not kept
+                self._done = True
+            return self._event
+
+
 class Tap:
     """One follower's view of the log: an iterator of notifications, stopped with ``stop``."""
 
@@ -53,7 +79,8 @@ class Tap:
         self._fetched = gt or 0    # the newest notification read from the store or taken
         self._until = until        # read from the store up to here before taking what was handed
         self._ready: deque[Notification] = deque()
-        self._handed: deque[Notification] = deque()
+        self._handed: deque[DecodedOnce] = deque()
+        self._last: DecodedOnce | None = None  # the handed notification ``__next__`` returned last
         self._changed = threading.Condition()
         self._error: BaseException | None = None
         self._stopped = False
@@ -68,8 +95,9 @@ class Tap:
     def __iter__(self) -> "Tap":
         return self
 
-    def offer(self, notification: Notification) -> None:
+    def offer(self, handed: DecodedOnce) -> None:
         """Called by the shared log's thread for each new notification, in order."""
+        notification = handed.notification
         if notification.id <= self._floor or (self._wanted and notification.topic not in self._wanted):
             return
         with self._changed:
@@ -77,8 +105,16 @@ class Tap:
                 self._handed.clear()  # too far behind: read this stretch from the store instead
                 self._until = notification.id
             else:
-                self._handed.append(notification)
+                self._handed.append(handed)
             self._changed.notify()
+
+    def decode(self, notification: Notification, decode: Callable[[Notification], Any]) -> Any:
+        """The domain event of the notification ``__next__`` just returned: decoded once per
+        process when it was handed over, by ``decode`` here when it was read from the store."""
+        last = self._last
+        if last is not None and last.notification is notification:
+            return last.event(decode)
+        return decode(notification)
 
     def fail(self, error: BaseException) -> None:
         with self._changed:
@@ -95,6 +131,7 @@ class Tap:
         while True:
             if self._stopped:
                 raise StopIteration
+            self._last = None
             if self._ready:
                 return self._ready.popleft()
             with self._changed:
@@ -121,9 +158,9 @@ class Tap:
                 raise self._error
             if self._stopped or self._fetched < self._until or not self._handed:
                 return None  # stopped, or a stretch to read from the store before what was handed
-            notification = self._handed.popleft()
-            self._fetched = notification.id
-            return notification
+            self._last = self._handed.popleft()
+            self._fetched = self._last.notification.id
+            return self._last.notification
 
 
 class SharedLog:
@@ -183,10 +220,11 @@ class SharedLog:
             if self._stopping.is_set():
                 return
             for notification in subscription:
+                handed = DecodedOnce(notification)
                 with self._lock:  # a tap subscribing meanwhile reads up to the head, then is handed the rest
                     self._head = notification.id
                     for tap in self._taps:
-                        tap.offer(notification)
+                        tap.offer(handed)
                 if self._stopping.is_set():
                     return
         if not self._stopping.is_set():  # a subscription that ends by itself has failed

@@ -119,7 +119,7 @@ class Container(ContainerOperations):
                 name, self.app, projection.process_event,
                 start_after=lambda v=view: v.max_tracking_id(self.app.name),
                 on_progress=self.progress.advance, dead_letters=self.dead_letters,
-                subscribe=self.log_subscription())
+                subscribe=self.log_subscription(), passes_over=projection.passes_over)
             follower.start()
             self.followers.append(follower)
         if not names and self.audit is not None:  # the event hash chain follows the whole log too

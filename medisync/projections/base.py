@@ -7,6 +7,8 @@ wait on "these projections have passed id N" for any N (the ones handling a
 command's events, or the ones serving a GET with a consistency token, D52).
 Events without a handler cost no
 write; their position is recorded at most every ``TRACK_IGNORED_EVERY_S``.
+``passes_over`` tells the follower, from the topic alone, which events those
+are, so they are not decoded for this projection (D74).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 from datetime import datetime
 from typing import Callable, ClassVar, TypedDict
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, resolve_topic
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
@@ -41,9 +43,27 @@ class ReadModelProjection(Projection[ReadModelView]):
 
     def process_event(self, domain_event: Aggregate.Event, tracking: Tracking) -> None:
         handler = self.handlers.get(type(domain_event))
-        if handler is None and time.monotonic() - self._last_tracked < self.track_ignored_every_s:
+        if handler is None:
+            self._note_ignored(tracking)
             return
-        self.view.apply(handler(domain_event) if handler else [], tracking)
+        self.view.apply(handler(domain_event), tracking)
+        self._last_tracked = time.monotonic()
+
+    def passes_over(self, topic: str, tracking: Tracking) -> bool:
+        """True (its position noted as for any ignored event) when no handler takes this topic's
+        events; a topic that does not resolve is left to decoding, which parks it."""
+        try:
+            handled = resolve_topic(topic) in self.handlers  # renamed topics resolve too
+        except Exception:  # noqa: BLE001 - the follower decodes it and parks what fails
+            return False
+        if not handled:
+            self._note_ignored(tracking)
+        return not handled
+
+    def _note_ignored(self, tracking: Tracking) -> None:
+        if time.monotonic() - self._last_tracked < self.track_ignored_every_s:
+            return
+        self.view.apply([], tracking)
         self._last_tracked = time.monotonic()
 
 
