@@ -62,7 +62,7 @@ _PSEUDO: list[tuple[str, ...]] = [
     tuple(p.split()) for p in (
         "no change|not only|no increase|not necessarily|no further|not certain if|not sure if|"
         "not just|no problem|nothing else|not bad|not too bad|no matter|no doubt|not that i know of|"
-        "if needed|if necessary|as needed|if you need|if it helps"
+        "if needed|if necessary|as needed|if you need|if it helps|do not know|does not know|did not know"
     ).split("|")
 ]
 
@@ -163,6 +163,8 @@ def scopes(toks: list[str]) -> list[Scope]:
                 continue
             if modifier == "family" and direction == _PRE and n == 1 and not _family_possessive(toks, i):
                 continue
+            if phrase == ("without",) and i + 1 < len(toks) and toks[i + 1].endswith("ing"):
+                continue  # "without sounding good, like diarrhoea": negates the verb, not what follows
             used |= span
             if direction == _PRE:
                 out.append(Scope(modifier, i + n, _forward_end(toks, i + n, window, modifier), (i, i + n)))

@@ -373,6 +373,8 @@ def extract_symptoms(turns: list[Turn]) -> list[SymptomItem]:
         # also every clinician question so far feeds generic adoption
         asked.extend(mq for mq in asked_here if not mq.generic)
         said = _turn_mentions(turn, asked_here)
+        if ti > 0 and _asks_history(turns[ti - 1]):
+            said.mentions = [(m, d) for m, d in said.mentions if _NOW.search(m.sent.norm)]
         # answer-level resolution of asked symptoms
         answer_pol = None
         if asked_here and turn.role in _PATIENT_LIKE and turn.sentences:
@@ -406,6 +408,17 @@ def _asked_in(prev_clin: Turn | None) -> list[Mention]:
             if s.is_question and _is_yes_no(s) and not _is_allergy_sentence(s):
                 asked_here.extend(m for m in find_mentions(s) if not m.assertion.hypothetical and not m.assertion.family)
     return asked_here
+
+
+#: a question about the past: "any other medical history?", "have you ever had ...?"
+_HISTORY_Q = re.compile(r"\b(medical history|past medical|medical problems in the past|ever had|ever been|in the past)\b")
+#: an answer that still speaks of now
+_NOW = re.compile(r"\b(now|still|currently|at the moment|these days|today|again)\b")
+
+
+def _asks_history(prev: Turn) -> bool:
+    """The clinician's turn asks about the patient's past, so a symptom in the answer is history."""
+    return prev.role == "clinician" and any(s.is_question and _HISTORY_Q.search(s.norm) for s in prev.sentences)
 
 
 def _onset_asked(prev_clin: Turn) -> list[Mention]:
