@@ -28,7 +28,7 @@ from medisync.application.ports import Diagnosis, Order, ReviewCandidate, Review
 from .context import Scope, assess, scopes
 from .fuzzy import ratio
 from .icd10 import icd10_title, is_billable, lateral_code
-from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon
+from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon, symptom_lexicon
 from .text import Sentence, Turn, phrase_key
 
 _STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnosing|diagnosed)\b")
@@ -189,8 +189,6 @@ def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tupl
 def _is_symptom(window: str) -> bool:
     """A window that is exactly a symptom's spoken form ("sore throat") is a symptom, not a garbled
     diagnosis ("strep throat")."""
-    from .lexicon import symptom_lexicon
-
     words = window.split()
     return any(m.start == 0 and m.end == len(words) for m in symptom_lexicon().matcher.find(words))
 

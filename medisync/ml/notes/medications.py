@@ -223,7 +223,10 @@ _MAY_HELP = re.compile(r"^(?:[\w,]+ ){0,3}(can|may|might|could) (sometimes |also
 
 
 #: the patient no longer takes it: "I stopped it last year", "I tried X but it did not help"
-_STOPPED_AFTER = re.compile(r"^(?:[\w,]+ ){0,6}(stopped|quit|discontinued|came off|come off|gave up|ran out)\b")
+#: the stop verb must take the drug back by a pronoun ("... but I stopped it"), so that "I take X and
+#: I stopped the Y" stops Y, not X
+_STOPPED_AFTER = re.compile(r"^(?:[\w,]+ ){0,6}(stopped|quit|discontinued|came off|come off|gave up|ran out of)"
+                            r"( taking| using)? (it|them)\b")
 _NO_EFFECT = re.compile(r"\b(did not|does not|do not|never) (really |even )?(help|work|do anything|make a difference)"
                         r"|\bno (relief|difference|help)\b")
 

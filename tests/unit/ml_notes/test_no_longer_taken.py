@@ -22,3 +22,9 @@ def test_a_drug_that_helps_stays_active() -> None:
     meds = {m["name"]: m["status"] for m in insights(("D", "What have you tried?"),
                                                      ("P", "I've been taking ibuprofen and it helps a little."))["medications"]}
     assert meds == {"ibuprofen": "active"}
+
+
+def test_a_stop_said_of_another_drug_does_not_stop_this_one() -> None:
+    meds = {m["name"]: m["status"] for m in insights(
+        ("D", "Any medicines?"), ("P", "I take lisinopril every day and I stopped the metformin last month."))["medications"]}
+    assert meds == {"lisinopril": "active", "metformin": "stopped"}
