@@ -427,7 +427,7 @@ def _onset_asked(prev_clin: Turn) -> list[Mention]:
             for m in find_mentions(s) if m.assertion.is_patient_finding and not m.assertion.negated]
 
 
-def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], said: "_TurnSaid",
+def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], said: _TurnSaid,
                    first: Sentence, explicit_bases: set[str]) -> None:
     """"How long have you had the headaches?" "About three months.": the asked symptom is present
     with the answer's duration, when the answer gives exactly one duration and does not deny it; a
