@@ -129,6 +129,7 @@ class ProjectionProgress:
 
     def __init__(self) -> None:
         self._positions: dict[str, int] = {}
+        self._confirmed: dict[str, int] = {}  # views followed elsewhere: what a wait here saw them pass
         self._changed = threading.Condition()
         self._waiters: list[_AsyncWaiter] = []
 
@@ -172,6 +173,17 @@ class ProjectionProgress:
             with self._changed:
                 if waiter in self._waiters:
                     self._waiters.remove(waiter)
+
+    def confirm(self, names: tuple[str, ...], position: int) -> None:
+        """A wait (here or on another process's tracking table) saw these views pass ``position``."""
+        with self._changed:
+            for name in names:
+                self._confirmed[name] = max(position, self._confirmed.get(name, 0))
+
+    def at_least(self, name: str) -> int:
+        """A position the view is known to have passed: its follower's here, else what waits confirmed.
+        Two dict reads, no lock (each is atomic): called on every cached read (D78)."""
+        return max(self._positions.get(name, 0), self._confirmed.get(name, 0))
 
     def positions(self) -> dict[str, int]:
         with self._changed:

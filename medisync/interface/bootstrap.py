@@ -28,6 +28,7 @@ from medisync.adapters.metrics import instrument_application, instrument_jobs
 from medisync.adapters.passwords import Argon2PasswordHasher
 from medisync.adapters.postgres.audit_wiring import AuditComponents, build_audit
 from medisync.adapters.postgres.async_reads import AsyncAppointmentReads
+from medisync.adapters.postgres.appointment_row_cache import AppointmentRowCache, CachedAppointmentReads
 from medisync.adapters.postgres.connection import datastore, eventsourcing_env
 from medisync.adapters.postgres.dead_letters import PostgresDeadLetters
 from medisync.adapters.postgres.ddl import schema_lock
@@ -320,7 +321,7 @@ class Wiring:
     @cached_property
     def queries(self) -> dict[str, Any]:
         reads, patients = self.reads, PatientQueries(self.reads)
-        appointments = AppointmentQueries(reads, AsyncAppointmentReads(self.database_url))  # D66
+        appointments = AppointmentQueries(reads, self.live_appointment_reads)  # D66
         return {
             "users": UserQueries(reads),
             "patients": patients,
@@ -332,6 +333,19 @@ class Wiring:
             "note_documents": NoteDocumentQueries(reads, appointments, patients),
             "note_templates": NoteTemplateQueries(reads, self.note_templates.catalog),
         }
+
+    @property
+    def live_appointment_reads(self) -> AsyncAppointmentReads | CachedAppointmentReads:
+        """The hot GETs' reads on the event loop (D66), the single row from memory (D78): the cache
+        hits only once the API's coherence listener feeds it (``interface/http/app.py``)."""
+        live = AsyncAppointmentReads(self.database_url)
+        if self.settings.row_cache_size <= 0:
+            return live
+        view = "appointments"
+        cache = AppointmentRowCache(lambda: self.progress.at_least(view),
+                                    lambda: self.views[view].max_tracking_id(self.app.name) or 0,
+                                    max_rows=self.settings.row_cache_size)
+        return CachedAppointmentReads(live, cache)
 
     @cached_property
     def transcriber(self) -> Transcriber | None:

@@ -16,6 +16,10 @@ class ContainerOperations:
     def page(self: Any, query: dict[str, Any]) -> Page:
         return Page(query["page"], query["per_page"])
 
+    def appointment_row_cache(self: Any) -> Any:
+        """The appointment rows held in memory for the single GET (D78); None when off or not built."""
+        return getattr(getattr(self.queries.get("appointments"), "live", None), "cache", None)
+
     def followed_here(self: Any, names: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(the projections this process follows, the others): in-process progress is known
         only for the first; the others run elsewhere, and only their tracking tables know."""

@@ -51,3 +51,18 @@ def test_projections_followed_here_are_asked_in_memory_and_the_others_their_tabl
     assert process.wait_for_projections(9) is True
     assert process._positions() == {"users": 9, "patients": 9}
     assert process.wait_for_projections(10) is False
+
+
+def test_a_wait_that_passed_confirms_the_position_for_a_view_followed_elsewhere() -> None:
+    """What a row cache of this process must reflect before it may answer (D78)."""
+    import asyncio
+
+    from medisync.interface.http.consistency import passed
+
+    process = Process({"appointments": TrackingTable(5), "users": TrackingTable(9)})
+    assert process.progress.at_least("appointments") == 0
+    assert asyncio.run(passed(process, ("appointments",), 6)) is False  # not passed: nothing confirmed
+    assert process.progress.at_least("appointments") == 0
+    assert asyncio.run(passed(process, ("appointments",), 5)) is True
+    assert process.progress.at_least("appointments") == 5
+    assert process.progress.at_least("users") == 0  # only the views the wait was for

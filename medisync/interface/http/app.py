@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import AsyncIterator
+from typing import Any, AsyncIterator, Callable
 
 from aiohttp import web
 from aiohttp_apigami import setup_aiohttp_apispec
 from aiohttp_apigami.constants import SWAGGER_DICT
 
-from medisync.adapters.postgres.cache_coherence import CacheCoherence
+from medisync.adapters.postgres.cache_coherence import CacheCoherence, Written
 from medisync.interface.http import idempotency
 from medisync.interface.http.access_log import access_log_middleware, setup_access_log
-from medisync.interface.http.auth_cache import setup_auth_cache, user_changes, users_view_position
+from medisync.interface.http.auth_cache import setup_auth_cache, user_changes, users_view_position, view_position
 from medisync.interface.http.fhir_io import fhir_format_middleware
 from medisync.interface.http.keys import CONTAINER, RATE_LIMITER
 from medisync.interface.http.middleware import (auth_middleware, envelope_middleware, is_public_route,
@@ -45,9 +45,7 @@ def init_app(container: object) -> web.Application:
                           idempotency.secret_from_signing_key(container.tokens.key))  # type: ignore[attr-defined]
     if getattr(container, "views", None):  # role, tier, active and revocations in memory (D53)
         cache = setup_auth_cache(app, container)
-        setup_cache_coherence(app, CacheCoherence(
-            container.app, container.database_url,  # type: ignore[attr-defined]
-            users_view_position(container), user_changes(cache)))
+        setup_cache_coherence(app, coherence(container, user_changes(cache)))
     for table in ROUTE_TABLES:
         app.add_routes(table)
     app.add_routes(audit_routes.routes)  # /api/v1/audit/...
@@ -62,6 +60,22 @@ def init_app(container: object) -> web.Application:
         security=[{"bearerAuth": []}])
     app.on_startup.append(_complete_openapi)
     return app
+
+
+def coherence(container: Any, users_changed: Callable[[Written], None]) -> CacheCoherence:
+    """One listener for the process's caches: the aggregates (D54), the users (D53) and, when on,
+    the appointment rows (D78), from no later than either view's position."""
+    rows = container.appointment_row_cache()
+    if rows is None:
+        return CacheCoherence(container.app, container.database_url, users_view_position(container),
+                              users_changed)
+    users_at, rows_at = users_view_position(container), view_position(container, "appointments")
+
+    def seen(written: Written) -> None:
+        users_changed(written)
+        rows.saw(written)
+
+    return CacheCoherence(container.app, container.database_url, lambda: min(users_at(), rows_at()), seen)
 
 
 def setup_cache_coherence(app: web.Application, coherence: CacheCoherence) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from eventsourcing.utils import get_topic
 
@@ -132,4 +132,9 @@ def user_changes(cache: AuthCache) -> Any:
 def users_view_position(container: Any) -> Any:
     """Where the users view stood when the cache was empty: every change it may not yet
     show when a row is first cached comes after this position."""
-    return lambda: container.views["users"].max_tracking_id(container.app.name) or 0
+    return view_position(container, "users")
+
+
+def view_position(container: Any, name: str) -> Callable[[], int]:
+    """A view's tracked position (its table): where a cache of its rows must start listening."""
+    return lambda: container.views[name].max_tracking_id(container.app.name) or 0

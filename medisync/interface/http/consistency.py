@@ -82,8 +82,9 @@ async def passed(container: Any, names: tuple[str, ...], notification_id: int | 
     deadline = time.monotonic() + timeout
     if local and not await container.progress.until(local, notification_id, timeout):
         return False
-    if remote:
-        return await _polled(container, remote, notification_id, deadline)
+    if remote and not await _polled(container, remote, notification_id, deadline):
+        return False
+    container.progress.confirm(names, notification_id)  # what this process's row cache must reflect (D78)
     return True
 
 
