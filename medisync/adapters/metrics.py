@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
                                disable_created_metrics, generate_latest)
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
@@ -194,6 +194,7 @@ class StateCollector(Collector):
     - ``queue_depth()`` → (source label, depth)
     - ``recordings_by_status()`` → {status: count}
     - ``pools()`` → {pool name: psycopg_pool ConnectionPool}
+    - ``row_cache()`` (optional) → (hits, misses) of the appointment row cache, or None when off
 
     Each section is independent: a failing source is logged and counted in
     ``medisync_metrics_scrape_errors`` instead of failing the whole scrape.
@@ -219,6 +220,7 @@ class StateCollector(Collector):
         yield self._queue_depth()
         yield self._recordings()
         yield self._pools()
+        yield self._row_cache()
         yield self._scrape_errors()
 
     def _age_reader(self, head: int | None, now: datetime) -> Callable[[int], float]:
@@ -295,6 +297,16 @@ class StateCollector(Collector):
             pool_gauge.add_metric([name, "max"], stats.get("pool_max", 0))
             pool_gauge.add_metric([name, "waiting"], stats.get("requests_waiting", 0))
         return pool_gauge
+
+    def _row_cache(self) -> Metric:
+        reads = CounterMetricFamily("medisync_row_cache_reads", "Single-appointment reads answered from "
+                                    "this process's row cache (hit) or the database (miss), D78",
+                                    labels=["result"])
+        counts = self._safe("row_cache", self.sources.get("row_cache", lambda: None))
+        if counts is not None:
+            reads.add_metric(["hit"], counts[0])
+            reads.add_metric(["miss"], counts[1])
+        return reads
 
     def _scrape_errors(self) -> Metric:
         errors = GaugeMetricFamily("medisync_metrics_scrape_errors",

@@ -81,3 +81,13 @@ class ServerProcess:
 
     def log_text(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def row_cache_hits(server: ServerProcess) -> int:
+    """Single-appointment reads the server answered from its row cache (D78), from its /metrics."""
+    import re
+
+    text = requests.get(f"{server.base}/metrics", timeout=10).text
+    found = re.search(r'^medisync_row_cache_reads_total\{result="hit"\} (\S+)$', text, re.M)
+    assert found, "the row cache's counter is not in /metrics"
+    return int(float(found.group(1)))

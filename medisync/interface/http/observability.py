@@ -113,7 +113,14 @@ def state_sources(container: Any) -> dict[str, Callable[..., Any]]:
         "queue_depth": queue_depth,
         "recordings_by_status": lambda: metrics.recordings_by_status(views_store),
         "pools": pools,
+        "row_cache": lambda: row_cache_reads(container),
     }
+
+
+def row_cache_reads(container: Any) -> tuple[int, int] | None:
+    """(hits, misses) of the appointment row cache (D78); None when it is off."""
+    cache = container.appointment_row_cache()
+    return None if cache is None else (cache.hits, cache.misses)
 
 
 async def metrics_handler(request: web.Request) -> web.Response:
