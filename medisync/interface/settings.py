@@ -31,8 +31,9 @@ class Settings:
     argon2_memory_kib: int = 19456
     db_pool_size: int = 4
     aggregate_cache_size: int = 5000
-    # Appointment rows kept in memory for GET /appointments/get/{id}, coherent with the view (D78); 0: off.
-    row_cache_size: int = 50_000
+    # Appointment rows kept in memory for GET /appointments/get/{id}, coherent with the view (D78; about
+    # 1.4 KB each); 0: off.
+    row_cache_size: int = 20_000
     # Threads for blocking work (event store, read models) off the event loop.
     worker_threads: int = 32
     read_your_writes_timeout_s: float = 3.0

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.integration.test_faults import QUIET, server_level, until
-from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
+from tests.integration.test_faults import QUIET, _register, server_level, until
+from tests.support.api import Caller, assert_error, create_patient, invite, schedule
 from tests.support.processes import CliProcess, fresh_database
 from tests.support.server import ServerProcess, row_cache_hits
 
@@ -25,7 +25,7 @@ def test_a_process_that_did_not_write_serves_the_write_and_the_erasure(database_
                                          **QUIET}, tmp_path).start()
     first, second = ServerProcess(tmp_path / "a", url, env).start(), ServerProcess(tmp_path / "b", url, env).start()
     try:
-        admin = until(lambda: _registered(first), "registration (the projections are in another process)")
+        admin = until(lambda: _register(first), "registration (the projections are in another process)")
         doctor = invite(admin, "doctor", "row-cache")
         patient = create_patient(admin)
         appointment = schedule(admin, patient["id"], doctor.id)
@@ -47,10 +47,3 @@ def test_a_process_that_did_not_write_serves_the_write_and_the_erasure(database_
         first.stop()
         second.stop()
         projector.stop()
-
-
-def _registered(server: ServerProcess) -> Caller | None:
-    try:
-        return register_practice(server.api, "row-cache-procs")
-    except AssertionError:
-        return None
