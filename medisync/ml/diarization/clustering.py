@@ -128,6 +128,8 @@ class ClusteringResult:
     n_initial: int = 0
     #: clusters left after folding small ones (diagnostics)
     n_after_folding: int = 0
+    #: when one speaker became two by a reproducible split, its agreement (D79; diagnostics)
+    split_agreement: float | None = None
 
 
 def _relabel_by_first_appearance(labels: np.ndarray) -> np.ndarray:
@@ -258,7 +260,8 @@ def split_in_two(points: np.ndarray, weights: np.ndarray, iterations: int = 20) 
     if len(pts) < 2:
         return None
     centred = pts - (pts * w[:, None]).sum(0) / w.sum()
-    axis = np.linalg.eigh((centred * w[:, None]).T @ centred)[1][:, -1]
+    # the top right singular vector of the weighted points = the top eigenvector of their scatter
+    axis = np.linalg.svd(centred * np.sqrt(w)[:, None], full_matrices=False)[2][0]
     labels = (centred @ axis > 0).astype(np.int64)
     for _ in range(iterations):
         if labels.min() == labels.max():
@@ -268,6 +271,51 @@ def split_in_two(points: np.ndarray, weights: np.ndarray, iterations: int = 20) 
             break
         labels = new
     return None if labels.min() == labels.max() else centroids(pts, labels, w)
+
+
+def split_agreement(points: np.ndarray, weights: np.ndarray, half: int = 8, repeats: int = 40,
+                    seed: int = 0) -> float:
+    """How reproducible the two-way split of one cluster is (0..1; D79).
+
+    ``repeats`` times, two disjoint random samples of ``half`` points each are split by
+    :func:`split_in_two` on their own; the score is the mean |cosine| between the two samples'
+    split directions (centroid differences).  Two voices give the same direction in both samples;
+    one voice's split follows whatever its few points happen to vary in, so the directions
+    disagree.  The fixed sample size keeps the score independent of the recording's length.
+    Seeded: the same points give the same score.
+    """
+    pts = np.asarray(points, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    h = min(half, len(pts) // 2)
+    if h < 2:
+        return 0.0
+    rng = np.random.default_rng(seed)
+    total = 0.0
+    for _ in range(repeats):
+        order = rng.permutation(len(pts))
+        a, b = order[:h], order[h: 2 * h]
+        ca, cb = split_in_two(pts[a], w[a]), split_in_two(pts[b], w[b])
+        if ca is None or cb is None:
+            continue
+        da, db = ca[0] - ca[1], cb[0] - cb[1]
+        total += abs(float(da @ db)) / max(float(np.linalg.norm(da) * np.linalg.norm(db)), 1e-12)
+    return total / repeats
+
+
+def reproducible_split(points: np.ndarray, weights: np.ndarray, threshold: float, min_points: int = 8,
+                       min_mass: float = 0.0) -> tuple[np.ndarray, float] | None:
+    """The two centroids of :func:`split_in_two` when :func:`split_agreement` reaches ``threshold``
+    and each half holds ``min_mass`` seconds, with the agreement; else ``None`` (D79)."""
+    if len(points) < min_points:
+        return None
+    agreement = split_agreement(points, weights)
+    halves = split_in_two(points, weights) if agreement >= threshold else None
+    if halves is None:
+        return None
+    labels = np.argmax(np.asarray(points, dtype=np.float64) @ halves.T.astype(np.float64), axis=1)
+    if np.bincount(labels, weights=weights, minlength=2).min() < min_mass:
+        return None
+    return halves, agreement
 
 
 def _speaker_cut(m: int, merges: list[Merge], pw: np.ndarray, threshold: float, min_mass: float,

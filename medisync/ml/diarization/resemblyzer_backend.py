@@ -36,7 +36,7 @@ import numpy as np
 
 from . import DiarizationResult, Span, SpeakerTurn
 from .audio import iter_audio
-from .clustering import ClusteringResult, cluster_speakers, split_in_two
+from .clustering import ClusteringResult, cluster_speakers, reproducible_split, split_in_two
 from .encoder import HOP, SAMPLE_RATE, MelFrontEnd, SpeakerEncoder, blas_threads
 from .regions import pool_by_region, region_of_windows
 
@@ -273,6 +273,7 @@ class ResemblyzerDiarizer:
         snap_words_to_pauses: bool = True,
         region_windows: int = 4,
         two_speaker_alternative: bool = True,
+        split_agreement_threshold: float | None = 0.45,
     ) -> None:
         self.checkpoint = checkpoint
         self.window = int(round(window_s * FPS))
@@ -295,6 +296,7 @@ class ResemblyzerDiarizer:
         self.snap_words_to_pauses = snap_words_to_pauses
         self.region_windows = region_windows
         self.two_speaker_alternative = two_speaker_alternative
+        self.split_agreement_threshold = split_agreement_threshold
         self._encoder: SpeakerEncoder | None = None
 
     # -- model -------------------------------------------------------------
@@ -501,14 +503,25 @@ class ResemblyzerDiarizer:
         return points, weights
 
     def _cluster(self, prep: "Prepared") -> ClusteringResult:
-        """Speakers from the windows' embeddings, pooled per speech region first (``region_windows``)."""
+        """Speakers from the windows' embeddings, pooled per speech region first (``region_windows``);
+        one speaker becomes two when its split reproduces (``split_agreement_threshold``; D79)."""
         points, weights = self._points(prep)
-        return cluster_speakers(
+        cl = cluster_speakers(
             points, weights, threshold=self.threshold, min_speakers=self.min_speakers,
             max_speakers=self.max_speakers, min_cluster_seconds=self.min_cluster_seconds,
             min_cluster_fraction=self.min_cluster_fraction, max_points=self.max_cluster_points,
             merge_similarity=self.merge_similarity,
         )
+        if cl.n_speakers != 1 or self.split_agreement_threshold is None or self.max_speakers < 2:
+            return cl
+        min_mass = max(self.min_cluster_seconds, self.min_cluster_fraction * float(weights.sum()))
+        found = reproducible_split(points, weights, self.split_agreement_threshold, min_mass=min_mass)
+        if found is None:
+            return cl
+        halves, agreement = found
+        labels = np.argmax(points @ halves.T, axis=1)
+        return ClusteringResult(labels, halves.astype(np.float32), 2, cl.merge_distances, cl.n_initial,
+                                cl.n_after_folding, split_agreement=round(agreement, 3))
 
     def _result(self, prep: "Prepared", cl, order: list[int], unit_times: np.ndarray,
                 labels: np.ndarray, seconds: float) -> DiarizationResult:
@@ -535,7 +548,7 @@ class ResemblyzerDiarizer:
             "windows": len(prep.windows),
             "regions": len(prep.regions),
             "clusters": {"threshold_cut": cl.n_initial, "after_folding": cl.n_after_folding,
-                         "final": cl.n_speakers},
+                         "final": cl.n_speakers, "split_agreement": cl.split_agreement},
             "seconds": {**prep.seconds, "clustering": round(seconds, 3)},
         }
         return DiarizationResult(turns, len(remap), span_speakers, cents, info, prep.spans)
