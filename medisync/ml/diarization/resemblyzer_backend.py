@@ -273,7 +273,7 @@ class ResemblyzerDiarizer:
         snap_words_to_pauses: bool = True,
         region_windows: int = 4,
         two_speaker_alternative: bool = True,
-        split_agreement_threshold: float | None = 0.45,
+        split_agreement_threshold: float | None = 0.55,
     ) -> None:
         self.checkpoint = checkpoint
         self.window = int(round(window_s * FPS))
