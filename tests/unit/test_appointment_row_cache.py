@@ -125,6 +125,17 @@ def test_floors_the_view_has_passed_are_forgotten_and_a_row_read_across_the_prun
     assert cache.get(ids[0]) is not None
 
 
+def test_a_listener_that_starts_with_nothing_to_read_lets_rows_be_served() -> None:
+    views, appointment = Views(), str(uuid.uuid4())
+    cache = cache_with(views)
+    assert cache.starts_after(7) == 7
+    views.known = 7
+    cache.offer(row(appointment, 1), cache.ticket())
+    assert cache.get(appointment) is not None
+    views.known = 8  # the view moved on: no hit until the listener has read that far
+    assert cache.get(appointment) is None
+
+
 def test_rows_past_the_limit_evict_the_oldest() -> None:
     views = Views()
     cache = cache_with(views, max_rows=2)

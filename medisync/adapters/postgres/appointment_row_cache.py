@@ -9,7 +9,8 @@ as fresh as a query would be. Three rules keep it so:
   appointments view's own position. An event the appointments projection
   handles raises that appointment's *floor* to its version and drops a cached
   row older than it; ``Patient.Erased`` drops every row of the patient and
-  marks the patient erased. ``position`` is the last record seen.
+  marks the patient erased. ``position`` is the last record seen (at first, the
+  position the listener starts after).
 - **No stale insert.** A row read from the view is kept only if its version is
   at least the floor (the view may lag the log: a row read before the view
   applied a change is served, not kept), its patient is not erased, and no
@@ -85,7 +86,7 @@ class AppointmentRowCache:
         self._kinds: dict[str, str | None] = {}
         self._epoch = 0
         self._pruned_at = 0
-        self.position: int | None = None  # the last record seen; None until the listener runs
+        self.position: int | None = None  # the last record seen; None until the listener starts
         self.hits = 0
         self.misses = 0
 
@@ -116,6 +117,13 @@ class AppointmentRowCache:
             self._rows[key] = _Entry(row, patient)
 
     # The coherence listener's thread ------------------------------------------
+    def starts_after(self, position: int) -> int:
+        """The listener reads the log from after ``position`` (no later than the view's): rows may be
+        served from now on, even before a new record arrives."""
+        if self.position is None:
+            self.position = position
+        return position
+
     def saw(self, written: Written) -> None:
         """One record of the log, in log order."""
         kind = self._kinds.get(written.topic, "?")

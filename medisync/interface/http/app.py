@@ -75,7 +75,8 @@ def coherence(container: Any, users_changed: Callable[[Written], None]) -> Cache
         users_changed(written)
         rows.saw(written)
 
-    return CacheCoherence(container.app, container.database_url, lambda: min(users_at(), rows_at()), seen)
+    return CacheCoherence(container.app, container.database_url,
+                          lambda: rows.starts_after(min(users_at(), rows_at())), seen)
 
 
 def setup_cache_coherence(app: web.Application, coherence: CacheCoherence) -> None:
