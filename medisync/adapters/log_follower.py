@@ -120,7 +120,8 @@ class LogFollower:
 
 
 class ProjectionProgress:
-    """Positions of in-process followers, for read-your-writes waits.
+    """Positions of in-process followers, for read-your-writes waits; and, for the views followed
+    elsewhere, the positions such waits confirmed (``confirm``, read by the row cache, D78).
 
     Threads wait with ``wait``; coroutines with ``until``, which parks a future
     that the follower's thread resolves, so an event loop never gives a thread
