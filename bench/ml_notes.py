@@ -42,7 +42,8 @@ sys.path.insert(0, str(ROOT))
 
 from medisync.ml.notes import ExtractiveNoteGenerator  # noqa: E402
 from medisync.ml.notes.evaluation import (  # noqa: E402
-    CATEGORIES, SAFETY_COUNTERS, Counts, _drug_key, said_facts, safety, score, total, truth_to_transcript,
+    CATEGORIES, SAFETY_COUNTERS, Counts, _drug_key, said_facts, safety, score, scribe_plan_conditions, total,
+    truth_to_transcript,
 )
 from medisync.ml.notes.medications import extract_allergies  # noqa: E402
 from medisync.ml.notes.review import extract_needs_review  # noqa: E402
@@ -162,7 +163,7 @@ def evaluate(docs: list[tuple[str, dict[str, Any], dict[str, Any] | None]],
     """
     gen = ExtractiveNoteGenerator()
     agg = {c: Counts() for c in CATEGORIES}
-    med_names = Counts()
+    med_names, dx_names = Counts(), Counts()
     per_visit: dict[str, Any] = {}
     counters = {k: 0 for k in SAFETY_COUNTERS}
     review_total = 0
@@ -184,11 +185,7 @@ def evaluate(docs: list[tuple[str, dict[str, Any], dict[str, Any] | None]],
             pv.update(f1=round(total(counts).f1, 4), misses=total(counts).misses)
             scored += 1
         if scribe_notes is not None and vid in scribe_notes:
-            said = said_facts({"segments": [{"role": "clinician", "speaker": "S", "text": scribe_notes[vid]}]})[0]
-            written = {_drug_key(m["name"]) for m in ins["medications"]}
-            med_names.tp += len(written & said)
-            med_names.fp += len(written - said)
-            med_names.fn += len(said - written)
+            _vs_scribe(ins, scribe_notes[vid], med_names, dx_names)
         per_visit[vid] = pv
     elapsed = time.perf_counter() - t0
     out: dict[str, Any] = {"visits": len(docs), "safety": counters, "needs_review_items": review_total,
@@ -198,7 +195,22 @@ def evaluate(docs: list[tuple[str, dict[str, Any], dict[str, Any] | None]],
         out["per_category"] = {c: agg[c].as_dict() for c in CATEGORIES}
     if scribe_notes is not None:
         out["medication_names_vs_scribe_note"] = med_names.as_dict()
+        out["diagnosis_categories_vs_scribe_plan"] = dx_names.as_dict()
     return out
+
+
+def _add(counts: Counts, written: set[str], said: set[str]) -> None:
+    counts.tp += len(written & said)
+    counts.fp += len(written - said)
+    counts.fn += len(said - written)
+
+
+def _vs_scribe(ins: dict[str, Any], note: str, med_names: Counts, dx_names: Counts) -> None:
+    """Medication names written vs named anywhere in the scribe's note; diagnosis categories coded
+    vs the conditions of the scribe's assessment and plan."""
+    said = said_facts({"segments": [{"role": "clinician", "speaker": "S", "text": note}]})[0]
+    _add(med_names, {_drug_key(m["name"]) for m in ins["medications"]}, said)
+    _add(dx_names, {d["icd10"][:3] for d in ins["diagnoses"]}, scribe_plan_conditions(note))
 
 
 def aci_transcript(src: str) -> dict[str, Any]:
@@ -336,8 +348,8 @@ def _fmt_row(name: str, res: dict[str, Any]) -> str:
     sf = res["safety"]
     tail = f"  {sf['unsaid_medications']:>6} {sf['negated_diagnoses_coded']:>3} {sf['unstated_diagnoses_coded']:>4} {res['needs_review_items']:>6}"
     if "micro" not in res:
-        extra = res.get("medication_names_vs_scribe_note")
-        mid = f"(medication names vs scribe note F1 {extra['f1']:.2f})" if extra else ""
+        extra, dx = res.get("medication_names_vs_scribe_note"), res.get("diagnosis_categories_vs_scribe_plan")
+        mid = f"(vs scribe: medication names F1 {extra['f1']:.2f}, diagnoses F1 {dx['f1']:.2f})" if extra else ""
         return f"{name:<26} {res['visits']:>3} {'-':>5}  {mid:<62}" + tail
     cells = [f"{res['per_category'][c]['f1']:.2f}" for c in CATEGORIES]
     return f"{name:<26} {res['visits']:>3} {res['micro']['f1']:.3f}  " + " ".join(f"{c:>6}" for c in cells) + tail

@@ -39,6 +39,17 @@ _WEAK = re.compile(
 )
 
 
+#: a problem-oriented plan names the problem it addresses: "for your second problem, your hypertension",
+#: "in terms of your depression", "regarding the type two diabetes"; the condition must follow at once
+_PROBLEM = re.compile(
+    r"\b(?:for|regarding|as for|as far as|in terms of|with regards? to|moving on to|turning to) "
+    r"(?:your|the|his|her) (?:(?:first|second|third|fourth|fifth|next|last|other|main) )?"
+    r"(?:(?:problem|condition|issue)(?: ,)?(?: of| is| which is)? (?:, )?(?:your |the |his |her )?)?"
+)
+#: "from a depression standpoint", "from an asthma perspective": the condition lies inside the cue
+_STANDPOINT = re.compile(r"\bfrom (?:an? |your |the )?((?:\S+ ){0,5}?\S+) (?:standpoint|perspective|point of view)\b")
+
+
 #: uncertain diagnoses are not coded in outpatient care (ICD-10-CM Official Guidelines, Section IV.H:
 #: "probable", "suspected", "questionable", "rule out", "working diagnosis"): they go to needs_review
 _HEDGE = re.compile(
@@ -98,8 +109,10 @@ def _review_item(sent: Sentence, heard: str, cond: Condition, reason: str, score
             "segment_ids": list(sent.segment_ids), "sentence_index": sent.index, "sentence_indices": [sent.index]}
 
 
-def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | None = None) -> list[Condition]:
-    """Conditions the clinician states as the patient's, after ``start_tok``.
+def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | None = None,
+                   last_start: int | None = None) -> list[Condition]:
+    """Conditions the clinician states as the patient's, after ``start_tok`` (and starting no later
+    than ``last_start`` when given).
 
     Never coded: a negated, ruled-out, hypothetical or family-history mention, or a hedged one
     ("possible pneumonia"); the hedged ones and every fuzzy (ASR-damaged) match go to ``review``.
@@ -108,12 +121,13 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | No
     found: list[Condition] = []
     review = review if review is not None else []
     scs = scopes(sent.toks)
-    curated = [m for m in matcher.find(sent.content) if sent.raw_span(m.start, m.end)[0] >= start_tok]
+    last = len(sent.toks) if last_start is None else last_start
+    curated = [m for m in matcher.find(sent.content) if start_tok <= sent.raw_span(m.start, m.end)[0] <= last]
     longest = max((m.end - m.start for m in curated), default=0)
     covered = {k for m in curated for k in range(m.start, m.end)}
     titles = icd10_title_lexicon()
     sourced = [m for m in (titles.find(sent.content) if titles is not None else [])
-               if sent.raw_span(m.start, m.end)[0] >= start_tok and not covered.intersection(range(m.start, m.end))]
+               if start_tok <= sent.raw_span(m.start, m.end)[0] <= last and not covered.intersection(range(m.start, m.end))]
     spoken: dict[str, str] = {}
     for m in curated + sourced:
         ts, te = sent.raw_span(m.start, m.end)
@@ -130,7 +144,7 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | No
             continue
         found.append(_with_side(m.payload, sent.toks, ts, te))
         spoken[found[-1].icd10] = " ".join(sent.content[m.start:m.end])
-    fuzzy = _fuzzy_condition(sent, start_tok, longest)
+    fuzzy = _fuzzy_condition(sent, start_tok, longest) if last_start is None else None
     if fuzzy is not None:
         cond, _n_words, score, heard = fuzzy
         if cond.icd10 not in {c.icd10 for c in found}:
@@ -241,6 +255,14 @@ def diagnose(turns: list[Turn]) -> tuple[list[Diagnosis], list[Sentence], list[R
         if found:
             conds.extend(found)
             used.append(s)
+    unclear = {r["candidates"][0]["icd10"][:3] for r in review}
+    for s, found in _problem_conditions(clin, review):
+        # "this visit is for your asthma" next to an assessment heard as "asthma with an acute and
+        # masturbation": the plain code would stand in for what went to review
+        found = [c for c in found if c.icd10[:3] not in unclear]
+        if found:
+            conds.extend(found)
+            used.append(s)
     if not conds:
         for s in clin:
             m = _WEAK.search(s.norm)
@@ -260,6 +282,22 @@ def diagnose(turns: list[Turn]) -> tuple[list[Diagnosis], list[Sentence], list[R
     coded = {c.icd10 for c in conds}
     review = [r for r in review if r["candidates"][0]["icd10"] not in coded]
     return cast("list[Diagnosis]", out), used, _dedupe_review(review)  # icd10_title only when known
+
+
+def _problem_conditions(clin: list[Sentence], review: list[ReviewItem]) -> list[tuple[Sentence, list[Condition]]]:
+    """Conditions a problem-oriented plan names ("for your second problem, your hypertension",
+    "from a depression standpoint"): only the condition the cue introduces, never a symptom (R) or
+    encounter (Z) code ("presents for her annual exam")."""
+    out: list[tuple[Sentence, list[Condition]]] = []
+    for s in clin:
+        windows = [(n := len(s.norm[: m.end()].split()), n + 1) for m in _PROBLEM.finditer(s.norm)]
+        windows += [(n := len(s.norm[: m.start(1)].split()), n + len(m.group(1).split()) - 1)
+                    for m in _STANDPOINT.finditer(s.norm)]
+        found = [c for first, last in windows for c in _conditions_in(s, first, review, last)
+                 if not c.icd10.startswith(("R", "Z"))]
+        if found:
+            out.append((s, found))
+    return out
 
 
 def _dedupe_review(items: list[ReviewItem]) -> list[ReviewItem]:

@@ -33,7 +33,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .text import FILLERS, phrase_key, stem
+from .assessment import condition_mentions
+from .text import FILLERS, build_turns, phrase_key, stem
 
 CATEGORIES = (
     "chief_complaint", "symptoms", "symptom_duration", "vitals", "medications", "allergies",
@@ -402,3 +403,14 @@ def safety(truth_transcript: dict[str, Any], insights: dict[str, Any]) -> dict[s
         "negated_diagnoses_coded": [c for c in codes if c in negated],
         "unstated_diagnoses_coded": [c for c in codes if c not in negated and c not in affirmed],
     }
+
+
+def scribe_plan_conditions(note: str) -> set[str]:
+    """ICD-10-CM categories (3 characters) of the conditions the condition lexicon finds in the
+    scribe's ASSESSMENT AND PLAN, symptom (R) codes left out: a proxy for "the diagnoses of this
+    visit" where no one labelled them (D80)."""
+    m = re.search(r"(?s)ASSESSMENT AND PLAN\s*\n(.*)", note)
+    plan = build_turns({"segments": [{"speaker": "S", "role": "clinician", "start": 0, "end": 1,
+                                      "text": m.group(1) if m else ""}]})
+    return {c.icd10[:3] for t in plan for s in t.sentences for c in condition_mentions(s)
+            if not c.icd10.startswith("R")}

@@ -1,0 +1,56 @@
+"""A problem-oriented plan names the problems it addresses (D80).
+
+"For your second problem, your hypertension, ..." and "from a depression standpoint, ..." state the
+patient's condition as surely as "my assessment is"; the condition must follow the cue at once, and
+a symptom ("for your headaches") or an encounter ("presents for her annual exam") gets no code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.unit.ml_notes._dialogue import insights
+
+
+def codes(ins: dict[str, Any]) -> set[str]:
+    return {d["icd10"] for d in ins["diagnoses"]}
+
+
+def test_each_problem_of_a_plan_is_coded_next_to_the_stated_assessment() -> None:
+    ins = insights(
+        ("D", "My assessment is congestive heart failure. Continue the furosemide."),
+        ("D", "For your second problem, your hypertension, I want you to keep taking lisinopril."),
+        ("D", "And then for your last problem of your type two diabetes, let us check an A1c."),
+    )
+    assert {"I50.9", "I10", "E11.9"} <= codes(ins)
+
+
+def test_a_standpoint_names_the_problem() -> None:
+    ins = insights(("D", "From a depression standpoint, we will start sertraline 25 mg once a day."),
+                   ("D", "From an asthma perspective, continue the albuterol as needed."))
+    assert {"F32.A", "J45.909"} <= codes(ins)
+
+
+def test_only_the_condition_the_cue_introduces_is_coded() -> None:
+    # the cue introduces "your blood pressure", not a condition; kidney disease is only a worry here
+    ins = insights(("D", "For your blood pressure, we will watch for chronic kidney disease later."))
+    assert codes(ins) == set()
+
+
+def test_symptoms_and_encounters_get_no_code_from_the_cue() -> None:
+    ins = insights(("D", "She presents for her annual exam."),
+                   ("D", "For your headaches, you can take ibuprofen."))
+    assert codes(ins) == set()
+
+
+def test_a_relative_or_a_question_is_not_the_patients_problem() -> None:
+    ins = insights(("D", "In terms of your mother's diabetes, that is good to know."),
+                   ("D", "In terms of your asthma, how often do you use the inhaler?"))
+    assert codes(ins) == set()
+
+
+def test_the_plain_code_does_not_stand_in_for_an_assessment_under_review() -> None:
+    ins = insights(("D", "This visit is for your asthma. What has been going on?"),
+                   ("D", "My assessment is moderate persistent asthma with an acute and masturbation."))
+    assert not any(c.startswith("J45") for c in codes(ins))
+    assert any(r["candidates"][0]["icd10"].startswith("J45") for r in ins["needs_review"])
