@@ -25,8 +25,9 @@ _LEAD = re.compile(
     re.IGNORECASE)
 #: "yeah"/"yep" lead nothing they could negate, so they go even without a comma ("Yeah the pain is better")
 _AFFIRM = re.compile(r"^(?:yeah|yep|yes)\s+(?=\w)", re.IGNORECASE)
-#: a word broken off and restarted ("f-felt", "exte-extension", "S-so"): the restart stays
-_RESTART = re.compile(r"\b([A-Za-z]{1,8})-([A-Za-z]+)")
+#: a word broken off and restarted ("f-felt", "exte-extension", "S-so", "sh- shows"): the restart stays;
+#: a false start of one or two letters before "- " goes too ("c- you" -> "you")
+_RESTART = re.compile(r"\b([A-Za-z]{1,8})-(\s?)([A-Za-z]+)")
 #: a clinician's frame around what the chart or the patient reported ("I know that ...", "I heard ...");
 #: a frame that hedges ("it looks like", "I think") stays: dropping it would turn an impression into a fact
 _FRAME = re.compile(r"^i (?:know|heard|hear|see|understand|noticed|notice|saw|read)(?: that)?\s+(?=\w)", re.IGNORECASE)
@@ -64,8 +65,8 @@ def clean(text: str) -> str:
 
 
 def _restart(m: re.Match[str]) -> str:
-    cut, word = m.group(1), m.group(2)
-    if len(cut) < len(word) and word.lower().startswith(cut.lower()):
+    cut, spaced, word = m.group(1), m.group(2), m.group(3)
+    if (len(cut) < len(word) and word.lower().startswith(cut.lower())) or (spaced and len(cut) <= 2):
         return word if cut[:1].islower() else word[:1].upper() + word[1:]
     return m.group(0)
 

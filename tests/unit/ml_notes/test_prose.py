@@ -20,6 +20,8 @@ SHE, UNKNOWN = Pronouns.for_gender("female"), Pronouns.for_gender(None)
     ("we will order an echocardiogram", "clinician", "We will order an echocardiogram."),
     ("i have had this cough for two weeks", "patient", "The patient has had this cough for two weeks."),
     ("i f-felt the pop and s-so i sat down", "patient", "She felt the pop and so she sat down."),
+    ("and it also sh- shows some mitral regurgitation", "clinician", "It also shows some mitral regurgitation."),
+    ("c- you can take it twice a day", "clinician", "She can take it twice a day."),
     ("yeah the pain is a lot better now", "patient", "The pain is a lot better now."),
     ("i know that you had the knee surgery in may", "clinician", "She had the knee surgery in may."),
     ("it looks like you have a sprain of the ankle", "clinician", "It looks like she has a sprain of the ankle."),
