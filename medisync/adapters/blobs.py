@@ -124,7 +124,13 @@ class FilesystemBlobStore:
         return self._path(blob_key).exists()
 
     def delete(self, blob_key: str) -> None:
-        self._path(blob_key).unlink(missing_ok=True)
+        """Remove the file and make the removal durable (fsync of ``blobs/``): an erased or deleted
+        recording's audio must not come back after a power loss. A crash before this runs leaves the
+        file, which ``medisync audit verify`` reports as an orphan."""
+        path = self._path(blob_key)
+        if path.exists():
+            path.unlink(missing_ok=True)
+            _fsync(path.parent, os.O_DIRECTORY)
 
     def listing(self) -> Iterator[tuple[str, float]]:
         """(key, mtime) of every blob, and ``staging/<name>`` of every spooled upload."""

@@ -62,3 +62,13 @@ def test_a_store_that_cannot_write_says_so(tmp_path: Path) -> None:
     (tmp_path / "blobs").write_text("not a directory")
     with pytest.raises(BlobStorageError):
         FilesystemBlobStore(str(tmp_path / "blobs")).stage()
+
+
+def test_delete_removes_the_file_and_a_second_delete_is_a_no_op(tmp_path: Path) -> None:
+    blobs = FilesystemBlobStore(str(tmp_path))
+    stored = blobs.commit(_spooled(blobs))
+    assert blobs.exists(stored.key)
+    blobs.delete(stored.key)
+    assert not blobs.exists(stored.key) and not (tmp_path / stored.key).exists()
+    blobs.delete(stored.key)  # already gone (another release, a retried command): nothing to do
+    assert [key for key, _ in blobs.listing()] == []
