@@ -15,6 +15,17 @@ patient evidence
 other (family member, interpreter)
     talking *about* the patient in the third person ("my mother", "she has
     been", "I'm his daughter").
+grammatical person (D83)
+    a clinician talks *to* the listener ("you can take", "have you had", "I want
+    you to"), a patient *about* themselves ("I", "my", "me"): every second-person
+    word adds :data:`SECOND_PERSON_WEIGHT` to the clinician side, every first-person
+    word :data:`FIRST_PERSON_WEIGHT` to the patient side ("thank you" and "you know"
+    do not count). It keeps a GP's explaining and planning, where the patient asks
+    the questions, on the clinician's side.
+
+Sides: a clinician (doctor, nurse, a second clinician) is the clinician side;
+the patient and ``other`` (someone speaking for the patient: a parent, a
+relative) are the patient side (:func:`side`; issue 13).
 
 Assignment: the speaker with the highest clinician-minus-patient score is
 the clinician; among the rest the one with the highest patient-minus-other-
@@ -72,7 +83,21 @@ OTHER_CUES: list[tuple[str, float]] = [
     (r"\b(?:she|he) (?:has|had|is|was|gets|got|says|said|takes|took|can't|cannot|doesn't|didn't)\b", 1.0),
 ]
 
+# Grammatical person (D83): weights chosen on PriMock57 tune windows (tools/role_windows.py);
+# the second person must outweigh the first, since clinicians say "I think", "I'd recommend".
+SECOND_PERSON = re.compile(r"\b(?<!thank )(?:you(?! know\b)|your|yours|yourself|you're|you've|you'll|you'd)\b")
+FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|myself)\b")
+SECOND_PERSON_WEIGHT, FIRST_PERSON_WEIGHT = 0.75, 0.3
+
 _QUESTION_END = re.compile(r"\?\s*$")
+
+
+def side(role: str | None) -> str | None:
+    """``clinician`` for the clinician side; ``patient`` for the patient and anyone speaking for
+    them (``other``: a parent, a relative); ``None`` stays ``None`` (issue 13)."""
+    if role is None:
+        return None
+    return CLINICIAN if role == CLINICIAN else PATIENT
 
 
 def _count(patterns: Iterable[tuple[str, float]], text: str) -> float:
@@ -94,8 +119,9 @@ class SpeakerEvidence:
         return self.clinician - self.patient
 
 
-def gather_evidence(segments: Sequence[Segment]) -> dict[str, SpeakerEvidence]:
-    """``segments``: dicts with ``speaker``, ``text`` and ``start``."""
+def gather_evidence(segments: Sequence[Segment], person: bool = True) -> dict[str, SpeakerEvidence]:
+    """``segments``: dicts with ``speaker``, ``text`` and ``start``; ``person``: count the
+    grammatical person too (D83; :func:`takes_both_sides` keeps D68's evidence without it)."""
     ev: dict[str, SpeakerEvidence] = {}
     for seg in segments:
         spk = seg["speaker"]
@@ -110,6 +136,9 @@ def gather_evidence(segments: Sequence[Segment]) -> dict[str, SpeakerEvidence]:
         e.clinician += _count(CLINICIAN_CUES, text)
         e.patient += _count(PATIENT_CUES, text)
         e.other += _count(OTHER_CUES, text)
+        if person:
+            e.clinician += SECOND_PERSON_WEIGHT * len(SECOND_PERSON.findall(text))
+            e.patient += FIRST_PERSON_WEIGHT * len(FIRST_PERSON.findall(text))
     for e in ev.values():
         e.clinician += 1.0 * e.questions
     return ev
@@ -125,7 +154,7 @@ def takes_both_sides(segments: Sequence[Segment], min_margin: float = 2.5) -> bo
     halves of one speaker alone never both reached 2.5 (a doctor's halves are both clinician-like,
     a patient's both patient-like; speech without clinical cues has no margin at all).
     """
-    ev = gather_evidence(segments)
+    ev = gather_evidence(segments, person=False)
     if len(ev) != 2:
         return False
     a, b = ev.values()

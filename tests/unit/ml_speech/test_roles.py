@@ -117,3 +117,28 @@ def test_takes_both_sides_needs_a_clear_clinician_and_a_clear_patient():
     assert not takes_both_sides([doctor, seg("B", "Your blood pressure is fine. Come back in two weeks.")])
     assert not takes_both_sides([seg("A", "The sonnet was read aloud."), seg("B", "And then the second one.")])
     assert not takes_both_sides([doctor])
+
+
+def test_explaining_doctor_stays_clinician_when_the_patient_asks_the_questions():
+    """D83: in the plan phase of a GP visit the patient asks and the doctor explains; the
+    doctor talks to the patient ("you", "your"), the patient about themselves ("I", "my")."""
+    segs = [
+        seg("A", "So I think it's probably a chest infection.", 0),
+        seg("A", "You can take the antibiotics twice a day for five days, and drink plenty of fluids.", 3),
+        seg("B", "OK. Should I still go to work? Can I take my inhaler with them?", 9),
+        seg("A", "Yeah, absolutely. If your breathing gets worse, give me a call.", 13),
+        seg("B", "OK, that sounds good. Is it contagious?", 17),
+        seg("A", "It can be, so just wash your hands and see how you get on.", 20),
+    ]
+    assert assign_roles(segs) == {"A": "clinician", "B": "patient"}
+
+
+def test_thank_you_and_you_know_are_not_second_person():
+    ev = gather_evidence([seg("P", "Thank you. It just, you know, stays there.")])
+    assert ev["P"].clinician == 0.0
+
+
+def test_sides_put_someone_speaking_for_the_patient_on_the_patient_side():
+    from medisync.ml.diarization.roles import side
+
+    assert [side(r) for r in ("clinician", "patient", "other", None)] == ["clinician", "patient", "patient", None]
