@@ -29,8 +29,9 @@ term list; ``medisync.ml.asr.medical_wer``), DER (collar 0.25 s) computed on the
 transcript segments ("DERseg") and on speaker turns made by joining a speaker's
 consecutive segments across pauses under 1 s ("DERturn": the references annotate whole
 turns, pauses included), estimated vs true speaker count, role accuracy (share of output
-segments whose role matches the reference turn they overlap most; ``rolesT``: the same
-weighted by overlapping duration), RTF of ASR alone and
+segments whose role is on the side of the reference turn they overlap most: clinician, or
+the patient side, where ``other``, someone speaking for the patient, belongs (issue 13,
+D83); ``rolesT``: the same weighted by overlapping duration), RTF of ASR alone and
 of the whole ``transcribe()``, and peak RSS.  ``--asr-only`` skips diarization and roles
 (for decoding-option sweeps); ``--cached-asr`` replays the recorded base words
 (``tests/fixtures/asr_words``) instead of running Whisper, for diarization and roles only.
@@ -58,6 +59,7 @@ from medisync.ml.asr.metrics import WerResult, word_error  # noqa: E402
 from medisync.ml.asr.whisper import AsrResult, AsrSegment, AsrWord, WhisperASR  # noqa: E402
 from medisync.ml.diarization.metrics import diarization_error, read_rttm  # noqa: E402
 from medisync.ml.diarization import default_diarizer  # noqa: E402
+from medisync.ml.diarization.roles import side  # noqa: E402
 from medisync.ml.transcription import SpeechTranscriber  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -123,9 +125,10 @@ def _revoiced(meta: Path, prefix: str = "revoiced-") -> dict:
 
 
 def role_accuracy(segments: list[dict], turns: list[dict]) -> float | None:
-    """Share of output segments whose role is that of the reference turn they overlap most.
+    """Share of output segments whose role is on the side of the reference turn they overlap most.
 
-    Turns without a role (real-speech splices; a re-voiced relative speaking the patient's
+    Sides (``roles.side``, D83): a parent or relative (``other``) speaks for the patient, so
+    ``patient`` and ``other`` are the same side; a nurse is a clinician. Turns without a role (real-speech splices; a re-voiced relative speaking the patient's
     lines) are not scored; ``None`` when nothing is.
     """
     if not segments or all(t["role"] is None for t in turns):
@@ -140,13 +143,13 @@ def role_accuracy(segments: list[dict], turns: list[dict]) -> float | None:
         if best_ov <= 0:  # no overlap: nearest turn
             best = min(turns, key=lambda t: min(abs(s["start"] - t["end"]), abs(s["end"] - t["start"])))
         if best["role"] is not None:
-            ok += best["role"] == s["role"]
+            ok += side(best["role"]) == side(s["role"])
             n += 1
     return ok / n if n else None
 
 
 def role_overlap_s(segments: list[dict], turns: list[dict]) -> tuple[float, float] | None:
-    """(seconds of reference speech whose output role is right, seconds scored).
+    """(seconds of reference speech whose output role is on the right side, seconds scored).
 
     Duration-weighted role accuracy: each output segment's overlap with each reference
     turn counts, so a long turn weighs more than a backchannel; speech the output does
@@ -160,7 +163,7 @@ def role_overlap_s(segments: list[dict], turns: list[dict]) -> tuple[float, floa
             ov = min(s["end"], t["end"]) - max(s["start"], t["start"])
             if ov > 0:
                 tot += ov
-                ok += ov * (s["role"] == t["role"])
+                ok += ov * (side(s["role"]) == side(t["role"]))
     return ok, tot
 
 

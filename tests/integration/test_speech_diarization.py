@@ -68,14 +68,17 @@ def merged_turns(segments: list[dict], max_gap: float = 1.0) -> list[tuple[float
 
 
 def role_seconds(segments: list[dict], turns: list[dict]) -> float:
-    """Duration-weighted role accuracy over reference turns that have a role."""
+    """Duration-weighted role accuracy over reference turns that have a role, by side
+    (``roles.side``: ``other``, someone speaking for the patient, is the patient side; D83)."""
+    from medisync.ml.diarization.roles import side
+
     ok = tot = 0.0
     for s in segments:
         for t in turns:
             ov = min(s["end"], t["end"]) - max(s["start"], t["start"])
             if ov > 0 and t.get("role"):
                 tot += ov
-                ok += ov * (s["role"] == t["role"])
+                ok += ov * (side(s["role"]) == side(t["role"]))
     return ok / tot
 
 
