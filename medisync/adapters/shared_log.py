@@ -143,6 +143,22 @@ class Tap:
             if taken is not None:
                 return taken
 
+    def ready(self, limit: int) -> list[Notification]:
+        """Up to ``limit`` of the notifications ``__next__`` would return next that are here now,
+        without waiting or reading the store: a follower takes them as one batch (D82). They are
+        decoded by their follower, not shared (``decode`` shares only what ``__next__`` returned)."""
+        self._last = None
+        taken: list[Notification] = []
+        while len(taken) < limit and self._ready:
+            taken.append(self._ready.popleft())
+        with self._changed:
+            while (len(taken) < limit and self._handed and self._error is None and not self._stopped
+                   and self._fetched >= self._until):
+                notification = self._handed.popleft().notification
+                self._fetched = notification.id
+                taken.append(notification)
+        return taken
+
     def _read(self, until: int) -> None:
         page = self._recorder.select_notifications(start=self._fetched, limit=PAGE, stop=until,
                                                    topics=self._topics, inclusive_of_start=False)

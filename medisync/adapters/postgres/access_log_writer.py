@@ -16,13 +16,12 @@ retries.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 from psycopg import AsyncConnection
 from psycopg.conninfo import make_conninfo
 
-from medisync.adapters.postgres.audit_store import ACCESS_COLUMNS, ACCESS_HEAD_FOR_UPDATE, chain_access
+from medisync.adapters.postgres.audit_store import ACCESS_COLUMNS, ACCESS_HEAD_FOR_UPDATE, chain_access, json_text
 from medisync.adapters.postgres.connection import connection_params
 
 _TYPES = {"seq": "bigint", "at": "timestamptz", "practice_id": "uuid", "patient_id": "uuid", "status": "integer"}
@@ -33,11 +32,6 @@ SWAP = ("WITH head AS (UPDATE audit.chain_heads SET position = %s, link_hash = %
         f"INSERT INTO audit.access_log ({', '.join(ACCESS_COLUMNS)}) SELECT "
         + ", ".join(f"(r->>{i})::{_TYPES.get(column, 'text')}" for i, column in enumerate(ACCESS_COLUMNS))
         + " FROM json_array_elements(%s::json) AS r WHERE EXISTS (SELECT 1 FROM head)")
-
-
-def _iso(value: Any) -> str:
-    """A time as ISO text; anything else (a UUID) as the text its record hashed (``access_record``)."""
-    return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
 class AsyncAccessLogWriter:
@@ -69,7 +63,7 @@ class AsyncAccessLogWriter:
         if not rows:
             self._head = (position, prev)
             return True
-        cursor = await conn.execute(SWAP, [seq, last, position, prev, json.dumps(rows, default=_iso)])
+        cursor = await conn.execute(SWAP, [seq, last, position, prev, json.dumps(rows, default=json_text)])
         if cursor.rowcount != len(rows):
             self._head = None
             return False

@@ -2,10 +2,14 @@
 
 ``EventChainer.catch_up`` reads the stored events after the chain head (the
 raw records, exactly as stored) and appends their links to
-``audit.event_chain``. ``AuditChainFollower`` runs it in a background thread
+``audit.event_chain``. ``AuditChainFollower`` runs in a background thread
 woken by the event store's LISTEN/NOTIFY subscription (like the projections'
 ``LogFollower``), plus a timer thread that signs a checkpoint every
-``checkpoint_interval_s`` when a chain has moved.
+``checkpoint_interval_s`` when a chain has moved. It catches up once when it
+(re)subscribes; after that it chains what the subscription hands it (every
+notification, in log order, as stored), in batches of what is there, each in
+one compare-and-swap statement from the head it last wrote (``EventChainer.chain``,
+D82), and catches up from the store only when another writer moved the head.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
@@ -40,6 +44,7 @@ class EventChainer:
         self.store = store
         self.batch = batch
         self._lock = threading.Lock()
+        self._head: tuple[int, str] | None = None  # (position, link hash) as this chainer last saw it
 
     def catch_up(self, max_events: int | None = None) -> int:
         """Chain every stored event after the head (or up to ``max_events`` of
@@ -49,14 +54,32 @@ class EventChainer:
             while True:
                 head = self.store.head("events")
                 position = int(head["position"]) if head else 0
+                self._head = (position, head["link_hash"]) if head else None
                 notifications = self.app.recorder.select_notifications(
                     start=position, limit=self.batch, inclusive_of_start=False)
                 if not notifications:
                     return position
-                position, _ = self.store.extend_event_chain(notifications, self.describe)
+                self._head = self.store.extend_event_chain(notifications, self.describe)
+                position = self._head[0]
                 done += len(notifications)
                 if len(notifications) < self.batch or (max_events is not None and done >= max_events):
                     return position
+
+    def chain(self, notifications: Sequence[Notification], after: int) -> int:
+        """Chain ``notifications``, the log's next ones after ``after`` (a subscription with no
+        topics hands over every notification, in order), without reading the head or the events
+        back from the store: one statement, when the head is still where this chainer left it
+        (D82). Otherwise (another process chained meanwhile, or the head is not known) catch up
+        from the store. Returns the chain's position."""
+        with self._lock:
+            head = self._head
+            if head is not None and head[0] == after:
+                self._head = None  # known again only once the statement has answered
+                moved = self.store.swap_event_chain(notifications, head[0], head[1], self.describe)
+                self._head = moved
+                if moved is not None:
+                    return moved[0]
+        return self.catch_up()
 
     def describe(self, notification: Notification) -> EventMeta:
         """Index metadata (ids, type, time): read from the stored state with the
@@ -131,9 +154,11 @@ class AuditChainFollower:
             self._subscription = subscription
             if self._stopping.is_set():
                 return
+            ready = getattr(subscription, "ready", None)  # the shared log's: what is there now (D82)
             for notification in subscription:
-                if notification.id > position:
-                    position = self.chainer.catch_up()
+                batch = [n for n in (notification, *(ready(BATCH) if ready else ())) if n.id > position]
+                if batch:
+                    position = self.chainer.chain(batch, position)
                     self.on_progress(self.name, position)
                 if self._stopping.is_set():
                     break

@@ -103,6 +103,47 @@ def chain_access(entries: Sequence[Mapping[str, Any]], seq: int,
     return rows, seq, prev
 
 
+_EVENT_TYPES = {"notification_id": "bigint", "originator_id": "uuid", "originator_version": "bigint",
+                "practice_id": "uuid", "occurred_at": "timestamptz"}
+# The event chain's compare-and-swap (D82), as the access log's (D70): the head moves from the one the
+# chainer last wrote to the batch's last link, and the rows (one JSON array of arrays) are inserted
+# only if it did.
+EVENT_SWAP = ("WITH head AS (UPDATE audit.chain_heads SET position = %s, link_hash = %s "
+              "WHERE chain = 'events' AND position = %s AND link_hash = %s RETURNING 1) "
+              f"INSERT INTO audit.event_chain ({', '.join(EVENT_COLUMNS)}) SELECT "
+              + ", ".join("(r->%d)::jsonb" % i if column == "fingerprint"
+                          else f"(r->>{i})::{_EVENT_TYPES.get(column, 'text')}"
+                          for i, column in enumerate(EVENT_COLUMNS))
+              + " FROM json_array_elements(%s::json) AS r WHERE EXISTS (SELECT 1 FROM head)")
+
+
+def event_links(notifications: Sequence[Notification], position: int, prev: str,
+                describe: Callable[[Notification], EventMeta]) -> tuple[list[tuple[Any, ...]], int, str]:
+    """The event-chain rows (``EVENT_COLUMNS`` order) of the notifications after the head
+    (``position``, ``prev``), each linked to the one before; a notification at or before the head
+    is skipped. Returns the rows, the new head's position and its link hash."""
+    rows = []
+    for notification in notifications:
+        if notification.id <= position:
+            continue
+        record = event_record(notification.id, notification.topic, notification.originator_id,
+                              notification.originator_version, notification.state)
+        link_hash = link(prev, record)
+        meta = describe(notification)
+        rows.append((notification.id, notification.originator_id, notification.originator_version,
+                     notification.topic, meta["aggregate_type"], meta["event_type"], meta["practice_id"],
+                     meta["actor_id"], meta["request_id"], meta["occurred_at"], _sha256(record),
+                     fingerprint(notification.state), prev, link_hash))
+        position, prev = notification.id, link_hash
+    return rows, position, prev
+
+
+def json_text(value: Any) -> str:
+    """``json.dumps``'s default for the swaps' rows: a time as ISO text (its microseconds and
+    offset kept); anything else (a UUID) as its text."""
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
 class PostgresAuditStore:
     def __init__(self, datastore: PostgresDatastore, events_table: str = "medisync_events",
                  events_schema: str = "public") -> None:
@@ -149,27 +190,25 @@ class PostgresAuditStore:
             cursor.execute("SELECT position, link_hash FROM audit.chain_heads WHERE chain = 'events' "
                            "FOR UPDATE")
             head = _row(cursor.fetchone())  # seeded by the DDL
-            position, prev = int(head["position"]), head["link_hash"]
-            rows = []
-            for notification in notifications:
-                if notification.id <= position:
-                    continue
-                record = event_record(notification.id, notification.topic, notification.originator_id,
-                                      notification.originator_version, notification.state)
-                link_hash = link(prev, record)
-                rows.append({
-                    "notification_id": notification.id, "originator_id": notification.originator_id,
-                    "originator_version": notification.originator_version, "topic": notification.topic,
-                    **describe(notification),
-                    "content_sha256": _sha256(record), "fingerprint": Jsonb(fingerprint(notification.state)),
-                    "prev_hash": prev, "link_hash": link_hash})
-                position, prev = notification.id, link_hash
+            rows, position, prev = event_links(notifications, int(head["position"]), head["link_hash"], describe)
             if rows:
                 cursor.executemany(_insert("audit.event_chain", EVENT_COLUMNS),
-                                   [tuple(r[c] for c in EVENT_COLUMNS) for r in rows])
+                                   [(*r[:-3], Jsonb(r[-3]), *r[-2:]) for r in rows])
                 cursor.execute("UPDATE audit.chain_heads SET position = %s, link_hash = %s "
                                "WHERE chain = 'events'", (position, prev))
             return position, prev
+
+    def swap_event_chain(self, notifications: Sequence[Notification], position: int, prev: str,
+                         describe: Callable[[Notification], EventMeta]) -> tuple[int, str] | None:
+        """Chain ``notifications``, the log's next ones after ``position`` (whose link is ``prev``),
+        in one autocommit statement if that is still the head (D82); the new head, or None (and
+        nothing written) when another writer had moved it."""
+        rows, last, link_hash = event_links(notifications, position, prev, describe)
+        if not rows:
+            return position, prev
+        with self.datastore.get_connection() as conn:
+            cursor = conn.execute(EVENT_SWAP, (last, link_hash, position, prev, json.dumps(rows, default=json_text)))
+        return (last, link_hash) if cursor.rowcount == len(rows) else None
 
     def list_events(self, practice_id: str | None, filters: EventFilters, page: Page,
                     newest_first: bool = True) -> tuple[list[EventIndexRow], int]:
