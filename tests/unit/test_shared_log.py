@@ -126,3 +126,17 @@ def test_a_failure_of_the_shared_subscription_fails_every_tap_and_the_log_recove
         assert take(again, 3) == [(ids[1], "boom"), (ids[2], "a"), (later[0], "a")]
     finally:
         log.close()
+
+
+def test_ready_gives_what_the_tap_has_now_in_order_without_waiting(recorder: Any, log: SharedLog) -> None:
+    before = record(recorder, "a", "b", "a")
+    with log.subscribe(None, ()) as tap:
+        assert tap.ready(10) == []  # the stretch before the log's head is still to read: not read here
+        first = next(tap)  # reads that stretch from the store
+        assert [first.id, *(n.id for n in tap.ready(10))] == before
+        after = record(recorder, "a", "b", "b", "a")
+        seen: list[int] = []
+        while len(seen) < len(after):  # what was handed so far, in order, then wait for the next
+            seen += [n.id for n in tap.ready(2)] or [next(tap).id]
+        assert seen == after
+        assert tap.ready(10) == []

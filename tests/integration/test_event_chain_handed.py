@@ -1,0 +1,102 @@
+"""The event hash chain is extended from what the shared log hands over (D82).
+
+Real Postgres, the real container and audit store. While eight threads write,
+the audit chain follower chains every event without reading the head or the
+events back from the store (one compare-and-swap statement per batch), and the
+chain stays complete and verifiable; two chainers at once (as two processes
+would) keep one unbroken chain: the one whose swap finds the head moved catches
+up from the store.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Iterator
+
+import psycopg
+import pytest
+
+from medisync.adapters.postgres.audit_follower import AuditChainFollower, EventChainer
+from medisync.interface.bootstrap import Container, bootstrap
+from medisync.interface.settings import Settings
+from tests.integration.test_audit_chain import _populate, _wait, env_for, fresh_db
+
+WRITERS = 8
+EACH = 5
+
+
+@pytest.fixture
+def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
+    built = bootstrap(Settings.from_env({**env_for(fresh_db(database_url), tmp_path),
+                                         "MEDISYNC_DB_POOL_SIZE": "4"}))
+    yield built
+    built.close()
+
+
+def _write(container: Container, principal: Any) -> None:
+    def writer(index: int) -> None:
+        for i in range(EACH):
+            patient = container.patients.register(principal, {
+                "mrn": f"MRN-{uuid.uuid4().hex[:8]}", "first_name": "Cal", "last_name": f"Chain{index}x{i}",
+                "date_of_birth": "1970-03-04", "sex": "female"})
+            container.patients.update_demographics(principal, patient.id, {"phone": f"+1-555-{index}{i:03d}"})
+
+    with ThreadPoolExecutor(WRITERS) as pool:
+        list(pool.map(writer, range(WRITERS)))
+
+
+def _chained_everything(container: Container) -> None:
+    audit = container.audit
+    assert audit is not None
+    head = container.app.recorder.max_notification_id()
+    _wait(lambda: int(audit.store.head("events")["position"]) >= head)
+    with psycopg.connect(container.database_url) as conn:
+        counts = conn.execute("SELECT (SELECT count(*) FROM audit.event_chain), "
+                              "(SELECT count(*) FROM medisync_events)").fetchone()
+    assert counts is not None and counts[0] == counts[1]
+    assert audit.verify(catch_up=False)["ok"] is True
+
+
+def _count_store_reads(container: Container, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The threads that read the head or the events from the store, one entry per read."""
+    audit = container.audit
+    assert audit is not None
+    readers: list[str] = []
+    for owner, method in ((container.app.recorder, "select_notifications"), (audit.store, "head")):
+        original = getattr(owner, method)
+
+        def counted(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            readers.append(threading.current_thread().name)
+            return _original(*args, **kwargs)
+        monkeypatch.setattr(owner, method, counted)
+    return readers
+
+
+def test_handed_events_are_chained_without_reading_them_back(container: Container,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    audit = container.audit
+    assert audit is not None
+    principal, _ = _populate(container)  # chained by the follower's first catch-up
+    container.add_follower(audit.follower(container.progress.advance, container.log_subscription()))  # type: ignore[arg-type]
+    _chained_everything(container)
+    readers = _count_store_reads(container, monkeypatch)
+    _write(container, principal)
+    _chained_everything(container)
+    # Before D82 the follower read the head and the events back from the store for each commit.
+    assert [name for name in readers if name == "follow-audit-chain"] == []
+
+
+def test_two_chainers_at_once_keep_one_chain(container: Container) -> None:
+    audit = container.audit
+    assert audit is not None
+    principal, _ = _populate(container)
+    container.add_follower(audit.follower(container.progress.advance, container.log_subscription()))  # type: ignore[arg-type]
+    other = AuditChainFollower(EventChainer(container.app, audit.store), audit.store, audit.signer,
+                               audit.checkpoint_interval_s, subscribe=container.log_subscription())
+    other.name = "audit-chain-2"
+    container.add_follower(other)  # type: ignore[arg-type]
+    _write(container, principal)
+    _chained_everything(container)
