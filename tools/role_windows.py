@@ -19,6 +19,7 @@ dependency; PriMock57 (Babylon Health, CC BY 4.0) is read from the path given.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections import defaultdict
@@ -27,8 +28,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-import json  # noqa: E402
 
 from medisync.ml.diarization import roles as role_rules  # noqa: E402
 from medisync.ml.diarization.roles import assign_roles  # noqa: E402
