@@ -8,6 +8,8 @@ version check, is retried against the fresh schedule, and is refused.
 
 from __future__ import annotations
 
+from copy import copy, deepcopy
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -27,7 +29,19 @@ class DoctorSchedule(Aggregate):
     @event(Opened)
     def __init__(self, doctor_id: str) -> None:
         self.doctor_id = doctor_id
-        self.bookings: dict[str, list[float]] = {}
+        # Each value is an immutable (start, end) pair, replaced or deleted but never changed in place.
+        self.bookings: dict[str, tuple[float, float]] = {}
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "DoctorSchedule":
+        """A copy that shares nothing mutable with this schedule, as ``deepcopy`` gives, but whose
+        bookings are copied as one dict of the same immutable pairs: C time, not Python time per
+        booking. The aggregate cache copies a schedule on every load and save (D30), and a doctor's
+        bookings only grow (D82: 875 us a copy at 750 bookings, 5 us this way)."""
+        copied = copy(self)
+        memo[id(self)] = copied
+        for name, value in vars(self).items():
+            setattr(copied, name, dict(value) if name == "bookings" else deepcopy(value, memo))
+        return copied
 
     def book(self, appointment_id: str, starts_at: float, ends_at: float) -> None:
         self._require_free(appointment_id, starts_at, ends_at)
@@ -40,7 +54,7 @@ class DoctorSchedule(Aggregate):
 
     @event(Booked)
     def _book(self, appointment_id: str, starts_at: float, ends_at: float) -> None:
-        self.bookings[appointment_id] = [starts_at, ends_at]
+        self.bookings[appointment_id] = (starts_at, ends_at)
 
     def release(self, appointment_id: str) -> None:
         if appointment_id in self.bookings:

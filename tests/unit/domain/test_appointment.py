@@ -135,7 +135,7 @@ def test_overlap_refused(start: float, end: float) -> None:
     with pytest.raises(ConflictError) as refused:
         schedule.book(appointment_id="b", starts_at=start, ends_at=end)
     assert refused.value.details == {"conflicting_appointment_id": "a"}
-    assert schedule.bookings == {"a": [100, 200]}
+    assert schedule.bookings == {"a": (100, 200)}
     assert [type(e).__qualname__ for e in schedule.collect_events()] == ["DoctorSchedule.Booked"]
 
 
@@ -144,7 +144,7 @@ def test_adjacent_slots_allowed() -> None:
     schedule.book(appointment_id="a", starts_at=100, ends_at=200)
     schedule.book(appointment_id="before", starts_at=0, ends_at=100)
     schedule.book(appointment_id="after", starts_at=200, ends_at=300)
-    assert schedule.bookings == {"a": [100, 200], "before": [0, 100], "after": [200, 300]}
+    assert schedule.bookings == {"a": (100, 200), "before": (0, 100), "after": (200, 300)}
 
 
 def test_release_frees_the_slot_and_unknown_release_is_silent() -> None:
@@ -153,7 +153,7 @@ def test_release_frees_the_slot_and_unknown_release_is_silent() -> None:
     schedule.release(appointment_id="a")
     schedule.release(appointment_id="never-booked")
     schedule.book(appointment_id="b", starts_at=100, ends_at=200)
-    assert schedule.bookings == {"b": [100, 200]}
+    assert schedule.bookings == {"b": (100, 200)}
     assert [type(e).__qualname__ for e in schedule.collect_events()] == [
         "DoctorSchedule.Booked", "DoctorSchedule.Released", "DoctorSchedule.Booked"]
 
@@ -162,4 +162,4 @@ def test_rescheduling_the_same_appointment_over_itself_is_allowed() -> None:
     schedule = new_schedule()
     schedule.book(appointment_id="a", starts_at=100, ends_at=200)
     schedule.book(appointment_id="a", starts_at=150, ends_at=250)
-    assert schedule.bookings == {"a": [150, 250]}
+    assert schedule.bookings == {"a": (150, 250)}
