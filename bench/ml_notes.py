@@ -195,7 +195,8 @@ def evaluate(docs: list[tuple[str, dict[str, Any], dict[str, Any] | None]],
         out["per_category"] = {c: agg[c].as_dict() for c in CATEGORIES}
     if scribe_notes is not None:
         out["medication_names_vs_scribe_note"] = med_names.as_dict()
-        out["diagnosis_categories_vs_scribe_plan"] = dx_names.as_dict()
+        if dx_names.tp + dx_names.fp + dx_names.fn:  # only notes with an ASSESSMENT AND PLAN (ACI)
+            out["diagnosis_categories_vs_scribe_plan"] = dx_names.as_dict()
     return out
 
 
@@ -210,7 +211,9 @@ def _vs_scribe(ins: dict[str, Any], note: str, med_names: Counts, dx_names: Coun
     vs the conditions of the scribe's assessment and plan."""
     said = said_facts({"segments": [{"role": "clinician", "speaker": "S", "text": note}]})[0]
     _add(med_names, {_drug_key(m["name"]) for m in ins["medications"]}, said)
-    _add(dx_names, {d["icd10"][:3] for d in ins["diagnoses"]}, scribe_plan_conditions(note))
+    planned = scribe_plan_conditions(note)
+    if planned is not None:
+        _add(dx_names, {d["icd10"][:3] for d in ins["diagnoses"]}, planned)
 
 
 def aci_transcript(src: str) -> dict[str, Any]:
@@ -349,7 +352,8 @@ def _fmt_row(name: str, res: dict[str, Any]) -> str:
     tail = f"  {sf['unsaid_medications']:>6} {sf['negated_diagnoses_coded']:>3} {sf['unstated_diagnoses_coded']:>4} {res['needs_review_items']:>6}"
     if "micro" not in res:
         extra, dx = res.get("medication_names_vs_scribe_note"), res.get("diagnosis_categories_vs_scribe_plan")
-        mid = f"(vs scribe: medication names F1 {extra['f1']:.2f}, diagnoses F1 {dx['f1']:.2f})" if extra else ""
+        dx_f1 = f", diagnoses F1 {dx['f1']:.2f}" if dx else ""
+        mid = f"(vs scribe: medication names F1 {extra['f1']:.2f}{dx_f1})" if extra else ""
         return f"{name:<26} {res['visits']:>3} {'-':>5}  {mid:<62}" + tail
     cells = [f"{res['per_category'][c]['f1']:.2f}" for c in CATEGORIES]
     return f"{name:<26} {res['visits']:>3} {res['micro']['f1']:.3f}  " + " ".join(f"{c:>6}" for c in cells) + tail

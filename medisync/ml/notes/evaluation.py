@@ -405,12 +405,15 @@ def safety(truth_transcript: dict[str, Any], insights: dict[str, Any]) -> dict[s
     }
 
 
-def scribe_plan_conditions(note: str) -> set[str]:
+def scribe_plan_conditions(note: str) -> set[str] | None:
     """ICD-10-CM categories (3 characters) of the conditions the condition lexicon finds in the
-    scribe's ASSESSMENT AND PLAN, symptom (R) codes left out: a proxy for "the diagnoses of this
-    visit" where no one labelled them (D80)."""
-    m = re.search(r"(?s)ASSESSMENT AND PLAN\s*\n(.*)", note)
+    scribe's ASSESSMENT AND PLAN (or ASSESSMENT, IMPRESSION, PLAN: from the first to the note's end),
+    symptom (R) codes left out: a proxy for "the diagnoses of this
+    visit" where no one labelled them (D80). ``None`` for a note without such a section (PriMock57's GPs)."""
+    m = re.search(r"(?ms)^(?:ASSESSMENT AND PLAN|ASSESSMENT|IMPRESSION|PLAN)\s*$(.*)", note)
+    if m is None:
+        return None
     plan = build_turns({"segments": [{"speaker": "S", "role": "clinician", "start": 0, "end": 1,
-                                      "text": m.group(1) if m else ""}]})
+                                      "text": m.group(1)}]})
     return {c.icd10[:3] for t in plan for s in t.sentences for c in condition_mentions(s)
             if not c.icd10.startswith("R")}

@@ -277,12 +277,21 @@ def asks(sentence: "Sentence") -> bool:
 _SPLIT_RE = re.compile(r"(?<=[.?!])\s+|\s*\.\.\.\s*|\n+")
 
 
+#: unpunctuated speech ("a deep achy pain okay what kind of activities make it worse"): a discourse
+#: marker followed by a question's first words starts a new sentence, so the question is one
+_RUN_ON_QUESTION = re.compile(
+    r"\s+(?=(?:okay|ok|alright|all right)\s+(?:(?:what|how|when|where|why|which|who)\s+(?:is|are|was|were|do|does|"
+    r"did|has|have|had|can|could|would|will|kind|type|sort|long|often|much|many|else|about|brings|makes)|"
+    r"do you|does it|does that|did you|are you|is it|is that|is there|have you|has it|can you|could you|"
+    r"would you)\b)", re.IGNORECASE)
+
+
 def split_sentences(text: str) -> list[str]:
     t = text.strip()
     # protect abbreviations so their dots do not split sentences
     for abbr in ABBREVIATIONS:
         t = re.sub(r"(?i)(?<![a-z])" + re.escape(abbr), abbr.replace(".", "\u2024"), t)
-    parts = [p.replace("\u2024", ".").strip() for p in _SPLIT_RE.split(t)]
+    parts = [q.replace("\u2024", ".").strip() for p in _SPLIT_RE.split(t) for q in _RUN_ON_QUESTION.split(p)]
     return [p for p in parts if p and re.search(r"[A-Za-z0-9]", p)]
 
 

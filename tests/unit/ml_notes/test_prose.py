@@ -65,3 +65,16 @@ def test_a_statement_closed_by_a_tag_question_is_note_material() -> None:
     assert asks(pain) and asks(swelling)
     assert to_prose(strip_tag_question(murmur.text), "clinician", SHE, asks(murmur)) == \
         "On her heart exam, I do appreciate a three out of six systolic ejection murmur."
+
+
+def test_a_question_run_into_a_statement_is_its_own_sentence() -> None:
+    """Unpunctuated speech (ACI-Bench's "aci" visits, ASR without punctuation): "okay" or "alright"
+    followed by a question's first words starts a question, which is never pasted into the note."""
+    from medisync.ml.notes.text import build_turns, split_sentences
+
+    assert split_sentences("a deep achy pain okay what kind of activities makes the pain feel worse") == [
+        "a deep achy pain", "okay what kind of activities makes the pain feel worse"]
+    assert split_sentences("it is okay how you feel") == ["it is okay how you feel"]  # no question after it
+    turns = build_turns({"segments": [{"speaker": "D", "role": "clinician", "text":
+                                       "a deep achy pain okay what kind of activities makes the pain feel worse"}]})
+    assert [s.is_question for s in turns[0].sentences] == [False, True]

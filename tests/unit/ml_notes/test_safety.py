@@ -148,13 +148,13 @@ def test_weak_matches_on_recorded_asr_are_offered_for_review() -> None:
 
 @pytest.mark.parametrize("split", ["train", "valid"])
 def test_diagnoses_agree_with_the_scribes_assessment_and_plan(split: str) -> None:
-    """Floor: ICD-10-CM categories coded vs the conditions in the scribe's ASSESSMENT AND PLAN
-    (D80: F1 0.65 on train, 0.63 on valid; 0.44 and 0.23 before problem-oriented plans were read)."""
+    """Floor: ICD-10-CM categories coded vs the conditions in the scribe's plan sections
+    (D80: F1 0.68 on train, 0.71 on valid; 0.46 and 0.39 before problem-oriented plans were read)."""
     c = Counts()
     for _vid, _doc, tgt, facts in _aci_facts(split):
         coded = {d["icd10"][:3] for d in facts["diagnoses"]}
-        planned = scribe_plan_conditions(tgt)
+        planned = scribe_plan_conditions(tgt) or set()
         c.tp += len(coded & planned)
         c.fp += len(coded - planned)
         c.fn += len(planned - coded)
-    assert c.f1 >= 0.55, c.as_dict()
+    assert c.f1 >= 0.6 and c.precision >= 0.75, c.as_dict()
