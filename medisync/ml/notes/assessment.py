@@ -413,12 +413,19 @@ def _not_ordered(s: Sentence, ts: int, te: int, scs: list[Scope]) -> bool:
     return bool(_RESULT.search(after) and _RESULT_PRE.search(before))
 
 
+_NOT_A_PART = frozenset(("right", "left", "both", "now", "today", "and", "to", "in", "which", "that", "is", "was"))
+_SIDE_WORDS = {"left": "left", "right": "right", "both": "bilateral", "bilateral": "bilateral"}
+
+
 def _order_name(s: Sentence, item: OrderItem, te: int) -> str:
     if item.name == "x-ray":
-        # "x ray of your knee" -> "knee x-ray"
-        rest = [w for w in s.toks[te:te + 3] if w not in ("of", "your", "the", "my")]
-        if rest and rest[0].isalpha() and rest[0] not in ("right", "now", "today", "and", "to", "in"):
-            return f"{rest[0]} x-ray"
+        # "x ray of your knee" -> "knee x-ray"; "x-rays of both your knees" -> "bilateral knee x-ray"
+        rest = [w for w in s.toks[te:te + 4] if w not in ("of", "your", "the", "my", "his", "her")]
+        side = _SIDE_WORDS.get(rest[0]) if rest else None
+        part = rest[1 if side else 0] if len(rest) > (1 if side else 0) else ""
+        if part.isalpha() and part not in _NOT_A_PART:
+            part = part[:-1] if side == "bilateral" and part.endswith("s") else part
+            return f"{side} {part} x-ray" if side else f"{part} x-ray"
     return item.name
 
 
