@@ -30,7 +30,9 @@ _AFFIRM = re.compile(r"^(?:yeah|yep|yes)\s+(?=\w)", re.IGNORECASE)
 _RESTART = re.compile(r"\b([A-Za-z]{1,8})-(\s?)([A-Za-z]+)")
 #: a clinician's frame around what the chart or the patient reported ("I know that ...", "I heard ...");
 #: a frame that hedges ("it looks like", "I think") stays: dropping it would turn an impression into a fact
-_FRAME = re.compile(r"^i (?:know|heard|hear|see|understand|noticed|notice|saw|read)(?: that)?\s+(?=\w)", re.IGNORECASE)
+#: and a clinician's echo of the patient ("you mentioned you have had some pain" -> "she has had some pain")
+_FRAME = re.compile(r"^(?:i (?:know|heard|hear|see|understand|noticed|notice|saw|read)|you (?:mentioned|mention|said|"
+                    r"say|told me|were saying|have said|have mentioned|had mentioned))(?: that)?,?\s+(?=\w)", re.IGNORECASE)
 _STUTTER = re.compile(r"\b(\w+(?:'\w+)?)(?:\s*,?\s+\1\b)+", re.IGNORECASE)
 _SPACED_PUNCT = re.compile(r"\s+([,.;:?!])")
 #: tokenisation artefacts of transcribed text ("does n't", "x - ray", "wan na")

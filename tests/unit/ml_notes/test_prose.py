@@ -24,6 +24,8 @@ SHE, UNKNOWN = Pronouns.for_gender("female"), Pronouns.for_gender(None)
     ("c- you can take it twice a day", "clinician", "She can take it twice a day."),
     ("yeah the pain is a lot better now", "patient", "The pain is a lot better now."),
     ("i know that you had the knee surgery in may", "clinician", "She had the knee surgery in may."),
+    ("you mentioned you've had some pain in your tummy as well", "clinician", "She has had some pain in her tummy as well."),
+    ("and you said that it's mainly watery", "clinician", "It is mainly watery."),
     ("it looks like you have a sprain of the ankle", "clinician", "It looks like she has a sprain of the ankle."),
 ])
 def test_reported_speech(text: str, role: str, expected: str) -> None:
