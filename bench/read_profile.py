@@ -27,7 +27,7 @@ import shutil
 import sys
 import threading
 import time
-from typing import Any
+from typing import Any, Callable, Coroutine
 
 from bench.common import SERVER_ENV, drop_database, fresh_database, free_port, log, work_dir
 
@@ -73,7 +73,9 @@ def _client(base: str, what: str, total: int, concurrency: int, pipe: Any) -> No
     pipe.send(asyncio.run(load(total)))
 
 
-async def _serve(what: str, total: int, concurrency: int, url: str, data_dir: Any) -> None:
+async def serve_app(url: str, data_dir: Any) -> tuple[Any, int]:
+    """The API (``create_app``, the bench server's settings) on a free port of this event loop:
+    its runner (to ``cleanup``) and the port. Shared with ``bench.write_profile``."""
     from aiohttp import web
 
     from medisync.interface.http.observability import configure_logging
@@ -87,6 +89,22 @@ async def _serve(what: str, total: int, concurrency: int, url: str, data_dir: An
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner, port
+
+
+def on_fresh_database(label: str, serve: Callable[[str, Any], Coroutine[Any, Any, None]]) -> None:
+    """Run ``serve(url, data_dir)`` on a database and data folder of its own, both removed after."""
+    url, data_dir = fresh_database(label), work_dir(label)
+    try:
+        asyncio.run(serve(url, data_dir))
+    finally:
+        drop_database(url)
+        shutil.rmtree(data_dir, ignore_errors=True)
+        log("done")
+
+
+async def _serve(what: str, total: int, concurrency: int, url: str, data_dir: Any) -> None:
+    runner, port = await serve_app(url, data_dir)
     parent, child = multiprocessing.Pipe()
     process = multiprocessing.get_context("spawn").Process(
         target=_client, args=(f"http://127.0.0.1:{port}", what, total, concurrency, child))
@@ -147,13 +165,7 @@ def main() -> None:
     what = sys.argv[1] if len(sys.argv) > 1 else "one"
     total = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
     concurrency = int(sys.argv[3]) if len(sys.argv) > 3 else 8
-    url, data_dir = fresh_database("readprof"), work_dir("readprof")
-    try:
-        asyncio.run(_serve(what, total, concurrency, url, data_dir))
-    finally:
-        drop_database(url)
-        shutil.rmtree(data_dir, ignore_errors=True)
-        log("done")
+    on_fresh_database("readprof", lambda url, data_dir: _serve(what, total, concurrency, url, data_dir))
 
 
 if __name__ == "__main__":

@@ -20,14 +20,11 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-import shutil
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import SERVER_ENV, drop_database, fresh_database, free_port, log, work_dir
-from bench.read_profile import _thread_cpu
+from bench.read_profile import _thread_cpu, on_fresh_database, serve_app
 
 
 def _client(base: str, concurrency: int, seconds: float, pipe: Any) -> None:
@@ -69,19 +66,7 @@ def _profiler() -> Any:
 
 
 async def _serve(concurrency: int, seconds: float, url: str, data_dir: Path) -> None:
-    from aiohttp import web
-
-    from medisync.interface.http.observability import configure_logging
-    from medisync.interface.server import create_app
-    from medisync.interface.settings import Settings
-
-    os.environ.update({**SERVER_ENV, "MEDISYNC_DATA_DIR": str(data_dir), "MEDISYNC_DATABASE_URL": url})
-    settings = Settings.from_env()
-    configure_logging(settings.log_level, settings.log_format)
-    runner = web.AppRunner(create_app(settings), access_log=None)
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
+    runner, port = await serve_app(url, data_dir)
     parent, child = multiprocessing.Pipe()
     process = multiprocessing.get_context("spawn").Process(
         target=_client, args=(f"http://127.0.0.1:{port}", concurrency, seconds, child))
@@ -133,13 +118,7 @@ def _hot_functions(yappi: Any, done: int, top: int = 60) -> None:
 def main() -> None:
     concurrency = int(sys.argv[1]) if len(sys.argv) > 1 else 8
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 8.0
-    url, data_dir = fresh_database("writeprof"), work_dir("writeprof")
-    try:
-        asyncio.run(_serve(concurrency, seconds, url, data_dir))
-    finally:
-        drop_database(url)
-        shutil.rmtree(data_dir, ignore_errors=True)
-        log("done")
+    on_fresh_database("writeprof", lambda url, data_dir: _serve(concurrency, seconds, url, data_dir))
 
 
 if __name__ == "__main__":

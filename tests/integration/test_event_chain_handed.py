@@ -13,27 +13,18 @@ from __future__ import annotations
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import psycopg
 import pytest
 
 from medisync.adapters.postgres.audit_follower import AuditChainFollower, EventChainer
-from medisync.interface.bootstrap import Container, bootstrap
-from medisync.interface.settings import Settings
-from tests.integration.test_audit_chain import _populate, _wait, env_for, fresh_db
+from medisync.interface.bootstrap import Container
+from tests.integration.test_audit_chain import _populate, _wait
+from tests.integration.test_shared_log import container  # noqa: F401 - the fixture: a fresh database, 4 connections
 
 WRITERS = 8
 EACH = 5
-
-
-@pytest.fixture
-def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
-    built = bootstrap(Settings.from_env({**env_for(fresh_db(database_url), tmp_path),
-                                         "MEDISYNC_DB_POOL_SIZE": "4"}))
-    yield built
-    built.close()
 
 
 def _write(container: Container, principal: Any) -> None:
