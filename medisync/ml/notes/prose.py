@@ -34,6 +34,8 @@ _RESTART = re.compile(r"\b([A-Za-z]{1,8})-(\s?)([A-Za-z]+)")
 _FRAME = re.compile(r"^(?:i (?:know|heard|hear|see|understand|noticed|notice|saw|read)|you (?:mentioned|mention|said|"
                     r"say|told me|were saying|have said|have mentioned|had mentioned))(?: that)?,?\s+(?=\w)", re.IGNORECASE)
 _STUTTER = re.compile(r"\b(\w+(?:'\w+)?)(?:\s*,?\s+\1\b)+", re.IGNORECASE)
+#: a closing tag after a comma ("you stopped vomiting, okay"), never a word of the sentence ("on the right")
+_TAG = re.compile(r",\s*(?:okay|ok|alright|all right|right|yeah|yes|you know|correct)\s*$", re.IGNORECASE)
 _SPACED_PUNCT = re.compile(r"\s+([,.;:?!])")
 #: tokenisation artefacts of transcribed text ("does n't", "x - ray", "wan na")
 _ARTEFACTS = ((re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", re.IGNORECASE), r"\1"),
@@ -42,7 +44,7 @@ _ARTEFACTS = ((re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", re.IGNORECASE), r"
               (re.compile(r"\bgon na\b", re.IGNORECASE), "going to"))
 _FRAGMENT_START = frozenset("like with and or but because that which so then".split())
 _TRAILING = re.compile(r"(?:[\s,;:-]+(?:or|and|but|so|like|kinda|kind of|sort of|-))+\W*$|[\s,;:-]+$", re.IGNORECASE)
-_SOCIAL = re.compile(r"\b(thank you|thanks|bye|goodbye|nice to meet|how are you|have a good|"
+_SOCIAL = re.compile(r"\b(thank you|thanks|bye|goodbye|nice to meet|how are you|have a good|no (?:further|other|more) questions|"
                      r"take care|excuse me|sorry|dax|dragon|next patient|date of birth|(?:i am|i'm|this is|my name is) (?:doctor|dr|nurse))\b",
                      re.IGNORECASE)
 _UNATTRIBUTED = frozenset({"you", "your", "yours", "yourself", "i", "me", "my", "mine", "myself"})
@@ -62,7 +64,7 @@ def clean(text: str) -> str:
     t = _STUTTER.sub(r"\1", t)
     t = _RESTART.sub(_restart, t)
     t = _AFFIRM.sub("", _LEAD.sub("", t))
-    t = _TRAILING.sub("", re.sub(r"^[,;:\s-]+", "", t.rstrip(".!")))
+    t = _TRAILING.sub("", _TAG.sub("", re.sub(r"^[,;:\s-]+", "", t.rstrip(".!"))))
     return re.sub(r"\s{2,}", " ", t)
 
 

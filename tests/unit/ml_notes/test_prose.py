@@ -26,6 +26,8 @@ SHE, UNKNOWN = Pronouns.for_gender("female"), Pronouns.for_gender(None)
     ("i know that you had the knee surgery in may", "clinician", "She had the knee surgery in may."),
     ("you mentioned you've had some pain in your tummy as well", "clinician", "She has had some pain in her tummy as well."),
     ("and you said that it's mainly watery", "clinician", "It is mainly watery."),
+    ("so you stopped vomiting yesterday, okay", "clinician", "She stopped vomiting yesterday."),
+    ("the pain is on the right", "patient", "The pain is on the right."),
     ("it looks like you have a sprain of the ankle", "clinician", "It looks like she has a sprain of the ankle."),
 ])
 def test_reported_speech(text: str, role: str, expected: str) -> None:
@@ -38,6 +40,7 @@ def test_reported_speech(text: str, role: str, expected: str) -> None:
     ("Is it running high, or", "clinician"),                       # a question without its mark
     ("yes .", "patient"),                                          # too short to carry a fact
     ("thank you so much , doctor", "patient"),                     # social talk
+    ("no further questions , no", "patient"),                      # closing talk
     ("do you want me to call the pharmacy", "patient"),            # the patient's "you" is the doctor
     ("we dropped our daughter off at college", "patient"),         # the family's "we": not attributable
     ("my son says i snore every night", "other"),                  # a relative's "my": not attributable
