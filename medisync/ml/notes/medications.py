@@ -297,6 +297,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
             if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and is_number(toks[m.start - 3]):
                 dose = _fmt_dose(toks[m.start - 3], toks[m.start - 2])
         freq = parse_frequency(after)
+        if m.method != "exact" and m.confidence < SAFE_FUZZY and dose is None and freq is None:
+            action = "mention"  # a loose match of a drug named before: it may confirm the drug, never change it
         a = assess(toks, (m.start, m.end), scs)
         example = example or (sent.role == "clinician" and bool(_MAY_HELP.search(after)))
         if (example and dose is None) or _NOT_HELPFUL.search(after) or not_a_regimen(toks, m.start, m.end,
