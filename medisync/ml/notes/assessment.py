@@ -42,10 +42,20 @@ _WEAK = re.compile(
 #: a problem-oriented plan names the problem it addresses: "for your second problem, your hypertension",
 #: "in terms of your depression", "regarding the type two diabetes"; the condition must follow at once
 _PROBLEM = re.compile(
-    r"\b(?:for|regarding|as for|as far as|in terms of|with regards? to|moving on to|turning to) "
+    r"(?:^|[,.;:] |\b(?:so|and|then|now|okay|alright|next|lastly|finally) )"
+    r"(?:for|regarding|as for|as far as|in terms of|with regards? to|moving on to|turning to) "
     r"(?:your|the|his|her) (?:(?:first|second|third|fourth|fifth|next|last|other|main) )?"
     r"(?:(?:problem|condition|issue)(?: ,)?(?: of| is| which is)? (?:, )?(?:your |the |his |her )?)?"
 )
+#: the cue heads a plan for the problem: the rest of the sentence manages it ("..., continue the lisinopril")
+#: and denies nothing ("in terms of the pneumonia, your x-ray is clear", "as for the asthma, I do not think
+#: you have it", "we will check whether you have it"); "not at goal" qualifies, it does not deny
+_MANAGED = re.compile(r"\b(continu\w*|start\w*|increas\w*|decreas\w*|prescrib\w*|refer\w*|order\w*|keep|stop|"
+                      r"monitor\w*|manag\w*|control\w*|well|treat\w*|add|switch\w*|recheck|follow|medications?|"
+                      r"dose|plan|therapy|check\w*)\b")
+_DENIED = re.compile(r"\b((?:do|does|did) not (?:think|believe) (?:you|she|he|they|it|that|this)|(?:not|never) (?:have|has|had)|"
+                     r"no evidence|(?:is|are|was|looks?|came back) (?:clear|negative|normal)|rule out|ruled out|"
+                     r"whether|if (?:you|she|he) (?:have|has))\b")
 #: "from a depression standpoint", "from an asthma perspective": the condition lies inside the cue
 _STANDPOINT = re.compile(r"\bfrom (?:an? |your |the )?((?:\S+ ){0,5}?\S+) (?:standpoint|perspective|point of view)\b")
 
@@ -293,11 +303,18 @@ def _problem_conditions(clin: list[Sentence], review: list[ReviewItem]) -> list[
         windows = [(n := len(s.norm[: m.end()].split()), n + 1) for m in _PROBLEM.finditer(s.norm)]
         windows += [(n := len(s.norm[: m.start(1)].split()), n + len(m.group(1).split()) - 1)
                     for m in _STANDPOINT.finditer(s.norm)]
-        found = [c for first, last in windows for c in _conditions_in(s, first, review, last)
-                 if not c.icd10.startswith(("R", "Z"))]
+        found = [c for first, last in windows if _heads_a_plan(s, last)
+                 for c in _conditions_in(s, first, review, last) if not c.icd10.startswith(("R", "Z"))]
         if found:
             out.append((s, found))
     return out
+
+
+def _heads_a_plan(s: Sentence, last_start: int) -> bool:
+    """The words after the cue's condition manage it and deny nothing (qualifiers such as "not at goal"
+    aside)."""
+    tail = _QUALIFIER_NEG.sub("", " ".join(s.toks[last_start + 1:]))
+    return bool(_MANAGED.search(tail)) and not _DENIED.search(tail)
 
 
 def _dedupe_review(items: list[ReviewItem]) -> list[ReviewItem]:

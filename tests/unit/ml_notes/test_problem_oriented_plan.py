@@ -54,3 +54,12 @@ def test_the_plain_code_does_not_stand_in_for_an_assessment_under_review() -> No
                    ("D", "My assessment is moderate persistent asthma with an acute and masturbation."))
     assert not any(c.startswith("J45") for c in codes(ins))
     assert any(r["candidates"][0]["icd10"].startswith("J45") for r in ins["needs_review"])
+
+
+def test_a_cue_that_tests_screens_or_denies_codes_nothing() -> None:
+    """"for" is also a purpose ("test for", "vaccine for"), and a heading can be followed by a denial."""
+    for said in ("Let us test for the strep throat.", "I am checking for your diabetes with an A1c.",
+                 "You got the vaccine for the flu last year.", "In terms of the pneumonia, your x-ray is clear.",
+                 "As for the asthma, I do not think you have it.",
+                 "Regarding the diabetes, we will check whether you have it."):
+        assert codes(insights(("D", said))) == set(), said
