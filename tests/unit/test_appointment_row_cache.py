@@ -170,3 +170,21 @@ def test_the_cached_reads_ask_the_database_once_per_row_and_never_for_a_hit() ->
     first, second, missing = asyncio.run(twice())
     assert first == second == row(appointment, 1) and missing is None
     assert reads.asked == 2  # the row once, the missing id (never cached) once
+
+
+def test_a_listener_that_stops_following_serves_nothing_until_it_starts_again() -> None:
+    """In an API-only process the view's known position moves only with consistency waits, so while the
+    listener is down nothing would say a cached row is stale: the cache is suspended instead."""
+    views, appointment = Views(), str(uuid.uuid4())
+    cache = cache_with(views)
+    started(cache)
+    before = cache.ticket()
+    cache.offer(row(appointment, 1), before)
+    assert cache.get(appointment) is not None
+    cache.suspend()  # the listener lost its connection: the appointment may be changing unseen
+    assert cache.get(appointment) is None
+    cache.offer(row(appointment, 1), before)  # a row read before the loss is not kept
+    cache.starts_after(1)
+    assert cache.get(appointment) is None
+    cache.offer(row(appointment, 2), cache.ticket())
+    assert cache.get(appointment) == row(appointment, 2)

@@ -62,7 +62,8 @@ class Positions:
 
     def reach(self, names: list[str], position: int) -> None:
         with self.changed:
-            self.changed.wait_for(lambda: all(self.at.get(n, 0) >= position for n in names))
+            assert self.changed.wait_for(lambda: all(self.at.get(n, 0) >= position for n in names), timeout=60), \
+                f"followers did not reach {position}"  # a lost event fails the test, never hangs the suite
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def test_every_follower_gets_every_event_and_each_is_decoded_once(app: CountingA
         positions.reach(list(seen), head)
     finally:
         stop(followers)
-    assert [len(events) for events in seen.values()] == [head - 0] * 3
+    assert [len(events) for events in seen.values()] == [head] * 3
     assert len(app.decoded) == head - before  # the handed ones: once each, not three times
     handed = [events[before:] for events in seen.values()]
     assert all(x is y for x, y in zip(handed[0], handed[1])) and all(x is y for x, y in zip(handed[0], handed[2]))

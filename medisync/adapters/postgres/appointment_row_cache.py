@@ -20,7 +20,8 @@ as fresh as a query would be. Three rules keep it so:
   (its own projection's progress, or what a consistency wait here saw it pass
   in another process). So a read that waited for a token, or follows a command
   answered here, never gets a row older than the view it waited for; when the
-  listener lags (or is down), reads go to the database.
+  listener lags, reads go to the database; when it stops following (an error,
+  a reconnect) the cache is suspended, its rows dropped, until it starts again.
 
 Floors are kept until the view has passed them (``view_tracked()``, its
 tracking table, read at most every ``PRUNE_EVERY`` records once there are
@@ -117,6 +118,14 @@ class AppointmentRowCache:
             self._rows[key] = _Entry(row, patient)
 
     # The coherence listener's thread ------------------------------------------
+    def suspend(self) -> None:
+        """The listener stopped following the log (an error, a reconnect, shutdown): nothing cached is
+        kept current any more, so serve nothing until it starts again (``starts_after``)."""
+        with self._lock:
+            self.position = None
+            self._rows.clear()
+            self._epoch += 1  # a row read before now is not offered afterwards
+
     def starts_after(self, position: int) -> int:
         """The listener reads the log from after ``position`` (no later than the view's): rows may be
         served from now on, even before a new record arrives."""

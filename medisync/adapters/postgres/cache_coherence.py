@@ -38,12 +38,16 @@ class CacheCoherence:
     """``on_write`` sees every record too (the authentication cache drops changed users, D53)."""
 
     def __init__(self, app: Any, url: str, start_after: Callable[[], int | None] | None = None,
-                 on_write: Callable[[Written], None] | None = None) -> None:
+                 on_write: Callable[[Written], None] | None = None,
+                 on_lost: Callable[[], None] | None = None) -> None:
         self.app = app
         self.url = url
         self.repository = app.repository
         self.start_after = start_after or app.recorder.max_notification_id
         self.on_write = on_write or (lambda _written: None)
+        #: called whenever the listener stops following (error, reconnect, stop): what it fed is no
+        #: longer kept current, so a cache it feeds must stop answering until ``start_after`` again
+        self.on_lost = on_lost or (lambda: None)
         self.position: int | None = None
         recorder = app.recorder
         self._channel = sql.SQL("LISTEN {0}").format(sql.Identifier(recorder.channel_name))
@@ -73,8 +77,9 @@ class CacheCoherence:
                     type(error).__name__)
 
     def _follow(self) -> None:
+        resumed = self.start_after()  # (re)opens what the listener feeds, from where that reads
         if self.position is None:
-            self.position = self.start_after() or 0
+            self.position = resumed or 0
         caching = self.repository.cache is not None
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(self._channel)  # listening before reading: no commit falls in between
@@ -88,6 +93,7 @@ class CacheCoherence:
                         pass
             finally:
                 self.repository.trusted = False
+                self.on_lost()
 
     def _catch_up(self, conn: psycopg.Connection[Any], caching: bool) -> None:
         while True:

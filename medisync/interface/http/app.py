@@ -76,7 +76,7 @@ def coherence(container: Any, users_changed: Callable[[Written], None]) -> Cache
         rows.saw(written)
 
     return CacheCoherence(container.app, container.database_url,
-                          lambda: rows.starts_after(min(users_at(), rows_at())), seen)
+                          lambda: rows.starts_after(min(users_at(), rows_at())), seen, rows.suspend)
 
 
 def setup_cache_coherence(app: web.Application, coherence: CacheCoherence) -> None:
