@@ -334,7 +334,7 @@ class Wiring:
             "note_templates": NoteTemplateQueries(reads, self.note_templates.catalog),
         }
 
-    @property
+    @cached_property
     def live_appointment_reads(self) -> AsyncAppointmentReads | CachedAppointmentReads:
         """The hot GETs' reads on the event loop (D66), the single row from memory (D78): the cache
         hits only once the API's coherence listener feeds it (``interface/http/app.py``)."""

@@ -11,11 +11,15 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
+from medisync.adapters.log_follower import ProjectionProgress
 from medisync.adapters.postgres.appointment_row_cache import AppointmentRowCache, CachedAppointmentReads
 from medisync.adapters.postgres.cache_coherence import Written
 from medisync.domain.appointment import Appointment
 from medisync.domain.doctor_schedule import DoctorSchedule
 from medisync.domain.patient import Patient
+from medisync.interface.bootstrap import Wiring
+from medisync.interface.settings import Settings
+from medisync.projections.appointments import AppointmentsProjection
 
 PATIENT = str(uuid.uuid4())
 
@@ -188,3 +192,58 @@ def test_a_listener_that_stops_following_serves_nothing_until_it_starts_again() 
     assert cache.get(appointment) is None
     cache.offer(row(appointment, 2), cache.ticket())
     assert cache.get(appointment) == row(appointment, 2)
+
+
+def test_an_event_the_view_handles_for_another_aggregate_drops_every_row_until_the_view_passes_it(
+        monkeypatch: Any) -> None:
+    """A handler added later for an event that is not the appointment's own (say, a patient's rename
+    copied into the rows) changes rows the cache cannot name: it fails safe (D87)."""
+    monkeypatch.setitem(AppointmentsProjection.handlers, Patient.DemographicsUpdated, lambda e: [])
+    views, appointment = Views(), str(uuid.uuid4())
+    cache = cache_with(views)
+    started(cache)
+    in_flight = cache.ticket()
+    cache.offer(row(appointment, 1), cache.ticket())
+    cache.saw(written(2, PATIENT, 2, Patient.DemographicsUpdated))
+    assert cache.get(appointment) is None
+    cache.offer(row(appointment, 1), in_flight)  # read before the event
+    cache.offer(row(appointment, 1), cache.ticket())  # read before the view applied it
+    views.known = 2
+    assert cache.get(appointment) is None
+    cache.offer(row(appointment, 1), cache.ticket())  # the view has passed it: the table is current
+    assert cache.get(appointment) == row(appointment, 1)
+
+
+def test_erased_patients_are_bounded_and_a_forgotten_ones_rows_are_not_kept_before_the_view_passed_it() -> None:
+    views, first, appointment = Views(), str(uuid.uuid4()), str(uuid.uuid4())
+    cache = cache_with(views, max_erased=2)
+    started(cache)
+    cache.saw(written(2, first, 5, Patient.Erased))
+    for position in (3, 4):
+        cache.saw(written(position, str(uuid.uuid4()), 5, Patient.Erased))
+    assert len(cache._erased) == 2 and first not in cache._erased  # noqa: SLF001 - the bound
+    views.known = 1
+    cache.offer(row(appointment, 1, patient=first), cache.ticket())  # the view may not have deleted it
+    assert cache.get(appointment) is None
+    views.known = 4  # the view has passed the forgotten erasure: a row it serves is not the patient's
+    other = str(uuid.uuid4())
+    cache.offer(row(other, 1, patient=str(uuid.uuid4())), cache.ticket())
+    assert cache.get(other) is not None
+
+
+def test_erased_patients_the_view_has_passed_are_pruned_with_the_floors() -> None:
+    views = Views()
+    cache = cache_with(views, max_erased=4)
+    started(cache)
+    for position in (2, 3, 4):
+        cache.saw(written(position, str(uuid.uuid4()), 5, Patient.Erased))
+    views.tracked = 3
+    last = str(uuid.uuid4())
+    cache.saw(written(1100, last, 5, Patient.Erased))  # more than half the bound: prunes
+    assert len(cache._erased) == 2 and last in cache._erased  # noqa: SLF001 - 4 and 1100 kept
+
+
+def test_the_live_reads_and_their_cache_are_built_once() -> None:
+    wiring = Wiring(Settings(), {"database_url": "postgresql://nobody@localhost:1/none",
+                                 "progress": ProjectionProgress()})
+    assert wiring.live_appointment_reads is wiring.live_appointment_reads

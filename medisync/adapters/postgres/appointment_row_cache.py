@@ -9,8 +9,10 @@ as fresh as a query would be. Three rules keep it so:
   appointments view's own position. An event the appointments projection
   handles raises that appointment's *floor* to its version and drops a cached
   row older than it; ``Patient.Erased`` drops every row of the patient and
-  marks the patient erased. ``position`` is the last record seen (at first, the
-  position the listener starts after).
+  marks the patient erased; any other event the view handles (a handler added
+  later, whose rows are not known here) drops every row and keeps none until
+  the view is known to have passed it (D87). ``position`` is the last record
+  seen (at first, the position the listener starts after).
 - **No stale insert.** A row read from the view is kept only if its version is
   at least the floor (the view may lag the log: a row read before the view
   applied a change is served, not kept), its patient is not erased, and no
@@ -26,6 +28,9 @@ as fresh as a query would be. Three rules keep it so:
 Floors are kept until the view has passed them (``view_tracked()``, its
 tracking table, read at most every ``PRUNE_EVERY`` records once there are
 more than ``max_floors``); rows are evicted oldest first past ``max_rows``.
+Erased patients are kept until the view has passed their erasure (pruned with
+the floors) and at most ``max_erased``: the oldest forgotten past that keeps no
+row until the view is known to have passed its erasure, which deleted its rows.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ from medisync.projections.appointments import AppointmentsProjection
 
 log = logging.getLogger(__name__)
 
-CHANGED, ERASED = "changed", "erased"
+CHANGED, ERASED, UNKNOWN = "changed", "erased", "unknown"
 PRUNE_EVERY = 1000
 
 
@@ -62,28 +67,31 @@ class _Floor(NamedTuple):
 
 
 def _kind(topic: str) -> str | None:
-    """CHANGED for an event that changes an appointment's row, ERASED for an erasure, else None."""
+    """CHANGED for an event that changes its appointment's row, ERASED for an erasure, UNKNOWN for
+    any other event the view handles (which rows it changes is not known here: fail safe, D87),
+    else None."""
     try:
         cls = resolve_topic(topic)
     except Exception:  # noqa: BLE001 - a topic that does not resolve changes no view (it is parked)
         return None
     if cls is Patient.Erased:
         return ERASED
-    if cls in AppointmentsProjection.handlers and issubclass(cls, Appointment.Event):
-        return CHANGED
-    return None
+    if cls not in AppointmentsProjection.handlers:
+        return None
+    return CHANGED if issubclass(cls, Appointment.Event) else UNKNOWN
 
 
 class AppointmentRowCache:
     def __init__(self, view_position: Callable[[], int], view_tracked: Callable[[], int],
-                 max_rows: int = 50_000, max_floors: int = 50_000) -> None:
+                 max_rows: int = 50_000, max_floors: int = 50_000, max_erased: int = 10_000) -> None:
         self._view_position = view_position
         self._view_tracked = view_tracked
-        self.max_rows, self.max_floors = max_rows, max_floors
+        self.max_rows, self.max_floors, self.max_erased = max_rows, max_floors, max_erased
         self._lock = threading.Lock()  # saw (the listener's thread) against offer (the event loop)
         self._rows: dict[str, _Entry] = {}
         self._floors: dict[str, _Floor] = {}
-        self._erased: set[str] = set()
+        self._erased: dict[str, int] = {}  # patient -> the erasure's position, oldest first
+        self._hold_until = 0  # keep no offered row until the view is known to have passed this
         self._kinds: dict[str, str | None] = {}
         self._epoch = 0
         self._pruned_at = 0
@@ -111,7 +119,8 @@ class AppointmentRowCache:
         with self._lock:
             floor = self._floors.get(key)
             if (ticket != self._epoch or self.position is None or patient in self._erased
-                    or (floor is not None and int(row["version"]) < floor.version)):
+                    or (floor is not None and int(row["version"]) < floor.version)
+                    or self._view_position() < self._hold_until):
                 return
             if key not in self._rows and len(self._rows) >= self.max_rows:
                 del self._rows[next(iter(self._rows))]  # the oldest kept
@@ -142,10 +151,13 @@ class AppointmentRowCache:
             with self._lock:
                 if kind == CHANGED:
                     self._changed(str(written.originator_id), written.originator_version, written.id)
+                elif kind == ERASED:
+                    self._erase(str(written.originator_id), written.id)
                 else:
-                    self._erase(str(written.originator_id))
+                    self._drop_all(written.id)
         self.position = written.id  # after the drop: a hit at this position never sees a dropped row
-        if len(self._floors) > self.max_floors and written.id - self._pruned_at >= PRUNE_EVERY:
+        crowded = len(self._floors) > self.max_floors or len(self._erased) > self.max_erased // 2
+        if crowded and written.id - self._pruned_at >= PRUNE_EVERY:
             self._prune(written.id)
 
     def _changed(self, appointment_id: str, version: int, position: int) -> None:
@@ -156,10 +168,19 @@ class AppointmentRowCache:
         if entry is not None and int(entry.row["version"]) < version:
             del self._rows[appointment_id]
 
-    def _erase(self, patient_id: str) -> None:
-        self._erased.add(patient_id)
+    def _erase(self, patient_id: str, position: int) -> None:
+        self._erased[patient_id] = position
         for key in [k for k, entry in self._rows.items() if entry.patient_id == patient_id]:
             del self._rows[key]
+        while len(self._erased) > self.max_erased:  # bounded: the oldest is forgotten, and no row is
+            forgotten = self._erased.pop(next(iter(self._erased)))  # kept until the view has passed
+            self._hold_until = max(self._hold_until, forgotten)     # its erasure (its rows deleted)
+
+    def _drop_all(self, position: int) -> None:
+        """An event the view handles with an effect not known here: no row may be older than it."""
+        self._rows.clear()
+        self._epoch += 1  # a row read before now is not offered afterwards
+        self._hold_until = max(self._hold_until, position)  # nor one read before the view applied it
 
     def _prune(self, position: int) -> None:
         """Forget the floors the view has passed: a row read after this is at least that new."""
@@ -171,7 +192,8 @@ class AppointmentRowCache:
             return
         with self._lock:
             self._floors = {k: f for k, f in self._floors.items() if f.position > tracked}
-            self._epoch += 1  # a row read before the prune may predate a floor just forgotten
+            self._erased = {k: p for k, p in self._erased.items() if p > tracked}  # its rows are gone
+            self._epoch += 1  # a row read before the prune may predate a floor (an erasure) forgotten
 
 
 class CachedAppointmentReads:
