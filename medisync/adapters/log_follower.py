@@ -4,7 +4,9 @@ Used in-process by the embedded default (projections, the ML worker) and by
 ``medisync project``. The subscription is eventsourcing's Postgres
 LISTEN/NOTIFY subscription, so a new event is seen at once, without polling.
 A failure (database restart, bug in a handler) is logged, and the follower
-resubscribes from its last tracked position after a backoff.
+resubscribes from its last tracked position after a backoff; while the same
+event fails it is reported as stalled, and it never skips that event
+(``stall_watch.py``, D87).
 
 An event that cannot be decoded (its PHI does not decrypt, its state or
 topic is broken) would fail the same way after every resubscription and
@@ -35,6 +37,7 @@ from eventsourcing.persistence import Notification, Tracking
 
 from medisync.adapters.backoff import keep_running
 from medisync.adapters.metrics import DEAD_LETTERS
+from medisync.adapters.stall_watch import StallReports, StallWatch
 
 log = logging.getLogger(__name__)
 
@@ -57,13 +60,15 @@ class LogFollower:
                  start_after: Callable[[], int | None], topics: tuple[str, ...] = (),
                  on_progress: Callable[[str, int], None] | None = None,
                  dead_letters: DeadLetters | None = None, subscribe: Subscribe | None = None,
-                 passes_over: PassesOver | None = None) -> None:
+                 passes_over: PassesOver | None = None, stalls: StallReports | None = None) -> None:
         self.name = name
         self.passes_over: PassesOver = passes_over or (lambda _topic, _tracking: False)
-        self.subscribe: Subscribe = subscribe or (lambda gt, topics: app.recorder.subscribe(gt=gt, topics=topics))
+        self.watch = StallWatch(name, stalls)  # backoff, never a skip, the stall reported (D87)
+        self.subscribe: Subscribe = self.watch.guard_subscribe(
+            subscribe or (lambda gt, topics: app.recorder.subscribe(gt=gt, topics=topics)))
         self.dead_letters = dead_letters
         self.app = app
-        self.handle = handle
+        self.handle = self.watch.guard(handle)
         self.start_after = start_after
         self.topics = topics
         self.on_progress = on_progress or (lambda _name, _position: None)
@@ -81,8 +86,7 @@ class LogFollower:
         self._thread.join(timeout)
 
     def _run(self) -> None:
-        keep_running(self._follow, self._stopping,
-                     lambda error, _: log.exception("log follower %s failed; resubscribing", self.name))
+        keep_running(self._follow, self._stopping, self.watch.failed)
 
     def _follow(self) -> None:
         position = self.start_after()

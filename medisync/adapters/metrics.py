@@ -195,6 +195,7 @@ class StateCollector(Collector):
     - ``recordings_by_status()`` → {status: count}
     - ``pools()`` → {pool name: psycopg_pool ConnectionPool}
     - ``row_cache()`` (optional) → (hits, misses) of the appointment row cache, or None when off
+    - ``stalls()`` (optional) → the stalled log followers' rows (``ops.follower_stalls``, D87)
 
     Each section is independent: a failing source is logged and counted in
     ``medisync_metrics_scrape_errors`` instead of failing the whole scrape.
@@ -221,6 +222,7 @@ class StateCollector(Collector):
         yield self._recordings()
         yield self._pools()
         yield self._row_cache()
+        yield from self._stalls(now)
         yield self._scrape_errors()
 
     def _age_reader(self, head: int | None, now: datetime) -> Callable[[int], float]:
@@ -307,6 +309,19 @@ class StateCollector(Collector):
             reads.add_metric(["hit"], counts[0])
             reads.add_metric(["miss"], counts[1])
         return reads
+
+    def _stalls(self, now: datetime) -> tuple[Metric, Metric]:
+        labels = ["follower", "process", "error"]
+        position = GaugeMetricFamily("medisync_follower_stalled_position", "Notification id of the event a "
+                                     "stalled log follower cannot apply and retries (0: reading the log "
+                                     "fails), D87", labels=labels)
+        seconds = GaugeMetricFamily("medisync_follower_stalled_seconds",
+                                    "Seconds a log follower has been stalled, D87", labels=labels)
+        for stall in self._safe("stalls", self.sources.get("stalls", lambda: [])) or []:
+            key = [stall["follower"], stall["process"], stall["error"]]
+            position.add_metric(key, stall["notification_id"] or 0)
+            seconds.add_metric(key, max((now - stall["since"]).total_seconds(), 0.0))
+        return position, seconds
 
     def _scrape_errors(self) -> Metric:
         errors = GaugeMetricFamily("medisync_metrics_scrape_errors",

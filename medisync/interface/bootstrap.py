@@ -31,6 +31,7 @@ from medisync.adapters.postgres.async_reads import AsyncAppointmentReads
 from medisync.adapters.postgres.appointment_row_cache import AppointmentRowCache, CachedAppointmentReads
 from medisync.adapters.postgres.connection import datastore, eventsourcing_env
 from medisync.adapters.postgres.dead_letters import PostgresDeadLetters
+from medisync.adapters.postgres.follower_stalls import PostgresFollowerStalls
 from medisync.adapters.postgres.ddl import schema_lock
 from medisync.adapters.postgres.idempotency_store import PostgresIdempotencyStore
 from medisync.adapters.postgres.login_attempts import PostgresLoginAttempts
@@ -104,6 +105,7 @@ class Container(ContainerOperations):
     login_attempts: PostgresLoginAttempts | None = None
     audit: AuditComponents | None = None
     dead_letters: PostgresDeadLetters | None = None  # events followers could not decode
+    stalls: PostgresFollowerStalls | None = None  # followers that cannot apply an event (D87)
     note_templates: NoteTemplateService | None = None  # practice templates and defaults (issue 17)
     note_documents: NoteDocumentService | None = None  # patient summaries and letters (issue 17)
     commands: Commands | None = None  # the use cases a handler calls in one line (D56)
@@ -120,7 +122,7 @@ class Container(ContainerOperations):
                 name, self.app, projection.process_event,
                 start_after=lambda v=view: v.max_tracking_id(self.app.name),
                 on_progress=self.progress.advance, dead_letters=self.dead_letters,
-                subscribe=self.log_subscription(), passes_over=projection.passes_over)
+                subscribe=self.log_subscription(), passes_over=projection.passes_over, stalls=self.stalls)
             follower.start()
             self.followers.append(follower)
         if not names and self.audit is not None:  # the event hash chain follows the whole log too
@@ -158,7 +160,7 @@ def _projection_named(name: str) -> type[ReadModelProjection]:
 # What each process asks for; what those components need is built with them.
 API = tuple(f.name for f in fields(Container) if f.name not in ("settings", "followers", "shared_log"))
 RELAY = ("app", "datastore")
-PROJECTOR = ("app", "views", "progress", "dead_letters")  # + "audit" when it runs every projection
+PROJECTOR = ("app", "views", "progress", "dead_letters", "stalls")  # + "audit" when it runs every projection
 REBUILD = ("app", "datastore")
 WORKER = ("jobs", "dead_letters")
 ANALYTICS = ("datastore",)
@@ -231,6 +233,10 @@ class Wiring:
     @cached_property
     def dead_letters(self) -> PostgresDeadLetters:
         return created(PostgresDeadLetters(self.datastore))
+
+    @cached_property
+    def stalls(self) -> PostgresFollowerStalls:
+        return created(PostgresFollowerStalls(self.datastore))
 
     @cached_property
     def sessions(self) -> PostgresSessionStore:

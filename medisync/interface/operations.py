@@ -55,7 +55,17 @@ class ContainerOperations:
         lags = {name: max(head - position, 0) for name, position in self._positions().items()}
         checks["projection_lag"] = lags
         checks["head_notification_id"] = head
-        return {"status": "ok", **checks}
+        checks["stalled"] = stalled = self._stalled()
+        # Stalled is not unready: the process serves, and every process would report it (D87).
+        return {"status": "degraded" if stalled else "ok", **checks}
+
+    def _stalled(self: Any) -> list[dict[str, Any]]:
+        """The followers that cannot apply an event, in any process: ids and error classes, no PHI."""
+        if self.stalls is None:
+            return []
+        return [{"follower": s["follower"], "notification_id": s["notification_id"], "error": s["error"],
+                 "attempts": s["attempts"], "since": s["since"].isoformat(), "process": s["process"]}
+                for s in self.stalls.listing()]
 
     def _positions(self: Any) -> dict[str, int]:
         local, remote = self.followed_here(tuple(self.views))

@@ -55,7 +55,7 @@ def erasure_evictor(container: Container) -> LogFollower:
 
     return LogFollower("erasure-evictor", app, handle, start_after=lambda: seen[0],
                        topics=(get_topic(Patient.Erased),), dead_letters=container.dead_letters,
-                       subscribe=container.log_subscription())
+                       subscribe=container.log_subscription(), stalls=container.stalls)
 
 
 def ml_worker_follower(container: Container) -> LogFollower:
@@ -70,7 +70,7 @@ def ml_worker_follower(container: Container) -> LogFollower:
 
     return LogFollower("ml-worker", app, handle, start_after=lambda: tracker.max_tracking_id(app.name),
                        topics=(get_topic(Recording.Uploaded),), dead_letters=container.dead_letters,
-                       subscribe=container.log_subscription())
+                       subscribe=container.log_subscription(), stalls=container.stalls)
 
 
 def _until_signalled() -> threading.Event:

@@ -114,6 +114,7 @@ def state_sources(container: Any) -> dict[str, Callable[..., Any]]:
         "recordings_by_status": lambda: metrics.recordings_by_status(views_store),
         "pools": pools,
         "row_cache": lambda: row_cache_reads(container),
+        "stalls": container.stalls.listing if container.stalls is not None else list,
     }
 
 

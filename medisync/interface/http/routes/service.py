@@ -14,11 +14,12 @@ routes = web.RouteTableDef()
 
 
 @routes.get("/api/v1/health")
-@docs(tags=["service"], summary="Liveness and readiness: database reachable, projection lag known")
+@docs(tags=["service"], summary="Liveness and readiness: database reachable, projection lag known, "
+      "stalled followers named (status degraded, still 200)")
 @public
 async def health(request: web.Request) -> web.Response:
     ctx = Ctx(request)
     report = await ctx.run(ctx.container.health)
-    if report["status"] != "ok":
+    if report["status"] == "unavailable":
         return failure(503, "not_ready", "the service is not ready", request[REQUEST_ID], report)
     return success(report)

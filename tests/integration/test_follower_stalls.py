@@ -1,0 +1,80 @@
+"""A view that cannot apply an event (D87): it skips nothing, is reported stalled with the event's
+position and error class (never the row's PHI), and recovers by itself once the cause is fixed.
+
+Real Postgres, the real projection, view, shared log and health report: the cause is a constraint on
+the view's table that the event's row breaks, as a migration gone wrong would."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import psycopg
+import pytest
+
+from medisync.interface.bootstrap import Container, bootstrap
+from medisync.interface.settings import Settings
+from tests.integration.test_audit_chain import _populate, env_for, fresh_db
+from tests.integration.test_dead_letters import _register
+
+BROKEN = "ALTER TABLE read.patients ADD CONSTRAINT no_stallby CHECK (last_name <> 'Stallbyquist')"
+
+
+@pytest.fixture
+def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
+    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
+    yield built
+    built.close()
+
+
+def _until(condition: Callable[[], Any], within_s: float = 120.0) -> Any:
+    """The condition's value once it holds; fails after ``within_s`` (a bound, not a timing)."""
+    deadline = time.monotonic() + within_s
+    while not (value := condition()):
+        assert time.monotonic() < deadline, "the condition never held"
+        time.sleep(0.05)
+    return value
+
+
+def test_a_view_that_cannot_apply_an_event_stalls_visibly_skips_nothing_and_recovers(container: Container) -> None:
+    principal, _ = _populate(container)
+    with psycopg.connect(container.database_url, autocommit=True) as conn:
+        conn.execute(BROKEN)
+    stalled_id, failing = _register(container, principal, "Stallbyquist")
+    behind_id, _ = _register(container, principal, "Behindwell")
+    head = container.app.recorder.max_notification_id() or 0
+
+    container.start_projections(names=["patients"])
+    stall = _until(lambda: [s for s in container.stalls.listing() if s["follower"] == "patients"
+                            and s["attempts"] >= 2])[0]
+    assert (stall["notification_id"], stall["error"]) == (failing, "IntegrityError/CheckViolation")
+    report = container.health()
+    assert report["status"] == "degraded"
+    assert [(s["follower"], s["notification_id"], s["error"]) for s in report["stalled"]] == [
+        ("patients", failing, "IntegrityError/CheckViolation")]
+    assert "Stallbyquist" not in json.dumps(report, default=str)  # the error's DETAIL quotes the row
+    assert container.progress.positions()["patients"] < failing  # nothing skipped: the event behind
+    assert container.reads.get_patient(behind_id) is None      # it waits too
+
+    with psycopg.connect(container.database_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE read.patients DROP CONSTRAINT no_stallby")  # the cause fixed
+    assert container.progress.wait(("patients",), head, 120.0)
+    assert container.reads.get_patient(stalled_id) is not None
+    assert container.reads.get_patient(behind_id) is not None
+    assert container.stalls.listing() == []
+    assert container.health()["status"] == "ok"
+
+
+def test_a_stall_another_process_reports_shows_here_until_it_recovers(container: Container) -> None:
+    stalls = container.stalls
+    other = type(stalls)(stalls.datastore, process=f"projector-{uuid.uuid4().hex[:6]}")
+    other.stalled("notes", 42, "KeyError", 3, 0.8)
+    other.stalled("notes", 42, "KeyError", 4, 1.6)
+    rows = [s for s in container.health()["stalled"] if s["process"] == other.process]
+    assert [(s["follower"], s["notification_id"], s["error"], s["attempts"]) for s in rows] == [
+        ("notes", 42, "KeyError", 4)]
+    other.recovered("notes")
+    assert not [s for s in container.health()["stalled"] if s["process"] == other.process]

@@ -1,0 +1,74 @@
+"""A follower that cannot apply an event (D87), without I/O: the wait doubles up to a cap while the same
+event fails and starts again once it got past; the stall names the event and the error's class only; it
+ends when that event is applied. The real view, log and health are in tests/integration/test_follower_stalls.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from eventsourcing.persistence import Tracking
+
+from medisync.adapters.stall_watch import EVENT_MAX_S, READ_MAX_S, StallWatch
+
+
+class Reports:
+    def __init__(self) -> None:
+        self.calls: list[tuple[Any, ...]] = []
+
+    def stalled(self, follower: str, position: int | None, error: str, attempts: int, retry_in_s: float) -> None:
+        self.calls.append(("stalled", follower, position, error, attempts, retry_in_s))
+
+    def recovered(self, follower: str) -> None:
+        self.calls.append(("recovered", follower))
+
+
+class Broken(Exception):
+    pass
+
+
+def fail_at(watch: StallWatch, handle: Any, position: int) -> float:
+    try:
+        handle(None, Tracking("app", position))
+    except Broken as error:
+        return watch.failed(error, 0.0)
+    raise AssertionError("the handler did not fail")
+
+
+def test_the_same_event_failing_waits_longer_each_time_and_the_stall_ends_once_it_is_applied() -> None:
+    reports, broken = Reports(), [True]
+    watch = StallWatch("patients", reports)
+
+    def apply(_event: Any, _tracking: Tracking) -> None:
+        if broken[0]:
+            raise Broken("row quotes 'Jane Doe'")
+
+    handle = watch.guard(apply)
+    waits = [fail_at(watch, handle, 7) for _ in range(10)]
+    assert waits == sorted(waits) and waits[0] < 1 and waits[-1] == EVENT_MAX_S
+    assert reports.calls[-1] == ("stalled", "patients", 7, "Broken", 10, EVENT_MAX_S)
+    assert "Jane" not in repr(reports.calls)
+    broken[0] = False
+    handle(None, Tracking("app", 7))
+    assert watch.attempts == 0 and reports.calls[-1] == ("recovered", "patients")
+    broken[0] = True
+    assert fail_at(watch, handle, 9) == waits[0]  # a new stall starts from the first wait
+
+
+def test_reading_the_log_failing_is_a_stall_without_an_event_and_ends_on_subscribing() -> None:
+    reports = Reports()
+    watch = StallWatch("notes", reports)
+    waits = [watch.failed(ConnectionError("gone"), 0.0) for _ in range(8)]
+    assert waits[-1] == READ_MAX_S and reports.calls[-1][2:4] == (None, "ConnectionError")
+    subscribe = watch.guard_subscribe(lambda gt, topics: "subscription")
+    assert subscribe(3, ()) == "subscription" and watch.attempts == 0
+
+
+def test_a_report_that_fails_is_logged_and_the_follower_still_waits(caplog: pytest.LogCaptureFixture) -> None:
+    class Down(Reports):
+        def stalled(self, *args: Any) -> None:
+            raise OSError("database down")
+
+    watch = StallWatch("users", Down())
+    assert watch.failed(RuntimeError("x"), 0.0) > 0
+    assert "could not be reported (OSError)" in caplog.text
