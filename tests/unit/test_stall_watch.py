@@ -4,11 +4,13 @@ ends when that event is applied. The real view, log and health are in tests/inte
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from eventsourcing.persistence import Tracking
 
+from medisync.adapters.metrics import StateCollector
 from medisync.adapters.stall_watch import EVENT_MAX_S, READ_MAX_S, StallWatch
 
 
@@ -72,3 +74,14 @@ def test_a_report_that_fails_is_logged_and_the_follower_still_waits(caplog: pyte
     watch = StallWatch("users", Down())
     assert watch.failed(RuntimeError("x"), 0.0) > 0
     assert "could not be reported (OSError)" in caplog.text
+
+
+def test_metrics_report_each_stall_by_follower_process_and_error_class() -> None:
+    now = datetime.now(timezone.utc)
+    stall = {"follower": "patients", "process": "api-1:42", "notification_id": 7, "error": "KeyError",
+             "attempts": 3, "since": now - timedelta(seconds=90), "updated_at": now, "retry_at": now}
+    collector = StateCollector({"stalls": lambda: [stall]})
+    position, seconds = collector._stalls(now)  # noqa: SLF001 - one section of the scrape
+    assert [(s.labels, s.value) for s in position.samples] == [
+        ({"follower": "patients", "process": "api-1:42", "error": "KeyError"}, 7)]
+    assert seconds.samples[0].value == 90
