@@ -10,6 +10,7 @@ every utterance's reference turn is where its synthetic audio actually lies.
 
     .venv/bin/python tools/revoice_primock.py PRIMOCK_TRANSCRIPTS_DIR tests/fixtures/primock
     .venv/bin/python tools/revoice_primock.py PRIMOCK_TRANSCRIPTS_DIR /tmp/extra --extra-tune 20
+    .venv/bin/python tools/revoice_primock.py PRIMOCK_TRANSCRIPTS_DIR /tmp/brief --brief-tune 18
 
 For each entry of ``CLIPS`` it writes ``<id>.flac`` (16 kHz, or 8 kHz for telephone-band
 clips), ``<id>.rttm`` (the reference: one line per utterance, trimmed to its audio) and
@@ -111,6 +112,56 @@ def extra_tune_clips(src_dir: Path, n: int) -> list[dict]:
                       "roles": {"DOCTOR": "clinician", "PATIENT": "patient"},
                       "gains_db": {"PATIENT": int(rng.integers(-6, 7))},
                       "noise_snr_db": [None, 30, 20][k % 3], "telephone": k % 2 == 1})
+    return clips
+
+
+_BRIEF_VOICES = _MALE + _FEMALE
+
+
+def _brief_run(utts: list[dict], speaker: str, rng: np.random.Generator) -> tuple[float, float] | None:
+    """Times (from the clip start) of 1-4 consecutive utterances of ``speaker`` holding 5-15% of
+    the clip's speech, drawn at random among the runs that qualify; ``None`` when no run does."""
+    total = sum(u["end"] - u["start"] for u in utts)
+    mine = [i for i, u in enumerate(utts) if u["speaker"] == speaker]
+    runs = []
+    for a in range(len(mine)):
+        for b in range(a, min(a + 4, len(mine))):
+            seconds = sum(utts[i]["end"] - utts[i]["start"] for i in mine[a: b + 1])
+            if 0.05 * total <= seconds <= 0.15 * total:
+                runs.append((utts[mine[a]]["start"], utts[mine[b]]["start"] + 1e-3))
+    return runs[int(rng.integers(len(runs)))] if runs else None
+
+
+def brief_tune_clips(src_dir: Path, n: int) -> list[dict]:
+    """Tune clips with a third (or fourth) person who speaks briefly (D86): a nurse saying 1-4
+    consecutive doctor utterances, or a relative saying 1-4 patient utterances, 5-15% of the
+    speech each; every third clip has both.  Consultations after the 24 extra clips' first."""
+    rng = np.random.default_rng(86)
+    sources = sorted({p.name.rsplit("_", 1)[0] for p in src_dir.glob("*_doctor.TextGrid")} - _USED)
+    clips = []
+    for k in range(n):
+        source = sources[(24 + k) % len(sources)]
+        start = int(rng.integers(30, 200))
+        utts = utterances(src_dir, source)
+        first = next((u for u in utts if u["start"] >= start), utts[0])
+        t0 = first["start"] - 0.5
+        sel = [u for u in utts if t0 <= u["start"] < t0 + 55]
+        picks = rng.choice(len(_BRIEF_VOICES), 4, replace=False)
+        voices = dict(zip(("DOCTOR", "PATIENT", "NURSE", "RELATIVE"), (_BRIEF_VOICES[i] for i in picks)))
+        extra = [("DOCTOR", "NURSE")] if k % 3 == 0 else [("PATIENT", "RELATIVE")] if k % 3 == 1 else [
+            ("DOCTOR", "NURSE"), ("PATIENT", "RELATIVE")]
+        reassign = []
+        for frm, to in extra:
+            run = _brief_run([dict(u, start=u["start"] - t0, end=u["end"] - t0) for u in sel], frm, rng)
+            if run is not None:
+                reassign.append({"from": frm, "to": to, "t0": run[0], "t1": run[1]})
+        used = {"DOCTOR", "PATIENT"} | {r["to"] for r in reassign}
+        clips.append({"id": f"primock-b{k + 1:02d}-{source}", "split": "tune-brief", "source": source,
+                      "start": start, "length": 55, "voices": {s: v for s, v in voices.items() if s in used},
+                      "roles": {s: r for s, r in {"DOCTOR": "clinician", "PATIENT": "patient", "NURSE": "clinician",
+                                                 "RELATIVE": None}.items() if s in used},
+                      "reassign": reassign, "gains_db": {s: int(rng.integers(-5, 6)) for s in sorted(used)},
+                      "noise_snr_db": [None, 30, 20][k % 3], "telephone": k % 4 == 3})
     return clips
 
 
@@ -326,6 +377,8 @@ def main(argv: list[str]) -> int:
     clips = CLIPS
     if len(argv) > 3 and argv[2] == "--extra-tune":
         clips, argv = extra_tune_clips(src, int(argv[3])), argv[:2]
+    elif len(argv) > 3 and argv[2] == "--brief-tune":
+        clips, argv = brief_tune_clips(src, int(argv[3])), argv[:2]
     elif len(argv) > 3 and argv[2] == "--asterisk":
         clips, argv = asterisk_clips(Path(argv[3])), argv[:2]
     only = set(argv[2].split(",")) if len(argv) > 2 else None
