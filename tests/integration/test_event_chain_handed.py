@@ -3,9 +3,9 @@
 Real Postgres, the real container and audit store. While eight threads write,
 the audit chain follower chains every event without reading the head or the
 events back from the store (one compare-and-swap statement per batch), and the
-chain stays complete and verifiable; two chainers at once (as two processes
-would) keep one unbroken chain: the one whose swap finds the head moved catches
-up from the store.
+chain stays complete and verifiable; two chainers (as two processes would),
+handed the same notifications in a forced order, keep one unbroken chain: the
+one whose swap finds the head moved writes nothing and catches up from the store.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from medisync.adapters.postgres.audit_follower import AuditChainFollower, EventChainer
+from medisync.adapters.postgres.audit_follower import EventChainer
 from medisync.interface.bootstrap import Container
 from tests.integration.test_audit_chain import _populate, _wait
 from tests.integration.test_shared_log import container  # noqa: F401 - the fixture: a fresh database, 4 connections
@@ -80,14 +80,24 @@ def test_handed_events_are_chained_without_reading_them_back(container: Containe
     assert [name for name in readers if name == "follow-audit-chain"] == []
 
 
-def test_two_chainers_at_once_keep_one_chain(container: Container) -> None:
+def test_two_chainers_keep_one_chain_the_second_swap_finding_the_head_moved(container: Container) -> None:
+    """Two chainers (two processes) handed the same notifications: the first swap moves the head, the
+    second finds it moved, writes nothing and catches up from the store; the order is forced, not raced."""
     audit = container.audit
     assert audit is not None
     principal, _ = _populate(container)
-    container.add_follower(audit.follower(container.progress.advance, container.log_subscription()))  # type: ignore[arg-type]
-    other = AuditChainFollower(EventChainer(container.app, audit.store), audit.store, audit.signer,
-                               audit.checkpoint_interval_s, subscribe=container.log_subscription())
-    other.name = "audit-chain-2"
-    container.add_follower(other)  # type: ignore[arg-type]
+    first, second = EventChainer(container.app, audit.store), EventChainer(container.app, audit.store)
+    start = first.catch_up()
+    assert second.catch_up() == start  # both know the head at ``start``
+    catch_ups: list[int] = []
+    caught_up = second.catch_up
+    second.catch_up = lambda *a, **k: catch_ups.append(1) or caught_up(*a, **k)  # type: ignore[method-assign]
     _write(container, principal)
+    handed = container.app.recorder.select_notifications(start=start, limit=1000, inclusive_of_start=False)
+    end = handed[-1].id
+    assert first.chain(handed, start) == end  # the swap matched: one statement
+    assert second.chain(handed, start) == end and catch_ups == [1]  # the swap missed: caught up, no link twice
+    _write(container, principal)
+    more = container.app.recorder.select_notifications(start=end, limit=1000, inclusive_of_start=False)
+    assert second.chain(more, end) == more[-1].id and catch_ups == [1]  # its head is known again: a swap
     _chained_everything(container)

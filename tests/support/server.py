@@ -91,3 +91,17 @@ def row_cache_hits(server: ServerProcess) -> int:
     found = re.search(r'^medisync_row_cache_reads_total\{result="hit"\} (\S+)$', text, re.M)
     assert found, "the row cache's counter is not in /metrics"
     return int(float(found.group(1)))
+
+
+def read_from_cache(server: ServerProcess, read: Any, within_s: float = 60.0) -> requests.Response:
+    """Read with ``read()`` until the server answers from its row cache (its hit counter moves) and
+    return that answer. A read may miss while the coherence listener is behind the view (D78: no hit
+    ahead of it) or while the row read before it was not kept: the condition itself is waited on,
+    bounded, with no sleep."""
+    deadline = time.monotonic() + within_s
+    while True:
+        before = row_cache_hits(server)
+        answer = read()
+        if row_cache_hits(server) > before:
+            return answer
+        assert time.monotonic() < deadline, f"no read was answered from the row cache within {within_s} s"
