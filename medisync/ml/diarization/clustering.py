@@ -151,14 +151,34 @@ def _pool(emb: np.ndarray, weights: np.ndarray, factor: int) -> tuple[np.ndarray
     return pooled.astype(np.float32), pw, groups
 
 
+def _reliable(w: np.ndarray, groups: np.ndarray, labels: np.ndarray, big: np.ndarray, point_seconds: float,
+              cluster_seconds: float) -> np.ndarray:
+    """Per speaker cluster (``big``): whether it holds ``cluster_seconds`` in input points of
+    ``point_seconds`` or more (D86).  ``w`` per input point, ``groups`` the pooled point of each."""
+    solid = np.bincount(groups, weights=np.where(w >= point_seconds, w, 0.0), minlength=len(labels))
+    return np.bincount(labels, weights=solid, minlength=int(labels.max()) + 1)[big] >= cluster_seconds
+
+
+def _merge_bars(reliable: np.ndarray | None, min_similarity: float,
+                reliable_similarity: float | None) -> np.ndarray | float:
+    """The centroid similarity each pair of kept clusters needs to merge (D86): ``min_similarity``,
+    or ``reliable_similarity`` (``None``: never) when both clusters are reliable."""
+    if reliable is None:
+        return min_similarity
+    both = np.logical_and.outer(reliable, reliable)
+    return np.where(both, np.inf if reliable_similarity is None else reliable_similarity, min_similarity)
+
+
 def _merge_similar(pts: np.ndarray, labels: np.ndarray, weights: np.ndarray, keep: list[int],
-                   min_similarity: float, min_clusters: int) -> np.ndarray:
+                   min_similarity: float, min_clusters: int, reliable: np.ndarray | None = None,
+                   reliable_similarity: float | None = None) -> np.ndarray:
     """Merge kept clusters whose centroids are all pairwise similar (>= ``min_similarity``).
 
     Complete linkage over the *original* cluster centroids: two groups merge
     only if every pair of their member clusters is similar.  Recomputing a
     merged centroid and comparing again would snowball (the mean of several
     voices is close to every voice, since GE2E embeddings are non-negative).
+    ``reliable`` (per kept cluster, D86): a pair of reliable clusters needs ``reliable_similarity``.
     """
     sel = [labels == c for c in keep]
     base = []
@@ -166,16 +186,16 @@ def _merge_similar(pts: np.ndarray, labels: np.ndarray, weights: np.ndarray, kee
         v = (pts[m] * weights[m, None]).sum(0)
         base.append(v / max(float(np.linalg.norm(v)), 1e-12))
     base_arr = np.stack(base)
-    sim = base_arr @ base_arr.T
+    margin = base_arr @ base_arr.T - _merge_bars(reliable, min_similarity, reliable_similarity)
     groups = [[i] for i in range(len(keep))]
     while len(groups) > max(1, min_clusters):
         best, pair = -np.inf, None
         for a in range(len(groups)):
             for b in range(a + 1, len(groups)):
-                link = sim[np.ix_(groups[a], groups[b])].min()
+                link = margin[np.ix_(groups[a], groups[b])].min()
                 if link > best:
                     best, pair = link, (a, b)
-        if pair is None or best < min_similarity:
+        if pair is None or best < 0:
             break
         a, b = pair
         groups[a] = groups[a] + groups[b]
@@ -199,6 +219,8 @@ def cluster_speakers(
     merge_similarity: float | None = 0.8,
     max_points: int = 2000,
     refine_iterations: int = 5,
+    reliable_point_seconds: float | None = None,
+    reliable_merge_similarity: float | None = None,
 ) -> ClusteringResult:
     """Cluster window embeddings into speakers and estimate how many there are.
 
@@ -217,6 +239,12 @@ def cluster_speakers(
        cosines 0.81-0.87; the two speakers of each dev conversation
        0.49-0.71; but some different voices across our files reach
        0.75-0.84, hence 0.8 as the compromise.
+       With ``reliable_point_seconds`` (D86), a cluster holding at least
+       ``min_cluster_seconds`` in points of that many seconds or more is
+       *reliable*, and two reliable clusters merge only at
+       ``reliable_merge_similarity`` (``None``: never): the splits this step
+       undoes are clusters of sub-window snippets, whose embeddings say little;
+       a briefly speaking third person is a few full windows of a distinct voice.
     5. k-means-style refinement: re-assign every window to its nearest
        centroid and recompute centroids, a few iterations.
     """
@@ -236,7 +264,10 @@ def cluster_speakers(
     labels, big, n_initial = _speaker_cut(m, merges, pw, threshold, min_mass, min_speakers, max_speakers)
     cents = centroids(pts, labels, pw)[big]
     if merge_similarity is not None:
-        cents = _merge_similar(pts, labels, pw, list(big), merge_similarity, min_speakers)
+        reliable = None if reliable_point_seconds is None else _reliable(
+            w, groups, labels, big, reliable_point_seconds, min_cluster_seconds)
+        cents = _merge_similar(pts, labels, pw, list(big), merge_similarity, min_speakers, reliable,
+                               reliable_merge_similarity)
 
     # back to the original points, then refine
     cents, point_labels = _refine(emb, w, cents, refine_iterations)

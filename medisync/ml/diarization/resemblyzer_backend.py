@@ -17,8 +17,9 @@ Recipe
 4. :func:`~.clustering.cluster_speakers` on region-level points (the mean
    of up to ``region_windows`` consecutive windows of one speech region,
    :mod:`.regions`): AHC with a distance threshold, tiny clusters folded
-   away, count clamped to 1..4, near-identical centroids merged, k-means
-   refinement.
+   away, count clamped to 1..4, near-identical centroids merged (two clusters
+   that each hold >= 4 s in points of a full window or more only at 0.87:
+   a briefly speaking nurse or relative, D86), k-means refinement.
 5. Resegmentation: every word (or 100 ms frame) is scored against each
    speaker centroid through the windows covering it, then a Viterbi pass
    picks the label sequence with a switch penalty that is high inside
@@ -274,6 +275,8 @@ class ResemblyzerDiarizer:
         region_windows: int = 4,
         two_speaker_alternative: bool = True,
         split_agreement_threshold: float | None = 0.55,
+        reliable_point_seconds: float | None = 1.5,
+        reliable_merge_similarity: float | None = 0.87,
     ) -> None:
         self.checkpoint = checkpoint
         self.window = int(round(window_s * FPS))
@@ -297,6 +300,8 @@ class ResemblyzerDiarizer:
         self.region_windows = region_windows
         self.two_speaker_alternative = two_speaker_alternative
         self.split_agreement_threshold = split_agreement_threshold
+        self.reliable_point_seconds = reliable_point_seconds
+        self.reliable_merge_similarity = reliable_merge_similarity
         self._encoder: SpeakerEncoder | None = None
 
     # -- model -------------------------------------------------------------
@@ -510,7 +515,8 @@ class ResemblyzerDiarizer:
             points, weights, threshold=self.threshold, min_speakers=self.min_speakers,
             max_speakers=self.max_speakers, min_cluster_seconds=self.min_cluster_seconds,
             min_cluster_fraction=self.min_cluster_fraction, max_points=self.max_cluster_points,
-            merge_similarity=self.merge_similarity,
+            merge_similarity=self.merge_similarity, reliable_point_seconds=self.reliable_point_seconds,
+            reliable_merge_similarity=self.reliable_merge_similarity,
         )
         if cl.n_speakers != 1 or self.split_agreement_threshold is None or self.max_speakers < 2:
             return cl

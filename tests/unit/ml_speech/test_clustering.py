@@ -117,6 +117,32 @@ def test_split_speaker_is_merged_by_centroid_similarity():
     assert r_yes.n_speakers == 1
 
 
+def _voice_and_brief_voice(brief_points: int, cosine: float = 0.85) -> np.ndarray:
+    """20 points of one voice and ``brief_points`` of a second whose centre is ``cosine`` away (tight)."""
+    rng = np.random.default_rng(86)
+    a = np.eye(64)[0]
+    b = cosine * a + np.sqrt(1 - cosine ** 2) * np.eye(64)[1]
+    pts = np.concatenate([a + 0.02 * rng.normal(size=(20, 64)), b + 0.02 * rng.normal(size=(brief_points, 64))])
+    return pts / np.linalg.norm(pts, axis=1, keepdims=True)
+
+
+def test_a_reliable_brief_voice_is_not_merged_by_centroid_similarity():
+    """D86: a second voice of 3 full-window points (9 s) at centroid cosine 0.85 stays its own speaker
+    when both clusters are reliable; the same cosine in sub-window snippets (6 x 0.7 s) is merged, as
+    before; and without ``reliable_point_seconds`` both are merged (the 0.83 merge of D50)."""
+    kw = {"threshold": 0.05, "merge_similarity": 0.83}
+    solid = _voice_and_brief_voice(3)
+    w_solid = np.full(23, 3.0)
+    snippets = _voice_and_brief_voice(6)
+    w_snip = np.concatenate([np.full(20, 3.0), np.full(6, 0.7)])
+    new = {"reliable_point_seconds": 1.5, "reliable_merge_similarity": 0.87}
+    assert cluster_speakers(solid, w_solid, **kw, **new).n_speakers == 2
+    assert cluster_speakers(snippets, w_snip, **kw, **new).n_speakers == 1
+    assert cluster_speakers(solid, w_solid, **kw).n_speakers == 1
+    # two reliable clusters at or above the reliable bar still merge
+    assert cluster_speakers(_voice_and_brief_voice(3, 0.9), w_solid, **kw, **new).n_speakers == 1
+
+
 def test_pooling_for_many_points():
     x, y = speakers([1500, 1500], 2, seed=9)
     r = cluster_speakers(x, np.full(len(x), 1.5), max_points=500)
