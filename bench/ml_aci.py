@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from medisync.ml.notes import ExtractiveNoteGenerator  # noqa: E402
+from medisync.ml.notes.evaluation import Counts  # noqa: E402
+from medisync.ml.notes.evaluation import problem_grouping as grouping_agreement  # noqa: E402
 from medisync.ml.notes.transcript_io import parse_dialogue_text  # noqa: E402
 
 ACI = ROOT / "tests" / "fixtures" / "aci-bench"
@@ -101,6 +103,19 @@ def chief_complaints(split: str) -> dict[str, Any]:
             "baseline: first patient statement": rouge(naive, gold)["rouge1"]}
 
 
+def problem_grouping(split: str) -> dict[str, Any]:
+    """Drug lines of the hp A&P grouped under a problem, against the scribe's problem blocks (D88's
+    measure, ``evaluation.problem_grouping``)."""
+    generator = ExtractiveNoteGenerator()
+    total = Counts()
+    for encounter in load_split(split):
+        note = generator.generate(parse_dialogue_text(encounter["src"]), template="hp")
+        lines = [line for s in note["sections"] if s["key"] == "assessment_and_plan" for line in s["lines"]]
+        total.add(grouping_agreement(lines, encounter["tgt"]))
+    return {"grouped_right": total.tp, "grouped_wrong": total.fp, "left_ungrouped": total.fn,
+            "precision": round(total.precision, 3)}
+
+
 def run(split: str) -> dict[str, Any]:
     data, train = load_split(split), load_split("train")
     rows = {}
@@ -111,6 +126,7 @@ def run(split: str) -> dict[str, Any]:
                       "seconds_per_visit": round((time.perf_counter() - started) / len(data), 3)}
     return {"split": split, "encounters": len(data), "tuned_on": "train", "rows": rows,
             "chief_complaint_rouge1": chief_complaints(split),
+            "problem_grouping": problem_grouping(split),
             "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
 
@@ -123,6 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, row in result["rows"].items():
         print(f"  {name:42s} R1 {row['rouge1']:5.1f}  R2 {row['rouge2']:5.1f}  RLsum {row['rougeLsum']:5.1f}")
     print(f"Chief complaint vs the scribe's, ROUGE-1: {result['chief_complaint_rouge1']}")
+    print(f"Drug lines grouped under a problem vs the scribe's blocks: {result['problem_grouping']}")
     if args.split == "valid":
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -111,6 +111,8 @@ class SectionLine(TypedDict):
     text: str
     segment_ids: list[int]
     origin: str  # transcript | facts
+    #: the ICD-10-CM category of the coded problem an assessment or plan line is grouped under
+    problem: NotRequired[str]
 
 
 class NoteSection(TypedDict):

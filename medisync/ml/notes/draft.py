@@ -19,6 +19,7 @@ from medisync.application.ports import Insights, NoteSection
 from .fact_lines import fact_lines
 from .lines import NoteLine
 from .person import Pronouns
+from .problems import line_problem, sentence_focus
 from .prose import to_prose
 from .section_model import NONE, SectionModel, section_model, sentence_features
 from .templates import NoteTemplate
@@ -110,7 +111,7 @@ def _refine(kind: str, s: Sentence) -> str:
 
 
 def transcript_lines(turns: list[Turn], model: SectionModel, who: Pronouns,
-                     excluded: set[int]) -> list[NoteLine]:
+                     excluded: set[int], focus: dict[int, str] | None = None) -> list[NoteLine]:
     out, seen = [], set()
     for s, kind in classify(turns, model):
         if s.index in excluded or (s.min_word_prob is not None and s.min_word_prob < MIN_WORD_PROBABILITY):
@@ -118,12 +119,35 @@ def transcript_lines(turns: list[Turn], model: SectionModel, who: Pronouns,
         text = to_prose(strip_tag_question(s.text), s.role, who, asks(s))
         if text and text.lower() not in seen:
             seen.add(text.lower())
-            out.append(NoteLine(kind, text, tuple(s.segment_ids), "transcript"))
+            problem = line_problem([s], focus) if focus is not None and kind in _GROUPED_KINDS else None
+            out.append(NoteLine(kind, text, tuple(s.segment_ids), "transcript", problem))
     return out
+
+
+_GROUPED_KINDS = ("assessment", "plan")
 
 
 def _section_text(lines: list[NoteLine]) -> str:
     return "\n".join(line.text for line in lines)
+
+
+def by_problem(lines: list[NoteLine]) -> tuple[list[NoteLine], str]:
+    """A problem-oriented A&P: each coded problem's diagnosis line, then the lines grouped under it
+    (marked "- "), then whatever belongs to no one problem, in its order.  (lines in note order, text)"""
+    heads = [line for line in lines if line.kind == "assessment" and line.origin == "facts" and line.problem]
+    first = {}
+    for line in heads:
+        first.setdefault(line.problem, line)
+    ordered, parts = [], []
+    for problem, head in first.items():
+        members = [line for line in lines if line.problem == problem and line is not head]
+        ordered += [head, *members]
+        parts.append("\n".join([head.text, *(f"- {m.text}" for m in members)]))
+    rest = [line for line in lines if line.problem not in first]
+    ordered += rest
+    if rest:
+        parts.append(_section_text(rest))
+    return ordered, "\n\n".join(parts)
 
 
 def _keyword_owner(template: NoteTemplate, line: NoteLine) -> str | None:
@@ -146,19 +170,24 @@ def assemble(template: NoteTemplate, lines: list[NoteLine]) -> list[DraftSection
         if "cc" in spec.content:
             cc = [line for line in chosen if line.kind == "cc"][:1]
             chosen = cc + [line for line in chosen if line.kind != "cc"]
-        sections.append(DraftSection(spec.key, spec.title, _section_text(chosen), tuple(chosen)))
+        text = _section_text(chosen)
+        if spec.by_problem:
+            chosen, text = by_problem(chosen)
+        sections.append(DraftSection(spec.key, spec.title, text, tuple(chosen)))
     return sections
 
 
 def draft_lines(turns: list[Turn], insights: Insights, excluded: set[int] | None = None,
                 model: SectionModel | None = None) -> list[NoteLine]:
-    """Every line the visit supports, each with its content kind; templates only arrange them."""
+    """Every line the visit supports, each with its content kind (and, for assessment and plan lines, the
+    coded problem it belongs to when that is clear); templates only arrange them."""
     if not turns:
         return []
     sentences = [s for t in turns for s in t.sentences]
     who = Pronouns.for_gender(patient_gender(sentences))
-    spoken = transcript_lines(turns, model or section_model(), who, excluded or set())
-    return [*fact_lines(insights, sentences), *spoken]
+    focus = sentence_focus(turns, insights.get("diagnoses") or [])
+    spoken = transcript_lines(turns, model or section_model(), who, excluded or set(), focus)
+    return [*fact_lines(insights, sentences, focus), *spoken]
 
 
 def draft_sections(turns: list[Turn], insights: Insights, template: NoteTemplate,

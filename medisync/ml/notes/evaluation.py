@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .assessment import condition_mentions
+from .drugs import find_drugs
 from .text import FILLERS, build_turns, phrase_key, stem
 
 CATEGORIES = (
@@ -417,3 +418,51 @@ def scribe_plan_conditions(note: str) -> set[str] | None:
                                       "text": m.group(1)}]})
     return {c.icd10[:3] for t in plan for s in t.sentences for c in condition_mentions(s)
             if not c.icd10.startswith("R")}
+
+
+def _drugs_in(text: str) -> set[str]:
+    turns = build_turns({"segments": [{"speaker": "S", "role": "clinician", "start": 0, "end": 1, "text": text}]})
+    return {m.drug.name for t in turns for s in t.sentences for m in find_drugs(s) if m.method != "fuzzy"}
+
+
+def scribe_problem_drugs(note: str) -> tuple[dict[str, set[str]], set[str]] | None:
+    """The scribe's problem blocks ({ICD-10-CM category of a block's heading: drugs the block names}) and
+    every drug of the plan sections; ``None`` without a plan section.  A block is a paragraph of the
+    ASSESSMENT AND PLAN whose first line names one condition ("Diabetes type 2." then its bullets)."""
+    m = re.search(r"(?ms)^(?:ASSESSMENT AND PLAN|ASSESSMENT|IMPRESSION|PLAN)\s*$(.*)", note)
+    if m is None:
+        return None
+    blocks: dict[str, set[str]] = {}
+    for block in re.split(r"\n\s*\n", m.group(1)):
+        head = block.strip().split("\n", 1)[0]
+        heads = build_turns({"segments": [{"speaker": "S", "role": "clinician", "start": 0, "end": 1, "text": head}]})
+        named = {c.icd10[:3] for t in heads for s in t.sentences for c in condition_mentions(s)}
+        if len(named) == 1:
+            blocks.setdefault(named.pop(), set()).update(_drugs_in(block))
+    return blocks, _drugs_in(m.group(1))
+
+
+def problem_grouping(lines: list[dict[str, Any]], note: str) -> Counts:
+    """Drug lines the draft grouped under a problem, judged against the scribe's blocks: judged only when
+    the scribe has a block for that problem and names the drug in a block (``tp``: the same problem's
+    block names it; ``fp``: it sits under another problem in the scribe's note; ``fn``: a drug line left
+    ungrouped although the scribe put the drug under a problem)."""
+    counts = Counts()
+    scribe = scribe_problem_drugs(note)
+    if scribe is None:
+        return counts
+    blocks, _planned = scribe
+    in_blocks = set().union(*blocks.values()) if blocks else set()
+    for line in lines:
+        problem = line.get("problem")
+        if line.get("kind") != "plan" or (problem and problem not in blocks):
+            continue
+        if not problem:
+            counts.fn += len(_drugs_in(line["text"]) & in_blocks) if line.get("origin") == "facts" else 0
+            continue
+        for drug in _drugs_in(line["text"]) & in_blocks:
+            if drug in blocks[problem]:
+                counts.tp += 1
+            else:
+                counts.fp += 1
+    return counts

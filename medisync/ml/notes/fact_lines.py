@@ -14,6 +14,7 @@ from typing import Literal
 from medisync.application.ports import Diagnosis, Insights, Medication, Symptom, Vitals
 
 from .lines import NoteLine, mentioning
+from .problems import drug_sentences, line_problem, naming
 from .text import Sentence
 
 _VITALS: tuple[tuple[Literal["heart_rate", "respiratory_rate", "temperature_c", "spo2", "weight_kg"], str], ...] = (
@@ -23,8 +24,14 @@ _VITALS: tuple[tuple[Literal["heart_rate", "respiratory_rate", "temperature_c", 
 _MED_VERB = {"new": "Start", "changed": "Change", "stopped": "Stop", "active": "Continue"}
 
 
-def _line(kind: str, text: str, sentences: list[Sentence], phrase: str | None) -> NoteLine:
-    return NoteLine(kind, text, mentioning(sentences, phrase), "facts")
+def _line(kind: str, text: str, sentences: list[Sentence], phrase: str | None,
+          focus: dict[int, str] | None = None, named: list[Sentence] | None = None) -> NoteLine:
+    """``focus`` given: the line is grouped under the one problem every sentence naming ``phrase``
+    (or ``named``) is about."""
+    problem = None
+    if focus is not None and phrase:
+        problem = line_problem(named if named is not None else naming(sentences, phrase), focus)
+    return NoteLine(kind, text, mentioning(sentences, phrase), "facts", problem)
 
 
 def vitals_line(vitals: Vitals, sentences: list[Sentence]) -> list[NoteLine]:
@@ -64,7 +71,8 @@ def assessment_lines(diagnoses: list[Diagnosis], sentences: list[Sentence]) -> l
     for d in diagnoses:
         code = f" (ICD-10-CM {d['icd10']})" if d.get("icd10") else ""
         name = str(d["name"])
-        out.append(_line("assessment", name[:1].upper() + name[1:] + code + ".", sentences, name))
+        line = _line("assessment", name[:1].upper() + name[1:] + code + ".", sentences, name)
+        out.append(NoteLine(line.kind, line.text, line.segment_ids, line.origin, str(d.get("icd10") or "")[:3] or None))
     return out
 
 
@@ -72,16 +80,18 @@ def _regimen(m: Medication) -> str:
     return " ".join(str(v) for v in (m.get("dose"), m.get("frequency")) if v)
 
 
-def plan_lines(insights: Insights, sentences: list[Sentence]) -> list[NoteLine]:
+def plan_lines(insights: Insights, sentences: list[Sentence], focus: dict[int, str] | None = None) -> list[NoteLine]:
     out = []
+    by_drug = drug_sentences(sentences) if focus is not None else {}
     for m in insights.get("medications") or []:
         verb = _MED_VERB.get(str(m.get("status")), "Continue")
         regimen = "" if verb == "Stop" else _regimen(m)
         joiner = " to " if verb == "Change" and regimen else " "
-        out.append(_line("plan", f"{verb} {m['name']}{joiner}{regimen}".strip() + ".", sentences, m["name"]))
+        out.append(_line("plan", f"{verb} {m['name']}{joiner}{regimen}".strip() + ".", sentences, m["name"], focus,
+                         by_drug.get(m["name"])))
     for o in insights.get("orders") or []:
         label = "Referral to" if o.get("kind") == "referral" else "Order"
-        out.append(_line("plan", f"{label} {o['name']}.", sentences, o["name"]))
+        out.append(_line("plan", f"{label} {o['name']}.", sentences, o["name"], focus))
     if insights.get("follow_up"):
         out.append(_line("plan", f"Follow up in {insights['follow_up']}.", sentences, "back"))
     return out
@@ -100,8 +110,8 @@ def history_lines(insights: Insights, sentences: list[Sentence]) -> list[NoteLin
     return out
 
 
-def fact_lines(insights: Insights, sentences: list[Sentence]) -> list[NoteLine]:
+def fact_lines(insights: Insights, sentences: list[Sentence], focus: dict[int, str] | None = None) -> list[NoteLine]:
     return [*history_lines(insights, sentences), *ros_lines(insights.get("symptoms") or [], sentences),
             *vitals_line(insights.get("vitals") or {}, sentences),
             *assessment_lines(insights.get("diagnoses") or [], sentences),
-            *plan_lines(insights, sentences)]
+            *plan_lines(insights, sentences, focus)]

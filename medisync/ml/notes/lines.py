@@ -16,17 +16,23 @@ class NoteLine:
 
     ``kind`` is the content kind (``templates.CONTENT_KINDS``); ``origin`` is
     ``transcript`` (a spoken sentence in reported speech) or ``facts`` (written
-    from the extracted insights); ``segment_ids`` index ``transcript.segments``.
+    from the extracted insights); ``segment_ids`` index ``transcript.segments``;
+    ``problem`` is the ICD-10-CM category of the coded problem an assessment or
+    plan line belongs to (``problems.py``), when that is clear.
     """
 
     kind: str
     text: str
     segment_ids: tuple[int, ...]
     origin: str
+    problem: str | None = None
 
     def as_dict(self) -> SectionLine:
-        return {"kind": self.kind, "text": self.text, "segment_ids": list(self.segment_ids),
-                "origin": self.origin}
+        out: SectionLine = {"kind": self.kind, "text": self.text, "segment_ids": list(self.segment_ids),
+                            "origin": self.origin}
+        if self.problem:
+            out["problem"] = self.problem
+        return out
 
 
 def segments_of(sentences: Iterable[Sentence]) -> tuple[int, ...]:

@@ -74,6 +74,9 @@ class TemplateSection:
     guidance: str = ""
     #: a line of any kind that names one of these is written in this section instead
     keywords: tuple[str, ...] = ()
+    #: lines grouped under the coded problem they belong to (``"arrange": "by_problem"``); the default
+    #: for a section that holds both the assessment and the plan
+    by_problem: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,9 @@ class NoteTemplate:
             keywords = tuple(str(k).lower() for k in s.get("keywords", ()) if str(k).strip())
             if not kinds and not keywords:
                 keywords = guidance_keywords(str(s.get("guidance") or ""))
+            arrange = s.get("arrange") or ("by_problem" if {"assessment", "plan"} <= set(kinds) else "flat")
             sections.append(TemplateSection(str(s["key"]), str(s["title"]), kinds,
-                                            str(s.get("guidance") or ""), keywords))
+                                            str(s.get("guidance") or ""), keywords, arrange == "by_problem"))
         return cls(str(raw["id"]), str(raw["name"]), str(raw.get("specialty") or "general"),
                    str(raw.get("loinc_code") or "11506-3"), tuple(sections))
 
