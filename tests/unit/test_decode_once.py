@@ -23,6 +23,7 @@ from eventsourcing.utils import get_topic
 
 from medisync.adapters.log_follower import LogFollower
 from medisync.adapters.shared_log import SharedLog
+from tests.support.memory_log import MemoryRecorder
 
 
 class Chart(Aggregate):
@@ -36,7 +37,10 @@ class Chart(Aggregate):
 
 
 class CountingApp(Application[Any]):
-    """Counts its mapper's decodes, by topic."""
+    """Counts its mapper's decodes, by topic; its in-memory recorder's subscription misses no write."""
+
+    def construct_recorder(self) -> Any:
+        return MemoryRecorder()
 
     def construct_mapper(self) -> Any:
         mapper = super().construct_mapper()
@@ -74,9 +78,6 @@ def app() -> CountingApp:
 @pytest.fixture
 def shared(app: CountingApp) -> Iterator[SharedLog]:
     log = SharedLog(app.recorder)
-    # Started before any write: the in-memory recorder's subscription misses a write made
-    # between its first pull and its listener's registration (Postgres's LISTEN comes first).
-    log.subscribe(None, ()).stop()
     yield log
     log.close()
 
