@@ -9,25 +9,15 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import psycopg
-import pytest
 
-from medisync.interface.bootstrap import Container, bootstrap
-from medisync.interface.settings import Settings
-from tests.integration.test_audit_chain import _populate, env_for, fresh_db
-from tests.integration.test_dead_letters import _register
+from medisync.interface.bootstrap import Container
+from tests.integration.test_audit_chain import _populate
+from tests.integration.test_dead_letters import _register, container  # noqa: F401 - the fixture: a fresh database
 
 BROKEN = "ALTER TABLE read.patients ADD CONSTRAINT no_stallby CHECK (last_name <> 'Stallbyquist')"
-
-
-@pytest.fixture
-def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
-    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
-    yield built
-    built.close()
 
 
 def _until(condition: Callable[[], Any], within_s: float = 120.0) -> Any:
