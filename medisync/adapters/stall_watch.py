@@ -5,7 +5,8 @@ breaks, a database restart) must not skip it, since its read model would then be
 wrong without anyone knowing, and must not retry it in a hot loop. So the
 follower resubscribes from its tracked position, retrying the same event, after
 a wait that doubles from ``FIRST_S`` up to ``EVENT_MAX_S`` while the same event
-fails (``READ_MAX_S`` while reading the log itself fails, as before D87), and
+fails (``READ_MAX_S``, as before D87, while reading the log itself fails or the
+connection is lost: the database restarting is not the event's fault), and
 that starts again at ``FIRST_S`` once it has got past. Until then it is *stalled*:
 its name, the failing event's notification id (None when reading the log
 failed), the error's class, the attempts and since when are reported to
@@ -22,11 +23,16 @@ import logging
 import time
 from typing import Any, Callable, Protocol
 
+import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError
+
 log = logging.getLogger(__name__)
 
 FIRST_S = 0.2
 EVENT_MAX_S = 30.0  # the same event failing again: at most 120 attempts an hour
-READ_MAX_S = 5.0    # reading the log failing (the database or the subscription): as before
+READ_MAX_S = 5.0    # reading the log failing, or the connection lost at an event: as before
+# Not the event's fault: the database went away (a restart). Retried as often as a failed read.
+CONNECTION_LOST = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError, OSError)
 
 
 def error_class(error: BaseException) -> str:
@@ -84,7 +90,7 @@ class StallWatch:
         else:
             self.position, self.attempts, self.since = position, 1, time.time()
         self.error = kind
-        cap = READ_MAX_S if position is None else EVENT_MAX_S
+        cap = READ_MAX_S if position is None or isinstance(error, CONNECTION_LOST) else EVENT_MAX_S
         wait = min(FIRST_S * 2 ** min(self.attempts - 1, 16), cap)
         what = "reading the log" if position is None else f"applying event #{position}"
         if self.attempts == 1:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from eventsourcing.persistence import Tracking
+from eventsourcing.persistence import OperationalError, Tracking
 
 from medisync.adapters.metrics import StateCollector
 from medisync.adapters.stall_watch import EVENT_MAX_S, READ_MAX_S, StallWatch
@@ -64,6 +64,22 @@ def test_reading_the_log_failing_is_a_stall_without_an_event_and_ends_on_subscri
     assert waits[-1] == READ_MAX_S and reports.calls[-1][2:4] == (None, "ConnectionError")
     subscribe = watch.guard_subscribe(lambda gt, topics: "subscription")
     assert subscribe(3, ()) == "subscription" and watch.attempts == 0
+
+
+def test_a_lost_connection_at_an_event_is_retried_as_often_as_a_failed_read() -> None:
+    watch = StallWatch("users")
+
+    def apply(_event: Any, _tracking: Tracking) -> None:
+        raise OperationalError("the database system is shutting down")
+
+    handle = watch.guard(apply)
+    waits = []
+    for _ in range(8):
+        try:
+            handle(None, Tracking("app", 4))
+        except OperationalError as error:
+            waits.append(watch.failed(error, 0.0))
+    assert waits[-1] == READ_MAX_S and watch.position == 4  # still reported at the event
 
 
 def test_a_report_that_fails_is_logged_and_the_follower_still_waits(caplog: pytest.LogCaptureFixture) -> None:
