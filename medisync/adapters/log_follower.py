@@ -137,17 +137,18 @@ class ProjectionProgress:
         self._confirmed: dict[str, int] = {}  # views followed elsewhere: what a wait here saw them pass
         self._changed = threading.Condition()
         self._waiters: list[_AsyncWaiter] = []
+        self._awaited: dict[str, int] = {}  # name -> how many waiters name it: no scan for the others
 
     def advance(self, name: str, position: int) -> None:
         with self._changed:
+            ready: list[_AsyncWaiter] = []
             if position >= self._positions.get(name, 0):
                 self._positions[name] = position
                 self._changed.notify_all()
-                ready = [w for w in self._waiters if self._passed(w.names, w.notification_id)]
+                if self._awaited.get(name):  # a view nobody awaits (most, per event) scans nothing
+                    ready = [w for w in self._waiters if self._passed(w.names, w.notification_id)]
                 for waiter in ready:
-                    self._waiters.remove(waiter)
-            else:
-                ready = []
+                    self._forget(waiter)
         for waiter in ready:
             try:
                 waiter.loop.call_soon_threadsafe(_resolve, waiter.future)
@@ -169,6 +170,8 @@ class ProjectionProgress:
             if self._passed(names, notification_id):
                 return True
             self._waiters.append(waiter)
+            for name in names:
+                self._awaited[name] = self._awaited.get(name, 0) + 1
         try:
             await asyncio.wait_for(waiter.future, timeout)
             return True
@@ -177,7 +180,12 @@ class ProjectionProgress:
         finally:
             with self._changed:
                 if waiter in self._waiters:
-                    self._waiters.remove(waiter)
+                    self._forget(waiter)
+
+    def _forget(self, waiter: "_AsyncWaiter") -> None:
+        self._waiters.remove(waiter)
+        for name in waiter.names:
+            self._awaited[name] -= 1
 
     def confirm(self, names: tuple[str, ...], position: int) -> None:
         """A wait (here or on another process's tracking table) saw these views pass ``position``."""

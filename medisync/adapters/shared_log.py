@@ -23,6 +23,14 @@ mutates: tests/integration/test_decode_once.py). A decode that fails is not
 kept: each follower meets the error itself (parks it, or retries a transient
 one), as before. What a tap reads from the store is decoded by its follower.
 
+A follower may tell its tap which topics it would only pass over (``skips``) and
+how to note that it has passed a position (``passed``): a notification it skips
+is then not handed over while the follower waits with everything before it
+applied: the tap notes the position itself, on the shared log's thread, and the
+follower is not woken (D85). While the follower is busy, a run of skipped
+notifications is handed over as its last one only. Either way the position noted
+never passes a notification the follower handles and has not applied.
+
 The order is the log's: commits are serialised by the event table's lock, so a
 notification id is never filled in behind one already handed over.
 """
@@ -42,6 +50,9 @@ log = logging.getLogger(__name__)
 
 PAGE = 500
 MAX_HANDED = 10_000
+
+Skips = Callable[[str], bool]  # True for a topic whose notifications the follower only passes over
+Passed = Callable[[int], None]  # notes that the follower has passed this notification id
 
 
 class SharedLogUnavailable(RuntimeError):
@@ -71,7 +82,8 @@ class Tap:
     """One follower's view of the log: an iterator of notifications, stopped with ``stop``."""
 
     def __init__(self, recorder: ApplicationRecorder, gt: int | None, topics: Sequence[str],
-                 until: int, shared: "SharedLog") -> None:
+                 until: int, shared: "SharedLog", skips: Skips | None = None,
+                 passed: Passed | None = None) -> None:
         self._recorder = recorder
         self._topics = list(topics)
         self._wanted = frozenset(topics)
@@ -85,6 +97,10 @@ class Tap:
         self._error: BaseException | None = None
         self._stopped = False
         self._shared = shared
+        self._skips = skips if passed is not None else None
+        self._passed = passed
+        self._waiting = False       # the follower waits in ``_take``: all it was given is applied
+        self._tail_skipped = False  # the newest of ``_handed`` is one the follower only passes over
 
     def __enter__(self) -> "Tap":
         return self
@@ -101,12 +117,29 @@ class Tap:
         if notification.id <= self._floor or (self._wanted and notification.topic not in self._wanted):
             return
         with self._changed:
-            if len(self._handed) >= MAX_HANDED:
-                self._handed.clear()  # too far behind: read this stretch from the store instead
-                self._until = notification.id
+            skipped = self._skips is not None and self._skips(notification.topic)
+            if skipped and self._idle():
+                self._fetched = notification.id  # passed over, not handed: the follower sleeps on
+                self._passed(notification.id)  # type: ignore[misc]
+            elif skipped and self._tail_skipped and self._handed:
+                self._handed[-1] = handed  # a run of skipped ones: the follower needs only the last
             else:
-                self._handed.append(handed)
-            self._changed.notify()
+                self._hand(handed, skipped)
+
+    def _hand(self, handed: DecodedOnce, skipped: bool) -> None:
+        if len(self._handed) >= MAX_HANDED:
+            self._handed.clear()  # too far behind: read this stretch from the store instead
+            self._until = handed.notification.id
+            self._tail_skipped = False
+        else:
+            self._handed.append(handed)
+            self._tail_skipped = skipped
+        self._changed.notify()
+
+    def _idle(self) -> bool:
+        """The follower waits for the next notification, with every one before it applied."""
+        return (self._waiting and not self._handed and self._fetched >= self._until
+                and self._error is None and not self._stopped)
 
     def decode(self, notification: Notification, decode: Callable[[Notification], Any]) -> Any:
         """The domain event of the notification ``__next__`` just returned: decoded once per
@@ -168,8 +201,10 @@ class Tap:
     def _take(self) -> Notification | None:
         """The next handed notification; None when there is a stretch to read first."""
         with self._changed:
+            self._waiting = True  # seen by ``offer`` only while this thread sleeps in ``wait``
             while not (self._handed or self._stopped or self._error or self._fetched < self._until):
                 self._changed.wait()
+            self._waiting = False
             if self._error is not None:
                 raise self._error
             if self._stopped or self._fetched < self._until or not self._handed:
@@ -193,15 +228,18 @@ class SharedLog:
         self._subscription: Any = None
         self._thread: threading.Thread | None = None
 
-    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Tap:
-        """A tap that yields every notification after ``gt`` (with one of ``topics``, if given)."""
+    def subscribe(self, gt: int | None = None, topics: Sequence[str] = (), skips: Skips | None = None,
+                  passed: Passed | None = None) -> Tap:
+        """A tap that yields every notification after ``gt`` (with one of ``topics``, if given); with
+        ``skips`` and ``passed``, one that notes the skipped ones itself while its follower waits."""
         self._start()
         if not self._running.wait(self._ready_timeout_s):
             raise SharedLogUnavailable("the shared log subscription is not running")
         with self._lock:
             if self._head is None:
                 raise SharedLogUnavailable("the shared log subscription has just failed")
-            tap = Tap(self._recorder, gt, topics, until=max(self._head, gt or 0), shared=self)
+            tap = Tap(self._recorder, gt, topics, until=max(self._head, gt or 0), shared=self,
+                      skips=skips, passed=passed)
             self._taps.append(tap)
         return tap
 

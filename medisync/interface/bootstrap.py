@@ -12,7 +12,7 @@ import logging
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass, field, fields
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any, Callable, Iterable, Protocol, TypeVar
 
 from eventsourcing.postgres import PostgresDatastore
@@ -38,7 +38,7 @@ from medisync.adapters.postgres.login_attempts import PostgresLoginAttempts
 from medisync.adapters.postgres.queries import PostgresQueries
 from medisync.adapters.postgres.read_model_view import PostgresReadModelView
 from medisync.adapters.postgres.sessions import PostgresSessionStore
-from medisync.adapters.shared_log import SharedLog
+from medisync.adapters.shared_log import Passed, SharedLog, Skips
 from medisync.application.app import MediSyncApplication
 from medisync.application.appointments import AppointmentService
 from medisync.application.commands import Commands
@@ -122,19 +122,23 @@ class Container(ContainerOperations):
                 name, self.app, projection.process_event,
                 start_after=lambda v=view: v.max_tracking_id(self.app.name),
                 on_progress=self.progress.advance, dead_letters=self.dead_letters,
-                subscribe=self.log_subscription(), passes_over=projection.passes_over, stalls=self.stalls)
+                subscribe=self.log_subscription(projection.skips, partial(self.progress.advance, name)),
+                passes_over=projection.passes_over, stalls=self.stalls)
             follower.start()
             self.followers.append(follower)
         if not names and self.audit is not None:  # the event hash chain follows the whole log too
             self.add_follower(self.audit.follower(self.progress.advance,  # type: ignore[arg-type]
                                                   self.log_subscription()))
 
-    def log_subscription(self) -> Subscribe:
-        """How this process's followers subscribe: all through one shared subscription (D67)."""
+    def log_subscription(self, skips: Skips | None = None, passed: Passed | None = None) -> Subscribe:
+        """How this process's followers subscribe: all through one shared subscription (D67); a view's
+        tap notes the positions it skips itself while the view waits (``skips``, ``passed``: D85)."""
         if self.shared_log is None:
             assert self.app is not None
             self.shared_log = SharedLog(self.app.recorder)
-        return self.shared_log.subscribe
+        if skips is None:
+            return self.shared_log.subscribe
+        return partial(self.shared_log.subscribe, skips=skips, passed=passed)
 
     def add_follower(self, follower: LogFollower) -> None:
         follower.start()

@@ -11,6 +11,7 @@ every tap, and the log serves new taps again afterwards.
 from __future__ import annotations
 
 import itertools
+import threading
 import uuid
 from typing import Any
 
@@ -141,3 +142,60 @@ def test_ready_gives_what_the_tap_has_now_in_order_without_waiting(recorder: Any
             seen += [n.id for n in tap.ready(2)] or [next(tap).id]
         assert seen == after
         assert tap.ready(10) == []
+
+
+class Noted:
+    """A follower's ``passed``: the positions the tap noted for it, in order."""
+
+    def __init__(self) -> None:
+        self.positions: list[int] = []
+
+    def __call__(self, position: int) -> None:
+        self.positions.append(position)
+
+
+def wait_until_waiting(tap: Tap) -> None:
+    """Until the follower's thread sleeps in the tap (what a follower with nothing to do does)."""
+    with tap._changed:
+        while not tap._waiting:
+            tap._changed.wait(0.01)
+
+
+def test_a_skipped_topic_is_noted_not_handed_while_the_follower_waits(recorder: Any, log: SharedLog) -> None:
+    noted = Noted()
+    with log.subscribe(None, (), skips=lambda topic: topic == "skip", passed=noted) as tap:
+        got: list[int] = []
+        follower = threading.Thread(target=lambda: got.extend(n.id for n in itertools.islice(tap, 1)))
+        follower.start()
+        wait_until_waiting(tap)
+        skipped = record(recorder, "skip", "skip")
+        handled = record(recorder, "a")
+        follower.join()
+        assert got == handled  # never woken for the skipped ones
+        assert noted.positions == skipped  # each noted, in order, before the handled one was handed
+
+
+def test_skips_behind_a_busy_follower_are_handed_as_their_last_one(recorder: Any, log: SharedLog) -> None:
+    noted = Noted()
+    with log.subscribe(None, (), skips=lambda topic: topic == "skip", passed=noted) as tap, \
+            log.subscribe(None, ()) as marker:
+        ids = record(recorder, "a", "skip", "skip", "a", "skip", "skip", "skip")
+        take(marker, 7)  # every one offered to both taps by now, none taken from ``tap``
+        assert take(tap, 4) == [(ids[0], "a"), (ids[2], "skip"), (ids[3], "a"), (ids[6], "skip")]
+        assert noted.positions == []  # the follower was never waiting with all before applied
+
+
+def test_a_position_is_never_noted_past_a_handled_notification_not_yet_applied(
+        recorder: Any, log: SharedLog) -> None:
+    noted = Noted()
+    with log.subscribe(None, (), skips=lambda topic: topic == "skip", passed=noted) as tap, \
+            log.subscribe(None, ()) as marker:
+        got: list[int] = []
+        follower = threading.Thread(target=lambda: got.extend(n.id for n in itertools.islice(tap, 1)))
+        follower.start()
+        wait_until_waiting(tap)
+        ids = record(recorder, "a", "skip")  # "a" wakes the follower; "skip" comes before it is done
+        take(marker, 2)
+        follower.join()  # it has taken "a" and stopped there: "a" is not applied as far as the tap knows
+        assert got == ids[:1] and noted.positions == []
+        assert take(tap, 1) == [(ids[1], "skip")]  # handed: the follower notes it after "a"
