@@ -53,6 +53,8 @@ class Medication(TypedDict):
     frequency: str | None
     status: str  # active | changed | new | stopped
     match_confidence: NotRequired[float | None]  # set by the extractor
+    #: set by the extractor: plan (a clinician's decision) | reported (taken) | mentioned (only named)
+    source: NotRequired[str]
 
 
 class Allergy(TypedDict):

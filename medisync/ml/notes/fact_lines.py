@@ -84,6 +84,8 @@ def plan_lines(insights: Insights, sentences: list[Sentence], focus: dict[int, s
     out = []
     by_drug = drug_sentences(sentences) if focus is not None else {}
     for m in insights.get("medications") or []:
+        if m.get("source", "plan") != "plan":
+            continue  # taken or named, never decided by the clinician: history, not plan
         verb = _MED_VERB.get(str(m.get("status")), "Continue")
         regimen = "" if verb == "Stop" else _regimen(m)
         joiner = " to " if verb == "Change" and regimen else " "
@@ -97,11 +99,25 @@ def plan_lines(insights: Insights, sentences: list[Sentence], focus: dict[int, s
     return out
 
 
+def medication_history(medications: list[Medication], sentences: list[Sentence]) -> list[NoteLine]:
+    """What the patient takes or stopped by their own account (``source: reported``): the history, never
+    a plan line; a drug only named ("the dexamethasone test") is not written."""
+    out = []
+    for label, status in (("Reports taking ", "active"), ("Reports stopping ", "stopped")):
+        group = [m for m in medications if m.get("source") == "reported" and m.get("status") == status]
+        if group:
+            text = label + ", ".join(f"{m['name']} {_regimen(m)}".strip() for m in group) + "."
+            ids = tuple(sorted({i for m in group for i in mentioning(sentences, m["name"], 1)}))
+            out.append(NoteLine("hpi", text, ids, "facts"))
+    return out
+
+
 def history_lines(insights: Insights, sentences: list[Sentence]) -> list[NoteLine]:
     out = []
     if insights.get("chief_complaint"):
         cc = str(insights["chief_complaint"])
         out.append(_line("cc", cc[:1].upper() + cc[1:] + ".", sentences, cc))
+    out += medication_history(insights.get("medications") or [], sentences)
     allergies = insights.get("allergies") or []
     if allergies:
         items = [a["substance"] + (f" ({a['reaction']})" if a.get("reaction") else "") for a in allergies]

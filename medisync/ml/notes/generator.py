@@ -18,7 +18,7 @@ from .assessment import extract_diagnoses, extract_follow_up, extract_orders
 from .compose import EMPTY, chief_complaint
 from .draft import DraftSection, assemble, draft_lines, render
 from .medications import extract_allergies, extract_medications
-from .review import extract_needs_review
+from .review import allergy_conflicts, extract_needs_review
 from .symptoms import extract_symptoms, find_mentions
 from .templates import NoteTemplate, get_template
 from .text import Sentence, Turn, build_turns
@@ -81,10 +81,11 @@ class ExtractiveNoteGenerator:
         sentences = [s for t in turns for s in t.sentences]
         allergies, excluded, _denied = extract_allergies(turns)
         symptoms = extract_symptoms(turns)
-        insights["needs_review"] = extract_needs_review(turns, excluded)
+        medications, conflicts = allergy_conflicts(turns, extract_medications(turns, excluded), allergies)
+        insights["needs_review"] = extract_needs_review(turns, excluded) + conflicts
         insights.update({
             "symptoms": symptoms, "vitals": extract_vitals(sentences)[0],
-            "medications": extract_medications(turns, excluded), "allergies": allergies,
+            "medications": medications, "allergies": allergies,
             "diagnoses": extract_diagnoses(turns)[0], "orders": extract_orders(turns)[0],
             "follow_up": extract_follow_up(turns)[0],
         })

@@ -43,7 +43,8 @@ _DOWN = ("decrease", "decreasing", "reduce", "reducing", "lower", "lowering", "c
          "go down", "lower dose")
 _CHANGE = ("change", "changing", "adjust", "adjusting", "switch your dose")
 _CONTINUE = ("continue", "continuing", "keep", "stay on", "remain on", "refill", "refilling", "keep taking",
-             "keep using", "same dose", "no changes")
+             "keep using", "same dose", "no changes",
+             *(f"{verb} {who} on" for verb in ("continue", "keep") for who in ("you", "him", "her", "them")))
 _START = ("start", "starting", "begin", "prescribe", "prescribing", "put you on", "give you", "giving you", "send in",
           "sending", "new prescription", "add", "adding", "try", "trying", "recommend", "want you to take",
           "would like you to take", "going to have you take", "take", "use", "you can take", "switch", "switching",
@@ -191,9 +192,18 @@ class _Med:
     dose: str | None = None
     frequency: str | None = None
     reported: bool = False
+    #: a clinician's statement set the status: started, changed, continued or stopped it
+    planned: bool = False
+    stopped_by_patient: bool = False
     confidence: float = 0.0
     order: int = 0
     evidence: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        """``plan`` (the clinician's decision), ``reported`` (taken, as the patient or the clinician says)
+        or ``mentioned`` (only named)."""
+        return "plan" if self.planned else "reported" if self.reported or self.stopped_by_patient else "mentioned"
 
 
 #: "penicillin or, I'm sorry, amoxicillin": the first name is taken back
@@ -211,6 +221,13 @@ _EXAMPLE_CUE = re.compile(r"\b(like|such as|for example|for instance|or even|thi
                           r"( the| a| an| some)?$")
 #: what may stand between two drugs of one list of examples ("loratadine or Piriton")
 _LIST_GLUE = frozenset(", or and / maybe even perhaps".split())
+_LIST_JOIN = frozenset(", and / also as well the his her your their".split())
+
+
+def _listed(region: str) -> bool:
+    """The words between two drugs only join a list ("and his", ", the", "as well as")."""
+    words = region.split()
+    return bool(words) and all(w in _LIST_JOIN for w in words) and "and" in words or region.strip() == ","
 
 
 #: "paracetamol on this occasion would not be helpful": a drug judged not to help is not given
@@ -282,6 +299,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         example = is_example(region, sent.role, example and rstart == prev_end and prev_end > 0)
         after = " ".join(toks[m.end:end])
         action = classify_action(region, sent.role)
+        if action == "mention" and events and rstart == prev_end and _listed(region):
+            action = events[-1].action  # "continue his lisinopril and his lasix": the verb covers the list
         if sent.role != "clinician" and no_longer_taken(region, " ".join(toks[m.end:next_start])):
             action = "stop"
         if action == "mention" and sent.role == "clinician" and re.search(r"\b(increase|decrease|up|raise|lower)\b.*\bto\b", after):
@@ -395,7 +414,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         if med.status is None:
             continue
         out.append({"name": med.name, "dose": med.dose, "frequency": med.frequency, "status": med.status,
-                    "match_confidence": round(med.confidence, 3)})
+                    "match_confidence": round(med.confidence, 3), "source": med.source})
     return out
 
 
@@ -405,6 +424,7 @@ def _apply(med: _Med, ev: MedEvent) -> None:
     if ev.negated:
         if ev.role == "clinician" and not ev.question and med.reported:
             med.status = "stopped"
+            med.planned = True
         return
     clinician_says = ev.role == "clinician" and not ev.question
     action = ev.action
@@ -413,8 +433,11 @@ def _apply(med: _Med, ev: MedEvent) -> None:
     if action == "stop" and not clinician_says:
         # the patient says they stopped it: record as stopped
         med.status = "stopped"
+        med.stopped_by_patient = True
         return
     _ACTIONS.get(action, _apply_mention)(med, ev)
+    if clinician_says and action in _PLAN_ACTIONS or med.status == "new":
+        med.planned = True
 
 
 def _take_event_regimen(med: _Med, ev: MedEvent) -> None:
@@ -477,6 +500,7 @@ def _apply_mention(med: _Med, ev: MedEvent) -> None:
     _fill_regimen(med, ev)
 
 
+_PLAN_ACTIONS = frozenset(("start", "change", "continue", "stop"))
 _ACTIONS: dict[str, Callable[[_Med, MedEvent], None]] = {
     "report": _apply_report, "stop": _apply_stop, "change": _apply_change,
     "start": _apply_start, "continue": _apply_continue,
@@ -549,6 +573,10 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
     known: frozenset[str] = frozenset()
     for ti, turn in enumerate(turns):
         if turn.role == "clinician":
+            for sent in turn.sentences:
+                for start, name, reaction in _chart_allergies(sent, known):
+                    _add_allergy(allergies, name, reaction)
+                    excluded.add((sent.index, start))
             continue
         allergy_question, med_question = _asked_before(turns[ti - 1] if ti > 0 else None)
         sents = turn.sentences
@@ -563,6 +591,28 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
                 _add_allergy(allergies, name, reaction)
                 excluded.add((sent.index, start))
     return list(allergies.values()), excluded, denied and not allergies
+
+
+#: a clinician stating the patient's allergy, usually from the chart: "I have that you're allergic to
+#: penicillin", "she is allergic to sulfa", "your allergies are codeine and latex"
+_CHART_ALLERGY = re.compile(r"\b(?:you|she|he|patient)(?: are| is| also| still){0,2} allergic to\b"
+                            r"|\b(?:your|her|his) (?:drug |medication )?allerg(?:y|ies) (?:is|are|include|to)\b")
+
+
+def _chart_allergies(sent: Sentence, known: frozenset[str]) -> list[tuple[int, str, str | None]]:
+    """(token start, substance, reaction) of the allergies a clinician's statement gives the patient;
+    never from a question, a negation ("you are not allergic to ...") or a hypothetical."""
+    m = _CHART_ALLERGY.search(sent.norm)
+    if m is None or sent.is_question:
+        return []
+    first = len(sent.norm[: m.end()].split())
+    scs = scopes(sent.toks)
+    out: list[tuple[int, str, str | None]] = []
+    for s, e, name in _substances(sent, known):
+        a = assess(sent.toks, (s, e), scs)
+        if s >= first and not (a.negated or a.hypothetical or a.family):
+            out.append((s, name, _first_reaction(sent, e)))
+    return out
 
 
 _MED_QUESTION = re.compile(r"\b(taken|take|taking|medication|medications|medicines|meds|pills)\b")
@@ -589,13 +639,35 @@ def _answers_none(first: Sentence, known: frozenset[str]) -> bool:
     return bool(words) and words[0] in _NONE_ANSWER and not _substances(first, known)
 
 
+def _in_allergy_clause(norm: str, tok: int) -> bool:
+    """The token lies in a clause that speaks of allergies (clauses cut before ", and I", ", you", ...:
+    "allergic to penicillin, and sulfa too" is one clause)."""
+    cuts = [0, *(len(norm[: m.start()].split()) for m in _NEXT_CLAUSE.finditer(norm)), len(norm.split()) + 1]
+    for start, end in zip(cuts, cuts[1:]):
+        if start <= tok < end:
+            return bool(ALLERGY_TRIGGER.search(" ".join(norm.split()[start:end])))
+    return True
+
+
 def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozenset[str],
                         allergy_question: bool, med_question: bool) -> list[tuple[int, str, str | None]]:
     """(token start, substance, reaction) of the allergies one sentence states; ``follow`` is the next
     sentence of the turn, which may name the reaction ("It gives me hives")."""
     norm = sent.norm
     explicit = bool(ALLERGY_TRIGGER.search(norm))
-    picked = _allergens(sent, follow, _substances(sent, known), explicit, (allergy_question, med_question))
+    subs = _substances(sent, known)
+    asked = (allergy_question, med_question)
+    inside = [sub for sub in subs if _in_allergy_clause(norm, sub[0])]
+    if explicit and (inside or _NKDA.search(norm)):
+        # a substance outside the clause that speaks of allergies needs its own evidence: "I take
+        # tiotropium, and I have no drug allergies"; that clause naming none refers back otherwise
+        # ("Amoxicillin, I am allergic")
+        outside = [sub for sub in subs if sub not in inside]
+        picked = sorted(inside + (_allergens(sent, follow, outside, False, asked) if outside else []))
+    elif explicit:
+        picked = subs
+    else:
+        picked = _allergens(sent, follow, subs, False, asked)
     if not picked:
         return []
     scs = scopes(sent.toks)

@@ -20,7 +20,7 @@ returned by ``extract_allergies`` (the same one ``extract_medications`` takes).
 from __future__ import annotations
 
 
-from medisync.application.ports import ReviewItem
+from medisync.application.ports import Allergy, Medication, ReviewItem
 
 from .assessment import diagnose
 from .drugs import SAFE_FUZZY, DrugMention, drug_candidates, find_drugs
@@ -87,3 +87,24 @@ def extract_needs_review(turns: list[Turn], excluded: set[tuple[int, int]] | Non
         return []
     _dx, _used, dx_review = diagnose(turns)
     return drug_review(turns, excluded) + dx_review
+
+
+def allergy_conflicts(turns: list[Turn], medications: list[Medication],
+                      allergies: list[Allergy]) -> tuple[list[Medication], list[ReviewItem]]:
+    """A drug the patient is allergic to is never written as a medication: a mention of it that only
+    reports or continues it is the allergy itself; a start or a change goes to review ("prescribed despite
+    a recorded allergy"), never into the plan."""
+    allergens = {a["substance"] for a in allergies}
+    kept, items = [], []
+    sentences = [s for t in turns for s in t.sentences]
+    for med in medications:
+        if med["name"] not in allergens:
+            kept.append(med)
+            continue
+        if med["status"] in ("new", "changed"):
+            said = [s for s in sentences if any(m.drug.name == med["name"] for m in find_drugs(s))]
+            where = said[-1] if said else sentences[0]
+            items.append({"kind": "medication", "reason": "recorded allergy", "heard": med["name"],
+                          "candidates": [{"name": med["name"]}], "segment_ids": list(where.segment_ids),
+                          "sentence_index": where.index, "sentence_indices": [s.index for s in said]})
+    return kept, items

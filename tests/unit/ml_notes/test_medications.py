@@ -125,7 +125,7 @@ def test_a_weakly_heard_allergy_is_reviewed_not_recorded() -> None:
 def test_topical_strength_and_apply_verb() -> None:
     ins = insights(("D", "Apply triamcinolone zero point one percent ointment twice daily for two weeks."))
     assert ins["medications"] == [{"name": "triamcinolone", "dose": "0.1% ointment", "frequency": "twice daily",
-                                   "status": "new", "match_confidence": 1.0}]
+                                   "status": "new", "match_confidence": 1.0, "source": "plan"}]
 
 
 def test_allergy_answer_to_a_medicine_allergy_question() -> None:
@@ -142,7 +142,7 @@ def test_a_relatives_home_temperature_is_not_a_vital() -> None:
 def test_a_dose_after_a_comma_and_a_new_instruction_is_not_the_previous_drug_s() -> None:
     ins = insights(("D", "Stop the hydrocortisone, apply the new cream 0.1 % ointment twice daily."))
     assert ins["medications"] == [{"name": "hydrocortisone", "dose": None, "frequency": None, "status": "stopped",
-                                   "match_confidence": 1.0}]
+                                   "match_confidence": 1.0, "source": "plan"}]
 
 
 def test_symptoms_before_an_allergy_clause_in_one_sentence_are_kept() -> None:

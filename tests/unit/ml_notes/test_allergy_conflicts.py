@@ -1,0 +1,79 @@
+"""A drug the patient is allergic to is never written as the patient's medication (D89).
+
+ACI-Bench train D2N031 ("I have that you're allergic to penicillin") drafted "Continue penicillin." and
+D2N032 ("you're allergic to percocet, vicodin and regulin") "Continue oxycodone acetaminophen.": the
+clinician's statement of a charted allergy was read as a medication mention.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from medisync.ml.notes import ExtractiveNoteGenerator
+from tests.unit.ml_notes._dialogue import insights, transcript
+
+
+def _names(items: list[dict[str, Any]], key: str) -> set[str]:
+    return {str(i[key]) for i in items}
+
+
+def test_a_charted_allergy_the_clinician_states_is_an_allergy_not_a_medication() -> None:
+    ins = insights(("D", "Excellent. I have that you're allergic to penicillin. Any other allergies?"),
+                   ("P", "Nope, just penicillin."))
+    assert _names(ins["allergies"], "substance") == {"penicillin"}
+    assert ins["medications"] == []
+
+
+def test_every_drug_of_a_stated_allergy_list_is_an_allergy() -> None:
+    ins = insights(("D", "For your current medications, you are not taking anything. And you're allergic to "
+                         "percocet and vicodin."),)
+    assert {"oxycodone acetaminophen", "hydrocodone acetaminophen"} <= _names(ins["allergies"], "substance")
+    assert ins["medications"] == []
+
+
+def test_a_start_of_an_allergen_goes_to_review_not_into_the_plan() -> None:
+    turns = (("D", "Any allergies?"), ("P", "I'm allergic to amoxicillin, it gives me hives."),
+             ("D", "Okay, then let us start amoxicillin 500 mg three times a day."))
+    note = ExtractiveNoteGenerator().generate(transcript(*turns), template="hp")
+    assert note["insights"]["medications"] == []
+    review = [r for r in note["insights"]["needs_review"] if r["reason"] == "recorded allergy"]
+    assert [r["heard"] for r in review] == ["amoxicillin"]
+    plan = next(s for s in note["sections"] if s["key"] == "assessment_and_plan")
+    assert "amoxicillin" not in plan["text"].lower()
+
+
+def test_questions_negations_and_hypotheticals_are_no_allergy() -> None:
+    ins = insights(("D", "You are not allergic to penicillin, right?"), ("P", "Right."),
+                   ("D", "If you were allergic to sulfa we would avoid it. Start amoxicillin 500 mg twice a day."),
+                   ("D", "She is not allergic to codeine."))
+    assert ins["allergies"] == []
+    assert _names(ins["medications"], "name") == {"amoxicillin"}
+
+
+def test_only_the_clause_that_speaks_of_allergies_names_allergens() -> None:
+    cases = {
+        "I take tiotropium every morning, and I have no drug allergies.": (set(), {"tiotropium"}),
+        "I am allergic to penicillin and I take lisinopril daily.": ({"penicillin"}, {"lisinopril"}),
+        "I'm allergic to penicillin, and sulfa too.": ({"penicillin", "sulfa"}, set()),
+        "Amoxicillin, I am allergic.": ({"amoxicillin"}, set()),
+        "Penicillin gives me hives, I am allergic to it.": ({"penicillin"}, set()),
+    }
+    for said, (allergens, taken) in cases.items():
+        ins = insights(("D", "Any allergies or medications?"), ("P", said))
+        assert _names(ins["allergies"], "substance") == allergens, said
+        assert _names(ins["medications"], "name") == taken, said
+
+
+def test_a_drug_only_taken_or_named_is_history_never_a_plan_line() -> None:
+    turns = (("D", "What do you take for the pain?"), ("P", "I took some ibuprofen, it did not help much."),
+             ("D", "Your dexamethasone suppression test was normal."),
+             ("D", "Continue him on his lisinopril and his lasix, and start meloxicam 15 mg once daily."))
+    note = ExtractiveNoteGenerator().generate(transcript(*turns), template="hp")
+    sources = {m["name"]: m["source"] for m in note["insights"]["medications"]}
+    assert sources.get("ibuprofen") == "reported" and sources.get("dexamethasone", "mentioned") == "mentioned"
+    assert sources["lisinopril"] == sources["furosemide"] == sources["meloxicam"] == "plan"
+    plan = next(s for s in note["sections"] if s["key"] == "assessment_and_plan")["text"]
+    assert "Continue furosemide." in plan and "Start meloxicam 15 mg once daily." in plan
+    assert "ibuprofen" not in plan.lower() and "dexamethasone" not in plan.lower()
+    hpi = next(s for s in note["sections"] if s["key"] == "history_of_present_illness")["text"]
+    assert any(line.startswith("Reports") and "ibuprofen" in line for line in hpi.split("\n"))
