@@ -295,6 +295,10 @@ class NoteMedicationSchema(Schema):
     status = fields.String(load_default="active", validate=validate.OneOf(("active", "changed", "new", "stopped")))
     match_confidence = JsonNumber(allow_none=True, validate=validate.Range(0, 1),
                                     metadata={"description": "Set by the AI extractor; kept if sent back."})
+    source = fields.String(validate=validate.OneOf(("plan", "reported", "mentioned")), metadata={
+        "description": "Set by the AI extractor (D89): plan (the clinician's decision, written in the plan), "
+                       "reported (taken or stopped, written in the history) or mentioned (not written); "
+                       "kept if sent back."})
 
 
 class NoteAllergySchema(Schema):
