@@ -251,10 +251,8 @@ def cluster_speakers(
     emb = np.asarray(emb, dtype=np.float32)
     n = len(emb)
     w = np.ones(n) if durations is None else np.asarray(durations, dtype=np.float64)
-    if n == 0:
-        return ClusteringResult(np.zeros(0, dtype=np.int64), np.zeros((0, emb.shape[1] if emb.ndim == 2 else 0), np.float32), 0, [])
-    if n == 1:
-        return ClusteringResult(np.zeros(1, dtype=np.int64), centroids(emb, np.zeros(1, dtype=np.int64)), 1, [])
+    if n <= 1:
+        return _at_most_one(emb)
 
     factor = int(np.ceil(n / max_points))
     pts, pw, groups = _pool(emb, w, factor) if factor > 1 else (emb, w, np.arange(n))
@@ -268,15 +266,28 @@ def cluster_speakers(
             w, groups, labels, big, reliable_point_seconds, min_cluster_seconds)
         cents = _merge_similar(pts, labels, pw, list(big), merge_similarity, min_speakers, reliable,
                                reliable_merge_similarity)
+    cents, point_labels = _refined(emb, w, cents, refine_iterations, min_speakers, (m, merges, groups))
+    return _result(point_labels, cents, merges, n_initial, len(big))
 
-    # back to the original points, then refine
-    cents, point_labels = _refine(emb, w, cents, refine_iterations)
-    if len(cents) < min_speakers <= n:
-        # refinement collapsed a cluster; keep the dendrogram cut instead
+
+def _at_most_one(emb: np.ndarray) -> ClusteringResult:
+    if len(emb) == 0:
+        return ClusteringResult(np.zeros(0, dtype=np.int64), np.zeros((0, emb.shape[1] if emb.ndim == 2 else 0), np.float32), 0, [])
+    return ClusteringResult(np.zeros(1, dtype=np.int64), centroids(emb, np.zeros(1, dtype=np.int64)), 1, [])
+
+
+def _refined(emb: np.ndarray, w: np.ndarray, cents: np.ndarray, iterations: int, min_speakers: int,
+             tree: tuple[int, np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Back to the original points, then refine; if refinement collapsed a cluster below
+    ``min_speakers``, keep the dendrogram cut instead.  ``tree``: (pooled points, merges, the pooled
+    point of each input point)."""
+    m, merges, groups = tree
+    cents, point_labels = _refine(emb, w, cents, iterations)
+    if len(cents) < min_speakers <= len(emb):
         point_labels = cut_at_k(m, merges, min_speakers)[groups]
         cents = centroids(emb, point_labels, w)
         point_labels = np.argmax(emb @ cents.T, axis=1)
-    return _result(point_labels, cents, merges, n_initial, len(big))
+    return cents, point_labels
 
 
 def split_in_two(points: np.ndarray, weights: np.ndarray, iterations: int = 20) -> np.ndarray | None:
