@@ -31,7 +31,7 @@ from .icd10 import icd10_title, is_billable, lateral_code
 from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon, symptom_lexicon
 from .text import Sentence, Turn, phrase_key
 
-_STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnosing|diagnosed)\b")
+_STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnose|diagnosing|diagnosed)\b")
 _WEAK = re.compile(
     r"\b(i think (you have|this is|it is|that is|you are)|i believe (you have|this is|it is)|i suspect|"
     r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|"
@@ -44,13 +44,13 @@ _WEAK = re.compile(
 _PROBLEM = re.compile(
     r"(?:^|[,.;:] |\b(?:so|and|then|now|okay|alright|next|lastly|finally) )"
     r"(?:for|regarding|as for|as far as|in terms of|with regards? to|moving on to|turning to) "
-    r"(?:your|the|his|her) (?:(?:first|second|third|fourth|fifth|next|last|other|main) )?"
-    r"(?:(?:problem|condition|issue)(?: ,)?(?: of| is| which is)? (?:, )?(?:your |the |his |her )?)?"
+    r"(?:your|the|his|her) (?:(?:first|second|third|fourth|fifth|next|last|final|other|main) )?"
+    r"(?:(?:problem|condition|issue)(?: ,)?(?: of| is| which is)? (?:, )?(?:for |regarding )?(?:your |the |his |her )?)?"
 )
 #: the cue heads a plan for the problem: the rest of the sentence manages it ("..., continue the lisinopril")
 #: and denies nothing ("in terms of the pneumonia, your x-ray is clear", "as for the asthma, I do not think
 #: you have it", "we will check whether you have it"); "not at goal" qualifies, it does not deny
-_MANAGED = re.compile(r"\b(continu\w*|start\w*|increas\w*|decreas\w*|prescrib\w*|refer\w*|order\w*|keep|stop|"
+_MANAGED = re.compile(r"\b(continu\w*|start\w*|increas\w*|decreas\w*|prescrib\w*|refer\w*|order\w*|keep|stop|try|"
                       r"monitor\w*|manag\w*|control\w*|well|treat\w*|add|switch\w*|recheck|follow|medications?|"
                       r"dose|plan|therapy|check\w*)\b")
 _DENIED = re.compile(r"\b((?:do|does|did) not (?:think|believe) (?:you|she|he|they|it|that|this)|(?:not|never) (?:have|has|had)|"

@@ -63,3 +63,16 @@ def test_a_cue_that_tests_screens_or_denies_codes_nothing() -> None:
                  "As for the asthma, I do not think you have it.",
                  "Regarding the diabetes, we will check whether you have it."):
         assert codes(insights(("D", said))) == set(), said
+
+
+def test_diagnose_a_final_problem_and_a_repeated_for_name_the_condition() -> None:
+    ins = insights(("D", "So I am going to diagnose you with COPD."),
+                   ("D", "For your next problem, for your migraines, let us continue you on the sumatriptan."),
+                   ("D", "And for your final problem, your acid reflux, we will try omeprazole 20 mg daily."))
+    assert {"J44.9", "G43.909", "K21.9"} <= codes(ins), codes(ins)
+
+
+def test_the_widened_cue_still_denies_and_hedges_nothing_into_a_code() -> None:
+    ins = insights(("D", "I am not going to diagnose you with COPD today."),
+                   ("D", "For your final problem, for your reflux, I do not think you have it."))
+    assert not {c[:3] for c in codes(ins)} & {"J44", "K21"}
