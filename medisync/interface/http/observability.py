@@ -163,10 +163,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, default=str, separators=(",", ":"))
 
 
+class TextFormatter(logging.Formatter):
+    """Plain text (``MEDISYNC_LOG_FORMAT=text``), with the JSON lines' rule for exceptions: their type and
+    stack frames, never their message (a database error's DETAIL quotes the failing row)."""
+
+    def __init__(self) -> None:
+        super().__init__("%(message)s")
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
+        kind, _value, trace = ei
+        return "Traceback (message withheld):\n" + "".join(traceback.format_tb(trace)) + (kind.__name__ if kind else "")
+
+
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     """Root logging for every ``medisync`` process: JSON lines (or plain text) on stderr."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter() if fmt.lower() == "json" else logging.Formatter("%(message)s"))
+    handler.setFormatter(JsonFormatter() if fmt.lower() == "json" else TextFormatter())
     root = logging.getLogger()
     for existing in list(root.handlers):
         root.removeHandler(existing)
