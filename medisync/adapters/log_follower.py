@@ -125,14 +125,14 @@ class LogFollower:
         if self.passes_over(notification.topic, tracking):
             return notification.id
         domain_event = self._decode(notification, decode)
-        ready = getattr(subscription, "ready", None)
-        run = ready(RUN_LIMIT - 1) if self.runs is not None and ready is not None else []
-        if not run:
+        ready, runs = getattr(subscription, "ready", None), self.runs
+        run = ready(RUN_LIMIT - 1) if runs is not None and ready is not None else []
+        if not run or runs is None:
             if domain_event is not None:
                 self.handle(domain_event, tracking)
             return notification.id
         pairs = [(domain_event, tracking)] + [(self._decode(n, decode), Tracking(self.app.name, n.id))
-                                              for n in run if self.runs.handles(n.topic)]  # type: ignore[union-attr]
+                                              for n in run if runs.handles(n.topic)]
         self._apply_run([(e, t) for e, t in pairs if e is not None], Tracking(self.app.name, run[-1].id))
         return run[-1].id
 

@@ -3,22 +3,22 @@
 An eventsourcing application on its in-memory recorder, the process's ``SharedLog`` and a real
 ``LogFollower`` thread. The view's first apply (of the first chart's note) is held until every later
 write has been handed to its tap (a marker tap of the same log has taken them), so the run is ready
-by construction, never by timing: the rest is applied in one call with the tracking of the last notification, and the position
-is noted only after it; a run that fails is applied one by one, so the failure is met at its own event.
+by construction, never by timing: the rest is applied in one call with the tracking of the last
+notification; a run that fails is applied one by one, so the failure is met at its own event.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
-from typing import Any, Iterator
+from typing import Any
 
-import pytest
 from eventsourcing.persistence import Tracking
 from eventsourcing.utils import get_topic
 
 from medisync.adapters.log_follower import LogFollower
 from medisync.adapters.shared_log import SharedLog
+from tests.unit.test_decode_once import app, shared  # noqa: F401 - the same fixtures
 from tests.unit.test_decode_once import Chart, CountingApp, Positions, write
 
 NOTED = get_topic(Chart.Noted)
@@ -52,19 +52,7 @@ class View:
         self.applied.append(([e.text for e in events], tracking.notification_id))
 
 
-@pytest.fixture
-def app() -> CountingApp:
-    return CountingApp()
-
-
-@pytest.fixture
-def shared(app: CountingApp) -> Iterator[SharedLog]:
-    log = SharedLog(app.recorder)
-    yield log
-    log.close()
-
-
-def held_then_run(app: CountingApp, shared: SharedLog, view: View) -> tuple[Positions, int]:
+def held_then_run(app: CountingApp, shared: SharedLog, view: View) -> int:
     positions = Positions()
     follower = LogFollower("view", app, view.process_event, start_after=lambda: None,
                            on_progress=positions.advance, subscribe=shared.subscribe,
@@ -80,13 +68,13 @@ def held_then_run(app: CountingApp, shared: SharedLog, view: View) -> tuple[Posi
             positions.reach(["view"], head)
         finally:
             follower.stop()
-    return positions, head
+    return head
 
 
 def test_what_is_ready_behind_the_event_is_applied_in_one_run_tracked_at_its_last(
         app: CountingApp, shared: SharedLog) -> None:
     view = View()
-    _, head = held_then_run(app, shared, view)
+    head = held_then_run(app, shared, view)
     first, *rest = view.applied
     assert first[0] == ["note 0"] and first[1] in (2, 3)  # its chart's "flagged" may have been ready too
     assert rest == [(["note 0", "note 1", "note 2"], head)]  # the second write's: one transaction, at the last
@@ -94,6 +82,6 @@ def test_what_is_ready_behind_the_event_is_applied_in_one_run_tracked_at_its_las
 
 def test_a_run_that_fails_is_applied_one_by_one(app: CountingApp, shared: SharedLog) -> None:
     view = View(fail_runs=True)
-    _, head = held_then_run(app, shared, view)
+    head = held_then_run(app, shared, view)
     assert view.applied == [(["note 0"], 2), (["note 0"], 5), (["note 1"], 8), (["note 2"], 11)]
     assert head == 12
