@@ -166,6 +166,11 @@ def classify_action(region: str, role: str) -> str:
     return best[0]
 
 
+#: a negation says the drug is not taken only with a verb of taking between the two: "do not take the
+#: ibuprofen", "no longer on the metformin", "never used an inhaler"
+_NOT_TAKING = re.compile(r"\b(take|takes|taking|took|taken|use|uses|using|used|on|need|needs|continue|"
+                         r"tolerate|tolerated|start|started|restart|prescribe|prescribed|give|given|get|got)\b|"
+                         r"^\W*(no|not|never|without|nor)\W*$")
 _CLAUSE_BREAK = frozenset(". ; ? !".split())
 #: an instruction that starts a new clause after a comma
 _IMPERATIVES = frozenset("apply take use start stop continue keep increase decrease add try switch hold".split())
@@ -324,7 +329,11 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
                                                        next_start if i + 1 < len(mentions) else None, region):
             prev_end = m.end
             continue
-        events.append(MedEvent(m.drug.name, action, dose, freq, sent.role, sent.is_question, a.negated,
+        negated = a.negated and bool(_NOT_TAKING.search(" ".join(toks[a.negation_trigger or 0:m.start])))
+        if a.negated and not negated:
+            prev_end = m.end
+            continue  # "we do not have to make any adjustments to the metformin": no news about taking it
+        events.append(MedEvent(m.drug.name, action, dose, freq, sent.role, sent.is_question, negated,
                                m.confidence, sent.index, a.hypothetical))
         prev_end = m.end
     return events

@@ -77,3 +77,15 @@ def test_a_drug_only_taken_or_named_is_history_never_a_plan_line() -> None:
     assert "ibuprofen" not in plan.lower() and "dexamethasone" not in plan.lower()
     hpi = next(s for s in note["sections"] if s["key"] == "history_of_present_illness")["text"]
     assert any(line.startswith("Reports") and "ibuprofen" in line for line in hpi.split("\n"))
+
+
+def test_a_negation_stops_a_drug_only_when_it_denies_taking_it() -> None:
+    """ACI train D2N041: "make sure we do not have to make any adjustments to their metformin" drafted
+    "Stop metformin."; D2N060: "without any ibuprofen, what is your pain level" drafted "Stop ibuprofen"."""
+    kept = insights(("P", "I take metformin 1000 mg twice a day."),
+                    ("D", "Let us order an A1c to make sure we do not have to make any adjustments to your metformin."),
+                    ("D", "And without any ibuprofen, what is your pain level?"))
+    assert {m["name"]: m["status"] for m in kept["medications"]}["metformin"] == "active"
+    stopped = insights(("P", "I take metformin 1000 mg twice a day and ibuprofen."),
+                       ("D", "Do not take the metformin anymore."), ("D", "No ibuprofen for now."))
+    assert {m["name"]: m["status"] for m in stopped["medications"]} == {"metformin": "stopped", "ibuprofen": "stopped"}
