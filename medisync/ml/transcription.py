@@ -57,6 +57,10 @@ def _r(x: float) -> float:
     return round(float(x), 3)
 
 
+def _labels(pair: tuple[int, int]) -> tuple[str, str]:
+    return speaker_label(pair[0]), speaker_label(pair[1])
+
+
 def speaker_label(index: int) -> str:
     return f"SPEAKER_{index + 1}"
 
@@ -152,6 +156,12 @@ class SpeechTranscriber:
             two = self._segments(asr_segments, result.alternative, use_words, len(spans))
             if takes_both_sides(two):
                 result, out = result.alternative, two  # type: ignore[assignment]
+        for reading in getattr(result, "splits", None) or []:
+            # two or more speakers: a cluster whose halves take both sides of a visit is two (D90)
+            two = self._segments(asr_segments, reading, use_words, len(spans))
+            if reading.split_pair and takes_both_sides(two, pair=_labels(reading.split_pair), person=True):
+                result, out = reading, two
+                break
         self.last_info = {"n_speakers": result.n_speakers, "diarizer": result.info}
         roles = assign_roles(out)
         for segment in out:

@@ -50,6 +50,12 @@ class DiarizationResult:
     #: the acoustics alone cannot tell two similar voices from one, so the caller decides
     #: from what was said (:func:`~.roles.takes_both_sides`, D68)
     alternative: "DiarizationResult | None" = None
+    #: when two or more speakers were found, per speaker cluster that splits, the reading of the same
+    #: speech with that cluster in two halves (largest cluster first); the caller keeps one only when
+    #: the halves take the two sides of a visit (:func:`~.roles.takes_both_sides`, D90)
+    splits: "list[DiarizationResult]" = field(default_factory=list)
+    #: in a reading of ``splits``, the two speakers that are the split cluster's halves
+    split_pair: tuple[int, int] | None = None
 
 
 @runtime_checkable

@@ -277,6 +277,7 @@ class ResemblyzerDiarizer:
         split_agreement_threshold: float | None = 0.55,
         reliable_point_seconds: float | None = 1.5,
         reliable_merge_similarity: float | None = 0.87,
+        split_readings: bool = True,
     ) -> None:
         self.checkpoint = checkpoint
         self.window = int(round(window_s * FPS))
@@ -302,6 +303,7 @@ class ResemblyzerDiarizer:
         self.split_agreement_threshold = split_agreement_threshold
         self.reliable_point_seconds = reliable_point_seconds
         self.reliable_merge_similarity = reliable_merge_similarity
+        self.split_readings = split_readings
         self._encoder: SpeakerEncoder | None = None
 
     # -- model -------------------------------------------------------------
@@ -470,7 +472,9 @@ class ResemblyzerDiarizer:
         """Cluster the windows, then label every unit (word) with a speaker.
 
         When one speaker is found, ``alternative`` holds the labelling by the two halves of
-        :func:`~.clustering.split_in_two` (``two_speaker_alternative``; D68)."""
+        :func:`~.clustering.split_in_two` (``two_speaker_alternative``; D68); when two or more
+        (and fewer than ``max_speakers``), ``splits`` holds one such reading per cluster
+        (``split_readings``; D90)."""
         t0 = time.perf_counter()
         if len(prep.windows) == 0:
             turns = [SpeakerTurn(s, e, 0) for s, e in prep.regions]
@@ -484,7 +488,36 @@ class ResemblyzerDiarizer:
                 halves = ClusteringResult(np.zeros(0, dtype=np.int64), split.astype(np.float32), 2,
                                           cl.merge_distances, 2, 2)
                 result.alternative = self._label_with(prep, halves, time.perf_counter())
+        elif 2 <= cl.n_speakers < self.max_speakers and self.split_readings:
+            result.splits = self._split_readings(prep, cl)
         return result
+
+    def _split_readings(self, prep: "Prepared", cl: ClusteringResult) -> list[DiarizationResult]:
+        """Per speaker cluster, largest first, the labelling with that cluster split in two by
+        :func:`~.clustering.split_in_two` (each half holding the minimum cluster mass), the halves
+        named in ``split_pair`` (D90).  Acoustics alone cannot tell two similar voices who alternate
+        from one voice's halves; the caller decides from what each half says."""
+        points, weights = self._points(prep)
+        labels = np.argmax(points @ cl.centroids.T, axis=1)
+        mass = np.bincount(labels, weights=weights, minlength=cl.n_speakers)
+        min_mass = max(self.min_cluster_seconds, self.min_cluster_fraction * float(weights.sum()))
+        out = []
+        for k in np.argsort(-mass, kind="stable"):
+            mine = labels == k
+            halves = split_in_two(points[mine], weights[mine])
+            if halves is None:
+                continue
+            side = np.argmax(points[mine] @ halves.T, axis=1)
+            if np.bincount(side, weights=weights[mine], minlength=2).min() < min_mass:
+                continue
+            cents = np.concatenate([np.delete(cl.centroids, k, axis=0), halves]).astype(np.float32)
+            reading = self._label_with(prep, ClusteringResult(np.zeros(0, dtype=np.int64), cents, len(cents),
+                                                              cl.merge_distances, 0, 0), time.perf_counter())
+            pair = [i for i, c in enumerate(reading.centroids) if c in (halves[0].tolist(), halves[1].tolist())]
+            if len(pair) == 2:
+                reading.split_pair = (pair[0], pair[1])
+                out.append(reading)
+        return out
 
     def _label_with(self, prep: "Prepared", cl: ClusteringResult, t0: float) -> DiarizationResult:
         """Resegmentation: every unit scored against ``cl``'s centroids, then the Viterbi pass."""

@@ -144,20 +144,27 @@ def gather_evidence(segments: Sequence[Segment], person: bool = True) -> dict[st
     return ev
 
 
-def takes_both_sides(segments: Sequence[Segment], min_margin: float = 2.5) -> bool:
-    """Whether exactly two speakers take the two sides of a visit: one's clinician evidence
-    exceeds their patient evidence by ``min_margin`` or more, and the other's patient evidence
-    exceeds their clinician evidence by as much.
+def takes_both_sides(segments: Sequence[Segment], min_margin: float = 2.5,
+                     pair: tuple[str, str] | None = None, person: bool = False) -> bool:
+    """Whether exactly two speakers (or the two speakers of ``pair``) take the two sides of a
+    visit: one's clinician evidence exceeds their patient evidence by ``min_margin`` or more, and
+    the other's patient evidence exceeds their clinician evidence by as much.  ``person``: count the
+    grammatical person too (D83), as D90's test of a split cluster of a multi-speaker result does.
 
     The evidence that a one-speaker diarization was really two similar voices (D68): on the tune
     data, splitting a merged doctor/patient pair gave halves at margins 3-11 / 3-8, while the two
     halves of one speaker alone never both reached 2.5 (a doctor's halves are both clinician-like,
     a patient's both patient-like; speech without clinical cues has no margin at all).
     """
-    ev = gather_evidence(segments, person=False)
-    if len(ev) != 2:
+    ev = gather_evidence(segments, person=person)
+    if pair is None:
+        if len(ev) != 2:
+            return False
+        a, b = ev.values()
+    elif pair[0] in ev and pair[1] in ev:
+        a, b = ev[pair[0]], ev[pair[1]]
+    else:
         return False
-    a, b = ev.values()
     return ((a.clinician_margin >= min_margin and -b.clinician_margin >= min_margin)
             or (b.clinician_margin >= min_margin and -a.clinician_margin >= min_margin))
 

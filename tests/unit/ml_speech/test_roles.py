@@ -119,6 +119,22 @@ def test_takes_both_sides_needs_a_clear_clinician_and_a_clear_patient():
     assert not takes_both_sides([doctor])
 
 
+def test_takes_both_sides_of_a_pair_among_more_speakers_with_grammatical_person():
+    """D90: the two halves of a split cluster are judged among the other speakers, counting person."""
+    from medisync.ml.diarization.roles import takes_both_sides
+
+    def seg(spk, text):
+        return {"speaker": spk, "text": text, "start": 0.0}
+
+    segs = [seg("A", "Do you get it when you walk? Do you smoke?"),
+            seg("B", "I get it when I walk, I stop, I sit down, I wait and I breathe."),
+            seg("C", "Hello, I will just take your blood pressure.")]
+    assert not takes_both_sides(segs)  # three speakers
+    assert not takes_both_sides(segs, pair=("A", "B"))  # without person: the patient side has 1
+    assert takes_both_sides(segs, pair=("A", "B"), person=True)
+    assert not takes_both_sides(segs, pair=("A", "D"), person=True)
+
+
 def test_explaining_doctor_stays_clinician_when_the_patient_asks_the_questions():
     """D83: in the plan phase of a GP visit the patient asks and the doctor explains; the
     doctor talks to the patient ("you", "your"), the patient about themselves ("I", "my")."""

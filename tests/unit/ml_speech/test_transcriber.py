@@ -157,3 +157,40 @@ def test_one_speaker_stays_one_when_both_halves_sound_like_the_clinician():
     out = SpeechTranscriber(asr=FakeASR(visit(first, second)),
                             diarizer=MergingDiarizer(lambda t: 1 if t > 3.4 else 0)).transcribe("x.wav")
     assert {s["speaker"] for s in out["segments"]} == {"SPEAKER_1"}
+
+
+class SplittingDiarizer(FakeDiarizer):
+    """Finds two speakers (the first two ASR segments' and the third's) and offers, as a split
+    reading (D90), the first two segments as speakers 0 and 1."""
+
+    def __init__(self):
+        super().__init__(lambda t: 0)
+
+    def diarize(self, audio_path, spans=None):
+        turns = [SpeakerTurn(spans[0].start, spans[-1].end, 0)]
+        base = DiarizationResult(turns, 2, [0 if s.group < 2 else 1 for s in spans])
+        split = DiarizationResult(turns, 3, [s.group for s in spans], split_pair=(0, 1))
+        base.splits = [split]
+        return base
+
+
+def three_part_visit(first, second, nurse):
+    return visit(first, second) + [AsrSegment(6.5, 9.0, " " + nurse, words(nurse, 6.5))]
+
+
+def test_a_cluster_of_two_speakers_is_split_when_its_halves_take_both_sides():
+    doctor = "I am Doctor Chen. How long have you had it? Do you take anything for it?"
+    patient = "Thank you, doctor. My back hurts and I have been tired, I think."
+    split = SplittingDiarizer()
+    segments = SpeechTranscriber(asr=FakeASR(three_part_visit(doctor, patient, "Hello there.")),
+                                 diarizer=split).transcribe("x.wav")["segments"]
+    assert [s["speaker"] for s in segments] == ["SPEAKER_1", "SPEAKER_2", "SPEAKER_3"]
+
+
+def test_a_cluster_stays_whole_when_both_halves_sound_like_the_clinician():
+    first = "I am Doctor Chen. How long have you had it? I recommend ibuprofen."
+    second = "Your blood pressure is fine. Come back in two weeks."
+    split = SplittingDiarizer()
+    segments = SpeechTranscriber(asr=FakeASR(three_part_visit(first, second, "Hello there.")),
+                                 diarizer=split).transcribe("x.wav")["segments"]
+    assert [s["speaker"] for s in segments] == ["SPEAKER_1", "SPEAKER_1", "SPEAKER_2"]
