@@ -104,6 +104,9 @@ CASES = [
     ("primock-r3-day2c06-family", 3, 0.06, 0.90),  # 2.6%, 94.8%: relative, 3 speakers (report split)
     ("dev-07-hypertension", 2, 0.03, 0.95),       # 0.2%, 100%
     ("heldout-02-copd", 3, 0.03, 0.95),           # 0.0%, 100% (held-out: asserted, never tuned on)
+    # D90 (split readings, chosen on tune): doctor and patient were one cluster, 2 speakers, DER 28.2%,
+    # roles 54.5%; held-out, looked at once after the choice
+    ("heldout-01-afib", 3, 0.03, 0.95),           # 0.0%, 100%
     ("real-dev-sonnet-podcast", 2, 0.08, None),   # 3.8%
     # D79 (split agreement): one speaker before, 46.1% DER; report split, asserted only.  realvoice-r4
     # (now 2 speakers, 7.1%) is not asserted: its agreement, 0.566, is too close to the 0.55 bar for a floor.
