@@ -174,23 +174,18 @@ class SplittingDiarizer(FakeDiarizer):
         return base
 
 
-def three_part_visit(first, second, nurse):
-    return visit(first, second) + [AsrSegment(6.5, 9.0, " " + nurse, words(nurse, 6.5))]
+def speakers_of_three_part_visit(first, second):
+    """Speakers of a visit whose first two ASR segments are one cluster (split reading offered) and
+    whose third is a nurse's."""
+    segments = [*visit(first, second), AsrSegment(6.5, 9.0, " Hello there.", words("Hello there.", 6.5))]
+    out = SpeechTranscriber(asr=FakeASR(segments), diarizer=SplittingDiarizer()).transcribe("x.wav")
+    return [s["speaker"] for s in out["segments"]]
 
 
-def test_a_cluster_of_two_speakers_is_split_when_its_halves_take_both_sides():
+def test_a_cluster_is_split_only_when_its_halves_take_both_sides():
     doctor = "I am Doctor Chen. How long have you had it? Do you take anything for it?"
     patient = "Thank you, doctor. My back hurts and I have been tired, I think."
-    split = SplittingDiarizer()
-    segments = SpeechTranscriber(asr=FakeASR(three_part_visit(doctor, patient, "Hello there.")),
-                                 diarizer=split).transcribe("x.wav")["segments"]
-    assert [s["speaker"] for s in segments] == ["SPEAKER_1", "SPEAKER_2", "SPEAKER_3"]
-
-
-def test_a_cluster_stays_whole_when_both_halves_sound_like_the_clinician():
-    first = "I am Doctor Chen. How long have you had it? I recommend ibuprofen."
+    assert speakers_of_three_part_visit(doctor, patient) == ["SPEAKER_1", "SPEAKER_2", "SPEAKER_3"]
+    # both halves sound like the clinician: the cluster stays whole
     second = "Your blood pressure is fine. Come back in two weeks."
-    split = SplittingDiarizer()
-    segments = SpeechTranscriber(asr=FakeASR(three_part_visit(first, second, "Hello there.")),
-                                 diarizer=split).transcribe("x.wav")["segments"]
-    assert [s["speaker"] for s in segments] == ["SPEAKER_1", "SPEAKER_1", "SPEAKER_2"]
+    assert speakers_of_three_part_visit(doctor, second) == ["SPEAKER_1", "SPEAKER_1", "SPEAKER_2"]
