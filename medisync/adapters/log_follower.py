@@ -20,12 +20,6 @@ A notification the shared log handed over is decoded once per process, by
 whichever follower asks first (D74); a follower given ``passes_over`` is not
 handed the domain event of a topic it passes over, so that event is not
 decoded for it at all.
-
-A follower given ``runs`` (a view) applies what its subscription has ready
-behind the event it woke for in one transaction with the tracking of the last
-(D85): several commits that came in while it applied the previous one cost one
-transaction, not one each. If that transaction fails, the events are applied
-one by one, so a failure is met (and reported, D87) at its own event.
 """
 
 from __future__ import annotations
@@ -55,15 +49,6 @@ Subscribe = Callable[[int | None, tuple[str, ...]], Any]
 # position itself): its event is then not decoded (D74).
 PassesOver = Callable[[str, Tracking], bool]
 TRANSIENT = (psycopg.Error, OSError)
-RUN_LIMIT = 200  # notifications applied in one transaction at most (D85)
-
-
-class AppliesRuns(Protocol):
-    """A view that applies several events in one transaction (``ReadModelProjection``)."""
-
-    def handles(self, topic: str) -> bool: ...
-
-    def process_events(self, domain_events: list[Any], tracking: Tracking) -> None: ...
 
 
 class DeadLetters(Protocol):
@@ -75,8 +60,7 @@ class LogFollower:
                  start_after: Callable[[], int | None], topics: tuple[str, ...] = (),
                  on_progress: Callable[[str, int], None] | None = None,
                  dead_letters: DeadLetters | None = None, subscribe: Subscribe | None = None,
-                 passes_over: PassesOver | None = None, stalls: StallReports | None = None,
-                 runs: AppliesRuns | None = None) -> None:
+                 passes_over: PassesOver | None = None, stalls: StallReports | None = None) -> None:
         self.name = name
         self.passes_over: PassesOver = passes_over or (lambda _topic, _tracking: False)
         self.watch = StallWatch(name, stalls)  # backoff, never a skip, the stall reported (D87)
@@ -85,8 +69,6 @@ class LogFollower:
         self.dead_letters = dead_letters
         self.app = app
         self.handle = self.watch.guard(handle)
-        self.runs = runs
-        self.handle_run = self.watch.guard(runs.process_events) if runs is not None else None
         self.start_after = start_after
         self.topics = topics
         self.on_progress = on_progress or (lambda _name, _position: None)
@@ -115,36 +97,14 @@ class LogFollower:
                 return
             decode = getattr(subscription, "decode", None)  # the shared log's: once per process
             for notification in subscription:  # stored events: we decode them
-                self.on_progress(self.name, self._apply(notification, subscription, decode))
+                tracking = Tracking(self.app.name, notification.id)
+                if not self.passes_over(notification.topic, tracking):
+                    domain_event = self._decode(notification, decode)
+                    if domain_event is not None:
+                        self.handle(domain_event, tracking)
+                self.on_progress(self.name, tracking.notification_id)
                 if self._stopping.is_set():
                     break
-
-    def _apply(self, notification: Notification, subscription: Any, decode: Callable[..., Any] | None) -> int:
-        """Apply this notification, and the run ready behind it when there is one: the position passed."""
-        tracking = Tracking(self.app.name, notification.id)
-        if self.passes_over(notification.topic, tracking):
-            return notification.id
-        domain_event = self._decode(notification, decode)
-        ready, runs = getattr(subscription, "ready", None), self.runs
-        run = ready(RUN_LIMIT - 1) if runs is not None and ready is not None else []
-        if not run or runs is None:
-            if domain_event is not None:
-                self.handle(domain_event, tracking)
-            return notification.id
-        pairs = [(domain_event, tracking)] + [(self._decode(n, decode), Tracking(self.app.name, n.id))
-                                              for n in run if runs.handles(n.topic)]
-        self._apply_run([(e, t) for e, t in pairs if e is not None], Tracking(self.app.name, run[-1].id))
-        return run[-1].id
-
-    def _apply_run(self, pairs: list[tuple[Any, Tracking]], last: Tracking) -> None:
-        """One transaction for the run, the tracking of its last notification; if it fails, one by one."""
-        try:
-            self.handle_run([event for event, _ in pairs], last)  # type: ignore[misc]
-        except Exception:  # noqa: BLE001 - met again, at its own event, below
-            log.warning("log follower %s: a run of %d events failed; applying them one by one",
-                        self.name, len(pairs))
-            for event, tracking in pairs:
-                self.handle(event, tracking)
 
     def _decode(self, notification: Notification, shared: Callable[..., Any] | None) -> Any:
         """The domain event, or None if it cannot be decoded and was parked."""

@@ -93,7 +93,6 @@ class Tap:
         self._ready: deque[Notification] = deque()
         self._handed: deque[DecodedOnce] = deque()
         self._last: DecodedOnce | None = None  # the handed notification ``__next__`` returned last
-        self._readied: dict[int, DecodedOnce] = {}  # the handed ones ``ready`` returned last, by id
         self._changed = threading.Condition()
         self._error: BaseException | None = None
         self._stopped = False
@@ -143,9 +142,9 @@ class Tap:
                 and self._error is None and not self._stopped)
 
     def decode(self, notification: Notification, decode: Callable[[Notification], Any]) -> Any:
-        """The domain event of a notification ``__next__`` or ``ready`` just returned: decoded once
-        per process when it was handed over, by ``decode`` here when it was read from the store."""
-        last = self._last if self._last is not None else self._readied.get(notification.id)
+        """The domain event of the notification ``__next__`` just returned: decoded once per
+        process when it was handed over, by ``decode`` here when it was read from the store."""
+        last = self._last
         if last is not None and last.notification is notification:
             return last.event(decode)
         return decode(notification)
@@ -166,8 +165,6 @@ class Tap:
             if self._stopped:
                 raise StopIteration
             self._last = None
-            if self._readied:
-                self._readied = {}
             if self._ready:
                 return self._ready.popleft()
             with self._changed:
@@ -181,19 +178,18 @@ class Tap:
 
     def ready(self, limit: int) -> list[Notification]:
         """Up to ``limit`` of the notifications ``__next__`` would return next that are here now,
-        without waiting or reading the store: a follower takes them as one batch (D82, D85). The
-        handed ones are decoded once per process as with ``__next__`` (``decode``)."""
-        self._last, self._readied = None, {}
+        without waiting or reading the store: a follower takes them as one batch (D82). They are
+        decoded by their follower, not shared (``decode`` shares only what ``__next__`` returned)."""
+        self._last = None
         taken: list[Notification] = []
         while len(taken) < limit and self._ready:
             taken.append(self._ready.popleft())
         with self._changed:
             while (len(taken) < limit and self._handed and self._error is None and not self._stopped
                    and self._fetched >= self._until):
-                handed = self._handed.popleft()
-                self._fetched = handed.notification.id
-                self._readied[self._fetched] = handed
-                taken.append(handed.notification)
+                notification = self._handed.popleft().notification
+                self._fetched = notification.id
+                taken.append(notification)
         return taken
 
     def _read(self, until: int) -> None:

@@ -123,7 +123,7 @@ class Container(ContainerOperations):
                 start_after=lambda v=view: v.max_tracking_id(self.app.name),
                 on_progress=self.progress.advance, dead_letters=self.dead_letters,
                 subscribe=self.log_subscription(projection.skips, partial(self.progress.advance, name)),
-                passes_over=projection.passes_over, stalls=self.stalls, runs=projection)
+                passes_over=projection.passes_over, stalls=self.stalls)
             follower.start()
             self.followers.append(follower)
         if not names and self.audit is not None:  # the event hash chain follows the whole log too

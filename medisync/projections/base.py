@@ -52,14 +52,6 @@ class ReadModelProjection(Projection[ReadModelView]):
         self.view.apply(handler(domain_event), tracking)
         self._last_tracked = time.monotonic()
 
-    def process_events(self, domain_events: list[Aggregate.Event], tracking: Tracking) -> None:
-        """Several events' changes, in order, and ``tracking`` (the last notification of their run,
-        which may be one passed over) in one transaction (D85)."""
-        changes = [change for event in domain_events
-                   for change in self.handlers.get(type(event), _nothing)(event)]
-        self.view.apply(changes, tracking)
-        self._last_tracked = time.monotonic()
-
     def handles(self, topic: str) -> bool:
         """A handler takes this topic's events; a topic that does not resolve counts as handled, so
         the follower decodes it and parks what fails. Cached: asked for every notification."""
@@ -91,10 +83,6 @@ class ReadModelProjection(Projection[ReadModelView]):
             return
         self.view.apply([], tracking)
         self._last_tracked = time.monotonic()
-
-
-def _nothing(_event: Aggregate.Event) -> list[ViewChange]:
-    return []
 
 
 class Stamp(TypedDict):
