@@ -24,6 +24,7 @@ from medisync.application.ports import Allergy, Medication, ReviewItem
 
 from .assessment import diagnose
 from .drugs import SAFE_FUZZY, DrugMention, drug_candidates, find_drugs
+from .lexicon import drug_lexicon
 from .medications import ALLERGY_TRIGGER, allergy_prone, med_answer_turns
 from .text import Sentence, Turn
 
@@ -89,22 +90,42 @@ def extract_needs_review(turns: list[Turn], excluded: set[tuple[int, int]] | Non
     return drug_review(turns, excluded) + dx_review
 
 
+def _said_item(sentences: list[Sentence], name: str, reason: str) -> ReviewItem:
+    said = [s for s in sentences if any(m.drug.name == name for m in find_drugs(s))]
+    where = said[-1] if said else sentences[0]
+    return {"kind": "medication", "reason": reason, "heard": name, "candidates": [{"name": name}],
+            "segment_ids": list(where.segment_ids), "sentence_index": where.index,
+            "sentence_indices": [s.index for s in said]}
+
+
+def _allergy_classes(allergies: list[Allergy]) -> dict[str, str]:
+    """Drug class -> the recorded allergen of that class, for the classes people are often allergic to
+    (antibiotics, opioids, NSAIDs: ``allergy_prone``)."""
+    prone = allergy_prone()
+    by_name = {d.name: d.cls for d in drug_lexicon().drugs}
+    return {by_name[a["substance"]]: a["substance"] for a in allergies if a["substance"] in prone}
+
+
 def allergy_conflicts(turns: list[Turn], medications: list[Medication],
                       allergies: list[Allergy]) -> tuple[list[Medication], list[ReviewItem]]:
     """A drug the patient is allergic to is never written as a medication: a mention of it that only
     reports or continues it is the allergy itself; a start or a change goes to review ("prescribed despite
-    a recorded allergy"), never into the plan."""
+    a recorded allergy"), never into the plan.  A start or change of another drug of an allergen's class
+    (amoxicillin beside a penicillin allergy) stays in the plan, as the clinician said it, and is flagged
+    for review."""
     allergens = {a["substance"] for a in allergies}
+    classes = _allergy_classes(allergies)
+    cls_of = {d.name: d.cls for d in drug_lexicon().drugs}
     kept, items = [], []
     sentences = [s for t in turns for s in t.sentences]
     for med in medications:
-        if med["name"] not in allergens:
-            kept.append(med)
+        started = med["status"] in ("new", "changed")
+        if med["name"] in allergens:
+            if started:
+                items.append(_said_item(sentences, med["name"], "recorded allergy"))
             continue
-        if med["status"] in ("new", "changed"):
-            said = [s for s in sentences if any(m.drug.name == med["name"] for m in find_drugs(s))]
-            where = said[-1] if said else sentences[0]
-            items.append({"kind": "medication", "reason": "recorded allergy", "heard": med["name"],
-                          "candidates": [{"name": med["name"]}], "segment_ids": list(where.segment_ids),
-                          "sentence_index": where.index, "sentence_indices": [s.index for s in said]})
+        kept.append(med)
+        allergen = classes.get(cls_of.get(med["name"], ""))
+        if started and allergen:
+            items.append(_said_item(sentences, med["name"], f"same class as a recorded allergy ({allergen})"))
     return kept, items

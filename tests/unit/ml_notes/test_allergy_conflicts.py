@@ -89,3 +89,21 @@ def test_a_negation_stops_a_drug_only_when_it_denies_taking_it() -> None:
     stopped = insights(("P", "I take metformin 1000 mg twice a day and ibuprofen."),
                        ("D", "Do not take the metformin anymore."), ("D", "No ibuprofen for now."))
     assert {m["name"]: m["status"] for m in stopped["medications"]} == {"metformin": "stopped", "ibuprofen": "stopped"}
+
+
+def test_a_drug_of_an_allergens_class_stays_in_the_plan_and_is_flagged() -> None:
+    turns = (("D", "I have that you're allergic to penicillin. Any other allergies?"), ("P", "No."),
+             ("D", "For the strep throat I will start amoxicillin 500 mg three times a day."))
+    note = ExtractiveNoteGenerator().generate(transcript(*turns), template="hp")
+    assert [m["name"] for m in note["insights"]["medications"]] == ["amoxicillin"]
+    flagged = [r for r in note["insights"]["needs_review"] if r["reason"].startswith("same class")]
+    assert [(r["heard"], r["reason"]) for r in flagged] == [
+        ("amoxicillin", "same class as a recorded allergy (penicillin)")]
+    plan = next(s for s in note["sections"] if s["key"] == "assessment_and_plan")["text"]
+    assert "Start amoxicillin 500 mg three times daily." in plan
+
+
+def test_another_class_or_a_drug_only_taken_is_not_flagged() -> None:
+    ins = insights(("D", "Any allergies?"), ("P", "Penicillin gives me hives. I take ibuprofen sometimes."),
+                   ("D", "Start azithromycin 250 mg once daily."))
+    assert not [r for r in ins["needs_review"] if r["reason"].startswith("same class")]
