@@ -123,12 +123,12 @@ def test_a_briefly_speaking_third_person_is_counted():
     diarizer = ResemblyzerDiarizer()
     counts = [(diarizer._cluster(_prepared(c)).n_speakers, len(c["names"])) for c in map(_load, BRIEF)]
     assert sum(found == true for found, true in counts) >= 7
-    assert all(found <= true for found, true in counts)
+    assert sum(found > true for found, true in counts) <= 1  # measured 0: one file of slack for BLAS
 
 
 def test_the_speakers_of_the_brief_clips_alone_stay_one():
     """Each speaker of those clips with >= 15 s of windows, alone: 30 of 31 stay one (b13's patient
-    is split before and after D86)."""
+    is split before and after D86). Floor 29: one file of slack for BLAS, as the count test has."""
     diarizer = ResemblyzerDiarizer()
     kept = total = 0
     for clip in map(_load, BRIEF):
@@ -139,4 +139,4 @@ def test_the_speakers_of_the_brief_clips_alone_stay_one():
                 total += 1
                 kept += diarizer._cluster(_prepared(clip, mine)).n_speakers == 1
     assert total == 31
-    assert kept >= 30
+    assert kept >= 29

@@ -78,7 +78,7 @@ def test_doctor_and_patient_merged_in_one_cluster_are_split(results):
     and it fails at the old 8."""
     with_split = results["d90"]
     assert sum(found == true for found, true, _, _ in with_split) >= 10
-    assert all(found <= true for found, true, _, _ in with_split)
+    assert sum(found > true for found, true, _, _ in with_split) <= 1  # measured 0: one file of slack for BLAS
     assert sum(found == true for found, true, _, _ in results["without"]) <= 9
 
 
