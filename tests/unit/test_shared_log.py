@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -154,11 +155,19 @@ class Noted:
         self.positions.append(position)
 
 
-def wait_until_waiting(tap: Tap) -> None:
-    """Until the follower's thread sleeps in the tap (what a follower with nothing to do does)."""
+def wait_until_waiting(tap: Tap, bound: float = 60.0) -> None:
+    """Until the follower's thread sleeps in the tap (what a follower with nothing to do does); a bound
+    (never reached when it works) so a regression fails instead of hanging the suite."""
+    deadline = time.monotonic() + bound
     with tap._changed:
         while not tap._waiting:
+            assert time.monotonic() < deadline, "the follower never waited in the tap"
             tap._changed.wait(0.01)
+
+
+def joined(follower: threading.Thread) -> None:
+    follower.join(60)
+    assert not follower.is_alive(), "the follower was never handed its notification"
 
 
 def test_a_skipped_topic_is_noted_not_handed_while_the_follower_waits(recorder: Any, log: SharedLog) -> None:
@@ -170,7 +179,7 @@ def test_a_skipped_topic_is_noted_not_handed_while_the_follower_waits(recorder: 
         wait_until_waiting(tap)
         skipped = record(recorder, "skip", "skip")
         handled = record(recorder, "a")
-        follower.join()
+        joined(follower)
         assert got == handled  # never woken for the skipped ones
         assert noted.positions == skipped  # each noted, in order, before the handled one was handed
 
@@ -196,6 +205,6 @@ def test_a_position_is_never_noted_past_a_handled_notification_not_yet_applied(
         wait_until_waiting(tap)
         ids = record(recorder, "a", "skip")  # "a" wakes the follower; "skip" comes before it is done
         take(marker, 2)
-        follower.join()  # it has taken "a" and stopped there: "a" is not applied as far as the tap knows
+        joined(follower)  # it has taken "a" and stopped there: "a" is not applied as far as the tap knows
         assert got == ids[:1] and noted.positions == []
         assert take(tap, 1) == [(ids[1], "skip")]  # handed: the follower notes it after "a"
