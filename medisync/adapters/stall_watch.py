@@ -81,8 +81,10 @@ class StallWatch:
             return subscription
         return guarded
 
-    def failed(self, error: Exception, _wait: float) -> float:
-        """Called inside the ``except``: note the stall, log it, report it; the seconds to wait."""
+    def failed(self, error: Exception, backoff: float) -> float:
+        """Called inside the ``except``: note the stall, log it, report it; the seconds to wait.  A failure
+        with no event (reading the log) waits at least the caller's own doubling ``backoff``: a stall of the
+        log is ended each time a subscription opens, so its attempts alone would never grow (review)."""
         position, self._failed_at = self._failed_at, None
         kind = error_class(error)
         if self.attempts and position == self.position:
@@ -92,6 +94,8 @@ class StallWatch:
         self.error = kind
         cap = READ_MAX_S if position is None or isinstance(error, CONNECTION_LOST) else EVENT_MAX_S
         wait = min(FIRST_S * 2 ** min(self.attempts - 1, 16), cap)
+        if position is None:
+            wait = max(wait, backoff)
         what = "reading the log" if position is None else f"applying event #{position}"
         if self.attempts == 1:
             log.exception("follower %s stalled %s (%s); retrying in %.1fs", self.follower, what, kind, wait)

@@ -30,6 +30,12 @@ def test_an_exception_is_logged_without_its_message(formatter: logging.Formatter
     assert "_record_with_exception" in line  # the frames are kept for the operator
 
 
+def test_text_left_by_another_handler_is_not_reused() -> None:
+    record = _record_with_exception()
+    record.exc_text = ROW  # what logging's default formatter caches on the record
+    assert "Quarrington" not in TextFormatter().format(record)
+
+
 def test_the_json_line_stays_one_object() -> None:
     doc = json.loads(JsonFormatter().format(_record_with_exception()))
     assert doc["exc_type"] == "ValueError" and doc["level"] == "ERROR"

@@ -66,6 +66,18 @@ def test_reading_the_log_failing_is_a_stall_without_an_event_and_ends_on_subscri
     assert subscribe(3, ()) == "subscription" and watch.attempts == 0
 
 
+def test_a_log_failing_after_each_subscription_still_backs_off() -> None:
+    """Review: each subscription ended the read stall, so the wait stayed at the first one forever; it
+    now follows the caller's doubling backoff."""
+    watch = StallWatch("notes")
+    subscribe = watch.guard_subscribe(lambda gt, topics: "subscription")
+    waits = []
+    for backoff in (0.2, 0.4, 0.8, 1.6):
+        subscribe(3, ())
+        waits.append(watch.failed(ConnectionError("gone"), backoff))
+    assert waits == [0.2, 0.4, 0.8, 1.6]
+
+
 def test_a_lost_connection_at_an_event_is_retried_as_often_as_a_failed_read() -> None:
     watch = StallWatch("users")
 

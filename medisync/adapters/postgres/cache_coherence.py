@@ -77,12 +77,14 @@ class CacheCoherence:
                     type(error).__name__)
 
     def _follow(self) -> None:
-        resumed = self.start_after()  # (re)opens what the listener feeds, from where that reads
-        if self.position is None:
-            self.position = resumed or 0
         caching = self.repository.cache is not None
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(self._channel)  # listening before reading: no commit falls in between
+            # (re)opens what the listener feeds, from where that reads: only once listening, so a failed
+            # reconnect never turns the row cache back on without a listener (review)
+            resumed = self.start_after()
+            if self.position is None:
+                self.position = resumed or 0
             if caching:
                 self.repository.clear_cache()  # nothing cached before now is trusted
                 self.repository.trusted = True

@@ -170,6 +170,10 @@ class TextFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__("%(message)s")
 
+    def format(self, record: logging.LogRecord) -> str:
+        record.exc_text = None  # another handler's formatting would carry the message
+        return super().format(record)
+
     def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
         kind, _value, trace = ei
         return "Traceback (message withheld):\n" + "".join(traceback.format_tb(trace)) + (kind.__name__ if kind else "")
