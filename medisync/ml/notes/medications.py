@@ -608,18 +608,41 @@ _CHART_ALLERGY = re.compile(r"\b(?:you|she|he|patient)(?: are| is| also| still){
                             r"|\b(?:your|her|his) (?:drug |medication )?allerg(?:y|ies) (?:is|are|include|to)\b")
 
 
+#: what ends the stretch a chart statement speaks of: a new clause, a relative, another allergy statement
+_CHART_END = re.compile(r"\b(?:mother|father|mom|dad|sister|brother|son|daughter|wife|husband|family|parents?|"
+                        r"grand\w+|aunt|uncle|cousin|allergic|allerg(?:y|ies))\b|[.;:]"
+                        r"|\b(?:so|but|because|then|which|instead|and) (?:we|i|you|she|he|they|let|will|would)\b"
+                        r"|, (?:we|i|she|he|they|let|will|would)\b")
+_CONDITIONAL = re.compile(r"\b(?:if|whether|in case|unless|suppose)\b")
+
+
+def _chart_spans(norm: str) -> list[tuple[int, int]]:
+    """Token spans a clinician's chart statement of the patient's allergies covers: from "allergic to" to
+    the end of its clause, before a relative or another allergy statement; none after "if", "whether"."""
+    cuts = [m.start() for m in _NEXT_CLAUSE.finditer(norm)]
+    spans = []
+    for m in _CHART_ALLERGY.finditer(norm):
+        opened = max((c for c in cuts if c < m.start()), default=0)
+        if _CONDITIONAL.search(norm[opened:m.start()]):
+            continue
+        ends = [c for c in cuts if c > m.end()] + [e.start() for e in _CHART_END.finditer(norm, m.end())]
+        end = min(ends, default=len(norm))
+        spans.append((len(norm[: m.end()].split()), len(norm[:end].split())))
+    return spans
+
+
 def _chart_allergies(sent: Sentence, known: frozenset[str]) -> list[tuple[int, str, str | None]]:
     """(token start, substance, reaction) of the allergies a clinician's statement gives the patient;
-    never from a question, a negation ("you are not allergic to ...") or a hypothetical."""
-    m = _CHART_ALLERGY.search(sent.norm)
-    if m is None or sent.is_question:
+    never from a question, a condition ("if you are allergic to ..."), a negation, a hypothetical or a
+    relative ("and your mother is allergic to sulfa")."""
+    spans = [] if sent.is_question else _chart_spans(sent.norm)
+    if not spans:
         return []
-    first = len(sent.norm[: m.end()].split())
     scs = scopes(sent.toks)
     out: list[tuple[int, str, str | None]] = []
     for s, e, name in _substances(sent, known):
         a = assess(sent.toks, (s, e), scs)
-        if s >= first and not (a.negated or a.hypothetical or a.family):
+        if any(lo <= s < hi for lo, hi in spans) and not (a.negated or a.hypothetical or a.family):
             out.append((s, name, _first_reaction(sent, e)))
     return out
 

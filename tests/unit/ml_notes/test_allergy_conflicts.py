@@ -107,3 +107,17 @@ def test_another_class_or_a_drug_only_taken_is_not_flagged() -> None:
     ins = insights(("D", "Any allergies?"), ("P", "Penicillin gives me hives. I take ibuprofen sometimes."),
                    ("D", "Start azithromycin 250 mg once daily."))
     assert not [r for r in ins["needs_review"] if r["reason"].startswith("same class")]
+
+
+def test_a_chart_statement_covers_only_its_own_stretch() -> None:
+    """Review: "If you are allergic to penicillin, we would use azithromycin" made azithromycin an allergy,
+    and "... and your mother is allergic to sulfa" gave the patient sulfa."""
+    cases = {
+        "If you are allergic to penicillin, we would use azithromycin instead.": set(),
+        "You are allergic to penicillin and your mother is allergic to sulfa.": {"penicillin"},
+        "You are allergic to penicillin, so we will start azithromycin 250 mg daily.": {"penicillin"},
+        "you are allergic to penicillin so we will start azithromycin 250 mg daily": {"penicillin"},
+        "Your allergies are codeine and latex.": {"codeine", "latex"},
+    }
+    for said, allergens in cases.items():
+        assert _names(insights(("D", said))["allergies"], "substance") == allergens, said
