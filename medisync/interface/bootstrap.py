@@ -166,7 +166,7 @@ API = tuple(f.name for f in fields(Container) if f.name not in ("settings", "fol
 RELAY = ("app", "datastore")
 PROJECTOR = ("app", "views", "progress", "dead_letters", "stalls")  # + "audit" when it runs every projection
 REBUILD = ("app", "datastore")
-WORKER = ("jobs", "dead_letters")
+WORKER = ("jobs", "dead_letters", "stalls")  # its erasure evictor reports its stalls too (D87)
 ANALYTICS = ("datastore",)
 ADMIN = ("identity",)
 

@@ -2,20 +2,27 @@
 position and error class (never the row's PHI), and recovers by itself once the cause is fixed.
 
 Real Postgres, the real projection, view, shared log and health report: the cause is a constraint on
-the view's table that the event's row breaks, as a migration gone wrong would."""
+the view's table that the event's row breaks, as a migration gone wrong would. The ``medisync worker``
+process reports its erasure evictor's stall the same way (built by ``bootstrap(WORKER)`` on the same
+database, the models faked)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import threading
 import time
 import uuid
 from typing import Any, Callable
 
 import psycopg
+import pytest
 
-from medisync.interface.bootstrap import Container
+from medisync.interface.bootstrap import WORKER, Container, bootstrap
+from medisync.interface.processes import follow_erasures
 from tests.integration.test_audit_chain import _populate
 from tests.integration.test_dead_letters import _register, container  # noqa: F401 - the fixture: a fresh database
+from tests.unit.application.fakes import ScriptedGenerator, ScriptedTranscriber
 
 BROKEN = "ALTER TABLE read.patients ADD CONSTRAINT no_stallby CHECK (last_name <> 'Stallbyquist')"
 
@@ -68,3 +75,35 @@ def test_a_stall_another_process_reports_shows_here_until_it_recovers(container:
         ("notes", 42, "KeyError", 4)]
     other.recovered("notes")
     assert not [s for s in container.health()["stalled"] if s["process"] == other.process]
+
+
+def test_the_ml_worker_process_reports_its_erasure_evictors_stall(container: Container,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: ``WORKER`` built no stall store, so the worker's stall was only logged (D87)."""
+    principal, patient_id = _populate(container)
+    worker = bootstrap(dataclasses.replace(container.settings, ml_enabled=True), WORKER,
+                       transcriber=ScriptedTranscriber(), generators={"extractive": ScriptedGenerator()})
+    try:
+        assert worker.stalls is not None
+        failing = threading.Event()
+        failing.set()
+        forget = worker.app.forget_cached
+
+        def forget_or_fail(erased_id: str) -> int:  # the injected fault: the evictor cannot apply the erasure
+            if failing.is_set():
+                raise LookupError("injected")
+            return forget(erased_id)
+
+        monkeypatch.setattr(worker.app, "forget_cached", forget_or_fail)
+        follow_erasures(worker)
+        erased = container.erasure.erase(principal, patient_id, "GDPR Art.17 ticket 87").notification_id
+
+        def evictor() -> list[dict[str, Any]]:
+            return [s for s in container.health()["stalled"] if s["follower"] == "erasure-evictor"]
+        stall = _until(evictor)[0]  # read by the API's health from the worker's row
+        assert (stall["error"], stall["process"]) == ("LookupError", worker.stalls.process)
+        assert stall["notification_id"] is not None and stall["notification_id"] <= erased
+        failing.clear()
+        _until(lambda: not evictor())  # the erasure applied: the row is gone
+    finally:
+        worker.close()

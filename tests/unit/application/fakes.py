@@ -125,7 +125,7 @@ def worker(tmp_path: Path, transcriber: ScriptedTranscriber, generator: Scripted
         settings, WORKER, app=MediSyncApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}),
         reads=NoReadModels(), blobs=MemoryBlobs(), transcriber=transcriber,
         generators={"extractive": generator}, retries=Retries(max_attempts, 0.5, waits.append),
-        clock=clock or SteppingClock(1.5), dead_letters=None)
+        clock=clock or SteppingClock(1.5), dead_letters=None, stalls=None)  # plain tables: no database here
     return Worker(container, transcriber, generator, waits)
 
 
