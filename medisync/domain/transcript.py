@@ -15,6 +15,7 @@ class Word(TypedDict):
     end: float
     word: str
     probability: float
+    heard: NotRequired[str]  # what the first decoding heard, where a drug name was restored (D91)
 
 
 class Segment(TypedDict):

@@ -48,6 +48,8 @@ class Settings:
     asr_beam_size: int = 5
     # faster-whisper's bundled Silero VAD: silence yields no text (no hallucinated words).
     asr_vad: bool = True
+    # A second, biased decoding of the segments that seem to name a drug (D91).
+    asr_restore_drugs: bool = True
     # Premium "llm" note generator: any OpenAI-compatible endpoint (unset: not offered).
     llm_url: str | None = None
     llm_model: str = "gpt-4o-mini"

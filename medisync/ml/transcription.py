@@ -1,6 +1,7 @@
 """``SpeechTranscriber``: the speech half of the ML pipeline (ports.Transcriber).
 
 audio file -> faster-whisper (words with timestamps)
+           -> drug names restored by a second, biased decoding of a few segments (D91)
            -> diarizer (speaker per word)
            -> segments split at speaker changes
            -> roles (clinician / patient / other)
@@ -13,13 +14,16 @@ explicitly with :meth:`SpeechTranscriber.load`).
 from __future__ import annotations
 
 import time
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from medisync.application.ports import Segment, Transcript, Word
 
 from .asr.whisper import AsrResult, AsrSegment, AsrWord, WhisperASR
 from .diarization import DiarizationResult, Diarizer, Span, default_diarizer
 from .diarization.roles import assign_roles, takes_both_sides
+
+if TYPE_CHECKING:
+    from .drug_restore import Restoration
 
 
 def missing_dependencies(model: str = "base") -> list[str]:
@@ -87,10 +91,14 @@ class SpeechTranscriber:
     """
 
     def __init__(self, diarizer: Diarizer | None = None, min_speakers: int = 1, max_speakers: int = 4,
-                 asr: WhisperASR | None = None, **asr_options: Any) -> None:
+                 asr: WhisperASR | None = None, restore_drugs: bool = True, **asr_options: Any) -> None:
         if asr is not None and asr_options:
             raise TypeError("pass either a built asr or its options, not both")
         self.asr = asr or WhisperASR(**asr_options)
+        #: a second, biased decoding of the segments that seem to name a drug (D91)
+        self.restore_drugs = restore_drugs
+        #: the drug names restored in the last transcribe() call
+        self.last_restorations: list[Restoration] = []
         self._diarizer = diarizer
         self._diarizer_kwargs = {"min_speakers": min_speakers, "max_speakers": max_speakers}
         #: timings (seconds) of the last transcribe() call: asr, diarization, total
@@ -114,11 +122,14 @@ class SpeechTranscriber:
         t0 = time.perf_counter()
         asr = self.asr.transcribe(str(audio_path))
         t_asr = time.perf_counter()
+        asr = self._restore_drugs(str(audio_path), asr)
+        t_restore = time.perf_counter()
         segments = self._diarize_segments(str(audio_path), asr)
         t_end = time.perf_counter()
         self.last_timings = {
             "asr": t_asr - t0,
-            "diarization": t_end - t_asr,
+            "restore": t_restore - t_asr,
+            "diarization": t_end - t_restore,
             "total": t_end - t0,
         }
         return {
@@ -132,6 +143,21 @@ class SpeechTranscriber:
             "text": " ".join(s["text"] for s in segments if s["text"]),
             "segments": segments,
         }
+
+    def _restore_drugs(self, audio_path: str, asr: AsrResult) -> AsrResult:
+        """Drug names restored by re-decoding (D91); only with a Whisper model to decode with."""
+        self.last_restorations = []
+        if not self.restore_drugs or not isinstance(self.asr, WhisperASR):
+            return asr
+        import numpy as np
+
+        from .diarization.audio import iter_audio
+        from .drug_restore import restore_drugs, whisper_decoder
+
+        audio = np.concatenate([np.zeros(0, dtype=np.float32), *iter_audio(audio_path)])
+        decode = whisper_decoder(self.asr.load(), asr.language or self.asr.language, self.asr.beam_size)
+        restored, self.last_restorations = restore_drugs(asr, audio, decode)
+        return restored
 
     # ------------------------------------------------------------------
     def _diarize_segments(self, audio_path: str, asr: AsrResult) -> list[Segment]:
@@ -211,6 +237,7 @@ class SpeechTranscriber:
                     "end": _r(w.end),
                     "word": w.word.strip(),
                     "probability": round(float(w.probability), 4),
+                    **({"heard": w.heard} if w.heard else {}),
                 }
                 for w in words
             ],

@@ -138,3 +138,22 @@ def test_encoder_embeddings_separate_real_speakers():
     same = sim[(labels[:, None] == labels[None, :]) & ~np.eye(len(labels), dtype=bool)].mean()
     diff = sim[labels[:, None] != labels[None, :]].mean()
     assert same > diff + 0.15
+
+
+def test_drug_names_restored_from_the_audio_were_said(model_dir):
+    """D91, with real Whisper: on a visit whose first decoding mishears metformin ("met for me"), every
+    word the second, biased decoding restores names a drug of that visit and says what was first heard,
+    and the text a word was restored in reads the drug."""
+    _require_models()
+    from medisync.ml.transcription import SpeechTranscriber
+
+    tr = SpeechTranscriber(model=str(model_dir))
+    out = tr.transcribe(str(FIXTURES / "dev-01-diabetes.wav"))
+    said = {m["name"] for m in json.loads((FIXTURES / "dev-01-diabetes.truth.json").read_text())
+            ["expected"]["medications"]}
+    restored = [(seg, w) for seg in out["segments"] for w in seg.get("words", []) if "heard" in w]
+    assert [r.drug for r in tr.last_restorations] == [w["word"].strip(",.?") for _, w in restored]
+    for seg, word in restored:
+        assert word["word"].strip(",.?") in said and word["heard"]
+        assert word["word"] in seg["text"]
+    assert "restore" in tr.last_timings

@@ -33,6 +33,8 @@ class AsrWord:
     end: float
     word: str
     probability: float
+    #: the words the first decoding heard, when a drug name was restored from the audio (D91)
+    heard: str | None = None
 
 
 @dataclass

@@ -1,0 +1,167 @@
+"""Drug names restored from the audio: a second, biased decoding of the segments that seem to hold one (D91).
+
+Whisper's language prior favours ordinary words, so a drug name is often heard as words that sound
+like it ("met for me" for metformin).  Biasing the whole decoding with a generic drug list made the
+dev set worse (D35): the list must name what was said.  This pass builds the list per segment:
+
+1. **Candidates.**  Stretches of one to four low-confidence words (some word below ``max_probability``)
+   that are no drug name themselves are matched to the drug lexicon by letters and sound
+   (``drug_candidates``, the note generator's fuzzy matcher).  The best few drugs of the segment are its
+   candidates.
+2. **Re-decoding.**  Only that segment's audio is decoded again, with the candidates as Whisper
+   ``hotwords``.
+3. **Acceptance.**  A change is kept only where the second decoding differs from the first in one place
+   that begins or ends with exactly one candidate (beside it only function words, numbers or words heard
+   before), the words it replaces sound like that drug (``similarity`` >= ``min_similarity``) more than
+   like any other candidate, and the rest of the segment still agrees with the first decoding.  A decoding that repeats a candidate or rewrites the
+   segment (the known failure of biased decoding: "docusate docusate" for "Got it. Thanks, doctor.") is
+   discarded whole.
+
+Nothing else of the second decoding is taken.  A restored word keeps the first decoding's times and
+carries ``heard``: the words first heard, so the transcript shows what was changed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+from typing import Any, Callable
+
+import numpy as np
+
+from .asr.whisper import AsrResult, AsrSegment, AsrWord
+from .notes.drugs import drug_candidates, similarity
+from .notes.lexicon import drug_lexicon
+
+_FUNCTION = frozenset("to the a an of and in on at for your his her my their with".split())
+SAMPLE_RATE = 16000
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", word.lower())
+
+
+@dataclass(frozen=True)
+class RestoreSettings:
+    max_probability: float = 0.6   # a stretch is a candidate only if some word is below this
+    min_candidate: float = 0.7     # drug_candidates' score to propose a drug
+    max_candidates: int = 4        # hotwords per segment
+    min_similarity: float = 0.6    # replaced words vs the drug name
+    min_agreement: float = 0.6     # the rest of the segment, first vs second decoding
+    pad_s: float = 0.2
+
+
+@dataclass(frozen=True)
+class Restoration:
+    segment: int
+    drug: str
+    heard: str
+
+
+Decode = Callable[[np.ndarray, str], list[str]]  # a clip and its hotwords -> the words heard
+
+
+def segment_candidates(words: list[AsrWord], settings: RestoreSettings) -> list[str]:
+    """The drugs this segment's low-confidence stretches sound like, best first."""
+    names = drug_lexicon().surface
+    toks = [_norm(w.word) for w in words]
+    best: dict[str, float] = {}
+    for s in range(len(toks)):
+        for e in range(s + 1, min(s + 5, len(toks) + 1)):
+            stretch = toks[s:e]
+            if not all(t.isalpha() for t in stretch) or any(t in names for t in stretch):
+                break
+            if len("".join(stretch)) < 5 or min(w.probability for w in words[s:e]) >= settings.max_probability:
+                continue
+            for name, score in drug_candidates(" ".join(stretch), limit=3, min_score=settings.min_candidate):
+                best[name] = max(best.get(name, 0.0), score)
+    return sorted(best, key=lambda n: -best[n])[: settings.max_candidates]
+
+
+def _drug_in(new: list[str], old: list[str], cands: list[str]) -> tuple[str, bool] | None:
+    """The candidate a changed block of the second decoding begins or ends with, and whether it begins."""
+    for name in cands:
+        words = name.split()
+        if new[: len(words)] == words:
+            return (name, True) if all(_incidental(t, old) for t in new[len(words):]) else None
+        if new[-len(words):] == words:
+            return (name, False) if all(_incidental(t, old) for t in new[: -len(words)]) else None
+    return None
+
+
+def _incidental(token: str, old: list[str]) -> bool:
+    """A word beside the drug that changes nothing: a function word, a number or unit, or a word heard before."""
+    return token in _FUNCTION or any(ch.isdigit() for ch in token) or token in old
+
+
+def _heard_span(old: list[str], i: int, j: int, drug: str, at_start: bool) -> tuple[int, int, float]:
+    """The stretch of the replaced old words, from the block's start or to its end, most like the drug."""
+    best = (i, i, 0.0)
+    for x in range(1, min(j - i, 4) + 1):
+        lo, hi = (i, i + x) if at_start else (j - x, j)
+        heard = " ".join(t for t in old[lo:hi] if t not in _FUNCTION)
+        score = similarity(heard, drug) if heard.isascii() and heard.replace(" ", "").isalpha() else 0.0
+        if score > best[2]:
+            best = (lo, hi, score)
+    return best
+
+
+def accept(old: list[AsrWord], new: list[str], cands: list[str],
+           settings: RestoreSettings) -> tuple[int, int, str] | None:
+    """``(i, j, drug)``: old words ``i:j`` are the drug, or None when the second decoding is not trusted."""
+    a, b = [_norm(w.word) for w in old], [_norm(w) for w in new]
+    joined = " ".join(b)
+    if any(joined.count(c) > 1 for c in cands):
+        return None  # biased decoding that repeats a hotword has stopped listening
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.ratio() < settings.min_agreement:
+        return None
+    hits = [(op, _drug_in(b[op[3]:op[4]], a[op[1]:op[2]], cands)) for op in matcher.get_opcodes() if op[0] == "replace"]
+    hits = [(op, found) for op, found in hits if found is not None]
+    if len(hits) != 1 or any(c in " ".join(a) for c in cands):
+        return None
+    (_tag, i, j, _k, _m), (drug, at_start) = hits[0]
+    lo, hi, score = _heard_span(a, i, j, drug, at_start)
+    heard = " ".join(t for t in a[lo:hi] if t not in _FUNCTION)
+    if score < settings.min_similarity or any(similarity(heard, c) > score for c in cands if c != drug):
+        return None  # the words must sound like this drug more than like any other candidate
+    return lo, hi, drug
+
+
+def _restored(seg: AsrSegment, i: int, j: int, drug: str) -> AsrSegment:
+    old = seg.words
+    heard = "".join(w.word for w in old[i:j]).strip()
+    trail = re.sub(r"[\w'-]+", "", old[j - 1].word.strip())[-1:]  # keep the last word's punctuation
+    word = AsrWord(old[i].start, old[j - 1].end, " " + drug + trail,
+                   min(w.probability for w in old[i:j]), heard=heard)
+    words = [*old[:i], word, *old[j:]]
+    return replace(seg, text="".join(w.word for w in words), words=words)
+
+
+def restore_drugs(result: AsrResult, audio: np.ndarray, decode: Decode,
+                  settings: RestoreSettings = RestoreSettings()) -> tuple[AsrResult, list[Restoration]]:
+    """``result`` with drug names restored where a second, biased decoding of a segment names one."""
+    segments: list[AsrSegment] = []
+    done: list[Restoration] = []
+    for index, seg in enumerate(result.segments):
+        cands = segment_candidates(seg.words, settings) if seg.words else []
+        hit = None
+        if cands:
+            lo = int(max(0.0, seg.start - settings.pad_s) * SAMPLE_RATE)
+            clip = audio[lo: int((seg.end + settings.pad_s) * SAMPLE_RATE)]
+            hit = accept(seg.words, decode(clip, " ".join(cands)), cands, settings)
+        if hit is not None:
+            seg = _restored(seg, *hit)
+            done.append(Restoration(index, hit[2], seg.words[hit[0]].heard or ""))
+        segments.append(seg)
+    return replace(result, segments=segments), done
+
+
+def whisper_decoder(model: Any, language: str | None, beam_size: int) -> Decode:
+    """A ``Decode`` on a loaded ``faster_whisper.WhisperModel``: one clip, the hotwords as bias."""
+    def decode(clip: np.ndarray, hotwords: str) -> list[AsrWord]:
+        segs, _ = model.transcribe(clip, language=language, beam_size=beam_size, hotwords=hotwords,
+                                   vad_filter=False, condition_on_previous_text=False, without_timestamps=True)
+        return [" " + w for s in segs for w in s.text.split()]
+    return decode

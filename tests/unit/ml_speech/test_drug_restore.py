@@ -1,0 +1,97 @@
+"""D91: drug names restored by a second, biased decoding, and the guards that refuse a biased decoding.
+
+The decoder here replays what a second decoding could answer (the real one is Whisper with hotwords,
+exercised in tests/integration/test_speech_pipeline.py); what is tested is which answers are trusted.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from medisync.ml.asr.whisper import AsrResult, AsrSegment, AsrWord
+from medisync.ml.drug_restore import RestoreSettings, accept, restore_drugs, segment_candidates
+
+SETTINGS = RestoreSettings()
+
+
+def _words(text: str, low: tuple[str, ...] = ()) -> list[AsrWord]:
+    out, t = [], 0.0
+    for w in text.split():
+        out.append(AsrWord(t, t + 0.3, " " + w, 0.2 if w.strip(",.?") in low else 0.95))
+        t += 0.3
+    return out
+
+
+def _result(text: str, low: tuple[str, ...]) -> AsrResult:
+    words = _words(text, low)
+    return AsrResult("en", 10.0, [AsrSegment(0.0, words[-1].end, "".join(w.word for w in words), words)],
+                     "faster-whisper/base", "test")
+
+
+def _decoder(answer: str, seen: list[str] | None = None):
+    def decode(clip: np.ndarray, hotwords: str) -> list[str]:
+        if seen is not None:
+            seen.append(hotwords)
+        return [" " + w for w in answer.split()]
+    return decode
+
+
+AUDIO = np.zeros(16000 * 10, dtype=np.float32)
+HEARD = "Are you still taking met for me 500 milligrams twice a day?"
+
+
+def test_low_confidence_words_that_sound_like_a_drug_propose_it():
+    assert "metformin" in segment_candidates(_words(HEARD, ("met", "for", "me")), SETTINGS)
+
+
+def test_confident_words_propose_nothing_and_are_not_decoded_again():
+    seen: list[str] = []
+    result, done = restore_drugs(_result(HEARD, ()), AUDIO, _decoder("anything", seen))
+    assert seen == [] and done == [] and result.segments[0].text == " " + HEARD
+
+
+def test_a_restored_name_keeps_the_times_and_says_what_was_heard():
+    result, done = restore_drugs(_result(HEARD, ("met", "for", "me")), AUDIO,
+                                 _decoder("Are you still taking metformin 500mg twice a day?"))
+    seg = result.segments[0]
+    assert seg.text == " Are you still taking metformin 500 milligrams twice a day?"
+    restored = [w for w in seg.words if w.heard]
+    assert [(w.word, w.heard) for w in restored] == [(" metformin", "met for me")]
+    assert (restored[0].start, restored[0].end) == (1.2, 2.1)
+    assert [(d.drug, d.heard) for d in done] == [("metformin", "met for me")]
+
+
+def test_a_decoding_that_repeats_a_hotword_is_refused():
+    old = _words("Got it. Thanks, doctor.", ("Got", "it"))
+    assert accept(old, [" docusate", " docusate"], ["docusate"], SETTINGS) is None
+
+
+def test_a_decoding_that_rewrites_the_segment_is_refused():
+    old = _words("Carlos, if he still has a fever in 3 days", ("Carlos",))
+    new = [" " + w for w in "Allos 50 Steel tadalafil in three days".split()]
+    assert accept(old, new, ["tadalafil"], SETTINGS) is None
+
+
+def test_an_unknown_word_beside_the_drug_is_refused():
+    old = _words("apply triams in an only 0.1% twice daily", ("triams",))
+    new = [" " + w for w in "apply tritamcinolone clotrimazole 0.1% twice daily".split()]
+    assert accept(old, new, ["triamcinolone", "clotrimazole"], SETTINGS) is None
+
+
+def test_words_that_sound_more_like_another_candidate_are_refused():
+    old = _words("I take list in april every day", ("list", "in", "april"))
+    new = [" " + w for w in "I take fosinopril every day".split()]
+    assert accept(old, new, ["lisinopril", "fosinopril"], SETTINGS) is None
+    assert accept(old, [" I", " take", " lisinopril", " every", " day"], ["lisinopril", "fosinopril"],
+                  SETTINGS) == (2, 5, "lisinopril")
+
+
+def test_words_that_do_not_sound_like_the_drug_are_refused():
+    old = _words("I have a cough every day", ("cough",))
+    assert accept(old, [" I", " have", " a", " codeine", " every", " day"], ["codeine"], SETTINGS) is None
+
+
+def test_a_drug_already_named_in_the_segment_is_not_restored_twice():
+    old = _words("keep the metformin and the met form", ("met", "form"))
+    new = [" " + w for w in "keep the metformin and the metformin".split()]
+    assert accept(old, new, ["metformin"], SETTINGS) is None
