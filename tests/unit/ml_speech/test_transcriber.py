@@ -86,7 +86,8 @@ def test_output_schema_and_split_at_speaker_change():
     # the diarizer received one span per word, in order
     assert len(diar.calls[0][1]) == sum(len(s["words"]) for s in segs)
     assert tr.last_info["n_speakers"] == 2
-    assert set(tr.last_timings) == {"asr", "diarization", "total"}
+    assert set(tr.last_timings) == {"asr", "restore", "diarization", "total"}
+    assert tr.last_restorations == []  # no Whisper model to decode again with: the pass is skipped
 
 
 def test_no_speech():
