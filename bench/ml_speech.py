@@ -236,7 +236,7 @@ def run_file(engine, it: dict, asr_only: bool, save_dir: Path | None = None) -> 
     else:
         out = engine.transcribe(it["wav"])
         hyp, dur, timings = out["text"], out["duration_s"] or 1.0, engine.last_timings
-        row = diarization_scores(it, out)
+        row = {**diarization_scores(it, out), "restored": restored(engine, ref_text)}
         if save_dir is not None:
             save_transcript(out, save_dir / f"{it['id']}.asr.json")
     return {
@@ -247,6 +247,13 @@ def run_file(engine, it: dict, asr_only: bool, save_dir: Path | None = None) -> 
         "seconds": {k: round(v, 2) for k, v in timings.items()},
         "hypothesis": hyp,
     }
+
+
+def restored(engine, ref_text: str) -> list[dict]:
+    """The drug names the restore pass wrote (D91), each marked whether the visit's script says it."""
+    said = ref_text.lower()
+    return [{"drug": r.drug, "heard": r.heard, "said": r.drug in said}
+            for r in getattr(engine, "last_restorations", [])]
 
 
 class CachedASR:
@@ -366,6 +373,9 @@ def print_table(result: dict) -> None:
               f"{fmt(o['der_turns']):>7} {o['speaker_count_correct'] if o['speaker_count_correct'] is not None else '-'}"
               f"/{o['files']:<3} "
               f"{fmt(o['role_accuracy']):>7} {fmt(o['role_accuracy_dur']):>7} {o['rtf_asr']:8.3f} {o['rtf_total']:8.3f}")
+    done = [(r["id"], x) for r in result["files"] for x in r.get("restored", [])]
+    print(f"drug names restored from the audio (D91): {len(done)}, not said: {sum(not x['said'] for _, x in done)}"
+          + "".join(f"\n  {i}: {x['drug']} <- {x['heard']!r}{'' if x['said'] else '  NOT SAID'}" for i, x in done))
 
 
 def main(argv: list[str] | None = None) -> int:
