@@ -59,7 +59,7 @@ class Restoration:
     heard: str
 
 
-Decode = Callable[[np.ndarray, str], list[str]]  # a clip and its hotwords -> the words heard
+Decode = Callable[[np.ndarray, str, int], list[str]]  # a clip, its hotwords, the words first heard -> words
 
 
 def segment_candidates(words: list[AsrWord], settings: RestoreSettings) -> list[str]:
@@ -150,7 +150,7 @@ def restore_drugs(result: AsrResult, audio: np.ndarray, decode: Decode,
         if cands:
             lo = int(max(0.0, seg.start - settings.pad_s) * SAMPLE_RATE)
             clip = audio[lo: int((seg.end + settings.pad_s) * SAMPLE_RATE)]
-            hit = accept(seg.words, decode(clip, " ".join(cands)), cands, settings)
+            hit = accept(seg.words, decode(clip, " ".join(cands), len(seg.words)), cands, settings)
         if hit is not None:
             seg = _restored(seg, *hit)
             done.append(Restoration(index, hit[2], seg.words[hit[0]].heard or ""))
@@ -160,8 +160,10 @@ def restore_drugs(result: AsrResult, audio: np.ndarray, decode: Decode,
 
 def whisper_decoder(model: Any, language: str | None, beam_size: int) -> Decode:
     """A ``Decode`` on a loaded ``faster_whisper.WhisperModel``: one clip, the hotwords as bias."""
-    def decode(clip: np.ndarray, hotwords: str) -> list[AsrWord]:
+    def decode(clip: np.ndarray, hotwords: str, n_words: int) -> list[str]:
+        # one pass at temperature 0 (no fallback re-decodings), at most about twice the words first heard
         segs, _ = model.transcribe(clip, language=language, beam_size=beam_size, hotwords=hotwords,
-                                   vad_filter=False, condition_on_previous_text=False, without_timestamps=True)
+                                   vad_filter=False, condition_on_previous_text=False, without_timestamps=True,
+                                   temperature=0.0, max_new_tokens=min(2 * n_words + 16, 220))
         return [" " + w for s in segs for w in s.text.split()]
     return decode

@@ -29,7 +29,7 @@ def _result(text: str, low: tuple[str, ...]) -> AsrResult:
 
 
 def _decoder(answer: str, seen: list[str] | None = None):
-    def decode(clip: np.ndarray, hotwords: str) -> list[str]:
+    def decode(clip: np.ndarray, hotwords: str, n_words: int) -> list[str]:
         if seen is not None:
             seen.append(hotwords)
         return [" " + w for w in answer.split()]
