@@ -70,6 +70,7 @@ _TERMINATORS = frozenset(
     "but however although though except apart aside which who yet whereas while still "
     "because since otherwise".split()
 )
+_SUBJECTS = frozenset("i he she we they".split())
 _CLAUSE_PRONOUNS = frozenset("i it my she he we they that this there you me".split())
 _PUNCT_STOP = frozenset(". ; : ? !".split())
 
@@ -165,6 +166,8 @@ def scopes(toks: list[str]) -> list[Scope]:
                 continue
             if phrase == ("without",) and i + 1 < len(toks) and toks[i + 1].endswith("ing"):
                 continue  # "without sounding good, like diarrhoea": negates the verb, not what follows
+            if phrase == ("no",) and i + 1 < len(toks) and toks[i + 1] in _SUBJECTS:
+                continue  # "no i wish, i have gained weight": an answer particle, not a determiner
             used |= span
             if direction == _PRE:
                 out.append(Scope(modifier, i + n, _forward_end(toks, i + n, window, modifier), (i, i + n)))

@@ -31,3 +31,28 @@ def test_composed_description_can_be_denied() -> None:
     found = symptom_map(ins)
     assert found.get("insomnia", (None,))[0] is False
     assert found.get("difficulty swallowing", (None,))[0] is False
+
+
+@pytest.mark.parametrize(
+    ("said", "concept"),
+    [
+        ("Suddenly I gained about ten pounds.", "weight gain"),  # ACI train D2N063's wording
+        ("I have put on some weight since winter.", "weight gain"),
+        ("I've lost 110 pounds.", "weight loss"),  # ACI train D2N032
+        ("I have been dropping a few kilos.", "weight loss"),
+    ],
+)
+def test_weight_told_with_a_verb_and_an_amount(said: str, concept: str) -> None:
+    assert symptom_map(insights(("P", said))).get(concept, (None,))[0] is True
+
+
+def test_a_wish_to_lose_weight_is_no_weight_loss() -> None:
+    assert "weight loss" not in symptom_map(insights(("P", "I would like to lose some weight.")))
+
+
+def test_no_before_a_subject_is_an_answer_not_a_negation() -> None:
+    ins = insights(("D", "Have you lost any weight?"), ("P", "No I wish, unfortunately I've gained some weight."))
+    found = symptom_map(ins)
+    assert found.get("weight loss", (None,))[0] is False
+    assert found.get("weight gain", (None,))[0] is True
+    assert symptom_map(insights(("P", "No fever and no cough.")))["fever"][0] is False
