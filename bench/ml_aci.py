@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 from medisync.ml.notes import ExtractiveNoteGenerator  # noqa: E402
 from medisync.ml.notes.evaluation import Counts  # noqa: E402
 from medisync.ml.notes.evaluation import problem_grouping as grouping_agreement  # noqa: E402
+from medisync.ml.notes.evaluation import symptom_agreement  # noqa: E402
 from medisync.ml.notes.transcript_io import parse_dialogue_text  # noqa: E402
 
 ACI = ROOT / "tests" / "fixtures" / "aci-bench"
@@ -116,6 +117,17 @@ def problem_grouping(split: str) -> dict[str, Any]:
             "precision": round(total.precision, 3)}
 
 
+def symptoms(split: str) -> dict[str, Any]:
+    """Present symptoms extracted vs the scribe's history and review of systems (D92's proxy)."""
+    generator = ExtractiveNoteGenerator()
+    total = Counts()
+    for encounter in load_split(split):
+        extracted = generator.extract(parse_dialogue_text(encounter["src"])).get("symptoms") or []
+        total.add(symptom_agreement(extracted, encounter["tgt"]))
+    return {"tp": total.tp, "fp": total.fp, "fn": total.fn, "precision": round(total.precision, 3),
+            "recall": round(total.recall, 3), "f1": round(total.f1, 3)}
+
+
 def run(split: str) -> dict[str, Any]:
     data, train = load_split(split), load_split("train")
     rows = {}
@@ -127,6 +139,7 @@ def run(split: str) -> dict[str, Any]:
     return {"split": split, "encounters": len(data), "tuned_on": "train", "rows": rows,
             "chief_complaint_rouge1": chief_complaints(split),
             "problem_grouping": problem_grouping(split),
+            "symptoms_vs_scribe": symptoms(split),
             "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
 
@@ -140,6 +153,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"  {name:42s} R1 {row['rouge1']:5.1f}  R2 {row['rouge2']:5.1f}  RLsum {row['rougeLsum']:5.1f}")
     print(f"Chief complaint vs the scribe's, ROUGE-1: {result['chief_complaint_rouge1']}")
     print(f"Drug lines grouped under a problem vs the scribe's blocks: {result['problem_grouping']}")
+    print(f"Present symptoms vs the scribe's history and review of systems: {result['symptoms_vs_scribe']}")
     if args.split == "valid":
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

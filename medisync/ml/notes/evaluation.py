@@ -35,6 +35,7 @@ from typing import Any, Callable
 
 from .assessment import condition_mentions
 from .drugs import find_drugs
+from .symptoms import find_mentions
 from .text import FILLERS, build_turns, phrase_key, stem
 
 CATEGORIES = (
@@ -466,3 +467,22 @@ def problem_grouping(lines: list[dict[str, Any]], note: str) -> Counts:
             else:
                 counts.fp += 1
     return counts
+
+
+_HISTORY = re.compile(r"(?ms)^(?:HISTORY OF PRESENT ILLNESS|HPI|REVIEW OF SYSTEMS)\s*$(.*?)(?=^[A-Z][A-Z /&]+$|\Z)")
+
+
+def symptom_concepts(text: str) -> set[str]:
+    """The symptom concepts the lexicon finds in ``text``, not negated."""
+    turns = build_turns({"segments": [{"speaker": "S", "role": "patient", "start": 0, "end": 1, "text": text}]})
+    return {m.concept.name for t in turns for s in t.sentences for m in find_mentions(s) if not m.assertion.negated}
+
+
+def symptom_agreement(extracted: list[dict[str, Any]], note: str) -> Counts:
+    """Present symptoms extracted from a dialogue against the symptom concepts of the scribe's HISTORY OF
+    PRESENT ILLNESS and REVIEW OF SYSTEMS (D92's proxy; nobody labelled ACI's symptoms). Both sides are
+    read as concepts by the same lexicon, so the proxy measures hearing lay speech, not vocabulary; it
+    understates recall where the scribe's list negation is not read ("Denies fevers, chills, or weight loss")."""
+    said = set().union(*(symptom_concepts(m.group(1)) for m in _HISTORY.finditer(note)))
+    found = set().union(*(symptom_concepts(s["name"]) for s in extracted if s.get("present")))
+    return Counts(len(said & found), len(found - said), len(said - found))
