@@ -20,9 +20,9 @@ from aiohttp import web
 
 from medisync.interface.http.access_log import PHI_ROUTES, AccessLogBatcher
 from medisync.interface.http.routes import appointments, audit, documents, fhir, notes, patients, recordings
-from tests.integration.test_audit_chain import fresh_db, start_or_stop
 from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
-from tests.support.server import REPO, ServerProcess
+from tests.support.container import fresh_db
+from tests.support.server import REPO, ServerProcess, start_or_stop
 
 UA = {"User-Agent": "access-log-test/1.0"}
 NAME = {"first_name": "Zebulon", "last_name": "Quillfeather"}

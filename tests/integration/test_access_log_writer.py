@@ -4,23 +4,13 @@ writers (another API process, the sync store), after a lost connection, and fail
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-from typing import Iterator
 
 import psycopg
 import pytest
 
 from medisync.adapters.postgres.access_log_writer import AsyncAccessLogWriter
-from medisync.interface.bootstrap import Container, bootstrap
-from medisync.interface.settings import Settings
-from tests.integration.test_audit_chain import _access_entries, _populate, env_for, fresh_db
-
-
-@pytest.fixture
-def container(tmp_path: Path, database_url: str) -> Iterator[Container]:
-    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
-    yield built
-    built.close()
+from medisync.interface.bootstrap import Container
+from tests.support.container import access_entries, populate
 
 
 def _logged(url: str) -> list[tuple[int, str]]:
@@ -32,9 +22,9 @@ def _logged(url: str) -> list[tuple[int, str]]:
 async def test_writers_in_turn_keep_one_chain(container: Container) -> None:
     audit = container.audit
     assert audit is not None
-    principal, patient_id = _populate(container)
+    principal, patient_id = populate(container)
     first, second = AsyncAccessLogWriter(container.database_url), AsyncAccessLogWriter(container.database_url)
-    entries = _access_entries(principal, patient_id, 12)
+    entries = access_entries(principal, patient_id, 12)
     try:
         assert await first.append_access(entries[0:3]) == 3  # head unknown: the locking way
         assert await first.append_access(entries[3:5]) == 5  # one statement
@@ -51,9 +41,9 @@ async def test_writers_in_turn_keep_one_chain(container: Container) -> None:
 
 
 async def test_a_lost_connection_fails_the_batch_and_the_next_one_is_written(container: Container) -> None:
-    principal, patient_id = _populate(container)
+    principal, patient_id = populate(container)
     writer = AsyncAccessLogWriter(container.database_url)
-    entries = _access_entries(principal, patient_id, 4)
+    entries = access_entries(principal, patient_id, 4)
     try:
         await writer.append_access(entries[:1])
         assert writer._conn is not None
@@ -71,9 +61,9 @@ async def test_a_lost_connection_fails_the_batch_and_the_next_one_is_written(con
 async def test_concurrent_batches_of_two_writers_all_land(container: Container) -> None:
     audit = container.audit
     assert audit is not None
-    principal, patient_id = _populate(container)
+    principal, patient_id = populate(container)
     writers = [AsyncAccessLogWriter(container.database_url) for _ in range(2)]
-    entries = _access_entries(principal, patient_id, 40)
+    entries = access_entries(principal, patient_id, 40)
 
     async def write(writer: AsyncAccessLogWriter, part: int) -> None:
         for start in range(part * 20, part * 20 + 20, 4):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.integration.test_faults import QUIET, _register, server_level, until
 from tests.support.api import Caller, assert_error, create_patient, invite, schedule
-from tests.support.processes import CliProcess, fresh_database
-from tests.support.server import ServerProcess, read_from_cache
+from tests.support.polling import until
+from tests.support.processes import CliProcess, QUIET, fresh_database, server_level
+from tests.support.server import ServerProcess, read_from_cache, try_register
 
 TOKEN = "X-Consistency-Token"
 
@@ -25,7 +25,7 @@ def test_a_process_that_did_not_write_serves_the_write_and_the_erasure(database_
                                          **QUIET}, tmp_path).start()
     first, second = ServerProcess(tmp_path / "a", url, env).start(), ServerProcess(tmp_path / "b", url, env).start()
     try:
-        admin = until(lambda: _register(first), "registration (the projections are in another process)")
+        admin = until(lambda: try_register(first), "registration (the projections are in another process)")
         doctor = invite(admin, "doctor", "row-cache")
         patient = create_patient(admin)
         appointment = schedule(admin, patient["id"], doctor.id)

@@ -16,10 +16,9 @@ from medisync.application.principal import Principal
 from medisync.application.upload_document import UploadDocument
 from medisync.interface.bootstrap import Container, bootstrap
 from medisync.interface.settings import Settings
-from tests.integration.test_audit_chain import _populate, env_for, fresh_db
 from tests.support.blobs import staged
 from tests.support.server import REPO
-from tests.support.container import projected
+from tests.support.container import env_for, fresh_db, populate, projected
 
 
 @pytest.fixture
@@ -40,7 +39,7 @@ def _wait_for_read_models(container: Container, notification_id: int | None) -> 
 
 
 def test_verify_names_a_changed_and_a_missing_file(container: Container) -> None:
-    principal, patient_id = _populate(container)
+    principal, patient_id = populate(container)
     changed = _store_document(container, principal, patient_id, b"HbA1c 7.9%\n")
     vanished = _store_document(container, principal, patient_id, b"LDL 3.1 mmol/L\n")
     _wait_for_read_models(container, container.app.recorder.max_notification_id())

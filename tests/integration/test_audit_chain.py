@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
-import time
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any
 
 import psycopg
 import pytest
@@ -26,61 +22,10 @@ import pytest
 from medisync.adapters.postgres.audit_signing import verify_signature
 from medisync.application.audit import chain
 from medisync.application.principal import Principal
-from medisync.interface.bootstrap import Container, bootstrap
-from medisync.interface.settings import Settings
-from tests.support.server import REPO, ServerProcess
-
-
-def fresh_db(database_url: str) -> str:
-    """A new, empty database on the same server (so this test owns its whole log)."""
-    name = f"medisync_audit_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(database_url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-def start_or_stop(server: ServerProcess) -> ServerProcess:
-    """Start the server; if it never becomes ready, do not leave the process behind."""
-    try:
-        return server.start()
-    except BaseException:
-        server.stop()
-        raise
-
-
-def env_for(url: str, data_dir: Path) -> dict[str, str]:
-    return {**os.environ, "MEDISYNC_DATABASE_URL": url, "MEDISYNC_DATA_DIR": str(data_dir),
-            "MEDISYNC_ML_ENABLED": "false", "MEDISYNC_ARGON2_MEMORY_KIB": "1024",
-            "MEDISYNC_KAFKA_BOOTSTRAP": "", "MEDISYNC_LOG_FORMAT": "text", "MEDISYNC_DB_POOL_SIZE": "2"}
-
-
-@pytest.fixture
-def container(tmp_path: Path, database_url: str) -> Iterator[Container]:
-    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
-    yield built
-    built.close()
-
-
-def _populate(container: Container) -> tuple[Principal, str]:
-    admin = container.identity.register_practice(
-        "chain-admin@example.test", "correct-horse-9", "Chain Admin", "Chain Clinic", "req-chain-0001")
-    user = container.app.repository.get(uuid.UUID(admin.id))
-    principal = Principal(admin.id, str(user.practice_id), "admin", "standard", "req-chain-0002")
-    patient = container.patients.register(principal, {
-        "mrn": "MRN-CHAIN-1", "first_name": "Imelda", "last_name": "Chainworth",
-        "date_of_birth": "1950-01-02", "sex": "female"})
-    container.patients.update_demographics(principal, patient.id, {"phone": "+1-555-0199"})
-    return principal, patient.id
-
-
-def _access_entries(principal: Principal, patient_id: str, count: int) -> list[dict[str, Any]]:
-    return [{"at": datetime.now(timezone.utc), "user_id": principal.user_id,
-             "practice_id": principal.practice_id, "role": "admin", "action": "read",
-             "resource_type": "patient", "resource_id": patient_id, "patient_id": patient_id,
-             "method": "GET", "route": "/api/v1/patients/{patient_id}", "status": 200,
-             "client_ip": "127.0.0.1", "user_agent": "pytest", "request_id": f"req-{i:04d}"}
-            for i in range(count)]
+from medisync.interface.bootstrap import Container
+from tests.support.container import access_entries, env_for, populate
+from tests.support.polling import wait_until
+from tests.support.server import REPO
 
 
 def _url(container: Container) -> str:
@@ -119,8 +64,8 @@ def _event(url: str, topic_suffix: str) -> dict[str, Any]:
 def test_verify_reports_one_changed_byte_and_one_deleted_access_row(container: Container) -> None:
     audit = container.audit
     assert audit is not None
-    principal, patient_id = _populate(container)
-    audit.store.append_access(_access_entries(principal, patient_id, 6))
+    principal, patient_id = populate(container)
+    audit.store.append_access(access_entries(principal, patient_id, 6))
     audit.chainer.catch_up()
     assert audit.verify()["ok"] is True
     checkpoint = audit.checkpoint()
@@ -171,8 +116,8 @@ def test_verify_reports_one_changed_byte_and_one_deleted_access_row(container: C
 def test_checkpoints_can_be_checked_by_a_third_party(container: Container) -> None:
     audit = container.audit
     assert audit is not None
-    principal, patient_id = _populate(container)
-    audit.store.append_access(_access_entries(principal, patient_id, 3))
+    principal, patient_id = populate(container)
+    audit.store.append_access(access_entries(principal, patient_id, 3))
     assert audit.checkpoint() is not None
     exported = audit.service.checkpoints(Principal(principal.user_id, principal.practice_id, "auditor",
                                                    "standard"))
@@ -206,19 +151,11 @@ def test_the_follower_chains_new_events_and_signs_checkpoints(container: Contain
     follower = audit.follower()
     follower.checkpoint_interval_s = 0.2
     container.add_follower(follower)  # type: ignore[arg-type]
-    principal, _ = _populate(container)
+    principal, _ = populate(container)
     head = container.app.recorder.max_notification_id()
-    _wait(lambda: int(audit.store.head("events")["position"]) >= head)
-    _wait(lambda: len(audit.store.checkpoints()) >= 1)
+    wait_until(lambda: int(audit.store.head("events")["position"]) >= head)
+    wait_until(lambda: len(audit.store.checkpoints()) >= 1)
     assert audit.verify(catch_up=False)["ok"] is True
-
-
-def _wait(condition: Any, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
 
 
 # The chain functions on their own: every kind of damage is named.

@@ -13,9 +13,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from tests.integration.test_audit_chain import fresh_db, start_or_stop
 from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule, wait_for_transcript
-from tests.support.server import REPO, ServerProcess, stored_blobs
+from tests.support.container import fresh_db
+from tests.support.server import REPO, ServerProcess, start_or_stop, stored_blobs
 
 
 @pytest.fixture(scope="module")

@@ -6,23 +6,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
-from typing import Iterator
 
 import psycopg
-import pytest
 
 from medisync.application.principal import Principal
-from medisync.interface.bootstrap import Container, bootstrap
-from medisync.interface.settings import Settings
-from tests.integration.test_audit_chain import _populate, env_for, fresh_db
-
-
-@pytest.fixture
-def container(tmp_path: Path, database_url: str) -> Iterator[Container]:
-    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
-    yield built
-    built.close()
+from medisync.interface.bootstrap import Container
+from tests.support.container import populate
 
 
 def _doctor(container: Container, admin: Principal) -> str:
@@ -32,7 +21,7 @@ def _doctor(container: Container, admin: Principal) -> str:
 
 
 def test_v1_shaped_row_in_postgres_loads_as_v2(container: Container) -> None:
-    admin, patient_id = _populate(container)
+    admin, patient_id = populate(container)
     doctor_id = _doctor(container, admin)
     booked = container.appointments.schedule(admin, patient_id, doctor_id, "2027-05-03T10:00:00+00:00",
                                              20, "follow_up", "persistent cough")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.integration.test_faults import QUIET, server_level, until
 from tests.support.api import Caller, invite, register_practice
-from tests.support.processes import fresh_database
+from tests.support.polling import until
+from tests.support.processes import QUIET, fresh_database, server_level
 from tests.support.server import ServerProcess
 
 

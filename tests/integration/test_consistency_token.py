@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.integration.test_faults import QUIET, api_dir, server_level, until
 from tests.support.api import Caller, assert_error, create_patient, register_practice
-from tests.support.processes import CliProcess, fresh_database
+from tests.support.polling import until
+from tests.support.processes import CliProcess, QUIET, api_dir, fresh_database, server_level
 from tests.support.server import ServerProcess
 
 TOKEN = "X-Consistency-Token"

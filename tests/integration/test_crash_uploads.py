@@ -21,10 +21,10 @@ import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from tests.integration.test_faults import QUIET, api_dir, server_level, until
 from tests.support.api import Caller, create_patient, invite, register_practice, schedule
 from tests.support.audio import short_clip
-from tests.support.processes import fresh_database
+from tests.support.polling import until
+from tests.support.processes import QUIET, api_dir, fresh_database, server_level
 from tests.support.server import REPO, ServerProcess
 
 FINISHED, HELD = 2, 3

@@ -10,39 +10,15 @@ import base64
 import json
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
 import psycopg
-import pytest
 
 from medisync.adapters.metrics import REGISTRY
-from medisync.interface.bootstrap import Container, bootstrap
-from medisync.interface.settings import Settings
-from tests.integration.test_audit_chain import _populate, env_for, fresh_db
+from medisync.interface.bootstrap import Container
 from tests.support.server import REPO
-from tests.support.container import projected
-
-
-@pytest.fixture
-def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
-    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
-    yield built
-    built.close()
-
-
-def _register(container: Container, principal: Any, last_name: str) -> tuple[str, int]:
-    """(patient id, notification id of its Patient.Registered)."""
-    result = container.patients.register(principal, {
-        "mrn": f"MRN-{uuid.uuid4().hex[:6]}", "first_name": "Pia", "last_name": last_name,
-        "date_of_birth": "1970-01-01", "sex": "female"})
-    table = container.app.recorder.events_table_name
-    with psycopg.connect(container.database_url) as conn:
-        row = conn.execute(f"SELECT notification_id FROM {table} WHERE originator_id = %s "
-                           "AND originator_version = 1", (result.id,)).fetchone()
-    assert row is not None and result.notification_id is not None and row[0] <= result.notification_id
-    return result.id, int(row[0])
+from tests.support.container import env_for, populate, projected, register_patient
 
 
 def _tamper(container: Container, notification_id: int) -> bytes:
@@ -85,10 +61,10 @@ def _cli(container: Container, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_poison_event_is_parked_and_can_be_resumed(container: Container) -> None:
-    principal, _ = _populate(container)
-    poisoned_id, poisoned = _register(container, principal, "Poisonby")
+    principal, _ = populate(container)
+    poisoned_id, poisoned = register_patient(container, principal, "Poisonby")
     original = _tamper(container, poisoned)
-    healthy_id, _ = _register(container, principal, "Flowwell")
+    healthy_id, _ = register_patient(container, principal, "Flowwell")
     healthy = container.app.recorder.max_notification_id() or 0
 
     container.start_projections(names=list(container.views))  # the read models, not the audit chain

@@ -12,27 +12,16 @@ from __future__ import annotations
 
 import copy
 import uuid
-from pathlib import Path
-from typing import Iterator
 
-import pytest
 from eventsourcing.persistence import Tracking
 
-from medisync.interface.bootstrap import Container, bootstrap
-from medisync.interface.settings import Settings
+from medisync.interface.bootstrap import Container
 from medisync.projections import ALL_PROJECTIONS
-from tests.integration.test_audit_chain import _populate, env_for, fresh_db
-
-
-@pytest.fixture
-def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
-    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
-    yield built
-    built.close()
+from tests.support.container import populate
 
 
 def _write_a_clinic_day(container: Container) -> None:
-    admin, patient_id = _populate(container)
+    admin, patient_id = populate(container)
     email = f"doc-{uuid.uuid4().hex[:8]}@example.test"
     token, _ = container.identity.invite(admin, email, "doctor", "standard")
     doctor_id = container.identity.register_invited(email, "correct-horse-9", "Dr Once", token).id

@@ -16,10 +16,10 @@ from medisync.domain.clinical_note import ClinicalNote
 from medisync.interface.bootstrap import Container, bootstrap
 from medisync.interface.processes import erasure_evictor
 from medisync.interface.settings import Settings
-from tests.integration.test_audit_chain import _populate, env_for, fresh_db
 from tests.support.api import (assert_error, create_patient, invite, register_practice, schedule,
                                wait_for_transcript)
 from tests.support.audio import wav_bytes
+from tests.support.container import env_for, fresh_db, populate
 from tests.support.processes import fresh_database
 from tests.support.server import ServerProcess
 
@@ -155,7 +155,7 @@ def test_an_erasure_in_one_process_evicts_the_patient_from_another_processs_cach
     other = bootstrap(settings)
     try:
         other.add_follower(erasure_evictor(other))
-        principal, patient_id = _populate(eraser)
+        principal, patient_id = populate(eraser)
         cached = other.app.load(patient_id, "patient")
         assert cached.demographics["last_name"] == "Chainworth"
         assert _cached_ids(other) >= {patient_id}

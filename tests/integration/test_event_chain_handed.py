@@ -20,11 +20,17 @@ import pytest
 
 from medisync.adapters.postgres.audit_follower import EventChainer
 from medisync.interface.bootstrap import Container
-from tests.integration.test_audit_chain import _populate, _wait
-from tests.integration.test_shared_log import container  # noqa: F401 - the fixture: a fresh database, 4 connections
+from tests.support.container import populate
+from tests.support.polling import wait_until
 
 WRITERS = 8
 EACH = 5
+
+
+@pytest.fixture
+def pool_size() -> int:
+    """The ``container`` fixture's pool (tests/integration/conftest.py): 4 connections, as test_shared_log's."""
+    return 4
 
 
 def _write(container: Container, principal: Any) -> None:
@@ -43,7 +49,7 @@ def _chained_everything(container: Container) -> None:
     audit = container.audit
     assert audit is not None
     head = container.app.recorder.max_notification_id()
-    _wait(lambda: int(audit.store.head("events")["position"]) >= head)
+    wait_until(lambda: int(audit.store.head("events")["position"]) >= head)
     with psycopg.connect(container.database_url) as conn:
         counts = conn.execute("SELECT (SELECT count(*) FROM audit.event_chain), "
                               "(SELECT count(*) FROM medisync_events)").fetchone()
@@ -70,7 +76,7 @@ def test_handed_events_are_chained_without_reading_them_back(container: Containe
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     audit = container.audit
     assert audit is not None
-    principal, _ = _populate(container)  # chained by the follower's first catch-up
+    principal, _ = populate(container)  # chained by the follower's first catch-up
     container.add_follower(audit.follower(container.progress.advance, container.log_subscription()))  # type: ignore[arg-type]
     _chained_everything(container)
     readers = _count_store_reads(container, monkeypatch)
@@ -85,7 +91,7 @@ def test_two_chainers_keep_one_chain_the_second_swap_finding_the_head_moved(cont
     second finds it moved, writes nothing and catches up from the store; the order is forced, not raced."""
     audit = container.audit
     assert audit is not None
-    principal, _ = _populate(container)
+    principal, _ = populate(container)
     first, second = EventChainer(container.app, audit.store), EventChainer(container.app, audit.store)
     start = first.catch_up()
     assert second.catch_up() == start  # both know the head at ``start``

@@ -19,7 +19,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import psycopg
 import pytest
@@ -28,25 +28,9 @@ import requests
 from tests.conftest import FIXTURES
 from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
 from tests.support.kafka import bootstrap, wait_caught_up
-from tests.support.processes import CliProcess, fresh_database
-from tests.support.server import REPO, ServerProcess
-
-QUIET = {"MEDISYNC_ML_ENABLED": "false", "MEDISYNC_KAFKA_BOOTSTRAP": "", "MEDISYNC_DB_POOL_SIZE": "4"}
-
-
-def until(condition: Callable[[], Any], what: str, timeout: float = 120.0, every: float = 0.25) -> Any:
-    """Poll (bounded) until ``condition`` is truthy; the bound is a safety net, not an assertion on speed."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = condition()
-        except (requests.RequestException, psycopg.Error):
-            value = None
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"gave up waiting for {what}")
-
+from tests.support.polling import until
+from tests.support.processes import CliProcess, QUIET, api_dir, fresh_database, server_level
+from tests.support.server import REPO, ServerProcess, try_register
 
 def event_topics(url: str, originator_ids: list[str] | None = None) -> list[str]:
     with psycopg.connect(url) as conn:
@@ -56,17 +40,6 @@ def event_topics(url: str, originator_ids: list[str] | None = None) -> list[str]
             rows = conn.execute("SELECT topic FROM medisync_events WHERE originator_id = ANY(%s::uuid[])",
                                 (originator_ids,)).fetchall()
     return [row[0] for row in rows]
-
-
-def api_dir(tmp_path: Path) -> Path:
-    path = tmp_path / "api"
-    path.mkdir(exist_ok=True)
-    return path
-
-
-def server_level(database_url: str) -> str:
-    head, _, query = database_url.partition("?")
-    return head.rsplit("/", 1)[0] + "/postgres" + (f"?{query}" if query else "")
 
 
 def new_patient_body() -> dict[str, Any]:
@@ -169,7 +142,7 @@ def test_projector_killed_resumes_and_converges(database_url: str, tmp_path: Pat
     projector = CliProcess(["project"], projector_env, tmp_path).start()
     server = ServerProcess(tmp_path / "api", url, env).start()
     try:
-        admin = until(lambda: _register(server), "registration (the users projection is in another process)")
+        admin = until(lambda: try_register(server), "registration (the users projection is in another process)")
         with Traffic(admin) as traffic:
             until(lambda: len(traffic.acknowledged_ids()) >= 10, "writes while the projector runs")
             projector.kill9()
@@ -195,13 +168,6 @@ def test_projector_killed_resumes_and_converges(database_url: str, tmp_path: Pat
     finally:
         server.stop()
         projector.stop()
-
-
-def _register(server: ServerProcess) -> Caller | None:
-    try:
-        return register_practice(server.api, "projector-fault")
-    except AssertionError:
-        return None
 
 
 # ML worker killed mid-job ----------------------------------------------------------------------

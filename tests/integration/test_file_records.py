@@ -15,7 +15,6 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -25,20 +24,11 @@ from medisync.application.upload_document import UploadDocument
 from medisync.application.upload_recording import UploadRecording
 from medisync.domain.errors import InvalidTransitionError, NotFoundError, ValidationError
 from medisync.domain.recording import Recording
-from medisync.interface.bootstrap import Container, bootstrap
-from medisync.interface.settings import Settings
-from tests.integration.test_audit_chain import _populate, env_for, fresh_db
+from medisync.interface.bootstrap import Container
 from tests.support.audio import wav_bytes
 from tests.support.blobs import staged
 from tests.support.server import REPO
-from tests.support.container import projected
-
-
-@pytest.fixture
-def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
-    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
-    yield built  # no projections: the read models never catch up
-    built.close()
+from tests.support.container import env_for, populate, projected
 
 
 def _doctor(container: Container, admin: Principal) -> str:
@@ -74,7 +64,7 @@ def _document(container: Container, admin: Principal, patient_id: str, appointme
 
 
 def test_an_upload_to_a_cancelled_appointment_leaves_no_file(container: Container) -> None:
-    admin, patient_id = _populate(container)
+    admin, patient_id = populate(container)
     appointment_id = _visit(container, admin, patient_id)
     container.appointments.cancel(admin, appointment_id, "patient called")
     with pytest.raises(InvalidTransitionError):
@@ -83,7 +73,7 @@ def test_an_upload_to_a_cancelled_appointment_leaves_no_file(container: Containe
 
 
 def test_a_document_for_another_patients_appointment_leaves_no_file(container: Container) -> None:
-    admin, patient_id = _populate(container)
+    admin, patient_id = populate(container)
     other = container.patients.register(admin, {"mrn": "MRN-OTHER-1", "first_name": "Oda",
                                                 "last_name": "Other", "date_of_birth": "1960-01-01"}).id
     foreign_visit = _visit(container, admin, other)
@@ -93,7 +83,7 @@ def test_a_document_for_another_patients_appointment_leaves_no_file(container: C
 
 
 def test_deleting_recordings_finds_one_no_read_model_has_seen(container: Container) -> None:
-    admin, patient_id = _populate(container)
+    admin, patient_id = populate(container)
     appointment_id = _visit(container, admin, patient_id)
     recording_id = _recording(container, admin, appointment_id)
     blob_key = container.app.repository.get(uuid.UUID(recording_id)).blob_key
@@ -108,7 +98,7 @@ def test_deleting_recordings_finds_one_no_read_model_has_seen(container: Contain
 
 
 def test_erasure_deletes_files_no_read_model_has_seen(container: Container) -> None:
-    admin, patient_id = _populate(container)
+    admin, patient_id = populate(container)
     appointment_id = _visit(container, admin, patient_id)
     _recording(container, admin, appointment_id)
     _document(container, admin, patient_id)
@@ -123,7 +113,7 @@ def test_erasure_deletes_files_no_read_model_has_seen(container: Container) -> N
 
 
 def test_verify_lists_files_no_record_references(container: Container) -> None:
-    admin, patient_id = _populate(container)
+    admin, patient_id = populate(container)
     container.start_projections()  # verify reads the live records from the read models
     _document(container, admin, patient_id)
     # A file stored by an upload that crashed before committing its record,

@@ -20,8 +20,7 @@ import pytest
 
 from medisync.interface.bootstrap import WORKER, Container, bootstrap
 from medisync.interface.processes import follow_erasures
-from tests.integration.test_audit_chain import _populate
-from tests.integration.test_dead_letters import _register, container  # noqa: F401 - the fixture: a fresh database
+from tests.support.container import populate, register_patient
 from tests.unit.application.fakes import ScriptedGenerator, ScriptedTranscriber
 
 BROKEN = "ALTER TABLE read.patients ADD CONSTRAINT no_stallby CHECK (last_name <> 'Stallbyquist')"
@@ -37,11 +36,11 @@ def _until(condition: Callable[[], Any], within_s: float = 120.0) -> Any:
 
 
 def test_a_view_that_cannot_apply_an_event_stalls_visibly_skips_nothing_and_recovers(container: Container) -> None:
-    principal, _ = _populate(container)
+    principal, _ = populate(container)
     with psycopg.connect(container.database_url, autocommit=True) as conn:
         conn.execute(BROKEN)
-    stalled_id, failing = _register(container, principal, "Stallbyquist")
-    behind_id, _ = _register(container, principal, "Behindwell")
+    stalled_id, failing = register_patient(container, principal, "Stallbyquist")
+    behind_id, _ = register_patient(container, principal, "Behindwell")
     head = container.app.recorder.max_notification_id() or 0
 
     container.start_projections(names=["patients"])
@@ -80,7 +79,7 @@ def test_a_stall_another_process_reports_shows_here_until_it_recovers(container:
 def test_the_ml_worker_process_reports_its_erasure_evictors_stall(container: Container,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Before: ``WORKER`` built no stall store, so the worker's stall was only logged (D87)."""
-    principal, patient_id = _populate(container)
+    principal, patient_id = populate(container)
     worker = bootstrap(dataclasses.replace(container.settings, ml_enabled=True), WORKER,
                        transcriber=ScriptedTranscriber(), generators={"extractive": ScriptedGenerator()})
     try:

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from medisync.adapters.crypto.keyring import MasterKeyMismatchError, MasterKeyWrapper, PostgresPatientKeyring
 from medisync.adapters.postgres.connection import datastore
-from tests.integration.test_audit_chain import fresh_db
+from tests.support.container import fresh_db
 
 
 @pytest.fixture

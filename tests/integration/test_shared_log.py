@@ -11,27 +11,22 @@ from __future__ import annotations
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import psycopg
 import pytest
 
-from medisync.interface.bootstrap import Container, bootstrap
-from medisync.interface.settings import Settings
-from tests.integration.test_audit_chain import _populate, env_for, fresh_db
-from tests.support.container import projected
+from medisync.interface.bootstrap import Container
+from tests.support.container import populate, projected
 
 WRITERS = 8
 EACH = 5
 
 
 @pytest.fixture
-def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
-    built = bootstrap(Settings.from_env({**env_for(fresh_db(database_url), tmp_path),
-                                         "MEDISYNC_DB_POOL_SIZE": "4"}))
-    yield built
-    built.close()
+def pool_size() -> int:
+    """The ``container`` fixture's pool (tests/integration/conftest.py): 4 connections."""
+    return 4
 
 
 def _register(container: Container, principal: Any, label: str) -> tuple[str, int]:
@@ -63,7 +58,7 @@ def _phones(container: Container, ids: list[str]) -> dict[str, str]:
 
 
 def test_every_acknowledged_write_reaches_every_view_through_one_subscription(container: Container) -> None:
-    principal, _ = _populate(container)
+    principal, _ = populate(container)
     before = [_register(container, principal, f"Before{i:04d}") for i in range(3)]  # read from the store
     container.start_projections()
     with ThreadPoolExecutor(WRITERS) as pool:

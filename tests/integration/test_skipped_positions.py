@@ -18,8 +18,7 @@ import pytest
 from medisync.interface import bootstrap as bootstrap_module
 from medisync.interface.bootstrap import bootstrap
 from medisync.interface.settings import Settings
-from tests.integration.test_audit_chain import _populate, env_for, fresh_db
-from tests.support.container import projected
+from tests.support.container import env_for, fresh_db, populate, projected
 
 WRITES = 20
 NEVER_DUE_S = 3600.0  # no skipped position falls due for its tracking table within the test
@@ -31,7 +30,7 @@ def test_views_pass_what_they_skip_and_resume_from_their_tables_after_a_restart(
     env = {**env_for(fresh_db(database_url), tmp_path), "MEDISYNC_DB_POOL_SIZE": "4"}
     first = bootstrap(Settings.from_env(env))
     try:
-        principal, patient = _populate(first)
+        principal, patient = populate(first)
         first.start_projections()
         written = [first.patients.update_demographics(principal, patient, {"phone": f"+1-555-{i:04d}"})
                    .notification_id for i in range(WRITES)]

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.integration.test_faults import QUIET, server_level
 from tests.support.api import Caller, assert_error, create_patient, invite, register_practice
-from tests.support.processes import fresh_database
+from tests.support.processes import QUIET, fresh_database, server_level
 from tests.support.server import ServerProcess
 
 

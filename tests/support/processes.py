@@ -15,6 +15,9 @@ import psycopg
 
 from tests.support.server import REPO
 
+# The settings of a test's own server or command: no ML, no Kafka, a small pool.
+QUIET = {"MEDISYNC_ML_ENABLED": "false", "MEDISYNC_KAFKA_BOOTSTRAP": "", "MEDISYNC_DB_POOL_SIZE": "4"}
+
 
 class CliProcess:
     def __init__(self, args: list[str], env: dict[str, str], log_dir: Path) -> None:
@@ -62,3 +65,14 @@ def fresh_database(server_url: str) -> str:
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return urlunparse(urlparse(server_url)._replace(path=f"/{name}"))
+
+
+def server_level(database_url: str) -> str:
+    head, _, query = database_url.partition("?")
+    return head.rsplit("/", 1)[0] + "/postgres" + (f"?{query}" if query else "")
+
+
+def api_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "api"
+    path.mkdir(exist_ok=True)
+    return path

@@ -13,6 +13,8 @@ from typing import Any
 
 import requests
 
+from tests.support.api import Caller, register_practice
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -105,3 +107,20 @@ def read_from_cache(server: ServerProcess, read: Any, within_s: float = 60.0) ->
         if row_cache_hits(server) > before:
             return answer
         assert time.monotonic() < deadline, f"no read was answered from the row cache within {within_s} s"
+
+
+def start_or_stop(server: ServerProcess) -> ServerProcess:
+    """Start the server; if it never becomes ready, do not leave the process behind."""
+    try:
+        return server.start()
+    except BaseException:
+        server.stop()
+        raise
+
+
+def try_register(server: ServerProcess) -> Caller | None:
+    """A new practice's admin, or None while the server cannot register one yet."""
+    try:
+        return register_practice(server.api, "projector-fault")
+    except AssertionError:
+        return None
