@@ -208,6 +208,13 @@ def _merge_similar(pts: np.ndarray, labels: np.ndarray, weights: np.ndarray, kee
     return np.stack(out).astype(np.float32)
 
 
+def min_cluster_mass(weights: np.ndarray, min_cluster_seconds: float, min_cluster_fraction: float) -> float:
+    """The speech (seconds) a cluster needs to count as a speaker of its own: ``min_cluster_seconds``,
+    or ``min_cluster_fraction`` of all the speech in ``weights`` when that is more.  Step 2 of
+    :func:`cluster_speakers` folds lighter clusters away; each half of a split must hold it (D79, D90)."""
+    return max(min_cluster_seconds, min_cluster_fraction * float(weights.sum()))
+
+
 def cluster_speakers(
     emb: np.ndarray,
     durations: np.ndarray | None = None,
@@ -258,7 +265,7 @@ def cluster_speakers(
     pts, pw, groups = _pool(emb, w, factor) if factor > 1 else (emb, w, np.arange(n))
     m = len(pts)
     merges = average_linkage(cosine_distances(pts))
-    min_mass = max(min_cluster_seconds, min_cluster_fraction * float(pw.sum()))
+    min_mass = min_cluster_mass(pw, min_cluster_seconds, min_cluster_fraction)
     labels, big, n_initial = _speaker_cut(m, merges, pw, threshold, min_mass, min_speakers, max_speakers)
     cents = centroids(pts, labels, pw)[big]
     if merge_similarity is not None:

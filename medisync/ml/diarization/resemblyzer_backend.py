@@ -37,7 +37,8 @@ import numpy as np
 
 from . import DiarizationResult, Span, SpeakerTurn
 from .audio import iter_audio
-from .clustering import ClusteringResult, cluster_speakers, reproducible_split, split_in_two
+from .clustering import (ClusteringResult, cluster_speakers, min_cluster_mass, reproducible_split,
+                         split_in_two)
 from .encoder import HOP, SAMPLE_RATE, MelFrontEnd, SpeakerEncoder, blas_threads
 from .regions import pool_by_region, region_of_windows
 
@@ -500,7 +501,7 @@ class ResemblyzerDiarizer:
         points, weights = self._points(prep)
         labels = np.argmax(points @ cl.centroids.T, axis=1)
         mass = np.bincount(labels, weights=weights, minlength=cl.n_speakers)
-        min_mass = max(self.min_cluster_seconds, self.min_cluster_fraction * float(weights.sum()))
+        min_mass = min_cluster_mass(weights, self.min_cluster_seconds, self.min_cluster_fraction)
         out = []
         for k in np.argsort(-mass, kind="stable"):
             mine = labels == k
@@ -553,7 +554,7 @@ class ResemblyzerDiarizer:
         )
         if cl.n_speakers != 1 or self.split_agreement_threshold is None or self.max_speakers < 2:
             return cl
-        min_mass = max(self.min_cluster_seconds, self.min_cluster_fraction * float(weights.sum()))
+        min_mass = min_cluster_mass(weights, self.min_cluster_seconds, self.min_cluster_fraction)
         found = reproducible_split(points, weights, self.split_agreement_threshold, min_mass=min_mass)
         if found is None:
             return cl
