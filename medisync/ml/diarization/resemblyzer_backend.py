@@ -513,22 +513,24 @@ class ResemblyzerDiarizer:
                 continue
             cents = np.concatenate([np.delete(cl.centroids, k, axis=0), halves]).astype(np.float32)
             reading = self._label_with(prep, ClusteringResult(np.zeros(0, dtype=np.int64), cents, len(cents),
-                                                              cl.merge_distances, 0, 0), time.perf_counter())
-            pair = [i for i, c in enumerate(reading.centroids) if c in (halves[0].tolist(), halves[1].tolist())]
-            if len(pair) == 2:
-                reading.split_pair = (pair[0], pair[1])
+                                                              cl.merge_distances, 0, 0), time.perf_counter(),
+                                       halves=(len(cents) - 2, len(cents) - 1))
+            if reading.split_pair is not None:
                 out.append(reading)
         return out
 
-    def _label_with(self, prep: "Prepared", cl: ClusteringResult, t0: float) -> DiarizationResult:
-        """Resegmentation: every unit scored against ``cl``'s centroids, then the Viterbi pass."""
+    def _label_with(self, prep: "Prepared", cl: ClusteringResult, t0: float,
+                    halves: tuple[int, int] | None = None) -> DiarizationResult:
+        """Resegmentation: every unit scored against ``cl``'s centroids, then the Viterbi pass.
+        ``halves``: two of ``cl``'s centroids (by index) that a split made; when both keep a unit,
+        ``split_pair`` names the speakers they became."""
         order, unit_times = self._units(prep)
         units = np.stack([np.floor(unit_times[:, 0] * FPS), np.ceil(unit_times[:, 1] * FPS)], 1).astype(int)
         units[:, 1] = np.maximum(units[:, 1], units[:, 0] + 1)
         scores = self._unit_scores(units, prep.windows, prep.emb @ cl.centroids.T)
         weights = np.clip(unit_times[:, 1] - unit_times[:, 0], 0.05, 1.0)
         labels = self._viterbi(scores, self._gaps(unit_times, prep.pauses), weights)
-        return self._result(prep, cl, order, unit_times, labels, time.perf_counter() - t0)
+        return self._result(prep, cl, order, unit_times, labels, time.perf_counter() - t0, halves)
 
     def _points(self, prep: "Prepared") -> tuple[np.ndarray, np.ndarray]:
         """What the clustering sees: region-level points (``region_windows``) and their seconds of speech."""
@@ -564,7 +566,7 @@ class ResemblyzerDiarizer:
                                 cl.n_after_folding, split_agreement=round(agreement, 3))
 
     def _result(self, prep: "Prepared", cl, order: list[int], unit_times: np.ndarray,
-                labels: np.ndarray, seconds: float) -> DiarizationResult:
+                labels: np.ndarray, seconds: float, halves: tuple[int, int] | None = None) -> DiarizationResult:
         # relabel speakers by first appearance, drop speakers with no unit
         remap: dict[int, int] = {}
         for lab in labels:
@@ -591,7 +593,10 @@ class ResemblyzerDiarizer:
                          "final": cl.n_speakers, "split_agreement": cl.split_agreement},
             "seconds": {**prep.seconds, "clustering": round(seconds, 3)},
         }
-        return DiarizationResult(turns, len(remap), span_speakers, cents, info, prep.spans)
+        pair = None
+        if halves is not None and halves[0] in remap and halves[1] in remap:  # both halves kept a unit
+            pair = (min(remap[halves[0]], remap[halves[1]]), max(remap[halves[0]], remap[halves[1]]))
+        return DiarizationResult(turns, len(remap), span_speakers, cents, info, prep.spans, split_pair=pair)
 
 
 @dataclass

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from medisync.ml.asr.whisper import AsrResult, AsrSegment, AsrWord
+from medisync.ml.diarization.clustering import ClusteringResult
 from medisync.ml.diarization.metrics import diarization_error
 from medisync.ml.diarization.resemblyzer_backend import Prepared, ResemblyzerDiarizer, _Window
 from medisync.ml.transcription import SpeechTranscriber
@@ -99,3 +100,20 @@ def test_split_readings_are_offered_only_for_two_or_more_speakers():
     assert result.splits and all(r.split_pair and r.n_speakers == result.n_speakers + 1 for r in result.splits)
     assert not StoredDiarizer(prepared, split_readings=False).label(prepared).splits
 
+
+
+def test_the_split_pair_is_found_by_centroid_index_not_by_value():
+    """The halves are centroids 1 and 2; centroid 0 has the same values as half 2 (a value match
+    would name three speakers).  Speakers are numbered by first appearance: 2 -> 0, 0 -> 1, 1 -> 2."""
+    spans = [(0.0, 0.5), (0.6, 1.0), (1.1, 1.5), (1.6, 2.0)]
+    prepared = Prepared(spans, [(0.0, 2.0)], [], np.zeros((0, 2), np.float32), [], {})
+    cents = np.array([[0.6, 0.8], [1.0, 0.0], [0.6, 0.8]], dtype=np.float32)
+    cl = ClusteringResult(np.zeros(0, dtype=np.int64), cents, 3, [], 0, 0)
+    labels = np.array([2, 0, 2, 1])
+    diarizer = ResemblyzerDiarizer()
+    result = diarizer._result(prepared, cl, [0, 1, 2, 3], np.array(spans), labels, 0.0, halves=(1, 2))
+    assert result.span_speakers == [0, 1, 0, 2] and result.split_pair == (0, 2)
+    unsplit = diarizer._result(prepared, cl, [0, 1, 2, 3], np.array(spans), np.array([2, 0, 2, 0]), 0.0,
+                               halves=(1, 2))
+    assert unsplit.split_pair is None  # half 1 labels no word
+    assert diarizer._result(prepared, cl, [0, 1, 2, 3], np.array(spans), labels, 0.0).split_pair is None
