@@ -71,6 +71,8 @@ _TERMINATORS = frozenset(
     "because since otherwise".split()
 )
 _SUBJECTS = frozenset("i he she we they".split())
+_LIST_MARKS = frozenset(", or nor".split())
+_LIST_WINDOW = 24
 _CLAUSE_PRONOUNS = frozenset("i it my she he we they that this there you me".split())
 _PUNCT_STOP = frozenset(". ; : ? !".split())
 
@@ -100,14 +102,18 @@ def _family_possessive(toks: list[str], i: int) -> bool:
 
 
 def _forward_end(toks: list[str], start: int, window: int, modifier: str) -> int:
-    """Exclusive end of a forward scope starting at ``start``."""
+    """Exclusive end of a forward scope starting at ``start``.  A negation that opens a list ("no fever,
+    chills, night sweats, nausea, diarrhea or vomiting") covers the whole list, past its window (D93);
+    "some" restarts the positive ("no fever some chills")."""
+    if modifier == "negated" and any(t in _LIST_MARKS for t in toks[start:start + window]):
+        window = max(window, _LIST_WINDOW)
     end = min(len(toks), start + window)
     k = start
     while k < end:
         tok = toks[k]
         if tok in _PUNCT_STOP:
             return k
-        if tok in _TERMINATORS:
+        if tok in _TERMINATORS or (modifier == "negated" and tok == "some"):
             return k
         if modifier == "family" and tok in ("i", "me"):
             return k

@@ -56,3 +56,20 @@ def test_no_before_a_subject_is_an_answer_not_a_negation() -> None:
     assert found.get("weight loss", (None,))[0] is False
     assert found.get("weight gain", (None,))[0] is True
     assert symptom_map(insights(("P", "No fever and no cough.")))["fever"][0] is False
+
+
+def test_a_denial_covers_its_whole_list() -> None:
+    found = symptom_map(insights(("P", "No fever, chills, night sweats, nausea, diarrhea or vomiting.")))
+    assert {k: v[0] for k, v in found.items()} == {
+        "fever": False, "chills": False, "night sweats": False, "nausea": False, "diarrhea": False,
+        "vomiting": False}
+
+
+def test_some_after_a_denial_is_said_again_as_present() -> None:
+    found = symptom_map(insights(("P", "no fever some chills and i do feel a little nauseous")))
+    assert (found["fever"][0], found["chills"][0], found["nausea"][0]) == (False, True, True)
+
+
+def test_a_list_denial_still_ends_at_but() -> None:
+    found = symptom_map(insights(("P", "No fever or chills, but I have had a cough and some nausea.")))
+    assert (found["fever"][0], found["chills"][0], found["cough"][0], found["nausea"][0]) == (False, False, True, True)
