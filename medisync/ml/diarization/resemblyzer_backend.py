@@ -481,25 +481,27 @@ class ResemblyzerDiarizer:
             turns = [SpeakerTurn(s, e, 0) for s, e in prep.regions]
             return DiarizationResult(turns, 1 if turns else 0, [0] * len(prep.spans), [],
                                      {"windows": 0}, prep.spans)
-        cl = self._cluster(prep)
+        points, weights = self._points(prep)
+        cl = self._cluster(prep, (points, weights))
         result = self._label_with(prep, cl, t0)
         if cl.n_speakers == 1 and self.two_speaker_alternative and self.max_speakers >= 2:
-            split = split_in_two(*self._points(prep))
+            split = split_in_two(points, weights)
             if split is not None:
                 halves = ClusteringResult(np.zeros(0, dtype=np.int64), split.astype(np.float32), 2,
                                           cl.merge_distances, 2, 2)
                 result.alternative = self._label_with(prep, halves, time.perf_counter())
         elif 2 <= cl.n_speakers < self.max_speakers and self.split_readings:
-            result.splits = self._split_readings(prep, cl)
+            result.splits = self._split_readings(prep, cl, points, weights)
         return result
 
-    def _split_readings(self, prep: "Prepared", cl: ClusteringResult) -> list[DiarizationResult]:
+    def _split_readings(self, prep: "Prepared", cl: ClusteringResult, points: np.ndarray,
+                        weights: np.ndarray) -> list[DiarizationResult]:
         """Per speaker cluster, largest first, the labelling with that cluster split in two by
         :func:`~.clustering.split_in_two` (each half holding the minimum cluster mass), the halves
         named in ``split_pair`` (D90).  Acoustics alone cannot tell two similar voices who alternate
-        from one voice's halves; the caller decides from what each half says."""
-        points, weights = self._points(prep)
-        labels = np.argmax(points @ cl.centroids.T, axis=1)
+        from one voice's halves; the caller decides from what each half says.  ``points`` and
+        ``weights``: what ``cl`` clustered (:meth:`_points`); ``cl.labels`` says whose each point is."""
+        labels = cl.labels
         mass = np.bincount(labels, weights=weights, minlength=cl.n_speakers)
         min_mass = min_cluster_mass(weights, self.min_cluster_seconds, self.min_cluster_fraction)
         out = []
@@ -543,10 +545,12 @@ class ResemblyzerDiarizer:
             points, weights = pooled.points, pooled.weights
         return points, weights
 
-    def _cluster(self, prep: "Prepared") -> ClusteringResult:
-        """Speakers from the windows' embeddings, pooled per speech region first (``region_windows``);
-        one speaker becomes two when its split reproduces (``split_agreement_threshold``; D79)."""
-        points, weights = self._points(prep)
+    def _cluster(self, prep: "Prepared",
+                 pooled: tuple[np.ndarray, np.ndarray] | None = None) -> ClusteringResult:
+        """Speakers from the windows' embeddings, pooled per speech region first (``region_windows``;
+        ``pooled``: :meth:`_points` already computed); one speaker becomes two when its split
+        reproduces (``split_agreement_threshold``; D79)."""
+        points, weights = pooled if pooled is not None else self._points(prep)
         cl = cluster_speakers(
             points, weights, threshold=self.threshold, min_speakers=self.min_speakers,
             max_speakers=self.max_speakers, min_cluster_seconds=self.min_cluster_seconds,
