@@ -9,8 +9,8 @@ fails (``READ_MAX_S``, as before D87, while reading the log itself fails or the
 connection is lost: the database restarting is not the event's fault), and
 that starts again at ``FIRST_S`` once it has got past. Until then it is *stalled*:
 its name, the failing event's notification id (None when reading the log
-failed), the error's class, the attempts and since when are reported to
-``StallReports`` (``ops.follower_stalls``, read by ``/api/v1/health`` and
+failed), the error's class and the attempts are reported to ``StallReports``
+(``ops.follower_stalls``, which keeps since when; read by ``/api/v1/health`` and
 ``/metrics`` in every process). Never the error's message: it may quote the
 row (a constraint violation's ``DETAIL``), which may be PHI. The first failure
 of a stall is logged with its stack (the JSON log keeps the frames, not the
@@ -20,7 +20,6 @@ message); each retry after it with one line.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any, Callable, Protocol
 
 import psycopg
@@ -59,7 +58,6 @@ class StallWatch:
         self.position: int | None = None  # the notification id of the event it cannot apply
         self.error: str | None = None     # the error's class name
         self.attempts = 0                 # 0: not stalled
-        self.since = 0.0
         self._failed_at: int | None = None
 
     def guard(self, handle: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
@@ -90,7 +88,7 @@ class StallWatch:
         if self.attempts and position == self.position:
             self.attempts += 1
         else:
-            self.position, self.attempts, self.since = position, 1, time.time()
+            self.position, self.attempts = position, 1
         self.error = kind
         cap = READ_MAX_S if position is None or isinstance(error, CONNECTION_LOST) else EVENT_MAX_S
         wait = min(FIRST_S * 2 ** min(self.attempts - 1, 16), cap)
