@@ -29,8 +29,8 @@ from typing import Any, Callable
 import pytest
 import requests
 
-from tests.e2e.test_isolation import SOAP, upload_document, upload_recording
-from tests.support.api import PASSWORD, Caller, create_patient, invite, register_practice, unique_email
+from tests.support.api import (PASSWORD, SOAP, Caller, create_patient, invite, register_practice, unique_email,
+                               upload_document, upload_recording)
 from tests.support.audio import wav_bytes
 from tests.support.server import ServerProcess
 

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import FIXTURES
-from tests.e2e.test_isolation import upload_document
-from tests.support.api import Caller, create_patient, invite, register_practice, schedule, wait_for
+from tests.support.api import (Caller, create_patient, invite, register_practice, schedule, upload_document,
+                               wait_for)
 from tests.support.fhir import validate
 from tests.support.server import ServerProcess
 

@@ -31,11 +31,11 @@ from medisync.interface.bootstrap import Container
 from medisync.interface.fhir.codes import (ICD10CM, LOINC, MEDISYNC_DOCUMENT_KIND, SNOMED,
                                            US_CORE_DOCUMENT_CATEGORY)
 from tests.conftest import FIXTURES
-from tests.e2e.test_isolation import upload_document
-from tests.support.api import Caller, create_patient, invite, register_practice, schedule, wait_for
+from tests.support.api import (Caller, create_patient, invite, register_practice, schedule, upload_document,
+                               wait_for)
 from tests.support.container import services_on
+from tests.support.fhir import INSIGHTS
 from tests.support.server import ServerProcess
-from tests.unit.test_fhir_mapping import INSIGHTS
 
 pytestmark = pytest.mark.ml
 VALIDATOR = Path(__file__).resolve().parents[2] / "tools" / "fhir-validator" / "validator.sh"

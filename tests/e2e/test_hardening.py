@@ -28,8 +28,7 @@ import pytest
 import requests
 
 from tests.conftest import FIXTURES
-from tests.e2e.test_isolation import SOAP
-from tests.support.api import (PASSWORD, Caller, FromAddress, assert_error, create_patient, invite,
+from tests.support.api import (PASSWORD, SOAP, Caller, FromAddress, assert_error, create_patient, invite,
                                register_practice, schedule, unique_email, wait_for)
 from tests.support.audio import wav_bytes
 from tests.support.processes import fresh_database

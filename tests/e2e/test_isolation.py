@@ -11,27 +11,9 @@ from typing import Any
 import pytest
 import requests
 
-from tests.support.api import (PASSWORD, Caller, assert_error, create_patient, invite, register_practice,
-                               schedule)
-from tests.support.audio import wav_bytes
+from tests.support.api import (PASSWORD, SOAP, Caller, assert_error, create_patient, invite, register_practice,
+                               schedule, upload_document, upload_recording)
 from tests.support.server import ServerProcess
-
-SOAP = {"subjective": "Headache for 3 days.", "assessment": "Tension headache.", "plan": "Rest."}
-
-
-def upload_recording(caller: Caller, appointment_id: str) -> dict[str, Any]:
-    response = caller.post(f"/recordings/{appointment_id}", files={"file": ("v.wav", wav_bytes(), "audio/wav")})
-    assert response.status_code == 201, response.text
-    return response.json()["data"]
-
-
-def upload_document(caller: Caller, patient_id: str) -> dict[str, Any]:
-    content = b"%PDF-1.4\n" + uuid.uuid4().bytes + b"\n%%EOF\n"
-    response = caller.post("/documents", data={"patient_id": patient_id, "kind": "lab_result", "title": "Labs"},
-                           files={"file": ("labs.pdf", content, "application/pdf")})
-    assert response.status_code == 201, response.text
-    return response.json()["data"]
-
 
 def login(api: str, email: str) -> Caller:
     response = requests.post(f"{api}/auth/login", json={"email": email, "password": PASSWORD}, timeout=30)

@@ -13,8 +13,8 @@ import psycopg
 import pytest
 import requests
 
-from tests.e2e.test_isolation import SOAP, upload_document
-from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
+from tests.support.api import (SOAP, Caller, assert_error, create_patient, invite, register_practice, schedule,
+                               upload_document)
 from tests.support.server import ServerProcess
 
 _slot = iter(range(10_000))

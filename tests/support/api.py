@@ -10,7 +10,10 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 
+from tests.support.audio import wav_bytes
+
 PASSWORD = "correct-horse-9"
+SOAP = {"subjective": "Headache for 3 days.", "assessment": "Tension headache.", "plan": "Rest."}
 
 
 @dataclass
@@ -84,6 +87,20 @@ def schedule(caller: Caller, patient_id: str, doctor_id: str, start: str = "2027
     body = {"patient_id": patient_id, "doctor_id": doctor_id, "start": start,
             "duration_minutes": minutes, "type": "follow_up", "reason": "diabetes follow-up"}
     response = caller.post("/appointments/add", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["data"]
+
+
+def upload_recording(caller: Caller, appointment_id: str) -> dict[str, Any]:
+    response = caller.post(f"/recordings/{appointment_id}", files={"file": ("v.wav", wav_bytes(), "audio/wav")})
+    assert response.status_code == 201, response.text
+    return response.json()["data"]
+
+
+def upload_document(caller: Caller, patient_id: str) -> dict[str, Any]:
+    content = b"%PDF-1.4\n" + uuid.uuid4().bytes + b"\n%%EOF\n"
+    response = caller.post("/documents", data={"patient_id": patient_id, "kind": "lab_result", "title": "Labs"},
+                           files={"file": ("labs.pdf", content, "application/pdf")})
     assert response.status_code == 201, response.text
     return response.json()["data"]
 

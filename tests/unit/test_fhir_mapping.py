@@ -19,19 +19,10 @@ from medisync.interface.fhir.outcome import operation_outcome
 from medisync.interface.fhir.patient import from_patient, to_patient
 from medisync.interface.fhir.practitioner import to_practitioner
 from medisync.interface.fhir.record import note_resources
-from tests.support.fhir import validate
+from tests.support.fhir import INSIGHTS, validate
 
 NOW = datetime(2027, 5, 3, 9, 0, tzinfo=timezone.utc)
 PATIENT_ID, DOCTOR_ID, NOTE_ID = (str(uuid.uuid4()) for _ in range(3))
-INSIGHTS = {
-    "vitals": {"bp_systolic": 148, "bp_diastolic": 94, "heart_rate": 80, "temperature_c": 37.2,
-               "spo2": 97, "respiratory_rate": 16, "weight_kg": 96},
-    "medications": [{"name": "lisinopril", "dose": "20 mg", "frequency": "once daily", "status": "changed"},
-                    {"name": "aspirin", "dose": None, "frequency": None, "status": "stopped"}],
-    "allergies": [{"substance": "penicillin", "reaction": "hives"}, {"substance": "latex", "reaction": None}],
-    "diagnoses": [{"name": "essential hypertension", "icd10": "I10"}, {"name": "fatigue", "icd10": None}],
-    "orders": [{"kind": "lab", "name": "basic metabolic panel"}, {"kind": "referral", "name": "cardiology"}],
-}
 
 
 def _version(number: int, **overrides: Any) -> dict[str, Any]:

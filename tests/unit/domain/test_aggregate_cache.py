@@ -15,7 +15,7 @@ import pytest
 from medisync.application.app import MediSyncApplication
 from medisync.application.appointments import AppointmentService
 from medisync.domain.doctor_schedule import DoctorSchedule
-from tests.unit.domain.test_application_in_memory import member, patient_of
+from tests.support.in_memory import member, patient_of
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from medisync.application.app import MediSyncApplication
 from medisync.application.appointments import AppointmentService
 from medisync.application.delete_recordings import DeleteRecordings, DeleteRecordingsHandler
 from medisync.application.notes import NoteService
-from medisync.application.principal import Principal
 from medisync.application.recordings import RecordingService
 from medisync.application.upload_recording import UploadRecording, UploadRecordingHandler
 from medisync.domain.appointment import Appointment
@@ -23,10 +22,8 @@ from medisync.domain.doctor_schedule import DoctorSchedule
 from medisync.domain.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from medisync.domain.patient import Patient
 from medisync.domain.recording import Recording
-from medisync.domain.user import User
 from tests.support.blobs import staged
-
-PRACTICE = str(uuid.uuid4())
+from tests.support.in_memory import References, member, patient_of
 
 
 @pytest.fixture
@@ -34,22 +31,6 @@ def app() -> Iterator[MediSyncApplication]:
     application = MediSyncApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     yield application
     application.close()
-
-
-def member(app: MediSyncApplication, role: str, practice_id: str = PRACTICE) -> Principal:
-    user_id = str(uuid.uuid4())
-    user = User.register(user_id=user_id, practice_id=practice_id, email=f"{user_id}@x.test",
-                         full_name=role, password_hash="h", role=role, tier="standard",
-                         actor={"user_id": user_id, "practice_id": practice_id, "request_id": ""})
-    app.save(user)
-    return Principal(user_id, practice_id, role, "standard")
-
-
-def patient_of(app: MediSyncApplication, registrar: Principal) -> str:
-    patient = Patient(practice_id=registrar.practice_id, registered_by=registrar.user_id,
-                      phi={"mrn": "M-1", "first_name": "Rosa"}, actor=registrar.actor())
-    app.save(patient)
-    return str(patient.id)
 
 
 def test_booking_overlap_cancel_and_rebook_through_the_event_store(app: MediSyncApplication) -> None:
@@ -155,26 +136,13 @@ def test_an_erased_patients_aggregates_leave_the_cache_and_refuse_commands() -> 
     app.close()
 
 
-class _References:
-    """No blob stored before D26 is shared in these tests."""
-
-    def blob_in_use(self, blob_key: str, except_id: str) -> bool:
-        return False
-
-    def recordings_for_appointment(self, appointment_id: str) -> list[dict[str, object]]:
-        return []  # nothing stored before the file index (D31)
-
-    def patient_blobs(self, patient_id: str) -> list[dict[str, object]]:
-        return []
-
-
 def test_deleting_a_recording_the_ml_worker_just_wrote_to_retries_instead_of_failing(
         app: MediSyncApplication, tmp_path: Path) -> None:
     nurse, doctor = member(app, "nurse"), member(app, "doctor")
     appointments = AppointmentService(app)
     blobs = FilesystemBlobStore(str(tmp_path / "blobs"))
-    recordings = RecordingService(app, _References())
-    delete = DeleteRecordingsHandler(app, appointments, recordings, blobs, _References())
+    recordings = RecordingService(app, References())
+    delete = DeleteRecordingsHandler(app, appointments, recordings, blobs, References())
     appointment_id = appointments.schedule(nurse, patient_of(app, nurse), doctor.user_id,
                                            "2027-01-04T09:00:00+00:00", 30, "follow_up", "").id
     upload = UploadRecording(appointment_id, staged(blobs, b"RIFF....WAVE"), "audio/wav", 10.0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -10,33 +10,11 @@ from medisync.domain.appointment import APPOINTMENT_TYPES, Appointment
 from medisync.domain.doctor_schedule import DoctorSchedule
 from medisync.domain.errors import ConflictError, InvalidTransitionError, ValidationError
 from medisync.domain.ids import derived_id
+from tests.support.appointment_states import ACTIONS, PATHS, new_appointment
 
-ACTOR = {"user_id": "u-1", "practice_id": "p-1", "request_id": ""}
-START = "2027-01-04T09:00:00+00:00"
-
-
-def new_appointment(**overrides: Any) -> Appointment:
-    fields = {"practice_id": "p-1", "patient_id": "pat-1", "doctor_id": "doc-1", "start": START,
-              "duration_minutes": 30, "appointment_type": "follow_up", "phi": {"reason": "check"},
-              "actor": ACTOR, **overrides}
-    return Appointment.schedule(**fields)
-
-
-ACTIONS: dict[str, Callable[[Appointment], None]] = {
-    "reschedule": lambda a: a.reschedule(start="2027-01-05T10:00:00+00:00", duration_minutes=45, actor=ACTOR),
-    "check_in": lambda a: a.check_in(actor=ACTOR),
-    "start": lambda a: a.begin(actor=ACTOR),
-    "complete": lambda a: a.complete(actor=ACTOR),
-    "cancel": lambda a: a.cancel(phi={"reason": "sick"}, actor=ACTOR),
-    "no_show": lambda a: a.mark_no_show(actor=ACTOR),
-}
 RESULT = {"reschedule": ("rescheduled", "Rescheduled"), "check_in": ("checked_in", "CheckedIn"),
           "start": ("started", "Started"), "complete": ("completed", "Completed"),
           "cancel": ("cancelled", "Cancelled"), "no_show": ("no_show", "MarkedNoShow")}
-# How to bring a fresh appointment into each state.
-PATHS = {"scheduled": [], "rescheduled": ["reschedule"], "checked_in": ["check_in"],
-         "started": ["check_in", "start"], "completed": ["check_in", "start", "complete"],
-         "cancelled": ["cancel"], "no_show": ["no_show"]}
 VALID = {
     ("scheduled", "reschedule"), ("scheduled", "check_in"), ("scheduled", "start"),
     ("scheduled", "cancel"), ("scheduled", "no_show"),

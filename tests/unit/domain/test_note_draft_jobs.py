@@ -22,7 +22,7 @@ from medisync.domain.recording import Recording
 from medisync.ml.notes import ExtractiveNoteGenerator
 from tests.conftest import FIXTURES
 from tests.unit.application.fakes import NoReadModels
-from tests.unit.domain.test_visit_lifecycle import Clinic
+from tests.support.clinic import Clinic
 
 
 class _TranscriberNotExpected:

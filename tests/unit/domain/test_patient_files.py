@@ -18,7 +18,7 @@ from medisync.application.upload_recording import UploadRecording, UploadRecordi
 from medisync.domain.errors import InvalidTransitionError, NotFoundError
 from medisync.domain.patient_files import PatientFiles
 from tests.support.blobs import staged
-from tests.unit.domain.test_application_in_memory import _References, member, patient_of
+from tests.support.in_memory import References, member, patient_of
 
 
 def test_the_index_names_each_file_and_refuses_new_ones_once_sealed() -> None:
@@ -58,8 +58,8 @@ def test_an_upload_racing_an_erasure_is_refused_and_leaves_no_file(app: MediSync
     appointments = AppointmentService(app)
     upload = UploadRecordingHandler(app, appointments, blobs)
     keyring = _Keyring()
-    erasure = ErasureService(app, PatientService(app, _References()), keyring,  # type: ignore[arg-type]
-                             _References(), blobs, _References())
+    erasure = ErasureService(app, PatientService(app, References()), keyring,  # type: ignore[arg-type]
+                             References(), blobs, References())
     patient_id = patient_of(app, nurse)
     appointment_id = appointments.schedule(nurse, patient_id, doctor.user_id, "2027-01-04T09:00:00+00:00",
                                            30, "follow_up", "").id

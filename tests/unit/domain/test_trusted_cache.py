@@ -15,7 +15,7 @@ from medisync.application.appointments import AppointmentService
 from medisync.application.repository import fresh_reads
 from medisync.domain.doctor_schedule import DoctorSchedule
 from medisync.domain.errors import ConflictError
-from tests.unit.domain.test_application_in_memory import member, patient_of
+from tests.support.in_memory import member, patient_of
 
 NINE = datetime(2027, 3, 1, 9, tzinfo=timezone.utc).isoformat()
 HALF_NINE = datetime(2027, 3, 1, 9, 30, tzinfo=timezone.utc).isoformat()
