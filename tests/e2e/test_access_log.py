@@ -21,7 +21,7 @@ from aiohttp import web
 from medisync.interface.http.access_log import PHI_ROUTES, AccessLogBatcher
 from medisync.interface.http.routes import appointments, audit, documents, fhir, notes, patients, recordings
 from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
-from tests.support.container import fresh_db
+from tests.support.processes import fresh_database
 from tests.support.server import REPO, ServerProcess, start_or_stop
 
 UA = {"User-Agent": "access-log-test/1.0"}
@@ -150,7 +150,7 @@ def test_every_concurrent_read_is_in_the_log_when_it_is_answered(access_server: 
 
 def test_a_clean_shutdown_writes_every_entry(tmp_path: Path, database_url: str) -> None:
     # A flush interval far longer than the test: only the shutdown flush can write these.
-    url = fresh_db(database_url)
+    url = fresh_database(database_url)
     env = {"MEDISYNC_KAFKA_BOOTSTRAP": "", "MEDISYNC_ML_ENABLED": "false", "MEDISYNC_ACCESS_LOG_FLUSH_S": "3600"}
     server = start_or_stop(ServerProcess(tmp_path, url, env))
     try:
@@ -175,7 +175,7 @@ def test_a_killed_server_loses_no_row_of_what_it_answered(tmp_path: Path, databa
     """D32: a response carrying patient data leaves only once its rows are committed,
     so even kill -9 right after the answers (a flush interval far longer than the
     test, no clean shutdown) keeps every row."""
-    url = fresh_db(database_url)
+    url = fresh_database(database_url)
     env = {"MEDISYNC_KAFKA_BOOTSTRAP": "", "MEDISYNC_ML_ENABLED": "false", "MEDISYNC_ACCESS_LOG_FLUSH_S": "3600"}
     server = start_or_stop(ServerProcess(tmp_path, url, env))
     try:

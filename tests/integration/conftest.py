@@ -9,7 +9,8 @@ import pytest
 
 from medisync.interface.bootstrap import Container, bootstrap
 from medisync.interface.settings import Settings
-from tests.support.container import env_for, fresh_db
+from tests.support.container import env_for
+from tests.support.processes import fresh_database
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def pool_size() -> int:
 @pytest.fixture
 def container(database_url: str, tmp_path: Path, pool_size: int) -> Iterator[Container]:
     """The application services on a fresh database of their own; no projections started."""
-    built = bootstrap(Settings.from_env({**env_for(fresh_db(database_url), tmp_path),
+    built = bootstrap(Settings.from_env({**env_for(fresh_database(database_url), tmp_path),
                                          "MEDISYNC_DB_POOL_SIZE": str(pool_size)}))
     yield built
     built.close()

@@ -18,12 +18,13 @@ from medisync.interface.bootstrap import Container, bootstrap
 from medisync.interface.settings import Settings
 from tests.support.blobs import staged
 from tests.support.server import REPO
-from tests.support.container import env_for, fresh_db, populate, projected
+from tests.support.container import env_for, populate, projected
+from tests.support.processes import fresh_database
 
 
 @pytest.fixture
 def container(database_url: str, tmp_path: Path) -> Iterator[Container]:
-    built = bootstrap(Settings.from_env(env_for(fresh_db(database_url), tmp_path)))
+    built = bootstrap(Settings.from_env(env_for(fresh_database(database_url), tmp_path)))
     built.start_projections()  # the documents read model lists the live files
     yield built
     built.close()

@@ -14,13 +14,13 @@ from typing import Any, Iterator
 import pytest
 
 from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule, wait_for_transcript
-from tests.support.container import fresh_db
+from tests.support.processes import fresh_database
 from tests.support.server import REPO, ServerProcess, start_or_stop, stored_blobs
 
 
 @pytest.fixture(scope="module")
 def retention_server(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[ServerProcess]:
-    server = start_or_stop(ServerProcess(tmp_path_factory.mktemp("retention"), fresh_db(database_url),
+    server = start_or_stop(ServerProcess(tmp_path_factory.mktemp("retention"), fresh_database(database_url),
                                          {"MEDISYNC_KAFKA_BOOTSTRAP": ""}))
     yield server
     server.stop()

@@ -19,7 +19,7 @@ from medisync.interface.settings import Settings
 from tests.support.api import (assert_error, create_patient, invite, register_practice, schedule,
                                wait_for_transcript)
 from tests.support.audio import wav_bytes
-from tests.support.container import env_for, fresh_db, populate
+from tests.support.container import env_for, populate
 from tests.support.processes import fresh_database
 from tests.support.server import ServerProcess
 
@@ -150,7 +150,7 @@ def test_an_erasure_in_one_process_evicts_the_patient_from_another_processs_cach
         database_url: str, tmp_path: Path) -> None:
     """Two processes' worth of application on one database: the one that did not
     erase drops its cached, decrypted copy when it sees ``Patient.Erased``."""
-    settings = Settings.from_env(env_for(fresh_db(database_url), tmp_path))
+    settings = Settings.from_env(env_for(fresh_database(database_url), tmp_path))
     eraser = bootstrap(settings)
     other = bootstrap(settings)
     try:

@@ -12,12 +12,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from medisync.adapters.crypto.keyring import MasterKeyMismatchError, MasterKeyWrapper, PostgresPatientKeyring
 from medisync.adapters.postgres.connection import datastore
-from tests.support.container import fresh_db
+from tests.support.processes import fresh_database
 
 
 @pytest.fixture
 def url(database_url: str) -> str:
-    return fresh_db(database_url)
+    return fresh_database(database_url)
 
 
 @pytest.fixture

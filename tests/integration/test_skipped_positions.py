@@ -18,7 +18,8 @@ import pytest
 from medisync.interface import bootstrap as bootstrap_module
 from medisync.interface.bootstrap import bootstrap
 from medisync.interface.settings import Settings
-from tests.support.container import env_for, fresh_db, populate, projected
+from tests.support.container import env_for, populate, projected
+from tests.support.processes import fresh_database
 
 WRITES = 20
 NEVER_DUE_S = 3600.0  # no skipped position falls due for its tracking table within the test
@@ -27,7 +28,7 @@ NEVER_DUE_S = 3600.0  # no skipped position falls due for its tracking table wit
 def test_views_pass_what_they_skip_and_resume_from_their_tables_after_a_restart(
         database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(bootstrap_module, "TRACK_IGNORED_EVERY_S", NEVER_DUE_S)
-    env = {**env_for(fresh_db(database_url), tmp_path), "MEDISYNC_DB_POOL_SIZE": "4"}
+    env = {**env_for(fresh_database(database_url), tmp_path), "MEDISYNC_DB_POOL_SIZE": "4"}
     first = bootstrap(Settings.from_env(env))
     try:
         principal, patient = populate(first)

@@ -1,6 +1,7 @@
 """The application services on a test server's database, for tests that append
 events directly (same master key as the server, their own JWT key and data dir), or on
-a fresh database of a test's own (``fresh_db``, ``env_for``), with the records they start from."""
+a fresh database of a test's own (``env_for``, on ``processes.fresh_database``), with the records
+they start from."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
@@ -40,15 +40,6 @@ def projected(container: Container, notification_id: int, within_s: float = 120.
         if time.monotonic() >= deadline:
             return False
     return True
-
-
-def fresh_db(database_url: str) -> str:
-    """A new, empty database on the same server (so this test owns its whole log)."""
-    name = f"medisync_audit_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(database_url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def env_for(url: str, data_dir: Path) -> dict[str, str]:
