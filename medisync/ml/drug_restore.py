@@ -31,11 +31,11 @@ from typing import Any, Callable
 import numpy as np
 
 from .asr.whisper import AsrResult, AsrSegment, AsrWord
+from .diarization.audio import SAMPLE_RATE
 from .notes.drugs import drug_candidates, similarity
 from .notes.lexicon import drug_lexicon
 
 _FUNCTION = frozenset("to the a an of and in on at for your his her my their with".split())
-SAMPLE_RATE = 16000
 
 
 def _norm(word: str) -> str:

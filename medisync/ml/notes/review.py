@@ -13,6 +13,11 @@ allergy     the same inside an allergy statement;
 diagnosis   an ASR-damaged condition phrase matched fuzzily ("reason": "unclear wording"), or a
             hedged one ("possible pneumonia", "reason": "uncertain"), with its ICD-10-CM candidate.
 
+Two kinds of item name something that *is* written, for the clinician to confirm: a drug of the same
+class as a recorded allergy (D89), and a drug name restored from the audio by the speech pipeline's
+second decoding (D91, "reason": "restored from the audio", "heard": the words first heard).  The
+sentence of either is still never quoted.
+
 ``extract_needs_review(turns, excluded)`` is the entry point; ``excluded`` is the allergy-span set
 returned by ``extract_allergies`` (the same one ``extract_medications`` takes).
 """
@@ -87,7 +92,23 @@ def extract_needs_review(turns: list[Turn], excluded: set[tuple[int, int]] | Non
     if not turns:
         return []
     _dx, _used, dx_review = diagnose(turns)
-    return drug_review(turns, excluded) + dx_review
+    return drug_review(turns, excluded) + restored_review(turns) + dx_review
+
+
+def restored_review(turns: list[Turn]) -> list[ReviewItem]:
+    """One item per drug name the speech pipeline restored from the audio (a word carrying ``heard``,
+    D91): written as named, and listed so the clinician confirms it against what was first heard."""
+    items: list[ReviewItem] = []
+    for turn in turns:
+        for _offset, seg_id, seg in turn.pieces:
+            where = [s for s in turn.sentences if seg_id in s.segment_ids] or turn.sentences
+            for word in seg.get("words") or []:
+                if word.get("heard") and where:
+                    items.append({"kind": "medication", "reason": "restored from the audio",
+                                  "heard": word["heard"], "candidates": [{"name": word["word"].strip(".,;:?!")}],
+                                  "segment_ids": [seg_id], "sentence_index": where[0].index,
+                                  "sentence_indices": [s.index for s in where]})
+    return items
 
 
 def _said_item(sentences: list[Sentence], name: str, reason: str) -> ReviewItem:
