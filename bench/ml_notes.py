@@ -9,6 +9,8 @@ Inputs (all under tests/):
   fixtures/extra/*.truth.json        5 extra synthetic visits written for this component       tuned on
   fixtures/heldout/tune-*.truth.json 2 recorded visits another engineer marked "tune"           tuned on
   fixtures/heldout/heldout-*         4 recorded visits marked "heldout"                  reported only
+  fixtures/heldout/blind-*           5 recorded visits marked "blind" (D94), written by a helper
+                                     who had not read the extractors                  reported only
   fixtures/aci-bench/{train,valid}   ACI-Bench dialogues + scribe notes (Yim et al. 2023, CC BY 4.0):
                                      train tuned on, valid reported only; no fact labels, so only the
                                      safety counters, needs_review counts and medication names vs. the
@@ -67,10 +69,23 @@ ASR_CONFUSIONS = {
 
 
 def load_heldout(split: str = "heldout") -> list[tuple[str, dict[str, Any]]]:
-    """The recorded visits of tests/fixtures/heldout/ of one split: ``tune`` (may be tuned on) or
-    ``heldout`` (reported only, never tuned on); the split is each file name's prefix."""
+    """The recorded visits of tests/fixtures/heldout/ of one split: ``tune`` (may be tuned on),
+    ``heldout`` or ``blind`` (reported only, never tuned on); the split is each file name's prefix."""
     files = sorted(HELDOUT.glob(f"{split}-*.truth.json")) if HELDOUT.exists() else []
     return [(f.name.replace(".truth.json", ""), json.loads(f.read_text())) for f in files]
+
+
+def blind_conditions() -> tuple[dict[str, list[tuple[str, dict[str, Any], dict[str, Any]]]], dict[str, Any]]:
+    """``truth:blind`` and ``asr-recorded:blind`` (D94): the blind visits' text and their recorded
+    default-pipeline transcripts, reported only; with the visits' truth transcripts."""
+    blind = load_heldout("blind")
+    docs = {vid: truth_to_transcript(t) for vid, t in blind}
+    asr = {vid: HELDOUT / f"{vid}.asr.json" for vid, _ in blind}
+    return {
+        "truth:blind": [(vid, docs[vid], t["expected"]) for vid, t in blind],
+        "asr-recorded:blind": [(vid, json.loads(asr[vid].read_text()), t["expected"])
+                               for vid, t in blind if asr[vid].exists()],
+    }, docs
 
 
 def load_truths() -> list[tuple[str, dict[str, Any]]]:
@@ -393,6 +408,9 @@ def main(argv: list[str] | None = None) -> int:
     conditions["asr-recorded:extra"] = [d for d in recorded if d[0].startswith("extra-")]
     conditions["asr-recorded:tune"] = [d for d in recorded if d[0].startswith("tune-")]
     conditions["asr-recorded:heldout"] = [d for d in recorded if d[0] in held_ids]
+    blind, blind_docs = blind_conditions()
+    conditions.update(blind)
+    truth_docs.update(blind_docs)
     for name, fn in DEGRADATIONS.items():
         conditions[f"degraded:{name}"] = [(vid, fn(doc), exp) for vid, doc, exp in base]
     scribe: dict[str, str] = {}

@@ -12,6 +12,10 @@ Splits (``split`` in the output):
     visits: everything here may be tuned on (decoding options were chosen on it).
 ``heldout``
     the four ``tests/fixtures/heldout/heldout-*`` visits: report only, never tuned on.
+``blind``
+    the five ``tests/fixtures/heldout/blind-*`` visits (D94): written by someone who had not read
+    the extractors, report only; kept out of ``all`` so the pooled figures before D94 stay as
+    they were.
 ``real``
     the two real-speech splices in ``tests/fixtures/real`` (used to tune the diarizer;
     no roles, no clinical facts).
@@ -66,12 +70,15 @@ FIXTURES = ROOT / "tests" / "fixtures"
 ASR_CACHE = FIXTURES / "asr_words"
 
 
-SPLITS = ("dev", "heldout", "real", "revoiced-tune", "revoiced-report", "realvoice-report")
+SPLITS = ("dev", "heldout", "blind", "real", "revoiced-tune", "revoiced-report", "realvoice-report")
 
 
 def split_of(file_id: str) -> str:
-    """``heldout-*`` visits are held out; every other synthetic visit is dev (tunable)."""
-    return "heldout" if file_id.startswith("heldout-") else "dev"
+    """``heldout-*`` and ``blind-*`` visits are held out; every other synthetic visit is dev (tunable)."""
+    for split in ("heldout", "blind"):
+        if file_id.startswith(split + "-"):
+            return split
+    return "dev"
 
 
 def _synthetic(truth: Path) -> dict:
@@ -81,7 +88,7 @@ def _synthetic(truth: Path) -> dict:
     return {
         "id": file_id,
         "kind": "synthetic",
-        "split": "heldout" if d.get("split") == "heldout" else split_of(file_id),
+        "split": d["split"] if d.get("split") in ("heldout", "blind") else split_of(file_id),
         "wav": str(audio),
         "turns": [{"start": t["start"], "end": t["end"], "speaker": t["speaker"],
                    "role": t.get("role"), "text": t["text"]} for t in d["turns"]],
@@ -335,10 +342,11 @@ def pooled(sel: list[dict]) -> dict:
 
 
 def overall(rows: list[dict]) -> dict:
-    """Pooled figures per split (dev / heldout / real) and over every file ("all")."""
+    """Pooled figures per split (dev / heldout / blind / real ...) and over every file but the
+    blind ones ("all", as before D94)."""
     res = {}
     for split in (*SPLITS, "all"):
-        sel = [r for r in rows if split == "all" or r["split"] == split]
+        sel = [r for r in rows if r["split"] == split or (split == "all" and r["split"] != "blind")]
         if sel:
             res[split] = pooled(sel)
     return res
@@ -403,6 +411,8 @@ def main(argv: list[str] | None = None) -> int:
         items = [i for i in items if i["id"] in wanted]
     if args.splits:
         items = [i for i in items if i["split"] in set(args.splits.split(","))]
+    if args.cached_asr:  # the blind visits (D94) have no recorded words: replayed runs stay as before
+        items = [i for i in items if (ASR_CACHE / f"{i['id']}.json").exists()]
     options = json.loads(args.options) if args.options else {}
     results = []
     save_dir = Path(args.save_transcripts) if args.save_transcripts else None

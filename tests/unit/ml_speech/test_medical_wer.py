@@ -76,6 +76,23 @@ def test_heldout_split_is_four_visits_and_tune_two():
         assert medical_terms(" ".join(t["text"] for t in spec["turns"]))  # clinical vocabulary present
 
 
+BLIND = ["blind-01-gout", "blind-02-gerd", "blind-03-bph", "blind-04-cellulitis", "blind-05-anemia"]
+
+
+def test_blind_split_is_five_visits_with_recorded_transcripts():
+    """D94: a second held-out set, report only; a third speaker in at least two visits."""
+    specs = {p.name[: -len(".spec.json")]: json.loads(p.read_text()) for p in HELDOUT.glob("blind-*.spec.json")}
+    assert sorted(specs) == BLIND and {s["split"] for s in specs.values()} == {"blind"}
+    assert sum(len(s["voices"]) == 3 for s in specs.values()) >= 2
+    for file_id in BLIND:
+        truth = json.loads((HELDOUT / f"{file_id}.truth.json").read_text())
+        assert 55 <= truth["duration"] <= 80
+        assert set(truth["expected"]) == {"chief_complaint", "symptoms", "vitals", "medications", "allergies",
+                                          "diagnoses", "orders", "follow_up"}
+        asr = json.loads((HELDOUT / f"{file_id}.asr.json").read_text())
+        assert asr["segments"] and all(s["role"] in ("clinician", "patient", "other") for s in asr["segments"])
+
+
 def test_benchmark_assigns_splits():
     sys.path.insert(0, str(ROOT))
     from bench.ml_speech import discover
@@ -89,3 +106,5 @@ def test_benchmark_assigns_splits():
     assert {"dev-01-diabetes", "dev-04-back-pain", "dev-07-hypertension", "tune-01-otitis",
             "tune-02-eczema"} <= by_split["dev"]
     assert not by_split["heldout"] & by_split["dev"]
+    assert by_split["blind"] == set(BLIND)
+    assert not by_split["blind"] & (by_split["dev"] | by_split["heldout"])
