@@ -27,7 +27,7 @@ from medisync.application.ports import Diagnosis, Order, ReviewCandidate, Review
 
 from .context import Scope, assess, scopes
 from .fuzzy import ratio
-from .icd10 import icd10_title, is_billable, lateral_code
+from .icd10 import icd10_title, is_billable, lateral_code, qualified_siblings
 from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon, symptom_lexicon
 from .text import Sentence, Turn, phrase_key
 
@@ -35,7 +35,7 @@ _STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnose|diagnosing|di
 _WEAK = re.compile(
     r"\b(i think (you have|this is|it is|that is|you are)|i believe (you have|this is|it is)|i suspect|"
     r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|"
-    r"consistent with|most likely|we are dealing with|you are dealing with)\b"
+    r"consistent with|most likely|we are dealing with|you are dealing with|(?:shows?|showed|confirms?|confirmed|reveals?|revealed|demonstrates?|demonstrated))\b"
 )
 
 
@@ -111,6 +111,40 @@ def _with_side(cond: Condition, toks: list[str], start: int, end: int) -> Condit
     return Condition(name, code, icd10_title(code) or "")
 
 
+_QUALIFIER_SKIP = frozenset("other specified unspecified with without not eye right left bilateral".split())
+_NEGATORS = frozenset("no not without never denies".split())
+_CLAUSE_END = frozenset(".;?".split() + ["but"])
+
+
+def _said_near(word: str, window: list[str]) -> bool:
+    """``word`` (or its plural) is in ``window`` and no negator stands in the two tokens before it."""
+    return any(t in (word, word + "s") and not _NEGATORS.intersection(window[max(0, i - 2):i])
+               for i, t in enumerate(window))
+
+
+def qualified_code(code: str, toks: list[str], start: int, end: int) -> tuple[str, tuple[str, ...]] | None:
+    """The sibling of ``code`` whose one added "with ..." qualifier the clinician states beside the
+    condition (ICD-10-CM titles, ``icd10.qualified_siblings``): "acute exacerbation of chronic
+    obstructive pulmonary disease" -> J44.1, "migraine with aura" -> G43.109.  Only when exactly one
+    sibling's qualifier words are all said, none negated, within the clause around the mention."""
+    lo, hi = max(0, start - 6), min(len(toks), end + 6)
+    before = [i for i in range(lo, start) if toks[i] in _CLAUSE_END]
+    after = [i for i in range(end, hi) if toks[i] in _CLAUSE_END]
+    window = toks[(before[-1] + 1 if before else lo):(after[0] if after else hi)]
+    hits = [(other, words) for other, words in qualified_siblings(code)
+            if len(words) <= 4 and not _QUALIFIER_SKIP.intersection(words)
+            and all(_said_near(w, window) for w in words)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _with_qualifier(cond: Condition, toks: list[str], start: int, end: int) -> Condition:
+    found = qualified_code(cond.icd10, toks, start, end)
+    if found is None:
+        return cond
+    code, words = found
+    return Condition(f"{cond.name} with {' '.join(words)}", code, icd10_title(code) or "")
+
+
 def _review_item(sent: Sentence, heard: str, cond: Condition, reason: str, score: float | None = None) -> ReviewItem:
     cand: ReviewCandidate = {"name": cond.name, "icd10": cond.icd10}
     if score is not None:
@@ -152,7 +186,7 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | No
         if _HEDGE.search(lead) or _HEDGE.search(" ".join(sent.toks[max(0, ts - 4):ts])):
             review.append(_review_item(sent, " ".join(sent.toks[ts:te]), m.payload, "uncertain"))
             continue
-        found.append(_with_side(m.payload, sent.toks, ts, te))
+        found.append(_with_qualifier(_with_side(m.payload, sent.toks, ts, te), sent.toks, ts, te))
         spoken[found[-1].icd10] = " ".join(sent.content[m.start:m.end])
     fuzzy = _fuzzy_condition(sent, start_tok, longest) if last_start is None else None
     if fuzzy is not None:

@@ -350,7 +350,7 @@ SAFETY_COUNTERS = ("unsaid_medications", "negated_diagnoses_coded", "unstated_di
 def said_facts(transcript: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
     """What the ground-truth transcript says: (drug names said by anyone, diagnosis codes a
     clinician affirms, codes a clinician mentions only negated / hypothetical / for family)."""
-    from .assessment import not_a_patient_condition
+    from .assessment import not_a_patient_condition, qualified_code
     from .context import assess, scopes
     from .icd10 import lateral_code
     from .lexicon import condition_lexicon, drug_lexicon, icd10_title_lexicon, sourced_drug_lexicon
@@ -374,6 +374,7 @@ def said_facts(transcript: dict[str, Any]) -> tuple[set[str], set[str], set[str]
                 bad = a.negated or a.hypothetical or a.family or not_a_patient_condition(sent.toks, ts, te)
                 codes = {cond.icd10} | {lat[0] for side in ("left", "right", "bilateral")
                                         if (lat := lateral_code(cond.icd10, side)) is not None}
+                codes |= {q[0] for c in list(codes) if (q := qualified_code(c, sent.toks, ts, te)) is not None}
                 (negated if bad else affirmed).update(codes)
     return drugs, affirmed, negated - affirmed
 

@@ -62,3 +62,45 @@ def lateral_code(code: str, side: str) -> tuple[str, str] | None:
         if cm.is_leaf(other) and cm.get_description(other) in wanted:
             return other, part
     return None
+
+
+_re = __import__("re")
+#: parts of a title that say "nothing further specified": dropped before comparing siblings
+_DEFAULT_PART = _re.compile(r",? ?\b(unspecified|uncomplicated|without complications)\b")
+_PAREN = _re.compile(r"\s*\([^)]*\)")
+
+
+def _core(title: str) -> list[str]:
+    """A title's words without parentheses, punctuation and "unspecified"-like parts:
+    "Unspecified asthma with (acute) exacerbation" -> [asthma, with, exacerbation]."""
+    text = _DEFAULT_PART.sub("", _PAREN.sub("", title.lower()))
+    return _re.findall(r"[a-z0-9]+", text)
+
+
+def _added_with(base: list[str], other: list[str]) -> list[str] | None:
+    """The words of one "with ..." phrase that ``other`` inserts into ``base``, else None."""
+    n = len(other) - len(base)
+    if n < 2:
+        return None
+    for i in range(len(base) + 1):
+        if other[:i] == base[:i] and other[i + n:] == base[i:] and other[i] == "with":
+            return other[i + 1:i + n]
+    return None
+
+
+@lru_cache(maxsize=4096)
+def qualified_siblings(code: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The billable siblings of ``code`` that add one "with ..." qualifier to its title, with that
+    qualifier's words: J44.9 -> ((J44.0, lower respiratory infection), (J44.1, exacerbation));
+    G43.909 -> ((G43.109, aura), ...)."""
+    cm = _cm()
+    if cm is None or not cm.is_valid_item(code):  # pragma: no cover
+        return ()
+    base = _core(cm.get_description(code))
+    out = []
+    for other in cm.get_descendants(code[:3]):
+        if other != code and cm.is_leaf(other):
+            added = _added_with(base, _core(cm.get_description(other)))
+            if added:
+                out.append((other, tuple(added)))
+    return tuple(out)
