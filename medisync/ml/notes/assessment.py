@@ -364,7 +364,7 @@ def _dedupe_review(items: list[ReviewItem]) -> list[ReviewItem]:
 
 # --------------------------------------------------------------------------- orders
 _ORDER_TRIGGER = re.compile(
-    r"\b(order|ordering|ordered|orders|check|checking|get|getting|send|sending|draw|drawing|run|running|do|doing|"
+    r"\b(order|ordering|ordered|orders|check|checking|recheck|rechecking|get|getting|send|sending|draw|drawing|run|running|do|doing|"
     r"schedule|scheduling|arrange|arranging|refer|referring|referral|referred|set you up|sign you up|"
     r"recommend|recommending|want you to|would like you to|like you to|need|needs|go for|put in|putting in|"
     r"consult|start|starting|see|obtain|repeat|have you|give you|giving you|going to do|we will do|book|test|"
@@ -526,7 +526,7 @@ def _fuzzy_orders(s: Sentence, trig_tok: int, hits: list[Any], cut: int | None) 
 
 # --------------------------------------------------------------------------- follow-up
 _FU_TRIGGER = re.compile(
-    r"\b(come back|coming back|see you|see me|follow up|fall up|follow|return|recheck|check back|back in|"
+    r"\b(come back|coming back|see (?:you|me|him|her|them)|follow up|fall up|follow|return|recheck|check back|back in|"
     r"appointment|visit|schedule|scheduled|check in|touch base|see each other)\b"
 )
 _FU_INTERVAL = re.compile(
@@ -551,23 +551,35 @@ def _interval(q: str, unit: str) -> str:
     return f"1 {base}" if n == "1" else f"{n} {base}s"
 
 
+def _sentence_interval(norm: str, start: int) -> str | None:
+    """The follow-up interval at most 12 words after ``start`` ("in four weeks", "next month")."""
+    tail = norm[start:]
+    m = _FU_INTERVAL.search(tail)
+    if m and len(tail[: m.start()].split()) <= 12:
+        return _interval(m.group(1), m.group(2))
+    m2 = _FU_NEXT.search(tail)
+    if m2 and len(tail[: m2.start()].split()) <= 12:
+        return f"1 {m2.group(1)}"
+    return None
+
+
 def extract_follow_up(turns: list[Turn]) -> tuple[str | None, Sentence | None]:
+    """The last return interval a clinician gives: after a return phrase ("come back in four weeks",
+    "I will see him again in one week"), or as the answer to a patient's or relative's question about
+    returning ("When should she come back?" - "In two months, or sooner if ...")."""
     found: tuple[str | None, Sentence | None] = (None, None)
+    asked = False
     for t in turns:
         if t.role not in ("clinician", "unknown"):
+            asked = any(s.is_question and _FU_TRIGGER.search(s.norm) for s in t.sentences)
             continue
-        for s in t.sentences:
+        for i, s in enumerate(t.sentences):
             trig = _FU_TRIGGER.search(s.norm)
-            if not trig:
-                continue
-            tail = s.norm[trig.start():]
-            m = _FU_INTERVAL.search(tail)
-            if m and len(tail[: m.start()].split()) <= 12:
-                found = (_interval(m.group(1), m.group(2)), s)
-                continue
-            m2 = _FU_NEXT.search(tail)
-            if m2 and len(tail[: m2.start()].split()) <= 12:
-                found = (f"1 {m2.group(1)}", s)
+            answer = asked and i == 0 and _FU_INTERVAL.match(s.norm) is not None
+            interval = _sentence_interval(s.norm, trig.start() if trig else 0) if trig or answer else None
+            if interval:
+                found = (interval, s)
+        asked = False
     return found
 
 

@@ -37,6 +37,8 @@ _RR = re.compile(
     r"\b(?:respiratory rate|respiration rate|respirations|resp rate|breathing rate|rr)\b(?:\s+(?!\d)\w+){0,4}?\s+" + _NUM + r"\b"
 )
 _RR2 = re.compile(_NUM + r"\s+(?:breaths per minute|breaths a minute|breaths)\b")
+#: "you are breathing twenty two times a minute"
+_RR3 = re.compile(r"\b(?:breathing|breathes|breathe)\s+(?:at\s+)?" + _NUM + r"\s+times (?:a|per|each) minute\b")
 _WT = re.compile(
     r"\b(?:weigh|weighs|weight|weighing|weighed)\b(?:\s+(?!\d)\w+){0,4}?\s+" + _NUM + r"\s*(kg|lb|stone)?\b"
 )
@@ -143,5 +145,5 @@ def _read_weight(clause: str, role: str) -> VitalReading | None:
 _READERS: tuple[tuple[VitalKey, Callable[[str, str], VitalReading | None]], ...] = (
     ("bp_systolic", _read_bp), ("heart_rate", _one_number("heart_rate", 25, 250, _HR, _HR2)),
     ("temperature_c", _read_temperature), ("spo2", _one_number("spo2", 50, 100, _SPO2)),
-    ("respiratory_rate", _one_number("respiratory_rate", 4, 70, _RR, _RR2)), ("weight_kg", _read_weight),
+    ("respiratory_rate", _one_number("respiratory_rate", 4, 70, _RR, _RR2, _RR3)), ("weight_kg", _read_weight),
 )

@@ -1,0 +1,38 @@
+"""A follow-up given as the answer to a question about returning, "see him again in", a respiratory
+rate told as breaths a minute, and a recheck as an order (D96)."""
+
+from __future__ import annotations
+
+from ._dialogue import insights
+
+
+def test_the_answer_to_a_question_about_returning_is_the_follow_up() -> None:
+    ins = insights(("F", "When should she come back?"), ("D", "In two months, or sooner if the headaches change."))
+    assert ins["follow_up"] == "2 months"
+
+
+def test_an_interval_without_a_question_about_returning_is_no_follow_up() -> None:
+    ins = insights(("P", "How long will the rash last?"), ("D", "In two weeks it should fade."))
+    assert ins["follow_up"] is None
+
+
+def test_seeing_the_patient_again_in_an_interval_is_the_follow_up() -> None:
+    ins = insights(("D", "Go to the emergency room if his lips turn blue. Otherwise, I will see him again in one week."))
+    assert ins["follow_up"] == "1 week"
+
+
+def test_breathing_times_a_minute_is_the_respiratory_rate() -> None:
+    ins = insights(("D", "Your oxygen saturation is ninety one percent, and you are breathing twenty two times a minute."))
+    assert ins["vitals"]["respiratory_rate"] == 22
+    assert ins["vitals"]["spo2"] == 91
+
+
+def test_a_recheck_is_an_order() -> None:
+    ins = insights(("D", "We will recheck the thyroid stimulating hormone and free thyroxine in six weeks."))
+    assert {o["name"] for o in ins["orders"]} == {"thyroid stimulating hormone", "free thyroxine"}
+    assert ins["follow_up"] == "6 weeks"
+
+
+def test_a_recheck_declined_is_no_order() -> None:
+    ins = insights(("D", "Your last a1c was fine, so we do not need to recheck the a1c today."))
+    assert ins["orders"] == []
