@@ -35,7 +35,8 @@ from .diarization.audio import SAMPLE_RATE
 from .notes.drugs import drug_candidates, similarity
 from .notes.lexicon import drug_lexicon
 
-_FUNCTION = frozenset("to the a an of and in on at for your his her my their with".split())
+_FUNCTION = frozenset("to the a an of and in on at for your his her my their with it by as".split())
+_MAX_HEARD = 6  # old words one drug name may replace ("the level of the rock sign")
 
 
 def _norm(word: str) -> str:
@@ -79,31 +80,37 @@ def segment_candidates(words: list[AsrWord], settings: RestoreSettings) -> list[
     return sorted(best, key=lambda n: -best[n])[: settings.max_candidates]
 
 
-def _drug_in(new: list[str], old: list[str], cands: list[str]) -> tuple[str, bool] | None:
-    """The candidate a changed block of the second decoding begins or ends with, and whether it begins."""
-    for name in cands:
-        words = name.split()
-        if new[: len(words)] == words:
-            return (name, True) if all(_incidental(t, old) for t in new[len(words):]) else None
-        if new[-len(words):] == words:
-            return (name, False) if all(_incidental(t, old) for t in new[: -len(words)]) else None
-    return None
-
-
 def _incidental(token: str, old: list[str]) -> bool:
     """A word beside the drug that changes nothing: a function word, a number or unit, or a word heard before."""
     return token in _FUNCTION or any(ch.isdigit() for ch in token) or token in old
 
 
-def _heard_span(old: list[str], i: int, j: int, drug: str, at_start: bool) -> tuple[int, int, float]:
-    """The stretch of the replaced old words, from the block's start or to its end, most like the drug."""
-    best = (i, i, 0.0)
-    for x in range(1, min(j - i, 4) + 1):
-        lo, hi = (i, i + x) if at_start else (j - x, j)
-        heard = " ".join(t for t in old[lo:hi] if t not in _FUNCTION)
-        score = similarity(heard, drug) if heard.isascii() and heard.replace(" ", "").isalpha() else 0.0
-        if score > best[2]:
-            best = (lo, hi, score)
+def _pairs(new: list[str], old: list[str]) -> bool:
+    """Every word of the second decoding beside the drug is incidental or sounds like a word first heard
+    there ("prescriby" for "prescribing")."""
+    return all(_incidental(t, old) or any(similarity(t, o) >= 0.6 for o in old) for t in new)
+
+
+def _heard(old: list[str], lo: int, hi: int, drug: str) -> float:
+    heard = " ".join(t for t in old[lo:hi] if t not in _FUNCTION)
+    return similarity(heard, drug) if heard.isascii() and heard.replace(" ", "").isalpha() else 0.0
+
+
+def _placed(old: list[str], new: list[str], drug: str) -> tuple[int, int, float] | None:
+    """``(lo, hi, score)``: the old words ``lo:hi`` of a changed block that the drug, said once in the
+    block's second decoding, replaces, most like it; the block's other words must pair up around it."""
+    words = drug.split()
+    at = [p for p in range(len(new) - len(words) + 1) if new[p:p + len(words)] == words]
+    if len(at) != 1:
+        return None
+    pre, post = new[:at[0]], new[at[0] + len(words):]
+    best: tuple[int, int, float] | None = None
+    for lo in range(len(old)):
+        for hi in range(lo + 1, min(lo + _MAX_HEARD, len(old)) + 1):
+            if _pairs(pre, old[:lo]) and _pairs(post, old[hi:]):
+                score = _heard(old, lo, hi, drug)
+                if best is None or score > best[2]:
+                    best = (lo, hi, score)
     return best
 
 
@@ -115,18 +122,17 @@ def accept(old: list[AsrWord], new: list[str], cands: list[str],
     if any(joined.count(c) > 1 for c in cands):
         return None  # biased decoding that repeats a hotword has stopped listening
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < settings.min_agreement:
+    if matcher.ratio() < settings.min_agreement or any(c in " ".join(a) for c in cands):
         return None
-    hits = [(op, _drug_in(b[op[3]:op[4]], a[op[1]:op[2]], cands)) for op in matcher.get_opcodes() if op[0] == "replace"]
-    hits = [(op, found) for op, found in hits if found is not None]
-    if len(hits) != 1 or any(c in " ".join(a) for c in cands):
+    hits = [(i, drug, found) for tag, i, j, k, m in matcher.get_opcodes() if tag == "replace"
+            for drug in cands if (found := _placed(a[i:j], b[k:m], drug)) is not None]
+    if len(hits) != 1:
         return None
-    (_tag, i, j, _k, _m), (drug, at_start) = hits[0]
-    lo, hi, score = _heard_span(a, i, j, drug, at_start)
-    heard = " ".join(t for t in a[lo:hi] if t not in _FUNCTION)
+    i, drug, (lo, hi, score) = hits[0]
+    heard = " ".join(t for t in a[i + lo:i + hi] if t not in _FUNCTION)
     if score < settings.min_similarity or any(similarity(heard, c) > score for c in cands if c != drug):
         return None  # the words must sound like this drug more than like any other candidate
-    return lo, hi, drug
+    return i + lo, i + hi, drug
 
 
 def _restored(seg: AsrSegment, i: int, j: int, drug: str) -> AsrSegment:

@@ -95,3 +95,22 @@ def test_a_drug_already_named_in_the_segment_is_not_restored_twice():
     old = _words("keep the metformin and the met form", ("met", "form"))
     new = [" " + w for w in "keep the metformin and the metformin".split()]
     assert accept(old, new, ["metformin"], SETTINGS) is None
+
+
+def test_a_drug_inside_a_changed_block_is_taken_when_its_neighbours_sound_like_what_was_heard():
+    # D97: "prescriby" pairs with "prescribing"; only the drug is taken, "prescribing" stays
+    old = _words("I am prescribing amoxysilinate 100 milligrams", ("amoxysilinate",))
+    new = [" " + w for w in "I am pre-scriby amoxicillin it 100 milligrams".split()]
+    assert accept(old, new, ["amoxicillin"], SETTINGS) == (3, 4, "amoxicillin")
+
+
+def test_a_drug_inside_a_changed_block_beside_a_new_word_is_refused():
+    old = _words("I am prescribing amoxysilinate 100 milligrams", ("amoxysilinate",))
+    new = [" " + w for w in "I am stopping amoxicillin 100 milligrams".split()]
+    assert accept(old, new, ["amoxicillin"], SETTINGS) is None
+
+
+def test_a_long_mishearing_of_one_drug_is_replaced_whole():
+    old = _words("I will increase the level of the rock sign to 75 micrograms", ("level", "rock", "sign"))
+    new = [" " + w for w in "I will increase levothyroxine to 75 micrograms".split()]
+    assert accept(old, new, ["pitavastatin", "levothyroxine"], SETTINGS) == (3, 9, "levothyroxine")
