@@ -193,6 +193,8 @@ def find_mentions(sent: Sentence) -> list[Mention]:
             continue
         ts, te = sent.raw_span(m.start, m.end)
         mentions.append(Mention(sent, m.payload, ts, te, m.start, m.end))
+        claims.taken[m.start:m.end] = [True] * (m.end - m.start)
+    mentions += _across_auxiliaries(sent, lex, claims.taken)
     mentions.sort(key=lambda mn: mn.cstart)
     _attach_locations(sent, mentions, lex.body.find(content))
     _share_list_location(mentions, content)
@@ -204,6 +206,29 @@ def find_mentions(sent: Sentence) -> list[Mention]:
         if not mn.name:
             mn.name = _compose(mn.concept, mn.location, lex.matcher)
     return mentions
+
+
+#: words between a symptom's subject and its participle: "my heart has been fluttering" (heart fluttering),
+#: "my heart keeps racing" (content tokens, stemmed)
+_AUX = frozenset("is are was were be been being has have had keep kept get got getting".split())
+_MAX_AUX = 3
+
+
+def _across_auxiliaries(sent: Sentence, lex: SymptomLexicon, taken: list[bool]) -> list[Mention]:
+    """Mentions of a lexicon phrase split only by auxiliaries ("my heart has been fluttering"), where
+    no other mention holds those words."""
+    kept = [c for c, tok in enumerate(sent.content) if tok not in _AUX]
+    if len(kept) == len(sent.content):
+        return []
+    out: list[Mention] = []
+    for m in lex.matcher.find([sent.content[c] for c in kept]):
+        cs, ce = kept[m.start], kept[m.end - 1] + 1
+        if not 0 < (ce - cs) - (m.end - m.start) <= _MAX_AUX or any(taken[cs:ce]):
+            continue  # contiguous (found already), too far apart, or held by another mention
+        ts, te = sent.raw_span(cs, ce)
+        out.append(Mention(sent, m.payload, ts, te, cs, ce))
+        taken[cs:ce] = [True] * (ce - cs)
+    return out
 
 
 def _pattern_mentions(sent: Sentence, lex: SymptomLexicon, claims: _Claims) -> list[Mention]:

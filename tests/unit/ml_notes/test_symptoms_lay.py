@@ -73,3 +73,14 @@ def test_some_after_a_denial_is_said_again_as_present() -> None:
 def test_a_list_denial_still_ends_at_but() -> None:
     found = symptom_map(insights(("P", "No fever or chills, but I have had a cough and some nausea.")))
     assert (found["fever"][0], found["chills"][0], found["cough"][0], found["nausea"][0]) == (False, False, True, True)
+
+
+def test_a_symptom_phrase_split_by_auxiliaries_is_found() -> None:
+    # D98: "my heart has been fluttering" is the lexicon's "heart fluttering"
+    ins = insights(("P", "My heart has been fluttering for about two weeks."))
+    assert symptom_map(ins)["palpitations"] == (True, "2 weeks")
+
+
+def test_a_negated_split_phrase_is_no_symptom() -> None:
+    ins = insights(("P", "My heart is not racing."))
+    assert "palpitations" not in {s["name"] for s in ins["symptoms"] if s["present"]}
