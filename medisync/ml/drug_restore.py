@@ -31,11 +31,12 @@ from typing import Any, Callable
 import numpy as np
 
 from .asr.whisper import AsrResult, AsrSegment, AsrWord
+from .condition_candidates import FUNCTION_WORDS as _FUNCTION
+from .condition_candidates import condition_candidates
 from .diarization.audio import SAMPLE_RATE
 from .notes.drugs import drug_candidates, similarity
 from .notes.lexicon import drug_lexicon
 
-_FUNCTION = frozenset("to the a an of and in on at for your his her my their with it by as".split())
 _MAX_HEARD = 6  # old words one drug name may replace ("the level of the rock sign")
 
 
@@ -51,13 +52,17 @@ class RestoreSettings:
     min_similarity: float = 0.6    # replaced words vs the drug name
     min_agreement: float = 0.6     # the rest of the segment, first vs second decoding
     pad_s: float = 0.2
+    condition_probability: float = 0.7  # a condition stretch needs a content word below this (D99)
+    min_condition: float = 0.85    # letters-and-sound similarity to propose a condition
+    max_conditions: int = 2
 
 
 @dataclass(frozen=True)
 class Restoration:
     segment: int
-    drug: str
+    drug: str   # the term restored: a drug, or a condition's name (D99)
     heard: str
+    kind: str = "medication"  # or "diagnosis"
 
 
 Decode = Callable[[np.ndarray, str, int], list[str]]  # a clip, its hotwords, the words first heard -> words
@@ -104,6 +109,9 @@ def _placed(old: list[str], new: list[str], drug: str) -> tuple[int, int, float]
     if len(at) != 1:
         return None
     pre, post = new[:at[0]], new[at[0] + len(words):]
+    lo, hi = len(pre), len(old) - len(post)
+    if lo < hi and old[:lo] == pre and old[hi:] == post:
+        return lo, hi, _heard(old, lo, hi, drug)  # the words around the drug agree: it replaces the rest
     best: tuple[int, int, float] | None = None
     for lo in range(len(old)):
         for hi in range(lo + 1, min(lo + _MAX_HEARD, len(old)) + 1):
@@ -112,6 +120,21 @@ def _placed(old: list[str], new: list[str], drug: str) -> tuple[int, int, float]
                 if best is None or score > best[2]:
                     best = (lo, hi, score)
     return best
+
+
+def _changed(matcher: SequenceMatcher, reach: int) -> list[tuple[int, int, int, int]]:
+    """The replaced blocks ``(i, j, k, m)``, each widened by up to ``reach`` agreeing words on either side,
+    so that a name of several words can span a block and the words heard right ("the topic dermatitis"
+    -> "atopic dermatitis": only "topic" changed)."""
+    ops = matcher.get_opcodes()
+    out = []
+    for n, (tag, i, j, k, m) in enumerate(ops):
+        if tag != "replace":
+            continue
+        x = min(reach, ops[n - 1][2] - ops[n - 1][1]) if n > 0 and ops[n - 1][0] == "equal" else 0
+        y = min(reach, ops[n + 1][2] - ops[n + 1][1]) if n + 1 < len(ops) and ops[n + 1][0] == "equal" else 0
+        out.append((i - x, j + y, k - x, m + y))
+    return out
 
 
 def accept(old: list[AsrWord], new: list[str], cands: list[str],
@@ -124,14 +147,16 @@ def accept(old: list[AsrWord], new: list[str], cands: list[str],
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     if matcher.ratio() < settings.min_agreement or any(c in " ".join(a) for c in cands):
         return None
-    hits = [(i, drug, found) for tag, i, j, k, m in matcher.get_opcodes() if tag == "replace"
-            for drug in cands if (found := _placed(a[i:j], b[k:m], drug)) is not None]
+    hits = [(i, drug, found) for drug in cands for i, j, k, m in _changed(matcher, len(drug.split()) - 1)
+            if (found := _placed(a[i:j], b[k:m], drug)) is not None]
     if len(hits) != 1:
         return None
     i, drug, (lo, hi, score) = hits[0]
     heard = " ".join(t for t in a[i + lo:i + hi] if t not in _FUNCTION)
     if score < settings.min_similarity or any(similarity(heard, c) > score for c in cands if c != drug):
         return None  # the words must sound like this drug more than like any other candidate
+    if len(heard.split()) < len(drug.split()):
+        return None  # a word added, not one misheard: "your blood pressure" is no "high blood pressure"
     return i + lo, i + hi, drug
 
 
@@ -151,7 +176,9 @@ def restore_drugs(result: AsrResult, audio: np.ndarray, decode: Decode,
     segments: list[AsrSegment] = []
     done: list[Restoration] = []
     for index, seg in enumerate(result.segments):
-        cands = segment_candidates(seg.words, settings) if seg.words else []
+        conditions = condition_candidates(seg.words, settings.condition_probability, settings.min_condition,
+                                          settings.max_conditions) if seg.words else []
+        cands = (segment_candidates(seg.words, settings) if seg.words else []) + conditions
         hit = None
         if cands:
             lo = int(max(0.0, seg.start - settings.pad_s) * SAMPLE_RATE)
@@ -159,7 +186,8 @@ def restore_drugs(result: AsrResult, audio: np.ndarray, decode: Decode,
             hit = accept(seg.words, decode(clip, " ".join(cands), len(seg.words)), cands, settings)
         if hit is not None:
             seg = _restored(seg, *hit)
-            done.append(Restoration(index, hit[2], seg.words[hit[0]].heard or ""))
+            done.append(Restoration(index, hit[2], seg.words[hit[0]].heard or "",
+                                    "diagnosis" if hit[2] in conditions else "medication"))
         segments.append(seg)
     return replace(result, segments=segments), done
 

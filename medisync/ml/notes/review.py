@@ -29,7 +29,7 @@ from medisync.application.ports import Allergy, Medication, ReviewItem
 
 from .assessment import diagnose
 from .drugs import SAFE_FUZZY, DrugMention, drug_candidates, find_drugs
-from .lexicon import drug_lexicon
+from .lexicon import condition_lexicon, drug_lexicon
 from .medications import ALLERGY_TRIGGER, allergy_prone, med_answer_turns
 from .text import Sentence, Turn
 
@@ -96,16 +96,20 @@ def extract_needs_review(turns: list[Turn], excluded: set[tuple[int, int]] | Non
 
 
 def restored_review(turns: list[Turn]) -> list[ReviewItem]:
-    """One item per drug name the speech pipeline restored from the audio (a word carrying ``heard``,
-    D91): written as named, and listed so the clinician confirms it against what was first heard."""
+    """One item per drug or condition name the speech pipeline restored from the audio (a word carrying
+    ``heard``, D91, D99): written as named, and listed so the clinician confirms it against what was first
+    heard."""
+    conditions = condition_lexicon()[1]
     items: list[ReviewItem] = []
     for turn in turns:
         for _offset, seg_id, seg in turn.pieces:
             where = [s for s in turn.sentences if seg_id in s.segment_ids] or turn.sentences
             for word in seg.get("words") or []:
                 if word.get("heard") and where:
-                    items.append({"kind": "medication", "reason": "restored from the audio",
-                                  "heard": word["heard"], "candidates": [{"name": word["word"].strip(".,;:?!")}],
+                    name = word["word"].strip(" .,;:?!")
+                    items.append({"kind": "diagnosis" if conditions.covers(name) else "medication",
+                                  "reason": "restored from the audio",
+                                  "heard": word["heard"], "candidates": [{"name": name}],
                                   "segment_ids": [seg_id], "sentence_index": where[0].index,
                                   "sentence_indices": [s.index for s in where]})
     return items

@@ -35,3 +35,16 @@ def test_a_drug_heard_clearly_is_not_listed():
     insights = ExtractiveNoteGenerator().extract(_transcript(restored=False))
     assert "tiotropium" in {m["name"] for m in insights["medications"]}
     assert not [i for i in insights["needs_review"] if i["reason"] == "restored from the audio"]
+
+
+def test_a_restored_condition_is_coded_and_listed_as_a_diagnosis_to_confirm():
+    # D99: a condition name restored from the audio ("the topic dermatitis"); ASR words start with a space
+    said = [" My", " assessment", " is", " atopic dermatitis.", " Start", " triamcinolone."]
+    words = [_word(w, 0.3 * i, "the topic dermatitis," if "atopic" in w else None) for i, w in enumerate(said)]
+    doc = {"language": "en", "segments": [{"speaker": "SPEAKER_1", "role": "clinician", "start": 0.0, "end": 2.0,
+                                           "text": "".join(said), "words": words}]}
+    insights = ExtractiveNoteGenerator().extract(doc)
+    assert [d["icd10"] for d in insights["diagnoses"]] == ["L20.9"]
+    items = [i for i in insights["needs_review"] if i["reason"] == "restored from the audio"]
+    assert [(i["kind"], i["heard"], i["candidates"]) for i in items] == [
+        ("diagnosis", "the topic dermatitis,", [{"name": "atopic dermatitis"}])]

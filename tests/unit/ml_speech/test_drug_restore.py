@@ -114,3 +114,29 @@ def test_a_long_mishearing_of_one_drug_is_replaced_whole():
     old = _words("I will increase the level of the rock sign to 75 micrograms", ("level", "rock", "sign"))
     new = [" " + w for w in "I will increase levothyroxine to 75 micrograms".split()]
     assert accept(old, new, ["pitavastatin", "levothyroxine"], SETTINGS) == (3, 9, "levothyroxine")
+
+
+def test_low_confidence_words_that_sound_like_a_condition_propose_it():
+    # D99: condition names are hotwords too
+    from medisync.ml.condition_candidates import condition_candidates
+    words = _words("my assessment is the topic dermatitis today", ("topic",))
+    assert condition_candidates(words, 0.7, 0.85)[0] == "atopic dermatitis"
+
+
+def test_a_condition_name_heard_or_confident_words_propose_no_condition():
+    from medisync.ml.condition_candidates import condition_candidates
+    assert condition_candidates(_words("this is hypertension today", ("hypertension",)), 0.7, 0.85) == []
+    assert condition_candidates(_words("the topic dermatitis", ()), 0.7, 0.85) == []
+    assert condition_candidates(_words("your blood pressure is fine", ("your",)), 0.7, 0.85) == []
+
+
+def test_a_condition_name_across_a_changed_block_and_a_word_heard_right_is_restored():
+    old = _words("my assessment in the topic dermatitis, stop the cream", ("topic",))
+    new = [" " + w for w in "My assessment in atopic dermatitis. Stop the cream.".split()]
+    assert accept(old, new, ["atopic dermatitis"], SETTINGS) == (3, 6, "atopic dermatitis")
+
+
+def test_a_name_that_only_adds_a_word_is_refused():
+    old = _words("your blood pressure is 180 over 72", ("your",))
+    new = [" " + w for w in "high blood pressure is 180 over 72".split()]
+    assert accept(old, new, ["high blood pressure"], SETTINGS) is None
