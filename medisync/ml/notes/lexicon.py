@@ -200,6 +200,9 @@ _WHEN = r"(?:\s+\w+){0,3}?\s+(?:when|whenever|while|to|with|after|every\s+time|e
 _DIFFICULTY = (r"(?:hard\s+time|trouble|difficulty|difficult|hard|struggle|struggling|struggles|can\s+not|unable|"
                r"can\s+barely|can\s+hardly|problems?)")
 _DLINK = r"(?:\s+\w+){0,2}?\s+(?:to\s+|with\s+)?(?:i\s+)?"
+#: a body function said to have got worse ("my breathing has been worse", "my sleep is terrible"): D101
+_WORSE = (r"\s+(?:is|was|has\s+been|have\s+been|gets|got|getting|feels|felt)\s+(?:(?!not\b|no\b|never\b)\w+\s+){0,2}?"
+          r"(?:worse|harder|poor|bad|terrible|awful|difficult|labored)\b")
 _FUNCTIONS: list[tuple[str, str | None, str | None]] = [
     (r"(?:pee|peeing|urinate|urinating|urination|wee|pass\s+(?:water|urine))", "painful urination", None),
     (r"(?:swallow|swallowing|swallows)", "difficulty swallowing", "difficulty swallowing"),
@@ -222,6 +225,7 @@ def lay_patterns(symptoms: dict[str, Symptom]) -> list[tuple[re.Pattern[str], Sy
                         symptoms[painful]))
         if difficult in symptoms:
             out.append((re.compile(r"\b" + _DIFFICULTY + _DLINK + function + r"\b"), symptoms[difficult]))
+            out.append((re.compile(r"\b" + function + _WORSE), symptoms[difficult]))
     return out
 
 

@@ -84,3 +84,19 @@ def test_a_symptom_phrase_split_by_auxiliaries_is_found() -> None:
 def test_a_negated_split_phrase_is_no_symptom() -> None:
     ins = insights(("P", "My heart is not racing."))
     assert "palpitations" not in {s["name"] for s in ins["symptoms"] if s["present"]}
+
+
+@pytest.mark.parametrize(("said", "concept"), [
+    ("My breathing has been worse for five days.", "shortness of breath"),
+    ("My sleep has been terrible lately.", "insomnia"),
+    ("My hearing is a lot worse.", "hearing loss"),
+])
+def test_a_body_function_said_to_be_worse_is_its_difficulty(said: str, concept: str) -> None:
+    # D101
+    assert symptom_map(insights(("P", said)))[concept][0] is True
+
+
+@pytest.mark.parametrize("said", ["My breathing is not worse.", "My breathing has not gotten worse.",
+                                  "Breathing is better now."])
+def test_a_body_function_not_worse_is_no_symptom(said: str) -> None:
+    assert not [s for s in insights(("P", said))["symptoms"] if s["present"]]
