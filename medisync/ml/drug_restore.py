@@ -66,6 +66,7 @@ class Restoration:
 
 
 Decode = Callable[[np.ndarray, str, int], list[str]]  # a clip, its hotwords, the words first heard -> words
+Clips = Callable[[list[tuple[float, float]]], list[np.ndarray]]  # (start, end) seconds -> each range's samples
 
 
 def segment_candidates(words: list[AsrWord], settings: RestoreSettings) -> list[str]:
@@ -170,20 +171,34 @@ def _restored(seg: AsrSegment, i: int, j: int, drug: str) -> AsrSegment:
     return replace(seg, text="".join(w.word for w in words), words=words)
 
 
-def restore_drugs(result: AsrResult, audio: np.ndarray, decode: Decode,
+def array_clips(audio: np.ndarray) -> Clips:
+    """``Clips`` over a signal already in memory (tests, short clips)."""
+    return lambda ranges: [audio[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)] for a, b in ranges]
+
+
+def _candidates(seg: AsrSegment, settings: RestoreSettings) -> tuple[list[str], list[str]]:
+    """(every hotword of the segment, the condition names among them)."""
+    if not seg.words:
+        return [], []
+    conditions = condition_candidates(seg.words, settings.condition_probability, settings.min_condition,
+                                      settings.max_conditions)
+    return segment_candidates(seg.words, settings) + conditions, conditions
+
+
+def restore_drugs(result: AsrResult, clips: Clips, decode: Decode,
                   settings: RestoreSettings = RestoreSettings()) -> tuple[AsrResult, list[Restoration]]:
-    """``result`` with drug names restored where a second, biased decoding of a segment names one."""
+    """``result`` with drug and condition names restored where a second, biased decoding of a segment
+    names one.  Only the audio of the segments with candidates is read (``clips``), in one pass."""
+    plans = {i: c for i, seg in enumerate(result.segments) if (c := _candidates(seg, settings))[0]}
+    ranges = [(max(0.0, result.segments[i].start - settings.pad_s), result.segments[i].end + settings.pad_s)
+              for i in plans]
+    audio = dict(zip(plans, clips(ranges))) if plans else {}
     segments: list[AsrSegment] = []
     done: list[Restoration] = []
     for index, seg in enumerate(result.segments):
-        conditions = condition_candidates(seg.words, settings.condition_probability, settings.min_condition,
-                                          settings.max_conditions) if seg.words else []
-        cands = (segment_candidates(seg.words, settings) if seg.words else []) + conditions
-        hit = None
-        if cands:
-            lo = int(max(0.0, seg.start - settings.pad_s) * SAMPLE_RATE)
-            clip = audio[lo: int((seg.end + settings.pad_s) * SAMPLE_RATE)]
-            hit = accept(seg.words, decode(clip, " ".join(cands), len(seg.words)), cands, settings)
+        cands, conditions = plans.get(index, ([], []))
+        hit = accept(seg.words, decode(audio[index], " ".join(cands), len(seg.words)), cands, settings) \
+            if cands else None
         if hit is not None:
             seg = _restored(seg, *hit)
             done.append(Restoration(index, hit[2], seg.words[hit[0]].heard or "",

@@ -145,18 +145,15 @@ class SpeechTranscriber:
         }
 
     def _restore_drugs(self, audio_path: str, asr: AsrResult) -> AsrResult:
-        """Drug names restored by re-decoding (D91); only with a Whisper model to decode with."""
+        """Drug and condition names restored by re-decoding (D91, D99); only with a Whisper model to decode with."""
         self.last_restorations = []
         if not self.restore_drugs or not isinstance(self.asr, WhisperASR):
             return asr
-        import numpy as np
-
-        from .diarization.audio import iter_audio
+        from .diarization.audio import read_clips
         from .drug_restore import restore_drugs, whisper_decoder
 
-        audio = np.concatenate([np.zeros(0, dtype=np.float32), *iter_audio(audio_path)])
         decode = whisper_decoder(self.asr.load(), asr.language or self.asr.language, self.asr.beam_size)
-        restored, self.last_restorations = restore_drugs(asr, audio, decode)
+        restored, self.last_restorations = restore_drugs(asr, lambda ranges: read_clips(audio_path, ranges), decode)
         return restored
 
     # ------------------------------------------------------------------

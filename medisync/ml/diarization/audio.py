@@ -14,6 +14,21 @@ import numpy as np
 SAMPLE_RATE = 16000
 
 
+def read_clips(path: str, ranges: list[tuple[float, float]], sample_rate: int = SAMPLE_RATE) -> list[np.ndarray]:
+    """The samples of each ``(start_s, end_s)`` range, read in one decoding pass that keeps only those
+    samples (a long recording is never held whole)."""
+    bounds = [(max(0, int(a * sample_rate)), max(0, int(b * sample_rate))) for a, b in ranges]
+    parts: list[list[np.ndarray]] = [[] for _ in bounds]
+    offset = 0
+    for chunk in iter_audio(path, sample_rate=sample_rate):
+        end = offset + len(chunk)
+        for (lo, hi), out in zip(bounds, parts):
+            if lo < end and hi > offset:
+                out.append(chunk[max(lo - offset, 0):min(hi, end) - offset])
+        offset = end
+    return [np.concatenate(p) if p else np.zeros(0, dtype=np.float32) for p in parts]
+
+
 def iter_audio(path: str, chunk_seconds: float = 30.0, sample_rate: int = SAMPLE_RATE) -> Iterator[np.ndarray]:
     """Yield consecutive float32 chunks (about ``chunk_seconds`` long) of the decoded signal."""
     import av  # local import: heavy, only needed when audio is actually decoded

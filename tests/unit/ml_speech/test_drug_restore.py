@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from medisync.ml.asr.whisper import AsrResult, AsrSegment, AsrWord
-from medisync.ml.drug_restore import RestoreSettings, accept, restore_drugs, segment_candidates
+from medisync.ml.drug_restore import RestoreSettings, accept, array_clips, restore_drugs, segment_candidates
 
 SETTINGS = RestoreSettings()
 
@@ -36,7 +36,7 @@ def _decoder(answer: str, seen: list[str] | None = None):
     return decode
 
 
-AUDIO = np.zeros(16000 * 10, dtype=np.float32)
+AUDIO = array_clips(np.zeros(16000 * 10, dtype=np.float32))
 HEARD = "Are you still taking met for me 500 milligrams twice a day?"
 
 
