@@ -97,13 +97,20 @@ def _pairs(new: list[str], old: list[str]) -> bool:
     return all(_incidental(t, old) or any(similarity(t, o) >= 0.6 for o in old) for t in new)
 
 
-def _heard(old: list[str], lo: int, hi: int, drug: str) -> float:
-    heard = " ".join(t for t in old[lo:hi] if t not in _FUNCTION)
-    return similarity(heard, drug) if heard.isascii() and heard.replace(" ", "").isalpha() else 0.0
+def _heard(old: list[str], lo: int, hi: int, drug: str) -> tuple[str, float]:
+    """The heard words ``lo:hi`` as they sound most like the drug: without function words, or with them
+    when that is closer ("in solar" for insulin); with the similarity."""
+    best = ("", 0.0)
+    for words in ([t for t in old[lo:hi] if t not in _FUNCTION], old[lo:hi]):
+        text = " ".join(words)
+        if text.isascii() and text.replace(" ", "").isalpha():
+            score = similarity(text, drug)
+            best = (text, score) if score > best[1] else best
+    return best
 
 
-def _placed(old: list[str], new: list[str], drug: str) -> tuple[int, int, float] | None:
-    """``(lo, hi, score)``: the old words ``lo:hi`` of a changed block that the drug, said once in the
+def _placed(old: list[str], new: list[str], drug: str) -> tuple[int, int, float, str] | None:
+    """``(lo, hi, score, heard)``: the old words ``lo:hi`` of a changed block that the drug, said once in the
     block's second decoding, replaces, most like it; the block's other words must pair up around it."""
     words = drug.split()
     at = [p for p in range(len(new) - len(words) + 1) if new[p:p + len(words)] == words]
@@ -112,15 +119,21 @@ def _placed(old: list[str], new: list[str], drug: str) -> tuple[int, int, float]
     pre, post = new[:at[0]], new[at[0] + len(words):]
     lo, hi = len(pre), len(old) - len(post)
     if lo < hi and old[:lo] == pre and old[hi:] == post:
-        return lo, hi, _heard(old, lo, hi, drug)  # the words around the drug agree: it replaces the rest
-    best: tuple[int, int, float] | None = None
+        return lo, hi, *_heard(old, lo, hi, drug)[::-1]  # the words around the drug agree: it replaces the rest
+    best: tuple[int, int, float, str] | None = None
     for lo in range(len(old)):
         for hi in range(lo + 1, min(lo + _MAX_HEARD, len(old)) + 1):
             if _pairs(pre, old[:lo]) and _pairs(post, old[hi:]):
-                score = _heard(old, lo, hi, drug)
+                heard, score = _heard(old, lo, hi, drug)
                 if best is None or score > best[2]:
-                    best = (lo, hi, score)
+                    best = (lo, hi, score, heard)
     return best
+
+
+def _occurrences(tokens: list[str], name: str) -> int:
+    """How often the words of ``name`` stand in ``tokens`` (whole words: "insulin" is not in "insulinoma")."""
+    words = name.split()
+    return sum(tokens[p:p + len(words)] == words for p in range(len(tokens) - len(words) + 1))
 
 
 def _changed(matcher: SequenceMatcher, reach: int) -> list[tuple[int, int, int, int]]:
@@ -142,21 +155,19 @@ def accept(old: list[AsrWord], new: list[str], cands: list[str],
            settings: RestoreSettings) -> tuple[int, int, str] | None:
     """``(i, j, drug)``: old words ``i:j`` are the drug, or None when the second decoding is not trusted."""
     a, b = [_norm(w.word) for w in old], [_norm(w) for w in new]
-    joined = " ".join(b)
-    if any(joined.count(c) > 1 for c in cands):
+    if any(_occurrences(b, c) > 1 for c in cands):
         return None  # biased decoding that repeats a hotword has stopped listening
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.ratio() < settings.min_agreement or any(c in " ".join(a) for c in cands):
+    if matcher.ratio() < settings.min_agreement or any(_occurrences(a, c) for c in cands):
         return None
     hits = [(i, drug, found) for drug in cands for i, j, k, m in _changed(matcher, len(drug.split()) - 1)
             if (found := _placed(a[i:j], b[k:m], drug)) is not None]
     if len(hits) != 1:
         return None
-    i, drug, (lo, hi, score) = hits[0]
-    heard = " ".join(t for t in a[i + lo:i + hi] if t not in _FUNCTION)
+    i, drug, (lo, hi, score, heard) = hits[0]
     if score < settings.min_similarity or any(similarity(heard, c) > score for c in cands if c != drug):
         return None  # the words must sound like this drug more than like any other candidate
-    if len(heard.split()) < len(drug.split()):
+    if len([t for t in a[i + lo:i + hi] if t not in _FUNCTION]) < len(drug.split()):
         return None  # a word added, not one misheard: "your blood pressure" is no "high blood pressure"
     return i + lo, i + hi, drug
 

@@ -140,3 +140,9 @@ def test_a_name_that_only_adds_a_word_is_refused():
     old = _words("your blood pressure is 180 over 72", ("your",))
     new = [" " + w for w in "high blood pressure is 180 over 72".split()]
     assert accept(old, new, ["high blood pressure"], SETTINGS) is None
+
+
+def test_a_candidate_inside_a_longer_word_is_not_already_named():
+    old = _words("the insulinoma and the in solar pump", ("in", "solar"))
+    new = [" " + w for w in "the insulinoma and the insulin pump".split()]
+    assert accept(old, new, ["insulin"], SETTINGS) == (4, 6, "insulin")
