@@ -53,6 +53,9 @@ _DURATION_PATTERNS = [
     re.compile(r"\b(?:the\s+)?(?:last|past)\s+" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
     re.compile(r"\b" + _QTY_RE + r"\s+" + _UNIT_RE + r"\s+ago\b"),
     re.compile(r"\b(?:started|began|since)\s+(?:about\s+|around\s+)?" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
+    # a change over a time: "i have gained about 6 pounds in 2 months" (D103)
+    re.compile(r"\b(?:gained|lost|put on|dropped)\b(?:\s+\S+){0,4}?\s+in\s+(?:the\s+)?(?:last\s+|past\s+)?"
+               + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
 ]
 _DURATION_SINGLE = [
     (re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b"), "1"),

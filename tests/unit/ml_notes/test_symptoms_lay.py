@@ -100,3 +100,8 @@ def test_a_body_function_said_to_be_worse_is_its_difficulty(said: str, concept: 
                                   "Breathing is better now."])
 def test_a_body_function_not_worse_is_no_symptom(said: str) -> None:
     assert not [s for s in insights(("P", said))["symptoms"] if s["present"]]
+
+
+def test_a_weight_change_over_a_time_has_that_duration() -> None:
+    # D103
+    assert symptom_map(insights(("P", "I have gained about six pounds in two months.")))["weight gain"] == (True, "2 months")
