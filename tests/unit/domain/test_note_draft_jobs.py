@@ -8,12 +8,8 @@ generator that keeps failing leaves a NoteDraftFailed outcome instead of nothing
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-import pytest
-
-from medisync.application.app import MediSyncApplication
 from medisync.application.recordings import RecordingService
 from medisync.application.retries import Retries
 from medisync.application.transcription_jobs import TranscriptionJobs, split_transcript
@@ -42,12 +38,6 @@ class _BrokenGenerator:
 def _recordings(clinic: Clinic) -> RecordingService:
     """The worker's commands on recordings (uploading is a command of its own, D56)."""
     return RecordingService(clinic.app, NoReadModels())
-
-
-@pytest.fixture
-def clinic(tmp_path: Path) -> Iterator[Clinic]:
-    app = MediSyncApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    yield Clinic(app, tmp_path)
 
 
 def _transcribed_recording(clinic: Clinic) -> tuple[str, str]:

@@ -7,23 +7,12 @@ store: real aggregates, real repository, no database.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Iterator
-
 import pytest
 
-from medisync.application.app import MediSyncApplication
 from medisync.application.upload_recording import MIN_DURATION_S, NoteSignedError
 from medisync.domain.errors import InvalidTransitionError, ValidationError
 from tests.support.appointment_states import ACTIONS, ACTOR, PATHS, new_appointment
 from tests.support.clinic import Clinic
-
-
-@pytest.fixture
-def clinic(tmp_path: Path) -> Iterator[Clinic]:
-    app = MediSyncApplication(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    yield Clinic(app, tmp_path)
-    app.close()
 
 
 def test_a_recording_starts_the_visit_and_the_signed_note_completes_it(clinic: Clinic) -> None:
