@@ -7,7 +7,7 @@
 Inputs (all under tests/):
   fixtures/dev-*.truth.json          the 3 DEV dialogues (turns + expected facts)            tuned on
   fixtures/extra/*.truth.json        5 extra synthetic visits written for this component       tuned on
-  fixtures/heldout/tune-*.truth.json 2 recorded visits another engineer marked "tune"           tuned on
+  fixtures/heldout/tune-*.truth.json 7 recorded visits marked "tune" (tune-03..07: a helper)     tuned on
   fixtures/heldout/heldout-*         4 recorded visits marked "heldout"                  reported only
   fixtures/heldout/blind-*           5 recorded visits marked "blind" (D94), written by a helper
                                      who had not read the extractors                  reported only
