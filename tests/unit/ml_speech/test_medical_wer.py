@@ -61,12 +61,14 @@ def test_empty_reference_scores_nothing():
     assert MedicalWer(0, 0, 0, 0).wer is None and ZERO.medical_wer is None
 
 
-def test_heldout_split_is_four_visits_and_tune_two():
+def test_heldout_split_is_four_visits_and_tune_seven():
     specs = {p.name[: -len(".spec.json")]: json.loads(p.read_text()) for p in HELDOUT.glob("*.spec.json")}
     splits = {k: v["split"] for k, v in specs.items()}
     assert sorted(k for k, v in splits.items() if v == "heldout") == [
         "heldout-01-afib", "heldout-02-copd", "heldout-03-hypothyroid", "heldout-04-migraine"]
-    assert sorted(k for k, v in splits.items() if v == "tune") == ["tune-01-otitis", "tune-02-eczema"]
+    assert sorted(k for k, v in splits.items() if v == "tune") == [
+        "tune-01-otitis", "tune-02-eczema", "tune-03-sinusitis", "tune-04-shingles",
+        "tune-05-hyperlipidemia", "tune-06-insomnia", "tune-07-ankle-sprain"]
     for file_id, spec in specs.items():
         truth = json.loads((HELDOUT / f"{file_id}.truth.json").read_text())
         assert (HELDOUT / truth["audio"]).is_file()
