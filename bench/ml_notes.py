@@ -221,11 +221,27 @@ def _add(counts: Counts, written: set[str], said: set[str]) -> None:
     counts.fn += len(said - written)
 
 
+def scribe_medications(note: str) -> set[str]:
+    """The drugs a scribe's note names as medications, by their curated name: a line about allergies
+    ("Allergic to clindamycin") names none, and a sourced variant ("salbutamol inhalers") counts as the
+    curated drug it holds (albuterol), not as a second drug."""
+    from medisync.ml.notes.lexicon import drug_lexicon
+    from medisync.ml.notes.text import content_view, tokenize
+
+    lines = [line for line in note.splitlines() if "allerg" not in line.lower()]
+    said = said_facts({"segments": [{"role": "clinician", "speaker": "S", "text": "\n".join(lines)}]})[0]
+    curated = drug_lexicon().matcher
+
+    def canonical(name: str) -> str:
+        found = curated.find(content_view(tokenize(name))[0])
+        return found[0].payload.name if len(found) == 1 else _drug_key(name)
+    return {canonical(n) for n in said}
+
+
 def _vs_scribe(ins: dict[str, Any], note: str, med_names: Counts, dx_names: Counts) -> None:
     """Medication names written vs named anywhere in the scribe's note; diagnosis categories coded
     vs the conditions of the scribe's assessment and plan."""
-    said = said_facts({"segments": [{"role": "clinician", "speaker": "S", "text": note}]})[0]
-    _add(med_names, {_drug_key(m["name"]) for m in ins["medications"]}, said)
+    _add(med_names, {_drug_key(m["name"]) for m in ins["medications"]}, scribe_medications(note))
     planned = scribe_plan_conditions(note)
     if planned is not None:
         _add(dx_names, {d["icd10"][:3] for d in ins["diagnoses"]}, planned)

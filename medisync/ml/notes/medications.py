@@ -222,7 +222,7 @@ _NOT_GIVEN = re.compile(r"\b(avoid|avoiding|hold off on|holding off on|instead o
 
 #: a clinician naming drugs as examples or options ("things like loratadine or Piriton", "such as
 #: ibuprofen", "think about paracetamol, or even co-codamol"): no regimen, unless a dose comes with it
-_EXAMPLE_CUE = re.compile(r"\b(like|such as|for example|for instance|or even|think about|options? (are|is|include))"
+_EXAMPLE_CUE = re.compile(r"\b(like|such as|for example|for instance|or even|think about|options? (are|is|include)|either)"
                           r"( the| a| an| some)?$")
 #: what may stand between two drugs of one list of examples ("loratadine or Piriton")
 _LIST_GLUE = frozenset(", or and / maybe even perhaps".split())

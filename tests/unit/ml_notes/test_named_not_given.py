@@ -17,6 +17,7 @@ def _meds(*turns: tuple[str, str]) -> dict[str, str]:
     "Things like loratadine or Piriton can help the itching.",
     "Some anti-inflammatories, such as ibuprofen and naproxen, may help.",
     "You could think about paracetamol, or even co-codamol.",
+    "I would give you an antibiotic, something called either nitrofurantoin, or trimethoprim.",  # D104
 ])
 def test_drugs_named_as_examples_are_not_a_regimen(advice: str) -> None:
     assert _meds(("D", advice), ("P", "Okay.")) == {}
