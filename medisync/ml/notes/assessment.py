@@ -534,6 +534,8 @@ _FU_INTERVAL = re.compile(
     r"(day|days|week|weeks|month|months|year|years)\b"
 )
 _FU_NEXT = re.compile(r"\bnext\s+(week|month|year)\b")
+#: "book that visit with me three months from now" (D105)
+_FU_FROM_NOW = re.compile(r"\b(\d+(?:\.\d+)?|a|an|a couple of|a few)\s+(day|days|week|weeks|month|months|year|years)\s+from\s+now\b")
 
 
 def _interval(q: str, unit: str) -> str:
@@ -560,6 +562,9 @@ def _sentence_interval(norm: str, start: int) -> str | None:
     m2 = _FU_NEXT.search(tail)
     if m2 and len(tail[: m2.start()].split()) <= 12:
         return f"1 {m2.group(1)}"
+    m3 = _FU_FROM_NOW.search(tail)
+    if m3 and len(tail[: m3.start()].split()) <= 12:
+        return _interval(m3.group(1), m3.group(2))
     return None
 
 

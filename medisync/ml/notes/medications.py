@@ -144,6 +144,21 @@ def _last_pos(region: str, phrases: tuple[str, ...]) -> tuple[int, int]:
     return best
 
 
+_SWITCH_FROM = re.compile(r"\b(?:switch|switching|change|changing|move|moving|go|going)\s+(?:\w+\s+)?from"
+                          r"(?:\s+(?:the|your|his|her|their))?$")
+_SWITCH_TO = re.compile(r"^(?:over\s+)?(?:to|onto)(?:\s+(?:the|your|his|her|their|some))?$")
+
+
+def switch_action(region: str, previous: "MedEvent | None") -> str | None:
+    """"Switch from Tylenol to ibuprofen" (D105): the drug switched from is stopped, the one switched to
+    started; None when the region says no switch."""
+    if _SWITCH_FROM.search(region):
+        return "stop"
+    if previous is not None and previous.switched_from and _SWITCH_TO.search(region):
+        return "start"
+    return None
+
+
 def classify_action(region: str, role: str) -> str:
     """Action of the verb phrase closest before a drug name.
 
@@ -188,6 +203,7 @@ class MedEvent:
     confidence: float
     sent_index: int
     hypothetical: bool = False
+    switched_from: bool = False  # "switch from Tylenol to ...": the drug stopped for the next one (D105)
 
 
 @dataclass
@@ -303,7 +319,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         region = " ".join(toks[rstart:m.start])
         example = is_example(region, sent.role, example and rstart == prev_end and prev_end > 0)
         after = " ".join(toks[m.end:end])
-        action = classify_action(region, sent.role)
+        action = switch_action(region, events[-1] if events and rstart == prev_end else None) \
+            or classify_action(region, sent.role)
         if action == "mention" and events and rstart == prev_end and _listed(region):
             action = events[-1].action  # "continue his lisinopril and his lasix": the verb covers the list
         if sent.role != "clinician" and no_longer_taken(region, " ".join(toks[m.end:next_start])):
@@ -321,6 +338,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
             if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and is_number(toks[m.start - 3]):
                 dose = _fmt_dose(toks[m.start - 3], toks[m.start - 2])
         freq = parse_frequency(after)
+        if action == "stop" and "," in toks[m.end:(doses[0][0] if doses else end)]:
+            dose, freq = None, None  # "stop melatonin, 15 milligrams at bedtime": another drug's regimen
         if m.method != "exact" and m.confidence < SAFE_FUZZY and dose is None and freq is None:
             action = "mention"  # a loose match of a drug named before: it may confirm the drug, never change it
         a = assess(toks, (m.start, m.end), scs)
@@ -334,7 +353,7 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
             prev_end = m.end
             continue  # "we do not have to make any adjustments to the metformin": no news about taking it
         events.append(MedEvent(m.drug.name, action, dose, freq, sent.role, sent.is_question, negated,
-                               m.confidence, sent.index, a.hypothetical))
+                               m.confidence, sent.index, a.hypothetical, bool(_SWITCH_FROM.search(region))))
         prev_end = m.end
     return events
 
@@ -700,6 +719,7 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
         picked = subs
     else:
         picked = _allergens(sent, follow, subs, False, asked)
+    picked = _before_denial_dropped(norm, picked)
     if not picked:
         return []
     scs = scopes(sent.toks)
@@ -717,6 +737,16 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
     return out
 
 
+def _before_denial_dropped(norm: str, picked: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """"Just a baby aspirin, 81 milligrams every morning, no allergies that I know of": when the only
+    word about allergies is a denial, a substance named before it is no allergen (D105)."""
+    deny = _NKDA.search(norm)
+    if deny is None or ALLERGY_TRIGGER.search(norm[:deny.start()]):
+        return picked
+    cut = len(norm[:deny.start()].split())
+    return [p for p in picked if p[0] >= cut]
+
+
 #: "ibuprofen does not cause me any problems", "amoxicillin has always been fine": no allergy
 _TOLERATES = re.compile(r"\b(fine|no (problems?|issues?|trouble)|not \w+ (me )?(any )?(problems?|issues?|trouble)"
                         r"|tolerates?d?|never (had|have) (a |any )?(problems?|issues?|reactions?))\b")
@@ -725,6 +755,16 @@ _TOLERATES = re.compile(r"\b(fine|no (problems?|issues?|trouble)|not \w+ (me )?(
 def _tolerated(sent: Sentence, reactions: list[tuple[int, str]]) -> bool:
     """The answer says the drug is tolerated, or names a reaction only to deny it ("never gave me hives")."""
     return bool(_TOLERATES.search(sent.norm)) or bool(reactions) and not affirmed_reactions(sent, reactions)
+
+
+_TAKEN_BEFORE = re.compile(r"\b(take|takes|taking|took|using|use|uses|on)\b")
+_CANNOT = re.compile(r"\b(not|no|never|cannot|cant|n't|unable)\b")
+
+
+def _taken(toks: list[str], start: int) -> bool:
+    """The substance is said to be taken ("I take Claritin"), not that it cannot be ("she can't take ...")."""
+    before = " ".join(toks[max(0, start - 4):start])
+    return bool(_TAKEN_BEFORE.search(before)) and not _CANNOT.search(before)
 
 
 def _allergens(sent: Sentence, follow: Sentence | None, subs: list[tuple[int, int, str]], explicit: bool,
@@ -736,8 +776,9 @@ def _allergens(sent: Sentence, follow: Sentence | None, subs: list[tuple[int, in
     allergy_question, med_question = asked
     reactions = _reactions(sent)
     if allergy_question and not med_question and not _tolerated(sent, reactions):
-        # answer to "any allergies?": named substances are allergens unless taken with a dose
-        return [s for s in subs if not find_doses(sent.toks, s[1], s[1] + 4)]
+        # answer to "any allergies?": named substances are allergens unless taken with a dose or said
+        # to be taken ("I take Claritin every morning")
+        return [s for s in subs if not find_doses(sent.toks, s[1], s[1] + 4) and not _taken(sent.toks, s[0])]
     return adverse_allergens(sent, subs, follow, reactions,
                              _reactions(follow) if follow is not None else [])
 
