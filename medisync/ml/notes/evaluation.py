@@ -16,8 +16,9 @@ vitals           one fact per non-null value; exact number (temperature to
                  false positive.
 medications      name (generic name, brand names map to the generic), then
                  dose ("10 mg", exact after normalisation), frequency (equal
-                 after normalisation; "at night" = "at bedtime" = "nightly",
-                 "daily" = "once daily") and status as separate facts of the
+                 after normalisation; "at night" = "at bedtime" = "nightly" =
+                 "every evening", "daily" = "once daily" = "every morning"; a dose in
+                 g equals the same in mg) and status as separate facts of the
                  matched pair; unmatched expected/predicted medications count
                  all their non-null attributes as misses / false positives.
 allergies        substance (+ reaction as a separate fact).
@@ -151,8 +152,9 @@ def _pair(expected: list[dict[str, Any]], predicted: list[dict[str, Any]],
 
 
 #: clinically equivalent spellings of one frequency (all "qhs")
-_FREQ_SAME = [(re.compile(r"\b(at night|nightly|every night|each night|at bedtime|before bed)\b"), "at bedtime"),
-              (re.compile(r"\b(once a day|once daily|daily|every day)\b"), "once daily"),
+_FREQ_SAME = [(re.compile(r"\b(at night|nightly|every night|each night|at bedtime|before bed|every evening|"
+                          r"in the evening)\b"), "at bedtime"),
+              (re.compile(r"\b(once a day|once daily|daily|every day|every morning|each morning)\b"), "once daily"),
               (re.compile(r"\b(twice a day|twice daily|two times a day)\b"), "twice daily")]
 
 
@@ -161,6 +163,14 @@ def _freq_norm(text: Any) -> str:
     for pat, canon in _FREQ_SAME:
         out = pat.sub(canon, out)
     return out
+
+
+def _dose_mg(text: Any) -> float | None:
+    """A dose in grams or milligrams as milligrams ("1 g" = "1000 mg"), else None."""
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(g|mg|grams?|milligrams?)", _norm(text) or "")
+    if m is None:
+        return None
+    return float(m.group(1)) * (1000.0 if m.group(2).startswith("g") else 1.0)
 
 
 def _temp_eq(a: Any, b: Any) -> bool:
@@ -243,7 +253,8 @@ def _score_medications(expected: list[dict[str, Any]], predicted: list[dict[str,
             a, b = e.get(attr), p.get(attr)
             if a is None and b is None:
                 continue
-            same = _norm(a) == _norm(b) or (attr == "frequency" and _freq_norm(a) == _freq_norm(b))
+            same = _norm(a) == _norm(b) or (attr == "frequency" and _freq_norm(a) == _freq_norm(b)) or (
+                attr == "dose" and _dose_mg(a) is not None and _dose_mg(a) == _dose_mg(b))
             _judge(m, same, a, b, f"medication {e['name']} {attr}: {b!r} vs {a!r}")
     for e in missed:
         m.fn += 1 + sum(e.get(k) is not None for k in _MED_ATTRS)

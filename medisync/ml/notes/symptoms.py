@@ -62,10 +62,15 @@ _DURATION_SINGLE = [
     (re.compile(r"\bsince\s+(yesterday|last night)\b"), "1 day"),
     (re.compile(r"\bsince\s+last\s+(week|month|year)\b"), "1"),
     (re.compile(r"\bfor\s+(?:about\s+)?(?:a|one)\s+(day|week|month|year)\b"), "1"),
+    # a symptom that began yesterday: "then yesterday a rash came up" (D106)
+    (re.compile(r"\b(?:yesterday|last night)\b(?:\s+\S+){0,6}?\s+(?:came up|came on|started|began|appeared|"
+                r"showed up|broke out)\b|\b(?:came up|came on|started|began|appeared|showed up|broke out)"
+                r"(?:\s+\S+){0,3}?\s+(?:yesterday|last night)\b"), "1 day"),
 ]
 #: a question that takes the symptom as present and asks since when: "how long have you had the
 #: headaches?", "when did the palpitations start?", "how many days has the rash been there?"
-_ONSET_Q = re.compile(r"\b(how long|when did|when (was|were)|since when|how many (days|weeks|months|years))\b")
+_ONSET_Q = re.compile(r"\b(how long|when did|when (was|were)|since when|how many (days|weeks|months|years))\b"
+                      r"|\b" + _QTY_RE + r"\s+" + _UNIT_RE + r"\s+of\b")  # "so about a week of pain?" (D106)
 #: an answer that is only a duration ("about 3 months", "going on 10 days"): read as one only after
 #: an onset question, where nothing else can be meant
 _BARE_DURATION = re.compile(

@@ -239,6 +239,9 @@ class Turn:
     pieces: list[tuple[int, int, Segment]] = field(default_factory=list)
 
 
+_SUBJECTS = frozenset("i you we he she they it".split())
+
+
 def _is_question(text: str, toks: list[str]) -> bool:
     if text.rstrip().endswith("?"):
         return True
@@ -247,6 +250,8 @@ def _is_question(text: str, toks: list[str]) -> bool:
         words = words[1:]
     if not words:
         return False
+    if words[0] == "what" and len(words) > 2 and words[1] in _SUBJECTS:
+        return False  # a free relative: "What you are describing sounds like insomnia." (D106)
     if words[0] in _QUESTION_STARTERS:
         if len(words) > 1 and words[1] == "not" and words[0] in ("do", "does", "did"):
             return False  # "Do not take ..." is an instruction
