@@ -50,6 +50,9 @@ _TITLE = r"(?:doctor|dr|nurse|physician|np|pa|provider)"
 CLINICIAN_CUES: list[tuple[str, float]] = [
     (rf"\b(?:i am|i'm|this is|my name is)\s+(?:the\s+|your\s+)?{_TITLE}\b", 6.0),
     (r"\b(?:i am|i'm)\s+(?:the\s+|your\s+)?(?:nurse|doctor|physician|resident|surgeon)\b", 3.0),
+    # a name, then the title: "I'm Dana, the nurse", "this is Sam, your doctor" (D107)
+    (rf"\b(?:i am|i'm|this is|my name is)\s+[a-z]+,?\s+(?:the|your)\s+(?:{_TITLE}|nurse practitioner|"
+     r"physician assistant|medical assistant|cardiologist|dermatologist|neurologist|surgeon)\b(?!'s)", 6.0),
     (r"\bmy (?:assessment|impression|diagnosis)\b", 4.0),
     (r"\b(?:i|we)(?: will|'ll| would like to|'d like to| want to| are going to|'re going to| am going to|'m going to)\s+"
      r"(?:increase|decrease|reduce|start|stop|switch|change|prescribe|order|refer|check|send|get|schedule|add|adjust|continue|recommend)", 3.0),
@@ -78,7 +81,7 @@ PATIENT_CUES: list[tuple[str, float]] = [
 ]
 
 OTHER_CUES: list[tuple[str, float]] = [
-    (r"\b(?:i am|i'm)\s+(?:his|her|their)\s+(?:wife|husband|son|daughter|mother|father|partner|caregiver|sister|brother|interpreter|friend)\b", 6.0),
+    (r"\b(?:i am|i'm)\s+(?:[a-z]+,?\s+)?(?:his|her|their)\s+(?:wife|husband|son|daughter|mother|father|partner|caregiver|sister|brother|interpreter|friend)\b", 6.0),
     (r"\bmy (?:mother|father|mom|dad|wife|husband|son|daughter|child|kid|grandmother|grandfather|partner)\b", 1.5),
     (r"\b(?:she|he) (?:has|had|is|was|gets|got|says|said|takes|took|can't|cannot|doesn't|didn't)\b", 1.0),
 ]

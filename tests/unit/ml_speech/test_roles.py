@@ -158,3 +158,24 @@ def test_sides_put_someone_speaking_for_the_patient_on_the_patient_side():
     from medisync.ml.diarization.roles import side
 
     assert [side(r) for r in ("clinician", "patient", "other", None)] == ["clinician", "patient", "patient", None]
+
+
+def test_a_nurse_who_gives_her_name_first_is_a_clinician():
+    # D107: "I'm Dana, the nurse" (the title after the name)
+    segs = [
+        seg("N", "Mister Okafor, I'm Dana, the nurse. Let me get your numbers before the doctor comes in.", 0),
+        seg("P", "Up a few pounds since the summer, I know.", 6),
+        seg("D", "Hi, I'm Doctor Reyes. Your blood work came back. How have you been feeling?", 9),
+        seg("P", "Honestly, fine. No chest pain.", 14),
+        seg("D", "My impression is mixed hyperlipidemia. I'd like to start rosuvastatin. Come back in three months.", 17),
+    ]
+    assert assign_roles(segs) == {"N": "clinician", "P": "patient", "D": "clinician"}
+
+
+def test_a_relative_naming_the_doctor_is_not_a_clinician():
+    segs = [
+        seg("D", "Hello, I'm Doctor Brandt. What's going on? Any fever?", 0),
+        seg("F", "I'm Ana, her daughter. Mom has had this burning pain since Tuesday.", 4),
+        seg("P", "It feels like a band of fire. No fever.", 9),
+    ]
+    assert assign_roles(segs)["F"] == "other"
