@@ -58,7 +58,9 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
     if present:
         first = present[0]
         names = [first["name"]]
-        same = [s for s in present[1:] if first_mentions.get(s["name"]) == first_mentions.get(first["name"])]
+        opening = {sent.index for t in patient_turns for sent in t.sentences}
+        same = [s for s in present[1:] if first_mentions.get(s["name"]) in opening] \
+            if first_mentions.get(first["name"]) in opening else []
         if same:
             names.append(same[0]["name"])
         symptom_phrase = " and ".join(names)

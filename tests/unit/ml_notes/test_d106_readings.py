@@ -35,3 +35,11 @@ def test_the_scorer_takes_clinically_equal_doses_and_frequencies() -> None:
     predicted = {"medications": [{"name": "valacyclovir", "dose": "1000 mg", "frequency": "at bedtime", "status": "new"}]}
     counts = score(expected, predicted)["medications"]
     assert (counts.tp, counts.fp, counts.fn) == (4, 0, 0)
+
+
+def test_the_chief_complaint_joins_two_symptoms_of_the_opening_turns() -> None:
+    # D108: the second symptom may come in the next opening turn, not only the same sentence
+    ins = insights(("D", "What is going on with Liam today?"),
+                   ("F", "He has had a fever and has been pulling at his left ear for two days."),
+                   ("P", "My ear hurts a lot."))
+    assert ins["chief_complaint"] == "fever and ear pain"
