@@ -719,7 +719,7 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
         picked = subs
     else:
         picked = _allergens(sent, follow, subs, False, asked)
-    picked = _before_denial_dropped(norm, picked)
+    picked = _before_denial_dropped(sent, picked)
     if not picked:
         return []
     scs = scopes(sent.toks)
@@ -737,14 +737,18 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
     return out
 
 
-def _before_denial_dropped(norm: str, picked: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _before_denial_dropped(sent: Sentence, picked: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """"Just a baby aspirin, 81 milligrams every morning, no allergies that I know of": when the only
-    word about allergies is a denial, a substance named before it is no allergen (D105)."""
-    deny = _NKDA.search(norm)
-    if deny is None or ALLERGY_TRIGGER.search(norm[:deny.start()]):
+    word about allergies is a plain denial, a substance named before it *and taken* (a dose after it, a
+    verb of taking before it) is no allergen (D105). "Penicillin, but no other allergies" keeps penicillin."""
+    deny = _NKDA.search(sent.norm)
+    if deny is None or ALLERGY_TRIGGER.search(sent.norm[:deny.start()]) or _OTHER.search(deny.group(0)):
         return picked
-    cut = len(norm[:deny.start()].split())
-    return [p for p in picked if p[0] >= cut]
+    cut = len(sent.norm[:deny.start()].split())
+    return [p for p in picked if p[0] >= cut or not (find_doses(sent.toks, p[1], p[1] + 4) or _taken(sent, p[0]))]
+
+
+_OTHER = re.compile(r"\b(other|else|more|further)\b")
 
 
 #: "ibuprofen does not cause me any problems", "amoxicillin has always been fine": no allergy
@@ -757,14 +761,15 @@ def _tolerated(sent: Sentence, reactions: list[tuple[int, str]]) -> bool:
     return bool(_TOLERATES.search(sent.norm)) or bool(reactions) and not affirmed_reactions(sent, reactions)
 
 
-_TAKEN_BEFORE = re.compile(r"\b(take|takes|taking|took|using|use|uses|on)\b")
+_TAKEN_BEFORE = re.compile(r"\b(take|takes|taking|use|uses|using)\b")
 _CANNOT = re.compile(r"\b(not|no|never|cannot|cant|n't|unable)\b")
 
 
-def _taken(toks: list[str], start: int) -> bool:
-    """The substance is said to be taken ("I take Claritin"), not that it cannot be ("she can't take ...")."""
-    before = " ".join(toks[max(0, start - 4):start])
-    return bool(_TAKEN_BEFORE.search(before)) and not _CANNOT.search(before)
+def _taken(sent: Sentence, start: int) -> bool:
+    """The substance is said to be taken now ("I take Claritin"): a present verb of taking before it, no
+    negation ("she can't take ...") and no reaction in the sentence ("I take it and get hives")."""
+    before = " ".join(sent.toks[max(0, start - 4):start])
+    return bool(_TAKEN_BEFORE.search(before)) and not _CANNOT.search(before) and not _reactions(sent)
 
 
 def _allergens(sent: Sentence, follow: Sentence | None, subs: list[tuple[int, int, str]], explicit: bool,
@@ -778,7 +783,7 @@ def _allergens(sent: Sentence, follow: Sentence | None, subs: list[tuple[int, in
     if allergy_question and not med_question and not _tolerated(sent, reactions):
         # answer to "any allergies?": named substances are allergens unless taken with a dose or said
         # to be taken ("I take Claritin every morning")
-        return [s for s in subs if not find_doses(sent.toks, s[1], s[1] + 4) and not _taken(sent.toks, s[0])]
+        return [s for s in subs if not find_doses(sent.toks, s[1], s[1] + 4) and not _taken(sent, s[0])]
     return adverse_allergens(sent, subs, follow, reactions,
                              _reactions(follow) if follow is not None else [])
 

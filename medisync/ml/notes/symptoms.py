@@ -42,7 +42,7 @@ _NEG_START = frozenset("no nope not none nothing never neither nah negative".spl
 _POS_START = ("yes", "yeah", "yep", "yup", "sometimes", "occasionally", "definitely", "actually", "i do", "i have", "a little", "some")
 _YESNO_START = frozenset("any anything do does did are is was were have has had ever no can could".split())
 _WH = frozenset("what how when where why which who whom whose".split())
-_ALLERGY_RE = re.compile(r"\b(allergic|allergy|allergies|reaction)\b|\b(gives|gave|give|makes|made|make|causes|caused)\s+(me\s+)?(\w+\s+){0,2}(hives|highs|rash|swell|swelling|vomit|itch|itchy|sick|nauseous|throw up|puke|break out|breathless)")
+_ALLERGY_RE = re.compile(r"\b(allergic|allergy|allergies|reaction)\b|\b(gives|gave|give|makes|made|make|causes|caused)\s+(me\s+)?(\w+\s+){0,2}(hives|highs|rash|swell|swelling|vomit|itch|itchy|sick|nauseous|throw up|puke)")
 
 # minutes describe an episode ("stiff for twenty minutes in the morning"), not how long
 # the complaint has lasted, so they are not durations here

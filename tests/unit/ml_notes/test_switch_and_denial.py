@@ -4,6 +4,8 @@ reaction is no symptom; a follow-up "N weeks from now"."""
 
 from __future__ import annotations
 
+import pytest
+
 from ._dialogue import insights
 
 
@@ -50,3 +52,21 @@ def test_a_drug_said_to_be_taken_is_no_allergen_and_a_reaction_is_no_symptom() -
 def test_a_follow_up_from_now() -> None:
     ins = insights(("D", "Get a fasting lipid panel, and book that visit with me three months from now."))
     assert ins["follow_up"] == "3 months"
+
+
+@pytest.mark.parametrize(("answer", "allergen"), [
+    ("I got hives on amoxicillin.", "amoxicillin"),
+    ("I broke out in a rash when I was on penicillin.", "penicillin"),
+    ("I took amoxicillin and got hives.", "amoxicillin"),
+    ("Penicillin, but no other allergies.", "penicillin"),
+    ("Sulfa, no other allergies that I know of.", "sulfa"),
+])
+def test_an_allergy_stated_beside_taking_words_or_a_denial_of_others_stays(answer: str, allergen: str) -> None:
+    # the readings above must not cost a stated allergy (patient safety)
+    ins = insights(("D", "Any drug allergies?"), ("P", answer))
+    assert allergen in {a["substance"] for a in ins["allergies"]}
+
+
+@pytest.mark.parametrize("said", ["Climbing stairs makes me breathless.", "Walking makes me break out in a sweat."])
+def test_an_activity_that_brings_on_a_symptom_is_no_allergic_reaction(said: str) -> None:
+    assert [s for s in insights(("P", said))["symptoms"] if s["present"]]
