@@ -33,6 +33,11 @@ def condition_names() -> tuple[str, ...]:
     return tuple(sorted(n for n in names if re.fullmatch(r"[a-z ]+", n) and len(n.replace(" ", "")) >= 8))
 
 
+@lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    return frozenset(condition_names())
+
+
 def _norm(word: str) -> str:
     return re.sub(r"[^a-z]", "", word.lower())
 
@@ -41,7 +46,7 @@ def condition_candidates(words: list[AsrWord], max_probability: float, min_score
                          limit: int = 2) -> list[str]:
     """The condition names the segment's low-confidence stretches sound like, best first."""
     names = condition_names()
-    known = frozenset(names)
+    known = _known_names()
     toks = [_norm(w.word) for w in words]
     said = f" {' '.join(t for t in toks if t)} "
     best: dict[str, float] = {}

@@ -121,9 +121,9 @@ def _placed(old: list[str], new: list[str], drug: str) -> tuple[int, int, float,
     if lo < hi and old[:lo] == pre and old[hi:] == post:
         return lo, hi, *_heard(old, lo, hi, drug)[::-1]  # the words around the drug agree: it replaces the rest
     best: tuple[int, int, float, str] | None = None
-    for lo in range(len(old)):
+    for lo in (lo for lo in range(len(old)) if _pairs(pre, old[:lo])):
         for hi in range(lo + 1, min(lo + _MAX_HEARD, len(old)) + 1):
-            if _pairs(pre, old[:lo]) and _pairs(post, old[hi:]):
+            if _pairs(post, old[hi:]):
                 heard, score = _heard(old, lo, hi, drug)
                 if best is None or score > best[2]:
                     best = (lo, hi, score, heard)

@@ -8,6 +8,7 @@ checks every curated code against the package.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -40,7 +41,7 @@ def icd10_title(code: str) -> str | None:
     return title
 
 
-_SIDE_PART = __import__("re").compile(r"\bunspecified (ear|eye|knee|hip|shoulder|elbow|wrist|hand|ankle|foot|leg|arm|lung|kidney|breast|side)s?\b")
+_SIDE_PART = re.compile(r"\bunspecified (ear|eye|knee|hip|shoulder|elbow|wrist|hand|ankle|foot|leg|arm|lung|kidney|breast|side)s?\b")
 
 
 @lru_cache(maxsize=4096)
@@ -64,17 +65,16 @@ def lateral_code(code: str, side: str) -> tuple[str, str] | None:
     return None
 
 
-_re = __import__("re")
 #: parts of a title that say "nothing further specified": dropped before comparing siblings
-_DEFAULT_PART = _re.compile(r",? ?\b(unspecified|uncomplicated|without complications)\b")
-_PAREN = _re.compile(r"\s*\([^)]*\)")
+_DEFAULT_PART = re.compile(r",? ?\b(unspecified|uncomplicated|without complications)\b")
+_PAREN = re.compile(r"\s*\([^)]*\)")
 
 
 def _core(title: str) -> list[str]:
     """A title's words without parentheses, punctuation and "unspecified"-like parts:
     "Unspecified asthma with (acute) exacerbation" -> [asthma, with, exacerbation]."""
     text = _DEFAULT_PART.sub("", _PAREN.sub("", title.lower()))
-    return _re.findall(r"[a-z0-9]+", text)
+    return re.findall(r"[a-z0-9]+", text)
 
 
 def _added_with(base: list[str], other: list[str]) -> list[str] | None:
