@@ -34,7 +34,7 @@ from .asr.whisper import AsrResult, AsrSegment, AsrWord
 from .condition_candidates import FUNCTION_WORDS as _FUNCTION
 from .condition_candidates import condition_candidates
 from .diarization.audio import SAMPLE_RATE
-from .notes.drugs import drug_candidates, similarity
+from .notes.drugs import similarity, spoken_candidates
 from .notes.lexicon import drug_lexicon
 
 _MAX_HEARD = 6  # old words one drug name may replace ("the level of the rock sign")
@@ -48,7 +48,8 @@ def _norm(word: str) -> str:
 class RestoreSettings:
     max_probability: float = 0.6   # a stretch is a candidate only if some word is below this
     min_candidate: float = 0.7     # drug_candidates' score to propose a drug
-    max_candidates: int = 4        # hotwords per segment
+    max_candidates: int = 4        # drugs per segment
+    brand_margin: float = 0.15     # a brand is a hotword too when it sounds this much more like the stretch
     min_similarity: float = 0.6    # replaced words vs the drug name
     min_agreement: float = 0.6     # the rest of the segment, first vs second decoding
     pad_s: float = 0.2
@@ -70,10 +71,12 @@ Clips = Callable[[list[tuple[float, float]]], list[np.ndarray]]  # (start, end) 
 
 
 def segment_candidates(words: list[AsrWord], settings: RestoreSettings) -> list[str]:
-    """The drugs this segment's low-confidence stretches sound like, best first."""
+    """The drugs this segment's low-confidence stretches sound like, best first, by their generic names;
+    a drug whose brand sounds clearly more like a stretch than its generic name does comes with the brand
+    too: the biased decoding can only say a name it is given ("clarity in" is Claritin)."""
     names = drug_lexicon().surface
     toks = [_norm(w.word) for w in words]
-    best: dict[str, float] = {}
+    best: dict[str, tuple[float, str, str]] = {}  # generic -> (score, the name heard best, its stretch)
     for s in range(len(toks)):
         for e in range(s + 1, min(s + 5, len(toks) + 1)):
             stretch = toks[s:e]
@@ -81,9 +84,19 @@ def segment_candidates(words: list[AsrWord], settings: RestoreSettings) -> list[
                 break
             if len("".join(stretch)) < 5 or min(w.probability for w in words[s:e]) >= settings.max_probability:
                 continue
-            for name, score in drug_candidates(" ".join(stretch), limit=3, min_score=settings.min_candidate):
-                best[name] = max(best.get(name, 0.0), score)
-    return sorted(best, key=lambda n: -best[n])[: settings.max_candidates]
+            for spoken, name, score in spoken_candidates(" ".join(stretch), settings.min_candidate):
+                if score > best.get(name, (0.0, "", ""))[0]:
+                    best[name] = (score, spoken, " ".join(stretch))
+    drugs = sorted(best.items(), key=lambda kv: -kv[1][0])[: settings.max_candidates]
+    return [n for generic, (score, spoken, stretch) in drugs
+            for n in dict.fromkeys((spoken, generic))
+            if n == generic or score >= similarity(stretch, generic) + settings.brand_margin]
+
+
+def _drug(name: str) -> str:
+    """The generic name of a candidate (a condition's name stands for itself)."""
+    drug = drug_lexicon().surface.get(name)
+    return drug.name if drug is not None else name
 
 
 def _incidental(token: str, old: list[str]) -> bool:
@@ -165,7 +178,7 @@ def accept(old: list[AsrWord], new: list[str], cands: list[str],
     if len(hits) != 1:
         return None
     i, drug, (lo, hi, score, heard) = hits[0]
-    if score < settings.min_similarity or any(similarity(heard, c) > score for c in cands if c != drug):
+    if score < settings.min_similarity or any(similarity(heard, c) > score for c in cands if _drug(c) != _drug(drug)):
         return None  # the words must sound like this drug more than like any other candidate
     if len([t for t in a[i + lo:i + hi] if t not in _FUNCTION]) < len(drug.split()):
         return None  # a word added, not one misheard: "your blood pressure" is no "high blood pressure"

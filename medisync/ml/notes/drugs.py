@@ -112,6 +112,7 @@ class DrugMention:
 @dataclass(frozen=True)
 class _Form:
     text: str
+    surface: str  # the name as the lexicon spells it ("amoxicillin clavulanate", "augmentin")
     meta: str
     nysiis: str
     drug: Drug
@@ -125,7 +126,7 @@ def _forms() -> tuple[list[_Form], list[str]]:
         letters = surface.replace(" ", "")
         if not letters.isalpha() or len(letters) < 4:
             continue
-        forms.append(_Form(letters, metaphone(letters), nysiis(letters), drug))
+        forms.append(_Form(letters, surface, metaphone(letters), nysiis(letters), drug))
     return forms, [f.text for f in forms]
 
 
@@ -160,21 +161,30 @@ def best_drug(candidate: str, min_score: float = 0.0) -> tuple[Drug | None, floa
     return best
 
 
-def drug_candidates(candidate: str, limit: int = 3, min_score: float = 0.5) -> list[tuple[str, float]]:
-    """The best ``limit`` distinct drugs for a heard string, as (generic name, score), best first."""
+def spoken_candidates(candidate: str, min_score: float = 0.5) -> list[tuple[str, str, float]]:
+    """Every name of a drug that a heard string sounds like, as (the name as spoken: a brand or a generic,
+    the generic name, score), best first; a drug may come with several of its names."""
     forms, texts = _forms()
     cand = candidate.replace(" ", "").lower()
     if len(cand) < MIN_CHARS or not cand.isalpha():
         return []
     meta, ny = metaphone(cand), nysiis(cand)
-    best: dict[str, float] = {}
+    best: dict[str, tuple[str, float]] = {}
     for _text, raw, idx in extract(cand, texts, 45):
         form = forms[idx]
         score = (0.4 * raw + 0.3 * ratio(meta, form.meta) + 0.3 * ratio(ny, form.nysiis)) / 100.0
-        if score >= min_score and score > best.get(form.drug.name, 0.0):
-            best[form.drug.name] = score
-    ranked = sorted(best.items(), key=lambda kv: -kv[1])[:limit]
-    return [(name, round(score, 3)) for name, score in ranked]
+        if score >= min_score and score > best.get(form.surface, ("", 0.0))[1]:
+            best[form.surface] = (form.drug.name, score)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1][1])
+    return [(surface, name, round(score, 3)) for surface, (name, score) in ranked]
+
+
+def drug_candidates(candidate: str, limit: int = 3, min_score: float = 0.5) -> list[tuple[str, float]]:
+    """The best ``limit`` distinct drugs for a heard string, as (generic name, score), best first."""
+    out: dict[str, float] = {}
+    for _surface, name, score in spoken_candidates(candidate, min_score):
+        out.setdefault(name, score)
+    return list(out.items())[:limit]
 
 
 def dose_after(toks: list[str], end: int, max_bridge: int = 2) -> tuple[float, str] | None:

@@ -146,3 +146,34 @@ def test_a_candidate_inside_a_longer_word_is_not_already_named():
     old = _words("the insulinoma and the in solar pump", ("in", "solar"))
     new = [" " + w for w in "the insulinoma and the insulin pump".split()]
     assert accept(old, new, ["insulin"], SETTINGS) == (4, 6, "insulin")
+
+
+def test_a_brand_heard_is_offered_by_its_brand_name_before_its_generic_name():
+    """D109: the biased decoding can only say a name it is given; "clarity in" is Claritin."""
+    cands = segment_candidates(_words("I take clarity in 10 milligrams every morning", ("clarity", "in")), SETTINGS)
+    assert cands.index("claritin") < cands.index("loratadine")
+
+
+def test_a_generic_heard_is_offered_without_a_brand_that_sounds_no_closer():
+    cands = segment_candidates(_words(HEARD, ("met", "for", "me")), SETTINGS)
+    assert cands[0] == "metformin" and "glucophage" not in cands
+
+
+def test_a_brand_restored_is_written_as_said_and_its_generic_is_no_rival():
+    old = _words("I take clarity in 10 milligrams every morning", ("clarity", "in"))
+    new = [" " + w for w in "I take claritin 10 milligrams every morning".split()]
+    assert accept(old, new, ["claritin", "loratadine", "clarithromycin"], SETTINGS) == (2, 4, "claritin")
+
+
+def test_another_drug_that_sounds_closer_still_refuses_the_change():
+    old = _words("I take clarity in 10 milligrams every morning", ("clarity", "in"))
+    new = [" " + w for w in "I take clarithromycin 10 milligrams every morning".split()]
+    assert accept(old, new, ["claritin", "loratadine", "clarithromycin"], SETTINGS) is None
+
+
+def test_the_generic_of_the_brand_restored_is_no_rival_even_when_it_sounds_closer():
+    """'thromacin' sounds more like azithromycin than like Zithromax, the name the decoding said: one drug."""
+    old = _words("I had a bad rash from thromacin a couple of years back", ("thromacin",))
+    new = [" " + w for w in "I had a bad rash from zithromax a couple of years back".split()]
+    assert accept(old, new, ["zithromax", "azithromycin"], SETTINGS) == (6, 7, "zithromax")
+    assert accept(old, new, ["zithromax", "clarithromycin"], SETTINGS) is None
