@@ -6,8 +6,9 @@ dev set worse (D35): the list must name what was said.  This pass builds the lis
 
 1. **Candidates.**  Stretches of one to four low-confidence words (some word below ``max_probability``)
    that are no drug name themselves are matched to the drug lexicon by letters and sound
-   (``drug_candidates``, the note generator's fuzzy matcher).  The best few drugs of the segment are its
-   candidates.
+   (``spoken_candidates``, the note generator's fuzzy matcher).  The best few drugs of the segment are its
+   candidates, each by its generic name, and first by its brand when the brand sounds clearly closer to
+   what was heard (D109: the decoding can only say a name it is given).
 2. **Re-decoding.**  Only that segment's audio is decoded again, with the candidates as Whisper
    ``hotwords``.
 3. **Acceptance.**  A change is kept only where the second decoding differs from the first in one place
