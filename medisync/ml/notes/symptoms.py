@@ -76,6 +76,9 @@ _ONSET_Q = re.compile(r"\b(how long|when did|when (was|were)|since when|how many
 _BARE_DURATION = re.compile(
     r"^(?:(?:about|around|almost|nearly|maybe|roughly|probably|like|over|um|uh|oh|well|going|on|i|think|"
     r"would|say|it|has|been|for)\s+)*" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b")
+#: an answer that dates what was just named through a pronoun: "they started 3 months ago", "it has been 2 weeks"
+_DATED_REFERENT = re.compile(r"^(?:(?:well|so|oh|um|uh|yeah|yes)\s*,?\s+)?(it|they|this|that|these|those)\s+"
+                             r"(started|began|came on|has been|have been|has been going on|have been going on)\b")
 _ANAPHORA_RE = re.compile(r"^(that|this|it|which|these|those|all of this|all this)\b|\bstarted\b|\bbegan\b")
 
 
@@ -429,6 +432,7 @@ def extract_symptoms(turns: list[Turn]) -> list[SymptomItem]:
         prev = turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None
         if prev is not None and turn.role in _PATIENT_LIKE and turn.sentences:
             _resolve_onset(findings, _onset_asked(prev), said, turn.sentences[0], explicit_bases)
+            _resolve_dated(findings, prev, turn.sentences[0])
     _drop_generic_duplicates(findings)
     return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
 
@@ -458,6 +462,20 @@ def _onset_asked(prev_clin: Turn) -> list[Mention]:
     """The symptoms a clinician's onset question ("how long have you had X?") takes as present."""
     return [m for s in prev_clin.sentences if s.is_question and _ONSET_Q.search(s.norm)
             for m in find_mentions(s) if m.assertion.is_patient_finding and not m.assertion.negated]
+
+
+def _resolve_dated(findings: dict[str, _Finding], prev_clin: Turn, first: Sentence) -> None:
+    """"Tell me about the headaches." "They started three months ago.": an answer that opens by dating,
+    through a pronoun and in a sentence naming no symptom, the one symptom the clinician's turn named
+    gives it that duration (D110)."""
+    duration = parse_duration(first.norm)
+    if not duration or not _DATED_REFERENT.search(first.norm) or find_mentions(first):
+        return
+    named = [m for s in prev_clin.sentences for m in find_mentions(s)
+             if m.assertion.is_patient_finding and not m.assertion.negated]
+    if len({m.name for m in named}) == 1:
+        q = named[0]
+        _record(findings, q.name, q.base, True, False, q.sent.index + q.cstart / 100.0, duration, False)
 
 
 def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], said: _TurnSaid,

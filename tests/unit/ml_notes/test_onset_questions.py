@@ -29,3 +29,24 @@ def test_a_bare_number_outside_an_onset_question_is_no_duration() -> None:
     found = symptom_map(insights(("D", "Do you get headaches?"), ("P", "Yes."),
                                  ("D", "How often do you take the pills?"), ("P", "About three months.")))
     assert found["headache"] == (True, None)
+
+
+@pytest.mark.parametrize(("prompt", "answer", "name", "duration"), [
+    ("Tell me about the cough.", "It started two weeks ago, mostly at night.", "cough", "2 weeks"),
+    ("So the dizziness is what brings you in.", "Yes, it has been going on for four days now.", "dizziness", "4 days"),
+])
+def test_an_answer_that_dates_the_named_symptom_through_a_pronoun(prompt: str, answer: str, name: str,
+                                                                   duration: str) -> None:
+    """D110: the one symptom the clinician just named is what "it"/"they" dates."""
+    assert symptom_map(insights(("D", prompt), ("P", answer)))[name] == (True, duration)
+
+
+def test_a_pronoun_after_two_named_symptoms_dates_neither() -> None:
+    found = symptom_map(insights(("D", "Tell me about the cough and the fever."), ("P", "It started two weeks ago.")))
+    assert all(d is None for _present, d in found.values())
+
+
+def test_a_duration_later_in_the_answer_is_not_the_pronoun_s() -> None:
+    found = symptom_map(insights(("D", "Tell me about the cough."),
+                                 ("P", "It has been bad. My knee hurts for three days.")))
+    assert found.get("cough", (True, None))[1] is None
