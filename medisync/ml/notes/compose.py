@@ -6,8 +6,8 @@ import re
 
 from medisync.application.ports import Diagnosis, Symptom
 
-from .lexicon import condition_lexicon
-from .text import Sentence, Turn
+from .lexicon import condition_lexicon, symptom_lexicon
+from .text import Sentence, Turn, phrase_key
 
 EMPTY = {
     "subjective": "Not enough content in the transcript to document a subjective history.",
@@ -25,6 +25,47 @@ _MECHANISM = [
     (re.compile(r"\b(fell|fall|falling|slipped|tripped)\b"), "after a fall"),
     (re.compile(r"\b(twisted|twisting|rolled)\b"), "after a twisting injury"),
 ]
+
+
+#: the words that give a body part its side ("my right knee", "both elbows")
+_SIDES = {"left": "left", "right": "right", "both": "bilateral", "bilateral": "bilateral"}
+
+
+def _sides_of(body: tuple[str, ...], sent: Sentence) -> set[str]:
+    """The sides said right before each mention of the body part in a sentence (up to 2 words before)."""
+    out = set()
+    for m in symptom_lexicon().body.find(sent.content):
+        if m.phrase == body:
+            start = sent.raw_span(m.start, m.end)[0]
+            out |= {_SIDES[t] for t in sent.toks[max(0, start - 2):start] if t in _SIDES}
+    return out
+
+
+def _visit_sides(body: tuple[str, ...], turns: list[Turn]) -> set[str]:
+    return {side for t in turns for sent in t.sentences for side in _sides_of(body, sent)}
+
+
+def contested_sides_dropped(text: str, turns: list[Turn]) -> str:
+    """``text`` without the side of a body part that the visit gives more than one side ("you came in
+    with right knee pain" / "it's not the right knee, it's the left knee"): a wrong side is worse than none."""
+    words = text.split()
+    keep = [True] * len(words)
+    for i, word in enumerate(words):
+        if word.lower() in _SIDES:
+            near = " ".join(words[i + 1:i + 3])
+            bodies = symptom_lexicon().body.find(list(phrase_key(near)))
+            keep[i] = not bodies or len(_visit_sides(bodies[0].phrase, turns)) <= 1
+    return " ".join(w for w, k in zip(words, keep) if k)
+
+
+def with_side(name: str, turns: list[Turn]) -> str:
+    """A located symptom's name with the side of its body part ("right knee pain"), when the visit gives
+    that body part one side only; else the name as it is (a wrong side is worse than none)."""
+    bodies = symptom_lexicon().body.find(list(phrase_key(name)))
+    if not bodies:
+        return name
+    sides = _visit_sides(bodies[0].phrase, turns)
+    return f"{sides.pop()} {name}" if len(sides) == 1 else name
 
 
 def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[Diagnosis],
@@ -57,7 +98,7 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
     symptom_phrase = None
     if present:
         first = present[0]
-        names = [first["name"]]
+        names = [with_side(first["name"], turns)]
         opening = {sent.index for t in patient_turns for sent in t.sentences}
         same = [s for s in present[1:] if first_mentions.get(s["name"]) in opening] \
             if first_mentions.get(first["name"]) in opening else []

@@ -15,7 +15,7 @@ from typing import cast
 from medisync.application.ports import Insights, NoteDraft, Provenance, SoapText, TranscriptText, Vitals
 
 from .assessment import extract_diagnoses, extract_follow_up, extract_orders
-from .compose import EMPTY, chief_complaint
+from .compose import EMPTY, chief_complaint, contested_sides_dropped
 from .draft import DraftSection, assemble, draft_lines, render
 from .medications import extract_allergies, extract_medications
 from .review import allergy_conflicts, extract_needs_review
@@ -103,7 +103,7 @@ def _chief_complaint(turns: list[Turn], sentences: list[Sentence], insights: Ins
     """The reason a clinician states for the visit; else one composed from the symptoms first named."""
     stated = visit_reason(sentences, held_for_review(insights))
     if stated:
-        return stated
+        return contested_sides_dropped(stated, turns)
     first_sentence: dict[str, int] = {}
     for s in sentences:
         if s.role != "clinician":
