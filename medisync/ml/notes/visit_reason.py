@@ -27,6 +27,7 @@ _CUE = re.compile(
     r"|here (?:today )?to (?:talk about|discuss|follow up on|check on|go over|review|get checked for)"
     r"|(?:you|she|he) (?:have|has) been (?:having|experiencing|dealing with)"
     r"|(?:you|she|he) (?:are|is) (?:having|experiencing|dealing with)"
+    r"|(?:the )?chief complaint (?:today )?(?:is|of)"  # dictated: "chief complaint is left arm pain" (D112)
     r")\s+"
 )
 #: the cue above must be a report of the visit, not a hedge, a negation or a question about it

@@ -62,3 +62,9 @@ def test_a_reason_that_names_nothing_clinical_is_not_the_chief_complaint() -> No
     assert _reason("[doctor] so you are having periods of when you are feeling hot .") is None
     assert _reason("[doctor] so you are having a bit of a cough and a cold .") == "cough"
     assert _reason("[doctor] he is here for hypogonadism .") == "hypogonadism"
+
+
+def test_a_dictated_chief_complaint_is_the_reason() -> None:
+    """D112: dictation to the scribe names it outright."""
+    assert _reason("[doctor] chief complaint is right shoulder pain . hello , how are you ?") == "right shoulder pain"
+    assert _reason("[doctor] the chief complaint today is a rash on the back .") == "rash on the back"
