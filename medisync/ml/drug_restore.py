@@ -48,7 +48,7 @@ def _norm(word: str) -> str:
 @dataclass(frozen=True)
 class RestoreSettings:
     max_probability: float = 0.75  # a stretch is a candidate only if some word is below this (D113)
-    min_candidate: float = 0.7     # drug_candidates' score to propose a drug
+    min_candidate: float = 0.7     # spoken_candidates' score to propose a drug
     max_candidates: int = 4        # drugs per segment
     brand_margin: float = 0.15     # a brand is a hotword too when it sounds this much more like the stretch
     min_similarity: float = 0.6    # replaced words vs the drug name

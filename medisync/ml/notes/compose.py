@@ -32,12 +32,15 @@ _SIDES = {"left": "left", "right": "right", "both": "bilateral", "bilateral": "b
 
 
 def _sides_of(body: tuple[str, ...], sent: Sentence) -> set[str]:
-    """The sides said right before each mention of the body part in a sentence (up to 2 words before)."""
+    """The sides said right before each mention of the body part in a sentence (up to 2 words before);
+    "both" only before the plural ("both knees", not "both my knee and my hip")."""
     out = set()
     for m in symptom_lexicon().body.find(sent.content):
         if m.phrase == body:
-            start = sent.raw_span(m.start, m.end)[0]
-            out |= {_SIDES[t] for t in sent.toks[max(0, start - 2):start] if t in _SIDES}
+            start, end = sent.raw_span(m.start, m.end)
+            plural = sent.toks[end - 1].endswith("s")
+            out |= {_SIDES[t] for t in sent.toks[max(0, start - 2):start]
+                    if t in _SIDES and (t != "both" or plural)}
     return out
 
 

@@ -27,3 +27,8 @@ def test_a_stated_reason_loses_a_side_the_patient_corrects() -> None:
                      ("P", "It is not the right knee, it is the left knee."),
                      ("D", "Okay, the left knee."))
     assert "right" not in (found["chief_complaint"] or "")
+
+
+def test_both_before_one_knee_and_another_part_is_no_bilateral_knee() -> None:
+    found = insights(("D", "What brings you in?"), ("P", "My knee hurts. Both my knee and my hip are stiff."))
+    assert "bilateral" not in (found["chief_complaint"] or "")
