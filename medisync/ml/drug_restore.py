@@ -34,15 +34,37 @@ import numpy as np
 from .asr.whisper import AsrResult, AsrSegment, AsrWord
 from .condition_candidates import FUNCTION_WORDS as _FUNCTION
 from .condition_candidates import condition_candidates
+from .asr.normalize import normalize_text
 from .diarization.audio import SAMPLE_RATE
 from .notes.drugs import similarity, spoken_candidates
 from .notes.lexicon import drug_lexicon
+from .notes.numbers import NUMBER_WORDS
 
 _MAX_HEARD = 6  # old words one drug name may replace ("the level of the rock sign")
+#: spelt numbers and the units ``normalize_text`` writes out: incidental beside a drug, like digits
+_COUNTING = NUMBER_WORDS | frozenset("point percent milligrams micrograms grams milliliters units".split())
 
 
 def _norm(word: str) -> str:
     return re.sub(r"[^a-z0-9]", "", word.lower())
+
+
+def _tokens(words: list[str]) -> tuple[list[str], list[int]]:
+    """The words as the WER scorer reads them (numbers spelt, units and abbreviations expanded, no
+    punctuation), with the index of the word each token came from: the two decodings write numbers
+    differently ("100 milligrams ... seven days" and "100mg ... 7 days"), which is no disagreement."""
+    tokens: list[str] = []
+    owner: list[int] = []
+    for k, word in enumerate(words):
+        for token in normalize_text(word.replace("-", "")).split():  # "pre-scriby" is one word heard
+            tokens.append(token.replace("'", ""))
+            owner.append(k)
+    return tokens, owner
+
+
+def _name(name: str) -> str:
+    """A candidate's name as tokens read by ``_tokens`` ("vitamin b12" -> "vitamin b twelve")."""
+    return normalize_text(name)
 
 
 @dataclass(frozen=True)
@@ -102,7 +124,7 @@ def _drug(name: str) -> str:
 
 def _incidental(token: str, old: list[str]) -> bool:
     """A word beside the drug that changes nothing: a function word, a number or unit, or a word heard before."""
-    return token in _FUNCTION or any(ch.isdigit() for ch in token) or token in old
+    return token in _FUNCTION or token in _COUNTING or token in old
 
 
 def _pairs(new: list[str], old: list[str]) -> bool:
@@ -126,7 +148,7 @@ def _heard(old: list[str], lo: int, hi: int, drug: str) -> tuple[str, float]:
 def _placed(old: list[str], new: list[str], drug: str) -> tuple[int, int, float, str] | None:
     """``(lo, hi, score, heard)``: the old words ``lo:hi`` of a changed block that the drug, said once in the
     block's second decoding, replaces, most like it; the block's other words must pair up around it."""
-    words = drug.split()
+    words = _name(drug).split()
     at = [p for p in range(len(new) - len(words) + 1) if new[p:p + len(words)] == words]
     if len(at) != 1:
         return None
@@ -146,7 +168,7 @@ def _placed(old: list[str], new: list[str], drug: str) -> tuple[int, int, float,
 
 def _occurrences(tokens: list[str], name: str) -> int:
     """How often the words of ``name`` stand in ``tokens`` (whole words: "insulin" is not in "insulinoma")."""
-    words = name.split()
+    words = _name(name).split()
     return sum(tokens[p:p + len(words)] == words for p in range(len(tokens) - len(words) + 1))
 
 
@@ -168,22 +190,22 @@ def _changed(matcher: SequenceMatcher, reach: int) -> list[tuple[int, int, int, 
 def accept(old: list[AsrWord], new: list[str], cands: list[str],
            settings: RestoreSettings) -> tuple[int, int, str] | None:
     """``(i, j, drug)``: old words ``i:j`` are the drug, or None when the second decoding is not trusted."""
-    a, b = [_norm(w.word) for w in old], [_norm(w) for w in new]
+    (a, owner), (b, _) = _tokens([w.word for w in old]), _tokens(new)
     if any(_occurrences(b, c) > 1 for c in cands):
         return None  # biased decoding that repeats a hotword has stopped listening
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     if matcher.ratio() < settings.min_agreement or any(_occurrences(a, c) for c in cands):
         return None
-    hits = [(i, drug, found) for drug in cands for i, j, k, m in _changed(matcher, len(drug.split()) - 1)
+    hits = [(i, drug, found) for drug in cands for i, j, k, m in _changed(matcher, len(_name(drug).split()) - 1)
             if (found := _placed(a[i:j], b[k:m], drug)) is not None]
     if len(hits) != 1:
         return None
     i, drug, (lo, hi, score, heard) = hits[0]
     if score < settings.min_similarity or any(similarity(heard, c) > score for c in cands if _drug(c) != _drug(drug)):
         return None  # the words must sound like this drug more than like any other candidate
-    if len([t for t in a[i + lo:i + hi] if t not in _FUNCTION]) < len(drug.split()):
+    if len([t for t in a[i + lo:i + hi] if t not in _FUNCTION]) < len(_name(drug).split()):
         return None  # a word added, not one misheard: "your blood pressure" is no "high blood pressure"
-    return i + lo, i + hi, drug
+    return owner[i + lo], owner[i + hi - 1] + 1, drug
 
 
 def _restored(seg: AsrSegment, i: int, j: int, drug: str) -> AsrSegment:

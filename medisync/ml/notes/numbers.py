@@ -196,9 +196,20 @@ def _decimal_digit_at(tokens: list[str], k: int) -> bool:
     return k < len(tokens) and tokens[k] in UNITS and tokens[k] != "oh"
 
 
+def _hundreds_and(tokens: list[str], i: int) -> bool:
+    """Whether ``tokens[i:i + 3]`` is whole hundreds, "and", and a number below a hundred in digits."""
+    if i + 2 >= len(tokens) or tokens[i + 1] != "and" or (i > 0 and tokens[i - 1] in ("between", "from")):
+        return False  # "between 100 and 50" is a range
+    head, tail = tokens[i], tokens[i + 2]
+    return (head.isdigit() and tail.isdigit() and int(head) >= 100 and int(head) % 100 == 0
+            and 0 < int(tail) < 100)
+
+
 def _digits_point_words(tokens: list[str], i: int) -> tuple[str, int]:
     """The token at ``i`` as it is, or a digit token followed by "point five" as "38.5"; and the index after it."""
     tok, n = tokens[i], len(tokens)
+    if _hundreds_and(tokens, i):  # Whisper's "200 and 9" for "two hundred and nine"
+        return str(int(tok) + int(tokens[i + 2])), i + 3
     if not (is_number(tok) and "." not in tok and i + 2 < n and tokens[i + 1] == "point" and tokens[i + 2] in UNITS):
         return tok, i + 1
     j = i + 2

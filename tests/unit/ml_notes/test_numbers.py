@@ -59,3 +59,10 @@ def test_runs_are_replaced_in_context() -> None:
 )
 def test_tokenize_normalises_numbers_and_units(text: str, expected: list[str]) -> None:
     assert tokenize(text) == expected
+
+
+def test_whispers_hundreds_and_units_in_digits_are_one_number() -> None:
+    # Whisper writes "two hundred and nine pounds" as "200 and 9 pounds" (tune-05's weight)
+    assert replace_number_words("you weigh 200 and 9 pounds".split()) == ["you", "weigh", "209", "pounds"]
+    assert replace_number_words("between 100 and 50".split()) == ["between", "100", "and", "50"]
+    assert replace_number_words("125 and 9".split()) == ["125", "and", "9"]

@@ -177,3 +177,11 @@ def test_the_generic_of_the_brand_restored_is_no_rival_even_when_it_sounds_close
     new = [" " + w for w in "I had a bad rash from zithromax a couple of years back".split()]
     assert accept(old, new, ["zithromax", "azithromycin"], SETTINGS) == (6, 7, "zithromax")
     assert accept(old, new, ["zithromax", "clarithromycin"], SETTINGS) is None
+
+
+def test_numbers_written_otherwise_by_the_second_decoding_are_no_disagreement():
+    # D114: heldout-02's second decoding wrote "100mg ... 7 days" for "100 milligrams ... seven days";
+    # compared word by word the two agreed at 0.53 and the drug was refused
+    old = _words("and docs are cycling 100 milligrams twice daily for seven days", ("docs", "cycling"))
+    new = [" " + w for w in "and doxycycline 100mg twice daily for 7 days".split()]
+    assert accept(old, new, ["docusate", "tetracycline", "doxycycline"], SETTINGS) == (1, 4, "doxycycline")
