@@ -28,6 +28,7 @@ _MECHANISM = [
 
 
 #: the words that give a body part its side ("my right knee", "both elbows")
+_OWNERS = frozenset("my his her your their our".split())
 _SIDES = {"left": "left", "right": "right", "both": "bilateral", "bilateral": "bilateral"}
 
 
@@ -71,6 +72,29 @@ def with_side(name: str, turns: list[Turn]) -> str:
     return f"{sides.pop()} {name}" if len(sides) == 1 else name
 
 
+def _opening_body(patient_turns: list[Turn]) -> str | None:
+    """The one body part the patient's opening turns name ("I rolled my right ankle"), as a prefix."""
+    found = {m.payload.prefix for t in patient_turns for sent in t.sentences
+             for m in symptom_lexicon().body.find(sent.content) if _owned(sent, m.start)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _owned(sent: Sentence, start: int) -> bool:
+    """Whether a body part is someone's ("my right ankle", "her left side"), not "somebody's foot"."""
+    at = sent.raw_span(start, start + 1)[0]
+    return any(t in _OWNERS for t in sent.toks[max(0, at - 2):at])
+
+
+def _located(name: str, patient_turns: list[Turn], turns: list[Turn]) -> str:
+    """A symptom told without its place ("it swelled up") at the place the opening names, when the
+    symptom takes one and the opening names exactly one ("right ankle swelling"); else with its side."""
+    concept = symptom_lexicon().symptoms.get(name)
+    body = _opening_body(patient_turns)
+    if concept is None or concept.loc != "prefix" or body is None or symptom_lexicon().body.find(list(phrase_key(name))):
+        return with_side(name, turns)
+    return with_side(f"{body} {name}", turns)
+
+
 def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[Diagnosis],
                     first_mentions: dict[str, int]) -> str | None:
     if not turns:
@@ -101,7 +125,7 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
     symptom_phrase = None
     if present:
         first = present[0]
-        names = [with_side(first["name"], turns)]
+        names = [_located(first["name"], patient_turns, turns)]
         opening = {sent.index for t in patient_turns for sent in t.sentences}
         same = [s for s in present[1:] if first_mentions.get(s["name"]) in opening] \
             if first_mentions.get(first["name"]) in opening else []

@@ -1,0 +1,25 @@
+"""D116: a complaint told without its place ("it swelled up") takes the one body part the patient's
+opening names as someone's ("my right ankle"); never another person's or one of several.  Phrasings
+written for this test."""
+
+from __future__ import annotations
+
+from ._dialogue import insights
+
+
+def test_the_opening_body_part_locates_the_complaint() -> None:
+    found = insights(("D", "What happened?"), ("P", "I fell off my bike and landed on my left wrist."),
+                     ("P", "It swelled up straight away."))
+    assert found["chief_complaint"].startswith("left wrist swelling")
+
+
+def test_somebody_elses_body_part_locates_nothing() -> None:
+    found = insights(("D", "What happened?"), ("P", "I stepped on somebody's foot at the game."),
+                     ("P", "It swelled up straight away."))
+    assert "foot" not in found["chief_complaint"]
+
+
+def test_two_body_parts_locate_nothing() -> None:
+    found = insights(("D", "What happened?"), ("P", "I fell on my wrist and my knee."),
+                     ("P", "It swelled up straight away."))
+    assert "wrist" not in found["chief_complaint"] and "knee" not in found["chief_complaint"]
