@@ -101,7 +101,7 @@ def find_doses(toks: list[str], start: int, end: int) -> list[tuple[int, str]]:
     return out
 
 
-_NEXT_CLAUSE = re.compile(r"\s,\s(?=(and\s+)?(i|you|we|keep|continue|stop|start|take|use|apply|increase|also|then|please|but)\b)|\s(and|but)\s(?=(i|you|we|keep|continue|stop|start|take|use|also|then|please)\b)")
+_NEXT_CLAUSE = re.compile(r"\s,\s(?=(and\s+)?(i|you|we|he|she|they|keep|continue|stop|start|take|use|apply|increase|also|then|please|but)\b)|\s(and|but)\s(?=(i|you|we|he|she|they|keep|continue|stop|start|take|use|also|then|please)\b)")
 
 
 def parse_frequency(text: str) -> str | None:

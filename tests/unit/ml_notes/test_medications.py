@@ -151,3 +151,10 @@ def test_symptoms_before_an_allergy_clause_in_one_sentence_are_kept() -> None:
 
     ins = insights(("D", "Any vomiting or rash?"), ("F", "No vomiting and no rash, he is not allergic to any medicines."))
     assert symptom_map(ins) == {"vomiting": (False, None), "rash": (False, None)}
+
+
+def test_a_clause_about_him_or_her_is_not_the_drugs_regimen() -> None:
+    # D117: a parent's "and he can have (another drug) every six hours as needed" is not the first drug's
+    assert parse_frequency("twice daily for 10 days , and he can have acidity often every 6 hours as needed") \
+        == "twice daily"
+    assert parse_frequency("once daily and she will take the other one at bedtime") == "once daily"
