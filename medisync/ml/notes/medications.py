@@ -296,6 +296,28 @@ def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, 
     return bool(_NOT_GIVEN.search(region))
 
 
+#: words that introduce another name for the drug just said ("Augmentin, that's amoxicillin with clavulanate")
+_RESTATE = re.compile(r"^,?\s*(that is|that 's|thats|which is|also called|also known as|the generic( name)?( is)?|"
+                      r"generic( name)?)\s*$")
+
+
+def _restates(toks: list[str], prev: DrugMention, m: DrugMention) -> bool:
+    """Whether ``m`` names again, or names part of, the drug ``prev`` just named: after a restating phrase, its
+    words all in the earlier drug's generic name (amoxicillin in amoxicillin clavulanate)."""
+    between = " ".join(toks[prev.end:m.start])
+    return bool(_RESTATE.match(between)) and set(m.drug.name.split()) <= set(prev.drug.name.split())
+
+
+def restatements_dropped(toks: list[str], mentions: list[DrugMention]) -> list[DrugMention]:
+    """The mentions without those that only restate the drug before them (one drug, not two)."""
+    out: list[DrugMention] = []
+    for m in mentions:
+        if out and _restates(toks, out[-1], m):
+            continue
+        out.append(m)
+    return out
+
+
 def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[MedEvent]:
     toks = sent.toks
     scs = scopes(toks)
@@ -421,6 +443,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         mentions = [m for m in found if not m.weak]
         if len(mentions) < len(found):
             last_drug = None  # a dose near an unclear drug name belongs to that drug, not the previous one
+        mentions = restatements_dropped(sent.toks, mentions)
         events = _events_for_sentence(sent, mentions) if mentions else []
         if sent.role == "clinician" and sent.is_question and _answered_no(turns, sent.turn):
             events = []  # "Have you tried Azo?" "No." says nothing about the regimen

@@ -158,3 +158,15 @@ def test_a_clause_about_him_or_her_is_not_the_drugs_regimen() -> None:
     assert parse_frequency("twice daily for 10 days , and he can have acidity often every 6 hours as needed") \
         == "twice daily"
     assert parse_frequency("once daily and she will take the other one at bedtime") == "once daily"
+
+
+def test_a_brand_restated_by_its_generic_is_one_drug() -> None:
+    # D118: "that's amoxicillin with clavulanate" names Augmentin again; amoxicillin alone was never meant
+    ins = insights(("D", "I'm starting Augmentin, that's amoxicillin with clavulanate, eight hundred seventy five "
+                         "milligrams twice a day for seven days."))
+    assert _meds(ins) == {"amoxicillin clavulanate": ("875 mg", "twice daily", "new")}
+
+
+def test_a_different_drug_offered_instead_is_not_a_restatement() -> None:
+    ins = insights(("D", "You can take Augmentin or amoxicillin, whichever your pharmacy has."))
+    assert {"amoxicillin clavulanate", "amoxicillin"} <= set(_meds(ins))
