@@ -32,7 +32,7 @@ from medisync.application.ports import Symptom as SymptomItem  # an insight item
 
 from .context import Assertion, assess, scopes
 from .lexicon import BodyPart, Symptom, SymptomLexicon, allergy_lexicon, drug_lexicon, symptom_lexicon
-from .text import FILLERS, Match, PhraseMatcher, Sentence, Turn, phrase_key
+from .text import FILLERS, MIN_WORD_PROBABILITY, Match, PhraseMatcher, Sentence, Turn, phrase_key
 
 _LOC_PREPS = frozenset("in on down around at behind into across".split())
 _LIST_JOIN = frozenset("or and".split())
@@ -206,6 +206,8 @@ def find_mentions(sent: Sentence) -> list[Mention]:
         mentions.append(Mention(sent, m.payload, ts, te, m.start, m.end))
         claims.taken[m.start:m.end] = [True] * (m.end - m.start)
     mentions += _across_auxiliaries(sent, lex, claims.taken)
+    # a symptom heard in a word the recogniser doubts is no finding (D119): "using his elbow while in pain"
+    mentions = [mn for mn in mentions if not sent.heard_below(mn.start, mn.end, MIN_WORD_PROBABILITY)]
     mentions.sort(key=lambda mn: mn.cstart)
     _attach_locations(sent, mentions, lex.body.find(content))
     _share_list_location(mentions, content)

@@ -208,6 +208,12 @@ class Sentence:
     segment_ids: list[int] = field(default_factory=list)
     #: the lowest ASR word probability inside the sentence (``None`` without word timings)
     min_word_prob: float | None = None
+    #: each token's ASR word probability, where a heard word holds the token (else ``None``)
+    tok_probs: list[float | None] = field(default_factory=list)
+
+    def heard_below(self, start: int, end: int, limit: float) -> bool:
+        """Whether a word heard in tokens ``start:end`` has an ASR probability below ``limit``."""
+        return any(p is not None and p < limit for p in self.tok_probs[start:end])
 
     @property
     def norm(self) -> str:
@@ -353,9 +359,9 @@ def _merge_turns(segs: list[tuple[int, Segment]], inferred: dict[str, str]) -> l
     return turns
 
 
-def _word_probs(turn: Turn, start: int, end: int) -> list[float]:
-    """ASR word probabilities of the words inside ``turn.text[start:end]``."""
-    probs: list[float] = []
+def _word_probs(turn: Turn, start: int, end: int) -> list[tuple[str, float]]:
+    """The words inside ``turn.text[start:end]`` (lower case) with their ASR probabilities."""
+    probs: list[tuple[str, float]] = []
     for offset, _seg_id, seg in turn.pieces:
         seg_text, cursor = str(seg.get("text") or "").strip(), 0
         for word in seg.get("words") or []:
@@ -365,8 +371,19 @@ def _word_probs(turn: Turn, start: int, end: int) -> list[float]:
                 continue
             cursor = at + len(w)
             if start <= offset + at < end:
-                probs.append(float(word["probability"]))
+                probs.append((w.lower(), float(word["probability"])))
     return probs
+
+
+def _token_probs(toks: list[str], words: list[tuple[str, float]]) -> list[float | None]:
+    """Each token's word probability: the next heard word (of the following three) that holds it."""
+    out: list[float | None] = []
+    k = 0
+    for tok in toks:
+        hit = next((j for j in range(k, min(k + 3, len(words))) if tok.isalnum() and tok in words[j][0]), None)
+        out.append(words[hit][1] if hit is not None else None)
+        k = hit if hit is not None else k
+    return out
 
 
 def _locate(turn: Turn, sent_text: str, cursor: int) -> tuple[int, int]:
@@ -385,11 +402,12 @@ def _split_turn(turn: Turn, gidx: int) -> int:
         content, cmap = content_view(toks)
         seg_ids = [sid for off, sid, seg in turn.pieces
                    if off < end and off + len(str(seg.get("text") or "").strip()) >= start]
-        probs = _word_probs(turn, start, end)
+        words = _word_probs(turn, start, end)
+        probs = [p for _w, p in words]
         turn.sentences.append(
             Sentence(sent_text, toks, content, cmap, turn.role, turn.speaker, turn.index, gidx,
                      _is_question(sent_text, toks), segment_ids=seg_ids or [turn.pieces[0][1]],
-                     min_word_prob=min(probs) if probs else None)
+                     min_word_prob=min(probs) if probs else None, tok_probs=_token_probs(toks, words))
         )
         gidx += 1
     return gidx
