@@ -21,7 +21,8 @@ medications      name (generic name, brand names map to the generic), then
                  g equals the same in mg) and status as separate facts of the
                  matched pair; unmatched expected/predicted medications count
                  all their non-null attributes as misses / false positives.
-allergies        substance (+ reaction as a separate fact).
+allergies        substance (a drug by its generic name, a class by its name: "sulfa
+                 drugs" = "sulfa") + reaction as a separate fact.
 diagnoses        ICD-10-CM code equality.
 orders           (kind, name): kind equal and name equal / same lexicon
                  item / word containment.
@@ -116,6 +117,17 @@ def _drug_key(name: str) -> str:
     lex = drug_lexicon()
     d = lex.surface.get(" ".join(phrase_key(name))) or lex.surface.get(_norm(name))
     return d.name if d else _norm(name)
+
+
+def _allergen_key(name: str) -> str:
+    """An allergy substance by its drug's generic name, or by its class ("sulfa drugs" is sulfa)."""
+    from .lexicon import load_json
+
+    spoken = " ".join(phrase_key(name))
+    for cls in load_json("allergies.json")["classes"]:
+        if spoken == cls["name"].lower() or spoken in cls["terms"]:
+            return cls["name"].lower()
+    return _drug_key(name)
 
 
 def _order_key(name: str) -> str:
@@ -269,7 +281,7 @@ def _score_allergies(expected: list[dict[str, Any]], predicted: list[dict[str, A
     a_ = Counts()
     pairs, missed, extra = _pair(
         expected, predicted,
-        lambda e, p: _drug_key(e["substance"]) == _drug_key(p["substance"]) or _norm(e["substance"]) == _norm(p["substance"]),
+        lambda e, p: _allergen_key(e["substance"]) == _allergen_key(p["substance"]) or _norm(e["substance"]) == _norm(p["substance"]),
     )
     for e, p in pairs:
         a_.tp += 1
