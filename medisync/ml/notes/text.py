@@ -375,12 +375,18 @@ def _word_probs(turn: Turn, start: int, end: int) -> list[tuple[str, float]]:
     return probs
 
 
+def _holds(word: str, tok: str) -> bool:
+    """Whether a heard word (lower case, punctuation kept) holds a token: the word itself, or a part of
+    three letters or more ("pain," holds "pain", "headaches" holds "headache"; "his" does not hold "i")."""
+    return tok.isalnum() and (word.strip(".,?!;:'\"") == tok or (len(tok) >= 3 and tok in word))
+
+
 def _token_probs(toks: list[str], words: list[tuple[str, float]]) -> list[float | None]:
     """Each token's word probability: the next heard word (of the following three) that holds it."""
     out: list[float | None] = []
     k = 0
     for tok in toks:
-        hit = next((j for j in range(k, min(k + 3, len(words))) if tok.isalnum() and tok in words[j][0]), None)
+        hit = next((j for j in range(k, min(k + 3, len(words))) if _holds(words[j][0], tok)), None)
         out.append(words[hit][1] if hit is not None else None)
         k = hit if hit is not None else k
     return out
