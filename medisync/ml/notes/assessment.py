@@ -526,7 +526,8 @@ def _fuzzy_orders(s: Sentence, trig_tok: int, hits: list[Any], cut: int | None) 
 
 # --------------------------------------------------------------------------- follow-up
 _FU_TRIGGER = re.compile(
-    r"\b(come back|coming back|see (?:you|me|him|her|them)|follow up|fall up|follow|return|recheck|check back|back in|"
+    r"\b(come back|coming back|see (?:you|me|him|her|them)|follow up|fall up|follow|return|recheck|rechecking|check back|"
+    r"(?:will|'ll|going to) (?:be )?check(?:ing)?|back in|"
     r"appointment|visit|schedule|scheduled|check in|touch base|see each other)\b"
 )
 _FU_INTERVAL = re.compile(
@@ -579,9 +580,11 @@ def extract_follow_up(turns: list[Turn]) -> tuple[str | None, Sentence | None]:
             asked = any(s.is_question and _FU_TRIGGER.search(s.norm) for s in t.sentences)
             continue
         for i, s in enumerate(t.sentences):
-            trig = _FU_TRIGGER.search(s.norm)
-            answer = asked and i == 0 and _FU_INTERVAL.match(s.norm) is not None
-            interval = _sentence_interval(s.norm, trig.start() if trig else 0) if trig or answer else None
+            starts = [m.start() for m in _FU_TRIGGER.finditer(s.norm)]
+            if asked and i == 0 and _FU_INTERVAL.match(s.norm) is not None:
+                starts.insert(0, 0)  # the answer to a question about returning
+            # the first return phrase that an interval follows ("we will check ... book that visit 3 months from now")
+            interval = next((iv for at in starts if (iv := _sentence_interval(s.norm, at))), None)
             if interval:
                 found = (interval, s)
         asked = False

@@ -36,3 +36,17 @@ def test_a_recheck_is_an_order() -> None:
 def test_a_recheck_declined_is_no_order() -> None:
     ins = insights(("D", "Your last a1c was fine, so we do not need to recheck the a1c today."))
     assert ins["orders"] == []
+
+
+def test_a_check_that_will_be_done_in_an_interval_is_the_follow_up() -> None:
+    # D121: "we will be checking (the ear) in 2 weeks" returns the patient in 2 weeks
+    found = insights(("P", "Should we come back?"),
+                     ("D", "Call us if he still has a fever in 3 days, otherwise we will be checking the ear in 2 weeks."))
+    assert found["follow_up"] == "2 weeks"
+
+
+def test_the_first_return_phrase_followed_by_an_interval_gives_it() -> None:
+    # D121: "we will check" opens the sentence, the interval follows "visit" further on
+    found = insights(("D", "We will check a fasting lipid panel a week before your next visit and book that "
+                           "visit with me three months from now."))
+    assert found["follow_up"] == "3 months"
