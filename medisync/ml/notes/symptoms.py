@@ -281,6 +281,23 @@ def _negative_mention(sent: Sentence, lex: SymptomLexicon, claims: _Claims, m: r
     return mn
 
 
+#: the parts of a body part's surface said before it: "on the inside of both elbows", "the back of my hand"
+_SURFACES = frozenset("inside outside back front side top bottom underside middle edge tip".split())
+_SIDE_WORDS = frozenset("left right both".split())
+
+
+def _surface_body(sent: Sentence, at: int, body_at_start: dict[int, Match[BodyPart]]) -> Match[BodyPart] | None:
+    """The body part of "<prep> the <surface> of (the/my/both) <body part>" at content index ``at``."""
+    content = sent.content
+    if at + 2 >= len(content) or content[at] not in _LOC_PREPS or content[at + 1] not in _SURFACES:
+        return None
+    k = at + 2 + (content[at + 2] in _SIDE_WORDS)
+    surface_tok = sent.cmap[at + 1]
+    if k not in body_at_start or "of" not in sent.toks[surface_tok + 1:surface_tok + 2]:
+        return None
+    return body_at_start[k]
+
+
 def _attach_locations(sent: Sentence, mentions: list[Mention], bodies: list[Match[BodyPart]]) -> None:
     """A location-composable mention takes the body part right after ("numbness in your feet") or
     right before it ("leg weakness")."""
@@ -292,7 +309,10 @@ def _attach_locations(sent: Sentence, mentions: list[Mention], bodies: list[Matc
         if mn.concept.loc is None or mn.location is not None:
             continue
         after = mn.cend
-        if after < len(content) and content[after] in _LOC_PREPS and (after + 1) in body_at_start:
+        surface = _surface_body(sent, after, body_at_start)
+        if surface is not None:
+            mn.location = _loc(sent, surface)
+        elif after < len(content) and content[after] in _LOC_PREPS and (after + 1) in body_at_start:
             mn.location = _loc(sent, body_at_start[after + 1])
         elif mn.cstart in body_at_end:
             b = body_at_end[mn.cstart]
