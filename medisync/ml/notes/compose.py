@@ -72,9 +72,10 @@ def with_side(name: str, turns: list[Turn]) -> str:
     return f"{sides.pop()} {name}" if len(sides) == 1 else name
 
 
-def _opening_body(patient_turns: list[Turn]) -> str | None:
-    """The one body part the patient's opening turns name ("I rolled my right ankle"), as a prefix."""
-    found = {m.payload.prefix for t in patient_turns for sent in t.sentences
+def _opening_body(turns: list[Turn], upto: int) -> str | None:
+    """The one body part the visit names as someone's ("I rolled my right ankle", "problems with your right
+    hip") up to the sentence ``upto`` where the complaint is first told, as a prefix."""
+    found = {m.payload.prefix for t in turns for sent in t.sentences if sent.index <= upto
              for m in symptom_lexicon().body.find(sent.content) if _owned(sent, m.start)}
     return found.pop() if len(found) == 1 else None
 
@@ -85,11 +86,11 @@ def _owned(sent: Sentence, start: int) -> bool:
     return any(t in _OWNERS for t in sent.toks[max(0, at - 2):at])
 
 
-def _located(name: str, patient_turns: list[Turn], turns: list[Turn]) -> str:
-    """A symptom told without its place ("it swelled up") at the place the opening names, when the
-    symptom takes one and the opening names exactly one ("right ankle swelling"); else with its side."""
+def _located(name: str, told_at: int | None, turns: list[Turn]) -> str:
+    """A symptom told without its place ("it swelled up") at the place the visit names up to where it is
+    told, when the symptom takes one and exactly one is named ("right ankle swelling"); else with its side."""
     concept = symptom_lexicon().symptoms.get(name)
-    body = _opening_body(patient_turns)
+    body = _opening_body(turns, told_at) if told_at is not None else None
     if concept is None or concept.loc != "prefix" or body is None or symptom_lexicon().body.find(list(phrase_key(name))):
         return with_side(name, turns)
     return with_side(f"{body} {name}", turns)
@@ -125,7 +126,7 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
     symptom_phrase = None
     if present:
         first = present[0]
-        names = [_located(first["name"], patient_turns, turns)]
+        names = [_located(first["name"], first_mentions.get(first["name"]), turns)]
         opening = {sent.index for t in patient_turns for sent in t.sentences}
         same = [s for s in present[1:] if first_mentions.get(s["name"]) in opening] \
             if first_mentions.get(first["name"]) in opening else []

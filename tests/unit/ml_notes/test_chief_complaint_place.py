@@ -23,3 +23,17 @@ def test_two_body_parts_locate_nothing() -> None:
     found = insights(("D", "What happened?"), ("P", "I fell on my wrist and my knee."),
                      ("P", "It swelled up straight away."))
     assert "wrist" not in found["chief_complaint"] and "knee" not in found["chief_complaint"]
+
+
+def test_the_clinicians_opening_question_may_name_the_place() -> None:
+    # D123: "problems with your right hip?" / "yeah" / "it hurts when I walk" is right hip pain
+    found = insights(("D", "Good morning."), ("P", "Good morning."), ("D", "How are you doing?"),
+                     ("P", "I'm doing well."), ("D", "So you've been having some problems with your right hip?"),
+                     ("P", "Yeah. It hurts when I walk."))
+    assert found["chief_complaint"] == "right hip pain"
+
+
+def test_a_place_named_after_the_complaint_is_not_its_place() -> None:
+    found = insights(("D", "What brings you in?"), ("P", "It hurts when I walk."),
+                     ("D", "Any trouble with your right hip in the past?"))
+    assert "hip" not in (found["chief_complaint"] or "")
