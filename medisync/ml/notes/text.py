@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from medisync.application.ports import Segment, TranscriptText
@@ -376,9 +377,14 @@ def _word_probs(turn: Turn, start: int, end: int) -> list[tuple[str, float]]:
 
 
 def _holds(word: str, tok: str) -> bool:
-    """Whether a heard word (lower case, punctuation kept) holds a token: the word itself, or a part of
-    three letters or more ("pain," holds "pain", "headaches" holds "headache"; "his" does not hold "i")."""
-    return tok.isalnum() and (word.strip(".,?!;:'\"") == tok or (len(tok) >= 3 and tok in word))
+    """Whether a heard word holds a token: the word read as the sentence is ("milligrams," is "mg", "don't" is
+    "do not"); "his" does not hold "i"."""
+    return tok.isalnum() and tok in _word_tokens(word)
+
+
+@lru_cache(maxsize=4096)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    return tuple(tokenize(word))
 
 
 def _token_probs(toks: list[str], words: list[tuple[str, float]]) -> list[float | None]:
