@@ -197,12 +197,13 @@ def _decimal_digit_at(tokens: list[str], k: int) -> bool:
 
 
 def _hundreds_and(tokens: list[str], i: int) -> bool:
-    """Whether ``tokens[i:i + 3]`` is whole hundreds, "and", and a number below a hundred in digits."""
+    """Whether ``tokens[i:i + 3]`` is whole hundreds, "and", and a number below twenty in digits (Whisper writes
+    "two hundred and twenty" as 220; "200 and 80" is more likely two readings than 280)."""
     if i + 2 >= len(tokens) or tokens[i + 1] != "and" or (i > 0 and tokens[i - 1] in ("between", "from")):
         return False  # "between 100 and 50" is a range
     head, tail = tokens[i], tokens[i + 2]
     return (head.isdigit() and tail.isdigit() and int(head) >= 100 and int(head) % 100 == 0
-            and 0 < int(tail) < 100)
+            and 0 < int(tail) < 20)
 
 
 def _digits_point_words(tokens: list[str], i: int) -> tuple[str, int]:

@@ -66,3 +66,4 @@ def test_whispers_hundreds_and_units_in_digits_are_one_number() -> None:
     assert replace_number_words("you weigh 200 and 9 pounds".split()) == ["you", "weigh", "209", "pounds"]
     assert replace_number_words("between 100 and 50".split()) == ["between", "100", "and", "50"]
     assert replace_number_words("125 and 9".split()) == ["125", "and", "9"]
+    assert replace_number_words("200 and 80".split()) == ["200", "and", "80"]
