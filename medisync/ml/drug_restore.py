@@ -31,10 +31,10 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .asr.normalize import normalize_text
 from .asr.whisper import AsrResult, AsrSegment, AsrWord
 from .condition_candidates import FUNCTION_WORDS as _FUNCTION
 from .condition_candidates import condition_candidates
-from .asr.normalize import normalize_text
 from .diarization.audio import SAMPLE_RATE
 from .notes.drugs import similarity, spoken_candidates
 from .notes.lexicon import drug_lexicon

@@ -120,14 +120,13 @@ def _drug_key(name: str) -> str:
 
 
 def _allergen_key(name: str) -> str:
-    """An allergy substance by its drug's generic name, or by its class ("sulfa drugs" is sulfa)."""
-    from .lexicon import load_json
+    """An allergy substance by its class when the whole name is a term of one ("sulfa drugs" is sulfa), else by
+    its drug's generic name."""
+    from .lexicon import allergy_lexicon
 
-    spoken = " ".join(phrase_key(name))
-    for cls in load_json("allergies.json")["classes"]:
-        if spoken == cls["name"].lower() or spoken in cls["terms"]:
-            return cls["name"].lower()
-    return _drug_key(name)
+    key = list(phrase_key(name))
+    whole = [m.payload for m in allergy_lexicon()[0].find(key) if m.start == 0 and m.end == len(key)]
+    return whole[0].lower() if whole else _drug_key(name)
 
 
 def _order_key(name: str) -> str:
