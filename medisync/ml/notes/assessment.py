@@ -29,7 +29,7 @@ from .context import Scope, assess, scopes
 from .fuzzy import ratio
 from .icd10 import icd10_title, is_billable, lateral_code, qualified_siblings
 from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon, symptom_lexicon
-from .text import Sentence, Turn, phrase_key
+from .text import Match, Sentence, Turn, phrase_key
 
 _STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnose|diagnosing|diagnosed)\b")
 _WEAK = re.compile(
@@ -153,6 +153,20 @@ def _review_item(sent: Sentence, heard: str, cond: Condition, reason: str, score
             "segment_ids": list(sent.segment_ids), "sentence_index": sent.index, "sentence_indices": [sent.index]}
 
 
+def _condition_matches(sent: Sentence, start_tok: int, last: int) -> tuple[list[Match[Condition]], list[Match[Condition]]]:
+    """The curated and the ICD-10-CM-named conditions that start between ``start_tok`` and ``last``.  The
+    longer name wins where they overlap: "rheumatoid arthritis" is M06.9, not the curated "arthritis"
+    inside it; otherwise the curated name is kept."""
+    def starts_in(m: Match[Condition]) -> bool:
+        return start_tok <= sent.raw_span(m.start, m.end)[0] <= last
+    titles = icd10_title_lexicon()
+    sourced = [m for m in (titles.find(sent.content) if titles is not None else []) if starts_in(m)]
+    curated = [m for m in condition_lexicon()[1].find(sent.content) if starts_in(m) and not any(
+        s.start <= m.start and m.end <= s.end and s.end - s.start > m.end - m.start for s in sourced)]
+    covered = {k for m in curated for k in range(m.start, m.end)}
+    return curated, [m for m in sourced if not covered.intersection(range(m.start, m.end))]
+
+
 def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | None = None,
                    last_start: int | None = None) -> list[Condition]:
     """Conditions the clinician states as the patient's, after ``start_tok`` (and starting no later
@@ -161,17 +175,12 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | No
     Never coded: a negated, ruled-out, hypothetical or family-history mention, or a hedged one
     ("possible pneumonia"); the hedged ones and every fuzzy (ASR-damaged) match go to ``review``.
     """
-    _by_code, matcher = condition_lexicon()
     found: list[Condition] = []
     review = review if review is not None else []
     scs = scopes(sent.toks)
     last = len(sent.toks) if last_start is None else last_start
-    curated = [m for m in matcher.find(sent.content) if start_tok <= sent.raw_span(m.start, m.end)[0] <= last]
-    longest = max((m.end - m.start for m in curated), default=0)
-    covered = {k for m in curated for k in range(m.start, m.end)}
-    titles = icd10_title_lexicon()
-    sourced = [m for m in (titles.find(sent.content) if titles is not None else [])
-               if start_tok <= sent.raw_span(m.start, m.end)[0] <= last and not covered.intersection(range(m.start, m.end))]
+    curated, sourced = _condition_matches(sent, start_tok, last)
+    longest = max((m.end - m.start for m in curated + sourced), default=0)
     spoken: dict[str, str] = {}
     for m in curated + sourced:
         ts, te = sent.raw_span(m.start, m.end)
@@ -191,7 +200,9 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | No
     fuzzy = _fuzzy_condition(sent, start_tok, longest) if last_start is None else None
     if fuzzy is not None:
         cond, _n_words, score, heard = fuzzy
-        if cond.icd10 not in {c.icd10 for c in found}:
+        # a window said exactly as a name was heard clearly: "vitamin d deficiency" is not a garbled
+        # "vitamin b12 deficiency"
+        if cond.icd10 not in {c.icd10 for c in found} and heard not in spoken.values():
             review.append(_review_item(sent, heard, cond, "unclear wording", score))
             # "moderate persistent asthma with an acute and masturbation", "the topic dermatitis": the clear
             # part alone would be coded J45.40 "uncomplicated" or L30.9 "dermatitis", which is not what the
@@ -592,8 +603,9 @@ def extract_follow_up(turns: list[Turn]) -> tuple[str | None, Sentence | None]:
 
 
 def condition_mentions(sent: Sentence) -> list[Condition]:
-    _by_code, matcher = condition_lexicon()
-    return [m.payload for m in matcher.find(sent.content)]
+    """Every condition a sentence names, curated or by its ICD-10-CM name (the scorers' reading of a note)."""
+    curated, sourced = _condition_matches(sent, 0, len(sent.toks))
+    return [m.payload for m in curated + sourced]
 
 
 __all__ = ["extract_diagnoses", "extract_orders", "extract_follow_up", "condition_mentions", "phrase_key"]

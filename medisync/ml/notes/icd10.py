@@ -104,3 +104,35 @@ def qualified_siblings(code: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
             if added:
                 out.append((other, tuple(added)))
     return tuple(out)
+
+
+#: a child title that says "nothing further specified" (the code a coder picks when nothing more was said)
+_UNSPECIFIED_CHILD = re.compile(r"\bunspecified\b|\bwithout complications?\b|\buncomplicated\b")
+
+
+def _default_child(cm: Any, code: str) -> str | None:
+    """The one child of ``code`` that adds least to what was said: the most "unspecified" parts, then no
+    "with X" (ICD-10-CM's convention: "with X" needs X documented, "without X" is the default); None on a tie."""
+    def adds_least(child: str) -> tuple[int, bool]:
+        title = f" {cm.get_description(child).lower()} "
+        return len(_UNSPECIFIED_CHILD.findall(title)), " with " not in title
+    ranked = sorted(cm.get_children(code), key=adds_least, reverse=True)
+    if not ranked or (len(ranked) > 1 and adds_least(ranked[0]) == adds_least(ranked[1])):
+        return None
+    return str(ranked[0])
+
+
+@lru_cache(maxsize=4096)
+def default_leaf(code: str) -> str | None:
+    """The billable code a category means when nothing more is said: M77.1 "Lateral epicondylitis" ->
+    M77.10 "..., unspecified elbow"; K80.2 -> K80.20 "... without obstruction".  None when no single
+    child is the unspecified one (or without the package)."""
+    cm = _cm()
+    if cm is None or not cm.is_valid_item(code):  # pragma: no cover
+        return None
+    while not cm.is_leaf(code):
+        child = _default_child(cm, code)
+        if child is None:
+            return None
+        code = child
+    return code

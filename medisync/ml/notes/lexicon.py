@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Any
 
 from .hpo import linked_synonyms
+from .icd10 import default_leaf
 from .text import FILLERS, PhraseMatcher, stem, tokenize
 
 
@@ -289,35 +290,59 @@ def condition_lexicon() -> tuple[dict[str, Condition], PhraseMatcher[Condition]]
 #: pregnancy (O), perinatal (P), congenital (Q), symptoms (R: the curated map and its guards handle
 #: them), injuries (S/T: need a 7th character for the encounter), external causes (V-Y), Z (encounters).
 _ICD_CHAPTERS = tuple("ABCDEFGHIJKLMN")
-_ICD_SIMPLE_TITLE = re.compile(r"^([A-Za-z][A-Za-z '-]+?)(, unspecified)?$")
+_ICD_SIMPLE_TITLE = re.compile(r"^([A-Za-z][A-Za-z '-]+?)(, unspecified| NOS)?$")
 _ICD_SKIP_START = ("other ", "unspecified ", "personal history", "family history", "encounter", "history of")
+
+
+def _icd_names(cm: Any, code: str) -> list[str]:
+    """The plain names ICD-10-CM gives ``code``: its title and its inclusion terms of two words or more
+    ("Tennis elbow" under M77.1), each without ", unspecified" or " NOS".  A one-word inclusion term is
+    mostly a finding or a catch-all ("Erythema NOS", "Cancer NOS" -> C80.1, "ovarian cancer" is not that).
+    Only a billable code's own title may name a pain: "Pain in shoulder" (category M25.51) or "Back pain NOS"
+    are symptoms, read by the symptom lexicon."""
+    title = (cm.get_description(code), cm.is_leaf(code), 1)
+    names = []
+    for text, leaf_title, min_words in [title, *((t, False, 2) for t in cm.get_inclusion_term(code))]:
+        m = _ICD_SIMPLE_TITLE.match(text)
+        name = m.group(1).lower() if m else ""
+        words = name.split()
+        if len(name) >= 5 and len(words) >= min_words and not name.startswith(_ICD_SKIP_START) and (
+                leaf_title or "pain" not in words):
+            names.append(name)
+    return names
+
+
+def _icd_names_by_code(cm: Any) -> dict[str, set[str]]:
+    """Each plain ICD-10-CM name (chapters A-N) with the billable codes it means: a leaf's own, and a
+    category's default leaf (``icd10.default_leaf``: M77.1 -> M77.10; a category without one adds nothing)."""
+    by_name: dict[str, set[str]] = {}
+    for code in cm.get_all_codes(with_dots=True):
+        if not code.startswith(_ICD_CHAPTERS):
+            continue
+        names = _icd_names(cm, code)
+        target = code if cm.is_leaf(code) else (default_leaf(code) if names else None)
+        for name in names if target else ():
+            by_name.setdefault(name, set()).add(target)
+    return by_name
 
 
 @lru_cache(maxsize=1)
 def icd10_title_lexicon() -> PhraseMatcher[Condition] | None:
-    """Every billable ICD-10-CM code (A-N) whose official title is a plain name, optionally followed by
-    ", unspecified" ("Gout, unspecified" -> gout M10.9, "Cervicalgia" -> M54.2): about 8,000 names, read
-    from ``simple-icd-10-cm``.  A name shared by two codes is left out.  ``None`` without the package."""
+    """Every plain name ICD-10-CM gives a disease (chapters A-N), read from ``simple-icd-10-cm``: a title,
+    optionally followed by ", unspecified" ("Gout, unspecified" -> gout M10.9, "Cervicalgia" -> M54.2), or an
+    inclusion term ("Frozen shoulder" -> M75.00).  A category's name means its default leaf; a name that
+    means two codes is left out.  ``None`` without the package."""
     try:
         import simple_icd_10_cm as cm
     except ImportError:  # pragma: no cover - depends on the install
         return None
-    by_name: dict[str, list[str]] = {}
-    for code in cm.get_all_codes(with_dots=True):
-        if not code.startswith(_ICD_CHAPTERS) or not cm.is_leaf(code):
-            continue
-        m = _ICD_SIMPLE_TITLE.match(cm.get_description(code))
-        if m is None:
-            continue
-        name = m.group(1).lower()
-        if not name.startswith(_ICD_SKIP_START) and len(name) >= 5:
-            by_name.setdefault(name, []).append(code)
     matcher: PhraseMatcher[Condition] = PhraseMatcher()
-    for name, codes in by_name.items():
+    for name, codes in _icd_names_by_code(cm).items():
         if len(codes) == 1:
+            code = next(iter(codes))
             # plain words take the fast path (the same key phrase_key gives them)
             key = tuple(stem(w) for w in name.split() if w not in FILLERS) if _PLAIN.match(name) else name
-            matcher.add(key, Condition(name, codes[0], cm.get_description(codes[0])))
+            matcher.add(key, Condition(name, code, cm.get_description(code)))
     return matcher.finalize()
 
 

@@ -38,7 +38,8 @@ def test_a_stated_qualifier_is_coded(said: str, code: str) -> None:
 
 
 @pytest.mark.parametrize("said, code", [
-    ("This is migraine without aura. Start sumatriptan.", "G43.909"),
+    # ICD-10-CM names "migraine without aura" itself (G43.0, default leaf G43.009): never G43.109 "with aura"
+    ("This is migraine without aura. Start sumatriptan.", "G43.009"),
     ("My assessment is chronic obstructive pulmonary disease. No exacerbation today.", "J44.9"),
     ("My assessment is chronic obstructive pulmonary disease, not an exacerbation.", "J44.9"),
 ])

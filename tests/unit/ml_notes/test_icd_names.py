@@ -1,0 +1,70 @@
+"""Diagnoses named by ICD-10-CM itself (``lexicon.icd10_title_lexicon``): a plain title, an inclusion term
+of two words or more, or a category's title meaning its default leaf (``icd10.default_leaf``).
+
+These conditions are in no curated list and in no fixture visit: the names come from the code set.  The
+longer name wins over a curated name inside it, so "rheumatoid arthritis" is never coded osteoarthritis.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from medisync.ml.notes.icd10 import default_leaf
+from medisync.ml.notes.lexicon import icd10_title_lexicon
+
+from ._dialogue import insights
+
+pytest.importorskip("simple_icd_10_cm")
+
+
+def _coded(condition: str) -> list[str]:
+    said = (("P", "So what do you think it is?"), ("D", f"I think this is {condition}. We will treat it."))
+    return [d["icd10"] for d in insights(*said)["diagnoses"]]
+
+
+def test_a_category_means_the_child_that_adds_nothing() -> None:
+    assert default_leaf("M77.1") == "M77.10"  # lateral epicondylitis, unspecified elbow
+    assert default_leaf("H00.01") == "H00.019"  # the most "unspecified" child
+    assert default_leaf("K80.2") == "K80.20"  # "without obstruction" is the default, "with" needs saying
+    assert default_leaf("K40") is None  # unilateral or bilateral: not said, so no code
+    assert default_leaf("I10") == "I10"
+
+
+@pytest.mark.parametrize("said, code", [
+    ("tennis elbow", "M77.10"),  # inclusion term of M77.1
+    ("frozen shoulder", "M75.00"),  # inclusion term of M75.0
+    ("osteoarthritis of the knee", "M17.9"),  # a billable title
+    ("a vitamin D deficiency", "E55.9"),  # said exactly: not a garbled "vitamin B12 deficiency"
+    ("rheumatoid arthritis", "M06.9"),
+    ("a cold sore", "B00.1"),
+])
+def test_a_condition_named_by_icd10cm_is_coded(said: str, code: str) -> None:
+    assert _coded(said) == [code]
+
+
+@pytest.mark.parametrize("said, wrong", [
+    ("rheumatoid arthritis", "M19.90"),  # the curated "arthritis" inside it is osteoarthritis
+    ("a cold sore", "J00"),  # the curated "cold" inside it is the common cold
+    ("ovarian cancer", "C80.1"),  # "Cancer NOS", a one-word inclusion term, is not this cancer
+    ("some erythema of the skin", "L53.9"),  # "Erythema NOS" is a finding
+])
+def test_a_name_inside_a_longer_one_is_not_coded(said: str, wrong: str) -> None:
+    assert wrong not in _coded(said)
+
+
+def test_pain_is_a_symptom_not_an_icd_name() -> None:
+    titles = icd10_title_lexicon()
+    assert titles is not None
+    names = {m.payload.name for m in titles.find(["pain", "shoulder"])} | {m.payload.name for m in titles.find(["back", "pain"])}
+    assert names == set()
+    assert _coded("pain in your shoulder") == []
+
+
+@pytest.mark.parametrize("said", [
+    "I don't think this is tennis elbow. It is a sprain.",
+    "Your mother had rheumatoid arthritis.",
+    "We should rule out a frozen shoulder.",
+])
+def test_negated_family_and_ruled_out_icd_names_are_not_coded(said: str) -> None:
+    codes = [d["icd10"] for d in insights(("D", said))["diagnoses"]]
+    assert not {"M77.10", "M06.9", "M75.00"} & set(codes)
