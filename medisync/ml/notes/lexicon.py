@@ -198,7 +198,7 @@ _NEGATIVE_ASSERTIONS = [
 # are general English, not phrases of any visit (D38).
 _SENSATION = r"(?:burns?|burning|stings?|stinging|hurts?|hurting|painful|pain|sore|aches?)"
 _WHEN = r"(?:\s+\w+){0,3}?\s+(?:when|whenever|while|to|with|after|every\s+time|each\s+time)\s+(?:i\s+|you\s+|she\s+|he\s+)?(?:go\s+|try\s+to\s+|have\s+to\s+|need\s+to\s+)?"
-_DIFFICULTY = (r"(?:hard\s+time|trouble|difficulty|difficult|hard|struggle|struggling|struggles|can\s+not|unable|"
+_DIFFICULTY = (r"(?:hard\s+time|trouble|difficulty|difficult|hard|struggle|struggling|struggles|can\s+not|could\s+not|unable|"
                r"can\s+barely|can\s+hardly|problems?)")
 _DLINK = r"(?:\s+\w+){0,2}?\s+(?:to\s+|with\s+)?(?:i\s+)?"
 #: a body function said to have got worse ("my breathing has been worse", "my sleep is terrible"): D101
@@ -208,12 +208,21 @@ _FUNCTIONS: list[tuple[str, str | None, str | None]] = [
     (r"(?:pee|peeing|urinate|urinating|urination|wee|pass\s+(?:water|urine))", "painful urination", None),
     (r"(?:swallow|swallowing|swallows)", "difficulty swallowing", "difficulty swallowing"),
     (r"(?:breathe|breathing|catch\s+(?:my|your|her|his)\s+breath|get\s+(?:my\s+)?breath)", None, "shortness of breath"),
+    # before sleep: "could not lie flat to sleep" is orthopnea, not insomnia
+    (r"(?:lie|lying|lay|laying)\s+(?:down\s+)?flat", None, "orthopnea"),
     (r"(?:sleep|sleeping|fall\s+asleep|falling\s+asleep|stay\s+asleep|staying\s+asleep)", None, "insomnia"),
     (r"(?:hear|hearing)", None, "hearing loss"),
     (r"(?:remember|remembering)", None, "memory loss"),
     (r"(?:concentrate|concentrating|focus|focusing)", None, "poor concentration"),
     (r"(?:poop|pooping|have\s+a\s+bowel\s+movement|move\s+(?:my\s+)?bowels)", None, "constipation"),
 ]
+#: a stimulus said to bother or hurt ("bright light bothers me", "loud noises hurt"): the concept of
+#: intolerance to it
+_STIMULI: list[tuple[str, str]] = [
+    (r"(?:bright\s+|the\s+)?(?:lights?|sunlight)", "photophobia"),
+    (r"(?:loud\s+|the\s+)?(?:noises?|sounds?)", "phonophobia"),
+]
+_BOTHERS = r"(?:\s+\w+)?\s+(?:bothers?|bothering|bothered|hurts?|hurting)\b"
 
 
 def lay_patterns(symptoms: dict[str, Symptom]) -> list[tuple[re.Pattern[str], Symptom]]:
@@ -227,6 +236,9 @@ def lay_patterns(symptoms: dict[str, Symptom]) -> list[tuple[re.Pattern[str], Sy
         if difficult in symptoms:
             out.append((re.compile(r"\b" + _DIFFICULTY + _DLINK + function + r"\b"), symptoms[difficult]))
             out.append((re.compile(r"\b" + function + _WORSE), symptoms[difficult]))
+    for stimulus, concept in _STIMULI:
+        if concept in symptoms:
+            out.append((re.compile(r"\b" + stimulus + _BOTHERS), symptoms[concept]))
     return out
 
 

@@ -105,3 +105,27 @@ def test_a_body_function_not_worse_is_no_symptom(said: str) -> None:
 def test_a_weight_change_over_a_time_has_that_duration() -> None:
     # D103
     assert symptom_map(insights(("P", "I have gained about six pounds in two months.")))["weight gain"] == (True, "2 months")
+
+
+@pytest.mark.parametrize(
+    ("said", "concept"),
+    [
+        ("The sunlight bothers me so much when it starts.", "photophobia"),  # a stimulus that bothers (D125)
+        ("Loud noises really hurt during the attacks.", "phonophobia"),
+        ("She could not lie flat last night.", "orthopnea"),  # lying flat, before sleep (D125)
+        ("I couldn't breathe when I walked up the hill.", "shortness of breath"),  # "could not" is a difficulty
+    ],
+)
+def test_stimulus_and_lying_flat_compose(said: str, concept: str) -> None:
+    assert symptom_map(insights(("P", said))).get(concept, (None,))[0] is True
+
+
+def test_lying_flat_to_sleep_is_orthopnea_not_insomnia() -> None:
+    found = symptom_map(insights(("P", "He could not lie flat to sleep last night.")))
+    assert found.get("orthopnea", (None,))[0] is True
+    assert "insomnia" not in found
+
+
+def test_a_stimulus_that_does_not_bother_is_no_finding() -> None:
+    found = symptom_map(insights(("D", "Does light bother you?"), ("P", "No, the light doesn't bother me.")))
+    assert found.get("photophobia", (False,))[0] is False
