@@ -68,6 +68,10 @@ ASR_CONFUSIONS = {
 }
 
 
+#: the blind visits by the set they were written in: D94's five, and D126's six written after D125
+BLIND_BATCHES = {"d94": {f"blind-0{n}" for n in range(1, 6)}, "d126": {f"blind-{n:02d}" for n in range(6, 12)}}
+
+
 def load_heldout(split: str = "heldout") -> list[tuple[str, dict[str, Any]]]:
     """The recorded visits of tests/fixtures/heldout/ of one split: ``tune`` (may be tuned on),
     ``heldout`` or ``blind`` (reported only, never tuned on); the split is each file name's prefix."""
@@ -81,11 +85,15 @@ def blind_conditions() -> tuple[dict[str, list[tuple[str, dict[str, Any], dict[s
     blind = load_heldout("blind")
     docs = {vid: truth_to_transcript(t) for vid, t in blind}
     asr = {vid: HELDOUT / f"{vid}.asr.json" for vid, _ in blind}
-    return {
+    out = {
         "truth:blind": [(vid, docs[vid], t["expected"]) for vid, t in blind],
         "asr-recorded:blind": [(vid, json.loads(asr[vid].read_text()), t["expected"])
                                for vid, t in blind if asr[vid].exists()],
-    }, docs
+    }
+    for name, docs_ in list(out.items()):  # each set of blind visits on its own too (D94, D126)
+        for batch, ids in BLIND_BATCHES.items():
+            out[f"{name}-{batch}"] = [d for d in docs_ if d[0][:len("blind-01")] in ids]
+    return out, docs
 
 
 def load_truths() -> list[tuple[str, dict[str, Any]]]:

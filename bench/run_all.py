@@ -243,7 +243,8 @@ def ml_section(extra: dict[str, Any]) -> list[Row]:
             data = json.loads(target.read_text())
             goal = data.get("target_f1", 0.85)
             for condition in ("truth:heldout", "asr-recorded:heldout", "truth:all", "truth:blind",
-                              "asr-recorded:blind"):
+                              "asr-recorded:blind", "truth:blind-d94", "asr-recorded:blind-d94",
+                              "truth:blind-d126", "asr-recorded:blind-d126"):
                 micro = data.get("conditions", {}).get(condition, {}).get("micro", {})
                 if "f1" in micro:
                     rows.append(Row("ml", f"note facts F1 ({condition})", "F1", [micro["f1"]],

@@ -61,14 +61,17 @@ def test_empty_reference_scores_nothing():
     assert MedicalWer(0, 0, 0, 0).wer is None and ZERO.medical_wer is None
 
 
-def test_heldout_split_is_four_visits_and_tune_seven():
+def test_heldout_split_is_four_visits_and_tune_thirteen():
     specs = {p.name[: -len(".spec.json")]: json.loads(p.read_text()) for p in HELDOUT.glob("*.spec.json")}
     splits = {k: v["split"] for k, v in specs.items()}
     assert sorted(k for k, v in splits.items() if v == "heldout") == [
         "heldout-01-afib", "heldout-02-copd", "heldout-03-hypothyroid", "heldout-04-migraine"]
     assert sorted(k for k, v in splits.items() if v == "tune") == [
         "tune-01-otitis", "tune-02-eczema", "tune-03-sinusitis", "tune-04-shingles",
-        "tune-05-hyperlipidemia", "tune-06-insomnia", "tune-07-ankle-sprain"]
+        "tune-05-hyperlipidemia", "tune-06-insomnia", "tune-07-ankle-sprain",
+        # D126: six more, written by a helper who had not read medisync/ml/
+        "tune-08-ibs", "tune-09-croup", "tune-10-allergic-rhinitis", "tune-11-tennis-elbow", "tune-12-lyme",
+        "tune-13-bells-palsy"]
     for file_id, spec in specs.items():
         truth = json.loads((HELDOUT / f"{file_id}.truth.json").read_text())
         assert (HELDOUT / truth["audio"]).is_file()
@@ -78,17 +81,20 @@ def test_heldout_split_is_four_visits_and_tune_seven():
         assert medical_terms(" ".join(t["text"] for t in spec["turns"]))  # clinical vocabulary present
 
 
-BLIND = ["blind-01-gout", "blind-02-gerd", "blind-03-bph", "blind-04-cellulitis", "blind-05-anemia"]
+BLIND = ["blind-01-gout", "blind-02-gerd", "blind-03-bph", "blind-04-cellulitis", "blind-05-anemia",
+         # D126: six more, written by another helper, measured once before anything was changed after them
+         "blind-06-vertigo", "blind-07-pcos", "blind-08-psoriasis", "blind-09-carpal-tunnel", "blind-10-pneumonia",
+         "blind-11-kidney-stone"]
 
 
-def test_blind_split_is_five_visits_with_recorded_transcripts():
-    """D94: a second held-out set, report only; a third speaker in at least two visits."""
+def test_blind_split_is_eleven_visits_with_recorded_transcripts():
+    """D94, D126: held-out sets, report only; a third speaker in at least four visits."""
     specs = {p.name[: -len(".spec.json")]: json.loads(p.read_text()) for p in HELDOUT.glob("blind-*.spec.json")}
     assert sorted(specs) == BLIND and {s["split"] for s in specs.values()} == {"blind"}
-    assert sum(len(s["voices"]) == 3 for s in specs.values()) >= 2
+    assert sum(len(s["voices"]) == 3 for s in specs.values()) >= 4
     for file_id in BLIND:
         truth = json.loads((HELDOUT / f"{file_id}.truth.json").read_text())
-        assert 55 <= truth["duration"] <= 80
+        assert 55 <= truth["duration"] <= 85
         assert set(truth["expected"]) == {"chief_complaint", "symptoms", "vitals", "medications", "allergies",
                                           "diagnoses", "orders", "follow_up"}
         asr = json.loads((HELDOUT / f"{file_id}.asr.json").read_text())
