@@ -74,7 +74,8 @@ def _caused(toks: list[str], end: int, reactions: list[tuple[int, str]]) -> bool
         if toks[k] in (".", ";", "?", "!"):
             return False
         if toks[k] in CAUSAL_VERBS:
-            return any(pos > k for pos, _ in reactions)
+            # the verb may be the reaction itself: "bee stings, I swell up"
+            return any(pos >= k for pos, _ in reactions)
     return False
 
 

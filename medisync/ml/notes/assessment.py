@@ -262,6 +262,14 @@ def _is_symptom(window: str) -> bool:
     return any(m.start == 0 and m.end == len(words) for m in symptom_lexicon().matcher.find(words))
 
 
+def _sided_kept(conds: list[Condition]) -> list[Condition]:
+    """An unspecified-side code is dropped when its sided sibling is coded too ("tennis elbow, lateral
+    epicondylitis of the right elbow": M77.11, not M77.10 beside it)."""
+    codes = {c.icd10 for c in conds}
+    return [c for c in conds if not any((lat := lateral_code(c.icd10, side)) is not None and lat[0] in codes
+                                        for side in ("left", "right", "bilateral"))]
+
+
 def _dedupe_codes(conds: list[Condition]) -> list[Condition]:
     out: list[Condition] = []
     seen: set[str] = set()
@@ -331,7 +339,7 @@ def diagnose(turns: list[Turn]) -> tuple[list[Diagnosis], list[Sentence], list[R
             if found:
                 conds.extend(found)
                 used.append(s)
-    conds = [c for c in _dedupe_codes(conds) if is_billable(c.icd10)]
+    conds = _sided_kept([c for c in _dedupe_codes(conds) if is_billable(c.icd10)])
     out = [{"name": c.name, "icd10": c.icd10, **({"icd10_title": t} if (t := icd10_title(c.icd10)) else {})}
            for c in conds]
     coded = {c.icd10 for c in conds}
@@ -537,7 +545,7 @@ def _fuzzy_orders(s: Sentence, trig_tok: int, hits: list[Any], cut: int | None) 
 
 # --------------------------------------------------------------------------- follow-up
 _FU_TRIGGER = re.compile(
-    r"\b(come back|coming back|see (?:you|me|him|her|them)|follow up|fall up|follow|return|recheck|rechecking|check back|"
+    r"\b(come back|coming back|see (?:you|me|him|her|them)|see how (?:you|he|she|they|things|it) (?:are|is|am)? ?(?:doing|going)|follow up|fall up|follow|return|recheck|rechecking|check back|"
     r"(?:will|'ll|going to) (?:be )?check(?:ing)?|back in|"
     r"appointment|visit|schedule|scheduled|check in|touch base|see each other)\b"
 )

@@ -325,7 +325,7 @@ def _fuzzy_ngram(toks: list[str], s: int, e: int, known: frozenset[str], med_con
     drug, score = best_drug("".join(words))
     if drug is None:
         return None
-    threshold = (KNOWN_THRESHOLDS if drug.name in known else THRESHOLDS)[ctx]
+    threshold = (KNOWN_THRESHOLDS if drug.name in known and (n > 1 or ctx == "dose") else THRESHOLDS)[ctx]
     if drug.needs_dose and (ctx == "none" or score < 0.95):
         return None  # ambiguous everyday words are never matched fuzzily
     if ctx == "dose" and score < 0.95:

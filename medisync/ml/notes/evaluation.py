@@ -16,7 +16,7 @@ vitals           one fact per non-null value; exact number (temperature to
                  false positive.
 medications      name (generic name, brand names map to the generic), then
                  dose ("10 mg", exact after normalisation), frequency (equal
-                 after normalisation; "at night" = "at bedtime" = "nightly" =
+                 after normalisation, numbers as digits; "at night" = "at bedtime" = "nightly" =
                  "every evening", "daily" = "once daily" = "every morning"; a dose in
                  g equals the same in mg) and status as separate facts of the
                  matched pair; unmatched expected/predicted medications count
@@ -169,8 +169,13 @@ _FREQ_SAME = [(re.compile(r"\b(at night|nightly|every night|each night|at bedtim
               (re.compile(r"\b(twice a day|twice daily|two times a day)\b"), "twice daily")]
 
 
+_SMALL_NUMBERS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
 def _freq_norm(text: Any) -> str:
-    out = _norm(text)
+    # "every six hours" = "every 6 hours": the generator writes digits, a label may spell them
+    out = re.sub(r"\b(" + "|".join(_SMALL_NUMBERS) + r")\b", lambda m: _SMALL_NUMBERS[m.group(1)], _norm(text))
     for pat, canon in _FREQ_SAME:
         out = pat.sub(canon, out)
     return out

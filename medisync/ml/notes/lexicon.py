@@ -303,18 +303,24 @@ def condition_lexicon() -> tuple[dict[str, Condition], PhraseMatcher[Condition]]
 #: them), injuries (S/T: need a 7th character for the encounter), external causes (V-Y), Z (encounters).
 _ICD_CHAPTERS = tuple("ABCDEFGHIJKLMN")
 _ICD_SIMPLE_TITLE = re.compile(r"^([A-Za-z][A-Za-z '-]+?)(, unspecified| NOS)?$")
+#: a title that gives its condition's other name in brackets: "Varicella [chickenpox]", "... [croup]"
+_ICD_BRACKET = re.compile(r"^([A-Za-z][A-Za-z '-]+) \[([a-z][A-Za-z '-]+)\](?:, unspecified)?$")
 _ICD_SKIP_START = ("other ", "unspecified ", "personal history", "family history", "encounter", "history of")
 
 
 def _icd_names(cm: Any, code: str) -> list[str]:
-    """The plain names ICD-10-CM gives ``code``: its title and its inclusion terms of two words or more
-    ("Tennis elbow" under M77.1), each without ", unspecified" or " NOS".  A one-word inclusion term is
+    """The plain names ICD-10-CM gives ``code``: its title (both names of "Varicella [chickenpox]") and its
+    inclusion terms of two words or more ("Tennis elbow" under M77.1), each without ", unspecified" or " NOS".  A one-word inclusion term is
     mostly a finding or a catch-all ("Erythema NOS", "Cancer NOS" -> C80.1, "ovarian cancer" is not that).
     Only a billable code's own title may name a pain: "Pain in shoulder" (category M25.51) or "Back pain NOS"
     are symptoms, read by the symptom lexicon."""
-    title = (cm.get_description(code), cm.is_leaf(code), 1)
+    description = cm.get_description(code)
+    texts = [(description, cm.is_leaf(code), 1), *((t, False, 2) for t in cm.get_inclusion_term(code))]
+    bracket = _ICD_BRACKET.match(description)  # "Acute obstructive laryngitis [croup]": both names
+    if bracket:
+        texts += [(bracket.group(1), cm.is_leaf(code), 1), (bracket.group(2), cm.is_leaf(code), 1)]
     names = []
-    for text, leaf_title, min_words in [title, *((t, False, 2) for t in cm.get_inclusion_term(code))]:
+    for text, leaf_title, min_words in texts:
         m = _ICD_SIMPLE_TITLE.match(text)
         name = m.group(1).lower() if m else ""
         words = name.split()

@@ -31,7 +31,7 @@ from medisync.application.ports import Allergy, Medication
 from .adverse import adverse_allergens, affirmed_reactions, cannot_take_before
 from .context import assess, scopes
 from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, find_drugs
-from .lexicon import allergy_lexicon, drug_lexicon
+from .lexicon import allergy_lexicon, drug_lexicon, symptom_lexicon
 from .numbers import is_number
 from .text import Sentence, Turn
 
@@ -48,7 +48,9 @@ _CONTINUE = ("continue", "continuing", "keep", "stay on", "remain on", "refill",
 _START = ("start", "starting", "begin", "prescribe", "prescribing", "put you on", "give you", "giving you", "send in",
           "sending", "new prescription", "add", "adding", "try", "trying", "recommend", "want you to take",
           "would like you to take", "going to have you take", "take", "use", "you can take", "switch", "switching",
-          "instead", "restart", "resume", "apply", "can have", "may have", "may take", "can use", "can give")
+          "instead", "restart", "resume", "apply", "can have", "may have", "may take", "can use", "can give",
+          *(f"{verb} {who} on" for verb in ("start", "starting", "put", "putting")
+            for who in ("you", "him", "her", "them")))
 _REPORT = ("taking", "take", "takes", "took", "on", "using", "use", "been on", "i am on", "still")
 
 _UNIT_OUT = {"mg": "mg", "mcg": "mcg", "g": "g", "units": "units", "ml": "ml", "puff": "puffs", "puffs": "puffs",
@@ -179,6 +181,10 @@ def classify_action(region: str, role: str) -> str:
     # "take"/"use" are both start and report words; the start group is tried
     # first, so in a clinician's statement they read as instructions
     return best[0]
+
+
+#: a clinician stopping the drug just named by a pronoun: "..., so stop it", "and stop taking them"
+_STOP_IT = re.compile(r"^[^.;?!]*?[,;]? (?:so |and |then |please )?(?:stop|discontinue|quit) (?:taking |using )?(?:it|them|that)\b")
 
 
 #: a negation says the drug is not taken only with a verb of taking between the two: "do not take the
@@ -347,6 +353,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
             action = events[-1].action  # "continue his lisinopril and his lasix": the verb covers the list
         if sent.role != "clinician" and no_longer_taken(region, " ".join(toks[m.end:next_start])):
             action = "stop"
+        elif sent.role == "clinician" and action == "mention" and _STOP_IT.search(" ".join(toks[m.end:next_start])):
+            action = "stop"  # "likely from the Sudafed, so stop it"
         if action == "mention" and sent.role == "clinician" and re.search(r"\b(increase|decrease|up|raise|lower)\b.*\bto\b", after):
             action = "change"
         doses = find_doses(toks, m.end, end)
@@ -561,7 +569,7 @@ _ACTIONS: dict[str, Callable[[_Med, MedEvent], None]] = {
 # --------------------------------------------------------------------------- allergies
 ALLERGY_TRIGGER = re.compile(r"\b(allergic|allergy|allergies|reaction|reactions)\b")
 _NKDA = re.compile(r"\b(no|not|nkda|none|denies|never)\b.*\b(allerg\w*)|\b(allerg\w*)\b.*\b(none|no)\b|\bnkda\b")
-_REACTION_LEAD = re.compile(r"^(it|they|that|this|which|she|he)\b|\b(gives|gave|give|makes|made|make|causes|caused|cause|broke|break|get|got)\b")
+_REACTION_LEAD = re.compile(r"^(it|they|that|this|which|she|he)\b|^(her|his|my|their) (lips?|face|tongue|throat|skin)\b|\b(gives|gave|give|makes|made|make|causes|caused|cause|broke|break|get|got)\b")
 
 
 def _substances(sent: Sentence, known: frozenset[str]) -> list[tuple[int, int, str]]:
@@ -723,11 +731,15 @@ def _in_allergy_clause(norm: str, tok: int) -> bool:
     return True
 
 
+#: allergies as what a drug is taken for ("Singulair, ten milligrams at night, for my allergies"): no allergy
+_FOR_ALLERGIES = re.compile(r"\bfor (?:my|your|her|his|their|the) (?:seasonal )?allerg(?:y|ies)\b")
+
+
 def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozenset[str],
                         allergy_question: bool, med_question: bool) -> list[tuple[int, str, str | None]]:
     """(token start, substance, reaction) of the allergies one sentence states; ``follow`` is the next
     sentence of the turn, which may name the reaction ("It gives me hives")."""
-    norm = sent.norm
+    norm = _FOR_ALLERGIES.sub(lambda m: re.sub(r"\S+", "x", m.group(0)), sent.norm)  # token offsets hold
     explicit = bool(ALLERGY_TRIGGER.search(norm))
     subs = _substances(sent, known)
     asked = (allergy_question, med_question)
@@ -807,8 +819,20 @@ def _allergens(sent: Sentence, follow: Sentence | None, subs: list[tuple[int, in
         # answer to "any allergies?": named substances are allergens unless taken with a dose or said
         # to be taken ("I take Claritin every morning")
         return [s for s in subs if not find_doses(sent.toks, s[1], s[1] + 4) and not _taken(sent, s[0])]
-    return adverse_allergens(sent, subs, follow, reactions,
+    return adverse_allergens(sent, subs, follow, reactions + _symptom_reactions(sent),
                              _reactions(follow) if follow is not None else [])
+
+
+#: a drug said to relieve a symptom ("it gets rid of the pain", "makes my back feel better"): no reaction
+_RELIEF = re.compile(r"\b(rid|relief|relieves?|better|easier|away|less|helps?|helped|eases?|eased|stops?|stopped)\b")
+
+
+def _symptom_reactions(sent: Sentence) -> list[tuple[int, str]]:
+    """Symptoms of the symptom lexicon as reactions ("Levaquin, it made the tendons in my ankles hurt"),
+    unless the sentence says the drug relieves something."""
+    if _RELIEF.search(sent.norm):
+        return []
+    return [(sent.raw_span(m.start, m.end)[0], m.payload.name) for m in symptom_lexicon().matcher.find(sent.content)]
 
 
 def _first_reaction(sent: Sentence, start: int = 0, end: int | None = None) -> str | None:

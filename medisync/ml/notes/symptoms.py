@@ -49,7 +49,10 @@ _ALLERGY_RE = re.compile(r"\b(allergic|allergy|allergies|reaction)\b|\b(gives|ga
 _UNIT_RE = r"(hour|hours|day|days|week|weeks|month|months|year|years)"
 _QTY_RE = r"(\d+(?:\.\d+)?|a|an|one|a couple of|couple of|a couple|couple|a few|few|several)"
 _DURATION_PATTERNS = [
-    re.compile(r"\bfor\s+(?:about\s+|around\s+|almost\s+|nearly\s+|over\s+|roughly\s+|maybe\s+|like\s+)?(?:the\s+)?(?:last|past)?\s*" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
+    re.compile(r"\bfor\s+(?:about\s+|around\s+|almost\s+|nearly\s+|over\s+|roughly\s+|maybe\s+|like\s+|a\s+good\s+)?(?:the\s+)?(?:last|past)?\s*" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
+    # a date restated as a span: "since the end of august , so a good two months now"
+    re.compile(r"[,;]\s+so\s+(?:about\s+|around\s+|almost\s+|nearly\s+|over\s+|roughly\s+|a\s+good\s+)?" + _QTY_RE
+               + r"\s+" + _UNIT_RE + r"\s+(?:now|ago)\b"),
     re.compile(r"\b(?:the\s+)?(?:last|past)\s+" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
     re.compile(r"\b" + _QTY_RE + r"\s+" + _UNIT_RE + r"\s+ago\b"),
     re.compile(r"\b(?:started|began|since)\s+(?:about\s+|around\s+)?" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),

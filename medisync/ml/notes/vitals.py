@@ -38,7 +38,7 @@ _RR = re.compile(
 )
 _RR2 = re.compile(_NUM + r"\s+(?:breaths per minute|breaths a minute|breaths)\b")
 #: "you are breathing twenty two times a minute"
-_RR3 = re.compile(r"\b(?:breathing|breathes|breathe)\s+(?:at\s+)?" + _NUM + r"\s+times (?:a|per|each) minute\b")
+_RR3 = re.compile(r"\b(?:breathing|breathes|breathe)\s+(?:at\s+)?" + _NUM + r"\s+(?:times\s+)?(?:a|per|each) minute\b")
 _WT = re.compile(
     r"\b(?:weigh|weighs|weight|weighing|weighed)\b(?:\s+(?!\d)\w+){0,4}?\s+" + _NUM + r"\s*(kg|lb|stone)?\b"
 )
