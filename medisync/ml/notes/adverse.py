@@ -28,7 +28,7 @@ from .text import Sentence
 #: verbs that tie a substance to a reaction: "X gives me hives", "X made me throw up"
 CAUSAL_VERBS = frozenset(
     "gives gave give giving makes made make making causes caused cause causing got get gets "
-    "broke break breaks breaking swelled swell".split()
+    "broke break breaks breaking swelled swell swells".split()
 )
 #: "can not take X", "could not tolerate X", "unable to take X"
 _CANNOT = re.compile(r"\b(can not|could not|unable to) (take|tolerate|have|use)\b( the| any)?$")
