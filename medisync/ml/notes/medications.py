@@ -347,16 +347,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         region = " ".join(toks[rstart:m.start])
         example = is_example(region, sent.role, example and rstart == prev_end and prev_end > 0)
         after = " ".join(toks[m.end:end])
-        action = switch_action(region, events[-1] if events and rstart == prev_end else None) \
-            or classify_action(region, sent.role)
-        if action == "mention" and events and rstart == prev_end and _listed(region):
-            action = events[-1].action  # "continue his lisinopril and his lasix": the verb covers the list
-        if sent.role != "clinician" and no_longer_taken(region, " ".join(toks[m.end:next_start])):
-            action = "stop"
-        elif sent.role == "clinician" and action == "mention" and _STOP_IT.search(" ".join(toks[m.end:next_start])):
-            action = "stop"  # "likely from the Sudafed, so stop it"
-        if action == "mention" and sent.role == "clinician" and re.search(r"\b(increase|decrease|up|raise|lower)\b.*\bto\b", after):
-            action = "change"
+        action = _action(sent.role, region, after, " ".join(toks[m.end:next_start]),
+                         events[-1] if events and rstart == prev_end else None)
         doses = find_doses(toks, m.end, end)
         dose = None
         if doses:
@@ -386,6 +378,21 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
                                m.confidence, sent.index, a.hypothetical, bool(_SWITCH_FROM.search(region))))
         prev_end = m.end
     return events
+
+
+def _action(role: str, region: str, after: str, rest: str, previous: MedEvent | None) -> str:
+    """The action on a drug: from the verb before it (``region``), the clause after it (``after``) and the
+    rest of the sentence up to the next drug (``rest``); ``previous`` is the event of the drug listed just before."""
+    action = switch_action(region, previous) or classify_action(region, role)
+    if action == "mention" and previous is not None and _listed(region):
+        action = previous.action  # "continue his lisinopril and his lasix": the verb covers the list
+    if role != "clinician" and no_longer_taken(region, rest):
+        action = "stop"
+    elif role == "clinician" and action == "mention" and _STOP_IT.search(rest):
+        action = "stop"  # "likely from the Sudafed, so stop it"
+    if action == "mention" and role == "clinician" and re.search(r"\b(increase|decrease|up|raise|lower)\b.*\bto\b", after):
+        action = "change"
+    return action
 
 
 def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med]) -> MedEvent | None:
