@@ -34,6 +34,9 @@ CAUSAL_VERBS = frozenset(
 _CANNOT = re.compile(r"\b(can not|could not|unable to) (take|tolerate|have|use)\b( the| any)?$")
 #: a tolerated side effect: the patient goes on taking it
 _TOLERATED = re.compile(r"\b(keep|keeps|still|continue|continues) (taking|take|takes|on|using|use)\b")
+#: words that open what a drug is taken for, before any causal verb: "albuterol when I get short of breath"
+_WHEN_TAKEN = frozenset("when whenever if for as".split())
+_TOOK = frozenset("took take taking taken had tried used".split())
 #: words between the substance and its causal verb ("penicillin always gives me hives")
 VERB_WINDOW = 4
 
@@ -74,6 +77,8 @@ def _caused(toks: list[str], end: int, reactions: list[tuple[int, str]]) -> bool
         if toks[k] in (".", ";", "?", "!"):
             return False
         if toks[k] in CAUSAL_VERBS:
+            if _WHEN_TAKEN.intersection(toks[end:k]) and not _TOOK.intersection(toks[end:k]):
+                return False  # "ibuprofen when I get back pain": what it is taken for ("when I took it, I got hives" is not)
             # the verb may be the reaction itself: "bee stings, I swell up"
             return any(pos >= k for pos, _ in reactions)
     return False

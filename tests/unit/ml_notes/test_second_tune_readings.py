@@ -27,10 +27,17 @@ def test_a_drug_that_made_something_hurt_is_an_allergy_not_a_medication() -> Non
 
 
 @pytest.mark.parametrize("said", ["Naproxen, it gets rid of the pain in my hip.",
-                                  "Naproxen, it makes my hip feel better."])
+                                  "Naproxen, it makes my hip feel better.",
+                                  # what it is taken for, not a reaction (safety: no allergy that was not said)
+                                  "Naproxen when I get back pain, two hundred twenty milligrams."])
 def test_a_drug_that_relieves_a_symptom_is_taken(said: str) -> None:
     ins = insights(("D", MEDS_AND_ALLERGIES), ("P", said))
     assert "naproxen" in _meds(ins) and "naproxen" not in _allergens(ins)
+
+
+def test_a_rescue_drug_for_a_symptom_is_no_allergen() -> None:
+    ins = insights(("D", MEDS_AND_ALLERGIES), ("P", "I use albuterol when I get short of breath."))
+    assert "albuterol" in _meds(ins) and not _allergens(ins)
 
 
 def test_a_drug_for_allergies_is_no_allergen() -> None:
