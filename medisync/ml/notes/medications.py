@@ -28,7 +28,7 @@ from typing import Callable
 
 from medisync.application.ports import Allergy, Medication
 
-from .adverse import adverse_allergens, affirmed_reactions, cannot_take_before
+from .adverse import adverse_allergens, affirmed_reactions, cannot_take_before, relieves
 from .context import assess, scopes
 from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, find_drugs
 from .lexicon import allergy_lexicon, drug_lexicon, symptom_lexicon
@@ -771,12 +771,29 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
         if a.negated and not cannot_take_before(sent, s) and (
                 not explicit or re.search(r"\bnot allergic\b|\bno allerg", norm)):
             continue
-        nxt = picked[idx + 1][0] if idx + 1 < len(picked) else len(sent.toks)
-        reaction = _first_reaction(sent, e, nxt)
-        if reaction is None and idx == len(picked) - 1 and follow is not None and _REACTION_LEAD.search(follow.norm):
-            reaction = _first_reaction(follow)
-        out.append((s, name, reaction))
+        out.append((s, name, _reaction_of(sent, follow, picked, idx)))
     return out
+
+
+def _reaction_of(sent: Sentence, follow: Sentence | None, picked: list[tuple[int, int, str]],
+                 idx: int) -> str | None:
+    """The reaction to the ``idx``-th picked substance: one named after it (before the next substance),
+    else in the next sentence ("It gives me hives"), else one named before it ("hives from penicillin"),
+    else a symptom of the symptom lexicon the sentence ties to it ("it made my muscles ache")."""
+    s, e, _name = picked[idx]
+    nxt = picked[idx + 1][0] if idx + 1 < len(picked) else len(sent.toks)
+    reaction = _first_reaction(sent, e, nxt)
+    if reaction is None and idx == len(picked) - 1 and follow is not None and _REACTION_LEAD.search(follow.norm):
+        reaction = _first_reaction(follow)
+    if reaction is None:
+        reaction = _first_reaction(sent, picked[idx - 1][1] if idx else 0, s)
+    if reaction is None:
+        reaction = next((name for pos, name in _symptom_reactions(sent) if e <= pos < nxt and name not in _BARE), None)
+    return reaction
+
+
+#: symptom names too bare to stand as a reaction without their place ("it made my ankles hurt")
+_BARE = frozenset(("pain", "ache", "discomfort"))
 
 
 def _before_denial_dropped(sent: Sentence, picked: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -830,14 +847,11 @@ def _allergens(sent: Sentence, follow: Sentence | None, subs: list[tuple[int, in
                              _reactions(follow) if follow is not None else [])
 
 
-#: a drug said to relieve a symptom ("it gets rid of the pain", "makes my back feel better"): no reaction
-_RELIEF = re.compile(r"\b(rid|relief|relieves?|better|easier|away|less|helps?|helped|eases?|eased|stops?|stopped)\b")
-
-
 def _symptom_reactions(sent: Sentence) -> list[tuple[int, str]]:
     """Symptoms of the symptom lexicon as reactions ("Levaquin, it made the tendons in my ankles hurt"),
-    unless the sentence says the drug relieves something."""
-    if _RELIEF.search(sent.norm):
+    unless the sentence says the drug relieves something ("it stops the pain"; "so I stopped it" is the
+    patient stopping the drug, no relief)."""
+    if relieves(sent):
         return []
     return [(sent.raw_span(m.start, m.end)[0], m.payload.name) for m in symptom_lexicon().matcher.find(sent.content)]
 

@@ -50,3 +50,56 @@ def test_a_drug_tolerated_or_a_reaction_denied_is_no_allergy(answer: str) -> Non
 def test_cannot_take_without_a_reaction_is_not_recorded_from_outside_an_allergy_answer() -> None:
     allergies, _meds = _facts("How are the mornings?", "I can't take my pills before breakfast, I forget.")
     assert allergies == {}
+
+
+@pytest.mark.parametrize(("answer", "substance", "reaction"), [
+    # the reaction named first, tied to the drug by a linking word (D129)
+    ("I got hives from penicillin.", "penicillin", "hives"),
+    ("I broke out in a rash after taking amoxicillin.", "amoxicillin", "rash"),
+    ("My throat swelled up the last time I had penicillin.", "penicillin", "throat swelling"),
+    ("I threw up every time I took the tramadol.", "tramadol", "vomiting"),
+    ("I've had a rash since I started the lamotrigine.", "lamotrigine", "rash"),
+    # the next sentence refers back to the one drug named
+    ("Ciprofloxacin. That one gave me a rash.", "ciprofloxacin", "rash"),
+    ("Yeah, morphine. It makes me itch like crazy.", "morphine", "itching"),
+    ("I was on lisinopril. It gave me a cough, so they took me off it.", "lisinopril", "cough"),
+    # a clause of taking it between the drug and its causal verb
+    ("Penicillin, when I took it I got hives.", "penicillin", "hives"),
+    # the patient stopping the drug is no relief; a symptom of the symptom lexicon names the reaction
+    ("The atorvastatin gave me terrible muscle aches, so I stopped taking it.", "atorvastatin", "body aches"),
+    ("Aspirin upsets my stomach, so I avoid it.", "aspirin", "nausea"),
+])
+def test_a_reaction_told_another_way_is_an_allergy_and_not_a_medication(answer: str, substance: str,
+                                                                        reaction: str) -> None:
+    allergies, meds = _facts("Tell me about your medicines.", answer)
+    assert allergies == {substance: reaction}
+    assert substance not in meds
+
+
+@pytest.mark.parametrize(("answer", "drug"), [
+    ("I got hives so they put me on prednisone.", "prednisone"),
+    ("I had a rash and they treated it with hydrocortisone cream.", "hydrocortisone"),
+    ("I'm still wheezing even with my albuterol.", "albuterol"),
+    ("My rash got better after using the hydrocortisone.", "hydrocortisone"),
+    ("The itching improved with Benadryl.", "diphenhydramine"),
+    ("The swelling went down with the furosemide.", "furosemide"),
+    ("When I get hives I take Benadryl.", "diphenhydramine"),
+    ("I take Tylenol for headaches and it stops them.", "acetaminophen"),
+    ("I take lisinopril. It keeps my pressure down.", "lisinopril"),
+    ("I take ibuprofen. It helps with the pain.", "ibuprofen"),
+])
+def test_a_drug_that_treats_the_reaction_stays_a_medication(answer: str, drug: str) -> None:
+    allergies, meds = _facts("Tell me about your medicines.", answer)
+    assert allergies == {}
+    assert meds == {drug: "active"}
+
+
+def test_a_reaction_in_a_question_or_a_condition_is_no_allergy() -> None:
+    allergies, _meds = _facts("Tell me about your medicines.", "If I get a rash from the amoxicillin should I stop it?")
+    assert allergies == {}
+
+
+def test_a_reference_back_to_two_drugs_is_not_guessed() -> None:
+    allergies, meds = _facts("Tell me about your medicines.", "I take lisinopril and metformin. It gives me a rash.")
+    assert allergies == {}
+    assert set(meds) == {"lisinopril", "metformin"}
