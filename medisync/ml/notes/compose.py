@@ -97,7 +97,9 @@ def _located(name: str, told_at: int | None, turns: list[Turn]) -> str:
 
 
 def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[Diagnosis],
-                    first_mentions: dict[str, int]) -> str | None:
+                    first_mentions: dict[str, int], told: str | None = None) -> str | None:
+    """The chief complaint composed from the visit's opening; ``told``: the reason in the patient's words
+    (patient_reason.py), which stands for the first symptom's composed name."""
     if not turns:
         return None
     clin_open = [s for t in turns[:3] if t.role == "clinician" for s in t.sentences]
@@ -126,11 +128,11 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
     symptom_phrase = None
     if present:
         first = present[0]
-        names = [_located(first["name"], first_mentions.get(first["name"]), turns)]
+        names = [told or _located(first["name"], first_mentions.get(first["name"]), turns)]
         opening = {sent.index for t in patient_turns for sent in t.sentences}
         same = [s for s in present[1:] if first_mentions.get(s["name"]) in opening] \
             if first_mentions.get(first["name"]) in opening else []
-        if same:
+        if same and not (told and set(str(same[0]["name"]).split()) <= set(told.split())):
             names.append(same[0]["name"])
         symptom_phrase = " and ".join(names)
         sent_text = " ".join(s.norm for t in patient_turns for s in t.sentences)

@@ -16,6 +16,7 @@ from medisync.application.ports import Insights, NoteDraft, Provenance, SoapText
 
 from .assessment import extract_diagnoses, extract_follow_up, extract_orders
 from .compose import EMPTY, chief_complaint, contested_sides_dropped
+from .patient_reason import patient_reason
 from .draft import DraftSection, assemble, draft_lines, render
 from .medications import extract_allergies, extract_medications
 from .review import allergy_conflicts, extract_needs_review
@@ -109,7 +110,8 @@ def _chief_complaint(turns: list[Turn], sentences: list[Sentence], insights: Ins
         if s.role != "clinician":
             for m in find_mentions(s):
                 first_sentence.setdefault(m.name, s.index)
-    return chief_complaint(turns, insights["symptoms"], insights["diagnoses"], first_sentence)
+    told = patient_reason(turns, held_for_review(insights))
+    return chief_complaint(turns, insights["symptoms"], insights["diagnoses"], first_sentence, told)
 
 
 def _soap_fields(soap: list[DraftSection]) -> SoapText:
