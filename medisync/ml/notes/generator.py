@@ -81,7 +81,7 @@ class ExtractiveNoteGenerator:
             return insights
         sentences = [s for t in turns for s in t.sentences]
         allergies, excluded, _denied = extract_allergies(turns)
-        symptoms = extract_symptoms(turns)
+        symptoms = extract_symptoms(turns, excluded)
         medications, conflicts = allergy_conflicts(turns, extract_medications(turns, excluded), allergies)
         insights["needs_review"] = extract_needs_review(turns, excluded) + conflicts
         insights.update({

@@ -400,6 +400,14 @@ def _allergy_clause_start(sent: Sentence) -> int:
     return 0
 
 
+def _is_reaction(sent: Sentence, m: Mention) -> bool:
+    """The mention is a reaction of the reaction lexicon ("hives", "cough", "throw up"), not any symptom:
+    "I got hives from penicillin" drops hives, "Penicillin, and a rash since Monday" keeps the rash only
+    when a clause lies between."""
+    _, reactions = allergy_lexicon()
+    return any(r.start < m.cend and m.cstart < r.end for r in reactions.find(sent.content))
+
+
 def _names_reaction(sent: Sentence) -> bool:
     """A sentence right after an allergy statement that names a reaction."""
     _, reactions = allergy_lexicon()
@@ -419,7 +427,14 @@ def _is_indication(sent: Sentence, m: Mention) -> bool:
 _PATIENT_LIKE = ("patient", "other", "unknown")
 
 
-def extract_symptoms(turns: list[Turn]) -> list[SymptomItem]:
+def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None = None) -> list[SymptomItem]:
+    """The visit's symptoms; ``allergens``: (sentence index, token) of each substance the allergy reader took
+    as an allergen (``extract_allergies``): a reaction of the reaction lexicon in its clause is no current
+    symptom ("I got hives from penicillin"), nor is one in a next sentence that refers back to it
+    ("Ciprofloxacin. That one gave me a rash.")."""
+    by_sentence: dict[int, list[int]] = {}
+    for si, at in allergens or ():
+        by_sentence.setdefault(si, []).append(at)
     findings: dict[str, _Finding] = {}
     asked: list[Mention] = []  # specific names asked so far (for generic adoption)
     known_specific: list[Mention] = []
@@ -433,7 +448,7 @@ def extract_symptoms(turns: list[Turn]) -> list[SymptomItem]:
         asked_here = _asked_in(turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None)
         # also every clinician question so far feeds generic adoption
         asked.extend(mq for mq in asked_here if not mq.generic)
-        said = _turn_mentions(turn, asked_here)
+        said = _turn_mentions(turn, asked_here, by_sentence)
         if ti > 0 and _asks_history(turns[ti - 1]):
             said.mentions = [(m, d) for m, d in said.mentions if _NOW.search(m.sent.norm)]
         # answer-level resolution of asked symptoms
@@ -536,12 +551,13 @@ class _TurnSaid:
     prev_present: list[Mention] = field(default_factory=list)
 
 
-def _turn_mentions(turn: Turn, asked_here: list[Mention]) -> _TurnSaid:
+def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, list[int]]) -> _TurnSaid:
     said = _TurnSaid()
-    prev_allergy = False
+    prev_allergy = prev_allergen = False
     for sent in turn.sentences:
-        allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _names_reaction(sent))
-        prev_allergy = allergy_here
+        allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _names_reaction(sent)) or (
+            prev_allergen and _REFERS_BACK.match(sent.norm) is not None and _names_reaction(sent))
+        prev_allergy, prev_allergen = allergy_here, sent.index in allergens
         if turn.role not in _PATIENT_LIKE or sent.is_question:
             continue
         # in an allergy statement only the clauses before it can hold symptoms ("no vomiting and
@@ -549,10 +565,36 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention]) -> _TurnSaid:
         limit = _allergy_clause_start(sent) if allergy_here else None
         if limit == 0:
             continue
-        ms = [m for m in find_mentions(sent) if not _is_indication(sent, m) and (limit is None or m.end <= limit)]
+        reaction_clauses = [_clause_of(sent.toks, at) for at in allergens.get(sent.index, [])]
+        ms = [m for m in find_mentions(sent) if not _is_indication(sent, m) and (limit is None or m.end <= limit)
+              and not (any(lo <= m.start < hi for lo, hi in reaction_clauses) and _is_reaction(sent, m))]
         _inherit_location(sent, ms, asked_here, said)
         _add_mentions(sent, ms, said)
     return said
+
+
+#: a sentence that refers back to the allergen of the one before: "That one gave me a rash."
+_REFERS_BACK = re.compile(r"^(it|that|this|they|those|which)\b")
+#: where a clause ends inside a sentence: "I got hives from penicillin, and now I have a fever"
+_CLAUSE_END = frozenset((";", "but"))
+_CLAUSE_SUBJECTS = frozenset("i we she he they now".split())
+
+
+def _clause_of(toks: list[str], at: int) -> tuple[int, int]:
+    """The token span of the clause holding token ``at``: cut at ";", "but", and ", and"/", so"/"and"
+    before a new subject."""
+    cuts = [0]
+    for k, tok in enumerate(toks):
+        nxt = toks[k + 1] if k + 1 < len(toks) else ""
+        after = toks[k + 2] if k + 2 < len(toks) else ""
+        if tok in _CLAUSE_END or (tok == "," and nxt in ("and", "so") and after in _CLAUSE_SUBJECTS) or (
+                tok == "and" and nxt in _CLAUSE_SUBJECTS):
+            cuts.append(k)
+    cuts.append(len(toks))
+    for lo, hi in zip(cuts, cuts[1:]):
+        if lo <= at < hi:
+            return lo, hi
+    return 0, len(toks)
 
 
 def _inherit_location(sent: Sentence, ms: list[Mention], asked_here: list[Mention], said: _TurnSaid) -> None:

@@ -103,3 +103,21 @@ def test_a_reference_back_to_two_drugs_is_not_guessed() -> None:
     allergies, meds = _facts("Tell me about your medicines.", "I take lisinopril and metformin. It gives me a rash.")
     assert allergies == {}
     assert set(meds) == {"lisinopril", "metformin"}
+
+
+@pytest.mark.parametrize("answer", [
+    "I got hives from penicillin.",
+    "Ciprofloxacin. That one gave me a rash.",
+    "I was on lisinopril. It gave me a cough, so they took me off it.",
+])
+def test_the_reaction_to_a_drug_is_not_a_current_symptom(answer: str) -> None:
+    ins = insights(("D", "Tell me about your medicines."), ("P", answer), ("D", "Okay, thank you."))
+    assert ins["allergies"]
+    assert ins["symptoms"] == []
+
+
+def test_a_symptom_in_another_clause_of_the_reaction_sentence_stays() -> None:
+    ins = insights(("D", "Tell me about your medicines."),
+                   ("P", "I got hives from penicillin, and now I have a fever."), ("D", "Okay, thank you."))
+    assert {a["substance"] for a in ins["allergies"]} == {"penicillin"}
+    assert [(s["name"], s["present"]) for s in ins["symptoms"]] == [("fever", True)]
