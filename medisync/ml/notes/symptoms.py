@@ -47,7 +47,7 @@ _ALLERGY_RE = re.compile(r"\b(allergic|allergy|allergies|reaction)\b|\b(gives|ga
 # minutes describe an episode ("stiff for twenty minutes in the morning"), not how long
 # the complaint has lasted, so they are not durations here
 _UNIT_RE = r"(hour|hours|day|days|week|weeks|month|months|year|years)"
-_QTY_RE = r"(\d+(?:\.\d+)?|a|an|one|a couple of|couple of|a couple|couple|a few|few|several)"
+_QTY_RE = r"(\d+ (?:or|to) \d+|\d+(?:\.\d+)?|a|an|one|a couple of|couple of|a couple|couple|a few|few|several)"
 _DURATION_PATTERNS = [
     re.compile(r"\bfor\s+(?:about\s+|around\s+|almost\s+|nearly\s+|over\s+|roughly\s+|maybe\s+|like\s+|a\s+good\s+)?(?:the\s+)?(?:last|past)?\s*" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
     # a date restated as a span: "since the end of august , so a good two months now"
@@ -56,6 +56,12 @@ _DURATION_PATTERNS = [
     re.compile(r"\b(?:the\s+)?(?:last|past)\s+" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
     re.compile(r"\b" + _QTY_RE + r"\s+" + _UNIT_RE + r"\s+ago\b"),
     re.compile(r"\b(?:started|began|since)\s+(?:about\s+|around\s+)?" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
+    # "it's been about four days", "it has been going on two weeks"
+    re.compile(r"\b(?:has|have|is|had)\s+been\s+(?:going on\s+)?(?:for\s+)?(?:about\s+|around\s+|almost\s+|nearly\s+"
+               r"|over\s+|roughly\s+|a\s+good\s+)?" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
+    # "two weeks now" at the start of a clause
+    re.compile(r"(?:^|[,;.]\s+|\b(?:it is|it has been|so|and|about|around)\s+)" + _QTY_RE + r"\s+" + _UNIT_RE
+               + r"\s+now\b"),
     # a change over a time: "i have gained about 6 pounds in 2 months" (D103)
     re.compile(r"\b(?:gained|lost|put on|dropped)\b(?:\s+\S+){0,4}?\s+in\s+(?:the\s+)?(?:last\s+|past\s+)?"
                + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
@@ -93,6 +99,9 @@ def _qty(q: str) -> str | None:
         return "2"
     if q in ("a few", "few", "several"):
         return "a few"
+    span = re.fullmatch(r"(\d+) (?:or|to) (\d+)", q)
+    if span:  # "two or three days": a range, as a clinician writes it
+        return f"{span.group(1)}-{span.group(2)}" if int(span.group(1)) < int(span.group(2)) else None
     try:
         v = float(q)
     except ValueError:
