@@ -129,3 +129,13 @@ def test_lying_flat_to_sleep_is_orthopnea_not_insomnia() -> None:
 def test_a_stimulus_that_does_not_bother_is_no_finding() -> None:
     found = symptom_map(insights(("D", "Does light bother you?"), ("P", "No, the light doesn't bother me.")))
     assert found.get("photophobia", (False,))[0] is False
+
+
+@pytest.mark.parametrize("said", ["My hands are shaking all the time.", "My hands shake when I hold a cup.",
+                                  "My right hand has been trembling."])
+def test_hands_that_shake_are_a_tremor(said: str) -> None:
+    assert symptom_map(insights(("P", said))).get("tremor") == (True, None)
+
+
+def test_shaking_hands_with_someone_is_no_tremor() -> None:
+    assert "tremor" not in symptom_map(insights(("P", "Gripping a hammer, or even shaking hands, hurts my elbow.")))
