@@ -35,7 +35,10 @@ _STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnose|diagnosing|di
 _WEAK = re.compile(
     r"\b(i think (you have|this is|it is|that is|you are)|i believe (you have|this is|it is)|i suspect|"
     r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|"
-    r"consistent with|most likely|we are dealing with|you are dealing with|(?:shows?|showed|confirms?|confirmed|reveals?|revealed|demonstrates?|demonstrated))\b"
+    r"consistent with|most likely|we are dealing with|you are dealing with|(?:shows?|showed|confirms?|confirmed|reveals?|revealed|demonstrates?|demonstrated)"
+    # "it's shingles", "that's a classic case of carpal tunnel", "your knee pain is from osteoarthritis" (D134);
+    # "it's" / "that's" only opening the sentence: mid-sentence it explains ("Tourette is that it's a ...")
+    r"|^(?:so |okay |well |yeah )?(?:it is|that is)(?! like)|(?:is|are) (?:from|due to|caused by)|case of)\b"
 )
 
 

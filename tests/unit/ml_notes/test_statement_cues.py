@@ -1,0 +1,43 @@
+"""Plain statements of a diagnosis (D134): "it's shingles", "that's a classic case of carpal tunnel syndrome",
+"your knee pain is from osteoarthritis".  Sentences written for this test, not taken from a visit."""
+
+from __future__ import annotations
+
+import pytest
+
+from ._dialogue import insights
+
+
+def _coded(said: str) -> dict[str, str]:
+    ins = insights(("D", "Let me tell you what I think."), ("D", said), ("P", "Okay."))
+    return {d["icd10"]: d["name"] for d in ins["diagnoses"]}
+
+
+def _review(said: str) -> list[str]:
+    ins = insights(("D", "Let me tell you what I think."), ("D", said), ("P", "Okay."))
+    return [r["reason"] for r in ins["needs_review"]]
+
+
+@pytest.mark.parametrize(("said", "code"), [
+    ("It's shingles.", "B02.9"),
+    ("It's a sinus infection.", "J01.90"),
+    ("That's a classic case of carpal tunnel syndrome.", "G56.00"),
+    ("Your knee pain is from osteoarthritis.", "M19.90"),
+])
+def test_a_plain_statement_codes_the_diagnosis(said: str, code: str) -> None:
+    assert code in _coded(said)
+
+
+@pytest.mark.parametrize("said", [
+    "It's not shingles.",
+    "So Tourette is that it's a nervous system disorder that involves repetitive movements.",
+    "It's like, back in the day, people got it at gyms.",
+    "If it is shingles, the rash will spread.",
+])
+def test_a_denial_an_explanation_or_a_condition_codes_nothing(said: str) -> None:
+    assert _coded(said) == {}
+
+
+def test_a_hedged_statement_goes_to_review_not_to_the_codes() -> None:
+    assert _coded("It's probably shingles.") == {}
+    assert "uncertain" in _review("It's probably shingles.")
