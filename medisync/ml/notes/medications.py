@@ -146,7 +146,8 @@ def _last_pos(region: str, phrases: tuple[str, ...]) -> tuple[int, int]:
     return best
 
 
-_SWITCH_FROM = re.compile(r"\b(?:switch|switching|change|changing|move|moving|go|going)\s+(?:\w+\s+)?from"
+_SWITCH_FROM = re.compile(r"\b(?:switch|switching|switched|change|changing|changed|move|moving|moved|go|going|went)"
+                          r"\s+(?:\w+\s+)?from"
                           r"(?:\s+(?:the|your|his|her|their))?$")
 _SWITCH_TO = re.compile(r"^(?:over\s+)?(?:to|onto)(?:\s+(?:the|your|his|her|their|some))?$")
 
@@ -275,10 +276,28 @@ _NO_EFFECT = re.compile(r"\b(did not|does not|do not|never) (really |even )?(hel
                         r"|\bno (relief|difference|help)\b")
 
 
+#: the verb before the drug ends its use: "I quit taking the", "I came off the", "they took me off",
+#: "I finished the", "I ran out of my" (D135)
+_ENDED_BEFORE = re.compile(r"\b(?:(?:quit|stopped|stop) (?:taking|using)|(?:came|come|went|got) off(?: of)?"
+                           r"|(?:took|take|taken) (?:me|him|her|them) off(?: of)?|finished|ran out of)"
+                           r"(?: the| my| his| her| their)?(?: course of(?: the)?)?$")
+#: the words after the drug end its use: "..., but they took me off it", "..., but not anymore"
+_ENDED_AFTER = re.compile(r"^(?:[\w,]+ ){0,6}?(?:(?:took|take|taken) (?:me|him|her|them) off\b"
+                          r"|not (?:anymore|any more|any longer)\b|no longer\b)")
+#: a single past use: "I took prednisone once, years ago", "I had a course of doxycycline last spring"
+_PAST_USE = re.compile(r"\b(?:took|had|tried|was on|were on)\b")
+_PAST_WHEN = re.compile(r"^(?:[\w,]+ ){0,5}?(?:(?:\d+|a few|a couple of|several|many) (?:years?|months?) ago\b"
+                        r"|years ago\b|last (?:year|spring|summer|fall|autumn|winter)\b|as a (?:kid|child|teenager)\b)")
+
+
 def no_longer_taken(region: str, after: str) -> bool:
     """A patient's drug they used to take, stopped, or tried without effect ("I tried ibuprofen but it
-    did not help"): stopped, not active."""
+    did not help"), or took once long ago ("I took prednisone once, years ago"): stopped, not active."""
     if re.search(r"\bused to (take|be on|use)\b", region) or _STOPPED_AFTER.search(after):
+        return True
+    if _ENDED_BEFORE.search(region) or _ENDED_AFTER.search(after):
+        return True
+    if _PAST_USE.search(region) and _PAST_WHEN.search(after):
         return True
     return bool(re.search(r"\b(tried|took|had)\b", region)) and bool(_NO_EFFECT.search(after))
 
