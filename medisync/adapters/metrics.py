@@ -159,8 +159,12 @@ class KafkaGroupLag:
         if self._clients is None:
             admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=3000,
                                      bootstrap_timeout_ms=3000)
-            probe = KafkaConsumer(bootstrap_servers=self.bootstrap, request_timeout_ms=3000,
-                                  bootstrap_timeout_ms=3000, enable_auto_commit=False)
+            try:
+                probe = KafkaConsumer(bootstrap_servers=self.bootstrap, request_timeout_ms=3000,
+                                      bootstrap_timeout_ms=3000, enable_auto_commit=False)
+            except Exception:
+                admin.close()  # its broker connection is not left to the garbage collector
+                raise
             self._clients = (admin, probe)
         admin, probe = self._clients
         partitions = [TopicPartition(self.topic, p) for p in (probe.partitions_for_topic(self.topic) or ())]

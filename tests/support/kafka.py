@@ -70,7 +70,11 @@ def wait_caught_up(servers: str, group: str, topics: tuple[str, ...], timeout: f
     from kafka import KafkaAdminClient
 
     admin = KafkaAdminClient(bootstrap_servers=servers, bootstrap_timeout_ms=10000)
-    probe = KafkaConsumer(bootstrap_servers=servers, bootstrap_timeout_ms=10000)
+    try:
+        probe = KafkaConsumer(bootstrap_servers=servers, bootstrap_timeout_ms=10000)
+    except Exception:
+        admin.close()
+        raise
     try:
         partitions = _partitions_once_created(probe, topics, timeout)
         deadline = time.monotonic() + timeout

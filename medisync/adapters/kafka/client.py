@@ -38,7 +38,11 @@ def consumer(bootstrap: str, group_id: str | None, topics: Iterable[str], **over
                   bootstrap_timeout_ms=10000, consumer_timeout_ms=1000)
     config.update(overrides)
     kafka_consumer = KafkaConsumer(**config)
-    kafka_consumer.subscribe(list(topics))
+    try:
+        kafka_consumer.subscribe(list(topics))
+    except Exception:
+        kafka_consumer.close()
+        raise
     return kafka_consumer
 
 

@@ -52,19 +52,21 @@ class OutboxRelay:
     def _relay(self) -> None:
         ensure_topics(self.bootstrap, TOPICS)
         kafka = producer(self.bootstrap)
-        feed: queue.Queue[tuple[Any, Tracking]] = queue.Queue(maxsize=10 * MAX_BATCH)
-        subscription = ApplicationSubscription(self.app, gt=self.tracker.max_tracking_id(self.app.name))
-        reader = threading.Thread(target=_pump, args=(subscription, feed, self.stopping), daemon=True)
-        reader.start()
-        try:
-            while not self.stopping.is_set():
-                batch = _drain(feed, timeout=0.5)
-                if batch:
-                    self._publish(kafka, batch)
-                elif not reader.is_alive():
-                    raise ConnectionError("the notification-log subscription ended")
+        try:  # the producer is closed however this ends, even if the database is down before the loop
+            feed: queue.Queue[tuple[Any, Tracking]] = queue.Queue(maxsize=10 * MAX_BATCH)
+            subscription = ApplicationSubscription(self.app, gt=self.tracker.max_tracking_id(self.app.name))
+            try:
+                reader = threading.Thread(target=_pump, args=(subscription, feed, self.stopping), daemon=True)
+                reader.start()
+                while not self.stopping.is_set():
+                    batch = _drain(feed, timeout=0.5)
+                    if batch:
+                        self._publish(kafka, batch)
+                    elif not reader.is_alive():
+                        raise ConnectionError("the notification-log subscription ended")
+            finally:
+                subscription.stop()
         finally:
-            subscription.stop()
             kafka.close(timeout=5)
 
     def _publish(self, kafka: Any, batch: list[tuple[Any, Tracking]]) -> None:
