@@ -42,6 +42,10 @@ _WEAK = re.compile(
 )
 
 
+#: the plain cues of D134: read for an exactly named condition only, never for a review item
+_PLAIN_CUE = re.compile(r"^(?:(?:so |okay |well |yeah )?(?:it is|that is)|(?:is|are) (?:from|due to|caused by)|case of)$")
+
+
 #: a problem-oriented plan names the problem it addresses: "for your second problem, your hypertension",
 #: "in terms of your depression", "regarding the type two diabetes"; the condition must follow at once
 _PROBLEM = re.compile(
@@ -338,7 +342,8 @@ def diagnose(turns: list[Turn]) -> tuple[list[Diagnosis], list[Sentence], list[R
             # without an explicit assessment, symptom codes (R..) are not diagnoses
             weak_review: list[ReviewItem] = []
             found = [c for c in _conditions_in(s, start, weak_review) if not c.icd10.startswith("R")]
-            review.extend(r for r in weak_review if not r["candidates"][0]["icd10"].startswith("R"))
+            if not _PLAIN_CUE.match(m.group(0)):  # "it's ..." is said of much else: an exact name or nothing (D134)
+                review.extend(r for r in weak_review if not r["candidates"][0]["icd10"].startswith("R"))
             if found:
                 conds.extend(found)
                 used.append(s)
