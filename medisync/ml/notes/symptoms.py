@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from medisync.application.ports import Symptom as SymptomItem  # an insight item; lexicon.Symptom is a concept
 
+from .adverse import CAUSAL_VERBS
 from .context import Assertion, assess, scopes
 from .lexicon import BodyPart, Symptom, SymptomLexicon, allergy_lexicon, drug_lexicon, symptom_lexicon
 from .text import FILLERS, MIN_WORD_PROBABILITY, Match, PhraseMatcher, Sentence, Turn, phrase_key
@@ -417,6 +418,23 @@ def _is_reaction(sent: Sentence, m: Mention) -> bool:
     return any(r.start < m.cend and m.cstart < r.end for r in reactions.find(sent.content))
 
 
+#: how far after the causal verb a symptom is still the reaction it tells ("it made the tendons in my ankles hurt")
+_CAUSED_REACH = 6
+
+
+def _told_as_reaction(sent: Sentence, m: Mention, at: int) -> bool:
+    """The mention tells the reaction to the allergen at token ``at``: a reaction of the reaction lexicon in
+    its clause, or any symptom within a few words after a causal verb that follows it ("Levaquin, it made
+    the tendons in my ankles hurt")."""
+    lo, hi = _clause_of(sent.toks, at)
+    if not lo <= m.start < hi:
+        return False
+    if _is_reaction(sent, m):
+        return True
+    verbs = [k for k in range(at + 1, m.start) if sent.toks[k] in CAUSAL_VERBS]
+    return bool(verbs) and m.start - verbs[0] <= _CAUSED_REACH
+
+
 def _names_reaction(sent: Sentence) -> bool:
     """A sentence right after an allergy statement that names a reaction."""
     _, reactions = allergy_lexicon()
@@ -574,9 +592,9 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
         limit = _allergy_clause_start(sent) if allergy_here else None
         if limit == 0:
             continue
-        reaction_clauses = [_clause_of(sent.toks, at) for at in allergens.get(sent.index, [])]
+        ats = allergens.get(sent.index, [])
         ms = [m for m in find_mentions(sent) if not _is_indication(sent, m) and (limit is None or m.end <= limit)
-              and not (any(lo <= m.start < hi for lo, hi in reaction_clauses) and _is_reaction(sent, m))]
+              and not any(_told_as_reaction(sent, m, at) for at in ats)]
         _inherit_location(sent, ms, asked_here, said)
         _add_mentions(sent, ms, said)
     return said

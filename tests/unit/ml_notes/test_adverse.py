@@ -121,3 +121,10 @@ def test_a_symptom_in_another_clause_of_the_reaction_sentence_stays() -> None:
                    ("P", "I got hives from penicillin, and now I have a fever."), ("D", "Okay, thank you."))
     assert {a["substance"] for a in ins["allergies"]} == {"penicillin"}
     assert [(s["name"], s["present"]) for s in ins["symptoms"]] == [("fever", True)]
+
+
+def test_a_symptom_told_as_what_the_drug_caused_is_not_a_current_symptom() -> None:
+    ins = insights(("D", "Any medicines, any drug allergies?"),
+                   ("P", "Levaquin, it made the tendons in my ankles hurt."), ("D", "Okay, thank you."))
+    assert {a["substance"] for a in ins["allergies"]} == {"levofloxacin"}
+    assert ins["symptoms"] == []
