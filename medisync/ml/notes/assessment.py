@@ -32,18 +32,18 @@ from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexico
 from .text import Match, Sentence, Turn, phrase_key
 
 _STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnose|diagnosing|diagnosed)\b")
+#: plain statements (D134): "it's shingles", "that's a classic case of carpal tunnel", "your knee pain is from
+#: osteoarthritis"; "it's" / "that's" only opening the sentence (mid-sentence it explains: "Tourette is that
+#: it's a ..."). Said of much else, so the condition must follow at once (``_PLAIN_FILL`` aside).
+_PLAIN = r"^(?:so |okay |well |yeah )?(?:it is|that is)(?! like)|(?:is|are) (?:from|due to|caused by)|case of"
+_PLAIN_CUE = re.compile(rf"(?:{_PLAIN})")
+_PLAIN_FILL = frozenset("a an the just only classic typical case of".split())
 _WEAK = re.compile(
     r"\b(i think (you have|this is|it is|that is|you are)|i believe (you have|this is|it is)|i suspect|"
     r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|"
     r"consistent with|most likely|we are dealing with|you are dealing with|(?:shows?|showed|confirms?|confirmed|reveals?|revealed|demonstrates?|demonstrated)"
-    # "it's shingles", "that's a classic case of carpal tunnel", "your knee pain is from osteoarthritis" (D134);
-    # "it's" / "that's" only opening the sentence: mid-sentence it explains ("Tourette is that it's a ...")
-    r"|^(?:so |okay |well |yeah )?(?:it is|that is)(?! like)|(?:is|are) (?:from|due to|caused by)|case of)\b"
+    r"|" + _PLAIN + r")\b"
 )
-
-
-#: the plain cues of D134: read for an exactly named condition only, never for a review item
-_PLAIN_CUE = re.compile(r"^(?:(?:so |okay |well |yeah )?(?:it is|that is)|(?:is|are) (?:from|due to|caused by)|case of)$")
 
 
 #: a problem-oriented plan names the problem it addresses: "for your second problem, your hypertension",
@@ -335,15 +335,7 @@ def diagnose(turns: list[Turn]) -> tuple[list[Diagnosis], list[Sentence], list[R
             used.append(s)
     if not conds:
         for s in clin:
-            m = _WEAK.search(s.norm)
-            if not m:
-                continue
-            start = len(s.norm[: m.start()].split())
-            # without an explicit assessment, symptom codes (R..) are not diagnoses
-            weak_review: list[ReviewItem] = []
-            found = [c for c in _conditions_in(s, start, weak_review) if not c.icd10.startswith("R")]
-            if not _PLAIN_CUE.match(m.group(0)):  # "it's ..." is said of much else: an exact name or nothing (D134)
-                review.extend(r for r in weak_review if not r["candidates"][0]["icd10"].startswith("R"))
+            found = _weak_conditions(s, review)
             if found:
                 conds.extend(found)
                 used.append(s)
@@ -353,6 +345,27 @@ def diagnose(turns: list[Turn]) -> tuple[list[Diagnosis], list[Sentence], list[R
     coded = {c.icd10 for c in conds}
     review = [r for r in review if r["candidates"][0]["icd10"] not in coded]
     return cast("list[Diagnosis]", out), used, _dedupe_review(review)  # icd10_title only when known
+
+
+def _weak_conditions(s: Sentence, review: list[ReviewItem]) -> list[Condition]:
+    """Conditions after a weak cue ("I think you have", "this looks like"), never a symptom code (R..);
+    after a plain cue only (D134), a condition that follows it at once, exactly named (``last_start``:
+    no fuzzy reading, so no review item)."""
+    matches = list(_WEAK.finditer(s.norm))
+    m = next((x for x in matches if not _PLAIN_CUE.fullmatch(x.group(0))), None)
+    last: int | None = None
+    if m is None and matches:
+        m = matches[0]
+        last = len(s.norm[: m.end()].split())
+        while last < len(s.toks) and s.toks[last] in _PLAIN_FILL:
+            last += 1
+    if m is None:
+        return []
+    weak_review: list[ReviewItem] = []
+    found = [c for c in _conditions_in(s, len(s.norm[: m.start()].split()), weak_review, last)
+             if not c.icd10.startswith("R")]
+    review.extend(r for r in weak_review if not r["candidates"][0]["icd10"].startswith("R"))
+    return found
 
 
 def _problem_conditions(clin: list[Sentence], review: list[ReviewItem]) -> list[tuple[Sentence, list[Condition]]]:

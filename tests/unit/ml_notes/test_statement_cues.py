@@ -49,3 +49,12 @@ def test_a_hedged_statement_is_not_coded() -> None:
 def test_a_plain_cue_raises_no_review_item(said: str) -> None:
     # "it's ..." is said of much else than a diagnosis: only an exact name is read there, no near name
     assert _review(said) == []
+
+
+@pytest.mark.parametrize("said", ["That's how pneumonia starts.", "It's common for people with diabetes to get this."])
+def test_a_condition_not_right_after_a_plain_cue_is_not_coded(said: str) -> None:
+    assert _coded(said) == {}
+
+
+def test_a_stronger_cue_later_in_the_sentence_still_reads() -> None:
+    assert "J18.9" in _coded("It is clear you have pneumonia.")
