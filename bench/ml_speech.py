@@ -92,6 +92,7 @@ def _synthetic(truth: Path) -> dict:
         "wav": str(audio),
         "turns": [{"start": t["start"], "end": t["end"], "speaker": t["speaker"],
                    "role": t.get("role"), "text": t["text"]} for t in d["turns"]],
+        "vitals": (d.get("expected") or {}).get("vitals"),
     }
 
 
@@ -243,7 +244,8 @@ def run_file(engine, it: dict, asr_only: bool, save_dir: Path | None = None) -> 
     else:
         out = engine.transcribe(it["wav"])
         hyp, dur, timings = out["text"], out["duration_s"] or 1.0, engine.last_timings
-        row = {**diarization_scores(it, out), "restored": restored(engine, ref_text)}
+        row = {**diarization_scores(it, out), "restored": restored(engine, ref_text),
+               "vitals_restored": vitals_restored(engine, it.get("vitals"))}
         if save_dir is not None:
             save_transcript(out, save_dir / f"{it['id']}.asr.json")
     return {
@@ -261,6 +263,20 @@ def restored(engine, ref_text: str) -> list[dict]:
     said = ref_text.lower()
     return [{"drug": r.drug, "heard": r.heard, "said": r.drug in said}
             for r in getattr(engine, "last_restorations", [])]
+
+
+def vitals_restored(engine, truth: dict | None) -> list[dict]:
+    """The segments whose vital signs the vitals pass heard again (D137): each reading it gained or changed,
+    marked whether the visit's truth has that value (``None`` where the visit has no truth vitals)."""
+    from medisync.ml.notes.vitals import read_statement
+
+    out = []
+    for r in getattr(engine, "last_vitals", []):
+        before, after = read_statement(r.heard), read_statement(r.said)
+        changed = {k: v for k, v in after.items() if v is not None and before.get(k) != v}
+        out.append({"heard": r.heard, "said": r.said, "changed": changed,
+                    "right": None if truth is None else all(truth.get(k) == v for k, v in changed.items())})
+    return out
 
 
 class CachedASR:
@@ -384,6 +400,9 @@ def print_table(result: dict) -> None:
     done = [(r["id"], x) for r in result["files"] for x in r.get("restored", [])]
     print(f"drug names restored from the audio (D91): {len(done)}, not said: {sum(not x['said'] for _, x in done)}"
           + "".join(f"\n  {i}: {x['drug']} <- {x['heard']!r}{'' if x['said'] else '  NOT SAID'}" for i, x in done))
+    heard = [(r["id"], x) for r in result["files"] for x in r.get("vitals_restored", [])]
+    print(f"vital signs heard again (D137): {len(heard)}, not the truth's: {sum(x['right'] is False for _, x in heard)}"
+          + "".join(f"\n  {i}: {x['changed']}{'  NOT THE TRUTH' if x['right'] is False else ''}" for i, x in heard))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -82,7 +82,7 @@ class ReviewCandidate(TypedDict):
 class ReviewItem(TypedDict):
     """Something heard but not clearly named: never written into the note, shown for review."""
 
-    kind: str  # medication | allergy | diagnosis
+    kind: str  # medication | allergy | diagnosis | vital (a reading heard again from the audio, D137)
     reason: str
     heard: str
     candidates: list[ReviewCandidate]

@@ -432,4 +432,5 @@ def build_transcriber(settings: Settings) -> Transcriber | None:
 
     return SpeechTranscriber(model=settings.asr_model, device=settings.asr_device,
                              compute_type=settings.asr_compute_type, beam_size=settings.asr_beam_size,
-                             vad_filter=settings.asr_vad, restore_drugs=settings.asr_restore_drugs)
+                             vad_filter=settings.asr_vad, restore_drugs=settings.asr_restore_drugs,
+                             restore_vitals=settings.asr_restore_vitals)

@@ -50,6 +50,8 @@ class Settings:
     asr_vad: bool = True
     # A second, biased decoding of the segments that seem to name a drug (D91).
     asr_restore_drugs: bool = True
+    # A second decoding, numbers spelt, of the segments that state a vital sign (D137).
+    asr_restore_vitals: bool = True
     # Premium "llm" note generator: any OpenAI-compatible endpoint (unset: not offered).
     llm_url: str | None = None
     llm_model: str = "gpt-4o-mini"

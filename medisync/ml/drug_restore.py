@@ -49,7 +49,7 @@ def _norm(word: str) -> str:
     return re.sub(r"[^a-z0-9]", "", word.lower())
 
 
-def _tokens(words: list[str]) -> tuple[list[str], list[int]]:
+def scored_tokens(words: list[str]) -> tuple[list[str], list[int]]:
     """The words as the WER scorer reads them (numbers spelt, units and abbreviations expanded, no
     punctuation), with the index of the word each token came from: the two decodings write numbers
     differently ("100 milligrams ... seven days" and "100mg ... 7 days"), which is no disagreement."""
@@ -63,7 +63,7 @@ def _tokens(words: list[str]) -> tuple[list[str], list[int]]:
 
 
 def _name(name: str) -> str:
-    """A candidate's name as tokens read by ``_tokens`` ("vitamin b12" -> "vitamin b twelve")."""
+    """A candidate's name as tokens read by ``scored_tokens`` ("vitamin b12" -> "vitamin b twelve")."""
     return normalize_text(name)
 
 
@@ -190,7 +190,7 @@ def _changed(matcher: SequenceMatcher, reach: int) -> list[tuple[int, int, int, 
 def accept(old: list[AsrWord], new: list[str], cands: list[str],
            settings: RestoreSettings) -> tuple[int, int, str] | None:
     """``(i, j, drug)``: old words ``i:j`` are the drug, or None when the second decoding is not trusted."""
-    (a, owner), (b, _) = _tokens([w.word for w in old]), _tokens(new)
+    (a, owner), (b, _) = scored_tokens([w.word for w in old]), scored_tokens(new)
     if any(_occurrences(b, c) > 1 for c in cands):
         return None  # biased decoding that repeats a hotword has stopped listening
     matcher = SequenceMatcher(None, a, b, autojunk=False)

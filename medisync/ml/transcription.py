@@ -2,6 +2,7 @@
 
 audio file -> faster-whisper (words with timestamps)
            -> drug names restored by a second, biased decoding of a few segments (D91)
+           -> vital signs heard again, numbers spelt, where that reads them better (D137)
            -> diarizer (speaker per word)
            -> segments split at speaker changes
            -> roles (clinician / patient / other)
@@ -24,6 +25,7 @@ from .diarization.roles import assign_roles, takes_both_sides
 
 if TYPE_CHECKING:
     from .drug_restore import Restoration
+    from .vitals_restore import VitalsRestoration
 
 
 def missing_dependencies(model: str = "base") -> list[str]:
@@ -91,7 +93,8 @@ class SpeechTranscriber:
     """
 
     def __init__(self, diarizer: Diarizer | None = None, min_speakers: int = 1, max_speakers: int = 4,
-                 asr: WhisperASR | None = None, restore_drugs: bool = True, **asr_options: Any) -> None:
+                 asr: WhisperASR | None = None, restore_drugs: bool = True, restore_vitals: bool = True,
+                 **asr_options: Any) -> None:
         if asr is not None and asr_options:
             raise TypeError("pass either a built asr or its options, not both")
         self.asr = asr or WhisperASR(**asr_options)
@@ -99,6 +102,10 @@ class SpeechTranscriber:
         self.restore_drugs = restore_drugs
         #: the drug names restored in the last transcribe() call
         self.last_restorations: list[Restoration] = []
+        #: a second decoding, numbers spelt, of the segments that state a vital sign (D137)
+        self.restore_vitals = restore_vitals
+        #: the segments whose vital signs were heard again in the last transcribe() call
+        self.last_vitals: list[VitalsRestoration] = []
         self._diarizer = diarizer
         self._diarizer_kwargs = {"min_speakers": min_speakers, "max_speakers": max_speakers}
         #: timings (seconds) of the last transcribe() call: asr, diarization, total
@@ -122,7 +129,7 @@ class SpeechTranscriber:
         t0 = time.perf_counter()
         asr = self.asr.transcribe(str(audio_path))
         t_asr = time.perf_counter()
-        asr = self._restore_drugs(str(audio_path), asr)
+        asr = self._restore_vitals(str(audio_path), self._restore_drugs(str(audio_path), asr))
         t_restore = time.perf_counter()
         segments = self._diarize_segments(str(audio_path), asr)
         t_end = time.perf_counter()
@@ -154,6 +161,18 @@ class SpeechTranscriber:
 
         decode = whisper_decoder(self.asr.load(), asr.language or self.asr.language, self.asr.beam_size)
         restored, self.last_restorations = restore_drugs(asr, lambda ranges: read_clips(audio_path, ranges), decode)
+        return restored
+
+    def _restore_vitals(self, audio_path: str, asr: AsrResult) -> AsrResult:
+        """Vital signs heard again with numbers spelt (D137); only with a Whisper model to decode with."""
+        self.last_vitals = []
+        if not self.restore_vitals or not isinstance(self.asr, WhisperASR):
+            return asr
+        from .diarization.audio import read_clips
+        from .vitals_restore import restore_vitals, whisper_redecoder
+
+        decode = whisper_redecoder(self.asr.load(), asr.language or self.asr.language, self.asr.beam_size)
+        restored, self.last_vitals = restore_vitals(asr, lambda ranges: read_clips(audio_path, ranges), decode)
         return restored
 
     # ------------------------------------------------------------------

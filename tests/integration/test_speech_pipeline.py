@@ -157,3 +157,34 @@ def test_drug_names_restored_from_the_audio_were_said(model_dir):
         assert word["word"].strip(",.?") in said and word["heard"]
         assert word["word"] in seg["text"]
     assert "restore" in tr.last_timings
+
+
+@pytest.mark.parametrize("visit", ["tune-06-insomnia", "tune-08-ibs", "tune-13-bells-palsy"])
+def test_vitals_heard_again_change_only_to_the_visits_values(model_dir, visit):
+    """D137, with real Whisper: the vitals segment of a recorded tune visit (its first decoding as the
+    pipeline served it, tests/fixtures/heldout/<visit>.asr.json) decoded again with spelt numbers.  Whatever
+    this CPU's decoding says, every reading the pass gains or changes is the visit's own value, and a taken
+    word says what was first heard."""
+    from faster_whisper import WhisperModel
+
+    from medisync.ml.asr.whisper import AsrResult, AsrSegment, AsrWord
+    from medisync.ml.diarization.audio import read_clips
+    from medisync.ml.notes.vitals import read_statement
+    from medisync.ml.vitals_restore import restore_vitals, whisper_redecoder
+
+    heldout = FIXTURES / "heldout"
+    recorded = json.loads((heldout / f"{visit}.asr.json").read_text())
+    truth = json.loads((heldout / f"{visit}.truth.json").read_text())["expected"]["vitals"]
+    seg = next(s for s in recorded["segments"] if "blood pressure" in s["text"].lower())
+    words = [AsrWord(w["start"], w["end"], " " + w["word"], w["probability"]) for w in seg["words"]]
+    first = AsrResult("en", 0.0, [AsrSegment(seg["start"], seg["end"], seg["text"], words)], "base", "test")
+    decode = whisper_redecoder(WhisperModel(str(model_dir), device="cpu", compute_type="int8"), "en", 5)
+    audio = str(heldout / f"{visit}.flac")
+    out, done = restore_vitals(first, lambda ranges: read_clips(audio, ranges), decode)
+    before, after = read_statement(seg["text"]), read_statement(out.segments[0].text)
+    changed = {k: v for k, v in after.items() if v is not None and v != before[k]}
+    assert all(truth[k] == v for k, v in changed.items()), (seg["text"], out.segments[0].text)
+    assert bool(done) == bool(changed)
+    for w in out.segments[0].words:
+        assert seg["start"] - 0.5 <= w.start <= seg["end"] + 0.5
+    assert all(w.heard for w in out.segments[0].words if w not in words) or not done

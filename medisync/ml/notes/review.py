@@ -14,9 +14,9 @@ diagnosis   an ASR-damaged condition phrase matched fuzzily ("reason": "unclear 
             hedged one ("possible pneumonia", "reason": "uncertain"), with its ICD-10-CM candidate.
 
 Two kinds of item name something that *is* written, for the clinician to confirm: a drug of the same
-class as a recorded allergy (D89), and a drug name restored from the audio by the speech pipeline's
-second decoding (D91, "reason": "restored from the audio", "heard": the words first heard).  The
-sentence of either is still never quoted.
+class as a recorded allergy (D89), and a drug name or a vital sign's reading restored from the audio by
+the speech pipeline's second decoding (D91, D137; "reason": "restored from the audio", "heard": the words
+first heard).  The sentence of either is still never quoted.
 
 ``extract_needs_review(turns, excluded)`` is the entry point; ``excluded`` is the allergy-span set
 returned by ``extract_allergies`` (the same one ``extract_medications`` takes).
@@ -25,7 +25,7 @@ returned by ``extract_allergies`` (the same one ``extract_medications`` takes).
 from __future__ import annotations
 
 
-from medisync.application.ports import Allergy, Medication, ReviewItem
+from medisync.application.ports import Allergy, Medication, ReviewItem, Word
 
 from .assessment import diagnose
 from .drugs import SAFE_FUZZY, DrugMention, drug_candidates, find_drugs
@@ -96,23 +96,39 @@ def extract_needs_review(turns: list[Turn], excluded: set[tuple[int, int]] | Non
 
 
 def restored_review(turns: list[Turn]) -> list[ReviewItem]:
-    """One item per drug or condition name the speech pipeline restored from the audio (a word carrying
-    ``heard``, D91, D99): written as named, and listed so the clinician confirms it against what was first
-    heard."""
-    conditions = condition_lexicon()[1]
+    """One item per name or reading the speech pipeline took from a second decoding of the audio (words
+    carrying ``heard``: a drug or condition name, D91, D99; a vital sign's reading, D137): written as heard
+    again, and listed so the clinician confirms it against what was first heard."""
     items: list[ReviewItem] = []
     for turn in turns:
         for _offset, seg_id, seg in turn.pieces:
             where = [s for s in turn.sentences if seg_id in s.segment_ids] or turn.sentences
-            for word in seg.get("words") or []:
-                if word.get("heard") and where:
-                    name = word["word"].strip(" .,;:?!")
-                    items.append({"kind": "diagnosis" if conditions.covers(name) else "medication",
-                                  "reason": "restored from the audio",
-                                  "heard": word["heard"], "candidates": [{"name": name}],
-                                  "segment_ids": [seg_id], "sentence_index": where[0].index,
-                                  "sentence_indices": [s.index for s in where]})
+            for heard, said in _heard_runs(seg.get("words") or []) if where else []:
+                items.append({"kind": _restored_kind(said), "reason": "restored from the audio",
+                              "heard": heard, "candidates": [{"name": said}],
+                              "segment_ids": [seg_id], "sentence_index": where[0].index,
+                              "sentence_indices": [s.index for s in where]})
     return items
+
+
+def _heard_runs(words: list[Word]) -> list[tuple[str, str]]:
+    """(what was first heard, what was heard again) for each run of words that carry the same ``heard``."""
+    runs: list[tuple[str, str]] = []
+    last = None
+    for word in words:
+        heard = word.get("heard")
+        if heard and heard == last:
+            runs[-1] = (heard, f"{runs[-1][1]} {word['word'].strip()}")
+        elif heard:
+            runs.append((heard, word["word"].strip()))
+        last = heard
+    return [(heard, said.strip(" .,;:?!")) for heard, said in runs]
+
+
+def _restored_kind(said: str) -> str:
+    if condition_lexicon()[1].covers(said):
+        return "diagnosis"
+    return "medication" if said.lower() in drug_lexicon().surface else "vital"
 
 
 def _said_item(sentences: list[Sentence], name: str, reason: str) -> ReviewItem:

@@ -147,3 +147,13 @@ _READERS: tuple[tuple[VitalKey, Callable[[str, str], VitalReading | None]], ...]
     ("temperature_c", _read_temperature), ("spo2", _one_number("spo2", 50, 100, _SPO2)),
     ("respiratory_rate", _one_number("respiratory_rate", 4, 70, _RR, _RR2, _RR3)), ("weight_kg", _read_weight),
 )
+
+
+def read_statement(text: str) -> Vitals:
+    """The vitals the note reads from ``text`` said by a clinician: the speech pipeline's vitals pass judges
+    a second decoding by what it makes of it (D137)."""
+    from .text import build_turns
+
+    turns = build_turns({"text": text, "segments": [
+        {"start": 0.0, "end": 0.0, "speaker": "S", "role": "clinician", "text": text}]})
+    return extract_vitals([s for turn in turns for s in turn.sentences])[0]
