@@ -281,12 +281,15 @@ _NO_EFFECT = re.compile(r"\b(did not|does not|do not|never) (really |even )?(hel
 _ENDED_BEFORE = re.compile(r"\b(?:(?:quit|stopped|stop) (?:taking|using)|(?:came|come|went|got) off(?: of)?"
                            r"|(?:took|take|taken) (?:me|him|her|them) off(?: of)?|finished|ran out of)"
                            r"(?: the| my| his| her| their)?(?: course of(?: the)?)?$")
-#: the words after the drug end its use: "..., but they took me off it", "..., but not anymore"
+#: the words after the drug end its use: "..., but they took me off it", "..., but not anymore",
+#: "... but I do not take it now"
 _ENDED_AFTER = re.compile(r"^(?:[\w,]+ ){0,6}?(?:(?:took|take|taken) (?:me|him|her|them) off\b"
-                          r"|not (?:anymore|any more|any longer)\b|no longer\b)")
+                          r"|not (?:anymore|any more|any longer)\b|no longer\b"
+                          r"|(?:do|does) not (?:take|use) (?:it|them|that)"
+                          r" (?:now|anymore|any more|any longer|these days)\b)")
 #: a single past use: "I took prednisone once, years ago", "I had a course of doxycycline last spring"
 _PAST_USE = re.compile(r"\b(?:took|had|tried|was on|were on)\b")
-_PAST_WHEN = re.compile(r"^(?:[\w,]+ ){0,5}?(?:(?:\d+|a few|a couple of|several|many) (?:years?|months?) ago\b"
+_PAST_WHEN = re.compile(r"^(?:[\w,]+ ){0,5}?(?:(?:\d+|a few|a couple of|several|many) (?:years?|months?) (?:ago|back)\b"
                         r"|years ago\b|last (?:year|spring|summer|fall|autumn|winter)\b|as a (?:kid|child|teenager)\b)")
 
 

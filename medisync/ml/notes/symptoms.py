@@ -441,6 +441,12 @@ def _names_reaction(sent: Sentence) -> bool:
     return bool(reactions.find(sent.content))
 
 
+def _continues_reaction(sent: Sentence) -> bool:
+    """A sentence after an allergy statement that tells the reaction ("Hives, all over."); one that gives its
+    symptom a duration is a complaint of its own ("Penicillin gives me hives. I've had a cough for a week.")."""
+    return _names_reaction(sent) and parse_duration(sent.norm) is None
+
+
 def _is_indication(sent: Sentence, m: Mention) -> bool:
     """'I take omeprazole for heartburn': the symptom is the drug's indication."""
     before = sent.toks[max(0, m.start - 3):m.start]
@@ -582,7 +588,7 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
     said = _TurnSaid()
     prev_allergy = prev_allergen = False
     for sent in turn.sentences:
-        allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _names_reaction(sent)) or (
+        allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _continues_reaction(sent)) or (
             prev_allergen and _REFERS_BACK.match(sent.norm) is not None and _names_reaction(sent))
         prev_allergy, prev_allergen = allergy_here, sent.index in allergens
         if turn.role not in _PATIENT_LIKE or sent.is_question:

@@ -128,3 +128,15 @@ def test_a_symptom_told_as_what_the_drug_caused_is_not_a_current_symptom() -> No
                    ("P", "Levaquin, it made the tendons in my ankles hurt."), ("D", "Okay, thank you."))
     assert {a["substance"] for a in ins["allergies"]} == {"levofloxacin"}
     assert ins["symptoms"] == []
+
+
+@pytest.mark.parametrize(("answer", "symptoms"), [
+    ("Penicillin gives me hives. I've had a cough for a week.", [("cough", True)]),
+    ("I'm allergic to sulfa. I broke out in a rash.", []),
+    ("I'm allergic to penicillin. Hives all over my body.", []),
+])
+def test_the_sentence_after_an_allergy_is_the_reaction_unless_it_dates_a_complaint(
+        answer: str, symptoms: list[tuple[str, bool]]) -> None:
+    ins = insights(("D", "Any allergies?"), ("P", answer), ("D", "Okay, thank you."))
+    assert ins["allergies"]
+    assert [(s["name"], s["present"]) for s in ins["symptoms"]] == symptoms

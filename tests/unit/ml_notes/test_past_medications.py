@@ -23,6 +23,8 @@ def _statuses(answer: str) -> dict[str, str]:
     ("I took prednisone once, years ago.", {"prednisone": "stopped"}),
     ("I had a course of doxycycline last spring.", {"doxycycline": "stopped"}),
     ("They switched me from lisinopril to losartan.", {"lisinopril": "stopped", "losartan": "active"}),
+    ("My old doctor had me on simvastatin, but I don't take it now.", {"simvastatin": "stopped"}),
+    ("I was on atenolol a few years back.", {"atenolol": "stopped"}),
 ])
 def test_a_drug_no_longer_taken_is_stopped(answer: str, expected: dict[str, str]) -> None:
     assert _statuses(answer) == expected
@@ -34,6 +36,8 @@ def test_a_drug_no_longer_taken_is_stopped(answer: str, expected: dict[str, str]
     ("I've had levothyroxine for years.", "levothyroxine"),
     ("I took ibuprofen once this week.", "ibuprofen"),
     ("I was on prednisone last month and I'm still on it.", "prednisone"),
+    ("I take metformin but I don't take it with food.", "metformin"),
+    ("I've been on amlodipine since a few years back.", "amlodipine"),
 ])
 def test_a_drug_still_taken_stays_active(answer: str, drug: str) -> None:
     assert _statuses(answer) == {drug: "active"}
