@@ -517,7 +517,37 @@ def _order_name(s: Sentence, item: OrderItem, te: int) -> str:
         if part.isalpha() and part not in _NOT_A_PART:
             part = part[:-1] if side == "bilateral" and part.endswith("s") else part
             return f"{side} {part} x-ray" if side else f"{part} x-ray"
+    if item.name == "blood work":
+        return _blood_test_name(s, te) or item.name
     return item.name
+
+
+#: what a blood test is for, said right after it: "a blood test to rule out celiac disease"
+_TESTED_FOR = re.compile(r"^(?:to (?:rule out|check for|look for|test for|screen for)|for|looking for|checking for) ")
+_NAMED_BEFORE = frozenset(("antibody", "antibodies", "titer", "titre", "level", "levels"))
+
+
+def _blood_test_name(s: Sentence, te: int) -> str | None:
+    """A blood test named by what it looks for (D139): the condition said right after a purpose ("a blood test
+    to rule out celiac disease" -> "celiac disease blood test"), or the analyte said before it ("a Lyme
+    antibody blood test" -> "lyme antibody blood test")."""
+    ts = te - 1
+    while ts > 0 and s.toks[ts - 1] in ("blood", "work", "test", "tests", "bloodwork"):
+        ts -= 1
+    if ts >= 2 and s.toks[ts - 1] in _NAMED_BEFORE and s.toks[ts - 2].isalpha() \
+            and s.toks[ts - 2] not in _FUNCTION_BEFORE:
+        return f"{s.toks[ts - 2]} {s.toks[ts - 1]} blood test"
+    m = _TESTED_FOR.match(" ".join(s.toks[te:]))
+    if m is None:
+        return None
+    start = te + len(m.group(0).split())
+    matchers = [condition_lexicon()[1]] + ([t] if (t := icd10_title_lexicon()) is not None else [])
+    spans = [s.raw_span(c.start, c.end) for matcher in matchers for c in matcher.find(s.content)]
+    named = max((e for b, e in spans if b == start), default=None)
+    return f"{' '.join(s.toks[start:named])} blood test" if named else None
+
+
+_FUNCTION_BEFORE = frozenset(("a", "an", "the", "your", "his", "her", "their", "some", "any", "that"))
 
 
 def _purpose_start(s: Sentence, te: int) -> int | None:
