@@ -223,6 +223,12 @@ def array_clips(audio: np.ndarray) -> Clips:
     return lambda ranges: [audio[int(a * SAMPLE_RATE):int(b * SAMPLE_RATE)] for a, b in ranges]
 
 
+def segment_clips(result: AsrResult, indices: list[int], clips: Clips, pad_s: float) -> dict[int, np.ndarray]:
+    """The audio of the segments ``indices`` (each widened by ``pad_s``), read in one pass."""
+    ranges = [(max(0.0, result.segments[i].start - pad_s), result.segments[i].end + pad_s) for i in indices]
+    return dict(zip(indices, clips(ranges))) if indices else {}
+
+
 def _candidates(seg: AsrSegment, settings: RestoreSettings) -> tuple[list[str], list[str]]:
     """(every hotword of the segment, the condition names among them)."""
     if not seg.words:
@@ -237,9 +243,7 @@ def restore_drugs(result: AsrResult, clips: Clips, decode: Decode,
     """``result`` with drug and condition names restored where a second, biased decoding of a segment
     names one.  Only the audio of the segments with candidates is read (``clips``), in one pass."""
     plans = {i: c for i, seg in enumerate(result.segments) if (c := _candidates(seg, settings))[0]}
-    ranges = [(max(0.0, result.segments[i].start - settings.pad_s), result.segments[i].end + settings.pad_s)
-              for i in plans]
-    audio = dict(zip(plans, clips(ranges))) if plans else {}
+    audio = segment_clips(result, list(plans), clips, settings.pad_s)
     segments: list[AsrSegment] = []
     done: list[Restoration] = []
     for index, seg in enumerate(result.segments):

@@ -28,6 +28,13 @@ if TYPE_CHECKING:
     from .vitals_restore import VitalsRestoration
 
 
+def _clips_of(audio_path: str):
+    """Reads the given (start, end) ranges of the recording: only what a second decoding needs."""
+    from .diarization.audio import read_clips
+
+    return lambda ranges: read_clips(audio_path, ranges)
+
+
 def missing_dependencies(model: str = "base") -> list[str]:
     """What the speech pipeline still needs, without importing or loading anything heavy.
 
@@ -156,11 +163,10 @@ class SpeechTranscriber:
         self.last_restorations = []
         if not self.restore_drugs or not isinstance(self.asr, WhisperASR):
             return asr
-        from .diarization.audio import read_clips
         from .drug_restore import restore_drugs, whisper_decoder
 
-        decode = whisper_decoder(self.asr.load(), asr.language or self.asr.language, self.asr.beam_size)
-        restored, self.last_restorations = restore_drugs(asr, lambda ranges: read_clips(audio_path, ranges), decode)
+        decode = whisper_decoder(*self._decoding(asr))
+        restored, self.last_restorations = restore_drugs(asr, _clips_of(audio_path), decode)
         return restored
 
     def _restore_vitals(self, audio_path: str, asr: AsrResult) -> AsrResult:
@@ -168,12 +174,14 @@ class SpeechTranscriber:
         self.last_vitals = []
         if not self.restore_vitals or not isinstance(self.asr, WhisperASR):
             return asr
-        from .diarization.audio import read_clips
         from .vitals_restore import restore_vitals, whisper_redecoder
 
-        decode = whisper_redecoder(self.asr.load(), asr.language or self.asr.language, self.asr.beam_size)
-        restored, self.last_vitals = restore_vitals(asr, lambda ranges: read_clips(audio_path, ranges), decode)
+        restored, self.last_vitals = restore_vitals(asr, _clips_of(audio_path), whisper_redecoder(*self._decoding(asr)))
         return restored
+
+    def _decoding(self, asr: AsrResult) -> tuple[Any, str | None, int]:
+        """What a second decoding runs on: the loaded model, the language heard, the beam."""
+        return self.asr.load(), asr.language or self.asr.language, self.asr.beam_size
 
     # ------------------------------------------------------------------
     def _diarize_segments(self, audio_path: str, asr: AsrResult) -> list[Segment]:

@@ -30,7 +30,7 @@ from typing import Callable
 import numpy as np
 
 from .asr.whisper import AsrResult, AsrSegment, AsrWord
-from .drug_restore import Clips, scored_tokens
+from .drug_restore import Clips, scored_tokens, segment_clips
 from .notes.numbers import NUMBER_WORDS
 from .notes.vitals import read_statement
 
@@ -171,9 +171,7 @@ def restore_vitals(result: AsrResult, clips: Clips, decode: Redecode,
     that already carry a restored name (D91) are left alone."""
     plans = [i for i, seg in enumerate(result.segments)
              if seg.words and _CUE.search(seg.text) and not any(w.heard for w in seg.words)]
-    ranges = [(max(0.0, result.segments[i].start - settings.pad_s), result.segments[i].end + settings.pad_s)
-              for i in plans]
-    audio = dict(zip(plans, clips(ranges))) if plans else {}
+    audio = segment_clips(result, plans, clips, settings.pad_s)
     segments: list[AsrSegment] = []
     done: list[VitalsRestoration] = []
     for index, seg in enumerate(result.segments):
