@@ -142,23 +142,25 @@ def splice(old: list[AsrWord], new: list[AsrWord], settings: VitalsSettings = Vi
     """``old`` with the stretches of ``new`` that read the vitals better (module doc); ``old`` itself when none."""
     if not old or not new or not _trusted(_tokens(old)[0], _tokens(new)[0], settings):
         return old
-    chosen: dict[int, tuple[int, int, int, int]] = {}
-    for n, block in enumerate(_blocks(old, new)):
+    chosen: list[tuple[int, int, int, int]] = []
+    reading = read_statement(_words_text(old))
+    for block in _blocks(old, new):
         i, j = block[0], block[1]
         if any(w.probability >= settings.clear and not _holds_number(w.word) for w in old[i:j]):
             continue  # "and pulse high in teeth. That's higher" is no "pulse ninety-nine pounds."
         doubted = any(w.probability < settings.doubted for w in old[i:j] if _holds_number(w.word))
-        trial = _assemble(old, new, {**chosen, n: block})
-        if _better(read_statement(_words_text(_assemble(old, new, chosen))), read_statement(_words_text(trial)),
-                   doubted):
-            chosen[n] = block
+        trial = read_statement(_words_text(_assemble(old, new, [*chosen, block])))
+        if _better(reading, trial, doubted):
+            chosen.append(block)
+            reading = trial
     return _assemble(old, new, chosen) if chosen else old
 
 
-def _assemble(old: list[AsrWord], new: list[AsrWord], chosen: dict[int, tuple[int, int, int, int]]) -> list[AsrWord]:
+def _assemble(old: list[AsrWord], new: list[AsrWord], chosen: list[tuple[int, int, int, int]]) -> list[AsrWord]:
+    """``old`` with each chosen stretch (in order) taken from ``new``, its words saying what was first heard."""
     out: list[AsrWord] = []
     at = 0
-    for i, j, k, m in sorted(chosen.values()):
+    for i, j, k, m in chosen:
         heard = _words_text(old[i:j]).strip() or "(nothing)"
         out += old[at:i] + [replace(w, heard=heard) for w in new[k:m]]
         at = j

@@ -159,18 +159,26 @@ def test_drug_names_restored_from_the_audio_were_said(model_dir):
     assert "restore" in tr.last_timings
 
 
+@pytest.fixture(scope="module")
+def vitals_redecoder(model_dir):
+    """D137's second decoding on the default model, loaded once for the module."""
+    from faster_whisper import WhisperModel
+
+    from medisync.ml.vitals_restore import whisper_redecoder
+
+    return whisper_redecoder(WhisperModel(str(model_dir), device="cpu", compute_type="int8"), "en", 5)
+
+
 @pytest.mark.parametrize("visit", ["tune-06-insomnia", "tune-08-ibs", "tune-13-bells-palsy"])
-def test_vitals_heard_again_change_only_to_the_visits_values(model_dir, visit):
+def test_vitals_heard_again_change_only_to_the_visits_values(vitals_redecoder, visit):
     """D137, with real Whisper: the vitals segment of a recorded tune visit (its first decoding as the
     pipeline served it, tests/fixtures/heldout/<visit>.asr.json) decoded again with spelt numbers.  Whatever
     this CPU's decoding says, every reading the pass gains or changes is the visit's own value, and a taken
     word says what was first heard."""
-    from faster_whisper import WhisperModel
-
     from medisync.ml.asr.whisper import AsrResult, AsrSegment, AsrWord
     from medisync.ml.diarization.audio import read_clips
     from medisync.ml.notes.vitals import read_statement
-    from medisync.ml.vitals_restore import restore_vitals, whisper_redecoder
+    from medisync.ml.vitals_restore import restore_vitals
 
     heldout = FIXTURES / "heldout"
     recorded = json.loads((heldout / f"{visit}.asr.json").read_text())
@@ -178,9 +186,8 @@ def test_vitals_heard_again_change_only_to_the_visits_values(model_dir, visit):
     seg = next(s for s in recorded["segments"] if "blood pressure" in s["text"].lower())
     words = [AsrWord(w["start"], w["end"], " " + w["word"], w["probability"]) for w in seg["words"]]
     first = AsrResult("en", 0.0, [AsrSegment(seg["start"], seg["end"], seg["text"], words)], "base", "test")
-    decode = whisper_redecoder(WhisperModel(str(model_dir), device="cpu", compute_type="int8"), "en", 5)
     audio = str(heldout / f"{visit}.flac")
-    out, done = restore_vitals(first, lambda ranges: read_clips(audio, ranges), decode)
+    out, done = restore_vitals(first, lambda ranges: read_clips(audio, ranges), vitals_redecoder)
     before, after = read_statement(seg["text"]), read_statement(out.segments[0].text)
     changed = {k: v for k, v in after.items() if v is not None and v != before[k]}
     assert all(truth[k] == v for k, v in changed.items()), (seg["text"], out.segments[0].text)

@@ -525,6 +525,7 @@ def _order_name(s: Sentence, item: OrderItem, te: int) -> str:
 #: what a blood test is for, said right after it: "a blood test to rule out celiac disease"
 _TESTED_FOR = re.compile(r"^(?:to (?:rule out|check for|look for|test for|screen for)|for|looking for|checking for) ")
 _NAMED_BEFORE = frozenset(("antibody", "antibodies", "titer", "titre", "level", "levels"))
+_FUNCTION_BEFORE = frozenset(("a", "an", "the", "your", "his", "her", "their", "some", "any", "that"))
 
 
 def _blood_test_name(s: Sentence, te: int) -> str | None:
@@ -545,9 +546,6 @@ def _blood_test_name(s: Sentence, te: int) -> str | None:
     spans = [s.raw_span(c.start, c.end) for matcher in matchers for c in matcher.find(s.content)]
     named = max((e for b, e in spans if b == start), default=None)
     return f"{' '.join(s.toks[start:named])} blood test" if named else None
-
-
-_FUNCTION_BEFORE = frozenset(("a", "an", "the", "your", "his", "her", "their", "some", "any", "that"))
 
 
 def _purpose_start(s: Sentence, te: int) -> int | None:

@@ -14,7 +14,7 @@ from typing import Callable, cast
 
 from medisync.application.ports import VitalKey, VitalReading, Vitals
 
-from .text import Sentence
+from .text import Sentence, build_turns
 
 VITAL_KEYS = ("bp_systolic", "bp_diastolic", "heart_rate", "temperature_c", "spo2", "respiratory_rate", "weight_kg")
 
@@ -152,8 +152,6 @@ _READERS: tuple[tuple[VitalKey, Callable[[str, str], VitalReading | None]], ...]
 def read_statement(text: str) -> Vitals:
     """The vitals the note reads from ``text`` said by a clinician: the speech pipeline's vitals pass judges
     a second decoding by what it makes of it (D137)."""
-    from .text import build_turns
-
     turns = build_turns({"text": text, "segments": [
         {"start": 0.0, "end": 0.0, "speaker": "S", "role": "clinician", "text": text}]})
     return extract_vitals([s for turn in turns for s in turn.sentences])[0]
