@@ -311,6 +311,14 @@ def _surface_body(sent: Sentence, at: int, body_at_start: dict[int, Match[BodyPa
     return body_at_start[k]
 
 
+def _body_after_prep(content: list[str], at: int, body_at_start: dict[int, Match[BodyPart]]) -> Match[BodyPart] | None:
+    """The body part of "<prep> (left/right/both) <body part>" at content index ``at``: "behind my left ear"."""
+    if at >= len(content) or content[at] not in _LOC_PREPS:
+        return None
+    k = at + 1 + (at + 1 < len(content) and content[at + 1] in _SIDE_WORDS)
+    return body_at_start.get(k)
+
+
 def _attach_locations(sent: Sentence, mentions: list[Mention], bodies: list[Match[BodyPart]]) -> None:
     """A location-composable mention takes the body part right after ("numbness in your feet") or
     right before it ("leg weakness")."""
@@ -325,8 +333,8 @@ def _attach_locations(sent: Sentence, mentions: list[Mention], bodies: list[Matc
         surface = _surface_body(sent, after, body_at_start)
         if surface is not None:
             mn.location = _loc(sent, surface)
-        elif after < len(content) and content[after] in _LOC_PREPS and (after + 1) in body_at_start:
-            mn.location = _loc(sent, body_at_start[after + 1])
+        elif (place := _body_after_prep(content, after, body_at_start)) is not None:
+            mn.location = _loc(sent, place)
         elif mn.cstart in body_at_end:
             b = body_at_end[mn.cstart]
             if (b.start, b.end) not in mention_spans:

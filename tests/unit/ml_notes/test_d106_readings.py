@@ -22,7 +22,8 @@ def test_a_wh_question_is_still_a_question() -> None:
 def test_a_bare_answer_to_a_question_stating_a_duration() -> None:
     ins = insights(("D", "What is going on?"), ("P", "I have had this burning pain on my left side."),
                    ("D", "So about a week of pain?"), ("P", "Eight days now."))
-    assert symptom_map(ins)["pain"] == (True, "8 days")
+    # "on my left side" places the pain since D140 (the side word no longer hides the body part)
+    assert symptom_map(ins)["flank pain"] == (True, "8 days")
 
 
 def test_a_symptom_that_came_up_yesterday_has_lasted_a_day() -> None:
