@@ -99,6 +99,8 @@ def not_a_patient_condition(toks: list[str], start: int, end: int) -> bool:
 
 
 _SIDES = {"left": "left", "right": "right", "bilateral": "bilateral", "both": "bilateral"}
+#: words a condition's name may be split by ("a sprain of the right ankle"); ``_with_side`` then reads the side
+SIDE_WORDS = frozenset(_SIDES)
 
 
 def _with_side(cond: Condition, toks: list[str], start: int, end: int) -> Condition:
@@ -167,8 +169,8 @@ def _condition_matches(sent: Sentence, start_tok: int, last: int) -> tuple[list[
     def starts_in(m: Match[Condition]) -> bool:
         return start_tok <= sent.raw_span(m.start, m.end)[0] <= last
     titles = icd10_title_lexicon()
-    sourced = [m for m in (titles.find(sent.content) if titles is not None else []) if starts_in(m)]
-    curated = [m for m in condition_lexicon()[1].find(sent.content) if starts_in(m) and not any(
+    sourced = [m for m in (titles.find(sent.content, SIDE_WORDS) if titles is not None else []) if starts_in(m)]
+    curated = [m for m in condition_lexicon()[1].find(sent.content, SIDE_WORDS) if starts_in(m) and not any(
         s.start <= m.start and m.end <= s.end and s.end - s.start > m.end - m.start for s in sourced)]
     covered = {k for m in curated for k in range(m.start, m.end)}
     return curated, [m for m in sourced if not covered.intersection(range(m.start, m.end))]

@@ -407,14 +407,12 @@ def said_facts(transcript: dict[str, Any]) -> tuple[set[str], set[str], set[str]
 
 
 def _every_match(matcher: Any, content: list[str]) -> list[tuple[int, int, Any]]:
-    """Every phrase occurrence, nested ones too ("dermatitis" inside "atopic dermatitis"): what was
-    said, for the safety counters, not what the extractor would pick."""
-    out = []
-    for i, tok in enumerate(content):
-        for key, payload in matcher._index.get(tok, ()):
-            if tuple(content[i:i + len(key)]) == key:
-                out.append((i, i + len(key), payload))
-    return out
+    """Every phrase occurrence, nested ones too ("dermatitis" inside "atopic dermatitis") and those a side
+    word splits ("sprain of the right ankle"): what was said, for the safety counters, not what the
+    extractor would pick."""
+    from .assessment import SIDE_WORDS
+
+    return [(m.start, m.end, m.payload) for m in matcher.every_skipping(content, SIDE_WORDS)]
 
 
 def safety(truth_transcript: dict[str, Any], insights: dict[str, Any]) -> dict[str, list[str]]:

@@ -474,13 +474,22 @@ class PhraseMatcher(Generic[T]):
             lst.sort(key=lambda kp: -len(kp[0]))
         return self
 
-    def find(self, content: list[str]) -> list[Match[T]]:
-        cands: list[Match[T]] = []
-        for i, tok in enumerate(content):
-            for key, payload in self._index.get(tok, ()):
-                n = len(key)
-                if tuple(content[i:i + n]) == key:
-                    cands.append(Match(i, i + n, payload, key))
+    def every(self, content: list[str]) -> list[Match[T]]:
+        """Every occurrence of every phrase, nested and overlapping ones too."""
+        return [Match(i, i + len(key), payload, key) for i, tok in enumerate(content)
+                for key, payload in self._index.get(tok, ()) if tuple(content[i:i + len(key)]) == key]
+
+    def every_skipping(self, content: list[str], skip: frozenset[str]) -> list[Match[T]]:
+        """``every`` occurrence, and those the words of ``skip`` split: "sprain of the right ankle" holds
+        "sprain of ankle" once "right" is passed over.  A match's span covers the words it passed over."""
+        kept = [i for i, tok in enumerate(content) if tok not in skip]
+        split = [Match(kept[m.start], kept[m.end - 1] + 1, m.payload, m.phrase)
+                 for m in self.every([content[i] for i in kept])]
+        return self.every(content) + [m for m in split if m.end - m.start > len(m.phrase)]
+
+    def find(self, content: list[str], skip: frozenset[str] = frozenset()) -> list[Match[T]]:
+        """The longest phrases, without overlap; a phrase may pass over the words of ``skip``."""
+        cands = self.every_skipping(content, skip) if skip else self.every(content)
         cands.sort(key=lambda m: (-(m.end - m.start), m.start))
         taken = [False] * len(content)
         out: list[Match[T]] = []
