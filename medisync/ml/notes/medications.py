@@ -193,6 +193,8 @@ _STOP_IT = re.compile(r"^[^.;?!]*?[,;]? (?:so |and |then |please )?(?:stop|disco
 _NOT_TAKING = re.compile(r"\b(take|takes|taking|took|taken|use|uses|using|used|on|need|needs|continue|"
                          r"tolerate|tolerated|start|started|restart|prescribe|prescribed|give|given|get|got)\b|"
                          r"^\W*(no|not|never|without|nor)\W*$")
+#: a patient's negation that ends a use rather than denying one (D143)
+_NO_MORE = re.compile(r"\b(?:anymore|any more|any longer|no longer)\b")
 _CLAUSE_BREAK = frozenset(". ; ? !".split())
 #: an instruction that starts a new clause after a comma
 _IMPERATIVES = frozenset("apply take use start stop continue keep increase decrease add try switch hold".split())
@@ -346,6 +348,12 @@ def restatements_dropped(toks: list[str], mentions: list[DrugMention]) -> list[D
     return out
 
 
+def _own_clause(toks: list[str], start: int, drug_end: int, end: int) -> str:
+    """The words from ``start`` to the drug and on to the first clause joint after it ("," "and" "but")."""
+    stop = next((k for k in range(drug_end, end) if toks[k] in (",", "and", "but", "because")), end)
+    return " ".join(toks[start:stop])
+
+
 def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[MedEvent]:
     toks = sent.toks
     scs = scopes(toks)
@@ -396,6 +404,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         if a.negated and not negated:
             prev_end = m.end
             continue  # "we do not have to make any adjustments to the metformin": no news about taking it
+        if negated and sent.role != "clinician" and _NO_MORE.search(_own_clause(toks, a.negation_trigger or 0, m.end, end)):
+            negated, action = False, "stop"  # "I'm not on lisinopril anymore": taken once, stopped now
         events.append(MedEvent(m.drug.name, action, dose, freq, sent.role, sent.is_question, negated,
                                m.confidence, sent.index, a.hypothetical, bool(_SWITCH_FROM.search(region))))
         prev_end = m.end
