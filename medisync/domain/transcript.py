@@ -16,6 +16,7 @@ class Word(TypedDict):
     word: str
     probability: float
     heard: NotRequired[str]  # what the first decoding heard, where a drug name was restored (D91)
+    restored: NotRequired[str]  # with ``heard``: "medication", "diagnosis" (D99) or "vital" (D137)
 
 
 class Segment(TypedDict):

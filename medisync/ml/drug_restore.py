@@ -208,12 +208,12 @@ def accept(old: list[AsrWord], new: list[str], cands: list[str],
     return owner[i + lo], owner[i + hi - 1] + 1, drug
 
 
-def _restored(seg: AsrSegment, i: int, j: int, drug: str) -> AsrSegment:
+def _restored(seg: AsrSegment, i: int, j: int, drug: str, kind: str) -> AsrSegment:
     old = seg.words
     heard = "".join(w.word for w in old[i:j]).strip()
     trail = re.sub(r"[\w'-]+", "", old[j - 1].word.strip())[-1:]  # keep the last word's punctuation
     word = AsrWord(old[i].start, old[j - 1].end, " " + drug + trail,
-                   min(w.probability for w in old[i:j]), heard=heard)
+                   min(w.probability for w in old[i:j]), heard=heard, restored=kind)
     words = [*old[:i], word, *old[j:]]
     return replace(seg, text="".join(w.word for w in words), words=words)
 
@@ -251,9 +251,9 @@ def restore_drugs(result: AsrResult, clips: Clips, decode: Decode,
         hit = accept(seg.words, decode(audio[index], " ".join(cands), len(seg.words)), cands, settings) \
             if cands else None
         if hit is not None:
-            seg = _restored(seg, *hit)
-            done.append(Restoration(index, hit[2], seg.words[hit[0]].heard or "",
-                                    "diagnosis" if hit[2] in conditions else "medication"))
+            kind = "diagnosis" if hit[2] in conditions else "medication"
+            seg = _restored(seg, *hit, kind)
+            done.append(Restoration(index, hit[2], seg.words[hit[0]].heard or "", kind))
         segments.append(seg)
     return replace(result, segments=segments), done
 

@@ -262,6 +262,7 @@ class SpeechTranscriber:
                     "word": w.word.strip(),
                     "probability": round(float(w.probability), 4),
                     **({"heard": w.heard} if w.heard else {}),
+                    **({"restored": w.restored} if w.heard and w.restored else {}),
                 }
                 for w in words
             ],

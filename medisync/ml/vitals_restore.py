@@ -162,7 +162,7 @@ def _assemble(old: list[AsrWord], new: list[AsrWord], chosen: list[tuple[int, in
     at = 0
     for i, j, k, m in chosen:
         heard = _words_text(old[i:j]).strip() or "(nothing)"
-        out += old[at:i] + [replace(w, heard=heard) for w in new[k:m]]
+        out += old[at:i] + [replace(w, heard=heard, restored="vital") for w in new[k:m]]
         at = j
     return out + old[at:]
 

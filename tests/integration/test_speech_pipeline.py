@@ -155,6 +155,7 @@ def test_drug_names_restored_from_the_audio_were_said(model_dir):
     assert [r.drug for r in tr.last_restorations] == [w["word"].strip(",.?") for _, w in restored]
     for seg, word in restored:
         assert word["word"].strip(",.?") in said and word["heard"]
+        assert word["restored"] == "medication"  # the kind the pass gave it travels with the word
         assert word["word"] in seg["text"]
     assert "restore" in tr.last_timings
 

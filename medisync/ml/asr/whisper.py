@@ -35,6 +35,8 @@ class AsrWord:
     probability: float
     #: the words the first decoding heard, when a drug name was restored from the audio (D91)
     heard: str | None = None
+    #: what the restoring pass took the words for: "medication", "diagnosis" (D99) or "vital" (D137)
+    restored: str | None = None
 
 
 @dataclass

@@ -103,29 +103,31 @@ def restored_review(turns: list[Turn]) -> list[ReviewItem]:
     for turn in turns:
         for _offset, seg_id, seg in turn.pieces:
             where = [s for s in turn.sentences if seg_id in s.segment_ids] or turn.sentences
-            for heard, said in _heard_runs(seg.get("words") or []) if where else []:
-                items.append({"kind": _restored_kind(said), "reason": "restored from the audio",
+            for heard, said, kind in _heard_runs(seg.get("words") or []) if where else []:
+                items.append({"kind": kind or _restored_kind(said), "reason": "restored from the audio",
                               "heard": heard, "candidates": [{"name": said}],
                               "segment_ids": [seg_id], "sentence_index": where[0].index,
                               "sentence_indices": [s.index for s in where]})
     return items
 
 
-def _heard_runs(words: list[Word]) -> list[tuple[str, str]]:
-    """(what was first heard, what was heard again) for each run of words that carry the same ``heard``."""
-    runs: list[tuple[str, str]] = []
+def _heard_runs(words: list[Word]) -> list[tuple[str, str, str | None]]:
+    """(what was first heard, what was heard again, the kind the restoring pass gave it) for each run of
+    words that carry the same ``heard``."""
+    runs: list[tuple[str, str, str | None]] = []
     last = None
     for word in words:
         heard = word.get("heard")
         if heard and heard == last:
-            runs[-1] = (heard, f"{runs[-1][1]} {word['word'].strip()}")
+            runs[-1] = (heard, f"{runs[-1][1]} {word['word'].strip()}", runs[-1][2])
         elif heard:
-            runs.append((heard, word["word"].strip()))
+            runs.append((heard, word["word"].strip(), word.get("restored")))
         last = heard
-    return [(heard, said.strip(" .,;:?!")) for heard, said in runs]
+    return [(heard, said.strip(" .,;:?!"), kind) for heard, said, kind in runs]
 
 
 def _restored_kind(said: str) -> str:
+    """The kind of a restored run from its words, for transcripts made before words carried it."""
     if condition_lexicon()[1].covers(said):
         return "diagnosis"
     return "medication" if said.lower() in drug_lexicon().surface else "vital"

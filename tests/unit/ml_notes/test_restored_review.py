@@ -48,3 +48,18 @@ def test_a_restored_condition_is_coded_and_listed_as_a_diagnosis_to_confirm():
     items = [i for i in insights["needs_review"] if i["reason"] == "restored from the audio"]
     assert [(i["kind"], i["heard"], i["candidates"]) for i in items] == [
         ("diagnosis", "the topic dermatitis,", [{"name": "atopic dermatitis"}])]
+
+
+def test_the_kind_the_restoring_pass_gave_is_the_review_item_s_kind() -> None:
+    """A restored run carries its kind from the pass that restored it; the review item takes that kind, and
+    reads it from the words only for a transcript made before words carried it."""
+    def doc(kind: str | None) -> dict:
+        said = [" Her", " pulse", " is", " ninety-nine."]
+        words = [{**_word(w, 0.3 * i, "high in teeth." if "ninety" in w else None),
+                  **({"restored": kind} if kind and "ninety" in w else {})} for i, w in enumerate(said)]
+        return {"language": "en", "segments": [{"speaker": "SPEAKER_1", "role": "clinician", "start": 0.0,
+                                                "end": 2.0, "text": "".join(said), "words": words}]}
+    for kind, expected in (("vital", "vital"), ("medication", "medication"), (None, "vital")):
+        items = [i for i in ExtractiveNoteGenerator().extract(doc(kind))["needs_review"]
+                 if i["reason"] == "restored from the audio"]
+        assert [(i["kind"], i["heard"]) for i in items] == [(expected, "high in teeth.")]

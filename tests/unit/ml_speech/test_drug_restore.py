@@ -56,7 +56,7 @@ def test_a_restored_name_keeps_the_times_and_says_what_was_heard():
     seg = result.segments[0]
     assert seg.text == " Are you still taking metformin 500 milligrams twice a day?"
     restored = [w for w in seg.words if w.heard]
-    assert [(w.word, w.heard) for w in restored] == [(" metformin", "met for me")]
+    assert [(w.word, w.heard, w.restored) for w in restored] == [(" metformin", "met for me", "medication")]
     assert (restored[0].start, restored[0].end) == (1.2, 2.1)
     assert [(d.drug, d.heard) for d in done] == [("metformin", "met for me")]
 

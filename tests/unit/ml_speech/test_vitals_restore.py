@@ -137,7 +137,8 @@ def test_only_segments_naming_a_vital_are_decoded_again_and_the_change_is_listed
     transcript = {"text": seg.text, "segments": [{
         "start": seg.start, "end": seg.end, "speaker": "S1", "role": "clinician", "text": seg.text,
         "words": [{"start": w.start, "end": w.end, "word": w.word.strip(), "probability": w.probability,
-                   **({"heard": w.heard} if w.heard else {})} for w in seg.words]}]}
+                   **({"heard": w.heard, "restored": w.restored} if w.heard else {})} for w in seg.words]}]}
+    assert {w.restored for w in seg.words if w.heard} == {"vital"}
     items = restored_review(build_turns(transcript))
     assert [(i["kind"], i["heard"], i["candidates"][0]["name"]) for i in items] == [
         ("vital", "on 26", "one twenty-six")]
