@@ -67,15 +67,17 @@ _DURATION_PATTERNS = [
     re.compile(r"\b(?:gained|lost|put on|dropped)\b(?:\s+\S+){0,4}?\s+in\s+(?:the\s+)?(?:last\s+|past\s+)?"
                + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
 ]
+_ONSET_VERBS = ("came up|came on|started|began|appeared|showed up|broke out|woke up with|woke up to|developed|"
+                "noticed|came down with")
 _DURATION_SINGLE = [
     (re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b"), "1"),
     (re.compile(r"\bsince\s+(yesterday|last night)\b"), "1 day"),
     (re.compile(r"\bsince\s+last\s+(week|month|year)\b"), "1"),
     (re.compile(r"\bfor\s+(?:about\s+)?(?:a|one)\s+(day|week|month|year)\b"), "1"),
     # a symptom that began yesterday: "then yesterday a rash came up" (D106)
-    (re.compile(r"\b(?:yesterday|last night)\b(?:\s+\S+){0,6}?\s+(?:came up|came on|started|began|appeared|"
-                r"showed up|broke out)\b|\b(?:came up|came on|started|began|appeared|showed up|broke out)"
-                r"(?:\s+\S+){0,3}?\s+(?:yesterday|last night)\b"), "1 day"),
+    # ... or that the patient woke up with, got or noticed yesterday (D145)
+    (re.compile(r"\b(?:yesterday|last night)\b(?:\s+\S+){0,6}?\s+(?:" + _ONSET_VERBS + r")\b|\b(?:" + _ONSET_VERBS
+                + r")(?:\s+\S+){0,3}?\s+(?:yesterday|last night)\b"), "1 day"),
 ]
 #: a question that takes the symptom as present and asks since when: "how long have you had the
 #: headaches?", "when did the palpitations start?", "how many days has the rash been there?"
@@ -667,6 +669,27 @@ def _inherit_location(sent: Sentence, ms: list[Mention], asked_here: list[Mentio
         said.last_body = _loc(sent, bodies[-1])
 
 
+_CLAUSE_JOINTS = frozenset("and but then so".split())
+
+
+def _clause_durations(toks: list[str]) -> list[tuple[int, str | None]]:
+    """(start token, duration) of each clause of a sentence, split at ";" and at "," before "and", "but",
+    "then" or "so": "a runny nose two days ago, and last night a cough" dates each complaint by its own clause."""
+    starts = [0] + [k + 1 for k, tok in enumerate(toks[:-1])
+                    if tok == ";" or (tok == "," and toks[k + 1] in _CLAUSE_JOINTS)]
+    ends = starts[1:] + [len(toks)]
+    return [(a, parse_duration(" ".join(toks[a:b]))) for a, b in zip(starts, ends)]
+
+
+def _clause_duration(dated: list[tuple[int, str | None]], at: int, sentence: str | None) -> str | None:
+    """The duration of the clause holding token ``at``, or of the nearest clause before it that has one; the
+    sentence's own when its clauses do not give two different durations (D145)."""
+    if len({d for _, d in dated if d}) < 2:
+        return sentence
+    before = [d for start, d in dated if start <= at and d]
+    return before[-1] if before else next(d for _, d in dated if d)
+
+
 def _add_mentions(sent: Sentence, ms: list[Mention], said: _TurnSaid) -> None:
     """Add the sentence's mentions; its duration goes to its present symptoms, else (or for "That
     was four days ago") to the previous sentence's."""
@@ -677,8 +700,9 @@ def _add_mentions(sent: Sentence, ms: list[Mention], said: _TurnSaid) -> None:
         if said.prev_present and (not present_here or _ANAPHORA_RE.search(sent.norm)):
             for m in said.prev_present:
                 said.mentions.append((m, dur))
+    dated = _clause_durations(sent.toks)
     for m in ms:
-        said.mentions.append((m, dur if m in present_here else None))
+        said.mentions.append((m, _clause_duration(dated, m.start, dur) if m in present_here else None))
     if present_here:
         said.prev_present = present_here
 
