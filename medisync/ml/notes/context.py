@@ -187,8 +187,9 @@ def assess(toks: list[str], span: tuple[int, int], precomputed: list[Scope] | No
     result = Assertion()
     start, end = span
     for sc in precomputed if precomputed is not None else scopes(toks):
-        # trigger inside the target (e.g. lexicon term "no energy") does not count
-        if sc.trigger[0] >= start and sc.trigger[1] <= end:
+        # a trigger inside the target (lexicon term "no energy"), or one the target begins inside ("have not"
+        # before the term "not (been) sleeping well"), does not count
+        if sc.trigger[0] < end and sc.trigger[1] > start:
             continue
         if sc.start <= start < sc.end or (sc.start < end <= sc.end):
             if sc.modifier == "negated":

@@ -269,9 +269,14 @@ def _pattern_mentions(sent: Sentence, lex: SymptomLexicon, claims: _Claims) -> l
                 mentions.append(Mention(sent, concept, *spans))
     for pat, target in lex.negative_patterns:
         for m in pat.finditer(norm):
+            if _NEGATORS.intersection(norm[:m.start()].split()[-2:]):
+                continue  # "I'm not sleeping well" is no "sleeping well" (D146)
             if (mn := _negative_mention(sent, lex, claims, m, target)) is not None:
                 mentions.append(mn)
     return mentions
+
+
+_NEGATORS = frozenset("not never no nor".split())
 
 
 def _negative_mention(sent: Sentence, lex: SymptomLexicon, claims: _Claims, m: re.Match[str],
