@@ -326,9 +326,14 @@ def _body_after_prep(content: list[str], at: int, body_at_start: dict[int, Match
     return body_at_start.get(k)
 
 
+#: symptom words said as an adjective right before the body part: "a stiff neck", "sore knees", "itchy eyes"
+_BEFORE_PART = frozenset("stiff sore swollen itchy achy aching numb weak tender painful red puffy tingly "
+                         "burning throbbing".split())
+
+
 def _attach_locations(sent: Sentence, mentions: list[Mention], bodies: list[Match[BodyPart]]) -> None:
-    """A location-composable mention takes the body part right after ("numbness in your feet") or
-    right before it ("leg weakness")."""
+    """A location-composable mention takes the body part right after ("numbness in your feet"), right before
+    it ("leg weakness"), or right after its adjective ("a stiff neck")."""
     content = sent.content
     body_at_start = {b.start: b for b in bodies}
     body_at_end = {b.end: b for b in bodies}
@@ -342,10 +347,10 @@ def _attach_locations(sent: Sentence, mentions: list[Mention], bodies: list[Matc
             mn.location = _loc(sent, surface)
         elif (place := _body_after_prep(content, after, body_at_start)) is not None:
             mn.location = _loc(sent, place)
-        elif mn.cstart in body_at_end:
-            b = body_at_end[mn.cstart]
-            if (b.start, b.end) not in mention_spans:
-                mn.location = _loc(sent, b)
+        elif mn.cstart in body_at_end and (body_at_end[mn.cstart].start, mn.cstart) not in mention_spans:
+            mn.location = _loc(sent, body_at_end[mn.cstart])
+        elif after in body_at_start and sent.toks[sent.cmap[after - 1]] in _BEFORE_PART:
+            mn.location = _loc(sent, body_at_start[after])  # "a stiff neck", "swollen ankles" (D147)
 
 
 def _share_list_location(mentions: list[Mention], content: list[str]) -> None:
