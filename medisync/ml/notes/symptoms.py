@@ -522,6 +522,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         if asked_here:
             single_duration = next(iter(said.durations)) if len(said.durations) == 1 else None
             _resolve_asked(findings, asked_here, said.mentions, explicit_bases, answer_pol, single_duration)
+            _resolve_fine_parts(findings, asked_here, said.mentions, turn)
         prev = turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None
         if prev is not None and turn.role in _PATIENT_LIKE and turn.sentences:
             _resolve_onset(findings, _onset_asked(prev), said, turn.sentences[0], explicit_bases)
@@ -746,6 +747,24 @@ def _resolve_asked(findings: dict[str, _Finding], asked_here: list[Mention], men
         elif answer_pol == "pos" and len({x.name for x in asked_here}) == 1:
             _record(findings, q.name, q.base, True, False, q.sent.index + q.cstart / 100.0,
                     single_duration, False)
+
+
+_FINE_PART = re.compile(r"\b(?P<part>\w+(?: \w+)?) (?:is|are|feels?|seems?|looks?) (?:just |totally |completely )?"
+                        r"(?:fine|ok|okay|normal|good|alright|all right)\b")
+
+
+def _resolve_fine_parts(findings: dict[str, _Finding], asked_here: list[Mention],
+                        mentions: list[tuple[Mention, str | None]], turn: Turn) -> None:
+    """An asked symptom of a body part the answer says is fine is denied: "any pain in your teeth?" "my teeth
+    are fine" (D148). Only a symptom asked with that place, and not mentioned in the answer."""
+    lex = symptom_lexicon()
+    fine = {b.payload.prefix for sent in turn.sentences for m in _FINE_PART.finditer(sent.norm)
+            if not _NEGATORS.intersection(sent.norm[:m.start()].split()[-1:])
+            for b in lex.body.find(list(phrase_key(m.group("part"))))[-1:]}
+    named = {m.name for m, _ in mentions}
+    for q in asked_here:
+        if q.location is not None and q.location[0].prefix in fine and q.name not in named and q.name not in findings:
+            _record(findings, q.name, q.base, False, False, q.sent.index + q.cstart / 100.0, None, False)
 
 
 def _drop_generic_duplicates(findings: dict[str, _Finding]) -> None:
