@@ -75,7 +75,7 @@ _DURATION_SINGLE = [
     (re.compile(r"\bsince\s+last\s+(week|month|year)\b"), "1"),
     (re.compile(r"\bfor\s+(?:about\s+)?(?:a|one)\s+(day|week|month|year)\b"), "1"),
     # a symptom that began yesterday: "then yesterday a rash came up" (D106)
-    # ... or that the patient woke up with, got or noticed yesterday (D145)
+    # ... or that the patient woke up with, developed or noticed yesterday (D145)
     (re.compile(r"\b(?:yesterday|last night)\b(?:\s+\S+){0,6}?\s+(?:" + _ONSET_VERBS + r")\b|\b(?:" + _ONSET_VERBS
                 + r")(?:\s+\S+){0,3}?\s+(?:yesterday|last night)\b"), "1 day"),
 ]
