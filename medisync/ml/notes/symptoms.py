@@ -331,6 +331,19 @@ _BEFORE_PART = frozenset("stiff sore swollen itchy achy aching numb weak tender 
                          "burning throbbing".split())
 
 
+#: the verbs between a body part and what is said of it: "my knee is swollen", "my feet have been numb"
+_LINKING = frozenset("is are was were be been being has have had feel feels felt look looks seem seems get gets got "
+                     "getting keep keeps kept become becomes".split())
+
+
+def _body_before_verb(content: list[str], at: int, body_at_end: dict[int, Match[BodyPart]]) -> Match[BodyPart] | None:
+    """The body part that is the subject of one to three linking verbs right before content index ``at``."""
+    k = at
+    while k > 0 and at - k < 3 and content[k - 1] in _LINKING:
+        k -= 1
+    return body_at_end.get(k) if k < at else None
+
+
 def _attach_locations(sent: Sentence, mentions: list[Mention], bodies: list[Match[BodyPart]]) -> None:
     """A location-composable mention takes the body part right after ("numbness in your feet"), right before
     it ("leg weakness"), or right after its adjective ("a stiff neck")."""
@@ -351,6 +364,8 @@ def _attach_locations(sent: Sentence, mentions: list[Mention], bodies: list[Matc
             mn.location = _loc(sent, body_at_end[mn.cstart])
         elif after in body_at_start and sent.toks[sent.cmap[after - 1]] in _BEFORE_PART:
             mn.location = _loc(sent, body_at_start[after])  # "a stiff neck", "swollen ankles" (D147)
+        elif (subject := _body_before_verb(content, mn.cstart, body_at_end)) is not None:
+            mn.location = _loc(sent, subject)  # "my knee is swollen", "my hands feel weak" (D149)
 
 
 def _share_list_location(mentions: list[Mention], content: list[str]) -> None:
