@@ -175,11 +175,13 @@ def _compose(concept: Symptom, loc: Loc | None, matcher: PhraseMatcher[Symptom])
         name = f"{body.prefix} {concept.name}"
     else:
         name = f"{concept.name} in {' '.join(spoken) or body.suffix}"
-    # a composed name that is itself a lexicon concept ("head pain" -> headache)
+    # a composed name that is itself a lexicon concept ("head pain" -> headache), unless that concept names
+    # another, wider body part ("ankle swelling" stays, not "leg swelling": D150)
     key = phrase_key(name)
     for m in matcher.find(list(key)):
         if m.start == 0 and m.end == len(key) and m.payload.loc is None:
-            return m.payload.name
+            parts = {b.payload.prefix for b in symptom_lexicon().body.find(list(phrase_key(m.payload.name)))}
+            return name if parts - {body.prefix} else m.payload.name
     return name
 
 
