@@ -334,8 +334,7 @@ _BEFORE_PART = frozenset("stiff sore swollen itchy achy aching numb weak tender 
 
 
 #: the verbs between a body part and what is said of it: "my knee is swollen", "my feet have been numb"
-_LINKING = frozenset("is are was were be been being has have had feel feels felt look looks seem seems get gets got "
-                     "getting keep keeps kept become becomes".split())
+_LINKING = _AUX | frozenset("feel feels felt look looks seem seems gets keeps become becomes".split())
 
 
 def _body_before_verb(content: list[str], at: int, body_at_end: dict[int, Match[BodyPart]]) -> Match[BodyPart] | None:
