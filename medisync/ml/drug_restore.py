@@ -75,6 +75,7 @@ class RestoreSettings:
     brand_margin: float = 0.15     # a brand is a hotword too when it sounds this much more like the stretch
     min_similarity: float = 0.6    # replaced words vs the drug name
     min_agreement: float = 0.6     # the rest of the segment, first vs second decoding
+    tie_margin: float = 0.02       # a rival vetoes only when it sounds more alike by more than this (D151)
     pad_s: float = 0.2
     condition_probability: float = 0.7  # a condition stretch needs a content word below this (D99)
     min_condition: float = 0.85    # letters-and-sound similarity to propose a condition
@@ -201,7 +202,8 @@ def accept(old: list[AsrWord], new: list[str], cands: list[str],
     if len(hits) != 1:
         return None
     i, drug, (lo, hi, score, heard) = hits[0]
-    if score < settings.min_similarity or any(similarity(heard, c) > score for c in cands if _drug(c) != _drug(drug)):
+    if score < settings.min_similarity or any(similarity(heard, c) > score + settings.tie_margin
+                                              for c in cands if _drug(c) != _drug(drug)):
         return None  # the words must sound like this drug more than like any other candidate
     if len([t for t in a[i + lo:i + hi] if t not in _FUNCTION]) < len(_name(drug).split()):
         return None  # a word added, not one misheard: "your blood pressure" is no "high blood pressure"

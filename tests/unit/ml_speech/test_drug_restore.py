@@ -185,3 +185,13 @@ def test_numbers_written_otherwise_by_the_second_decoding_are_no_disagreement():
     old = _words("and docs are cycling 100 milligrams twice daily for seven days", ("docs", "cycling"))
     new = [" " + w for w in "and doxycycline 100mg twice daily for 7 days".split()]
     assert accept(old, new, ["docusate", "tetracycline", "doxycycline"], SETTINGS) == (1, 4, "doxycycline")
+
+
+def test_rivals_the_letters_cannot_tell_apart_leave_the_choice_to_the_decoding():
+    """'no prezole' is 0.807 like pantoprazole and lansoprazole, 0.795 like omeprazole: a tie within the
+    margin of D151, so the decoding that was offered all three and said omeprazole is taken."""
+    old = _words("and no prezole twenty milligrams before breakfast", ("no", "prezole"))
+    new = [" " + w for w in "and omeprazole twenty milligrams before breakfast".split()]
+    cands = ["pantoprazole", "lansoprazole", "omeprazole"]
+    assert accept(old, new, cands, SETTINGS) == (1, 3, "omeprazole")
+    assert accept(old, new, cands, RestoreSettings(tie_margin=0.0)) is None
