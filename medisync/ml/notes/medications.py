@@ -69,6 +69,7 @@ _FREQ = [
 ]
 _EVERY_H = re.compile(r"\bevery\s+(\d+)(?:\s+(?:to|or)\s+(\d+))?\s+hours?\b")
 _PRN = re.compile(r"\b(as needed|when needed|if needed|as necessary|prn|when you need it|as you need)\b")
+_MEAL_TIME = re.compile(r"\b(before|after)\s+(breakfast|lunch|dinner|supper|meals|each meal|eating)\b")
 _WITH_FOOD = re.compile(r"\bwith (food|meals|a meal|a snack)\b")
 
 
@@ -122,12 +123,15 @@ def parse_frequency(text: str) -> str | None:
         if fm and (best is None or fm.start() < best[0]):
             best = (fm.start(), label)
     if best:
-        base = best[1]
+        base = ("up to " if text[:best[0]].endswith("up to ") else "") + best[1]  # a ceiling, not a schedule
     prn = bool(_PRN.search(text))
     food = bool(_WITH_FOOD.search(text))
-    if base is None and not prn:
+    meal = _MEAL_TIME.search(text)
+    if base is None and not prn and meal is None:
         return None
     parts = [base] if base else []
+    if meal:
+        parts.append(f"{meal.group(1)} {meal.group(2)}")  # "20 mg before breakfast": the timing is the regimen (D152)
     if prn:
         parts.append("as needed")
     if food:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from medisync.ml.notes.medications import parse_frequency
 
 from ._dialogue import insights
@@ -170,3 +172,15 @@ def test_a_brand_restated_by_its_generic_is_one_drug() -> None:
 def test_a_different_drug_offered_instead_is_not_a_restatement() -> None:
     ins = insights(("D", "You can take Augmentin or amoxicillin, whichever your pharmacy has."))
     assert {"amoxicillin clavulanate", "amoxicillin"} <= set(_meds(ins))
+
+
+@pytest.mark.parametrize("said, frequency", [
+    ("20 milligrams before breakfast for heartburn", "before breakfast"),
+    ("10 units after dinner", "after dinner"),
+    ("20 milligrams before meals up to 4 times a day", "up to four times daily before meals"),
+    ("up to 2 times a day as needed", "up to twice daily as needed"),
+    ("twice a day before meals", "twice daily before meals"),
+])
+def test_meal_timing_and_a_ceiling_are_part_of_the_frequency(said: str, frequency: str) -> None:
+    """D152: "before breakfast" is when the dose is taken, and "up to" makes a count a ceiling."""
+    assert parse_frequency(said) == frequency
