@@ -619,6 +619,7 @@ class _TurnSaid:
     last_body: Loc | None = None
     located_pain: Loc | None = None
     prev_present: list[Mention] = field(default_factory=list)
+    dated_before: str | None = None  # the duration of the sentence just before, when it dated nothing
 
 
 def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, list[int]]) -> _TurnSaid:
@@ -717,19 +718,29 @@ def _clause_duration(dated: list[tuple[int, str | None]], at: int, sentence: str
     return before[-1] if before else next(d for _, d in dated if d)
 
 
+#: a sentence that dates itself otherwise takes no duration from the one before
+_OWN_TIME = re.compile(r"\b(now|today|tonight|yesterday|since|after|afterwards|then|later|this morning|last night|"
+                       r"in the (morning|evening|afternoon)|at night|\d+ (seconds?|minutes?|hours?))\b")
+
+
 def _add_mentions(sent: Sentence, ms: list[Mention], said: _TurnSaid) -> None:
     """Add the sentence's mentions; its duration goes to its present symptoms, else (or for "That
-    was four days ago") to the previous sentence's."""
+    was four days ago") to the previous sentence's; a turn's first duration that dates nothing before it
+    dates the next sentence's present symptoms ("That was Saturday, two days ago. It swelled up.", D153)."""
     dur = parse_duration(sent.norm)
     present_here = [m for m in ms if m.assertion.is_patient_finding and not m.assertion.negated]
+    carried, said.dated_before = said.dated_before, None
+    carried = None if _OWN_TIME.search(sent.norm) else carried  # "I went on a trip two weeks ago. Now I have..."
     if dur:
         said.durations.add(dur)
         if said.prev_present and (not present_here or _ANAPHORA_RE.search(sent.norm)):
             for m in said.prev_present:
                 said.mentions.append((m, dur))
+        elif not present_here and not said.prev_present and not _DATED_REFERENT.search(sent.norm):
+            said.dated_before = dur  # not "They started three months ago": that dates what was asked (D110)
     dated = _clause_durations(sent.toks)
     for m in ms:
-        said.mentions.append((m, _clause_duration(dated, m.start, dur) if m in present_here else None))
+        said.mentions.append((m, _clause_duration(dated, m.start, dur or carried) if m in present_here else None))
     if present_here:
         said.prev_present = present_here
 
