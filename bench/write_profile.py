@@ -1,6 +1,6 @@
 """Where a booking's CPU goes: the real app in this process, the load from another.
 
-    python -m bench.write_profile [concurrency] [seconds]     # needs MEDISYNC_DATABASE_URL
+    python -m bench.write_profile [concurrency] [seconds] [booking|patch]   # needs MEDISYNC_DATABASE_URL
 
 The API (``create_app``, the bench server's settings) serves on a free port in this process's
 event loop, its projections and the audit chain running in it as under ``medisync serve``; a child
@@ -27,17 +27,20 @@ from typing import Any
 from bench.read_profile import _thread_cpu, on_fresh_database, serve_app
 
 
-def _client(base: str, concurrency: int, seconds: float, pipe: Any) -> None:
-    """The child: the clinic, a warm-up, then the measured closed loop."""
+def _client(base: str, concurrency: int, seconds: float, pipe: Any, kind: str = "booking") -> None:
+    """The child: the clinic, a warm-up, then the measured closed loop (bookings, or ``PATCH /patients/{id}``)."""
     from bench.common import closed_loop, setup_clinic
-    from bench.http_paths import Slots, appointment_request
+    from bench.http_paths import Slots, appointment_request, patch_request
 
     clinic = setup_clinic(base, doctors=32, patients=64)
     slots = Slots()
-    closed_loop(appointment_request(clinic, slots, concurrency), concurrency, seconds=2.0, warmup=0.5)
+
+    def make() -> Any:
+        return patch_request(clinic, concurrency) if kind == "patch" else appointment_request(clinic, slots, concurrency)
+    closed_loop(make(), concurrency, seconds=2.0, warmup=0.5)
     pipe.send("go")
     pipe.recv()
-    load = closed_loop(appointment_request(clinic, slots, concurrency), concurrency, seconds=seconds, warmup=0.0)
+    load = closed_loop(make(), concurrency, seconds=seconds, warmup=0.0)
     pipe.send((load.done, load.errors, load.seconds))
 
 
@@ -65,11 +68,11 @@ def _profiler() -> Any:
     return yappi
 
 
-async def _serve(concurrency: int, seconds: float, url: str, data_dir: Path) -> None:
+async def _serve(concurrency: int, seconds: float, url: str, data_dir: Path, kind: str) -> None:
     runner, port = await serve_app(url, data_dir)
     parent, child = multiprocessing.Pipe()
     process = multiprocessing.get_context("spawn").Process(
-        target=_client, args=(f"http://127.0.0.1:{port}", concurrency, seconds, child))
+        target=_client, args=(f"http://127.0.0.1:{port}", concurrency, seconds, child, kind))
     process.start()
     loop = asyncio.get_running_loop()
     try:
@@ -118,7 +121,8 @@ def _hot_functions(yappi: Any, done: int, top: int = 60) -> None:
 def main() -> None:
     concurrency = int(sys.argv[1]) if len(sys.argv) > 1 else 8
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 8.0
-    on_fresh_database("writeprof", lambda url, data_dir: _serve(concurrency, seconds, url, data_dir))
+    kind = sys.argv[3] if len(sys.argv) > 3 else "booking"
+    on_fresh_database("writeprof", lambda url, data_dir: _serve(concurrency, seconds, url, data_dir, kind))
 
 
 if __name__ == "__main__":
