@@ -61,7 +61,7 @@ def test_empty_reference_scores_nothing():
     assert MedicalWer(0, 0, 0, 0).wer is None and ZERO.medical_wer is None
 
 
-def test_heldout_split_is_four_visits_and_tune_thirteen():
+def test_heldout_split_is_four_visits_and_tune_twenty_one():
     specs = {p.name[: -len(".spec.json")]: json.loads(p.read_text()) for p in HELDOUT.glob("*.spec.json")}
     splits = {k: v["split"] for k, v in specs.items()}
     assert sorted(k for k, v in splits.items() if v == "heldout") == [
@@ -71,7 +71,10 @@ def test_heldout_split_is_four_visits_and_tune_thirteen():
         "tune-05-hyperlipidemia", "tune-06-insomnia", "tune-07-ankle-sprain",
         # D126: six more, written by a helper who had not read medisync/ml/
         "tune-08-ibs", "tune-09-croup", "tune-10-allergic-rhinitis", "tune-11-tennis-elbow", "tune-12-lyme",
-        "tune-13-bells-palsy"]
+        "tune-13-bells-palsy",
+        # D155: eight more, written by a third helper who had not read medisync/ml/
+        "tune-14-plantar-fasciitis", "tune-15-gastroenteritis", "tune-16-conjunctivitis", "tune-17-anxiety",
+        "tune-18-hip-osteoarthritis", "tune-19-bronchitis", "tune-20-rotator-cuff", "tune-21-hemorrhoids"]
     for file_id, spec in specs.items():
         truth = json.loads((HELDOUT / f"{file_id}.truth.json").read_text())
         assert (HELDOUT / truth["audio"]).is_file()
