@@ -420,6 +420,8 @@ _DONE_TODAY = re.compile(
     r"(is|was|came back|shows|showed|were|are)\s+(today\s+)?(positive|negative|normal|abnormal|showing|consistent|clear)\b"
     r"|^\s*(today|here)\b.*\b(positive|negative)\b"
 )
+#: a condition before the order verb makes it a plan for later: "if it's no better, we'll get an x-ray"
+_CONDITIONAL = re.compile(r"\b(if|unless|in case)\b")
 _PAST_MARK = re.compile(r"\b(last|previous|prior|recent|old|from before)\b")
 _RESULT = re.compile(r"^\s*(was|is|were|are|came back|showed|shows|of|at|result|results|level)\b")
 _RESULT_PRE = re.compile(r"\b(last|recent|previous|prior|your)\s*$")
@@ -462,8 +464,8 @@ def _done_today(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], Orde
 def _ordered(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], Order]) -> bool:
     """Add the items ordered after an order verb (lexicon names, then ASR-damaged ones); whether there were any."""
     trig = _ORDER_TRIGGER.search(s.norm)
-    if not trig:
-        return False
+    if not trig or _CONDITIONAL.search(s.norm[: trig.start()]):
+        return False  # "if it's no better, we'll get an x-ray then": not ordered today (D157)
     trig_tok = len(s.norm[: trig.start()].split())
     got_any, cut = _lexicon_orders(s, hits, trig_tok, orders)
     for kind_name in _fuzzy_orders(s, trig_tok, hits, cut):

@@ -27,6 +27,19 @@ _MECHANISM = [
 ]
 
 
+#: words that deny a mechanism said within three words after them: "No fall, no pop." (D157)
+_DENIED = frozenset("no not never without didn't haven't hasn't nor".split())
+
+
+def _mechanism(sentences: list[Sentence]) -> str | None:
+    """How the complaint began, from the patient's opening turns, unless it was denied ("no fall")."""
+    for pat, label in _MECHANISM:
+        for sent in sentences:
+            if any(not _DENIED & set(sent.norm[:m.start()].split()[-3:]) for m in pat.finditer(sent.norm)):
+                return label
+    return None
+
+
 #: the words that give a body part its side ("my right knee", "both elbows")
 _OWNERS = frozenset("my his her your their our".split())
 _SIDES = {"left": "left", "right": "right", "both": "bilateral", "bilateral": "bilateral"}
@@ -135,11 +148,9 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
         if same and not (told and set(str(same[0]["name"]).split()) <= set(told.split())):
             names.append(same[0]["name"])
         symptom_phrase = " and ".join(names)
-        sent_text = " ".join(s.norm for t in patient_turns for s in t.sentences)
-        for pat, label in _MECHANISM:
-            if pat.search(sent_text):
-                symptom_phrase += " " + label
-                break
+        mechanism = _mechanism([s for t in patient_turns for s in t.sentences])
+        if mechanism:
+            symptom_phrase += " " + mechanism
     if follow_cond:
         extra = problem or symptom_phrase
         return f"{follow_cond} follow-up" + (f" with {extra}" if extra else "")

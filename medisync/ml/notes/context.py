@@ -75,6 +75,9 @@ _LIST_MARKS = frozenset(", or nor".split())
 _LIST_WINDOW = 24
 _CLAUSE_PRONOUNS = frozenset("i it my she he we they that this there you me".split())
 _PUNCT_STOP = frozenset(". ; : ? !".split())
+#: how a consequence clause after ", so" begins: a subject or an instruction ("so stop the aspirin"), not a list
+#: ("so things like fevers and back pain")
+_CONSEQUENCE_START = _CLAUSE_PRONOUNS | frozenset("stop start take keep continue use cut let try call come go".split())
 
 
 @dataclass
@@ -119,8 +122,8 @@ def _forward_end(toks: list[str], start: int, window: int, modifier: str) -> int
             return k
         if tok == "," and k + 1 < len(toks):
             nxt = toks[k + 1]
-            if nxt in _CLAUSE_PRONOUNS:
-                return k
+            if nxt in _CLAUSE_PRONOUNS or (nxt == "so" and k + 2 < len(toks) and toks[k + 2] in _CONSEQUENCE_START):
+                return k  # ", so stop the aspirin": a consequence is a clause of its own (D157)
             if nxt == "and" and k + 2 < len(toks) and toks[k + 2] in _CLAUSE_PRONOUNS:
                 return k
         if tok == "and" and k + 1 < len(toks) and toks[k + 1] in ("i", "it", "she", "he", "we", "they") and modifier != "hypothetical":

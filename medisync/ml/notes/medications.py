@@ -40,6 +40,7 @@ _STOP = ("stop", "stopping", "discontinue", "discontinuing", "quit", "hold", "ho
 _UP = ("increase", "increasing", "raise", "raising", "bump up", "go up", "double", "doubling", "up your", "higher dose",
        "bumping up", "titrate up")
 _DOWN = ("decrease", "decreasing", "reduce", "reducing", "lower", "lowering", "cut back", "cut down", "taper", "halve",
+         *(f"cut {it} {way}" for it in ("it", "them", "that") for way in ("back", "down")),  # D157
          "go down", "lower dose")
 _CHANGE = ("change", "changing", "adjust", "adjusting", "switch your dose")
 _CONTINUE = ("continue", "continuing", "keep", "stay on", "remain on", "refill", "refilling", "keep taking",
@@ -188,6 +189,10 @@ def classify_action(region: str, role: str) -> str:
     return best[0]
 
 
+#: a clinician changing the dose of the drug just named by a pronoun: "Advil doesn't help that, so cut it back
+#: to one pill" (D157)
+_CHANGE_IT = re.compile(r"^[^.;?!]*?[,;]? (?:so |and |then |please )?(?:cut|bring|lower|reduce|decrease|increase|raise"
+                        r"|bump) (?:it|them|that)\b")
 #: a clinician stopping the drug just named by a pronoun: "..., so stop it", "and stop taking them"
 _STOP_IT = re.compile(r"^[^.;?!]*?[,;]? (?:so |and |then |please )?(?:stop|discontinue|quit) (?:taking |using )?(?:it|them|that)\b")
 
@@ -352,6 +357,19 @@ def restatements_dropped(toks: list[str], mentions: list[DrugMention]) -> list[D
     return out
 
 
+_COUNTED = ("tablet", "tablets", "capsule", "capsules")
+_MASS = (" mg", " mcg", " g")
+
+
+def _strength_first(doses: list[tuple[int, str]]) -> tuple[int, str]:
+    """The first dose, or the strength said right after a count of pills: "two pills, so 440 milligrams" is
+    440 mg (D157)."""
+    first = doses[0]
+    if first[1].endswith(_COUNTED) and len(doses) > 1 and doses[1][1].endswith(_MASS) and doses[1][0] - first[0] <= 5:
+        return doses[1]
+    return first
+
+
 def _own_clause(toks: list[str], start: int, drug_end: int, end: int) -> str:
     """The words from ``start`` to the drug and on to the first clause joint after it ("," "and" "but")."""
     stop = next((k for k in range(drug_end, end) if toks[k] in (",", "and", "but", "because")), end)
@@ -388,7 +406,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         if doses:
             # "increase X from 10 to 20 mg" / "X ... to 20 mg": prefer the dose after "to"
             to_doses = [d for d in doses if d[0] > m.end and "to" in toks[max(m.end, d[0] - 3):d[0]]]
-            dose = (to_doses[-1] if to_doses and action == "change" else doses[0])[1]
+            chosen = doses.index(to_doses[-1]) if to_doses and action == "change" else 0
+            dose = _strength_first(doses[chosen:])[1]
         else:
             # "20 mg of lisinopril"
             if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and is_number(toks[m.start - 3]):
@@ -400,7 +419,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
             action = "mention"  # a loose match of a drug named before: it may confirm the drug, never change it
         a = assess(toks, (m.start, m.end), scs)
         example = example or (sent.role == "clinician" and bool(_MAY_HELP.search(after)))
-        if (example and dose is None) or _NOT_HELPFUL.search(after) or not_a_regimen(toks, m.start, m.end,
+        unhelpful = bool(_NOT_HELPFUL.search(after)) and action not in ("stop", "change")  # "... so cut it back"
+        if (example and dose is None) or unhelpful or not_a_regimen(toks, m.start, m.end,
                                                        next_start if i + 1 < len(mentions) else None, region):
             prev_end = m.end
             continue
@@ -426,6 +446,8 @@ def _action(role: str, region: str, after: str, rest: str, previous: MedEvent | 
         action = "stop"
     elif role == "clinician" and action == "mention" and _STOP_IT.search(rest):
         action = "stop"  # "likely from the Sudafed, so stop it"
+    elif role == "clinician" and action == "mention" and _CHANGE_IT.search(rest):
+        action = "change"
     if action == "mention" and role == "clinician" and re.search(r"\b(increase|decrease|up|raise|lower)\b.*\bto\b", after):
         action = "change"
     return action

@@ -223,6 +223,8 @@ def find_mentions(sent: Sentence) -> list[Mention]:
         mentions.append(Mention(sent, m.payload, ts, te, m.start, m.end))
         claims.taken[m.start:m.end] = [True] * (m.end - m.start)
     mentions += _across_auxiliaries(sent, lex, claims.taken)
+    mentions += _predicate_mentions(sent, lex, claims.taken)
+    mentions = [mn for mn in mentions if not _sleep_position(sent, mn)]
     # a symptom heard in a word the recogniser doubts is no finding (D119): "using his elbow while in pain"
     mentions = [mn for mn in mentions if not sent.heard_below(mn.start, mn.end, MIN_WORD_PROBABILITY)]
     mentions.sort(key=lambda mn: mn.cstart)
@@ -343,6 +345,44 @@ def _body_before_verb(content: list[str], at: int, body_at_end: dict[int, Match[
     while k > 0 and at - k < 3 and content[k - 1] in _LINKING:
         k -= 1
     return body_at_end.get(k) if k < at else None
+
+
+#: what may stand between a body part and what is said of it: "my left eye has been red and goopy"
+_PREDICATE_GAP = _LINKING | frozenset("not never always all so really still getting".split())
+_MAX_PREDICATES = 4
+
+
+def _predicate_mentions(sent: Sentence, lex: SymptomLexicon, taken: list[bool]) -> list[Mention]:
+    """A body part said to be what a lexicon term says before it (D156): "my left eye has been red and goopy"
+    reads as "red eye" and "goopy eye", "my knee's swollen" as "swollen knee". Only after a linking verb, and
+    only words no other mention holds, each of a list joined by "and" or "or"."""
+    content, out = sent.content, []
+    for body in lex.body.find(content):
+        k = body.end
+        while k < len(content) and content[k] in _PREDICATE_GAP:
+            k += 1
+        if k == body.end or not set(content[body.end:k]) & _LINKING:
+            continue
+        for c in range(k, min(k + _MAX_PREDICATES, len(content))):
+            if content[c] in _LIST_JOIN:
+                continue
+            phrase = [content[c], *content[body.start:body.end]]
+            found = [m for m in lex.matcher.find(phrase) if m.start == 0 and m.end == len(phrase)]
+            if not found or taken[c]:
+                break
+            ts, te = sent.raw_span(c, c + 1)
+            out.append(Mention(sent, found[0].payload, ts, te, c, c + 1))
+            taken[c] = True
+    return out
+
+
+_POSITIONS = frozenset("side back stomach belly front left right arm shoulder hip".split())
+
+
+def _sleep_position(sent: Sentence, mn: Mention) -> bool:
+    """"I can't sleep on that side" says where sleep hurts, not that sleep fails (D156)."""
+    after = sent.content[mn.cend:mn.cend + 3]
+    return mn.concept.name == "insomnia" and bool(after) and after[0] == "on" and bool(_POSITIONS & set(after[1:]))
 
 
 def _attach_locations(sent: Sentence, mentions: list[Mention], bodies: list[Match[BodyPart]]) -> None:

@@ -65,7 +65,11 @@ FILLERS = frozenset(
     "little bit kind sort quite pretty too".split()
 )
 
-_IRREGULAR = {"feet": "foot", "teeth": "tooth", "men": "man", "women": "woman", "children": "child"}
+_IRREGULAR = {"feet": "foot", "teeth": "tooth", "men": "man", "women": "woman", "children": "child",
+              # irregular past forms of verbs that lay symptom phrases use, read as their base form (D156):
+              # "I've thrown up" is "throw up" as "threw up" is
+              "threw": "throw", "thrown": "throw", "woke": "wake", "woken": "wake", "bled": "bleed",
+              "slept": "sleep"}
 _NO_STEM = frozenset(
     "lows highs diabetes news always has was is does this its us yes gas bus plus less "
     "sinus virus nauseous anxious nervous serious previous various famous analysis dialysis "
@@ -130,15 +134,23 @@ def _pre_normalize(text: str) -> str:
     return t
 
 
+#: what may follow "<noun>'s" only when the "'s" is "is" or "has": "my vision's fine", "the pain's been worse"
+#: (a possessive is followed by what is owned) (D156)
+_AFTER_IS = frozenset("fine ok okay alright normal good great better worse been getting not never still always "
+                      "really so pretty much a all gone the same steady stable".split())
+
+
 def tokenize(text: str) -> list[str]:
     """Normalised tokens of ``text`` (see module docstring)."""
     raw = _TOKEN_RE.findall(_pre_normalize(text))
     toks: list[str] = []
-    for tok in raw:
+    for k, tok in enumerate(raw):
         if tok in CONTRACTIONS:
             toks.extend(CONTRACTIONS[tok].split())
         elif tok.endswith("'s"):
             toks.append(tok[:-2])
+            if k + 1 < len(raw) and raw[k + 1] in _AFTER_IS:
+                toks.append("has" if raw[k + 1] in ("been", "got", "gotten") else "is")
         elif tok.endswith("n't"):
             toks.extend([tok[:-3], "not"])
         elif "'" in tok:
