@@ -41,6 +41,7 @@ _PLAIN_FILL = frozenset("a an the just only classic typical case of".split())
 _WEAK = re.compile(
     r"\b(i think (you have|this is|it is|that is|you are)|i believe (you have|this is|it is)|i suspect|"
     r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|"
+    r"what you are describing is|what you have is|"  # D158
     r"consistent with|most likely|we are dealing with|you are dealing with|(?:shows?|showed|confirms?|confirmed|reveals?|revealed|demonstrates?|demonstrated)"
     r"|" + _PLAIN + r")\b"
 )

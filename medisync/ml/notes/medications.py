@@ -632,6 +632,10 @@ _ACTIONS: dict[str, Callable[[_Med, MedEvent], None]] = {
 
 
 # --------------------------------------------------------------------------- allergies
+#: the allergy classes that are foods (allergies.json): named in an answer about allergies they are an allergy
+#: only with an allergy word or a reaction (D158)
+FOOD_ALLERGENS = frozenset("eggs peanuts shellfish milk fish wheat soy sesame walnuts almonds pecans cashews "
+                           "pistachios hazelnuts".split()) | {"tree nuts"}
 ALLERGY_TRIGGER = re.compile(r"\b(allergic|allergy|allergies|reaction|reactions)\b")
 _NKDA = re.compile(r"\b(no|not|nkda|none|denies|never)\b.*\b(allerg\w*)|\b(allerg\w*)\b.*\b(none|no)\b|\bnkda\b")
 _REACTION_LEAD = re.compile(r"^(it|they|that|this|which|she|he)\b|^(her|his|my|their) (lips?|face|tongue|throat|skin)\b|\b(gives|gave|give|makes|made|make|causes|caused|cause|broke|break|get|got)\b")
@@ -829,8 +833,21 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
         if a.negated and not cannot_take_before(sent, s) and (
                 not explicit or re.search(r"\bnot allergic\b|\bno allerg", norm)):
             continue
-        out.append((s, name, _reaction_of(sent, follow, picked, idx)))
+        reaction = _reaction_of(sent, follow, picked, idx)
+        if name in FOOD_ALLERGENS and not explicit and reaction is None and not _bare_answer(sent, picked, allergy_question):
+            continue  # "just fish oil", "I eat peanuts every day": a food is an allergy only when said so (D158)
+        out.append((s, name, reaction))
     return out
+
+
+_ANSWER_GLUE = frozenset("and or to just only um uh oh well yes yeah".split())
+
+
+def _bare_answer(sent: Sentence, picked: list[tuple[int, int, str]], allergy_question: bool) -> bool:
+    """"Any allergies?" "Peanuts.": an answer that names only the substances."""
+    named = {k for s, e, _n in picked for k in range(s, e)}
+    rest = [t for k, t in enumerate(sent.toks) if t.isalpha() and k not in named and t not in _ANSWER_GLUE]
+    return allergy_question and not rest
 
 
 def _reaction_of(sent: Sentence, follow: Sentence | None, picked: list[tuple[int, int, str]],

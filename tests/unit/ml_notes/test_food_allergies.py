@@ -1,0 +1,34 @@
+"""D158: the major food allergens of US law as allergy substances, each tree nut by its name; a food is an
+allergy only when said so (an allergy word, a reaction, or an answer naming only it); "what you are
+describing is X" states a diagnosis.  Phrasings written for this test."""
+
+from __future__ import annotations
+
+import pytest
+
+from ._dialogue import insights
+
+
+def _allergies(said: str) -> list[tuple[str, str | None]]:
+    return [(a["substance"], a["reaction"]) for a in insights(("D", "Any allergies?"), ("P", said))["allergies"]]
+
+
+def test_a_tree_nut_with_a_reaction_is_an_allergy_by_its_own_name() -> None:
+    assert _allergies("No drug allergies, but walnuts make my mouth swell.") == [("walnuts", "swelling")]
+    assert _allergies("I'm allergic to sesame, I get hives.") == [("sesame", "hives")]
+
+
+@pytest.mark.parametrize("said", ["Just fish oil and a multivitamin.", "I eat peanuts every day.",
+                                  "I drink milk with breakfast."])
+def test_a_food_named_without_an_allergy_is_none(said: str) -> None:
+    assert _allergies(said) == []
+
+
+def test_an_answer_that_names_only_foods_is_an_allergy() -> None:
+    assert _allergies("Peanuts and shellfish.") == [("peanuts", None), ("shellfish", None)]
+
+
+def test_what_you_are_describing_states_a_diagnosis() -> None:
+    found = insights(("P", "I worry about everything, all day."),
+                     ("D", "What you're describing is generalized anxiety disorder."))["diagnoses"]
+    assert [d["icd10"] for d in found] == ["F41.1"]
