@@ -601,7 +601,8 @@ def _fuzzy_orders(s: Sentence, trig_tok: int, hits: list[Any], cut: int | None) 
 _FU_TRIGGER = re.compile(
     r"\b(come back|coming back|see (?:you|me|him|her|them)|see how (?:you|he|she|they|things|it) (?:are|is|am)? ?(?:doing|going)|follow up|fall up|follow|return|recheck|rechecking|check back|"
     r"(?:will|'ll|going to) (?:be )?check(?:ing)?|back in|"
-    r"appointment|visit|schedule|scheduled|check in|touch base|see each other)\b"
+    r"appointment|visit|schedule|scheduled|check in|touch base|see each other|"
+    r"check (?:up )?on (?:you|him|her|them))\b"  # "let's check on you in three months" (D159)
 )
 _FU_INTERVAL = re.compile(
     r"\bin\s+(?:about\s+|another\s+|around\s+)?(\d+(?:\.\d+)?|a|an|1|a couple of|a couple|couple of|a few)\s+"

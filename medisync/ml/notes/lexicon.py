@@ -185,6 +185,8 @@ _NEGATIVE_ASSERTIONS = [
     (r"\b(?P<loc>legs?|arms?|hands?)\s+(feel|feels|are|is|seem|seems)\s+(strong|fine|normal|ok|okay)", "{loc} weakness"),
     (r"\b(sleep|sleeping)\s+(is\s+)?(fine|well|ok|okay|good|great|normal)", "insomnia"),
     (r"\bappetite\s+(is|has\s+been)\s+(fine|ok|okay|good|normal|great)", "loss of appetite"),
+    (r"\blights?\s+(is|are|has\s+been)\s+(fine|ok|okay|alright|no\s+problem)|\blights?\s+(does|do)\s+not\s+bother",
+     "photophobia"),  # D159
     (r"\bweight\s+(is|has\s+been|has\s+stayed|stayed)\s+(steady|stable|the\s+same|unchanged|fine|ok|okay)",
      "weight loss"),  # D157
     (r"\b(breathing|breath)\s+(is|feels|has\s+been)\s+(fine|ok|okay|normal|good)", "shortness of breath"),

@@ -357,6 +357,15 @@ def restatements_dropped(toks: list[str], mentions: list[DrugMention]) -> list[D
     return out
 
 
+#: "I'm adding benzonatate, 100 mg ..., and an albuterol inhaler, two puffs ...": the next drug of the list, with
+#: a regimen of its own, takes the verb of the one before (D159)
+_AND_NEXT = re.compile(r"(?:^|,)\s*and(?:\s+(?:a|an|the|some|his|her|your))?$")
+def _regimen_follows(toks: list[str], at: int) -> bool:
+    """A dose is said after ``at`` before the clause ends ("an albuterol inhaler, two puffs ...")."""
+    end = next((k for k in range(at, len(toks)) if toks[k] in _CLAUSE_BREAK), len(toks))
+    return bool(find_doses(toks, at, min(end, at + 8)))
+
+
 _COUNTED = ("tablet", "tablets", "capsule", "capsules")
 _MASS = (" mg", " mcg", " g")
 
@@ -413,6 +422,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
             if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and is_number(toks[m.start - 3]):
                 dose = _fmt_dose(toks[m.start - 3], toks[m.start - 2])
         freq = parse_frequency(after)
+        if action == "mention" and events and rstart == prev_end and _AND_NEXT.search(region) and _regimen_follows(toks, m.end):
+            action = events[-1].action if events[-1].action in ("start", "continue") else action  # D159
         if action == "stop" and "," in toks[m.end:(doses[0][0] if doses else end)]:
             dose, freq = None, None  # "stop melatonin, 15 milligrams at bedtime": another drug's regimen
         if m.method != "exact" and m.confidence < SAFE_FUZZY and dose is None and freq is None:
