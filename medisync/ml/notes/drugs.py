@@ -53,7 +53,7 @@ MIN_CHARS = 5
 
 DOSE_UNITS = frozenset(
     "mg mcg g units ml puff puffs tablet tablets pill pills capsule capsules tab tabs drop drops "
-    "spray sprays patch patches injection shot".split()
+    "spray sprays patch patches injection shot tablespoon tablespoons teaspoon teaspoons".split()  # spoons: D160
 )
 _BRIDGE = frozenset(", in into to at of is um uh a the".split())
 MED_VERBS = frozenset(

@@ -57,7 +57,8 @@ _REPORT = ("taking", "take", "takes", "took", "on", "using", "use", "been on", "
 _UNIT_OUT = {"mg": "mg", "mcg": "mcg", "g": "g", "units": "units", "ml": "ml", "puff": "puffs", "puffs": "puffs",
              "tablet": "tablet", "tablets": "tablets", "pill": "tablet", "pills": "tablets", "capsule": "capsule",
              "capsules": "capsules", "tab": "tablet", "tabs": "tablets", "drop": "drop", "drops": "drops",
-             "spray": "spray", "sprays": "sprays", "patch": "patch", "patches": "patches"}
+             "spray": "spray", "sprays": "sprays", "patch": "patch", "patches": "patches",
+             "tablespoon": "tablespoon", "tablespoons": "tablespoons", "teaspoon": "teaspoon", "teaspoons": "teaspoons"}
 
 _FREQ = [
     (re.compile(r"\b(once|1 time|one time)\s+(a|per|each|every)\s+day\b|\bonce daily\b|\bevery day\b|\beach day\b|\bdaily\b|\bqd\b|\ba day\b(?<!times a day)|\bevery morning\b|\beach morning\b"), "once daily"),
@@ -80,10 +81,10 @@ def _fmt_dose(value: str, unit: str) -> str:
     if out_unit == "g" and v <= 5:
         v, out_unit = v * 1000, "mg"
     num = str(int(v)) if v.is_integer() else f"{v:g}"
-    if out_unit in ("tablets", "capsules", "puffs", "drops", "sprays", "patches") and v == 1:
+    if out_unit in ("tablets", "capsules", "puffs", "drops", "sprays", "patches", "tablespoons", "teaspoons") and v == 1:
         out_unit = {"tablets": "tablet", "capsules": "capsule", "puffs": "puff", "drops": "drop", "sprays": "spray",
-                    "patches": "patch"}[out_unit]
-    elif out_unit in ("tablet", "capsule", "drop", "spray", "patch") and v != 1:
+                    "patches": "patch", "tablespoons": "tablespoon", "teaspoons": "teaspoon"}[out_unit]
+    elif out_unit in ("tablet", "capsule", "drop", "spray", "patch", "tablespoon", "teaspoon") and v != 1:
         out_unit = out_unit + ("es" if out_unit == "patch" else "s")
     return f"{num} {out_unit}"
 
