@@ -28,7 +28,7 @@ _MECHANISM = [
 
 
 #: words that deny a mechanism said within three words after them: "No fall, no pop." (D157)
-_DENIED = frozenset("no not never without didn't haven't hasn't nor".split())
+_DENIED = frozenset("no not never without nor".split())  # contractions are split by the tokenizer
 
 
 def _mechanism(sentences: list[Sentence]) -> str | None:

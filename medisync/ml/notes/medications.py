@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from medisync.application.ports import Allergy, Medication
@@ -644,10 +645,13 @@ _ACTIONS: dict[str, Callable[[_Med, MedEvent], None]] = {
 
 
 # --------------------------------------------------------------------------- allergies
-#: the allergy classes that are foods (allergies.json): named in an answer about allergies they are an allergy
-#: only with an allergy word or a reaction (D158)
-FOOD_ALLERGENS = frozenset("eggs peanuts shellfish milk fish wheat soy sesame walnuts almonds pecans cashews "
-                           "pistachios hazelnuts".split()) | {"tree nuts"}
+@lru_cache(maxsize=1)
+def food_allergens() -> frozenset[str]:
+    """The allergy classes marked ``food`` in allergies.json: named in an answer about allergies they are an
+    allergy only with an allergy word or a reaction (D158)."""
+    from .lexicon import load_json
+
+    return frozenset(c["name"] for c in load_json("allergies.json")["classes"] if c.get("food"))
 ALLERGY_TRIGGER = re.compile(r"\b(allergic|allergy|allergies|reaction|reactions)\b")
 _NKDA = re.compile(r"\b(no|not|nkda|none|denies|never)\b.*\b(allerg\w*)|\b(allerg\w*)\b.*\b(none|no)\b|\bnkda\b")
 _REACTION_LEAD = re.compile(r"^(it|they|that|this|which|she|he)\b|^(her|his|my|their) (lips?|face|tongue|throat|skin)\b|\b(gives|gave|give|makes|made|make|causes|caused|cause|broke|break|get|got)\b")
@@ -846,7 +850,7 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
                 not explicit or re.search(r"\bnot allergic\b|\bno allerg", norm)):
             continue
         reaction = _reaction_of(sent, follow, picked, idx)
-        if name in FOOD_ALLERGENS and not explicit and reaction is None and not _bare_answer(sent, picked, allergy_question):
+        if name in food_allergens() and not explicit and reaction is None and not _bare_answer(sent, picked, allergy_question):
             continue  # "just fish oil", "I eat peanuts every day": a food is an allergy only when said so (D158)
         out.append((s, name, reaction))
     return out

@@ -223,12 +223,13 @@ def find_mentions(sent: Sentence) -> list[Mention]:
         mentions.append(Mention(sent, m.payload, ts, te, m.start, m.end))
         claims.taken[m.start:m.end] = [True] * (m.end - m.start)
     mentions += _across_auxiliaries(sent, lex, claims.taken)
-    mentions += _predicate_mentions(sent, lex, claims.taken)
+    bodies = lex.body.find(content)
+    mentions += _predicate_mentions(sent, lex, claims.taken, bodies)
     mentions = [mn for mn in mentions if not _sleep_position(sent, mn)]
     # a symptom heard in a word the recogniser doubts is no finding (D119): "using his elbow while in pain"
     mentions = [mn for mn in mentions if not sent.heard_below(mn.start, mn.end, MIN_WORD_PROBABILITY)]
     mentions.sort(key=lambda mn: mn.cstart)
-    _attach_locations(sent, mentions, lex.body.find(content))
+    _attach_locations(sent, mentions, bodies)
     _share_list_location(mentions, content)
     scs = scopes(toks)
     for mn in mentions:
@@ -352,12 +353,13 @@ _PREDICATE_GAP = _LINKING | frozenset("not never always all so really still gett
 _MAX_PREDICATES = 4
 
 
-def _predicate_mentions(sent: Sentence, lex: SymptomLexicon, taken: list[bool]) -> list[Mention]:
+def _predicate_mentions(sent: Sentence, lex: SymptomLexicon, taken: list[bool],
+                        bodies: list[Match[BodyPart]]) -> list[Mention]:
     """A body part said to be what a lexicon term says before it (D156): "my left eye has been red and goopy"
     reads as "red eye" and "goopy eye", "my knee's swollen" as "swollen knee". Only after a linking verb, and
     only words no other mention holds, each of a list joined by "and" or "or"."""
     content, out = sent.content, []
-    for body in lex.body.find(content):
+    for body in bodies:
         k = body.end
         while k < len(content) and content[k] in _PREDICATE_GAP:
             k += 1

@@ -150,7 +150,7 @@ def tokenize(text: str) -> list[str]:
         elif tok.endswith("'s"):
             toks.append(tok[:-2])
             if k + 1 < len(raw) and raw[k + 1] in _AFTER_IS:
-                toks.append("has" if raw[k + 1] in ("been", "got", "gotten") else "is")
+                toks.append("has" if raw[k + 1] == "been" else "is")
         elif tok.endswith("n't"):
             toks.extend([tok[:-3], "not"])
         elif "'" in tok:
