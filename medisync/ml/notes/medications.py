@@ -449,6 +449,12 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
     return events
 
 
+#: a clinician naming a drug the patient took, in a relative clause after it: "the ibuprofen 400 mg you took
+#: caused the ulcer", "the lisinopril you were on" (D161): what the patient took, never a prescription
+_YOU_TOOK = re.compile(r"^(?:[\w.%]+ ){0,4}?(?:that |which )?(?:you|she|he|they) (?:have |had |would )?(?:took|taken"
+                       r"|were taking|was taking|been taking|were on|was on|been on|used|tried|had)\b")
+
+
 def _action(role: str, region: str, after: str, rest: str, previous: MedEvent | None) -> str:
     """The action on a drug: from the verb before it (``region``), the clause after it (``after``) and the
     rest of the sentence up to the next drug (``rest``); ``previous`` is the event of the drug listed just before."""
@@ -463,6 +469,8 @@ def _action(role: str, region: str, after: str, rest: str, previous: MedEvent | 
         action = "change"
     if action == "mention" and role == "clinician" and re.search(r"\b(increase|decrease|up|raise|lower)\b.*\bto\b", after):
         action = "change"
+    if action == "mention" and role == "clinician" and _YOU_TOOK.search(after):
+        action = "report"
     return action
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ._dialogue import insights
+from ._dialogue import insights, transcript
 
 
 def _statuses(answer: str) -> dict[str, str]:
@@ -41,3 +41,20 @@ def test_a_drug_no_longer_taken_is_stopped(answer: str, expected: dict[str, str]
 ])
 def test_a_drug_still_taken_stays_active(answer: str, drug: str) -> None:
     assert _statuses(answer) == {drug: "active"}
+
+
+@pytest.mark.parametrize("said", [
+    "The ibuprofen 400 mg you took before caused the ulcer.",
+    "So the naproxen 500 mg you were taking probably caused this bleeding.",
+    "The lisinopril 10 mg you were on made you cough.",
+    "The prednisone 20 mg that you had last month raised your sugars.",
+])
+def test_a_drug_the_clinician_says_the_patient_took_is_no_prescription(said: str) -> None:
+    """D161: a drug named with a dose in a relative clause of past use is what the patient took; written "new"
+    it would put a drug that caused the harm into the plan as a prescription."""
+    from medisync.ml.notes import ExtractiveNoteGenerator
+
+    note = ExtractiveNoteGenerator().generate(transcript(("D", said), ("P", "Okay.")))
+    statuses = {m["name"]: m["status"] for m in note["insights"]["medications"]}
+    assert statuses and "new" not in statuses.values()
+    assert "Start" not in note["plan"]
