@@ -899,7 +899,8 @@ def _before_denial_dropped(sent: Sentence, picked: list[tuple[int, int, str]]) -
     """"Just a baby aspirin, 81 milligrams every morning, no allergies that I know of": when the only
     word about allergies is a plain denial, a substance named before it *and taken* (a dose after it, a
     verb of taking before it) is no allergen (D105). "Penicillin, but no other allergies" keeps penicillin."""
-    deny = _NKDA.search(sent.norm)
+    near = list(_DENIAL_NEAR.finditer(sent.norm))
+    deny = near[-1] if near else _NKDA.search(sent.norm)
     if deny is None or ALLERGY_TRIGGER.search(sent.norm[:deny.start()]) or _OTHER.search(deny.group(0)):
         return picked
     cut = len(sent.norm[:deny.start()].split())
@@ -907,6 +908,9 @@ def _before_denial_dropped(sent: Sentence, picked: list[tuple[int, int, str]]) -
 
 
 _OTHER = re.compile(r"\b(other|else|more|further)\b")
+#: a denial next to its allergy word ("no known drug allergies", "not allergic"): the one the cut is made at,
+#: not an earlier "no" of the sentence ("No, never; for sleep I take ..., no allergies", "no luck, I take ...")
+_DENIAL_NEAR = re.compile(r"\b(?:no|not|none|denies|never)\b(?: [\w']+){0,3}? allerg\w*|\bnkda\b")
 
 
 #: "ibuprofen does not cause me any problems", "amoxicillin has always been fine": no allergy

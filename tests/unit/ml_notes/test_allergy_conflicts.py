@@ -121,3 +121,29 @@ def test_a_chart_statement_covers_only_its_own_stretch() -> None:
     }
     for said, allergens in cases.items():
         assert _names(insights(("D", said))["allergies"], "substance") == allergens, said
+
+
+def test_an_earlier_no_of_the_sentence_does_not_move_the_allergy_denial() -> None:
+    """D162: a drug taken with its dose before "no allergies" is a medication, also when the sentence opens
+    with another "no" (an answer to the question before, "no luck"): the cut is at the denial next to its
+    allergy word, not at the first "no" of the sentence (tune-17 and tune-21 through the recorder)."""
+    cases = {
+        "No, never, otherwise just prilosec, 20 milligrams before breakfast, no allergies that I know of.":
+            {"omeprazole"},
+        "I tried a cream, but no luck, I take lipitor, 40 milligrams at bedtime, no allergies.": {"atorvastatin"},
+        "Not really, I take aspirin 81 milligrams daily and I have no known drug allergies.": {"aspirin"},
+    }
+    for said, taken in cases.items():
+        ins = insights(("D", "Anything else?"), ("P", said))
+        assert ins["allergies"] == [], said
+        assert _names(ins["medications"], "name") == taken, said
+    ins = insights(("D", "Any allergies?"), ("P", "No, just penicillin, no other allergies."))
+    assert _names(ins["allergies"], "substance") == {"penicillin"}
+
+
+def test_sulfa_in_the_british_spelling_and_as_sulfur_drugs_is_a_sulfa_allergy() -> None:
+    """D163: "sulphur drugs give me a rash" (the recorder's spelling of a sulfa allergy in tune-14), "sulpha"."""
+    for said in ("Sulphur drugs give me a rash.", "I'm allergic to sulpha.", "Sulfur drugs gave me hives.",
+                 "I react to sulphonamides."):
+        ins = insights(("D", "Any allergies?"), ("P", said))
+        assert _names(ins["allergies"], "substance") == {"sulfa"}, said
