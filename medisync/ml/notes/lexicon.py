@@ -14,7 +14,7 @@ from typing import Any
 
 from .hpo import linked_synonyms
 from .icd10 import default_leaf
-from .text import FILLERS, PhraseMatcher, stem, tokenize
+from .text import FILLERS, PhraseMatcher, phrase_key, stem, tokenize
 
 
 def load_json(name: str) -> dict[str, Any]:
@@ -246,6 +246,13 @@ def lay_patterns(symptoms: dict[str, Symptom]) -> list[tuple[re.Pattern[str], Sy
     return out
 
 
+def _article_bound(term: str) -> bool:
+    """A term that is one content word only by dropping its article ("the runs" is "run", which "I run every
+    morning" holds, D164): matched as the words said, not as content tokens."""
+    words = term.split()
+    return len(words) > 1 and words[0] in ("the", "a", "an") and len(phrase_key(term)) == 1
+
+
 @lru_cache(maxsize=1)
 def symptom_lexicon() -> SymptomLexicon:
     data = load_json("symptoms.json")
@@ -256,7 +263,10 @@ def symptom_lexicon() -> SymptomLexicon:
         sym = Symptom(entry["name"], entry.get("loc"), entry.get("parent"), tuple(entry.get("patterns", ())))
         symptoms[sym.name] = sym
         for term in entry["terms"]:
-            matcher.add(term, sym)
+            if _article_bound(term):
+                patterns.append((re.compile(r"\b" + re.escape(term) + r"\b"), sym))
+            else:
+                matcher.add(term, sym)
         for pat in sym.patterns:
             patterns.append((re.compile(pat), sym))
     for name, forms in _hpo_forms(data["symptoms"]).items():

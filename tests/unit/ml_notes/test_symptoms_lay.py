@@ -139,3 +139,16 @@ def test_hands_that_shake_are_a_tremor(said: str) -> None:
 
 def test_shaking_hands_with_someone_is_no_tremor() -> None:
     assert "tremor" not in symptom_map(insights(("P", "Gripping a hammer, or even shaking hands, hurts my elbow.")))
+
+
+@pytest.mark.parametrize(("said", "concept", "present"), [
+    ("I run every morning.", "diarrhea", None),
+    ("I had to run to the store for my mom.", "diarrhea", None),
+    ("I've had the runs since Sunday.", "diarrhea", True),
+    ("My nose runs all day.", "runny nose", True),
+    ("I have to run to the bathroom, loose, watery stuff, four times a day.", "diarrhea", True),
+    ("I have to run to the bathroom to pee all night.", "diarrhea", None),
+])
+def test_run_is_diarrhea_only_as_the_runs_or_with_loose_stool(said: str, concept: str, present: bool | None) -> None:
+    """D164: "the runs" was matched as its one content word "run", so "I run every morning" was diarrhea."""
+    assert symptom_map(insights(("D", "What's going on?"), ("P", said))).get(concept, (None,))[0] is present
