@@ -60,8 +60,9 @@ _DURATION_PATTERNS = [
     # "it's been about four days", "it has been going on two weeks"
     re.compile(r"\b(?:has|have|is|had)\s+been\s+(?:going on\s+)?(?:for\s+)?(?:about\s+|around\s+|almost\s+|nearly\s+"
                r"|over\s+|roughly\s+|a\s+good\s+)?" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
-    # "two weeks now" at the start of a clause
-    re.compile(r"(?:^|[,;.]\s+|\b(?:it is|it has been|so|and|about|around)\s+)" + _QTY_RE + r"\s+" + _UNIT_RE
+    # "two weeks now" at the start of a clause; "so that's two days now" (D165)
+    re.compile(r"(?:^|[,;.]\s+|\b(?:it is|it has been|that is|that has been|this is|this has been|so|and|about|around)\s+)"
+               + _QTY_RE + r"\s+" + _UNIT_RE
                + r"\s+now\b"),
     # a change over a time: "i have gained about 6 pounds in 2 months" (D103)
     re.compile(r"\b(?:gained|lost|put on|dropped)\b(?:\s+\S+){0,4}?\s+in\s+(?:the\s+)?(?:last\s+|past\s+)?"
@@ -549,6 +550,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
     findings: dict[str, _Finding] = {}
     asked: list[Mention] = []  # specific names asked so far (for generic adoption)
     known_specific: list[Mention] = []
+    said_before: _TurnSaid | None = None
     for ti, turn in enumerate(turns):
         if turn.role == "clinician":
             # specific symptoms the clinician names (even outside a recognised
@@ -559,7 +561,8 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         asked_here = _asked_in(turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None)
         # also every clinician question so far feeds generic adoption
         asked.extend(mq for mq in asked_here if not mq.generic)
-        said = _turn_mentions(turn, asked_here, by_sentence)
+        said = _turn_mentions(turn, asked_here, by_sentence, _continued(turns, ti, said_before))
+        said_before = said
         if ti > 0 and _asks_history(turns[ti - 1]):
             said.mentions = [(m, d) for m, d in said.mentions if _NOW.search(m.sent.norm)]
         # answer-level resolution of asked symptoms
@@ -662,10 +665,21 @@ class _TurnSaid:
     located_pain: Loc | None = None
     prev_present: list[Mention] = field(default_factory=list)
     dated_before: str | None = None  # the duration of the sentence just before, when it dated nothing
+    topic: Loc | None = None  # the body part the sentence just before was, alone ("My right shoulder.")
 
 
-def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, list[int]]) -> _TurnSaid:
-    said = _TurnSaid()
+def _continued(turns: list[Turn], ti: int, said_before: "_TurnSaid | None") -> list[Mention]:
+    """The present complaints of the patient-side turn just before, when this patient-side turn follows it with
+    no clinician between: "I've been running to the bathroom ... and I've thrown up." (the patient) "So that's two
+    days now." (his wife) dates them (D165)."""
+    if said_before is None or ti == 0 or turns[ti - 1].role not in _PATIENT_LIKE or turns[ti].role not in _PATIENT_LIKE:
+        return []
+    return said_before.prev_present
+
+
+def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, list[int]],
+                   continued: list[Mention]) -> _TurnSaid:
+    said = _TurnSaid(prev_present=list(continued))
     prev_allergy = prev_allergen = False
     for sent in turn.sentences:
         allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _continues_reaction(sent)) or (
@@ -722,6 +736,7 @@ def _inherit_location(sent: Sentence, ms: list[Mention], asked_here: list[Mentio
                 within = [b for b in all_bodies if mn.cstart <= b.start and b.end <= mn.cend]
                 if within:
                     said.located_pain = _loc(sent, within[-1])
+    _topic_pain(sent, ms, said)
     inside = {k for mn in ms for k in range(mn.cstart, mn.cend)}
     bodies = [b for b in lex.body.find(sent.content) if b.start not in inside]
     for mn in ms:
@@ -737,6 +752,31 @@ def _inherit_location(sent: Sentence, ms: list[Mention], asked_here: list[Mentio
                 mn.name = _compose(mn.concept, loc, lex.matcher)
     if bodies:
         said.last_body = _loc(sent, bodies[-1])
+    said.topic = _bare_body(sent, all_bodies) if not ms else None
+
+
+#: words a sentence that is only a body part may hold besides it: "My right shoulder.", "My nose, doc."
+_TOPIC_GLUE = frozenset("my his her their the left right both doc doctor um uh well just".split())
+
+
+def _bare_body(sent: Sentence, bodies: list[Match[BodyPart]]) -> Loc | None:
+    """The body part a sentence is, alone: the answer "My right shoulder." to "What brings you in?"."""
+    if len(bodies) != 1:
+        return None
+    rest = [t for k, t in enumerate(sent.content) if not bodies[0].start <= k < bodies[0].end]
+    return _loc(sent, bodies[0]) if all(t in _TOPIC_GLUE or not t.isalpha() for t in rest) else None
+
+
+def _topic_pain(sent: Sentence, ms: list[Mention], said: _TurnSaid) -> None:
+    """"My right shoulder. It hurts on the outside of my arm.": the pain whose subject is "it", right after a
+    sentence that named only a body part, is of that part; the place after it says where it is felt (D166)."""
+    if said.topic is None:
+        return
+    lex = symptom_lexicon()
+    for mn in ms:
+        if mn.concept.name in _INHERIT_LOC and not mn.assertion.negated and "it" in sent.toks[:mn.start]:
+            mn.location = said.topic
+            mn.name = _compose(mn.concept, said.topic, lex.matcher)
 
 
 _CLAUSE_JOINTS = frozenset("and but then so".split())

@@ -32,3 +32,15 @@ def test_a_duration_that_dated_the_asked_complaint_is_not_carried_on() -> None:
     found = _durations(("D", "Tell me about the headaches."),
                        ("P", "They started three months ago. It is a throbbing pain, with nausea."))
     assert found["headache"] == "3 months" and found["nausea"] is None
+
+
+def test_a_family_members_duration_dates_the_patients_complaints_just_before() -> None:
+    """D165: "So that's two days now", said by the wife right after the patient's complaints, dates them; a
+    clinician's turn between stops the carry."""
+    ins = insights(("D", "What's happening?"),
+                   ("P", "I've been throwing up all night, and I have diarrhea. It hit me Sunday night."),
+                   ("F", "So that's two days now. Half his office had the same bug."))
+    assert symptom_map(ins) == {"vomiting": (True, "2 days"), "diarrhea": (True, "2 days")}
+    ins = insights(("D", "What's happening?"), ("P", "I've been throwing up all night."), ("D", "I see."),
+                   ("P", "And my sister is here with me, that's two days now."))
+    assert symptom_map(ins)["vomiting"] == (True, None)

@@ -4,7 +4,9 @@ written for this test."""
 
 from __future__ import annotations
 
-from ._dialogue import insights
+import pytest
+
+from ._dialogue import insights, symptom_map
 
 
 def test_the_opening_body_part_locates_the_complaint() -> None:
@@ -37,3 +39,16 @@ def test_a_place_named_after_the_complaint_is_not_its_place() -> None:
     found = insights(("D", "What brings you in?"), ("P", "It hurts when I walk."),
                      ("D", "Any trouble with your right hip in the past?"))
     assert "hip" not in (found["chief_complaint"] or "")
+
+
+@pytest.mark.parametrize(("answer", "pain"), [
+    ("My right shoulder. For a couple of weeks it hurts on the outside of my arm when I reach up.", "shoulder pain"),
+    ("My back. It hurts down my leg.", "back pain"),
+    ("My knee. It hurts when I climb stairs.", "knee pain"),
+])
+def test_a_pain_whose_subject_is_it_is_of_the_body_part_just_named_alone(answer: str, pain: str) -> None:
+    """D166: the answer "My right shoulder." makes the shoulder what "it hurts" speaks of; "on the outside of my
+    arm" says where it is felt."""
+    found = symptom_map(insights(("D", "What brings you in today?"), ("P", answer)))
+    assert found.get(pain, (None,))[0] is True
+    assert not {"arm pain", "leg pain"} & set(found)
