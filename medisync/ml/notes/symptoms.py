@@ -366,16 +366,25 @@ def _predicate_mentions(sent: Sentence, lex: SymptomLexicon, taken: list[bool],
             k += 1
         if k == body.end or not set(content[body.end:k]) & _LINKING:
             continue
-        for c in range(k, min(k + _MAX_PREDICATES, len(content))):
-            if content[c] in _LIST_JOIN:
-                continue
-            phrase = [content[c], *content[body.start:body.end]]
-            found = [m for m in lex.matcher.find(phrase) if m.start == 0 and m.end == len(phrase)]
-            if not found or taken[c]:
-                break
-            ts, te = sent.raw_span(c, c + 1)
-            out.append(Mention(sent, found[0].payload, ts, te, c, c + 1))
-            taken[c] = True
+        out += _predicates_from(sent, lex, taken, k, content[body.start:body.end])
+    return out
+
+
+def _predicates_from(sent: Sentence, lex: SymptomLexicon, taken: list[bool], k: int,
+                     body: list[str]) -> list[Mention]:
+    """The lexicon terms the words from content token ``k`` make with ``body`` after them ("red" + "eye"),
+    each of a list joined by "and" or "or"; marks their tokens taken."""
+    content, out = sent.content, []
+    for c in range(k, min(k + _MAX_PREDICATES, len(content))):
+        if content[c] in _LIST_JOIN:
+            continue
+        phrase = [content[c], *body]
+        found = [m for m in lex.matcher.find(phrase) if m.start == 0 and m.end == len(phrase)]
+        if not found or taken[c]:
+            break
+        ts, te = sent.raw_span(c, c + 1)
+        out.append(Mention(sent, found[0].payload, ts, te, c, c + 1))
+        taken[c] = True
     return out
 
 
@@ -695,6 +704,7 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
         ats = allergens.get(sent.index, [])
         ms = [m for m in find_mentions(sent) if not _is_indication(sent, m) and (limit is None or m.end <= limit)
               and not any(_told_as_reaction(sent, m, at) for at in ats)]
+        ms += _topic_predicates(sent, said.topic, ms)
         _inherit_location(sent, ms, asked_here, said)
         _add_mentions(sent, ms, said)
     return said
@@ -765,6 +775,28 @@ def _bare_body(sent: Sentence, bodies: list[Match[BodyPart]]) -> Loc | None:
         return None
     rest = [t for k, t in enumerate(sent.content) if not bodies[0].start <= k < bodies[0].end]
     return _loc(sent, bodies[0]) if all(t in _TOPIC_GLUE or not t.isalpha() for t in rest) else None
+
+
+def _topic_predicates(sent: Sentence, topic: Loc | None, ms: list[Mention]) -> list[Mention]:
+    """"My nose, doc. It's been running like a faucet.": what "it" is said to be, right after a sentence that
+    named only a body part, read with that part as D156 reads "my nose has been running" (D167)."""
+    content = sent.content
+    if topic is None or "it" not in content:
+        return []
+    start = k = content.index("it") + 1
+    while k < len(content) and content[k] in _PREDICATE_GAP:
+        k += 1
+    if k == start or not set(content[start:k]) & _LINKING:
+        return []
+    taken = [False] * len(content)
+    for mn in ms:
+        taken[mn.cstart:mn.cend] = [True] * (mn.cend - mn.cstart)
+    found = _predicates_from(sent, symptom_lexicon(), taken, k, list(topic[1]))
+    scs = scopes(sent.toks)
+    for mn in found:
+        mn.assertion = assess(sent.toks, (mn.start, mn.end), scs)
+        mn.name = mn.concept.name
+    return found
 
 
 def _topic_pain(sent: Sentence, ms: list[Mention], said: _TurnSaid) -> None:

@@ -52,3 +52,14 @@ def test_a_pain_whose_subject_is_it_is_of_the_body_part_just_named_alone(answer:
     found = symptom_map(insights(("D", "What brings you in today?"), ("P", answer)))
     assert found.get(pain, (None,))[0] is True
     assert not {"arm pain", "leg pain"} & set(found)
+
+
+@pytest.mark.parametrize(("answer", "concept", "present"), [
+    ("My nose, doc. For about three weeks it's been running like a faucet.", "runny nose", True),
+    ("My nose. It's not running, just stuffy.", "runny nose", False),
+    ("My eye. It's been red for two days.", "eye redness", True),
+])
+def test_what_it_is_said_to_be_after_a_bare_body_part(answer: str, concept: str, present: bool) -> None:
+    """D167: "My nose. It's been running" reads as "my nose has been running" (D156's reading, through "it")."""
+    found = symptom_map(insights(("D", "What's bothering you today?"), ("P", answer)))
+    assert found.get(concept, (None,))[0] is present
