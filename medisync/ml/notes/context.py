@@ -124,12 +124,23 @@ def _forward_end(toks: list[str], start: int, window: int, modifier: str) -> int
             nxt = toks[k + 1]
             if nxt in _CLAUSE_PRONOUNS or (nxt == "so" and k + 2 < len(toks) and toks[k + 2] in _CONSEQUENCE_START):
                 return k  # ", so stop the aspirin": a consequence is a clause of its own (D157)
-            if nxt == "and" and k + 2 < len(toks) and toks[k + 2] in _CLAUSE_PRONOUNS:
+            if nxt == "and" and k + 2 < len(toks) and (toks[k + 2] in _CLAUSE_PRONOUNS or _noun_clause(toks, k + 2)):
                 return k
         if tok == "and" and k + 1 < len(toks) and toks[k + 1] in ("i", "it", "she", "he", "we", "they") and modifier != "hypothetical":
             return k
         k += 1
     return end
+
+
+#: finite verbs that make ", and food tastes funny" a clause of its own (D168)
+_FINITE = frozenset("is are was were has have tastes feels looks seems smells sounds hurts gets keeps".split())
+_DETERMINERS = frozenset("the his her their our your".split())
+
+
+def _noun_clause(toks: list[str], at: int) -> bool:
+    """A clause opening at ``at`` with a noun subject and its verb: "food tastes", "the room spins"."""
+    subject = 2 if toks[at] in _DETERMINERS else 1
+    return at + subject < len(toks) and toks[at + subject] in _FINITE and toks[at + subject - 1].isalpha()
 
 
 def _backward_start(toks: list[str], end: int, window: int) -> int:

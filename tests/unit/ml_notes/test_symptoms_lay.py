@@ -152,3 +152,19 @@ def test_shaking_hands_with_someone_is_no_tremor() -> None:
 def test_run_is_diarrhea_only_as_the_runs_or_with_loose_stool(said: str, concept: str, present: bool | None) -> None:
     """D164: "the runs" was matched as its one content word "run", so "I run every morning" was diarrhea."""
     assert symptom_map(insights(("D", "What's going on?"), ("P", said))).get(concept, (None,))[0] is present
+
+
+@pytest.mark.parametrize(("said", "concept", "present"), [
+    ("I haven't slept much.", "insomnia", True),
+    ("I did not sleep much last night, but I feel fine.", "insomnia", None),
+    ("Food tastes funny.", "altered taste", True),
+    ("Everything tastes metallic since I started it.", "altered taste", True),
+    ("I can't shut my left eye all the way, and food tastes funny.", "altered taste", True),
+    ("No fever, and the cough is better.", "cough", True),
+    ("No nausea, vomiting, and diarrhea.", "diarrhea", False),
+])
+def test_sleep_and_taste_in_lay_words_and_a_noun_clause_after_a_denial(said: str, concept: str,
+                                                                      present: bool | None) -> None:
+    """D168: "haven't slept much" is insomnia; "food tastes funny" is altered taste; ", and food tastes funny" is
+    a clause of its own, outside the negation before it (a list after ", and" stays denied)."""
+    assert symptom_map(insights(("D", "What's going on?"), ("P", said))).get(concept, (None,))[0] is present
