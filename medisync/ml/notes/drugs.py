@@ -89,6 +89,21 @@ def fuzzy_stoplist() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _clinical_phrases() -> frozenset[str]:
+    """Every run of two to four words inside a term of the symptom and condition vocabularies ("blood pressure"
+    of "high blood pressure"): never a misheard drug name (D170)."""
+    from .lexicon import load_json
+
+    terms = [t for e in load_json("symptoms.json")["symptoms"] for t in e["terms"]]
+    terms += [n for e in load_json("conditions.json")["conditions"] for n in (e["name"], *e["synonyms"])]
+    out: set[str] = set()
+    for term in terms:
+        words = term.lower().split()
+        out.update(" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(i + 4, len(words)) + 1))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
 def _body_words() -> frozenset[str]:
     """Words of the symptom lexicon's body parts ("knee", "shoulder"): never part of a drug name."""
     from .lexicon import symptom_lexicon
@@ -322,6 +337,8 @@ def _fuzzy_ngram(toks: list[str], s: int, e: int, known: frozenset[str], med_con
         return None
     if ctx != "dose" and n > 1 and (words[-1] in _BAD_START or any(w in _body_words() for w in words)):
         return None  # "call and", "knee exam": without a dose a trailing function word or a body part is no name
+    if ctx != "dose" and n > 1 and " ".join(words) in _clinical_phrases():
+        return None  # "for blood pressure": a phrase of the clinical vocabularies is no misheard drug (D170)
     drug, score = best_drug("".join(words))
     if drug is None:
         return None

@@ -93,12 +93,23 @@ def _fmt_dose(value: str, unit: str) -> str:
 _TOPICAL_FORMS = frozenset("ointment cream gel lotion solution foam shampoo spray drops patch".split())
 
 
+#: where a spray or a drop goes, said after the dose: "two sprays in each nostril" is 2 sprays each nostril (D169)
+_SITED_UNITS = frozenset("spray sprays drop drops puff puffs".split())
+_SITE = re.compile(r"(?:in |into |to )?(each|both|per|the affected) (nostril|nostrils|eye|eyes|ear|ears)\b")
+
+
+def _site(m: re.Match[str]) -> str:
+    where = {"per": "each", "the affected": "in the affected"}.get(m.group(1), m.group(1))
+    return f"{where} {m.group(2)}"
+
+
 def find_doses(toks: list[str], start: int, end: int) -> list[tuple[int, str]]:
     """(token index, normalised dose) for every dose in ``toks[start:end]``."""
     out = []
     for k in range(start, min(end, len(toks)) - 1):
         if is_number(toks[k]) and toks[k + 1] in DOSE_UNITS and toks[k + 1] not in ("injection", "shot"):
-            out.append((k, _fmt_dose(toks[k], toks[k + 1])))
+            site = _SITE.match(" ".join(toks[k + 2:k + 6])) if toks[k + 1] in _SITED_UNITS else None
+            out.append((k, _fmt_dose(toks[k], toks[k + 1]) + (f" {_site(site)}" if site else "")))
         elif is_number(toks[k]) and toks[k + 1] == "%" and float(toks[k]) <= 20:
             # topical strength: "triamcinolone 0.1 % ointment" -> "0.1% ointment"
             num = toks[k] if not float(toks[k]).is_integer() else str(int(float(toks[k])))
@@ -381,6 +392,10 @@ def _strength_first(doses: list[tuple[int, str]]) -> tuple[int, str]:
     return first
 
 
+#: "I'll give her one dose of dexamethasone here" (D169)
+_ONE_DOSE = re.compile(r"\b(?:one|1|a single|single|a one time|one time|a 1 time|1 time) dose of(?: the| her| his| your)?$")
+
+
 def _own_clause(toks: list[str], start: int, drug_end: int, end: int) -> str:
     """The words from ``start`` to the drug and on to the first clause joint after it ("," "and" "but")."""
     stop = next((k for k in range(drug_end, end) if toks[k] in (",", "and", "but", "because")), end)
@@ -423,7 +438,7 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
             # "20 mg of lisinopril"
             if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and is_number(toks[m.start - 3]):
                 dose = _fmt_dose(toks[m.start - 3], toks[m.start - 2])
-        freq = parse_frequency(after)
+        freq = parse_frequency(after) or ("single dose" if _ONE_DOSE.search(region) else None)
         if action == "mention" and events and rstart == prev_end and _AND_NEXT.search(region) and _regimen_follows(toks, m.end):
             action = events[-1].action if events[-1].action in ("start", "continue") else action  # D159
         if action == "stop" and "," in toks[m.end:(doses[0][0] if doses else end)]:
@@ -474,12 +489,15 @@ def _action(role: str, region: str, after: str, rest: str, previous: MedEvent | 
     return action
 
 
-def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med]) -> MedEvent | None:
-    doses = find_doses(sent.toks, 0, len(sent.toks))
+def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med],
+                     end: int | None = None) -> MedEvent | None:
+    """The regimen of a sentence (up to token ``end``) that names no drug, for the drug named last."""
+    end = len(sent.toks) if end is None else end
+    doses = find_doses(sent.toks, 0, end)
     if not doses or last_drug is None:
         return None
     dose = doses[0][1]
-    freq = parse_frequency(" ".join(sent.toks[doses[0][0]:]))
+    freq = parse_frequency(" ".join(sent.toks[doses[0][0]:end]))
     for med in meds.values():
         if med.dose == dose and (freq is None or med.frequency == freq):
             return None  # a repeat of a regimen already recorded
@@ -541,10 +559,12 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         events = _events_for_sentence(sent, mentions) if mentions else []
         if sent.role == "clinician" and sent.is_question and _answered_no(turns, sent.turn):
             events = []  # "Have you tried Azo?" "No." says nothing about the regimen
-        if not found and last_drug is not None and sent.turn - last_drug[1] <= 2:
-            ev = _bare_dose_event(sent, last_drug[0], meds)
+        if last_drug is not None and sent.turn - last_drug[1] <= 2 and (not found or sent.role != "clinician"):
+            # "... and Sudafed." "30 milligrams every six hours, plus atorvastatin ...": a regimen that opens the
+            # sentence before any drug is the last drug's, as a sentence of its own would be (D171)
+            ev = _bare_dose_event(sent, last_drug[0], meds, min((m.start for m in found), default=None))
             if ev is not None:
-                events = [ev]
+                events = [ev, *events]
         for ev in events:
             med = meds.get(ev.drug)
             if med is None:
@@ -592,8 +612,11 @@ def _take_event_regimen(med: _Med, ev: MedEvent) -> None:
 
 
 def _fill_regimen(med: _Med, ev: MedEvent) -> None:
-    """The event's dose and frequency fill only what the medication lacks."""
+    """The event's dose and frequency fill only what the medication lacks; a bare "as needed" joins the
+    schedule it has ("every six hours" and then "keep the Tylenol as needed": every 6 hours as needed, D169)."""
     med.dose = med.dose or ev.dose
+    if med.frequency and ev.frequency == "as needed" and "as needed" not in med.frequency:
+        med.frequency = f"{med.frequency} as needed"
     med.frequency = med.frequency or ev.frequency
 
 
