@@ -211,6 +211,8 @@ def _digits_point_words(tokens: list[str], i: int) -> tuple[str, int]:
     tok, n = tokens[i], len(tokens)
     if _hundreds_and(tokens, i):  # Whisper's "200 and 9" for "two hundred and nine"
         return str(int(tok) + int(tokens[i + 2])), i + 3
+    if tok.isdigit() and tokens[i + 1:i + 4] == ["and", "a", "half"]:  # Whisper's "7 and a half" (D172)
+        return _fmt(int(tok) + 0.5), i + 4
     if not (is_number(tok) and "." not in tok and i + 2 < n and tokens[i + 1] == "point" and tokens[i + 2] in UNITS):
         return tok, i + 1
     j = i + 2

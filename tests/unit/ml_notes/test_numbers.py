@@ -67,3 +67,11 @@ def test_whispers_hundreds_and_units_in_digits_are_one_number() -> None:
     assert replace_number_words("between 100 and 50".split()) == ["between", "100", "and", "50"]
     assert replace_number_words("125 and 9".split()) == ["125", "and", "9"]
     assert replace_number_words("200 and 80".split()) == ["200", "and", "80"]
+
+
+def test_whispers_digits_and_a_half_are_one_number() -> None:
+    """D172: Whisper writes "seven and a half milligrams" as "7 and a half milligrams"."""
+    assert tokenize("add meloxicam, 7 and a half milligrams, once a day") == [
+        "add", "meloxicam", ",", "7.5", "mg", ",", "once", "a", "day"]
+    assert tokenize("2 and a half weeks") == ["2.5", "weeks"]
+    assert tokenize("I have 2 and a cough") == ["i", "have", "2", "and", "a", "cough"]
