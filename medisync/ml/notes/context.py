@@ -71,6 +71,12 @@ _TERMINATORS = frozenset(
     "because since otherwise".split()
 )
 _SUBJECTS = frozenset("i he she we they".split())
+#: words after which a clause is what the negation speaks of: "I don't think I've had any tingling" (D173)
+_COMPLEMENT_TAKERS = frozenset("think thought believe know knew remember recall guess suppose say said notice "
+                               "noticed realize realized that if whether".split())
+#: verbs that make a subject pronoun inside a negation's window the start of a new clause (D173)
+_CLAUSE_VERBS = frozenset("take takes took use uses used get gets got feel feels felt am is was have has had "
+                          "do does drink drinks eat eats sleep sleeps need needs".split())
 _LIST_MARKS = frozenset(", or nor".split())
 _LIST_WINDOW = 24
 _CLAUSE_PRONOUNS = frozenset("i it my she he we they that this there you me".split())
@@ -128,6 +134,9 @@ def _forward_end(toks: list[str], start: int, window: int, modifier: str) -> int
                 return k
         if tok == "and" and k + 1 < len(toks) and toks[k + 1] in ("i", "it", "she", "he", "we", "they") and modifier != "hypothetical":
             return k
+        if (modifier == "negated" and k > start and tok in _SUBJECTS and toks[k + 1:k + 2] and toks[k + 1] in _CLAUSE_VERBS
+                and toks[k - 1] not in _COMPLEMENT_TAKERS):
+            return k  # "No, never for sleep I take Benadryl": a subject and its verb open a clause (D173)
         k += 1
     return end
 

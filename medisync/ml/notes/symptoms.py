@@ -453,6 +453,8 @@ def _answer_polarity(sent: Sentence) -> str | None:
         return None
     if words[0] in _NEG_START:
         return "neg"
+    if words[:1] == ["i"] and words[1:2] in (["do"], ["have"]) and words[2:3] in (["not"], ["never"]):
+        return "neg" if len(words) == 3 else None  # "I don't." denies; "I don't remember" says nothing (D175)
     text = " ".join(words[:3])
     if any(text == p or text.startswith(p + " ") for p in _POS_START):
         return "pos"

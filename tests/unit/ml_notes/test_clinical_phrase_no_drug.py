@@ -28,3 +28,10 @@ def test_a_regimen_opening_a_sentence_before_a_drug_is_the_last_drugs() -> None:
     regimens = {m["name"]: (m["dose"], m["frequency"]) for m in ins["medications"]}
     assert regimens == {"guaifenesin": ("600 mg", "twice daily"), "pseudoephedrine": ("30 mg", "every 6 hours"),
                         "atorvastatin": ("20 mg", "at bedtime")}
+
+
+def test_bare_calcium_is_written_as_said_not_as_one_salt() -> None:
+    """D174: "my calcium" was written "calcium citrate", a salt nobody named (carbonate is as common)."""
+    ins = insights(("D", "What do you take?"), ("P", "Levothyroxine, 50 micrograms every morning, and calcium "
+                                                   "600 milligrams twice a day."))
+    assert {m["name"] for m in ins["medications"]} == {"levothyroxine", "calcium"}

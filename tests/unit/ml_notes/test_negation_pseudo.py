@@ -26,3 +26,23 @@ def test_a_symptom_in_an_answer_about_past_history_is_not_a_current_one() -> Non
 def test_a_history_answer_that_speaks_of_now_counts() -> None:
     found = symptom_map(insights(("D", "Have you ever had chest pain?"), ("P", "Yes, and I still get chest pain now.")))
     assert found["chest pain"][0] is True
+
+
+def test_a_subject_and_its_verb_inside_a_negations_window_open_a_new_clause() -> None:
+    """D173: the recorder dropped the full stop of "No, never. For sleep I take Benadryl, 25 milligrams every
+    night": the denial reached the drug taken. A subject pronoun with its verb ends the negation."""
+    ins = insights(("D", "Any panic attacks?"), ("P", "No, never for sleep I take Benadryl, 25 milligrams every night."))
+    assert [(m["name"], m["dose"], m["status"]) for m in ins["medications"]] == [("diphenhydramine", "25 mg", "active")]
+    found = symptom_map(insights(("D", "Any fever?"), ("P", "No, I have not had a fever, I have a cough though.")))
+    assert found["fever"][0] is False and found["cough"][0] is True
+
+
+def test_i_do_not_remember_affirms_nothing_and_i_have_not_denies() -> None:
+    """D175: "Any numbness?" "I don't remember." wrote numbness as present ("I do" opened a yes); "I have not."
+    is a no; "I don't think I've had any tingling" stays a denial (D173 leaves a complement clause alone)."""
+    assert "numbness" not in symptom_map(insights(("D", "Any numbness?"), ("P", "I don't remember.")))
+    found = symptom_map(insights(("D", "Have you had any fever or chills?"), ("P", "Uh, I have not.")))
+    assert found == {"fever": (False, None), "chills": (False, None)}
+    found = symptom_map(insights(("D", "Any numbness?"),
+                                 ("P", "No numbness and I don't think I've had any tingling or anything like that.")))
+    assert found == {"numbness": (False, None), "tingling": (False, None)}
