@@ -202,8 +202,10 @@ class _Claims:
         return cs, ce
 
     def claim(self, match: re.Match[str]) -> tuple[int, int, int, int] | None:
-        """The match's token and content spans, if no earlier mention holds them (then they are held)."""
-        ts, te = self.c2t[match.start()], self.c2t[max(match.start(), match.end() - 1)] + 1
+        """The match's token and content spans, if no earlier mention holds them (then they are held); a
+        pattern with a group named ``term`` holds only that group ("nose ... (thick green stuff)")."""
+        start, end = (match.start("term"), match.end("term")) if "term" in match.re.groupindex else match.span()
+        ts, te = self.c2t[start], self.c2t[max(start, end - 1)] + 1
         cs, ce = self._cspan(ts, te)
         if ce <= cs or any(self.taken[cs:ce]):
             return None

@@ -168,3 +168,19 @@ def test_sleep_and_taste_in_lay_words_and_a_noun_clause_after_a_denial(said: str
     """D168: "haven't slept much" is insomnia; "food tastes funny" is altered taste; ", and food tastes funny" is
     a clause of its own, outside the negation before it (a list after ", and" stays denied)."""
     assert symptom_map(insights(("D", "What's going on?"), ("P", said))).get(concept, (None,))[0] is present
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("There's pressure under both cheeks and behind my eyes.", {"sinus pressure"}),
+    ("My nose is completely stuffed up with thick green stuff.", {"nasal congestion", "nasal discharge"}),
+    ("I keep blowing out yellow snot.", {"nasal discharge"}),
+    ("I'm coughing up thick green stuff.", {"cough"}),
+    ("My grip just gave out and I dropped a cup.", {"weak grip"}),
+    ("I feel pressure in my chest.", {"chest pain"}),
+    ("My shoulders are always tight.", {"muscle tension"}),
+    ("My shoes are tight.", set()),
+])
+def test_face_pressure_coloured_nasal_discharge_and_a_grip_that_gives_out(said: str, expected: set[str]) -> None:
+    """D176: sinusitis and epicondylitis complaints in lay words; sputum is no nasal discharge."""
+    found = symptom_map(insights(("D", "What's bothering you today?"), ("P", said)))
+    assert {name for name, (present, _d) in found.items() if present} == expected
