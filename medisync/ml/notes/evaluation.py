@@ -166,7 +166,8 @@ def _pair(expected: list[dict[str, Any]], predicted: list[dict[str, Any]],
 _FREQ_SAME = [(re.compile(r"\b(at night|nightly|every night|each night|at bedtime|before bed|every evening|"
                           r"in the evening)\b"), "at bedtime"),
               (re.compile(r"\b(once a day|once daily|daily|every day|every morning|each morning)\b"), "once daily"),
-              (re.compile(r"\b(twice a day|twice daily|two times a day)\b"), "twice daily")]
+              (re.compile(r"\b(twice a day|twice daily|two times a day)\b"), "twice daily"),
+              (re.compile(r"\b(no more than|not more than|at most)\b"), "up to")]
 
 
 _SMALL_NUMBERS = {w: str(i) for i, w in enumerate(

@@ -71,6 +71,11 @@ _FREQ = [
     (re.compile(r"\b(at|before)\s+bed\s*time\b|\bat bedtime\b|\bbefore bed\b|\bat night\b|\bnightly\b|\bevery night\b|\beach night\b|\bqhs\b|\bevery evening\b|\bin the evening\b"), "at bedtime"),
 ]
 _EVERY_H = re.compile(r"\bevery\s+(\d+)(?:\s+(?:to|or)\s+(\d+))?\s+hours?\b")
+_PER_WEEK = re.compile(r"\b(\d+) (days?|times) (?:a|per|each|every) week\b")  # "two days a week" (D177)
+#: taken when an attack starts: "sumatriptan 50 milligrams at onset", "at the first sign of a migraine" (D177)
+_AT_ONSET = re.compile(r"\bat (?:the )?(?:onset|first sign|start)\b")
+#: words that make the frequency after them a ceiling: "up to four times daily", "limit it to two days a week"
+_CEILING = re.compile(r"\b(?:up to|no more than|not more than|at most|limit (?:it |them )?to|limited to)\s*$")
 _PRN = re.compile(r"\b(as needed|when needed|if needed|as necessary|prn|when you need it|as you need)\b")
 _MEAL_TIME = re.compile(r"\b(before|after)\s+(breakfast|lunch|dinner|supper|meals|each meal|eating)\b")
 _WITH_FOOD = re.compile(r"\bwith (food|meals|a meal|a snack)\b")
@@ -132,12 +137,18 @@ def parse_frequency(text: str) -> str | None:
     if m:
         label = f"every {m.group(1)} hours" if not m.group(2) else f"every {m.group(1)} to {m.group(2)} hours"
         best = (m.start(), label)
+    w = _PER_WEEK.search(text)
+    if w and (best is None or w.start() < best[0]):
+        best = (w.start(), f"{w.group(1)} {w.group(2)} a week")
+    o = _AT_ONSET.search(text)
+    if o and (best is None or o.start() < best[0]):
+        best = (o.start(), "at onset")
     for pat, label in _FREQ:
         fm = pat.search(text)
         if fm and (best is None or fm.start() < best[0]):
             best = (fm.start(), label)
     if best:
-        base = ("up to " if text[:best[0]].endswith("up to ") else "") + best[1]  # a ceiling, not a schedule
+        base = ("up to " if _CEILING.search(text[:best[0]]) else "") + best[1]  # a ceiling, not a schedule
     prn = bool(_PRN.search(text))
     food = bool(_WITH_FOOD.search(text))
     meal = _MEAL_TIME.search(text)
@@ -392,8 +403,32 @@ def _strength_first(doses: list[tuple[int, str]]) -> tuple[int, str]:
     return first
 
 
+#: "at onset, and you may repeat it once after two hours": the repeat is part of an attack regimen (D177)
+_REPEAT = re.compile(r"\bmay (?:repeat|take another)(?: it| the dose| one| dose)? (once|twice)? ?(?:after|in) (\d+) (hours?)\b")
+
+
+def _with_repeat(freq: str | None, rest: str) -> str | None:
+    """The frequency with the repeat the rest of the sentence allows ("at onset, may repeat once after 2 hours")."""
+    r = _REPEAT.search(rest)
+    if freq is None or r is None:
+        return freq
+    return f"{freq}, may repeat{' ' + r.group(1) if r.group(1) else ''} after {r.group(2)} {r.group(3)}"
+
+
 #: "I'll give her one dose of dexamethasone here" (D169)
 _ONE_DOSE = re.compile(r"\b(?:one|1|a single|single|a one time|one time|a 1 time|1 time) dose of(?: the| her| his| your)?$")
+
+
+def _dose_of(toks: list[str], m: DrugMention, doses: list[tuple[int, str]], action: str) -> str | None:
+    """The dose of a drug mention from the doses of its clause, else "20 mg of lisinopril" before it."""
+    if doses:
+        # "increase X from 10 to 20 mg" / "X ... to 20 mg": prefer the dose after "to"
+        to_doses = [d for d in doses if d[0] > m.end and "to" in toks[max(m.end, d[0] - 3):d[0]]]
+        chosen = doses.index(to_doses[-1]) if to_doses and action == "change" else 0
+        return _strength_first(doses[chosen:])[1]
+    if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and is_number(toks[m.start - 3]):
+        return _fmt_dose(toks[m.start - 3], toks[m.start - 2])
+    return None
 
 
 def _own_clause(toks: list[str], start: int, drug_end: int, end: int) -> str:
@@ -428,17 +463,9 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         action = _action(sent.role, region, after, " ".join(toks[m.end:next_start]),
                          events[-1] if events and rstart == prev_end else None)
         doses = find_doses(toks, m.end, end)
-        dose = None
-        if doses:
-            # "increase X from 10 to 20 mg" / "X ... to 20 mg": prefer the dose after "to"
-            to_doses = [d for d in doses if d[0] > m.end and "to" in toks[max(m.end, d[0] - 3):d[0]]]
-            chosen = doses.index(to_doses[-1]) if to_doses and action == "change" else 0
-            dose = _strength_first(doses[chosen:])[1]
-        else:
-            # "20 mg of lisinopril"
-            if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and is_number(toks[m.start - 3]):
-                dose = _fmt_dose(toks[m.start - 3], toks[m.start - 2])
+        dose = _dose_of(toks, m, doses, action)
         freq = parse_frequency(after) or ("single dose" if _ONE_DOSE.search(region) else None)
+        freq = _with_repeat(freq, " ".join(toks[m.end:next_start]))
         if action == "mention" and events and rstart == prev_end and _AND_NEXT.search(region) and _regimen_follows(toks, m.end):
             action = events[-1].action if events[-1].action in ("start", "continue") else action  # D159
         if action == "stop" and "," in toks[m.end:(doses[0][0] if doses else end)]:

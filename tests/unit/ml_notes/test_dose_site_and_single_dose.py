@@ -27,3 +27,16 @@ def test_a_later_as_needed_joins_the_schedule() -> None:
                       ("P", "Children's Tylenol, two hundred forty milligrams, about every six hours."),
                       ("D", "Keep the Tylenol as needed for fever."))
     assert found == {"acetaminophen": ("240 mg", "every 6 hours as needed")}
+
+
+def test_an_attack_regimen_a_ceiling_and_days_a_week() -> None:
+    """D177: "at onset, and you may repeat it once after two hours" is the triptan's regimen; "limit it to two
+    days a week" is a ceiling, never a schedule; "three times a week" is a frequency."""
+    found = _regimens(("P", "Ibuprofen, eight hundred milligrams, almost every other day."),
+                      ("D", "Taking ibuprofen that often can cause rebound headaches, so limit it to two days a week. "
+                            "For attacks, start sumatriptan fifty milligrams at onset, and you may repeat it once "
+                            "after two hours."),
+                      ("D", "Use clobetasol 0.05% cream three times a week."))
+    assert found == {"ibuprofen": ("800 mg", "up to 2 days a week"),
+                     "sumatriptan": ("50 mg", "at onset, may repeat once after 2 hours"),
+                     "clobetasol": ("0.05% cream", "3 times a week")}
