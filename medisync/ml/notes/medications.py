@@ -416,7 +416,7 @@ def _with_repeat(freq: str | None, rest: str) -> str | None:
 
 
 #: "I'll give her one dose of dexamethasone here" (D169)
-_ONE_DOSE = re.compile(r"\b(?:one|1|a single|single|a one time|one time|a 1 time|1 time) dose of(?: the| her| his| your)?$")
+_ONE_DOSE = re.compile(r"\b(?:one|1|single|one time|1 time) dose of(?: the| her| his| your)?$")
 
 
 def _dose_of(toks: list[str], m: DrugMention, doses: list[tuple[int, str]], action: str) -> str | None:
@@ -520,7 +520,8 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
                      end: int | None = None) -> MedEvent | None:
     """The regimen of a sentence (up to token ``end``) that names no drug, for the drug named last."""
     end = len(sent.toks) if end is None else end
-    doses = find_doses(sent.toks, 0, end)
+    # "20 milligrams of lisinopril": a dose said of the drug that follows is that drug's (``_dose_of``)
+    doses = [d for d in find_doses(sent.toks, 0, end) if not (sent.toks[d[0] + 2:d[0] + 3] == ["of"] and d[0] + 3 >= end - 1)]
     if not doses or last_drug is None:
         return None
     dose = doses[0][1]

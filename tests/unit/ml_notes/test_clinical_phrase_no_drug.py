@@ -30,6 +30,12 @@ def test_a_regimen_opening_a_sentence_before_a_drug_is_the_last_drugs() -> None:
                         "atorvastatin": ("20 mg", "at bedtime")}
 
 
+def test_a_dose_said_of_the_next_drug_is_not_the_last_drugs() -> None:
+    """D171's reading stops before "20 milligrams of lisinopril": that dose is lisinopril's, never metformin's."""
+    ins = insights(("D", "What do you take?"), ("P", "I take metformin. And 20 milligrams of lisinopril daily."))
+    assert {m["name"]: m["dose"] for m in ins["medications"]} == {"metformin": None, "lisinopril": "20 mg"}
+
+
 def test_bare_calcium_is_written_as_said_not_as_one_salt() -> None:
     """D174: "my calcium" was written "calcium citrate", a salt nobody named (carbonate is as common)."""
     ins = insights(("D", "What do you take?"), ("P", "Levothyroxine, 50 micrograms every morning, and calcium "
