@@ -441,7 +441,8 @@ def _share_list_location(mentions: list[Mention], content: list[str]) -> None:
 
 
 def answer_polarity(sent: Sentence) -> str | None:
-    """"neg" for an answer that starts with "no" / "nothing", "pos" for "yes" / "a little", else None."""
+    """"neg" for an answer that starts with "no" / "nothing" or says "I haven't noticed any", "pos" for "yes, I
+    have" / "a little", "yes" for a bare yes, "agree" for "correct" / "that's right", else None."""
     return _answer_polarity(sent)
 
 
@@ -456,11 +457,42 @@ def _answer_polarity(sent: Sentence) -> str | None:
     if words[0] in _NEG_START:
         return "neg"
     if words[:1] == ["i"] and words[1:2] in (["do"], ["have"]) and words[2:3] in (["not"], ["never"]):
-        return "neg" if len(words) == 3 else None  # "I don't." denies; "I don't remember" says nothing (D175)
+        return "neg" if len(words) == 3 or _denies_in_words(words[3:]) else None  # "I don't remember": nothing (D175)
+    if words[0] in _AGREE or words[:3] in (["that", "is", "right"], ["that", "is", "correct"]):
+        return "agree"
+    if all(w in _BARE_YES for w in words):
+        return "yes"
     text = " ".join(words[:3])
     if any(text == p or text.startswith(p + " ") for p in _POS_START):
         return "pos"
     return None
+
+
+#: an answer that confirms what was asked, as it was asked: "So no cough?" "Correct." (D178)
+_AGREE = frozenset("correct right exactly".split())
+#: a yes and nothing more, which says nothing to a question asked in the negative ("No fever?" "Yeah.")
+_BARE_YES = frozenset("yes yeah yep yup mhm".split())
+#: "I haven't noticed any", "I haven't had that", "I don't think so": a denial in the patient's words (D178)
+_NOTICED = frozenset("noticed had seen felt experienced".split())
+_NOTICED_WHAT = frozenset("any anything it that those them".split())
+
+
+def _denies_in_words(rest: list[str]) -> bool:
+    """The words after "I have not" / "I do not" deny: "noticed (any)", "had that", "think so", "believe so"."""
+    if rest[:2] in (["think", "so"], ["believe", "so"]):
+        return True
+    rest = rest[:-1] if rest[-1:] == ["no"] else rest
+    return 0 < len(rest) <= 2 and rest[0] in _NOTICED and rest[1:2] in ([], [w for w in rest[1:2] if w in _NOTICED_WHAT])
+
+
+def _asked_polarity(q: Mention, answer_pol: str | None) -> str | None:
+    """The answer's polarity for one asked symptom: a confirmation of a question asked in the negative denies
+    it ("So no cough?" "Correct."); a bare "yes" to such a question says nothing (D178)."""
+    if answer_pol == "agree":  # "it looks like you suffer from itching with X?" "That's correct.": history, left
+        return "neg" if q.assertion.negated else None
+    if answer_pol == "yes":
+        return None if q.assertion.negated else "pos"
+    return answer_pol
 
 
 def _is_yes_no(sent: Sentence) -> bool:
@@ -887,9 +919,10 @@ def _resolve_asked(findings: dict[str, _Finding], asked_here: list[Mention], men
             continue
         if q.name in explicit_bases:
             continue
-        if answer_pol == "neg":
+        pol = _asked_polarity(q, answer_pol)
+        if pol == "neg":
             _record(findings, q.name, q.base, False, False, q.sent.index + q.cstart / 100.0, None, False)
-        elif answer_pol == "pos" and len({x.name for x in asked_here}) == 1:
+        elif pol == "pos" and len({x.name for x in asked_here}) == 1:
             _record(findings, q.name, q.base, True, False, q.sent.index + q.cstart / 100.0,
                     single_duration, False)
 

@@ -46,3 +46,18 @@ def test_i_do_not_remember_affirms_nothing_and_i_have_not_denies() -> None:
     found = symptom_map(insights(("D", "Any numbness?"),
                                  ("P", "No numbness and I don't think I've had any tingling or anything like that.")))
     assert found == {"numbness": (False, None), "tingling": (False, None)}
+
+
+def test_answers_in_the_patients_words_and_questions_asked_in_the_negative() -> None:
+    """D178: "I haven't noticed any" and "I don't think so" deny what was asked; "So no cough?" "Correct." denies
+    it; a bare "Yeah." to "No fever?" says nothing (it had written fever as present); "Yes, I have." still affirms;
+    "I haven't noticed it getting worse" and "I don't remember" deny nothing."""
+    assert symptom_map(insights(("D", "Any rash?"), ("P", "I haven't noticed any."))) == {"rash": (False, None)}
+    assert symptom_map(insights(("D", "Any cough?"), ("P", "I don't think so."))) == {"cough": (False, None)}
+    assert symptom_map(insights(("D", "So no cough?"), ("P", "Correct."))) == {"cough": (False, None)}
+    assert symptom_map(insights(("D", "So no cough?"), ("P", "That's right."))) == {"cough": (False, None)}
+    assert "fever" not in symptom_map(insights(("D", "No fever?"), ("P", "Yeah.")))
+    assert symptom_map(insights(("D", "You haven't had any fever?"), ("P", "Yes, I have."))) == {"fever": (True, None)}
+    assert "cough" not in symptom_map(insights(("D", "Any cough?"), ("P", "I haven't noticed it getting worse.")))
+    assert "itching" not in symptom_map(insights(("D", "It looks like you get itching with that cream?"),
+                                                 ("P", "That's correct.")))
