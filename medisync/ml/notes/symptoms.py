@@ -60,6 +60,8 @@ _DURATION_PATTERNS = [
     # "it's been about four days", "it has been going on two weeks"
     re.compile(r"\b(?:has|have|is|had)\s+been\s+(?:going on\s+)?(?:for\s+)?(?:about\s+|around\s+|almost\s+|nearly\s+"
                r"|over\s+|roughly\s+|a\s+good\s+)?" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
+    # "back pain, going on two weeks now" (D179)
+    re.compile(r"\bgoing on\s+(?:about\s+|almost\s+|nearly\s+)?" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
     # "two weeks now" at the start of a clause; "so that's two days now" (D165)
     re.compile(r"(?:^|[,;.]\s+|\b(?:it is|it has been|that is|that has been|this is|this has been|so|and|about|around)\s+)"
                + _QTY_RE + r"\s+" + _UNIT_RE
@@ -607,7 +609,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         # also every clinician question so far feeds generic adoption
         asked.extend(mq for mq in asked_here if not mq.generic)
         said = _turn_mentions(turn, asked_here, by_sentence, _continued(turns, ti, said_before))
-        said_before = said
+        said_earlier, said_before = said_before, said
         if ti > 0 and _asks_history(turns[ti - 1]):
             said.mentions = [(m, d) for m, d in said.mentions if _NOW.search(m.sent.norm)]
         # answer-level resolution of asked symptoms
@@ -631,7 +633,8 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
             _resolve_fine_parts(findings, asked_here, said.mentions, turn)
         prev = turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None
         if prev is not None and turn.role in _PATIENT_LIKE and turn.sentences:
-            _resolve_onset(findings, _onset_asked(prev), said, turn.sentences[0], explicit_bases)
+            onset = _onset_asked(prev) or _onset_referents(prev, said_earlier if _answered_before(turns, ti) else None)
+            _resolve_onset(findings, onset, said, turn.sentences[0], explicit_bases)
             _resolve_dated(findings, prev, turn.sentences[0])
     _drop_generic_duplicates(findings)
     return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
@@ -662,6 +665,29 @@ def _onset_asked(prev_clin: Turn) -> list[Mention]:
     """The symptoms a clinician's onset question ("how long have you had X?") takes as present."""
     return [m for s in prev_clin.sentences if s.is_question and _ONSET_Q.search(s.norm)
             for m in find_mentions(s) if m.assertion.is_patient_finding and not m.assertion.negated]
+
+
+#: an onset question that points back by a pronoun or by nothing; "when was your last bowel movement?" names its own
+_REFERENT_ONSET_Q = re.compile(
+    r"^(?:(?:and|so|okay|ok|alright|all right|and so)\W+)*(?:how long(?: ago)?(?: (?:has|have|did|is|was) (?:it|this|that|"
+    r"they|these|those|all this|all of this)(?: been)?(?: going on| lasted| last| had)?)?(?: for)?|when did (?:it|this|that|"
+    r"they|these|those|all this|all of this) (?:start|begin|come on|first start)|since when)\W*$")
+
+
+def _answered_before(turns: list[Turn], ti: int) -> bool:
+    """The turn before the clinician's question was the patient's ("I've had heartburn." / "When did it start?")."""
+    return ti >= 2 and turns[ti - 2].role in _PATIENT_LIKE
+
+
+def _onset_referents(prev_clin: Turn, said_earlier: "_TurnSaid | None") -> list[Mention]:
+    """The symptoms an onset question that names none asks about ("How long?", "When did it start?", "How long
+    has that been going on?"): those the patient's turn just before named as present without a duration (D179)."""
+    if said_earlier is None or not any(_REFERENT_ONSET_Q.match(s.norm) for s in prev_clin.sentences):
+        return []
+    if any(find_mentions(s) for s in prev_clin.sentences):
+        return []
+    return [m for m, dur in said_earlier.mentions
+            if dur is None and m.assertion.is_patient_finding and not m.assertion.negated]
 
 
 def _resolve_dated(findings: dict[str, _Finding], prev_clin: Turn, first: Sentence) -> None:

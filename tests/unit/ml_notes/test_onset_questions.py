@@ -50,3 +50,22 @@ def test_a_duration_later_in_the_answer_is_not_the_pronoun_s() -> None:
     found = symptom_map(insights(("D", "Tell me about the cough."),
                                  ("P", "It has been bad. My knee hurts for three days.")))
     assert found.get("cough", (True, None))[1] is None
+
+
+@pytest.mark.parametrize(("question", "answer", "expected"), [
+    ("How long has that been going on?", "About ten days.", {"cough": (True, "10 days")}),
+    ("Okay, when did it start?", "Maybe two months ago.", {"cough": (True, "2 months")}),
+    ("How long?", "Three days.", {"cough": (True, "3 days")}),
+    ("When was your last bowel movement?", "Two days ago.", {"cough": (True, None)}),
+])
+def test_an_onset_question_that_names_nothing_asks_about_what_the_patient_just_said(
+        question: str, answer: str, expected: dict[str, tuple[bool, str | None]]) -> None:
+    """D179: "I've been coughing." "How long?" "Three days." dates the cough; a question with its own topic
+    ("when was your last bowel movement?") does not."""
+    assert symptom_map(insights(("P", "I've been coughing."), ("D", question), ("P", answer))) == expected
+
+
+def test_going_on_two_weeks_is_a_duration() -> None:
+    """D179: "back pain, going on two weeks now"."""
+    found = symptom_map(insights(("D", "What brings you in?"), ("P", "I've had back pain, going on two weeks now.")))
+    assert found == {"back pain": (True, "2 weeks")}
