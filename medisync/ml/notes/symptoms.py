@@ -53,9 +53,9 @@ _DURATION_PATTERNS = [
     re.compile(r"\bfor\s+(?:about\s+|around\s+|almost\s+|nearly\s+|over\s+|roughly\s+|maybe\s+|like\s+|a\s+good\s+)?(?:the\s+)?(?:last|past)?\s*" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
     # a date restated as a span: "since the end of august , so a good two months now"
     re.compile(r"[,;]\s+so\s+(?:about\s+|around\s+|almost\s+|nearly\s+|over\s+|roughly\s+|a\s+good\s+)?" + _QTY_RE
-               + r"\s+" + _UNIT_RE + r"\s+(?:now|ago)\b"),
+               + r"\s+" + _UNIT_RE + r"(?:\s+(?:now|ago)\b|\s*(?:[.,;]|$))"),
     re.compile(r"\b(?:the\s+)?(?:last|past)\s+" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
-    re.compile(r"\b" + _QTY_RE + r"\s+" + _UNIT_RE + r"\s+ago\b"),
+    re.compile(r"\b" + _QTY_RE + r"\s+" + _UNIT_RE + r"\s+(?:ago|back)\b"),
     re.compile(r"\b(?:started|began|since)\s+(?:about\s+|around\s+)?" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b"),
     # "it's been about four days", "it has been going on two weeks"
     re.compile(r"\b(?:has|have|is|had)\s+been\s+(?:going on\s+)?(?:for\s+)?(?:about\s+|around\s+|almost\s+|nearly\s+"
@@ -115,6 +115,14 @@ def _qty(q: str) -> str | None:
     return str(int(v)) if v.is_integer() else str(v)
 
 
+def _and_a_half(n: str, norm: str, end: int) -> str:
+    """"a week and a half" is 1.5 weeks, not one (D180); a range or "a few" is left as it is."""
+    if not re.match(r"\s+and a half\b", norm[end:]) or not n.replace(".", "", 1).isdigit():
+        return n
+    v = float(n) + 0.5
+    return str(int(v)) if v.is_integer() else str(v)
+
+
 def _unit(n: str, unit: str) -> str:
     base = unit.rstrip("s")
     if n == "1":
@@ -129,7 +137,7 @@ def parse_duration(norm: str) -> str | None:
         if m:
             n = _qty(m.group(1))
             if n:
-                return _unit(n, m.group(2))
+                return _unit(_and_a_half(n, norm, m.end(2)), m.group(2))
     for pat, n in _DURATION_SINGLE:
         m = pat.search(norm)
         if m:
@@ -724,7 +732,7 @@ def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], sa
 def _bare_duration(norm: str) -> str | None:
     m = _BARE_DURATION.search(norm)
     n = _qty(m.group(1)) if m else None
-    return _unit(n, m.group(2)) if m and n else None
+    return _unit(_and_a_half(n, norm, m.end(2)), m.group(2)) if m and n else None
 
 
 @dataclass

@@ -39,3 +39,20 @@ def test_what_is_no_span_gives_no_duration(said: str) -> None:
 def test_the_span_goes_to_the_symptom_said_with_it() -> None:
     found = insights(("D", "What brings you in?"), ("P", "I've had a cough. It's been about four days."))
     assert symptom_map(found)["cough"] == (True, "4 days")
+
+
+@pytest.mark.parametrize(("said", "duration"), [
+    ("I've had this cough for a week and a half.", "1.5 weeks"),  # was "1 week": a wrong duration
+    ("For two and a half weeks.", "2.5 weeks"),
+    ("I've had a sore throat since Friday, so about four days.", "4 days"),
+    ("My knee started hurting two weeks back.", "2 weeks"),
+])
+def test_half_units_a_date_restated_as_a_span_and_back_for_ago(said: str, duration: str) -> None:
+    """D180, phrasings written for this test."""
+    assert _dur(said) == duration
+
+
+def test_a_bare_answer_of_a_week_and_a_half() -> None:
+    """D180: the answer to an onset question keeps its half."""
+    found = symptom_map(insights(("D", "How long have you had the cough?"), ("P", "A week and a half.")))
+    assert found == {"cough": (True, "1.5 weeks")}
