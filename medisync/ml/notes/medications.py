@@ -30,7 +30,7 @@ from typing import Callable
 from medisync.application.ports import Allergy, Medication
 
 from .adverse import adverse_allergens, affirmed_reactions, cannot_take_before, relieves
-from .context import assess, scopes
+from .context import Assertion, assess, scopes
 from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, find_drugs
 from .lexicon import allergy_lexicon, drug_lexicon, symptom_lexicon
 from .numbers import is_number
@@ -76,7 +76,8 @@ _PER_WEEK = re.compile(r"\b(\d+) (days?|times) (?:a|per|each|every) week\b")  # 
 _AT_ONSET = re.compile(r"\bat (?:the )?(?:onset|first sign|start)\b")
 #: words that make the frequency after them a ceiling: "up to four times daily", "limit it to two days a week"
 _CEILING = re.compile(r"\b(?:up to|no more than|not more than|at most|limit (?:it |them )?to|limited to)\s*$")
-_PRN = re.compile(r"\b(as needed|when needed|if needed|as necessary|prn|when you need it|as you need)\b")
+_PRN = re.compile(r"\b(as needed|when needed|if needed|as necessary|prn|when you need it|as you need|"
+                  r"(?:when|if) i need (?:it|them|one|to)|(?:every )?once in a while|(?:every )?now and then|on occasion)\b")
 _MEAL_TIME = re.compile(r"\b(before|after)\s+(breakfast|lunch|dinner|supper|meals|each meal|eating)\b")
 _WITH_FOOD = re.compile(r"\bwith (food|meals|a meal|a snack)\b")
 
@@ -275,7 +276,9 @@ _CORRECTION = re.compile(r"\b(i am sorry|sorry|i mean|i meant|rather|no wait|act
 _ANALYTE_BEFORE = frozenset("high low elevated raised serum blood free total".split())
 _ANALYTE_AFTER = frozenset("level levels".split())
 #: "we want to avoid going to insulin": a drug not given
-_NOT_GIVEN = re.compile(r"\b(avoid|avoiding|hold off on|holding off on|instead of|rather than|not want to|delay)\b")
+_NOT_GIVEN = re.compile(r"\b(avoid|avoiding|instead of|rather than|not want to|delay)\b")
+#: "let's hold off on the lisinopril": a drug the patient takes is held (stopped); one not taken is not given (D181)
+_HELD = re.compile(r"\b(?:hold|holding) off on\b")
 
 
 #: a clinician naming drugs as examples or options ("things like loratadine or Piriton", "such as
@@ -357,6 +360,14 @@ def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, 
     if (start > 0 and toks[start - 1] in _ANALYTE_BEFORE) or (end < len(toks) and toks[end] in _ANALYTE_AFTER):
         return True
     return bool(_NOT_GIVEN.search(region))
+
+
+def _negated_use(toks: list[str], a: Assertion, start: int, region: str, role: str) -> bool:
+    """The clause denies taking the drug ("do not take the ibuprofen"), or a clinician holds it off (D181), and not
+    "we don't need to hold off on it"."""
+    if _HELD.search(region):
+        return role == "clinician" and not a.negated
+    return a.negated and bool(_NOT_TAKING.search(" ".join(toks[a.negation_trigger or 0:start])))
 
 
 #: words that introduce another name for the drug just said ("Augmentin, that's amoxicillin with clavulanate")
@@ -479,7 +490,7 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
                                                        next_start if i + 1 < len(mentions) else None, region):
             prev_end = m.end
             continue
-        negated = a.negated and bool(_NOT_TAKING.search(" ".join(toks[a.negation_trigger or 0:m.start])))
+        negated = _negated_use(toks, a, m.start, region, sent.role)
         if a.negated and not negated:
             prev_end = m.end
             continue  # "we do not have to make any adjustments to the metformin": no news about taking it
@@ -509,7 +520,7 @@ def _action(role: str, region: str, after: str, rest: str, previous: MedEvent | 
         action = "stop"  # "likely from the Sudafed, so stop it"
     elif role == "clinician" and action == "mention" and _CHANGE_IT.search(rest):
         action = "change"
-    if action == "mention" and role == "clinician" and re.search(r"\b(increase|decrease|up|raise|lower)\b.*\bto\b", after):
+    if action == "mention" and role == "clinician" and re.search(r"\b(increase|decrease|up|down|raise|lower|reduce)\b.*\bto\b", after):
         action = "change"
     if action == "mention" and role == "clinician" and _YOU_TOOK.search(after):
         action = "report"
@@ -538,6 +549,25 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
     if target is not None and target.dose is not None and action not in ("change",):
         return None  # the last drug already has a dose: this one is probably another drug's
     return MedEvent(last_drug, action, dose, freq, sent.role, sent.is_question, False, 0.5, sent.index)
+
+
+def _frequency_answer(sent: Sentence, last_drug: tuple[str, int], meds: dict[str, _Med],
+                      turns: list[Turn]) -> MedEvent | None:
+    """"Do you still take the atorvastatin?" "Yes, every night.": the first sentence of a patient's answer to a
+    clinician's question naming one drug, with a frequency and no dose, gives that drug its frequency (D181)."""
+    drug, turn = last_drug
+    asked = next((t for t in turns if t.index == turn), None)
+    answer = next((t for t in turns if t.index == sent.turn), None)
+    if (sent.role == "clinician" or turn != sent.turn - 1 or asked is None or asked.role != "clinician"
+            or not asked.sentences[-1].is_question or answer is None or answer.sentences[0] is not sent):
+        return None
+    from .symptoms import answer_polarity
+
+    freq = parse_frequency(" ".join(sent.toks))
+    med = meds.get(drug)
+    if freq is None or med is None or med.frequency is not None or answer_polarity(sent) == "neg":
+        return None
+    return MedEvent(drug, "report", None, freq, sent.role, False, False, 0.5, sent.index)
 
 
 _MED_Q = re.compile(r"\b(medications?|medicines?|meds|pills|prescriptions?|taking|take|taken|supplements?|vitamins?|inhalers?)\b")
@@ -590,7 +620,8 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         if last_drug is not None and sent.turn - last_drug[1] <= 2 and (not found or sent.role != "clinician"):
             # "... and Sudafed." "30 milligrams every six hours, plus atorvastatin ...": a regimen that opens the
             # sentence before any drug is the last drug's, as a sentence of its own would be (D171)
-            ev = _bare_dose_event(sent, last_drug[0], meds, min((m.start for m in found), default=None))
+            ev = _bare_dose_event(sent, last_drug[0], meds, min((m.start for m in found), default=None)) \
+                or (None if found else _frequency_answer(sent, last_drug, meds, turns))
             if ev is not None:
                 events = [ev, *events]
         for ev in events:

@@ -184,3 +184,36 @@ def test_a_different_drug_offered_instead_is_not_a_restatement() -> None:
 def test_meal_timing_and_a_ceiling_are_part_of_the_frequency(said: str, frequency: str) -> None:
     """D152: "before breakfast" is when the dose is taken, and "up to" makes a count a ceiling."""
     assert parse_frequency(said) == frequency
+
+
+def test_a_dose_brought_down_to_is_a_change_and_lay_as_needed() -> None:
+    """D181, phrasings written for this test: "cut the prednisone down to ten milligrams" changes the dose (it was
+    written as a new prescription); "once in a while" and "when I need it" are "as needed"; "Once in a while I
+    forget it" is no frequency of the drug before."""
+    assert _meds(insights(("D", "Let's cut the prednisone down to ten milligrams a day."))) == {
+        "prednisone": ("10 mg", "once daily", "changed")}
+    assert _meds(insights(("D", "What medicines do you take?"), ("P", "Nothing regularly. Ibuprofen once in a while."))) == {
+        "ibuprofen": (None, "as needed", "active")}
+    assert _meds(insights(("D", "What medicines do you take?"), ("P", "I use an albuterol inhaler when I need it."))) == {
+        "albuterol": (None, "as needed", "active")}
+    assert _meds(insights(("D", "What medicines do you take?"), ("P", "Metformin twice a day. Once in a while I forget it."))) == {
+        "metformin": (None, "twice daily", "active")}
+
+
+def test_holding_off_a_drug_taken_stops_it_and_one_not_taken_is_not_given() -> None:
+    """D181: "let's hold off on the lisinopril" after the patient reported it stopped nothing (it stayed active);
+    a drug the patient does not take is still not written; "we don't need to hold off on it" holds nothing."""
+    reported = (("D", "What do you take?"), ("P", "Lisinopril ten milligrams daily."))
+    held = insights(*reported, ("D", "Your pressure is low today, so let's hold off on the lisinopril for now."))
+    assert _meds(held) == {"lisinopril": ("10 mg", "once daily", "stopped")}
+    assert _meds(insights(("D", "Let's hold off on the amoxicillin for now."))) == {}
+    kept = insights(*reported, ("D", "We don't need to hold off on the lisinopril."))
+    assert _meds(kept) == {"lisinopril": ("10 mg", "once daily", "active")}
+
+
+def test_a_frequency_answer_to_a_question_about_one_drug() -> None:
+    """D181: "Do you still take the atorvastatin?" "Yes, every night." gives it its frequency; a "no" does not."""
+    assert _meds(insights(("D", "Do you still take the atorvastatin?"), ("P", "Yes, every night."))) == {
+        "atorvastatin": (None, "at bedtime", "active")}
+    assert _meds(insights(("D", "How often do you take the ibuprofen?"), ("P", "About three times a day."))) == {
+        "ibuprofen": (None, "three times daily", "active")}
