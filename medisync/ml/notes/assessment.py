@@ -35,13 +35,15 @@ _STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnose|diagnosing|di
 #: plain statements (D134): "it's shingles", "that's a classic case of carpal tunnel", "your knee pain is from
 #: osteoarthritis"; "it's" / "that's" only opening the sentence (mid-sentence it explains: "Tourette is that
 #: it's a ..."). Said of much else, so the condition must follow at once (``_PLAIN_FILL`` aside).
-_PLAIN = r"^(?:so |okay |well |yeah )?(?:it is|that is)(?! like)|(?:is|are) (?:from|due to|caused by)|case of"
+_PLAIN = (r"(?:^|(?<=, ))(?:(?:so|okay|ok|well|yeah|alright|now|and)(?: ,)? )*(?:it is|that is)(?! like)|(?:is|are) (?:from|due to"
+          r"|caused by)|case of")  # D182: "okay, so it's ...", "the rash is from poison ivy, it's ..."
 _PLAIN_CUE = re.compile(rf"(?:{_PLAIN})")
-_PLAIN_FILL = frozenset("a an the just only classic typical case of".split())
+_PLAIN_FILL = frozenset("a an the just only classic typical case of called".split())
 _WEAK = re.compile(
     r"\b(i think (you have|this is|it is|that is|you are)|i believe (you have|this is|it is)|i suspect|"
     r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|"
     r"what you are describing is|what you have is|"  # D158
+    r"what (?:we|i) am looking at(?: here)? is|what we are looking at(?: here)? is|what we are dealing with(?: here)? is|"  # D182
     r"consistent with|most likely|we are dealing with|you are dealing with|(?:shows?|showed|confirms?|confirmed|reveals?|revealed|demonstrates?|demonstrated)"
     r"|" + _PLAIN + r")\b"
 )
@@ -356,17 +358,27 @@ def _weak_conditions(s: Sentence, review: list[ReviewItem]) -> list[Condition]:
     no fuzzy reading, so no review item)."""
     matches = list(_WEAK.finditer(s.norm))
     m = next((x for x in matches if not _PLAIN_CUE.fullmatch(x.group(0))), None)
-    last: int | None = None
-    if m is None and matches:
-        m = matches[0]
+    if m is not None:
+        return _after_cue(s, len(s.norm[: m.start()].split()), None, review)
+    found: list[Condition] = []
+    for m in matches:  # plain cues only: each must be followed at once by the condition (D182: every one)
+        if _IF_CLAUSE.search(s.norm[: m.start()]):
+            continue  # "if the culture is positive, it's strep throat": not said to be
         last = len(s.norm[: m.end()].split())
         while last < len(s.toks) and s.toks[last] in _PLAIN_FILL:
             last += 1
-    if m is None:
-        return []
+        found += [c for c in _after_cue(s, len(s.norm[: m.start()].split()), last, review) if c not in found]
+    return found
+
+
+#: a condition clause before a plain cue's comma (D182)
+_IF_CLAUSE = re.compile(r"\b(?:if|unless|in case|when|whenever|once|whether|should|assuming|suppose)\b")
+
+
+def _after_cue(s: Sentence, start: int, last: int | None, review: list[ReviewItem]) -> list[Condition]:
+    """The conditions after a weak cue at token ``start`` (starting by ``last``), no symptom code (R..)."""
     weak_review: list[ReviewItem] = []
-    found = [c for c in _conditions_in(s, len(s.norm[: m.start()].split()), weak_review, last)
-             if not c.icd10.startswith("R")]
+    found = [c for c in _conditions_in(s, start, weak_review, last) if not c.icd10.startswith("R")]
     review.extend(r for r in weak_review if not r["candidates"][0]["icd10"].startswith("R"))
     return found
 

@@ -58,3 +58,25 @@ def test_a_condition_not_right_after_a_plain_cue_is_not_coded(said: str) -> None
 
 def test_a_stronger_cue_later_in_the_sentence_still_reads() -> None:
     assert "J18.9" in _coded("It is clear you have pneumonia.")
+
+
+@pytest.mark.parametrize(("said", "code"), [
+    ("What we're looking at here is pneumonia.", "J18.9"),
+    ("Okay, so it's contact dermatitis.", "L25.9"),
+    ("The rash is from poison ivy, it's contact dermatitis.", "L25.9"),
+    ("It's called plantar fasciitis.", "M72.2"),
+    ("It's not pneumonia, it's bronchitis.", "J20.9"),
+])
+def test_more_plain_statements(said: str, code: str) -> None:
+    """D182: fillers before "it's", a statement after a comma, "it's called", "what we're looking at is"."""
+    assert code in _coded(said)
+
+
+@pytest.mark.parametrize("said", [
+    "If the culture is positive, it's strep throat.",
+    "Once we get the results, it's probably strep throat.",
+    "It's not pneumonia, it's bronchitis.",
+])
+def test_a_conditional_before_the_comma_or_a_denied_condition_codes_nothing_of_it(said: str) -> None:
+    """D182: the statement after a comma is no diagnosis when the clause before sets a condition."""
+    assert not {"J02.0", "J18.9"} & set(_coded(said))
