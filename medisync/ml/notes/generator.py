@@ -16,7 +16,7 @@ from medisync.application.ports import Insights, NoteDraft, Provenance, SoapText
 
 from .assessment import extract_diagnoses, extract_follow_up, extract_orders
 from .compose import EMPTY, chief_complaint, contested_sides_dropped
-from .patient_reason import patient_reason
+from .patient_reason import opening_statement, patient_reason
 from .draft import DraftSection, assemble, draft_lines, render
 from .medications import extract_allergies, extract_medications
 from .review import allergy_conflicts, extract_needs_review
@@ -102,7 +102,7 @@ def held_for_review(insights: Insights) -> set[int]:
 
 def _chief_complaint(turns: list[Turn], sentences: list[Sentence], insights: Insights) -> str | None:
     """The reason a clinician states for the visit; else one composed from the symptoms first named."""
-    stated = visit_reason(sentences, held_for_review(insights))
+    stated = visit_reason(sentences, held_for_review(insights)) or opening_statement(turns, held_for_review(insights))
     if stated:
         return contested_sides_dropped(stated, turns)
     first_sentence: dict[str, int] = {}

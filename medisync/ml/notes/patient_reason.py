@@ -28,6 +28,7 @@ from functools import lru_cache
 from .lexicon import load_json
 from .symptoms import Mention, find_mentions
 from .text import MIN_WORD_PROBABILITY, Sentence, Turn
+from .visit_reason import patient_stated
 
 #: the clinician's open question about the visit's reason
 _OPEN_QUESTION = re.compile(
@@ -139,6 +140,16 @@ def _answer_to_opening(turns: list[Turn]) -> Turn | None:
         if any(s.is_question and _OPEN_QUESTION.search(s.norm) for s in turn.sentences):
             answer = turns[i + 1]
             return answer if answer.role in ("patient", "other", "unknown") else None
+    return None
+
+
+def opening_statement(turns: list[Turn], excluded: set[int]) -> str | None:
+    """The reason the patient side opens with ("I'm here for a follow up on my blood pressure": "follow-up of
+    blood pressure"), in the third person; None when the answer tells no such reason (D183)."""
+    answer = _answer_to_opening(turns)
+    for sent in answer.sentences[:2] if answer is not None else []:
+        if not sent.is_question and sent.index not in excluded and (stated := patient_stated(sent)):
+            return " ".join("the" if w in _POSSESSIVE else w for w in stated.split())
     return None
 
 

@@ -117,6 +117,20 @@ def _stated(sentence: Sentence) -> str | None:
     return None
 
 
+#: the patient's own statement of the visit's kind, in answer to the opening question: "I'm here for a follow up on
+#: my blood pressure", "I came in for my annual physical" (D183)
+_FIRST_PERSON_CUE = re.compile(
+    r"^(?:(?:well|so|yeah|yes|um|uh|oh|hi|okay)(?: ,)? )*(?:i|we) (?:am|are|have come|came|come|just came|am coming)"
+    r"(?: in| here| back| by)?(?: today)? (?:for|to (?:follow up on|talk about|discuss|get|have|review|go over|check on))\s+")
+
+
+def patient_stated(sentence: Sentence) -> str | None:
+    """The visit's reason as the patient opens with it, when the reason names a symptom, a condition, a body part
+    or a kind of visit; else None (a symptom told in other words is ``patient_reason``'s)."""
+    m = _FIRST_PERSON_CUE.match(sentence.norm)
+    return _reason_after(sentence, m.end()) if m and _usable(sentence, set()) else None
+
+
 def _usable(sentence: Sentence, excluded: set[int]) -> bool:
     low = sentence.min_word_prob is not None and sentence.min_word_prob < MIN_WORD_PROBABILITY
     return not (sentence.is_question or low or sentence.index in excluded)

@@ -48,3 +48,20 @@ def test_a_reason_the_clinician_states_comes_first() -> None:
 def test_without_an_opening_question_the_patient_words_are_not_taken() -> None:
     cc = _cc(("D", "Good morning."), ("P", "A burning red rash on my right arm since Sunday."))
     assert cc != "burning red rash on the right arm"
+
+
+@pytest.mark.parametrize(("answer", "cc"), [
+    ("I'm here for a follow up on my blood pressure.", "follow-up of blood pressure"),
+    ("I came in for my annual physical.", "annual physical"),
+    ("Hi, I'm here to talk about my diabetes.", "diabetes"),
+    ("I'm here for this rash on my arm.", "rash on the arm"),
+])
+def test_the_patient_opens_with_the_kind_of_visit(answer: str, cc: str) -> None:
+    """D183, phrasings written for this test: a follow-up or a physical the patient names had no chief complaint
+    (only symptoms were read from the answer to the opening question)."""
+    assert _cc(("D", "What brings you in today?"), ("P", answer)) == cc
+
+
+def test_a_reason_that_names_nothing_clinical_is_no_chief_complaint() -> None:
+    """D183: "I'm here for my son." names no symptom, condition or kind of visit."""
+    assert _cc(("D", "What brings you in today?"), ("P", "I'm here for my son.")) is None
