@@ -98,12 +98,23 @@ def adverse_allergens(sent: Sentence, subs: list[tuple[int, int, str]], follow: 
                                             and not assess(sent.toks, (r[0], r[0] + 1)).hypothetical]
     out = []
     for s, e, name in subs:
-        if (_caused(sent.toks, e, heard) or _cannot_take(sent, s, e, heard, heard_next)
-                or _reaction_before(sent.toks, s, first)):
+        if ((_caused(sent.toks, e, heard) and not _verb_of_nearer(sent.toks, e, subs))
+                or _cannot_take(sent, s, e, heard, heard_next) or _reaction_before(sent.toks, s, first)):
             out.append((s, e, name))
     if not out and len(subs) == 1 and follow is not None and _caused_back(follow, heard_next):
         out = list(subs)
     return out
+
+
+#: a causal verb of one subject: "Lisinopril, and penicillin gives me hives" names one allergen (D184)
+_SINGULAR_CAUSAL = frozenset("gives makes causes gets breaks swells upsets".split())
+
+
+def _verb_of_nearer(toks: list[str], end: int, subs: list[tuple[int, int, str]]) -> bool:
+    """The first causal verb after token ``end`` agrees with one subject, and another substance stands between:
+    the verb is that substance's, not this one's ("lisinopril, and penicillin gives me hives")."""
+    k = next((k for k in range(end, min(len(toks), end + VERB_WINDOW + 1)) if toks[k] in CAUSAL_VERBS), None)
+    return k is not None and toks[k] in _SINGULAR_CAUSAL and any(end <= s2 < k for s2, _e, _n in subs)
 
 
 def cannot_take_before(sent: Sentence, start: int) -> bool:

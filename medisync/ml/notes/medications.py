@@ -873,7 +873,11 @@ def _chart_allergies(sent: Sentence, known: frozenset[str]) -> list[tuple[int, s
 
 
 _MED_QUESTION = re.compile(r"\b(taken|take|taking|medication|medications|medicines|meds|pills)\b")
-_ALLERGIC_TO_MEDS = re.compile(r"allerg\w* to (any )?(medicines?|medications?|meds|drugs)")
+_ALLERGIC_TO_MEDS = re.compile(r"(?:allerg\w*|reactions?|side effects?|problems?) (?:to|with|from) (?:any |a |an |the )?"
+                               r"(?:medicines?|medications?|meds|drugs)"
+                               r"|(?:medicines?|medications?|meds|drugs) that (?:do|did|does) not agree with")
+#: a question about drugs the patient cannot take, in other words than allergy (D184)
+_INTOLERANCE_Q = re.compile(r"\b(?:do|did|does) not agree with (?:you|her|him|them)\b|\bside effects? (?:to|from|with)\b")
 _NONE_ANSWER = ("no", "none", "nope", "nothing", "not", "nkda", "never")
 
 
@@ -883,7 +887,7 @@ def _asked_before(prev: Turn | None) -> tuple[bool, bool]:
     if prev is None:
         return False, False
     allergy_question = prev.role == "clinician" and any(
-        s.is_question and ALLERGY_TRIGGER.search(s.norm) for s in prev.sentences)
+        s.is_question and (ALLERGY_TRIGGER.search(s.norm) or _INTOLERANCE_Q.search(s.norm)) for s in prev.sentences)
     med_question = any(
         s.is_question and _MED_QUESTION.search(ALLERGY_TRIGGER.sub(" ", _ALLERGIC_TO_MEDS.sub("", s.norm)))
         for s in prev.sentences)
