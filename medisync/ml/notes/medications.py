@@ -323,6 +323,10 @@ _ENDED_BEFORE = re.compile(r"\b(?:(?:quit|stopped|stop) (?:taking|using)|(?:came
 #: "... but I do not take it now"
 _ENDED_AFTER = re.compile(r"^(?:[\w,]+ ){0,6}?(?:(?:took|take|taken) (?:me|him|her|them) off\b"
                           r"|not (?:anymore|any more|any longer)\b|no longer\b"
+                          # never started: "but I never filled it", "but I haven't been taking it" (D185)
+                          r"|never (?:filled|picked up|started|took|take|taken|used)\b|have not been (?:taking|using)\b"
+                          r"|have not (?:started|filled|picked up)\b|did not (?:fill|pick up|start)\b"
+                          r"|am not (?:taking|using) (?:it|them)\b"
                           r"|(?:do|does) not (?:take|use) (?:it|them|that)"
                           r" (?:now|anymore|any more|any longer|these days)\b)")
 #: a single past use: "I took prednisone once, years ago", "I had a course of doxycycline last spring"
@@ -353,13 +357,25 @@ def is_example(region: str, role: str, previous_was_example: bool) -> bool:
     return previous_was_example and all(w in _LIST_GLUE for w in region.split())
 
 
+#: someone else's regimen: "my wife takes metformin", "most people take melatonin" (D185)
+_OTHERS_TAKE = re.compile(
+    r"\b(?:(?:my|his|her|your|their) (?:wife|husband|partner|mom|mother|dad|father|son|daughter|brother|sister|"
+    r"grandma|grandmother|grandpa|grandfather|aunt|uncle|kids?|children|child|friend|roommate|boyfriend|girlfriend)"
+    r"|(?:some|many|most|other|a lot of|lots of) (?:people|patients|folks))(?: also| still| actually)?"
+    r" (?:takes?|took|is on|was on|are on|uses?|used|has been on|has been taking|is taking|was taking|get|gets)\b")
+#: a clinician weighing an option, not deciding it: "we might consider gabapentin", "we could try a statin" (D185)
+_OPTION = re.compile(r"\b(?:we|i) (?:might|could|may) (?:also |eventually |later )?(?:consider|try|think about|look at"
+                     r"|talk about|discuss)\b|\b(?:we|i) (?:might|could|may) (?:want to |need to )?(?:consider|think about)\b")
+
+
 def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, region: str) -> bool:
-    """A drug name that says nothing about the regimen: corrected, a lab analyte, or a drug avoided."""
+    """A drug name that says nothing about the patient's regimen: corrected, a lab analyte, a drug avoided,
+    someone else's, or an option weighed (D185)."""
     if next_drug is not None and _CORRECTION.search(" ".join(toks[end:next_drug])):
         return True
     if (start > 0 and toks[start - 1] in _ANALYTE_BEFORE) or (end < len(toks) and toks[end] in _ANALYTE_AFTER):
         return True
-    return bool(_NOT_GIVEN.search(region))
+    return bool(_NOT_GIVEN.search(region) or _OTHERS_TAKE.search(region) or _OPTION.search(region))
 
 
 def _negated_use(toks: list[str], a: Assertion, start: int, region: str, role: str) -> bool:
