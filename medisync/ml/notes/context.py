@@ -50,19 +50,27 @@ _add("if|in case|should you|watch for|look out for|unless|whether|in the event|"
      "warning signs", "hypothetical", _PRE, 20)
 _add("mother|father|mom|dad|brother|sister|grandmother|grandfather|grandma|grandpa|aunt|uncle|"
      "cousin|parents|parent|siblings|son|daughter|husband|wife|family history|family history of|"
-     "runs in family|family member", "family", _PRE, 10)
+     "runs in family|family member|"
+     # people around the patient, plural or not family: "my kids both had a cough" (D186); a singular "child" or
+     # "baby" is left out: a parent speaks of the patient so
+     "kids|children|partner|boyfriend|girlfriend|roommate|roommates|coworker|coworkers|friend|friends",
+     "family", _PRE, 10)
 _add("runs in family|runs in my family|runs in the family|in my family|in the family", "family", _POST, 8)
 _add("maybe|might|possibly|possible|probably|perhaps|not sure|i think|i guess|seems like|"
      "may have|could be|question of|questionable", "uncertain", _PRE, 6)
 _add("used to|years ago|as a child|when i was younger|in the past|history of|previously had|"
      "long time ago|last year", "historical", _PRE, 8)
+# said after the complaint: "I had a rash last summer" (D186); "since last year" is a pseudo-trigger (still going on)
+_add("last year|last summer|last winter|last spring|last fall|as a child|as a kid|when i was younger|"
+     "when i was a kid", "historical", _POST, 6)
 
 #: pseudo-triggers: look like triggers but are not ("no change", "not only")
 _PSEUDO: list[tuple[str, ...]] = [
     tuple(p.split()) for p in (
         "no change|not only|no increase|not necessarily|no further|not certain if|not sure if|"
         "not just|no problem|nothing else|not bad|not too bad|no matter|no doubt|not that i know of|"
-        "if needed|if necessary|as needed|if you need|if it helps|do not know|does not know|did not know"
+        "if needed|if necessary|as needed|if you need|if it helps|do not know|does not know|did not know|"
+        "since last year|since last summer|since last winter|since last spring|since last fall"
     ).split("|")
 ]
 
@@ -165,6 +173,14 @@ def _backward_start(toks: list[str], end: int, window: int) -> int:
     return start
 
 
+def _past_but_it(toks: list[str], i: int, modifier: str) -> int:
+    """Where a resolution trigger's backward scope starts looking: before ", but it" when it says "I had a rash,
+    but it went away" (D186); at the trigger otherwise."""
+    if modifier != "negated" or i < 2 or toks[i - 1] not in ("it", "that", "they", "this") or toks[i - 2] != "but":
+        return i
+    return i - 3 if i >= 3 and toks[i - 3] == "," else i - 2
+
+
 @dataclass
 class Scope:
     modifier: str
@@ -182,6 +198,7 @@ def scopes(toks: list[str]) -> list[Scope]:
                 pseudo_taken.update(range(i, i + len(p)))
     out: list[Scope] = []
     used: set[int] = set()
+    taken: set[tuple[int, int, str]] = set()  # (start, end, modifier) of each trigger that opened a scope
     # longest triggers first so "do not have" wins over "not"
     for phrase, modifier, direction, window in sorted(_TRIGGERS, key=lambda t: -len(t[0])):
         n = len(phrase)
@@ -189,7 +206,8 @@ def scopes(toks: list[str]) -> list[Scope]:
             if not _match_at(toks, i, phrase):
                 continue
             span = set(range(i, i + n))
-            if span & pseudo_taken or span & used:
+            both_ways = direction == _POST and (i, i + n, modifier) in taken  # "last year I had" / "I had ... last year"
+            if span & pseudo_taken or (span & used and not both_ways):
                 continue
             if modifier == "family" and direction == _PRE and n == 1 and not _family_possessive(toks, i):
                 continue
@@ -198,10 +216,11 @@ def scopes(toks: list[str]) -> list[Scope]:
             if phrase == ("no",) and i + 1 < len(toks) and toks[i + 1] in _SUBJECTS:
                 continue  # "no i wish, i have gained weight": an answer particle, not a determiner
             used |= span
+            taken.add((i, i + n, modifier))
             if direction == _PRE:
                 out.append(Scope(modifier, i + n, _forward_end(toks, i + n, window, modifier), (i, i + n)))
             else:
-                out.append(Scope(modifier, _backward_start(toks, i, window), i, (i, i + n)))
+                out.append(Scope(modifier, _backward_start(toks, _past_but_it(toks, i, modifier), window), i, (i, i + n)))
     return out
 
 
