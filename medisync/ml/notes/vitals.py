@@ -110,10 +110,18 @@ def _one_number(key: VitalKey, lo: float, hi: float,
     return read
 
 
+#: a reading said before the word: "you're at a hundred and one point two, so you do have a fever" (D187)
+_TEMP_AT = re.compile(r"\b(?:at|running|reading)\s+(?:about\s+|around\s+)?" + _NUM + r"\b(?!\s*(?:percent|%))(?=.*\b(?:fever|febrile)\b)")
+_OTHER_VITAL = re.compile(r"\b(?:pulse|heart|rate|pressure|bp|oxygen|sats?|saturation|o2|weight|weigh|pounds|kilos|"
+                          r"kilograms|breaths?|breathing|respiratory)\b")
+
+
 def _read_temperature(clause: str, role: str) -> VitalReading | None:
     m = _TEMP.search(clause)
     if not m:
-        return None
+        m = _TEMP_AT.search(clause) if not _OTHER_VITAL.search(clause) else None
+        if m is None or not (99 <= float(m.group(1)) <= 106 or 37.5 <= float(m.group(1)) <= 41):
+            return None
     v = float(m.group(1))
     if 90 <= v <= 110:
         v = round((v - 32) * 5 / 9, 1)

@@ -41,3 +41,15 @@ def test_kilograms_in_a_clinician_statement_are_the_weight_even_when_weighs_is_m
 
     assert insights(("D", "His temperature is 38.6 and he wears 18 kilograms."))["vitals"]["weight_kg"] == 18
     assert insights(("P", "I carried 18 kilograms of groceries."))["vitals"]["weight_kg"] is None
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("You're at a hundred and one point two, so you do have a fever.", {"temperature_c": 38.4}),
+    ("You're running about 38.5, a low grade fever.", {"temperature_c": 38.5}),
+    ("Your heart rate is at 101 because of the fever.", {"heart_rate": 101}),
+    ("We're at 100 percent on the fever medicine plan.", {}),
+])
+def test_a_temperature_said_before_the_word_fever(said: str, expected: dict[str, float]) -> None:
+    """D187, sentences written for this test."""
+    vitals = insights(("D", said))["vitals"]
+    assert {k: v for k, v in vitals.items() if v is not None} == expected
