@@ -41,6 +41,7 @@ _STOP = ("stop", "stopping", "discontinue", "discontinuing", "quit", "hold", "ho
 _UP = ("increase", "increasing", "raise", "raising", "bump up", "go up", "double", "doubling", "up your", "higher dose",
        "bumping up", "titrate up")
 _DOWN = ("decrease", "decreasing", "reduce", "reducing", "lower", "lowering", "cut back", "cut down", "taper", "halve",
+         "limit", "limiting",  # "let's limit the ibuprofen to twice a week" (D188)
          *(f"cut {it} {way}" for it in ("it", "them", "that") for way in ("back", "down")),  # D157
          "go down", "lower dose")
 _CHANGE = ("change", "changing", "adjust", "adjusting", "switch your dose")
@@ -62,8 +63,12 @@ _UNIT_OUT = {"mg": "mg", "mcg": "mcg", "g": "g", "units": "units", "ml": "ml", "
              "tablespoon": "tablespoon", "tablespoons": "tablespoons", "teaspoon": "teaspoon", "teaspoons": "teaspoons"}
 
 _FREQ = [
+    # "twice a week" / "twice a month" were read as "twice daily" (D188)
+    (re.compile(r"\btwice\s+(?:a|per|each|every)\s+week\b"), "2 times a week"),
+    (re.compile(r"\btwice\s+(?:a|per|each|every)\s+month\b"), "2 times a month"),
+    (re.compile(r"\b(?:once|1 time|one time)\s+(?:a|per|each|every)\s+month\b|\bmonthly\b|\bevery month\b"), "once monthly"),
     (re.compile(r"\b(once|1 time|one time)\s+(a|per|each|every)\s+day\b|\bonce daily\b|\bevery day\b|\beach day\b|\bdaily\b|\bqd\b|\ba day\b(?<!times a day)|\bevery morning\b|\beach morning\b"), "once daily"),
-    (re.compile(r"\btwice\s+(a|per|each|every)\s+day\b|\btwice daily\b|\b2 times\s+(a|per|each|every)\s+day\b|\bbid\b|\bb i d\b|\btwice\b"), "twice daily"),
+    (re.compile(r"\btwice\s+(a|per|each|every)\s+day\b|\btwice daily\b|\b2 times\s+(a|per|each|every)\s+day\b|\bbid\b|\bb i d\b|\btwice\b(?!\s+(?:a|per|each|every)\s+(?:week|month|year))"), "twice daily"),
     (re.compile(r"\b3 times\s+(a|per|each|every)\s+day\b|\bthree times daily\b|\btid\b|\bt i d\b"), "three times daily"),
     (re.compile(r"\b4 times\s+(a|per|each|every)\s+day\b|\bqid\b"), "four times daily"),
     (re.compile(r"\bevery other day\b"), "every other day"),
@@ -72,6 +77,7 @@ _FREQ = [
 ]
 _EVERY_H = re.compile(r"\bevery\s+(\d+)(?:\s+(?:to|or)\s+(\d+))?\s+hours?\b")
 _PER_WEEK = re.compile(r"\b(\d+) (days?|times) (?:a|per|each|every) week\b")  # "two days a week" (D177)
+_EVERY_N = re.compile(r"\bevery (\d+|other) (weeks?|months?)\b")  # "every 2 weeks", "every 3 months" (D188)
 #: taken when an attack starts: "sumatriptan 50 milligrams at onset", "at the first sign of a migraine" (D177)
 _AT_ONSET = re.compile(r"\bat (?:the )?(?:onset|first sign|start)\b")
 #: words that make the frequency after them a ceiling: "up to four times daily", "limit it to two days a week"
@@ -141,6 +147,9 @@ def parse_frequency(text: str) -> str | None:
     w = _PER_WEEK.search(text)
     if w and (best is None or w.start() < best[0]):
         best = (w.start(), f"{w.group(1)} {w.group(2)} a week")
+    n = _EVERY_N.search(text)
+    if n and (best is None or n.start() < best[0]):
+        best = (n.start(), f"every {n.group(1)} {n.group(2)}")
     o = _AT_ONSET.search(text)
     if o and (best is None or o.start() < best[0]):
         best = (o.start(), "at onset")

@@ -217,3 +217,23 @@ def test_a_frequency_answer_to_a_question_about_one_drug() -> None:
         "atorvastatin": (None, "at bedtime", "active")}
     assert _meds(insights(("D", "How often do you take the ibuprofen?"), ("P", "About three times a day."))) == {
         "ibuprofen": (None, "three times daily", "active")}
+
+
+@pytest.mark.parametrize(("said", "frequency"), [
+    ("twice a week", "2 times a week"),  # was "twice daily": seven times the dose
+    ("twice a month", "2 times a month"),  # was "twice daily"
+    ("once a month", "once monthly"),
+    ("every 2 weeks", "every 2 weeks"),
+    ("every other week", "every other week"),
+    ("twice a day", "twice daily"),
+])
+def test_weekly_and_monthly_schedules(said: str, frequency: str) -> None:
+    """D188."""
+    assert parse_frequency(said) == frequency
+
+
+def test_limiting_a_drug_changes_it() -> None:
+    """D188: "let's limit the ibuprofen to twice a week" after a daily use."""
+    ins = insights(("D", "What do you take?"), ("P", "Ibuprofen every day."),
+                   ("D", "Let's limit the ibuprofen to twice a week."))
+    assert _meds(ins) == {"ibuprofen": (None, "2 times a week", "changed")}
