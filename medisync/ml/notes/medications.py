@@ -430,6 +430,29 @@ _COUNTED = ("tablet", "tablets", "capsule", "capsules")
 _MASS = (" mg", " mcg", " g")
 
 
+_PILLS = frozenset("pill pills tablet tablets tab tabs capsule capsules".split())
+_HALF_BEFORE = (["half", "a", "tablet", "of"], ["half", "a", "pill", "of"], ["half", "of", "a"], ["half", "a"])
+
+
+def _counted(toks: list[str], m: DrugMention, at: int, dose: str) -> str:
+    """A strength taken as a count of pills: "two of the 200 mg pills" is 400 mg a dose, "half a tablet of
+    metoprolol 25 mg" 12.5 mg (D189); any other dose as it was said."""
+    value, _, unit = dose.partition(" ")
+    if unit not in ("mg", "mcg", "g") or not is_number(value):
+        return dose
+    count = None
+    lead = toks[max(0, at - 3):at]
+    if len(lead) == 3 and lead[1:] in (["of", "the"], ["of", "my"], ["of", "those"], ["of", "these"]) \
+            and is_number(lead[0]) and toks[at + 2:at + 3] and toks[at + 2] in _PILLS:
+        count = float(lead[0])
+    elif any(toks[max(0, m.start - len(h)):m.start] == h for h in _HALF_BEFORE):
+        count = 0.5
+    if count is None or not 0 < count <= 4:
+        return dose
+    total = float(value) * count
+    return f"{int(total) if total.is_integer() else round(total, 2)} {unit}"
+
+
 def _strength_first(doses: list[tuple[int, str]]) -> tuple[int, str]:
     """The first dose, or the strength said right after a count of pills: "two pills, so 440 milligrams" is
     440 mg (D157)."""
@@ -461,7 +484,7 @@ def _dose_of(toks: list[str], m: DrugMention, doses: list[tuple[int, str]], acti
         # "increase X from 10 to 20 mg" / "X ... to 20 mg": prefer the dose after "to"
         to_doses = [d for d in doses if d[0] > m.end and "to" in toks[max(m.end, d[0] - 3):d[0]]]
         chosen = doses.index(to_doses[-1]) if to_doses and action == "change" else 0
-        return _strength_first(doses[chosen:])[1]
+        return _counted(toks, m, *_strength_first(doses[chosen:]))
     if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and is_number(toks[m.start - 3]):
         return _fmt_dose(toks[m.start - 3], toks[m.start - 2])
     return None

@@ -237,3 +237,15 @@ def test_limiting_a_drug_changes_it() -> None:
     ins = insights(("D", "What do you take?"), ("P", "Ibuprofen every day."),
                    ("D", "Let's limit the ibuprofen to twice a week."))
     assert _meds(ins) == {"ibuprofen": (None, "2 times a week", "changed")}
+
+
+def test_a_strength_taken_as_a_count_of_pills() -> None:
+    """D189: "two of the 200 mg pills" is 400 mg a dose (was written 200 mg); "half a tablet of metoprolol 25 mg"
+    12.5 mg (was 25 mg); a plain strength is kept."""
+    assert _meds(insights(("D", "What do you take?"),
+                          ("P", "I take Advil, two of the two hundred milligram pills, three times a day."))) == {
+        "ibuprofen": ("400 mg", "three times daily", "active")}
+    assert _meds(insights(("D", "Take half a tablet of metoprolol twenty five milligrams twice a day."))) == {
+        "metoprolol": ("12.5 mg", "twice daily", "new")}
+    assert _meds(insights(("D", "Start metoprolol twenty five milligrams twice a day."))) == {
+        "metoprolol": ("25 mg", "twice daily", "new")}
