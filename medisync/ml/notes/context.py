@@ -173,10 +173,15 @@ def _backward_start(toks: list[str], end: int, window: int) -> int:
     return start
 
 
-def _past_but_it(toks: list[str], i: int, modifier: str) -> int:
+#: the triggers that say a complaint is over ("is fine", "is better now" say it is not, or less)
+_RESOLVED = frozenset({("went", "away"), ("is", "gone"), ("are", "gone"), ("has", "resolved"), ("have", "resolved"),
+                       ("is", "resolved"), ("all", "gone")})
+
+
+def _past_but_it(toks: list[str], i: int, phrase: tuple[str, ...]) -> int:
     """Where a resolution trigger's backward scope starts looking: before ", but it" when it says "I had a rash,
-    but it went away" (D186); at the trigger otherwise."""
-    if modifier != "negated" or i < 2 or toks[i - 1] not in ("it", "that", "they", "this") or toks[i - 2] != "but":
+    but it went away" (D186); at the trigger otherwise ("I have a headache, but it is better now" keeps it)."""
+    if phrase not in _RESOLVED or i < 2 or toks[i - 1] not in ("it", "that", "they", "this") or toks[i - 2] != "but":
         return i
     return i - 3 if i >= 3 and toks[i - 3] == "," else i - 2
 
@@ -220,7 +225,7 @@ def scopes(toks: list[str]) -> list[Scope]:
             if direction == _PRE:
                 out.append(Scope(modifier, i + n, _forward_end(toks, i + n, window, modifier), (i, i + n)))
             else:
-                out.append(Scope(modifier, _backward_start(toks, _past_but_it(toks, i, modifier), window), i, (i, i + n)))
+                out.append(Scope(modifier, _backward_start(toks, _past_but_it(toks, i, phrase), window), i, (i, i + n)))
     return out
 
 

@@ -492,7 +492,7 @@ def _denies_in_words(rest: list[str]) -> bool:
     if rest[:2] in (["think", "so"], ["believe", "so"]):
         return True
     rest = rest[:-1] if rest[-1:] == ["no"] else rest
-    return 0 < len(rest) <= 2 and rest[0] in _NOTICED and rest[1:2] in ([], [w for w in rest[1:2] if w in _NOTICED_WHAT])
+    return 0 < len(rest) <= 2 and rest[0] in _NOTICED and (len(rest) == 1 or rest[1] in _NOTICED_WHAT)
 
 
 def _asked_polarity(q: Mention, answer_pol: str | None) -> str | None:
