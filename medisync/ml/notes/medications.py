@@ -346,8 +346,9 @@ _PAST_WHEN = re.compile(r"^(?:[\w,]+ ){0,5}?(?:(?:\d+|a few|a couple of|several|
 
 def no_longer_taken(region: str, after: str) -> bool:
     """A patient's drug they used to take, stopped, or tried without effect ("I tried ibuprofen but it
-    did not help"), or took once long ago ("I took prednisone once, years ago"): stopped, not active."""
-    if re.search(r"\bused to (take|be on|use)\b", region) or _STOPPED_AFTER.search(after):
+    did not help"), took once long ago ("I took prednisone once, years ago") or holds off on ("I've been
+    holding off on the ibuprofen", D181): stopped, not active."""
+    if re.search(r"\bused to (take|be on|use)\b", region) or _HELD.search(region) or _STOPPED_AFTER.search(after):
         return True
     if _ENDED_BEFORE.search(region) or _ENDED_AFTER.search(after):
         return True
@@ -369,12 +370,12 @@ def is_example(region: str, role: str, previous_was_example: bool) -> bool:
 #: someone else's regimen: "my wife takes metformin", "most people take melatonin" (D185)
 _OTHERS_TAKE = re.compile(
     r"\b(?:(?:my|his|her|your|their) (?:wife|husband|partner|mom|mother|dad|father|son|daughter|brother|sister|"
-    r"grandma|grandmother|grandpa|grandfather|aunt|uncle|kids?|children|child|friend|roommate|boyfriend|girlfriend)"
+    r"grandma|grandmother|grandpa|grandfather|aunt|uncle|kids|children|friend|roommate|boyfriend|girlfriend)"
     r"|(?:some|many|most|other|a lot of|lots of) (?:people|patients|folks))(?: also| still| actually)?"
     r" (?:takes?|took|is on|was on|are on|uses?|used|has been on|has been taking|is taking|was taking|get|gets)\b")
 #: a clinician weighing an option, not deciding it: "we might consider gabapentin", "we could try a statin" (D185)
-_OPTION = re.compile(r"\b(?:we|i) (?:might|could|may) (?:also |eventually |later )?(?:consider|try|think about|look at"
-                     r"|talk about|discuss)\b|\b(?:we|i) (?:might|could|may) (?:want to |need to )?(?:consider|think about)\b")
+_OPTION = re.compile(r"\b(?:we|i) (?:might|could|may) (?:also |eventually |later |want to |need to )?"
+                     r"(?:consider|try|think about|look at|talk about|discuss)\b")
 
 
 def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, region: str) -> bool:
@@ -389,7 +390,7 @@ def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, 
 
 def _negated_use(toks: list[str], a: Assertion, start: int, region: str, role: str) -> bool:
     """The clause denies taking the drug ("do not take the ibuprofen"), or a clinician holds it off (D181), and not
-    "we don't need to hold off on it"."""
+    "we don't need to hold off on it"; a patient holding off is ``no_longer_taken``."""
     if _HELD.search(region):
         return role == "clinician" and not a.negated
     return a.negated and bool(_NOT_TAKING.search(" ".join(toks[a.negation_trigger or 0:start])))
@@ -438,7 +439,7 @@ def _counted(toks: list[str], m: DrugMention, at: int, dose: str) -> str:
     """A strength taken as a count of pills: "two of the 200 mg pills" is 400 mg a dose, "half a tablet of
     metoprolol 25 mg" 12.5 mg (D189); any other dose as it was said."""
     value, _, unit = dose.partition(" ")
-    if unit not in ("mg", "mcg", "g") or not is_number(value):
+    if not dose.endswith(_MASS) or not is_number(value):
         return dose
     count = None
     lead = toks[max(0, at - 3):at]

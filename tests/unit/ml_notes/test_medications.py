@@ -209,6 +209,9 @@ def test_holding_off_a_drug_taken_stops_it_and_one_not_taken_is_not_given() -> N
     assert _meds(insights(("D", "Let's hold off on the amoxicillin for now."))) == {}
     kept = insights(*reported, ("D", "We don't need to hold off on the lisinopril."))
     assert _meds(kept) == {"lisinopril": ("10 mg", "once daily", "active")}
+    # review: a patient holding off on a drug is not taking it (it had been written as active)
+    patient = insights(("D", "What do you take?"), ("P", "Ibuprofen, but I've been holding off on the ibuprofen lately."))
+    assert _meds(patient) == {"ibuprofen": (None, None, "stopped")}
 
 
 def test_a_frequency_answer_to_a_question_about_one_drug() -> None:
