@@ -26,7 +26,12 @@ _HOME = re.compile(
 )
 _BP_KW = re.compile(r"\b(blood pressure|bp|pressure)\b")
 _BP = re.compile(r"\b(\d{2,3})\s*(?:/|over)\s*(\d{2,3})\b")
-_HR = re.compile(r"\b(?:heart rate|pulse(?: rate)?|hr|heartbeat|heart beat)\b(?:\s+\w+){0,4}?\s+" + _NUM + r"\b")
+#: Whisper's "over" after the words "blood pressure": "128 or 76", "122 of a 76" (D190)
+_BP_HEARD = re.compile(r"\b(?:blood pressure|bp|pressure)\b(?:\s+(?!\d)\w+){0,3}?\s+(\d{2,3})\s+(?:or|of a|of|over a)\s+(\d{2,3})\b")
+#: Whisper's "pulse" as "plus" in a list of readings: "blood pressure 126 over 78 , plus 84" (D190)
+_HR_HEARD = re.compile(r"(?:^|[,;]\s)plus\s+(\d{2,3})\b(?!\s*(?:%|percent|mg|milligrams?|kg|lb|pounds|years?|days?))")
+_READING_KW = re.compile(r"\b(?:blood pressure|bp|temperature|temp|oxygen|respirations?|respiratory rate|weight)\s+(?:is\s+)?\d")
+_HR = re.compile(r"\b(?:heart rate|part rate|pulse(?: rate)?|hr|heartbeat|heart beat)\b(?:\s+\w+){0,4}?\s+" + _NUM + r"\b")
 _HR2 = re.compile(_NUM + r"\s+(?:beats per minute|bpm|beats a minute)\b")
 _TEMP = re.compile(r"\b(?:temperature|temp|fever)\b(?:\s+(?!\d)\w+){0,4}?\s+" + _NUM + r"\b")
 _SPO2 = re.compile(
@@ -34,7 +39,7 @@ _SPO2 = re.compile(
     r"(?:\s+(?!\d)\w+){0,4}?\s+" + _NUM + r"\s*(%)?"
 )
 _RR = re.compile(
-    r"\b(?:respiratory rate|respiration rate|respirations|resp rate|breathing rate|rr)\b(?:\s+(?!\d)\w+){0,4}?\s+" + _NUM + r"\b"
+    r"\b(?:respiratory rate|respiration rate|respirations?|resp rate|breathing rate|rr)\b(?:\s+(?!\d)\w+){0,4}?\s+" + _NUM + r"\b"
 )
 _RR2 = re.compile(_NUM + r"\s+(?:breaths per minute|breaths a minute|breaths)\b")
 #: "you are breathing twenty two times a minute"
@@ -64,7 +69,7 @@ def extract_vitals(sentences: list[Sentence]) -> tuple[Vitals, list[Sentence]]:
     used: list[Sentence] = []
     for sent in sentences:
         # a relative's report ("his temperature was 39 last night") is history, not a measurement here
-        if sent.role not in ("clinician", "unknown") or sent.is_question:
+        if sent.is_question or (sent.role not in ("clinician", "unknown") and not _roll_call(sent)):
             continue
         hit = False
         for clause in _CLAUSE_SPLIT.split(sent.norm):
@@ -74,6 +79,21 @@ def extract_vitals(sentences: list[Sentence]) -> tuple[Vitals, list[Sentence]]:
         if hit:
             used.append(sent)
     return vit, used
+
+
+#: a past or reported reading, as a relative tells it
+_TOLD = re.compile(r"\b(?:was|were|had|got|said|says|checked|took)\b")
+
+
+def _roll_call(sent: Sentence) -> bool:
+    """A third speaker's (``other``) list of two or more readings in the present, as a nurse hands them
+    over ("temperature 99.1 , pulse 88 , ..."): a measurement here, whoever the diarizer took them for (D190)."""
+    if sent.role != "other" or _TOLD.search(sent.norm):
+        return False
+    probe = cast(Vitals, dict.fromkeys(VITAL_KEYS))
+    for clause in _CLAUSE_SPLIT.split(sent.norm):
+        _read_clause(clause, "other", probe)
+    return sum(v is not None for v in probe.values()) >= 2 + (probe["bp_systolic"] is not None)
 
 
 def _read_clause(clause: str, role: str, vit: Vitals) -> bool:
@@ -94,7 +114,22 @@ def _read_bp(clause: str, role: str) -> VitalReading | None:
         sys_, dia = int(m.group(1)), int(m.group(2))
         if 70 <= sys_ <= 260 and 30 <= dia <= 160 and sys_ > dia:
             return {"bp_systolic": sys_, "bp_diastolic": dia}
+        return None
+    m = _BP_HEARD.search(clause)
+    if m:  # a misheard "over" is read only as a plausible pair: the diastolic well under the systolic
+        sys_, dia = int(m.group(1)), int(m.group(2))
+        if 70 <= sys_ <= 260 and 40 <= dia <= 140 and sys_ - dia >= 15:
+            return {"bp_systolic": sys_, "bp_diastolic": dia}
     return None
+
+
+def _read_heart_rate(clause: str, role: str) -> VitalReading | None:
+    found = _read_pulse(clause, role)
+    if found is None and _READING_KW.search(clause):
+        m = _HR_HEARD.search(clause)
+        if m and 30 <= int(m.group(1)) <= 200:
+            return {"heart_rate": int(m.group(1))}
+    return found
 
 
 def _one_number(key: VitalKey, lo: float, hi: float,
@@ -149,9 +184,11 @@ def _read_weight(clause: str, role: str) -> VitalReading | None:
     return None
 
 
+_read_pulse = _one_number("heart_rate", 25, 250, _HR, _HR2)
+
 #: each vital's reader, in the order they are read from a clause
 _READERS: tuple[tuple[VitalKey, Callable[[str, str], VitalReading | None]], ...] = (
-    ("bp_systolic", _read_bp), ("heart_rate", _one_number("heart_rate", 25, 250, _HR, _HR2)),
+    ("bp_systolic", _read_bp), ("heart_rate", _read_heart_rate),
     ("temperature_c", _read_temperature), ("spo2", _one_number("spo2", 50, 100, _SPO2)),
     ("respiratory_rate", _one_number("respiratory_rate", 4, 70, _RR, _RR2, _RR3)), ("weight_kg", _read_weight),
 )

@@ -53,3 +53,34 @@ def test_a_temperature_said_before_the_word_fever(said: str, expected: dict[str,
     """D187, sentences written for this test."""
     vitals = insights(("D", said))["vitals"]
     assert {k: v for k, v in vitals.items() if v is not None} == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("Blood pressure today is 134 or 86, and you weigh 70 kilos.", {"bp_systolic": 134, "bp_diastolic": 86, "weight_kg": 70}),
+        ("Your pressure is one thirty-eight of a ninety.", {"bp_systolic": 138, "bp_diastolic": 90}),
+        ("Temperature 98.2, blood pressure 118 over 72, plus 64.", {"temperature_c": 36.8, "bp_systolic": 118, "bp_diastolic": 72, "heart_rate": 64}),
+        ("Oxygen is 95%, part rate 110.", {"spo2": 95, "heart_rate": 110}),
+        ("Respiration 16, pulse 70.", {"respiratory_rate": 16, "heart_rate": 70}),
+        # not a reading: alternatives asked or ranges aimed at; "plus" without a reading beside it
+        ("We want your pressure at 130 or lower.", {}),
+        ("Is it 140 or 150?", {}),
+        ("Take one tablet, plus 50 more milligrams if needed.", {}),
+    ],
+)
+def test_whisper_s_over_and_pulse_in_a_list_of_readings(said: str, expected: dict[str, float]) -> None:
+    """D190: Whisper's "or" / "of a" for "over", "plus" and "part rate" for the pulse; written for this test."""
+    vit = insights(("D", said))["vitals"]
+    assert {k: v for k, v in vit.items() if v is not None} == expected
+
+
+def test_a_third_speaker_s_roll_call_of_readings_is_measured_but_a_relative_s_account_is_not() -> None:
+    """D190: a nurse the diarizer took for ``other`` hands over the readings; a relative tells of earlier ones."""
+    nurse = insights(("F", "She's in for a rash, temp 97.9, pulse 76, sats 99%."), ("D", "Hello, what's going on?"))
+    assert {k: v for k, v in nurse["vitals"].items() if v is not None} == {
+        "temperature_c": 36.6, "heart_rate": 76, "spo2": 99}
+    parent = insights(("F", "His temperature was 102 and his pulse was racing."), ("D", "Okay."))
+    alone = insights(("F", "Her temperature is 38."), ("D", "Okay."))
+    assert all(v is None for v in parent["vitals"].values())
+    assert all(v is None for v in alone["vitals"].values())
