@@ -32,6 +32,7 @@ from .drugs import SAFE_FUZZY, DrugMention, drug_candidates, find_drugs
 from .lexicon import condition_lexicon, drug_lexicon
 from .medications import ALLERGY_TRIGGER, allergy_prone, med_answer_turns
 from .text import Sentence, Turn
+from .unnamed_dose import unnamed_dose_review
 
 
 def _drug_item(kind: str, sent: Sentence, m: DrugMention) -> ReviewItem:
@@ -92,7 +93,7 @@ def extract_needs_review(turns: list[Turn], excluded: set[tuple[int, int]] | Non
     if not turns:
         return []
     _dx, _used, dx_review = diagnose(turns)
-    return drug_review(turns, excluded) + restored_review(turns) + dx_review
+    return drug_review(turns, excluded) + unnamed_dose_review(turns) + restored_review(turns) + dx_review
 
 
 def restored_review(turns: list[Turn]) -> list[ReviewItem]:
