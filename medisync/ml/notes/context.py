@@ -102,6 +102,7 @@ class Assertion:
     uncertain: bool = False
     historical: bool = False
     negation_trigger: int | None = None  # token index of the negation trigger
+    family_trigger: int | None = None  # token index of the experiencer trigger ("my daughter has a cough": 1)
 
     @property
     def is_patient_finding(self) -> bool:
@@ -246,6 +247,7 @@ def assess(toks: list[str], span: tuple[int, int], precomputed: list[Scope] | No
                 result.hypothetical = True
             elif sc.modifier == "family":
                 result.family = True
+                result.family_trigger = sc.trigger[0]
             elif sc.modifier == "uncertain":
                 result.uncertain = True
             elif sc.modifier == "historical":

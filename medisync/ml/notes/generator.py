@@ -20,6 +20,7 @@ from .patient_reason import opening_statement, patient_reason
 from .draft import DraftSection, assemble, draft_lines, render
 from .medications import extract_allergies, extract_medications
 from .review import allergy_conflicts, extract_needs_review
+from .spoken_for import mark_visit_about_a_child
 from .symptoms import extract_symptoms, find_mentions
 from .templates import NoteTemplate, get_template
 from .text import Sentence, Turn, build_turns
@@ -79,6 +80,7 @@ class ExtractiveNoteGenerator:
         insights = empty_insights()
         if not turns:
             return insights
+        mark_visit_about_a_child(turns, find_mentions)
         sentences = [s for t in turns for s in t.sentences]
         allergies, excluded, _denied = extract_allergies(turns)
         symptoms = extract_symptoms(turns, excluded)

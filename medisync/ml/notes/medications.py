@@ -31,6 +31,7 @@ from medisync.application.ports import Allergy, Medication
 
 from .adverse import adverse_allergens, affirmed_reactions, cannot_take_before, relieves
 from .context import Assertion, assess, scopes
+from .spoken_for import CHILD_TAG
 from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, find_drugs
 from .lexicon import allergy_lexicon, drug_lexicon, symptom_lexicon
 from .numbers import is_number
@@ -378,14 +379,18 @@ _OPTION = re.compile(r"\b(?:we|i) (?:might|could|may) (?:also |eventually |later
                      r"(?:consider|try|think about|look at|talk about|discuss)\b")
 
 
-def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, region: str) -> bool:
+def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, region: str,
+                  child: bool = False) -> bool:
     """A drug name that says nothing about the patient's regimen: corrected, a lab analyte, a drug avoided,
-    someone else's, or an option weighed (D185)."""
+    someone else's (but a son's or daughter's in a visit about the ``child``, D192), or an option weighed (D185)."""
     if next_drug is not None and _CORRECTION.search(" ".join(toks[end:next_drug])):
         return True
     if (start > 0 and toks[start - 1] in _ANALYTE_BEFORE) or (end < len(toks) and toks[end] in _ANALYTE_AFTER):
         return True
-    return bool(_NOT_GIVEN.search(region) or _OTHERS_TAKE.search(region) or _OPTION.search(region))
+    others = _OTHERS_TAKE.search(region)
+    if others and child and re.search(r"\b(?:son|daughter)\b", others.group(0)):
+        others = None
+    return bool(_NOT_GIVEN.search(region) or others or _OPTION.search(region))
 
 
 def _negated_use(toks: list[str], a: Assertion, start: int, region: str, role: str) -> bool:
@@ -536,7 +541,8 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         example = example or (sent.role == "clinician" and bool(_MAY_HELP.search(after)))
         unhelpful = bool(_NOT_HELPFUL.search(after)) and action not in ("stop", "change")  # "... so cut it back"
         if (example and dose is None) or unhelpful or not_a_regimen(toks, m.start, m.end,
-                                                       next_start if i + 1 < len(mentions) else None, region):
+                                                       next_start if i + 1 < len(mentions) else None, region,
+                                                       CHILD_TAG in sent.tags):
             prev_end = m.end
             continue
         negated = _negated_use(toks, a, m.start, region, sent.role)
@@ -873,6 +879,7 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
             for start, name, reaction in _sentence_allergies(sent, follow, known, allergy_question, med_question):
                 _add_allergy(allergies, name, reaction)
                 excluded.add((sent.index, start))
+            excluded |= relative_allergens(sent, known)
     return list(allergies.values()), excluded, denied and not allergies
 
 
@@ -988,6 +995,8 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
     scs = scopes(sent.toks)
     out: list[tuple[int, str, str | None]] = []
     for idx, (s, e, name) in enumerate(picked):
+        if _relative_s_allergy(sent, s):
+            continue
         a = assess(sent.toks, (s, e), scs)
         if a.negated and not cannot_take_before(sent, s) and (
                 not explicit or re.search(r"\bnot allergic\b|\bno allerg", norm)):
@@ -997,6 +1006,33 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
             continue  # "just fish oil", "I eat peanuts every day": a food is an allergy only when said so (D158)
         out.append((s, name, reaction))
     return out
+
+
+#: a relative, the subject of "is allergic to": "my wife is allergic to sulfa" (D192)
+_RELATIVE_ALLERGIC = re.compile(
+    r"\bmy (son|daughter|wife|husband|partner|mother|mom|father|dad|brother|sister|grandmother|grandfather|"
+    r"kids|children|baby) (?:is|was|are|were|'s)(?: also| both)? allergic to\b")
+#: what, between that statement and a substance, hands the sentence back to the speaker
+_ME_TOO = re.compile(r"\b(?:so am i|so do i|me too|as am i|i am too|i am as well|same here|both of us|we both)\b")
+_BACK_TO_SPEAKER = re.compile(r"\b(?:i|me|my|i'm|but|though|while)\b|[.;:]")
+
+
+def _relative_s_allergy(sent: Sentence, start: int) -> bool:
+    """The substance at token ``start`` is what the speaker's relative is allergic to, said before it in the same
+    clause; a son's or daughter's in a visit about the child (D192) is the patient's."""
+    text = " ".join(sent.toks[:start])
+    m = None
+    for m in _RELATIVE_ALLERGIC.finditer(text):
+        pass
+    if m is None or _BACK_TO_SPEAKER.search(text[m.end():]) or _ME_TOO.search(sent.norm, m.end()):
+        return False
+    return not (CHILD_TAG in sent.tags and m.group(1) in ("son", "daughter", "baby"))
+
+
+def relative_allergens(sent: Sentence, known: frozenset[str]) -> set[tuple[int, int]]:
+    """(sentence index, token start) of each substance a relative is said to be allergic to: neither the patient's
+    allergy nor a medication."""
+    return {(sent.index, s) for s, _e, _name in _substances(sent, known) if _relative_s_allergy(sent, s)}
 
 
 _ANSWER_GLUE = frozenset("and or to just only um uh oh well yes yeah".split())

@@ -32,6 +32,7 @@ from medisync.application.ports import Symptom as SymptomItem  # an insight item
 
 from .adverse import CAUSAL_VERBS
 from .context import Assertion, assess, scopes
+from .spoken_for import CHILD_TAG, said_of_child
 from .lexicon import BodyPart, Symptom, SymptomLexicon, allergy_lexicon, drug_lexicon, symptom_lexicon
 from .text import FILLERS, MIN_WORD_PROBABILITY, Match, PhraseMatcher, Sentence, Turn, phrase_key
 
@@ -249,6 +250,8 @@ def find_mentions(sent: Sentence) -> list[Mention]:
         mn.assertion = assess(toks, (mn.start, mn.end), scs)
         if mn.forced_negative:
             mn.assertion.negated = True
+        if CHILD_TAG in sent.tags and said_of_child(mn):
+            mn.assertion.family = False  # the parent speaks of the patient (D192)
         if not mn.name:
             mn.name = _compose(mn.concept, mn.location, lex.matcher)
     return mentions

@@ -1,0 +1,69 @@
+"""A visit about a child, told by a parent (D192).
+
+ConText's experiencer rule takes "my daughter has had a cough" for a relative's complaint, which is right when
+an adult patient mentions a sick child ("I've had a sore throat. My son has a cold too.") and wrong when the
+parent brings the child: then the daughter is the patient.  A visit is taken to be about the parent's child when
+both hold:
+
+* the clinician asks about the patient in the third person ("Is she eating?", "Has he had a fever?"), and
+* the first complaint the patient side states is said of "my son" / "my daughter" (the experiencer trigger of
+  its first symptom), not of the speaker.
+
+Then a symptom said of the son or daughter is the patient's.  Nothing else changes: a parent's own complaint,
+another relative's, and anything hypothetical or historical keep their readings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Protocol
+
+from .context import Assertion
+from .text import Sentence, Turn
+
+#: the experiencer triggers that name a child of the speaker
+CHILD_WORDS = frozenset({"son", "daughter"})
+_THIRD_PERSON_Q = re.compile(r"\b(?:is|does|did|has|was|can|will|had|have) (?:he|she)\b|\bhow old is (?:he|she)\b")
+_PATIENT_SIDE = ("patient", "other", "unknown")
+
+
+class _Mention(Protocol):
+    sent: Sentence
+    assertion: Assertion
+
+
+def said_of_child(mention: _Mention) -> bool:
+    """The mention's experiencer is the speaker's son or daughter (and it is not hypothetical or past)."""
+    a = mention.assertion
+    return (a.family and not a.hypothetical and not a.historical and a.family_trigger is not None
+            and mention.sent.toks[a.family_trigger] in CHILD_WORDS)
+
+
+def about_a_child(turns: list[Turn], find: Callable[[Sentence], Iterable[_Mention]]) -> bool:
+    """Whether the visit is about the child of the patient-side speaker; ``find``: the symptom mentions of a
+    sentence, with their assertions."""
+    if not any(s.is_question and _THIRD_PERSON_Q.search(s.norm)
+               for t in turns if t.role == "clinician" for s in t.sentences):
+        return False
+    for turn in turns:
+        if turn.role not in _PATIENT_SIDE:
+            continue
+        for sent in turn.sentences:
+            first = next(iter(find(sent)), None)
+            if first is not None:
+                return said_of_child(first)
+    return False
+
+
+#: the tag of a patient-side sentence in a visit about the speaker's child
+CHILD_TAG = "about_child"
+
+
+def mark_visit_about_a_child(turns: list[Turn], find: Callable[[Sentence], Iterable[_Mention]]) -> None:
+    """Tag the patient side's sentences of a visit about a child, for the symptom reader to take the son's or
+    daughter's complaints as the patient's."""
+    if about_a_child(turns, find):
+        for turn in turns:
+            if turn.role in _PATIENT_SIDE:
+                for sent in turn.sentences:
+                    sent.tags.add(CHILD_TAG)
