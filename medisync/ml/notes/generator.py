@@ -20,6 +20,7 @@ from .patient_reason import opening_statement, patient_reason
 from .draft import DraftSection, assemble, draft_lines, render
 from .medications import extract_allergies, extract_medications
 from .review import allergy_conflicts, extract_needs_review
+from .side_effects import side_effects_of_taken_drugs
 from .spoken_for import mark_visit_about_a_child
 from .symptoms import extract_symptoms, find_mentions
 from .templates import NoteTemplate, get_template
@@ -82,10 +83,11 @@ class ExtractiveNoteGenerator:
             return insights
         mark_visit_about_a_child(turns, find_mentions)
         sentences = [s for t in turns for s in t.sentences]
-        allergies, excluded, _denied = extract_allergies(turns)
-        symptoms = extract_symptoms(turns, excluded)
+        allergies, reactions, _denied = extract_allergies(turns)
+        symptoms = extract_symptoms(turns, reactions)  # a drug's reaction is no current symptom (D131)
+        allergies, excluded, side_effects = side_effects_of_taken_drugs(turns, allergies, reactions)
         medications, conflicts = allergy_conflicts(turns, extract_medications(turns, excluded), allergies)
-        insights["needs_review"] = extract_needs_review(turns, excluded) + conflicts
+        insights["needs_review"] = extract_needs_review(turns, excluded) + side_effects + conflicts
         insights.update({
             "symptoms": symptoms, "vitals": extract_vitals(sentences)[0],
             "medications": medications, "allergies": allergies,
