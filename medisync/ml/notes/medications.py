@@ -23,7 +23,7 @@ recorded ("Okay, one thousand milligrams twice a day").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Callable
 
@@ -642,6 +642,33 @@ def med_answer_turns(turns: list[Turn]) -> set[int]:
     return out
 
 
+#: a clinician asking whether something was tried: "Have you tried ibuprofen?", "Did you take anything for it?"
+_TRIED_Q = re.compile(r"\b(?:have|did|has) (?:you|she|he) (?:tried|try|taken|take|used|use|had)\b")
+
+
+def _tried_without_effect(turns: list[Turn], sent: Sentence, events: list[MedEvent]) -> list[MedEvent]:
+    """"Have you tried ibuprofen?" "Yeah, it didn't do anything." and "Have you tried anything?" "Some Tylenol, but
+    it didn't help.": tried without effect, as "I tried ibuprofen but it did not help" is (D194): stopped."""
+    if not events:
+        return events
+    if sent.role == "clinician" and sent.is_question and _TRIED_Q.search(sent.norm):
+        answer = next((t for t in turns if t.index == sent.turn + 1), None)
+        said = answer.sentences[0].norm if answer is not None and answer.role != "clinician" and answer.sentences else ""
+    elif sent.role != "clinician" and len(events) == 1 and _asked_tried(turns, sent.turn):
+        said = sent.norm
+    else:
+        return events
+    if not _NO_EFFECT.search(said):
+        return events
+    return [replace(ev, action="stop") if ev.action in ("report", "mention") else ev for ev in events]
+
+
+def _asked_tried(turns: list[Turn], turn_index: int) -> bool:
+    prev = next((t for t in turns if t.index == turn_index - 1), None)
+    return prev is not None and prev.role == "clinician" and any(
+        s.is_question and _TRIED_Q.search(s.norm) for s in prev.sentences)
+
+
 def _answered_no(turns: list[Turn], turn_index: int) -> bool:
     """The turn after ``turn_index`` is a patient's answer that starts with "no"."""
     from .symptoms import answer_polarity
@@ -672,6 +699,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         events = _events_for_sentence(sent, mentions) if mentions else []
         if sent.role == "clinician" and sent.is_question and _answered_no(turns, sent.turn):
             events = []  # "Have you tried Azo?" "No." says nothing about the regimen
+        events = _tried_without_effect(turns, sent, events)
         if last_drug is not None and sent.turn - last_drug[1] <= 2 and (not found or sent.role != "clinician"):
             # "... and Sudafed." "30 milligrams every six hours, plus atorvastatin ...": a regimen that opens the
             # sentence before any drug is the last drug's, as a sentence of its own would be (D171)

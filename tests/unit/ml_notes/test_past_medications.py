@@ -58,3 +58,15 @@ def test_a_drug_the_clinician_says_the_patient_took_is_no_prescription(said: str
     statuses = {m["name"]: m["status"] for m in note["insights"]["medications"]}
     assert statuses and "new" not in statuses.values()
     assert "Start" not in note["plan"]
+
+
+def test_a_drug_tried_without_effect_in_a_question_and_its_answer_is_stopped() -> None:
+    """D194, sentences written for this test."""
+    from ._dialogue import insights
+
+    asked = insights(("D", "Have you tried naproxen for the knee?"), ("P", "Yes, but it didn't really help."))
+    answered = insights(("D", "Did you take anything for the cramps?"), ("P", "Some Pepto, but it did not help."))
+    helped = insights(("D", "Have you tried naproxen for the knee?"), ("P", "Yes, and it works pretty well."))
+    assert [(m["name"], m["status"]) for m in asked["medications"]] == [("naproxen", "stopped")]
+    assert [(m["name"], m["status"]) for m in answered["medications"]] == [("bismuth subsalicylate", "stopped")]
+    assert [(m["name"], m["status"]) for m in helped["medications"]] == [("naproxen", "active")]
