@@ -20,7 +20,7 @@ from .text import Sentence, Turn
 _DOSE = re.compile(r"\b(\d+(?:\.\d+)?) ?(?:mg|mcg|micrograms?|units?|ml|puffs?|drops?|sprays?)\b")
 #: a measured amount, not a dose taken: "your vitamin d level is 20 units", "a1c of 7"
 _MEASURED = re.compile(r"\b(?:levels?|a ?1 ?c|cholesterol|ldl|hdl|glucose|sugars?|readings?|results?|"
-                       r"per (?:deciliter|liter|dl)|mg ?/ ?dl|kg|pounds|lb|intake|salt|sodium|caffeine)\b")
+                       r"per (?:deciliter|liter|dl)|mg ?/ ?dl|kg|pounds|lb|intake|salt|sodium|caffeine|water|fluids?)\b")
 #: the words before the dose that are no drug's name
 _FILLER = frozenset("i you we he she they it take took taking takes start starting started on of a an the and "
                     "or with some just also my your his her their me prescribe prescribing give giving put "
