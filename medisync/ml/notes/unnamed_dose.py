@@ -5,7 +5,7 @@ named); it is listed for review, so a prescription the recognizer garbled is not
 A dose is a number with a unit a drug is dosed in (mg, mcg, units, ml, puffs, drops, sprays).  It is left
 alone when a drug, clear or unclear, is heard in the same sentence or in one of the two before it (D171's
 "... and Sudafed." "30 milligrams every six hours"), when it repeats a dose the turn before said with a drug
-("Okay, 1000 milligrams twice a day"), or when it is a measurement (a blood level, a daily salt intake).
+("Okay, 1000 milligrams twice a day"), or when it is a measurement (a blood level, a daily salt intake) or a drink.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from .text import Sentence, Turn
 _DOSE = re.compile(r"\b(\d+(?:\.\d+)?) ?(?:mg|mcg|micrograms?|units?|ml|puffs?|drops?|sprays?)\b")
 #: a measured amount, not a dose taken: "your vitamin d level is 20 units", "a1c of 7"
 _MEASURED = re.compile(r"\b(?:levels?|a ?1 ?c|cholesterol|ldl|hdl|glucose|sugars?|readings?|results?|"
-                       r"per (?:deciliter|liter|dl)|mg ?/ ?dl|kg|pounds|lb|intake|salt|sodium|caffeine|water|fluids?)\b")
+                       r"per (?:deciliter|liter|dl)|mg ?/ ?dl|kg|pounds|lb|intake|salt|sodium|caffeine)\b")
+#: a drink, not a drug: "500 ml of water"
+_DRINK_AFTER = re.compile(r"^\s*(?:of )?(?:water|fluids?|juice|milk)\b")
 #: the words before the dose that are no drug's name
 _FILLER = frozenset("i you we he she they it take took taking takes start starting started on of a an the and "
                     "or with some just also my your his her their me prescribe prescribing give giving put "
@@ -36,7 +38,7 @@ def unnamed_dose_review(turns: list[Turn]) -> list[ReviewItem]:
         if named & {sent.index, sent.index - 1, sent.index - 2} or _MEASURED.search(sent.norm):
             continue
         m = _DOSE.search(sent.norm)
-        if m and _read_back(m.group(0), sent, sentences, named):
+        if m and (_read_back(m.group(0), sent, sentences, named) or _DRINK_AFTER.search(sent.norm[m.end():])):
             continue
         heard = _words_before(sent.norm[:m.start()]) if m else ""
         if not heard:
