@@ -1049,9 +1049,8 @@ def _relative_s_allergy(sent: Sentence, start: int) -> bool:
     """The substance at token ``start`` is what the speaker's relative is allergic to, said before it in the same
     clause; a son's or daughter's in a visit about the child (D192) is the patient's."""
     text = " ".join(sent.toks[:start])
-    m = None
-    for m in _RELATIVE_ALLERGIC.finditer(text):
-        pass
+    said = list(_RELATIVE_ALLERGIC.finditer(text))
+    m = said[-1] if said else None  # the statement nearest the substance
     if m is None or _BACK_TO_SPEAKER.search(text[m.end():]) or _ME_TOO.search(sent.norm, m.end()):
         return False
     return not (CHILD_TAG in sent.tags and m.group(1) in ("son", "daughter", "baby"))
@@ -1060,6 +1059,8 @@ def _relative_s_allergy(sent: Sentence, start: int) -> bool:
 def relative_allergens(sent: Sentence, known: frozenset[str]) -> set[tuple[int, int]]:
     """(sentence index, token start) of each substance a relative is said to be allergic to: neither the patient's
     allergy nor a medication."""
+    if not _RELATIVE_ALLERGIC.search(sent.norm):
+        return set()  # most sentences: no drug lookup again
     return {(sent.index, s) for s, _e, _name in _substances(sent, known) if _relative_s_allergy(sent, s)}
 
 

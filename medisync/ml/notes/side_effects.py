@@ -4,8 +4,9 @@ The allergy reader takes a drug with a reaction beside it for an allergen ("Peni
 allergen is never an active medication (D89's ``allergy_conflicts``).  For a drug the patient reports taking
 now, with its dose or schedule ("Metformin 500 milligrams twice a day. It upsets my stomach a bit."), that
 turned a side effect into an allergy and took the drug off the medication list.  Here such a reaction, said
-without the words allergy / allergic / reaction, is taken back from the allergies; the drug stays a medication,
-and the reaction is listed for the clinician to record as an intolerance if they judge so.
+without the words allergy / allergic / reaction, is taken back from the allergies when it is a side effect rather
+than a sign of hypersensitivity (``INTOLERANCE``); the drug stays a medication, and the reaction is listed for the
+clinician to record as an intolerance if they judge so.  "I take amoxicillin. It gives me a rash." stays an allergy.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from .text import Sentence, Turn
 
 Span = tuple[int, int]
 
+#: reactions of the allergy lexicon that a drug's known side effects explain (GI upset, dizziness, headache, an
+#: ACE inhibitor's cough); hives, rashes, itching, swelling, breathing trouble, blisters and anaphylaxis are signs
+#: of hypersensitivity and stay an allergy however they are said, as does a reaction not named
+INTOLERANCE = frozenset({"nausea", "vomiting", "diarrhea", "dizziness", "headache", "cough"})
+
 
 def side_effects_of_taken_drugs(turns: list[Turn], allergies: list[Allergy], excluded: set[Span]
                                 ) -> tuple[list[Allergy], set[Span], list[ReviewItem]]:
@@ -32,7 +38,8 @@ def side_effects_of_taken_drugs(turns: list[Turn], allergies: list[Allergy], exc
     spans = {span for group in implicit.values() for span in group}
     taken = {m["name"] for m in extract_medications(turns, excluded - spans)
              if m["status"] == "active" and (m["dose"] or m["frequency"])}
-    moved = {name for name in implicit if name in taken}
+    moved = {a["substance"] for a in allergies
+             if a["substance"] in implicit and a["substance"] in taken and a["reaction"] in INTOLERANCE}
     if not moved:
         return allergies, excluded, []
     kept = [a for a in allergies if a["substance"] not in moved]

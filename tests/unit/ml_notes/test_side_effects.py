@@ -21,3 +21,12 @@ def test_an_allergy_said_so_or_a_past_reaction_stays_an_allergy() -> None:
     assert [a["substance"] for a in said["allergies"]] == ["penicillin"]
     assert [a["substance"] for a in past["allergies"]] == ["sulfa"]
     assert [a["substance"] for a in plain["allergies"]] == ["codeine"]
+
+
+def test_a_sign_of_hypersensitivity_to_a_drug_taken_now_stays_an_allergy() -> None:
+    """Review of D193: a rash or hives is an allergy's sign, not a side effect to note; the drug is then no active
+    medication (D89), the cautious reading."""
+    ins = insights(("D", "What do you take?"),
+                   ("P", "I take amoxicillin 500 milligrams three times a day. It gives me a rash."))
+    assert [(a["substance"], a["reaction"]) for a in ins["allergies"]] == [("amoxicillin", "rash")]
+    assert all(m["name"] != "amoxicillin" or m["status"] != "active" for m in ins["medications"])
