@@ -86,6 +86,8 @@ _COMPLEMENT_TAKERS = frozenset("think thought believe know knew remember recall 
 _CLAUSE_VERBS = frozenset("take takes took use uses used get gets got feel feels felt am is was have has had "
                           "do does drink drinks eat eats sleep sleeps need needs".split())
 _LIST_MARKS = frozenset(", or nor".split())
+#: after a comma, what the negation's list gives way to: "no fever, just a cough", "no, only a cough" (D195)
+_CONTRAST_ONLY = frozenset("just only mostly mainly".split())
 _LIST_WINDOW = 24
 _CLAUSE_PRONOUNS = frozenset("i it my she he we they that this there you me".split())
 _PUNCT_STOP = frozenset(". ; : ? !".split())
@@ -137,6 +139,8 @@ def _forward_end(toks: list[str], start: int, window: int, modifier: str) -> int
             return k
         if tok == "," and k + 1 < len(toks):
             nxt = toks[k + 1]
+            if modifier == "negated" and nxt in _CONTRAST_ONLY:
+                return k  # "no fever, just a cough": the cough is what the patient has (D195)
             if nxt in _CLAUSE_PRONOUNS or (nxt == "so" and k + 2 < len(toks) and toks[k + 2] in _CONSEQUENCE_START):
                 return k  # ", so stop the aspirin": a consequence is a clause of its own (D157)
             if nxt == "and" and k + 2 < len(toks) and (toks[k + 2] in _CLAUSE_PRONOUNS or _noun_clause(toks, k + 2)):

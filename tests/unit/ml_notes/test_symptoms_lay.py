@@ -174,7 +174,7 @@ def test_sleep_and_taste_in_lay_words_and_a_noun_clause_after_a_denial(said: str
     ("There's pressure under both cheeks and behind my eyes.", {"sinus pressure"}),
     ("My nose is completely stuffed up with thick green stuff.", {"nasal congestion", "nasal discharge"}),
     ("I keep blowing out yellow snot.", {"nasal discharge"}),
-    ("I'm coughing up thick green stuff.", {"cough"}),
+    ("I'm coughing up thick green stuff.", {"sputum production"}),  # D195: a productive cough
     ("My grip just gave out and I dropped a cup.", {"weak grip"}),
     ("I feel pressure in my chest.", {"chest pain"}),
     ("My shoulders are always tight.", {"muscle tension"}),
@@ -184,3 +184,33 @@ def test_face_pressure_coloured_nasal_discharge_and_a_grip_that_gives_out(said: 
     """D176: sinusitis and epicondylitis complaints in lay words; sputum is no nasal discharge."""
     found = symptom_map(insights(("D", "What's bothering you today?"), ("P", said)))
     assert {name for name, (present, _d) in found.items() if present} == expected
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("My nose, doc, for three weeks it's been running like a faucet.", {"runny nose"}),
+    ("My nose has been dripping all week.", {"runny nose"}),
+    ("My nose is stuffed up and I've been running a fever.", {"nasal congestion", "fever"}),
+    ("I keep running to the bathroom.", set()),
+    ("She woke up with a rough cough, like a seal barking.", {"barking cough"}),
+    ("He has a barky cough at night.", {"barking cough"}),
+    ("I have a cough and I'm bringing up yellow phlegm.", {"cough", "sputum production"}),
+    ("I'm coughing up thick yellow phlegm.", {"sputum production"}),
+    ("I've been coughing up blood.", {"cough"}),
+])
+def test_a_running_nose_a_seal_like_cough_and_coloured_sputum(said: str, expected: set[str]) -> None:
+    """D195: lay descriptions of rhinorrhea, the croup cough and sputum; "running a fever" is no runny nose."""
+    found = symptom_map(insights(("D", "What's going on?"), ("P", said)))
+    assert {name for name, (present, _d) in found.items() if present} == expected
+
+
+@pytest.mark.parametrize(("question", "said", "present", "denied"), [
+    ("How are you?", "No fever, just a cough.", "cough", "fever"),
+    ("Any fever?", "No, only a cough.", "cough", "fever"),
+    ("Any blood in the stool?", "No, no, no, just crampy all over.", "cramping", "blood in stool"),
+])
+def test_what_a_denial_gives_way_to_after_just_or_only_is_present(question: str, said: str, present: str,
+                                                                  denied: str) -> None:
+    """D195: "no fever, just a cough" records a cough, not a denied cough."""
+    found = symptom_map(insights(("D", question), ("P", said)))
+    assert found[present][0] is True
+    assert found[denied][0] is False
