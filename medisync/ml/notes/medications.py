@@ -583,8 +583,9 @@ def _action(role: str, region: str, after: str, rest: str, previous: MedEvent | 
 
 
 def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med],
-                     end: int | None = None) -> MedEvent | None:
-    """The regimen of a sentence (up to token ``end``) that names no drug, for the drug named last."""
+                     end: int | None = None, plan: str | None = None) -> MedEvent | None:
+    """The regimen of a sentence (up to token ``end``) that names no drug, for the drug named last. ``plan``: the
+    action of the clinician's sentence just before, which named that drug with no dose (D196)."""
     end = len(sent.toks) if end is None else end
     # "20 milligrams of lisinopril": a dose said of the drug that follows is that drug's (``_dose_of``)
     doses = [d for d in find_doses(sent.toks, 0, end) if not (sent.toks[d[0] + 2:d[0] + 3] == ["of"] and d[0] + 3 >= end - 1)]
@@ -598,12 +599,29 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
     action = classify_action(" ".join(sent.toks[:doses[0][0]]), sent.role)
     if action in ("mention", "start") and sent.role != "clinician":
         action = "report"
-    if sent.role == "clinician" and action != "change":
+    if sent.role == "clinician" and plan is not None and doses[0][0] == 0 and action == "mention":
+        action = plan  # "I'd like to start rosuvastatin." "10 milligrams every evening." (D196)
+    elif sent.role == "clinician" and action != "change":
         return None  # a clinician's new prescription of a drug we did not recognise
     target = meds.get(last_drug)
     if target is not None and target.dose is not None and action not in ("change",):
         return None  # the last drug already has a dose: this one is probably another drug's
     return MedEvent(last_drug, action, dose, freq, sent.role, sent.is_question, False, 0.5, sent.index)
+
+
+_SENTENCE_MARKS = frozenset(". , ; : ? !".split())
+
+
+def _plan_without_dose(events: list[MedEvent], last_drug: tuple[str, int] | None,
+                       sent: Sentence) -> tuple[str, int, str] | None:
+    """(drug, sentence index, action) when this clinician's sentence starts, changes or continues the drug it
+    names last and gives it no dose: a dose that opens the next sentence is that drug's (D196)."""
+    ev = next((e for e in reversed(events) if last_drug is not None and e.drug == last_drug[0]), None)
+    words = [t for t in sent.toks if t not in _SENTENCE_MARKS]
+    if (ev is None or sent.role != "clinician" or sent.is_question or ev.dose is not None or ev.negated
+            or ev.action not in ("start", "change", "continue") or (words and words[-1][:1].isdigit())):
+        return None  # "aldactone twelve . five milligrams": a number split at its point is no new sentence
+    return ev.drug, sent.index, ev.action
 
 
 def _frequency_answer(sent: Sentence, last_drug: tuple[str, int], meds: dict[str, _Med],
@@ -687,6 +705,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
     known = frozenset(m.drug.name for s in sentences for m in find_drugs(s) if (s.index, m.start) not in excluded)
     meds: dict[str, _Med] = {}
     last_drug: tuple[str, int] | None = None
+    last_plan: tuple[str, int, str] | None = None
     order = 0
     med_answer = med_answer_turns(turns)
     for sent in sentences:
@@ -700,10 +719,11 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         if sent.role == "clinician" and sent.is_question and _answered_no(turns, sent.turn):
             events = []  # "Have you tried Azo?" "No." says nothing about the regimen
         events = _tried_without_effect(turns, sent, events)
-        if last_drug is not None and sent.turn - last_drug[1] <= 2 and (not found or sent.role != "clinician"):
+        plan = last_plan[2] if last_plan is not None and last_plan[1] == sent.index - 1 else None
+        if last_drug is not None and sent.turn - last_drug[1] <= 2 and (not found or sent.role != "clinician" or plan):
             # "... and Sudafed." "30 milligrams every six hours, plus atorvastatin ...": a regimen that opens the
             # sentence before any drug is the last drug's, as a sentence of its own would be (D171)
-            ev = _bare_dose_event(sent, last_drug[0], meds, min((m.start for m in found), default=None)) \
+            ev = _bare_dose_event(sent, last_drug[0], meds, min((m.start for m in found), default=None), plan) \
                 or (None if found else _frequency_answer(sent, last_drug, meds, turns))
             if ev is not None:
                 events = [ev, *events]
@@ -716,6 +736,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
             _apply(med, ev)
         if mentions:
             last_drug = (mentions[-1].drug.name, sent.turn)
+        last_plan = _plan_without_dose(events, last_drug, sent) if mentions else None
     out: list[Medication] = []
     for med in sorted(meds.values(), key=lambda m: m.order):
         if med.status is None:

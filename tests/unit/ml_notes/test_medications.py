@@ -252,3 +252,22 @@ def test_a_strength_taken_as_a_count_of_pills() -> None:
         "metoprolol": ("12.5 mg", "twice daily", "new")}
     assert _meds(insights(("D", "Start metoprolol twenty five milligrams twice a day."))) == {
         "metoprolol": ("25 mg", "twice daily", "new")}
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    # Whisper ends a segment after the drug: the dose opens the clinician's next sentence (D196)
+    ((("D", "I'd like to start rosuvastatin."), ("D", "10 milligrams every evening, and cut back on fried food.")),
+     {"rosuvastatin": ("10 mg", "at bedtime", "new")}),
+    ((("D", "Keep the lisinopril. 25 milligrams daily."),), {"lisinopril": ("25 mg", "once daily", "active")}),
+    ((("D", "Start lisinopril."), ("D", "10 milligrams daily, and keep the aspirin 81 milligrams.")),
+     {"lisinopril": ("10 mg", "once daily", "new"), "aspirin": ("81 mg", None, "active")}),
+    # a dose after an unrecognised name, or not at the start of the sentence, is no known drug's
+    ((("D", "Keep the lisinopril. Hydro clone fires eyed, 25 milligrams daily."),),
+     {"lisinopril": (None, None, "active")}),
+    ((("D", "Stop the Sudafed, keep the Mucinex. I'm adding pains on my head, 100 milligrams, three times a day."),),
+     {"pseudoephedrine": (None, None, "stopped"), "guaifenesin": (None, None, "active")}),
+    # "twelve . five milligrams": a number split at its decimal point does not give the drug 5 mg
+    ((("D", "I want to add aldactone twelve. five milligrams daily."),), {"spironolactone": (None, None, "new")}),
+])
+def test_a_dose_that_opens_the_clinician_s_next_sentence_is_the_drug_just_started(turns, expected) -> None:
+    assert _meds(insights(*turns)) == expected
