@@ -131,6 +131,7 @@ def _pre_normalize(text: str) -> str:
     t = re.sub(r"(?<=[a-z])(?=\d)", " ", t)              # a1c -> a 1 c
     t = re.sub(r"(?<=[a-z0-9])[-\u2010-\u2014](?=[a-z0-9])", " ", t)  # x-ray, forty-eight
     t = re.sub(r"\s+'|'\s+", " ", t)
+    t = re.sub(r"\b(table|tea) (spoons?)\b", r"\1\2", t)  # Whisper's "one table spoon" (D197)
     return t
 
 

@@ -10,3 +10,11 @@ def test_a_dose_in_spoons_is_a_dose() -> None:
         ("D", "Start Metamucil, one tablespoon daily. Give him two teaspoons of amoxicillin twice a day."))[
         "medications"]}
     assert meds == {"psyllium": ("1 tablespoon", "once daily"), "amoxicillin": ("2 teaspoons", "twice daily")}
+
+
+def test_a_spoon_heard_as_two_words_is_one_unit() -> None:
+    """D197: Whisper writes "one table spoon"; the dose is a tablespoon."""
+    meds = {m["name"]: (m["dose"], m["frequency"]) for m in insights(
+        ("D", "Start Metamucil, one table spoon daily. Give him two tea spoons of amoxicillin twice a day."))[
+        "medications"]}
+    assert meds == {"psyllium": ("1 tablespoon", "once daily"), "amoxicillin": ("2 teaspoons", "twice daily")}
