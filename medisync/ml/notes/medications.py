@@ -687,14 +687,52 @@ def _asked_tried(turns: list[Turn], turn_index: int) -> bool:
         s.is_question and _TRIED_Q.search(s.norm) for s in prev.sentences)
 
 
+def _answer_to(turns: list[Turn], turn_index: int) -> Sentence | None:
+    """The first sentence of the patient's turn right after ``turn_index``."""
+    nxt = next((t for t in turns if t.index == turn_index + 1), None)
+    if nxt is None or nxt.role == "clinician" or not nxt.sentences:
+        return None
+    return nxt.sentences[0]
+
+
 def _answered_no(turns: list[Turn], turn_index: int) -> bool:
     """The turn after ``turn_index`` is a patient's answer that starts with "no"."""
     from .symptoms import answer_polarity
 
-    nxt = next((t for t in turns if t.index == turn_index + 1), None)
-    if nxt is None or nxt.role == "clinician" or not nxt.sentences:
+    answer = _answer_to(turns, turn_index)
+    return answer is not None and answer_polarity(answer) == "neg"
+
+
+#: a clinician's question that offers a drug: "should we start", "would you be open to", "do you want to try" (D198)
+_OFFER = re.compile(r"\b(?:should we|shall we|could we|can we|would you|do you want|how about|what about|are you open"
+                    r"|why do not we|would it be)\b")
+
+
+_ACCEPT = re.compile(r"^\W*(?:okay|ok|sure|alright|all right|sounds good|let us|that is fine|fine|i will try|i can try"
+                     r"|i could try|i would like|why not|definitely|absolutely)\b")
+_RESERVED = re.compile(r"\b(?:but|rather not|not sure|think about|wait)\b")
+
+
+def _accepts(turns: list[Turn], turn_index: int) -> bool:
+    """The patient's turn right after ``turn_index`` accepts: "Yes.", "Sure.", "Okay, sounds good.", with no
+    reservation ("Okay, but ...")."""
+    from .symptoms import answer_polarity
+
+    answer = _answer_to(turns, turn_index)
+    if answer is None or _RESERVED.search(answer.norm):
         return False
-    return answer_polarity(nxt.sentences[0]) == "neg"
+    return answer_polarity(answer) in ("yes", "pos", "agree") or bool(_ACCEPT.search(answer.norm))
+
+
+def _offers_settled(turns: list[Turn], sent: Sentence, events: list[MedEvent]) -> list[MedEvent]:
+    """A drug the clinician offers in a question ("Would you be open to starting metformin?") is started when the
+    patient accepts ("Sure."); declined, put off ("Let me think about it.") or unanswered, it is not a drug the
+    patient takes (D198)."""
+    if sent.role != "clinician" or not sent.is_question or not _OFFER.search(sent.norm):
+        return events
+    accepted = _accepts(turns, sent.turn)
+    return [replace(ev, question=False) if accepted else ev for ev in events
+            if ev.action != "start" or accepted]
 
 
 def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None = None) -> list[Medication]:
@@ -718,7 +756,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         events = _events_for_sentence(sent, mentions) if mentions else []
         if sent.role == "clinician" and sent.is_question and _answered_no(turns, sent.turn):
             events = []  # "Have you tried Azo?" "No." says nothing about the regimen
-        events = _tried_without_effect(turns, sent, events)
+        events = _offers_settled(turns, sent, _tried_without_effect(turns, sent, events))
         plan = last_plan[2] if last_plan is not None and last_plan[1] == sent.index - 1 else None
         if last_drug is not None and sent.turn - last_drug[1] <= 2 and (not found or sent.role != "clinician" or plan):
             # "... and Sudafed." "30 milligrams every six hours, plus atorvastatin ...": a regimen that opens the

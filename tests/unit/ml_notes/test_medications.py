@@ -271,3 +271,21 @@ def test_a_strength_taken_as_a_count_of_pills() -> None:
 ])
 def test_a_dose_that_opens_the_clinician_s_next_sentence_is_the_drug_just_started(turns, expected) -> None:
     assert _meds(insights(*turns)) == expected
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    ((("D", "Would you be open to starting metformin?"), ("P", "I'd rather not.")), {}),
+    ((("D", "Do you want to try sertraline?"), ("P", "Let me think about it.")), {}),
+    ((("D", "Should we start lisinopril?"),), {}),
+    ((("D", "What about starting ibuprofen for the pain?"), ("P", "Okay, but I'd rather wait.")), {}),
+    ((("D", "What about starting ibuprofen for the pain?"), ("P", "Okay, sounds good.")),
+     {"ibuprofen": (None, None, "new")}),
+    ((("D", "Would you be open to starting metformin?"), ("P", "Sure."),
+      ("D", "Okay, metformin 500 milligrams twice a day.")), {"metformin": ("500 mg", "twice daily", "new")}),
+    # not offers: a question about what is taken, or about keeping it
+    ((("D", "Did you start the lisinopril I gave you?"), ("P", "Yes.")), {"lisinopril": (None, None, "active")}),
+    ((("D", "Would you like to keep taking the metformin?"), ("P", "Yes.")), {"metformin": (None, None, "active")}),
+])
+def test_a_drug_offered_in_a_question_is_started_only_when_the_patient_accepts(turns, expected) -> None:
+    """D198: a declined or put-off offer is no medication the patient takes."""
+    assert _meds(insights(*turns)) == expected
