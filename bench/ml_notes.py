@@ -10,6 +10,8 @@ Inputs (all under tests/):
   fixtures/heldout/tune-*.truth.json 7 recorded visits marked "tune" (tune-03..07: a helper)     tuned on
   fixtures/heldout/heldout-*         4 recorded visits marked "heldout"                  reported only
   fixtures/heldout/blind-*           5 recorded visits marked "blind" (D94), written by a helper
+  fixtures/tune2/*                   8 text-only visits written by a helper who had not read the
+                                     extractors (D199); first measured before any rule from them, then tuned on
                                      who had not read the extractors                  reported only
   fixtures/aci-bench/{train,valid}   ACI-Bench dialogues + scribe notes (Yim et al. 2023, CC BY 4.0):
                                      train tuned on, valid reported only; no fact labels, so only the
@@ -55,6 +57,7 @@ from medisync.ml.notes.numbers import replace_number_words  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures"
 ASR_DIR = ROOT / "tests" / "unit" / "ml_notes" / "data" / "asr"
 HELDOUT = FIXTURES / "heldout"
+TUNE2 = FIXTURES / "tune2"
 ACI_DIR = FIXTURES / "aci-bench"
 RESULTS = ROOT / "bench" / "results" / "ml_notes.json"
 
@@ -413,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
     heldout = load_heldout()
     tune = load_heldout("tune")
     truths = truths + tune
-    truth_docs = {vid: truth_to_transcript(t) for vid, t in truths + heldout}
+    tune2 = [(f.name.replace(".truth.json", ""), json.loads(f.read_text())) for f in sorted(TUNE2.glob("*.truth.json"))]
+    truth_docs = {vid: truth_to_transcript(t) for vid, t in truths + heldout + tune2}
     conditions: dict[str, list[tuple[str, dict[str, Any], dict[str, Any] | None]]] = {}
     base = [(vid, truth_docs[vid], t["expected"]) for vid, t in truths]
     conditions["truth:dev"] = [d for d in base if d[0].startswith("dev-")]
@@ -421,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     conditions["truth:tune"] = [d for d in base if d[0].startswith("tune-")]
     conditions["truth:all"] = base
     conditions["truth:heldout"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in heldout]
+    conditions["truth:tune2"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune2]
     recorded = []
     for vid, t in truths + heldout:
         for f in (ASR_DIR / f"{vid}.asr.json", HELDOUT / f"{vid}.asr.json"):

@@ -765,7 +765,7 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
     prev_allergy = prev_allergen = False
     for sent in turn.sentences:
         allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _continues_reaction(sent)) or (
-            prev_allergen and _REFERS_BACK.match(sent.norm) is not None and _names_reaction(sent))
+            prev_allergen and _refers_back(sent.norm) and _names_reaction(sent))
         prev_allergy, prev_allergen = allergy_here, sent.index in allergens
         if turn.role not in _PATIENT_LIKE or sent.is_question:
             continue
@@ -785,6 +785,12 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
 
 #: a sentence that refers back to the allergen of the one before: "That one gave me a rash."
 _REFERS_BACK = re.compile(r"^(it|that|this|they|those|which)\b")
+#: ... or names it by a pronoun after a preposition: "I got hives from it", "He broke out in a rash with it" (D199)
+_REFERS_BACK_IN = re.compile(r"\b(?:from|with|to|after|on|off) (?:it|that|them|those|this)\b")
+
+
+def _refers_back(norm: str) -> bool:
+    return _REFERS_BACK.match(norm) is not None or _REFERS_BACK_IN.search(norm) is not None
 #: where a clause ends inside a sentence: "I got hives from penicillin, and now I have a fever"
 _CLAUSE_END = frozenset((";", "but"))
 _CLAUSE_SUBJECTS = frozenset("i we she he they now".split())

@@ -140,3 +140,21 @@ def test_the_sentence_after_an_allergy_is_the_reaction_unless_it_dates_a_complai
     ins = insights(("D", "Any allergies?"), ("P", answer), ("D", "Okay, thank you."))
     assert ins["allergies"]
     assert [(s["name"], s["present"]) for s in ins["symptoms"]] == symptoms
+
+
+@pytest.mark.parametrize(("role", "answer", "substance"), [
+    ("F", "Amoxicillin. He broke out in a rash with it when he was little.", "amoxicillin"),
+    ("P", "Hydrocodone. I got hives from it after my wisdom teeth.", "hydrocodone"),
+    ("P", "Ibuprofen. My face swelled up once, so I stay away from it.", "ibuprofen"),
+])
+def test_a_reaction_told_of_the_allergen_by_a_pronoun_is_no_current_symptom(role: str, answer: str,
+                                                                             substance: str) -> None:
+    """D199: "... from it", "... with it" in the sentence after the allergen refer back to it."""
+    ins = insights(("D", "Any allergies to medicines?"), (role, answer))
+    assert [a["substance"] for a in ins["allergies"]] == [substance]
+    assert ins["symptoms"] == []
+
+
+def test_a_rash_the_patient_has_now_after_an_allergy_answer_stays_a_symptom() -> None:
+    ins = insights(("D", "Any drug allergies?"), ("P", "Penicillin. I have a rash now, and it itches."))
+    assert {s["name"] for s in ins["symptoms"] if s["present"]} == {"rash", "itching"}
