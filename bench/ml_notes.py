@@ -10,6 +10,7 @@ Inputs (all under tests/):
   fixtures/heldout/tune-*.truth.json 7 recorded visits marked "tune" (tune-03..07: a helper)     tuned on
   fixtures/heldout/heldout-*         4 recorded visits marked "heldout"                  reported only
   fixtures/heldout/blind-*           5 recorded visits marked "blind" (D94), written by a helper
+  fixtures/blind2/*                  8 text-only visits written by another helper (D200), reported only
   fixtures/tune2/*                   8 text-only visits written by a helper who had not read the
                                      extractors (D199); first measured before any rule from them, then tuned on
                                      who had not read the extractors                  reported only
@@ -58,6 +59,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 ASR_DIR = ROOT / "tests" / "unit" / "ml_notes" / "data" / "asr"
 HELDOUT = FIXTURES / "heldout"
 TUNE2 = FIXTURES / "tune2"
+BLIND2 = FIXTURES / "blind2"
 ACI_DIR = FIXTURES / "aci-bench"
 RESULTS = ROOT / "bench" / "results" / "ml_notes.json"
 
@@ -96,6 +98,9 @@ def blind_conditions() -> tuple[dict[str, list[tuple[str, dict[str, Any], dict[s
     for name, docs_ in list(out.items()):  # each set of blind visits on its own too (D94, D126)
         for batch, ids in BLIND_BATCHES.items():
             out[f"{name}-{batch}"] = [d for d in docs_ if d[0][:len("blind-01")] in ids]
+    blind2 = [(f.name.replace(".truth.json", ""), json.loads(f.read_text())) for f in sorted(BLIND2.glob("*.truth.json"))]
+    docs.update({vid: truth_to_transcript(t) for vid, t in blind2})
+    out["truth:blind2"] = [(vid, docs[vid], t["expected"]) for vid, t in blind2]  # text only (D200)
     return out, docs
 
 

@@ -84,7 +84,9 @@ _AT_ONSET = re.compile(r"\bat (?:the )?(?:onset|first sign|start)\b")
 #: words that make the frequency after them a ceiling: "up to four times daily", "limit it to two days a week"
 _CEILING = re.compile(r"\b(?:up to|no more than|not more than|at most|limit (?:it |them )?to|limited to)\s*$")
 _PRN = re.compile(r"\b(as needed|when needed|if needed|as necessary|prn|when you need it|as you need|"
-                  r"(?:when|if) i need (?:it|them|one|to)|(?:every )?once in a while|(?:every )?now and then|on occasion)\b")
+                  r"(?:when|if) i need (?:it|them|one|to)|(?:every )?once in a while|(?:every )?now and then|on occasion|"
+                  r"(?:when|if) (?:he|she|they|you) needs? (?:it|them|one)|(?:when|if) (?:it|they|the \w+) (?:gets?|is|are) "
+                  r"(?:bad|worse|really bad))\b")  # "when it gets bad", "when he needs it" (D200)
 _MEAL_TIME = re.compile(r"\b(before|after)\s+(breakfast|lunch|dinner|supper|meals|each meal|eating)\b")
 _WITH_FOOD = re.compile(r"\bwith (food|meals|a meal|a snack)\b")
 

@@ -584,9 +584,12 @@ def _continues_reaction(sent: Sentence) -> bool:
     return _names_reaction(sent) and parse_duration(sent.norm) is None
 
 
+_FILLERS = frozenset(", um uh er eh like".split())
+
+
 def _is_indication(sent: Sentence, m: Mention) -> bool:
     """'I take omeprazole for heartburn': the symptom is the drug's indication."""
-    before = sent.toks[max(0, m.start - 3):m.start]
+    before = [t for t in sent.toks[max(0, m.start - 8):m.start] if t not in _FILLERS][-3:]  # "for, um, anxiety" (D200)
     if "for" not in before and not ("helps" in before or "help" in before):
         return False
     if re.search(r"\b\d+(\.\d+)? (mg|mcg|g|units|puffs?|tablets?|pills?)\b", sent.norm):

@@ -289,3 +289,13 @@ def test_a_dose_that_opens_the_clinician_s_next_sentence_is_the_drug_just_starte
 def test_a_drug_offered_in_a_question_is_started_only_when_the_patient_accepts(turns, expected) -> None:
     """D198: a declined or put-off offer is no medication the patient takes."""
     assert _meds(insights(*turns)) == expected
+
+
+@pytest.mark.parametrize(("said", "frequency"), [
+    ("Advil, four hundred milligrams, every six hours when it gets bad.", "every 6 hours as needed"),
+    ("The albuterol, two puffs every four hours when he needs it.", "every 4 hours as needed"),
+])
+def test_when_it_gets_bad_or_when_he_needs_it_is_as_needed(said: str, frequency: str) -> None:
+    """D200."""
+    meds = insights(("D", "What do you take?"), ("P", said))["medications"]
+    assert [m["frequency"] for m in meds] == [frequency]

@@ -214,3 +214,28 @@ def test_what_a_denial_gives_way_to_after_just_or_only_is_present(question: str,
     found = symptom_map(insights(("D", question), ("P", said)))
     assert found[present][0] is True
     assert found[denied][0] is False
+
+
+@pytest.mark.parametrize(("question", "said", "expected"), [
+    ("Any trouble breathing?", "I can't sleep flat anymore, I'm propped up on three pillows.", {"orthopnea"}),
+    ("Did it swell up?", "Yesterday it gave out on me going down the stairs.", {"giving way"}),
+    ("How are you doing?", "I still feel kind of flat. Like nothing's fun anymore.", {"loss of interest"}),
+    ("How are you sleeping?", "I wake up at like four in the morning and I can't get back to sleep.",
+     {"early morning awakening"}),
+    ("How's your appetite?", "Appetite's, eh, not great. I skip lunch a lot.", {"loss of appetite"}),
+    ("What brings you in?", "It burns when I pee, and when I have to go, I have to go right now.",
+     {"urinary urgency", "painful urination"}),
+    ("Anything else?", "There's just this pressure down low, right over my bladder.", {"suprapubic pressure"}),
+    ("How's the breathing?", "Kinda tight? Like my chest is getting squeezed.", {"chest tightness"}),
+    ("What do you take?", "I'm on escitalopram, ten milligrams a day, for, um, anxiety stuff.", set()),
+])
+def test_orthopnea_giving_way_anhedonia_early_waking_and_urinary_words(question: str, said: str,
+                                                                        expected: set[str]) -> None:
+    """D200: lay phrasings from the tune2 visits; an indication after a filler ("for, um, anxiety") is no symptom."""
+    found = symptom_map(insights(("D", question), ("P", said)))
+    assert {name for name, (present, _d) in found.items() if present} == expected
+
+
+def test_thoughts_of_self_harm_denied_are_suicidal_ideation() -> None:
+    found = symptom_map(insights(("D", "Have you had any thoughts of hurting yourself?"), ("P", "No. Nothing like that.")))
+    assert found["suicidal ideation"][0] is False
