@@ -322,6 +322,21 @@ _ICD_BRACKET = re.compile(r"^([A-Za-z][A-Za-z '-]+) \[([a-z][A-Za-z '-]+)\](?:, 
 _ICD_SKIP_START = ("other ", "unspecified ", "personal history", "family history", "encounter", "history of")
 
 
+#: a title whose words in parentheses are ICD-10-CM's nonessential modifiers: "Acute on chronic systolic
+#: (congestive) heart failure", "Moderate persistent asthma with (acute) exacerbation" (D201)
+_ICD_NONESSENTIAL = re.compile(r"^[A-Za-z][A-Za-z '-]*(?: ?\([a-z][a-z '-]*\)[A-Za-z '-]*)+(?:, unspecified| NOS)?$")
+
+
+def _nonessential_variants(text: str) -> list[str]:
+    """The title said without its parenthesised modifiers and with them: ICD-10-CM's convention is that
+    parentheses enclose supplementary words that do not change the code."""
+    if "(" not in text or not _ICD_NONESSENTIAL.match(text):
+        return []
+    without = re.sub(r" +", " ", re.sub(r"\s*\([^)]*\)", "", text)).strip()
+    within = re.sub(r" +", " ", text.replace("(", "").replace(")", "")).strip()
+    return [without, within]
+
+
 def _icd_names(cm: Any, code: str) -> list[str]:
     """The plain names ICD-10-CM gives ``code``: its title (both names of "Varicella [chickenpox]") and its
     inclusion terms of two words or more ("Tennis elbow" under M77.1), each without ", unspecified" or " NOS".  A one-word inclusion term is
@@ -333,6 +348,8 @@ def _icd_names(cm: Any, code: str) -> list[str]:
     bracket = _ICD_BRACKET.match(description)  # "Acute obstructive laryngitis [croup]": both names
     if bracket:
         texts += [(bracket.group(1), cm.is_leaf(code), 1), (bracket.group(2), cm.is_leaf(code), 1)]
+    # the title's own nonessential modifiers only: an inclusion term's "Sore throat (acute) NOS" stays a symptom
+    texts += [(variant, cm.is_leaf(code), 1) for variant in _nonessential_variants(description)]
     names = []
     for text, leaf_title, min_words in texts:
         m = _ICD_SIMPLE_TITLE.match(text)

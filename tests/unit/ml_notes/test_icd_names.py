@@ -69,3 +69,18 @@ def test_pain_is_a_symptom_not_an_icd_name() -> None:
 def test_negated_family_and_ruled_out_icd_names_are_not_coded(said: str) -> None:
     codes = [d["icd10"] for d in insights(("D", said))["diagnoses"]]
     assert not {"M77.10", "M06.9", "M75.00"} & set(codes)
+
+
+@pytest.mark.parametrize("said, code", [
+    ("acute on chronic systolic heart failure", "I50.23"),  # "Acute on chronic systolic (congestive) heart failure"
+    ("acute on chronic systolic congestive heart failure", "I50.23"),
+    ("moderate persistent asthma with an acute exacerbation", "J45.41"),  # "... with (acute) exacerbation"
+])
+def test_a_title_said_without_or_with_its_nonessential_modifiers_is_coded(said: str, code: str) -> None:
+    """D201: ICD-10-CM's parentheses enclose nonessential modifiers; the title is said either way."""
+    assert _coded(said) == [code]
+
+
+def test_an_inclusion_term_s_modifier_does_not_make_a_symptom_a_diagnosis() -> None:
+    """D201: "Sore throat (acute) NOS" under J02.9 is not read; a sore throat is a symptom."""
+    assert _coded("a sore throat") == []
