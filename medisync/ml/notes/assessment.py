@@ -63,7 +63,7 @@ _PROBLEM = re.compile(
 _MANAGED = re.compile(r"\b(continu\w*|start\w*|increas\w*|decreas\w*|prescrib\w*|refer\w*|order\w*|keep|stop|try|"
                       r"monitor\w*|manag\w*|control\w*|well|treat\w*|add|switch\w*|recheck|follow|medications?|"
                       r"dose|plan|therapy|check\w*)\b")
-_DENIED = re.compile(r"\b((?:do|does|did) not (?:think|believe) (?:you|she|he|they|it|that|this)|(?:not|never) (?:have|has|had)|"
+_DENIED = re.compile(r"\b((?:do|does|did) not (?:think|believe) (?:you|she|he|they|it|that|this)|(?:not|never) (?:have|has|had)(?! to\b)|"
                      r"no evidence|(?:is|are|was|looks?|came back) (?:clear|negative|normal)|rule out|ruled out|"
                      r"whether|if (?:you|she|he) (?:have|has))\b")
 #: "from a depression standpoint", "from an asthma perspective": the condition lies inside the cue
@@ -399,10 +399,17 @@ def _problem_conditions(clin: list[Sentence], review: list[ReviewItem]) -> list[
     return out
 
 
+#: how far a problem's plan reaches in a sentence with no other problem cue (ACI-Bench turns run unpunctuated)
+_PLAN_REACH = 40
+
+
 def _heads_a_plan(s: Sentence, last_start: int) -> bool:
-    """The words after the cue's condition manage it and deny nothing (qualifiers such as "not at goal"
-    aside)."""
-    tail = _QUALIFIER_NEG.sub("", " ".join(s.toks[last_start + 1:]))
+    """The words after the cue's condition, up to the next problem cue (D202), manage it and deny nothing
+    (qualifiers such as "not at goal" aside)."""
+    toks = s.toks[last_start + 1:last_start + 1 + _PLAN_REACH]
+    nxt = _PROBLEM.search(" ".join(toks))
+    tail = " ".join(toks)[:nxt.start()] if nxt is not None and nxt.start() > 0 else " ".join(toks)
+    tail = _QUALIFIER_NEG.sub("", tail)
     return bool(_MANAGED.search(tail)) and not _DENIED.search(tail)
 
 

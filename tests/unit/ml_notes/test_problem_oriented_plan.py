@@ -76,3 +76,14 @@ def test_the_widened_cue_still_denies_and_hedges_nothing_into_a_code() -> None:
     ins = insights(("D", "I am not going to diagnose you with COPD today."),
                    ("D", "For your final problem, for your reflux, I do not think you have it."))
     assert not {c[:3] for c in codes(ins)} & {"J44", "K21"}
+
+
+def test_a_problem_s_plan_ends_at_the_next_problem_cue() -> None:
+    """D202: an unpunctuated plan (as ACI-Bench turns run) reads each problem's own words only: "we do not have to
+    make any adjustments" said of the diabetes neither denies the hypertension nor is a denial at all."""
+    ins = insights(("D", "My assessment is strep throat."),
+                   ("D", "okay and now for your next problem of your "
+                         "hypertension i want to go ahead and order a lipid panel and increase the lisinopril to 40 mg "
+                         "once a day and for your diabetes let us order a hemoglobin a1c to make sure that we do not "
+                         "have to make any adjustments to the metformin"))
+    assert {"I10", "E11"} <= {c[:3] for c in codes(ins)}
