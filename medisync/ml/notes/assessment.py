@@ -54,8 +54,13 @@ _WEAK = re.compile(
 _PROBLEM = re.compile(
     r"(?:^|[,.;:] |\b(?:so|and|then|now|okay|alright|next|lastly|finally) )"
     r"(?:for|regarding|as for|as far as|in terms of|with regards? to|moving on to|turning to) "
-    r"(?:your|the|his|her) (?:(?:first|second|third|fourth|fifth|next|last|final|other|main) )?"
+    r"(?:your|the|his|her|this|you) (?:(?:first|second|third|fourth|fifth|next|last|final|other|main|new) )?"
     r"(?:(?:problem|condition|issue)(?: ,)?(?: of| is| which is)? (?:, )?(?:for |regarding )?(?:your |the |his |her )?)?"
+)
+#: an ordinal problem named without "for": "your second condition of type 2 diabetes", "the next one is diabetes" (D203)
+_PROBLEM_ORDINAL = re.compile(
+    r"\b(?:your|the|his|her|this) (?:first|second|third|fourth|fifth|next|last|final) (?:problem|condition|issue|one|1)"
+    r"(?: ,)? (?:of|is|which is) (?:, )?(?:your |the |his |her |this )?"
 )
 #: the cue heads a plan for the problem: the rest of the sentence manages it ("..., continue the lisinopril")
 #: and denies nothing ("in terms of the pneumonia, your x-ray is clear", "as for the asthma, I do not think
@@ -389,7 +394,8 @@ def _problem_conditions(clin: list[Sentence], review: list[ReviewItem]) -> list[
     encounter (Z) code ("presents for her annual exam")."""
     out: list[tuple[Sentence, list[Condition]]] = []
     for s in clin:
-        windows = [(n := len(s.norm[: m.end()].split()), n + 1) for m in _PROBLEM.finditer(s.norm)]
+        windows = [(n := len(s.norm[: m.end()].split()), n + 1) for pat in (_PROBLEM, _PROBLEM_ORDINAL)
+                   for m in pat.finditer(s.norm)]
         windows += [(n := len(s.norm[: m.start(1)].split()), n + len(m.group(1).split()) - 1)
                     for m in _STANDPOINT.finditer(s.norm)]
         found = [c for first, last in windows if _heads_a_plan(s, last)

@@ -87,3 +87,11 @@ def test_a_problem_s_plan_ends_at_the_next_problem_cue() -> None:
                          "once a day and for your diabetes let us order a hemoglobin a1c to make sure that we do not "
                          "have to make any adjustments to the metformin"))
     assert {"I10", "E11"} <= {c[:3] for c in codes(ins)}
+
+
+def test_an_ordinal_problem_without_for_heads_its_plan() -> None:
+    """D203: "your second condition of type 2 diabetes, we will continue ..." names the problem."""
+    ins = insights(("D", "My assessment is strep throat."),
+                   ("D", "So for your other conditions, your second condition of type 2 diabetes, we will continue "
+                         "the metformin."))
+    assert "E11" in {c[:3] for c in codes(ins)}
