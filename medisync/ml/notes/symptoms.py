@@ -357,11 +357,12 @@ _LINKING = _AUX | frozenset("feel feels felt look looks seem seems gets keeps be
 
 
 def _body_before_verb(content: list[str], at: int, body_at_end: dict[int, Match[BodyPart]]) -> Match[BodyPart] | None:
-    """The body part that is the subject of one to three linking verbs right before content index ``at``."""
+    """The body part that is the subject of one to three linking verbs right before content index ``at``, an
+    intensifier or a negation among them ("my legs are all swollen", D204)."""
     k = at
-    while k > 0 and at - k < 3 and content[k - 1] in _LINKING:
+    while k > 0 and at - k < 4 and content[k - 1] in _PREDICATE_GAP:
         k -= 1
-    return body_at_end.get(k) if k < at else None
+    return body_at_end.get(k) if k < at and set(content[k:at]) & _LINKING else None
 
 
 #: what may stand between a body part and what is said of it: "my left eye has been red and goopy"

@@ -239,3 +239,15 @@ def test_orthopnea_giving_way_anhedonia_early_waking_and_urinary_words(question:
 def test_thoughts_of_self_harm_denied_are_suicidal_ideation() -> None:
     found = symptom_map(insights(("D", "Have you had any thoughts of hurting yourself?"), ("P", "No. Nothing like that.")))
     assert found["suicidal ideation"][0] is False
+
+
+@pytest.mark.parametrize(("said", "expected"), [
+    ("My legs are all puffed up. Both of them.", {"leg swelling": True}),
+    ("My legs are all swollen.", {"leg swelling": True}),
+    ("My ankles have been puffing up.", {"ankle swelling": True}),
+])
+def test_puffed_up_legs_and_an_intensifier_before_the_finding_keep_the_body_part(said: str,
+                                                                                 expected: dict[str, bool]) -> None:
+    """D204: "puffed up" is swelling; "all" between the verb and the finding keeps the legs."""
+    found = symptom_map(insights(("D", "What brings you in today?"), ("P", said)))
+    assert {name: present for name, (present, _d) in found.items()} == expected
