@@ -27,7 +27,7 @@ from medisync.application.ports import Diagnosis, Order, ReviewCandidate, Review
 
 from .context import Scope, assess, scopes
 from .fuzzy import ratio
-from .icd10 import icd10_title, is_billable, lateral_code, qualified_siblings
+from .icd10 import excluded_by, icd10_title, is_billable, lateral_code, qualified_siblings
 from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon, symptom_lexicon
 from .text import Match, Sentence, Turn, phrase_key
 
@@ -305,7 +305,8 @@ def _dedupe_codes(conds: list[Condition]) -> list[Condition]:
         if len(same) > 1 and (c.icd10.endswith("9") or c.icd10.endswith(".A")) and any(o is not c and not o.icd10.endswith("9") for o in same):
             continue
         keep.append(c)
-    return keep
+    codes = [c.icd10 for c in keep]
+    return [c for c in keep if not excluded_by(c.icd10, codes)]  # ICD-10-CM Excludes1 (D205)
 
 
 def extract_diagnoses(turns: list[Turn]) -> tuple[list[Diagnosis], list[Sentence]]:

@@ -136,3 +136,49 @@ def default_leaf(code: str) -> str | None:
             return None
         code = child
     return code
+
+
+#: the codes an Excludes1 note names: "cystitis (N30.-)", "influenza ... (J09.X2, J10.1, J11.1)"
+_NOTE_CODES = re.compile(r"\(([A-Z][0-9][0-9A-Z.\-, ]*)\)")
+
+
+@lru_cache(maxsize=4096)
+def excludes1_prefixes(code: str) -> tuple[str, ...]:
+    """The code prefixes the Excludes1 notes of ``code`` and of its categories and blocks name (D205): a
+    condition coded there is never coded together with ``code`` ("NOT CODED HERE")."""
+    cm = _cm()
+    if cm is None or not cm.is_valid_item(code):  # pragma: no cover
+        return ()
+    notes = [n for c in (code, *cm.get_ancestors(code)) if cm.is_valid_item(c) for n in cm.get_excludes1(c)]
+    out: list[str] = []
+    for note in notes:
+        for group in _NOTE_CODES.findall(note):
+            for part in (p.strip() for p in group.split(",") if p.strip()):
+                out += _range_categories(part) or [part.rstrip("-").rstrip(".")]
+    return tuple(p for p in out if len(p) >= 3)
+
+
+_RANGE = re.compile(r"^([A-Z])(\d\d)-\1(\d\d)$")
+
+
+def _range_categories(part: str) -> list[str]:
+    """"G43-G44" -> ["G43", "G44"]; [] for anything else."""
+    m = _RANGE.match(part)
+    return [f"{m.group(1)}{n:02d}" for n in range(int(m.group(2)), int(m.group(3)) + 1)] if m else []
+
+
+def excluded_by(code: str, others: list[str]) -> bool:
+    """An Excludes1 note joins ``code`` and another coded condition (the two are not coded together): a symptom
+    (R) code gives way to a diagnosis, whichever note names the pair (R51.9 headache beside G44.209 tension-type
+    headache); between two diagnoses the one whose note names the other gives way to it (N39.0 "UTI, site not
+    specified" beside N30.00 acute cystitis); two that name each other both stay."""
+    for other in others:
+        names_other, names_code = other.startswith(excludes1_prefixes(code)), code.startswith(excludes1_prefixes(other))
+        if other == code or not (names_other or names_code):
+            continue
+        if code.startswith("R") != other.startswith("R"):
+            if code.startswith("R"):
+                return True
+        elif names_other and not names_code:
+            return True
+    return False

@@ -162,3 +162,16 @@ def test_side_named_by_the_clinician_selects_the_lateral_code() -> None:
 def test_a_clear_word_inside_a_garbled_phrase_is_not_coded_alone() -> None:
     """"the topic dermatitis" (atopic): coding L30.9 "dermatitis" would not be what was said."""
     assert insights(("D", "My assessment is the topic dermatitis."))["diagnoses"] == []
+
+
+def test_excludes1_keeps_the_specific_diagnosis_and_drops_the_symptom() -> None:
+    """D205: ICD-10-CM Excludes1 notes: N39.0 (UTI, site not specified) names cystitis (N30.-), so a bladder
+    infection restated as acute cystitis is coded once; a symptom code gives way to the diagnosis its pair's note
+    names (G44.2 excludes headache NOS R51.9); two diagnoses whose notes name each other both stay."""
+    from medisync.ml.notes.icd10 import excluded_by
+
+    assert excluded_by("N39.0", ["N39.0", "N30.00"]) and not excluded_by("N30.00", ["N39.0", "N30.00"])
+    assert excluded_by("R51.9", ["R51.9", "G44.209"]) and not excluded_by("G44.209", ["R51.9", "G44.209"])
+    assert not excluded_by("A09", ["A09", "K52.9"]) and not excluded_by("K52.9", ["A09", "K52.9"])
+    ins = insights(("D", "This is a bladder infection, acute cystitis."))
+    assert [d["icd10"] for d in ins["diagnoses"]] == ["N30.00"]
