@@ -706,8 +706,8 @@ def _answered_no(turns: list[Turn], turn_index: int) -> bool:
 
 
 #: a clinician's question that offers a drug: "should we start", "would you be open to", "do you want to try" (D198)
-_OFFER = re.compile(r"\b(?:should we|shall we|could we|can we|would you|do you want|how about|what about|are you open"
-                    r"|why do not we|would it be)\b")
+_OFFER = re.compile(r"\b(?:should we|shall we|could we|can we|would you (?:like|want|be open|be willing|consider|prefer)"
+                    r"|do you want|how about|what about|are you open|why do not we|would it be)\b")
 
 
 _ACCEPT = re.compile(r"^\W*(?:okay|ok|sure|alright|all right|sounds good|let us|that is fine|fine|i will try|i can try"

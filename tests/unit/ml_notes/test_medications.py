@@ -285,6 +285,7 @@ def test_a_dose_that_opens_the_clinician_s_next_sentence_is_the_drug_just_starte
     # not offers: a question about what is taken, or about keeping it
     ((("D", "Did you start the lisinopril I gave you?"), ("P", "Yes.")), {"lisinopril": (None, None, "active")}),
     ((("D", "Would you like to keep taking the metformin?"), ("P", "Yes.")), {"metformin": (None, None, "active")}),
+    ((("D", "Would you take your lisinopril every day?"), ("P", "Yes.")), {"lisinopril": (None, "once daily", "active")}),
 ])
 def test_a_drug_offered_in_a_question_is_started_only_when_the_patient_accepts(turns, expected) -> None:
     """D198: a declined or put-off offer is no medication the patient takes."""
