@@ -80,7 +80,12 @@ BLIND_BATCHES = {"d94": {f"blind-0{n}" for n in range(1, 6)}, "d126": {f"blind-{
 def load_heldout(split: str = "heldout") -> list[tuple[str, dict[str, Any]]]:
     """The recorded visits of tests/fixtures/heldout/ of one split: ``tune`` (may be tuned on),
     ``heldout`` or ``blind`` (reported only, never tuned on); the split is each file name's prefix."""
-    files = sorted(HELDOUT.glob(f"{split}-*.truth.json")) if HELDOUT.exists() else []
+    return load_truth_files(HELDOUT, f"{split}-*.truth.json")
+
+
+def load_truth_files(folder: Path, pattern: str = "*.truth.json") -> list[tuple[str, dict[str, Any]]]:
+    """(visit id, truth document) of each ``pattern`` file in ``folder`` (tune2/, blind2/ hold text-only visits)."""
+    files = sorted(folder.glob(pattern)) if folder.exists() else []
     return [(f.name.replace(".truth.json", ""), json.loads(f.read_text())) for f in files]
 
 
@@ -98,7 +103,7 @@ def blind_conditions() -> tuple[dict[str, list[tuple[str, dict[str, Any], dict[s
     for name, docs_ in list(out.items()):  # each set of blind visits on its own too (D94, D126)
         for batch, ids in BLIND_BATCHES.items():
             out[f"{name}-{batch}"] = [d for d in docs_ if d[0][:len("blind-01")] in ids]
-    blind2 = [(f.name.replace(".truth.json", ""), json.loads(f.read_text())) for f in sorted(BLIND2.glob("*.truth.json"))]
+    blind2 = load_truth_files(BLIND2)
     docs.update({vid: truth_to_transcript(t) for vid, t in blind2})
     out["truth:blind2"] = [(vid, docs[vid], t["expected"]) for vid, t in blind2]  # text only (D200)
     return out, docs
@@ -421,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     heldout = load_heldout()
     tune = load_heldout("tune")
     truths = truths + tune
-    tune2 = [(f.name.replace(".truth.json", ""), json.loads(f.read_text())) for f in sorted(TUNE2.glob("*.truth.json"))]
+    tune2 = load_truth_files(TUNE2)
     truth_docs = {vid: truth_to_transcript(t) for vid, t in truths + heldout + tune2}
     conditions: dict[str, list[tuple[str, dict[str, Any], dict[str, Any] | None]]] = {}
     base = [(vid, truth_docs[vid], t["expected"]) for vid, t in truths]

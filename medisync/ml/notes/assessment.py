@@ -57,9 +57,9 @@ _PROBLEM = re.compile(
     r"(?:your|the|his|her|this|you) (?:(?:first|second|third|fourth|fifth|next|last|final|other|main|new) )?"
     r"(?:(?:problem|condition|issue)(?: ,)?(?: of| is| which is)? (?:, )?(?:for |regarding )?(?:your |the |his |her )?)?"
 )
-#: an ordinal problem named without "for": "your second condition of type 2 diabetes", "the next one is diabetes" (D203)
+#: an ordinal problem named without "for": "your second condition of type 2 diabetes" (D203)
 _PROBLEM_ORDINAL = re.compile(
-    r"\b(?:your|the|his|her|this) (?:first|second|third|fourth|fifth|next|last|final) (?:problem|condition|issue|one|1)"
+    r"\b(?:your|the|his|her|this) (?:first|second|third|fourth|fifth|next|last|final) (?:problem|condition|issue)"
     r"(?: ,)? (?:of|is|which is) (?:, )?(?:your |the |his |her |this )?"
 )
 #: the cue heads a plan for the problem: the rest of the sentence manages it ("..., continue the lisinopril")
@@ -413,10 +413,9 @@ _PLAN_REACH = 40
 def _heads_a_plan(s: Sentence, last_start: int) -> bool:
     """The words after the cue's condition, up to the next problem cue (D202), manage it and deny nothing
     (qualifiers such as "not at goal" aside)."""
-    toks = s.toks[last_start + 1:last_start + 1 + _PLAN_REACH]
-    nxt = _PROBLEM.search(" ".join(toks))
-    tail = " ".join(toks)[:nxt.start()] if nxt is not None and nxt.start() > 0 else " ".join(toks)
-    tail = _QUALIFIER_NEG.sub("", tail)
+    tail = " ".join(s.toks[last_start + 1:last_start + 1 + _PLAN_REACH])
+    nxt = _PROBLEM.search(tail)
+    tail = _QUALIFIER_NEG.sub("", tail[:nxt.start()] if nxt is not None and nxt.start() > 0 else tail)
     return bool(_MANAGED.search(tail)) and not _DENIED.search(tail)
 
 
