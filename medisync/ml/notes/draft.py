@@ -110,9 +110,11 @@ def _refine(kind: str, s: Sentence) -> str:
     return kind
 
 
-def transcript_lines(turns: list[Turn], model: SectionModel, who: Pronouns,
-                     excluded: set[int], focus: dict[int, str] | None = None) -> list[NoteLine]:
-    out, seen = [], set()
+def transcript_lines(turns: list[Turn], model: SectionModel, who: Pronouns, excluded: set[int],
+                     focus: dict[int, str] | None = None, written: frozenset[str] = frozenset()) -> list[NoteLine]:
+    """The clinician's and patient's sentences the section model keeps, as prose; none twice, and none
+    that says word for word what a fact line already says (``written``, lower case)."""
+    out, seen = [], set(written)
     for s, kind in classify(turns, model):
         if s.index in excluded or (s.min_word_prob is not None and s.min_word_prob < MIN_WORD_PROBABILITY):
             continue
@@ -186,8 +188,9 @@ def draft_lines(turns: list[Turn], insights: Insights, excluded: set[int] | None
     sentences = [s for t in turns for s in t.sentences]
     who = Pronouns.for_gender(patient_gender(sentences))
     focus = sentence_focus(turns, insights.get("diagnoses") or [])
-    spoken = transcript_lines(turns, model or section_model(), who, excluded or set(), focus)
-    return [*fact_lines(insights, sentences, focus), *spoken]
+    facts = fact_lines(insights, sentences, focus)
+    written = frozenset(line.text.lower() for line in facts)
+    return [*facts, *transcript_lines(turns, model or section_model(), who, excluded or set(), focus, written)]
 
 
 def draft_sections(turns: list[Turn], insights: Insights, template: NoteTemplate,

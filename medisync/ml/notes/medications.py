@@ -65,11 +65,15 @@ _UNIT_OUT = {"mg": "mg", "mcg": "mcg", "g": "g", "units": "units", "ml": "ml", "
 
 _FREQ = [
     # "twice a week" / "twice a month" were read as "twice daily" (D188)
-    (re.compile(r"\btwice\s+(?:a|per|each|every)\s+week\b"), "2 times a week"),
-    (re.compile(r"\btwice\s+(?:a|per|each|every)\s+month\b"), "2 times a month"),
+    (re.compile(r"\btwice\s+(?:a|per|each|every)\s+week\b|\btwice weekly\b"), "2 times a week"),
+    (re.compile(r"\btwice\s+(?:a|per|each|every)\s+month\b|\btwice monthly\b"), "2 times a month"),
+    # both ends of the day: "in the morning and at night" is twice daily, not at bedtime (D206)
+    (re.compile(r"\b(?:in the |every |each )?morning and (?:at |in the |every |each )?(?:night|evening|bed\s*time)\b"),
+     "twice daily"),
     (re.compile(r"\b(?:once|1 time|one time)\s+(?:a|per|each|every)\s+month\b|\bmonthly\b|\bevery month\b"), "once monthly"),
     (re.compile(r"\b(once|1 time|one time)\s+(a|per|each|every)\s+day\b|\bonce daily\b|\bevery day\b|\beach day\b|\bdaily\b|\bqd\b|\ba day\b(?<!times a day)|\bevery morning\b|\beach morning\b"), "once daily"),
-    (re.compile(r"\btwice\s+(a|per|each|every)\s+day\b|\btwice daily\b|\b2 times\s+(a|per|each|every)\s+day\b|\bbid\b|\bb i d\b|\btwice\b(?!\s+(?:a|per|each|every)\s+(?:week|month|year))"), "twice daily"),
+    (re.compile(r"\btwice\s+(a|per|each|every)\s+day\b|\btwice daily\b|\b2 times\s+(a|per|each|every)\s+day\b|\bbid\b|\bb i d\b|\btwice\b(?!\s+(?:(?:a|per|each|every)\s+(?:week|month|year)|weekly|monthly|yearly))"),
+     "twice daily"),
     (re.compile(r"\b3 times\s+(a|per|each|every)\s+day\b|\bthree times daily\b|\btid\b|\bt i d\b"), "three times daily"),
     (re.compile(r"\b4 times\s+(a|per|each|every)\s+day\b|\bqid\b"), "four times daily"),
     (re.compile(r"\bevery other day\b"), "every other day"),
@@ -77,8 +81,16 @@ _FREQ = [
     (re.compile(r"\b(at|before)\s+bed\s*time\b|\bat bedtime\b|\bbefore bed\b|\bat night\b|\bnightly\b|\bevery night\b|\beach night\b|\bqhs\b|\bevery evening\b|\bin the evening\b"), "at bedtime"),
 ]
 _EVERY_H = re.compile(r"\bevery\s+(\d+)(?:\s+(?:to|or)\s+(\d+))?\s+hours?\b")
-_PER_WEEK = re.compile(r"\b(\d+) (days?|times) (?:a|per|each|every) week\b")  # "two days a week" (D177)
-_EVERY_N = re.compile(r"\bevery (\d+|other) (weeks?|months?)\b")  # "every 2 weeks", "every 3 months" (D188)
+#: "3 times daily", "5 times a day", "thrice daily": the text's numbers are digits by now (D206); "2 to 3 times a
+#: day" is that range; "4 or 5 times a day" is how often something was used, not a schedule
+_TIMES_DAILY = re.compile(r"(?<!\d or )\b(?:(?:(?P<low>\d+) to )?(?P<n>\d+) times (?:daily|(?:a|per|each|every) day)"
+                          r"|thrice (?:daily|(?:a|per|each|every) day)|(?P<m>\d+) times in (?:a|one) day)\b")
+#: "two days a week" (D177), "3 times weekly", "2 times a month" (D206)
+_PER_WEEK = re.compile(r"\b(\d+) (days?|times) (?:(?:a|per|each|every) (?P<unit>week|month)|(?P<adverb>weekly|monthly))\b")
+#: "every 2 weeks", "every 3 months" (D188), "every 3 days" (D206)
+_EVERY_N = re.compile(r"\bevery (\d+|other) (weeks?|months?|(?<!other )days)\b")
+#: "q12h", "q 8 h" (D206)
+_Q_HOURS = re.compile(r"\bq\s?(\d+)\s?(?:h|hr|hrs|hours?)\b")
 #: taken when an attack starts: "sumatriptan 50 milligrams at onset", "at the first sign of a migraine" (D177)
 _AT_ONSET = re.compile(r"\bat (?:the )?(?:onset|first sign|start)\b")
 #: words that make the frequency after them a ceiling: "up to four times daily", "limit it to two days a week"
@@ -89,6 +101,12 @@ _PRN = re.compile(r"\b(as needed|when needed|if needed|as necessary|prn|when you
                   r"(?:bad|worse|really bad))\b")  # "when it gets bad", "when he needs it" (D200)
 _MEAL_TIME = re.compile(r"\b(before|after)\s+(breakfast|lunch|dinner|supper|meals|each meal|eating)\b")
 _WITH_FOOD = re.compile(r"\bwith (food|meals|a meal|a snack)\b")
+
+
+def _times_daily(count: str) -> str:
+    words = {"1": "once daily", "2": "twice daily", "3": "three times daily", "4": "four times daily",
+             "5": "five times daily", "6": "six times daily"}
+    return words.get(count, f"{count} times daily")
 
 
 def _fmt_dose(value: str, unit: str) -> str:
@@ -136,30 +154,35 @@ def find_doses(toks: list[str], start: int, end: int) -> list[tuple[int, str]]:
 _NEXT_CLAUSE = re.compile(r"\s,\s(?=(and\s+)?(i|you|we|he|she|they|keep|continue|stop|start|take|use|apply|increase|also|then|please|but)\b)|\s(and|but)\s(?=(i|you|we|he|she|they|keep|continue|stop|start|take|use|also|then|please)\b)")
 
 
+def _schedules(text: str) -> list[tuple[int, str]]:
+    """(offset, label) of every schedule ``text`` states."""
+    found = []
+    if m := _EVERY_H.search(text):
+        found.append((m.start(), f"every {m.group(1)} hours" if not m.group(2)
+                      else f"every {m.group(1)} to {m.group(2)} hours"))
+    if w := _PER_WEEK.search(text):
+        unit = w["unit"] or ("week" if w["adverb"] == "weekly" else "month")
+        found.append((w.start(), f"{w.group(1)} {w.group(2)} a {unit}"))
+    if q := _Q_HOURS.search(text):
+        found.append((q.start(), f"every {q.group(1)} hours"))
+    if n := _EVERY_N.search(text):
+        found.append((n.start(), f"every {n.group(1)} {n.group(2)}"))
+    if o := _AT_ONSET.search(text):
+        found.append((o.start(), "at onset"))
+    if t := _TIMES_DAILY.search(text):
+        found.append((t.start(), f"{t['low']} to {t['n']} times daily" if t["low"]
+                      else _times_daily(t["n"] or t["m"] or "3")))
+    found += [(fm.start(), label) for pat, label in _FREQ if (fm := pat.search(text))]
+    return found
+
+
 def parse_frequency(text: str) -> str | None:
     """Frequency in the first clause of ``text`` (the words after a drug/dose)."""
     cut = _NEXT_CLAUSE.search(" " + text + " ")
     if cut:
         text = (" " + text + " ")[: cut.start()].strip()
     base = None
-    best: tuple[int, str] | None = None
-    m = _EVERY_H.search(text)
-    if m:
-        label = f"every {m.group(1)} hours" if not m.group(2) else f"every {m.group(1)} to {m.group(2)} hours"
-        best = (m.start(), label)
-    w = _PER_WEEK.search(text)
-    if w and (best is None or w.start() < best[0]):
-        best = (w.start(), f"{w.group(1)} {w.group(2)} a week")
-    n = _EVERY_N.search(text)
-    if n and (best is None or n.start() < best[0]):
-        best = (n.start(), f"every {n.group(1)} {n.group(2)}")
-    o = _AT_ONSET.search(text)
-    if o and (best is None or o.start() < best[0]):
-        best = (o.start(), "at onset")
-    for pat, label in _FREQ:
-        fm = pat.search(text)
-        if fm and (best is None or fm.start() < best[0]):
-            best = (fm.start(), label)
+    best = min(_schedules(text), key=lambda found: found[0], default=None)  # the first one said
     if best:
         base = ("up to " if _CEILING.search(text[:best[0]]) else "") + best[1]  # a ceiling, not a schedule
     prn = bool(_PRN.search(text))
