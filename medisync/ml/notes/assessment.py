@@ -62,6 +62,14 @@ _PROBLEM_ORDINAL = re.compile(
     r"\b(?:your|the|his|her|this) (?:first|second|third|fourth|fifth|next|last|final) (?:problem|condition|issue)"
     r"(?: ,)? (?:of|is|which is) (?:, )?(?:your |the |his |her |this )?"
 )
+#: the clinician states the status of the patient's condition: "your diabetes is well controlled", "your asthma
+#: has not been under control", "his eczema is flaring" (D208); the condition must open the group at once
+_STATUS = re.compile(
+    r"\b(?:your|his|her) ((?:\S+ ){0,5}?\S+) (?:is|are|has been|have been|has not been|have not been|seems|seem|"
+    r"looks|look|remains|remain|appears|appear|stays|stay|seems to be|seem to be|appears to be)"
+    r"(?: (?:very|really|fairly|pretty|quite|still|now|well|not|poorly|nicely|so|much|somewhat|reasonably|"
+    r"relatively|getting|doing|under|out of|a little|a bit|a lot|better|overall))*? "
+    r"(?:controlled|control|uncontrolled|stable|at goal|flaring|worse|worsening|improving|improved|better)\b")
 #: the cue heads a plan for the problem: the rest of the sentence manages it ("..., continue the lisinopril")
 #: and denies nothing ("in terms of the pneumonia, your x-ray is clear", "as for the asthma, I do not think
 #: you have it", "we will check whether you have it"); "not at goal" qualifies, it does not deny
@@ -350,6 +358,7 @@ def diagnose(turns: list[Turn]) -> tuple[list[Diagnosis], list[Sentence], list[R
             if found:
                 conds.extend(found)
                 used.append(s)
+    conds += _status_only(clin, conds, used, review)
     conds = _sided_kept([c for c in _dedupe_codes(conds) if is_billable(c.icd10)])
     out = [{"name": c.name, "icd10": c.icd10, **({"icd10_title": t} if (t := icd10_title(c.icd10)) else {})}
            for c in conds]
@@ -404,6 +413,42 @@ def _problem_conditions(clin: list[Sentence], review: list[ReviewItem]) -> list[
         if found:
             out.append((s, found))
     return out
+
+
+#: diabetes said to be poorly controlled is coded "with hyperglycemia" (ICD-10-CM index: "Diabetes, poorly
+#: controlled - code to Diabetes, by type, with hyperglycemia"; the same for "uncontrolled", "out of control")
+_POOR_CONTROL = re.compile(r"\b(?:not (?:well |very well )?(?:controlled|under control)|poorly controlled|uncontrolled|"
+                           r"out of control|not been (?:well )?(?:controlled|under control))\b")
+_WITH_HYPERGLYCEMIA = {"E11.9": "E11.65", "E10.9": "E10.65"}
+
+
+def _status_only(clin: list[Sentence], conds: list[Condition], used: list[Sentence],
+                 review: list[ReviewItem]) -> list[Condition]:
+    """Conditions only a status statement names; one whose category is coded already is that condition said
+    again, less precisely ("acute on chronic systolic heart failure ... your heart failure is flaring")."""
+    out: list[Condition] = []
+    for s in clin:
+        categories = {c.icd10[:3] for c in conds + out}
+        found = [c for c in _status_conditions(s, review) if c.icd10[:3] not in categories]
+        if found:
+            out += found
+            used.append(s)
+    return out
+
+
+def _status_conditions(s: Sentence, review: list[ReviewItem]) -> list[Condition]:
+    """Conditions whose status the clinician states ("your hypertension is well controlled"): the patient has
+    them (D208); never a symptom (R) or encounter (Z) code ("your pain is better")."""
+    found: list[Condition] = []
+    by_code = condition_lexicon()[0]
+    for m in _STATUS.finditer(s.norm):
+        first = len(s.norm[: m.start(1)].split())
+        poor = bool(_POOR_CONTROL.search(m.group(0)))
+        for c in _conditions_in(s, first, review, first):
+            c = by_code.get(_WITH_HYPERGLYCEMIA.get(c.icd10, ""), c) if poor else c
+            if not c.icd10.startswith(("R", "Z")) and c not in found:
+                found.append(c)
+    return found
 
 
 #: how far a problem's plan reaches in a sentence with no other problem cue (ACI-Bench turns run unpunctuated)
