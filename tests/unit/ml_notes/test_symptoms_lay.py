@@ -195,7 +195,7 @@ def test_face_pressure_coloured_nasal_discharge_and_a_grip_that_gives_out(said: 
     ("He has a barky cough at night.", {"barking cough"}),
     ("I have a cough and I'm bringing up yellow phlegm.", {"cough", "sputum production"}),
     ("I'm coughing up thick yellow phlegm.", {"sputum production"}),
-    ("I've been coughing up blood.", {"cough"}),
+    ("I've been coughing up blood.", {"hemoptysis"}),  # not sputum production; hemoptysis since D209
 ])
 def test_a_running_nose_a_seal_like_cough_and_coloured_sputum(said: str, expected: set[str]) -> None:
     """D195: lay descriptions of rhinorrhea, the croup cough and sputum; "running a fever" is no runny nose."""
