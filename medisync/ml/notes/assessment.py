@@ -560,7 +560,7 @@ def _lexicon_orders(s: Sentence, hits: list[Any], trig_tok: int,
             break
         if _not_ordered(s, ts, te, scs):
             continue
-        key = (m.payload.kind, _order_name(s, m.payload, te))
+        key = (m.payload.kind, _order_name(s, m.payload, ts, te))
         if key not in orders:
             orders[key] = {"kind": key[0], "name": key[1]}
         got_any = True
@@ -583,7 +583,37 @@ _NOT_A_PART = frozenset(("right", "left", "both", "now", "today", "and", "to", "
 _SIDE_WORDS = {"left": "left", "right": "right", "both": "bilateral", "bilateral": "bilateral"}
 
 
-def _order_name(s: Sentence, item: OrderItem, te: int) -> str:
+#: where a CT, MRI or ultrasound looks, said after it ("a CT of the abdomen and pelvis") or before it ("a pelvic
+#: ultrasound") (D210)
+_IMAGED_SITES = frozenset((
+    "head brain sinuses sinus neck chest lungs heart abdomen abdominal pelvis pelvic spine lumbar cervical thoracic "
+    "shoulder elbow wrist hand hip knee ankle foot leg legs arm gallbladder liver kidney kidneys renal bladder "
+    "thyroid carotid carotids breast breasts scrotum scrotal testicles transvaginal prostate").split())
+_SITE_FILL = frozenset(("of", "your", "the", "my", "his", "her", "scan", "both", "and"))
+_SECTIONAL = {"CT scan": "CT", "MRI": "MRI", "ultrasound": "ultrasound"}
+
+
+def _imaged_site(s: Sentence, ts: int, te: int) -> str | None:
+    """The body site a sectional scan names in the six words after it ("and" joining two) or, failing
+    that, the site word right before it."""
+    words: list[str] = []
+    for w in s.toks[te:te + 6]:
+        if w in _IMAGED_SITES or (w == "and" and words):
+            words.append(w)
+        elif w not in _SITE_FILL or (words and words[-1] != "and"):
+            break  # a filler only before the site ("of the") or after its "and" ("and the pelvis")
+    while words and words[-1] == "and":
+        words.pop()
+    if words:
+        return " ".join(words)
+    before = s.toks[ts - 1] if ts > 0 else ""
+    return before if before in _IMAGED_SITES else None
+
+
+def _order_name(s: Sentence, item: OrderItem, ts: int, te: int) -> str:
+    if item.name in _SECTIONAL and (site := _imaged_site(s, ts, te)):
+        modality = _SECTIONAL[item.name]
+        return f"{site} {modality}" if modality == "ultrasound" else f"{modality} {site}"
     if item.name == "x-ray":
         # "x ray of your knee" -> "knee x-ray"; "x-rays of both your knees" -> "bilateral knee x-ray"
         rest = [w for w in s.toks[te:te + 4] if w not in ("of", "your", "the", "my", "his", "her")]

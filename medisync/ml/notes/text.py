@@ -311,11 +311,16 @@ _RUN_ON_QUESTION = re.compile(
     r"would you)\b)", re.IGNORECASE)
 
 
+#: a capital letter alone, its dot and a lower-case word: an abbreviated genus or name, not a sentence end
+_INITIAL = re.compile(r"(?<![A-Za-z])([A-Z])\.(?= [a-z])")
+
+
 def split_sentences(text: str) -> list[str]:
     t = text.strip()
     # protect abbreviations so their dots do not split sentences
     for abbr in ABBREVIATIONS:
         t = re.sub(r"(?i)(?<![a-z])" + re.escape(abbr), abbr.replace(".", "\u2024"), t)
+    t = _INITIAL.sub("\\1\u2024", t)  # "H. pylori", "E. coli": an initial, no sentence end (D210)
     parts = [q.replace("\u2024", ".").strip() for p in _SPLIT_RE.split(t) for q in _RUN_ON_QUESTION.split(p)]
     return [p for p in parts if p and re.search(r"[A-Za-z0-9]", p)]
 

@@ -1,0 +1,44 @@
+"""D210: common orders of a standard primary-care order list are read, a sectional scan keeps the site it
+looks at, a bare "biopsy" is no skin biopsy, and "H. pylori" does not end a sentence.  Phrasings written for
+this test, not taken from any visit."""
+
+from __future__ import annotations
+
+import pytest
+
+from medisync.ml.notes.text import split_sentences
+
+from ._dialogue import insights
+
+
+def _orders(said: str) -> list[tuple[str, str]]:
+    return [(o["kind"], o["name"]) for o in insights(("D", said))["orders"]]
+
+
+@pytest.mark.parametrize(("said", "order"), [
+    ("I am ordering a BNP.", ("lab", "BNP")),
+    ("Let's check a lipase.", ("lab", "lipase")),
+    ("I will order an ANA and a rheumatoid factor.", ("lab", "antinuclear antibody")),
+    ("We will get a nerve conduction study.", ("procedure", "nerve conduction study")),
+    ("I am ordering an EEG.", ("procedure", "electroencephalogram")),
+    ("We need a TB test before you start.", ("lab", "tuberculosis test")),
+    ("I am going to order a biopsy of the lymph node.", ("procedure", "biopsy")),
+])
+def test_a_common_order_is_read(said: str, order: tuple[str, str]) -> None:
+    assert order in _orders(said)
+
+
+@pytest.mark.parametrize(("said", "name"), [
+    ("I am ordering a CT scan of the abdomen and pelvis.", "CT abdomen and pelvis"),
+    ("Let's get an MRI of your lumbar spine.", "MRI lumbar spine"),
+    ("I will order a pelvic ultrasound.", "pelvic ultrasound"),
+    ("I will order an ultrasound of the gallbladder.", "gallbladder ultrasound"),
+    ("I am ordering a CT scan today.", "CT scan"),
+])
+def test_a_sectional_scan_keeps_its_site(said: str, name: str) -> None:
+    assert ("imaging", name) in _orders(said)
+
+
+def test_an_initial_does_not_end_a_sentence() -> None:
+    assert split_sentences("I'll order an H. pylori stool test. It grew E. coli.") == [
+        "I'll order an H. pylori stool test.", "It grew E. coli."]
