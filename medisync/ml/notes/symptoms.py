@@ -74,6 +74,7 @@ _DURATION_PATTERNS = [
 _ONSET_VERBS = ("came up|came on|started|began|appeared|showed up|broke out|woke up with|woke up to|developed|"
                 "noticed|came down with")
 _DURATION_SINGLE = [
+    (re.compile(r"\b(?:the\s+)?day before yesterday\b"), "2 days"),  # not "yesterday" (D211)
     (re.compile(r"\b(?:the\s+)?(?:last|past)\s+(day|week|month|year)\b"), "1"),
     (re.compile(r"\bsince\s+(yesterday|last night)\b"), "1 day"),
     (re.compile(r"\bsince\s+last\s+(week|month|year)\b"), "1"),
@@ -83,6 +84,8 @@ _DURATION_SINGLE = [
     (re.compile(r"\b(?:yesterday|last night)\b(?:\s+\S+){0,6}?\s+(?:" + _ONSET_VERBS + r")\b|\b(?:" + _ONSET_VERBS
                 + r")(?:\s+\S+){0,3}?\s+(?:yesterday|last night)\b"), "1 day"),
 ]
+#: "two nights ago": that many days (D211)
+_NIGHTS_AGO = re.compile(r"\b" + _QTY_RE + r"\s+nights?\s+(?:ago|back)\b")
 #: a question that takes the symptom as present and asks since when: "how long have you had the
 #: headaches?", "when did the palpitations start?", "how many days has the rash been there?"
 _ONSET_Q = re.compile(r"\b(how long|when did|when (was|were)|since when|how many (days|weeks|months|years))\b"
@@ -139,12 +142,12 @@ def parse_duration(norm: str) -> str | None:
             n = _qty(m.group(1))
             if n:
                 return _unit(_and_a_half(n, norm, m.end(2)), m.group(2))
+    if (nights := _NIGHTS_AGO.search(norm)) and (n := _qty(nights.group(1))):
+        return _unit(n, "days")
     for pat, n in _DURATION_SINGLE:
         m = pat.search(norm)
         if m:
-            if n == "1 day":
-                return "1 day"
-            return _unit("1", m.group(1))
+            return n if " " in n else _unit("1", m.group(1))  # "1 day", "2 days" are whole durations
     return None
 
 
