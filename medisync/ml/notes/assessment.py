@@ -429,7 +429,8 @@ def _status_only(clin: list[Sentence], conds: list[Condition], used: list[Senten
     out: list[Condition] = []
     for s in clin:
         categories = {c.icd10[:3] for c in conds + out}
-        found = [c for c in _status_conditions(s, review) if c.icd10[:3] not in categories]
+        found = [c for c in _status_conditions(s, review) + _tested_positive(s, review)
+                 if c.icd10[:3] not in categories]
         if found:
             out += found
             used.append(s)
@@ -449,6 +450,39 @@ def _status_conditions(s: Sentence, review: list[ReviewItem]) -> list[Condition]
             if not c.icd10.startswith(("R", "Z")) and c not in found:
                 found.append(c)
     return found
+
+
+#: a positive test the clinician reports confirms the condition it tests for (D212): "you tested positive for
+#: covid", "the swab came back positive for strep"; "your strep test is positive"
+_POSITIVE_FOR = re.compile(r"\b(?:tested|tests?|swab|culture|screen|came back|comes back|is|was|were|are) positive for ")
+_TEST_POSITIVE = re.compile(r"\b(?:your|the|his|her) ((?:\S+ ){0,3}?\S+) (?:test|swab|screen|culture) "
+                            r"(?:is|was|came back|has come back|came out|were|are) (?:also )?positive\b")
+
+
+def _tested_positive(s: Sentence, review: list[ReviewItem]) -> list[Condition]:
+    """Conditions a positive test confirms, never a symptom (R) or encounter (Z) code."""
+    found: list[Condition] = []
+    for m in _POSITIVE_FOR.finditer(s.norm):
+        first = len(s.norm[: m.end()].split())
+        found += [c for c in _conditions_in(s, first, review, first + 1) if c not in found]
+    for m in _TEST_POSITIVE.finditer(s.norm):  # the name qualifies "test": read the test's name alone
+        first = len(s.norm[: m.start(1)].split())
+        found += [c for c in _test_named(s, first, first + len(m.group(1).split())) if c not in found]
+    return [c for c in found if not c.icd10.startswith(("R", "Z"))]
+
+
+def _test_named(s: Sentence, first: int, end: int) -> list[Condition]:
+    """The condition that names the test in ``s.toks[first:end]`` ("your covid test"), if the sentence states
+    it of the patient: not negated, hypothetical or about a relative."""
+    curated, sourced = _condition_matches(s, first, end - 1)
+    scs = scopes(s.toks)
+    out = []
+    for m in curated + sourced:
+        ts, te = s.raw_span(m.start, m.end)
+        a = assess(s.toks, (ts, te), scs)
+        if te == end and not (a.negated or a.hypothetical or a.family or _FAMILY_SENTENCE.search(" ".join(s.toks[:ts]))):
+            out.append(m.payload)
+    return out
 
 
 #: how far a problem's plan reaches in a sentence with no other problem cue (ACI-Bench turns run unpunctuated)
