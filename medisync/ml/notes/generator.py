@@ -21,6 +21,7 @@ from .draft import DraftSection, assemble, draft_lines, render
 from .medications import extract_allergies, extract_medications
 from .review import allergy_conflicts, extract_needs_review
 from .side_effects import side_effects_of_taken_drugs
+from .uncertain_allergy import uncertain_allergies
 from .spoken_for import mark_visit_about_a_child
 from .symptoms import extract_symptoms, find_mentions
 from .templates import NoteTemplate, get_template
@@ -86,8 +87,9 @@ class ExtractiveNoteGenerator:
         allergies, reactions, _denied = extract_allergies(turns)
         symptoms = extract_symptoms(turns, reactions)  # a drug's reaction is no current symptom (D131)
         allergies, excluded, side_effects = side_effects_of_taken_drugs(turns, allergies, reactions)
+        allergies, doubted = uncertain_allergies(turns, allergies, excluded)
         medications, conflicts = allergy_conflicts(turns, extract_medications(turns, excluded), allergies)
-        insights["needs_review"] = extract_needs_review(turns, excluded) + side_effects + conflicts
+        insights["needs_review"] = extract_needs_review(turns, excluded) + side_effects + doubted + conflicts
         insights.update({
             "symptoms": symptoms, "vitals": extract_vitals(sentences)[0],
             "medications": medications, "allergies": allergies,
