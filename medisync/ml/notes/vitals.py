@@ -31,7 +31,9 @@ _BP_HEARD = re.compile(r"\b(?:blood pressure|bp|pressure)\b(?:\s+(?!\d)\w+){0,3}
 #: Whisper's "pulse" as "plus" in a list of readings: "blood pressure 126 over 78 , plus 84" (D190)
 _HR_HEARD = re.compile(r"(?:^|[,;]\s)plus\s+(\d{2,3})\b(?!\s*(?:%|percent|mg|milligrams?|kg|lb|pounds|years?|days?))")
 _READING_KW = re.compile(r"\b(?:blood pressure|bp|temperature|temp|oxygen|respirations?|respiratory rate|weight)\s+(?:is\s+)?\d")
-_HR = re.compile(r"\b(?:heart rate|part rate|pulse(?: rate)?|hr|heartbeat|heart beat)\b(?:\s+\w+){0,4}?\s+" + _NUM + r"\b")
+#: "pulse ox(imetry)" is the oxygen saturation, not the pulse (D214)
+_HR = re.compile(r"\b(?:heart rate|part rate|pulse(?: rate)?(?! ox)|hr|heartbeat|heart beat)\b(?:\s+\w+){0,4}?\s+"
+                 + _NUM + r"\b")
 _HR2 = re.compile(_NUM + r"\s+(?:beats per minute|bpm|beats a minute)\b")
 _TEMP = re.compile(r"\b(?:temperature|temp|fever)\b(?:\s+(?!\d)\w+){0,4}?\s+" + _NUM + r"\b")
 _SPO2 = re.compile(
