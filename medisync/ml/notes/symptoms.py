@@ -41,7 +41,9 @@ _LIST_JOIN = frozenset("or and".split())
 #: generic concepts that inherit the turn's body part ("it has been stiff and sore")
 _INHERIT_LOC = frozenset(("pain", "stiffness"))
 _NEG_START = frozenset("no nope not none nothing never neither nah negative".split())
-_POS_START = ("yes", "yeah", "yep", "yup", "sometimes", "occasionally", "definitely", "actually", "i do", "i have", "a little", "some")
+_POS_START = ("yes", "yeah", "yep", "yup", "sometimes", "occasionally", "definitely", "actually", "i do", "i have", "a little", "some",
+              # a yes with its circumstance: "Only when I walk up hills." (D215)
+              "only when", "only if", "only after", "only at", "just when", "mostly when", "usually when")
 _YESNO_START = frozenset("any anything do does did are is was were have has had ever no can could".split())
 _WH = frozenset("what how when where why which who whom whose".split())
 _ALLERGY_RE = re.compile(r"\b(allergic|allergy|allergies|reaction)\b|\b(gives|gave|give|makes|made|make|causes|caused)\s+(me\s+)?(\w+\s+){0,2}(hives|highs|rash|swell|swelling|vomit|itch|itchy|sick|nauseous|throw up|puke)")
@@ -504,7 +506,11 @@ def _denies_in_words(rest: list[str]) -> bool:
 
 def _asked_polarity(q: Mention, answer_pol: str | None) -> str | None:
     """The answer's polarity for one asked symptom: a confirmation of a question asked in the negative denies
-    it ("So no cough?" "Correct."); a bare "yes" to such a question says nothing (D178)."""
+    it ("So no cough?" "Correct."); a bare "yes" to such a question says nothing (D178). A question that names the
+    symptom's absence ("Are you sleeping okay?") is answered the other way round: "No" says the symptom is there,
+    "yes" or "right" that it is not (D215)."""
+    if q.forced_negative and answer_pol is not None:
+        return "pos" if answer_pol == "neg" else "neg"
     if answer_pol == "agree":  # "it looks like you suffer from itching with X?" "That's correct.": history, left
         return "neg" if q.assertion.negated else None
     if answer_pol == "yes":
