@@ -1,7 +1,7 @@
 """An allergy the patient is not sure of is flagged for review, not written as fact (D213).
 
 "Sulfa. And I think maybe amoxicillin, but I'm not sure." gave two allergies. The brief's safety rule is that an
-allergy is written as fact only when it was clearly said, and what is uncertain is flagged for review: a drug
+allergy is written as fact only when it was clearly said, and what is uncertain is flagged for review: an
 allergen whose every mention is hedged in its own clause ("I think maybe", "not sure", "might be", "possibly")
 moves from the allergies to ``needs_review``, with the words heard. It stays out of the medication list (its
 span stays excluded): a doubted allergen is no drug the patient takes either.
@@ -42,7 +42,7 @@ def _hedged(sent: Sentence, start: int) -> bool:
 
 def uncertain_allergies(turns: list[Turn], allergies: list[Allergy], excluded: set[Span]
                         ) -> tuple[list[Allergy], list[ReviewItem]]:
-    """(allergies, review items): a drug allergen hedged wherever it is said goes to review."""
+    """(allergies, review items): an allergen hedged wherever it is said goes to review."""
     sentences = {s.index: s for t in turns for s in t.sentences}
     said: dict[str, list[tuple[Sentence, bool]]] = {}
     for si, start in excluded:
