@@ -424,8 +424,9 @@ _WITH_HYPERGLYCEMIA = {"E11.9": "E11.65", "E10.9": "E10.65"}
 
 def _status_only(clin: list[Sentence], conds: list[Condition], used: list[Sentence],
                  review: list[ReviewItem]) -> list[Condition]:
-    """Conditions only a status statement names; one whose category is coded already is that condition said
-    again, less precisely ("acute on chronic systolic heart failure ... your heart failure is flaring")."""
+    """Conditions only a status statement (D208) or a positive test (D212) names; one whose category is coded
+    already is that condition said again, less precisely ("acute on chronic systolic heart failure ... your heart
+    failure is flaring")."""
     out: list[Condition] = []
     for s in clin:
         categories = {c.icd10[:3] for c in conds + out}

@@ -68,8 +68,9 @@ _FREQ = [
     (re.compile(r"\btwice\s+(?:a|per|each|every)\s+week\b|\btwice weekly\b"), "2 times a week"),
     (re.compile(r"\btwice\s+(?:a|per|each|every)\s+month\b|\btwice monthly\b"), "2 times a month"),
     # both ends of the day: "in the morning and at night" is twice daily, not at bedtime (D206)
-    (re.compile(r"\b(?:in the |every |each )?morning and (?:at |in the |every |each )?(?:night|evening|bed\s*time)\b"),
-     "twice daily"),
+    # ... unless another instruction starts there ("in the morning and at night take the atorvastatin")
+    (re.compile(r"\b(?:in the |every |each )?morning and (?:at |in the |every |each )?(?:night|evening|bed\s*time)\b"
+                r"(?!\s+(?:take|use|apply|start|give|i|you|he|she|we|they)\b)"), "twice daily"),
     (re.compile(r"\b(?:once|1 time|one time)\s+(?:a|per|each|every)\s+month\b|\bmonthly\b|\bevery month\b"), "once monthly"),
     (re.compile(r"\b(once|1 time|one time)\s+(a|per|each|every)\s+day\b|\bonce daily\b|\bevery day\b|\beach day\b|\bdaily\b|\bqd\b|\ba day\b(?<!times a day)|\bevery morning\b|\beach morning\b"), "once daily"),
     (re.compile(r"\btwice\s+(a|per|each|every)\s+day\b|\btwice daily\b|\b2 times\s+(a|per|each|every)\s+day\b|\bbid\b|\bb i d\b|\btwice\b(?!\s+(?:(?:a|per|each|every)\s+(?:week|month|year)|weekly|monthly|yearly))"),

@@ -33,6 +33,11 @@ def test_times_daily_is_that_many_times_a_day(said: str, frequency: str) -> None
     assert parse_frequency(said) == frequency
 
 
+def test_morning_and_night_before_another_instruction_is_not_twice_daily() -> None:
+    # "... in the morning and at night take the atorvastatin": the night belongs to the next drug
+    assert parse_frequency("in the morning and at night take the atorvastatin") != "twice daily"
+
+
 def test_a_usage_range_said_with_or_is_no_schedule() -> None:
     # "four or five times a day" is how often a rescue inhaler was used, not one number of a regimen
     assert parse_frequency("4 or 5 times a day") is None
