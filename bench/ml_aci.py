@@ -18,6 +18,7 @@ import json
 import re
 import sys
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -69,9 +70,15 @@ def retrieval_baseline(train: list[dict[str, str]]) -> Callable[[dict[str, str]]
     return closest
 
 
+@lru_cache(maxsize=512)
+def drafted(src: str, template: str) -> dict[str, Any]:
+    """The note drafted from one dialogue, once per (dialogue, template): the generator is a pure function of
+    its text, and the ROUGE, problem-grouping and pasted-conversation measures read the same notes."""
+    return ExtractiveNoteGenerator().generate(parse_dialogue_text(src), template=template)
+
+
 def drafter(template: str) -> Callable[[dict[str, str]], str]:
-    generator = ExtractiveNoteGenerator()
-    return lambda e: generator.generate(parse_dialogue_text(e["src"]), template=template)["text"]
+    return lambda e: str(drafted(e["src"], template)["text"])
 
 
 def systems(train: list[dict[str, str]]) -> dict[str, Callable[[dict[str, str]], str]]:
@@ -90,14 +97,13 @@ _GOLD_CC = re.compile(r"CHIEF COMPLAINT\s*\n+(?P<cc>[^\n]+)")
 def chief_complaints(split: str) -> dict[str, Any]:
     """The drafted chief complaint against the scribe's CHIEF COMPLAINT line (the visits that have one):
     mean ROUGE-1 F1 x 100, and the same for the patient's first statement of 4+ words as a baseline."""
-    generator = ExtractiveNoteGenerator()
     ours, naive, gold = [], [], []
     for encounter in load_split(split):
         m = _GOLD_CC.search(encounter["tgt"])
         if m is None:
             continue
         gold.append(m.group("cc"))
-        ours.append(generator.extract(parse_dialogue_text(encounter["src"])).get("chief_complaint") or "")
+        ours.append(drafted(encounter["src"], "hp")["insights"].get("chief_complaint") or "")
         said = re.split(r"(?<=[.?!])\s+", turns_text(encounter["src"], "patient").replace("\n", " "))
         naive.append(next((x for x in said if len(x.split()) >= 4), ""))
     return {"visits": len(gold), "medisync": rouge(ours, gold)["rouge1"],
@@ -107,10 +113,9 @@ def chief_complaints(split: str) -> dict[str, Any]:
 def problem_grouping(split: str) -> dict[str, Any]:
     """Drug lines of the hp A&P grouped under a problem, against the scribe's problem blocks (D88's
     measure, ``evaluation.problem_grouping``)."""
-    generator = ExtractiveNoteGenerator()
     total = Counts()
     for encounter in load_split(split):
-        note = generator.generate(parse_dialogue_text(encounter["src"]), template="hp")
+        note = drafted(encounter["src"], "hp")
         lines = [line for s in note["sections"] if s["key"] == "assessment_and_plan" for line in s["lines"]]
         total.add(grouping_agreement(lines, encounter["tgt"]))
     return {"grouped_right": total.tp, "grouped_wrong": total.fp, "left_ungrouped": total.fn,
@@ -119,10 +124,9 @@ def problem_grouping(split: str) -> dict[str, Any]:
 
 def symptoms(split: str) -> dict[str, Any]:
     """Present symptoms extracted vs the scribe's history and review of systems (D92's proxy)."""
-    generator = ExtractiveNoteGenerator()
     total = Counts()
     for encounter in load_split(split):
-        extracted = generator.extract(parse_dialogue_text(encounter["src"])).get("symptoms") or []
+        extracted = drafted(encounter["src"], "hp")["insights"].get("symptoms") or []
         total.add(symptom_agreement(extracted, encounter["tgt"]))
     return {"tp": total.tp, "fp": total.fp, "fn": total.fn, "precision": round(total.precision, 3),
             "recall": round(total.recall, 3), "f1": round(total.f1, 3)}

@@ -29,7 +29,7 @@ from .context import Scope, assess, scopes
 from .fuzzy import ratio
 from .icd10 import excluded_by, icd10_title, is_billable, lateral_code, qualified_siblings
 from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon, symptom_lexicon
-from .text import Match, Sentence, Turn, phrase_key
+from .text import FILLERS, Match, Sentence, Turn, phrase_key
 
 _STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnose|diagnosing|diagnosed)\b")
 #: plain statements (D134): "it's shingles", "that's a classic case of carpal tunnel", "your knee pain is from
@@ -178,6 +178,27 @@ def _review_item(sent: Sentence, heard: str, cond: Condition, reason: str, score
             "segment_ids": list(sent.segment_ids), "sentence_index": sent.index, "sentence_indices": [sent.index]}
 
 
+#: words that may stand before a "X NOS" name without specifying it: the cue, a verb, a severity or a side
+_NOS_BEFORE = frozenset("is are was were be been have has had of with for and or to as like from this that it you he she "
+                        "they we mild moderate severe left right bilateral likely probably assessment impression "
+                        "diagnosis called".split())
+
+
+_SITE_AFTER = frozenset("of in on at".split())
+
+
+def _otherwise_specified(sent: Sentence, m: Match[Condition]) -> bool:
+    """A one-word "X NOS" name that something else specifies (D216): a lettered type or a site after it
+    ("hepatitis c", "tendinitis of the shoulder": ICD-10-CM codes the site's tendinitis elsewhere), or a word
+    before it that is neither a cue nor a severity ("rotator cuff tendinitis", "chronic pancreatitis": "Pancreatitis
+    NOS" is acute)."""
+    start, end = sent.raw_span(m.start, m.end)
+    after = sent.toks[end] if end < len(sent.toks) else ""
+    before = next((t for t in reversed(sent.toks[:start]) if t not in FILLERS), "")
+    return (len(after) == 1 and after.isalpha()) or after in _SITE_AFTER or (
+        before.isalpha() and before not in _NOS_BEFORE)
+
+
 def _condition_matches(sent: Sentence, start_tok: int, last: int) -> tuple[list[Match[Condition]], list[Match[Condition]]]:
     """The curated and the ICD-10-CM-named conditions that start between ``start_tok`` and ``last``.  The
     longer name wins where they overlap: "rheumatoid arthritis" is M06.9, not the curated "arthritis"
@@ -185,7 +206,8 @@ def _condition_matches(sent: Sentence, start_tok: int, last: int) -> tuple[list[
     def starts_in(m: Match[Condition]) -> bool:
         return start_tok <= sent.raw_span(m.start, m.end)[0] <= last
     titles = icd10_title_lexicon()
-    sourced = [m for m in (titles.find(sent.content, SIDE_WORDS) if titles is not None else []) if starts_in(m)]
+    sourced = [m for m in (titles.find(sent.content, SIDE_WORDS) if titles is not None else [])
+               if starts_in(m) and not (m.payload.nos and _otherwise_specified(sent, m))]
     curated = [m for m in condition_lexicon()[1].find(sent.content, SIDE_WORDS) if starts_in(m) and not any(
         s.start <= m.start and m.end <= s.end and s.end - s.start > m.end - m.start for s in sourced)]
     covered = {k for m in curated for k in range(m.start, m.end)}
@@ -254,6 +276,12 @@ def _not_diagnosed_today(toks: list[str], start: int, historical: bool) -> bool:
         historical and bool(_PAST_EPISODE.search(" ".join(toks[max(0, start - 8):start]))))
 
 
+#: function words no condition's name begins or ends with: a window edged by one is the name with its
+#: neighbour ("is hyperlipidemia"), whose likeness to a longer name ("mixed hyperlipidemia") is no garbling
+_EDGE_WORDS = frozenset("is are was were be been am has have had it this that these those you he she they we i "
+                        "to for and or but with on at in by as from".split())
+
+
 def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tuple[Condition, int, float, str] | None:
     """Best synonym by rapidfuzz ratio over content-word windows after the trigger:
     (condition, synonym words, score 0-100, heard window).  Review only, never coded (D37): on
@@ -271,6 +299,9 @@ def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tupl
             if size < 1:
                 continue
             for i in range(0, max(0, len(words) - size) + 1):
+                edges = words[i:i + size][:1] + words[i:i + size][-1:]
+                if _EDGE_WORDS.intersection(edges):
+                    continue  # "is hyperlipidemia" is no garbled "mixed hyperlipidemia" (D216)
                 window = " ".join(words[i:i + size])
                 score = ratio(window, phrase)
                 if score > best[0] or (score == best[0] and n > best[2]):

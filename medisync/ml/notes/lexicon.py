@@ -296,6 +296,8 @@ class Condition:
     name: str
     icd10: str
     description: str = ""
+    #: the name is a one-word "X NOS" inclusion term (D216): it means the code only when nothing specifies it
+    nos: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -317,6 +319,8 @@ def condition_lexicon() -> tuple[dict[str, Condition], PhraseMatcher[Condition]]
 #: them), injuries (S/T: need a 7th character for the encounter), external causes (V-Y), Z (encounters).
 _ICD_CHAPTERS = tuple("ABCDEFGHIJKLMN")
 _ICD_SIMPLE_TITLE = re.compile(r"^([A-Za-z][A-Za-z '-]+?)(, unspecified| NOS)?$")
+#: "Unspecified cataract", "Unspecified hearing loss, unspecified ear": the condition named without a subtype (D216)
+_ICD_UNSPECIFIED = re.compile(r"^Unspecified ([a-z][a-z '-]+?)(?:, unspecified(?: ear| eye| side)?)?$")
 #: a title that gives its condition's other name in brackets: "Varicella [chickenpox]", "... [croup]"
 _ICD_BRACKET = re.compile(r"^([A-Za-z][A-Za-z '-]+) \[([a-z][A-Za-z '-]+)\](?:, unspecified)?$")
 _ICD_SKIP_START = ("other ", "unspecified ", "personal history", "family history", "encounter", "history of")
@@ -325,6 +329,14 @@ _ICD_SKIP_START = ("other ", "unspecified ", "personal history", "family history
 #: a title whose words in parentheses are ICD-10-CM's nonessential modifiers: "Acute on chronic systolic
 #: (congestive) heart failure", "Moderate persistent asthma with (acute) exacerbation" (D201)
 _ICD_NONESSENTIAL = re.compile(r"^[A-Za-z][A-Za-z '-]*(?: ?\([a-z][a-z '-]*\)[A-Za-z '-]*)+(?:, unspecified| NOS)?$")
+
+
+#: a one-word inclusion term "X NOS" whose word names an inflammation or a disease process ("Prostatitis NOS",
+#: "Tendinitis NOS", "Chlamydiosis NOS"): ICD-10-CM's own code for the word said without detail (D216).  Other
+#: one-word terms stay out ("Cancer NOS", "Erythema NOS", "Stroke NOS" inside "heat stroke").
+_ICD_NOS_DISEASE = re.compile(r"^[A-Z][a-z]+(?:itis|osis|iasis) NOS$")
+#: neoplasms (C00-D49): a one-word name inside a longer one names another tumour
+_NEOPLASM = ("C", "D0", "D1", "D2", "D3", "D4")
 
 
 def _nonessential_variants(text: str) -> list[str]:
@@ -344,12 +356,17 @@ def _icd_names(cm: Any, code: str) -> list[str]:
     Only a billable code's own title may name a pain: "Pain in shoulder" (category M25.51) or "Back pain NOS"
     are symptoms, read by the symptom lexicon."""
     description = cm.get_description(code)
-    texts = [(description, cm.is_leaf(code), 1), *((t, False, 2) for t in cm.get_inclusion_term(code))]
+    texts = [(description, cm.is_leaf(code), 1),
+             *((t, False, 1 if _ICD_NOS_DISEASE.match(t) and not code.startswith(_NEOPLASM) else 2)
+               for t in cm.get_inclusion_term(code))]
     bracket = _ICD_BRACKET.match(description)  # "Acute obstructive laryngitis [croup]": both names
     if bracket:
         texts += [(bracket.group(1), cm.is_leaf(code), 1), (bracket.group(2), cm.is_leaf(code), 1)]
     # the title's own nonessential modifiers only: an inclusion term's "Sore throat (acute) NOS" stays a symptom
     texts += [(variant, cm.is_leaf(code), 1) for variant in _nonessential_variants(description)]
+    unspecified = _ICD_UNSPECIFIED.match(description)
+    if unspecified and "unspecified" not in unspecified.group(1):
+        texts.append((unspecified.group(1), cm.is_leaf(code), 1))
     names = []
     for text, leaf_title, min_words in texts:
         m = _ICD_SIMPLE_TITLE.match(text)
@@ -391,7 +408,9 @@ def icd10_title_lexicon() -> PhraseMatcher[Condition] | None:
             code = next(iter(codes))
             # plain words take the fast path (the same key phrase_key gives them)
             key = tuple(stem(w) for w in name.split() if w not in FILLERS) if _PLAIN.match(name) else name
-            matcher.add(key, Condition(name, code, cm.get_description(code)))
+            description = cm.get_description(code)
+            nos = " " not in name and name not in description.lower()  # only "X NOS" terms are one word
+            matcher.add(key, Condition(name, code, description, nos))
     return matcher.finalize()
 
 

@@ -10,9 +10,7 @@ import re
 
 import pytest
 
-from bench.ml_aci import drafter, load_split, rouge, turns_text
-from medisync.ml.notes import ExtractiveNoteGenerator
-from medisync.ml.notes.transcript_io import parse_dialogue_text
+from bench.ml_aci import drafted, drafter, load_split, rouge, turns_text
 
 pytest.importorskip("rouge_score", reason="rouge-score is a dev dependency (setup.py extras 'dev')")
 
@@ -33,9 +31,8 @@ def test_hp_rouge_floor_and_above_the_transcript_baselines(valid: list[dict[str,
 
 
 def test_no_pasted_conversation_in_held_out_notes(valid: list[dict[str, str]]) -> None:
-    generator = ExtractiveNoteGenerator()
     for encounter in valid:
-        note = generator.generate(parse_dialogue_text(encounter["src"]), template="hp")
+        note = drafted(encounter["src"], "hp")
         spoken = [line["text"] for s in note["sections"] for line in s["lines"] if line["origin"] == "transcript"]
         for text in spoken:
             assert not text.endswith("?"), text
