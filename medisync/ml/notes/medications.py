@@ -1208,7 +1208,8 @@ def _tolerated(sent: Sentence, reactions: list[tuple[int, str]]) -> bool:
     return bool(_TOLERATES.search(sent.norm)) or bool(reactions) and not affirmed_reactions(sent, reactions)
 
 
-_TAKEN_BEFORE = re.compile(r"\b(take|takes|taking|use|uses|using)\b")
+#: a verb of taking, or of having the drug at hand: "I carry an EpiPen" names a medication, not an allergen (D218)
+_TAKEN_BEFORE = re.compile(r"\b(take|takes|taking|use|uses|using|carry|carries|carrying|keep|keeps|have an?|has an?)\b")
 _CANNOT = re.compile(r"\b(not|no|never|cannot|cant|n't|unable)\b")
 
 

@@ -778,7 +778,8 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
     prev_allergy = prev_allergen = False
     for sent in turn.sentences:
         allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _continues_reaction(sent)) or (
-            prev_allergen and _refers_back(sent.norm) and _names_reaction(sent))
+            prev_allergen and _refers_back(sent.norm) and _names_reaction(sent)) or (
+            prev_allergen and bool(_REACTS.match(sent.norm)) and _continues_reaction(sent))
         prev_allergy, prev_allergen = allergy_here, sent.index in allergens
         if turn.role not in _PATIENT_LIKE or sent.is_question:
             continue
@@ -796,6 +797,9 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
     return said
 
 
+#: the speaker telling how they react, right after naming an allergen: "Penicillin. I get hives." (D218)
+_REACTS = re.compile(r"^(?:and |so |yeah |um )?(?:i|he|she) (?:always |just )?(?:get|gets|got|break|breaks|broke|"
+                     r"swell|swells|swelled|had|develop|develops|developed|itch|itched|puff|puffed)\b")
 #: a sentence that refers back to the allergen of the one before: "That one gave me a rash."
 _REFERS_BACK = re.compile(r"^(it|that|this|they|those|which)\b")
 #: ... or names it by a pronoun after a preposition: "I got hives from it", "He broke out in a rash with it" (D199)
