@@ -33,7 +33,7 @@ from .adverse import adverse_allergens, affirmed_reactions, cannot_take_before, 
 from .context import Assertion, assess, scopes
 from .spoken_for import CHILD_TAG
 from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, find_drugs
-from .lexicon import allergy_lexicon, drug_lexicon, symptom_lexicon
+from .lexicon import Drug, allergy_lexicon, drug_lexicon, symptom_lexicon
 from .numbers import is_number
 from .text import Sentence, Turn
 
@@ -807,7 +807,17 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
             continue
         out.append({"name": med.name, "dose": med.dose, "frequency": med.frequency, "status": med.status,
                     "match_confidence": round(med.confidence, 3), "source": med.source})
-    return out
+    return _class_names_dropped(out)
+
+
+def _class_names_dropped(meds: list[Medication]) -> list[Medication]:
+    """A drug class said by its name ("my water pill": diuretic) is dropped when a drug of that class is in the
+    list too: "the water pill" is then that drug said again (D219)."""
+    by_name = drug_lexicon().by_name
+    classes = [by_name[str(m["name"])].cls for m in meds if m["name"] in by_name]
+    def named_by_a_drug(drug: Drug) -> bool:
+        return sum(c.endswith(drug.cls) for c in classes) > 1
+    return [m for m in meds if not ((d := by_name.get(str(m["name"]))) and "class_name" in d.flags and named_by_a_drug(d))]
 
 
 def _apply(med: _Med, ev: MedEvent) -> None:
