@@ -72,7 +72,8 @@ _FREQ = [
     (re.compile(r"\b(?:in the |every |each )?morning and (?:at |in the |every |each )?(?:night|evening|bed\s*time)\b"
                 r"(?!\s+(?:take|use|apply|start|give|i|you|he|she|we|they)\b)"), "twice daily"),
     (re.compile(r"\b(?:once|1 time|one time)\s+(?:a|per|each|every)\s+month\b|\bmonthly\b|\bevery month\b"), "once monthly"),
-    (re.compile(r"\b(once|1 time|one time)\s+(a|per|each|every)\s+day\b|\bonce daily\b|\bevery day\b|\beach day\b|\bdaily\b|\bqd\b|\ba day\b(?<!times a day)|\bevery morning\b|\beach morning\b"), "once daily"),
+    (re.compile(r"\b(once|1 time|one time)\s+(a|per|each|every)\s+day\b|\bonce daily\b|\bevery day\b|\beach day\b|\bdaily\b|\bqd\b|\ba day\b(?<!times a day)|\bevery morning\b|\beach morning\b"
+                r"|\bin the morning\b"), "once daily"),  # "20 mg in the morning" (D220); D206 first on a tie
     (re.compile(r"\btwice\s+(a|per|each|every)\s+day\b|\btwice daily\b|\b2 times\s+(a|per|each|every)\s+day\b|\bbid\b|\bb i d\b|\btwice\b(?!\s+(?:(?:a|per|each|every)\s+(?:week|month|year)|weekly|monthly|yearly))"),
      "twice daily"),
     (re.compile(r"\b3 times\s+(a|per|each|every)\s+day\b|\bthree times daily\b|\btid\b|\bt i d\b"), "three times daily"),

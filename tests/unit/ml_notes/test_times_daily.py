@@ -56,3 +56,18 @@ def test_a_plan_sentence_that_repeats_a_medication_line_is_written_once() -> Non
     lines = [line["text"] for s in note["sections"] for line in s["lines"]]
     assert lines.count("Start amoxicillin 500 mg three times daily.") == 1
     assert "once daily" not in note["text"]
+
+
+@pytest.mark.parametrize("said, frequency", [
+    ("Lisinopril 20 milligrams in the morning.", "once daily"),  # D220
+    ("Metoprolol 25 milligrams in the morning and at night.", "twice daily"),  # D206 still first
+])
+def test_in_the_morning_is_a_daily_dose(said: str, frequency: str) -> None:
+    meds = insights(("D", "Any medicines?"), ("P", said))["medications"]
+    assert [m["frequency"] for m in meds] == [frequency]
+
+
+def test_in_the_morning_before_another_drug_s_instruction_is_the_first_drug_s_daily_dose() -> None:
+    meds = {m["name"]: m["frequency"] for m in insights(
+        ("D", "Take lisinopril 10 milligrams in the morning and at night take the atorvastatin 40 milligrams."))["medications"]}
+    assert meds["lisinopril"] == "once daily"
