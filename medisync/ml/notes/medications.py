@@ -1221,6 +1221,9 @@ def _tolerated(sent: Sentence, reactions: list[tuple[int, str]]) -> bool:
 
 #: a verb of taking, or of having the drug at hand: "I carry an EpiPen" names a medication, not an allergen (D218)
 _TAKEN_BEFORE = re.compile(r"\b(take|takes|taking|use|uses|using|carry|carries|carrying|keep|keeps|have an?|has an?)\b")
+#: "have" is having the drug at hand only when the sentence says where: "I always have an EpiPen with me"; "I have an
+#: amoxicillin one" answers the allergy question
+_AT_HAND = re.compile(r"\b(?:with me|on me|on hand|in my (?:purse|bag|car|pocket))\b")
 _CANNOT = re.compile(r"\b(not|no|never|cannot|cant|n't|unable)\b")
 
 
@@ -1228,7 +1231,10 @@ def _taken(sent: Sentence, start: int) -> bool:
     """The substance is said to be taken now ("I take Claritin"): a present verb of taking before it, no
     negation ("she can't take ...") and no reaction in the sentence ("I take it and get hives")."""
     before = " ".join(sent.toks[max(0, start - 4):start])
-    return bool(_TAKEN_BEFORE.search(before)) and not _CANNOT.search(before) and not _reactions(sent)
+    verb = _TAKEN_BEFORE.search(before)
+    if verb is None or (verb.group(1).startswith(("have", "has")) and not _AT_HAND.search(" ".join(sent.toks[start:]))):
+        return False
+    return not _CANNOT.search(before) and not _reactions(sent)
 
 
 def _allergens(sent: Sentence, follow: Sentence | None, subs: list[tuple[int, int, str]], explicit: bool,

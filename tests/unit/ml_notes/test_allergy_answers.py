@@ -38,3 +38,10 @@ def test_a_complaint_with_its_own_duration_after_the_allergen_is_kept() -> None:
 
 def test_an_allergy_said_with_have_is_still_an_allergy() -> None:
     assert [a["substance"] for a in insights(_ASK, ("P", "I have an allergy to codeine."))["allergies"]] == ["codeine"]
+
+
+def test_an_allergen_the_patient_has_is_not_a_drug_at_hand() -> None:
+    """Review of D218: "have a / an" is having the drug at hand only when the sentence says where."""
+    ins = insights(_ASK, ("P", "I have an amoxicillin one."))
+    assert [a["substance"] for a in ins["allergies"]] == ["amoxicillin"]
+    assert ins["medications"] == []
