@@ -4,12 +4,12 @@ embedded one for this session) and a real server process."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
+from tests.support.audio import visit_opening
 from tests.support.fake_llm import FakeChatServer
 from tests.support.server import ServerProcess
 
@@ -71,6 +71,6 @@ def api(server: ServerProcess) -> str:
 
 @pytest.fixture
 def dialogue_wav(tmp_path: Path) -> Path:
-    target = tmp_path / "visit.wav"
-    shutil.copy(FIXTURES / "dev-01-diabetes.wav", target)
-    return target
+    """The opening of a dev visit (history and medications, both speakers): real speech and a drafted note,
+    at about a third of the whole visit's ML time; the tests that read the assessment and plan use the whole."""
+    return visit_opening(tmp_path / "visit.wav")

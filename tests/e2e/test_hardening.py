@@ -27,10 +27,9 @@ import psycopg
 import pytest
 import requests
 
-from tests.conftest import FIXTURES
 from tests.support.api import (PASSWORD, SOAP, Caller, FromAddress, assert_error, create_patient, invite,
                                register_practice, schedule, unique_email, wait_for)
-from tests.support.audio import wav_bytes
+from tests.support.audio import visit_opening, wav_bytes
 from tests.support.processes import fresh_database
 from tests.support.server import ServerProcess
 
@@ -308,7 +307,7 @@ def debug_server(tmp_path_factory: pytest.TempPathFactory, database_url: str) ->
     process.stop()
 
 
-def test_no_phi_in_the_server_log_across_the_workflow(debug_server: ServerProcess) -> None:
+def test_no_phi_in_the_server_log_across_the_workflow(debug_server: ServerProcess, tmp_path: Path) -> None:
     api = debug_server.api
     tag = uuid.uuid4().hex[:6].upper()
     phi = {"first_name": f"Philippa{tag}", "last_name": f"Loggerhead{tag}", "mrn": f"MRN-PHI-{tag}",
@@ -329,7 +328,7 @@ def test_no_phi_in_the_server_log_across_the_workflow(debug_server: ServerProces
     body = {"patient_id": pid, "doctor_id": doctor.id, "start": "2031-03-01T09:00:00+00:00",
             "duration_minutes": 30, "type": "follow_up", "reason": f"Quagmire{tag} review"}
     appointment = admin.post("/appointments/add", json=body).json()["data"]
-    with open(FIXTURES / "dev-01-diabetes.wav", "rb") as audio:
+    with open(visit_opening(tmp_path / "visit.wav"), "rb") as audio:
         uploaded = doctor.post(f"/recordings/{appointment['id']}", files={"file": (f"{phi['last_name']}.wav", audio)})
     assert uploaded.status_code == 201, uploaded.text
     transcript = _wait_for(doctor, f"/transcriptions/{appointment['id']}",

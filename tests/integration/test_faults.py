@@ -25,8 +25,8 @@ import psycopg
 import pytest
 import requests
 
-from tests.conftest import FIXTURES
 from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
+from tests.support.audio import visit_opening
 from tests.support.kafka import bootstrap, wait_caught_up
 from tests.support.polling import until
 from tests.support.processes import CliProcess, QUIET, api_dir, fresh_database, server_level
@@ -186,7 +186,7 @@ def test_ml_worker_killed_mid_job_completes_exactly_once(database_url: str, tmp_
         admin = register_practice(server.api, "ml-fault")
         doctor = invite(admin, "doctor", "ml-fault")
         appointment = schedule(admin, create_patient(admin)["id"], doctor.id)
-        with open(FIXTURES / "dev-01-diabetes.wav", "rb") as audio:
+        with open(visit_opening(tmp_path / "visit.wav"), "rb") as audio:
             uploaded = doctor.post(f"/recordings/{appointment['id']}", files={"file": ("visit.wav", audio)})
         assert uploaded.status_code == 201, uploaded.text
         recording_id = uploaded.json()["data"]["id"]

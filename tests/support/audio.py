@@ -21,6 +21,16 @@ def short_clip(target: Path, seconds: float = 8.0) -> Path:
     return target
 
 
+#: the first four turns of dev-01: greeting, complaint, both medications said with doses (ends at 35.5 s)
+OPENING_S = 36.0
+
+
+def visit_opening(target: Path) -> Path:
+    """The opening of a dev visit: both speakers, a complaint and two medications, for an ML job that only
+    has to run end to end (the whole visit's ML time is about three times as long)."""
+    return short_clip(target, OPENING_S)
+
+
 def wav_bytes(seconds: float = 1.0, rate: int = 8000) -> bytes:
     """A short, valid, unique WAV (noise), so blobs never collide across tests."""
     buffer = io.BytesIO()

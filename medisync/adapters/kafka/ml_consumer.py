@@ -3,6 +3,11 @@
 Decode, pick the command, handle, then commit the offset: a worker killed
 mid-job gets the message again and the Recording aggregate makes the retry
 harmless.
+
+A job may run for minutes, so the poll interval is an hour; a dead worker is
+found by its missing heartbeats instead, after ``SESSION_TIMEOUT_MS`` (D221):
+kafka-python's default of 45 s held a killed worker's partition, and the
+visit it was transcribing, that long before another worker could take it.
 """
 
 from __future__ import annotations
@@ -17,10 +22,13 @@ from medisync.adapters.kafka.client import commit_past, consumer
 log = logging.getLogger(__name__)
 GROUP = "medisync-ml"
 TOPIC = "medisync.recording.v1"
+#: heartbeats every 3 s (the client's default); three missed ones and the partition moves on
+SESSION_TIMEOUT_MS = 10_000
 
 
 def run_ml_consumer(bootstrap: str, jobs: Any, stopping: threading.Event) -> None:
-    kafka = consumer(bootstrap, GROUP, [TOPIC], max_poll_records=1, max_poll_interval_ms=3600_000)
+    kafka = consumer(bootstrap, GROUP, [TOPIC], max_poll_records=1, max_poll_interval_ms=3600_000,
+                     session_timeout_ms=SESSION_TIMEOUT_MS)
     try:
         while not stopping.is_set():
             for message in kafka:
