@@ -21,12 +21,13 @@ weeks", "see you back in three months", "follow up in 2 weeks").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, cast
 
 from medisync.application.ports import Diagnosis, Order, ReviewCandidate, ReviewItem
 
 from .context import Scope, assess, scopes
-from .fuzzy import ratio
+from .fuzzy import ratio, ratio_matrix
 from .icd10 import excluded_by, icd10_title, is_billable, lateral_code, qualified_siblings
 from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon, symptom_lexicon
 from .text import FILLERS, Match, Sentence, Turn, phrase_key
@@ -285,30 +286,44 @@ _EDGE_WORDS = frozenset("is are was were be been am has have had it this that th
 def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tuple[Condition, int, float, str] | None:
     """Best synonym by rapidfuzz ratio over content-word windows after the trigger:
     (condition, synonym words, score 0-100, heard window).  Review only, never coded (D37): on
-    ACI-Bench train, wrong matches score as high as right ones (86-94)."""
-    _by_code, matcher = condition_lexicon()
+    ACI-Bench train, wrong matches score as high as right ones (86-94).  Each synonym of n words is
+    compared with the windows of n - 1 to n + 1 words; the best score wins, then the longer synonym, then
+    the first in the lexicon; a synonym's first best window is its heard window."""
     first_c = next((c for c, t in enumerate(sent.cmap) if t >= start_tok), len(sent.content))
     words = [w for w in sent.content[first_c:] if w.isalnum()]
-    best: tuple[float, Condition | None, int, str] = (0.0, None, 0, "")
-    for key, payload in ((k, p) for lst in matcher._index.values() for k, p in lst):
-        phrase = " ".join(key)
-        n = len(key)
-        if len(phrase) < 8 or n <= min_words:
+    best: tuple[float, int, int, Condition | None, str] = (0.0, 0, 0, None, "")  # score, n, -order, ...
+    for n, synonyms in _fuzzy_synonyms().items():
+        windows = [w for size in (n - 1, n, n + 1) for w in _windows(words, size)]
+        if n <= min_words or not windows:
             continue
-        for size in (n - 1, n, n + 1):
-            if size < 1:
-                continue
-            for i in range(0, max(0, len(words) - size) + 1):
-                edges = words[i:i + size][:1] + words[i:i + size][-1:]
-                if _EDGE_WORDS.intersection(edges):
-                    continue  # "is hyperlipidemia" is no garbled "mixed hyperlipidemia" (D216)
-                window = " ".join(words[i:i + size])
-                score = ratio(window, phrase)
-                if score > best[0] or (score == best[0] and n > best[2]):
-                    best = (score, payload, n, window)
-    if best[1] is not None and best[0] >= FUZZY_DX_MIN and not _is_symptom(best[3]):
-        return best[1], best[2], best[0], best[3]
+        for (order, phrase, payload), scores in zip(synonyms, zip(*ratio_matrix(windows, [s[1] for s in synonyms]))):
+            top = max(scores)
+            if (top, n, -order) > best[:3]:
+                best = (top, n, -order, payload, windows[scores.index(top)])
+    if best[3] is not None and best[0] >= FUZZY_DX_MIN and not _is_symptom(best[4]):
+        return best[3], best[1], best[0], best[4]
     return None
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_synonyms() -> dict[int, list[tuple[int, str, Condition]]]:
+    """The condition synonyms of eight letters or more, by their number of words, each with its place in
+    the lexicon: (place, phrase, condition)."""
+    _by_code, matcher = condition_lexicon()
+    out: dict[int, list[tuple[int, str, Condition]]] = {}
+    for order, (key, payload) in enumerate(kp for lst in matcher._index.values() for kp in lst):
+        if len(" ".join(key)) >= 8:
+            out.setdefault(len(key), []).append((order, " ".join(key), payload))
+    return out
+
+
+def _windows(words: list[str], size: int) -> list[str]:
+    """The windows of ``size`` words, in order, but those edged by a function word: "is hyperlipidemia" is no
+    garbled "mixed hyperlipidemia" (D216)."""
+    if size < 1:
+        return []
+    spans = (words[i:i + size] for i in range(0, max(0, len(words) - size) + 1))
+    return [" ".join(span) for span in spans if span and not _EDGE_WORDS.intersection((span[0], span[-1]))]
 
 
 def _is_symptom(window: str) -> bool:

@@ -23,6 +23,8 @@ rules (questions vs answers) that live in the extractors anyway.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator, Sequence
 
 # (trigger tokens, modifier, direction, window)
 _PRE = "forward"
@@ -111,17 +113,17 @@ class Assertion:
         return not (self.hypothetical or self.family or self.historical)
 
 
-def _match_at(toks: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+def _match_at(toks: Sequence[str], i: int, phrase: tuple[str, ...]) -> bool:
     return tuple(toks[i:i + len(phrase)]) == phrase
 
 
-def _family_possessive(toks: list[str], i: int) -> bool:
+def _family_possessive(toks: Sequence[str], i: int) -> bool:
     """Family words only count as experiencer triggers after a possessive."""
     j = i - 1
     return j >= 0 and toks[j] in ("my", "his", "her", "our", "their", "grand", "both", "whose")
 
 
-def _forward_end(toks: list[str], start: int, window: int, modifier: str) -> int:
+def _forward_end(toks: Sequence[str], start: int, window: int, modifier: str) -> int:
     """Exclusive end of a forward scope starting at ``start``.  A negation that opens a list ("no fever,
     chills, night sweats, nausea, diarrhea or vomiting") covers the whole list, past its window (D93);
     "some" restarts the positive ("no fever some chills")."""
@@ -159,13 +161,13 @@ _FINITE = frozenset("is are was were has have tastes feels looks seems smells so
 _DETERMINERS = frozenset("the his her their our your".split())
 
 
-def _noun_clause(toks: list[str], at: int) -> bool:
+def _noun_clause(toks: Sequence[str], at: int) -> bool:
     """A clause opening at ``at`` with a noun subject and its verb: "food tastes", "the room spins"."""
     subject = 2 if toks[at] in _DETERMINERS else 1
     return at + subject < len(toks) and toks[at + subject] in _FINITE and toks[at + subject - 1].isalpha()
 
 
-def _backward_start(toks: list[str], end: int, window: int) -> int:
+def _backward_start(toks: Sequence[str], end: int, window: int) -> int:
     start = max(0, end - window)
     k = end - 1
     while k >= start:
@@ -183,7 +185,7 @@ _RESOLVED = frozenset({("went", "away"), ("is", "gone"), ("are", "gone"), ("has"
                        ("is", "resolved"), ("all", "gone")})
 
 
-def _past_but_it(toks: list[str], i: int, phrase: tuple[str, ...]) -> int:
+def _past_but_it(toks: Sequence[str], i: int, phrase: tuple[str, ...]) -> int:
     """Where a resolution trigger's backward scope starts looking: before ", but it" when it says "I had a rash,
     but it went away" (D186); at the trigger otherwise ("I have a headache, but it is better now" keeps it)."""
     if phrase not in _RESOLVED or i < 2 or toks[i - 1] not in ("it", "that", "they", "this") or toks[i - 2] != "but":
@@ -191,7 +193,7 @@ def _past_but_it(toks: list[str], i: int, phrase: tuple[str, ...]) -> int:
     return i - 3 if i >= 3 and toks[i - 3] == "," else i - 2
 
 
-@dataclass
+@dataclass(frozen=True)
 class Scope:
     modifier: str
     start: int  # token span covered (exclusive end)
@@ -199,22 +201,36 @@ class Scope:
     trigger: tuple[int, int]
 
 
+#: the triggers, longest first
+_BY_LENGTH = sorted(_TRIGGERS, key=lambda t: -len(t[0]))
+
+
 def scopes(toks: list[str]) -> list[Scope]:
-    """All trigger scopes in a token list."""
+    """All trigger scopes in a token list (the same list is read by every extractor of a visit: cached)."""
+    return list(_scopes(tuple(toks)))
+
+
+def _starts(toks: tuple[str, ...], phrase: tuple[str, ...], at: dict[str, list[int]]) -> Iterator[int]:
+    """Where ``phrase`` stands in ``toks``, in order (looked up only where its first word is)."""
+    return (i for i in at.get(phrase[0], ()) if i + len(phrase) <= len(toks) and _match_at(toks, i, phrase))
+
+
+@lru_cache(maxsize=4096)
+def _scopes(toks: tuple[str, ...]) -> tuple[Scope, ...]:
+    at: dict[str, list[int]] = {}
+    for i, tok in enumerate(toks):
+        at.setdefault(tok, []).append(i)
     pseudo_taken: set[int] = set()
-    for i in range(len(toks)):
-        for p in _PSEUDO:
-            if _match_at(toks, i, p):
-                pseudo_taken.update(range(i, i + len(p)))
+    for p in _PSEUDO:
+        for i in _starts(toks, p, at):
+            pseudo_taken.update(range(i, i + len(p)))
     out: list[Scope] = []
     used: set[int] = set()
     taken: set[tuple[int, int, str]] = set()  # (start, end, modifier) of each trigger that opened a scope
     # longest triggers first so "do not have" wins over "not"
-    for phrase, modifier, direction, window in sorted(_TRIGGERS, key=lambda t: -len(t[0])):
+    for phrase, modifier, direction, window in _BY_LENGTH:
         n = len(phrase)
-        for i in range(len(toks) - n + 1):
-            if not _match_at(toks, i, phrase):
-                continue
+        for i in _starts(toks, phrase, at):
             span = set(range(i, i + n))
             both_ways = direction == _POST and (i, i + n, modifier) in taken  # "last year I had" / "I had ... last year"
             if span & pseudo_taken or (span & used and not both_ways):
@@ -231,7 +247,7 @@ def scopes(toks: list[str]) -> list[Scope]:
                 out.append(Scope(modifier, i + n, _forward_end(toks, i + n, window, modifier), (i, i + n)))
             else:
                 out.append(Scope(modifier, _backward_start(toks, _past_but_it(toks, i, phrase), window), i, (i, i + n)))
-    return out
+    return tuple(out)
 
 
 def assess(toks: list[str], span: tuple[int, int], precomputed: list[Scope] | None = None) -> Assertion:

@@ -154,8 +154,10 @@ def similarity(candidate: str, name: str) -> float:
     ) / 100.0
 
 
+@lru_cache(maxsize=1 << 16)
 def best_drug(candidate: str, min_score: float = 0.0) -> tuple[Drug | None, float]:
-    """Best-scoring drug for a candidate string (letters only)."""
+    """Best-scoring drug for a candidate string (letters only).  A pure function of the string over the
+    loaded lexicon, asked again for the same words by every extractor of a visit: cached."""
     forms, texts = _forms()
     cand = candidate.replace(" ", "").lower()
     if len(cand) < MIN_CHARS or not cand.isalpha():

@@ -66,3 +66,13 @@ def metaphone(s: str) -> str:
 
 def nysiis(s: str) -> str:
     return _key("nysiis")(s)
+
+
+def ratio_matrix(queries: Sequence[str], choices: Sequence[str]) -> list[list[float]]:
+    """``ratio(q, c)`` for every query (rows) and choice (columns), computed in one call."""
+    rf = _rapidfuzz()
+    if rf is not None:
+        import numpy as np
+
+        return rf[1].cdist(queries, choices, scorer=rf[0].ratio, dtype=np.float64).tolist()
+    return [[ratio(q, c) for c in choices] for q in queries]  # pragma: no cover
