@@ -11,6 +11,7 @@ Inputs (all under tests/):
   fixtures/heldout/heldout-*         4 recorded visits marked "heldout"                  reported only
   fixtures/heldout/blind-*           5 recorded visits marked "blind" (D94), written by a helper
   fixtures/blind2/*                  8 text-only visits written by another helper (D200), reported only
+  fixtures/blind3/*                  12 text-only visits written by a third helper (D223), reported only
   fixtures/tune2/*                   8 text-only visits written by a helper who had not read the
                                      extractors (D199); first measured before any rule from them, then tuned on
                                      who had not read the extractors                  reported only
@@ -60,6 +61,7 @@ ASR_DIR = ROOT / "tests" / "unit" / "ml_notes" / "data" / "asr"
 HELDOUT = FIXTURES / "heldout"
 TUNE2 = FIXTURES / "tune2"
 BLIND2 = FIXTURES / "blind2"
+BLIND3 = FIXTURES / "blind3"
 ACI_DIR = FIXTURES / "aci-bench"
 RESULTS = ROOT / "bench" / "results" / "ml_notes.json"
 
@@ -103,10 +105,17 @@ def blind_conditions() -> tuple[dict[str, list[tuple[str, dict[str, Any], dict[s
     for name, docs_ in list(out.items()):  # each set of blind visits on its own too (D94, D126)
         for batch, ids in BLIND_BATCHES.items():
             out[f"{name}-{batch}"] = [d for d in docs_ if d[0][:len("blind-01")] in ids]
-    blind2 = load_truth_files(BLIND2)
-    docs.update({vid: truth_to_transcript(t) for vid, t in blind2})
-    out["truth:blind2"] = [(vid, docs[vid], t["expected"]) for vid, t in blind2]  # text only (D200)
+    for name, folder in (("truth:blind2", BLIND2), ("truth:blind3", BLIND3)):  # text only (D200, D223)
+        visits = load_truth_files(folder)
+        docs.update({vid: truth_to_transcript(t) for vid, t in visits})
+        out[name] = [(vid, docs[vid], t["expected"]) for vid, t in visits]
     return out, docs
+
+
+def aggregates_only(name: str, result: dict[str, Any]) -> dict[str, Any]:
+    """A blind condition's result without its visits (D223): no one reads a blind visit's misses, so the
+    results file and ``--verbose`` carry only the aggregates."""
+    return {**result, "per_visit": {}} if "blind" in name else result
 
 
 def load_truths() -> list[tuple[str, dict[str, Any]]]:
@@ -467,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             conditions["asr-live:dev"] = live
 
-    results = {name: evaluate(docs, truth_docs, scribe if name.startswith("aci") else None)
+    results = {name: aggregates_only(name, evaluate(docs, truth_docs, scribe if name.startswith("aci") else None))
                for name, docs in conditions.items() if docs}
     header = f"{'condition':<26} {'n':>3} {'micro':>5}  " + " ".join(f"{c[:6]:>6}" for c in CATEGORIES) + "  unsaid neg unst review"
     print(header)
