@@ -82,6 +82,20 @@ def test_safety_counters_are_zero_on_synthetic_visits(path: Path) -> None:
         assert _no_errors(truth_doc, _facts(json.loads(asr.read_text()))) == {}
 
 
+@pytest.mark.parametrize("folder", ["tune2", "blind2", "blind3"])
+def test_safety_counters_are_zero_on_the_text_only_sets(folder: str) -> None:
+    """The text-only visits written by helpers (D199, D200, D223). blind2 and blind3 are read by no one: on a
+    failure only the counts are shown, never a visit or its facts."""
+    visits = sorted((FIXTURES / folder).glob("*.truth.json"))
+    assert len(visits) >= 8
+    counts: dict[str, int] = {}
+    for path in visits:
+        truth_doc = truth_to_transcript(json.loads(path.read_text()))
+        for kind, found in _no_errors(truth_doc, _facts(truth_doc)).items():
+            counts[kind] = counts.get(kind, 0) + len(found)
+    assert counts == {}, f"{folder}: safety errors by kind (counts only) {counts}"
+
+
 @pytest.mark.parametrize("split", ["train", "valid"])
 def test_safety_counters_are_zero_on_aci_bench(split: str) -> None:
     errors = {}
