@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import subprocess
 import sys
 import threading
@@ -25,6 +26,7 @@ import psycopg
 import pytest
 import requests
 
+from medisync.adapters.kafka.ml_consumer import SESSION_TIMEOUT_MS
 from tests.support.api import Caller, assert_error, create_patient, invite, register_practice, schedule
 from tests.support.audio import visit_opening
 from tests.support.kafka import bootstrap, wait_caught_up
@@ -183,15 +185,7 @@ def test_ml_worker_killed_mid_job_completes_exactly_once(database_url: str, tmp_
     relay = CliProcess(["relay"], env, tmp_path).start()
     worker = CliProcess(["worker"], env, tmp_path).start()
     try:
-        admin = register_practice(server.api, "ml-fault")
-        doctor = invite(admin, "doctor", "ml-fault")
-        appointment = schedule(admin, create_patient(admin)["id"], doctor.id)
-        with open(visit_opening(tmp_path / "visit.wav"), "rb") as audio:
-            uploaded = doctor.post(f"/recordings/{appointment['id']}", files={"file": ("visit.wav", audio)})
-        assert uploaded.status_code == 201, uploaded.text
-        recording_id = uploaded.json()["data"]["id"]
-        until(lambda: any(t.endswith("TranscriptionStarted") for t in event_topics(url, [recording_id])),
-              "the worker to start the job", timeout=300, every=0.05)
+        doctor, appointment, recording_id = _visit_uploaded(server, tmp_path, url, "ml-fault")
         worker.kill9()
         assert not any(t.endswith("Transcribed") for t in event_topics(url, [recording_id])), \
             "the job finished before the worker could be killed mid-job"
@@ -207,6 +201,53 @@ def test_ml_worker_killed_mid_job_completes_exactly_once(database_url: str, tmp_
         worker.stop()
         relay.stop()
         server.stop()
+
+
+@pytest.mark.kafka
+@pytest.mark.ml
+def test_ml_worker_frozen_past_its_session_stays_up_and_completes_once(database_url: str, tmp_path: Path) -> None:
+    """A worker that stalls mid-job for longer than the session timeout loses its partition; when it resumes,
+    its job finishes, the offset commit is refused, and the worker must go on, not die (D224)."""
+    servers = bootstrap()
+    url = fresh_database(server_level(database_url))
+    data_dir = api_dir(tmp_path)
+    env = {"MEDISYNC_DATA_DIR": str(data_dir), "MEDISYNC_DATABASE_URL": url, "MEDISYNC_KAFKA_BOOTSTRAP": servers,
+           "MEDISYNC_DB_POOL_SIZE": "4"}
+    server = ServerProcess(data_dir, url, {"MEDISYNC_KAFKA_BOOTSTRAP": servers, "MEDISYNC_DB_POOL_SIZE": "4"}).start()
+    relay = CliProcess(["relay"], env, tmp_path).start()
+    worker = CliProcess(["worker"], env, tmp_path).start()
+    try:
+        doctor, appointment, recording_id = _visit_uploaded(server, tmp_path, url, "ml-freeze")
+        assert worker.process is not None
+        worker.process.send_signal(signal.SIGSTOP)
+        time.sleep(SESSION_TIMEOUT_MS / 1000 + 5)  # the broker evicts the silent member
+        worker.process.send_signal(signal.SIGCONT)
+        until(lambda: _transcript_and_note(doctor, appointment["id"]), "the job to complete", timeout=600)
+        wait_caught_up(servers, "medisync-ml", ("medisync.recording.v1",), timeout=300)
+        assert worker.process.poll() is None, worker.log_text()[-2000:]
+        assert "offset commit refused after a rebalance" in worker.log_text()
+        topics = event_topics(url, [recording_id])
+        assert len([t for t in topics if t.endswith("Transcribed")]) == 1
+        assert len([t for t in topics if t.endswith("TranscriptionStarted")]) == 1
+    finally:
+        worker.stop()
+        relay.stop()
+        server.stop()
+
+
+def _visit_uploaded(server: ServerProcess, tmp_path: Path, url: str,
+                    name: str) -> tuple[Caller, dict[str, Any], str]:
+    """A visit's opening uploaded, once the worker has started its job."""
+    admin = register_practice(server.api, name)
+    doctor = invite(admin, "doctor", name)
+    appointment = schedule(admin, create_patient(admin)["id"], doctor.id)
+    with open(visit_opening(tmp_path / "visit.wav"), "rb") as audio:
+        uploaded = doctor.post(f"/recordings/{appointment['id']}", files={"file": ("visit.wav", audio)})
+    assert uploaded.status_code == 201, uploaded.text
+    recording_id = uploaded.json()["data"]["id"]
+    until(lambda: any(t.endswith("TranscriptionStarted") for t in event_topics(url, [recording_id])),
+          "the worker to start the job", timeout=300, every=0.05)
+    return doctor, appointment, recording_id
 
 
 def _transcript_and_note(doctor: Caller, appointment_id: str) -> dict[str, Any] | None:

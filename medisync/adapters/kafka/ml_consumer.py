@@ -17,6 +17,8 @@ import threading
 from typing import Any
 
 
+from kafka.errors import CommitFailedError, RebalanceInProgressError
+
 from medisync.adapters.kafka.client import commit_past, consumer
 
 log = logging.getLogger(__name__)
@@ -35,8 +37,19 @@ def run_ml_consumer(bootstrap: str, jobs: Any, stopping: threading.Event) -> Non
                 envelope = message.value
                 if envelope.get("type") == "recording.uploaded":
                     jobs.handle_uploaded(envelope["aggregate_id"])
-                commit_past(kafka, message)
+                _commit(kafka, message)
                 if stopping.is_set():
                     break
     finally:
         kafka.close()
+
+
+def _commit(kafka: Any, message: Any) -> None:
+    """Commit past ``message``; a worker that stalled past the session timeout mid-job (D224) has lost its
+    partition meanwhile, and the commit is refused: the job's events are saved, the partition's next owner gets
+    the message again and finds the job done, so the worker logs it and goes on (it rejoins on its next poll)."""
+    try:
+        commit_past(kafka, message)
+    except (CommitFailedError, RebalanceInProgressError) as refused:
+        log.warning("offset commit refused after a rebalance (%s); the message will be redelivered",
+                    type(refused).__name__)
