@@ -176,31 +176,19 @@ def test_projector_killed_resumes_and_converges(database_url: str, tmp_path: Pat
 @pytest.mark.kafka
 @pytest.mark.ml
 def test_ml_worker_killed_mid_job_completes_exactly_once(database_url: str, tmp_path: Path) -> None:
-    servers = bootstrap()
-    url = fresh_database(server_level(database_url))
-    data_dir = api_dir(tmp_path)
-    env = {"MEDISYNC_DATA_DIR": str(data_dir), "MEDISYNC_DATABASE_URL": url, "MEDISYNC_KAFKA_BOOTSTRAP": servers,
-           "MEDISYNC_DB_POOL_SIZE": "4"}
-    server = ServerProcess(data_dir, url, {"MEDISYNC_KAFKA_BOOTSTRAP": servers, "MEDISYNC_DB_POOL_SIZE": "4"}).start()
-    relay = CliProcess(["relay"], env, tmp_path).start()
-    worker = CliProcess(["worker"], env, tmp_path).start()
-    try:
-        doctor, appointment, recording_id = _visit_uploaded(server, tmp_path, url, "ml-fault")
-        worker.kill9()
-        assert not any(t.endswith("Transcribed") for t in event_topics(url, [recording_id])), \
+    with MlStack(database_url, tmp_path) as stack:
+        doctor, appointment, recording_id = _visit_uploaded(stack.server, tmp_path, stack.url, "ml-fault")
+        stack.worker.kill9()
+        assert not any(t.endswith("Transcribed") for t in event_topics(stack.url, [recording_id])), \
             "the job finished before the worker could be killed mid-job"
-        worker = CliProcess(["worker"], env, tmp_path).start()
+        stack.worker = CliProcess(["worker"], stack.env, tmp_path).start()
         done = until(lambda: _transcript_and_note(doctor, appointment["id"]), "the job to complete", timeout=600)
-        wait_caught_up(servers, "medisync-ml", ("medisync.recording.v1",), timeout=300)
-        topics = event_topics(url, [recording_id])
+        wait_caught_up(stack.servers, "medisync-ml", ("medisync.recording.v1",), timeout=300)
+        topics = event_topics(stack.url, [recording_id])
         assert len([t for t in topics if t.endswith("Transcribed")]) == 1
         assert len([t for t in topics if t.endswith("TranscriptionStarted")]) == 2  # the killed attempt, then one
         note_id = str(done["note_id"])
-        assert len([t for t in event_topics(url, [note_id]) if t.endswith("Generated")]) == 1
-    finally:
-        worker.stop()
-        relay.stop()
-        server.stop()
+        assert len([t for t in event_topics(stack.url, [note_id]) if t.endswith("Generated")]) == 1
 
 
 @pytest.mark.kafka
@@ -208,31 +196,42 @@ def test_ml_worker_killed_mid_job_completes_exactly_once(database_url: str, tmp_
 def test_ml_worker_frozen_past_its_session_stays_up_and_completes_once(database_url: str, tmp_path: Path) -> None:
     """A worker that stalls mid-job for longer than the session timeout loses its partition; when it resumes,
     its job finishes, the offset commit is refused, and the worker must go on, not die (D224)."""
-    servers = bootstrap()
-    url = fresh_database(server_level(database_url))
-    data_dir = api_dir(tmp_path)
-    env = {"MEDISYNC_DATA_DIR": str(data_dir), "MEDISYNC_DATABASE_URL": url, "MEDISYNC_KAFKA_BOOTSTRAP": servers,
-           "MEDISYNC_DB_POOL_SIZE": "4"}
-    server = ServerProcess(data_dir, url, {"MEDISYNC_KAFKA_BOOTSTRAP": servers, "MEDISYNC_DB_POOL_SIZE": "4"}).start()
-    relay = CliProcess(["relay"], env, tmp_path).start()
-    worker = CliProcess(["worker"], env, tmp_path).start()
-    try:
-        doctor, appointment, recording_id = _visit_uploaded(server, tmp_path, url, "ml-freeze")
-        assert worker.process is not None
-        worker.process.send_signal(signal.SIGSTOP)
+    with MlStack(database_url, tmp_path) as stack:
+        doctor, appointment, recording_id = _visit_uploaded(stack.server, tmp_path, stack.url, "ml-freeze")
+        worker = stack.worker.process
+        assert worker is not None
+        worker.send_signal(signal.SIGSTOP)
         time.sleep(SESSION_TIMEOUT_MS / 1000 + 5)  # the broker evicts the silent member
-        worker.process.send_signal(signal.SIGCONT)
+        worker.send_signal(signal.SIGCONT)
         until(lambda: _transcript_and_note(doctor, appointment["id"]), "the job to complete", timeout=600)
-        wait_caught_up(servers, "medisync-ml", ("medisync.recording.v1",), timeout=300)
-        assert worker.process.poll() is None, worker.log_text()[-2000:]
-        assert "offset commit refused after a rebalance" in worker.log_text()
-        topics = event_topics(url, [recording_id])
+        wait_caught_up(stack.servers, "medisync-ml", ("medisync.recording.v1",), timeout=300)
+        assert worker.poll() is None, stack.worker.log_text()[-2000:]
+        assert "offset commit refused after a rebalance" in stack.worker.log_text()
+        topics = event_topics(stack.url, [recording_id])
         assert len([t for t in topics if t.endswith("Transcribed")]) == 1
         assert len([t for t in topics if t.endswith("TranscriptionStarted")]) == 1
-    finally:
-        worker.stop()
-        relay.stop()
-        server.stop()
+
+
+class MlStack:
+    """An API server, the relay and one ML worker on a fresh database and the shared broker; stopped on exit."""
+
+    def __init__(self, database_url: str, tmp_path: Path) -> None:
+        self.servers = bootstrap()
+        self.url = fresh_database(server_level(database_url))
+        data_dir = api_dir(tmp_path)
+        kafka = {"MEDISYNC_KAFKA_BOOTSTRAP": self.servers, "MEDISYNC_DB_POOL_SIZE": "4"}
+        self.env = {"MEDISYNC_DATA_DIR": str(data_dir), "MEDISYNC_DATABASE_URL": self.url, **kafka}
+        self.server = ServerProcess(data_dir, self.url, kafka).start()
+        self.relay = CliProcess(["relay"], self.env, tmp_path).start()
+        self.worker = CliProcess(["worker"], self.env, tmp_path).start()
+
+    def __enter__(self) -> "MlStack":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.worker.stop()
+        self.relay.stop()
+        self.server.stop()
 
 
 def _visit_uploaded(server: ServerProcess, tmp_path: Path, url: str,
