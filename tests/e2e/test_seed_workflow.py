@@ -38,7 +38,8 @@ def test_basic_workflow_then_restart(server: ServerProcess, dialogue_wav: Path) 
         uploaded = doctor.post(f"/recordings/{appointment['id']}", files={"file": ("visit.wav", audio, "audio/wav")})
     assert uploaded.status_code == 201, uploaded.text
     recording = uploaded.json()["data"]
-    assert recording["appointment_id"] == appointment["id"] and recording["duration_s"] == pytest.approx(OPENING_S, abs=0.1)
+    assert recording["appointment_id"] == appointment["id"]
+    assert recording["duration_s"] == pytest.approx(OPENING_S, abs=0.1)
 
     sections = {"subjective": "Thirsty for two weeks.", "objective": "BP 138/86.",
                 "assessment": "Type 2 diabetes, uncontrolled.", "plan": "Increase metformin."}

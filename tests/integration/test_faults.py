@@ -201,6 +201,8 @@ def test_ml_worker_frozen_past_its_session_stays_up_and_completes_once(database_
         worker = stack.worker.process
         assert worker is not None
         worker.send_signal(signal.SIGSTOP)
+        assert not any(t.endswith("Transcribed") for t in event_topics(stack.url, [recording_id])), \
+            "the job finished before the worker could be frozen mid-job"
         time.sleep(SESSION_TIMEOUT_MS / 1000 + 5)  # the broker evicts the silent member
         worker.send_signal(signal.SIGCONT)
         until(lambda: _transcript_and_note(doctor, appointment["id"]), "the job to complete", timeout=600)

@@ -16,7 +16,6 @@ import logging
 import threading
 from typing import Any
 
-
 from kafka.errors import CommitFailedError, RebalanceInProgressError
 
 from medisync.adapters.kafka.client import commit_past, consumer

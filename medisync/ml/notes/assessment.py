@@ -296,8 +296,8 @@ def _fuzzy_condition(sent: Sentence, start_tok: int, min_words: int = 0) -> tupl
         windows = [w for size in (n - 1, n, n + 1) for w in _windows(words, size)]
         if n <= min_words or not windows:
             continue
-        for (order, phrase, payload), scores in zip(synonyms, zip(*ratio_matrix(windows, [s[1] for s in synonyms]))):
-            top = max(scores)
+        for (order, _phrase, payload), scores in zip(synonyms, ratio_matrix([s[1] for s in synonyms], windows)):
+            top = max(scores)  # the ratio is symmetric: one row of scores per synonym
             if (top, n, -order) > best[:3]:
                 best = (top, n, -order, payload, windows[scores.index(top)])
     if best[3] is not None and best[0] >= FUZZY_DX_MIN and not _is_symptom(best[4]):
