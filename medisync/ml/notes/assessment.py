@@ -28,7 +28,8 @@ from medisync.application.ports import Diagnosis, Order, ReviewCandidate, Review
 
 from .context import Scope, assess, scopes
 from .fuzzy import ratio, ratio_matrix
-from .icd10 import excluded_by, icd10_title, is_billable, lateral_code, qualified_siblings
+from .icd10 import (excluded_by, icd10_title, is_billable, lateral_code, qualified_siblings, specified_by,
+                    specified_siblings)
 from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon, symptom_lexicon
 from .text import FILLERS, Match, Sentence, Turn, phrase_key
 
@@ -42,7 +43,7 @@ _PLAIN_CUE = re.compile(rf"(?:{_PLAIN})")
 _PLAIN_FILL = frozenset("a an the just only classic typical case of called".split())
 _WEAK = re.compile(
     r"\b(i think (you have|this is|it is|that is|you are)|i believe (you have|this is|it is)|i suspect|"
-    r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|"
+    r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|these are|those are|"
     r"what you are describing is|what you have is|"  # D158
     r"what (?:we|i) am looking at(?: here)? is|what we are looking at(?: here)? is|what we are dealing with(?: here)? is|"  # D182
     r"consistent with|most likely|we are dealing with|you are dealing with|(?:shows?|showed|confirms?|confirmed|reveals?|revealed|demonstrates?|demonstrated)"
@@ -151,13 +152,14 @@ def _said_near(word: str, window: list[str]) -> bool:
 def qualified_code(code: str, toks: list[str], start: int, end: int) -> tuple[str, tuple[str, ...]] | None:
     """The sibling of ``code`` whose one added "with ..." qualifier the clinician states beside the
     condition (ICD-10-CM titles, ``icd10.qualified_siblings``): "acute exacerbation of chronic
-    obstructive pulmonary disease" -> J44.1, "migraine with aura" -> G43.109.  Only when exactly one
+    obstructive pulmonary disease" -> J44.1, "migraine with aura" -> G43.109; or whose words specify an
+    "unspecified" title (``icd10.specified_siblings``: "ADHD, predominantly inattentive type" -> F90.0).  Only when exactly one
     sibling's qualifier words are all said, none negated, within the clause around the mention."""
     lo, hi = max(0, start - 6), min(len(toks), end + 6)
     before = [i for i in range(lo, start) if toks[i] in _CLAUSE_END]
     after = [i for i in range(end, hi) if toks[i] in _CLAUSE_END]
     window = toks[(before[-1] + 1 if before else lo):(after[0] if after else hi)]
-    hits = [(other, words) for other, words in qualified_siblings(code)
+    hits = [(other, words) for other, words in qualified_siblings(code) + specified_siblings(code)
             if len(words) <= 4 and not _QUALIFIER_SKIP.intersection(words)
             and all(_said_near(w, window) for w in words)]
     return hits[0] if len(hits) == 1 else None
@@ -168,7 +170,8 @@ def _with_qualifier(cond: Condition, toks: list[str], start: int, end: int) -> C
     if found is None:
         return cond
     code, words = found
-    return Condition(f"{cond.name} with {' '.join(words)}", code, icd10_title(code) or "")
+    joint = " with " if code in dict(qualified_siblings(cond.icd10)) else ", "  # "..., predominantly inattentive"
+    return Condition(f"{cond.name}{joint}{' '.join(words)}", code, icd10_title(code) or "")
 
 
 def _review_item(sent: Sentence, heard: str, cond: Condition, reason: str, score: float | None = None) -> ReviewItem:
@@ -357,6 +360,8 @@ def _dedupe_codes(conds: list[Condition]) -> list[Condition]:
     for c in out:
         same = cats[c.icd10[:3]]
         if len(same) > 1 and (c.icd10.endswith("9") or c.icd10.endswith(".A")) and any(o is not c and not o.icd10.endswith("9") for o in same):
+            continue
+        if any(specified_by(c.icd10, o.icd10) for o in same):
             continue
         keep.append(c)
     codes = [c.icd10 for c in keep]

@@ -106,6 +106,45 @@ def qualified_siblings(code: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
+def _inserted(base: list[str], other: list[str]) -> list[str] | None:
+    """The words ``other`` inserts at one place into ``base``, none of them "with" or "without", else None."""
+    n = len(other) - len(base)
+    for i in range(len(base) + 1) if n > 0 else ():
+        if other[:i] == base[:i] and other[i + n:] == base[i:]:
+            words = other[i:i + n]
+            return None if {"with", "without"} & set(words) else words
+    return None
+
+
+@lru_cache(maxsize=4096)
+def specified_siblings(code: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The billable siblings that specify an "unspecified" title by words inserted into it, with those words
+    (D225): F90.9 "Attention-deficit hyperactivity disorder, unspecified type" -> ((F90.0, (predominantly,
+    inattentive)), (F90.1, (predominantly, hyperactive)), (F90.2, (combined,)), ...)."""
+    cm = _cm()
+    if cm is None or not cm.is_valid_item(code) or "unspecified" not in cm.get_description(code).lower():
+        return ()
+    base = _core(cm.get_description(code))
+    out = []
+    for other in cm.get_descendants(code[:3]):
+        if other != code and cm.is_leaf(other):
+            words = _inserted(base, _core(cm.get_description(other)))
+            if words:
+                out.append((other, tuple(words)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def specified_by(code: str, other: str) -> bool:
+    """``other`` specifies ``code``: an "unspecified" title of the same category whose words all stand in
+    ``other``'s ("Unspecified systolic heart failure" I50.20 in "Acute on chronic systolic ..." I50.23, D225)."""
+    cm = _cm()
+    if cm is None or code[:3] != other[:3] or code == other or not (cm.is_valid_item(code) and cm.is_valid_item(other)):
+        return False
+    title = cm.get_description(code)
+    return "unspecified" in title.lower() and set(_core(title)) < set(_core(cm.get_description(other)))
+
+
 #: a child title that says "nothing further specified" (the code a coder picks when nothing more was said)
 _UNSPECIFIED_CHILD = re.compile(r"\bunspecified\b|\bwithout complications?\b|\buncomplicated\b")
 

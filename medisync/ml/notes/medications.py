@@ -395,12 +395,17 @@ def is_example(region: str, role: str, previous_was_example: bool) -> bool:
     return previous_was_example and all(w in _LIST_GLUE for w in region.split())
 
 
-#: someone else's regimen: "my wife takes metformin", "most people take melatonin" (D185)
+#: someone else's regimen: "my wife takes metformin", "most people take melatonin" (D185), "a buddy of mine takes
+#: Adderall", "a guy at work takes modafinil", "my friend got prednisone" (D225)
+_OTHER_PERSON = (r"(?:wife|husband|partner|mom|mother|dad|father|son|daughter|brother|sister|grandma|grandmother|grandpa|"
+                 r"grandfather|aunt|uncle|cousin|niece|nephew|kids|children|friend|buddy|neighbou?r|coworker|co-worker|"
+                 r"colleague|roommate|boyfriend|girlfriend|boss)")
 _OTHERS_TAKE = re.compile(
-    r"\b(?:(?:my|his|her|your|their) (?:wife|husband|partner|mom|mother|dad|father|son|daughter|brother|sister|"
-    r"grandma|grandmother|grandpa|grandfather|aunt|uncle|kids|children|friend|roommate|boyfriend|girlfriend)"
+    r"\b(?:(?:my|his|her|your|their) " + _OTHER_PERSON + r"|(?:a|one) " + _OTHER_PERSON + r" of (?:mine|his|hers|ours|theirs)"
+    r"|(?:a|one|some) (?:guy|man|woman|lady|person|girl) (?:at|from) (?:work|the office|church|the gym|school)"
     r"|(?:some|many|most|other|a lot of|lots of) (?:people|patients|folks))(?: also| still| actually)?"
-    r" (?:takes?|took|is on|was on|are on|uses?|used|has been on|has been taking|is taking|was taking|get|gets)\b")
+    r" (?:takes?|took|is on|was on|are on|uses?|used|has been on|has been taking|is taking|was taking|get|gets|got)\b"
+    r"(?! (?:me|us|him|her|them)\b)")  # "my friend got me started on melatonin" is the patient's
 #: a clinician weighing an option, not deciding it: "we might consider gabapentin", "we could try a statin" (D185)
 _OPTION = re.compile(r"\b(?:we|i) (?:might|could|may) (?:also |eventually |later |want to |need to )?"
                      r"(?:consider|try|think about|look at|talk about|discuss)\b")

@@ -80,8 +80,8 @@ def _reason_after(sentence: Sentence, end: int) -> str | None:
 _VISIT_WORDS = frozenset(
     "exam examination physical checkup check-up visit results result refill refills medication medications "
     "evaluation consultation consult screening vaccine vaccination shot injection test tests labs lab "
-    "wellness pre-op preop clearance surgery procedure biopsy ultrasound x-ray mri scan follow followup "
-    "follow-up prescription hospital emergency injury fall trouble difficulty".split())
+    "wellness pre-op preop clearance surgery procedure biopsy ultrasound x-ray mri scan study follow followup "
+    "follow-up prescription hospital emergency injury fall trouble difficulty reaction sting bite".split())
 
 
 @lru_cache(maxsize=1)
@@ -136,13 +136,44 @@ def _usable(sentence: Sentence, excluded: set[int]) -> bool:
     return not (sentence.is_question or low or sentence.index in excluded)
 
 
+#: the reason as the clinician read it before the visit, often asked back to confirm it: "the note says you had a
+#: reaction to a bee sting?", "I hear you've been having headaches?" (D225)
+_INTAKE_CUE = re.compile(
+    r"\b(?:(?:the|your) (?:note|chart|referral|intake|message|nurse|triage note) (?:says|said|mentions|mentioned|notes)"
+    r"|(?:i|we) (?:hear|heard|understand|see))(?: that)? (?:you|she|he) (?:had|have had|have been having|have|has|got)\s+")
+_INTAKE_WINDOW = 6  # sentences: the opening exchange only
+#: a results visit: "the results from the home sleep study are back", "your MRI results came back" (D225)
+_RESULTS_BACK = re.compile(
+    r"\b(?:the |your )?results? (?:of|from|on) (?:the |your |his |her )?(?P<a>(?:[a-z0-9-]+ ){0,3}?[a-z0-9-]+) "
+    r"(?:are|is|came|have come|has come) back\b"
+    r"|\b(?:the |your |his |her )(?P<b>(?:[a-z0-9-]+ ){0,3}?[a-z0-9-]+) results? (?:are|is|came|have come|has come) back\b")
+
+
+def _results_back(sentence: Sentence) -> str | None:
+    m = _RESULTS_BACK.search(sentence.norm)
+    test = (m.group("a") or m.group("b")).split() if m else []
+    return f"{' '.join(test)} results" if test and names_something_clinical(test) and \
+        not _PRONOUNS.intersection(test) else None
+
+
+def _asked_back(sentence: Sentence, excluded: set[int]) -> str | None:
+    """The intake's reason read back as a question in the opening exchange."""
+    m = _INTAKE_CUE.search(sentence.norm)
+    low = sentence.min_word_prob is not None and sentence.min_word_prob < MIN_WORD_PROBABILITY
+    if m is None or low or sentence.index in excluded or sentence.index >= _INTAKE_WINDOW:
+        return None
+    return _reason_after(sentence, m.end())
+
+
 def visit_reason(sentences: list[Sentence], excluded: set[int] | None = None,
                  window: int = 40) -> str | None:
     """The first reason for the visit a clinician states in the opening ``window`` sentences, in their words
-    (the note's cc line finds its provenance by these words, as every fact line does)."""
+    (the note's cc line finds its provenance by these words, as every fact line does), or asks back from the
+    intake at the start."""
     for s in sentences[:window]:
-        if s.role in ("clinician", "unknown") and _usable(s, excluded or set()):
-            reason = _stated(s)
+        if s.role in ("clinician", "unknown"):
+            usable = _usable(s, excluded or set())
+            reason = (_stated(s) or _results_back(s)) if usable else _asked_back(s, excluded or set())
             if reason:
                 return reason
     return None

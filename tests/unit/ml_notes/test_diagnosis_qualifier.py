@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from medisync.ml.notes.evaluation import said_facts, safety
-from medisync.ml.notes.icd10 import qualified_siblings
+from medisync.ml.notes.icd10 import qualified_siblings, specified_by, specified_siblings
 
 from ._dialogue import insights, transcript
 
@@ -62,3 +62,21 @@ def test_a_result_that_shows_a_condition_states_it() -> None:
 
 def test_a_result_that_shows_no_condition_codes_nothing() -> None:
     assert _codes(("D", "The chest x-ray shows no pneumonia.")) == []
+
+
+def test_words_that_specify_an_unspecified_title_pick_that_code() -> None:
+    """D225: ICD-10-CM's own specifier words inserted into an "unspecified" title ("..., unspecified type" ->
+    "..., predominantly inattentive type"), said beside the condition; one word alone of two is not enough."""
+    assert dict(specified_siblings("F90.9"))["F90.0"] == ("predominantly", "inattentive")
+    assert _codes(("D", "My impression is attention deficit hyperactivity disorder, predominantly inattentive type.")) == ["F90.0"]
+    assert _codes(("D", "This is moderate persistent asthma. Start fluticasone.")) == ["J45.40"]
+    assert _codes(("D", "This is asthma, and it seems persistent. Start fluticasone.")) == ["J45.909"]
+    assert specified_siblings("E11.9") == ()  # no "unspecified" in its title: its siblings say "with ..."
+
+
+def test_an_unspecified_code_beside_one_that_specifies_it_is_dropped() -> None:
+    """D225: "heart failure" said again after "acute on chronic systolic heart failure" near "systolic" is no second code."""
+    assert specified_by("I50.20", "I50.23") and not specified_by("I50.23", "I50.20")
+    said = ("This is acute on chronic systolic heart failure. The systolic part means your heart failure is a "
+            "pumping problem.")
+    assert _codes(("D", said)) == ["I50.23"]

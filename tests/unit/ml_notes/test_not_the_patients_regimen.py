@@ -43,3 +43,21 @@ def test_a_prescription_never_started_is_not_active(said: str) -> None:
 def test_the_patient_taking_a_relatives_pills_is_the_patients() -> None:
     assert _meds(("D", "What medicines do you take?"),
                  ("P", "I take my husband's Vicodin sometimes for the pain.")) == {"hydrocodone acetaminophen": "active"}
+
+
+@pytest.mark.parametrize("said", [
+    "A coworker of mine takes sumatriptan for these. Would that help me?",
+    "Somebody said I should ask. A guy at work takes zolpidem and sleeps great.",
+    "My neighbour got tramadol after her surgery. Could I have that?",
+    "My cousin is on sertraline and swears by it.",
+])
+def test_a_friends_or_colleagues_drug_asked_about_is_not_the_patients(said: str) -> None:
+    """D225: the people named beside "my wife" and "my friend" (D185) were too few; each was written as the
+    patient's medication."""
+    assert _meds(("D", "Any other questions?"), ("P", said)) == {}
+
+
+def test_a_drug_someone_started_the_patient_on_is_still_the_patients() -> None:
+    """"my friend got me started on ..." is the patient's own regimen, not the friend's."""
+    said = "My sister got me started on melatonin, 3 mg at night, and I take it every night."
+    assert _meds(("D", "What do you take?"), ("P", said)) == {"melatonin": "active"}

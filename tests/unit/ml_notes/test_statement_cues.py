@@ -80,3 +80,16 @@ def test_more_plain_statements(said: str, code: str) -> None:
 def test_a_conditional_before_the_comma_or_a_denied_condition_codes_nothing_of_it(said: str) -> None:
     """D182: the statement after a comma is no diagnosis when the clause before sets a condition."""
     assert not {"J02.0", "J18.9"} & set(_coded(said))
+
+
+@pytest.mark.parametrize(("said", "code"), [
+    ("These are kidney stones, both of them on the left.", "N20.0"),
+    ("Those are cold sores, and they will heal on their own.", "B00.1"),
+])
+def test_a_plural_statement_codes_the_diagnosis(said: str, code: str) -> None:
+    """D225: "these are ..." / "those are ..." are the plural of "this is ..."; they coded nothing."""
+    assert code in _coded(said)
+
+
+def test_a_plural_statement_denied_codes_nothing() -> None:
+    assert _coded("These are not kidney stones.") == {}

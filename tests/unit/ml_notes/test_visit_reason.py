@@ -68,3 +68,20 @@ def test_a_dictated_chief_complaint_is_the_reason() -> None:
     """D112: dictation to the scribe names it outright."""
     assert _reason("[doctor] chief complaint is right shoulder pain . hello , how are you ?") == "right shoulder pain"
     assert _reason("[doctor] the chief complaint today is a rash on the back .") == "rash on the back"
+
+
+def test_the_intake_reason_asked_back_at_the_start_is_the_reason() -> None:
+    """D225: a clinician reads the intake back as a question ("the note says you had ...?"); only in the opening
+    exchange, and only after such a cue: other questions stay out (test above)."""
+    assert _reason("[doctor] hello . the chart says you had a fall last week ?") == "fall last week"
+    assert _reason("[doctor] hi . i hear you have been having some neck pain ?") == "neck pain"
+    late = "[doctor] okay .\n" * 8 + "[doctor] i hear you have been having some neck pain ?"
+    assert _reason(late) is None
+
+
+def test_a_results_visit_is_named_by_its_test() -> None:
+    """D225: "the results from your X are back" names a results visit; a result of nothing named is no reason."""
+    assert _reason("[doctor] good to see you . so the results from your thyroid ultrasound are back .") == \
+        "thyroid ultrasound results"
+    assert _reason("[doctor] your stress test results came back .") == "stress test results"
+    assert _reason("[doctor] so your results are back .") is None
