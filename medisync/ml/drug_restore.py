@@ -260,10 +260,42 @@ def restore_drugs(result: AsrResult, clips: Clips, decode: Decode,
     return replace(result, segments=segments), done
 
 
-def whisper_decoder(model: Any, language: str | None, beam_size: int) -> Decode:
-    """A ``Decode`` on a loaded ``faster_whisper.WhisperModel``: one clip, the hotwords as bias."""
+#: seconds of silence the re-decoded clip is encoded with, instead of Whisper's padding to a 30-s window (D226)
+CONTEXT_S = 10.0
+_MAX_TOKENS = 448  # Whisper's decoder context
+
+
+def whisper_decoder(model: Any, language: str | None, beam_size: int, context_s: float | None = CONTEXT_S) -> Decode:
+    """A ``Decode`` on a loaded ``faster_whisper.WhisperModel``: one clip, the hotwords as bias.
+
+    The clip is encoded with ``context_s`` seconds of silence after it rather than padded to 30 s (D226): the
+    encoder, most of a re-decoding's time, then reads a few seconds instead of 30.  ``None`` (or no language)
+    decodes through ``transcribe`` with its full window."""
+    if context_s is None or language is None:
+        return _window_decoder(model, language, beam_size)
+    from faster_whisper.audio import pad_or_trim
+    from faster_whisper.tokenizer import Tokenizer
+    from faster_whisper.transcribe import get_suppressed_tokens
+
+    tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
+    suppress = get_suppressed_tokens(tokenizer, [-1])
+    extra = int(context_s * model.feature_extractor.sampling_rate / model.feature_extractor.hop_length)
+
     def decode(clip: np.ndarray, hotwords: str, n_words: int) -> list[str]:
-        # one pass at temperature 0 (no fallback re-decodings), at most about twice the words first heard
+        features = model.feature_extractor(clip)
+        encoded = model.encode(pad_or_trim(features, min(features.shape[-1] + extra, model.feature_extractor.nb_max_frames)))
+        prompt = model.get_prompt(tokenizer, [], without_timestamps=True, hotwords=hotwords)
+        # one pass at temperature 0 (no fallback), at most about twice the words first heard
+        result = model.model.generate(encoded, [prompt], beam_size=beam_size, suppress_blank=True,
+                                      suppress_tokens=suppress,
+                                      max_length=min(len(prompt) + min(2 * n_words + 16, 220), _MAX_TOKENS))[0]
+        return [" " + w for w in tokenizer.decode(result.sequences_ids[0]).split()]
+    return decode
+
+
+def _window_decoder(model: Any, language: str | None, beam_size: int) -> Decode:
+    """The re-decoding through ``transcribe``: the clip padded to Whisper's 30-s window."""
+    def decode(clip: np.ndarray, hotwords: str, n_words: int) -> list[str]:
         segs, _ = model.transcribe(clip, language=language, beam_size=beam_size, hotwords=hotwords,
                                    vad_filter=False, condition_on_previous_text=False, without_timestamps=True,
                                    temperature=0.0, max_new_tokens=min(2 * n_words + 16, 220))

@@ -196,3 +196,27 @@ def test_vitals_heard_again_change_only_to_the_visits_values(vitals_redecoder, v
     for w in out.segments[0].words:
         assert seg["start"] - 0.5 <= w.start <= seg["end"] + 0.5
     assert all(w.heard for w in out.segments[0].words if w not in words) or not done
+
+
+def test_a_second_decoding_reads_the_clip_with_seconds_of_silence_not_a_30_s_window(model_dir):
+    """D226, with real Whisper: a restore pass encodes only the clip and ``CONTEXT_S`` of silence (the encoder is
+    most of a re-decoding's time), and still hears the clip: whatever this CPU decodes, most words agree with
+    what the first decoding heard there."""
+    from difflib import SequenceMatcher
+
+    from faster_whisper import WhisperModel
+
+    from medisync.ml.diarization.audio import read_clips
+    from medisync.ml.drug_restore import CONTEXT_S, whisper_decoder
+
+    model = WhisperModel(str(model_dir), device="cpu", compute_type="int8")
+    frames: list[int] = []
+    encode = model.encode
+    model.encode = lambda features: (frames.append(features.shape[-1]), encode(features))[1]
+    clip = read_clips(str(FIXTURES / "dev-01-diabetes.wav"), [(22.2, 27.1)])[0]  # "...taking met for me 500 ..."
+    words = whisper_decoder(model, "en", 5)(clip, "metformin", 11)
+    clip_frames = len(clip) // 160
+    assert len(frames) == 1 and clip_frames < frames[0] <= clip_frames + 1 + int(CONTEXT_S * 100) < 3000
+    said = [w.strip().strip(",.?").lower() for w in words]
+    heard = "are you still taking met for me 500 milligrams twice a day".split()
+    assert SequenceMatcher(None, heard, said).ratio() >= 0.5, said
