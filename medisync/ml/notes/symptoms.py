@@ -34,7 +34,7 @@ from .adverse import CAUSAL_VERBS
 from .context import Assertion, assess, scopes
 from .spoken_for import CHILD_TAG, said_of_child
 from .lexicon import BodyPart, Symptom, SymptomLexicon, allergy_lexicon, drug_lexicon, symptom_lexicon
-from .text import FILLERS, MIN_WORD_PROBABILITY, Match, PhraseMatcher, Sentence, Turn, phrase_key
+from .text import FILLERS, MIN_WORD_PROBABILITY, Match, PhraseMatcher, Sentence, Turn, in_statement_order, phrase_key
 
 _LOC_PREPS = frozenset("in on down around at behind into across".split())
 _LIST_JOIN = frozenset("or and".split())
@@ -781,7 +781,7 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
             prev_allergen and _refers_back(sent.norm) and _names_reaction(sent)) or (
             prev_allergen and bool(_REACTS.match(sent.norm)) and _continues_reaction(sent))
         prev_allergy, prev_allergen = allergy_here, sent.index in allergens
-        if turn.role not in _PATIENT_LIKE or sent.is_question:
+        if turn.role not in _PATIENT_LIKE or (sent.is_question and not in_statement_order(sent)):
             continue
         # in an allergy statement only the clauses before it can hold symptoms ("no vomiting and
         # no rash, he is not allergic to any medicines" when ASR runs two sentences together)
@@ -858,7 +858,9 @@ def _inherit_location(sent: Sentence, ms: list[Mention], asked_here: list[Mentio
                 mn.name = _compose(mn.concept, loc, lex.matcher)
     if bodies:
         said.last_body = _loc(sent, bodies[-1])
-    said.topic = _bare_body(sent, all_bodies) if not ms else None
+    bare = _bare_body(sent, all_bodies) if not ms else None
+    # "My feet. They burn at night. And they tingle.": the part stays the topic while "it"/"they" tells of it (D227)
+    said.topic = bare or (said.topic if not all_bodies and _OF_IT.match(sent.norm) else None)
 
 
 #: words a sentence that is only a body part may hold besides it: "My right shoulder.", "My nose, doc."
@@ -895,14 +897,22 @@ def _topic_predicates(sent: Sentence, topic: Loc | None, ms: list[Mention]) -> l
     return found
 
 
+#: a sentence that goes on telling of the part just named: "It ...", "And they ..."
+_OF_IT = re.compile(r"^(?:(?:and|so|but|then|also|um|uh) (?:, )?)*(?:it|they)\b")
+
+
 def _topic_pain(sent: Sentence, ms: list[Mention], said: _TurnSaid) -> None:
     """"My right shoulder. It hurts on the outside of my arm.": the pain whose subject is "it", right after a
-    sentence that named only a body part, is of that part; the place after it says where it is felt (D166)."""
+    sentence that named only a body part, is of that part; the place after it says where it is felt (D166).
+    "My feet. They tingle.": a symptom that takes a place, said of "they", is of the part too (D227)."""
     if said.topic is None:
         return
     lex = symptom_lexicon()
     for mn in ms:
-        if mn.concept.name in _INHERIT_LOC and not mn.assertion.negated and "it" in sent.toks[:mn.start]:
+        if mn.assertion.negated:
+            continue
+        if (mn.concept.name in _INHERIT_LOC and "it" in sent.toks[:mn.start]) or (
+                mn.concept.loc is not None and mn.location is None and "they" in sent.toks[:mn.start]):
             mn.location = said.topic
             mn.name = _compose(mn.concept, said.topic, lex.matcher)
 

@@ -291,6 +291,15 @@ def strip_tag_question(text: str) -> str:
     return _TAG_QUESTION.sub("", text)
 
 
+def in_statement_order(sentence: "Sentence") -> bool:
+    """A sentence marked "?" that is said in statement order, as patients say what they are unsure of ("It
+    started on Thursday, so, four days now?"): it does not open with an auxiliary or a question word (D227)."""
+    words = [t for t in sentence.toks if t.isalpha()]
+    while words and words[0] in _LEAD_INS:
+        words = words[1:]
+    return sentence.is_question and bool(words) and words[0] not in _QUESTION_STARTERS and "or" not in words[-3:]
+
+
 def asks(sentence: "Sentence") -> bool:
     """Whether the sentence asks something; a statement closed by a tag question does not."""
     if not sentence.is_question:

@@ -251,3 +251,20 @@ def test_puffed_up_legs_and_an_intensifier_before_the_finding_keep_the_body_part
     """D204: "puffed up" is swelling; "all" between the verb and the finding keeps the legs."""
     found = symptom_map(insights(("D", "What brings you in today?"), ("P", said)))
     assert {name: present for name, (present, _d) in found.items()} == expected
+
+
+def test_a_statement_said_with_a_question_mark_still_tells_the_symptom() -> None:
+    """D227: patients say what they are unsure of as a question ("..., so, three days now?"); in statement order it
+    tells the symptom and its duration.  A real question ("Is it the flu?") still tells nothing."""
+    said = symptom_map(insights(("D", "What brings you in?"), ("P", "My left knee. It started aching on Monday, so, three days now?")))
+    assert said == {"knee pain": (True, "3 days")}
+    asked = symptom_map(insights(("D", "What brings you in?"), ("P", "I feel run down. Is it a fever? Do I have the flu?")))
+    assert "fever" not in asked
+
+
+def test_a_part_named_alone_stays_the_topic_while_they_tell_of_it() -> None:
+    """D227: "My hands, doctor. They ache in the morning. And they tingle.": each symptom said of "they" is of the
+    hands, not a bare "tingling"; and "tingle" is said as a verb."""
+    said = symptom_map(insights(("D", "What brings you in?"),
+                                ("P", "My hands, doctor. They get cold at night. And they tingle, like pins.")))
+    assert said == {"tingling in hands": (True, None)}
