@@ -799,6 +799,8 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
                 events = [ev, *events]
         for ev in events:
             med = meds.get(ev.drug)
+            if (med is None or med.status is None) and ev.question and ev.confidence < SAFE_FUZZY:
+                continue  # a near-spelling in a question adds no drug ("give up gardening" near prednisone, D228)
             if med is None:
                 med = meds[ev.drug] = _Med(ev.drug, order=order)
                 order += 1
@@ -1139,8 +1141,11 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
 
 #: a relative, the subject of "is allergic to": "my wife is allergic to sulfa" (D192)
 _RELATIVE_ALLERGIC = re.compile(
-    r"\bmy (son|daughter|wife|husband|partner|mother|mom|father|dad|brother|sister|grandmother|grandfather|"
-    r"kids|children|baby) (?:is|was|are|were|'s)(?: also| both)? allergic to\b")
+    r"\b(?:my|a|one) (" + _OTHER_PERSON[3:-1] + r"|baby)(?: of mine)? (?:(?:is|was|are|were|'s)(?: also| both)? allergic to"
+    # ... or had a reaction to it, or takes it: "my sister had a bad reaction to penicillin", "my friend got
+    # prednisone when she had a bad reaction" (D228)
+    r"|(?:had|has|got|gets|had had) (?:an? )?(?:\w+ ){0,2}reactions? (?:to|from)"
+    r"|(?:takes?|took|got|gets|is on|was on|was given|uses?|used)(?! (?:me|us|him|her|them)\b))\b")
 #: what, between that statement and a substance, hands the sentence back to the speaker
 _ME_TOO = re.compile(r"\b(?:so am i|so do i|me too|as am i|i am too|i am as well|same here|both of us|we both)\b")
 _BACK_TO_SPEAKER = re.compile(r"\b(?:i|me|my|i'm|but|though|while)\b|[.;:]")

@@ -3,8 +3,9 @@
 "Sulfa. And I think maybe amoxicillin, but I'm not sure." gave two allergies. The brief's safety rule is that an
 allergy is written as fact only when it was clearly said, and what is uncertain is flagged for review: an
 allergen whose every mention is hedged in its own clause ("I think maybe", "not sure", "might be", "possibly")
-moves from the allergies to ``needs_review``, with the words heard. It stays out of the medication list (its
-span stays excluded): a doubted allergen is no drug the patient takes either.
+moves from the allergies to ``needs_review``, with the words heard. So does one only asked about ("So I'm allergic to
+lisinopril?", D228). It stays out of the medication list (its span stays excluded): a doubted allergen is no drug
+the patient takes either.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from medisync.application.ports import Allergy, ReviewItem
 
 from .drugs import find_drugs
-from .text import Sentence, Turn
+from .text import Sentence, Turn, asks
 
 Span = tuple[int, int]
 
@@ -48,11 +49,16 @@ def uncertain_allergies(turns: list[Turn], allergies: list[Allergy], excluded: s
     for si, start in excluded:
         sent = sentences.get(si)
         if sent is not None and (name := _allergen_at(sent, start, allergies)) is not None:
-            said.setdefault(name, []).append((sent, _hedged(sent, start)))
+            said.setdefault(name, []).append((sent, _hedged(sent, start) or _asked(sent)))
     doubted = {name for name, mentions in said.items() if all(h for _, h in mentions)}
     kept = [a for a in allergies if a["substance"] not in doubted]
     items = [_item(said[a["substance"]][0][0], a) for a in allergies if a["substance"] in doubted]
     return kept, items
+
+
+def _asked(sent: Sentence) -> bool:
+    """Said as a question, with its question mark ("When I took it I got hives." opens with "when" and asks nothing)."""
+    return sent.text.rstrip().endswith("?") and asks(sent)
 
 
 def _allergen_at(sent: Sentence, start: int, allergies: list[Allergy]) -> str | None:
@@ -65,6 +71,7 @@ def _allergen_at(sent: Sentence, start: int, allergies: list[Allergy]) -> str | 
 
 
 def _item(sent: Sentence, allergy: Allergy) -> ReviewItem:
-    return {"kind": "allergy", "reason": "uncertain: the patient was not sure", "heard": allergy["substance"],
+    reason = "uncertain: asked, not stated" if _asked(sent) else "uncertain: the patient was not sure"
+    return {"kind": "allergy", "reason": reason, "heard": allergy["substance"],
             "candidates": [{"name": allergy["substance"]}], "segment_ids": list(sent.segment_ids),
             "sentence_index": sent.index, "sentence_indices": [sent.index]}

@@ -61,3 +61,11 @@ def test_a_drug_someone_started_the_patient_on_is_still_the_patients() -> None:
     """"my friend got me started on ..." is the patient's own regimen, not the friend's."""
     said = "My sister got me started on melatonin, 3 mg at night, and I take it every night."
     assert _meds(("D", "What do you take?"), ("P", said)) == {"melatonin": "active"}
+
+
+def test_a_near_spelling_in_a_question_adds_no_drug() -> None:
+    """D228: a drug named once and declined ("you don't need prednisone") came back as the patient's active drug
+    from a later question whose words only sounded near it ("... give up gardening?")."""
+    assert _meds(("D", "I don't think you need prednisone."), ("P", "Do I have to give up gardening?")) == {}
+    assert _meds(("D", "Keep taking the prednisone, 10 mg daily."), ("P", "Do I have to give up gardening?")) == \
+        {"prednisone": "active"}

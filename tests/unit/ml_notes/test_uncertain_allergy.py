@@ -27,3 +27,19 @@ def test_an_allergen_also_said_for_sure_stays_an_allergy() -> None:
                                ("P", "Yes, I'm definitely allergic to penicillin and sulfa."))
     assert sorted(allergies) == ["penicillin", "sulfa"] and review == []
     assert _split(("P", "Penicillin gives me hives, I'm sure of it.")) == (["penicillin"], [])
+
+
+def test_an_allergy_only_asked_about_is_for_review() -> None:
+    """D228: "So I'm allergic to codeine?" asks; it was written as the patient's allergy."""
+    said = _split(("D", "The itching was a side effect of the codeine."), ("P", "So I'm allergic to codeine then?"),
+                  ("D", "No, a side effect is not an allergy."))
+    assert said == ([], ["codeine"])
+
+
+def test_another_persons_reaction_is_not_the_patients_allergy() -> None:
+    """D228: a friend's or a relative's reaction to a drug, or a drug they took, is no allergy of the patient's
+    (each was); the patient's own, said beside it, stays."""
+    assert _split(("D", "Any allergies?"), ("P", "My brother had a bad reaction to sulfa.")) == ([], [])
+    assert _split(("D", "Any questions?"), ("P", "A friend of mine got codeine when she had a bad reaction.")) == ([], [])
+    assert _split(("D", "Any allergies?"), ("P", "My mom had a reaction to sulfa, and I get hives from penicillin.")) == \
+        (["penicillin"], [])
