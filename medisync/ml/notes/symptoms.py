@@ -658,7 +658,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         prev = turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None
         if prev is not None and turn.role in _PATIENT_LIKE and turn.sentences:
             onset = _onset_asked(prev) or _onset_referents(prev, said_earlier if _answered_before(turns, ti) else None)
-            _resolve_onset(findings, onset, said, turn.sentences[0], explicit_bases)
+            _resolve_onset(findings, onset, said, turn.sentences, explicit_bases)
             _resolve_dated(findings, prev, turn.sentences[0])
     _drop_generic_duplicates(findings)
     return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
@@ -695,7 +695,8 @@ def _onset_asked(prev_clin: Turn) -> list[Mention]:
 _REFERENT_ONSET_Q = re.compile(
     r"^(?:(?:and|so|okay|ok|alright|all right|and so)\W+)*(?:how long(?: ago)?(?: (?:has|have|did|is|was) (?:it|this|that|"
     r"they|these|those|all this|all of this)(?: been)?(?: going on| lasted| last| had)?)?(?: for)?|when did (?:it|this|that|"
-    r"they|these|those|all this|all of this) (?:start|begin|come on|first start)|since when)\W*$")
+    r"they|these|those|all this|all of this) (?:start|begin|come on|first start)|since when"
+    r"|how long have you (?:had|been having|noticed) (?:it|this|that|them|these|those))\W*$")  # D229
 
 
 def _answered_before(turns: list[Turn], ti: int) -> bool:
@@ -729,13 +730,14 @@ def _resolve_dated(findings: dict[str, _Finding], prev_clin: Turn, first: Senten
 
 
 def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], said: _TurnSaid,
-                   first: Sentence, explicit_bases: set[str]) -> None:
+                   answer: list[Sentence], explicit_bases: set[str]) -> None:
     """"How long have you had the headaches?" "About three months.": the asked symptom is present
     with the answer's duration, when the answer gives exactly one duration and does not deny it; a
-    symptom the answer names itself is left to what the answer says."""
-    if not onset_asked or _answer_polarity(first) == "neg":
+    symptom the answer names itself is left to what the answer says.  The figure may come after a first
+    sentence that dates it otherwise ("Since early summer. I'd say three months.", D229)."""
+    if not onset_asked or _answer_polarity(answer[0]) == "neg":
         return
-    durations = said.durations or {d for d in [_bare_duration(first.norm)] if d}
+    durations = said.durations or {d for s in answer[:_ONSET_REACH] if (d := _bare_duration(s.norm))}
     if len(durations) != 1:
         return
     duration = next(iter(durations))
@@ -743,6 +745,10 @@ def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], sa
         if q.base in explicit_bases or q.name in explicit_bases:
             continue
         _record(findings, q.name, q.base, True, False, q.sent.index + q.cstart / 100.0, duration, False)
+
+
+#: sentences of an answer to "how long ...?" that may give the figure
+_ONSET_REACH = 3
 
 
 def _bare_duration(norm: str) -> str | None:

@@ -268,3 +268,11 @@ def test_a_part_named_alone_stays_the_topic_while_they_tell_of_it() -> None:
     said = symptom_map(insights(("D", "What brings you in?"),
                                 ("P", "My hands, doctor. They get cold at night. And they tingle, like pins.")))
     assert said == {"tingling in hands": (True, None)}
+
+
+def test_how_long_have_you_had_it_is_answered_by_the_figure_said_after_a_first_sentence() -> None:
+    """D229: "How long have you had it?" asks the onset of what the patient just named (D179 read only "how long
+    has it been ..."), and the answer's figure may follow a first sentence that dates it otherwise."""
+    said = symptom_map(insights(("D", "What brings you in?"), ("P", "I have a rash on my arm."), ("D", "How long have you had it?"),
+                                ("P", "Since the end of the school year. I'd say about five weeks. Give or take.")))
+    assert said == {"rash": (True, "5 weeks")}
