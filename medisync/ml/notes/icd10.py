@@ -96,13 +96,18 @@ def qualified_siblings(code: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     cm = _cm()
     if cm is None or not cm.is_valid_item(code):  # pragma: no cover
         return ()
+    return _sibling_words(cm, code, _added_with)
+
+
+def _sibling_words(cm: Any, code: str, added: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The billable siblings of ``code`` (same category) with the words ``added(base, other)`` finds in their
+    titles' cores, where it finds any."""
     base = _core(cm.get_description(code))
     out = []
     for other in cm.get_descendants(code[:3]):
-        if other != code and cm.is_leaf(other):
-            added = _added_with(base, _core(cm.get_description(other)))
-            if added:
-                out.append((other, tuple(added)))
+        words = added(base, _core(cm.get_description(other))) if other != code and cm.is_leaf(other) else None
+        if words:
+            out.append((other, tuple(words)))
     return tuple(out)
 
 
@@ -124,14 +129,7 @@ def specified_siblings(code: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     cm = _cm()
     if cm is None or not cm.is_valid_item(code) or "unspecified" not in cm.get_description(code).lower():
         return ()
-    base = _core(cm.get_description(code))
-    out = []
-    for other in cm.get_descendants(code[:3]):
-        if other != code and cm.is_leaf(other):
-            words = _inserted(base, _core(cm.get_description(other)))
-            if words:
-                out.append((other, tuple(words)))
-    return tuple(out)
+    return _sibling_words(cm, code, _inserted)
 
 
 @lru_cache(maxsize=4096)
