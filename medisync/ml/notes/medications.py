@@ -397,9 +397,10 @@ def is_example(region: str, role: str, previous_was_example: bool) -> bool:
 
 #: someone else's regimen: "my wife takes metformin", "most people take melatonin" (D185), "a buddy of mine takes
 #: Adderall", "a guy at work takes modafinil", "my friend got prednisone" (D225)
-_OTHER_PERSON = (r"(?:wife|husband|partner|mom|mother|dad|father|son|daughter|brother|sister|grandma|grandmother|grandpa|"
-                 r"grandfather|aunt|uncle|cousin|niece|nephew|kids|children|friend|buddy|neighbou?r|coworker|co-worker|"
-                 r"colleague|roommate|boyfriend|girlfriend|boss)")
+_PERSONS = (r"wife|husband|partner|mom|mother|dad|father|son|daughter|brother|sister|grandma|grandmother|grandpa|"
+            r"grandfather|aunt|uncle|cousin|niece|nephew|kids|children|friend|buddy|neighbou?r|coworker|co-worker|"
+            r"colleague|roommate|boyfriend|girlfriend|boss")
+_OTHER_PERSON = f"(?:{_PERSONS})"
 _OTHERS_TAKE = re.compile(
     r"\b(?:(?:my|his|her|your|their) " + _OTHER_PERSON + r"|(?:a|one) " + _OTHER_PERSON + r" of (?:mine|his|hers|ours|theirs)"
     r"|(?:a|one|some) (?:guy|man|woman|lady|person|girl) (?:at|from) (?:work|the office|church|the gym|school)"
@@ -1141,7 +1142,7 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
 
 #: a relative, the subject of "is allergic to": "my wife is allergic to sulfa" (D192)
 _RELATIVE_ALLERGIC = re.compile(
-    r"\b(?:my|a|one) (" + _OTHER_PERSON[3:-1] + r"|baby)(?: of mine)? (?:(?:is|was|are|were|'s)(?: also| both)? allergic to"
+    r"\b(?:my|a|one) (" + _PERSONS + r"|baby)(?: of mine)? (?:(?:is|was|are|were|'s)(?: also| both)? allergic to"
     # ... or had a reaction to it, or takes it: "my sister had a bad reaction to penicillin", "my friend got
     # prednisone when she had a bad reaction" (D228)
     r"|(?:had|has|got|gets|had had) (?:an? )?(?:\w+ ){0,2}reactions? (?:to|from)"
