@@ -866,7 +866,7 @@ def _inherit_location(sent: Sentence, ms: list[Mention], asked_here: list[Mentio
         said.last_body = _loc(sent, bodies[-1])
     bare = _bare_body(sent, all_bodies) if not ms else None
     # "My feet. They burn at night. And they tingle.": the part stays the topic while "it"/"they" tells of it (D227)
-    said.topic = bare or (said.topic if not all_bodies and _OF_IT.match(sent.norm) else None)
+    said.topic = bare or (said.topic if not all_bodies and _OF_IT.search(sent.norm) else None)
 
 
 #: words a sentence that is only a body part may hold besides it: "My right shoulder.", "My nose, doc."
@@ -903,8 +903,8 @@ def _topic_predicates(sent: Sentence, topic: Loc | None, ms: list[Mention]) -> l
     return found
 
 
-#: a sentence that goes on telling of the part just named: "It ...", "And they ..."
-_OF_IT = re.compile(r"^(?:(?:and|so|but|then|also|um|uh) (?:, )?)*(?:it|they)\b")
+#: a sentence that goes on telling of the part just named: "It ...", "And they ...", "At night, like they're on fire."
+_OF_IT = re.compile(r"\b(?:it|they)\b")
 
 
 def _topic_pain(sent: Sentence, ms: list[Mention], said: _TurnSaid) -> None:
