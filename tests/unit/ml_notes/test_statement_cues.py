@@ -93,3 +93,12 @@ def test_a_plural_statement_codes_the_diagnosis(said: str, code: str) -> None:
 
 def test_a_plural_statement_denied_codes_nothing() -> None:
     assert _coded("These are not kidney stones.") == {}
+
+
+@pytest.mark.parametrize(("said", "code"), [
+    ("You have an ingrown toenail on the right big toe.", "L60.0"),
+    ("What you are describing are menopausal hot flashes.", "N95.1"),
+])
+def test_lay_names_of_the_icd_index_are_coded(said: str, code: str) -> None:
+    """D230: names the ICD-10-CM index gives ("Ingrowing nail", menopausal flushing) as clinicians say them."""
+    assert code in _coded(said)
