@@ -97,7 +97,7 @@ def test_a_plural_statement_denied_codes_nothing() -> None:
 
 @pytest.mark.parametrize(("said", "code"), [
     ("You have an ingrown toenail on the right big toe.", "L60.0"),
-    ("What you are describing are menopausal hot flashes.", "N95.1"),
+    ("My assessment is menopausal hot flashes, and we can treat them.", "N95.1"),
 ])
 def test_lay_names_of_the_icd_index_are_coded(said: str, code: str) -> None:
     """D230: names the ICD-10-CM index gives ("Ingrowing nail", menopausal flushing) as clinicians say them."""
