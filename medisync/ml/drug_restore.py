@@ -262,7 +262,6 @@ def restore_drugs(result: AsrResult, clips: Clips, decode: Decode,
 
 #: seconds of silence the re-decoded clip is encoded with, instead of Whisper's padding to a 30-s window (D226)
 CONTEXT_S = 10.0
-_MAX_TOKENS = 448  # Whisper's decoder context
 
 
 def whisper_decoder(model: Any, language: str | None, beam_size: int, context_s: float | None = CONTEXT_S) -> Decode:
@@ -288,7 +287,7 @@ def whisper_decoder(model: Any, language: str | None, beam_size: int, context_s:
         # one pass at temperature 0 (no fallback), at most about twice the words first heard
         result = model.model.generate(encoded, [prompt], beam_size=beam_size, suppress_blank=True,
                                       suppress_tokens=suppress,
-                                      max_length=min(len(prompt) + min(2 * n_words + 16, 220), _MAX_TOKENS))[0]
+                                      max_length=min(len(prompt) + min(2 * n_words + 16, 220), model.max_length))[0]
         return [" " + w for w in tokenizer.decode(result.sequences_ids[0]).split()]
     return decode
 

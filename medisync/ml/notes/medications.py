@@ -401,12 +401,14 @@ _PERSONS = (r"wife|husband|partner|mom|mother|dad|father|son|daughter|brother|si
             r"grandfather|aunt|uncle|cousin|niece|nephew|kids|children|friend|buddy|neighbou?r|coworker|co-worker|"
             r"colleague|roommate|boyfriend|girlfriend|boss")
 _OTHER_PERSON = f"(?:{_PERSONS})"
+#: what such a person does with a drug; "got me / him ..." is the speaker's or the patient's
+_THEY_TAKE = (r"(?:takes?|took|is on|was on|are on|uses?|used|has been on|has been taking|is taking|was taking|get|gets|got"
+              r"|was given)\b(?! (?:me|us|him|her|them)\b)")
 _OTHERS_TAKE = re.compile(
     r"\b(?:(?:my|his|her|your|their) " + _OTHER_PERSON + r"|(?:a|one) " + _OTHER_PERSON + r" of (?:mine|his|hers|ours|theirs)"
     r"|(?:a|one|some) (?:guy|man|woman|lady|person|girl) (?:at|from) (?:work|the office|church|the gym|school)"
     r"|(?:some|many|most|other|a lot of|lots of) (?:people|patients|folks))(?: also| still| actually)?"
-    r" (?:takes?|took|is on|was on|are on|uses?|used|has been on|has been taking|is taking|was taking|get|gets|got)\b"
-    r"(?! (?:me|us|him|her|them)\b)")  # "my friend got me started on melatonin" is the patient's
+    r" " + _THEY_TAKE)  # "my friend got me started on melatonin" is the patient's
 #: a clinician weighing an option, not deciding it: "we might consider gabapentin", "we could try a statin" (D185)
 _OPTION = re.compile(r"\b(?:we|i) (?:might|could|may) (?:also |eventually |later |want to |need to )?"
                      r"(?:consider|try|think about|look at|talk about|discuss)\b")
@@ -1146,7 +1148,7 @@ _RELATIVE_ALLERGIC = re.compile(
     # ... or had a reaction to it, or takes it: "my sister had a bad reaction to penicillin", "my friend got
     # prednisone when she had a bad reaction" (D228)
     r"|(?:had|has|got|gets|had had) (?:an? )?(?:\w+ ){0,2}reactions? (?:to|from)"
-    r"|(?:takes?|took|got|gets|is on|was on|was given|uses?|used)(?! (?:me|us|him|her|them)\b))\b")
+    r"|" + _THEY_TAKE + r")\b")
 #: what, between that statement and a substance, hands the sentence back to the speaker
 _ME_TOO = re.compile(r"\b(?:so am i|so do i|me too|as am i|i am too|i am as well|same here|both of us|we both)\b")
 _BACK_TO_SPEAKER = re.compile(r"\b(?:i|me|my|i'm|but|though|while)\b|[.;:]")

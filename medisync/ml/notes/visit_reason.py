@@ -131,9 +131,14 @@ def patient_stated(sentence: Sentence) -> str | None:
     return _reason_after(sentence, m.end()) if m and _usable(sentence, set()) else None
 
 
-def _usable(sentence: Sentence, excluded: set[int]) -> bool:
+def _heard_clearly(sentence: Sentence, excluded: set[int]) -> bool:
+    """No word heard below ``MIN_WORD_PROBABILITY``, and no ``needs_review`` item in the sentence."""
     low = sentence.min_word_prob is not None and sentence.min_word_prob < MIN_WORD_PROBABILITY
-    return not (sentence.is_question or low or sentence.index in excluded)
+    return not (low or sentence.index in excluded)
+
+
+def _usable(sentence: Sentence, excluded: set[int]) -> bool:
+    return not sentence.is_question and _heard_clearly(sentence, excluded)
 
 
 #: the reason as the clinician read it before the visit, often asked back to confirm it: "the note says you had a
@@ -159,8 +164,7 @@ def _results_back(sentence: Sentence) -> str | None:
 def _asked_back(sentence: Sentence, excluded: set[int]) -> str | None:
     """The intake's reason read back as a question in the opening exchange."""
     m = _INTAKE_CUE.search(sentence.norm)
-    low = sentence.min_word_prob is not None and sentence.min_word_prob < MIN_WORD_PROBABILITY
-    if m is None or low or sentence.index in excluded or sentence.index >= _INTAKE_WINDOW:
+    if m is None or sentence.index >= _INTAKE_WINDOW or not _heard_clearly(sentence, excluded):
         return None
     return _reason_after(sentence, m.end())
 
