@@ -738,6 +738,8 @@ def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], sa
     if not onset_asked or _answer_polarity(answer[0]) == "neg":
         return
     durations = said.durations or {d for s in answer[:_ONSET_REACH] if (d := _bare_duration(s.norm))}
+    if len(durations) > 1 and len(durations - said.worse_since) == 1:  # "Eight months ago. The last two it's worse."
+        durations = durations - said.worse_since
     if len(durations) != 1:
         return
     duration = next(iter(durations))
@@ -762,6 +764,7 @@ class _TurnSaid:
     """A patient turn read sentence by sentence: its mentions (with their durations) and what carries over."""
     mentions: list[tuple[Mention, str | None]] = field(default_factory=list)
     durations: set[str] = field(default_factory=set)
+    worse_since: set[str] = field(default_factory=set)  # durations of sentences that date a worsening (D231)
     last_body: Loc | None = None
     located_pain: Loc | None = None
     prev_present: list[Mention] = field(default_factory=list)
@@ -944,6 +947,9 @@ def _clause_duration(dated: list[tuple[int, str | None]], at: int, sentence: str
     return before[-1] if before else next(d for _, d in dated if d)
 
 
+#: a sentence that dates a change of the complaint, not its start: "the last couple of months it's much worse"
+_WORSENING = re.compile(r"\b(worse|worsening|worsened|flared( up)?|flaring|got bad|gotten bad|picked up|ramped up)\b")
+
 #: a sentence that dates itself otherwise takes no duration from the one before
 _OWN_TIME = re.compile(r"\b(now|today|tonight|yesterday|since|after|afterwards|then|later|this morning|last night|"
                        r"in the (morning|evening|afternoon)|at night|\d+ (seconds?|minutes?|hours?))\b")
@@ -959,6 +965,8 @@ def _add_mentions(sent: Sentence, ms: list[Mention], said: _TurnSaid) -> None:
     carried = None if _OWN_TIME.search(sent.norm) else carried  # "I went on a trip two weeks ago. Now I have..."
     if dur:
         said.durations.add(dur)
+        if _WORSENING.search(sent.norm):
+            said.worse_since.add(dur)
         if said.prev_present and (not present_here or _ANAPHORA_RE.search(sent.norm)):
             for m in said.prev_present:
                 said.mentions.append((m, dur))

@@ -276,3 +276,26 @@ def test_how_long_have_you_had_it_is_answered_by_the_figure_said_after_a_first_s
     said = symptom_map(insights(("D", "What brings you in?"), ("P", "I have a rash on my arm."), ("D", "How long have you had it?"),
                                 ("P", "Since the end of the school year. I'd say about five weeks. Give or take.")))
     assert said == {"rash": (True, "5 weeks")}
+
+
+def test_a_duration_that_dates_a_worsening_is_not_the_onset() -> None:
+    """D231: "Maybe eight months ago? But the last couple of months it's much worse." answers "how long?" with
+    the onset; the second figure dates the worsening, so the answer is not left undated as two figures."""
+    said = symptom_map(insights(("D", "What brings you in today?"), ("P", "My hands. They tingle, like ants crawling."),
+                                ("D", "How long has that been going on?"),
+                                ("P", "It came on slowly. Maybe eight months ago? But the last couple of months it's much worse.")))
+    assert said == {"tingling in hands": (True, "8 months")}
+
+
+def test_two_onset_figures_without_a_worsening_stay_undated() -> None:
+    """D231 keeps the rule it narrows: two figures, neither dating a worsening, give no duration."""
+    said = symptom_map(insights(("D", "What brings you in today?"), ("P", "My hands. They tingle, like ants crawling."),
+                                ("D", "How long has that been going on?"),
+                                ("P", "Maybe eight months ago. My wife says it started two months ago.")))
+    assert said == {"tingling in hands": (True, None)}
+
+
+def test_burning_up_is_a_fever() -> None:
+    """D231: "I'm burning up" is the lay phrase for a fever."""
+    assert symptom_map(insights(("D", "What's going on?"), ("P", "I'm burning up and I've got chills."))) == {
+        "fever": (True, None), "chills": (True, None)}
