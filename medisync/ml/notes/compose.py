@@ -7,7 +7,7 @@ import re
 from medisync.application.ports import Diagnosis, Symptom
 
 from .lexicon import condition_lexicon, symptom_lexicon
-from .opening_problem import is_flare, opening_problem
+from .opening_problem import is_flare, is_lesion, opening_lesion, opening_problem
 from .text import Sentence, Turn, phrase_key
 
 EMPTY = {
@@ -152,20 +152,21 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
         mechanism = _mechanism([s for t in patient_turns for s in t.sentences])
         if mechanism:
             symptom_phrase += " " + mechanism
-    return _pick(follow_cond, problem, symptom_phrase, opening_problem(turns), diagnoses)
+    return _pick(follow_cond, problem, symptom_phrase, opening_lesion(turns) or opening_problem(turns), diagnoses)
 
 
 def _pick(follow_cond: str | None, problem: str | None, symptom_phrase: str | None, opened: str | None,
           diagnoses: list[Diagnosis]) -> str | None:
     """The chief complaint from its candidates: a follow-up visit, a reading, a condition the patient says is
-    flaring (with the symptoms told), the symptoms, an injury or refill (D217), the first diagnosis."""
+    flaring (with the symptoms told) or shows on the body (D232), the symptoms, an injury or refill (D217), the
+    first diagnosis."""
     if follow_cond:
         extra = problem or symptom_phrase
         return f"{follow_cond} follow-up" + (f" with {extra}" if extra else "")
     if problem:
         return problem
-    if opened and is_flare(opened):
-        told = symptom_phrase and not set(symptom_phrase.split()) <= set(opened.split())
+    if opened and (is_flare(opened) or is_lesion(opened)):
+        told = is_flare(opened) and symptom_phrase and not set(symptom_phrase.split()) <= set(opened.split())
         return opened + (f" with {symptom_phrase}" if told else "")
     if symptom_phrase or opened:
         return symptom_phrase or opened

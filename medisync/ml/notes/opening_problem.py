@@ -5,7 +5,10 @@ The symptom lexicon composes most chief complaints ("sore throat and fever").  T
 * a known condition that is worse: "My asthma has been acting up" -> "asthma flare", "my eczema is getting worse"
   -> "worsening eczema";
 * an injury: "I sprained my wrist", "I rolled my right ankle" -> "wrist injury", "right ankle injury";
-* a refill: "I need a refill on my blood pressure medicine" -> "medication refill".
+* a refill: "I need a refill on my blood pressure medicine" -> "medication refill";
+* a lesion shown on the body (D232): "He's got these warts on the bottom of his right foot" -> "warts on the bottom
+  of the right foot", a condition named with the place it sits, in the patient side's first turn only
+  (``opening_lesion``).
 
 Each is read from the patient side's first two turns, in the patient's words, never when negated or asked; a
 flare also from the clinician's opening question when the patient side's reply confirms it.
@@ -16,6 +19,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import condition_lexicon, symptom_lexicon
+from .patient_reason import PLACE_START, place_end
 from .text import Sentence, Turn
 
 #: after a condition's name: the patient says it is flaring, or worse
@@ -25,6 +29,7 @@ _FLARE = re.compile(r"^(?:has been|have been|is|are|keeps|kept|started|seems to 
 _INJURED = re.compile(r"\b(?:i|he|she) (?:think i |just |kind of )?(?:twisted|rolled|sprained|injured|jammed|broke|"
                       r"strained|banged|bumped) (?:my|his|her) (?:(?P<side>left|right) )?")
 _REFILL = re.compile(r"\b(?:refill|refills|renewal|more) (?:on|of|for) (?:my|his|her) ")
+_PLACE_START = PLACE_START
 _PATIENT_SIDE = ("patient", "other", "unknown")
 _OWNERS = frozenset("my his her your the".split())
 #: the patient side's reply that confirms the clinician's opening question ("So the asthma's been acting up?" "It has.")
@@ -54,6 +59,15 @@ def _injury(sent: Sentence) -> str | None:
     return f"{side}{' '.join(after[:parts[0].end])} injury"
 
 
+def _lesion(sent: Sentence) -> str | None:
+    for m in condition_lexicon()[1].find(sent.content):
+        start, end = sent.raw_span(m.start, m.end)
+        stop = place_end(sent.toks, end)
+        if stop > end + 1:
+            return " ".join("the" if w in _OWNERS else w for w in sent.toks[start:stop])
+    return None
+
+
 def _refill(sent: Sentence) -> str | None:
     return "medication refill" if _REFILL.search(sent.norm) else None
 
@@ -61,6 +75,11 @@ def _refill(sent: Sentence) -> str | None:
 def is_flare(complaint: str) -> bool:
     """The chief complaint is a condition said to be flaring or worse, which the symptoms told with it follow."""
     return complaint.endswith(" flare") or complaint.startswith("worsening ")
+
+
+def is_lesion(complaint: str) -> bool:
+    """The chief complaint is a condition named with its place on the body ("warts on the right foot")."""
+    return any(f" {word} " in complaint for word in _PLACE_START)
 
 
 def _confirmed(turns: list[Turn]) -> list[Sentence]:
@@ -85,4 +104,14 @@ def opening_problem(turns: list[Turn]) -> str | None:
             found = read(sent)
             if found:
                 return found
+    return None
+
+
+def opening_lesion(turns: list[Turn]) -> str | None:
+    """A condition the patient side's first turn names with the place it sits on the body, said, not asked or
+    denied: "He's got these warts on the bottom of his right foot" -> "warts on the bottom of the right foot"."""
+    first = next((t for t in turns if t.role in _PATIENT_SIDE), None)
+    for sent in first.sentences if first else []:
+        if not (sent.is_question or _NEGATED.search(sent.norm)) and (found := _lesion(sent)):
+            return found
     return None

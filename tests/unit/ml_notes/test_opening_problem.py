@@ -43,3 +43,21 @@ def test_a_denied_flare_is_no_chief_complaint(turns: tuple[tuple[str, str], ...]
 def test_a_symptom_and_its_mechanism_still_come_first_for_an_injury() -> None:
     said = ("P", "I rolled my right ankle yesterday and it is swollen.")
     assert insights(_ASK, said)["chief_complaint"] == "right ankle swelling after a twisting injury"
+
+
+@pytest.mark.parametrize("said, complaint", [
+    ("I've got psoriasis on both elbows, and it itches.", "psoriasis on both elbows"),
+    ("She has eczema behind her knees.", "eczema behind the knees"),
+    ("He's got warts on his hands. They hurt when he grips things.", "warts on the hands"),
+])
+def test_a_condition_shown_on_the_body_in_the_first_turn_is_the_chief_complaint(said: str, complaint: str) -> None:
+    """D232: a lesion named with its place in the patient side's first turn comes before the symptoms told later."""
+    assert insights(_ASK, ("P", said))["chief_complaint"] == complaint
+
+
+@pytest.mark.parametrize("turns", [
+    (_ASK, ("P", "I don't have warts on my feet anymore. My knee hurts.")),
+    (_ASK, ("P", "My knee hurts."), ("D", "Anything else?"), ("P", "I've got warts on my hands too.")),
+])
+def test_a_denied_or_later_lesion_leaves_the_symptom_the_chief_complaint(turns: tuple[tuple[str, str], ...]) -> None:
+    assert insights(*turns)["chief_complaint"] == "knee pain"
