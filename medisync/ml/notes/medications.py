@@ -313,7 +313,16 @@ _CORRECTION = re.compile(r"\b(i am sorry|sorry|i mean|i meant|rather|no wait|act
 _ANALYTE_BEFORE = frozenset("high low elevated raised serum blood free total".split())
 _ANALYTE_AFTER = frozenset("level levels".split())
 #: "we want to avoid going to insulin": a drug not given
-_NOT_GIVEN = re.compile(r"\b(avoid|avoiding|instead of|rather than|not want to|delay)\b")
+_NOT_GIVEN = re.compile(r"\b(avoid|avoiding|instead of|rather than|not want to|delay|skip)\b")
+#: a drug the patient only read or heard about, or asks whether to take: "I read about methimazole", "Should I take
+#: calcium too?" (D234)
+_ONLY_HEARD = re.compile(r"\b(?:read|heard|saw|seen|looked) (?:about|of|up|online about|an ad for|something about)(?: the| a| an)?$"
+                         r"|\b(?:should|could|can|may|shall) (?:i|she|he|we|they) (?:just |also |maybe |not )?"
+                         r"(?:take|try|use|start|have|get|give (?:her|him|them))(?: some| a| the| any)?$")
+#: after a drug: an option weighed, a past favourite, a supply that is someone else's (D234)
+_NOT_CHOSEN_AFTER = re.compile(r"^(?:\w+ )?(?:is|are|would be|could be|might be|is also|was) (?:an? |another |one |also an? )?"
+                               r"(?:option|alternative|choice)\b|^used to be\b"
+                               r"|^(?:[\w,]+ ){0,2}?left (?:over )?from (?:his|her|my|their|your|our) ")
 #: "let's hold off on the lisinopril": a drug the patient takes is held (stopped); one not taken is not given (D181)
 _HELD = re.compile(r"\b(?:hold|holding) off on\b")
 
@@ -403,12 +412,18 @@ _PERSONS = (r"wife|husband|partner|mom|mother|dad|father|son|daughter|brother|si
 _OTHER_PERSON = f"(?:{_PERSONS})"
 #: what such a person does with a drug; "got me / him ..." is the speaker's or the patient's
 _THEY_TAKE = (r"(?:takes?|took|is on|was on|are on|uses?|used|has been on|has been taking|is taking|was taking|get|gets|got"
-              r"|was given)\b(?! (?:me|us|him|her|them)\b)")
+              r"|was given|has some|had some|has an old|has a bottle of|has a tube of)\b(?! (?:me|us|him|her|them)\b)")
 _OTHERS_TAKE = re.compile(
     r"\b(?:(?:my|his|her|your|their) " + _OTHER_PERSON + r"|(?:a|one) " + _OTHER_PERSON + r" of (?:mine|his|hers|ours|theirs)"
     r"|(?:a|one|some) (?:guy|man|woman|lady|person|girl) (?:at|from) (?:work|the office|church|the gym|school)"
     r"|(?:some|many|most|other|a lot of|lots of) (?:people|patients|folks))(?: also| still| actually)?"
     r" " + _THEY_TAKE)  # "my friend got me started on melatonin" is the patient's
+#: a relative's own use, said in the first person ("When I had my ulcer they gave me pantoprazole"), or a pronoun
+#: for the person just named ("My sister has Hashimoto's. She's on Synthroid."): not the patient's (D234)
+_SPEAKERS_OWN = re.compile(r"\bi (?:also |still |just )?(?:take|took|am on|was on|use|used|have been on|have been taking"
+                           r"|am taking|was taking|have some|had some)\b|\b(?:gave|give|prescribed|put) me\b")
+_NAMED_OTHER = re.compile(r"\b(?:my|his|her|their|our) " + _OTHER_PERSON + r"\b")
+_PRONOUN_TAKES = re.compile(r"^(?:and |but |so |well )?(?:she|he|they) (?:(?:also|still|just) )?" + _THEY_TAKE)
 #: a clinician weighing an option, not deciding it: "we might consider gabapentin", "we could try a statin" (D185)
 _OPTION = re.compile(r"\b(?:we|i) (?:might|could|may) (?:also |eventually |later |want to |need to )?"
                      r"(?:consider|try|think about|look at|talk about|discuss)\b")
@@ -425,7 +440,9 @@ def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, 
     others = _OTHERS_TAKE.search(region)
     if others and child and re.search(r"\b(?:son|daughter)\b", others.group(0)):
         others = None
-    return bool(_NOT_GIVEN.search(region) or others or _OPTION.search(region))
+    after = " ".join(toks[end:end + 12])
+    return bool(_NOT_GIVEN.search(region) or others or _OPTION.search(region) or _ONLY_HEARD.search(region)
+                or _NOT_CHOSEN_AFTER.search(after))
 
 
 def _negated_use(toks: list[str], a: Assertion, start: int, region: str, role: str) -> bool:
@@ -792,6 +809,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         if sent.role == "clinician" and sent.is_question and _answered_no(turns, sent.turn):
             events = []  # "Have you tried Azo?" "No." says nothing about the regimen
         events = _offers_settled(turns, sent, _tried_without_effect(turns, sent, events))
+        events = [] if _someone_elses(sent, sentences[sent.index - 1] if sent.index else None) else events
         plan = last_plan[2] if last_plan is not None and last_plan[1] == sent.index - 1 else None
         if last_drug is not None and sent.turn - last_drug[1] <= 2 and (not found or sent.role != "clinician" or plan):
             # "... and Sudafed." "30 milligrams every six hours, plus atorvastatin ...": a regimen that opens the
@@ -819,6 +837,17 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         out.append({"name": med.name, "dose": med.dose, "frequency": med.frequency, "status": med.status,
                     "match_confidence": round(med.confidence, 3), "source": med.source})
     return _class_names_dropped(out)
+
+
+def _someone_elses(sent: Sentence, prev: Sentence | None) -> bool:
+    """A patient-side sentence about another person's drugs: a relative's own, in the first person, or "she's on ..."
+    right after the speaker named someone else (D234)."""
+    if sent.role == "clinician":
+        return False
+    if sent.role == "other" and _SPEAKERS_OWN.search(sent.norm):
+        return True
+    return (prev is not None and prev.turn == sent.turn and bool(_NAMED_OTHER.search(prev.norm))
+            and bool(_PRONOUN_TAKES.search(sent.norm)))
 
 
 def _class_names_dropped(meds: list[Medication]) -> list[Medication]:

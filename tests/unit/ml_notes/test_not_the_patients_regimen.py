@@ -69,3 +69,30 @@ def test_a_near_spelling_in_a_question_adds_no_drug() -> None:
     assert _meds(("D", "I don't think you need prednisone."), ("P", "Do I have to give up gardening?")) == {}
     assert _meds(("D", "Keep taking the prednisone, 10 mg daily."), ("P", "Do I have to give up gardening?")) == \
         {"prednisone": "active"}
+
+
+@pytest.mark.parametrize("turns", [
+    (("P", "I looked up my symptoms online. I read about prednisone."),),
+    (("P", "Should I take magnesium too?"), ("D", "No need, your diet covers it.")),
+    (("P", "My brother has some tramadol left over. Could I have a few?"),),
+    (("D", "Diclofenac gel is an option, but I'd start with ice and rest."),),
+    (("D", "Codeine used to be the standard, but we don't give it to children now."),),
+    (("D", "Skip the aspirin for now."),),
+    (("P", "My aunt had the same thing. She took colchicine for years."),),
+])
+def test_a_drug_read_about_asked_about_weighed_or_someone_elses_is_no_regimen(
+        turns: tuple[tuple[str, str], ...]) -> None:
+    """D234: each had been written as the patient's active medication."""
+    assert _meds(*turns) == {}
+
+
+def test_a_relatives_own_use_in_the_first_person_is_not_the_patients() -> None:
+    """D234: a relative (role other) saying what they take themselves; what they give the patient still counts."""
+    assert _meds(("D", "Any medicines?"), ("F", "When I had shingles they gave me gabapentin. Is it that?")) == {}
+    assert _meds(("D", "Any medicines?"), ("F", "I give him amoxicillin twice a day.")) == {"amoxicillin": "active"}
+
+
+def test_the_patients_own_drug_said_after_a_relative_is_still_the_patients() -> None:
+    """D234 reads "she's on" as the named relative's only; the patient's own "I take" stays."""
+    assert _meds(("D", "Any medicines?"), ("P", "My sister has diabetes. I take metformin myself.")) == {
+        "metformin": "active"}
