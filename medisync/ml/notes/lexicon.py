@@ -226,7 +226,7 @@ _STIMULI: list[tuple[str, str]] = [
     (r"(?:bright\s+|the\s+)?(?:lights?|sunlight)", "photophobia"),
     (r"(?:loud\s+|the\s+)?(?:noises?|sounds?)", "phonophobia"),
 ]
-_BOTHERS = r"(?:\s+\w+)?\s+(?:bothers?|bothering|bothered|hurts?|hurting)\b"
+_BOTHERS = r"(?:\s+\w+)?\s+(?:bothers?|bothering|bothered|hurts?|hurting|bugs?|bugging|kills?|killing)\b"
 
 
 def lay_patterns(symptoms: dict[str, Symptom]) -> list[tuple[re.Pattern[str], Symptom]]:

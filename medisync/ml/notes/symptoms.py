@@ -91,11 +91,12 @@ _NIGHTS_AGO = re.compile(r"\b" + _QTY_RE + r"\s+nights?\s+(?:ago|back)\b")
 #: a question that takes the symptom as present and asks since when: "how long have you had the
 #: headaches?", "when did the palpitations start?", "how many days has the rash been there?"
 _ONSET_Q = re.compile(r"\b(how long|when did|when (was|were)|since when|how many (days|weeks|months|years))\b"
-                      r"|\b" + _QTY_RE + r"\s+" + _UNIT_RE + r"\s+of\b")  # "so about a week of pain?" (D106)
+                      r"|\b" + _QTY_RE + r"\s+" + _UNIT_RE + r"\s+of\b"  # "so about a week of pain?" (D106)
+                      r"|\bbeen (?:there|going on|around|present|constant|bothering you|like that) since\b")  # D235
 #: an answer that is only a duration ("about 3 months", "going on 10 days"): read as one only after
 #: an onset question, where nothing else can be meant
 _BARE_DURATION = re.compile(
-    r"^(?:(?:about|around|almost|nearly|maybe|roughly|probably|like|over|um|uh|oh|well|going|on|i|think|"
+    r"^(?:(?:so|about|around|almost|nearly|maybe|roughly|probably|like|over|um|uh|oh|well|going|on|i|think|"
     r"would|say|it|has|been|for)\s+)*" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b")
 #: an answer that dates what was just named through a pronoun: "they started 3 months ago", "it has been 2 weeks"
 _DATED_REFERENT = re.compile(r"^(?:(?:well|so|oh|um|uh|yeah|yes)\s*,?\s+)?(it|they|this|that|these|those)\s+"

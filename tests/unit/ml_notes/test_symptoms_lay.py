@@ -299,3 +299,23 @@ def test_burning_up_is_a_fever() -> None:
     """D231: "I'm burning up" is the lay phrase for a fever."""
     assert symptom_map(insights(("D", "What's going on?"), ("P", "I'm burning up and I've got chills."))) == {
         "fever": (True, None), "chills": (True, None)}
+
+
+@pytest.mark.parametrize(("said", "concept"), [
+    ("My heart just races, even sitting at my desk.", "palpitations"),
+    ("I'm always hungry lately.", "increased appetite"),
+    ("I fill up quickly at dinner.", "early satiety"),
+    ("The glands in my neck feel sore.", "swollen glands"),
+    ("Bright lights bug me.", "photophobia"),
+    ("My stools have been loose.", "diarrhea"),
+])
+def test_review_of_systems_items_in_lay_words(said: str, concept: str) -> None:
+    """D235: review-of-systems items said as a verb or a plain description (written for this test)."""
+    assert symptom_map(insights(("D", "What's going on?"), ("P", said))).get(concept, (None,))[0] is True
+
+
+def test_has_it_been_there_since_a_day_asks_the_onset() -> None:
+    """D235: "Has the cough been there since Monday?" "Yes. So three days." dates the cough."""
+    said = symptom_map(insights(("D", "What's going on?"), ("P", "I have a cough."),
+                                ("D", "Has the cough been there since Monday?"), ("P", "Yes, since Monday. So three days.")))
+    assert said == {"cough": (True, "3 days")}
