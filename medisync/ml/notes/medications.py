@@ -31,7 +31,7 @@ from medisync.application.ports import Allergy, Medication
 
 from .adverse import adverse_allergens, affirmed_reactions, cannot_take_before, relieves
 from .context import Assertion, assess, scopes
-from .spoken_for import CHILD_TAG
+from .spoken_for import CHILD_TAG, PERSONS
 from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, find_drugs
 from .lexicon import Drug, allergy_lexicon, drug_lexicon, symptom_lexicon
 from .numbers import is_number
@@ -406,10 +406,7 @@ def is_example(region: str, role: str, previous_was_example: bool) -> bool:
 
 #: someone else's regimen: "my wife takes metformin", "most people take melatonin" (D185), "a buddy of mine takes
 #: Adderall", "a guy at work takes modafinil", "my friend got prednisone" (D225)
-_PERSONS = (r"wife|husband|partner|mom|mother|dad|father|son|daughter|brother|sister|grandma|grandmother|grandpa|"
-            r"grandfather|aunt|uncle|cousin|niece|nephew|kids|children|friend|buddy|neighbou?r|coworker|co-worker|"
-            r"colleague|roommate|boyfriend|girlfriend|boss")
-_OTHER_PERSON = f"(?:{_PERSONS})"
+_OTHER_PERSON = f"(?:{PERSONS})"
 #: what such a person does with a drug; "got me / him ..." is the speaker's or the patient's
 _THEY_TAKE = (r"(?:takes?|took|is on|was on|are on|uses?|used|has been on|has been taking|is taking|was taking|get|gets|got"
               r"|was given|has some|had some|has an old|has a bottle of|has a tube of)\b(?! (?:me|us|him|her|them)\b)")
@@ -1173,7 +1170,7 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
 
 #: a relative, the subject of "is allergic to": "my wife is allergic to sulfa" (D192)
 _RELATIVE_ALLERGIC = re.compile(
-    r"\b(?:my|a|one) (" + _PERSONS + r"|baby)(?: of mine)? (?:(?:is|was|are|were|'s)(?: also| both)? allergic to"
+    r"\b(?:my|a|one) (" + PERSONS + r"|baby)(?: of mine)? (?:(?:is|was|are|were|'s)(?: also| both)? allergic to"
     # ... or had a reaction to it, or takes it: "my sister had a bad reaction to penicillin", "my friend got
     # prednisone when she had a bad reaction" (D228)
     r"|(?:had|has|got|gets|had had) (?:an? )?(?:\w+ ){0,2}reactions? (?:to|from)"

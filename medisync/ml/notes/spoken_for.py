@@ -25,6 +25,21 @@ from .text import Sentence, Turn
 CHILD_WORDS = frozenset({"son", "daughter"})
 _THIRD_PERSON_Q = re.compile(r"\b(?:is|does|did|has|was|can|will|had|have) (?:he|she)\b|\bhow old is (?:he|she)\b")
 _PATIENT_SIDE = ("patient", "other", "unknown")
+#: the people a speaker names besides themselves ("my wife", "a friend of mine", D185, D225)
+PERSONS = (r"wife|husband|partner|mom|mother|dad|father|son|daughter|brother|sister|grandma|grandmother|grandpa|"
+           r"grandfather|aunt|uncle|cousin|niece|nephew|kids|children|friend|buddy|neighbou?r|coworker|co-worker|"
+           r"colleague|roommate|boyfriend|girlfriend|boss")
+#: a sentence that tells of the speaker's own body: "I've got bruises.", "I had the same thing." (D236)
+_SELF_TOLD = re.compile(r"^(?:(?:and|but|so|well|oh|yeah|also) )*i (?:also |still |just |even )?"
+                        r"(?:have|had|get|got|feel|felt|am|was)\b(?! (?:noticed|seen|heard|been noticing|been watching|"
+                        r"told|asked|called|worried|concerned|wondering|thinking|trying|not sure|checked|looked)\b)")
+_OF_SOMEONE = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|we|us|our)\b|\bmy (?:" + PERSONS + r")\b")
+
+
+def speaks_of_self(sent: Sentence) -> bool:
+    """A relative (role other) telling of their own body, naming no one else: "I've got bruises." is the husband's,
+    not the patient's; "I think she has a fever" and "I have a son with asthma" are not of the speaker (D236)."""
+    return sent.role == "other" and bool(_SELF_TOLD.search(sent.norm)) and not _OF_SOMEONE.search(sent.norm)
 
 
 class _Mention(Protocol):

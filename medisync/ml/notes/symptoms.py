@@ -32,7 +32,7 @@ from medisync.application.ports import Symptom as SymptomItem  # an insight item
 
 from .adverse import CAUSAL_VERBS
 from .context import Assertion, assess, scopes
-from .spoken_for import CHILD_TAG, said_of_child
+from .spoken_for import CHILD_TAG, said_of_child, speaks_of_self
 from .lexicon import BodyPart, Symptom, SymptomLexicon, allergy_lexicon, drug_lexicon, symptom_lexicon
 from .text import FILLERS, MIN_WORD_PROBABILITY, Match, PhraseMatcher, Sentence, Turn, in_statement_order, phrase_key
 
@@ -791,7 +791,7 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
             prev_allergen and _refers_back(sent.norm) and _names_reaction(sent)) or (
             prev_allergen and bool(_REACTS.match(sent.norm)) and _continues_reaction(sent))
         prev_allergy, prev_allergen = allergy_here, sent.index in allergens
-        if turn.role not in _PATIENT_LIKE or (sent.is_question and not in_statement_order(sent)):
+        if turn.role not in _PATIENT_LIKE or (sent.is_question and not in_statement_order(sent)) or speaks_of_self(sent):
             continue
         # in an allergy statement only the clauses before it can hold symptoms ("no vomiting and
         # no rash, he is not allergic to any medicines" when ASR runs two sentences together)

@@ -44,3 +44,17 @@ def test_a_relative_s_allergy_is_neither_the_patient_s_allergy_nor_a_medication(
     assert ins["medications"] == []
     shared = insights(("D", "Any allergies?"), ("P", "My sister is allergic to sulfa, and so am I."))
     assert [a["substance"] for a in shared["allergies"]] == ["sulfa"]
+
+
+def test_a_relatives_own_complaint_in_the_first_person_is_not_the_patients() -> None:
+    """D236: a relative (role other) telling of their own body ("I have a headache myself") adds nothing to the
+    patient's symptoms; what the relative says of the patient still counts."""
+    said = symptom_map(insights(("D", "What's going on?"), ("P", "I've had a cough for a week."),
+                                ("F", "She coughs all night. I have a headache myself from the lack of sleep.")))
+    assert said == {"cough": (True, "1 week")}
+
+
+def test_a_relative_who_noticed_something_still_speaks_of_the_patient() -> None:
+    """D236 keeps "I noticed ..." and "I think she ..." as the patient's."""
+    said = symptom_map(insights(("D", "What's going on?"), ("F", "I have noticed a rash. I think she has a fever too.")))
+    assert said == {"rash": (True, None), "fever": (True, None)}
