@@ -568,8 +568,10 @@ _ORDER_TRIGGER = re.compile(
     r"recommend|recommending|want you to|would like you to|like you to|need|needs|go for|put in|putting in|"
     r"consult|start|starting|see|obtain|repeat|have you|give you|giving you|going to do|we will do|book|test|"
     r"swab|perform|performing|try|request|requesting|want|would like|like a|like an|plan|planning|let us get|"
-    r"will give you|we will give)\b"
+    r"will give you|we will give|for the (?:blood work|bloodwork|labs|blood tests|bloods))\b"  # "For the blood work, a ..." (D237)
 )
+#: the clinician giving an injection now, said by its verb: "I would inject triamcinolone", "we can inject it today" (D237)
+_INJECTS = re.compile(r"\b(?:i will|i would|i am going to|let me|we can|we will|we are going to|i can) (?:just )?inject\b")
 _PURPOSE = re.compile(r"(?<!want )(?<!like )(?<!need )(?<!going )(?<!have )(?<!plan )\b(to check|to look|to see|to make sure|to rule out|to evaluate|to monitor|to measure|because|so that)\b")
 #: a test reported with a result at this visit was done today ("urine dip today is positive")
 _DONE_TODAY = re.compile(
@@ -599,6 +601,8 @@ def extract_orders(turns: list[Turn]) -> tuple[list[Order], list[Sentence]]:
                 used.append(s)
             if _ordered(s, hits, orders):
                 used.append(s)
+            if _INJECTS.search(s.norm) and not _CONDITIONAL.search(s.norm):
+                orders.setdefault(("procedure", "injection"), {"kind": "procedure", "name": "injection"})
     # a specific item makes the generic "blood work" redundant
     if any(k[0] == "lab" and k[1] != "blood work" for k in orders):
         orders.pop(("lab", "blood work"), None)

@@ -42,3 +42,24 @@ def test_a_sectional_scan_keeps_its_site(said: str, name: str) -> None:
 def test_an_initial_does_not_end_a_sentence() -> None:
     assert split_sentences("I'll order an H. pylori stool test. It grew E. coli.") == [
         "I'll order an H. pylori stool test.", "It grew E. coli."]
+
+
+@pytest.mark.parametrize(("said", "order"), [
+    ("Let's check a PTH and a calcium level.", ("lab", "calcium")),
+    ("I'm ordering a parathyroid hormone level.", ("lab", "parathyroid hormone")),
+    ("I'll order a free T3 and thyroid antibodies.", ("lab", "T3")),
+    ("We'll get a thyroid uptake scan.", ("imaging", "radioactive iodine uptake scan")),
+    ("I'm going to send a skin scraping for a fungal culture.", ("lab", "fungal culture")),
+    ("I'm putting in a urea breath test.", ("lab", "H. pylori test")),
+    ("I'm also ordering a folate level and a methylmalonic acid.", ("lab", "methylmalonic acid")),
+    ("I'm referring him to the allergy clinic.", ("referral", "allergy and immunology")),
+    ("For the blood work, a ferritin and a CBC.", ("lab", "iron studies")),
+    ("I would inject a little steroid into the joint today.", ("procedure", "injection")),
+])
+def test_more_common_orders_are_read(said: str, order: tuple[str, str]) -> None:
+    """D237 (phrasings written for this test)."""
+    assert order in _orders(said)
+
+
+def test_an_injection_weighed_for_later_is_no_order() -> None:
+    assert ("procedure", "injection") not in _orders("If the splint does not help, I would inject it next time.")
