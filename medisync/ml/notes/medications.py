@@ -434,6 +434,8 @@ def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, 
         return True
     if (start > 0 and toks[start - 1] in _ANALYTE_BEFORE) or (end < len(toks) and toks[end] in _ANALYTE_AFTER):
         return True
+    if end < len(toks) and toks[end] in ("allergy", "allergies", "allergic"):
+        return True  # "a penicillin allergy label": an allergy's name, not a drug taken (D238)
     others = _OTHERS_TAKE.search(region)
     if others and child and re.search(r"\b(?:son|daughter)\b", others.group(0)):
         others = None
@@ -710,6 +712,7 @@ def med_answer_turns(turns: list[Turn]) -> set[int]:
 
 
 #: a clinician asking whether something was tried: "Have you tried ibuprofen?", "Did you take anything for it?"
+_EVER = re.compile(r"\bever (?:had|taken|take|tried|used|been on|gotten|got)\b")
 _TRIED_Q = re.compile(r"\b(?:have|did|has) (?:you|she|he) (?:tried|try|taken|take|used|use|had)\b")
 
 
@@ -803,8 +806,8 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
             last_drug = None  # a dose near an unclear drug name belongs to that drug, not the previous one
         mentions = restatements_dropped(sent.toks, mentions)
         events = _events_for_sentence(sent, mentions) if mentions else []
-        if sent.role == "clinician" and sent.is_question and _answered_no(turns, sent.turn):
-            events = []  # "Have you tried Azo?" "No." says nothing about the regimen
+        if sent.role == "clinician" and sent.is_question and (_answered_no(turns, sent.turn) or _EVER.search(sent.norm)):
+            events = []  # "Have you tried Azo?" "No." says nothing about the regimen, nor "Has she ever had X?" (D238)
         events = _offers_settled(turns, sent, _tried_without_effect(turns, sent, events))
         events = [] if _someone_elses(sent, sentences[sent.index - 1] if sent.index else None) else events
         plan = last_plan[2] if last_plan is not None and last_plan[1] == sent.index - 1 else None
@@ -1031,9 +1034,13 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
         sents = turn.sentences
         if allergy_question and sents and _answers_none(sents[0], known):
             denied = True
+        taken_back = _taken_back_upto(sents)
         for si, sent in enumerate(sents):
             if _NKDA.search(sent.norm) and not _substances(sent, known):
                 denied = True
+                continue
+            if si < taken_back:
+                excluded |= {(sent.index, start) for start, _e, _n in _substances(sent, known)}
                 continue
             follow = sents[si + 1] if si + 1 < len(sents) else None
             for start, name, reaction in _sentence_allergies(sent, follow, known, allergy_question, med_question):
@@ -1041,6 +1048,17 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
                 excluded.add((sent.index, start))
             excluded |= relative_allergens(sent, known)
     return list(allergies.values()), excluded, denied and not allergies
+
+
+#: a speaker taking back an allergy just named: "Cephalexin. No, wait, that's his sister. He doesn't have any." (D238)
+_SOMEONE_ELSES = re.compile(r"\bthat (?:is|was) (?:my|his|her|their|your) (?:" + PERSONS + r")\b")
+_HAS_NONE = re.compile(r"\b(?:does|do|did) not have any(?: allergies)?\W*$")
+
+
+def _taken_back_upto(sents: list[Sentence]) -> int:
+    """The index of the last sentence of a turn that takes back what the sentences before it named, else -1."""
+    return max((i for i, s in enumerate(sents) if i > 0 and (_SOMEONE_ELSES.search(s.norm) or _HAS_NONE.search(s.norm))),
+               default=-1)
 
 
 #: a clinician stating the patient's allergy, usually from the chart: "I have that you're allergic to
@@ -1055,6 +1073,10 @@ _CHART_END = re.compile(r"\b(?:mother|father|mom|dad|sister|brother|son|daughter
                         r"|\b(?:so|but|because|then|which|instead|and) (?:we|i|you|she|he|they|let|will|would)\b"
                         r"|, (?:we|i|she|he|they|let|will|would)\b")
 _CONDITIONAL = re.compile(r"\b(?:if|whether|in case|unless|suppose)\b")
+#: a clinician putting a substance on the chart's allergy list: "I'm putting amoxicillin on her allergy list" (D238)
+_LISTED = re.compile(r"\b(?:put|putting|add|adding|list|listing|mark|marking|note|noting|record|recording|flag|flagging|"
+                     r"keep|keeping) (?P<what>(?:[\w-]+ ){1,4}?)(?:on|to|in) (?:your|her|his|their|the) (?:drug )?allerg(?:y|ies)"
+                     r"(?: list)?\b")
 
 
 def _chart_spans(norm: str) -> list[tuple[int, int]]:
@@ -1069,6 +1091,9 @@ def _chart_spans(norm: str) -> list[tuple[int, int]]:
         ends = [c for c in cuts if c > m.end()] + [e.start() for e in _CHART_END.finditer(norm, m.end())]
         end = min(ends, default=len(norm))
         spans.append((len(norm[: m.end()].split()), len(norm[:end].split())))
+    for m in _LISTED.finditer(norm):
+        if not _CONDITIONAL.search(norm[:m.start()]):
+            spans.append((len(norm[: m.start("what")].split()), len(norm[: m.end("what")].split())))
     return spans
 
 
@@ -1170,11 +1195,12 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
 
 #: a relative, the subject of "is allergic to": "my wife is allergic to sulfa" (D192)
 _RELATIVE_ALLERGIC = re.compile(
-    r"\b(?:my|a|one) (" + PERSONS + r"|baby)(?: of mine)? (?:(?:is|was|are|were|'s)(?: also| both)? allergic to"
+    r"\b(?:my|a|one|her|his|their) (" + PERSONS + r"|baby)(?: of mine)? (?:(?:is|was|are|were|'s)(?: also| both)? allergic to"
     # ... or had a reaction to it, or takes it: "my sister had a bad reaction to penicillin", "my friend got
     # prednisone when she had a bad reaction" (D228)
     r"|(?:had|has|got|gets|had had) (?:an? )?(?:\w+ ){0,2}reactions? (?:to|from)"
-    r"|" + _THEY_TAKE + r")\b")
+    r"|" + _THEY_TAKE + r"|(?:is |was )?(?:also |supposedly |apparently |reportedly |probably )*(?=(?:[\w-]+ ){1,3}"
+    r"allergic\b))\b")  # "her dad is supposedly penicillin allergic" (D238)
 #: what, between that statement and a substance, hands the sentence back to the speaker
 _ME_TOO = re.compile(r"\b(?:so am i|so do i|me too|as am i|i am too|i am as well|same here|both of us|we both)\b")
 _BACK_TO_SPEAKER = re.compile(r"\b(?:i|me|my|i'm|but|though|while)\b|[.;:]")
@@ -1184,7 +1210,8 @@ def _relative_s_allergy(sent: Sentence, start: int) -> bool:
     """The substance at token ``start`` is what the speaker's relative is allergic to, said before it in the same
     clause; a son's or daughter's in a visit about the child (D192) is the patient's."""
     text = " ".join(sent.toks[:start])
-    said = list(_RELATIVE_ALLERGIC.finditer(text))
+    said = list(_RELATIVE_ALLERGIC.finditer(" ".join(sent.toks[:start + 4])))
+    said = [m for m in said if m.start() < len(text)]
     m = said[-1] if said else None  # the statement nearest the substance
     if m is None or _BACK_TO_SPEAKER.search(text[m.end():]) or _ME_TOO.search(sent.norm, m.end()):
         return False

@@ -152,7 +152,8 @@ def _allergy_classes(allergies: list[Allergy]) -> dict[str, str]:
 
 def allergy_conflicts(turns: list[Turn], medications: list[Medication],
                       allergies: list[Allergy]) -> tuple[list[Medication], list[ReviewItem]]:
-    """A drug the patient is allergic to is never written as a medication: a mention of it that only
+    """A drug the patient is allergic to is never written as a current medication (one stopped, for the reaction, is
+    kept as stopped): a mention of it that only
     reports or continues it is the allergy itself; a start or a change goes to review ("prescribed despite
     a recorded allergy"), never into the plan.  A start or change of another drug of an allergen's class
     (amoxicillin beside a penicillin allergy) stays in the plan, as the clinician said it, and is flagged
@@ -164,7 +165,7 @@ def allergy_conflicts(turns: list[Turn], medications: list[Medication],
     sentences = [s for t in turns for s in t.sentences]
     for med in medications:
         started = med["status"] in ("new", "changed")
-        if med["name"] in allergens:
+        if med["name"] in allergens and med["status"] != "stopped":  # a drug stopped for the reaction stays (D238)
             if started:
                 items.append(_said_item(sentences, med["name"], "recorded allergy"))
             continue
