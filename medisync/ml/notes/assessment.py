@@ -218,6 +218,11 @@ def _condition_matches(sent: Sentence, start_tok: int, last: int) -> tuple[list[
     return curated, [m for m in sourced if not covered.intersection(range(m.start, m.end))]
 
 
+#: residual codes of a chapter, dropped when a code of that chapter says more: "herpes labialis ... from the herpes
+#: simplex virus" is not also "viral infection, unspecified" (D239)
+_RESIDUAL = {"B34.9": ("A", "B"), "B99.9": ("A", "B")}
+
+
 def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | None = None,
                    last_start: int | None = None) -> list[Condition]:
     """Conditions the clinician states as the patient's, after ``start_tok`` (and starting no later
@@ -365,6 +370,7 @@ def _dedupe_codes(conds: list[Condition]) -> list[Condition]:
             continue
         keep.append(c)
     codes = [c.icd10 for c in keep]
+    keep = [c for c in keep if not any(o != c.icd10 and o[0] in _RESIDUAL.get(c.icd10, ()) for o in codes)]
     return [c for c in keep if not excluded_by(c.icd10, codes)]  # ICD-10-CM Excludes1 (D205)
 
 

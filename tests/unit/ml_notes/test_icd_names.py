@@ -148,3 +148,21 @@ def test_common_primary_care_conditions_by_their_spoken_names(said: str, code: s
 def test_a_fungal_skin_infection_is_no_cellulitis() -> None:
     """D216: the curated "skin infection" (cellulitis) inside "fungal skin infection" was coded L03.90."""
     assert "L03.90" not in _coded("a fungal skin infection")
+
+
+def _codes(said: str) -> list[str]:
+    return [d["icd10"] for d in insights(("D", said))["diagnoses"]]
+
+
+@pytest.mark.parametrize(("said", "code"), [
+    ("My assessment is candidal stomatitis, a yeast infection of the mouth.", "B37.0"),
+    ("This is herpes labialis, caused by the herpes simplex virus.", "B00.1"),
+])
+def test_a_lay_restatement_or_a_named_virus_adds_no_second_code(said: str, code: str) -> None:
+    """D239: "yeast infection" names no site (B37.9, dropped beside B37.0), and the unspecified viral infection
+    (B34.9) is residual beside a specific infection."""
+    assert _codes(said) == [code]
+
+
+def test_a_virus_alone_is_still_a_viral_infection() -> None:
+    assert _codes("My assessment is a virus, it should pass in a few days.") == ["B34.9"]
