@@ -6,6 +6,7 @@ import re
 
 from medisync.application.ports import Diagnosis, Symptom
 
+from .lab_result import abnormal_result
 from .lexicon import condition_lexicon, symptom_lexicon
 from .opening_problem import is_flare, is_lesion, opening_lesion, opening_problem
 from .text import Sentence, Turn, phrase_key
@@ -138,6 +139,7 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
             home = "home " if re.search(r"\bhome\b", norm + " " + opening) else ""
             problem = f"high {home}blood pressure readings"
             break
+    problem = problem or abnormal_result(turns)  # D240
     present = [s for s in symptoms if s["present"]]
     symptom_phrase = None
     if present:
