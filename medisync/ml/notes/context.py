@@ -49,7 +49,8 @@ _add("is fine|are fine|is gone|are gone|went away|has resolved|have resolved|is 
      "is not a problem|not an issue", "negated", _POST, 5)
 _add("if|in case|should you|watch for|look out for|unless|whether|in the event|"
      "call me if|call us if|return if|sooner if|signs of|symptoms of|worry about|"
-     "warning signs", "hypothetical", _PRE, 20)
+     "warning signs|wish i|wish it|wish she|wish he|wish they|wished i|if only", "hypothetical", _PRE, 20)
+# "I wish I'd lost some weight" is no weight loss (D241); "No, I wish. Unfortunately I've gained" is an answer
 _add("mother|father|mom|dad|brother|sister|grandmother|grandfather|grandma|grandpa|aunt|uncle|"
      "cousin|parents|parent|siblings|son|daughter|husband|wife|family history|family history of|"
      "runs in family|family member|"

@@ -272,6 +272,8 @@ def _is_question(text: str, toks: list[str]) -> bool:
         return False
     if words[0] == "what" and len(words) > 2 and words[1] in _SUBJECTS:
         return False  # a free relative: "What you are describing sounds like insomnia." (D106)
+    if words[0] in ("when", "where", "how", "if") and len(words) > 2 and words[1] in _SUBJECTS and _main_clause_states(toks):
+        return False  # a clause of time or place before a statement: "When I stand up fast, the room tilts." (D241)
     if words[0] in _QUESTION_STARTERS:
         if len(words) > 1 and words[1] == "not" and words[0] in ("do", "does", "did"):
             return False  # "Do not take ..." is an instruction
@@ -279,6 +281,14 @@ def _is_question(text: str, toks: list[str]) -> bool:
             return False
         return True
     return False
+
+
+def _main_clause_states(toks: list[str]) -> bool:
+    """After the first comma comes a statement, not a question: "When I stand up, the room tilts"."""
+    if "," not in toks:
+        return False
+    rest = [t for t in toks[toks.index(",") + 1:] if t.isalpha()]
+    return bool(rest) and rest[0] not in _QUESTION_STARTERS
 
 
 #: a statement closed by a tag ("I do hear a murmur, okay?") asks nothing of its own

@@ -105,3 +105,14 @@ def test_durations() -> None:
     assert parse_duration("come back in 4 weeks") is None
     ins = insights(("P", "For the last two weeks I have been very thirsty."))
     assert symptom_map(ins) == {"increased thirst": (True, "2 weeks")}
+
+
+def test_a_when_clause_before_a_statement_is_no_question_without_its_mark() -> None:
+    """D241: without "?" a sentence opening with a question word is read as a question (ASR drops the marks); a
+    "when I ..." clause followed by a statement is not, and one followed by "does it ...?" still is."""
+    from medisync.ml.notes.text import build_turns
+    said = ["When I stand up fast, the room tilts.", "When you cough, does it hurt.", "When did it start."]
+    segs = [{"start": float(i), "end": i + 0.9, "speaker": "P", "role": "patient", "text": t, "words": []}
+            for i, t in enumerate(said)]
+    asked = [s.is_question for t in build_turns({"segments": segs, "language": "en"}) for s in t.sentences]
+    assert asked == [False, True, True]

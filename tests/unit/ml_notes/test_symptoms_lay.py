@@ -319,3 +319,16 @@ def test_has_it_been_there_since_a_day_asks_the_onset() -> None:
     said = symptom_map(insights(("D", "What's going on?"), ("P", "I have a cough."),
                                 ("D", "Has the cough been there since Monday?"), ("P", "Yes, since Monday. So three days.")))
     assert said == {"cough": (True, "3 days")}
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    ((("D", "Any fevers?"), ("P", "No fevers. I wish I had lost some weight, though.")), {"fever": (False, None)}),
+    ((("D", "Any nausea?"), ("P", "I felt kind of pukey last night.")), {"nausea": (True, None)}),
+    ((("D", "Any dizziness?"), ("P", "When I roll over in bed, the room spins.")), {"dizziness": (True, None)}),
+    ((("D", "How is work?"), ("P", "I have brain fog all afternoon.")), {"poor concentration": (True, None)}),
+    ((("D", "How is she sleeping?"), ("F", "She's been sleeping a ton.")), {"excessive sleepiness": (True, None)}),
+])
+def test_lay_answers_and_a_wish(turns: tuple[tuple[str, str], ...], expected: dict[str, tuple[bool, None]]) -> None:
+    """D241: a wish is no finding; lay words for nausea, a spinning room, brain fog and sleeping a lot; an answer
+    that opens with a "when" clause is a statement, not a question."""
+    assert symptom_map(insights(*turns)) == expected
