@@ -798,7 +798,8 @@ _FU_TRIGGER = re.compile(
     r"\b(come back|coming back|see (?:you|me|him|her|them)|see how (?:you|he|she|they|things|it) (?:are|is|am)? ?(?:doing|going)|follow up|fall up|follow|return|recheck|rechecking|check back|"
     r"(?:will|'ll|going to) (?:be )?check(?:ing)?|back in|"
     r"appointment|visit|schedule|scheduled|check in|touch base|see each other|"
-    r"check (?:up )?on (?:you|him|her|them))\b"  # "let's check on you in three months" (D159)
+    r"check (?:up )?on (?:you|him|her|them)"  # "let's check on you in three months" (D159)
+    r"|(?:peek at|look at|take a look at|check|see) (?:you|him|her|them|it|the \w+) again|on the books)\b"  # D242
 )
 _FU_INTERVAL = re.compile(
     r"\bin\s+(?:about\s+|another\s+|around\s+)?(\d+(?:\.\d+)?|a|an|1|a couple of|a couple|couple of|a few)\s+"
@@ -806,7 +807,8 @@ _FU_INTERVAL = re.compile(
 )
 _FU_NEXT = re.compile(r"\bnext\s+(week|month|year)\b")
 #: "book that visit with me three months from now" (D105)
-_FU_FROM_NOW = re.compile(r"\b(\d+(?:\.\d+)?|a|an|a couple of|a few)\s+(day|days|week|weeks|month|months|year|years)\s+from\s+now\b")
+_FU_FROM_NOW = re.compile(r"\b(\d+(?:\.\d+)?|a|an|a couple of|a few)\s+(day|days|week|weeks|month|months|year|years)\s+from\s+"
+                          r"(?:now|today)\b")
 
 
 def _interval(q: str, unit: str) -> str:

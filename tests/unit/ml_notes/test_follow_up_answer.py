@@ -3,6 +3,8 @@ rate told as breaths a minute, and a recheck as an order (D96)."""
 
 from __future__ import annotations
 
+import pytest
+
 from ._dialogue import insights
 
 
@@ -50,3 +52,17 @@ def test_the_first_return_phrase_followed_by_an_interval_gives_it() -> None:
     found = insights(("D", "We will check a fasting lipid panel a week before your next visit and book that "
                            "visit with me three months from now."))
     assert found["follow_up"] == "3 months"
+
+
+@pytest.mark.parametrize(("said", "interval"), [
+    ("Come back on Thursday, a week from today.", "1 week"),
+    ("Let's get you on the books for eight weeks from now.", "8 weeks"),
+    ("I'd like to take a look at him again in three weeks.", "3 weeks"),
+])
+def test_more_ways_to_say_when_to_return(said: str, interval: str) -> None:
+    """D242 (phrasings written for this test)."""
+    assert insights(("D", said))["follow_up"] == interval
+
+
+def test_a_dose_repeated_in_an_interval_is_no_follow_up() -> None:
+    assert insights(("D", "Take one tablet now and take it again in two weeks."))["follow_up"] is None
