@@ -46,6 +46,8 @@ _POSSESSIVE = frozenset("my her his your their".split())
 _VERBAL = frozenset("can cannot not no been have has had keep keeps get gets got feel feels feeling am is are was "
                     "were hurts hurt hurting aches ached i it".split())
 _MAX_WORDS = 12
+#: a vague noun after a symptom, before its place: "this rash thing on his arm"
+_FILLER_NOUNS = frozenset("thing things stuff".split())
 
 
 @lru_cache(maxsize=1)
@@ -106,14 +108,15 @@ def _phrase(sent: Sentence, mentions: list[Mention]) -> str | None:
             held.append(m)
     while start > 0 and toks[start - 1] in descriptors and not sent.heard_below(start - 1, start, MIN_WORD_PROBABILITY):
         start -= 1
-    stop = place_end(toks, end)
+    filler = end < len(toks) and toks[end] in _FILLER_NOUNS  # "this rash thing on his arm" (D243)
+    stop = place_end(toks, end + filler)
     if sent.heard_below(start, stop, MIN_WORD_PROBABILITY):
         return None
     if stop - start == 1 or (start == held[0].start and held[0].location is not None):
         # one bare word, or a place the composed name already holds without a descriptor to add:
         # "abdominal pain" says more than "pains", "right hand pain" as much as "pain on the back of ..."
         return None
-    words = toks[start:stop]
+    words = toks[start:end] + toks[end + filler:stop]
     if not words or words[0] in _VERBAL or len(words) > _MAX_WORDS or not _reads_clinical(words) \
             or not any(_names_concept(toks[m.start:m.end], m) for m in held):
         return None

@@ -65,3 +65,9 @@ def test_the_patient_opens_with_the_kind_of_visit(answer: str, cc: str) -> None:
 def test_a_reason_that_names_nothing_clinical_is_no_chief_complaint() -> None:
     """D183: "I'm here for my son." names no symptom, condition or kind of visit."""
     assert _cc(("D", "What brings you in today?"), ("P", "I'm here for my son.")) is None
+
+
+def test_a_vague_noun_between_the_symptom_and_its_place_is_left_out() -> None:
+    """D243: "this red rash thing on her arm" is told as the red rash on the arm."""
+    ins = insights(("D", "What brings you in today?"), ("P", "She has this red rash thing on her arm."))
+    assert ins["chief_complaint"] == "red rash on the arm"
