@@ -1051,13 +1051,13 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
 
 
 #: a speaker taking back an allergy just named: "Cephalexin. No, wait, that's his sister. He doesn't have any." (D238)
-_SOMEONE_ELSES = re.compile(r"\bthat (?:is|was) (?:my|his|her|their|your) (?:" + PERSONS + r")\b")
+_THAT_IS_SOMEONE = re.compile(r"\bthat (?:is|was) (?:my|his|her|their|your) (?:" + PERSONS + r")\b")
 _HAS_NONE = re.compile(r"\b(?:does|do|did) not have any(?: allergies)?\W*$")
 
 
 def _taken_back_upto(sents: list[Sentence]) -> int:
     """The index of the last sentence of a turn that takes back what the sentences before it named, else -1."""
-    return max((i for i, s in enumerate(sents) if i > 0 and (_SOMEONE_ELSES.search(s.norm) or _HAS_NONE.search(s.norm))),
+    return max((i for i, s in enumerate(sents) if i > 0 and (_THAT_IS_SOMEONE.search(s.norm) or _HAS_NONE.search(s.norm))),
                default=-1)
 
 
