@@ -134,7 +134,9 @@ def _with_side(cond: Condition, toks: list[str], start: int, end: int) -> Condit
     if lateral is None:
         return cond
     code, part = lateral
-    name = f"{cond.name}, {side} {part}" if side != "bilateral" else f"{cond.name}, bilateral"
+    base, _, said = cond.name.partition(", ")
+    base = base if said and said in part else cond.name  # "trigger finger, ring" + right -> "..., right ring finger"
+    name = f"{base}, {side} {part}" if side != "bilateral" else f"{base}, bilateral"
     return Condition(name, code, icd10_title(code) or "")
 
 
@@ -251,7 +253,9 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | No
         if _HEDGE.search(lead) or _HEDGE.search(" ".join(sent.toks[max(0, ts - 4):ts])):
             review.append(_review_item(sent, " ".join(sent.toks[ts:te]), m.payload, "uncertain"))
             continue
-        found.append(_with_qualifier(_with_side(m.payload, sent.toks, ts, te), sent.toks, ts, te))
+        # the side once more after the qualifier: "trigger finger, in the right ring finger" is M65.341 (D244)
+        found.append(_with_side(_with_qualifier(_with_side(m.payload, sent.toks, ts, te), sent.toks, ts, te),
+                                sent.toks, ts, te))
         spoken[found[-1].icd10] = " ".join(sent.content[m.start:m.end])
     fuzzy = _fuzzy_condition(sent, start_tok, longest) if last_start is None else None
     if fuzzy is not None:

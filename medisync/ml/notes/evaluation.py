@@ -403,6 +403,8 @@ def said_facts(transcript: dict[str, Any]) -> tuple[set[str], set[str], set[str]
                 codes = {cond.icd10} | {lat[0] for side in ("left", "right", "bilateral")
                                         if (lat := lateral_code(cond.icd10, side)) is not None}
                 codes |= {q[0] for c in list(codes) if (q := qualified_code(c, sent.toks, ts, te)) is not None}
+                codes |= {lat[0] for c in list(codes) for side in ("left", "right", "bilateral")
+                          if (lat := lateral_code(c, side)) is not None}  # a side of the qualified code (D244)
                 (negated if bad else affirmed).update(codes)
     return drugs, affirmed, negated - affirmed
 

@@ -41,7 +41,9 @@ def icd10_title(code: str) -> str | None:
     return title
 
 
-_SIDE_PART = re.compile(r"\bunspecified (ear|eye|knee|hip|shoulder|elbow|wrist|hand|ankle|foot|leg|arm|lung|kidney|breast|side)s?\b")
+_SIDE_PART = re.compile(r"\bunspecified (ear|eye|knee|hip|shoulder|elbow|wrist|hand|ankle|foot|leg|arm|lung|kidney|breast|side|"
+                        r"(?:ring |middle |index |little )?finger|thumb|(?:great |lesser )?toe|forearm|thigh|lower leg|upper arm)"
+                        r"s?\b")  # fingers and toes: D244
 
 
 @lru_cache(maxsize=4096)

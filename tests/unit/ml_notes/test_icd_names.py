@@ -166,3 +166,16 @@ def test_a_lay_restatement_or_a_named_virus_adds_no_second_code(said: str, code:
 
 def test_a_virus_alone_is_still_a_viral_infection() -> None:
     assert _codes("My assessment is a virus, it should pass in a few days.") == ["B34.9"]
+
+
+@pytest.mark.parametrize(("said", "code"), [
+    ("My assessment is trigger finger, in the left middle finger.", "M65.332"),
+    ("This is acute otitis media of the right ear.", "H66.91"),
+])
+def test_a_side_said_after_a_finger_is_coded_with_both(said: str, code: str) -> None:
+    """D244: the side is read again after the qualifier picks the finger, and the safety reading of what was said
+    (``evaluation.said_facts``) takes that code as stated."""
+    from medisync.ml.notes.evaluation import safety
+    assert _codes(said) == [code]
+    doc = {"segments": [{"start": 0.0, "end": 2.0, "speaker": "D", "role": "clinician", "text": said, "words": []}]}
+    assert safety(doc, insights(("D", said)))["unstated_diagnoses_coded"] == []
