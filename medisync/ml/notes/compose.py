@@ -8,7 +8,7 @@ from medisync.application.ports import Diagnosis, Symptom
 
 from .lab_result import abnormal_result
 from .lexicon import condition_lexicon, symptom_lexicon
-from .opening_problem import is_flare, is_lesion, opening_lesion, opening_problem
+from .opening_problem import is_flare, opening_lesion, opening_problem
 from .text import Sentence, Turn, phrase_key
 
 EMPTY = {
@@ -154,21 +154,25 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
         mechanism = _mechanism([s for t in patient_turns for s in t.sentences])
         if mechanism:
             symptom_phrase += " " + mechanism
-    return _pick(follow_cond, problem, symptom_phrase, opening_lesion(turns) or opening_problem(turns), diagnoses)
+    return _pick(follow_cond, problem, symptom_phrase, turns, diagnoses)
 
 
-def _pick(follow_cond: str | None, problem: str | None, symptom_phrase: str | None, opened: str | None,
+def _pick(follow_cond: str | None, problem: str | None, symptom_phrase: str | None, turns: list[Turn],
           diagnoses: list[Diagnosis]) -> str | None:
-    """The chief complaint from its candidates: a follow-up visit, a reading, a condition the patient says is
-    flaring (with the symptoms told) or shows on the body (D232), the symptoms, an injury or refill (D217), the
-    first diagnosis."""
+    """The chief complaint from its candidates: a follow-up visit, a reading or result, a condition the patient side
+    shows on the body (D232), one it says is flaring (with the symptoms told), the symptoms, an injury or refill
+    (D217), the first diagnosis."""
     if follow_cond:
         extra = problem or symptom_phrase
         return f"{follow_cond} follow-up" + (f" with {extra}" if extra else "")
     if problem:
         return problem
-    if opened and (is_flare(opened) or is_lesion(opened)):
-        told = is_flare(opened) and symptom_phrase and not set(symptom_phrase.split()) <= set(opened.split())
+    lesion = opening_lesion(turns)
+    if lesion:
+        return lesion
+    opened = opening_problem(turns)
+    if opened and is_flare(opened):
+        told = symptom_phrase and not set(symptom_phrase.split()) <= set(opened.split())
         return opened + (f" with {symptom_phrase}" if told else "")
     if symptom_phrase or opened:
         return symptom_phrase or opened

@@ -52,11 +52,14 @@ def _analytes() -> PhraseMatcher[str]:
 
 
 def _against_target(value: float, later: list[Sentence]) -> str | None:
+    """"low" for a value under the first target said ("we like it above thirty"), "high" for one over it."""
     for sent in later:
         m = _TARGET.search(sent.norm)
         if m:
-            below = value < float(m.group("limit"))
-            return ("low" if below else None) if m.group("side") in ("above", "over") else (None if below else "high")
+            limit = float(m.group("limit"))
+            if m.group("side") in ("above", "over"):
+                return "low" if value < limit else None
+            return "high" if value >= limit else None
     return None
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import condition_lexicon, symptom_lexicon
-from .patient_reason import PLACE_START, place_end
+from .patient_reason import place_end
 from .text import Sentence, Turn
 
 #: after a condition's name: the patient says it is flaring, or worse
@@ -29,7 +29,6 @@ _FLARE = re.compile(r"^(?:has been|have been|is|are|keeps|kept|started|seems to 
 _INJURED = re.compile(r"\b(?:i|he|she) (?:think i |just |kind of )?(?:twisted|rolled|sprained|injured|jammed|broke|"
                       r"strained|banged|bumped) (?:my|his|her) (?:(?P<side>left|right) )?")
 _REFILL = re.compile(r"\b(?:refill|refills|renewal|more) (?:on|of|for) (?:my|his|her) ")
-_PLACE_START = PLACE_START
 _PATIENT_SIDE = ("patient", "other", "unknown")
 _OWNERS = frozenset("my his her your the".split())
 #: the patient side's reply that confirms the clinician's opening question ("So the asthma's been acting up?" "It has.")
@@ -75,11 +74,6 @@ def _refill(sent: Sentence) -> str | None:
 def is_flare(complaint: str) -> bool:
     """The chief complaint is a condition said to be flaring or worse, which the symptoms told with it follow."""
     return complaint.endswith(" flare") or complaint.startswith("worsening ")
-
-
-def is_lesion(complaint: str) -> bool:
-    """The chief complaint is a condition named with its place on the body ("warts on the right foot")."""
-    return any(f" {word} " in complaint for word in _PLACE_START)
 
 
 def _confirmed(turns: list[Turn]) -> list[Sentence]:

@@ -37,7 +37,7 @@ _OPEN_QUESTION = re.compile(
     r"|\bwhat can (?:i|we) (?:do|help)\b|\bhow can (?:i|we) help\b|\bwhat seems to be\b"
     r"|\bwhat (?:are|is) (?:you|she|he) (?:in|here) for\b")
 #: where the place after a symptom may start
-PLACE_START = frozenset("on in around behind under over across along at near inside between down".split())
+_PLACE_START = frozenset("on in around behind under over across along at near inside between down".split())
 #: words inside a place phrase besides body parts: "on the inside of both elbows", "on her left side"
 _PLACE_WORDS = frozenset("the my her his your their both left right side sides inside outside back front top "
                          "bottom middle of upper lower part area whole".split())
@@ -65,7 +65,7 @@ def _clinical_words() -> frozenset[str]:
     data = load_json("symptoms.json")
     names = {w for c in data["symptoms"] for w in c["name"].split()}
     body = {w for b in data["body_parts"] for form in (b["prefix"], b["suffix"]) for w in form.split()}
-    return frozenset(names | body | set(data["descriptors"]["words"]) | PLACE_START | _PLACE_WORDS)
+    return frozenset(names | body | set(data["descriptors"]["words"]) | _PLACE_START | _PLACE_WORDS)
 
 
 def _reads_clinical(words: list[str]) -> bool:
@@ -81,7 +81,7 @@ def _is_body(word: str, body: frozenset[str]) -> bool:
 def place_end(toks: list[str], at: int) -> int:
     """The end of a place phrase that starts at ``at`` ("on the inside of both elbows"), else ``at``."""
     _descriptors, body = _vocab()
-    if at >= len(toks) or toks[at] not in PLACE_START:
+    if at >= len(toks) or toks[at] not in _PLACE_START:
         return at
     end = at
     for k in range(at + 1, min(len(toks), at + 8)):
