@@ -651,7 +651,9 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
     if action in ("mention", "start") and sent.role != "clinician":
         action = "report"
     if sent.role == "clinician" and plan is not None and doses[0][0] == 0 and action == "mention":
-        action = plan  # "I'd like to start rosuvastatin." "10 milligrams every evening." (D196)
+        # "I'd like to start rosuvastatin." "10 milligrams every evening." (D196); "So, nystatin suspension."
+        # "Five milliliters, four times a day.": a drug named alone and then dosed is prescribed (D245)
+        action = "start" if plan == "mention" else plan
     elif sent.role == "clinician" and action != "change":
         return None  # a clinician's new prescription of a drug we did not recognise
     target = meds.get(last_drug)
@@ -663,16 +665,46 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
 _SENTENCE_MARKS = frozenset(". , ; : ? !".split())
 
 
-def _plan_without_dose(events: list[MedEvent], last_drug: tuple[str, int] | None,
-                       sent: Sentence) -> tuple[str, int, str] | None:
+#: the words a clinician may say around a drug named by itself: "So, nystatin suspension." (D245)
+_NAMING_ONLY = frozenset("so okay ok then now next first second third and also the a an some oral liquid suspension "
+                         "tablets tablet capsules capsule syrup".split()) | _TOPICAL_FORMS
+
+
+def _named_alone(sent: Sentence, mentions: list[DrugMention]) -> bool:
+    """The sentence says nothing but the drug (and a form or a filler word)."""
+    inside = {k for m in mentions for k in range(m.start, m.end)}
+    return all(t in _SENTENCE_MARKS or t in _NAMING_ONLY for k, t in enumerate(sent.toks) if k not in inside)
+
+
+def _plan_without_dose(events: list[MedEvent], last_drug: tuple[str, int] | None, sent: Sentence,
+                       mentions: list[DrugMention]) -> tuple[str, int, str] | None:
     """(drug, sentence index, action) when this clinician's sentence starts, changes or continues the drug it
-    names last and gives it no dose: a dose that opens the next sentence is that drug's (D196)."""
+    names last and gives it no dose, or names it alone: a dose that opens the next sentence is that drug's
+    (D196, D245)."""
     ev = next((e for e in reversed(events) if last_drug is not None and e.drug == last_drug[0]), None)
     words = [t for t in sent.toks if t not in _SENTENCE_MARKS]
     if (ev is None or sent.role != "clinician" or sent.is_question or ev.dose is not None or ev.negated
-            or ev.action not in ("start", "change", "continue") or (words and words[-1][:1].isdigit())):
+            or (words and words[-1][:1].isdigit())):
         return None  # "aldactone twelve . five milligrams": a number split at its point is no new sentence
-    return ev.drug, sent.index, ev.action
+    if ev.action in ("start", "change", "continue") or (ev.action == "mention" and _named_alone(sent, mentions)):
+        return ev.drug, sent.index, ev.action
+    return None
+
+
+def _frequency_follows(sent: Sentence, last_drug: tuple[str, int], named_in: int | None,
+                       meds: dict[str, _Med]) -> MedEvent | None:
+    """"Amlodipine, five milligrams, for blood pressure. Once a day.": a short sentence that gives only a
+    frequency (no drug, no dose), right after the speaker's sentence naming a drug that has none yet, gives that drug its
+    frequency (D245)."""
+    med = meds.get(last_drug[0])
+    if (named_in != sent.index - 1 or sent.is_question or med is None or med.status is None
+            or med.frequency is not None or len([t for t in sent.toks if t not in _SENTENCE_MARKS]) > 8
+            or find_doses(sent.toks, 0, len(sent.toks))):
+        return None  # a sentence with a dose of its own is read by ``_bare_dose_event`` or not at all
+    freq = parse_frequency(" ".join(sent.toks))
+    if freq is None:
+        return None
+    return MedEvent(last_drug[0], "mention", None, freq, sent.role, False, False, 0.5, sent.index)
 
 
 def _frequency_answer(sent: Sentence, last_drug: tuple[str, int], meds: dict[str, _Med],
@@ -796,6 +828,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
     meds: dict[str, _Med] = {}
     last_drug: tuple[str, int] | None = None
     last_plan: tuple[str, int, str] | None = None
+    named_in: int | None = None
     order = 0
     med_answer = med_answer_turns(turns)
     for sent in sentences:
@@ -815,7 +848,8 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
             # "... and Sudafed." "30 milligrams every six hours, plus atorvastatin ...": a regimen that opens the
             # sentence before any drug is the last drug's, as a sentence of its own would be (D171)
             ev = _bare_dose_event(sent, last_drug[0], meds, min((m.start for m in found), default=None), plan) \
-                or (None if found else _frequency_answer(sent, last_drug, meds, turns))
+                or (None if found else _frequency_answer(sent, last_drug, meds, turns)
+                    or _frequency_follows(sent, last_drug, named_in, meds))
             if ev is not None:
                 events = [ev, *events]
         for ev in events:
@@ -828,8 +862,8 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
             med.confidence = max(med.confidence, ev.confidence)
             _apply(med, ev)
         if mentions:
-            last_drug = (mentions[-1].drug.name, sent.turn)
-        last_plan = _plan_without_dose(events, last_drug, sent) if mentions else None
+            last_drug, named_in = (mentions[-1].drug.name, sent.turn), sent.index
+        last_plan = _plan_without_dose(events, last_drug, sent, mentions) if mentions else None
     out: list[Medication] = []
     for med in sorted(meds.values(), key=lambda m: m.order):
         if med.status is None:

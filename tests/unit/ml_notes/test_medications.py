@@ -274,6 +274,24 @@ def test_a_dose_that_opens_the_clinician_s_next_sentence_is_the_drug_just_starte
 
 
 @pytest.mark.parametrize(("turns", "expected"), [
+    # a frequency said in a short sentence of its own, right after the drug (D245)
+    ((("D", "What do you take?"), ("P", "Amlodipine, five milligrams, for blood pressure. Once a day.")),
+     {"amlodipine": ("5 mg", "once daily", "active")}),
+    ((("P", "I take lisinopril. Twice a day, with food."),), {"lisinopril": (None, "twice daily with food", "active")}),
+    # a drug named alone by the clinician and dosed in the next sentence is prescribed
+    ((("D", "So, nystatin suspension. Five milliliters, four times a day."),),
+     {"nystatin": ("5 ml", "four times daily", "new")}),
+    # not: a frequency two sentences on, a long sentence about something else, or a drug that has one already
+    ((("P", "I take lisinopril. It's for my pressure. Once a day."),), {"lisinopril": (None, None, "active")}),
+    ((("P", "Lisinopril, twice a day. Once a day I walk the dog."),), {"lisinopril": (None, "twice daily", "active")}),
+    ((("P", "I take lisinopril. My husband takes his pills once a day and walks the dog after breakfast."),),
+     {"lisinopril": (None, None, "active")}),
+])
+def test_a_regimen_in_the_sentence_after_the_drug_is_that_drug_s(turns, expected) -> None:
+    assert _meds(insights(*turns)) == expected
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
     ((("D", "Would you be open to starting metformin?"), ("P", "I'd rather not.")), {}),
     ((("D", "Do you want to try sertraline?"), ("P", "Let me think about it.")), {}),
     ((("D", "Should we start lisinopril?"),), {}),
