@@ -18,6 +18,8 @@ Inputs (all under tests/):
                                      any rule from them, then tuned on
   fixtures/tune4/*                   12 text-only visits written the same way (D233); first measured before
                                      any rule from them, then tuned on
+  fixtures/tune5/*                   12 text-only visits written the same way (D246); first measured before
+                                     any rule from them, then tuned on
   fixtures/aci-bench/{train,valid}   ACI-Bench dialogues + scribe notes (Yim et al. 2023, CC BY 4.0):
                                      train tuned on, valid reported only; no fact labels, so only the
                                      safety counters, needs_review counts and medication names vs. the
@@ -65,6 +67,7 @@ HELDOUT = FIXTURES / "heldout"
 TUNE2 = FIXTURES / "tune2"
 TUNE3 = FIXTURES / "tune3"
 TUNE4 = FIXTURES / "tune4"
+TUNE5 = FIXTURES / "tune5"
 BLIND2 = FIXTURES / "blind2"
 BLIND3 = FIXTURES / "blind3"
 ACI_DIR = FIXTURES / "aci-bench"
@@ -440,8 +443,8 @@ def main(argv: list[str] | None = None) -> int:
     heldout = load_heldout()
     tune = load_heldout("tune")
     truths = truths + tune
-    tune2, tune3, tune4 = load_truth_files(TUNE2), load_truth_files(TUNE3), load_truth_files(TUNE4)
-    truth_docs = {vid: truth_to_transcript(t) for vid, t in truths + heldout + tune2 + tune3 + tune4}
+    tune2, tune3, tune4, tune5 = (load_truth_files(f) for f in (TUNE2, TUNE3, TUNE4, TUNE5))
+    truth_docs = {vid: truth_to_transcript(t) for vid, t in truths + heldout + tune2 + tune3 + tune4 + tune5}
     conditions: dict[str, list[tuple[str, dict[str, Any], dict[str, Any] | None]]] = {}
     base = [(vid, truth_docs[vid], t["expected"]) for vid, t in truths]
     conditions["truth:dev"] = [d for d in base if d[0].startswith("dev-")]
@@ -452,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     conditions["truth:tune2"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune2]
     conditions["truth:tune3"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune3]
     conditions["truth:tune4"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune4]
+    conditions["truth:tune5"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune5]
     recorded = []
     for vid, t in truths + heldout:
         for f in (ASR_DIR / f"{vid}.asr.json", HELDOUT / f"{vid}.asr.json"):
