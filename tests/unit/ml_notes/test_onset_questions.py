@@ -69,3 +69,22 @@ def test_going_on_two_weeks_is_a_duration() -> None:
     """D179: "back pain, going on two weeks now"."""
     found = symptom_map(insights(("D", "What brings you in?"), ("P", "I've had back pain, going on two weeks now.")))
     assert found == {"back pain": (True, "2 weeks")}
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("When did you first notice that?", "Around my birthday. So about two months."),
+    ("When did you start noticing it?", "Two months ago, maybe."),
+    ("When did you first have these?", "About two months ago."),
+])
+def test_when_did_you_notice_it_asks_the_onset_of_what_was_just_said(question: str, answer: str) -> None:
+    """D247: "When did you first notice that?" points back to the symptom of the patient's turn before, as
+    "When did it start?" does (D179)."""
+    said = symptom_map(insights(("D", "How have you been?"), ("P", "My heart pounds, even lying on the couch."),
+                                ("D", question), ("P", answer)))
+    assert said == {"palpitations": (True, "2 months")}
+
+
+def test_when_did_you_notice_a_named_thing_is_not_a_pointer_back() -> None:
+    said = symptom_map(insights(("D", "How have you been?"), ("P", "My heart pounds, even lying on the couch."),
+                                ("D", "When did you first notice the weight loss?"), ("P", "About two months ago.")))
+    assert said.get("palpitations") == (True, None)
