@@ -1221,7 +1221,8 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
                 not explicit or re.search(r"\bnot allergic\b|\bno allerg", norm)):
             continue
         reaction = _reaction_of(sent, follow, picked, idx)
-        if name in food_allergens() and not explicit and reaction is None and not _bare_answer(sent, picked, allergy_question):
+        said_so = explicit and (not inside or (s, e, name) in inside)  # "..., but Mateo eats peanut butter" (D248)
+        if name in food_allergens() and not said_so and reaction is None and not _bare_answer(sent, picked, allergy_question):
             continue  # "just fish oil", "I eat peanuts every day": a food is an allergy only when said so (D158)
         out.append((s, name, reaction))
     return out
@@ -1240,9 +1241,29 @@ _ME_TOO = re.compile(r"\b(?:so am i|so do i|me too|as am i|i am too|i am as well
 _BACK_TO_SPEAKER = re.compile(r"\b(?:i|me|my|i'm|but|though|while)\b|[.;:]")
 
 
+#: a companion (role other) speaking of their own allergy: "I'm the one who's allergic to penicillin, not her",
+#: "I'm the sulfa one in this family", "I have a latex allergy" (D248)
+_SPEAKER_ALLERGIC = re.compile(r"\bi (?:am|was)(?: also| actually| the 1 (?:who|that)(?: is)?)* allergic\b"
+                               r"|\bi am the [\w-]+ 1\b|\bi have an? [\w-]+ allergy\b")
+_TO_SOMEONE_ELSE = re.compile(r"\b(?:he|she|they|his|her|their|but)\b|[.;:]")
+
+
+def _speaker_s_own_allergy(sent: Sentence, start: int) -> bool:
+    """The substance at token ``start`` is the allergy of a companion who speaks of their own, said just before it
+    (or just after: "a latex allergy") in the same clause (D248)."""
+    if sent.role != "other":
+        return False
+    text = " ".join(sent.toks[:start])
+    said = [m for m in _SPEAKER_ALLERGIC.finditer(" ".join(sent.toks[:start + 4])) if m.start() < len(text)]
+    return bool(said) and not _TO_SOMEONE_ELSE.search(text[said[-1].end():])
+
+
 def _relative_s_allergy(sent: Sentence, start: int) -> bool:
     """The substance at token ``start`` is what the speaker's relative is allergic to, said before it in the same
-    clause; a son's or daughter's in a visit about the child (D192) is the patient's."""
+    clause; a son's or daughter's in a visit about the child (D192) is the patient's. A companion's own allergy
+    counts as a relative's (D248)."""
+    if _speaker_s_own_allergy(sent, start):
+        return True
     text = " ".join(sent.toks[:start])
     said = list(_RELATIVE_ALLERGIC.finditer(" ".join(sent.toks[:start + 4])))
     said = [m for m in said if m.start() < len(text)]
@@ -1255,7 +1276,7 @@ def _relative_s_allergy(sent: Sentence, start: int) -> bool:
 def relative_allergens(sent: Sentence, known: frozenset[str]) -> set[tuple[int, int]]:
     """(sentence index, token start) of each substance a relative is said to be allergic to: neither the patient's
     allergy nor a medication."""
-    if not _RELATIVE_ALLERGIC.search(sent.norm):
+    if not _RELATIVE_ALLERGIC.search(sent.norm) and not (sent.role == "other" and _SPEAKER_ALLERGIC.search(sent.norm)):
         return set()  # most sentences: no drug lookup again
     return {(sent.index, s) for s, _e, _name in _substances(sent, known) if _relative_s_allergy(sent, s)}
 

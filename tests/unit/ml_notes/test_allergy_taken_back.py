@@ -3,6 +3,8 @@ breath, and a drug only asked about ever having had (phrasings written for these
 
 from __future__ import annotations
 
+import pytest
+
 from ._dialogue import insights
 
 
@@ -41,3 +43,27 @@ def test_a_drug_only_asked_about_ever_having_had_is_no_regimen() -> None:
 def test_an_allergy_named_before_a_penicillin_allergy_label_is_no_drug() -> None:
     _allergies, meds = _facts(("D", "A penicillin allergy label follows you for life."))
     assert meds == {}
+
+
+@pytest.mark.parametrize("said", [
+    "I'm allergic to penicillin. Does that matter for her?",
+    "Cefdinir gave her hives. I'm the one who's allergic to penicillin, not her.",
+    "He's not allergic to anything. I'm the sulfa one in this family.",
+])
+def test_a_companion_s_own_allergy_is_neither_the_patient_s_allergy_nor_a_drug(said: str) -> None:
+    """D248: a parent or spouse (role other) telling of their own allergy in the first person."""
+    allergies, meds = _facts(("D", "Any allergies to medicines?"), ("F", said))
+    assert "penicillin" not in allergies and "sulfa" not in allergies and not meds
+
+
+def test_the_patient_s_own_first_person_allergy_is_kept() -> None:
+    allergies, _meds = _facts(("D", "Any allergies?"), ("P", "I'm allergic to penicillin."))
+    assert "penicillin" in allergies
+
+
+def test_a_food_eaten_after_a_relative_s_food_allergy_is_no_allergy() -> None:
+    """D248: "His dad is allergic to peanuts, but Mateo eats peanut butter every day": the food outside the
+    allergy clause needs its own word of allergy (D158), even in a sentence that has one."""
+    allergies, _meds = _facts(("D", "Any allergies?"),
+                              ("F", "No allergies. His dad is allergic to peanuts, but Mateo eats peanut butter every day."))
+    assert allergies == {}
