@@ -408,10 +408,14 @@ def is_example(region: str, role: str, previous_was_example: bool) -> bool:
 #: Adderall", "a guy at work takes modafinil", "my friend got prednisone" (D225)
 _OTHER_PERSON = f"(?:{PERSONS})"
 #: what such a person does with a drug; "got me / him ..." is the speaker's or the patient's
-_THEY_TAKE = (r"(?:takes?|took|is on|was on|are on|uses?|used|has been on|has been taking|is taking|was taking|get|gets|got"
-              r"|was given|has some|had some|has an old|has a bottle of|has a tube of)\b(?! (?:me|us|him|her|them)\b)")
+_THEY_TAKE = (r"(?:(?:takes?|took|is on|was on|are on|uses?|used|has been on|has been taking|is taking|was taking|get|gets"
+              r"|got|was given|has some|had some|has an old|has a bottle of|has a tube of|keeps)\b(?! (?:me|us|him|her|them)\b)"
+              r"|(?:carries|carried|swears by)\b)")  # carries, swears by, keeps: D249
+#: "my buddy from bowling takes metformin": the person, and where they are from (D249)
+_FROM_WHERE = r"(?: (?:from|at|in) (?:the )?[\w-]+)?"
 _OTHERS_TAKE = re.compile(
-    r"\b(?:(?:my|his|her|your|their) " + _OTHER_PERSON + r"|(?:a|one) " + _OTHER_PERSON + r" of (?:mine|his|hers|ours|theirs)"
+    r"\b(?:(?:my|his|her|your|their) " + _OTHER_PERSON + _FROM_WHERE
+    + r"|(?:a|one) " + _OTHER_PERSON + r" of (?:mine|his|hers|ours|theirs)"
     r"|(?:a|one|some) (?:guy|man|woman|lady|person|girl) (?:at|from) (?:work|the office|church|the gym|school)"
     r"|(?:some|many|most|other|a lot of|lots of) (?:people|patients|folks))(?: also| still| actually)?"
     r" " + _THEY_TAKE)  # "my friend got me started on melatonin" is the patient's
@@ -419,6 +423,11 @@ _OTHERS_TAKE = re.compile(
 #: for the person just named ("My sister has Hashimoto's. She's on Synthroid."): not the patient's (D234)
 _SPEAKERS_OWN = re.compile(r"\bi (?:also |still |just )?(?:take|took|am on|was on|use|used|have been on|have been taking"
                            r"|am taking|was taking|have some|had some)\b|\b(?:gave|give|prescribed|put) me\b")
+#: a drug owned by someone else, the possessive dropped in the text: "don't take your mom's prednisone" (D249)
+#: "I take my husband's Vicodin" is the patient's; "Don't take your mom's prednisone" says nothing of a regimen
+_TAKE_VERB = re.compile(r"\b(?:take|takes|took|taking|taken|use|uses|used|using)\b")
+#: "children's Tylenol" is a product, not the children's drug
+_OWNED_BY_OTHER = re.compile(r"\b(?:my|your|his|her|their|our) (?!children\b|kids\b)" + _OTHER_PERSON + r"(?: [\w-]+)?$")
 _NAMED_OTHER = re.compile(r"\b(?:my|his|her|their|our) " + _OTHER_PERSON + r"\b")
 _PRONOUN_TAKES = re.compile(r"^(?:and |but |so |well )?(?:she|he|they) (?:(?:also|still|just) )?" + _THEY_TAKE)
 #: a clinician weighing an option, not deciding it: "we might consider gabapentin", "we could try a statin" (D185)
@@ -436,7 +445,9 @@ def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, 
         return True
     if end < len(toks) and toks[end] in ("allergy", "allergies", "allergic"):
         return True  # "a penicillin allergy label": an allergy's name, not a drug taken (D238)
-    others = _OTHERS_TAKE.search(region)
+    if toks[max(0, start - 2):start] in (["is", "a"], ["is", "an"], ["was", "a"]):
+        return True  # "Augmentin's a penicillin, right?": a class the drug is said to be in (D249)
+    others = _OTHERS_TAKE.search(region) or (_OWNED_BY_OTHER.search(region) if not _TAKE_VERB.search(region) else None)
     if others and child and re.search(r"\b(?:son|daughter)\b", others.group(0)):
         others = None
     after = " ".join(toks[end:end + 12])
@@ -842,7 +853,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         if sent.role == "clinician" and sent.is_question and (_answered_no(turns, sent.turn) or _EVER.search(sent.norm)):
             events = []  # "Have you tried Azo?" "No." says nothing about the regimen, nor "Has she ever had X?" (D238)
         events = _offers_settled(turns, sent, _tried_without_effect(turns, sent, events))
-        events = [] if _someone_elses(sent, sentences[sent.index - 1] if sent.index else None) else events
+        events = [] if _someone_elses(sent, sentences[max(0, sent.index - 2):sent.index]) else events
         plan = last_plan[2] if last_plan is not None and last_plan[1] == sent.index - 1 else None
         if last_drug is not None and sent.turn - last_drug[1] <= 2 and (not found or sent.role != "clinician" or plan):
             # "... and Sudafed." "30 milligrams every six hours, plus atorvastatin ...": a regimen that opens the
@@ -852,6 +863,8 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
                     or _frequency_follows(sent, last_drug, named_in, meds))
             if ev is not None:
                 events = [ev, *events]
+        if not found:
+            _untaken(sent, last_drug, named_in, meds)
         for ev in events:
             med = meds.get(ev.drug)
             if (med is None or med.status is None) and ev.question and ev.confidence < SAFE_FUZZY:
@@ -873,14 +886,34 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
     return _class_names_dropped(out)
 
 
-def _someone_elses(sent: Sentence, prev: Sentence | None) -> bool:
+#: "She gave me her leftover amoxicillin. I didn't take it, though." (D249)
+_DID_NOT_TAKE_IT = re.compile(r"^(?:(?:but|and|well|so|actually|no) ,? )*i (?:did not|never|have not|have never) "
+                              r"(?:actually |even |ever )?(?:take|took|taken|use|used|start|started|try|tried|touch|touched)"
+                              r" (?:it|them|any|that|those)\b")
+
+
+def _untaken(sent: Sentence, last_drug: tuple[str, int] | None, named_in: int | None, meds: dict[str, _Med]) -> None:
+    """A patient-side sentence right after the one naming a drug says it was never taken: the drug, only reported
+    so far, is no medication (D249)."""
+    med = meds.get(last_drug[0]) if last_drug is not None else None
+    if (med is not None and sent.role != "clinician" and named_in == sent.index - 1 and med.status == "active"
+            and not med.planned and _DID_NOT_TAKE_IT.search(sent.norm) and not _ONE_TIME.search(sent.norm)
+            and not med.dose and not med.frequency):
+        med.status = None  # "I take ibuprofen daily. I didn't take it today." is a dose skipped, not a drug untaken
+
+
+_ONE_TIME = re.compile(r"\b(?:today|tonight|this morning|yesterday|last night|before (?:i came|coming)|yet)\b")
+
+
+def _someone_elses(sent: Sentence, before: list[Sentence]) -> bool:
     """A patient-side sentence about another person's drugs: a relative's own, in the first person, or "she's on ..."
-    right after the speaker named someone else (D234)."""
+    in the same turn, one or two sentences after the speaker named someone else (D234, D249). ``before``: the
+    sentences just before this one."""
     if sent.role == "clinician":
         return False
     if sent.role == "other" and _SPEAKERS_OWN.search(sent.norm):
         return True
-    return (prev is not None and prev.turn == sent.turn and bool(_NAMED_OTHER.search(prev.norm))
+    return (any(prev.turn == sent.turn and _NAMED_OTHER.search(prev.norm) for prev in before[-2:])
             and bool(_PRONOUN_TAKES.search(sent.norm)))
 
 

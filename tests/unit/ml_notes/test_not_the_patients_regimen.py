@@ -96,3 +96,28 @@ def test_the_patients_own_drug_said_after_a_relative_is_still_the_patients() -> 
     """D234 reads "she's on" as the named relative's only; the patient's own "I take" stays."""
     assert _meds(("D", "Any medicines?"), ("P", "My sister has diabetes. I take metformin myself.")) == {
         "metformin": "active"}
+
+
+@pytest.mark.parametrize("turns", [
+    (("P", "My buddy from work takes metformin. Do I need it?"),),
+    (("P", "My mom swears by her prednisone pills."), ("D", "Please don't take your mom's prednisone.")),
+    (("P", "My mom carries an EpiPen for her bee allergy."),),
+    (("P", "My dad had a heart attack. That's why I worry. He still carries nitroglycerin."),),
+    (("P", "My roommate gave me her leftover amoxicillin. I didn't take it, though."),),
+])
+def test_someone_else_s_drug_a_drug_class_or_a_drug_never_taken_is_no_regimen(turns) -> None:
+    """D249: phrasings written for this test."""
+    assert _meds(*turns) == {}
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    ((("P", "My wife keeps me on track with my metformin."),), {"metformin": "active"}),
+    ((("P", "I take ibuprofen most days. I didn't take it today."),), {"ibuprofen": "active"}),
+    ((("F", "I've been giving her children's Tylenol every six hours."),), {"acetaminophen": "active"}),
+])
+def test_the_patient_s_own_drug_stays_beside_those_phrasings(turns, expected) -> None:
+    assert _meds(*turns) == expected
+
+
+def test_the_class_a_drug_is_said_to_be_in_is_no_drug() -> None:
+    assert "penicillin" not in _meds(("D", "I'm starting Augmentin."), ("P", "Augmentin's a penicillin, right?"))
