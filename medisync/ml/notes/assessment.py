@@ -452,9 +452,11 @@ _IF_CLAUSE = re.compile(r"\b(?:if|unless|in case|when|whenever|once|whether|shou
 
 
 def _after_cue(s: Sentence, start: int, last: int | None, review: list[ReviewItem]) -> list[Condition]:
-    """The conditions after a weak cue at token ``start`` (starting by ``last``), no symptom code (R..)."""
+    """The conditions after a weak cue at token ``start`` (starting by ``last``), no symptom code (R.. naming a
+    symptom)."""
     weak_review: list[ReviewItem] = []
-    found = [c for c in _conditions_in(s, start, weak_review, last) if not c.icd10.startswith("R")]
+    # "It's prediabetes" (R73.03): an R code that names no symptom is a diagnosis like any other (D250)
+    found = [c for c in _conditions_in(s, start, weak_review, last) if not c.icd10.startswith("R") or not _is_symptom(c.name)]
     review.extend(r for r in weak_review if not r["candidates"][0]["icd10"].startswith("R"))
     return found
 

@@ -335,6 +335,12 @@ _ICD_NONESSENTIAL = re.compile(r"^[A-Za-z][A-Za-z '-]*(?: ?\([a-z][a-z '-]*\)[A-
 #: "Tendinitis NOS", "Chlamydiosis NOS"): ICD-10-CM's own code for the word said without detail (D216).  Other
 #: one-word terms stay out ("Cancer NOS", "Erythema NOS", "Stroke NOS" inside "heat stroke").
 _ICD_NOS_DISEASE = re.compile(r"^[A-Z][a-z]+(?:itis|osis|iasis) NOS$")
+#: a one-word inclusion term without "NOS" names the disease of its code ("Costochondritis" under M94.0
+#: "Chondrocostal junction syndrome [Tietze]", "Onychomycosis" under B35.1), unless the title is a residual
+#: ("Other specified diseases of jaws"), says an acuity the word does not ("Chronic lymphadenitis") or is a
+#: manifestation "in" another disease (D250)
+_ICD_ONE_WORD_DISEASE = re.compile(r"^[A-Z][a-z]+(?:itis|osis|iasis)$")
+_ICD_NOT_THE_WORD = re.compile(r"^Other\b|\b(?:chronic|acute|in|elsewhere)\b", re.IGNORECASE)
 #: neoplasms (C00-D49): a one-word name inside a longer one names another tumour
 _NEOPLASM = ("C", "D0", "D1", "D2", "D3", "D4")
 
@@ -349,6 +355,11 @@ def _nonessential_variants(text: str) -> list[str]:
     return [without, within]
 
 
+def _one_word_disease(term: str, title: str) -> bool:
+    """A one-word inclusion term that names its code's disease (D216, D250)."""
+    return bool(_ICD_NOS_DISEASE.match(term) or (_ICD_ONE_WORD_DISEASE.match(term) and not _ICD_NOT_THE_WORD.search(title)))
+
+
 def _icd_names(cm: Any, code: str) -> list[str]:
     """The plain names ICD-10-CM gives ``code``: its title (both names of "Varicella [chickenpox]") and its
     inclusion terms of two words or more ("Tennis elbow" under M77.1), each without ", unspecified" or " NOS".  A one-word inclusion term is
@@ -357,7 +368,7 @@ def _icd_names(cm: Any, code: str) -> list[str]:
     are symptoms, read by the symptom lexicon."""
     description = cm.get_description(code)
     texts = [(description, cm.is_leaf(code), 1),
-             *((t, False, 1 if _ICD_NOS_DISEASE.match(t) and not code.startswith(_NEOPLASM) else 2)
+             *((t, False, 1 if _one_word_disease(t, description) and not code.startswith(_NEOPLASM) else 2)
                for t in cm.get_inclusion_term(code))]
     bracket = _ICD_BRACKET.match(description)  # "Acute obstructive laryngitis [croup]": both names
     if bracket:

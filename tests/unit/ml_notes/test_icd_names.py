@@ -179,3 +179,27 @@ def test_a_side_said_after_a_finger_is_coded_with_both(said: str, code: str) -> 
     assert _codes(said) == [code]
     doc = {"segments": [{"start": 0.0, "end": 2.0, "speaker": "D", "role": "clinician", "text": said, "words": []}]}
     assert safety(doc, insights(("D", said)))["unstated_diagnoses_coded"] == []
+
+
+@pytest.mark.parametrize(("said", "code"), [
+    ("It's costochondritis.", "M94.0"),  # a one-word inclusion term of "Chondrocostal junction syndrome [Tietze]"
+    ("I think this is onychomycosis.", "B35.1"),  # of "Tinea unguium"
+    ("That's not diabetes. It's prediabetes.", "R73.03"),  # an R code that names no symptom
+])
+def test_a_one_word_icd_inclusion_term_and_a_non_symptom_r_code_are_diagnoses(said: str, code: str) -> None:
+    """D250."""
+    assert [d["icd10"] for d in insights(("D", said))["diagnoses"]] == [code]
+
+
+@pytest.mark.parametrize("said", [
+    "It's a headache.",  # a symptom's R code still needs a strong cue
+    "It's exostosis.",  # under "Other specified diseases of jaws": a residual title
+])
+def test_a_symptom_or_a_term_its_title_narrows_is_not_coded(said: str) -> None:
+    assert insights(("D", said))["diagnoses"] == []
+
+
+def test_a_one_word_term_under_a_title_with_an_acuity_does_not_take_that_code() -> None:
+    """"Lymphadenitis" is an inclusion term of I88.1 "Chronic lymphadenitis, except mesenteric"; said alone it is
+    the unspecified code (I88.9), not the chronic one."""
+    assert [d["icd10"] for d in insights(("D", "I think it's lymphadenitis."))["diagnoses"]] == ["I88.9"]
