@@ -38,7 +38,8 @@ _STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnose|diagnosing|di
 #: osteoarthritis"; "it's" / "that's" only opening the sentence (mid-sentence it explains: "Tourette is that
 #: it's a ..."). Said of much else, so the condition must follow at once (``_PLAIN_FILL`` aside).
 _PLAIN = (r"(?:^|(?<=, ))(?:(?:so|okay|ok|well|yeah|alright|now|and)(?: ,)? )*(?:it is|that is)(?! like)|(?:is|are) (?:from|due to"
-          r"|caused by)|case of")  # D182: "okay, so it's ...", "the rash is from poison ivy, it's ..."
+          r"|caused by)|case of"  # D182: "okay, so it's ...", "the rash is from poison ivy, it's ..."
+          r"|^(?:definitely|certainly|clearly)")  # "Definitely head lice." (D251)
 _PLAIN_CUE = re.compile(rf"(?:{_PLAIN})")
 _PLAIN_FILL = frozenset("a an the just only classic typical case of called".split())
 _WEAK = re.compile(
@@ -220,9 +221,10 @@ def _condition_matches(sent: Sentence, start_tok: int, last: int) -> tuple[list[
     return curated, [m for m in sourced if not covered.intersection(range(m.start, m.end))]
 
 
-#: residual codes of a chapter, dropped when a code of that chapter says more: "herpes labialis ... from the herpes
-#: simplex virus" is not also "viral infection, unspecified" (D239)
-_RESIDUAL = {"B34.9": ("A", "B"), "B99.9": ("A", "B")}
+#: residual codes of a chapter or block, dropped when a code of it says more: "herpes labialis ... from the herpes
+#: simplex virus" is not also "viral infection, unspecified" (D239); "It's impetigo. ... It's a skin infection from
+#: bacteria" is not also "local infection of the skin, unspecified" (L00-L08, D251)
+_RESIDUAL = {"B34.9": ("A", "B"), "B99.9": ("A", "B"), "L08.9": ("L0",)}
 
 
 def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | None = None,
@@ -374,7 +376,7 @@ def _dedupe_codes(conds: list[Condition]) -> list[Condition]:
             continue
         keep.append(c)
     codes = [c.icd10 for c in keep]
-    keep = [c for c in keep if not any(o != c.icd10 and o[0] in _RESIDUAL.get(c.icd10, ()) for o in codes)]
+    keep = [c for c in keep if not any(o != c.icd10 and o.startswith(_RESIDUAL.get(c.icd10, ())) for o in codes)]
     return [c for c in keep if not excluded_by(c.icd10, codes)]  # ICD-10-CM Excludes1 (D205)
 
 

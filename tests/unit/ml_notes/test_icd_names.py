@@ -203,3 +203,19 @@ def test_a_one_word_term_under_a_title_with_an_acuity_does_not_take_that_code() 
     """"Lymphadenitis" is an inclusion term of I88.1 "Chronic lymphadenitis, except mesenteric"; said alone it is
     the unspecified code (I88.9), not the chronic one."""
     assert [d["icd10"] for d in insights(("D", "I think it's lymphadenitis."))["diagnoses"]] == ["I88.9"]
+
+
+@pytest.mark.parametrize(("said", "codes"), [
+    # D251: the generic "skin infection" beside the specific skin infection is not a second code
+    ("It's impetigo. It's a skin infection from bacteria, usually staph.", ["L01.00"]),
+    ("You have a skin infection.", ["L08.9"]),  # the generic code, not cellulitis
+    ("Definitely head lice.", ["B85.0"]),
+    ("This is lactational mastitis.", ["O91.23"]),
+    ("It's mastitis.", ["N61.0"]),
+])
+def test_named_skin_and_breast_infections_and_lice(said: str, codes: list[str]) -> None:
+    assert [d["icd10"] for d in insights(("D", said))["diagnoses"]] == codes
+
+
+def test_definitely_not_is_no_diagnosis() -> None:
+    assert insights(("D", "Definitely not strep."))["diagnoses"] == []
