@@ -47,6 +47,9 @@ _add("no|not|denies|deny|denied|denying|without|never|nor|neither|none|nothing|n
 _add("is fine|are fine|is gone|are gone|went away|has resolved|have resolved|is resolved|"
      "has stopped|have stopped|is normal|are normal|is better now|all gone|not a problem|"
      "is not a problem|not an issue", "negated", _POST, 5)
+# "Rash, not that I've noticed." (D252): the denial said after the finding
+_add("not that i have noticed|not that i noticed|not that i can tell|not that i am aware of|"
+     "not that i have seen|not that we have noticed|not that we noticed", "negated", _POST, 4)
 _add("if|in case|should you|watch for|look out for|unless|whether|in the event|"
      "call me if|call us if|return if|sooner if|signs of|symptoms of|worry about|"
      "warning signs|wish i|wish it|wish she|wish he|wish they|wished i|if only", "hypothetical", _PRE, 20)
@@ -194,6 +197,11 @@ def _past_but_it(toks: Sequence[str], i: int, phrase: tuple[str, ...]) -> int:
     return i - 3 if i >= 3 and toks[i - 3] == "," else i - 2
 
 
+def _past_comma(toks: Sequence[str], i: int, phrase: tuple[str, ...]) -> int:
+    """"Rash, not that I've noticed.": a "not that ..." denial speaks of what stands before its comma (D252)."""
+    return i - 1 if phrase[:2] == ("not", "that") and i > 0 and toks[i - 1] == "," else i
+
+
 @dataclass(frozen=True)
 class Scope:
     modifier: str
@@ -247,7 +255,8 @@ def _scopes(toks: tuple[str, ...]) -> tuple[Scope, ...]:
             if direction == _PRE:
                 out.append(Scope(modifier, i + n, _forward_end(toks, i + n, window, modifier), (i, i + n)))
             else:
-                out.append(Scope(modifier, _backward_start(toks, _past_but_it(toks, i, phrase), window), i, (i, i + n)))
+                out.append(Scope(modifier, _backward_start(toks, _past_comma(toks, _past_but_it(toks, i, phrase), phrase),
+                                                           window), i, (i, i + n)))
     return tuple(out)
 
 

@@ -654,6 +654,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
                 known_specific.append(m)
         if asked_here:
             single_duration = next(iter(said.durations)) if len(said.durations) == 1 else None
+            _reported_fever(findings, asked_here, turn, explicit_bases, answer_pol)
             _resolve_asked(findings, asked_here, said.mentions, explicit_bases, answer_pol, single_duration)
             _resolve_fine_parts(findings, asked_here, said.mentions, turn)
         prev = turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None
@@ -1051,6 +1052,28 @@ def _as_item(f: _Finding) -> SymptomItem:
     if f.uncertain:
         item["certainty"] = "uncertain"
     return item
+
+
+#: a temperature the patient read: "I checked once, it was 101", "my temp hit 38.5" (D252)
+_READING = re.compile(r"\b(?:it was|it is|was|temp(?:erature)?(?: was| is)?|hit|got (?:up )?to|read|reading|spiked to|"
+                      r"went up to|up to)\s+(?:about |around |like |almost |over )?(?P<t>\d{2,3}(?:\.\d)?)\b"
+                      r"(?! (?:pounds|lbs|kilos|years|minutes|hours|days|over|/))")
+
+
+def _febrile(norm: str) -> bool:
+    """A reading of 100.4 F (38.0 C) or more, and not more than a body can be."""
+    return any(100.4 <= (t := float(m["t"])) <= 107 or 38.0 <= t <= 42 for m in _READING.finditer(norm))
+
+
+def _reported_fever(findings: dict[str, _Finding], asked_here: list[Mention], turn: Turn, explicit_bases: set[str],
+                    answer_pol: str | None) -> None:
+    """"Any fever?" "I get chills at night, and I checked once, it was 101.": a febrile reading in an answer that
+    neither says nor denies the fever is the fever asked about (D252)."""
+    fever = next((q for q in asked_here if q.base == "fever" and not q.generic), None)
+    if fever is None or "fever" in explicit_bases or answer_pol == "neg" or turn.role not in _PATIENT_LIKE:
+        return
+    if any(_febrile(sent.norm) for sent in turn.sentences):
+        _record(findings, fever.name, fever.base, True, False, fever.sent.index + fever.cstart / 100.0, None, False)
 
 
 def _record(findings: dict[str, _Finding], name: str, base: str, present: bool, explicit: bool,
