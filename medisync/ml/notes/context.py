@@ -257,7 +257,14 @@ def _scopes(toks: tuple[str, ...]) -> tuple[Scope, ...]:
             else:
                 out.append(Scope(modifier, _backward_start(toks, _past_comma(toks, _past_but_it(toks, i, phrase), phrase),
                                                            window), i, (i, i + n)))
-    return tuple(out)
+    return tuple(out) + _trailing_no(toks, at)
+
+
+def _trailing_no(toks: tuple[str, ...], at: dict[str, list[int]]) -> tuple[Scope, ...]:
+    """"Fever, no. I had a cold in November.": a "no" that closes the clause after a comma denies what stands
+    before the comma (D253)."""
+    return tuple(Scope("negated", _backward_start(toks, i - 1, 4), i - 1, (i, i + 1)) for i in at.get("no", ())
+                 if i >= 2 and toks[i - 1] == "," and (i + 1 == len(toks) or toks[i + 1] in _PUNCT_STOP))
 
 
 def assess(toks: list[str], span: tuple[int, int], precomputed: list[Scope] | None = None) -> Assertion:

@@ -466,6 +466,33 @@ def answer_polarity(sent: Sentence) -> str | None:
     return _answer_polarity(sent)
 
 
+def _echo(sent: Sentence) -> bool:
+    """"Fever? No.": the asked word said back as a question, a beat before the answer (D253)."""
+    words = [t for t in sent.toks if t.isalpha()]
+    return sent.is_question and 0 < len(words) <= 3 and words[0] not in ("i", "my", "is", "am", "do", "does")
+
+
+def _echo_denied(turn: Turn, sent: Sentence) -> bool:
+    """The echo is answered "no" by the sentence after it: the word said back is no finding ("Headaches? All
+    the time." keeps it)."""
+    k = next((i for i, s in enumerate(turn.sentences) if s is sent), None)
+    return (_echo(sent) and k is not None and k + 1 < len(turn.sentences)
+            and _answer_polarity(turn.sentences[k + 1]) == "neg")
+
+
+#: a first sentence that only prefaces the answer: "I've looked. No blood." (D253)
+_PREFACE = re.compile(r"^(?:i|we) (?:have |had |just |did )?(?:looked|checked|watched|asked (?:him|her)|thought about it)\W*$")
+
+
+def _opening_polarity(sentences: list[Sentence]) -> str | None:
+    """The polarity of an answer: of its first sentence, or of the second after an echo of the question ("Fever?
+    No.") or a preface ("I've looked. No blood.", D253)."""
+    first = sentences[0]
+    if len(sentences) > 1 and (_echo(first) or _PREFACE.match(first.norm)):
+        return _answer_polarity(sentences[1])
+    return _answer_polarity(first)
+
+
 def _answer_polarity(sent: Sentence) -> str | None:
     words = [t for t in sent.toks if t.isalpha()]
     while words and words[0] in ("well", "um", "uh", "oh", "so", "and", "actually", "honestly", "doctor"):
@@ -640,7 +667,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         # answer-level resolution of asked symptoms
         answer_pol = None
         if asked_here and turn.role in _PATIENT_LIKE and turn.sentences:
-            answer_pol = _answer_polarity(turn.sentences[0])
+            answer_pol = _opening_polarity(turn.sentences)
         explicit_bases = {m.base for m, _ in said.mentions} | {m.concept.name for m, _ in said.mentions}
         _adopt_specific_names(said.mentions, asked_here, asked + known_specific)
         for m, dur in said.mentions:
@@ -794,7 +821,8 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
             prev_allergen and _refers_back(sent.norm) and _names_reaction(sent)) or (
             prev_allergen and bool(_REACTS.match(sent.norm)) and _continues_reaction(sent))
         prev_allergy, prev_allergen = allergy_here, sent.index in allergens
-        if turn.role not in _PATIENT_LIKE or (sent.is_question and not in_statement_order(sent)) or speaks_of_self(sent):
+        if (turn.role not in _PATIENT_LIKE or (sent.is_question and not in_statement_order(sent)) or speaks_of_self(sent)
+                or _echo_denied(turn, sent)):
             continue
         # in an allergy statement only the clauses before it can hold symptoms ("no vomiting and
         # no rash, he is not allergic to any medicines" when ASR runs two sentences together)

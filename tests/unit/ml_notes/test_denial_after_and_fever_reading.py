@@ -27,3 +27,22 @@ def test_a_febrile_reading_answers_the_fever_question(answer: str) -> None:
 ])
 def test_no_fever_from_a_normal_reading_or_a_denial(answer: str) -> None:
     assert symptom_map(insights(("D", "Any fever?"), ("P", answer))).get("fever", (False, None))[0] is False
+
+
+@pytest.mark.parametrize(("question", "answer", "name"), [
+    ("Has she had a fever?", "Fever? No. She's been bouncing off the walls.", "fever"),  # an echo, then "no"
+    ("Any cough, fever, a recent cold?", "Fever, no. I had a cold back in November.", "fever"),  # "X, no."
+    ("Any blood on the toilet paper or in the poop?", "I've looked. No blood.", "blood in stool"),  # a preface
+])
+def test_an_echo_a_trailing_no_or_a_preface_does_not_turn_a_denial_into_a_finding(question: str, answer: str,
+                                                                                     name: str) -> None:
+    """D253: each of these wrote the denied symptom as present."""
+    assert symptom_map(insights(("D", question), ("F", answer)))[name] == (False, None)
+
+
+@pytest.mark.parametrize(("answer", "present"), [
+    ("Headaches? All the time.", True),  # an echo not denied keeps the finding
+    ("Headaches? No, never.", False),
+])
+def test_an_echo_is_read_with_the_sentence_after_it(answer: str, present: bool) -> None:
+    assert symptom_map(insights(("D", "Any headaches?"), ("P", answer)))["headache"][0] is present
