@@ -257,7 +257,21 @@ def _scopes(toks: tuple[str, ...]) -> tuple[Scope, ...]:
             else:
                 out.append(Scope(modifier, _backward_start(toks, _past_comma(toks, _past_but_it(toks, i, phrase), phrase),
                                                            window), i, (i, i + n)))
-    return tuple(out) + _trailing_no(toks, at)
+    return tuple(out) + _trailing_no(toks, at) + _past_episode(toks, at)
+
+
+_PAST_SUBJECTS = frozenset("i he she we they".split())
+_STILL = frozenset("still now since currently anymore again".split())
+
+
+def _past_episode(toks: tuple[str, ...], at: dict[str, list[int]]) -> tuple[Scope, ...]:
+    """"I had heartburn years ago, after my gallbladder came out.": a past-tense "had" opening the sentence and
+    "years / months ago" after the finding date an episode that is over, unless the sentence says it goes on
+    ("still", "since", "now"; D254). "I've had it for two years" and "It started two years ago" are not this."""
+    ago = [i for i in at.get("ago", ()) if i >= 1 and toks[i - 1] in ("years", "months", "year", "month")]
+    if not ago or len(toks) < 3 or toks[0] not in _PAST_SUBJECTS or toks[1] != "had" or _STILL.intersection(toks):
+        return ()
+    return (Scope("historical", 2, ago[0], (ago[0], ago[0] + 1)),)
 
 
 def _trailing_no(toks: tuple[str, ...], at: dict[str, list[int]]) -> tuple[Scope, ...]:

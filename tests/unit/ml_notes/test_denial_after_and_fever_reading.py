@@ -46,3 +46,16 @@ def test_an_echo_a_trailing_no_or_a_preface_does_not_turn_a_denial_into_a_findin
 ])
 def test_an_echo_is_read_with_the_sentence_after_it(answer: str, present: bool) -> None:
     assert symptom_map(insights(("D", "Any headaches?"), ("P", answer)))["headache"][0] is present
+
+
+@pytest.mark.parametrize(("said", "present"), [
+    ("I had heartburn years ago, after my gallbladder came out.", None),  # an episode that is over
+    ("I had a rash two years ago.", None),
+    ("I've had a rash for two years.", True),  # goes on
+    ("It started two years ago, this rash.", True),
+    ("I had a rash two years ago and it's back now.", True),
+])
+def test_a_past_episode_dated_years_ago_is_no_current_finding(said: str, present: bool | None) -> None:
+    """D254."""
+    found = symptom_map(insights(("D", "Anything else?"), ("P", said)))
+    assert (next(iter(found.values()))[0] if found else None) is present
