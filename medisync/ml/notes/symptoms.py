@@ -688,6 +688,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         if prev is not None and turn.role in _PATIENT_LIKE and turn.sentences:
             onset = _onset_asked(prev) or _onset_referents(prev, said_earlier if _answered_before(turns, ti) else None)
             _resolve_onset(findings, onset, said, turn.sentences, explicit_bases)
+            _confirmed_onset(findings, onset, turns[ti + 1] if ti + 1 < len(turns) else None)
             _resolve_dated(findings, prev, turn.sentences[0])
     _drop_generic_duplicates(findings)
     return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
@@ -778,6 +779,22 @@ def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], sa
         if q.base in explicit_bases or q.name in explicit_bases:
             continue
         _record(findings, q.name, q.base, True, False, q.sent.index + q.cstart / 100.0, duration, False)
+
+
+def _confirmed_onset(findings: dict[str, _Finding], onset_asked: list[Mention], nxt: Turn | None) -> None:
+    """"When did it start?" "The night of the party. That was Saturday, and today's Wednesday." "So four days.":
+    the clinician's own short reckoning right after an answer that dated the onset without a figure is the
+    duration of what was asked about (D255)."""
+    if not onset_asked or nxt is None or nxt.role != "clinician" or not nxt.sentences:
+        return
+    first = nxt.sentences[0]
+    duration = _bare_duration(first.norm)
+    if duration is None or len([t for t in first.toks if t.isalpha()]) > 5 or first.is_question:
+        return
+    for q in onset_asked:
+        found = findings.get(q.name)
+        if found is not None and found.present and found.duration is None:
+            found.duration = duration
 
 
 #: sentences of an answer to "how long ...?" that may give the figure

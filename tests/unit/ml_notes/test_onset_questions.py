@@ -88,3 +88,18 @@ def test_when_did_you_notice_a_named_thing_is_not_a_pointer_back() -> None:
     said = symptom_map(insights(("D", "How have you been?"), ("P", "My heart pounds, even lying on the couch."),
                                 ("D", "When did you first notice the weight loss?"), ("P", "About two months ago.")))
     assert said.get("palpitations") == (True, None)
+
+
+def test_the_clinician_s_short_reckoning_after_a_dated_onset_is_the_duration() -> None:
+    """D255: the answer dates the onset by an event, the clinician says the figure."""
+    said = symptom_map(insights(("D", "What's going on?"), ("P", "I keep breaking out in these welts. Big itchy blotches."),
+                                ("D", "When did it start?"),
+                                ("P", "The night of my cousin's party. That was Saturday, and today's Wednesday."),
+                                ("D", "So four days. Where on your body?")))
+    assert said["hives"] == (True, "4 days")
+
+
+def test_a_reckoning_asked_back_as_a_question_is_not_taken() -> None:
+    said = symptom_map(insights(("D", "What's going on?"), ("P", "My heart pounds."), ("D", "When did it start?"),
+                                ("P", "Around my birthday."), ("D", "So two months?")))
+    assert said["palpitations"] == (True, None)
