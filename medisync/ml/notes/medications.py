@@ -840,6 +840,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
     last_drug: tuple[str, int] | None = None
     last_plan: tuple[str, int, str] | None = None
     named_in: int | None = None
+    alone_in: int | None = None
     order = 0
     med_answer = med_answer_turns(turns)
     for sent in sentences:
@@ -865,6 +866,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
                 events = [ev, *events]
         if not found:
             _untaken(sent, last_drug, named_in, meds)
+            events += _stopped_after_naming(sent, last_drug, alone_in)
         for ev in events:
             med = meds.get(ev.drug)
             if (med is None or med.status is None) and ev.question and ev.confidence < SAFE_FUZZY:
@@ -876,6 +878,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
             _apply(med, ev)
         if mentions:
             last_drug, named_in = (mentions[-1].drug.name, sent.turn), sent.index
+            alone_in = sent.index if sent.role == "clinician" and _named_alone(sent, mentions) else None
         last_plan = _plan_without_dose(events, last_drug, sent, mentions) if mentions else None
     out: list[Medication] = []
     for med in sorted(meds.values(), key=lambda m: m.order):
@@ -890,6 +893,17 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
 _DID_NOT_TAKE_IT = re.compile(r"^(?:(?:but|and|well|so|actually|no) ,? )*i (?:did not|never|have not|have never) "
                               r"(?:actually |even |ever )?(?:take|took|taken|use|used|start|started|try|tried|touch|touched)"
                               r" (?:it|them|any|that|those)\b")
+
+
+_STOP_THAT = re.compile(r"^(?:(?:so|and|then|please|just|okay|now) ,? )*(?:stop|discontinue|quit) (?:taking |using )?"
+                        r"(?:it|them|that|those)\b")
+
+
+def _stopped_after_naming(sent: Sentence, last_drug: tuple[str, int] | None, alone_in: int | None) -> list[MedEvent]:
+    """"Now, the Aleve. Stop it.": the clinician names a drug by itself and stops it in the next sentence (D256)."""
+    if last_drug is None or alone_in != sent.index - 1 or sent.role != "clinician" or not _STOP_THAT.match(sent.norm):
+        return []
+    return [MedEvent(last_drug[0], "stop", None, None, sent.role, False, False, 1.0, sent.index)]
 
 
 def _untaken(sent: Sentence, last_drug: tuple[str, int] | None, named_in: int | None, meds: dict[str, _Med]) -> None:
@@ -939,6 +953,8 @@ def _apply(med: _Med, ev: MedEvent) -> None:
     action = ev.action
     if not clinician_says and action in ("start", "change", "continue", "mention"):
         action = "report"
+    if action == "stop" and not clinician_says and ev.question:
+        action = "report"  # "Should he stop the Eliquis?": asked about, not done; it is taken (D256)
     if action == "stop" and not clinician_says:
         # the patient says they stopped it: record as stopped
         med.status = "stopped"

@@ -263,10 +263,34 @@ def _extend(acc: _Acc, tokens: list[str], j: int) -> int:
         acc.last = "teen"  # nothing more may follow except point
         acc.colloquial = True
         return 2
+    if _dose_hundreds(acc, tokens, j):
+        # "eight seventy five milligrams" -> 875 (D256): hundreds said without "hundred", before a dose unit
+        acc.current = acc.current * 100 + TENS[w]
+        acc.last, acc.colloquial = "tens", True
+        return 1
     if w != "oh" and acc.accepts(w):
         acc.add(w)
         return 1
     return 0
+
+
+_DOSE_UNIT_WORDS = frozenset("milligrams milligram mg micrograms microgram mcg units".split())
+
+
+def _dose_hundreds(acc: _Acc, tokens: list[str], j: int) -> bool:
+    """A unit of three to nine, then a tens word, then (after at most one unit word) a dose unit: "eight seventy
+    five milligrams", "five twenty five milligrams". One and two are read so anywhere ("one fifteen", D-numbers);
+    three to nine only before a dose unit, where "seven thirty" cannot be a time nor "five ten" a height."""
+    if tokens[j] not in TENS or acc.last != "unit" or not 3 <= acc.current <= 9 or acc.has_scale or acc.total:
+        return False
+    after = tokens[j + 1:j + 4]
+    unit_at = 0 if after[:1] and after[0] in _DOSE_UNIT_WORDS else 1 if after[0:1] and after[0] in UNITS and \
+        after[1:2] and after[1] in _DOSE_UNIT_WORDS else None
+    # "three forty milligram tablets" is three tablets of 40 mg, not 340 mg
+    return unit_at is not None and not (after[unit_at + 1:unit_at + 2] and after[unit_at + 1] in _COUNTED_FORMS)
+
+
+_COUNTED_FORMS = frozenset("tablet tablets pill pills capsule capsules tabs caps".split())
 
 
 def _and_a_half(tokens: list[str], j: int, acc: _Acc) -> tuple[float, int]:

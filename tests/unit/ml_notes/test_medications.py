@@ -318,3 +318,18 @@ def test_when_it_gets_bad_or_when_he_needs_it_is_as_needed(said: str, frequency:
     """D200."""
     meds = insights(("D", "What do you take?"), ("P", said))["medications"]
     assert [m["frequency"] for m in meds] == [frequency]
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    # D256: a companion asking whether to stop a drug does not stop it; the clinician's "don't stop" keeps it
+    ((("P", "Eliquis, five milligrams, morning and night."), ("F", "Should he stop the Eliquis?"),
+      ("D", "No. Please don't stop the Eliquis.")), {"apixaban": ("5 mg", "twice daily", "active")}),
+    # a drug named alone, then "Stop it."
+    ((("P", "And two Aleve at bedtime, for my knees."), ("D", "Now, the Aleve. Stop it.")),
+     {"naproxen": (None, "at bedtime", "stopped")}),
+    # "Stop it." after a sentence that says more about the drug is left to the rules that read it
+    ((("P", "I take Aleve at bedtime."), ("D", "Aleve can irritate the stomach. Stop it.")),
+     {"naproxen": (None, "at bedtime", "active")}),
+])
+def test_a_stop_asked_about_or_said_of_a_drug_just_named(turns, expected) -> None:
+    assert _meds(insights(*turns)) == expected

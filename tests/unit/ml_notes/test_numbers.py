@@ -75,3 +75,14 @@ def test_whispers_digits_and_a_half_are_one_number() -> None:
         "add", "meloxicam", ",", "7.5", "mg", ",", "once", "a", "day"]
     assert tokenize("2 and a half weeks") == ["2.5", "weeks"]
     assert tokenize("I have 2 and a cough") == ["i", "have", "2", "and", "a", "cough"]
+
+
+@pytest.mark.parametrize(("said", "read"), [
+    ("eight seventy five milligrams twice a day", "875 milligrams twice a day"),  # D256
+    ("five twenty five milligrams", "525 milligrams"),
+    ("at seven thirty in the morning", "at 7 30 in the morning"),  # no dose unit: not hundreds
+    ("he is five ten", "he is 5 10"),
+    ("take three forty milligram tablets", "take 3 40 milligram tablets"),  # tablets counted
+])
+def test_hundreds_said_without_hundred_before_a_dose_unit(said: str, read: str) -> None:
+    assert " ".join(replace_number_words(said.split())) == read
