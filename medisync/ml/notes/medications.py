@@ -953,7 +953,7 @@ def _apply(med: _Med, ev: MedEvent) -> None:
     action = ev.action
     if not clinician_says and action in ("start", "change", "continue", "mention"):
         action = "report"
-    if action == "stop" and not clinician_says and ev.question:
+    if action == "stop" and ev.role != "clinician" and ev.question:
         action = "report"  # "Should he stop the Eliquis?": asked about, not done; it is taken (D256)
     if action == "stop" and not clinician_says:
         # the patient says they stopped it: record as stopped
