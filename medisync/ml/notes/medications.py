@@ -1043,6 +1043,13 @@ def food_allergens() -> frozenset[str]:
     from .lexicon import load_json
 
     return frozenset(c["name"] for c in load_json("allergies.json")["classes"] if c.get("food"))
+@lru_cache(maxsize=1)
+def _said_so_only() -> frozenset[str]:
+    """Foods (D158), vitamins and supplements (D257): an allergy only with an allergy word or a reaction, not
+    because they were named in the answer to "Any allergies?" ("Just fish oil and a multivitamin.")."""
+    return food_allergens() | frozenset(d.name for d in drug_lexicon().drugs if d.cls in ("vitamin", "supplement"))
+
+
 ALLERGY_TRIGGER = re.compile(r"\b(allergic|allergy|allergies|reaction|reactions)\b")
 _NKDA = re.compile(r"\b(no|not|nkda|none|denies|never)\b.*\b(allerg\w*)|\b(allerg\w*)\b.*\b(none|no)\b|\bnkda\b")
 _REACTION_LEAD = re.compile(r"^(it|they|that|this|which|she|he)\b|^(her|his|my|their) (lips?|face|tongue|throat|skin)\b|\b(gives|gave|give|makes|made|make|causes|caused|cause|broke|break|get|got)\b")
@@ -1271,7 +1278,7 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
             continue
         reaction = _reaction_of(sent, follow, picked, idx)
         said_so = explicit and (not inside or (s, e, name) in inside)  # "..., but Mateo eats peanut butter" (D248)
-        if name in food_allergens() and not said_so and reaction is None and not _bare_answer(sent, picked, allergy_question):
+        if name in _said_so_only() and not said_so and reaction is None and not _bare_answer(sent, picked, allergy_question):
             continue  # "just fish oil", "I eat peanuts every day": a food is an allergy only when said so (D158)
         out.append((s, name, reaction))
     return out

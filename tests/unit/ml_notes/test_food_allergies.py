@@ -32,3 +32,9 @@ def test_what_you_are_describing_states_a_diagnosis() -> None:
     found = insights(("P", "I worry about everything, all day."),
                      ("D", "What you're describing is generalized anxiety disorder."))["diagnoses"]
     assert [d["icd10"] for d in found] == ["F41.1"]
+
+
+@pytest.mark.parametrize("said", ["Just fish oil and a multivitamin.", "Only my prenatal vitamin."])
+def test_a_vitamin_named_in_an_allergy_answer_is_no_allergy(said: str) -> None:
+    """D257: a vitamin or supplement, like a food (D158), is an allergy only with an allergy word or a reaction."""
+    assert _allergies(said) == []

@@ -333,3 +333,12 @@ def test_when_it_gets_bad_or_when_he_needs_it_is_as_needed(said: str, frequency:
 ])
 def test_a_stop_asked_about_or_said_of_a_drug_just_named(turns, expected) -> None:
     assert _meds(insights(*turns)) == expected
+
+
+@pytest.mark.parametrize(("said", "name"), [
+    ("And my prenatal vitamin, one a day.", "prenatal vitamin"),  # D257
+    ("And a multivitamin, one a day.", "multivitamin"),  # no dose unit needed: not a common word
+    ("I got the Nix from the drugstore and did him Saturday night.", "permethrin"),
+])
+def test_vitamins_and_brands_said_in_a_medication_answer(said: str, name: str) -> None:
+    assert name in _meds(insights(("D", "What medicines does he take?"), ("P", said)))
