@@ -466,6 +466,21 @@ def answer_polarity(sent: Sentence) -> str | None:
     return _answer_polarity(sent)
 
 
+_LIKE_BEFORE = re.compile(r"\b(?:is|was|feels|felt|feel)(?: (?:kind of|sort of|almost|just|more))? like(?: an?)?$")
+_IN_ANOTHER_PART = re.compile(r"^(?:in|on|of) (?:my|his|her|the|your) (?P<part>\w+)")
+
+
+def _simile(sent: Sentence, m: "Mention") -> bool:
+    """"It's like a toothache in my wrist.": a symptom named as a comparison for another body part is no finding
+    (D258); "It's like a burning feeling when I pee" still names one (no other part follows)."""
+    before = " ".join(sent.toks[:m.start])
+    after = _IN_ANOTHER_PART.match(" ".join(sent.toks[m.end:m.end + 4]))
+    if not _LIKE_BEFORE.search(before) or after is None:
+        return False
+    part = symptom_lexicon().body.find([after.group("part")])
+    return bool(part)
+
+
 def _echo(sent: Sentence) -> bool:
     """"Fever? No.": the asked word said back as a question, a beat before the answer (D253)."""
     words = [t for t in sent.toks if t.isalpha()]
@@ -848,7 +863,7 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
             continue
         ats = allergens.get(sent.index, [])
         ms = [m for m in find_mentions(sent) if not _is_indication(sent, m) and (limit is None or m.end <= limit)
-              and not any(_told_as_reaction(sent, m, at) for at in ats)]
+              and not any(_told_as_reaction(sent, m, at) for at in ats) and not _simile(sent, m)]
         ms += _topic_predicates(sent, said.topic, ms)
         _inherit_location(sent, ms, asked_here, said)
         _add_mentions(sent, ms, said)

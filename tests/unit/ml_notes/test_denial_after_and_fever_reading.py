@@ -59,3 +59,14 @@ def test_a_past_episode_dated_years_ago_is_no_current_finding(said: str, present
     """D254."""
     found = symptom_map(insights(("D", "Anything else?"), ("P", said)))
     assert (next(iter(found.values()))[0] if found else None) is present
+
+
+@pytest.mark.parametrize(("said", "present", "absent"), [
+    ("It's like a toothache in my wrist.", None, "tooth pain"),  # D258: a comparison for another part
+    ("It feels like a headache in my neck.", None, "headache"),
+    ("It's like a burning feeling when I pee.", "painful urination", None),  # no other part: a finding
+])
+def test_a_symptom_named_as_a_comparison_for_another_part_is_no_finding(said: str, present: str | None,
+                                                                        absent: str | None) -> None:
+    found = symptom_map(insights(("D", "What brings you in?"), ("P", said)))
+    assert (present is None or found[present][0] is True) and (absent is None or absent not in found)
