@@ -9,6 +9,7 @@ from medisync.application.ports import Diagnosis, Symptom
 from .lab_result import abnormal_result
 from .lexicon import condition_lexicon, symptom_lexicon
 from .opening_problem import is_flare, opening_lesion, opening_problem
+from .patient_reason import set_aside
 from .text import Sentence, Turn, phrase_key
 
 EMPTY = {
@@ -140,7 +141,9 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
             problem = f"high {home}blood pressure readings"
             break
     problem = problem or abnormal_result(turns)  # D240
+    aside = set_aside(turns)  # "a little cough, but that's not why we're here" (D259)
     present = [s for s in symptoms if s["present"]]
+    present = [s for s in present if first_mentions.get(s["name"]) not in aside]
     symptom_phrase = None
     if present:
         first = present[0]

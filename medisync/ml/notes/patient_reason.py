@@ -26,7 +26,7 @@ import re
 from functools import lru_cache
 
 from .lexicon import load_json
-from .symptoms import Mention, find_mentions
+from .symptoms import NOT_THE_REASON, Mention, find_mentions
 from .text import MIN_WORD_PROBABILITY, Sentence, Turn
 from .visit_reason import patient_stated
 
@@ -156,13 +156,19 @@ def opening_statement(turns: list[Turn], excluded: set[int]) -> str | None:
     return None
 
 
+def set_aside(turns: list[Turn]) -> set[int]:
+    """The sentences of the patient side's first two turns that set their complaint aside as not the reason."""
+    side = [t for t in turns if t.role in ("patient", "other", "unknown")][:2]
+    return {s.index for t in side for s in t.sentences if NOT_THE_REASON.search(s.norm)}
+
+
 def patient_reason(turns: list[Turn], excluded: set[int]) -> str | None:
     """The reason for the visit in the patient side's answer to the opening question, or ``None``."""
     answer = _answer_to_opening(turns)
     if answer is None:
         return None
     for sent in answer.sentences[:2]:
-        if sent.is_question or sent.index in excluded:
+        if sent.is_question or sent.index in excluded or NOT_THE_REASON.search(sent.norm):
             continue
         mentions = find_mentions(sent)
         if mentions:

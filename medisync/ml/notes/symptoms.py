@@ -751,6 +751,12 @@ def _answered_before(turns: list[Turn], ti: int) -> bool:
     return ti >= 2 and turns[ti - 2].role in _PATIENT_LIKE
 
 
+#: the speaker sets aside what they just named as not the visit's reason: "a little cough at night, but honestly
+#: that's not why we're here" (D259)
+NOT_THE_REASON = re.compile(r"\b(?:that|this|it) is not (?:why (?:we are|i am|she is|he is|we came|i came)"
+                            r"|the (?:reason|main thing|big thing)|what (?:we are|i am) here for)\b")
+
+
 def _onset_referents(prev_clin: Turn, said_earlier: "_TurnSaid | None") -> list[Mention]:
     """The symptoms an onset question that names none asks about ("How long?", "When did it start?", "How long
     has that been going on?"): those the patient's turn just before named as present without a duration (D179)."""
@@ -758,8 +764,8 @@ def _onset_referents(prev_clin: Turn, said_earlier: "_TurnSaid | None") -> list[
         return []
     if any(find_mentions(s) for s in prev_clin.sentences):
         return []
-    return [m for m, dur in said_earlier.mentions
-            if dur is None and m.assertion.is_patient_finding and not m.assertion.negated]
+    return [m for m, dur in said_earlier.mentions if dur is None and m.assertion.is_patient_finding
+            and not m.assertion.negated and not NOT_THE_REASON.search(m.sent.norm)]  # set aside: not asked of (D259)
 
 
 def _resolve_dated(findings: dict[str, _Finding], prev_clin: Turn, first: Sentence) -> None:

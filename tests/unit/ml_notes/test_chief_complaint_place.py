@@ -63,3 +63,18 @@ def test_what_it_is_said_to_be_after_a_bare_body_part(answer: str, concept: str,
     """D167: "My nose. It's been running" reads as "my nose has been running" (D156's reading, through "it")."""
     found = symptom_map(insights(("D", "What's bothering you today?"), ("P", answer)))
     assert found.get(concept, (None,))[0] is present
+
+
+def test_a_complaint_set_aside_as_not_the_reason_is_neither_the_chief_complaint_nor_dated() -> None:
+    """D259: "a little cough at night, but honestly that's not why we're here. It's this rash on her arm." """
+    ins = insights(("D", "What brings you in today?"),
+                   ("F", "She's got a little cough at night, but honestly that's not why we're here. "
+                         "It's this itchy rash on her arm."),
+                   ("D", "When did that start?"), ("F", "About a week now."))
+    assert "cough" not in (ins["chief_complaint"] or "")
+    assert symptom_map(ins)["cough"] == (True, None)
+
+
+def test_a_complaint_not_set_aside_stays_the_chief_complaint() -> None:
+    ins = insights(("D", "What brings you in today?"), ("P", "I've had a cough at night for a week."))
+    assert "cough" in ins["chief_complaint"]
