@@ -63,3 +63,14 @@ def test_more_common_orders_are_read(said: str, order: tuple[str, str]) -> None:
 
 def test_an_injection_weighed_for_later_is_no_order() -> None:
     assert ("procedure", "injection") not in _orders("If the splint does not help, I would inject it next time.")
+
+
+@pytest.mark.parametrize(("said", "order"), [
+    ("I'm sending a referral to hand therapy.", ("referral", "hand therapy")),  # D260
+    ("I'm referring you to the diabetes prevention program.", ("referral", "diabetes prevention program")),
+    ("I'd like to seal it today with silver nitrate.", ("procedure", "silver nitrate cautery")),
+    ("I'm also putting in a referral to our lactation consultant.", ("referral", "lactation consultant")),
+    ("I'm also sending off liver tests today.", ("lab", "liver function tests")),
+])
+def test_common_referrals_and_procedures_of_a_primary_care_list(said: str, order: tuple[str, str]) -> None:
+    assert order in [(o["kind"], o["name"]) for o in insights(("D", said))["orders"]]
