@@ -70,3 +70,16 @@ def test_a_symptom_named_as_a_comparison_for_another_part_is_no_finding(said: st
                                                                         absent: str | None) -> None:
     found = symptom_map(insights(("D", "What brings you in?"), ("P", said)))
     assert (present is None or found[present][0] is True) and (absent is None or absent not in found)
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("Any swelling or redness in the finger?", "finger redness"),  # D261: redness takes its place
+    ("Any redness in your eyes?", "eye redness"),
+    ("Any redness?", "redness"),
+])
+def test_redness_is_named_by_its_place(question: str, name: str) -> None:
+    assert symptom_map(insights(("D", question), ("P", "No.")))[name] == (False, None)
+
+
+def test_red_skin_is_still_skin_redness() -> None:
+    assert symptom_map(insights(("D", "What's going on?"), ("P", "My skin is red and itchy.")))["skin redness"][0] is True
