@@ -876,8 +876,9 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
     return said
 
 
-#: the speaker telling how they react, right after naming an allergen: "Penicillin. I get hives." (D218)
-_REACTS = re.compile(r"^(?:and |so |yeah |um )?(?:i|he|she) (?:always |just )?(?:get|gets|got|break|breaks|broke|"
+#: the speaker telling how they react, right after naming an allergen: "Penicillin. I get hives." (D218); "Latex. My
+#: hands break out in an itchy rash from the gloves." (D262)
+_REACTS = re.compile(r"^(?:and |so |yeah |um )?(?:i|he|she|(?:my|his|her) \w+) (?:always |just )?(?:get|gets|got|break|breaks|broke|"
                      r"swell|swells|swelled|had|develop|develops|developed|itch|itched|puff|puffed)\b")
 #: a sentence that refers back to the allergen of the one before: "That one gave me a rash."
 _REFERS_BACK = re.compile(r"^(it|that|this|they|those|which)\b")

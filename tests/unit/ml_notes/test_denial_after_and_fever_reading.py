@@ -83,3 +83,13 @@ def test_redness_is_named_by_its_place(question: str, name: str) -> None:
 
 def test_red_skin_is_still_skin_redness() -> None:
     assert symptom_map(insights(("D", "What's going on?"), ("P", "My skin is red and itchy.")))["skin redness"][0] is True
+
+
+def test_a_reaction_told_of_a_body_part_after_the_allergen_is_no_symptom() -> None:
+    """D262: "Latex. My hands break out in an itchy rash from the gloves." tells the reaction, not a complaint."""
+    ins = insights(("D", "Any allergies?"), ("P", "Latex. My hands break out in an itchy rash from the gloves."))
+    assert symptom_map(ins) == {} and [a["substance"] for a in ins["allergies"]] == ["latex"]
+
+
+def test_a_body_part_breaking_out_outside_an_allergy_answer_is_a_symptom() -> None:
+    assert symptom_map(insights(("D", "What brings you in?"), ("P", "My hands break out in a rash every winter.")))["rash"][0]
