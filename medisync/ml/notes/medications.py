@@ -1045,14 +1045,19 @@ def food_allergens() -> frozenset[str]:
     return frozenset(c["name"] for c in load_json("allergies.json")["classes"] if c.get("food"))
 @lru_cache(maxsize=1)
 def _said_so_only() -> frozenset[str]:
-    """Foods (D158), vitamins and supplements (D257): an allergy only with an allergy word or a reaction, not
+    """Foods (D158), vitamins and supplements (D257), animals, pollen, dust and mold (D263): an allergy only with
+    an allergy word or a reaction, not
     because they were named in the answer to "Any allergies?" ("Just fish oil and a multivitamin.")."""
-    return food_allergens() | frozenset(d.name for d in drug_lexicon().drugs if d.cls in ("vitamin", "supplement"))
+    from .lexicon import load_json
+
+    environmental = frozenset(c["name"] for c in load_json("allergies.json")["classes"] if c.get("environmental"))
+    return food_allergens() | environmental | frozenset(d.name for d in drug_lexicon().drugs
+                                                        if d.cls in ("vitamin", "supplement"))
 
 
 ALLERGY_TRIGGER = re.compile(r"\b(allergic|allergy|allergies|reaction|reactions)\b")
 _NKDA = re.compile(r"\b(no|not|nkda|none|denies|never)\b.*\b(allerg\w*)|\b(allerg\w*)\b.*\b(none|no)\b|\bnkda\b")
-_REACTION_LEAD = re.compile(r"^(it|they|that|this|which|she|he)\b|^(her|his|my|their) (lips?|face|tongue|throat|skin)\b|\b(gives|gave|give|makes|made|make|causes|caused|cause|broke|break|get|got)\b")
+_REACTION_LEAD = re.compile(r"^(it|they|that|this|which|she|he)\b|^(her|his|my|their) (lips?|face|tongue|throat|skin|eyes?)\b|\b(gives|gave|give|makes|made|make|causes|caused|cause|broke|break|get|got)\b")
 
 
 def _substances(sent: Sentence, known: frozenset[str]) -> list[tuple[int, int, str]]:
@@ -1355,7 +1360,8 @@ def _reaction_of(sent: Sentence, follow: Sentence | None, picked: list[tuple[int
     s, e, _name = picked[idx]
     nxt = picked[idx + 1][0] if idx + 1 < len(picked) else len(sent.toks)
     reaction = _first_reaction(sent, e, nxt)
-    if reaction is None and idx == len(picked) - 1 and follow is not None and _REACTION_LEAD.search(follow.norm):
+    if reaction is None and idx == len(picked) - 1 and follow is not None and (
+            _REACTION_LEAD.search(follow.norm) or _opens_with_reaction(follow)):
         reaction = _first_reaction(follow)
     if reaction is None:
         reaction = _first_reaction(sent, picked[idx - 1][1] if idx else 0, s)
@@ -1437,6 +1443,13 @@ def _symptom_reactions(sent: Sentence) -> list[tuple[int, str]]:
     if relieves(sent):
         return []
     return [(sent.raw_span(m.start, m.end)[0], m.payload.name) for m in symptom_lexicon().matcher.find(sent.content)]
+
+
+def _opens_with_reaction(sent: Sentence) -> bool:
+    """"Penicillin. Rash all over.": the next sentence is the reaction itself, said first (D263)."""
+    reacts = _reactions(sent)
+    words = [t for t in sent.toks if t.isalpha()]
+    return bool(reacts) and len(words) <= 6 and min(pos for pos, _name in reacts) <= 1
 
 
 def _first_reaction(sent: Sentence, start: int = 0, end: int | None = None) -> str | None:

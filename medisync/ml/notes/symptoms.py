@@ -853,12 +853,13 @@ def _continued(turns: list[Turn], ti: int, said_before: "_TurnSaid | None") -> l
 def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, list[int]],
                    continued: list[Mention]) -> _TurnSaid:
     said = _TurnSaid(prev_present=list(continued))
-    prev_allergy = prev_allergen = False
+    prev_allergy = prev_allergen = allergen_before = False
     for sent in turn.sentences:
         allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _continues_reaction(sent)) or (
-            prev_allergen and _refers_back(sent.norm) and _names_reaction(sent)) or (
-            prev_allergen and bool(_REACTS.match(sent.norm)) and _continues_reaction(sent))
+            allergen_before and _refers_back(sent.norm) and _names_reaction(sent)) or (
+            prev_allergen and (bool(_REACTS.match(sent.norm)) or _fragment(sent)) and _continues_reaction(sent))
         prev_allergy, prev_allergen = allergy_here, sent.index in allergens
+        allergen_before = allergen_before or prev_allergen
         if (turn.role not in _PATIENT_LIKE or (sent.is_question and not in_statement_order(sent)) or speaks_of_self(sent)
                 or _echo_denied(turn, sent)):
             continue
@@ -884,6 +885,15 @@ _REACTS = re.compile(r"^(?:and |so |yeah |um )?(?:i|he|she|(?:my|his|her) \w+) (
 _REFERS_BACK = re.compile(r"^(it|that|this|they|those|which)\b")
 #: ... or names it by a pronoun after a preposition: "I got hives from it", "He broke out in a rash with it" (D199)
 _REFERS_BACK_IN = re.compile(r"\b(?:from|with|to|after|on|off) (?:it|that|them|those|this)\b")
+
+
+def _fragment(sent: Sentence) -> bool:
+    """"Hives from head to toe.": a short sentence that opens with its reaction, with no subject (D263)."""
+    words = [t for t in sent.toks if t.isalpha()]
+    return 0 < len(words) <= 6 and words[0] not in _CLAUSE_PRONOUNS_ALL
+
+
+_CLAUSE_PRONOUNS_ALL = frozenset("i you he she it we they my his her their this that there".split())
 
 
 def _refers_back(norm: str) -> bool:

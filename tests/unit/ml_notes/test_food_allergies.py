@@ -38,3 +38,27 @@ def test_what_you_are_describing_states_a_diagnosis() -> None:
 def test_a_vitamin_named_in_an_allergy_answer_is_no_allergy(said: str) -> None:
     """D257: a vitamin or supplement, like a food (D158), is an allergy only with an allergy word or a reaction."""
     assert _allergies(said) == []
+
+
+def test_an_animal_allergy_with_its_reaction_in_the_next_sentence() -> None:
+    """D263: "Cats, though. My eyes swell shut ..." is an allergy to cats with swelling, and no eye symptom."""
+    ins = insights(("D", "Any allergies to medicines?"),
+                   ("P", "None to medicines. Cats, though. My eyes swell shut if I sit on the wrong couch."))
+    assert [(a["substance"], a["reaction"]) for a in ins["allergies"]] == [("cats", "swelling")]
+    assert ins["symptoms"] == []
+
+
+def test_an_animal_named_without_an_allergy_is_none() -> None:
+    assert _allergies("We have two cats at home.") == []
+
+
+@pytest.mark.parametrize(("said", "reaction"), [("Penicillin. Rash all over.", "rash"),
+                                                ("Penicillin. Hives, all over my body.", "hives")])
+def test_a_reaction_said_first_in_the_next_sentence(said: str, reaction: str) -> None:
+    assert _allergies(said) == [("penicillin", reaction)]
+
+
+def test_a_companion_s_reaction_fragment_after_their_own_allergen_is_no_symptom() -> None:
+    ins = insights(("D", "Any allergies to medicines?"),
+                   ("F", "He's not allergic to anything. I'm the sulfa one in this family. Hives from head to toe."))
+    assert ins["symptoms"] == [] and ins["allergies"] == []
