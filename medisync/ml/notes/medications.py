@@ -460,7 +460,13 @@ def _negated_use(toks: list[str], a: Assertion, start: int, region: str, role: s
     "we don't need to hold off on it"; a patient holding off is ``no_longer_taken``."""
     if _HELD.search(region):
         return role == "clinician" and not a.negated
-    return a.negated and bool(_NOT_TAKING.search(" ".join(toks[a.negation_trigger or 0:start])))
+    at = a.negation_trigger or 0
+    if toks[at:at + 1] == ["without"] and _UNTIL.search(" ".join(toks[:at])):
+        return False  # "stay home until your fever's been gone a day without Tylenol": a condition, no stop (D264)
+    return a.negated and bool(_NOT_TAKING.search(" ".join(toks[at:start])))
+
+
+_UNTIL = re.compile(r"\b(?:until|till|unless|if|once|when|after|before)\b")
 
 
 #: words that introduce another name for the drug just said ("Augmentin, that's amoxicillin with clavulanate")

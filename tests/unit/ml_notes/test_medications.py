@@ -342,3 +342,13 @@ def test_a_stop_asked_about_or_said_of_a_drug_just_named(turns, expected) -> Non
 ])
 def test_vitamins_and_brands_said_in_a_medication_answer(said: str, name: str) -> None:
     assert name in _meds(insights(("D", "What medicines does he take?"), ("P", said)))
+
+
+@pytest.mark.parametrize(("turns", "status"), [
+    # D264: "without Tylenol" in a condition is no stop; "go without Tylenol" as an instruction is
+    ((("P", "I take Tylenol every eight hours."),
+      ("D", "Stay home until your fever's been gone for a full day without Tylenol.")), "active"),
+    ((("P", "I take Tylenol every day."), ("D", "Try to go without Tylenol for now.")), "stopped"),
+])
+def test_without_a_drug_in_a_condition_is_no_stop(turns, status: str) -> None:
+    assert _meds(insights(*turns))["acetaminophen"][2] == status
