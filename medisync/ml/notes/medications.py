@@ -884,7 +884,8 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
             _apply(med, ev)
         if mentions:
             last_drug, named_in = (mentions[-1].drug.name, sent.turn), sent.index
-            alone_in = sent.index if sent.role == "clinician" and _named_alone(sent, mentions) else None
+            # the clinician naming it alone, or the patient asking of it alone ("And the Delsym?", D265)
+            alone_in = sent.index if (sent.role == "clinician" or sent.is_question) and _named_alone(sent, mentions) else None
         last_plan = _plan_without_dose(events, last_drug, sent, mentions) if mentions else None
     out: list[Medication] = []
     for med in sorted(meds.values(), key=lambda m: m.order):
@@ -901,12 +902,13 @@ _DID_NOT_TAKE_IT = re.compile(r"^(?:(?:but|and|well|so|actually|no) ,? )*i (?:di
                               r" (?:it|them|any|that|those)\b")
 
 
-_STOP_THAT = re.compile(r"^(?:(?:so|and|then|please|just|okay|now) ,? )*(?:stop|discontinue|quit) (?:taking |using )?"
-                        r"(?:it|them|that|those)\b")
+_STOP_THAT = re.compile(r"^(?:(?:so|and|then|please|just|okay|now|yes|yeah) ,? )*(?:you can |you could |go ahead and |feel free to )?"
+                        r"(?:stop|discontinue|quit) (?:taking |using )?(?:it|them|that|those)\b")
 
 
 def _stopped_after_naming(sent: Sentence, last_drug: tuple[str, int] | None, alone_in: int | None) -> list[MedEvent]:
-    """"Now, the Aleve. Stop it.": the clinician names a drug by itself and stops it in the next sentence (D256)."""
+    """"Now, the Aleve. Stop it.": the clinician names a drug by itself and stops it in the next sentence (D256);
+    "And the Delsym?" "You can stop that.": the patient asks of it alone and the clinician stops it (D265)."""
     if last_drug is None or alone_in != sent.index - 1 or sent.role != "clinician" or not _STOP_THAT.match(sent.norm):
         return []
     return [MedEvent(last_drug[0], "stop", None, None, sent.role, False, False, 1.0, sent.index)]

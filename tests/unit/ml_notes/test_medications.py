@@ -352,3 +352,16 @@ def test_vitamins_and_brands_said_in_a_medication_answer(said: str, name: str) -
 ])
 def test_without_a_drug_in_a_condition_is_no_stop(turns, status: str) -> None:
     assert _meds(insights(*turns))["acetaminophen"][2] == status
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    # D265: the patient asks of a drug alone, the clinician stops it
+    ((("P", "Delsym, the cough syrup. Two teaspoons, twice a day."), ("P", "And the Delsym?"),
+      ("D", "You can stop that. It's not treating the cause.")), {"dextromethorphan": ("2 teaspoons", "twice daily", "stopped")}),
+    ((("P", "I take Delsym at night."), ("P", "And the Delsym?"), ("D", "Keep taking it.")),
+     {"dextromethorphan": (None, "at bedtime", "active")}),
+    ((("F", "She's been using this capsaicin cream on her feet, three times a day."),),
+     {"capsaicin": (None, "three times daily", "active")}),
+])
+def test_a_drug_asked_about_and_stopped_and_capsaicin(turns, expected) -> None:
+    assert _meds(insights(*turns)) == expected
