@@ -711,8 +711,8 @@ def _plan_without_dose(events: list[MedEvent], last_drug: tuple[str, int] | None
 def _frequency_follows(sent: Sentence, last_drug: tuple[str, int], named_in: int | None,
                        meds: dict[str, _Med]) -> MedEvent | None:
     """"Amlodipine, five milligrams, for blood pressure. Once a day.": a short sentence that gives only a
-    frequency (no drug, no dose), right after the speaker's sentence naming a drug that has none yet, gives that drug its
-    frequency (D245)."""
+    frequency (no drug, no dose), right after the speaker's sentence naming a drug that has none yet, gives that
+    drug its frequency (D245)."""
     med = meds.get(last_drug[0])
     if (named_in != sent.index - 1 or sent.is_question or med is None or med.status is None
             or med.frequency is not None or len([t for t in sent.toks if t not in _SENTENCE_MARKS]) > 8
@@ -1054,8 +1054,8 @@ def food_allergens() -> frozenset[str]:
 @lru_cache(maxsize=1)
 def _said_so_only() -> frozenset[str]:
     """Foods (D158), vitamins and supplements (D257), animals, pollen, dust and mold (D263): an allergy only with
-    an allergy word or a reaction, not
-    because they were named in the answer to "Any allergies?" ("Just fish oil and a multivitamin.")."""
+    an allergy word or a reaction, not because they were named in the answer to "Any allergies?" ("Just fish oil
+    and a multivitamin.")."""
     from .lexicon import load_json
 
     environmental = frozenset(c["name"] for c in load_json("allergies.json")["classes"] if c.get("environmental"))

@@ -475,10 +475,7 @@ def _simile(sent: Sentence, m: "Mention") -> bool:
     (D258); "It's like a burning feeling when I pee" still names one (no other part follows)."""
     before = " ".join(sent.toks[:m.start])
     after = _IN_ANOTHER_PART.match(" ".join(sent.toks[m.end:m.end + 4]))
-    if not _LIKE_BEFORE.search(before) or after is None:
-        return False
-    part = symptom_lexicon().body.find([after.group("part")])
-    return bool(part)
+    return bool(_LIKE_BEFORE.search(before) and after is not None and symptom_lexicon().body.find([after.group("part")]))
 
 
 def _echo(sent: Sentence) -> bool:
