@@ -458,6 +458,26 @@ def _share_list_location(mentions: list[Mention], content: list[str]) -> None:
             if prev.concept.loc is not None and prev.location is None:
                 prev.location = cur.location
             j -= 1
+    _carry_list_location(mentions, content)
+
+
+def _carry_list_location(mentions: list[Mention], content: list[str]) -> None:
+    """The other way: "any eye pain or redness?" is redness of the eye; only when the place is said before the
+    list's first item, as a modifier of it (D266)."""
+    for i in range(1, len(mentions)):
+        prev, cur = mentions[i - 1], mentions[i]
+        between = content[prev.cend:cur.cstart]
+        if (cur.concept.loc is None or cur.location is not None or prev.location is None or not between
+                or any(tok not in _LIST_JOIN for tok in between) or not _place_leads(prev, content)):
+            continue
+        cur.location = prev.location
+
+
+def _place_leads(m: Mention, content: list[str]) -> bool:
+    """The mention's place is said first, at its start or just before it ("eye pain", "knee swelling")."""
+    words = tuple(m.location[1]) if m.location is not None else ()
+    n = len(words)
+    return bool(n) and (tuple(content[max(0, m.cstart - n):m.cstart]) == words or tuple(content[m.cstart:m.cstart + n]) == words)
 
 
 def answer_polarity(sent: Sentence) -> str | None:

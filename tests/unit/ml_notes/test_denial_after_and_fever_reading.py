@@ -93,3 +93,11 @@ def test_a_reaction_told_of_a_body_part_after_the_allergen_is_no_symptom() -> No
 
 def test_a_body_part_breaking_out_outside_an_allergy_answer_is_a_symptom() -> None:
     assert symptom_map(insights(("D", "What brings you in?"), ("P", "My hands break out in a rash every winter.")))["rash"][0]
+
+
+@pytest.mark.parametrize(("said", "names"), [
+    ("Any eye pain or redness?", {"eye pain", "eye redness"}),  # D266: the place said first covers the list
+    ("Any pain in the knee or swelling?", {"knee pain", "swelling"}),  # a place said after its item stays its own
+])
+def test_a_place_said_before_a_list_carries_to_its_next_item(said: str, names: set[str]) -> None:
+    assert set(symptom_map(insights(("D", said), ("P", "No.")))) == names
