@@ -141,9 +141,8 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
             problem = f"high {home}blood pressure readings"
             break
     problem = problem or abnormal_result(turns)  # D240
-    aside = set_aside(turns)  # "a little cough, but that's not why we're here" (D259)
-    present = [s for s in symptoms if s["present"]]
-    present = [s for s in present if first_mentions.get(s["name"]) not in aside]
+    aside = set_aside(patient_turns)  # "a little cough, but that's not why we're here" (D259)
+    present = [s for s in symptoms if s["present"] and first_mentions.get(s["name"]) not in aside]
     symptom_phrase = None
     if present:
         first = present[0]

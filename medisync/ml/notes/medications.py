@@ -1045,22 +1045,14 @@ _ACTIONS: dict[str, Callable[[_Med, MedEvent], None]] = {
 
 # --------------------------------------------------------------------------- allergies
 @lru_cache(maxsize=1)
-def food_allergens() -> frozenset[str]:
-    """The allergy classes marked ``food`` in allergies.json: named in an answer about allergies they are an
-    allergy only with an allergy word or a reaction (D158)."""
-    from .lexicon import load_json
-
-    return frozenset(c["name"] for c in load_json("allergies.json")["classes"] if c.get("food"))
-@lru_cache(maxsize=1)
 def _said_so_only() -> frozenset[str]:
     """Foods (D158), vitamins and supplements (D257), animals, pollen, dust and mold (D263): an allergy only with
     an allergy word or a reaction, not because they were named in the answer to "Any allergies?" ("Just fish oil
     and a multivitamin.")."""
     from .lexicon import load_json
 
-    environmental = frozenset(c["name"] for c in load_json("allergies.json")["classes"] if c.get("environmental"))
-    return food_allergens() | environmental | frozenset(d.name for d in drug_lexicon().drugs
-                                                        if d.cls in ("vitamin", "supplement"))
+    classes = frozenset(c["name"] for c in load_json("allergies.json")["classes"] if c.get("food") or c.get("environmental"))
+    return classes | frozenset(d.name for d in drug_lexicon().drugs if d.cls in ("vitamin", "supplement"))
 
 
 ALLERGY_TRIGGER = re.compile(r"\b(allergic|allergy|allergies|reaction|reactions)\b")

@@ -283,11 +283,11 @@ def _dose_hundreds(acc: _Acc, tokens: list[str], j: int) -> bool:
     three to nine only before a dose unit, where "seven thirty" cannot be a time nor "five ten" a height."""
     if tokens[j] not in TENS or acc.last != "unit" or not 3 <= acc.current <= 9 or acc.has_scale or acc.total:
         return False
-    after = tokens[j + 1:j + 4]
-    unit_at = 0 if after[:1] and after[0] in _DOSE_UNIT_WORDS else 1 if after[0:1] and after[0] in UNITS and \
-        after[1:2] and after[1] in _DOSE_UNIT_WORDS else None
+    rest = tokens[j + 1:j + 4]
+    if rest[:1] and rest[0] in UNITS:
+        rest = rest[1:]  # "seventy five milligrams": the unit word before the dose unit
     # "three forty milligram tablets" is three tablets of 40 mg, not 340 mg
-    return unit_at is not None and not (after[unit_at + 1:unit_at + 2] and after[unit_at + 1] in _COUNTED_FORMS)
+    return bool(rest) and rest[0] in _DOSE_UNIT_WORDS and not (rest[1:2] and rest[1] in _COUNTED_FORMS)
 
 
 _COUNTED_FORMS = frozenset("tablet tablets pill pills capsule capsules tabs caps".split())

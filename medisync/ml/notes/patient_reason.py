@@ -156,9 +156,9 @@ def opening_statement(turns: list[Turn], excluded: set[int]) -> str | None:
     return None
 
 
-def set_aside(turns: list[Turn]) -> set[int]:
-    """The sentences of the patient side's first two turns that set their complaint aside as not the reason."""
-    side = [t for t in turns if t.role in ("patient", "other", "unknown")][:2]
+def set_aside(side: list[Turn]) -> set[int]:
+    """The sentences of the patient side's opening turns (``side``) that set their complaint aside as not the
+    reason for the visit (D259)."""
     return {s.index for t in side for s in t.sentences if NOT_THE_REASON.search(s.norm)}
 
 
