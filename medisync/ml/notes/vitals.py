@@ -32,7 +32,9 @@ _BP_HEARD = re.compile(r"\b(?:blood pressure|bp|pressure)\b(?:\s+(?!\d)\w+){0,3}
 _HR_HEARD = re.compile(r"(?:^|[,;]\s)plus\s+(\d{2,3})\b(?!\s*(?:%|percent|mg|milligrams?|kg|lb|pounds|years?|days?))")
 _READING_KW = re.compile(r"\b(?:blood pressure|bp|temperature|temp|oxygen|respirations?|respiratory rate|weight)\s+(?:is\s+)?\d")
 #: "pulse ox(imetry)" is the oxygen saturation, not the pulse (D214)
-_HR = re.compile(r"\b(?:heart rate|part rate|pulse(?: rate)?(?! ox)|hr|heartbeat|heart beat)\b(?:\s+\w+){0,4}?\s+"
+#: up to five words, and a comma, between the word and the reading: "your pulse is quick , 112", "pulse is a
+#: little fast at 112" (D267)
+_HR = re.compile(r"\b(?:heart rate|part rate|pulse(?: rate)?(?! ox)|hr|heartbeat|heart beat)\b(?:\s+\w+){0,5}?(?:\s+,)?\s+"
                  + _NUM + r"\b")
 _HR2 = re.compile(_NUM + r"\s+(?:beats per minute|bpm|beats a minute)\b")
 _TEMP = re.compile(r"\b(?:temperature|temp|fever)\b(?:\s+(?!\d)\w+){0,4}?\s+" + _NUM + r"\b")
@@ -63,6 +65,8 @@ _CLAUSE_SPLIT = re.compile(
     r"\s[,;]\s(?=(?:and\s+)?(?:your|the|her|his|temp|temperature|pulse|heart|oxygen|respiratory|weight|blood|bp|o2|sats?)\b)|\sbut\s"
 )
 _TODAY = re.compile(r"\b(today|here|now|this morning in clinic)\b")
+#: today's reading compared with an earlier one: "you're 189 pounds , same as last time" (D267)
+_COMPARED = re.compile(r"\b(?:same as|up from|down from|than)\s+(?:at\s+)?(?:your\s+)?(?:last time|last visit|before|previously)\b")
 
 
 def extract_vitals(sentences: list[Sentence]) -> tuple[Vitals, list[Sentence]]:
@@ -75,7 +79,7 @@ def extract_vitals(sentences: list[Sentence]) -> tuple[Vitals, list[Sentence]]:
             continue
         hit = False
         for clause in _CLAUSE_SPLIT.split(sent.norm):
-            if _HOME.search(clause) and not _TODAY.search(clause):
+            if _HOME.search(_COMPARED.sub(" ", clause)) and not _TODAY.search(clause):
                 continue
             hit = _read_clause(clause, sent.role, vit) or hit
         if hit:
