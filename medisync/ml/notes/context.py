@@ -269,7 +269,9 @@ def _past_episode(toks: tuple[str, ...], at: dict[str, list[int]]) -> tuple[Scop
     "years / months ago" after the finding date an episode that is over, unless the sentence says it goes on
     ("still", "since", "now"; D254). "I've had it for two years" and "It started two years ago" are not this."""
     ago = [i for i in at.get("ago", ()) if i >= 1 and toks[i - 1] in ("years", "months", "year", "month")]
-    if not ago or len(toks) < 3 or toks[0] not in _PAST_SUBJECTS or toks[1] != "had" or _STILL.intersection(toks):
+    # "I got hives from the dye they used for a CT scan once." (D268)
+    ago += [i for i in at.get("once", ()) if i == len(toks) - 1 or (i == len(toks) - 2 and toks[-1] in _PUNCT_STOP)]
+    if not ago or len(toks) < 3 or toks[0] not in _PAST_SUBJECTS or toks[1] not in ("had", "got") or _STILL.intersection(toks):
         return ()
     return (Scope("historical", 2, ago[0], (ago[0], ago[0] + 1)),)
 

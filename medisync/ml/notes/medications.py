@@ -1138,7 +1138,8 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
                 excluded |= {(sent.index, start) for start, _e, _n in _substances(sent, known)}
                 continue
             follow = sents[si + 1] if si + 1 < len(sents) else None
-            for start, name, reaction in _sentence_allergies(sent, follow, known, allergy_question, med_question):
+            for start, name, reaction in _sentence_allergies(sent, (sents[si - 1] if si else None, follow), known,
+                                                             allergy_question, med_question):
                 _add_allergy(allergies, name, reaction)
                 excluded.add((sent.index, start))
             excluded |= relative_allergens(sent, known)
@@ -1250,10 +1251,12 @@ def _in_allergy_clause(norm: str, tok: int) -> bool:
 _FOR_ALLERGIES = re.compile(r"\bfor (?:my|your|her|his|their|the) (?:seasonal )?allerg(?:y|ies)\b")
 
 
-def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozenset[str],
+def _sentence_allergies(sent: Sentence, around: tuple[Sentence | None, Sentence | None], known: frozenset[str],
                         allergy_question: bool, med_question: bool) -> list[tuple[int, str, str | None]]:
-    """(token start, substance, reaction) of the allergies one sentence states; ``follow`` is the next
-    sentence of the turn, which may name the reaction ("It gives me hives")."""
+    """(token start, substance, reaction) of the allergies one sentence states; ``around``: the sentences of the
+    turn before and after it, which may name the reaction ("It gives me hives"; "I got hives from the dye. The
+    contrast.")."""
+    follow = around[1]
     norm = _FOR_ALLERGIES.sub(lambda m: re.sub(r"\S+", "x", m.group(0)), sent.norm)  # token offsets hold
     explicit = bool(ALLERGY_TRIGGER.search(norm))
     subs = _substances(sent, known)
@@ -1282,6 +1285,8 @@ def _sentence_allergies(sent: Sentence, follow: Sentence | None, known: frozense
                 not explicit or re.search(r"\bnot allergic\b|\bno allerg", norm)):
             continue
         reaction = _reaction_of(sent, follow, picked, idx)
+        if reaction is None and around[0] is not None and _names_only(sent, picked):
+            reaction = _first_reaction(around[0])  # "I got hives from the dye they used. The contrast." (D268)
         said_so = explicit and (not inside or (s, e, name) in inside)  # "..., but Mateo eats peanut butter" (D248)
         if name in _said_so_only() and not said_so and reaction is None and not _bare_answer(sent, picked, allergy_question):
             continue  # "just fish oil", "I eat peanuts every day": a food is an allergy only when said so (D158)
@@ -1372,6 +1377,15 @@ def _reaction_of(sent: Sentence, follow: Sentence | None, picked: list[tuple[int
 
 #: symptom names too bare to stand as a reaction without their place ("it made my ankles hurt")
 _BARE = frozenset(("pain", "ache", "discomfort"))
+
+
+def _names_only(sent: Sentence, picked: list[tuple[int, int, str]]) -> bool:
+    """"The contrast.": a sentence that only names the substances, as an apposition to the sentence before."""
+    named = {k for s, e, _n in picked for k in range(s, e)}
+    return not [t for k, t in enumerate(sent.toks) if t.isalpha() and k not in named and t not in _APPOSITION_GLUE]
+
+
+_APPOSITION_GLUE = _ANSWER_GLUE | frozenset("the a an that this it was".split())
 
 
 def _before_denial_dropped(sent: Sentence, picked: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
