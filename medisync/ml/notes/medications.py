@@ -32,7 +32,7 @@ from medisync.application.ports import Allergy, Medication
 from .adverse import adverse_allergens, affirmed_reactions, cannot_take_before, relieves
 from .context import Assertion, assess, scopes
 from .spoken_for import CHILD_TAG, PERSONS
-from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, find_drugs
+from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, dose_plausible, find_drugs
 from .lexicon import Drug, allergy_lexicon, drug_lexicon, symptom_lexicon
 from .numbers import is_number
 from .text import Sentence, Turn
@@ -561,7 +561,27 @@ def _dose_of(toks: list[str], m: DrugMention, doses: list[tuple[int, str]], acti
         return _counted(toks, m, *_strength_first(doses[chosen:]))
     if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and is_number(toks[m.start - 3]):
         return _fmt_dose(toks[m.start - 3], toks[m.start - 2])
-    return None
+    return _bare_strength(toks, m)
+
+
+#: oral drug classes whose strength is said in mg without the unit ("Simvastatin, twenty, at bedtime"); classes that
+#: also hold inhaled, nasal or microgram drugs (corticosteroids, thyroid hormone) are not among them (D270)
+_BARE_MG_CLASSES = frozenset((
+    "statin", "biguanide", "ace inhibitor", "arb", "calcium channel blocker", "beta blocker", "thiazide diuretic",
+    "loop diuretic", "ssri", "snri", "antidepressant", "sulfonylurea", "dpp-4 inhibitor", "sglt2 inhibitor",
+    "proton pump inhibitor", "h2 blocker", "anticonvulsant"))
+
+
+def _bare_strength(toks: list[str], m: DrugMention) -> str | None:
+    """"Metformin, five hundred, twice a day": a number set off by commas right after the drug is its strength in mg
+    when the drug's class is said so and the number is a plausible dose of that class (not a count of one or two)."""
+    if m.drug.cls not in _BARE_MG_CLASSES or toks[m.end:m.end + 1] != [","] or m.end + 1 >= len(toks):
+        return None
+    value, after = toks[m.end + 1], toks[m.end + 2:m.end + 3]
+    if not is_number(value) or (after and after[0] not in (",", ".", ";")):
+        return None
+    v = float(value)
+    return _fmt_dose(value, "mg") if (v >= 3 or not v.is_integer()) and dose_plausible(m.drug, v, "mg") else None
 
 
 def _own_clause(toks: list[str], start: int, drug_end: int, end: int) -> str:
