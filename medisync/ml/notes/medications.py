@@ -561,7 +561,7 @@ def _dose_of(toks: list[str], m: DrugMention, doses: list[tuple[int, str]], acti
         return _counted(toks, m, *_strength_first(doses[chosen:]))
     if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and is_number(toks[m.start - 3]):
         return _fmt_dose(toks[m.start - 3], toks[m.start - 2])
-    return _bare_strength(toks, m)
+    return _bare_strength(toks, m) or _strength_by_name(toks, m)
 
 
 #: oral drug classes whose strength is said in mg without the unit ("Simvastatin, twenty, at bedtime"); classes that
@@ -570,6 +570,33 @@ _BARE_MG_CLASSES = frozenset((
     "statin", "biguanide", "ace inhibitor", "arb", "calcium channel blocker", "beta blocker", "thiazide diuretic",
     "loop diuretic", "ssri", "snri", "antidepressant", "sulfonylurea", "dpp-4 inhibitor", "sglt2 inhibitor",
     "proton pump inhibitor", "h2 blocker", "anticonvulsant"))
+
+
+#: a strength named as its tablets are ("the five hundreds", "the twenty fives", "the tens"): the plural word and
+#: how it joins the number said before it
+_PLURAL_STRENGTH = {"hundreds": (100, 0), "thousands": (1000, 0), "fives": (1, 5), "tens": (1, 10),
+                    "twenties": (1, 20), "fifties": (1, 50)}
+
+
+def _strength_by_name(toks: list[str], m: DrugMention) -> str | None:
+    """"Tylenol, two of the five hundreds": a count of the tablets named by their strength is that many times it,
+    in mg, when it is a plausible dose of the drug's class (D272); "half a tablet of the twenty fives of metoprolol"
+    is 12.5 mg. The strength is said after the drug, or right before its "of"."""
+    before = toks[max(0, m.start - 8):m.start]
+    window = before if before[-2:-1] == ["of"] or before[-1:] == ["of"] else []
+    window = window + toks[m.start:m.end + 9]
+    at = next((k for k, t in enumerate(window) if t in _PLURAL_STRENGTH and k >= 1
+               and (window[k - 1] == "the" or (is_number(window[k - 1]) and window[k - 2:k - 1] == ["the"]))), None)
+    if at is None or m.drug.cls is None:
+        return None
+    factor, add = _PLURAL_STRENGTH[window[at]]
+    said = float(window[at - 1]) if is_number(window[at - 1]) else None
+    base = said if said is not None else float(factor > 1)
+    strength = base * factor + add
+    lead = window[max(0, at - 6):at - (2 if said is not None else 1)]
+    count = 0.5 if "half" in lead else float(lead[-2]) if lead[-2:-1] and is_number(lead[-2]) and lead[-1] == "of" else 1
+    total = strength * count
+    return f"{int(total) if total.is_integer() else round(total, 2)} mg" if dose_plausible(m.drug, total, "mg") else None
 
 
 def _bare_strength(toks: list[str], m: DrugMention) -> str | None:
