@@ -12,6 +12,7 @@ Inputs (all under tests/):
   fixtures/heldout/blind-*           5 recorded visits marked "blind" (D94), written by a helper
   fixtures/blind2/*                  8 text-only visits written by another helper (D200), reported only
   fixtures/blind3/*                  12 text-only visits written by a third helper (D223), reported only
+  fixtures/blind4/*                  12 text-only visits on topics no tune set has (D271), reported only
   fixtures/tune2/*                   8 text-only visits written by a helper who had not read the
                                      extractors (D199); first measured before any rule from them, then tuned on
   fixtures/tune3/*                   12 text-only visits written the same way (D225); first measured before
@@ -19,6 +20,8 @@ Inputs (all under tests/):
   fixtures/tune4/*                   12 text-only visits written the same way (D233); first measured before
                                      any rule from them, then tuned on
   fixtures/tune5/*                   12 text-only visits written the same way (D246); first measured before
+                                     any rule from them, then tuned on
+  fixtures/tune6/*                   12 text-only visits written the same way (D271); first measured before
                                      any rule from them, then tuned on
   fixtures/aci-bench/{train,valid}   ACI-Bench dialogues + scribe notes (Yim et al. 2023, CC BY 4.0):
                                      train tuned on, valid reported only; no fact labels, so only the
@@ -68,8 +71,10 @@ TUNE2 = FIXTURES / "tune2"
 TUNE3 = FIXTURES / "tune3"
 TUNE4 = FIXTURES / "tune4"
 TUNE5 = FIXTURES / "tune5"
+TUNE6 = FIXTURES / "tune6"
 BLIND2 = FIXTURES / "blind2"
 BLIND3 = FIXTURES / "blind3"
+BLIND4 = FIXTURES / "blind4"
 ACI_DIR = FIXTURES / "aci-bench"
 RESULTS = ROOT / "bench" / "results" / "ml_notes.json"
 
@@ -113,7 +118,8 @@ def blind_conditions() -> tuple[dict[str, list[tuple[str, dict[str, Any], dict[s
     for name, docs_ in list(out.items()):  # each set of blind visits on its own too (D94, D126)
         for batch, ids in BLIND_BATCHES.items():
             out[f"{name}-{batch}"] = [d for d in docs_ if d[0][:len("blind-01")] in ids]
-    for name, folder in (("truth:blind2", BLIND2), ("truth:blind3", BLIND3)):  # text only (D200, D223)
+    for name, folder in (("truth:blind2", BLIND2), ("truth:blind3", BLIND3),
+                         ("truth:blind4", BLIND4)):  # text only (D200, D223, D271)
         visits = load_truth_files(folder)
         docs.update({vid: truth_to_transcript(t) for vid, t in visits})
         out[name] = [(vid, docs[vid], t["expected"]) for vid, t in visits]
@@ -443,8 +449,8 @@ def main(argv: list[str] | None = None) -> int:
     heldout = load_heldout()
     tune = load_heldout("tune")
     truths = truths + tune
-    tune2, tune3, tune4, tune5 = (load_truth_files(f) for f in (TUNE2, TUNE3, TUNE4, TUNE5))
-    truth_docs = {vid: truth_to_transcript(t) for vid, t in truths + heldout + tune2 + tune3 + tune4 + tune5}
+    tune2, tune3, tune4, tune5, tune6 = (load_truth_files(f) for f in (TUNE2, TUNE3, TUNE4, TUNE5, TUNE6))
+    truth_docs = {vid: truth_to_transcript(t) for vid, t in truths + heldout + tune2 + tune3 + tune4 + tune5 + tune6}
     conditions: dict[str, list[tuple[str, dict[str, Any], dict[str, Any] | None]]] = {}
     base = [(vid, truth_docs[vid], t["expected"]) for vid, t in truths]
     conditions["truth:dev"] = [d for d in base if d[0].startswith("dev-")]
@@ -456,6 +462,7 @@ def main(argv: list[str] | None = None) -> int:
     conditions["truth:tune3"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune3]
     conditions["truth:tune4"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune4]
     conditions["truth:tune5"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune5]
+    conditions["truth:tune6"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune6]
     recorded = []
     for vid, t in truths + heldout:
         for f in (ASR_DIR / f"{vid}.asr.json", HELDOUT / f"{vid}.asr.json"):
