@@ -422,7 +422,9 @@ _OTHERS_TAKE = re.compile(
 #: a relative's own use, said in the first person ("When I had my ulcer they gave me pantoprazole"), or a pronoun
 #: for the person just named ("My sister has Hashimoto's. She's on Synthroid."): not the patient's (D234)
 _SPEAKERS_OWN = re.compile(r"\bi (?:also |still |just )?(?:take|took|am on|was on|use|used|have been on|have been taking"
-                           r"|am taking|was taking|have some|had some)\b|\b(?:gave|give|prescribed|put) me\b")
+                           r"|am taking|was taking|have some|had some)\b|\b(?:gave|give|prescribed|put) me\b"
+                           # "I have clobetasol for my psoriasis" (D274)
+                           r"|\bi (?:also |still )?(?:have|had|got) (?:some |a |an |the )?[\w-]+(?: [\w-]+)? for my\b")
 #: a drug owned by someone else, the possessive dropped in the text: "don't take your mom's prednisone" (D249)
 #: "I take my husband's Vicodin" is the patient's; "Don't take your mom's prednisone" says nothing of a regimen
 _TAKE_VERB = re.compile(r"\b(?:take|takes|took|taking|taken|use|uses|used|using)\b")
@@ -431,8 +433,11 @@ _OWNED_BY_OTHER = re.compile(r"\b(?:my|your|his|her|their|our) (?!children\b|kid
 _NAMED_OTHER = re.compile(r"\b(?:my|his|her|their|our) " + _OTHER_PERSON + r"\b")
 _PRONOUN_TAKES = re.compile(r"^(?:and |but |so |well )?(?:she|he|they) (?:(?:also|still|just) )?" + _THEY_TAKE)
 #: a clinician weighing an option, not deciding it: "we might consider gabapentin", "we could try a statin" (D185)
-_OPTION = re.compile(r"\b(?:we|i) (?:might|could|may) (?:also |eventually |later |want to |need to )?"
-                     r"(?:consider|try|think about|look at|talk about|discuss)\b")
+_OPTION = re.compile(r"\b(?:we|i|they|he|she|the [\w-]+(?:ist|ists|ian|ians|doctor|team))"
+                     r" (?:might|could|may) (?:also |eventually |later |want to |need to )?"
+                     r"(?:consider|try|think about|look at|talk about|discuss"
+                     # "The dermatologist may add minoxidil later" (D274)
+                     r"|add|start|prescribe|suggest|recommend|put (?:you|her|him|them) on|switch (?:you|her|him|them) to)\b")
 
 
 def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, region: str,
@@ -896,6 +901,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
     alone_in: int | None = None
     order = 0
     med_answer = med_answer_turns(turns)
+    others: set[str] = set()  # drugs a companion named as their own
     for sent in sentences:
         found = [m for m in find_drugs(sent, known, med_context=sent.turn in med_answer, include_weak=True)
                  if (sent.index, m.start) not in excluded]
@@ -907,7 +913,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         if sent.role == "clinician" and sent.is_question and (_answered_no(turns, sent.turn) or _EVER.search(sent.norm)):
             events = []  # "Have you tried Azo?" "No." says nothing about the regimen, nor "Has she ever had X?" (D238)
         events = _offers_settled(turns, sent, _tried_without_effect(turns, sent, events))
-        events = [] if _someone_elses(sent, sentences[max(0, sent.index - 2):sent.index]) else events
+        events = _others_dropped(sent, sentences, events, others, meds)
         plan = last_plan[2] if last_plan is not None and last_plan[1] == sent.index - 1 else None
         if last_drug is not None and sent.turn - last_drug[1] <= 2 and (not found or sent.role != "clinician" or plan):
             # "... and Sudafed." "30 milligrams every six hours, plus atorvastatin ...": a regimen that opens the
@@ -972,6 +978,36 @@ def _untaken(sent: Sentence, last_drug: tuple[str, int] | None, named_in: int | 
 
 
 _ONE_TIME = re.compile(r"\b(?:today|tonight|this morning|yesterday|last night|before (?:i came|coming)|yet)\b")
+
+
+def _others_dropped(sent: Sentence, sentences: list[Sentence], events: list[MedEvent], others: set[str],
+                    meds: dict[str, _Med]) -> list[MedEvent]:
+    """No events from a sentence about someone else's drugs (their names go to ``others``), and no bare mention
+    later of a drug that is only someone else's: the father's "they gave me a cream, Silvadene", then the
+    clinician's "Silvadene is for real burns" (D274)."""
+    before = sentences[max(0, sent.index - 2):sent.index]
+    if _someone_elses(sent, before):
+        others.update(ev.drug for ev in events)
+        return []
+    if _asked_about(sent, before):
+        return [ev for ev in events if ev.action != "mention"]
+    return [ev for ev in events if not (ev.action == "mention" and ev.drug in others and ev.drug not in meds)]
+
+
+#: a patient-side question about a drug: "What about the Rogaine?"
+_ASKS_ABOUT = re.compile(r"^(?:and |so |but |okay |well )?(?:what|how) about\b")
+#: ... or the name alone after the speaker said where they came across it: "I read about a pill on TikTok. Olumiant?"
+_CAME_ACROSS = re.compile(r"\b(?:read|heard|saw|seen) (?:about|of|online|on|an ad|something)\b")
+
+
+def _asked_about(sent: Sentence, before: list[Sentence]) -> bool:
+    """A patient-side question that asks about a drug, not a report of taking it (D274)."""
+    if sent.role == "clinician" or not sent.is_question:
+        return False
+    if _ASKS_ABOUT.search(sent.norm):
+        return True
+    words = [t for t in sent.toks if t.isalpha()]
+    return len(words) <= 3 and bool(before) and before[-1].turn == sent.turn and bool(_CAME_ACROSS.search(before[-1].norm))
 
 
 def _someone_elses(sent: Sentence, before: list[Sentence]) -> bool:
@@ -1195,7 +1231,9 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
 
 #: a speaker taking back an allergy just named: "Cephalexin. No, wait, that's his sister. He doesn't have any." (D238)
 _THAT_IS_SOMEONE = re.compile(r"\bthat (?:is|was) (?:my|his|her|their|your) (?:" + PERSONS + r")\b")
-_HAS_NONE = re.compile(r"\b(?:does|do|did) not have any(?: allergies)?\W*$")
+_HAS_NONE = re.compile(r"\b(?:does|do|did) not have any(?: allergies)?\W*$"
+                       # "... said that's just a side effect, not an allergy" (D273)
+                       r"|\b(?:that|it) (?:is|was) (?:just |only )?(?:a |an )?(?:side effect|intolerance)s?(?: ,)? (?:and )?not an? (?:true |real )?allergy\b")
 
 
 def _taken_back_upto(sents: list[Sentence]) -> int:
@@ -1356,8 +1394,10 @@ _BACK_TO_SPEAKER = re.compile(r"\b(?:i|me|my|i'm|but|though|while)\b|[.;:]")
 
 #: a companion (role other) speaking of their own allergy: "I'm the one who's allergic to penicillin, not her",
 #: "I'm the sulfa one in this family", "I have a latex allergy" (D248)
-_SPEAKER_ALLERGIC = re.compile(r"\bi (?:am|was)(?: also| actually| the 1 (?:who|that)(?: is)?)* allergic\b"
-                               r"|\bi am the [\w-]+ 1\b|\bi have an? [\w-]+ allergy\b")
+_SPEAKER_ALLERGIC = re.compile(r"\bi (?:am|was)(?: also| actually| the 1(?: who| that)?(?: is)?)* allergic\b"
+                               r"|\bi am the [\w-]+ 1\b|\bi have an? [\w-]+ allergy\b"
+                               # "I'm the one with the sulfa allergy" (D273)
+                               r"|\bi am the 1 (?:with|(?:who|that) (?:has|had)) (?:an?|the) [\w-]+ allergy\b")
 _TO_SOMEONE_ELSE = re.compile(r"\b(?:he|she|they|his|her|their|but)\b|[.;:]")
 
 
