@@ -100,8 +100,11 @@ _QUALIFIER_NEG = re.compile(r"\bnot (at goal|controlled|well controlled|under co
 #: "the covid vaccine", "a strep test": the condition's name qualifies something else
 _NOT_THE_CONDITION = frozenset(
     "vaccine vaccines vaccination vaccinations shot shots booster boosters test tests testing screen screening "
-    "swab panel medicine medication medications doctor doctors specialist clinic program education".split()
+    "swab panel medicine medication medications doctor doctors specialist clinic program education result results".split()
 )
+#: the condition is what a test looks for: "send the swab for gonorrhea and chlamydia", "we'll test you for strep" (D275)
+_LOOKED_FOR = re.compile(r"\b(?:tests?|tested|testing|swabs?|swabbed|screen|screened|screening|check|checked|checking"
+                         r"|cultures?|cultured|looking|look) (?:[\w-]+ ){0,2}?for (?:[\w-]+ ){0,3}$")
 #: the sentence is about relatives ("for family history, it looks like there is high blood pressure")
 _FAMILY_SENTENCE = re.compile(
     r"\bfamily (history|member|members)\b|\bruns in (the|my|your|his|her) family\b|"
@@ -111,8 +114,10 @@ _FAMILY_SENTENCE = re.compile(
 
 def not_a_patient_condition(toks: list[str], start: int, end: int) -> bool:
     """A condition name that does not state the patient has it: it names a vaccine, test or clinic
-    ("covid vaccine"), or the sentence up to it speaks about relatives."""
+    ("covid vaccine"), what a test looks for, or the sentence up to it speaks about relatives."""
     if end < len(toks) and toks[end] in _NOT_THE_CONDITION:
+        return True
+    if _LOOKED_FOR.search(" ".join(toks[max(0, start - 8):start]) + " "):
         return True
     return bool(_FAMILY_SENTENCE.search(" ".join(toks[:start])))
 
