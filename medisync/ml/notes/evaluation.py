@@ -14,7 +14,8 @@ symptom_duration one fact per matched symptom with a non-null duration on
 vitals           one fact per non-null value; exact number (temperature to
                  0.05 degC).  A predicted value where none was expected is a
                  false positive.
-medications      name (generic name, brand names map to the generic), then
+medications      name (generic name, brand names map to the generic; a dosage form after it and the order of a
+                 combination's parts do not count: "hydrocortisone cream" = "hydrocortisone", D276), then
                  dose ("10 mg", exact after normalisation), frequency (equal
                  after normalisation, numbers as digits; "at night" = "at bedtime" = "nightly" =
                  "every evening", "daily" = "once daily" = "every morning"; a dose in
@@ -111,12 +112,26 @@ def symptom_names_match(a: str, b: str) -> bool:
     return bool(wa and wb and (wa <= wb or wb <= wa))
 
 
+#: dosage-form words a label may put after the drug's name ("hydrocortisone cream", "timolol eye drops", D276)
+_DOSAGE_FORMS = frozenset("cream creams ointment gel lotion shampoo solution foam spray drops eye ear nasal vaginal "
+                          "ring patch tablet tablets capsule capsules suppository suppositories topical oral liquid "
+                          "suspension inhaler drop".split())
+
+
 def _drug_key(name: str) -> str:
+    """A drug's generic name from its name, brand or synonym, said with or without its dosage form; the words of an
+    unknown or combined name in any order ("ethinyl estradiol norgestimate" = "norgestimate-ethinyl estradiol")."""
     from .lexicon import drug_lexicon
 
     lex = drug_lexicon()
-    d = lex.surface.get(" ".join(phrase_key(name))) or lex.surface.get(_norm(name))
-    return d.name if d else _norm(name)
+    words = list(phrase_key(name))
+    while len(words) > 1 and words[-1] in _DOSAGE_FORMS:
+        words.pop()
+    for key in (" ".join(phrase_key(name)), _norm(name), " ".join(words)):
+        d = lex.surface.get(key)
+        if d:
+            return " ".join(sorted(phrase_key(d.name)))
+    return " ".join(sorted(words)) or _norm(name)
 
 
 def _allergen_key(name: str) -> str:
