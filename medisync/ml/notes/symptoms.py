@@ -97,7 +97,7 @@ _ONSET_Q = re.compile(r"\b(how long|when did|when (was|were)|since when|how many
 #: an onset question, where nothing else can be meant
 _BARE_DURATION = re.compile(
     r"^(?:(?:so|about|around|almost|nearly|maybe|roughly|probably|like|over|um|uh|oh|well|going|on|i|think|"
-    r"would|say|it|has|been|for)\s+)*" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b")
+    r"would|say|it|has|been|for)\s+(?:,\s+)?)*" + _QTY_RE + r"\s+" + _UNIT_RE + r"\b")  # "so , like , 3 months" (D277)
 #: an answer that dates what was just named through a pronoun: "they started 3 months ago", "it has been 2 weeks"
 _DATED_REFERENT = re.compile(r"^(?:(?:well|so|oh|um|uh|yeah|yes)\s*,?\s+)?(it|they|this|that|these|those)\s+"
                              r"(started|began|came on|has been|have been|has been going on|have been going on)\b")
@@ -719,7 +719,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         prev = turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None
         if prev is not None and turn.role in _PATIENT_LIKE and turn.sentences:
             onset = _onset_asked(prev) or _onset_referents(prev, said_earlier if _answered_before(turns, ti) else None)
-            _resolve_onset(findings, onset, said, turn.sentences, explicit_bases)
+            _resolve_onset(findings, onset, said, turn.sentences, _settled_in(said))
             _confirmed_onset(findings, onset, turns[ti + 1] if ti + 1 < len(turns) else None)
             _resolve_dated(findings, prev, turn.sentences[0])
     _drop_generic_duplicates(findings)
@@ -799,12 +799,19 @@ def _resolve_dated(findings: dict[str, _Finding], prev_clin: Turn, first: Senten
         _record(findings, q.name, q.base, True, False, q.sent.index + q.cstart / 100.0, duration, False)
 
 
+def _settled_in(said: _TurnSaid) -> set[str]:
+    """The symptoms (base and concept names) an answer names with a duration of their own, or denies (D277)."""
+    return {k for m, d in said.mentions if d is not None or m.assertion.negated for k in (m.base, m.concept.name)}
+
+
 def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], said: _TurnSaid,
                    answer: list[Sentence], explicit_bases: set[str]) -> None:
     """"How long have you had the headaches?" "About three months.": the asked symptom is present
     with the answer's duration, when the answer gives exactly one duration and does not deny it; a
-    symptom the answer names itself is left to what the answer says.  The figure may come after a first
-    sentence that dates it otherwise ("Since early summer. I'd say three months.", D229)."""
+    symptom the answer names itself with its own duration, or denies, is left to what the answer says
+    (``explicit_bases``); one it names again undated ("By Halloween it was aching ... So five weeks or so.")
+    takes the answer's figure (D277).  The figure may come after a first sentence that dates it otherwise
+    ("Since early summer. I'd say three months.", D229)."""
     if not onset_asked or _answer_polarity(answer[0]) == "neg":
         return
     durations = said.durations or {d for s in answer[:_ONSET_REACH] if (d := _bare_duration(s.norm))}
