@@ -692,7 +692,8 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         asked_here = _asked_in(turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None)
         # also every clinician question so far feeds generic adoption
         asked.extend(mq for mq in asked_here if not mq.generic)
-        said = _turn_mentions(turn, asked_here, by_sentence, _continued(turns, ti, said_before))
+        said = _turn_mentions(turn, asked_here, by_sentence, _continued(turns, ti, said_before),
+                              ti > 0 and _asks_where_it_hurts(turns[ti - 1]))
         said_earlier, said_before = said_before, said
         if ti > 0 and _asks_history(turns[ti - 1]):
             said.mentions = [(m, d) for m, d in said.mentions if _NOW.search(m.sent.norm)]
@@ -874,8 +875,37 @@ def _continued(turns: list[Turn], ti: int, said_before: "_TurnSaid | None") -> l
     return said_before.prev_present
 
 
+#: the clinician asking where the pain is: "What's hurting?", "Where does it hurt?", "Where's the pain?" (D278)
+_WHERE_IT_HURTS = re.compile(r"\b(?:what is (?:hurting|sore)|what hurts|where does it (?:hurt|ache)|where is (?:the|your) pain"
+                             r"|where is it (?:hurting|sore)|where are you (?:hurting|sore))\b")
+
+
+def _asks_where_it_hurts(turn: Turn) -> bool:
+    return turn.role == "clinician" and any(s.is_question and _WHERE_IT_HURTS.search(s.norm) for s in turn.sentences[-2:])
+
+
+_OWNED = frozenset(("my", "the", "this", "his", "her"))
+
+
+def _answered_place(sent: Sentence) -> list[Mention]:
+    """"What's hurting?" "The back of my right heel.": the body part the answer's first sentence names as the
+    speaker's is where the pain is (D278)."""
+    lex = symptom_lexicon()
+    parts = [m for m in lex.body.find(sent.content)
+             if set(sent.toks[max(0, sent.raw_span(m.start, m.end)[0] - 3):sent.raw_span(m.start, m.end)[0]]) & _OWNED]
+    if not parts or "pain" not in lex.symptoms:
+        return []
+    part, concept = parts[-1], lex.symptoms["pain"]
+    ts, te = sent.raw_span(part.start, part.end)
+    loc = _loc(sent, part)
+    mn = Mention(sent, concept, ts, te, part.start, part.end, location=loc,
+                 assertion=assess(sent.toks, (ts, te), scopes(sent.toks)))
+    mn.name = _compose(concept, loc, lex.matcher)
+    return [mn]
+
+
 def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, list[int]],
-                   continued: list[Mention]) -> _TurnSaid:
+                   continued: list[Mention], pain_asked: bool = False) -> _TurnSaid:
     said = _TurnSaid(prev_present=list(continued))
     prev_allergy = prev_allergen = allergen_before = False
     for sent in turn.sentences:
@@ -896,6 +926,8 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
         ms = [m for m in find_mentions(sent) if not _is_indication(sent, m) and (limit is None or m.end <= limit)
               and not any(_told_as_reaction(sent, m, at) for at in ats) and not _simile(sent, m)]
         ms += _topic_predicates(sent, said.topic, ms)
+        if pain_asked and not ms and sent is turn.sentences[0]:
+            ms = _answered_place(sent)
         _inherit_location(sent, ms, asked_here, said)
         _add_mentions(sent, ms, said)
     return said
