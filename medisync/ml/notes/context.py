@@ -46,7 +46,10 @@ _add("no|not|denies|deny|denied|denying|without|never|nor|neither|none|nothing|n
      "not been|has not been|have not been|never had", "negated", _PRE, 8)
 _add("is fine|are fine|is gone|are gone|went away|has resolved|have resolved|is resolved|"
      "has stopped|have stopped|is normal|are normal|is better now|all gone|not a problem|"
-     "is not a problem|not an issue", "negated", _POST, 5)
+     "is not a problem|not an issue|"
+     # "The hot flashes are mostly done" (D279)
+     "is over|are over|is done|are done|is mostly done|are mostly done|is pretty much done|are pretty much done|"
+     "is pretty much gone|are pretty much gone", "negated", _POST, 5)
 # "Rash, not that I've noticed." (D252): the denial said after the finding
 _add("not that i have noticed|not that i noticed|not that i can tell|not that i am aware of|"
      "not that i have seen|not that we have noticed|not that we noticed", "negated", _POST, 4)
@@ -257,7 +260,7 @@ def _scopes(toks: tuple[str, ...]) -> tuple[Scope, ...]:
             else:
                 out.append(Scope(modifier, _backward_start(toks, _past_comma(toks, _past_but_it(toks, i, phrase), phrase),
                                                            window), i, (i, i + n)))
-    return tuple(out) + _trailing_no(toks, at) + _past_episode(toks, at)
+    return tuple(out) + _trailing_no(toks, at) + _past_episode(toks, at) + _when_young(toks, at)
 
 
 _PAST_SUBJECTS = frozenset("i he she we they".split())
@@ -274,6 +277,29 @@ def _past_episode(toks: tuple[str, ...], at: dict[str, list[int]]) -> tuple[Scop
     if not ago or len(toks) < 3 or toks[0] not in _PAST_SUBJECTS or toks[1] not in ("had", "got") or _STILL.intersection(toks):
         return ()
     return (Scope("historical", 2, ago[0], (ago[0], ago[0] + 1)),)
+
+
+_YOUNG = frozenset("little small young younger tiny baby kid".split())
+
+
+def _when_young(toks: tuple[str, ...], at: dict[str, list[int]]) -> tuple[Scope, ...]:
+    """"When you were six, for strep, you broke out in hives", "I had croup when I was little": a time of the
+    speaker's or patient's childhood dates what the clause around it tells as over (D279)."""
+    out: list[Scope] = []
+    for i in at.get("when", ()):
+        w = toks[i + 1:i + 5]
+        if len(w) < 3 or w[0] not in ("i", "you", "he", "she") or w[1] not in ("was", "were"):
+            continue
+        young = w[2] in _YOUNG or (w[2] == "a" and w[3:4] and w[3] in _YOUNG) or (w[2].isdigit() and int(w[2]) < 18)
+        if not young:
+            continue
+        end = i + 4 + (w[2] == "a")
+        k = end  # the "when" clause dates the main clause after its comma: no stop at ","
+        while k < min(len(toks), end + 14) and toks[k] not in _PUNCT_STOP and toks[k] not in _TERMINATORS and toks[k] != "now":
+            k += 1
+        out += [Scope("historical", end, k, (i, end)),
+                Scope("historical", _backward_start(toks, i, 8), i, (i, end))]
+    return tuple(out)
 
 
 def _trailing_no(toks: tuple[str, ...], at: dict[str, list[int]]) -> tuple[Scope, ...]:
