@@ -612,13 +612,13 @@ def extract_orders(turns: list[Turn]) -> tuple[list[Order], list[Sentence]]:
     for t in turns:
         if t.role not in ("clinician", "unknown"):
             continue
-        for s in t.sentences:
+        for i, s in enumerate(t.sentences):
             if s.is_question:
                 continue
             hits = matcher.find(s.content)
             if _done_today(s, hits, orders):
                 used.append(s)
-            if _ordered(s, hits, orders):
+            if _ordered(s, hits, orders) or (i and not hits and _referral_named_before(s, t.sentences[i - 1], orders)):
                 used.append(s)
             if _INJECTS.search(s.norm) and not _CONDITIONAL.search(s.norm):
                 orders.setdefault(("procedure", "injection"), {"kind": "procedure", "name": "injection"})
@@ -628,6 +628,27 @@ def extract_orders(turns: list[Turn]) -> tuple[list[Order], list[Sentence]]:
     if any(k[0] == "imaging" and k[1] != "x-ray" and k[1].endswith("x-ray") for k in orders):
         orders.pop(("imaging", "x-ray"), None)
     return list(orders.values()), used
+
+
+#: a referral made without naming to whom: "I'm sending a referral", "I'll put in the referral" (D280)
+_REFERRAL_ALONE = re.compile(r"\b(?:send|sending|put in|putting in|place|placing|make|making|write|writing|do|doing)"
+                             r" (?:you )?(?:a|the|that) referral\b(?! (?:to|for)\b)")
+
+
+def _referral_named_before(s: Sentence, prev: Sentence, orders: dict[tuple[str, str], Order]) -> bool:
+    """"Physical therapy is the main treatment ... I'm sending a referral.": a referral said alone is to the
+    referral item the clinician's sentence just before named; whether there was one."""
+    if not _REFERRAL_ALONE.search(s.norm) or _CONDITIONAL.search(s.norm):
+        return False
+    scs = scopes(prev.toks)
+    got = False
+    for m in order_lexicon().find(prev.content):
+        ts, te = prev.raw_span(m.start, m.end)
+        if m.payload.kind == "referral" and not _not_ordered(prev, ts, te, scs):
+            key = (m.payload.kind, _order_name(prev, m.payload, ts, te))
+            orders.setdefault(key, {"kind": key[0], "name": key[1]})
+            got = True
+    return got
 
 
 def _done_today(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], Order]) -> bool:
@@ -812,7 +833,8 @@ _FU_TRIGGER = re.compile(
     r"(?:will|'ll|going to) (?:be )?check(?:ing)?|back in|"
     r"appointment|visit|schedule|scheduled|check in|touch base|see each other|"
     r"check (?:up )?on (?:you|him|her|them)"  # "let's check on you in three months" (D159)
-    r"|(?:peek at|look at|take a look at|check|see) (?:you|him|her|them|it|the \w+) again|on the books)\b"  # D242
+    r"|(?:peek at|look at|take a look at|check|see) (?:you|him|her|them|it|the \w+) again|on the books"  # D242
+    r"|(?:want|need) (?:me|him|her|them|us) back)\b"  # "When do you want me back?" (D280)
 )
 _FU_INTERVAL = re.compile(
     r"\bin\s+(?:about\s+|another\s+|around\s+)?(\d+(?:\.\d+)?|a|an|1|a couple of|a couple|couple of|a few)\s+"

@@ -657,7 +657,7 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
             dose, freq = None, None  # "stop melatonin, 15 milligrams at bedtime": another drug's regimen
         if m.method != "exact" and m.confidence < SAFE_FUZZY and dose is None and freq is None:
             action = "mention"  # a loose match of a drug named before: it may confirm the drug, never change it
-        a = assess(toks, (m.start, m.end), scs)
+        a, action = _fine_to_take(toks, assess(toks, (m.start, m.end), scs), action, sent.role)
         example = example or (sent.role == "clinician" and bool(_MAY_HELP.search(after)))
         unhelpful = bool(_NOT_HELPFUL.search(after)) and action not in ("stop", "change")  # "... so cut it back"
         if (example and dose is None) or unhelpful or not_a_regimen(toks, m.start, m.end,
@@ -675,6 +675,15 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
                                m.confidence, sent.index, a.hypothetical, bool(_SWITCH_FROM.search(region))))
         prev_end = m.end
     return events
+
+
+def _fine_to_take(toks: list[str], a: Assertion, action: str, role: str) -> tuple[Assertion, str]:
+    """"The Advil is fine.": "is fine" after a drug says it may be taken, not that a complaint is over; from the
+    clinician, the drug is continued (D280)."""
+    at = a.negation_trigger
+    if not a.negated or at is None or toks[at:at + 2] not in (["is", "fine"], ["are", "fine"]):
+        return a, action
+    return replace(a, negated=False, negation_trigger=None), "continue" if role == "clinician" and action == "mention" else action
 
 
 #: a clinician naming a drug the patient took, in a relative clause after it: "the ibuprofen 400 mg you took
