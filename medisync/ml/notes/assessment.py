@@ -104,7 +104,7 @@ _NOT_THE_CONDITION = frozenset(
 )
 #: the condition is what a test looks for: "send the swab for gonorrhea and chlamydia", "we'll test you for strep" (D275)
 _LOOKED_FOR = re.compile(r"\b(?:tests?|tested|testing|swabs?|swabbed|screen|screened|screening|check|checked|checking"
-                         r"|cultures?|cultured|looking|look) (?:[\w-]+ ){0,2}?for (?:[\w-]+ ){0,3}$")
+                         r"|cultures?|cultured|looking|look) (?:(?!positive |negative )[\w-]+ ){0,2}?for (?:[\w-]+ ){0,3}$")
 #: the sentence is about relatives ("for family history, it looks like there is high blood pressure")
 _FAMILY_SENTENCE = re.compile(
     r"\bfamily (history|member|members)\b|\bruns in (the|my|your|his|her) family\b|"
