@@ -630,6 +630,8 @@ def extract_orders(turns: list[Turn]) -> tuple[list[Order], list[Sentence]]:
     return list(orders.values()), used
 
 
+#: the consequence of a condition said in the sentence before: "Then I'd send you to a urogynecologist." (D281)
+_THEN_WOULD = re.compile(r"^(?:and |so |but )?then (?:i|we|they) (?:would|could|might)\b")
 #: a referral made without naming to whom: "I'm sending a referral", "I'll put in the referral" (D280)
 _REFERRAL_ALONE = re.compile(r"\b(?:send|sending|put in|putting in|place|placing|make|making|write|writing|do|doing)"
                              r" (?:you )?(?:a|the|that) referral\b(?! (?:to|for)\b)")
@@ -665,7 +667,7 @@ def _done_today(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], Orde
 def _ordered(s: Sentence, hits: list[Any], orders: dict[tuple[str, str], Order]) -> bool:
     """Add the items ordered after an order verb (lexicon names, then ASR-damaged ones); whether there were any."""
     trig = _ORDER_TRIGGER.search(s.norm)
-    if not trig or _CONDITIONAL.search(s.norm[: trig.start()]):
+    if not trig or _CONDITIONAL.search(s.norm[: trig.start()]) or _THEN_WOULD.match(s.norm):
         return False  # "if it's no better, we'll get an x-ray then": not ordered today (D157)
     trig_tok = len(s.norm[: trig.start()].split())
     got_any, cut = _lexicon_orders(s, hits, trig_tok, orders)

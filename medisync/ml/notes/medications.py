@@ -409,7 +409,9 @@ def is_example(region: str, role: str, previous_was_example: bool) -> bool:
 _OTHER_PERSON = f"(?:{PERSONS})"
 #: what such a person does with a drug; "got me / him ..." is the speaker's or the patient's
 _THEY_TAKE = (r"(?:(?:takes?|took|is on|was on|are on|uses?|used|has been on|has been taking|is taking|was taking|get|gets"
-              r"|got|was given|has some|had some|has an old|has a bottle of|has a tube of|keeps)\b(?! (?:me|us|him|her|them)\b)"
+              r"|got|was given|has some|had some|has an old|has a bottle of|has a tube of|keeps"
+              # "my brother in law has a prescription cream he uses" (D281)
+              r"|has an? (?:[\w-]+ ){0,2}?(?:cream|ointment|gel|pill|pills|inhaler|spray|prescription))\b(?! (?:me|us|him|her|them)\b)"
               r"|(?:carries|carried|swears by)\b)")  # carries, swears by, keeps: D249
 #: "my buddy from bowling takes metformin": the person, and where they are from (D249)
 _FROM_WHERE = r"(?: (?:from|at|in) (?:the )?[\w-]+)?"
@@ -922,7 +924,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         if sent.role == "clinician" and sent.is_question and (_answered_no(turns, sent.turn) or _EVER.search(sent.norm)):
             events = []  # "Have you tried Azo?" "No." says nothing about the regimen, nor "Has she ever had X?" (D238)
         events = _offers_settled(turns, sent, _tried_without_effect(turns, sent, events))
-        events = _others_dropped(sent, sentences, events, others, meds)
+        events = _others_dropped(sent, sentences, events, others, meds, mentions)
         plan = last_plan[2] if last_plan is not None and last_plan[1] == sent.index - 1 else None
         if last_drug is not None and sent.turn - last_drug[1] <= 2 and (not found or sent.role != "clinician" or plan):
             # "... and Sudafed." "30 milligrams every six hours, plus atorvastatin ...": a regimen that opens the
@@ -990,11 +992,13 @@ _ONE_TIME = re.compile(r"\b(?:today|tonight|this morning|yesterday|last night|be
 
 
 def _others_dropped(sent: Sentence, sentences: list[Sentence], events: list[MedEvent], others: set[str],
-                    meds: dict[str, _Med]) -> list[MedEvent]:
+                    meds: dict[str, _Med], mentions: list[DrugMention]) -> list[MedEvent]:
     """No events from a sentence about someone else's drugs (their names go to ``others``), and no bare mention
     later of a drug that is only someone else's: the father's "they gave me a cream, Silvadene", then the
-    clinician's "Silvadene is for real burns" (D274)."""
+    clinician's "Silvadene is for real burns" (D274); "My friend from Zumba takes Myrbetriq." (D281)."""
     before = sentences[max(0, sent.index - 2):sent.index]
+    if sent.role != "clinician" and _OTHERS_TAKE.search(sent.norm):
+        others.update(m.drug.name for m in mentions if m.drug.name not in {ev.drug for ev in events})
     if _someone_elses(sent, before):
         others.update(ev.drug for ev in events)
         return []

@@ -24,14 +24,15 @@ returned by ``extract_allergies`` (the same one ``extract_medications`` takes).
 
 from __future__ import annotations
 
+from functools import lru_cache
 
 from medisync.application.ports import Allergy, Medication, ReviewItem, Word
 
 from .assessment import diagnose
 from .drugs import SAFE_FUZZY, DrugMention, drug_candidates, find_drugs
-from .lexicon import condition_lexicon, drug_lexicon
+from .lexicon import condition_lexicon, drug_lexicon, load_json
 from .medications import ALLERGY_TRIGGER, allergy_prone, med_answer_turns
-from .text import Sentence, Turn
+from .text import Sentence, Turn, phrase_key
 from .unnamed_dose import unnamed_dose_review
 
 
@@ -142,6 +143,23 @@ def _said_item(sentences: list[Sentence], name: str, reason: str) -> ReviewItem:
             "sentence_indices": [s.index for s in said]}
 
 
+@lru_cache(maxsize=1)
+def _class_terms() -> dict[str, str]:
+    """Generic drug name -> the allergy class one of whose terms names it ("bactrim" is a term of sulfa: D281)."""
+    surface = drug_lexicon().surface
+    out: dict[str, str] = {}
+    for entry in load_json("allergies.json")["classes"]:
+        for term in entry["terms"]:
+            drug = surface.get(" ".join(phrase_key(term)))
+            if drug is not None and drug.name != entry["name"]:
+                out.setdefault(drug.name, entry["name"])
+    return out
+
+
+def _class_term(name: str) -> str | None:
+    return _class_terms().get(name)
+
+
 def _allergy_classes(allergies: list[Allergy]) -> dict[str, str]:
     """Drug class -> the recorded allergen of that class, for the classes people are often allergic to
     (antibiotics, opioids, NSAIDs: ``allergy_prone``)."""
@@ -165,7 +183,8 @@ def allergy_conflicts(turns: list[Turn], medications: list[Medication],
     sentences = [s for t in turns for s in t.sentences]
     for med in medications:
         started = med["status"] in ("new", "changed")
-        if med["name"] in allergens and med["status"] != "stopped":  # a drug stopped for the reaction stays (D238)
+        if (med["name"] in allergens or _class_term(med["name"]) in allergens) and med["status"] != "stopped":
+            # a drug stopped for the reaction stays (D238); Bactrim recorded as the sulfa allergy is it too (D281)
             if started:
                 items.append(_said_item(sentences, med["name"], "recorded allergy"))
             continue
