@@ -1234,8 +1234,8 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
                 excluded |= {(sent.index, start) for start, _e, _n in _substances(sent, known)}
                 continue
             follow = sents[si + 1] if si + 1 < len(sents) else None
-            for start, name, reaction in _sentence_allergies(sent, (sents[si - 1] if si else None, follow), known,
-                                                             allergy_question, med_question):
+            around = (sents[si - 1] if si else None, follow, sents[si + 2] if si + 2 < len(sents) else None)
+            for start, name, reaction in _sentence_allergies(sent, around, known, allergy_question, med_question):
                 _add_allergy(allergies, name, reaction)
                 excluded.add((sent.index, start))
             excluded |= relative_allergens(sent, known)
@@ -1349,7 +1349,7 @@ def _in_allergy_clause(norm: str, tok: int) -> bool:
 _FOR_ALLERGIES = re.compile(r"\bfor (?:my|your|her|his|their|the) (?:seasonal )?allerg(?:y|ies)\b")
 
 
-def _sentence_allergies(sent: Sentence, around: tuple[Sentence | None, Sentence | None], known: frozenset[str],
+def _sentence_allergies(sent: Sentence, around: tuple[Sentence | None, ...], known: frozenset[str],
                         allergy_question: bool, med_question: bool) -> list[tuple[int, str, str | None]]:
     """(token start, substance, reaction) of the allergies one sentence states; ``around``: the sentences of the
     turn before and after it, which may name the reaction ("It gives me hives"; "I got hives from the dye. The
@@ -1382,9 +1382,10 @@ def _sentence_allergies(sent: Sentence, around: tuple[Sentence | None, Sentence 
         if a.negated and not cannot_take_before(sent, s) and (
                 not explicit or re.search(r"\bnot allergic\b|\bno allerg", norm)):
             continue
-        reaction = _reaction_of(sent, follow, picked, idx)
-        if reaction is None and around[0] is not None and _names_only(sent, picked):
-            reaction = _first_reaction(around[0])  # "I got hives from the dye they used. The contrast." (D268)
+        if _CONTAINED_IN.search(" ".join(sent.toks[max(0, s - 4):s])):
+            continue  # "Neomycin. The stuff in Neosporin.": the product that holds the allergen (D282)
+        own_follow = follow if follow is None or not _substances(follow, known) else None  # "Penicillin. Sulfa gives me hives."
+        reaction = _reaction_of(sent, own_follow, picked, idx) or _reaction_told_after(sent, picked, around, known)
         said_so = explicit and (not inside or (s, e, name) in inside)  # "..., but Mateo eats peanut butter" (D248)
         if name in _said_so_only() and not said_so and reaction is None and not _bare_answer(sent, picked, allergy_question):
             continue  # "just fish oil", "I eat peanuts every day": a food is an allergy only when said so (D158)
@@ -1477,6 +1478,28 @@ def _reaction_of(sent: Sentence, follow: Sentence | None, picked: list[tuple[int
 
 #: symptom names too bare to stand as a reaction without their place ("it made my ankles hurt")
 _BARE = frozenset(("pain", "ache", "discomfort"))
+
+
+#: a product named as what holds the allergen: "the stuff in Neosporin", "the ingredient in ..."
+_CONTAINED_IN = re.compile(r"\b(?:stuff|ingredient|ingredients|thing|chemical|what is) (?:that is )?in(?: the)?$")
+_HOLDS = re.compile(r"\b(?:stuff|ingredient|ingredients|thing|chemical) (?:that is )?in\b")
+
+
+def _reaction_told_after(sent: Sentence, picked: list[tuple[int, int, str]], around: tuple[Sentence | None, ...],
+                         known: frozenset[str]) -> str | None:
+    """The reaction to an allergen said alone: the sentence before it ("I got hives from the dye. The contrast.",
+    D268), else the first of the next two that names a reaction and no other substance ("Codeine. After my wisdom
+    teeth I itched all over."; "Neomycin. The stuff in Neosporin. My skin blistered ...", D282)."""
+    if not _names_only(sent, picked):
+        return None
+    if around[0] is not None and (before := _first_reaction(around[0])):
+        return before
+    for nxt in around[1:]:
+        if nxt is None or (_substances(nxt, known) and not _HOLDS.search(nxt.norm)):
+            return None
+        if found := _first_reaction(nxt):
+            return found
+    return None
 
 
 def _names_only(sent: Sentence, picked: list[tuple[int, int, str]]) -> bool:
