@@ -66,7 +66,7 @@ def test_cannot_take_without_a_reaction_is_not_recorded_from_outside_an_allergy_
     # a clause of taking it between the drug and its causal verb
     ("Penicillin, when I took it I got hives.", "penicillin", "hives"),
     # the patient stopping the drug is no relief; a symptom of the symptom lexicon names the reaction
-    ("The atorvastatin gave me terrible muscle aches, so I stopped taking it.", "atorvastatin", "body aches"),
+    ("The atorvastatin gave me terrible muscle aches, so I stopped taking it.", "atorvastatin", "muscle aches"),  # a reaction term since D282
     ("Aspirin upsets my stomach, so I avoid it.", "aspirin", "nausea"),
 ])
 def test_a_reaction_told_another_way_is_an_allergy_and_not_a_medication(answer: str, substance: str,
