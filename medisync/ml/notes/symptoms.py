@@ -721,7 +721,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         if prev is not None and turn.role in _PATIENT_LIKE and turn.sentences:
             onset = _onset_asked(prev) or _onset_referents(prev, said_earlier if _answered_before(turns, ti) else None)
             _resolve_onset(findings, onset, said, turn.sentences, _settled_in(said))
-            _confirmed_onset(findings, onset, turns[ti + 1] if ti + 1 < len(turns) else None)
+            _confirmed_onset(findings, onset, next((t for t in turns[ti + 1:ti + 4] if t.role == "clinician"), None))
             _resolve_dated(findings, prev, turn.sentences[0])
     _drop_generic_duplicates(findings)
     return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
@@ -818,6 +818,9 @@ def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], sa
     durations = said.durations or {d for s in answer[:_ONSET_REACH] if (d := _bare_duration(s.norm))}
     if len(durations) > 1 and len(durations - said.worse_since) == 1:  # "Eight months ago. The last two it's worse."
         durations = durations - said.worse_since
+    # the speaker's own reckoning wins: "... for two weeks. By Halloween it was aching ... So five weeks or so." (D283)
+    reckoned = {d for s in answer[:_ONSET_REACH] if s.norm.startswith("so ") and (d := _bare_duration(s.norm))}
+    durations = reckoned if len(reckoned) == 1 else durations
     if len(durations) != 1:
         return
     duration = next(iter(durations))
@@ -830,7 +833,8 @@ def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], sa
 def _confirmed_onset(findings: dict[str, _Finding], onset_asked: list[Mention], nxt: Turn | None) -> None:
     """"When did it start?" "The night of the party. That was Saturday, and today's Wednesday." "So four days.":
     the clinician's own short reckoning right after an answer that dated the onset without a figure is the
-    duration of what was asked about (D255)."""
+    duration of what was asked about (D255); ``nxt`` is the clinician's next turn, after a relative's correction
+    and the patient's reply to it too ("About five months, then.", D283)."""
     if not onset_asked or nxt is None or nxt.role != "clinician" or not nxt.sentences:
         return
     first = nxt.sentences[0]
@@ -843,8 +847,9 @@ def _confirmed_onset(findings: dict[str, _Finding], onset_asked: list[Mention], 
             found.duration = duration
 
 
-#: sentences of an answer to "how long ...?" that may give the figure
-_ONSET_REACH = 3
+#: sentences of an answer to "how long ...?" that may give the figure (5 since D283: "The Turkey Trot. Thanksgiving
+#: morning. I ran it way too fast ... It was tight that afternoon ... So eleven days.")
+_ONSET_REACH = 5
 
 
 def _bare_duration(norm: str) -> str | None:
