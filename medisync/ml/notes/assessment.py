@@ -46,6 +46,7 @@ _WEAK = re.compile(
     r"\b(i think (you have|this is|it is|that is|you are)|i believe (you have|this is|it is)|i suspect|"
     r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|these are|those are|"
     r"what you are describing is|what you have is|"  # D158
+    r"what it is(?: ,)? is|what (?:we|doctors) call|(?:what|which) is called|"  # D284
     r"what (?:we|i) am looking at(?: here)? is|what we are looking at(?: here)? is|what we are dealing with(?: here)? is|"  # D182
     r"consistent with|most likely|we are dealing with|you are dealing with|(?:shows?|showed|confirms?|confirmed|reveals?|revealed|demonstrates?|demonstrated)"
     r"|" + _PLAIN + r")\b"
@@ -440,18 +441,29 @@ def _weak_conditions(s: Sentence, review: list[ReviewItem]) -> list[Condition]:
     after a plain cue only (D134), a condition that follows it at once, exactly named (``last_start``:
     no fuzzy reading, so no review item)."""
     matches = list(_WEAK.finditer(s.norm))
-    m = next((x for x in matches if not _PLAIN_CUE.fullmatch(x.group(0))), None)
+    m = next((x for x in matches if not _PLAIN_CUE.fullmatch(x.group(0)) and not _naming_hypothetically(s.norm, x)), None)
     if m is not None:
         return _after_cue(s, len(s.norm[: m.start()].split()), None, review)
     found: list[Condition] = []
     for m in matches:  # plain cues only: each must be followed at once by the condition (D182: every one)
-        if _IF_CLAUSE.search(s.norm[: m.start()]):
+        if not _PLAIN_CUE.fullmatch(m.group(0)) or _IF_CLAUSE.search(s.norm[: m.start()]):
             continue  # "if the culture is positive, it's strep throat": not said to be
         last = len(s.norm[: m.end()].split())
         while last < len(s.toks) and s.toks[last] in _PLAIN_FILL:
             last += 1
         found += [c for c in _after_cue(s, len(s.norm[: m.start()].split()), last, review) if c not in found]
     return found
+
+
+#: a name given to something ("what we call vaginal atrophy") states a diagnosis only when nothing before it makes it a
+#: possibility: "If it gets worse, it could turn into what we call cellulitis" (D284)
+_NAMING_CUE = re.compile(r"what (?:we|doctors) call|(?:what|which) is called")
+_MODAL = re.compile(r"\b(?:could|might|may|would|can|will)\b")
+
+
+def _naming_hypothetically(norm: str, m: re.Match[str]) -> bool:
+    before = norm[: m.start()]
+    return bool(_NAMING_CUE.fullmatch(m.group(0))) and bool(_IF_CLAUSE.search(before) or _MODAL.search(before))
 
 
 #: a condition clause before a plain cue's comma (D182)
