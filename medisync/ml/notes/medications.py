@@ -1002,7 +1002,8 @@ def _others_dropped(sent: Sentence, sentences: list[Sentence], events: list[MedE
     if _someone_elses(sent, before):
         others.update(ev.drug for ev in events)
         return []
-    if _asked_about(sent, before):
+    if _asked_about(sent, before):  # asked about only: a later bare mention of it is no report either (D285)
+        others.update(m.drug.name for m in mentions if m.drug.name not in meds)
         return [ev for ev in events if ev.action != "mention"]
     return [ev for ev in events if not (ev.action == "mention" and ev.drug in others and ev.drug not in meds)]
 
@@ -1233,6 +1234,7 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
             if si < taken_back:
                 excluded |= {(sent.index, start) for start, _e, _n in _substances(sent, known)}
                 continue
+            excluded |= _containers(sent, known)
             follow = sents[si + 1] if si + 1 < len(sents) else None
             around = (sents[si - 1] if si else None, follow, sents[si + 2] if si + 2 < len(sents) else None)
             for start, name, reaction in _sentence_allergies(sent, around, known, allergy_question, med_question):
@@ -1483,6 +1485,15 @@ _BARE = frozenset(("pain", "ache", "discomfort"))
 #: a product named as what holds the allergen: "the stuff in Neosporin", "the ingredient in ..."
 _CONTAINED_IN = re.compile(r"\b(?:stuff|ingredient|ingredients|thing|chemical|what is) (?:that is )?in(?: the)?$")
 _HOLDS = re.compile(r"\b(?:stuff|ingredient|ingredients|thing|chemical) (?:that is )?in\b")
+
+
+def _containers(sent: Sentence, known: frozenset[str]) -> set[tuple[int, int]]:
+    """(sentence index, token start) of the products a patient-side sentence names as holding an allergen ("the
+    stuff in Neosporin"): neither an allergy nor a medication (D285)."""
+    if not _HOLDS.search(sent.norm):
+        return set()
+    return {(sent.index, s) for s, _e, _n in _substances(sent, known)
+            if _CONTAINED_IN.search(" ".join(sent.toks[max(0, s - 4):s]))}
 
 
 def _reaction_told_after(sent: Sentence, picked: list[tuple[int, int, str]], around: tuple[Sentence | None, ...],
