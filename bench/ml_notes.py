@@ -278,7 +278,7 @@ def scribe_medications(note: str) -> set[str]:
 
     def canonical(name: str) -> str:
         found = curated.find(content_view(tokenize(name))[0])
-        return found[0].payload.name if len(found) == 1 else _drug_key(name)
+        return _drug_key(found[0].payload.name if len(found) == 1 else name)  # one key for both sides (D276)
     return {canonical(n) for n in said}
 
 
