@@ -68,10 +68,10 @@ _add("runs in family|runs in my family|runs in the family|in my family|in the fa
 _add("maybe|might|possibly|possible|probably|perhaps|not sure|i think|i guess|seems like|"
      "may have|could be|question of|questionable", "uncertain", _PRE, 6)
 _add("used to|years ago|as a child|when i was younger|in the past|history of|previously had|"
-     "long time ago|last year", "historical", _PRE, 8)
+     "long time ago|last year|as a baby|as an infant|as a toddler", "historical", _PRE, 8)
 # said after the complaint: "I had a rash last summer" (D186); "since last year" is a pseudo-trigger (still going on)
 _add("last year|last summer|last winter|last spring|last fall|as a child|as a kid|when i was younger|"
-     "when i was a kid", "historical", _POST, 6)
+     "when i was a kid|as a baby|as an infant|as a toddler", "historical", _POST, 6)  # "as a baby" (D286)
 
 #: pseudo-triggers: look like triggers but are not ("no change", "not only")
 _PSEUDO: list[tuple[str, ...]] = [

@@ -1519,7 +1519,7 @@ def _names_only(sent: Sentence, picked: list[tuple[int, int, str]]) -> bool:
     return not [t for k, t in enumerate(sent.toks) if t.isalpha() and k not in named and t not in _APPOSITION_GLUE]
 
 
-_APPOSITION_GLUE = _ANSWER_GLUE | frozenset("the a an that this it was".split())
+_APPOSITION_GLUE = _ANSWER_GLUE | frozenset("the a an that this it was i think guess maybe probably believe".split())
 
 
 def _before_denial_dropped(sent: Sentence, picked: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
