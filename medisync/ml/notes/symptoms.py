@@ -820,7 +820,7 @@ def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], sa
         durations = durations - said.worse_since
     # the speaker's own reckoning wins: "... for two weeks. By Halloween it was aching ... So five weeks or so." (D283)
     reckoned = {d for s in answer[:_ONSET_REACH] if s.norm.startswith("so ") and (d := _bare_duration(s.norm))}
-    durations = reckoned if len(reckoned) == 1 else durations
+    durations = reckoned if len(reckoned) == 1 else durations or {d for d in (_weekday_span(answer),) if d}
     if len(durations) != 1:
         return
     duration = next(iter(durations))
@@ -853,9 +853,32 @@ _ONSET_REACH = 5
 
 
 def _bare_duration(norm: str) -> str | None:
-    m = _BARE_DURATION.search(norm)
-    n = _qty(m.group(1)) if m else None
-    return _unit(_and_a_half(n, norm, m.end(2)), m.group(2)) if m and n else None
+    """A sentence, or a clause of it after a comma, that is only a duration ("It's been a while, six weeks maybe",
+    D287)."""
+    for clause in (norm, *norm.split(" , ")[1:]):
+        m = _BARE_DURATION.search(clause)
+        n = _qty(m.group(1)) if m else None
+        if m and n:
+            return _unit(_and_a_half(n, clause, m.end(2)), m.group(2))
+    return None
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_TODAY_IS = re.compile(r"\b(?:today is|today s|today) (" + "|".join(_WEEKDAYS) + r")\b")
+
+
+def _weekday_span(answer: list[Sentence]) -> str | None:
+    """"It started Monday. Today is Thursday.": the days from the weekday the answer dates the onset to the weekday
+    it says today is (D287)."""
+    text = " ".join(s.norm for s in answer[:_ONSET_REACH])
+    today = _TODAY_IS.search(text)
+    if today is None:
+        return None
+    days = [w for w in re.findall(r"\b(" + "|".join(_WEEKDAYS) + r")\b", text[:today.start()])]
+    if len(set(days)) != 1:
+        return None
+    n = (_WEEKDAYS.index(today.group(1)) - _WEEKDAYS.index(days[0])) % 7 or 7
+    return f"{n} day" + ("s" if n > 1 else "")
 
 
 @dataclass
