@@ -606,16 +606,37 @@ def _strength_by_name(toks: list[str], m: DrugMention) -> str | None:
     return f"{int(total) if total.is_integer() else round(total, 2)} mg" if dose_plausible(m.drug, total, "mg") else None
 
 
+#: the first word of a schedule right after a bare strength: "metformin 500 twice a day" (D288)
+_SCHEDULE_START = frozenset("once twice daily every each at before after with nightly bid tid qd".split())
+
+
 def _bare_strength(toks: list[str], m: DrugMention) -> str | None:
-    """"Metformin, five hundred, twice a day": a number set off by commas right after the drug is its strength in mg
-    when the drug's class is said so and the number is a plausible dose of that class (not a count of one or two)."""
-    if m.drug.cls not in _BARE_MG_CLASSES or toks[m.end:m.end + 1] != [","] or m.end + 1 >= len(toks):
+    """"Metformin, five hundred, twice a day": a number set off by commas right after the drug, or followed at once by
+    its schedule ("metformin 500 twice a day", D288), is its strength in mg when the drug's class is said so and the
+    number is a plausible dose of that class (not a count of one or two)."""
+    at = m.end + (toks[m.end:m.end + 1] == [","])
+    if m.drug.cls not in _BARE_MG_CLASSES or at >= len(toks):
         return None
-    value, after = toks[m.end + 1], toks[m.end + 2:m.end + 3]
-    if not is_number(value) or (after and after[0] not in (",", ".", ";")):
+    value, after = toks[at], toks[at + 1:at + 2]
+    if not is_number(value) or (after and after[0] not in (",", ".", ";") and after[0] not in _SCHEDULE_START):
         return None
     v = float(value)
     return _fmt_dose(value, "mg") if (v >= 3 or not v.is_integer()) and dose_plausible(m.drug, v, "mg") else None
+
+
+#: a ceiling, not a dose: "up to 3000 milligrams a day" (D288)
+_UP_TO = re.compile(r"\b(?:up to|no more than|not more than|at most|maximum of|max of|a max of|a maximum of)$")
+_A_DAY = re.compile(r"^(?:a|per|each|in a|in 1) (?:day|24 hours)\b|^daily\b")
+
+
+def _daily_limit(toks: list[str], doses: list[tuple[int, str]], dose: str | None,
+                 freq: str | None) -> tuple[str | None, str | None]:
+    """"Use Tylenol instead, up to three thousand milligrams a day": the amount is a daily maximum, written as the
+    frequency ("up to 3000 mg a day"), never as one dose taken once daily (D288)."""
+    for at, said in doses:
+        if said == dose and _UP_TO.search(" ".join(toks[max(0, at - 4):at])) and _A_DAY.search(" ".join(toks[at + 2:at + 6])):
+            return None, f"up to {said} a day"
+    return dose, freq
 
 
 def _own_clause(toks: list[str], start: int, drug_end: int, end: int) -> str:
@@ -653,6 +674,7 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         dose = _dose_of(toks, m, doses, action)
         freq = parse_frequency(after) or ("single dose" if _ONE_DOSE.search(region) else None)
         freq = _with_repeat(freq, " ".join(toks[m.end:next_start]))
+        dose, freq = _daily_limit(toks, doses, dose, freq)
         if action == "mention" and events and rstart == prev_end and _AND_NEXT.search(region) and _regimen_follows(toks, m.end):
             action = events[-1].action if events[-1].action in ("start", "continue") else action  # D159
         if action == "stop" and "," in toks[m.end:(doses[0][0] if doses else end)]:
