@@ -41,12 +41,14 @@ _PLAIN = (r"(?:^|(?<=, ))(?:(?:so|okay|ok|well|yeah|alright|now|and)(?: ,)? )*(?
           r"|caused by)|case of"  # D182: "okay, so it's ...", "the rash is from poison ivy, it's ..."
           r"|^(?:definitely|certainly|clearly)")  # "Definitely head lice." (D251)
 _PLAIN_CUE = re.compile(rf"(?:{_PLAIN})")
-_PLAIN_FILL = frozenset("a an the just only classic typical case of called".split())
+_PLAIN_FILL = frozenset("a an the just only classic typical case of called your his her".split())  # "your": D289
 _WEAK = re.compile(
     r"\b(i think (you have|this is|it is|that is|you are)|i believe (you have|this is|it is)|i suspect|"
     r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|these are|those are|"
     r"what you are describing is|what you have is|"  # D158
     r"what it is(?: ,)? is|what (?:we|doctors) call|(?:what|which) is called|"  # D284
+    r"(?:looks|sounds|seems) to me like|(?:we are|i am) treating (?:this|it|you) (?:as|for)|i would call (?:this|it|that)|"
+    r"(?:everything|it all|this all|all of this) points to|(?:pretty|fairly|quite|very) sure (?:this|it|that) is|"  # D289
     r"what (?:we|i) am looking at(?: here)? is|what we are looking at(?: here)? is|what we are dealing with(?: here)? is|"  # D182
     r"consistent with|most likely|we are dealing with|you are dealing with|(?:shows?|showed|confirms?|confirmed|reveals?|revealed|demonstrates?|demonstrated)"
     r"|" + _PLAIN + r")\b"
