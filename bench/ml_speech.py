@@ -378,6 +378,21 @@ def _dur_acc(pair) -> float | None:
     return pair[0] / pair[1] if pair and pair[1] else None
 
 
+def aggregates_only(result: dict) -> dict:
+    """A blind visit (D94) keeps only its id in the results and the printed table: no transcript, no per-visit score
+    and no heard words (D293, as ``bench/ml_notes.py`` does since D223). The blind split's pooled figures gain the
+    count of names the restore pass wrote there and of those the visits do not say."""
+    blind = [f for f in result["files"] if f.get("split") == "blind"]
+    pooled = result.get("overall", {}).get("blind")
+    if not blind:
+        return result
+    if pooled is not None:
+        pooled["restored"] = sum(len(f.get("restored", [])) for f in blind)
+        pooled["restored_not_said"] = sum(1 for f in blind for r in f.get("restored", []) if not r["said"])
+    files = [{"id": f["id"], "split": "blind"} if f.get("split") == "blind" else f for f in result["files"]]
+    return {**result, "files": files}
+
+
 def print_table(result: dict) -> None:
     opts = f" {json.dumps(result['options'])}" if result["options"] else ""
     print(f"\nmodel {result['model']}{opts}{' (ASR only)' if result['asr_only'] else ''}  "
@@ -386,7 +401,7 @@ def print_table(result: dict) -> None:
             f"{'roles':>7} {'rolesT':>7} {'RTF asr':>8} {'RTF all':>8}")
     print(head)
     print("-" * len(head))
-    for r in result["files"]:
+    for r in [f for f in result["files"] if "wer" in f]:  # a blind visit has no row of its own (D293)
         print(f"{r['id']:28} {r['split']:16} {fmt(r['wer']):>6} {fmt(r['medical_wer']):>7} "
               f"{fmt(r.get('der')):>7} {fmt(r.get('der_turns')):>7} "
               f"{r.get('speakers_est', '-')}/{r.get('speakers_true', '-')!s:<3} "
@@ -439,6 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         res = run_model(model, items, args.cache_dir, options, args.asr_only, save_dir, args.cached_asr,
                         json.loads(args.diarizer_options) if args.diarizer_options else None)
         save_dir = None
+        res = aggregates_only(res)
         print_table(res)
         results.append(res)
     out = {
