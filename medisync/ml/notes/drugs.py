@@ -235,10 +235,14 @@ def _class_ranges() -> dict[str, tuple[float, float]]:
 
 def dose_plausible(drug: Drug, value: float, unit: str) -> bool:
     """False when a mg dose is outside the plausible range of the drug's class."""
-    if unit != "mg":
-        return True
+    return unit != "mg" or drug.cls not in _class_ranges() or mg_in_class_range(drug, value)
+
+
+def mg_in_class_range(drug: Drug, value: float) -> bool:
+    """A mg dose inside the plausible range of the drug's class; False when the class has no range, so that a dose
+    whose unit was never said is not read as mg for a drug measured otherwise (levothyroxine in micrograms, D294)."""
     rng = _class_ranges().get(drug.cls)
-    return rng is None or rng[0] <= value <= rng[1]
+    return rng is not None and rng[0] <= value <= rng[1]
 
 
 def _context(toks: list[str], start: int, end: int) -> str:

@@ -32,7 +32,7 @@ from medisync.application.ports import Allergy, Medication
 from .adverse import adverse_allergens, affirmed_reactions, cannot_take_before, relieves
 from .context import Assertion, assess, scopes
 from .spoken_for import CHILD_TAG, PERSONS
-from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, dose_plausible, find_drugs
+from .drugs import DOSE_UNITS, SAFE_FUZZY, DrugMention, find_drugs, mg_in_class_range
 from .lexicon import Drug, allergy_lexicon, drug_lexicon, symptom_lexicon
 from .numbers import is_number
 from .text import Sentence, Turn
@@ -587,14 +587,14 @@ _PLURAL_STRENGTH = {"hundreds": (100, 0), "thousands": (1000, 0), "fives": (1, 5
 
 def _strength_by_name(toks: list[str], m: DrugMention) -> str | None:
     """"Tylenol, two of the five hundreds": a count of the tablets named by their strength is that many times it,
-    in mg, when it is a plausible dose of the drug's class (D272); "half a tablet of the twenty fives of metoprolol"
+    in mg, when it lies in the mg range of the drug's class (D272; a class without one gives nothing, D294); "half a tablet of the twenty fives of metoprolol"
     is 12.5 mg. The strength is said after the drug, or right before its "of"."""
     before = toks[max(0, m.start - 8):m.start]
     window = before if before[-2:-1] == ["of"] or before[-1:] == ["of"] else []
     window = window + toks[m.start:m.end + 9]
     at = next((k for k, t in enumerate(window) if t in _PLURAL_STRENGTH and k >= 1
                and (window[k - 1] == "the" or (is_number(window[k - 1]) and window[k - 2:k - 1] == ["the"]))), None)
-    if at is None or m.drug.cls is None:
+    if at is None:
         return None
     factor, add = _PLURAL_STRENGTH[window[at]]
     said = float(window[at - 1]) if is_number(window[at - 1]) else None
@@ -603,7 +603,7 @@ def _strength_by_name(toks: list[str], m: DrugMention) -> str | None:
     lead = window[max(0, at - 6):at - (2 if said is not None else 1)]
     count = 0.5 if "half" in lead else float(lead[-2]) if lead[-2:-1] and is_number(lead[-2]) and lead[-1] == "of" else 1
     total = strength * count
-    return f"{int(total) if total.is_integer() else round(total, 2)} mg" if dose_plausible(m.drug, total, "mg") else None
+    return f"{int(total) if total.is_integer() else round(total, 2)} mg" if mg_in_class_range(m.drug, total) else None
 
 
 #: the first word of a schedule right after a bare strength: "metformin 500 twice a day" (D288)
@@ -621,7 +621,7 @@ def _bare_strength(toks: list[str], m: DrugMention) -> str | None:
     if not is_number(value) or (after and after[0] not in (",", ".", ";") and after[0] not in _SCHEDULE_START):
         return None
     v = float(value)
-    return _fmt_dose(value, "mg") if (v >= 3 or not v.is_integer()) and dose_plausible(m.drug, v, "mg") else None
+    return _fmt_dose(value, "mg") if (v >= 3 or not v.is_integer()) and mg_in_class_range(m.drug, v) else None
 
 
 #: a ceiling, not a dose: "up to 3000 milligrams a day" (D288)

@@ -26,3 +26,11 @@ def test_a_strength_outside_the_class_range_and_another_drug_s_strength_are_not_
         ("P", "I take the Tylenol, the tens."),
         ("P", "Two of the five hundreds of Tylenol, and then lisinopril in the morning."))["medications"]}
     assert meds["lisinopril"] is None
+
+
+def test_a_drug_whose_class_has_no_mg_range_gets_no_mg_strength() -> None:
+    """D294: levothyroxine is dosed in micrograms; "two of the fifties" must not become 100 mg."""
+    for said in ("I take the levothyroxine, two of the fifties, every morning.",
+                 "I take the Synthroid, the one hundreds, every morning."):
+        meds = {m["name"]: m["dose"] for m in insights(("P", said))["medications"]}
+        assert meds["levothyroxine"] is None
