@@ -1398,6 +1398,7 @@ def _sentence_allergies(sent: Sentence, around: tuple[Sentence | None, ...], kno
     if not picked:
         return []
     scs = scopes(sent.toks)
+    own_follow = follow if follow is None or not _substances(follow, known) else None  # "Penicillin. Sulfa gives me hives."
     out: list[tuple[int, str, str | None]] = []
     for idx, (s, e, name) in enumerate(picked):
         if _relative_s_allergy(sent, s):
@@ -1408,7 +1409,6 @@ def _sentence_allergies(sent: Sentence, around: tuple[Sentence | None, ...], kno
             continue
         if _CONTAINED_IN.search(" ".join(sent.toks[max(0, s - 4):s])):
             continue  # "Neomycin. The stuff in Neosporin.": the product that holds the allergen (D282)
-        own_follow = follow if follow is None or not _substances(follow, known) else None  # "Penicillin. Sulfa gives me hives."
         reaction = _reaction_of(sent, own_follow, picked, idx) or _reaction_told_after(sent, picked, around, known)
         said_so = explicit and (not inside or (s, e, name) in inside)  # "..., but Mateo eats peanut butter" (D248)
         if name in _said_so_only() and not said_so and reaction is None and not _bare_answer(sent, picked, allergy_question):
@@ -1477,9 +1477,7 @@ _ANSWER_GLUE = frozenset("and or to just only um uh oh well yes yeah".split())
 
 def _bare_answer(sent: Sentence, picked: list[tuple[int, int, str]], allergy_question: bool) -> bool:
     """"Any allergies?" "Peanuts.": an answer that names only the substances."""
-    named = {k for s, e, _n in picked for k in range(s, e)}
-    rest = [t for k, t in enumerate(sent.toks) if t.isalpha() and k not in named and t not in _ANSWER_GLUE]
-    return allergy_question and not rest
+    return allergy_question and _names_only(sent, picked, _ANSWER_GLUE)
 
 
 def _reaction_of(sent: Sentence, follow: Sentence | None, picked: list[tuple[int, int, str]],
@@ -1505,8 +1503,9 @@ _BARE = frozenset(("pain", "ache", "discomfort"))
 
 
 #: a product named as what holds the allergen: "the stuff in Neosporin", "the ingredient in ..."
-_CONTAINED_IN = re.compile(r"\b(?:stuff|ingredient|ingredients|thing|chemical|what is) (?:that is )?in(?: the)?$")
-_HOLDS = re.compile(r"\b(?:stuff|ingredient|ingredients|thing|chemical) (?:that is )?in\b")
+_HOLDER = r"\b(?:stuff|ingredient|ingredients|thing|chemical|what is) (?:that is )?in"
+_CONTAINED_IN = re.compile(_HOLDER + r"(?: the)?$")  # right before the product's name
+_HOLDS = re.compile(_HOLDER + r"\b")  # anywhere in the sentence
 
 
 def _containers(sent: Sentence, known: frozenset[str]) -> set[tuple[int, int]]:
@@ -1535,10 +1534,12 @@ def _reaction_told_after(sent: Sentence, picked: list[tuple[int, int, str]], aro
     return None
 
 
-def _names_only(sent: Sentence, picked: list[tuple[int, int, str]]) -> bool:
-    """"The contrast.": a sentence that only names the substances, as an apposition to the sentence before."""
+def _names_only(sent: Sentence, picked: list[tuple[int, int, str]], glue: frozenset[str] | None = None) -> bool:
+    """"The contrast.": a sentence that only names the substances (besides ``glue`` words), as an apposition to
+    the sentence before."""
     named = {k for s, e, _n in picked for k in range(s, e)}
-    return not [t for k, t in enumerate(sent.toks) if t.isalpha() and k not in named and t not in _APPOSITION_GLUE]
+    glue = _APPOSITION_GLUE if glue is None else glue
+    return not [t for k, t in enumerate(sent.toks) if t.isalpha() and k not in named and t not in glue]
 
 
 _APPOSITION_GLUE = _ANSWER_GLUE | frozenset("the a an that this it was i think guess maybe probably believe".split())

@@ -156,10 +156,6 @@ def _class_terms() -> dict[str, str]:
     return out
 
 
-def _class_term(name: str) -> str | None:
-    return _class_terms().get(name)
-
-
 def _allergy_classes(allergies: list[Allergy]) -> dict[str, str]:
     """Drug class -> the recorded allergen of that class, for the classes people are often allergic to
     (antibiotics, opioids, NSAIDs: ``allergy_prone``)."""
@@ -183,7 +179,7 @@ def allergy_conflicts(turns: list[Turn], medications: list[Medication],
     sentences = [s for t in turns for s in t.sentences]
     for med in medications:
         started = med["status"] in ("new", "changed")
-        if (med["name"] in allergens or _class_term(med["name"]) in allergens) and med["status"] != "stopped":
+        if (med["name"] in allergens or _class_terms().get(med["name"]) in allergens) and med["status"] != "stopped":
             # a drug stopped for the reaction stays (D238); Bactrim recorded as the sulfa allergy is it too (D281)
             if started:
                 items.append(_said_item(sentences, med["name"], "recorded allergy"))

@@ -820,7 +820,10 @@ def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], sa
         durations = durations - said.worse_since
     # the speaker's own reckoning wins: "... for two weeks. By Halloween it was aching ... So five weeks or so." (D283)
     reckoned = {d for s in answer[:_ONSET_REACH] if s.norm.startswith("so ") and (d := _bare_duration(s.norm))}
-    durations = reckoned if len(reckoned) == 1 else durations or {d for d in (_weekday_span(answer),) if d}
+    if len(reckoned) == 1:
+        durations = reckoned
+    elif not durations and (span := _weekday_span(answer)):
+        durations = {span}
     if len(durations) != 1:
         return
     duration = next(iter(durations))
@@ -864,6 +867,7 @@ def _bare_duration(norm: str) -> str | None:
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
 _TODAY_IS = re.compile(r"\b(?:today is|today s|today) (" + "|".join(_WEEKDAYS) + r")\b")
 
 
@@ -874,10 +878,10 @@ def _weekday_span(answer: list[Sentence]) -> str | None:
     today = _TODAY_IS.search(text)
     if today is None:
         return None
-    days = [w for w in re.findall(r"\b(" + "|".join(_WEEKDAYS) + r")\b", text[:today.start()])]
-    if len(set(days)) != 1:
+    days = set(_WEEKDAY.findall(text[:today.start()]))
+    if len(days) != 1:
         return None
-    n = (_WEEKDAYS.index(today.group(1)) - _WEEKDAYS.index(days[0])) % 7 or 7
+    n = (_WEEKDAYS.index(today.group(1)) - _WEEKDAYS.index(days.pop())) % 7 or 7
     return f"{n} day" + ("s" if n > 1 else "")
 
 
@@ -919,12 +923,11 @@ def _answered_place(sent: Sentence) -> list[Mention]:
     """"What's hurting?" "The back of my right heel.": the body part the answer's first sentence names as the
     speaker's is where the pain is (D278)."""
     lex = symptom_lexicon()
-    parts = [m for m in lex.body.find(sent.content)
-             if set(sent.toks[max(0, sent.raw_span(m.start, m.end)[0] - 3):sent.raw_span(m.start, m.end)[0]]) & _OWNED]
-    if not parts or "pain" not in lex.symptoms:
+    parts = [(m, sent.raw_span(m.start, m.end)) for m in lex.body.find(sent.content)]
+    owned = [(m, span) for m, span in parts if set(sent.toks[max(0, span[0] - 3):span[0]]) & _OWNED]
+    if not owned:
         return []
-    part, concept = parts[-1], lex.symptoms["pain"]
-    ts, te = sent.raw_span(part.start, part.end)
+    (part, (ts, te)), concept = owned[-1], lex.symptoms["pain"]
     loc = _loc(sent, part)
     mn = Mention(sent, concept, ts, te, part.start, part.end, location=loc,
                  assertion=assess(sent.toks, (ts, te), scopes(sent.toks)))
