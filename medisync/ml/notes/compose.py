@@ -112,6 +112,10 @@ def _located(name: str, told_at: int | None, turns: list[Turn]) -> str:
     return with_side(f"{body} {name}", turns)
 
 
+#: what a complaint does to the patient rather than the complaint itself: "I'm limping down the stairs" (D295)
+_CONSEQUENCES = frozenset({"limping"})
+
+
 def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[Diagnosis],
                     first_mentions: dict[str, int], told: str | None = None) -> str | None:
     """The chief complaint composed from the visit's opening; ``told``: the reason in the patient's words
@@ -143,6 +147,7 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
     problem = problem or abnormal_result(turns)  # D240
     aside = set_aside(patient_turns)  # "a little cough, but that's not why we're here" (D259)
     present = [s for s in symptoms if s["present"] and first_mentions.get(s["name"]) not in aside]
+    present.sort(key=lambda s: s["name"] in _CONSEQUENCES)  # a limp leads only when nothing else was told
     symptom_phrase = None
     if present:
         first = present[0]

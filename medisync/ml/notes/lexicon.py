@@ -254,6 +254,13 @@ def _article_bound(term: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def descriptor_words() -> frozenset[str]:
+    """The words that may stand before a symptom: the McGill Pain Questionnaire's sensory descriptors, colours,
+    course and skin qualities (``symptoms.json`` "descriptors")."""
+    return frozenset(load_json("symptoms.json")["descriptors"]["words"])
+
+
+@lru_cache(maxsize=1)
 def symptom_lexicon() -> SymptomLexicon:
     data = load_json("symptoms.json")
     symptoms: dict[str, Symptom] = {}

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicon import load_json
+from .lexicon import descriptor_words, load_json
 from .symptoms import NOT_THE_REASON, Mention, find_mentions
 from .text import MIN_WORD_PROBABILITY, Sentence, Turn
 from .visit_reason import patient_stated
@@ -55,7 +55,7 @@ def _vocab() -> tuple[frozenset[str], frozenset[str]]:
     """(descriptor words, body-part words) from symptoms.json."""
     data = load_json("symptoms.json")
     body = frozenset(w for b in data["body_parts"] for w in b["spoken"].split())
-    return frozenset(data["descriptors"]["words"]), body
+    return descriptor_words(), body
 
 
 @lru_cache(maxsize=1)

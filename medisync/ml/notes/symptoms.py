@@ -33,7 +33,7 @@ from medisync.application.ports import Symptom as SymptomItem  # an insight item
 from .adverse import CAUSAL_VERBS
 from .context import Assertion, assess, scopes
 from .spoken_for import CHILD_TAG, said_of_child, speaks_of_self
-from .lexicon import BodyPart, Symptom, SymptomLexicon, allergy_lexicon, drug_lexicon, symptom_lexicon
+from .lexicon import BodyPart, Symptom, SymptomLexicon, allergy_lexicon, descriptor_words, drug_lexicon, symptom_lexicon
 from .text import FILLERS, MIN_WORD_PROBABILITY, Match, PhraseMatcher, Sentence, Turn, in_statement_order, phrase_key
 
 _LOC_PREPS = frozenset("in on down around at behind into across".split())
@@ -543,8 +543,15 @@ def _answer_polarity(sent: Sentence) -> str | None:
         return "yes"
     text = " ".join(words[:3])
     if any(text == p or text.startswith(p + " ") for p in _POS_START):
-        return "pos"
+        return None if _describes_another(words) else "pos"
     return None
+
+
+def _describes_another(words: list[str]) -> bool:
+    """"A little red spot under her nostril": "a little" / "some" that opens a description of something else,
+    not a yes ("A little.", "Some days.", D295)."""
+    amount = 2 if words[:2] == ["a", "little"] else 1 if words[:1] == ["some"] else 0
+    return bool(amount) and len(words) > amount and words[amount] in descriptor_words()
 
 
 #: an answer that confirms what was asked, as it was asked: "So no cough?" "Correct." (D178)
@@ -940,9 +947,12 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
     said = _TurnSaid(prev_present=list(continued))
     prev_allergy = prev_allergen = allergen_before = False
     for sent in turn.sentences:
+        # the reaction told a sentence or two after its allergen: "Neomycin. The stuff in the ointment. My skin
+        # blistered." (D295)
+        near_allergen = prev_allergen or (sent.index - 2 in allergens and sent.index - 2 >= turn.sentences[0].index)
         allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _continues_reaction(sent)) or (
             allergen_before and _refers_back(sent.norm) and _names_reaction(sent)) or (
-            prev_allergen and (bool(_REACTS.match(sent.norm)) or _fragment(sent)) and _continues_reaction(sent))
+            near_allergen and (bool(_REACTS.match(sent.norm)) or _fragment(sent)) and _continues_reaction(sent))
         prev_allergy, prev_allergen = allergy_here, sent.index in allergens
         allergen_before = allergen_before or prev_allergen
         if (turn.role not in _PATIENT_LIKE or (sent.is_question and not in_statement_order(sent)) or speaks_of_self(sent)
@@ -967,7 +977,8 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
 #: the speaker telling how they react, right after naming an allergen: "Penicillin. I get hives." (D218); "Latex. My
 #: hands break out in an itchy rash from the gloves." (D262)
 _REACTS = re.compile(r"^(?:and |so |yeah |um )?(?:i|he|she|(?:my|his|her) \w+) (?:always |just )?(?:get|gets|got|break|breaks|broke|"
-                     r"swell|swells|swelled|had|develop|develops|developed|itch|itched|puff|puffed)\b")
+                     r"swell|swells|swelled|had|develop|develops|developed|itch|itched|puff|puffed|"
+                     r"blister|blisters|blistered|peeled|burned|turned|went)\b")  # "My skin blistered and wept" (D295)
 #: a sentence that refers back to the allergen of the one before: "That one gave me a rash."
 _REFERS_BACK = re.compile(r"^(it|that|this|they|those|which)\b")
 #: ... or names it by a pronoun after a preposition: "I got hives from it", "He broke out in a rash with it" (D199)
@@ -1191,10 +1202,38 @@ def _resolve_fine_parts(findings: dict[str, _Finding], asked_here: list[Mention]
     fine = {b.payload.prefix for sent in turn.sentences for m in _FINE_PART.finditer(sent.norm)
             if not _NEGATORS.intersection(sent.norm[:m.start()].split()[-1:])
             for b in lex.body.find(list(phrase_key(m.group("part"))))[-1:]}
+    fine_functions = {name for sent in turn.sentences for m in _FINE_FUNCTION.finditer(sent.norm)
+                      for name in _FUNCTION_CONCEPTS[m.group("fn")]}
     named = {m.name for m, _ in mentions}
     for q in asked_here:
-        if q.location is not None and q.location[0].prefix in fine and q.name not in named and q.name not in findings:
+        if q.name in named or q.name in findings:
+            continue
+        if _of_fine_part(q, fine) or q.concept.name in fine_functions:
             _record(findings, q.name, q.base, False, False, q.sent.index + q.cstart / 100.0, None, False)
+
+
+def _of_fine_part(q: Mention, fine: set[str]) -> bool:
+    """The asked symptom is of a part said to be fine: asked with it ("pain in your teeth"), or named by it ("Any
+    back pain?" "My back's fine.", D295)."""
+    if q.location is not None:
+        return q.location[0].prefix in fine
+    return any(set(part.split()) <= set(q.name.split()) for part in fine)
+
+
+#: a body function the answer says works: "I can see fine", "I empty fine", "I'm sleeping okay" (D295)
+_FINE_FUNCTION = re.compile(r"\b(?:i|he|she|we)(?: can| could| am| is)? (?P<fn>see|hear|breathe|breathing|swallow|walk|"
+                            r"walking|sleep|sleeping|pee|urinate|empty|eat|eating)(?: \w+)? (?:just )?"
+                            r"(?:fine|ok|okay|well|normally|clearly|alright|all right)\b")
+_VISION = ("blurred vision", "double vision", "vision changes")
+_FUNCTION_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "see": _VISION, "hear": ("hearing loss",), "breathe": ("shortness of breath",),
+    "breathing": ("shortness of breath",), "swallow": ("difficulty swallowing",),
+    "walk": ("difficulty walking", "limping"), "walking": ("difficulty walking", "limping"),
+    "sleep": ("insomnia",), "sleeping": ("insomnia",), "eat": ("loss of appetite",), "eating": ("loss of appetite",),
+    "pee": ("painful urination", "urinary hesitancy", "weak urine stream", "incomplete bladder emptying"),
+    "urinate": ("painful urination", "urinary hesitancy", "weak urine stream", "incomplete bladder emptying"),
+    "empty": ("incomplete bladder emptying",),
+}
 
 
 def _drop_generic_duplicates(findings: dict[str, _Finding]) -> None:
