@@ -700,7 +700,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         # also every clinician question so far feeds generic adoption
         asked.extend(mq for mq in asked_here if not mq.generic)
         said = _turn_mentions(turn, asked_here, by_sentence, _continued(turns, ti, said_before),
-                              ti > 0 and _asks_where_it_hurts(turns[ti - 1]))
+                              ti > 0 and _asks_where_it_hurts(turns[ti - 1]), _part_asked_about(turns, ti, said_before))
         said_earlier, said_before = said_before, said
         if ti > 0 and _asks_history(turns[ti - 1]):
             said.mentions = [(m, d) for m, d in said.mentions if _NOW.search(m.sent.norm)]
@@ -726,9 +726,11 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
             _resolve_fine_parts(findings, asked_here, said.mentions, turn)
         prev = turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None
         if prev is not None and turn.role in _PATIENT_LIKE and turn.sentences:
-            onset = _onset_asked(prev) or _onset_referents(prev, said_earlier if _answered_before(turns, ti) else None)
+            onset = (_onset_asked(prev) or _onset_referents(prev, said_earlier if _answered_before(turns, ti) else None)
+                     or _told_in_answer(prev, said))
             _resolve_onset(findings, onset, said, turn.sentences, _settled_in(said))
-            _confirmed_onset(findings, onset, next((t for t in turns[ti + 1:ti + 4] if t.role == "clinician"), None))
+            _confirmed_onset(findings, onset or _dated_told(said, turn),
+                             next((t for t in turns[ti + 1:ti + 4] if t.role == "clinician"), None))
             _resolve_dated(findings, prev, turn.sentences[0])
     _drop_generic_duplicates(findings)
     return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
@@ -780,6 +782,31 @@ def _answered_before(turns: list[Turn], ti: int) -> bool:
 #: that's not why we're here" (D259)
 NOT_THE_REASON = re.compile(r"\b(?:that|this|it) is not (?:why (?:we are|i am|she is|he is|we came|i came)"
                             r"|the (?:reason|main thing|big thing)|what (?:we are|i am) here for)\b")
+
+
+def _part_asked_about(turns: list[Turn], ti: int, said_before: "_TurnSaid | None") -> Loc | None:
+    """"What's bothering you?" "My hip. ... I can't lie on that side." "When did it start?" "... By Halloween it was
+    aching.": the part the patient answered with alone is the place of the pain the answer to "when did it start?"
+    tells (D297)."""
+    if said_before is None or said_before.opening_part is None or not _answered_before(turns, ti):
+        return None
+    asked = turns[ti - 1]
+    return said_before.opening_part if any(_REFERENT_ONSET_Q.match(s.norm) for s in asked.sentences) else None
+
+
+def _told_in_answer(prev_clin: Turn, said: _TurnSaid) -> list[Mention]:
+    """"When did it start?" asked of a complaint told with no symptom word ("My hip."): the present complaints the
+    answer itself tells undated ("By Halloween it was aching ... So five weeks or so.", D297)."""
+    if not any(_REFERENT_ONSET_Q.match(s.norm) for s in prev_clin.sentences):
+        return []
+    return _one_undated(said)
+
+
+def _one_undated(said: _TurnSaid) -> list[Mention]:
+    """The one present complaint a turn tells, undated; none when it tells more than one ("I woke up with it
+    yesterday ... The day before, I had an ache behind my ear.")."""
+    told = [m for m, _ in said.mentions if not m.assertion.negated and m.assertion.is_patient_finding]
+    return told if len({m.name for m in told}) == 1 and all(d is None for m, d in said.mentions if m in told) else []
 
 
 def _onset_referents(prev_clin: Turn, said_earlier: "_TurnSaid | None") -> list[Mention]:
@@ -857,6 +884,19 @@ def _confirmed_onset(findings: dict[str, _Finding], onset_asked: list[Mention], 
             found.duration = duration
 
 
+#: a day or a time that dates an onset without a figure: "on Sunday night I got this cramp", "the weekend before last"
+_DATE_WORD = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|last night|"
+                        r"last week|last weekend|this morning|weekend before last|week before last)\b")
+
+
+def _dated_told(said: _TurnSaid, turn: Turn) -> list[Mention]:
+    """The present complaints a patient-side turn tells and dates without a figure, unasked: the clinician's own
+    short reckoning right after it ("So three days.") is their duration (D297)."""
+    if not any(_DATE_WORD.search(s.norm) for s in turn.sentences) or said.durations:
+        return []
+    return _one_undated(said)
+
+
 #: sentences of an answer to "how long ...?" that may give the figure (5 since D283: "The Turkey Trot. Thanksgiving
 #: morning. I ran it way too fast ... It was tight that afternoon ... So eleven days.")
 _ONSET_REACH = 5
@@ -903,6 +943,7 @@ class _TurnSaid:
     prev_present: list[Mention] = field(default_factory=list)
     dated_before: str | None = None  # the duration of the sentence just before, when it dated nothing
     topic: Loc | None = None  # the body part the sentence just before was, alone ("My right shoulder.")
+    opening_part: Loc | None = None  # the first sentence of the turn that was a body part alone ("My hip.", D297)
 
 
 def _continued(turns: list[Turn], ti: int, said_before: "_TurnSaid | None") -> list[Mention]:
@@ -943,8 +984,8 @@ def _answered_place(sent: Sentence) -> list[Mention]:
 
 
 def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, list[int]],
-                   continued: list[Mention], pain_asked: bool = False) -> _TurnSaid:
-    said = _TurnSaid(prev_present=list(continued))
+                   continued: list[Mention], pain_asked: bool = False, part: Loc | None = None) -> _TurnSaid:
+    said = _TurnSaid(prev_present=list(continued), last_body=part)
     prev_allergy = prev_allergen = allergen_before = False
     for sent in turn.sentences:
         # the reaction told a sentence or two after its allergen: "Neomycin. The stuff in the ointment. My skin
@@ -1049,6 +1090,7 @@ def _inherit_location(sent: Sentence, ms: list[Mention], asked_here: list[Mentio
     bare = _bare_body(sent, all_bodies) if not ms else None
     # "My feet. They burn at night. And they tingle.": the part stays the topic while "it"/"they" tells of it (D227)
     said.topic = bare or (said.topic if not all_bodies and _OF_IT.search(sent.norm) else None)
+    said.opening_part = said.opening_part or bare
 
 
 #: words a sentence that is only a body part may hold besides it: "My right shoulder.", "My nose, doc."
