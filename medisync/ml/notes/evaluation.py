@@ -182,6 +182,10 @@ _FREQ_SAME = [(re.compile(r"\b(at night|nightly|every night|each night|at bedtim
                           r"in the evening)\b"), "at bedtime"),
               (re.compile(r"\b(once a day|once daily|daily|every day|every morning|each morning)\b"), "once daily"),
               (re.compile(r"\b(twice a day|twice daily|two times a day)\b"), "twice daily"),
+              # "twice weekly" = "2 times a week", the generator's spelling (D298)
+              (re.compile(r"\b(twice a week|twice weekly|2 times weekly|two times a week|twice per week)\b"),
+               "2 times a week"),
+              (re.compile(r"\b(once a week|once weekly|1 time a week|one time a week|once per week)\b"), "once weekly"),
               (re.compile(r"\b(no more than|not more than|at most)\b"), "up to")]
 
 

@@ -113,9 +113,7 @@ def _times_daily(count: str) -> str:
 
 def _fmt_dose(value: str, unit: str) -> str:
     v = float(value)
-    out_unit = _UNIT_OUT.get(unit, unit)
-    if out_unit == "g" and v <= 5:
-        v, out_unit = v * 1000, "mg"
+    out_unit = _UNIT_OUT.get(unit, unit)  # grams stay grams: "4 g" of a gel is no 4000 mg of its drug (D298)
     num = str(int(v)) if v.is_integer() else f"{v:g}"
     if out_unit in ("tablets", "capsules", "puffs", "drops", "sprays", "patches", "tablespoons", "teaspoons") and v == 1:
         out_unit = {"tablets": "tablet", "capsules": "capsule", "puffs": "puff", "drops": "drop", "sprays": "spray",
@@ -778,6 +776,16 @@ def _named_alone(sent: Sentence, mentions: list[DrugMention]) -> bool:
     return all(t in _SENTENCE_MARKS or t in _NAMING_ONLY for k, t in enumerate(sent.toks) if k not in inside)
 
 
+def _bridged(last_plan: tuple[str, int, str] | None, sent: Sentence) -> tuple[str, int, str] | None:
+    """The plan of the sentence just before kept across one sentence of the same speaker that names no drug and
+    no dose: "I'm adding diclofenac gel. It's an anti inflammatory you rub in. Four grams ..., four times a
+    day." (D298)."""
+    if (last_plan is None or last_plan[1] != sent.index - 1 or sent.is_question
+            or find_doses(sent.toks, 0, len(sent.toks))):
+        return None
+    return last_plan
+
+
 def _plan_without_dose(events: list[MedEvent], last_drug: tuple[str, int] | None, sent: Sentence,
                        mentions: list[DrugMention]) -> tuple[str, int, str] | None:
     """(drug, sentence index, action) when this clinician's sentence starts, changes or continues the drug it
@@ -793,14 +801,22 @@ def _plan_without_dose(events: list[MedEvent], last_drug: tuple[str, int] | None
     return None
 
 
+#: an instruction that applies the drug just named by a pronoun: "Use it twice a week", "Rub it between the toes
+#: twice a day" (D298)
+_APPLIED_IT = re.compile(r"^(?:(?:so|and|then|just|now|okay|ok)\W+)*(?:use|apply|rub|put|spray|swish|take|give|massage|"
+                         r"lather|spread|dab|paint) (?:\w+ ){0,2}?(?:it|them)\b")
+
+
 def _frequency_follows(sent: Sentence, last_drug: tuple[str, int], named_in: int | None,
                        meds: dict[str, _Med]) -> MedEvent | None:
     """"Amlodipine, five milligrams, for blood pressure. Once a day.": a short sentence that gives only a
     frequency (no drug, no dose), right after the speaker's sentence naming a drug that has none yet, gives that
     drug its frequency (D245)."""
     med = meds.get(last_drug[0])
-    if (named_in != sent.index - 1 or sent.is_question or med is None or med.status is None
-            or med.frequency is not None or len([t for t in sent.toks if t not in _SENTENCE_MARKS]) > 8
+    applied = _APPLIED_IT.match(sent.norm) is not None and last_drug[1] == sent.turn
+    if (named_in is None or sent.index - named_in not in ((1, 2) if applied else (1,)) or sent.is_question
+            or med is None or med.status is None or med.frequency is not None
+            or (not applied and len([t for t in sent.toks if t not in _SENTENCE_MARKS]) > 8)
             or find_doses(sent.toks, 0, len(sent.toks))):
         return None  # a sentence with a dose of its own is read by ``_bare_dose_event`` or not at all
     freq = parse_frequency(" ".join(sent.toks))
@@ -947,7 +963,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
             events = []  # "Have you tried Azo?" "No." says nothing about the regimen, nor "Has she ever had X?" (D238)
         events = _offers_settled(turns, sent, _tried_without_effect(turns, sent, events))
         events = _others_dropped(sent, sentences, events, others, meds, mentions)
-        plan = last_plan[2] if last_plan is not None and last_plan[1] == sent.index - 1 else None
+        plan = last_plan[2] if last_plan is not None and sent.index - last_plan[1] in (1, 2) else None
         if last_drug is not None and sent.turn - last_drug[1] <= 2 and (not found or sent.role != "clinician" or plan):
             # "... and Sudafed." "30 milligrams every six hours, plus atorvastatin ...": a regimen that opens the
             # sentence before any drug is the last drug's, as a sentence of its own would be (D171)
@@ -972,7 +988,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
             last_drug, named_in = (mentions[-1].drug.name, sent.turn), sent.index
             # the clinician naming it alone, or the patient asking of it alone ("And the Delsym?", D265)
             alone_in = sent.index if (sent.role == "clinician" or sent.is_question) and _named_alone(sent, mentions) else None
-        last_plan = _plan_without_dose(events, last_drug, sent, mentions) if mentions else None
+        last_plan = _plan_without_dose(events, last_drug, sent, mentions) if mentions else _bridged(last_plan, sent)
     out: list[Medication] = []
     for med in sorted(meds.values(), key=lambda m: m.order):
         if med.status is None:

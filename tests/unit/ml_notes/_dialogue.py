@@ -24,3 +24,8 @@ def insights(*turns: tuple[str, str]) -> dict[str, Any]:
 
 def symptom_map(ins: dict[str, Any]) -> dict[str, tuple[bool, str | None]]:
     return {s["name"]: (s["present"], s["duration"]) for s in ins["symptoms"]}
+
+
+def medication_map(*turns: tuple[str, str]) -> dict[str, tuple[str | None, str | None]]:
+    """{name: (dose, frequency)} of the medications the note lists."""
+    return {m["name"]: (m["dose"], m["frequency"]) for m in insights(*turns)["medications"]}

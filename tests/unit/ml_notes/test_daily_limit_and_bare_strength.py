@@ -15,7 +15,7 @@ def _meds(*turns: tuple[str, str]) -> dict[str, tuple[str | None, str | None]]:
     [
         ("Go ahead and stop the ibuprofen. Use Tylenol instead, up to three thousand milligrams a day.",
          "up to 3000 mg a day"),
-        ("Take Tylenol, no more than four grams per day.", "up to 4000 mg a day"),
+        ("Take Tylenol, no more than four grams per day.", "up to 4 g a day"),  # grams as said (D298)
     ],
 )
 def test_a_daily_ceiling_is_written_as_one(said: str, frequency: str) -> None:
