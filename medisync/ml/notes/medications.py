@@ -67,10 +67,6 @@ _FREQ = [
     # "twice a week" / "twice a month" were read as "twice daily" (D188)
     (re.compile(r"\btwice\s+(?:a|per|each|every)\s+week\b|\btwice weekly\b"), "2 times a week"),
     (re.compile(r"\btwice\s+(?:a|per|each|every)\s+month\b|\btwice monthly\b"), "2 times a month"),
-    # both ends of the day: "in the morning and at night" is twice daily, not at bedtime (D206)
-    # ... unless another instruction starts there ("in the morning and at night take the atorvastatin")
-    (re.compile(r"\b(?:in the |every |each )?morning and (?:at |in the |every |each )?(?:night|evening|bed\s*time)\b"
-                r"(?!\s+(?:take|use|apply|start|give|i|you|he|she|we|they)\b)"), "twice daily"),
     (re.compile(r"\b(?:once|1 time|one time)\s+(?:a|per|each|every)\s+month\b|\bmonthly\b|\bevery month\b"), "once monthly"),
     (re.compile(r"\b(once|1 time|one time)\s+(a|per|each|every)\s+day\b|\bonce daily\b|\bevery day\b|\beach day\b|\bdaily\b|\bqd\b|\ba day\b(?<!times a day)|\bevery morning\b|\beach morning\b"
                 r"|\bin the morning\b"), "once daily"),  # "20 mg in the morning" (D220); D206 first on a tie
@@ -151,12 +147,38 @@ def find_doses(toks: list[str], start: int, end: int) -> list[tuple[int, str]]:
     return out
 
 
-_NEXT_CLAUSE = re.compile(r"\s,\s(?=(and\s+)?(i|you|we|he|she|they|keep|continue|stop|start|take|use|apply|increase|also|then|please|but)\b)|\s(and|but)\s(?=(i|you|we|he|she|they|keep|continue|stop|start|take|use|also|then|please)\b)")
+#: where the next instruction starts; "and then" only before a new subject or instruction, so that "swish it
+#: around and then swallow, four times a day" keeps its frequency (D299)
+_THEN_NEW = r"then\s+(?:i|you|we|he|she|they|keep|continue|stop|start|take|use|apply|increase|decrease|switch|go)"
+_NEXT_CLAUSE = re.compile(r"\s,\s(?=(and\s+)?(i|you|we|he|she|they|keep|continue|stop|start|take|use|apply|increase|also|"
+                          + _THEN_NEW + r"|please|but)\b)|\s(and|but)\s(?=(i|you|we|he|she|they|keep|continue|stop|start|"
+                          r"take|use|also|" + _THEN_NEW + r"|please)\b)")
+
+
+#: the times of a day a dose is taken, listed: "in the morning and at night" is twice daily, not at bedtime (D206);
+#: "two in the morning and two at night", "morning, noon and night" (D299) ... unless another instruction starts
+#: there ("in the morning and at night take the atorvastatin")
+_TIME_OF_DAY = (r"(?:\d+ )?(?:in the |at |every |each |with )?(?P<{g}>morning|breakfast|noon|lunch|lunchtime|midday|"
+                r"afternoon|evening|dinner|supper|night|bed ?time)")
+_TIMES_LISTED = re.compile(r"\b" + _TIME_OF_DAY.format(g="t1") + r"(?P<rest>(?: ,| and| , and)(?: then)? "
+                           + _TIME_OF_DAY.format(g="t2") + r"(?:(?: ,| and| , and) " + _TIME_OF_DAY.format(g="t3")
+                           + r")?)\b(?!\s+(?:take|use|apply|start|give|i|you|he|she|we|they)\b)")
+_SAME_TIME = {"breakfast": "morning", "lunch": "noon", "lunchtime": "noon", "midday": "noon", "dinner": "evening",
+              "supper": "evening", "bedtime": "night", "bed time": "night"}
+
+
+def _times_listed(text: str) -> tuple[int, str] | None:
+    """(offset, "N times daily") of two or three different times of day listed together."""
+    m = _TIMES_LISTED.search(text)
+    if m is None:
+        return None
+    times = {_SAME_TIME.get(t, t) for t in (m["t1"], m["t2"], m["t3"]) if t}
+    return (m.start(), _times_daily(str(len(times)))) if len(times) > 1 else None
 
 
 def _schedules(text: str) -> list[tuple[int, str]]:
     """(offset, label) of every schedule ``text`` states."""
-    found = []
+    found = [listed] if (listed := _times_listed(text)) else []
     if m := _EVERY_H.search(text):
         found.append((m.start(), f"every {m.group(1)} hours" if not m.group(2)
                       else f"every {m.group(1)} to {m.group(2)} hours"))
@@ -733,6 +755,10 @@ def _action(role: str, region: str, after: str, rest: str, previous: MedEvent | 
     return action
 
 
+#: how far into the sentence after a plan its dose may come: "Half a capful, that's about 8.5 grams, ..." (D299)
+_OPENS_WITHIN = 8
+
+
 def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med],
                      end: int | None = None, plan: str | None = None) -> MedEvent | None:
     """The regimen of a sentence (up to token ``end``) that names no drug, for the drug named last. ``plan``: the
@@ -750,7 +776,7 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
     action = classify_action(" ".join(sent.toks[:doses[0][0]]), sent.role)
     if action in ("mention", "start") and sent.role != "clinician":
         action = "report"
-    if sent.role == "clinician" and plan is not None and doses[0][0] == 0 and action == "mention":
+    if sent.role == "clinician" and plan is not None and doses[0][0] <= _OPENS_WITHIN and action == "mention":
         # "I'd like to start rosuvastatin." "10 milligrams every evening." (D196); "So, nystatin suspension."
         # "Five milliliters, four times a day.": a drug named alone and then dosed is prescribed (D245)
         action = "start" if plan == "mention" else plan
@@ -807,6 +833,12 @@ _APPLIED_IT = re.compile(r"^(?:(?:so|and|then|just|now|okay|ok)\W+)*(?:use|apply
                          r"lather|spread|dab|paint) (?:\w+ ){0,2}?(?:it|them)\b")
 
 
+def _first_clause_words(toks: list[str]) -> int:
+    """The words before the first comma: "Two in the morning and two at night, since Friday." has 8 (D299)."""
+    cut = toks.index(",") if "," in toks else len(toks)
+    return len([t for t in toks[:cut] if t not in _SENTENCE_MARKS])
+
+
 def _frequency_follows(sent: Sentence, last_drug: tuple[str, int], named_in: int | None,
                        meds: dict[str, _Med]) -> MedEvent | None:
     """"Amlodipine, five milligrams, for blood pressure. Once a day.": a short sentence that gives only a
@@ -816,7 +848,7 @@ def _frequency_follows(sent: Sentence, last_drug: tuple[str, int], named_in: int
     applied = _APPLIED_IT.match(sent.norm) is not None and last_drug[1] == sent.turn
     if (named_in is None or sent.index - named_in not in ((1, 2) if applied else (1,)) or sent.is_question
             or med is None or med.status is None or med.frequency is not None
-            or (not applied and len([t for t in sent.toks if t not in _SENTENCE_MARKS]) > 8)
+            or (not applied and _first_clause_words(sent.toks) > 8)
             or find_doses(sent.toks, 0, len(sent.toks))):
         return None  # a sentence with a dose of its own is read by ``_bare_dose_event`` or not at all
     freq = parse_frequency(" ".join(sent.toks))
