@@ -1672,8 +1672,25 @@ def _opens_with_reaction(sent: Sentence) -> bool:
 
 
 def _first_reaction(sent: Sentence, start: int = 0, end: int | None = None) -> str | None:
+    """The most specific reaction; two said side by side ("Sneezing and itchy eyes.") as both, in spoken order
+    (D300)."""
     reacts = _reactions(sent, start, end)
-    return reacts[0][1] if reacts else None
+    if not reacts:
+        return None
+    pair = _reaction_pair(sent, start, end)
+    return pair or reacts[0][1]
+
+
+def _reaction_pair(sent: Sentence, start: int, end: int | None) -> str | None:
+    """"X and Y": two reactions whose words do not overlap, with only "and" or a comma between them."""
+    _, lexicon = allergy_lexicon()
+    spans = sorted((m.start, m.end, m.payload) for m in lexicon.find(sent.content)
+                   if sent.raw_span(m.start, m.end)[0] >= start
+                   and (end is None or sent.raw_span(m.start, m.end)[0] < end))
+    if len(spans) != 2 or spans[0][1] > spans[1][0] or spans[0][2] == spans[1][2]:
+        return None
+    between = sent.content[spans[0][1]:spans[1][0]]
+    return f"{spans[0][2]} and {spans[1][2]}" if between in (["and"], [","], [",", "and"]) else None
 
 
 def _add_allergy(allergies: dict[str, Allergy], sub: str, reaction: str | None) -> None:
