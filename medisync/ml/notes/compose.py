@@ -146,7 +146,8 @@ def chief_complaint(turns: list[Turn], symptoms: list[Symptom], diagnoses: list[
             break
     problem = problem or abnormal_result(turns)  # D240
     aside = set_aside(patient_turns)  # "a little cough, but that's not why we're here" (D259)
-    present = [s for s in symptoms if s["present"] and first_mentions.get(s["name"]) not in aside]
+    present = [s for s in symptoms if s["present"] and s.get("certainty") != "uncertain"  # no "possibly" (D301)
+               and first_mentions.get(s["name"]) not in aside]
     present.sort(key=lambda s: s["name"] in _CONSEQUENCES)  # a limp leads only when nothing else was told
     symptom_phrase = None
     if present:

@@ -689,6 +689,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
     asked: list[Mention] = []  # specific names asked so far (for generic adoption)
     known_specific: list[Mention] = []
     said_before: _TurnSaid | None = None
+    companion_told: set[str] = set()  # findings a companion asserted that the patient has not said since
     for ti, turn in enumerate(turns):
         if turn.role == "clinician":
             # specific symptoms the clinician names (even outside a recognised
@@ -710,15 +711,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
             answer_pol = _opening_polarity(turn.sentences)
         explicit_bases = {m.base for m, _ in said.mentions} | {m.concept.name for m, _ in said.mentions}
         _adopt_specific_names(said.mentions, asked_here, asked + known_specific)
-        for m, dur in said.mentions:
-            a = m.assertion
-            if not a.is_patient_finding:
-                continue
-            present = not a.negated
-            _record(findings, m.name, m.base, present, True, m.sent.index + m.cstart / 100.0,
-                    dur if present else None, a.uncertain and present)
-            if not m.generic:
-                known_specific.append(m)
+        _record_said(findings, said, turn.role, companion_told, known_specific)
         if asked_here:
             single_duration = next(iter(said.durations)) if len(said.durations) == 1 else None
             _reported_fever(findings, asked_here, turn, explicit_bases, answer_pol)
@@ -734,6 +727,30 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
             _resolve_dated(findings, prev, turn.sentences[0])
     _drop_generic_duplicates(findings)
     return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
+
+
+def _record_said(findings: dict[str, _Finding], said: _TurnSaid, role: str, companion_told: set[str],
+                 known_specific: list[Mention]) -> None:
+    """Record what a patient-side turn says of the patient. A companion's claim the patient then denies of
+    themself is disputed, and is written as possible for the clinician to settle: "She's lost weight, look at
+    her." "Mom. I haven't lost weight." (D301)."""
+    for m, dur in said.mentions:
+        a = m.assertion
+        if not a.is_patient_finding:
+            continue
+        present = not a.negated
+        # "I don't have a fever now" denies only the present, not the companion's "a fever for two days"
+        disputed = (not present and role == "patient" and m.name in companion_told and not _NOW.search(m.sent.norm))
+        _record(findings, m.name, m.base, present, True, m.sent.index + m.cstart / 100.0,
+                dur if present else None, a.uncertain and present)
+        if disputed:
+            findings[m.name].present, findings[m.name].uncertain = True, True
+        if role == "other" and present:
+            companion_told.add(m.name)
+        elif role == "patient":
+            companion_told.discard(m.name)
+        if not m.generic:
+            known_specific.append(m)
 
 
 def _asked_in(prev_clin: Turn | None) -> list[Mention]:
