@@ -43,7 +43,10 @@ def _add(phrases: str, modifier: str, direction: str, window: int) -> None:
 _add("no|not|denies|deny|denied|denying|without|never|nor|neither|none|nothing|negative for|"
      "no longer|free of|absence of|resolved|rules out|ruled out|rule out|not have|do not have|"
      "does not have|did not have|have not had|has not had|not had|not any|no more|not really|"
-     "not been|has not been|have not been|never had", "negated", _PRE, 8)
+     "not been|has not been|have not been|never had|"
+     # "I'm walking slow because it hurts, not because it's weak" (D302)
+     "not because it is|not because it was|not because it feels|not because i am|not because i was|"
+     "not because they are|not because they were|not because she is|not because he is", "negated", _PRE, 8)
 _add("is fine|are fine|is gone|are gone|went away|has resolved|have resolved|is resolved|"
      "has stopped|have stopped|is normal|are normal|is better now|all gone|not a problem|"
      "is not a problem|not an issue|"
