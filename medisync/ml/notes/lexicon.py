@@ -209,7 +209,7 @@ _DLINK = r"(?:\s+\w+){0,2}?\s+(?:to\s+|with\s+)?(?:i\s+)?"
 _WORSE = (r"\s+(?:is|was|has\s+been|have\s+been|gets|got|getting|feels|felt)\s+(?:(?!not\b|no\b|never\b)\w+\s+){0,2}?"
           r"(?:worse|harder|poor|bad|terrible|awful|difficult|labored)\b")
 _FUNCTIONS: list[tuple[str, str | None, str | None]] = [
-    (r"(?:pee|peeing|urinate|urinating|urination|wee|pass\s+(?:water|urine))", "painful urination", None),
+    (r"(?:pee|pees|peeing|urinate|urinates|urinating|urination|wee|pass\s+(?:water|urine))", "painful urination", None),
     (r"(?:swallow|swallowing|swallows)", "difficulty swallowing", "difficulty swallowing"),
     (r"(?:breathe|breathing|catch\s+(?:my|your|her|his)\s+breath|get\s+(?:my\s+)?breath)", None, "shortness of breath"),
     # before sleep: "could not lie flat to sleep" is orthopnea, not insomnia

@@ -709,7 +709,10 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         answer_pol = None
         if asked_here and turn.role in _PATIENT_LIKE and turn.sentences:
             answer_pol = _opening_polarity(turn.sentences)
-        explicit_bases = {m.base for m, _ in said.mentions} | {m.concept.name for m, _ in said.mentions}
+        # a mention that is no finding of the patient's ("I wish I'd lost some weight", D241) leaves the question to
+        # the answer's polarity (D304)
+        told = [m for m, _ in said.mentions if m.assertion.is_patient_finding or m.assertion.negated]
+        explicit_bases = {m.base for m in told} | {m.concept.name for m in told}
         _adopt_specific_names(said.mentions, asked_here, asked + known_specific)
         _record_said(findings, said, turn.role, companion_told, known_specific)
         if asked_here:
@@ -1232,7 +1235,9 @@ def _adopt_specific_names(mentions: list[tuple[Mention, str | None]], asked_here
 def _resolve_asked(findings: dict[str, _Finding], asked_here: list[Mention], mentions: list[tuple[Mention, str | None]],
                    explicit_bases: set[str], answer_pol: str | None, single_duration: str | None) -> None:
     """Asked symptoms the answer did not mention: denied by a leading "No", affirmed by a leading
-    "Yes" when only one was asked."""
+    "Yes" when only one was asked. A mention that is no finding of the patient's ("I wish I'd lost some weight")
+    leaves its question to the answer's polarity (D304)."""
+    mentions = [(m, d) for m, d in mentions if m.assertion.is_patient_finding or m.assertion.negated]
     mentioned_names = {m.name for m, _ in mentions}
     for q in asked_here:
         if q.name in mentioned_names or q.base in explicit_bases and any(
