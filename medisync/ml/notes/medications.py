@@ -160,7 +160,7 @@ _NEXT_CLAUSE = re.compile(r"\s,\s(?=(and\s+)?(i|you|we|he|she|they|keep|continue
 #: there ("in the morning and at night take the atorvastatin")
 _TIME_OF_DAY = (r"(?:\d+ )?(?:in the |at |every |each |with )?(?P<{g}>morning|breakfast|noon|lunch|lunchtime|midday|"
                 r"afternoon|evening|dinner|supper|night|bed ?time)")
-_TIMES_LISTED = re.compile(r"\b" + _TIME_OF_DAY.format(g="t1") + r"(?P<rest>(?: ,| and| , and)(?: then)? "
+_TIMES_LISTED = re.compile(r"\b" + _TIME_OF_DAY.format(g="t1") + r"(?:(?: ,| and| , and)(?: then)? "
                            + _TIME_OF_DAY.format(g="t2") + r"(?:(?: ,| and| , and) " + _TIME_OF_DAY.format(g="t3")
                            + r")?)\b(?!\s+(?:take|use|apply|start|give|i|you|he|she|we|they)\b)")
 _SAME_TIME = {"breakfast": "morning", "lunch": "noon", "lunchtime": "noon", "midday": "noon", "dinner": "evening",
