@@ -43,7 +43,9 @@ _INHERIT_LOC = frozenset(("pain", "stiffness"))
 _NEG_START = frozenset("no nope not none nothing never neither nah negative".split())
 _POS_START = ("yes", "yeah", "yep", "yup", "sometimes", "occasionally", "definitely", "actually", "i do", "i have", "a little", "some",
               # a yes with its circumstance: "Only when I walk up hills." (D215)
-              "only when", "only if", "only after", "only at", "just when", "mostly when", "usually when")
+              "only when", "only if", "only after", "only at", "just when", "mostly when", "usually when",
+              # a yes said by how much: "Is it itchy?" "Like crazy." (D305)
+              "like crazy", "all the time", "constantly", "a lot", "so much", "terribly", "big time")
 _YESNO_START = frozenset("any anything do does did are is was were have has had ever no can could".split())
 _WH = frozenset("what how when where why which who whom whose".split())
 _ALLERGY_RE = re.compile(r"\b(allergic|allergy|allergies|reaction)\b|\b(gives|gave|give|makes|made|make|causes|caused)\s+(me\s+)?(\w+\s+){0,2}(hives|highs|rash|swell|swelling|vomit|itch|itchy|sick|nauseous|throw up|puke)")

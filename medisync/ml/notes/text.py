@@ -272,8 +272,11 @@ def _is_question(text: str, toks: list[str]) -> bool:
         return False
     if words[0] == "what" and len(words) > 2 and words[1] in _SUBJECTS:
         return False  # a free relative: "What you are describing sounds like insomnia." (D106)
-    if words[0] in ("when", "where", "how", "if") and len(words) > 2 and words[1] in _SUBJECTS and _main_clause_states(toks):
-        return False  # a clause of time or place before a statement: "When I stand up fast, the room tilts." (D241)
+    if words[0] in ("when", "where", "how", "if") and len(words) > 2 and words[1] in _SUBJECTS and (
+            _main_clause_states(toks) if "," in toks else (words[0] != "how" and text.rstrip().endswith("."))):
+        # a clause of time or place before a statement: "When I stand up fast, the room tilts." (D241); "When I'm in
+        # bed they itch." closed by a full stop (D305)
+        return False
     if words[0] in _QUESTION_STARTERS:
         if len(words) > 1 and words[1] == "not" and words[0] in ("do", "does", "did"):
             return False  # "Do not take ..." is an instruction
