@@ -803,8 +803,8 @@ def _named_alone(sent: Sentence, mentions: list[DrugMention]) -> bool:
 
 
 def _bridged(last_plan: tuple[str, int, str] | None, sent: Sentence) -> tuple[str, int, str] | None:
-    """The plan of the sentence just before kept across one sentence of the same speaker that names no drug and
-    no dose: "I'm adding diclofenac gel. It's an anti inflammatory you rub in. Four grams ..., four times a
+    """The plan of the sentence just before kept across the one sentence after it, when that names no drug and no
+    dose and asks nothing: "I'm adding diclofenac gel. It's an anti inflammatory you rub in. Four grams ..., four times a
     day." (D298)."""
     if (last_plan is None or last_plan[1] != sent.index - 1 or sent.is_question
             or find_doses(sent.toks, 0, len(sent.toks))):

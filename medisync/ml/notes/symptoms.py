@@ -711,16 +711,14 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         answer_pol = None
         if asked_here and turn.role in _PATIENT_LIKE and turn.sentences:
             answer_pol = _opening_polarity(turn.sentences)
-        # a mention that is no finding of the patient's ("I wish I'd lost some weight", D241) leaves the question to
-        # the answer's polarity (D304)
-        told = [m for m, _ in said.mentions if m.assertion.is_patient_finding or m.assertion.negated]
-        explicit_bases = {m.base for m in told} | {m.concept.name for m in told}
+        told = _told_of_patient(said.mentions)
+        explicit_bases = {m.base for m, _ in told} | {m.concept.name for m, _ in told}
         _adopt_specific_names(said.mentions, asked_here, asked + known_specific)
         _record_said(findings, said, turn.role, companion_told, known_specific)
         if asked_here:
             single_duration = next(iter(said.durations)) if len(said.durations) == 1 else None
             _reported_fever(findings, asked_here, turn, explicit_bases, answer_pol)
-            _resolve_asked(findings, asked_here, said.mentions, explicit_bases, answer_pol, single_duration)
+            _resolve_asked(findings, asked_here, told, explicit_bases, answer_pol, single_duration)
             _resolve_fine_parts(findings, asked_here, said.mentions, turn)
         prev = turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None
         if prev is not None and turn.role in _PATIENT_LIKE and turn.sentences:
@@ -732,6 +730,12 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
             _resolve_dated(findings, prev, turn.sentences[0])
     _drop_generic_duplicates(findings)
     return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
+
+
+def _told_of_patient(mentions: list[tuple[Mention, str | None]]) -> list[tuple[Mention, str | None]]:
+    """The mentions that tell of the patient, or deny: one that is no finding of theirs ("I wish I'd lost some
+    weight", D241) leaves its question to the answer's polarity (D304)."""
+    return [(m, d) for m, d in mentions if m.assertion.is_patient_finding or m.assertion.negated]
 
 
 def _record_said(findings: dict[str, _Finding], said: _TurnSaid, role: str, companion_told: set[str],
@@ -1237,9 +1241,7 @@ def _adopt_specific_names(mentions: list[tuple[Mention, str | None]], asked_here
 def _resolve_asked(findings: dict[str, _Finding], asked_here: list[Mention], mentions: list[tuple[Mention, str | None]],
                    explicit_bases: set[str], answer_pol: str | None, single_duration: str | None) -> None:
     """Asked symptoms the answer did not mention: denied by a leading "No", affirmed by a leading
-    "Yes" when only one was asked. A mention that is no finding of the patient's ("I wish I'd lost some weight")
-    leaves its question to the answer's polarity (D304)."""
-    mentions = [(m, d) for m, d in mentions if m.assertion.is_patient_finding or m.assertion.negated]
+    "Yes" when only one was asked; ``mentions``: the answer's own (``_told_of_patient``)."""
     mentioned_names = {m.name for m, _ in mentions}
     for q in asked_here:
         if q.name in mentioned_names or q.base in explicit_bases and any(
