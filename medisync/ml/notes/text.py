@@ -105,6 +105,8 @@ def _apply_aliases(toks: list[str]) -> list[str]:
     return out
 
 
+#: a plural that adds "es" after a sibilant; "aches" and "headaches" add only "s"
+_SIBILANT_ES = re.compile(r"(?:sh|tch|ss|x|zz|(?<!a)ch)es$")
 _TOKEN_RE = re.compile(r"\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)*|[,.;:?!/%]")
 
 
@@ -116,6 +118,8 @@ def stem(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
+    if _SIBILANT_ES.search(word):  # "eyelashes", "patches", "glasses": the plural adds "es" (D306)
+        return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
