@@ -148,10 +148,9 @@ def _order_key(name: str) -> str:
     from .lexicon import order_lexicon
 
     key = list(phrase_key(name))
-    ms = order_lexicon().find(key)
-    if len(ms) == 1 and ms[0].start == 0 and ms[0].end == len(key):
-        return ms[0].payload.name.lower()
-    return _norm(name)
+    items = {m.payload.name.lower() for m in order_lexicon().find(key)}
+    # one order item named inside a longer label: "KOH prep of skin scraping" is the KOH prep (D307)
+    return items.pop() if len(items) == 1 else _norm(name)
 
 
 def order_names_match(a: str, b: str) -> bool:
