@@ -263,7 +263,7 @@ def _scopes(toks: tuple[str, ...]) -> tuple[Scope, ...]:
             else:
                 out.append(Scope(modifier, _backward_start(toks, _past_comma(toks, _past_but_it(toks, i, phrase), phrase),
                                                            window), i, (i, i + n)))
-    return tuple(out) + _trailing_no(toks, at) + _past_episode(toks, at) + _when_young(toks, at)
+    return tuple(out) + _trailing_no(toks, at) + _past_episode(toks, at) + _when_young(toks, at) + _when_i_had(toks, at)
 
 
 _PAST_SUBJECTS = frozenset("i he she we they".split())
@@ -302,6 +302,27 @@ def _when_young(toks: tuple[str, ...], at: dict[str, list[int]]) -> tuple[Scope,
             k += 1
         out += [Scope("historical", end, k, (i, end)),
                 Scope("historical", _backward_start(toks, i, 8), i, (i, end))]
+    return tuple(out)
+
+
+_MONTHS = frozenset("january february march april may june july august september october november december "
+                    "spring summer fall autumn winter christmas".split())
+
+
+def _when_i_had(toks: tuple[str, ...], at: dict[str, list[int]]) -> tuple[Scope, ...]:
+    """"eye drops left from when I had pink eye back in April": a "when I had X" clause that a past time dates, or
+    that "from" opens (what is left from it), tells an episode that is over (D308)."""
+    out: list[Scope] = []
+    for i in at.get("when", ()):
+        if toks[i + 1:i + 2] not in (("i",), ("he",), ("she",)) or toks[i + 2:i + 3] not in (("had",), ("got",)):
+            continue
+        k = i + 3
+        while k < min(len(toks), i + 12) and toks[k] not in _PUNCT_STOP and toks[k] not in _TERMINATORS:
+            k += 1
+        clause = toks[i + 3:k]
+        dated = "ago" in clause or any(w in _MONTHS and p in ("in", "back", "last", "this") for p, w in zip(clause, clause[1:]))
+        if dated or (i >= 1 and toks[i - 1] == "from"):
+            out.append(Scope("historical", i + 3, k, (i, i + 3)))
     return tuple(out)
 
 
