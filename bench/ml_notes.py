@@ -13,6 +13,7 @@ Inputs (all under tests/):
   fixtures/blind2/*                  8 text-only visits written by another helper (D200), reported only
   fixtures/blind3/*                  12 text-only visits written by a third helper (D223), reported only
   fixtures/blind4/*                  12 text-only visits on topics no tune set has (D271), reported only
+  fixtures/blind5/*                  12 text-only visits on topics no other set has (D309), reported only
   fixtures/tune2/*                   8 text-only visits written by a helper who had not read the
                                      extractors (D199); first measured before any rule from them, then tuned on
   fixtures/tune3/*                   12 text-only visits written the same way (D225); first measured before
@@ -22,6 +23,8 @@ Inputs (all under tests/):
   fixtures/tune5/*                   12 text-only visits written the same way (D246); first measured before
                                      any rule from them, then tuned on
   fixtures/tune6/*                   12 text-only visits written the same way (D271); first measured before
+                                     any rule from them, then tuned on
+  fixtures/tune7/*                   12 text-only visits written the same way (D309); first measured before
                                      any rule from them, then tuned on
   fixtures/aci-bench/{train,valid}   ACI-Bench dialogues + scribe notes (Yim et al. 2023, CC BY 4.0):
                                      train tuned on, valid reported only; no fact labels, so only the
@@ -72,9 +75,11 @@ TUNE3 = FIXTURES / "tune3"
 TUNE4 = FIXTURES / "tune4"
 TUNE5 = FIXTURES / "tune5"
 TUNE6 = FIXTURES / "tune6"
+TUNE7 = FIXTURES / "tune7"
 BLIND2 = FIXTURES / "blind2"
 BLIND3 = FIXTURES / "blind3"
 BLIND4 = FIXTURES / "blind4"
+BLIND5 = FIXTURES / "blind5"
 ACI_DIR = FIXTURES / "aci-bench"
 RESULTS = ROOT / "bench" / "results" / "ml_notes.json"
 
@@ -119,7 +124,7 @@ def blind_conditions() -> tuple[dict[str, list[tuple[str, dict[str, Any], dict[s
         for batch, ids in BLIND_BATCHES.items():
             out[f"{name}-{batch}"] = [d for d in docs_ if d[0][:len("blind-01")] in ids]
     for name, folder in (("truth:blind2", BLIND2), ("truth:blind3", BLIND3),
-                         ("truth:blind4", BLIND4)):  # text only (D200, D223, D271)
+                         ("truth:blind4", BLIND4), ("truth:blind5", BLIND5)):  # text only (D200, D223, D271, D309)
         visits = load_truth_files(folder)
         docs.update({vid: truth_to_transcript(t) for vid, t in visits})
         out[name] = [(vid, docs[vid], t["expected"]) for vid, t in visits]
@@ -449,8 +454,9 @@ def main(argv: list[str] | None = None) -> int:
     heldout = load_heldout()
     tune = load_heldout("tune")
     truths = truths + tune
-    tune2, tune3, tune4, tune5, tune6 = (load_truth_files(f) for f in (TUNE2, TUNE3, TUNE4, TUNE5, TUNE6))
-    truth_docs = {vid: truth_to_transcript(t) for vid, t in truths + heldout + tune2 + tune3 + tune4 + tune5 + tune6}
+    tune2, tune3, tune4, tune5, tune6, tune7 = (load_truth_files(f) for f in (TUNE2, TUNE3, TUNE4, TUNE5, TUNE6, TUNE7))
+    truth_docs = {vid: truth_to_transcript(t)
+                  for vid, t in truths + heldout + tune2 + tune3 + tune4 + tune5 + tune6 + tune7}
     conditions: dict[str, list[tuple[str, dict[str, Any], dict[str, Any] | None]]] = {}
     base = [(vid, truth_docs[vid], t["expected"]) for vid, t in truths]
     conditions["truth:dev"] = [d for d in base if d[0].startswith("dev-")]
@@ -463,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     conditions["truth:tune4"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune4]
     conditions["truth:tune5"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune5]
     conditions["truth:tune6"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune6]
+    conditions["truth:tune7"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune7]
     recorded = []
     for vid, t in truths + heldout:
         for f in (ASR_DIR / f"{vid}.asr.json", HELDOUT / f"{vid}.asr.json"):
