@@ -424,7 +424,9 @@ def diagnose(turns: list[Turn]) -> tuple[list[Diagnosis], list[Sentence], list[R
             conds.extend(found)
             used.append(s)
     if not conds:
-        for s in clin:
+        for i, s in enumerate(clin):
+            if i and _names_the_denied(clin[i - 1], s):
+                continue
             found = _weak_conditions(s, review)
             if found:
                 conds.extend(found)
@@ -436,6 +438,17 @@ def diagnose(turns: list[Turn]) -> tuple[list[Diagnosis], list[Sentence], list[R
     coded = {c.icd10 for c in conds}
     review = [r for r in review if r["candidates"][0]["icd10"] not in coded]
     return cast("list[Diagnosis]", out), used, _dedupe_review(review)  # icd10_title only when known
+
+
+#: a sentence that only names what the sentence before it spoke of: "That's called cholecystitis."
+_NAMES_BACK = re.compile(r"^(?:and |so )?(?:that|this|it) (?:is|was|would be|are) (?:called|what (?:we|doctors) call)\b")
+_DENIES_BEFORE = re.compile(r"\b(?:not|no|never|nothing|without)\b")
+
+
+def _names_the_denied(before: Sentence, s: Sentence) -> bool:
+    """"I don't think your gallbladder is infected right now. That's called cholecystitis.": the name given to what
+    the sentence before denied is no diagnosis (D310)."""
+    return bool(_NAMES_BACK.match(s.norm)) and bool(_DENIES_BEFORE.search(before.norm))
 
 
 def _weak_conditions(s: Sentence, review: list[ReviewItem]) -> list[Condition]:
