@@ -333,7 +333,9 @@ _CORRECTION = re.compile(r"\b(i am sorry|sorry|i mean|i meant|rather|no wait|act
 _ANALYTE_BEFORE = frozenset("high low elevated raised serum blood free total".split())
 _ANALYTE_AFTER = frozenset("level levels".split())
 #: "we want to avoid going to insulin": a drug not given
-_NOT_GIVEN = re.compile(r"\b(avoid|avoiding|instead of|rather than|not want to|delay|skip)\b")
+_NOT_GIVEN = re.compile(r"\b(avoid|avoiding|instead of|rather than|not want to|delay|skip)\b"
+                        # "Is there a pill?" "There is, fluconazole.": a drug that exists, not one given (D312)
+                        r"|^(?:well |yes |yeah |so |and )?(?:there is|there are)(?: also| another| a pill| one)?(?: ,)?(?: called)?$")
 #: a drug the patient only read or heard about, or asks whether to take: "I read about methimazole", "Should I take
 #: calcium too?" (D234)
 _ONLY_HEARD = re.compile(r"\b(?:read|heard|saw|seen|looked) (?:about|of|up|online about|an ad for|something about)(?: the| a| an)?$"
@@ -435,8 +437,11 @@ _THEY_TAKE = (r"(?:(?:takes?|took|is on|was on|are on|uses?|used|has been on|has
               r"|(?:carries|carried|swears by)\b)")  # carries, swears by, keeps: D249
 #: "my buddy from bowling takes metformin": the person, and where they are from (D249)
 _FROM_WHERE = r"(?: (?:from|at|in) (?:the )?[\w-]+)?"
+#: "my friend Marjorie takes ...": a first name after the person (a word that is no verb or conjunction, D312)
+_FIRST_NAME = (r"(?: (?!(?:said|says|told|tells|thinks|thought|wants|wanted|and|or|who|that|said|made|makes|had|has|"
+               r"is|was|never|always|also|still|actually|just|does|did|would|will|can|could)\b)[a-z]+)?")
 _OTHERS_TAKE = re.compile(
-    r"\b(?:(?:my|his|her|your|their) " + _OTHER_PERSON + _FROM_WHERE
+    r"\b(?:(?:my|his|her|your|their) " + _OTHER_PERSON + _FROM_WHERE + _FIRST_NAME
     + r"|(?:a|one) " + _OTHER_PERSON + r" of (?:mine|his|hers|ours|theirs)"
     r"|(?:a|one|some) (?:guy|man|woman|lady|person|girl) (?:at|from) (?:work|the office|church|the gym|school)"
     r"|(?:some|many|most|other|a lot of|lots of) (?:people|patients|folks))(?: also| still| actually)?"
@@ -446,7 +451,9 @@ _OTHERS_TAKE = re.compile(
 _SPEAKERS_OWN = re.compile(r"\bi (?:also |still |just )?(?:take|took|am on|was on|use|used|have been on|have been taking"
                            r"|am taking|was taking|have some|had some)\b|\b(?:gave|give|prescribed|put) me\b"
                            # "I have clobetasol for my psoriasis" (D274)
-                           r"|\bi (?:also |still )?(?:have|had|got) (?:some |a |an |the )?[\w-]+(?: [\w-]+)? for my\b")
+                           r"|\bi (?:also |still )?(?:have|had|got) (?:some |a |an |the )?[\w-]+(?: [\w-]+)? for my\b"
+                           # "I told her to take my Nexium" (D312)
+                           r"|\b(?:take|try|use|borrow|have|had) (?:some of |one of )?my\b")
 #: a drug owned by someone else, the possessive dropped in the text: "don't take your mom's prednisone" (D249)
 #: "I take my husband's Vicodin" is the patient's; "Don't take your mom's prednisone" says nothing of a regimen
 _TAKE_VERB = re.compile(r"\b(?:take|takes|took|taking|taken|use|uses|used|using)\b")
@@ -1069,13 +1076,16 @@ def _others_dropped(sent: Sentence, sentences: list[Sentence], events: list[MedE
     before = sentences[max(0, sent.index - 2):sent.index]
     if sent.role != "clinician" and _OTHERS_TAKE.search(sent.norm):
         others.update(m.drug.name for m in mentions if m.drug.name not in {ev.drug for ev in events})
-    if _someone_elses(sent, before):
+    if _someone_elses(sent, before) or _names_what_they_take(sent, before):
         others.update(ev.drug for ev in events)
         return []
     if _asked_about(sent, before):  # asked about only: a later bare mention of it is no report either (D285)
         others.update(m.drug.name for m in mentions if m.drug.name not in meds)
         return [ev for ev in events if ev.action != "mention"]
-    return [ev for ev in events if not (ev.action == "mention" and ev.drug in others and ev.drug not in meds)]
+    # "keep your Nexium for yourself": a drug only someone else takes, kept without a regimen, is not the patient's
+    # (D312); "Rub it in twice a day" after naming the same drug is
+    return [ev for ev in events if not (ev.drug in others and ev.drug not in meds and ev.action in ("mention", "continue")
+                                        and ev.dose is None and ev.frequency is None)]
 
 
 #: a patient-side question about a drug: "What about the Rogaine?"
@@ -1092,6 +1102,15 @@ def _asked_about(sent: Sentence, before: list[Sentence]) -> bool:
         return True
     words = [t for t in sent.toks if t.isalpha()]
     return len(words) <= 3 and bool(before) and before[-1].turn == sent.turn and bool(_CAME_ACROSS.search(before[-1].norm))
+
+
+def _names_what_they_take(sent: Sentence, before: list[Sentence]) -> bool:
+    """"My friend takes a pill for this. Oxybutynin, I think.": the drug named alone right after someone else's
+    unnamed drug is theirs (D312)."""
+    if sent.role == "clinician" or not before or before[-1].turn != sent.turn or not _OTHERS_TAKE.search(before[-1].norm):
+        return False
+    words = [t for t in sent.toks if t.isalpha() and t not in _APPOSITION_GLUE]
+    return len(words) <= 3 and not drug_lexicon().matcher.find(list(before[-1].content))
 
 
 def _someone_elses(sent: Sentence, before: list[Sentence]) -> bool:
@@ -1311,7 +1330,18 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
                 _add_allergy(allergies, name, reaction)
                 excluded.add((sent.index, start))
             excluded |= relative_allergens(sent, known)
+    _into_ingredient(allergies)
     return list(allergies.values()), excluded, denied and not allergies
+
+
+def _into_ingredient(allergies: dict[str, Allergy]) -> None:
+    """"Codeine. They gave me Tylenol with codeine ... and I threw up": a combination product told as what held an
+    allergen named on its own is that allergen; its reaction goes to the ingredient (D311)."""
+    for combo in [n for n in allergies if " " in n]:
+        parts = set(combo.split())
+        ingredient = next((n for n in allergies if n != combo and set(n.split()) < parts), None)
+        if ingredient is not None:
+            _add_allergy(allergies, ingredient, allergies.pop(combo)["reaction"])
 
 
 #: a speaker taking back an allergy just named: "Cephalexin. No, wait, that's his sister. He doesn't have any." (D238)
