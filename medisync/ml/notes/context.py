@@ -195,6 +195,12 @@ _RESOLVED = frozenset({("went", "away"), ("is", "gone"), ("are", "gone"), ("has"
                        ("is", "resolved"), ("all", "gone")})
 
 
+def said_resolved(toks: Sequence[str], a: "Assertion") -> bool:
+    """Whether the negation of ``a`` says the complaint is over ("the runny nose went away"), not that it never was."""
+    at = a.negation_trigger
+    return a.negated and at is not None and tuple(toks[at:at + 2]) in _RESOLVED
+
+
 def _past_but_it(toks: Sequence[str], i: int, phrase: tuple[str, ...]) -> int:
     """Where a resolution trigger's backward scope starts looking: before ", but it" when it says "I had a rash,
     but it went away" (D186); at the trigger otherwise ("I have a headache, but it is better now" keeps it)."""

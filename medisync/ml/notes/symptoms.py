@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from medisync.application.ports import Symptom as SymptomItem  # an insight item; lexicon.Symptom is a concept
 
 from .adverse import CAUSAL_VERBS
-from .context import Assertion, assess, scopes
+from .context import Assertion, assess, said_resolved, scopes
 from .spoken_for import CHILD_TAG, said_of_child, speaks_of_self
 from .lexicon import BodyPart, Symptom, SymptomLexicon, allergy_lexicon, descriptor_words, drug_lexicon, symptom_lexicon
 from .text import FILLERS, MIN_WORD_PROBABILITY, Match, PhraseMatcher, Sentence, Turn, in_statement_order, phrase_key
@@ -238,7 +238,7 @@ def find_mentions(sent: Sentence) -> list[Mention]:
     claims = _Claims(sent)
     # concept regexes over the normalised text
     mentions = _pattern_mentions(sent, lex, claims)
-    for m in lex.matcher.find(content):
+    for m in lex.matcher.find(content, breaks=sent.comma_breaks()):
         if any(claims.taken[m.start:m.end]):
             continue
         ts, te = sent.raw_span(m.start, m.end)
@@ -754,6 +754,8 @@ def _record_said(findings: dict[str, _Finding], said: _TurnSaid, role: str, comp
                 dur if present else None, a.uncertain and present)
         if disputed:
             findings[m.name].present, findings[m.name].uncertain = True, True
+        elif said_resolved(m.sent.toks, a):  # "Runny nose ... The runny nose went away after a week" (D313)
+            findings[m.name].present, findings[m.name].duration = False, None
         if role == "other" and present:
             companion_told.add(m.name)
         elif role == "patient":

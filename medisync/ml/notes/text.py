@@ -241,6 +241,12 @@ class Sentence:
         """Token span (in ``toks``) of content span ``[cstart, cend)``."""
         return self.cmap[cstart], self.cmap[cend - 1] + 1
 
+    def comma_breaks(self) -> frozenset[int]:
+        """The content indices a comma, semicolon or colon stands right before: "my face goes red, my eyes water"
+        holds no "red eyes" (D313)."""
+        return frozenset(k for k in range(1, len(self.cmap))
+                         if any(t in (",", ";", ":") for t in self.toks[self.cmap[k - 1] + 1:self.cmap[k]]))
+
     def char_to_tok(self) -> list[int]:
         """Map from char offset in ``norm`` to token index."""
         out: list[int] = []
@@ -531,9 +537,13 @@ class PhraseMatcher(Generic[T]):
                  for m in self.every([content[i] for i in kept])]
         return self.every(content) + [m for m in split if m.end - m.start > len(m.phrase)]
 
-    def find(self, content: list[str], skip: frozenset[str] = frozenset()) -> list[Match[T]]:
-        """The longest phrases, without overlap; a phrase may pass over the words of ``skip``."""
+    def find(self, content: list[str], skip: frozenset[str] = frozenset(),
+             breaks: frozenset[int] = frozenset()) -> list[Match[T]]:
+        """The longest phrases, without overlap; a phrase may pass over the words of ``skip``, never over a
+        ``breaks`` index (a content word a comma stands before, D313)."""
         cands = self.every_skipping(content, skip) if skip else self.every(content)
+        if breaks:
+            cands = [m for m in cands if not any(m.start < k < m.end for k in breaks)]
         cands.sort(key=lambda m: (-(m.end - m.start), m.start))
         taken = [False] * len(content)
         out: list[Match[T]] = []
