@@ -132,11 +132,18 @@ def _site(m: re.Match[str]) -> str:
     return f"{where} {m.group(2)}"
 
 
+#: a strength said between a count and its unit: "one double strength tablet"
+_STRENGTHS = frozenset({("double", "strength"), ("extra", "strength"), ("regular", "strength"), ("maximum", "strength")})
+
+
 def find_doses(toks: list[str], start: int, end: int) -> list[tuple[int, str]]:
     """(token index, normalised dose) for every dose in ``toks[start:end]``."""
     out = []
     for k in range(start, min(end, len(toks)) - 1):
-        if is_number(toks[k]) and toks[k + 1] in DOSE_UNITS and toks[k + 1] not in ("injection", "shot"):
+        if is_number(toks[k]) and tuple(toks[k + 1:k + 3]) in _STRENGTHS and k + 3 < len(toks) and toks[k + 3] in DOSE_UNITS:
+            count, unit = _fmt_dose(toks[k], toks[k + 3]).split(" ", 1)  # "one double strength tablet" (D315)
+            out.append((k, f"{count} {toks[k + 1]}-strength {unit}"))
+        elif is_number(toks[k]) and toks[k + 1] in DOSE_UNITS and toks[k + 1] not in ("injection", "shot"):
             site = _SITE.match(" ".join(toks[k + 2:k + 6])) if toks[k + 1] in _SITED_UNITS else None
             out.append((k, _fmt_dose(toks[k], toks[k + 1]) + (f" {_site(site)}" if site else "")))
         elif is_number(toks[k]) and toks[k + 1] == "%" and float(toks[k]) <= 20:
@@ -335,7 +342,9 @@ _ANALYTE_AFTER = frozenset("level levels".split())
 #: "we want to avoid going to insulin": a drug not given
 _NOT_GIVEN = re.compile(r"\b(avoid|avoiding|instead of|rather than|not want to|delay|skip)\b"
                         # "Is there a pill?" "There is, fluconazole.": a drug that exists, not one given (D312)
-                        r"|^(?:well |yes |yeah |so |and )?(?:there is|there are)(?: also| another| a pill| one)?(?: ,)?(?: called)?$")
+                        r"|^(?:well |yes |yeah |so |and )?(?:there is|there are)(?: also)?(?: another| one| an?(?: [\w-]+){0,2}?"
+                        r" (?:pill|pills|capsule|tablet|cream|medicine|medication|drug|spray|shot|prescription))?(?: ,)?"
+                        r"(?: called)?$")
 #: a drug the patient only read or heard about, or asks whether to take: "I read about methimazole", "Should I take
 #: calcium too?" (D234)
 _ONLY_HEARD = re.compile(r"\b(?:read|heard|saw|seen|looked) (?:about|of|up|online about|an ad for|something about)(?: the| a| an)?$"
@@ -432,6 +441,7 @@ _OTHER_PERSON = f"(?:{PERSONS})"
 #: what such a person does with a drug; "got me / him ..." is the speaker's or the patient's
 _THEY_TAKE = (r"(?:(?:takes?|took|is on|was on|are on|uses?|used|has been on|has been taking|is taking|was taking|get|gets"
               r"|got|was given|has some|had some|has an old|has a bottle of|has a tube of|keeps"
+              r"|do better on|does better on|do well on|does well on"  # "some girls do better on the pill" (D315)
               # "my brother in law has a prescription cream he uses" (D281)
               r"|has an? (?:[\w-]+ ){0,2}?(?:cream|ointment|gel|pill|pills|inhaler|spray|prescription))\b(?! (?:me|us|him|her|them)\b)"
               r"|(?:carries|carried|swears by)\b)")  # carries, swears by, keeps: D249
@@ -444,7 +454,8 @@ _OTHERS_TAKE = re.compile(
     r"\b(?:(?:my|his|her|your|their) " + _OTHER_PERSON + _FROM_WHERE + _FIRST_NAME
     + r"|(?:a|one) " + _OTHER_PERSON + r" of (?:mine|his|hers|ours|theirs)"
     r"|(?:a|one|some) (?:guy|man|woman|lady|person|girl) (?:at|from) (?:work|the office|church|the gym|school)"
-    r"|(?:some|many|most|other|a lot of|lots of) (?:people|patients|folks))(?: also| still| actually)?"
+    r"|(?:some|many|most|other|a lot of|lots of) (?:people|patients|folks|girls|women|men|boys|kids|teens))"
+    r"(?: also| still| actually)?"
     r" " + _THEY_TAKE)  # "my friend got me started on melatonin" is the patient's
 #: a relative's own use, said in the first person ("When I had my ulcer they gave me pantoprazole"), or a pronoun
 #: for the person just named ("My sister has Hashimoto's. She's on Synthroid."): not the patient's (D234)
