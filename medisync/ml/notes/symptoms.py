@@ -692,6 +692,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
     known_specific: list[Mention] = []
     said_before: _TurnSaid | None = None
     companion_told: set[str] = set()  # findings a companion asserted that the patient has not said since
+    first_said: dict[str, Mention] = {}  # each finding's first mention, for an onset question's referent (D316)
     for ti, turn in enumerate(turns):
         if turn.role == "clinician":
             # specific symptoms the clinician names (even outside a recognised
@@ -715,6 +716,8 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         explicit_bases = {m.base for m, _ in told} | {m.concept.name for m, _ in told}
         _adopt_specific_names(said.mentions, asked_here, asked + known_specific)
         _record_said(findings, said, turn.role, companion_told, known_specific)
+        for m, _d in told:
+            first_said.setdefault(m.name, m)
         if asked_here:
             single_duration = next(iter(said.durations)) if len(said.durations) == 1 else None
             _reported_fever(findings, asked_here, turn, explicit_bases, answer_pol)
@@ -723,10 +726,9 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         prev = turns[ti - 1] if ti > 0 and turns[ti - 1].role == "clinician" else None
         if prev is not None and turn.role in _PATIENT_LIKE and turn.sentences:
             onset = (_onset_asked(prev) or _onset_referents(prev, said_earlier if _answered_before(turns, ti) else None)
-                     or _told_in_answer(prev, said))
+                     or _told_in_answer(prev, said) or _sole_complaint(prev, findings, first_said))
             _resolve_onset(findings, onset, said, turn.sentences, _settled_in(said))
-            _confirmed_onset(findings, onset or _dated_told(said, turn),
-                             next((t for t in turns[ti + 1:ti + 4] if t.role == "clinician"), None))
+            _confirmed_onset(findings, onset or _dated_told(said, turn), turns[ti + 1:ti + 4])
             _resolve_dated(findings, prev, turn.sentences[0])
     _drop_generic_duplicates(findings)
     return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
@@ -848,6 +850,19 @@ def _onset_referents(prev_clin: Turn, said_earlier: "_TurnSaid | None") -> list[
             and not m.assertion.negated and not NOT_THE_REASON.search(m.sent.norm)]  # set aside: not asked of (D259)
 
 
+def _sole_complaint(prev_clin: Turn, findings: dict[str, _Finding], first_said: dict[str, Mention]) -> list[Mention]:
+    """"My hands shake." ... "When I'm using my hands." "And when did it start?": an onset question that names
+    nothing, after a turn that named nothing, asks about the one complaint told so far, when there is exactly one
+    present and undated (D316)."""
+    if not any(_REFERENT_ONSET_Q.match(s.norm) for s in prev_clin.sentences) or any(find_mentions(s) for s in prev_clin.sentences):
+        return []
+    present = [f for f in findings.values() if f.present and f.explicit]
+    if len(present) != 1 or present[0].duration is not None or present[0].name not in first_said:
+        return []
+    said = first_said[present[0].name]
+    return [] if NOT_THE_REASON.search(said.sent.norm) else [said]  # set aside: not asked of (D259)
+
+
 def _resolve_dated(findings: dict[str, _Finding], prev_clin: Turn, first: Sentence) -> None:
     """"Tell me about the headaches." "They started three months ago.": an answer that opens by dating,
     through a pronoun and in a sentence naming no symptom, the one symptom the clinician's turn named
@@ -895,21 +910,28 @@ def _resolve_onset(findings: dict[str, _Finding], onset_asked: list[Mention], sa
         _record(findings, q.name, q.base, True, False, q.sent.index + q.cstart / 100.0, duration, False)
 
 
-def _confirmed_onset(findings: dict[str, _Finding], onset_asked: list[Mention], nxt: Turn | None) -> None:
+def _confirmed_onset(findings: dict[str, _Finding], onset_asked: list[Mention], after: list[Turn]) -> None:
     """"When did it start?" "The night of the party. That was Saturday, and today's Wednesday." "So four days.":
     the clinician's own short reckoning right after an answer that dated the onset without a figure is the
-    duration of what was asked about (D255); ``nxt`` is the clinician's next turn, after a relative's correction
-    and the patient's reply to it too ("About five months, then.", D283)."""
-    if not onset_asked or nxt is None or nxt.role != "clinician" or not nxt.sentences:
+    duration of what was asked about (D255); the clinician's next turn may come after a relative's correction and the
+    patient's reply to it too ("About five months, then.", D283). After such a correction the last short figure said
+    wins over the answer's: "Three weeks, about." "It's more than that ..." "Fine, four weeks." (D316)."""
+    k = next((i for i, t in enumerate(after) if t.role == "clinician"), len(after))
+    figures = [d for t in after[:k + 1] if t.sentences and (d := _short_figure(t.sentences[0]))]
+    if not onset_asked or not figures:
         return
-    first = nxt.sentences[0]
-    duration = _bare_duration(first.norm)
-    if duration is None or len([t for t in first.toks if t.isalpha()]) > 5 or first.is_question:
-        return
+    revised = k > 0  # a correction came between the answer and the clinician's next turn
     for q in onset_asked:
         found = findings.get(q.name)
-        if found is not None and found.present and found.duration is None:
-            found.duration = duration
+        if found is not None and found.present and (found.duration is None or revised):
+            found.duration = figures[-1]
+
+
+def _short_figure(first: Sentence) -> str | None:
+    """The duration a short statement gives: "So about three years.", "Fine, four weeks." (at most five words)."""
+    if first.is_question or len([t for t in first.toks if t.isalpha()]) > 5:
+        return None
+    return _bare_duration(first.norm)
 
 
 #: a day or a time that dates an onset without a figure: "on Sunday night I got this cramp", "the weekend before last"
