@@ -797,7 +797,8 @@ def _onset_asked(prev_clin: Turn) -> list[Mention]:
 _REFERENT_ONSET_Q = re.compile(
     r"^(?:(?:and|so|okay|ok|alright|all right|and so)\W+)*(?:how long(?: ago)?(?: (?:has|have|did|is|was) (?:it|this|that|"
     r"they|these|those|all this|all of this)(?: been)?(?: going on| lasted| last| had)?)?(?: for)?|when did (?:it|this|that|"
-    r"they|these|those|all this|all of this) (?:start|begin|come on|first start)|since when"
+    r"they|these(?: 2| ones)?|those(?: 2| ones)?|all this|all of this) (?:first )?(?:start|begin|come on|show up|appear|"
+    r"pop up|come up|crop up|kick in)|since when"
     r"|how long have you (?:had|been having|noticed) (?:it|this|that|them|these|those)"  # D229
     r"|when did you (?:first )?(?:notice|start noticing|start to notice|start having|start getting|start feeling|"
     r"first have|first get) (?:it|this|that|them|these|those))\W*$")  # D247

@@ -32,3 +32,9 @@ def test_a_complaint_set_aside_is_not_the_referent() -> None:
     got = symptom_map(insights(("F", "She's got a little cough at night, but honestly that's not why we're here."),
                                ("D", "When did that start?"), ("F", "So about a week now.")))
     assert got["cough"] == (True, None)
+
+
+def test_when_did_these_two_show_up_asks_about_the_sores() -> None:
+    got = symptom_map(insights(("D", "Where are the sores?"), ("P", "I have mouth sores."),
+                               ("D", "When did these two show up?"), ("P", "Thursday. So four days.")))
+    assert got["mouth sores"] == (True, "4 days")
