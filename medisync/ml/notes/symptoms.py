@@ -232,6 +232,21 @@ class _Claims:
         return ts, te, cs, ce
 
 
+#: "Both sides, but the right one's worse": a side counted or contrasted is a laterality, not the flank (D317)
+_NOT_A_FLANK = frozenset("both each either other one that this opposite".split())
+
+
+def sentence_bodies(sent: Sentence) -> list[Match[BodyPart]]:
+    """The body parts a sentence names."""
+    out = []
+    for m in symptom_lexicon().body.find(sent.content):
+        ts, _te = sent.raw_span(m.start, m.end)
+        if m.payload.spoken in ("side", "sides") and ts > 0 and sent.toks[ts - 1] in _NOT_A_FLANK:
+            continue
+        out.append(m)
+    return out
+
+
 def find_mentions(sent: Sentence) -> list[Mention]:
     lex = symptom_lexicon()
     toks, content = sent.toks, sent.content
@@ -245,7 +260,7 @@ def find_mentions(sent: Sentence) -> list[Mention]:
         mentions.append(Mention(sent, m.payload, ts, te, m.start, m.end))
         claims.taken[m.start:m.end] = [True] * (m.end - m.start)
     mentions += _across_auxiliaries(sent, lex, claims.taken)
-    bodies = lex.body.find(content)
+    bodies = sentence_bodies(sent)
     mentions += _predicate_mentions(sent, lex, claims.taken, bodies)
     mentions = [mn for mn in mentions if not _sleep_position(sent, mn)]
     # a symptom heard in a word the recogniser doubts is no finding (D119): "using his elbow while in pain"
@@ -1022,7 +1037,7 @@ def _answered_place(sent: Sentence) -> list[Mention]:
     """"What's hurting?" "The back of my right heel.": the body part the answer's first sentence names as the
     speaker's is where the pain is (D278)."""
     lex = symptom_lexicon()
-    parts = [(m, sent.raw_span(m.start, m.end)) for m in lex.body.find(sent.content)]
+    parts = [(m, sent.raw_span(m.start, m.end)) for m in sentence_bodies(sent)]
     owned = [(m, span) for m, span in parts if set(sent.toks[max(0, span[0] - 3):span[0]]) & _OWNED]
     if not owned:
         return []
@@ -1113,7 +1128,7 @@ def _clause_of(toks: list[str], at: int) -> tuple[int, int]:
 def _inherit_location(sent: Sentence, ms: list[Mention], asked_here: list[Mention], said: _TurnSaid) -> None:
     """Generic pain/stiffness takes the body part the turn has named."""
     lex = symptom_lexicon()
-    all_bodies = lex.body.find(sent.content)
+    all_bodies = sentence_bodies(sent)
     for mn in ms:
         if mn.base in _INHERIT_LOC and not mn.assertion.negated:
             if mn.location is not None:
@@ -1124,7 +1139,7 @@ def _inherit_location(sent: Sentence, ms: list[Mention], asked_here: list[Mentio
                     said.located_pain = _loc(sent, within[-1])
     _topic_pain(sent, ms, said)
     inside = {k for mn in ms for k in range(mn.cstart, mn.cend)}
-    bodies = [b for b in lex.body.find(sent.content) if b.start not in inside]
+    bodies = [b for b in sentence_bodies(sent) if b.start not in inside]
     for mn in ms:
         if mn.generic and mn.concept.name in _INHERIT_LOC and not mn.assertion.negated:
             if any(q.base == mn.base and not q.generic for q in asked_here):
