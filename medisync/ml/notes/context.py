@@ -58,7 +58,10 @@ _add("not that i have noticed|not that i noticed|not that i can tell|not that i 
      "not that i have seen|not that we have noticed|not that we noticed", "negated", _POST, 4)
 _add("if|in case|should you|watch for|look out for|unless|whether|in the event|"
      "call me if|call us if|return if|sooner if|signs of|symptoms of|worry about|"
-     "warning signs|wish i|wish it|wish she|wish he|wish they|wished i|if only", "hypothetical", _PRE, 20)
+     "warning signs|wish i|wish it|wish she|wish he|wish they|wished i|if only|"
+     # "I don't want to peel again": a fear, no finding (D318)
+     "do not want to|does not want to|would not want to|afraid of|scared of|afraid i will|afraid it will",
+     "hypothetical", _PRE, 20)
 # "I wish I'd lost some weight" is no weight loss (D241); "No, I wish. Unfortunately I've gained" is an answer
 _add("mother|father|mom|dad|brother|sister|grandmother|grandfather|grandma|grandpa|aunt|uncle|"
      "cousin|parents|parent|siblings|son|daughter|husband|wife|family history|family history of|"
@@ -280,7 +283,8 @@ def _past_episode(toks: tuple[str, ...], at: dict[str, list[int]]) -> tuple[Scop
     """"I had heartburn years ago, after my gallbladder came out.": a past-tense "had" opening the sentence and
     "years / months ago" after the finding date an episode that is over, unless the sentence says it goes on
     ("still", "since", "now"; D254). "I've had it for two years" and "It started two years ago" are not this."""
-    ago = [i for i in at.get("ago", ()) if i >= 1 and toks[i - 1] in ("years", "months", "year", "month")]
+    # "a few years back" is "a few years ago" (D318)
+    ago = [i for w in ("ago", "back") for i in at.get(w, ()) if i >= 1 and toks[i - 1] in ("years", "months", "year", "month")]
     # "I got hives from the dye they used for a CT scan once." (D268)
     ago += [i for i in at.get("once", ()) if i == len(toks) - 1 or (i == len(toks) - 2 and toks[-1] in _PUNCT_STOP)]
     if not ago or len(toks) < 3 or toks[0] not in _PAST_SUBJECTS or toks[1] not in ("had", "got") or _STILL.intersection(toks):

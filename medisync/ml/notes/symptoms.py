@@ -681,8 +681,18 @@ def _continues_reaction(sent: Sentence) -> bool:
 _FILLERS = frozenset(", um uh er eh like".split())
 
 
+#: what a "when ..." clause right before a symptom makes it: a dose's occasion ("two puffs when he's wheezy") or what
+#: makes another complaint worse ("it's worse when I'm nervous or tired"), not a finding of its own (D318)
+_OCCASION = re.compile(r"\b(?:puffs?|tablets?|pills?|capsules?|drops?|sprays?|doses?|as needed|worse|better|worst)"
+                       r"(?: \w+){0,2}? (?:when|whenever|if) (?:i|he|she|you|it|they)(?: am| is| are| get| gets| feel| feels)?"
+                       r"(?: (?:really|very|so|a little|a bit|more))?(?: \w+ (?:or|and))?$")
+
+
 def _is_indication(sent: Sentence, m: Mention) -> bool:
-    """'I take omeprazole for heartburn': the symptom is the drug's indication."""
+    """'I take omeprazole for heartburn': the symptom is the drug's indication; "two puffs when he's wheezy" its
+    occasion, and "worse when I'm nervous or tired" what worsens another complaint (D318)."""
+    if _OCCASION.search(" ".join(sent.toks[max(0, m.start - 10):m.start])):
+        return True
     before = [t for t in sent.toks[max(0, m.start - 8):m.start] if t not in _FILLERS][-3:]  # "for, um, anxiety" (D200)
     if "for" not in before and not ("helps" in before or "help" in before):
         return False
@@ -1089,7 +1099,9 @@ _REACTS = re.compile(r"^(?:and |so |yeah |um )?(?:i|he|she|(?:my|his|her) \w+) (
 #: a sentence that refers back to the allergen of the one before: "That one gave me a rash."
 _REFERS_BACK = re.compile(r"^(it|that|this|they|those|which)\b")
 #: ... or names it by a pronoun after a preposition: "I got hives from it", "He broke out in a rash with it" (D199)
-_REFERS_BACK_IN = re.compile(r"\b(?:from|with|to|after|on|off) (?:it|that|them|those|this)\b")
+_REFERS_BACK_IN = re.compile(r"\b(?:from|with|to|after|on|off) (?:it|that|them|those|this)\b"
+                             # "Bactrim. I had it for a staph thing ..., and I got a rash" (D318)
+                             r"|^(?:and |so )?i (?:had|took|was given|was on|tried|used) (?:it|that|them|those|this)\b")
 
 
 def _fragment(sent: Sentence) -> bool:
