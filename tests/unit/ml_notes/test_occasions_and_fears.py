@@ -14,7 +14,7 @@ from ._dialogue import insights, symptom_map
      ("P", "Bactrim. I had it for a staph thing on my leg a few years back, and I got a rash, and then the skin "
            "peeled off my hands and feet.")),
     (("D", "We can use cephalexin."), ("P", "Is that anything like Bactrim? I don't want to peel again.")),
-    (("D", "Any history?"), ("P", "I had shingles a few years back.")),
+    (("D", "Any history?"), ("P", "I had a rash on my arm a few years back.")),
 ])
 def test_no_finding(turns: tuple[tuple[str, str], ...]) -> None:
     assert symptom_map(insights(*turns)) == {}
