@@ -3,7 +3,9 @@
 Matching, per category (case-insensitive throughout):
 
 chief_complaint  one fact; a hit when at least half of the expected content
-                 words (stemmed, stop words dropped) occur in the prediction.
+                 words (stemmed, stop words dropped) occur in the prediction, or when the
+                 prediction names the expected complaint's first symptom concept, at the
+                 same body part if the expected one names a part (D319).
 symptoms         one fact per symptom = (name, present).  Names match when
                  equal after normalisation, when both resolve to the same
                  lexicon concept, or when one's content words contain the
@@ -225,11 +227,31 @@ def _judge(c: Counts, same: bool, expected: Any, predicted: Any, miss: str) -> N
     c.misses.append(miss)
 
 
+def _complaint_concepts(text: str) -> tuple[list[str], set[str]]:
+    """The symptom concepts a chief complaint names, in order, and the body parts it names."""
+    from .lexicon import symptom_lexicon
+
+    lex = symptom_lexicon()
+    key = list(phrase_key(text))
+    parts = {b.payload.prefix for b in lex.body.find(key)}
+    return [m.payload.name for m in lex.matcher.find(key)], parts
+
+
+def complaints_match(expected: str, predicted: str) -> bool:
+    """Half the expected content words said, or the expected complaint's first symptom concept named, and at the same
+    body part when both name one ("shaky hands" = "tremor", "recurring canker sores" = "mouth sores"; "knee pain" is
+    not "hip pain", D319)."""
+    we, wp = _words(expected), _words(predicted)
+    if we and len(we & wp) / len(we) >= 0.5:
+        return True
+    (ce, pe), (cp, pp) = _complaint_concepts(expected), _complaint_concepts(predicted)
+    return bool(ce) and ce[0] in cp and (not pe or not pp or bool(pe & pp))
+
+
 def _score_chief_complaint(ce: Any, cp: Any) -> Counts:
     c = Counts()
     if ce and cp:
-        we, wp = _words(ce), _words(cp)
-        if we and len(we & wp) / len(we) >= 0.5:
+        if complaints_match(str(ce), str(cp)):
             c.tp += 1
         else:
             c.fn += 1
