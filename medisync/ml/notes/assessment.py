@@ -149,6 +149,18 @@ def _with_side(cond: Condition, toks: list[str], start: int, end: int) -> Condit
     return Condition(name, code, icd10_title(code) or "")
 
 
+def _each_side(cond: Condition, toks: list[str], start: int, end: int) -> list[Condition]:
+    """"patellofemoral pain syndrome, in both knees": where ICD-10-CM has no bilateral code, the right and the left
+    codes (its guideline for a bilateral condition without one, D320); else the condition as it is."""
+    window = toks[max(0, start - 3):min(len(toks), end + 5)]
+    if "both" not in window and "bilateral" not in window or lateral_code(cond.icd10, "bilateral") is not None:
+        return [cond]
+    sided = [(side, lat) for side in ("right", "left") if (lat := lateral_code(cond.icd10, side)) is not None]
+    if len(sided) != 2:
+        return [cond]
+    return [Condition(f"{cond.name}, {side} {part}", code, icd10_title(code) or "") for side, (code, part) in sided]
+
+
 _QUALIFIER_SKIP = frozenset("other specified unspecified with without not eye right left bilateral".split())
 _NEGATORS = frozenset("no not without never denies".split())
 _CLAUSE_END = frozenset(".;?".split() + ["but"])
@@ -264,9 +276,11 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | No
             review.append(_review_item(sent, " ".join(sent.toks[ts:te]), m.payload, "uncertain"))
             continue
         # the side once more after the qualifier: "trigger finger, in the right ring finger" is M65.341 (D244)
-        found.append(_with_side(_with_qualifier(_with_side(m.payload, sent.toks, ts, te), sent.toks, ts, te),
-                                sent.toks, ts, te))
-        spoken[found[-1].icd10] = " ".join(sent.content[m.start:m.end])
+        coded = _with_side(_with_qualifier(_with_side(m.payload, sent.toks, ts, te), sent.toks, ts, te),
+                           sent.toks, ts, te)
+        for c in _each_side(coded, sent.toks, ts, te):
+            found.append(c)
+            spoken[c.icd10] = " ".join(sent.content[m.start:m.end])
     fuzzy = _fuzzy_condition(sent, start_tok, longest) if last_start is None else None
     if fuzzy is not None:
         cond, _n_words, score, heard = fuzzy
@@ -379,6 +393,10 @@ def _dedupe_codes(conds: list[Condition]) -> list[Condition]:
     for c in out:
         same = cats[c.icd10[:3]]
         if len(same) > 1 and (c.icd10.endswith("9") or c.icd10.endswith(".A")) and any(o is not c and not o.icd10.endswith("9") for o in same):
+            continue
+        # "blepharitis" (H01.009) and its "inflammation of the eyelid" (H01.9): the category's own unspecified code
+        # goes when a subcategory of it is coded (D320)
+        if len(c.icd10) == 5 and c.icd10.endswith(".9") and any(o.icd10[4:5] not in ("", "9") for o in same):
             continue
         if any(specified_by(c.icd10, o.icd10) for o in same):
             continue
