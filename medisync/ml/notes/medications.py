@@ -343,7 +343,8 @@ _ANALYTE_AFTER = frozenset("level levels".split())
 _NOT_GIVEN = re.compile(r"\b(avoid|avoiding|instead of|rather than|not want to|delay|skip)\b"
                         # "Is there a pill?" "There is, fluconazole.": a drug that exists, not one given (D312)
                         r"|^(?:well |yes |yeah |so |and )?(?:there is|there are)(?: also)?(?: another| one| an?(?: [\w-]+){0,2}?"
-                        r" (?:pill|pills|capsule|tablet|cream|medicine|medication|drug|spray|shot|prescription))?(?: ,)?"
+                        r" (?:pill|pills|capsule|tablet|cream|medicine|medication|drug|spray|shot|prescription|rinse|mouthwash|gel|"
+                        r"ointment|lotion|drops|inhaler|patch|injection|liquid|syrup))?(?: ,)?"
                         r"(?: called)?$")
 #: a drug the patient only read or heard about, or asks whether to take: "I read about methimazole", "Should I take
 #: calcium too?" (D234)
@@ -688,7 +689,7 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
     scs = scopes(toks)
     events: list[MedEvent] = []
     prev_end = 0
-    example = False
+    example = skipped = False
     for i, m in enumerate(mentions):
         next_start = mentions[i + 1].start if i + 1 < len(mentions) else len(toks)
         # clause end after the mention
@@ -722,9 +723,10 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         a, action = _fine_to_take(toks, assess(toks, (m.start, m.end), scs), action, sent.role)
         example = example or (sent.role == "clinician" and bool(_MAY_HELP.search(after)))
         unhelpful = bool(_NOT_HELPFUL.search(after)) and action not in ("stop", "change")  # "... so cut it back"
-        if (example and dose is None) or unhelpful or not_a_regimen(toks, m.start, m.end,
-                                                       next_start if i + 1 < len(mentions) else None, region,
-                                                       CHILD_TAG in sent.tags):
+        listed_after_skip = skipped and rstart == prev_end and set(region.split()) <= _OR_GLUE  # "benzocaine or lidocaine"
+        skipped = listed_after_skip or (example and dose is None) or unhelpful or not_a_regimen(
+            toks, m.start, m.end, next_start if i + 1 < len(mentions) else None, region, CHILD_TAG in sent.tags)
+        if skipped:
             prev_end = m.end
             continue
         negated = _negated_use(toks, a, m.start, region, sent.role)
@@ -737,6 +739,10 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
                                m.confidence, sent.index, a.hypothetical, bool(_SWITCH_FROM.search(region))))
         prev_end = m.end
     return events
+
+
+#: the words between two drugs of one list: "skip anything with benzocaine or lidocaine in it" skips both (D321)
+_OR_GLUE = frozenset(", or and nor".split())
 
 
 def _fine_to_take(toks: list[str], a: Assertion, action: str, role: str) -> tuple[Assertion, str]:
