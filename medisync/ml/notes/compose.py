@@ -25,9 +25,12 @@ _BP_READ = re.compile(r"\b(blood pressure|pressure|readings?|bp)\b")
 _BP_VALUE = re.compile(r"\b(\d{2,3})\s*(?:/|over)\s*(\d{2,3})\b")
 _MECHANISM = [
     (re.compile(r"\b(lift|lifting|lifted)\b|\bmov(e|ed|ing)\b.{0,25}\bheavy\b|\bheavy\b.{0,25}\b(lift|move|moving|couch|box|boxes)\b"), "after lifting"),
-    (re.compile(r"\b(fell|fall|falling|slipped|tripped)\b"), "after a fall"),
+    # "I can't fall asleep" is no fall (D322)
+    (re.compile(r"\b(fell|fall|falling|slipped|tripped)\b(?! (?:asleep|back asleep|behind|apart|off the wagon))"), "after a fall"),
     (re.compile(r"\b(twisted|twisting|rolled)\b"), "after a twisting injury"),
 ]
+#: a simile before a mechanism's word: "I itched like I'd rolled in poison ivy" (D322)
+_SIMILE = frozenset({"like", "if"})
 
 
 #: words that deny a mechanism said within three words after them: "No fall, no pop." (D157)
@@ -38,7 +41,7 @@ def _mechanism(sentences: list[Sentence]) -> str | None:
     """How the complaint began, from the patient's opening turns, unless it was denied ("no fall")."""
     for pat, label in _MECHANISM:
         for sent in sentences:
-            if any(not _DENIED & set(sent.norm[:m.start()].split()[-3:]) for m in pat.finditer(sent.norm)):
+            if any(not (_DENIED | _SIMILE) & set(sent.norm[:m.start()].split()[-3:]) for m in pat.finditer(sent.norm)):
                 return label
     return None
 
