@@ -60,10 +60,18 @@ class Pronouns:
         return self
 
 
+#: past participles after which a contracted "'s" is "has": "it's been", "she's gotten" (D323)
+_HAS_BEFORE = frozenset("been got gotten gone had done taken made seen started stopped given tried felt become".split())
+
+
 def tokens(text: str) -> list[str]:
     out: list[str] = []
-    for tok in _TOKEN.findall(text.replace("\u2019", "'")):
-        out.extend(CONTRACTIONS.get(tok.lower(), tok).split(" "))
+    raw = _TOKEN.findall(text.replace("\u2019", "'"))
+    for i, tok in enumerate(raw):
+        expanded = CONTRACTIONS.get(tok.lower(), tok).split(" ")
+        if tok.lower().endswith("'s") and expanded[-1] == "is" and raw[i + 1:i + 2] and raw[i + 1].lower() in _HAS_BEFORE:
+            expanded[-1] = "has"
+        out.extend(expanded)
     return out
 
 

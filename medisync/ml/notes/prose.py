@@ -45,7 +45,10 @@ _ARTEFACTS = ((re.compile(r"\s+(n't|'s|'re|'ve|'ll|'d|'m)\b", re.IGNORECASE), r"
 _FRAGMENT_START = frozenset("like with and or but because that which so then".split())
 _TRAILING = re.compile(r"(?:[\s,;:-]+(?:or|and|but|so|like|kinda|kind of|sort of|-))+\W*$|[\s,;:-]+$", re.IGNORECASE)
 _SOCIAL = re.compile(r"\b(thank you|thanks|bye|goodbye|nice to meet|how are you|have a good|no (?:further|other|more) questions|"
-                     r"take care|excuse me|sorry|dax|dragon|next patient|date of birth|(?:i am|i'm|this is|my name is) (?:doctor|dr|nurse))\b",
+                     r"take care|excuse me|sorry|dax|dragon|next patient|date of birth|(?:i am|i'm|this is|my name is) (?:doctor|dr|nurse)"
+                     # a staff member's introduction, the rooming routine (D323)
+                     r"|(?:am|'m|is) (?:\w+ )?working with (?:the )?(?:doctor|dr)|i(?: wi|')ll be (?:your|her|his) (?:nurse|assistant)"
+                     r"|let(?:'s| us) (?:get|grab|check|take|do) (?:your|her|his|the|a) (?:weight|vitals|height|temperature))\b",
                      re.IGNORECASE)
 _UNATTRIBUTED = frozenset({"you", "your", "yours", "yourself", "i", "me", "my", "mine", "myself"})
 _CLINICIAN_OWN = frozenset({"i", "my", "myself"})
