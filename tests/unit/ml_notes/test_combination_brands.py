@@ -28,3 +28,15 @@ def test_the_product_that_held_the_allergen_is_the_allergen() -> None:
 def test_a_combination_named_alone_stays() -> None:
     got = insights(("D", "Any allergies to medicines?"), ("P", "Augmentin gave me hives."))
     assert [a["substance"] for a in got["allergies"]] == ["amoxicillin clavulanate"]
+
+
+@pytest.mark.parametrize("said", ["I take Tylenol three times a day.", "Tylenol 3 times a day, 2 tablets."])
+def test_tylenol_three_times_a_day_is_no_codeine(said: str) -> None:
+    """A count of doses after "Tylenol" is no "Tylenol 3": only "Tylenol number three" or "with codeine" names the
+    opioid."""
+    assert list(medication_map(("D", "What do you take for the pain?"), ("P", said))) == ["acetaminophen"]
+
+
+def test_tylenol_number_three_is_acetaminophen_codeine() -> None:
+    got = medication_map(("D", "What do you take?"), ("P", "Tylenol number three, one tablet at night."))
+    assert list(got) == ["acetaminophen codeine"]
