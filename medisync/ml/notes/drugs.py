@@ -290,10 +290,12 @@ def find_drugs(sent: Sentence, known: frozenset[str] = frozenset(), med_context:
     toks = sent.toks
     taken = [False] * len(toks)
     out: list[DrugMention] = []
-    _exact_mentions(sent, lex.matcher.find(sent.content), taken, out, med_context)
+    # a name never runs over a comma: "Claritin, D3" is no Claritin-D (D325)
+    breaks = sent.comma_breaks()
+    _exact_mentions(sent, lex.matcher.find(sent.content, breaks=breaks), taken, out, med_context)
     sourced = sourced_drug_lexicon()
     if sourced is not None:
-        free = [m for m in sourced.matcher.find(sent.content) if not any(taken[slice(*sent.raw_span(m.start, m.end))])]
+        free = [m for m in sourced.matcher.find(sent.content, breaks=breaks) if not any(taken[slice(*sent.raw_span(m.start, m.end))])]
         _exact_mentions(sent, free, taken, out, med_context)
     # person names after titles are never drugs
     for i, tok in enumerate(toks[:-1]):

@@ -40,3 +40,13 @@ def test_tylenol_three_times_a_day_is_no_codeine(said: str) -> None:
 def test_tylenol_number_three_is_acetaminophen_codeine() -> None:
     got = medication_map(("D", "What do you take?"), ("P", "Tylenol number three, one tablet at night."))
     assert list(got) == ["acetaminophen codeine"]
+
+
+@pytest.mark.parametrize("said, generic", [
+    ("I take Claritin, D3 and fish oil.", "loratadine"),
+    ("Zyrtec, D, and a multivitamin.", "cetirizine"),
+])
+def test_a_comma_parts_the_brand_from_the_next_word(said: str, generic: str) -> None:
+    """"Claritin, D3": no Claritin-D, whose pseudoephedrine was never said (D325)."""
+    got = medication_map(("D", "What do you take?"), ("P", said))
+    assert generic in got and not any("pseudoephedrine" in name for name in got)
