@@ -153,7 +153,7 @@ def _each_side(cond: Condition, toks: list[str], start: int, end: int) -> list[C
     """"patellofemoral pain syndrome, in both knees": where ICD-10-CM has no bilateral code, the right and the left
     codes (its guideline for a bilateral condition without one, D320); else the condition as it is."""
     window = toks[max(0, start - 3):min(len(toks), end + 5)]
-    if "both" not in window and "bilateral" not in window or lateral_code(cond.icd10, "bilateral") is not None:
+    if ("both" not in window and "bilateral" not in window) or lateral_code(cond.icd10, "bilateral") is not None:
         return [cond]
     sided = [(side, lat) for side in ("right", "left") if (lat := lateral_code(cond.icd10, side)) is not None]
     if len(sided) != 2:

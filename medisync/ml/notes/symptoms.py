@@ -868,19 +868,23 @@ def _one_undated(said: _TurnSaid) -> list[Mention]:
 def _onset_referents(prev_clin: Turn, said_earlier: "_TurnSaid | None") -> list[Mention]:
     """The symptoms an onset question that names none asks about ("How long?", "When did it start?", "How long
     has that been going on?"): those the patient's turn just before named as present without a duration (D179)."""
-    if said_earlier is None or not any(_REFERENT_ONSET_Q.match(s.norm) for s in prev_clin.sentences):
-        return []
-    if any(find_mentions(s) for s in prev_clin.sentences):
+    if said_earlier is None or not _bare_onset_question(prev_clin):
         return []
     return [m for m, dur in said_earlier.mentions if dur is None and m.assertion.is_patient_finding
             and not m.assertion.negated and not NOT_THE_REASON.search(m.sent.norm)]  # set aside: not asked of (D259)
+
+
+def _bare_onset_question(prev_clin: Turn) -> bool:
+    """The clinician's turn asks when "it" started and names no symptom ("When did it start?")."""
+    return (any(_REFERENT_ONSET_Q.match(s.norm) for s in prev_clin.sentences)
+            and not any(find_mentions(s) for s in prev_clin.sentences))
 
 
 def _sole_complaint(prev_clin: Turn, findings: dict[str, _Finding], first_said: dict[str, Mention]) -> list[Mention]:
     """"My hands shake." ... "When I'm using my hands." "And when did it start?": an onset question that names
     nothing, after a turn that named nothing, asks about the one complaint told so far, when there is exactly one
     present and undated (D316)."""
-    if not any(_REFERENT_ONSET_Q.match(s.norm) for s in prev_clin.sentences) or any(find_mentions(s) for s in prev_clin.sentences):
+    if not _bare_onset_question(prev_clin):
         return []
     present = [f for f in findings.values() if f.present and f.explicit]
     if len(present) != 1 or present[0].duration is not None or present[0].name not in first_said:
