@@ -58,10 +58,11 @@ _add("not that i have noticed|not that i noticed|not that i can tell|not that i 
      "not that i have seen|not that we have noticed|not that we noticed", "negated", _POST, 4)
 _add("if|in case|should you|watch for|look out for|unless|whether|in the event|"
      "call me if|call us if|return if|sooner if|signs of|symptoms of|worry about|"
-     "warning signs|wish i|wish it|wish she|wish he|wish they|wished i|if only|"
-     # "I don't want to peel again": a fear, no finding (D318)
-     "do not want to|does not want to|would not want to|afraid of|scared of|afraid i will|afraid it will",
-     "hypothetical", _PRE, 20)
+     "warning signs|wish i|wish it|wish she|wish he|wish they|wished i|if only", "hypothetical", _PRE, 20)
+# "I don't want to peel again": a fear, no finding (D318); its object is said at once, so a short window keeps
+# "I'm scared of needles and I have a bad cough" a cough
+_add("do not want to|does not want to|would not want to|afraid of|scared of|afraid i will|afraid it will",
+     "hypothetical", _PRE, 4)
 # "I wish I'd lost some weight" is no weight loss (D241); "No, I wish. Unfortunately I've gained" is an answer
 _add("mother|father|mom|dad|brother|sister|grandmother|grandfather|grandma|grandpa|aunt|uncle|"
      "cousin|parents|parent|siblings|son|daughter|husband|wife|family history|family history of|"

@@ -28,3 +28,8 @@ def test_the_reaction_is_still_the_allergy() -> None:
 
 def test_plain_tiredness_is_still_told() -> None:
     assert symptom_map(insights(("D", "Anything else?"), ("P", "I'm tired all the time and nervous.")))["fatigue"][0]
+
+
+def test_a_fear_hides_no_later_complaint() -> None:
+    got = symptom_map(insights(("D", "What brings you in?"), ("P", "I'm scared of needles and I have a bad cough.")))
+    assert got["cough"][0] is True
