@@ -36,6 +36,24 @@ _SELF_TOLD = re.compile(r"^(?:(?:and|but|so|well|oh|yeah|also) )*i (?:also |stil
 _OF_SOMEONE = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|we|us|our)\b|\bmy (?:" + PERSONS + r")\b")
 
 
+#: an adult the speaker names besides themselves: "my friend Marjorie", "a coworker of mine" (a child is often the
+#: patient a parent speaks for)
+_ADULT_NAMED = re.compile(r"\b(?:my|a|our) (?:" + "|".join(p for p in PERSONS.split("|")
+                                                      if p not in ("son", "daughter", "kids", "children")) + r")\b")
+#: a sentence that goes on about that person alone: "She says it dries her mouth out terribly."
+_THEY_ALONE = {"she": re.compile(r"^(?:(?:and|but|so|well|oh) )*she\b(?!.*\b(?:i|me|my|he|him|his)\b)"),
+               "he": re.compile(r"^(?:(?:and|but|so|well|oh) )*he\b(?!.*\b(?:i|me|my|she|her|hers)\b)")}
+
+
+def of_someone_named(sent: Sentence, before: list[Sentence]) -> bool:
+    """The patient goes on, in the same turn, about an adult they just named: "My friend Marjorie takes a pill for
+    this. Oxybutynin, I think. She says it dries her mouth out terribly." is Marjorie's dry mouth (D327).
+    ``before``: the turn's sentences before this one."""
+    if sent.role != "patient" or not any(_ADULT_NAMED.search(b.norm) for b in before[-2:]):
+        return False
+    return any(r.search(sent.norm) for r in _THEY_ALONE.values())
+
+
 def speaks_of_self(sent: Sentence) -> bool:
     """A relative (role other) telling of their own body, naming no one else: "I've got bruises." is the husband's,
     not the patient's; "I think she has a fever" and "I have a son with asthma" are not of the speaker (D236)."""

@@ -32,7 +32,7 @@ from medisync.application.ports import Symptom as SymptomItem  # an insight item
 
 from .adverse import CAUSAL_VERBS
 from .context import Assertion, assess, said_resolved, scopes
-from .spoken_for import CHILD_TAG, said_of_child, speaks_of_self
+from .spoken_for import CHILD_TAG, of_someone_named, said_of_child, speaks_of_self
 from .lexicon import BodyPart, Symptom, SymptomLexicon, allergy_lexicon, descriptor_words, drug_lexicon, symptom_lexicon
 from .text import FILLERS, MIN_WORD_PROBABILITY, Match, PhraseMatcher, Sentence, Turn, in_statement_order, phrase_key
 
@@ -515,6 +515,15 @@ def _simile(sent: Sentence, m: "Mention") -> bool:
     return bool(_LIKE_BEFORE.search(before) and after is not None and symptom_lexicon().body.find([after.group("part")]))
 
 
+#: what is still to come: "Two cups. That's going to hurt." (D327)
+_TO_COME = re.compile(r"\b(?:going to|gonna)(?: \w+)?$")
+
+
+def _yet_to_come(sent: Sentence, m: "Mention") -> bool:
+    """A symptom the speaker expects, not one they have: "That's going to hurt." (D327)."""
+    return bool(_TO_COME.search(" ".join(sent.toks[max(0, m.start - 3):m.start])))
+
+
 def _echo(sent: Sentence) -> bool:
     """"Fever? No.": the asked word said back as a question, a beat before the answer (D253)."""
     words = [t for t in sent.toks if t.isalpha()]
@@ -947,7 +956,7 @@ def _confirmed_onset(findings: dict[str, _Finding], onset_asked: list[Mention], 
     patient's reply to it too ("About five months, then.", D283). After such a correction the last short figure said
     wins over the answer's: "Three weeks, about." "It's more than that ..." "Fine, four weeks." (D316)."""
     k = next((i for i, t in enumerate(after) if t.role == "clinician"), len(after))
-    figures = [d for t in after[:k + 1] if t.sentences and (d := _short_figure(t.sentences[0]))]
+    figures = [d for t in after[:k + 1] if t.sentences and (d := _revised_figure(t))]
     if not onset_asked or not figures:
         return
     revised = k > 0  # a correction came between the answer and the clinician's next turn
@@ -955,6 +964,15 @@ def _confirmed_onset(findings: dict[str, _Finding], onset_asked: list[Mention], 
         found = findings.get(q.name)
         if found is not None and found.present and (found.duration is None or revised):
             found.duration = figures[-1]
+
+
+def _revised_figure(turn: Turn) -> str | None:
+    """The figure a turn after an onset answer gives: its first sentence's short figure, or, in a patient-side
+    correction or reply to one, the speaker's own short reckoning further on: "Oh. Yeah, band camp. I forgot about
+    that. So four months, I guess." (D327)."""
+    if (d := _short_figure(turn.sentences[0])) or turn.role == "clinician":
+        return d
+    return next((d for s in turn.sentences[1:_ONSET_REACH] if s.norm.startswith("so ") and (d := _short_figure(s))), None)
 
 
 def _short_figure(first: Sentence) -> str | None:
@@ -1077,7 +1095,7 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
         prev_allergy, prev_allergen = allergy_here, sent.index in allergens
         allergen_before = allergen_before or prev_allergen
         if (turn.role not in _PATIENT_LIKE or (sent.is_question and not in_statement_order(sent)) or speaks_of_self(sent)
-                or _echo_denied(turn, sent)):
+                or _echo_denied(turn, sent) or of_someone_named(sent, turn.sentences[:turn.sentences.index(sent)])):
             continue
         # in an allergy statement only the clauses before it can hold symptoms ("no vomiting and
         # no rash, he is not allergic to any medicines" when ASR runs two sentences together)
@@ -1086,7 +1104,8 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
             continue
         ats = allergens.get(sent.index, [])
         ms = [m for m in find_mentions(sent) if not _is_indication(sent, m) and (limit is None or m.end <= limit)
-              and not any(_told_as_reaction(sent, m, at) for at in ats) and not _simile(sent, m)]
+              and not any(_told_as_reaction(sent, m, at) for at in ats) and not _simile(sent, m)
+              and not _yet_to_come(sent, m)]
         ms += _topic_predicates(sent, said.topic, ms)
         if pain_asked and not ms and sent is turn.sentences[0]:
             ms = _answered_place(sent)
