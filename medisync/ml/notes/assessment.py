@@ -28,7 +28,7 @@ from medisync.application.ports import Diagnosis, Order, ReviewCandidate, Review
 
 from .context import Scope, assess, scopes
 from .fuzzy import ratio, ratio_matrix
-from .icd10 import (excluded_by, icd10_title, is_billable, lateral_code, qualified_siblings, specified_by,
+from .icd10 import (excluded_by, eyelid_code, icd10_title, is_billable, lateral_code, qualified_siblings, specified_by,
                     specified_siblings)
 from .lexicon import Condition, OrderItem, condition_lexicon, icd10_title_lexicon, order_lexicon, symptom_lexicon
 from .text import FILLERS, Match, Sentence, Turn, phrase_key
@@ -135,7 +135,7 @@ def _with_side(cond: Condition, toks: list[str], start: int, end: int) -> Condit
     "acute otitis media of the left ear" -> H66.92, not H66.90 (ICD-10-CM siblings, ``icd10.py``)."""
     window = toks[max(0, start - 3):min(len(toks), end + 5)]
     window = window[:next((i for i, t in enumerate(window) if t in (".", ";", "?", "and", "but") and i > start - max(0, start - 3)), len(window))]
-    sides = {_SIDES[t] for t in window if t in _SIDES}
+    sides = {_SIDES[t] for t in window if t in _SIDES} or _side_of_part_later(cond, toks, end)
     if len(sides) != 1:
         return cond
     side = sides.pop()
@@ -149,6 +149,18 @@ def _with_side(cond: Condition, toks: list[str], start: int, end: int) -> Condit
     return Condition(name, code, icd10_title(code) or "")
 
 
+def _side_of_part_later(cond: Condition, toks: list[str], end: int) -> set[str]:
+    """"an acute paronychia, an infection of the skin fold next to the nail, in your right index finger": the side
+    said later in the sentence with the very part the code leaves unspecified (finger), past an apposition (D328)."""
+    lateral = lateral_code(cond.icd10, "right")
+    if lateral is None:
+        return set()
+    rest = toks[end:next((i for i in range(end, len(toks)) if toks[i] in (".", ";", "?", "and", "but")), len(toks))]
+    part = lateral[1].split()[-1]
+    found = re.findall(rf"\b(right|left) (?:\w+ )?{part}s?\b", " ".join(rest))
+    return set(found) if len(found) == 1 else set()
+
+
 def _each_side(cond: Condition, toks: list[str], start: int, end: int) -> list[Condition]:
     """"patellofemoral pain syndrome, in both knees": where ICD-10-CM has no bilateral code, the right and the left
     codes (its guideline for a bilateral condition without one, D320); else the condition as it is."""
@@ -159,6 +171,26 @@ def _each_side(cond: Condition, toks: list[str], start: int, end: int) -> list[C
     if len(sided) != 2:
         return [cond]
     return [Condition(f"{cond.name}, {side} {part}", code, icd10_title(code) or "") for side, (code, part) in sided]
+
+
+def _with_eyelid(cond: Condition, toks: list[str], start: int, end: int) -> Condition:
+    """"an external hordeolum, of your left upper eyelid" -> H00.014, not H00.016 (left eye, unspecified eyelid);
+    "blepharitis, in both eyes, all four eyelids" -> each eye's "upper and lower eyelids" code (D328)."""
+    window = toks[max(0, start - 3):min(len(toks), end + 8)]
+    window = window[:next((i for i, t in enumerate(window) if t in (".", ";", "?") and i > start - max(0, start - 3)),
+                          len(window))]
+    said = " ".join(window)
+    upper, lower = bool(re.search(r"\b(?:upper|top) (?:eye)?lids?\b|\bupper\b", said)), "lower" in window
+    if "all 4" in said or "all four" in said or (upper and lower):
+        lids = "upper and lower"
+    elif upper != lower:
+        lids = "upper" if upper else "lower"
+    else:
+        return cond
+    code = eyelid_code(cond.icd10, lids)
+    if code is None:
+        return cond
+    return Condition(f"{cond.name}, {lids} eyelid{'s' if lids == 'upper and lower' else ''}", code, icd10_title(code) or "")
 
 
 _QUALIFIER_SKIP = frozenset("other specified unspecified with without not eye right left bilateral".split())
@@ -278,7 +310,7 @@ def _conditions_in(sent: Sentence, start_tok: int, review: list[ReviewItem] | No
         # the side once more after the qualifier: "trigger finger, in the right ring finger" is M65.341 (D244)
         coded = _with_side(_with_qualifier(_with_side(m.payload, sent.toks, ts, te), sent.toks, ts, te),
                            sent.toks, ts, te)
-        for c in _each_side(coded, sent.toks, ts, te):
+        for c in (_with_eyelid(c, sent.toks, ts, te) for c in _each_side(coded, sent.toks, ts, te)):
             found.append(c)
             spoken[c.icd10] = " ".join(sent.content[m.start:m.end])
     fuzzy = _fuzzy_condition(sent, start_tok, longest) if last_start is None else None

@@ -420,7 +420,7 @@ def said_facts(transcript: dict[str, Any]) -> tuple[set[str], set[str], set[str]
     clinician affirms, codes a clinician mentions only negated / hypothetical / for family)."""
     from .assessment import not_a_patient_condition, qualified_code
     from .context import assess, scopes
-    from .icd10 import lateral_code
+    from .icd10 import eyelid_code, lateral_code
     from .lexicon import condition_lexicon, drug_lexicon, icd10_title_lexicon, sourced_drug_lexicon
     from .text import build_turns
 
@@ -445,6 +445,8 @@ def said_facts(transcript: dict[str, Any]) -> tuple[set[str], set[str], set[str]
                 codes |= {q[0] for c in list(codes) if (q := qualified_code(c, sent.toks, ts, te)) is not None}
                 codes |= {lat[0] for c in list(codes) for side in ("left", "right", "bilateral")
                           if (lat := lateral_code(c, side)) is not None}  # a side of the qualified code (D244)
+                codes |= {lid for c in list(codes) for lids in ("upper", "lower", "upper and lower")
+                          if (lid := eyelid_code(c, lids)) is not None}  # an eyelid of a sided code (D328)
                 (negated if bad else affirmed).update(codes)
     return drugs, affirmed, negated - affirmed
 

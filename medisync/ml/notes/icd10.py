@@ -67,6 +67,27 @@ def lateral_code(code: str, side: str) -> tuple[str, str] | None:
     return None
 
 
+_UNSPECIFIED_LID = re.compile(r"\b(right|left) eye, unspecified eyelid\b")
+
+
+@lru_cache(maxsize=4096)
+def eyelid_code(code: str, lids: str) -> str | None:
+    """The sibling of a sided code with an unspecified eyelid for the ``lids`` said ("upper", "lower", "upper and
+    lower"): H00.016 "Hordeolum externum left eye, unspecified eyelid" + upper -> H00.014 "... left upper eyelid";
+    H01.003 "... right eye, unspecified eyelid" + upper and lower -> H01.00A (D328)."""
+    cm = _cm()
+    if cm is None or not cm.is_valid_item(code):  # pragma: no cover
+        return None
+    title: str = cm.get_description(code)
+    m = _UNSPECIFIED_LID.search(title)
+    if m is None:
+        return None
+    said = f"{m.group(1)} eye, upper and lower eyelids" if lids == "upper and lower" else f"{m.group(1)} {lids} eyelid"
+    wanted = title.replace(m.group(0), said, 1)
+    return next((other for other in cm.get_descendants(code[:3])
+                 if cm.is_leaf(other) and cm.get_description(other) == wanted), None)
+
+
 #: parts of a title that say "nothing further specified": dropped before comparing siblings
 _DEFAULT_PART = re.compile(r",? ?\b(unspecified|uncomplicated|without complications)\b")
 _PAREN = re.compile(r"\s*\([^)]*\)")
