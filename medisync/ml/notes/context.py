@@ -40,7 +40,7 @@ def _add(phrases: str, modifier: str, direction: str, window: int) -> None:
             _TRIGGERS.append((tuple(p.split()), modifier, direction, window))
 
 
-_add("no|not|denies|deny|denied|denying|without|never|nor|neither|none|nothing|negative for|"
+_add("no|not|denies|deny|denied|denying|without|never|nor|neither|none|nothing|nobody|negative for|"
      "no longer|free of|absence of|resolved|rules out|ruled out|rule out|not have|do not have|"
      "does not have|did not have|have not had|has not had|not had|not any|no more|not really|"
      "not been|has not been|have not been|never had|"

@@ -31,7 +31,7 @@ PERSONS = (r"wife|husband|partner|mom|mother|dad|father|son|daughter|brother|sis
            r"colleague|roommate|boyfriend|girlfriend|boss")
 #: a sentence that tells of the speaker's own body: "I've got bruises.", "I had the same thing." (D236)
 _SELF_TOLD = re.compile(r"^(?:(?:and|but|so|well|oh|yeah|also) )*i (?:also |still |just |even )?"
-                        r"(?:have|had|get|got|feel|felt|am|was)\b(?! (?:noticed|seen|heard|been noticing|been watching|"
+                        r"(?:have|had|get|got|feel|felt|am|was)\b(?! (?:not |never )?(?:noticed|seen|heard|been noticing|been watching|"
                         r"told|asked|called|worried|concerned|wondering|thinking|trying|not sure|checked|looked)\b)")
 _OF_SOMEONE = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|we|us|our)\b|\bmy (?:" + PERSONS + r")\b")
 

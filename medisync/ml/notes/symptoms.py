@@ -383,9 +383,14 @@ def _body_before_verb(content: list[str], at: int, body_at_end: dict[int, Match[
     """The body part that is the subject of one to three linking verbs right before content index ``at``, an
     intensifier or a negation among them ("my legs are all swollen", D204)."""
     k = at
-    while k > 0 and at - k < 4 and content[k - 1] in _PREDICATE_GAP:
+    while k > 0 and at - k < 4 and content[k - 1] in _PREDICATE_GAP | _HOW_OFTEN:
         k -= 1
-    return body_at_end.get(k) if k < at and set(content[k:at]) & _LINKING else None
+    gap = set(content[k:at])
+    # "has either knee ever puffed up?", "my knee sometimes gives out": an adverb of frequency alone (D329)
+    return body_at_end.get(k) if k < at and (gap & _LINKING or gap <= _HOW_OFTEN) else None
+
+
+_HOW_OFTEN = frozenset("ever sometimes sometime often always never still occasionally".split())  # content is stemmed
 
 
 #: what may stand between a body part and what is said of it: "my left eye has been red and goopy"
@@ -740,6 +745,7 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         said = _turn_mentions(turn, asked_here, by_sentence, _continued(turns, ti, said_before),
                               ti > 0 and _asks_where_it_hurts(turns[ti - 1]), _part_asked_about(turns, ti, said_before))
         said_earlier, said_before = said_before, said
+        _normal_output_answers(said, asked_here)
         if ti > 0 and _asks_history(turns[ti - 1]):
             said.mentions = [(m, d) for m, d in said.mentions if _NOW.search(m.sent.norm)]
         # answer-level resolution of asked symptoms
@@ -766,6 +772,32 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
             _resolve_dated(findings, prev, turn.sentences[0])
     _drop_generic_duplicates(findings)
     return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
+
+
+#: the findings a "normal" output stands for when nothing of its kind was asked: "my pee looks normal" (lexicon.py)
+_NORMAL_OUTPUT = {"blood in urine": "urine", "diarrhea": "stool"}
+_STOOL_FINDINGS = frozenset({"diarrhea", "constipation", "pale stools", "black stools", "blood in stool"})
+
+
+def _output_of(name: str) -> str | None:
+    return "urine" if "urine" in name else "stool" if "stool" in name or name in _STOOL_FINDINGS else None
+
+
+def _normal_output_answers(said: _TurnSaid, asked_here: list[Mention]) -> None:
+    """"Dark urine, the color of tea? Pale stools, like clay?" "My pee looks normal. My bowel movements are normal
+    too.": an output said to be normal denies what was just asked of it (dark urine, pale stools), not the finding it
+    stands for unasked (blood in urine, diarrhea) (D329)."""
+    out: list[tuple[Mention, str | None]] = []
+    for m, d in said.mentions:
+        group = _NORMAL_OUTPUT.get(m.concept.name) if m.forced_negative else None
+        asked = [q for q in asked_here if group is not None and _output_of(q.name) == group]
+        if not asked or any(q.name == m.name for q in asked):
+            out.append((m, d))
+            continue
+        for q in asked:
+            mn = Mention(m.sent, q.concept, m.start, m.end, m.cstart, m.cend, q.location, True, m.assertion, q.name)
+            out.append((mn, None))
+    said.mentions = out
 
 
 def _told_of_patient(mentions: list[tuple[Mention, str | None]]) -> list[tuple[Mention, str | None]]:
