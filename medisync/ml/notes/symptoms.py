@@ -1397,7 +1397,7 @@ def _of_fine_part(q: Mention, fine: set[str]) -> bool:
 
 #: a body function the answer says works: "I can see fine", "I empty fine", "I'm sleeping okay" (D295)
 _FINE_FUNCTION = re.compile(r"\b(?:i|he|she|we)(?: can| could| am| is)? (?P<fn>see|hear|breathe|breathing|swallow|walk|"
-                            r"walking|sleep|sleeping|pee|urinate|empty|eat|eating)(?: \w+)? (?:just )?"
+                            r"walking|sleep|sleeping|pee|urinate|empty|eat|eating|smell)(?: \w+)? (?:just )?"
                             r"(?:fine|ok|okay|well|normally|clearly|alright|all right)\b")
 _VISION = ("blurred vision", "double vision", "vision changes")
 _FUNCTION_CONCEPTS: dict[str, tuple[str, ...]] = {
@@ -1407,7 +1407,7 @@ _FUNCTION_CONCEPTS: dict[str, tuple[str, ...]] = {
     "sleep": ("insomnia",), "sleeping": ("insomnia",), "eat": ("loss of appetite",), "eating": ("loss of appetite",),
     "pee": ("painful urination", "urinary hesitancy", "weak urine stream", "incomplete bladder emptying"),
     "urinate": ("painful urination", "urinary hesitancy", "weak urine stream", "incomplete bladder emptying"),
-    "empty": ("incomplete bladder emptying",),
+    "empty": ("incomplete bladder emptying",), "smell": ("loss of taste or smell",),
 }
 
 
