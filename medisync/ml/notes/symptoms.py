@@ -520,6 +520,26 @@ def _simile(sent: Sentence, m: "Mention") -> bool:
     return bool(_LIKE_BEFORE.search(before) and after is not None and symptom_lexicon().body.find([after.group("part")]))
 
 
+def _pain_elsewhere(sent: Sentence, m: "Mention") -> "Mention":
+    """"A deep, dull toothache in the shoulder": a pain named after its own site, said of another part, is pain of
+    that part (D331); "a headache in the back of my head" keeps its site."""
+    if m.concept.parent != "pain" or m.concept.loc is not None:
+        return m
+    after = _IN_ANOTHER_PART.match(" ".join(sent.toks[m.end:m.end + 5]))
+    lex = symptom_lexicon()
+    parts = lex.body.find([after.group("part")]) if after is not None and " of " not in after.string[after.end():][:4] else []
+    if not parts:
+        return m
+    part = parts[0].payload
+    own = {b.payload.prefix for b in lex.body.find(list(phrase_key(m.concept.name)))}
+    if part.prefix in own or not own:
+        return m
+    located = Mention(m.sent, lex.symptoms["pain"], m.start, m.end, m.cstart, m.cend, (part, (after.group("part"),)),
+                      m.forced_negative, m.assertion)
+    located.name = _compose(located.concept, located.location, lex.matcher)
+    return located
+
+
 #: what is still to come: "Two cups. That's going to hurt." (D327)
 _TO_COME = re.compile(r"\b(?:going to|gonna)(?: \w+)?$")
 
@@ -1138,6 +1158,7 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
         ms = [m for m in find_mentions(sent) if not _is_indication(sent, m) and (limit is None or m.end <= limit)
               and not any(_told_as_reaction(sent, m, at) for at in ats) and not _simile(sent, m)
               and not _yet_to_come(sent, m)]
+        ms = [_pain_elsewhere(sent, m) for m in ms]
         ms += _topic_predicates(sent, said.topic, ms)
         if pain_asked and not ms and sent is turn.sentences[0]:
             ms = _answered_place(sent)
