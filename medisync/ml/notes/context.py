@@ -63,6 +63,9 @@ _add("if|in case|should you|watch for|look out for|unless|whether|in the event|"
 # "I'm scared of needles and I have a bad cough" a cough
 _add("do not want to|does not want to|would not want to|afraid of|scared of|afraid i will|afraid it will",
      "hypothetical", _PRE, 4)
+# the speaker's own earlier guess is no finding: "I figured it was heartburn." (D332)
+_add("figured it was|thought it was|assumed it was|figured it is|thought it might be|figured it might be",
+     "hypothetical", _PRE, 4)
 # "I wish I'd lost some weight" is no weight loss (D241); "No, I wish. Unfortunately I've gained" is an answer
 _add("mother|father|mom|dad|brother|sister|grandmother|grandfather|grandma|grandpa|aunt|uncle|"
      "cousin|parents|parent|siblings|son|daughter|husband|wife|family history|family history of|"

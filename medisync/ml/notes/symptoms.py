@@ -544,6 +544,13 @@ def _pain_elsewhere(sent: Sentence, m: "Mention") -> "Mention":
 _TO_COME = re.compile(r"\b(?:going to|gonna)(?: \w+)?$")
 
 
+def _anothers(sent: Sentence, m: "Mention") -> bool:
+    """"I figured it was heartburn. His heartburn, actually.": in the patient's own words, a symptom said as his or
+    her (or their) belongs to someone else, unless the visit is about a child the speaker speaks for (D332)."""
+    return (sent.role == "patient" and CHILD_TAG not in sent.tags and m.start > 0
+            and sent.toks[m.start - 1] in ("his", "her", "their"))
+
+
 def _yet_to_come(sent: Sentence, m: "Mention") -> bool:
     """A symptom the speaker expects, not one they have: "That's going to hurt." (D327)."""
     return bool(_TO_COME.search(" ".join(sent.toks[max(0, m.start - 3):m.start])))
@@ -1157,7 +1164,7 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
         ats = allergens.get(sent.index, [])
         ms = [m for m in find_mentions(sent) if not _is_indication(sent, m) and (limit is None or m.end <= limit)
               and not any(_told_as_reaction(sent, m, at) for at in ats) and not _simile(sent, m)
-              and not _yet_to_come(sent, m)]
+              and not _yet_to_come(sent, m) and not _anothers(sent, m)]
         ms = [_pain_elsewhere(sent, m) for m in ms]
         ms += _topic_predicates(sent, said.topic, ms)
         if pain_asked and not ms and sent is turn.sentences[0]:
