@@ -663,7 +663,7 @@ _ORDER_TRIGGER = re.compile(
     r"schedule|scheduling|arrange|arranging|refer|referring|referral|referred|set you up|sign you up|"
     r"recommend|recommending|want you to|would like you to|like you to|need|needs|go for|put in|putting in|"
     r"consult|start|starting|see|obtain|repeat|have you|give you|giving you|going to do|we will do|book|test|"
-    r"swab|perform|performing|try|request|requesting|want|would like|like a|like an|plan|planning|let us get|"
+    r"swab|scrape|scraping|perform|performing|try|request|requesting|want|would like|like a|like an|plan|planning|let us get|"
     r"will give you|we will give|for the (?:blood work|bloodwork|labs|blood tests|bloods))\b"  # "For the blood work, a ..." (D237)
 )
 #: the clinician giving an injection now, said by its verb: "I would inject triamcinolone", "we can inject it today" (D237)
@@ -759,23 +759,35 @@ def _lexicon_orders(s: Sentence, hits: list[Any], trig_tok: int,
     """Add the lexicon items after the order verb, up to a stated purpose ("... to check your kidneys");
     whether there were any, and the token where the purpose begins."""
     scs = scopes(s.toks)
-    cut: int | None = None
+    first_cut = cut = resume = None
     got_any = False
     for m in hits:
         ts, te = s.raw_span(m.start, m.end)
         if ts < trig_tok:
             continue
         if cut is not None and ts >= cut:
-            break
+            if resume is None or ts < resume:
+                continue  # within the purpose: "... a lipase to check the pancreas"
+            cut = None
         if _not_ordered(s, ts, te, scs):
             continue
         key = (m.payload.kind, _order_name(s, m.payload, ts, te))
         if key not in orders:
             orders[key] = {"kind": key[0], "name": key[1]}
         got_any = True
-        if cut is None:
-            cut = _purpose_start(s, te)
-    return got_any, cut
+        if cut is None and (cut := _purpose_start(s, te)) is not None:
+            first_cut, resume = first_cut if first_cut is not None else cut, _next_item_start(s, cut)
+    return got_any, first_cut
+
+
+def _next_item_start(s: Sentence, start: int) -> int | None:
+    """Where the list goes on after a purpose: "a lipase to check the pancreas, and a complete blood count" (a comma
+    and then "and a/an", "a/an" or "plus"; D333)."""
+    toks = s.toks
+    for i in range(start, len(toks) - 2):
+        if toks[i] == "," and (toks[i + 1] in ("a", "an", "plus") or toks[i + 1] == "and" and toks[i + 2] in ("a", "an")):
+            return i + 1
+    return None
 
 
 def _not_ordered(s: Sentence, ts: int, te: int, scs: list[Scope]) -> bool:
@@ -833,7 +845,21 @@ def _order_name(s: Sentence, item: OrderItem, ts: int, te: int) -> str:
             return f"{side} {part} x-ray" if side else f"{part} x-ray"
     if item.name == "blood work":
         return _blood_test_name(s, te) or item.name
+    if item.name == "culture":
+        return _cultured(s) or item.name
     return item.name
+
+
+#: what a bare "culture" grows, by the specimen the sentence names (D333)
+_SPECIMENS = (("wound culture", frozenset("pus wound spot spots sore sores abscess boil drainage blister".split())),
+              ("urine culture", frozenset("urine pee".split())), ("throat culture", frozenset(("throat",))),
+              ("sputum culture", frozenset("sputum phlegm mucus".split())), ("stool culture", frozenset(("stool",))))
+
+
+def _cultured(s: Sentence) -> str | None:
+    """"I'll send some of the pus for a culture" is a wound culture; one specimen named, else none."""
+    named = [name for name, words in _SPECIMENS if words.intersection(s.toks)]
+    return named[0] if len(named) == 1 else None
 
 
 #: what a blood test is for, said right after it: "a blood test to rule out celiac disease"

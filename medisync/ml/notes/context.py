@@ -164,6 +164,8 @@ def _forward_end(toks: Sequence[str], start: int, window: int, modifier: str) ->
                 return k  # ", so stop the aspirin": a consequence is a clause of its own (D157)
             if nxt == "and" and k + 2 < len(toks) and (toks[k + 2] in _CLAUSE_PRONOUNS or _noun_clause(toks, k + 2)):
                 return k
+            if modifier == "negated" and nxt == "and" and k + 2 < len(toks) and toks[k + 2] in ("a", "an"):
+                return k  # "... you're not anemic, and a basic metabolic panel": a new item, not the denied list (D333)
         if tok == "and" and k + 1 < len(toks) and toks[k + 1] in ("i", "it", "she", "he", "we", "they") and modifier != "hypothetical":
             return k
         if (modifier == "negated" and k > start and tok in _SUBJECTS and toks[k + 1:k + 2] and toks[k + 1] in _CLAUSE_VERBS
