@@ -607,7 +607,32 @@ def _dose_of(toks: list[str], m: DrugMention, doses: list[tuple[int, str]], acti
         return _counted(toks, m, *_strength_first(doses[chosen:]))
     if m.start >= 3 and toks[m.start - 1] == "of" and toks[m.start - 2] in DOSE_UNITS and is_number(toks[m.start - 3]):
         return _fmt_dose(toks[m.start - 3], toks[m.start - 2])
-    return _bare_strength(toks, m) or _strength_by_name(toks, m)
+    return _bare_strength(toks, m) or _strength_by_name(toks, m) or _brand_count(toks, m)
+
+
+#: over-the-counter brands sold in one strength per tablet (their Drug Facts labels): a count of them is a dose in mg.
+#: Tylenol comes in 325, 500 and 650 mg, so only with its strength's name; children's forms are liquids (D334)
+_OTC_STRENGTH = {("advil",): 200, ("motrin", "ib"): 200, ("aleve",): 220, ("tylenol", "arthritis"): 650,
+                 ("extra", "strength", "tylenol"): 500, ("tylenol", "extra", "strength"): 500,
+                 ("regular", "strength", "tylenol"): 325}
+_COUNT_WORDS = {"1": 1, "2": 2, "3": 3, "4": 4, "one": 1, "two": 2, "three": 3, "four": 4, "a": 1, "an": 1}
+
+
+def _brand_count(toks: list[str], m: DrugMention) -> str | None:
+    """"I take two Advil before practice" is ibuprofen 400 mg a dose; "Aleve, one every morning" naproxen 220 mg
+    (D334). The count stands right before the brand's name, or right after it and a comma."""
+    strength = next((mg for name, mg in _OTC_STRENGTH.items() for j in range(m.start - len(name) + 1, m.start + 1)
+                     if j >= 0 and tuple(toks[j:j + len(name)]) == name), None)
+    if strength is None or _NOT_A_TABLET.intersection(toks[max(0, m.start - 3):m.end + 3]):
+        return None
+    lead = m.start - 1 - (toks[m.start - 1:m.start] in (["extra"], ["regular"])) * 2
+    before = toks[lead] if lead >= 0 else ""
+    after = toks[m.end + 1] if toks[m.end:m.end + 1] == [","] and m.end + 1 < len(toks) else ""
+    count = _COUNT_WORDS.get(before) or (_COUNT_WORDS.get(after) if after not in ("a", "an") else None)
+    return f"{count * strength} mg" if count else None
+
+
+_NOT_A_TABLET = frozenset("children childrens child infant infants liquid junior gel cream".split())
 
 
 #: oral drug classes whose strength is said in mg without the unit ("Simvastatin, twenty, at bedtime"); classes that

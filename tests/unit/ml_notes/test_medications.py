@@ -326,7 +326,7 @@ def test_when_it_gets_bad_or_when_he_needs_it_is_as_needed(said: str, frequency:
       ("D", "No. Please don't stop the Eliquis.")), {"apixaban": ("5 mg", "twice daily", "active")}),
     # a drug named alone, then "Stop it."
     ((("P", "And two Aleve at bedtime, for my knees."), ("D", "Now, the Aleve. Stop it.")),
-     {"naproxen": (None, "at bedtime", "stopped")}),
+     {"naproxen": ("440 mg", "at bedtime", "stopped")}),  # two Aleve are 440 mg (D334)
     # "Stop it." after a sentence that says more about the drug is left to the rules that read it
     ((("P", "I take Aleve at bedtime."), ("D", "Aleve can irritate the stomach. Stop it.")),
      {"naproxen": (None, "at bedtime", "active")}),
