@@ -46,25 +46,37 @@ _SIDE_PART = re.compile(r"\bunspecified (ear|eye|knee|hip|shoulder|elbow|wrist|h
                         r"s?\b")  # fingers and toes: D244
 
 
-@lru_cache(maxsize=4096)
-def lateral_code(code: str, side: str) -> tuple[str, str] | None:
-    """The sibling of an unspecified-side code for ``side`` ("right", "left", "bilateral"), as (code, part):
-    H66.90 "Otitis media, unspecified, unspecified ear" + left -> (H66.92, "ear") "..., left ear"."""
+def _title_part(code: str, part: re.Pattern[str]) -> tuple[str, re.Match[str]] | None:
+    """The title of ``code`` and where ``part`` stands in it; ``None`` when either is missing."""
     cm = _cm()
     if cm is None or not cm.is_valid_item(code):  # pragma: no cover
         return None
     title: str = cm.get_description(code)
-    m = _SIDE_PART.search(title)
-    if m is None:
+    m = part.search(title)
+    return (title, m) if m is not None else None
+
+
+def _sibling_titled(code: str, wanted: set[str]) -> str | None:
+    """The billable code of ``code``'s category whose title is one of ``wanted``."""
+    cm = _cm()
+    return next((other for other in cm.get_descendants(code[:3])
+                 if cm.is_leaf(other) and cm.get_description(other) in wanted), None)
+
+
+@lru_cache(maxsize=4096)
+def lateral_code(code: str, side: str) -> tuple[str, str] | None:
+    """The sibling of an unspecified-side code for ``side`` ("right", "left", "bilateral"), as (code, part):
+    H66.90 "Otitis media, unspecified, unspecified ear" + left -> (H66.92, "ear") "..., left ear"."""
+    found = _title_part(code, _SIDE_PART)
+    if found is None:
         return None
+    title, m = found
     part = m.group(1)
     wanted = {title.replace(m.group(0), f"{side} {part}", 1)}
     if side == "bilateral":
         wanted |= {title.replace(m.group(0), "bilateral", 1), title.replace(m.group(0), f"bilateral {part}s", 1)}
-    for other in cm.get_descendants(code[:3]):
-        if cm.is_leaf(other) and cm.get_description(other) in wanted:
-            return other, part
-    return None
+    other = _sibling_titled(code, wanted)
+    return (other, part) if other is not None else None
 
 
 _UNSPECIFIED_LID = re.compile(r"\b(right|left) eye, unspecified eyelid\b")
@@ -75,17 +87,12 @@ def eyelid_code(code: str, lids: str) -> str | None:
     """The sibling of a sided code with an unspecified eyelid for the ``lids`` said ("upper", "lower", "upper and
     lower"): H00.016 "Hordeolum externum left eye, unspecified eyelid" + upper -> H00.014 "... left upper eyelid";
     H01.003 "... right eye, unspecified eyelid" + upper and lower -> H01.00A (D328)."""
-    cm = _cm()
-    if cm is None or not cm.is_valid_item(code):  # pragma: no cover
+    found = _title_part(code, _UNSPECIFIED_LID)
+    if found is None:
         return None
-    title: str = cm.get_description(code)
-    m = _UNSPECIFIED_LID.search(title)
-    if m is None:
-        return None
+    title, m = found
     said = f"{m.group(1)} eye, upper and lower eyelids" if lids == "upper and lower" else f"{m.group(1)} {lids} eyelid"
-    wanted = title.replace(m.group(0), said, 1)
-    return next((other for other in cm.get_descendants(code[:3])
-                 if cm.is_leaf(other) and cm.get_description(other) == wanted), None)
+    return _sibling_titled(code, {title.replace(m.group(0), said, 1)})
 
 
 #: parts of a title that say "nothing further specified": dropped before comparing siblings
