@@ -133,8 +133,7 @@ SIDE_WORDS = frozenset(_SIDES)
 def _with_side(cond: Condition, toks: list[str], start: int, end: int) -> Condition:
     """The lateral code when the clinician names one side next to an unspecified-side condition:
     "acute otitis media of the left ear" -> H66.92, not H66.90 (ICD-10-CM siblings, ``icd10.py``)."""
-    window = toks[max(0, start - 3):min(len(toks), end + 5)]
-    window = window[:next((i for i, t in enumerate(window) if t in (".", ";", "?", "and", "but") and i > start - max(0, start - 3)), len(window))]
+    window = _clause_around(toks, start, end, 5, (".", ";", "?", "and", "but"))
     sides = {_SIDES[t] for t in window if t in _SIDES} or _side_of_part_later(cond, toks, end)
     if len(sides) != 1:
         return cond
@@ -147,6 +146,14 @@ def _with_side(cond: Condition, toks: list[str], start: int, end: int) -> Condit
     base = base if said and said in part else cond.name  # "trigger finger, ring" + right -> "..., right ring finger"
     name = f"{base}, {side} {part}" if side != "bilateral" else f"{base}, bilateral"
     return Condition(name, code, icd10_title(code) or "")
+
+
+def _clause_around(toks: list[str], start: int, end: int, after: int, stops: tuple[str, ...]) -> list[str]:
+    """The three tokens before a name, the name and ``after`` tokens after it, cut at the first of ``stops`` past the
+    name's start."""
+    lo = max(0, start - 3)
+    window = toks[lo:min(len(toks), end + after)]
+    return window[:next((i for i, t in enumerate(window) if t in stops and i > start - lo), len(window))]
 
 
 def _side_of_part_later(cond: Condition, toks: list[str], end: int) -> set[str]:
@@ -173,15 +180,19 @@ def _each_side(cond: Condition, toks: list[str], start: int, end: int) -> list[C
     return [Condition(f"{cond.name}, {side} {part}", code, icd10_title(code) or "") for side, (code, part) in sided]
 
 
+#: the lids named, always with the word lid: "left upper eyelid", "upper and lower lids" ("an upper respiratory
+#: infection" names none)
+_LIDS = re.compile(r"\b(?:upper|lower|top|bottom)(?: and (?:upper|lower|top|bottom))? (?:eye)?lids?\b")
+_ALL_LIDS = re.compile(r"\ball (?:4|four) (?:eye)?lids\b")
+
+
 def _with_eyelid(cond: Condition, toks: list[str], start: int, end: int) -> Condition:
     """"an external hordeolum, of your left upper eyelid" -> H00.014, not H00.016 (left eye, unspecified eyelid);
     "blepharitis, in both eyes, all four eyelids" -> each eye's "upper and lower eyelids" code (D328)."""
-    window = toks[max(0, start - 3):min(len(toks), end + 8)]
-    window = window[:next((i for i, t in enumerate(window) if t in (".", ";", "?") and i > start - max(0, start - 3)),
-                          len(window))]
-    said = " ".join(window)
-    upper, lower = bool(re.search(r"\b(?:upper|top) (?:eye)?lids?\b|\bupper\b", said)), "lower" in window
-    if "all 4" in said or "all four" in said or (upper and lower):
+    said = " ".join(_clause_around(toks, start, end, 8, (".", ";", "?")))
+    named = {w for m in _LIDS.finditer(said) for w in m.group(0).split() if w in ("upper", "lower", "top", "bottom")}
+    upper, lower = bool(named & {"upper", "top"}), bool(named & {"lower", "bottom"})
+    if _ALL_LIDS.search(said) or (upper and lower):
         lids = "upper and lower"
     elif upper != lower:
         lids = "upper" if upper else "lower"

@@ -621,12 +621,12 @@ _COUNT_WORDS = {"1": 1, "2": 2, "3": 3, "4": 4, "one": 1, "two": 2, "three": 3, 
 def _brand_count(toks: list[str], m: DrugMention) -> str | None:
     """"I take two Advil before practice" is ibuprofen 400 mg a dose; "Aleve, one every morning" naproxen 220 mg
     (D334). The count stands right before the brand's name, or right after it and a comma."""
-    strength = next((mg for name, mg in _OTC_STRENGTH.items() for j in range(m.start - len(name) + 1, m.start + 1)
-                     if j >= 0 and tuple(toks[j:j + len(name)]) == name), None)
-    if strength is None or _NOT_A_TABLET.intersection(toks[max(0, m.start - 3):m.end + 3]):
+    brand = next(((j, mg) for name, mg in _OTC_STRENGTH.items() for j in range(m.start - len(name) + 1, m.start + 1)
+                  if j >= 0 and tuple(toks[j:j + len(name)]) == name), None)
+    if brand is None or _NOT_A_TABLET.intersection(toks[max(0, m.start - 3):m.end + 3]):
         return None
-    lead = m.start - 1 - (toks[m.start - 1:m.start] in (["extra"], ["regular"])) * 2
-    before = toks[lead] if lead >= 0 else ""
+    at, strength = brand  # where the brand's name starts: "two extra strength Tylenol"
+    before = toks[at - 1] if at >= 1 else ""
     after = toks[m.end + 1] if toks[m.end:m.end + 1] == [","] and m.end + 1 < len(toks) else ""
     count = _COUNT_WORDS.get(before) or (_COUNT_WORDS.get(after) if after not in ("a", "an") else None)
     return f"{count * strength} mg" if count else None

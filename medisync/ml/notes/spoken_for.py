@@ -41,8 +41,8 @@ _OF_SOMEONE = re.compile(r"\b(?:he|she|him|her|his|hers|they|them|their|we|us|ou
 _ADULT_NAMED = re.compile(r"\b(?:my|a|our) (?:" + "|".join(p for p in PERSONS.split("|")
                                                       if p not in ("son", "daughter", "kids", "children")) + r")\b")
 #: a sentence that goes on about that person alone: "She says it dries her mouth out terribly."
-_THEY_ALONE = {"she": re.compile(r"^(?:(?:and|but|so|well|oh) )*she\b(?!.*\b(?:i|me|my|he|him|his)\b)"),
-               "he": re.compile(r"^(?:(?:and|but|so|well|oh) )*he\b(?!.*\b(?:i|me|my|she|her|hers)\b)")}
+_THEY_ALONE = (re.compile(r"^(?:(?:and|but|so|well|oh) )*she\b(?!.*\b(?:i|me|my|he|him|his)\b)"),
+               re.compile(r"^(?:(?:and|but|so|well|oh) )*he\b(?!.*\b(?:i|me|my|she|her|hers)\b)"))
 
 
 def of_someone_named(sent: Sentence, before: list[Sentence]) -> bool:
@@ -51,7 +51,7 @@ def of_someone_named(sent: Sentence, before: list[Sentence]) -> bool:
     ``before``: the turn's sentences before this one."""
     if sent.role != "patient" or not any(_ADULT_NAMED.search(b.norm) for b in before[-2:]):
         return False
-    return any(r.search(sent.norm) for r in _THEY_ALONE.values())
+    return any(r.search(sent.norm) for r in _THEY_ALONE)
 
 
 def speaks_of_self(sent: Sentence) -> bool:

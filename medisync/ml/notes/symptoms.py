@@ -520,6 +520,9 @@ def _simile(sent: Sentence, m: "Mention") -> bool:
     return bool(_LIKE_BEFORE.search(before) and after is not None and symptom_lexicon().body.find([after.group("part")]))
 
 
+_OF_NEXT = re.compile(r" of\b")  # "in the back of my head": the part is a region of another
+
+
 def _pain_elsewhere(sent: Sentence, m: "Mention") -> "Mention":
     """"A deep, dull toothache in the shoulder": a pain named after its own site, said of another part, is pain of
     that part (D331); "a headache in the back of my head" keeps its site."""
@@ -527,7 +530,7 @@ def _pain_elsewhere(sent: Sentence, m: "Mention") -> "Mention":
         return m
     after = _IN_ANOTHER_PART.match(" ".join(sent.toks[m.end:m.end + 5]))
     lex = symptom_lexicon()
-    parts = lex.body.find([after.group("part")]) if after is not None and " of " not in after.string[after.end():][:4] else []
+    parts = lex.body.find([after.group("part")]) if after is not None and not _OF_NEXT.match(after.string, after.end()) else []
     if not parts:
         return m
     part = parts[0].payload
@@ -1144,7 +1147,7 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
                    continued: list[Mention], pain_asked: bool = False, part: Loc | None = None) -> _TurnSaid:
     said = _TurnSaid(prev_present=list(continued), last_body=part)
     prev_allergy = prev_allergen = allergen_before = False
-    for sent in turn.sentences:
+    for si, sent in enumerate(turn.sentences):
         # the reaction told a sentence or two after its allergen: "Neomycin. The stuff in the ointment. My skin
         # blistered." (D295)
         near_allergen = prev_allergen or (sent.index - 2 in allergens and sent.index - 2 >= turn.sentences[0].index)
@@ -1154,7 +1157,7 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
         prev_allergy, prev_allergen = allergy_here, sent.index in allergens
         allergen_before = allergen_before or prev_allergen
         if (turn.role not in _PATIENT_LIKE or (sent.is_question and not in_statement_order(sent)) or speaks_of_self(sent)
-                or _echo_denied(turn, sent) or of_someone_named(sent, turn.sentences[:turn.sentences.index(sent)])):
+                or _echo_denied(turn, sent) or of_someone_named(sent, turn.sentences[max(0, si - 2):si])):
             continue
         # in an allergy statement only the clauses before it can hold symptoms ("no vomiting and
         # no rash, he is not allergic to any medicines" when ASR runs two sentences together)

@@ -37,3 +37,8 @@ def test_an_eyelid_code_counts_as_stated() -> None:
     said = "This is a stye, what we call an external hordeolum, of your left upper eyelid."
     doc = transcript(("P", "It hurts."), ("D", said))
     assert safety(doc, insights(("P", "It hurts."), ("D", said)))["unstated_diagnoses_coded"] == []
+
+
+def test_an_upper_said_of_something_else_names_no_lid() -> None:
+    codes = _codes("This is blepharitis of the left eye, and an upper respiratory infection.")
+    assert "H01.006" in codes and "H01.004" not in codes
