@@ -14,6 +14,7 @@ Inputs (all under tests/):
   fixtures/blind3/*                  12 text-only visits written by a third helper (D223), reported only
   fixtures/blind4/*                  12 text-only visits on topics no tune set has (D271), reported only
   fixtures/blind5/*                  12 text-only visits on topics no other set has (D309), reported only
+  fixtures/blind6/*                  12 text-only visits on topics no other set has (D336), reported only
   fixtures/tune2/*                   8 text-only visits written by a helper who had not read the
                                      extractors (D199); first measured before any rule from them, then tuned on
   fixtures/tune3/*                   12 text-only visits written the same way (D225); first measured before
@@ -25,6 +26,8 @@ Inputs (all under tests/):
   fixtures/tune6/*                   12 text-only visits written the same way (D271); first measured before
                                      any rule from them, then tuned on
   fixtures/tune7/*                   12 text-only visits written the same way (D309); first measured before
+                                     any rule from them, then tuned on
+  fixtures/tune8/*                   12 text-only visits written the same way (D336); first measured before
                                      any rule from them, then tuned on
   fixtures/aci-bench/{train,valid}   ACI-Bench dialogues + scribe notes (Yim et al. 2023, CC BY 4.0):
                                      train tuned on, valid reported only; no fact labels, so only the
@@ -76,10 +79,12 @@ TUNE4 = FIXTURES / "tune4"
 TUNE5 = FIXTURES / "tune5"
 TUNE6 = FIXTURES / "tune6"
 TUNE7 = FIXTURES / "tune7"
+TUNE8 = FIXTURES / "tune8"
 BLIND2 = FIXTURES / "blind2"
 BLIND3 = FIXTURES / "blind3"
 BLIND4 = FIXTURES / "blind4"
 BLIND5 = FIXTURES / "blind5"
+BLIND6 = FIXTURES / "blind6"
 ACI_DIR = FIXTURES / "aci-bench"
 RESULTS = ROOT / "bench" / "results" / "ml_notes.json"
 
@@ -124,7 +129,8 @@ def blind_conditions() -> tuple[dict[str, list[tuple[str, dict[str, Any], dict[s
         for batch, ids in BLIND_BATCHES.items():
             out[f"{name}-{batch}"] = [d for d in docs_ if d[0][:len("blind-01")] in ids]
     for name, folder in (("truth:blind2", BLIND2), ("truth:blind3", BLIND3),
-                         ("truth:blind4", BLIND4), ("truth:blind5", BLIND5)):  # text only (D200, D223, D271, D309)
+                         ("truth:blind4", BLIND4), ("truth:blind5", BLIND5),
+                         ("truth:blind6", BLIND6)):  # text only (D200, D223, D271, D309, D336)
         visits = load_truth_files(folder)
         docs.update({vid: truth_to_transcript(t) for vid, t in visits})
         out[name] = [(vid, docs[vid], t["expected"]) for vid, t in visits]
@@ -454,9 +460,8 @@ def main(argv: list[str] | None = None) -> int:
     heldout = load_heldout()
     tune = load_heldout("tune")
     truths = truths + tune
-    tune2, tune3, tune4, tune5, tune6, tune7 = (load_truth_files(f) for f in (TUNE2, TUNE3, TUNE4, TUNE5, TUNE6, TUNE7))
-    truth_docs = {vid: truth_to_transcript(t)
-                  for vid, t in truths + heldout + tune2 + tune3 + tune4 + tune5 + tune6 + tune7}
+    tunes = [load_truth_files(f) for f in (TUNE2, TUNE3, TUNE4, TUNE5, TUNE6, TUNE7, TUNE8)]
+    truth_docs = {vid: truth_to_transcript(t) for vid, t in truths + heldout + [v for tune_set in tunes for v in tune_set]}
     conditions: dict[str, list[tuple[str, dict[str, Any], dict[str, Any] | None]]] = {}
     base = [(vid, truth_docs[vid], t["expected"]) for vid, t in truths]
     conditions["truth:dev"] = [d for d in base if d[0].startswith("dev-")]
@@ -464,12 +469,8 @@ def main(argv: list[str] | None = None) -> int:
     conditions["truth:tune"] = [d for d in base if d[0].startswith("tune-")]
     conditions["truth:all"] = base
     conditions["truth:heldout"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in heldout]
-    conditions["truth:tune2"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune2]
-    conditions["truth:tune3"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune3]
-    conditions["truth:tune4"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune4]
-    conditions["truth:tune5"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune5]
-    conditions["truth:tune6"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune6]
-    conditions["truth:tune7"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune7]
+    for n, tune_set in enumerate(tunes, start=2):
+        conditions[f"truth:tune{n}"] = [(vid, truth_docs[vid], t["expected"]) for vid, t in tune_set]
     recorded = []
     for vid, t in truths + heldout:
         for f in (ASR_DIR / f"{vid}.asr.json", HELDOUT / f"{vid}.asr.json"):

@@ -243,8 +243,8 @@ def ml_section(extra: dict[str, Any]) -> list[Row]:
             data = json.loads(target.read_text())
             goal = data.get("target_f1", 0.85)
             for condition in ("truth:heldout", "asr-recorded:heldout", "truth:all", "truth:tune2", "truth:tune3", "truth:tune4",
-                              "truth:tune5", "truth:tune6", "truth:tune7",
-                              "truth:blind2", "truth:blind3", "truth:blind4", "truth:blind5", "truth:blind",
+                              "truth:tune5", "truth:tune6", "truth:tune7", "truth:tune8",
+                              "truth:blind2", "truth:blind3", "truth:blind4", "truth:blind5", "truth:blind6", "truth:blind",
                               "asr-recorded:blind", "truth:blind-d94", "asr-recorded:blind-d94",
                               "truth:blind-d126", "asr-recorded:blind-d126"):
                 micro = data.get("conditions", {}).get(condition, {}).get("micro", {})

@@ -323,6 +323,8 @@ class _Med:
     #: a clinician's statement set the status: started, changed, continued or stopped it
     planned: bool = False
     stopped_by_patient: bool = False
+    #: the patient said it was never taken ("I didn't take it, though."): a later bare mention does not bring it back
+    untaken: bool = False
     confidence: float = 0.0
     order: int = 0
     evidence: list[str] = field(default_factory=list)
@@ -754,6 +756,9 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         if skipped:
             prev_end = m.end
             continue
+        if action == "start" and _ON_A_RESULT.search(" ".join(toks[max(prev_end, m.start - _IF_REACH):m.start])):
+            prev_end = m.end
+            continue  # "If the ferritin is low, we'll add iron.": a plan that waits on a test (D336)
         negated = _negated_use(toks, a, m.start, region, sent.role)
         if a.negated and not negated:
             prev_end = m.end
@@ -764,6 +769,17 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
                                m.confidence, sent.index, a.hypothetical, bool(_SWITCH_FROM.search(region))))
         prev_end = m.end
     return events
+
+
+#: a condition on a test's result: "if the ferritin is low", "if the culture comes back positive", "if it grows MRSA"
+_ON_A_RESULT = re.compile(r"\bif (?:the |your |her |his |it |that |this )?(?:[a-z0-9]+ ){0,3}?(?:is |are |comes back |come back |"
+                          r"shows |turns out |looks )?(?:low|high|positive|negative|abnormal|elevated|borderline)\b"
+                          r"|\bif (?:the |your |her |his )?(?:test|tests|culture|cultures|labs?|results?|blood work|swab|"
+                          r"x ray|scan|biopsy)\b|\bif (?:it|the culture|the swab) grows\b")
+
+
+#: how far before a drug its condition may open (and never before the drug listed before it)
+_IF_REACH = 16
 
 
 #: the words between two drugs of one list: "skip anything with benzocaine or lidocaine in it" skips both (D321)
@@ -1105,6 +1121,7 @@ def _untaken(sent: Sentence, last_drug: tuple[str, int] | None, named_in: int | 
             and not med.planned and _DID_NOT_TAKE_IT.search(sent.norm) and not _ONE_TIME.search(sent.norm)
             and not med.dose and not med.frequency):
         med.status = None  # "I take ibuprofen daily. I didn't take it today." is a dose skipped, not a drug untaken
+        med.untaken = True
 
 
 _ONE_TIME = re.compile(r"\b(?:today|tonight|this morning|yesterday|last night|before (?:i came|coming)|yet)\b")
@@ -1130,8 +1147,9 @@ def _others_dropped(sent: Sentence, sentences: list[Sentence], events: list[MedE
                                         and ev.dose is None and ev.frequency is None)]
 
 
-#: a patient-side question about a drug: "What about the Rogaine?"
-_ASKS_ABOUT = re.compile(r"^(?:and |so |but |okay |well )?(?:what|how) about\b")
+#: a patient-side question about a drug: "What about the Rogaine?", "Do I need an EpiPen, like my mom?" (D336)
+_ASKS_ABOUT = re.compile(r"^(?:and |so |but |okay |well )?(?:(?:what|how) about|(?:do|would|will) i need|should i (?:get|buy|try|"
+                         r"be on|have)|could i (?:get|try|have)|can i (?:get|try|have))\b")
 #: ... or the name alone after the speaker said where they came across it: "I read about a pill on TikTok. Olumiant?"
 _CAME_ACROSS = re.compile(r"\b(?:read|heard|saw|seen) (?:about|of|online|on|an ad|something)\b")
 
@@ -1180,6 +1198,8 @@ def _class_names_dropped(meds: list[Medication]) -> list[Medication]:
 def _apply(med: _Med, ev: MedEvent) -> None:
     if ev.hypothetical and ev.action not in ("start",):
         return
+    if med.untaken and ev.action in ("mention", "report", "continue") and not (ev.dose or ev.frequency):
+        return  # "She gave me her leftover amoxicillin. I didn't take it." ... "the amoxicillin was a bad idea" (D336)
     if ev.negated:
         if ev.role == "clinician" and not ev.question and med.reported:
             med.status = "stopped"

@@ -1016,15 +1016,16 @@ def _confirmed_onset(findings: dict[str, _Finding], onset_asked: list[Mention], 
     the clinician's own short reckoning right after an answer that dated the onset without a figure is the
     duration of what was asked about (D255); the clinician's next turn may come after a relative's correction and the
     patient's reply to it too ("About five months, then.", D283). After such a correction the last short figure said
-    wins over the answer's: "Three weeks, about." "It's more than that ..." "Fine, four weeks." (D316)."""
+    wins over the answer's: "Three weeks, about." "It's more than that ..." "Fine, four weeks." (D316). The
+    clinician's reckoning wins over a figure the answer gave too: "Right after the Super Bowl ... sitting on that couch
+    for five hours." "So about ten months." (D336)."""
     k = next((i for i, t in enumerate(after) if t.role == "clinician"), len(after))
     figures = [d for t in after[:k + 1] if t.sentences and (d := _revised_figure(t))]
     if not onset_asked or not figures:
         return
-    revised = k > 0  # a correction came between the answer and the clinician's next turn
     for q in onset_asked:
         found = findings.get(q.name)
-        if found is not None and found.present and (found.duration is None or revised):
+        if found is not None and found.present:
             found.duration = figures[-1]
 
 
@@ -1039,9 +1040,13 @@ def _revised_figure(turn: Turn) -> str | None:
 
 def _short_figure(first: Sentence) -> str | None:
     """The duration a short statement gives: "So about three years.", "Fine, four weeks." (at most five words)."""
-    if first.is_question or len([t for t in first.toks if t.isalpha()]) > 5:
+    if first.is_question or len([t for t in first.toks if t.isalpha()]) > 5 or _LENGTH_OF.search(first.norm):
         return None
     return _bare_duration(first.norm)
+
+
+#: a figure that is the length of something else: "So two weeks of antibiotics then."
+_LENGTH_OF = re.compile(r"\b(?:minute|hour|day|night|week|month|year)s? (?:of|on|off)\b")
 
 
 #: a day or a time that dates an onset without a figure: "on Sunday night I got this cramp", "the weekend before last"

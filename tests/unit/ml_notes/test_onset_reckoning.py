@@ -26,3 +26,11 @@ def test_the_clinician_s_reckoning_after_a_relative_s_correction() -> None:
         ("P", "Since the summer. August, I'd say."), ("F", "No, it was before that. The Fourth of July."),
         ("P", "Huh. She's right. So since the Fourth."), ("D", "About five months, then. What does the skin do?")))
     assert got["itching"] == (True, "5 months")
+
+
+def test_the_clinician_s_reckoning_over_an_activity_s_length_in_the_answer() -> None:
+    got = symptom_map(insights(
+        ("D", "What brings you in?"), ("P", "My lower back aches."), ("D", "When did it start?"),
+        ("P", "Right after New Year's. I blamed the long drive home, we were in the car for nine hours."),
+        ("D", "So about eleven months. Is it there all the time?")))
+    assert got["back pain"] == (True, "11 months")

@@ -82,7 +82,7 @@ def test_safety_counters_are_zero_on_synthetic_visits(path: Path) -> None:
         assert _no_errors(truth_doc, _facts(json.loads(asr.read_text()))) == {}
 
 
-@pytest.mark.parametrize("folder", ["tune2", "tune3", "tune4", "tune5", "tune6", "tune7", "blind2", "blind3", "blind4", "blind5"])
+@pytest.mark.parametrize("folder", ["tune2", "tune3", "tune4", "tune5", "tune6", "tune7", "tune8", "blind2", "blind3", "blind4", "blind5", "blind6"])
 def test_safety_counters_are_zero_on_the_text_only_sets(folder: str) -> None:
     """The text-only visits written by helpers (D199, D200, D223, D225, D233, D246, D271, D309). The blind sets are read by no one: on a
     failure only the counts are shown, never a visit or its facts."""
