@@ -1034,6 +1034,26 @@ def _offers_settled(turns: list[Turn], sent: Sentence, events: list[MedEvent]) -
             if ev.action != "start" or accepted]
 
 
+#: the clinician's next sentence puts off the drug just named: "There's one called cilostazol ... I'd rather hold off
+#: and see ...", "That works too, it's pyrantel. But I'm going to prescribe mebendazole." (D337)
+_HOLD_OFF = re.compile(r"^(?:(?:but|so|and|okay|for now|honestly) ,? )*(?:i would rather (?:hold off|wait|not start)|"
+                       r"let us (?:hold off|wait)|(?:we|i) (?:will|can|could) (?:hold off|wait on)|i am going to hold off|"
+                       r"not yet\b|not for now\b)")
+_INSTEAD = re.compile(r"^(?:but|instead)\b.*\b(?:prescribe|give you|start you|start her|start him|go with)\b")
+
+
+def _held_off(turns: list[Turn], sent: Sentence, events: list[MedEvent]) -> list[MedEvent]:
+    """A drug the clinician only names, or starts without a dose, and puts off in the next sentence is not started
+    (D337)."""
+    if sent.role != "clinician" or not events:
+        return events
+    own = turns[sent.turn].sentences
+    nxt = next((s for s, prev in zip(own[1:], own) if prev.index == sent.index), None)
+    if nxt is None or not (_HOLD_OFF.search(nxt.norm) or (_INSTEAD.search(nxt.norm) and find_drugs(nxt))):
+        return events
+    return [ev for ev in events if ev.action not in ("mention", "start") or ev.dose]
+
+
 def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None = None) -> list[Medication]:
     """Medication list; ``excluded`` holds (sentence index, token start) of allergy substances."""
     excluded = excluded or set()
@@ -1058,7 +1078,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
         events = _events_for_sentence(sent, mentions) if mentions else []
         if sent.role == "clinician" and sent.is_question and (_answered_no(turns, sent.turn) or _EVER.search(sent.norm)):
             events = []  # "Have you tried Azo?" "No." says nothing about the regimen, nor "Has she ever had X?" (D238)
-        events = _offers_settled(turns, sent, _tried_without_effect(turns, sent, events))
+        events = _held_off(turns, sent, _offers_settled(turns, sent, _tried_without_effect(turns, sent, events)))
         events = _others_dropped(sent, sentences, events, others, meds, mentions)
         plan = last_plan[2] if last_plan is not None and sent.index - last_plan[1] in (1, 2) else None
         if last_drug is not None and sent.turn - last_drug[1] <= 2 and (not found or sent.role != "clinician" or plan):
@@ -1305,7 +1325,8 @@ def _said_so_only() -> frozenset[str]:
 
 ALLERGY_TRIGGER = re.compile(r"\b(allergic|allergy|allergies|reaction|reactions)\b")
 _NKDA = re.compile(r"\b(no|not|nkda|none|denies|never)\b.*\b(allerg\w*)|\b(allerg\w*)\b.*\b(none|no)\b|\bnkda\b")
-_REACTION_LEAD = re.compile(r"^(it|they|that|this|which|she|he)\b|^(her|his|my|their) (lips?|face|tongue|throat|skin|eyes?)\b|\b(gives|gave|give|makes|made|make|causes|caused|cause|broke|break|get|got)\b")
+_REACTION_LEAD = re.compile(r"^(it|they|that|this|which|she|he)\b|^(her|his|my|their) (lips?|face|tongue|throat|skin|eyes?)\b|\b(gives|gave|give|makes|made|make|causes|caused|cause|broke|break|get|got)\b"
+                            r"|^(?:you|she|he|i) (?:threw up|vomited|swelled up)\b")  # "You threw up for two days on it" (D337)
 
 
 def _substances(sent: Sentence, known: frozenset[str]) -> list[tuple[int, int, str]]:
@@ -1366,6 +1387,7 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
     excluded: set[tuple[int, int]] = set()
     denied = False
     known: frozenset[str] = frozenset()
+    asked, named = (False, False), False
     for ti, turn in enumerate(turns):
         if turn.role == "clinician":
             for sent in turn.sentences:
@@ -1373,27 +1395,75 @@ def extract_allergies(turns: list[Turn]) -> tuple[list[Allergy], set[tuple[int, 
                     _add_allergy(allergies, name, reaction)
                     excluded.add((sent.index, start))
             continue
-        allergy_question, med_question = _asked_before(turns[ti - 1] if ti > 0 else None)
-        sents = turn.sentences
-        if allergy_question and sents and _answers_none(sents[0], known):
-            denied = True
-        taken_back = _taken_back_upto(sents)
-        for si, sent in enumerate(sents):
-            if _NKDA.search(sent.norm) and not _substances(sent, known):
-                denied = True
-                continue
-            if si < taken_back:
-                excluded |= {(sent.index, start) for start, _e, _n in _substances(sent, known)}
-                continue
-            excluded |= _containers(sent, known)
-            follow = sents[si + 1] if si + 1 < len(sents) else None
-            around = (sents[si - 1] if si else None, follow, sents[si + 2] if si + 2 < len(sents) else None)
-            for start, name, reaction in _sentence_allergies(sent, around, known, allergy_question, med_question):
-                _add_allergy(allergies, name, reaction)
-                excluded.add((sent.index, start))
-            excluded |= relative_allergens(sent, known)
+        prev = turns[ti - 1] if ti > 0 else None
+        # the allergy question goes on over the companions' and the patient's next answers while they name
+        # substances: "Penicillin." "Mom, it's not penicillin. It's erythromycin." "Erythromycin. She's right." (D337)
+        follows = prev is not None and prev.role != "clinician" and asked[0] and named
+        asked = (True, False) if follows else _asked_before(prev)
+        denied |= _turn_allergies(turn, asked, known, allergies, excluded, follows)
+        if follows:
+            excluded |= _corrected(turn, known, allergies)
+        named = any(_substances(s, known) for s in turn.sentences)
     _into_ingredient(allergies)
     return list(allergies.values()), excluded, denied and not allergies
+
+
+def _turn_allergies(turn: Turn, asked: tuple[bool, bool], known: frozenset[str], allergies: dict[str, Allergy],
+                    excluded: set[tuple[int, int]], carried: bool = False) -> bool:
+    """Adds the allergies a patient-side turn states to ``allergies`` and their spans, and those of substances that
+    are no allergy of the patient's, to ``excluded``; whether it denies any allergy. ``carried``: the question was
+    asked before an earlier answer; then only a sentence that names the substance again answers it (D337)."""
+    allergy_question, med_question = asked
+    sents = turn.sentences
+    denied = allergy_question and bool(sents) and _answers_none(sents[0], known)
+    taken_back = _taken_back_upto(sents)
+    for si, sent in enumerate(sents):
+        if _NKDA.search(sent.norm) and not _substances(sent, known):
+            denied = True
+            continue
+        if si < taken_back:
+            excluded |= {(sent.index, start) for start, _e, _n in _substances(sent, known)}
+            continue
+        excluded |= _containers(sent, known)
+        if own := _companion_s_list(sents, si, known):
+            excluded |= own
+            continue
+        follow = sents[si + 1] if si + 1 < len(sents) else None
+        around = (sents[si - 1] if si else None, follow, sents[si + 2] if si + 2 < len(sents) else None)
+        carried_here = not carried or _names_again(sent, known)
+        for start, name, reaction in _sentence_allergies(sent, around, known, allergy_question and carried_here,
+                                                         med_question):
+            _add_allergy(allergies, name, reaction)
+            excluded.add((sent.index, start))
+        excluded |= relative_allergens(sent, known)
+    return denied
+
+
+#: the words of a later answer that names the allergy again: "It's erythromycin.", "Right. Penicillin.", "You're the
+#: penicillin one." (D337)
+_AGAIN_GLUE = frozenset("and or to just only um uh oh well yes yeah it is was right you are the 1 mom dad honey".split())
+
+
+def _names_again(sent: Sentence, known: frozenset[str]) -> bool:
+    subs = _substances(sent, known)
+    return bool(subs) and _names_only(sent, subs, _AGAIN_GLUE)
+
+
+#: a later answer that takes an allergy back: "it's not penicillin", "the codeine is mine" (D337)
+_IS_MINE = re.compile(r"^(?:is|are|was|were) (?:mine|me|hers|his)\b")
+
+
+def _corrected(turn: Turn, known: frozenset[str], allergies: dict[str, Allergy]) -> set[tuple[int, int]]:
+    """The allergies named before that a companion's or the patient's next answer takes back ("Mom, it's not
+    penicillin.", "The codeine is mine."): dropped from ``allergies``; their spans here are returned (D337)."""
+    out: set[tuple[int, int]] = set()
+    for sent in turn.sentences:
+        for s, e, name in _substances(sent, known):
+            if name in allergies and (sent.toks[s - 1:s] == ["not"] or sent.toks[max(0, s - 2):s] == ["not", "the"]
+                                      or _IS_MINE.match(" ".join(sent.toks[e:e + 2]))):
+                allergies.pop(name)
+                out.add((sent.index, s))
+    return out
 
 
 def _into_ingredient(allergies: dict[str, Allergy]) -> None:
@@ -1461,7 +1531,7 @@ def _chart_allergies(sent: Sentence, known: frozenset[str]) -> list[tuple[int, s
     relative ("and your mother is allergic to sulfa")."""
     spans = [] if sent.is_question else _chart_spans(sent.norm)
     if not spans:
-        return []
+        return _restated_reactions(sent, known)
     scs = scopes(sent.toks)
     out: list[tuple[int, str, str | None]] = []
     for s, e, name in _substances(sent, known):
@@ -1469,6 +1539,22 @@ def _chart_allergies(sent: Sentence, known: frozenset[str]) -> list[tuple[int, s
         if any(lo <= s < hi for lo, hi in spans) and not (a.negated or a.hypothetical or a.family):
             out.append((s, name, _first_reaction(sent, e)))
     return out
+
+
+#: a clinician restating what a drug did to the patient: "So the Bactrim gave you hives." (D337)
+_DID_TO_YOU = re.compile(r"\b(?:gave|gives|made|makes|caused|causes) (?:you|her|him)\b")
+
+
+def _restated_reactions(sent: Sentence, known: frozenset[str]) -> list[tuple[int, str, str | None]]:
+    """(token start, substance, reaction) of a clinician's statement that a drug gave the patient a reaction: "So the
+    Bactrim gave you hives." (D337); never from a question, a condition, a negation or a relative."""
+    if sent.is_question or not _DID_TO_YOU.search(sent.norm) or _CONDITIONAL.search(sent.norm):
+        return []
+    subs = _substances(sent, known)
+    picked = adverse_allergens(sent, subs, None, _reactions(sent), []) if subs else []
+    scs = scopes(sent.toks)
+    return [(s, name, _first_reaction(sent, e)) for s, e, name in picked
+            if not (a := assess(sent.toks, (s, e), scs)).negated and not a.hypothetical and not a.family]
 
 
 _MED_QUESTION = re.compile(r"\b(taken|take|taking|medication|medications|medicines|meds|pills)\b")
@@ -1510,7 +1596,8 @@ def _in_allergy_clause(norm: str, tok: int) -> bool:
 
 
 #: allergies as what a drug is taken for ("Singulair, ten milligrams at night, for my allergies"): no allergy
-_FOR_ALLERGIES = re.compile(r"\bfor (?:my|your|her|his|their|the) (?:seasonal )?allerg(?:y|ies)\b")
+_FOR_ALLERGIES = re.compile(r"\b(?:for|when|if) (?:my|your|her|his|their|the) (?:seasonal |spring |fall )?allerg(?:y|ies)"
+                            r"(?: (?:act|acts|flare|flares|kick|kicks) up| (?:are|get|gets|is) bad)?\b")  # D337
 
 
 def _sentence_allergies(sent: Sentence, around: tuple[Sentence | None, ...], known: frozenset[str],
@@ -1587,6 +1674,18 @@ def _speaker_s_own_allergy(sent: Sentence, start: int) -> bool:
     text = " ".join(sent.toks[:start])
     said = [m for m in _SPEAKER_ALLERGIC.finditer(" ".join(sent.toks[:start + 4])) if m.start() < len(text)]
     return bool(said) and not _TO_SOMEONE_ELSE.search(text[said[-1].end():])
+
+
+def _companion_s_list(sents: list[Sentence], si: int, known: frozenset[str]) -> set[tuple[int, int]]:
+    """"I'm the one who's allergic to everything. Sulfa, codeine, you name it.": the substances a companion lists
+    right after speaking of their own allergies are theirs, unless the sentence turns to the patient (D337)."""
+    sent = sents[si]
+    if si == 0 or sent.role != "other" or not _SPEAKER_ALLERGIC.search(sents[si - 1].norm) or _TO_PATIENT.search(sent.norm.replace("you name it", "")):
+        return set()
+    return {(sent.index, s) for s, _e, _name in _substances(sent, known)}
+
+
+_TO_PATIENT = re.compile(r"\b(?:he|she|they|his|her|him|their|them|you|your)\b")
 
 
 def _relative_s_allergy(sent: Sentence, start: int) -> bool:
