@@ -53,6 +53,7 @@ _START = ("start", "starting", "begin", "prescribe", "prescribing", "put you on"
           "sending", "new prescription", "add", "adding", "try", "trying", "recommend", "want you to take",
           "would like you to take", "going to have you take", "take", "use", "you can take", "switch", "switching",
           "instead", "restart", "resume", "apply", "can have", "may have", "may take", "can use", "can give",
+          "what you need is", "what he needs is", "what she needs is",  # D338
           *(f"{verb} {who} on" for verb in ("start", "starting", "put", "putting")
             for who in ("you", "him", "her", "them")))
 _REPORT = ("taking", "take", "takes", "took", "on", "using", "use", "been on", "i am on", "still")
@@ -341,6 +342,7 @@ _CORRECTION = re.compile(r"\b(i am sorry|sorry|i mean|i meant|rather|no wait|act
 #: "high testosterone", "your potassium level": a lab analyte, not a drug taken
 _ANALYTE_BEFORE = frozenset("high low elevated raised serum blood free total".split())
 _ANALYTE_AFTER = frozenset("level levels".split())
+_LOWERS_YOUR = re.compile(r"^(?:lower|lowers|lowered|raise|raises|raised|deplete|depletes|drop|drops) (?:your|her|his|their|the)$")
 #: "we want to avoid going to insulin": a drug not given
 _NOT_GIVEN = re.compile(r"\b(avoid|avoiding|instead of|rather than|not want to|delay|skip)\b"
                         # "Is there a pill?" "There is, fluconazole.": a drug that exists, not one given (D312)
@@ -350,7 +352,8 @@ _NOT_GIVEN = re.compile(r"\b(avoid|avoiding|instead of|rather than|not want to|d
                         r"(?: called)?$")
 #: a drug the patient only read or heard about, or asks whether to take: "I read about methimazole", "Should I take
 #: calcium too?" (D234)
-_ONLY_HEARD = re.compile(r"\b(?:read|heard|saw|seen|looked) (?:about|of|up|online about|an ad for|something about)(?: the| a| an)?$"
+_ONLY_HEARD = re.compile(r"\b(?:read|heard|saw|seen|looked) (?:about|of|up|online about|an ad for|something about|"
+                         r"(?:a |an )?(?:commercial|ad|advert|advertisement|video|post) (?:for|about))(?: the| a| an)?$"
                          r"|\b(?:should|could|can|may|shall) (?:i|she|he|we|they) (?:just |also |maybe |not )?"
                          r"(?:take|try|use|start|have|get|give (?:her|him|them))(?: some| a| the| any)?$")
 #: after a drug: an option weighed, a past favourite, a supply that is someone else's (D234)
@@ -365,6 +368,8 @@ _HELD = re.compile(r"\b(?:hold|holding) off on\b")
 #: ibuprofen", "think about paracetamol, or even co-codamol"): no regimen, unless a dose comes with it
 _EXAMPLE_CUE = re.compile(r"\b(like|such as|for example|for instance|or even|think about|options? (are|is|include)|either)"
                           r"( the| a| an| some)?$")
+#: what a clinician would do in another case: "Normally I'd also offer the birth control pill, but ..." (D338)
+_COUNTERFACTUAL = re.compile(r"\b(?:normally|usually|ordinarily|otherwise)\b(?: \w+){0,3} would\b")
 #: what may stand between two drugs of one list of examples ("loratadine or Piriton")
 _LIST_GLUE = frozenset(", or and / maybe even perhaps".split())
 _LIST_JOIN = frozenset(", and / also as well the his her your their".split())
@@ -433,7 +438,7 @@ def is_example(region: str, role: str, previous_was_example: bool) -> bool:
     the drug continues a list whose previous drug was one."""
     if role != "clinician":
         return False
-    if _EXAMPLE_CUE.search(region):
+    if _EXAMPLE_CUE.search(region) or _COUNTERFACTUAL.search(region):
         return True
     return previous_was_example and all(w in _LIST_GLUE for w in region.split())
 
@@ -467,7 +472,9 @@ _SPEAKERS_OWN = re.compile(r"\bi (?:also |still |just )?(?:take|took|am on|was o
                            # "I have clobetasol for my psoriasis" (D274)
                            r"|\bi (?:also |still )?(?:have|had|got) (?:some |a |an |the )?[\w-]+(?: [\w-]+)? for my\b"
                            # "I told her to take my Nexium" (D312)
-                           r"|\b(?:take|try|use|borrow|have|had) (?:some of |one of )?my\b")
+                           r"|\b(?:take|try|use|borrow|have|had) (?:some of |one of |1 of )?my\b"
+                           # "I gave him one of my Mobic", "I've got Cipro left over from my prostate infection" (D338)
+                           r"|\b(?:gave|give|given) (?:him|her|them) (?:some of |one of |1 of |a few of )?my\b|\bleft over from my\b")
 #: a drug owned by someone else, the possessive dropped in the text: "don't take your mom's prednisone" (D249)
 #: "I take my husband's Vicodin" is the patient's; "Don't take your mom's prednisone" says nothing of a regimen
 _TAKE_VERB = re.compile(r"\b(?:take|takes|took|taking|taken|use|uses|used|using)\b")
@@ -491,9 +498,12 @@ def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, 
         return True
     if (start > 0 and toks[start - 1] in _ANALYTE_BEFORE) or (end < len(toks) and toks[end] in _ANALYTE_AFTER):
         return True
+    if _LOWERS_YOUR.search(" ".join(toks[max(0, start - 2):start])):
+        return True  # "metformin can lower your B twelve": the level, not a drug taken (D338)
     if end < len(toks) and toks[end] in ("allergy", "allergies", "allergic"):
         return True  # "a penicillin allergy label": an allergy's name, not a drug taken (D238)
-    if toks[max(0, start - 2):start] in (["is", "a"], ["is", "an"], ["was", "a"]):
+    if toks[max(0, start - 2):start] in (["is", "a"], ["is", "an"], ["was", "a"]) and toks[start - 3:start - 2] not in (
+            ["need"], ["needs"]):  # "What he needs is an aspirin" is a plan (D338)
         return True  # "Augmentin's a penicillin, right?": a class the drug is said to be in (D249)
     others = _OTHERS_TAKE.search(region) or (_OWNED_BY_OTHER.search(region) if not _TAKE_VERB.search(region) else None)
     if others and child and re.search(r"\b(?:son|daughter)\b", others.group(0)):
@@ -1089,6 +1099,7 @@ def extract_medications(turns: list[Turn], excluded: set[tuple[int, int]] | None
                     or _frequency_follows(sent, last_drug, named_in, meds))
             if ev is not None:
                 events = [ev, *events]
+        _named_wrong(sent, found, last_drug, named_in, meds)
         if not found:
             _untaken(sent, last_drug, named_in, meds)
             events += _stopped_after_naming(sent, last_drug, alone_in)
@@ -1144,6 +1155,22 @@ def _untaken(sent: Sentence, last_drug: tuple[str, int] | None, named_in: int | 
         med.untaken = True
 
 
+#: a patient-side sentence that corrects the drug just named: "The water pill. No, wait, it's the amlodipine." (D338)
+_NO_WAIT = re.compile(r"^(?:no ,? )?(?:wait|sorry|i mean|i am sorry|scratch that|not that 1)\b")
+
+
+def _named_wrong(sent: Sentence, found: list[DrugMention], last_drug: tuple[str, int] | None, named_in: int | None,
+                 meds: dict[str, _Med]) -> None:
+    """The drug the sentence before named, only reported so far, is taken back when this one corrects it with
+    another drug (D338)."""
+    med = meds.get(last_drug[0]) if last_drug is not None else None
+    if (med is not None and found and sent.role != "clinician" and named_in == sent.index - 1
+            and _NO_WAIT.match(sent.norm) and med.status == "active" and not med.planned and not med.dose
+            and not med.frequency and med.name not in {m.drug.name for m in found}):
+        med.status = None
+        med.untaken = True
+
+
 _ONE_TIME = re.compile(r"\b(?:today|tonight|this morning|yesterday|last night|before (?:i came|coming)|yet)\b")
 
 
@@ -1157,6 +1184,7 @@ def _others_dropped(sent: Sentence, sentences: list[Sentence], events: list[MedE
         others.update(m.drug.name for m in mentions if m.drug.name not in {ev.drug for ev in events})
     if _someone_elses(sent, before) or _names_what_they_take(sent, before):
         others.update(ev.drug for ev in events)
+        others.update(m.drug.name for m in mentions if m.drug.name not in meds)  # skipped ones too (D338)
         return []
     if _asked_about(sent, before):  # asked about only: a later bare mention of it is no report either (D285)
         others.update(m.drug.name for m in mentions if m.drug.name not in meds)
