@@ -39,13 +39,17 @@ _STRONG = re.compile(r"\b(assessment|impression|diagnosis|diagnose|diagnosing|di
 #: it's a ..."). Said of much else, so the condition must follow at once (``_PLAIN_FILL`` aside).
 _PLAIN = (r"(?:^|(?<=, ))(?:(?:so|okay|ok|well|yeah|alright|now|and)(?: ,)? )*(?:it is|that is)(?! like)|(?:is|are) (?:from|due to"
           r"|caused by)|case of"  # D182: "okay, so it's ...", "the rash is from poison ivy, it's ..."
-          r"|^(?:definitely|certainly|clearly)")  # "Definitely head lice." (D251)
+          r"|^(?:definitely|certainly|clearly)"  # "Definitely head lice." (D251)
+          r"|(?:^|(?<=, ))(?:(?:and|so|also)(?: ,)? )*you are")  # "And you're mildly dehydrated." (D339)
 _PLAIN_CUE = re.compile(rf"(?:{_PLAIN})")
-_PLAIN_FILL = frozenset("a an the just only classic typical case of called your his her".split())  # "your": D289
+_PLAIN_FILL = frozenset("a an the just only classic typical case of called your his her mildly slightly little bit also "
+                        "a bit".split())  # "your": D289; "you are mildly dehydrated": D339
 _WEAK = re.compile(
     r"\b(i think (you have|this is|it is|that is|you are)|i believe (you have|this is|it is)|i suspect|"
     r"it sounds like|it looks like|this looks like|looks like|sounds like|you have|you have got|this is|these are|those are|"
     r"what you are describing is|what you have is|"  # D158
+    r"what i (?:see|am seeing|found|find) (?:here )?is|(?:i am|i will|i will be) (?:also )?(?:writing down|putting down|"
+    r"documenting|charting|noting)|"  # D339
     r"what it is(?: ,)? is|what (?:we|doctors) call|(?:what|which) is called|"  # D284
     r"(?:looks|sounds|seems) to me like|(?:we are|i am) treating (?:this|it|you) (?:as|for)|i would call (?:this|it|that)|"
     r"(?:everything|it all|this all|all of this) points to|(?:pretty|fairly|quite|very) sure (?:this|it|that) is|"  # D289

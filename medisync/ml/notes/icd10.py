@@ -42,7 +42,7 @@ def icd10_title(code: str) -> str | None:
 
 
 _SIDE_PART = re.compile(r"\bunspecified (ear|eye|knee|hip|shoulder|elbow|wrist|hand|ankle|foot|leg|arm|lung|kidney|breast|side|"
-                        r"(?:ring |middle |index |little )?finger|thumb|(?:great |lesser )?toe|forearm|thigh|lower leg|upper arm)"
+                        r"(?:ring |middle |index |little )?finger|thumb|(?:great |lesser )?toe|forearm|thigh|lower leg|upper arm|upper limb|lower limb)"
                         r"s?\b")  # fingers and toes: D244
 
 
