@@ -679,7 +679,8 @@ _ORDER_TRIGGER = re.compile(
     r"recommend|recommending|want you to|would like you to|like you to|need|needs|go for|put in|putting in|"
     r"consult|start|starting|see|obtain|repeat|have you|give you|giving you|going to do|we will do|book|test|"
     r"swab|scrape|scraping|perform|performing|try|request|requesting|want|would like|like a|like an|plan|planning|let us get|"
-    r"will give you|we will give|for the (?:blood work|bloodwork|labs|blood tests|bloods))\b"  # "For the blood work, a ..." (D237)
+    r"will give you|we will give|for the (?:blood work|bloodwork|labs|blood tests|bloods)|"  # "For the blood work, a ..." (D237)
+    r"we (?:just |already )?(?:did|ran))\b"  # "We did an EKG while you were waiting" (D340)
 )
 #: the clinician giving an injection now, said by its verb: "I would inject triamcinolone", "we can inject it today" (D237)
 _INJECTS = re.compile(r"\b(?:i will|i would|i am going to|let me|we can|we will|we are going to|i can) (?:just )?inject\b")
@@ -710,7 +711,9 @@ def extract_orders(turns: list[Turn]) -> tuple[list[Order], list[Sentence]]:
             hits = matcher.find(s.content)
             if _done_today(s, hits, orders):
                 used.append(s)
-            if _ordered(s, hits, orders) or (i and not hits and _referral_named_before(s, t.sentences[i - 1], orders)):
+            goes_on = i > 0 and _continues_order(s, t.sentences[i - 1], hits)
+            if (goes_on and _lexicon_orders(s, hits, 0, orders)[0]) or _ordered(s, hits, orders) or (
+                    i and not hits and _referral_named_before(s, t.sentences[i - 1], orders)):
                 used.append(s)
             if _INJECTS.search(s.norm) and not _CONDITIONAL.search(s.norm):
                 orders.setdefault(("procedure", "injection"), {"kind": "procedure", "name": "injection"})
@@ -719,7 +722,28 @@ def extract_orders(turns: list[Turn]) -> tuple[list[Order], list[Sentence]]:
         orders.pop(("lab", "blood work"), None)
     if any(k[0] == "imaging" and k[1] != "x-ray" and k[1].endswith("x-ray") for k in orders):
         orders.pop(("imaging", "x-ray"), None)
+    # "a pelvic ultrasound" and then "your ultrasound": one study (D340)
+    for kind, name in [k for k in orders if k[0] == "imaging"]:
+        if any(o[0] == kind and o[1] != name and set(name.split()) < set(o[1].split()) for o in orders):
+            orders.pop((kind, name))
     return list(orders.values()), used
+
+
+#: a sentence that goes on with the order of the sentence before: it opens with an item ("Gonorrhea and chlamydia from
+#: the swab I took, plus blood tests for HIV and syphilis.", "And a urine pregnancy test before you start.") and says
+#: nothing of what is or would be (D340)
+_LIST_OPENER = frozenset(("and", "plus", "also", "a", "an", "the", "some", "then"))
+_STATES = re.compile(r"\b(?:is|are|was|were|will|would|could|might|should|shows?|showed|can|cannot)\b")
+
+
+def _continues_order(s: Sentence, prev: Sentence, hits: list[Any]) -> bool:
+    if not hits or prev.is_question or _STATES.search(s.norm):
+        return False
+    trig = _ORDER_TRIGGER.search(prev.norm)
+    if not trig or _CONDITIONAL.search(prev.norm) or _THEN_WOULD.match(prev.norm):
+        return False
+    first = s.raw_span(hits[0].start, hits[0].end)[0]
+    return all(t in _LIST_OPENER for t in s.toks[:first])
 
 
 #: the consequence of a condition said in the sentence before: "Then I'd send you to a urogynecologist." (D281)
