@@ -66,6 +66,8 @@ _add("do not want to|does not want to|would not want to|afraid of|scared of|afra
 # the speaker's own earlier guess is no finding: "I figured it was heartburn." (D332)
 _add("figured it was|thought it was|assumed it was|figured it is|thought it might be|figured it might be",
      "hypothetical", _PRE, 4)
+# ... or the thought quoted after a comma: "Her hands twitched, and I thought, oh my God, a seizure." (D341)
+_add("i thought ,|we thought ,|she thought ,|he thought ,", "hypothetical", _PRE, 6)
 # "I wish I'd lost some weight" is no weight loss (D241); "No, I wish. Unfortunately I've gained" is an answer
 _add("mother|father|mom|dad|brother|sister|grandmother|grandfather|grandma|grandpa|aunt|uncle|"
      "cousin|parents|parent|siblings|son|daughter|husband|wife|family history|family history of|"

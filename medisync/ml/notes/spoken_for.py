@@ -57,7 +57,8 @@ def of_someone_named(sent: Sentence, before: list[Sentence]) -> bool:
 def speaks_of_self(sent: Sentence) -> bool:
     """A relative (role other) telling of their own body, naming no one else: "I've got bruises." is the husband's,
     not the patient's; "I think she has a fever" and "I have a son with asthma" are not of the speaker (D236)."""
-    return sent.role == "other" and bool(_SELF_TOLD.search(sent.norm)) and not _OF_SOMEONE.search(sent.norm)
+    # only the first clause names whom: "I have palpitations, my doctor put me on metoprolol for them." (D341)
+    return sent.role == "other" and bool(_SELF_TOLD.search(sent.norm)) and not _OF_SOMEONE.search(sent.norm.split(" , ")[0])
 
 
 class _Mention(Protocol):

@@ -673,6 +673,15 @@ def _is_allergy_sentence(sent: Sentence) -> bool:
     return bool(_ALLERGY_RE.search(sent.norm))
 
 
+#: "... gave me Bactrim ..., and I broke out in hives after three days" (D341)
+_BROKE_OUT = re.compile(r"\b(?:broke|break|breaks) out in (?:a |an )?(?:\w+ )?(?:hives|rash|welts|blisters)\b")
+
+
+def _drug_reaction(sent: Sentence) -> bool:
+    """A sentence that names a drug and breaking out in a rash: the drug's reaction, not a complaint of the visit."""
+    return bool(_BROKE_OUT.search(sent.norm)) and bool(drug_lexicon().matcher.find(sent.content))
+
+
 def _allergy_clause_start(sent: Sentence) -> int:
     """Token index where the clause of the allergy statement starts (0: the whole sentence)."""
     m = _ALLERGY_RE.search(sent.norm)
@@ -774,6 +783,8 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
         asked.extend(mq for mq in asked_here if not mq.generic)
         said = _turn_mentions(turn, asked_here, by_sentence, _continued(turns, ti, said_before),
                               ti > 0 and _asks_where_it_hurts(turns[ti - 1]), _part_asked_about(turns, ti, said_before))
+        if ti > 0 and turns[ti - 1].role == "clinician":
+            said.mentions = [(m, d) for m, d in said.mentions if not _read_back(m, turns[ti - 1])]
         said_earlier, said_before = said_before, said
         _normal_output_answers(said, asked_here)
         if ti > 0 and _asks_history(turns[ti - 1]):
@@ -802,6 +813,22 @@ def extract_symptoms(turns: list[Turn], allergens: set[tuple[int, int]] | None =
             _resolve_dated(findings, prev, turn.sentences[0])
     _drop_generic_duplicates(findings)
     return [_as_item(f) for f in sorted(findings.values(), key=lambda x: x.order)]
+
+
+#: a short sentence said back, with no one in it: "Red, hot, fever, call. Got it."
+_READ_BACK_WORDS = 8
+_SOMEONE = re.compile(r"\b(?:i|me|my|he|she|him|her|his|we|our|they|it)\b")
+
+
+def _read_back(m: Mention, prev: Turn) -> bool:
+    """The patient reads back the clinician's warning signs: a finding of a short sentence with no one in it that the
+    clinician's turn just before named only as what to watch for ("If it turns red, hot, or you get a fever, call
+    me." "Red, hot, fever, call. Got it.", D341)."""
+    words = [t for t in m.sent.toks if t.isalpha()]
+    if len(words) > _READ_BACK_WORDS or _SOMEONE.search(m.sent.norm):
+        return False
+    said = [x for s in prev.sentences for x in find_mentions(s) if x.base == m.base]
+    return bool(said) and all(x.assertion.hypothetical for x in said)
 
 
 #: the findings a "normal" output stands for when nothing of its kind was asked: "my pee looks normal" (lexicon.py)
@@ -1156,7 +1183,8 @@ def _turn_mentions(turn: Turn, asked_here: list[Mention], allergens: dict[int, l
         # the reaction told a sentence or two after its allergen: "Neomycin. The stuff in the ointment. My skin
         # blistered." (D295)
         near_allergen = prev_allergen or (sent.index - 2 in allergens and sent.index - 2 >= turn.sentences[0].index)
-        allergy_here = _is_allergy_sentence(sent) or (prev_allergy and _continues_reaction(sent)) or (
+        allergy_here = _is_allergy_sentence(sent) or _drug_reaction(sent) or (
+            prev_allergy and _continues_reaction(sent)) or (
             allergen_before and _refers_back(sent.norm) and _names_reaction(sent)) or (
             near_allergen and (bool(_REACTS.match(sent.norm)) or _fragment(sent)) and _continues_reaction(sent))
         prev_allergy, prev_allergen = allergy_here, sent.index in allergens
@@ -1198,7 +1226,11 @@ _REFERS_BACK_IN = re.compile(r"\b(?:from|with|to|after|on|off) (?:it|that|them|t
 def _fragment(sent: Sentence) -> bool:
     """"Hives from head to toe.": a short sentence that opens with its reaction, with no subject (D263)."""
     words = [t for t in sent.toks if t.isalpha()]
-    return 0 < len(words) <= 6 and words[0] not in _CLAUSE_PRONOUNS_ALL
+    return 0 < len(words) <= _FRAGMENT_WORDS and words[0] not in _CLAUSE_PRONOUNS_ALL
+
+
+#: "Hives, head to toe, after my wisdom teeth." (8 words, D341)
+_FRAGMENT_WORDS = 9
 
 
 _CLAUSE_PRONOUNS_ALL = frozenset("i you he she it we they my his her their this that there".split())
