@@ -54,6 +54,7 @@ _START = ("start", "starting", "begin", "prescribe", "prescribing", "put you on"
           "would like you to take", "going to have you take", "take", "use", "you can take", "switch", "switching",
           "instead", "restart", "resume", "apply", "can have", "may have", "may take", "can use", "can give",
           "what you need is", "what he needs is", "what she needs is",  # D338
+          "the treatment is", "the treatment for this is", "the treatment will be", "the best treatment is",  # D342
           *(f"{verb} {who} on" for verb in ("start", "starting", "put", "putting")
             for who in ("you", "him", "her", "them")))
 _REPORT = ("taking", "take", "takes", "took", "on", "using", "use", "been on", "i am on", "still")
@@ -569,20 +570,34 @@ _HALF_BEFORE = (["half", "a", "tablet", "of"], ["half", "a", "pill", "of"], ["ha
 def _counted(toks: list[str], m: DrugMention, at: int, dose: str) -> str:
     """A strength taken as a count of pills: "two of the 200 mg pills" is 400 mg a dose, "half a tablet of
     metoprolol 25 mg" 12.5 mg (D189); any other dose as it was said."""
-    value, _, unit = dose.partition(" ")
-    if not dose.endswith(_MASS) or not is_number(value):
-        return dose
-    count = None
-    lead = toks[max(0, at - 3):at]
-    if len(lead) == 3 and lead[1:] in (["of", "the"], ["of", "my"], ["of", "those"], ["of", "these"]) \
-            and is_number(lead[0]) and toks[at + 2:at + 3] and toks[at + 2] in _PILLS:
-        count = float(lead[0])
-    elif any(toks[max(0, m.start - len(h)):m.start] == h for h in _HALF_BEFORE):
+    count = _pill_count(toks, at)
+    if count is None and any(toks[max(0, m.start - len(h)):m.start] == h for h in _HALF_BEFORE):
         count = 0.5
-    if count is None or not 0 < count <= 4:
+    return _scaled(dose, count)
+
+
+def _scaled(dose: str, count: float | None) -> str:
+    """A mass strength times a count of pills (at most four); any other dose as it was said."""
+    value, _, unit = dose.partition(" ")
+    if count is None or not 0 < count <= 4 or not dose.endswith(_MASS) or not is_number(value):
         return dose
     total = float(value) * count
     return f"{int(total) if total.is_integer() else round(total, 2)} {unit}"
+
+
+def _pill_count(toks: list[str], at: int) -> float | None:
+    """The count in "two of the 200 mg tablets" before the strength at token ``at``."""
+    lead = toks[max(0, at - 3):at]
+    if len(lead) == 3 and lead[1:] in (["of", "the"], ["of", "my"], ["of", "those"], ["of", "these"]) \
+            and is_number(lead[0]) and toks[at + 2:at + 3] and toks[at + 2] in _PILLS:
+        return float(lead[0])
+    return None
+
+
+def _pill_count_dose(toks: list[str], at: int, dose: str) -> str:
+    """A strength said after a count of pills in a sentence that names no drug: "Three of the two hundred milligram
+    tablets, three times a day." is 600 mg (D342)."""
+    return _scaled(dose, _pill_count(toks, at))
 
 
 def _strength_first(doses: list[tuple[int, str]]) -> tuple[int, str]:
@@ -843,7 +858,7 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
     doses = [d for d in find_doses(sent.toks, 0, end) if not (sent.toks[d[0] + 2:d[0] + 3] == ["of"] and d[0] + 3 >= end - 1)]
     if not doses or last_drug is None:
         return None
-    dose = doses[0][1]
+    dose = _pill_count_dose(sent.toks, doses[0][0], doses[0][1])
     freq = parse_frequency(" ".join(sent.toks[doses[0][0]:end]))
     for med in meds.values():
         if med.dose == dose and (freq is None or med.frequency == freq):
