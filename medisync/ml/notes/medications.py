@@ -1585,7 +1585,7 @@ def _chart_allergies(sent: Sentence, known: frozenset[str]) -> list[tuple[int, s
 
 
 #: a clinician restating what a drug did to the patient: "So the Bactrim gave you hives." (D337)
-_DID_TO_YOU = re.compile(r"\b(?:gave|gives|made|makes|caused|causes) (?:you|her|him)\b")
+_DID_TO_YOU = re.compile(r"\b(?:gave|made|caused) (?:you|her|him)\b")  # past: "makes you" is a warning
 
 
 def _restated_reactions(sent: Sentence, known: frozenset[str]) -> list[tuple[int, str, str | None]]:

@@ -679,7 +679,12 @@ _BROKE_OUT = re.compile(r"\b(?:broke|break|breaks) out in (?:a |an )?(?:\w+ )?(?
 
 def _drug_reaction(sent: Sentence) -> bool:
     """A sentence that names a drug and breaking out in a rash: the drug's reaction, not a complaint of the visit."""
-    return bool(_BROKE_OUT.search(sent.norm)) and bool(drug_lexicon().matcher.find(sent.content))
+    return (bool(_BROKE_OUT.search(sent.norm)) and not _DESPITE.search(sent.norm)
+            and bool(drug_lexicon().matcher.find(sent.content)))
+
+
+#: the rash goes on despite the drug: "I take Zyrtec but I still broke out in hives again" is the complaint
+_DESPITE = re.compile(r"\b(?:but|still|again|even|despite|although|though)\b")
 
 
 def _allergy_clause_start(sent: Sentence) -> int:

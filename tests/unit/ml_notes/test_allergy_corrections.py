@@ -74,3 +74,9 @@ def test_an_alternative_not_chosen_is_not_started() -> None:
                    ("D", "That works too, it's pyrantel. But I'm going to prescribe mebendazole, one hundred "
                          "milligrams once."))
     assert _meds(out) == {"mebendazole"}
+
+
+def test_a_clinician_s_warning_of_a_side_effect_is_no_allergy() -> None:
+    out = insights(("D", "Start lisinopril ten milligrams daily. Lisinopril makes you cough sometimes, so tell me."))
+    assert out["allergies"] == []
+    assert _meds(out) == {"lisinopril"}

@@ -44,3 +44,9 @@ def test_warning_signs_read_back_are_no_findings() -> None:
 def test_a_short_yes_naming_the_finding_still_counts() -> None:
     got = symptom_map(insights(("D", "Any fever?"), ("P", "Fever, yes. Since Monday.")))
     assert got["fever"][0] is True
+
+
+def test_hives_despite_an_antihistamine_are_the_complaint() -> None:
+    got = symptom_map(insights(("D", "What's going on?"),
+                               ("P", "I take Zyrtec every day but I broke out in hives again this morning.")))
+    assert got["hives"][0] is True
