@@ -720,9 +720,7 @@ def extract_orders(turns: list[Turn]) -> tuple[list[Order], list[Sentence]]:
     # a specific item makes the generic "blood work" redundant
     if any(k[0] == "lab" and k[1] != "blood work" for k in orders):
         orders.pop(("lab", "blood work"), None)
-    if any(k[0] == "imaging" and k[1] != "x-ray" and k[1].endswith("x-ray") for k in orders):
-        orders.pop(("imaging", "x-ray"), None)
-    # "a pelvic ultrasound" and then "your ultrasound": one study (D340)
+    # "a pelvic ultrasound" and then "your ultrasound", "a knee x-ray" and "the x-ray": one study (D340)
     for kind, name in [k for k in orders if k[0] == "imaging"]:
         if any(o[0] == kind and o[1] != name and set(name.split()) < set(o[1].split()) for o in orders):
             orders.pop((kind, name))

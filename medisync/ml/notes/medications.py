@@ -343,7 +343,9 @@ _CORRECTION = re.compile(r"\b(i am sorry|sorry|i mean|i meant|rather|no wait|act
 #: "high testosterone", "your potassium level": a lab analyte, not a drug taken
 _ANALYTE_BEFORE = frozenset("high low elevated raised serum blood free total".split())
 _ANALYTE_AFTER = frozenset("level levels".split())
-_LOWERS_YOUR = re.compile(r"^(?:lower|lowers|lowered|raise|raises|raised|deplete|depletes|drop|drops) (?:your|her|his|their|the)$")
+_LOWERS_YOUR = re.compile(r"^(?:lower|lowers|lowered|raise|raises|raised|deplete|depletes) (?:your|her|his|their)$")
+#: ... unless a new dose follows: "lower your lisinopril to 10 mg" changes the drug
+_TO_A_DOSE = re.compile(r"^(?:to|by|dose)\b|^\d")
 #: "we want to avoid going to insulin": a drug not given
 _NOT_GIVEN = re.compile(r"\b(avoid|avoiding|instead of|rather than|not want to|delay|skip)\b"
                         # "Is there a pill?" "There is, fluconazole.": a drug that exists, not one given (D312)
@@ -499,7 +501,7 @@ def not_a_regimen(toks: list[str], start: int, end: int, next_drug: int | None, 
         return True
     if (start > 0 and toks[start - 1] in _ANALYTE_BEFORE) or (end < len(toks) and toks[end] in _ANALYTE_AFTER):
         return True
-    if _LOWERS_YOUR.search(" ".join(toks[max(0, start - 2):start])):
+    if _LOWERS_YOUR.search(" ".join(toks[max(0, start - 2):start])) and not _TO_A_DOSE.match(" ".join(toks[end:end + 2])):
         return True  # "metformin can lower your B twelve": the level, not a drug taken (D338)
     if end < len(toks) and toks[end] in ("allergy", "allergies", "allergic"):
         return True  # "a penicillin allergy label": an allergy's name, not a drug taken (D238)
@@ -593,11 +595,6 @@ def _pill_count(toks: list[str], at: int) -> float | None:
         return float(lead[0])
     return None
 
-
-def _pill_count_dose(toks: list[str], at: int, dose: str) -> str:
-    """A strength said after a count of pills in a sentence that names no drug: "Three of the two hundred milligram
-    tablets, three times a day." is 600 mg (D342)."""
-    return _scaled(dose, _pill_count(toks, at))
 
 
 def _strength_first(doses: list[tuple[int, str]]) -> tuple[int, str]:
@@ -858,7 +855,8 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
     doses = [d for d in find_doses(sent.toks, 0, end) if not (sent.toks[d[0] + 2:d[0] + 3] == ["of"] and d[0] + 3 >= end - 1)]
     if not doses or last_drug is None:
         return None
-    dose = _pill_count_dose(sent.toks, doses[0][0], doses[0][1])
+    # "Three of the two hundred milligram tablets, three times a day." is 600 mg (D342)
+    dose = _scaled(doses[0][1], _pill_count(sent.toks, doses[0][0]))
     freq = parse_frequency(" ".join(sent.toks[doses[0][0]:end]))
     for med in meds.values():
         if med.dose == dose and (freq is None or med.frequency == freq):
@@ -1162,12 +1160,21 @@ def _stopped_after_naming(sent: Sentence, last_drug: tuple[str, int] | None, alo
 def _untaken(sent: Sentence, last_drug: tuple[str, int] | None, named_in: int | None, meds: dict[str, _Med]) -> None:
     """A patient-side sentence right after the one naming a drug says it was never taken: the drug, only reported
     so far, is no medication (D249)."""
-    med = meds.get(last_drug[0]) if last_drug is not None else None
-    if (med is not None and sent.role != "clinician" and named_in == sent.index - 1 and med.status == "active"
-            and not med.planned and _DID_NOT_TAKE_IT.search(sent.norm) and not _ONE_TIME.search(sent.norm)
-            and not med.dose and not med.frequency):
+    med = _only_reported_before(sent, last_drug, named_in, meds)
+    if med is not None and _DID_NOT_TAKE_IT.search(sent.norm) and not _ONE_TIME.search(sent.norm):
         med.status = None  # "I take ibuprofen daily. I didn't take it today." is a dose skipped, not a drug untaken
         med.untaken = True
+
+
+def _only_reported_before(sent: Sentence, last_drug: tuple[str, int] | None, named_in: int | None,
+                          meds: dict[str, _Med]) -> _Med | None:
+    """The drug the sentence just before named, when this sentence is the patient side's and that drug is only
+    reported so far: active, no plan, no dose, no frequency."""
+    med = meds.get(last_drug[0]) if last_drug is not None else None
+    if (med is None or sent.role == "clinician" or named_in != sent.index - 1 or med.status != "active" or med.planned
+            or med.dose or med.frequency):
+        return None
+    return med
 
 
 #: a patient-side sentence that corrects the drug just named: "The water pill. No, wait, it's the amlodipine." (D338)
@@ -1178,10 +1185,8 @@ def _named_wrong(sent: Sentence, found: list[DrugMention], last_drug: tuple[str,
                  meds: dict[str, _Med]) -> None:
     """The drug the sentence before named, only reported so far, is taken back when this one corrects it with
     another drug (D338)."""
-    med = meds.get(last_drug[0]) if last_drug is not None else None
-    if (med is not None and found and sent.role != "clinician" and named_in == sent.index - 1
-            and _NO_WAIT.match(sent.norm) and med.status == "active" and not med.planned and not med.dose
-            and not med.frequency and med.name not in {m.drug.name for m in found}):
+    med = _only_reported_before(sent, last_drug, named_in, meds)
+    if med is not None and found and _NO_WAIT.match(sent.norm) and med.name not in {m.drug.name for m in found}:
         med.status = None
         med.untaken = True
 

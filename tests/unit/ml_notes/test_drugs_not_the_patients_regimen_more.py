@@ -49,3 +49,15 @@ def test_vitamin_b6_is_pyridoxine() -> None:
                  ("P", "Metformin, a thousand milligrams twice a day. And I started a vitamin, B six, a hundred "
                        "milligrams a day."))
     assert (meds["pyridoxine"]["dose"], meds["metformin"]["dose"]) == ("100 mg", "1000 mg")
+
+
+def test_lowering_the_drug_to_a_new_dose_is_a_change() -> None:
+    meds = _meds(("D", "What do you take?"), ("P", "Lisinopril, twenty milligrams a day."),
+                 ("D", "I want to lower your lisinopril to ten milligrams."))
+    assert (meds["lisinopril"]["dose"], meds["lisinopril"]["status"]) == ("10 mg", "changed")
+
+
+def test_dropping_the_prednisone_to_a_new_dose_is_a_change() -> None:
+    meds = _meds(("D", "What do you take?"), ("P", "Prednisone, twenty milligrams a day."),
+                 ("D", "Let's drop the prednisone to ten milligrams a day."))
+    assert (meds["prednisone"]["dose"], meds["prednisone"]["status"]) == ("10 mg", "changed")
