@@ -79,6 +79,9 @@ _FREQ = [
     (re.compile(r"\bevery other day\b"), "every other day"),
     (re.compile(r"\bonce\s+(a|per|each|every)\s+week\b|\bweekly\b|\bevery week\b"), "once weekly"),
     (re.compile(r"\b(at|before)\s+bed\s*time\b|\bat bedtime\b|\bbefore bed\b|\bat night\b|\bnightly\b|\bevery night\b|\beach night\b|\bqhs\b|\bevery evening\b|\bin the evening\b"), "at bedtime"),
+    # a single dose: "two of the 500 mg tablets, together, one time only", "as a single dose" (D346)
+    (re.compile(r"\b(?:1|one) time only\b|\bonly (?:1|one) time\b|\bas a single dose\b|\bin a single dose\b|\bonce only\b"),
+     "once"),
 ]
 _EVERY_H = re.compile(r"\bevery\s+(\d+)(?:\s+(?:to|or)\s+(\d+))?\s+hours?\b")
 #: "3 times daily", "5 times a day", "thrice daily": the text's numbers are digits by now (D206); "2 to 3 times a
@@ -565,7 +568,7 @@ _COUNTED = ("tablet", "tablets", "capsule", "capsules")
 _MASS = (" mg", " mcg", " g")
 
 
-_PILLS = frozenset("pill pills tablet tablets tab tabs capsule capsules".split())
+_PILLS = frozenset("pill pills tablet tablets tab tabs capsule capsules ones".split())
 _HALF_BEFORE = (["half", "a", "tablet", "of"], ["half", "a", "pill", "of"], ["half", "of", "a"], ["half", "a"])
 
 
@@ -588,11 +591,16 @@ def _scaled(dose: str, count: float | None) -> str:
 
 
 def _pill_count(toks: list[str], at: int) -> float | None:
-    """The count in "two of the 200 mg tablets" before the strength at token ``at``."""
-    lead = toks[max(0, at - 3):at]
-    if len(lead) == 3 and lead[1:] in (["of", "the"], ["of", "my"], ["of", "those"], ["of", "these"]) \
-            and is_number(lead[0]) and toks[at + 2:at + 3] and toks[at + 2] in _PILLS:
-        return float(lead[0])
+    """The count in "two of the 200 mg tablets" before the strength at token ``at``; a name of the pill may come
+    between, set off by a comma: "two of the extra strength, the 500 mg ones" (D346)."""
+    if not (toks[at + 2:at + 3] and toks[at + 2] in _PILLS):
+        return None
+    for k in range(at - 3, max(-1, at - 8), -1):
+        if toks[k + 1:k + 3] in (["of", "the"], ["of", "my"], ["of", "those"], ["of", "these"]) and is_number(toks[k]):
+            between = toks[k + 3:at]
+            if k == at - 3 or (between[-2:-1] == [","] and between[-1:] == ["the"] and not any(map(is_number, between))):
+                return float(toks[k])
+            return None
     return None
 
 
@@ -839,7 +847,13 @@ def _action(role: str, region: str, after: str, rest: str, previous: MedEvent | 
         action = "change"
     if action == "mention" and role == "clinician" and _YOU_TOOK.search(after):
         action = "report"
+    if action in ("mention", "start", "continue") and role == "clinician" and _MORE_OFTEN.match(after):
+        action = "change"  # "Take the Tylenol more often, 1000 mg three times a day" (D346)
     return action
+
+
+#: a schedule changed by how often, said right after the drug
+_MORE_OFTEN = re.compile(r"^(?:a (?:little|bit) |much )?(?:more|less) (?:often|frequently|regularly)\b")
 
 
 #: how far into the sentence after a plan its dose may come: "Half a capful, that's about 8.5 grams, ..." (D299)
@@ -872,8 +886,25 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
         return None  # a clinician's new prescription of a drug we did not recognise
     target = meds.get(last_drug)
     if target is not None and target.dose is not None and action not in ("change",):
-        return None  # the last drug already has a dose: this one is probably another drug's
+        return _strength_of_count(sent, doses[0], target, last_drug)
     return MedEvent(last_drug, action, dose, freq, sent.role, sent.is_question, False, 0.5, sent.index)
+
+
+#: what may come before a strength that names the pills already counted: "The thousand milligram ones."
+_STRENGTH_LEAD = frozenset("the those these it's its it is they're they are yes yeah oh , .".split())
+
+
+def _strength_of_count(sent: Sentence, first: tuple[int, str], target: "_Med", drug: str) -> MedEvent | None:
+    """"One capsule every morning." "The thousand milligram ones.": the patient's next sentence names the strength
+    of the pills they counted, so the dose is the count times it (1000 mg, D346); any other dose is another
+    drug's."""
+    at, strength = first
+    count, _, unit = (target.dose or "").partition(" ")
+    if (sent.role == "clinician" or not unit.endswith(_COUNTED) or not is_number(count) or not strength.endswith(_MASS)
+            or not set(sent.toks[:at]) <= _STRENGTH_LEAD or "the" not in sent.toks[:at] and "those" not in sent.toks[:at]
+            or sent.toks[at + 2:at + 3] not in (["ones"], ["pills"], ["tablets"], ["capsules"], ["kind"])):
+        return None
+    return MedEvent(drug, "report", _scaled(strength, float(count)), None, sent.role, False, False, 0.5, sent.index)
 
 
 _SENTENCE_MARKS = frozenset(". , ; : ? !".split())
@@ -881,13 +912,22 @@ _SENTENCE_MARKS = frozenset(". , ; : ? !".split())
 
 #: the words a clinician may say around a drug named by itself: "So, nystatin suspension." (D245)
 _NAMING_ONLY = frozenset("so okay ok then now next first second third and also the a an some oral liquid suspension "
-                         "tablets tablet capsules capsule syrup".split()) | _TOPICAL_FORMS
+                         "tablets tablet capsules capsule syrup regular generic plain".split()) | _TOPICAL_FORMS
+#: what the drug is for, or whom, said before it: "For pain, ibuprofen." "So, for you, Missus Petrakis, azithromycin."
+_FOR_LEAD = 6
+_OPENERS = frozenset("so okay ok now and then".split())
 
 
 def _named_alone(sent: Sentence, mentions: list[DrugMention]) -> bool:
-    """The sentence says nothing but the drug (and a form or a filler word)."""
+    """The sentence says nothing but the drug (and a form or a filler word), after at most a short "for ..." lead
+    set off by a comma (D346)."""
     inside = {k for m in mentions for k in range(m.start, m.end)}
-    return all(t in _SENTENCE_MARKS or t in _NAMING_ONLY for k, t in enumerate(sent.toks) if k not in inside)
+    first = min((m.start for m in mentions), default=0)
+    lead = next((k for k in range(first) if sent.toks[k] not in _SENTENCE_MARKS and sent.toks[k] not in _OPENERS), first)
+    skip = first if (sent.toks[lead:lead + 1] == ["for"] and first - lead <= _FOR_LEAD + 2
+                     and sent.toks[first - 1:first] == [","]) else 0
+    return all(t in _SENTENCE_MARKS or t in _NAMING_ONLY for k, t in enumerate(sent.toks)
+               if k not in inside and k >= skip)
 
 
 def _bridged(last_plan: tuple[str, int, str] | None, sent: Sentence) -> tuple[str, int, str] | None:

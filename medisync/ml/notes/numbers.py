@@ -177,6 +177,10 @@ def replace_number_words(tokens: list[str]) -> list[str]:
         tok = tokens[i]
         # "a hundred" / "a thousand"
         starts_with_a = tok == "a" and i + 1 < n and tokens[i + 1] in SCALES
+        if _bare_scale(tokens, i):  # "the thousand milligram ones" is 1000 mg (D346)
+            out.append(str(SCALES[tok]))
+            i += 1
+            continue
         if not (tok in _STARTERS or starts_with_a or (tok == "point" and _decimal_digit_at(tokens, i + 1))):
             word, i = _digits_point_words(tokens, i)
             out.append(word)
@@ -189,6 +193,15 @@ def replace_number_words(tokens: list[str]) -> list[str]:
         value, i = _and_a_half(tokens, j, acc)
         out.append(_fmt(value))
     return out
+
+
+_MASS_UNITS = frozenset("milligram milligrams mg microgram micrograms mcg units unit".split())
+
+
+def _bare_scale(tokens: list[str], i: int) -> bool:
+    """"the hundred milligram tablets": a scale word after an article and before a unit of mass is that number."""
+    return (tokens[i] in SCALES and 0 < i < len(tokens) - 1 and tokens[i - 1] in ("the", "those", "these")
+            and tokens[i + 1] in _MASS_UNITS)
 
 
 def _decimal_digit_at(tokens: list[str], k: int) -> bool:
