@@ -45,7 +45,11 @@ _POS_START = ("yes", "yeah", "yep", "yup", "sometimes", "occasionally", "definit
               # a yes with its circumstance: "Only when I walk up hills." (D215)
               "only when", "only if", "only after", "only at", "just when", "mostly when", "usually when",
               # a yes said by how much: "Is it itchy?" "Like crazy." (D305)
-              "like crazy", "all the time", "constantly", "a lot", "so much", "terribly", "big time")
+              "like crazy", "all the time", "constantly", "a lot", "so much", "terribly", "big time",
+              "a couple of times", "a few times")
+#: a yes said by how often it happened: "Any vomiting?" "Once, on the plane home." (D348); not "Once I stopped it"
+_TIMES = frozenset(("once", "twice"))
+_TIMES_NOT_BEFORE = frozenset("i you we he she they it the my his her".split())
 _YESNO_START = frozenset("any anything do does did are is was were have has had ever no can could".split())
 _WH = frozenset("what how when where why which who whom whose".split())
 _ALLERGY_RE = re.compile(r"\b(allergic|allergy|allergies|reaction)\b|\b(gives|gave|give|makes|made|make|causes|caused)\s+(me\s+)?(\w+\s+){0,2}(hives|highs|rash|swell|swelling|vomit|itch|itchy|sick|nauseous|throw up|puke)")
@@ -594,7 +598,7 @@ def _answer_polarity(sent: Sentence) -> str | None:
         words = words[1:]
     if not words:
         return None
-    if words[0] in _NEG_START:
+    if words[0] in _NEG_START or _DOES_NOT_BOTHER.match(" ".join(words)):
         return "neg"
     if words[:1] == ["i"] and words[1:2] in (["do"], ["have"]) and words[2:3] in (["not"], ["never"]):
         return "neg" if len(words) == 3 or _denies_in_words(words[3:]) else None  # "I don't remember": nothing (D175)
@@ -602,10 +606,17 @@ def _answer_polarity(sent: Sentence) -> str | None:
         return "agree"
     if all(w in _BARE_YES for w in words):
         return "yes"
+    if words[0] in _TIMES and words[1:2] != ["again"] and not set(words[1:2]) & _TIMES_NOT_BEFORE:
+        return "pos"
     text = " ".join(words[:3])
     if any(text == p or text.startswith(p + " ") for p in _POS_START):
         return None if _describes_another(words) else "pos"
     return None
+
+
+#: "My neck doesn't bother me at all.", "The knee does not hurt": the asked part denied in the patient's words (D347)
+_DOES_NOT_BOTHER = re.compile(r"^(?:my|his|her|the) (?:\w+ )?\w+ (?:does|do|did|is|are|has|have) (?:not|never) "
+                              r"(?:bother|bothered|bothering|hurt|hurting|hurts)(?: (?:me|him|her))?(?: at all| one bit)?$")
 
 
 def _describes_another(words: list[str]) -> bool:

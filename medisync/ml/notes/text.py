@@ -78,7 +78,7 @@ _NO_STEM = frozenset(
     "pharyngitis gastritis conjunctivitis diverticulitis fasciitis pyelonephritis tendinitis "
     "otitis hepatitis meningitis colitis herpes rabies measles mumps scabies shingles hives "
     "stiffness numbness weakness shortness dizziness tiredness soreness sleepiness hoarseness "
-    "fullness redness sadness lightheadedness".split()
+    "fullness redness sadness lightheadedness sores".split()
 )
 
 #: systematic faster-whisper tiny.en confusions on synthetic clinical speech
