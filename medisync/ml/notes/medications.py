@@ -65,6 +65,7 @@ _UNIT_OUT = {"mg": "mg", "mcg": "mcg", "g": "g", "units": "units", "ml": "ml", "
              "spray": "spray", "sprays": "sprays", "patch": "patch", "patches": "patches",
              "tablespoon": "tablespoon", "tablespoons": "tablespoons", "teaspoon": "teaspoon", "teaspoons": "teaspoons"}
 
+_WEEKDAY = r"(?:sunday|monday|tuesday|wednesday|thursday|friday|saturday)"
 _FREQ = [
     # "twice a week" / "twice a month" were read as "twice daily" (D188)
     (re.compile(r"\btwice\s+(?:a|per|each|every)\s+week\b|\btwice weekly\b"), "2 times a week"),
@@ -79,6 +80,9 @@ _FREQ = [
     (re.compile(r"\bevery other day\b"), "every other day"),
     (re.compile(r"\bonce\s+(a|per|each|every)\s+week\b|\bweekly\b|\bevery week\b"), "once weekly"),
     (re.compile(r"\b(at|before)\s+bed\s*time\b|\bat bedtime\b|\bbefore bed\b|\bat night\b|\bnightly\b|\bevery night\b|\beach night\b|\bqhs\b|\bevery evening\b|\bin the evening\b"), "at bedtime"),
+    # one day of the week: "seventy milligrams on Sunday mornings", "every Monday" (D350)
+    (re.compile(r"\b(?:every|each) " + _WEEKDAY + r"\b|\bon " + _WEEKDAY + r"s\b|\b" + _WEEKDAY
+                + r" (?:mornings|nights|evenings)\b"), "once weekly"),
     # a single dose: "two of the 500 mg tablets, together, one time only", "as a single dose" (D346)
     (re.compile(r"\b(?:1|one) time only\b|\bonly (?:1|one) time\b|\bas a single dose\b|\bin a single dose\b|\bonce only\b"),
      "once"),
@@ -104,6 +108,9 @@ _PRN = re.compile(r"\b(as needed|when needed|if needed|as necessary|prn|when you
                   r"(?:bad|worse|really bad))\b")  # "when it gets bad", "when he needs it" (D200)
 _MEAL_TIME = re.compile(r"\b(before|after)\s+(breakfast|lunch|dinner|supper|meals|each meal|eating)\b")
 _WITH_FOOD = re.compile(r"\bwith (food|meals|a meal|a snack)\b")
+#: one meal of the day, said with no other schedule: "twenty milligrams with supper" is once daily with supper
+#: (D350); "every morning with breakfast" stays every morning, "with breakfast and dinner" is left to the times of day
+_WITH_MEAL = re.compile(r"\bwith (breakfast|lunch|dinner|supper)\b(?! and| ,)")
 
 
 def _times_daily(count: str) -> str:
@@ -222,11 +229,18 @@ def parse_frequency(text: str) -> str | None:
     prn = bool(_PRN.search(text))
     food = bool(_WITH_FOOD.search(text))
     meal = _MEAL_TIME.search(text)
+    with_meal = _WITH_MEAL.search(text) if meal is None else None
+    if with_meal and base is None:
+        base = "once daily"
+    else:
+        with_meal = None
     if base is None and not prn and meal is None:
         return None
     parts = [base] if base else []
     if meal:
         parts.append(f"{meal.group(1)} {meal.group(2)}")  # "20 mg before breakfast": the timing is the regimen (D152)
+    if with_meal:
+        parts.append(f"with {with_meal.group(1)}")
     if prn:
         parts.append("as needed")
     if food:
@@ -581,6 +595,22 @@ def _counted(toks: list[str], m: DrugMention, at: int, dose: str) -> str:
     return _scaled(dose, count)
 
 
+_COUNT_LEAD = (["of", "those"], ["of", "these"], ["of", "the"], ["of", "my"])
+
+
+def _count_before(toks: list[str], m: DrugMention, rstart: int) -> str | None:
+    """"I take two of those ZzzQuil capsules", "two Tylenol tablets": the count said before the drug, with the
+    pills named right after it, is the dose (D350)."""
+    if m.end >= len(toks) or toks[m.end] not in _PILLS or toks[m.end] == "ones":
+        return None
+    lead = toks[rstart:m.start]
+    if lead[-2:] in _COUNT_LEAD:
+        lead = lead[:-2]
+    if not lead or not is_number(lead[-1]) or not 0 < float(lead[-1]) <= 4:
+        return None
+    return _fmt_dose(lead[-1], toks[m.end])
+
+
 def _scaled(dose: str, count: float | None) -> str:
     """A mass strength times a count of pills (at most four); any other dose as it was said."""
     value, _, unit = dose.partition(" ")
@@ -767,7 +797,7 @@ def _events_for_sentence(sent: Sentence, mentions: list[DrugMention]) -> list[Me
         action = _action(sent.role, region, after, " ".join(toks[m.end:next_start]),
                          events[-1] if events and rstart == prev_end else None)
         doses = find_doses(toks, m.end, end)
-        dose = _dose_of(toks, m, doses, action)
+        dose = _dose_of(toks, m, doses, action) or _count_before(toks, m, rstart)
         freq = parse_frequency(after) or ("single dose" if _ONE_DOSE.search(region) else None)
         freq = _with_repeat(freq, " ".join(toks[m.end:next_start]))
         dose, freq = _daily_limit(toks, doses, dose, freq)
@@ -1968,7 +1998,7 @@ def _reaction_pair(sent: Sentence, start: int, end: int | None) -> str | None:
                    and (end is None or sent.raw_span(m.start, m.end)[0] < end))
     if len(spans) != 2 or spans[0][1] > spans[1][0] or spans[0][2] == spans[1][2]:
         return None
-    between = sent.content[spans[0][1]:spans[1][0]]
+    between = [t for t in sent.content[spans[0][1]:spans[1][0]] if t not in ("a", "an", "some")]
     return f"{spans[0][2]} and {spans[1][2]}" if between in (["and"], [","], [",", "and"]) else None
 
 
