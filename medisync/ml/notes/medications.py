@@ -302,7 +302,9 @@ def classify_action(region: str, role: str) -> str:
 _CHANGE_IT = re.compile(r"^[^.;?!]*?[,;]? (?:so |and |then |please )?(?:cut|bring|lower|reduce|decrease|increase|raise"
                         r"|bump) (?:it|them|that)\b")
 #: a clinician stopping the drug just named by a pronoun: "..., so stop it", "and stop taking them"
-_STOP_IT = re.compile(r"^[^.;?!]*?[,;]? (?:so |and |then |please )?(?:stop|discontinue|quit) (?:taking |using )?(?:it|them|that)\b")
+_STOP_IT = re.compile(r"^[^.;?!]*?[,;]? (?:so |and |then |please )?(?:stop|discontinue|quit) (?:taking |using )?(?:it|them|that)\b"
+                      # "First, the ZzzQuil has to go." (D352)
+                      r"|^(?:has|have|needs|need|has got|have got) to go\b(?![^.;!]*\?)")
 
 
 #: a negation says the drug is not taken only with a verb of taking between the two: "do not take the
@@ -702,7 +704,7 @@ _NOT_A_TABLET = frozenset("children childrens child infant infants liquid junior
 _BARE_MG_CLASSES = frozenset((
     "statin", "biguanide", "ace inhibitor", "arb", "calcium channel blocker", "beta blocker", "thiazide diuretic",
     "loop diuretic", "ssri", "snri", "antidepressant", "sulfonylurea", "dpp-4 inhibitor", "sglt2 inhibitor",
-    "proton pump inhibitor", "h2 blocker", "anticonvulsant"))
+    "proton pump inhibitor", "h2 blocker", "anticonvulsant", "alpha blocker"))
 
 
 #: a strength named as its tablets are ("the five hundreds", "the twenty fives", "the tens"): the plural word and
@@ -741,13 +743,31 @@ def _bare_strength(toks: list[str], m: DrugMention) -> str | None:
     its schedule ("metformin 500 twice a day", D288), is its strength in mg when the drug's class is said so and the
     number is a plausible dose of that class (not a count of one or two)."""
     at = m.end + (toks[m.end:m.end + 1] == [","])
-    if m.drug.cls not in _BARE_MG_CLASSES or at >= len(toks):
+    named = toks[at:at + 1] == ["the"]  # "metoprolol, the twenty five, once a day": the tablet named by its strength
+    at = at + 1 if named else _the_strength_later(toks, m.end)
+    named = named or toks[at - 1] == "the"
+    if (m.drug.cls not in _BARE_MG_CLASSES and not named) or at >= len(toks):
         return None
     value, after = toks[at], toks[at + 1:at + 2]
     if not is_number(value) or (after and after[0] not in (",", ".", ";") and after[0] not in _SCHEDULE_START):
         return None
     v = float(value)
     return _fmt_dose(value, "mg") if (v >= 3 or not v.is_integer()) and mg_in_class_range(m.drug, v) else None
+
+
+#: how far after the drug ", the 81." may still name its tablet
+_THE_STRENGTH_REACH = 8
+
+
+def _the_strength_later(toks: list[str], end: int) -> int:
+    """"A baby aspirin every day, the eighty one.": the number after ", the" closing the drug's clause (D351); else
+    the token right after the drug, as before."""
+    for k in range(end + 2, min(len(toks), end + _THE_STRENGTH_REACH)):
+        if toks[k] in _CLAUSE_BREAK:
+            break
+        if toks[k - 2:k] == [",", "the"] and is_number(toks[k]) and toks[k + 1:k + 2] in ([], ["."], [","], [";"]):
+            return k
+    return end + (toks[end:end + 1] == [","])
 
 
 #: a ceiling, not a dose: "up to 3000 milligrams a day" (D288)
@@ -900,7 +920,8 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
     if not doses or last_drug is None:
         return None
     # "Three of the two hundred milligram tablets, three times a day." is 600 mg (D342)
-    dose = _scaled(doses[0][1], _pill_count(sent.toks, doses[0][0]))
+    strength = _strength_first(doses)  # "Two tablets, which is 524 milligrams, four times a day" (D351)
+    dose = _scaled(strength[1], _pill_count(sent.toks, strength[0]))
     freq = parse_frequency(" ".join(sent.toks[doses[0][0]:end]))
     for med in meds.values():
         if med.dose == dose and (freq is None or med.frequency == freq):
