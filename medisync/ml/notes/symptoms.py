@@ -598,7 +598,7 @@ def _answer_polarity(sent: Sentence) -> str | None:
         words = words[1:]
     if not words:
         return None
-    if words[0] in _NEG_START or _DOES_NOT_BOTHER.match(" ".join(words)):
+    if words[0] in _NEG_START:
         return "neg"
     if words[:1] == ["i"] and words[1:2] in (["do"], ["have"]) and words[2:3] in (["not"], ["never"]):
         return "neg" if len(words) == 3 or _denies_in_words(words[3:]) else None  # "I don't remember": nothing (D175)
@@ -612,11 +612,6 @@ def _answer_polarity(sent: Sentence) -> str | None:
     if any(text == p or text.startswith(p + " ") for p in _POS_START):
         return None if _describes_another(words) else "pos"
     return None
-
-
-#: "My neck doesn't bother me at all.", "The knee does not hurt": the asked part denied in the patient's words (D347)
-_DOES_NOT_BOTHER = re.compile(r"^(?:my|his|her|the) (?:\w+ )?\w+ (?:does|do|did|is|are|has|have) (?:not|never) "
-                              r"(?:bother|bothered|bothering|hurt|hurting|hurts)(?: (?:me|him|her))?(?: at all| one bit)?$")
 
 
 def _describes_another(words: list[str]) -> bool:
@@ -1450,7 +1445,10 @@ def _resolve_asked(findings: dict[str, _Finding], asked_here: list[Mention], men
 
 
 _FINE_PART = re.compile(r"\b(?P<part>\w+(?: \w+)?) (?:is|are|feels?|seems?|looks?) (?:just |totally |completely )?"
-                        r"(?:fine|ok|okay|normal|good|alright|all right)\b")
+                        r"(?:fine|ok|okay|normal|good|alright|all right)\b"
+                        # "My neck doesn't bother me at all." (D347)
+                        r"|\b(?:my|his|her|the) (?P<part2>\w+(?: \w+)?) (?:does|do|did|has|have) (?:not|never) "
+                        r"(?:bother|bothered|bothering|hurt|hurts|hurting)\b")
 
 
 def _resolve_fine_parts(findings: dict[str, _Finding], asked_here: list[Mention],
@@ -1460,7 +1458,7 @@ def _resolve_fine_parts(findings: dict[str, _Finding], asked_here: list[Mention]
     lex = symptom_lexicon()
     fine = {b.payload.prefix for sent in turn.sentences for m in _FINE_PART.finditer(sent.norm)
             if not _NEGATORS.intersection(sent.norm[:m.start()].split()[-1:])
-            for b in lex.body.find(list(phrase_key(m.group("part"))))[-1:]}
+            for b in lex.body.find(list(phrase_key(m.group("part") or m.group("part2"))))[-1:]}
     fine_functions = {name for sent in turn.sentences for m in _FINE_FUNCTION.finditer(sent.norm)
                       for name in _FUNCTION_CONCEPTS[m.group("fn")]}
     named = {m.name for m, _ in mentions}

@@ -40,3 +40,10 @@ def test_once_opening_a_clause_is_no_answer() -> None:
     got = symptom_map(insights(("P", "I have diarrhea."), ("D", "Any vomiting?"),
                                ("P", "Once I stopped the pills it went away.")))
     assert "vomiting" not in got
+
+
+def test_a_part_that_does_not_bother_denies_only_its_own_symptom() -> None:
+    got = symptom_map(insights(("D", "Any neck pain, or numbness in your arm?"),
+                               ("P", "My neck doesn't bother me at all.")))
+    assert got["neck pain"][0] is False
+    assert "numbness in arm" not in got
