@@ -105,7 +105,13 @@ _CEILING = re.compile(r"\b(?:up to|no more than|not more than|at most|limit (?:i
 _PRN = re.compile(r"\b(as needed|when needed|if needed|as necessary|prn|when you need it|as you need|"
                   r"(?:when|if) i need (?:it|them|one|to)|(?:every )?once in a while|(?:every )?now and then|on occasion|"
                   r"(?:when|if) (?:he|she|they|you) needs? (?:it|them|one)|(?:when|if) (?:it|they|the \w+) (?:gets?|is|are) "
-                  r"(?:bad|worse|really bad))\b")  # "when it gets bad", "when he needs it" (D200)
+                  r"(?:bad|worse|really bad)"
+                  # a symptom that calls for it: "when one's really throbbing", "when he's wheezy", "if it's sore" (D354)
+                  r"|(?:when|if|whenever) (?:it|1|one|they|i|he|she|you|the \w+) (?:is|are|am|gets?|feels?)"
+                  r"(?: really| very| so| too)? (?:sore|painful|throbbing|wheezy|itchy|achy|tight|flaring|swollen)"
+                  r"|(?:when|if|whenever) (?:it|they|(?:the|my|his|her|your) \w+) (?:hurts?|throbs?|aches?|flares? up|acts? up|"
+                  r"bothers? (?:me|him|her|you)))\b")
+# "when it gets bad", "when he needs it" (D200)
 _MEAL_TIME = re.compile(r"\b(before|after)\s+(breakfast|lunch|dinner|supper|meals|each meal|eating)\b")
 _WITH_FOOD = re.compile(r"\bwith (food|meals|a meal|a snack)\b")
 #: one meal of the day, said with no other schedule: "twenty milligrams with supper" is once daily with supper

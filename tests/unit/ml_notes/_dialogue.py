@@ -29,3 +29,8 @@ def symptom_map(ins: dict[str, Any]) -> dict[str, tuple[bool, str | None]]:
 def medication_map(*turns: tuple[str, str]) -> dict[str, tuple[str | None, str | None]]:
     """{name: (dose, frequency)} of the medications the note lists."""
     return {m["name"]: (m["dose"], m["frequency"]) for m in insights(*turns)["medications"]}
+
+
+def medications_by_name(*turns: tuple[str, str]) -> dict[str, dict[str, Any]]:
+    """{name: medication} of the medications the note lists."""
+    return {m["name"]: m for m in insights(*turns)["medications"]}

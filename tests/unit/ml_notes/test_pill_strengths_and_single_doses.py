@@ -1,11 +1,7 @@
 """Pill strengths said apart from the count, a drug named after "for ...", single doses, "more often" (D346)."""
 from __future__ import annotations
 
-from ._dialogue import insights
-
-
-def _meds(*turns: tuple[str, str]) -> dict[str, dict]:
-    return {m["name"]: m for m in insights(*turns)["medications"]}
+from ._dialogue import medications_by_name as _meds
 
 
 def test_strength_named_after_the_count() -> None:

@@ -2,11 +2,7 @@
 "the Benadryl has to go" stops it (D352)."""
 from __future__ import annotations
 
-from ._dialogue import insights
-
-
-def _meds(*turns: tuple[str, str]) -> dict[str, dict]:
-    return {m["name"]: m for m in insights(*turns)["medications"]}
+from ._dialogue import medications_by_name as _meds
 
 
 def test_the_number_right_after_the_drug() -> None:

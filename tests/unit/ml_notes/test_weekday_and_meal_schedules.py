@@ -1,11 +1,7 @@
 """One day of the week, one meal of the day, a count said before the drug (D350)."""
 from __future__ import annotations
 
-from ._dialogue import insights
-
-
-def _meds(*turns: tuple[str, str]) -> dict[str, dict]:
-    return {m["name"]: m for m in insights(*turns)["medications"]}
+from ._dialogue import medications_by_name as _meds
 
 
 def test_a_weekday_is_once_weekly() -> None:
