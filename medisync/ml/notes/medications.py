@@ -102,16 +102,16 @@ _Q_HOURS = re.compile(r"\bq\s?(\d+)\s?(?:h|hr|hrs|hours?)\b")
 _AT_ONSET = re.compile(r"\bat (?:the )?(?:onset|first sign|start)\b")
 #: words that make the frequency after them a ceiling: "up to four times daily", "limit it to two days a week"
 _CEILING = re.compile(r"\b(?:up to|no more than|not more than|at most|limit (?:it |them )?to|limited to)\s*$")
+#: "when it gets bad", "when he needs it" (D200); a symptom that calls for it (D354)
 _PRN = re.compile(r"\b(as needed|when needed|if needed|as necessary|prn|when you need it|as you need|"
                   r"(?:when|if) i need (?:it|them|one|to)|(?:every )?once in a while|(?:every )?now and then|on occasion|"
                   r"(?:when|if) (?:he|she|they|you) needs? (?:it|them|one)|(?:when|if) (?:it|they|the \w+) (?:gets?|is|are) "
                   r"(?:bad|worse|really bad)"
-                  # a symptom that calls for it: "when one's really throbbing", "when he's wheezy", "if it's sore" (D354)
+                  # "when one's really throbbing", "when he's wheezy", "if it's sore"
                   r"|(?:when|if|whenever) (?:it|1|one|they|i|he|she|you|the \w+) (?:is|are|am|gets?|feels?)"
                   r"(?: really| very| so| too)? (?:sore|painful|throbbing|wheezy|itchy|achy|tight|flaring|swollen)"
                   r"|(?:when|if|whenever) (?:it|they|(?:the|my|his|her|your) \w+) (?:hurts?|throbs?|aches?|flares? up|acts? up|"
                   r"bothers? (?:me|him|her|you)))\b")
-# "when it gets bad", "when he needs it" (D200)
 _MEAL_TIME = re.compile(r"\b(before|after)\s+(breakfast|lunch|dinner|supper|meals|each meal|eating)\b")
 _WITH_FOOD = re.compile(r"\bwith (food|meals|a meal|a snack)\b")
 #: one meal of the day, said with no other schedule: "twenty milligrams with supper" is once daily with supper
@@ -235,11 +235,9 @@ def parse_frequency(text: str) -> str | None:
     prn = bool(_PRN.search(text))
     food = bool(_WITH_FOOD.search(text))
     meal = _MEAL_TIME.search(text)
-    with_meal = _WITH_MEAL.search(text) if meal is None else None
-    if with_meal and base is None:
+    with_meal = _WITH_MEAL.search(text) if meal is None and base is None else None
+    if with_meal:
         base = "once daily"
-    else:
-        with_meal = None
     if base is None and not prn and meal is None:
         return None
     parts = [base] if base else []
@@ -591,6 +589,8 @@ _MASS = (" mg", " mcg", " g")
 
 
 _PILLS = frozenset("pill pills tablet tablets tab tabs capsule capsules ones".split())
+#: "two of the 200 mg tablets", "two of those Benadryl capsules": the words between a count and what it counts
+_COUNT_LEAD = (["of", "the"], ["of", "my"], ["of", "those"], ["of", "these"])
 _HALF_BEFORE = (["half", "a", "tablet", "of"], ["half", "a", "pill", "of"], ["half", "of", "a"], ["half", "a"])
 
 
@@ -601,9 +601,6 @@ def _counted(toks: list[str], m: DrugMention, at: int, dose: str) -> str:
     if count is None and any(toks[max(0, m.start - len(h)):m.start] == h for h in _HALF_BEFORE):
         count = 0.5
     return _scaled(dose, count)
-
-
-_COUNT_LEAD = (["of", "those"], ["of", "these"], ["of", "the"], ["of", "my"])
 
 
 def _count_before(toks: list[str], m: DrugMention, rstart: int) -> str | None:
@@ -634,7 +631,7 @@ def _pill_count(toks: list[str], at: int) -> float | None:
     if not (toks[at + 2:at + 3] and toks[at + 2] in _PILLS):
         return None
     for k in range(at - 3, max(-1, at - 8), -1):
-        if toks[k + 1:k + 3] in (["of", "the"], ["of", "my"], ["of", "those"], ["of", "these"]) and is_number(toks[k]):
+        if toks[k + 1:k + 3] in _COUNT_LEAD and is_number(toks[k]):
             between = toks[k + 3:at]
             if k == at - 3 or (between[-2:-1] == [","] and between[-1:] == ["the"] and not any(map(is_number, between))):
                 return float(toks[k])
@@ -748,10 +745,7 @@ def _bare_strength(toks: list[str], m: DrugMention) -> str | None:
     """"Metformin, five hundred, twice a day": a number set off by commas right after the drug, or followed at once by
     its schedule ("metformin 500 twice a day", D288), is its strength in mg when the drug's class is said so and the
     number is a plausible dose of that class (not a count of one or two)."""
-    at = m.end + (toks[m.end:m.end + 1] == [","])
-    named = toks[at:at + 1] == ["the"]  # "metoprolol, the twenty five, once a day": the tablet named by its strength
-    at = at + 1 if named else _the_strength_later(toks, m.end)
-    named = named or toks[at - 1] == "the"
+    at, named = _strength_at(toks, m.end)
     if (m.drug.cls not in _BARE_MG_CLASSES and not named) or at >= len(toks):
         return None
     value, after = toks[at], toks[at + 1:at + 2]
@@ -765,15 +759,19 @@ def _bare_strength(toks: list[str], m: DrugMention) -> str | None:
 _THE_STRENGTH_REACH = 8
 
 
-def _the_strength_later(toks: list[str], end: int) -> int:
-    """"A baby aspirin every day, the eighty one.": the number after ", the" closing the drug's clause (D351); else
-    the token right after the drug, as before."""
+def _strength_at(toks: list[str], end: int) -> tuple[int, bool]:
+    """(token index, named by "the") of a bare strength of the drug that ends at ``end``: right after it, set off by
+    a comma or not; after "the" ("metoprolol, the twenty five", D351); or after ", the" closing the drug's clause ("A
+    baby aspirin every day, the eighty one.")."""
+    at = end + (toks[end:end + 1] == [","])
+    if toks[at:at + 1] == ["the"]:
+        return at + 1, True
     for k in range(end + 2, min(len(toks), end + _THE_STRENGTH_REACH)):
         if toks[k] in _CLAUSE_BREAK:
             break
         if toks[k - 2:k] == [",", "the"] and is_number(toks[k]) and toks[k + 1:k + 2] in ([], ["."], [","], [";"]):
-            return k
-    return end + (toks[end:end + 1] == [","])
+            return k, True
+    return at, False
 
 
 #: a ceiling, not a dose: "up to 3000 milligrams a day" (D288)
@@ -948,7 +946,7 @@ def _bare_dose_event(sent: Sentence, last_drug: str | None, meds: dict[str, _Med
 
 
 #: what may come before a strength that names the pills already counted: "The thousand milligram ones."
-_STRENGTH_LEAD = frozenset("the those these it's its it is they're they are yes yeah oh , .".split())
+_STRENGTH_LEAD = frozenset("the those these it is they are yes yeah oh , .".split())
 
 
 def _strength_of_count(sent: Sentence, first: tuple[int, str], target: "_Med", drug: str) -> MedEvent | None:
@@ -957,9 +955,10 @@ def _strength_of_count(sent: Sentence, first: tuple[int, str], target: "_Med", d
     drug's."""
     at, strength = first
     count, _, unit = (target.dose or "").partition(" ")
+    lead, named = set(sent.toks[:at]), sent.toks[at + 2:at + 3]
     if (sent.role == "clinician" or not unit.endswith(_COUNTED) or not is_number(count) or not strength.endswith(_MASS)
-            or not set(sent.toks[:at]) <= _STRENGTH_LEAD or "the" not in sent.toks[:at] and "those" not in sent.toks[:at]
-            or sent.toks[at + 2:at + 3] not in (["ones"], ["pills"], ["tablets"], ["capsules"], ["kind"])):
+            or not lead <= _STRENGTH_LEAD or not lead & {"the", "those", "these"}
+            or not (named and (named[0] in _PILLS or named[0] == "kind"))):
         return None
     return MedEvent(drug, "report", _scaled(strength, float(count)), None, sent.role, False, False, 0.5, sent.index)
 
