@@ -308,7 +308,9 @@ _CHANGE_IT = re.compile(r"^[^.;?!]*?[,;]? (?:so |and |then |please )?(?:cut|brin
 #: a clinician stopping the drug just named by a pronoun: "..., so stop it", "and stop taking them"
 _STOP_IT = re.compile(r"^[^.;?!]*?[,;]? (?:so |and |then |please )?(?:stop|discontinue|quit) (?:taking |using )?(?:it|them|that)\b"
                       # "First, the ZzzQuil has to go." (D352)
-                      r"|^(?:has|have|needs|need|has got|have got) to go\b(?![^.;!]*\?)")
+                      # ... only where "to go" ends the clause: not "has to go in the fridge", "needs to go with food"
+                      r"|^(?:has|have|needs|need|has got|have got) to go(?: (?:now|today|tonight|for good|completely))?"
+                      r" *(?:[.,;!]|$)")
 
 
 #: a negation says the drug is not taken only with a verb of taking between the two: "do not take the

@@ -2,6 +2,8 @@
 "the Benadryl has to go" stops it (D352)."""
 from __future__ import annotations
 
+import pytest
+
 from ._dialogue import medications_by_name as _meds
 
 
@@ -34,3 +36,9 @@ def test_a_drug_that_has_to_go_is_stopped() -> None:
 def test_asking_whether_it_has_to_go_stops_nothing() -> None:
     got = _meds(("P", "I take Benadryl every night."), ("D", "Does the Benadryl have to go?"))["diphenhydramine"]
     assert got["status"] == "active"
+
+
+@pytest.mark.parametrize("told", ["The amoxicillin has to go in the fridge.", "The amoxicillin needs to go with food."])
+def test_where_a_new_drug_has_to_go_is_no_stop(told: str) -> None:
+    got = _meds(("D", f"I'm starting amoxicillin liquid, 500 milligrams three times a day. {told}"))["amoxicillin"]
+    assert got["status"] == "new"
